@@ -1,0 +1,599 @@
+//! Commands: the edits a user makes, each built from reversible primitive
+//! operations, recorded as one undo step (or as part of an open gesture).
+
+use std::collections::HashSet;
+
+use crate::document::{Document, Op, Rect, WidgetId, check_prop};
+use crate::error::ModelError;
+use crate::history::{Pending, Transaction};
+use crate::kind::WidgetKind;
+use crate::property::{LayoutMode, PropKey, PropValue, Props};
+
+/// A widget and its subtree outside any document: what the palette makes,
+/// what copy puts on the clipboard and what paste inserts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WidgetTree {
+    pub kind: WidgetKind,
+    /// `None` lets the document choose; a taken name gets a numbered suffix.
+    pub name: Option<String>,
+    pub props: Props,
+    pub children: Vec<WidgetTree>,
+}
+
+impl WidgetTree {
+    /// A bare widget: every property at its default.
+    pub fn bare(kind: WidgetKind) -> Self {
+        Self { kind, name: None, props: Props::default(), children: Vec::new() }
+    }
+
+    /// A widget as the palette makes it: a usable size and sample content.
+    pub fn palette(kind: WidgetKind) -> Self {
+        let (w, h) = kind.palette_size();
+        let text = |t: &str| Some(PropValue::Text(t.into()));
+        let items = |prefix: &str, n: usize| Some(PropValue::Items((1..=n).map(|i| format!("{prefix} {i}")).collect()));
+        let mut tree = Self::bare(kind).with(PropKey::Width, PropValue::Number(w)).with(PropKey::Height, PropValue::Number(h));
+        let extra: &[(PropKey, Option<PropValue>)] = match kind {
+            WidgetKind::Window => &[(PropKey::Text, text("Untitled"))],
+            WidgetKind::Label => &[(PropKey::Text, text("Label"))],
+            WidgetKind::Button => &[(PropKey::Text, text("Button")), (PropKey::TextAlign, Some(PropValue::Align(crate::Align::Center)))],
+            WidgetKind::TextInput => &[(PropKey::Placeholder, text("Type here"))],
+            WidgetKind::TextArea => &[(PropKey::Placeholder, text("Write something"))],
+            WidgetKind::Checkbox => &[(PropKey::Text, text("Checkbox"))],
+            WidgetKind::Toggle => &[(PropKey::Text, text("Toggle"))],
+            WidgetKind::Slider => &[(PropKey::Value, Some(PropValue::Number(50.0)))],
+            WidgetKind::ProgressBar => &[(PropKey::Value, Some(PropValue::Number(40.0)))],
+            WidgetKind::Row | WidgetKind::Column => &[(PropKey::Gap, Some(PropValue::Number(8.0)))],
+            WidgetKind::Grid => &[
+                (PropKey::Gap, Some(PropValue::Number(8.0))),
+                (PropKey::GridColumns, Some(PropValue::Tracks(vec![crate::Track::Fr(1.0); 2]))),
+            ],
+            _ => &[],
+        };
+        for (key, value) in extra {
+            tree.props.set(*key, value.clone());
+        }
+        match kind {
+            WidgetKind::Dropdown | WidgetKind::RadioGroup => {
+                tree.props.set(PropKey::Items, items("Option", 3));
+                tree.props.set(PropKey::Selected, Some(PropValue::Int(0)));
+            }
+            WidgetKind::List => {
+                tree.props.set(PropKey::Items, items("Item", 5));
+            }
+            WidgetKind::Tabs => {
+                tree.props.set(PropKey::Items, items("Tab", 2));
+                tree.props.set(PropKey::Selected, Some(PropValue::Int(0)));
+            }
+            _ => {}
+        }
+        tree
+    }
+
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets a property (checked when the tree is inserted).
+    pub fn with(mut self, key: PropKey, value: PropValue) -> Self {
+        self.props.set(key, Some(value));
+        self
+    }
+
+    pub fn at(self, x: f32, y: f32) -> Self {
+        self.with(PropKey::X, PropValue::Number(x)).with(PropKey::Y, PropValue::Number(y))
+    }
+
+    pub fn child(mut self, child: WidgetTree) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Number of widgets in the tree.
+    pub fn count(&self) -> usize {
+        let mut n = 0;
+        let mut stack = vec![self];
+        while let Some(t) = stack.pop() {
+            n += 1;
+            stack.extend(t.children.iter());
+        }
+        n
+    }
+}
+
+/// Where a reorder moves widgets among their siblings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZOrder {
+    Forward,
+    Backward,
+    ToFront,
+    ToBack,
+}
+
+/// An edit. Every command is reversible and all-or-nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Inserts a widget or subtree (from the palette, or a paste) under
+    /// `parent` at `index` (`None`: on top).
+    Insert { parent: WidgetId, index: Option<usize>, tree: WidgetTree },
+    /// Deletes widgets with their subtrees.
+    Delete { ids: Vec<WidgetId> },
+    /// Moves widgets under `parent` (reparenting if needed), placed together
+    /// at `index` among the siblings that stay (`None`: on top).
+    Move { ids: Vec<WidgetId>, parent: WidgetId, index: Option<usize> },
+    /// Sets position and size.
+    SetFrame { id: WidgetId, frame: Rect },
+    /// Sets one property on several widgets (`None` resets it to default).
+    SetProperty { ids: Vec<WidgetId>, key: PropKey, value: Option<PropValue> },
+    /// Sets several properties on one widget.
+    SetProperties { id: WidgetId, values: Vec<(PropKey, Option<PropValue>)> },
+    Rename { id: WidgetId, name: String },
+    /// Changes the z-order among siblings.
+    Reorder { ids: Vec<WidgetId>, to: ZOrder },
+    /// Wraps siblings in a new container of `kind`, which keeps their place.
+    Group { ids: Vec<WidgetId>, kind: WidgetKind },
+    /// Replaces a container by its children.
+    Ungroup { id: WidgetId },
+    /// Copies widgets next to themselves, shifted by `offset`.
+    Duplicate { ids: Vec<WidgetId>, offset: (f32, f32) },
+}
+
+impl Command {
+    /// The label of the undo step ("Undo Delete").
+    pub fn label(&self) -> String {
+        let plural = |n: usize, what: &str| if n == 1 { what.to_owned() } else { format!("{what} {n} widgets") };
+        match self {
+            Command::Insert { tree, .. } => format!("Insert {}", tree.kind.label()),
+            Command::Delete { ids } => plural(ids.len(), "Delete"),
+            Command::Move { ids, .. } => plural(ids.len(), "Move"),
+            Command::SetFrame { .. } => "Move".into(),
+            Command::SetProperty { key, .. } => format!("Set {}", key.name()),
+            Command::SetProperties { .. } => "Edit properties".into(),
+            Command::Rename { .. } => "Rename".into(),
+            Command::Reorder { .. } => "Reorder".into(),
+            Command::Group { .. } => "Group".into(),
+            Command::Ungroup { .. } => "Ungroup".into(),
+            Command::Duplicate { ids, .. } => plural(ids.len(), "Duplicate"),
+        }
+    }
+}
+
+/// What a command made.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Widgets created (inserted, duplicated, or the new group).
+    pub created: Vec<WidgetId>,
+}
+
+impl Document {
+    /// Starts recording a gesture: every command until [`Document::commit`]
+    /// becomes one undo step.
+    pub fn begin(&mut self, label: impl Into<String>) -> Result<(), ModelError> {
+        if self.history.pending.is_some() {
+            return Err(ModelError::TransactionOpen);
+        }
+        self.history.pending = Some(Pending::new(label.into()));
+        Ok(())
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.history.pending.is_some()
+    }
+
+    /// Ends the gesture; returns whether it recorded an undo step.
+    pub fn commit(&mut self) -> bool {
+        let Some(pending) = self.history.pending.take() else { return false };
+        if pending.inverses.is_empty() {
+            return false;
+        }
+        let mut ops = pending.inverses;
+        ops.reverse();
+        self.push_undo(Transaction { label: pending.label, ops });
+        true
+    }
+
+    /// Cancels the gesture, restoring the document as it was at `begin`.
+    pub fn rollback(&mut self) {
+        let Some(pending) = self.history.pending.take() else { return };
+        let mut ops = pending.inverses;
+        ops.reverse();
+        let redo = self.apply_all(ops).expect("the inverse of applied operations applies");
+        self.release_ops(redo);
+    }
+
+    /// Runs a command. Outside a gesture it is one undo step; inside, it
+    /// joins the gesture. On error nothing changes.
+    pub fn execute(&mut self, command: Command) -> Result<Outcome, ModelError> {
+        let label = command.label();
+        let mut inverses = Vec::new();
+        let mut created_detached = Vec::new();
+        let result = self.run(command, &mut inverses, &mut created_detached);
+        for id in created_detached {
+            self.free_detached(id);
+        }
+        match result {
+            Ok(outcome) => {
+                if inverses.is_empty() {
+                    return Ok(outcome);
+                }
+                match &mut self.history.pending {
+                    Some(pending) => pending.record(inverses),
+                    None => {
+                        inverses.reverse();
+                        self.push_undo(Transaction { label, ops: inverses });
+                    }
+                }
+                Ok(outcome)
+            }
+            Err(e) => {
+                inverses.reverse();
+                let redo = self.apply_all(inverses).expect("the inverse of applied operations applies");
+                self.release_ops(redo);
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs several commands as one undo step, all or nothing.
+    pub fn execute_all(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<Outcome, ModelError> {
+        self.begin(label)?;
+        let mut outcome = Outcome::default();
+        for command in commands {
+            match self.execute(command) {
+                Ok(o) => outcome.created.extend(o.created),
+                Err(e) => {
+                    self.rollback();
+                    return Err(e);
+                }
+            }
+        }
+        self.commit();
+        Ok(outcome)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.history.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.history.redo.is_empty()
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.history.undo.back().map(|t| t.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.history.redo.last().map(|t| t.label.as_str())
+    }
+
+    /// Reverts the last undo step; returns whether there was one.
+    pub fn undo(&mut self) -> Result<bool, ModelError> {
+        if self.history.pending.is_some() {
+            return Err(ModelError::TransactionOpen);
+        }
+        let Some(tx) = self.history.undo.pop_back() else { return Ok(false) };
+        let mut redo = self.apply_all(tx.ops)?;
+        redo.reverse();
+        self.history.redo.push(Transaction { label: tx.label, ops: redo });
+        Ok(true)
+    }
+
+    /// Re-applies the last undone step; returns whether there was one.
+    pub fn redo(&mut self) -> Result<bool, ModelError> {
+        if self.history.pending.is_some() {
+            return Err(ModelError::TransactionOpen);
+        }
+        let Some(tx) = self.history.redo.pop() else { return Ok(false) };
+        let mut undo = self.apply_all(tx.ops)?;
+        undo.reverse();
+        self.history.undo.push_back(Transaction { label: tx.label, ops: undo });
+        Ok(true)
+    }
+
+    /// Sets how many undo steps are kept; older ones are dropped now.
+    pub fn set_history_limit(&mut self, limit: usize) {
+        self.history.limit = limit.max(1);
+        self.trim_history();
+    }
+
+    pub fn history_limit(&self) -> usize {
+        self.history.limit
+    }
+
+    /// Forgets every undo and redo step, freeing the deleted widgets they held.
+    pub fn clear_history(&mut self) {
+        let undo: Vec<_> = self.history.undo.drain(..).collect();
+        let redo: Vec<_> = self.history.redo.drain(..).collect();
+        for tx in undo.into_iter().chain(redo) {
+            self.release_ops(tx.ops);
+        }
+    }
+
+    fn push_undo(&mut self, tx: Transaction) {
+        let redo: Vec<_> = self.history.redo.drain(..).collect();
+        for t in redo {
+            self.release_ops(t.ops);
+        }
+        self.history.undo.push_back(tx);
+        self.trim_history();
+    }
+
+    fn trim_history(&mut self) {
+        while self.history.undo.len() > self.history.limit {
+            let oldest = self.history.undo.pop_front().expect("longer than the limit");
+            self.release_ops(oldest.ops);
+        }
+    }
+
+    /// Applies operations in order; on failure reverts those applied and
+    /// returns the error. Returns the inverses in application order.
+    fn apply_all(&mut self, ops: Vec<Op>) -> Result<Vec<Op>, ModelError> {
+        let mut inverses = Vec::with_capacity(ops.len());
+        for op in ops {
+            match self.apply(op) {
+                Ok(inv) => inverses.push(inv),
+                Err(e) => {
+                    for inv in inverses.into_iter().rev() {
+                        let _ = self.apply(inv);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(inverses)
+    }
+
+    fn step(&mut self, op: Op, inverses: &mut Vec<Op>) -> Result<(), ModelError> {
+        inverses.push(self.apply(op)?);
+        Ok(())
+    }
+
+    /// A copy of the subtree at `id`, with names, for the clipboard.
+    pub fn extract(&self, id: WidgetId) -> Result<WidgetTree, ModelError> {
+        let w = self.get(id)?;
+        let mut tree = WidgetTree { kind: w.kind(), name: Some(w.name().to_owned()), props: w.props().clone(), children: Vec::new() };
+        for child in w.children() {
+            tree.children.push(self.extract(*child)?);
+        }
+        Ok(tree)
+    }
+
+    /// Creates `tree` out of the document, checking every widget first.
+    fn build_detached(&mut self, tree: &WidgetTree, created: &mut Vec<WidgetId>) -> Result<WidgetId, ModelError> {
+        let mut stack = vec![tree];
+        while let Some(t) = stack.pop() {
+            if t.kind.is_root_only() {
+                return Err(ModelError::WindowNotRoot);
+            }
+            let label = t.name.as_deref().unwrap_or(t.kind.as_str());
+            if !t.children.is_empty() && !t.kind.is_container() {
+                return Err(ModelError::NotAContainer { name: label.to_owned(), kind: t.kind });
+            }
+            if let Some(name) = &t.name {
+                crate::name::check_name(name).map_err(|reason| ModelError::InvalidName { name: name.clone(), reason })?;
+            }
+            for (key, value) in t.props.iter() {
+                check_prop(t.kind, label, key, Some(value))?;
+            }
+            if let Some((key, reason)) = crate::validate::widget_invariants(t.kind, &t.props).into_iter().next() {
+                return Err(ModelError::InvalidValue { name: label.to_owned(), key: key.name(), reason });
+            }
+            stack.extend(t.children.iter());
+        }
+        let root = self.build_node(tree);
+        created.push(root);
+        let mut stack = vec![(tree, root)];
+        while let Some((t, id)) = stack.pop() {
+            for child in &t.children {
+                let cid = self.build_node(child);
+                self.adopt_detached(id, cid);
+                stack.push((child, cid));
+            }
+        }
+        Ok(root)
+    }
+
+    fn build_node(&mut self, tree: &WidgetTree) -> WidgetId {
+        let base = tree.name.as_deref().unwrap_or(tree.kind.name_prefix());
+        let name = self.unique_name(base);
+        self.new_detached(tree.kind, name.into(), tree.props.clone())
+    }
+
+    /// Siblings in `ids` without the root, without duplicates, without
+    /// widgets whose ancestor is also listed.
+    fn top_level(&self, ids: &[WidgetId]) -> Result<Vec<WidgetId>, ModelError> {
+        let set: HashSet<WidgetId> = ids.iter().copied().collect();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for id in ids {
+            self.get(*id)?;
+            if *id == self.root {
+                return Err(ModelError::RootIsFixed);
+            }
+            let mut covered = false;
+            let mut at = self.parent(*id);
+            while let Some(a) = at {
+                if set.contains(&a) {
+                    covered = true;
+                    break;
+                }
+                at = self.parent(a);
+            }
+            if !covered && seen.insert(*id) {
+                out.push(*id);
+            }
+        }
+        Ok(out)
+    }
+
+    fn run(&mut self, command: Command, inv: &mut Vec<Op>, created: &mut Vec<WidgetId>) -> Result<Outcome, ModelError> {
+        let mut outcome = Outcome::default();
+        match command {
+            Command::Insert { parent, index, tree } => {
+                self.get(parent)?;
+                let id = self.build_detached(&tree, created)?;
+                self.step(Op::Attach { id, parent, index: index.unwrap_or(usize::MAX) }, inv)?;
+                outcome.created.push(id);
+            }
+            Command::Delete { ids } => {
+                for id in self.top_level(&ids)? {
+                    self.step(Op::Detach { id }, inv)?;
+                }
+            }
+            Command::Move { ids, parent, index } => {
+                let ids = self.top_level(&ids)?;
+                self.get(parent)?;
+                let moving: HashSet<WidgetId> = ids.iter().copied().collect();
+                let staying: Vec<WidgetId> = self.children(parent).iter().copied().filter(|c| !moving.contains(c)).collect();
+                let slot = index.unwrap_or(usize::MAX).min(staying.len());
+                let mut before = if slot == 0 { None } else { Some(staying[slot - 1]) };
+                for id in ids {
+                    // Place each widget right after its predecessor in the final order,
+                    // so widgets still waiting to move cannot shift the target.
+                    let target = match before {
+                        None => 0,
+                        Some(p) => {
+                            let siblings = self.children(parent);
+                            let pos = siblings.iter().position(|c| *c == p).expect("predecessor stays in the parent");
+                            let own = siblings.iter().position(|c| *c == id);
+                            if own.is_some_and(|o| o < pos) { pos } else { pos + 1 }
+                        }
+                    };
+                    self.step(Op::Move { id, parent, index: target }, inv)?;
+                    before = Some(id);
+                }
+            }
+            Command::SetFrame { id, frame } => {
+                let values = vec![
+                    (PropKey::X, Some(PropValue::Number(frame.x))),
+                    (PropKey::Y, Some(PropValue::Number(frame.y))),
+                    (PropKey::Width, Some(PropValue::Number(frame.w))),
+                    (PropKey::Height, Some(PropValue::Number(frame.h))),
+                ];
+                self.step(Op::SetProps { id, values }, inv)?;
+            }
+            Command::SetProperty { ids, key, value } => {
+                for id in ids {
+                    self.step(Op::SetProps { id, values: vec![(key, value.clone())] }, inv)?;
+                }
+            }
+            Command::SetProperties { id, values } => {
+                self.step(Op::SetProps { id, values }, inv)?;
+            }
+            Command::Rename { id, name } => {
+                self.step(Op::Rename { id, name: name.into() }, inv)?;
+            }
+            Command::Reorder { ids, to } => self.reorder(&ids, to, inv)?,
+            Command::Group { ids, kind } => outcome.created.push(self.group(&ids, kind, inv, created)?),
+            Command::Ungroup { id } => self.ungroup(id, inv)?,
+            Command::Duplicate { ids, offset } => {
+                for id in self.top_level(&ids)? {
+                    let mut tree = self.extract(id)?;
+                    let w = self.get(id)?;
+                    tree.props.set(PropKey::X, Some(PropValue::Number(w.number(PropKey::X) + offset.0)));
+                    tree.props.set(PropKey::Y, Some(PropValue::Number(w.number(PropKey::Y) + offset.1)));
+                    let parent = w.parent().expect("not the root");
+                    let index = self.index_in_parent(id).expect("has a parent") + 1;
+                    let copy = self.build_detached(&tree, created)?;
+                    self.step(Op::Attach { id: copy, parent, index }, inv)?;
+                    outcome.created.push(copy);
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn reorder(&mut self, ids: &[WidgetId], to: ZOrder, inv: &mut Vec<Op>) -> Result<(), ModelError> {
+        let ids = self.top_level(ids)?;
+        let selected: HashSet<WidgetId> = ids.iter().copied().collect();
+        let mut by_index: Vec<(WidgetId, WidgetId, usize)> =
+            ids.iter().map(|id| (*id, self.parent(*id).expect("not the root"), self.index_in_parent(*id).expect("has a parent"))).collect();
+        by_index.sort_by_key(|(_, parent, index)| (*parent, *index));
+        if matches!(to, ZOrder::Forward | ZOrder::ToBack) {
+            by_index.reverse();
+        }
+        for (id, parent, _) in by_index {
+            let index = self.index_in_parent(id).expect("has a parent");
+            let len = self.children(parent).len();
+            let target = match to {
+                ZOrder::ToFront => len - 1,
+                ZOrder::ToBack => 0,
+                ZOrder::Forward if index + 1 < len && !selected.contains(&self.children(parent)[index + 1]) => index + 1,
+                ZOrder::Backward if index > 0 && !selected.contains(&self.children(parent)[index - 1]) => index - 1,
+                _ => continue,
+            };
+            if target != index {
+                self.step(Op::Move { id, parent, index: target }, inv)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn group(&mut self, ids: &[WidgetId], kind: WidgetKind, inv: &mut Vec<Op>, created: &mut Vec<WidgetId>) -> Result<WidgetId, ModelError> {
+        let ids = self.top_level(ids)?;
+        let Some(first) = ids.first() else { return Err(ModelError::Selection("select widgets to group".into())) };
+        if !kind.is_container() {
+            return Err(ModelError::NotAContainer { name: kind.as_str().into(), kind });
+        }
+        let parent = self.parent(*first).expect("not the root");
+        if ids.iter().any(|id| self.parent(*id) != Some(parent)) {
+            return Err(ModelError::Selection("only widgets with the same parent can be grouped".into()));
+        }
+        let mut members: Vec<(usize, WidgetId)> = ids.iter().map(|id| (self.index_in_parent(*id).expect("has a parent"), *id)).collect();
+        members.sort();
+        let bounds = members
+            .iter()
+            .map(|(_, id)| self.widget(*id).expect("checked").frame())
+            .reduce(|a, b| a.union(&b))
+            .expect("at least one member");
+        let tree = WidgetTree::bare(kind)
+            .at(bounds.x, bounds.y)
+            .with(PropKey::Width, PropValue::Number(bounds.w))
+            .with(PropKey::Height, PropValue::Number(bounds.h));
+        let group = self.build_detached(&tree, created)?;
+        self.step(Op::Attach { id: group, parent, index: members[0].0 }, inv)?;
+        for (i, (_, id)) in members.iter().enumerate() {
+            self.step(Op::Move { id: *id, parent: group, index: i }, inv)?;
+            let frame = self.widget(*id).expect("checked").frame();
+            let values = vec![
+                (PropKey::X, Some(PropValue::Number(frame.x - bounds.x))),
+                (PropKey::Y, Some(PropValue::Number(frame.y - bounds.y))),
+            ];
+            self.step(Op::SetProps { id: *id, values }, inv)?;
+        }
+        Ok(group)
+    }
+
+    fn ungroup(&mut self, id: WidgetId, inv: &mut Vec<Op>) -> Result<(), ModelError> {
+        let w = self.get(id)?;
+        if id == self.root {
+            return Err(ModelError::RootIsFixed);
+        }
+        if !w.kind().is_container() {
+            return Err(ModelError::Selection(format!("'{}' is not a container, so there is nothing to ungroup", w.name())));
+        }
+        let parent = w.parent().expect("not the root");
+        let index = self.index_in_parent(id).expect("has a parent");
+        // Children of an absolute container keep their place on the canvas.
+        let shift = if w.layout() == LayoutMode::Absolute {
+            let inset = w.number(PropKey::Padding) + w.number(PropKey::BorderWidth);
+            Some((w.number(PropKey::X) + inset, w.number(PropKey::Y) + inset))
+        } else {
+            None
+        };
+        let children = w.children().to_vec();
+        for (offset, child) in children.into_iter().enumerate() {
+            self.step(Op::Move { id: child, parent, index: index + 1 + offset }, inv)?;
+            if let Some((dx, dy)) = shift {
+                let c = self.widget(child).expect("just moved");
+                let values = vec![
+                    (PropKey::X, Some(PropValue::Number(c.number(PropKey::X) + dx))),
+                    (PropKey::Y, Some(PropValue::Number(c.number(PropKey::Y) + dy))),
+                ];
+                self.step(Op::SetProps { id: child, values }, inv)?;
+            }
+        }
+        self.step(Op::Detach { id }, inv)
+    }
+}

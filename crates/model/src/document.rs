@@ -1,0 +1,698 @@
+//! The widget tree: an arena of nodes addressed by generational ids, and the
+//! primitive, reversible operations every command is made of.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use slotmap::SlotMap;
+
+use crate::error::ModelError;
+use crate::history::History;
+use crate::kind::WidgetKind;
+use crate::limits;
+use crate::observe::{Change, Observers, Subscription};
+use crate::property::{Align, Color, DefaultValue, LayoutMode, PropKey, PropValue, Props, Track};
+
+slotmap::new_key_type! {
+    /// The id of a widget. Generational: once the widget is freed, the id
+    /// never resolves again, not even to a widget that reuses its slot.
+    pub struct WidgetId;
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub(crate) kind: WidgetKind,
+    pub(crate) name: Box<str>,
+    pub(crate) parent: Option<WidgetId>,
+    pub(crate) children: Vec<WidgetId>,
+    pub(crate) props: Props,
+    /// False while the node waits in the undo history (deleted, or created
+    /// by an undone insert). Such nodes keep their id so undo brings back the
+    /// very same widget; they are freed when the history lets go of them.
+    pub(crate) in_document: bool,
+}
+
+/// A primitive operation. Applying one returns its exact inverse.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Op {
+    Attach { id: WidgetId, parent: WidgetId, index: usize },
+    Detach { id: WidgetId },
+    Move { id: WidgetId, parent: WidgetId, index: usize },
+    SetProps { id: WidgetId, values: Vec<(PropKey, Option<PropValue>)> },
+    Rename { id: WidgetId, name: Box<str> },
+}
+
+impl Op {
+    pub(crate) fn heap_bytes(&self) -> usize {
+        size_of::<Op>()
+            + match self {
+                Op::SetProps { values, .. } => values
+                    .iter()
+                    .map(|(_, v)| size_of::<(PropKey, Option<PropValue>)>() + v.as_ref().map_or(0, PropValue::heap_bytes))
+                    .sum(),
+                Op::Rename { name, .. } => name.len(),
+                _ => 0,
+            }
+    }
+}
+
+/// A rectangle in design pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Self { x, y, w, h }
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    pub fn union(&self, other: &Rect) -> Rect {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        Rect::new(x, y, self.right().max(other.right()) - x, self.bottom().max(other.bottom()) - y)
+    }
+}
+
+/// How many of each kind of object the model keeps alive. Leak checks
+/// compare these before and after cycles of action and undo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct LiveCounts {
+    /// Widgets in the document.
+    pub widgets: usize,
+    /// Widgets out of the document, kept only so undo/redo can bring them back.
+    pub detached_widgets: usize,
+    pub subscriptions: usize,
+    pub caches: usize,
+    pub cache_entries: usize,
+    pub undo_entries: usize,
+    pub redo_entries: usize,
+    /// Primitive operations held by the undo and redo stacks.
+    pub history_ops: usize,
+}
+
+/// A design: a tree of widgets under one root window, with its undo history.
+pub struct Document {
+    pub(crate) nodes: SlotMap<WidgetId, Node>,
+    pub(crate) root: WidgetId,
+    /// Names of every node, detached ones included, so that undo never
+    /// brings back a widget whose name was taken in the meantime.
+    pub(crate) names: HashMap<Box<str>, WidgetId>,
+    pub(crate) live: usize,
+    pub(crate) history: History,
+    observers: Observers,
+    name_counters: HashMap<Box<str>, u32>,
+    revision: u64,
+    saved_revision: u64,
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("widgets", &self.live)
+            .field("root", &self.root)
+            .field("revision", &self.revision)
+            .field("history", &self.history)
+            .field("observers", &self.observers)
+            .finish()
+    }
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Document {
+    /// A new design: one empty 1280x800 window called `main_window`.
+    pub fn new() -> Self {
+        let mut props = Props::default();
+        props.set(PropKey::Width, Some(PropValue::Number(1280.0)));
+        props.set(PropKey::Height, Some(PropValue::Number(800.0)));
+        props.set(PropKey::Text, Some(PropValue::Text("Untitled".into())));
+        Self::with_root(WidgetKind::Window, "main_window".into(), props)
+    }
+
+    pub(crate) fn with_root(kind: WidgetKind, name: Box<str>, props: Props) -> Self {
+        let mut nodes = SlotMap::with_key();
+        let root = nodes.insert(Node {
+            kind,
+            name: name.clone(),
+            parent: None,
+            children: Vec::new(),
+            props,
+            in_document: true,
+        });
+        let mut names = HashMap::new();
+        names.insert(name, root);
+        Self {
+            nodes,
+            root,
+            names,
+            live: 1,
+            history: History::default(),
+            observers: Observers::default(),
+            name_counters: HashMap::new(),
+            revision: 0,
+            saved_revision: 0,
+        }
+    }
+
+    pub fn root(&self) -> WidgetId {
+        self.root
+    }
+
+    /// Number of widgets in the document, the root included.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Whether `id` is a widget of this document now.
+    pub fn contains(&self, id: WidgetId) -> bool {
+        self.nodes.get(id).is_some_and(|n| n.in_document)
+    }
+
+    pub fn widget(&self, id: WidgetId) -> Option<WidgetRef<'_>> {
+        let node = self.nodes.get(id).filter(|n| n.in_document)?;
+        Some(WidgetRef { id, node })
+    }
+
+    pub(crate) fn get(&self, id: WidgetId) -> Result<WidgetRef<'_>, ModelError> {
+        self.widget(id).ok_or(ModelError::UnknownWidget(id))
+    }
+
+    /// The widget called `name`, if it is in the document.
+    pub fn find(&self, name: &str) -> Option<WidgetId> {
+        self.names.get(name).copied().filter(|id| self.contains(*id))
+    }
+
+    /// Whether `name` is taken, by a widget in the document or one the
+    /// history can bring back.
+    pub fn name_taken(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    pub fn parent(&self, id: WidgetId) -> Option<WidgetId> {
+        self.widget(id)?.parent()
+    }
+
+    pub fn children(&self, id: WidgetId) -> &[WidgetId] {
+        self.widget(id).map_or(&[], |w| w.node.children.as_slice())
+    }
+
+    /// Position of `id` among its siblings (its z-order: later is on top).
+    pub fn index_in_parent(&self, id: WidgetId) -> Option<usize> {
+        let parent = self.parent(id)?;
+        self.nodes[parent].children.iter().position(|c| *c == id)
+    }
+
+    /// Depth below the root (the root is at 0).
+    pub fn depth(&self, id: WidgetId) -> usize {
+        let mut depth = 0;
+        let mut at = self.nodes.get(id).and_then(|n| n.parent);
+        while let Some(p) = at {
+            depth += 1;
+            at = self.nodes[p].parent;
+        }
+        depth
+    }
+
+    /// Whether `ancestor` is `id` or one of its ancestors.
+    pub fn is_ancestor_or_self(&self, ancestor: WidgetId, id: WidgetId) -> bool {
+        let mut at = Some(id);
+        while let Some(a) = at {
+            if a == ancestor {
+                return true;
+            }
+            at = self.nodes.get(a).and_then(|n| n.parent);
+        }
+        false
+    }
+
+    /// Every widget of the subtree at `id`, in depth-first pre-order
+    /// (parents before children, siblings in z-order).
+    pub fn descendants(&self, id: WidgetId) -> Vec<WidgetId> {
+        let mut out = Vec::new();
+        if self.nodes.contains_key(id) {
+            self.collect_subtree(id, &mut out);
+        }
+        out
+    }
+
+    pub(crate) fn collect_subtree(&self, id: WidgetId, out: &mut Vec<WidgetId>) {
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.nodes[n].children.iter().rev().copied());
+        }
+    }
+
+    /// Every widget in the document in pre-order, the root first.
+    pub fn iter(&self) -> impl Iterator<Item = WidgetRef<'_>> + '_ {
+        self.descendants(self.root).into_iter().map(move |id| WidgetRef { id, node: &self.nodes[id] })
+    }
+
+    /// The height of the subtree at `id`: 0 for a leaf.
+    pub(crate) fn subtree_height(&self, id: WidgetId) -> usize {
+        let mut max = 0;
+        let mut stack = vec![(id, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            max = max.max(d);
+            stack.extend(self.nodes[n].children.iter().map(|c| (*c, d + 1)));
+        }
+        max
+    }
+
+    /// A counter that changes with every edit, undo and redo.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether the document changed since [`Document::mark_saved`].
+    pub fn is_modified(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    pub fn mark_saved(&mut self) {
+        self.saved_revision = self.revision;
+    }
+
+    /// Subscribes to changes; drop the handle to unsubscribe.
+    pub fn subscribe(&self) -> Subscription {
+        self.observers.subscribe()
+    }
+
+    pub(crate) fn observers(&self) -> &Observers {
+        &self.observers
+    }
+
+    pub fn live_counts(&self) -> LiveCounts {
+        let (caches, cache_entries) = self.observers.cache_counts();
+        LiveCounts {
+            widgets: self.live,
+            detached_widgets: self.nodes.len() - self.live,
+            subscriptions: self.observers.subscription_count(),
+            caches,
+            cache_entries,
+            undo_entries: self.history.undo_len(),
+            redo_entries: self.history.redo_len(),
+            history_ops: self.history.op_count(),
+        }
+    }
+
+    /// Approximate heap bytes the model holds (nodes, names, properties,
+    /// history), for memory reports.
+    pub fn heap_bytes(&self) -> usize {
+        let nodes = self.nodes.capacity() * (size_of::<Node>() + 8);
+        let per_node: usize = self
+            .nodes
+            .values()
+            .map(|n| n.name.len() + n.children.capacity() * size_of::<WidgetId>() + n.props.heap_bytes())
+            .sum();
+        let names = self.names.capacity() * (size_of::<(Box<str>, WidgetId)>() + 1)
+            + self.names.keys().map(|k| k.len()).sum::<usize>();
+        nodes + per_node + names + self.history.heap_bytes()
+    }
+
+    /// A name not taken yet, derived from `base` (`button` → `button_4`).
+    pub fn unique_name(&mut self, base: &str) -> String {
+        if !self.names.contains_key(base) && crate::name::check_name(base).is_ok() {
+            return base.to_owned();
+        }
+        let stem = crate::name::stem(base);
+        let counter = self.name_counters.entry(stem.clone().into()).or_insert(1);
+        loop {
+            let candidate = format!("{stem}_{counter}");
+            *counter += 1;
+            if !self.names.contains_key(candidate.as_str()) {
+                return candidate;
+            }
+        }
+    }
+
+    // ---- primitive operations ----
+
+    pub(crate) fn bump_revision(&mut self) {
+        self.revision += 1;
+    }
+
+    pub(crate) fn new_detached(&mut self, kind: WidgetKind, name: Box<str>, props: Props) -> WidgetId {
+        let id = self.nodes.insert(Node { kind, name: name.clone(), parent: None, children: Vec::new(), props, in_document: false });
+        self.names.insert(name, id);
+        id
+    }
+
+    /// Appends a detached child under a detached parent, while building a
+    /// subtree that is not yet in the document.
+    pub(crate) fn adopt_detached(&mut self, parent: WidgetId, child: WidgetId) {
+        self.nodes[child].parent = Some(parent);
+        self.nodes[parent].children.push(child);
+    }
+
+    /// Frees the subtree at `id` if it is out of the document and no longer
+    /// wanted by the history. Its ids never resolve again.
+    pub(crate) fn free_detached(&mut self, id: WidgetId) {
+        let Some(node) = self.nodes.get(id) else { return };
+        if node.in_document || node.parent.is_some() {
+            return;
+        }
+        let mut stack = vec![id];
+        while let Some(n) = stack.pop() {
+            if let Some(node) = self.nodes.remove(n) {
+                if self.names.get(&node.name) == Some(&n) {
+                    self.names.remove(&node.name);
+                }
+                stack.extend(node.children);
+            }
+        }
+    }
+
+    fn set_in_document(&mut self, id: WidgetId, value: bool) -> Vec<WidgetId> {
+        let mut subtree = Vec::new();
+        self.collect_subtree(id, &mut subtree);
+        for n in &subtree {
+            self.nodes[*n].in_document = value;
+        }
+        subtree
+    }
+
+    fn check_container(&self, parent: WidgetId) -> Result<(), ModelError> {
+        let p = self.get(parent)?;
+        if !p.kind().is_container() {
+            return Err(ModelError::NotAContainer { name: p.name().to_owned(), kind: p.kind() });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_fits(&self, parent: WidgetId, subtree_root: WidgetId, adding: usize) -> Result<(), ModelError> {
+        let depth = self.depth(parent) + 1 + self.subtree_height(subtree_root);
+        if depth > limits::MAX_DEPTH {
+            return Err(ModelError::TooDeep { limit: limits::MAX_DEPTH });
+        }
+        if self.live + adding > limits::MAX_WIDGETS {
+            return Err(ModelError::TooManyWidgets { limit: limits::MAX_WIDGETS });
+        }
+        Ok(())
+    }
+
+    /// Applies one primitive operation; returns its inverse. On error the
+    /// document is unchanged.
+    pub(crate) fn apply(&mut self, op: Op) -> Result<Op, ModelError> {
+        let inverse = match op {
+            Op::Attach { id, parent, index } => {
+                let node = self.nodes.get(id).ok_or(ModelError::UnknownWidget(id))?;
+                if node.in_document || node.parent.is_some() {
+                    return Err(ModelError::Internal("attach of a widget that is already attached".into()));
+                }
+                if node.kind.is_root_only() {
+                    return Err(ModelError::WindowNotRoot);
+                }
+                self.check_container(parent)?;
+                let mut size = Vec::new();
+                self.collect_subtree(id, &mut size);
+                self.check_fits(parent, id, size.len())?;
+                let siblings = &mut self.nodes[parent].children;
+                let index = index.min(siblings.len());
+                siblings.insert(index, id);
+                self.nodes[id].parent = Some(parent);
+                let subtree = self.set_in_document(id, true);
+                self.live += subtree.len();
+                self.observers.notify(&Change::Inserted { id, parent, index });
+                Op::Detach { id }
+            }
+            Op::Detach { id } => {
+                self.get(id)?;
+                let parent = self.nodes[id].parent.ok_or(ModelError::RootIsFixed)?;
+                let siblings = &mut self.nodes[parent].children;
+                let index = siblings.iter().position(|c| *c == id).expect("a child is listed by its parent");
+                siblings.remove(index);
+                self.nodes[id].parent = None;
+                let subtree = self.set_in_document(id, false);
+                self.live -= subtree.len();
+                self.observers.notify(&Change::Removed { id, parent, index, subtree });
+                Op::Attach { id, parent, index }
+            }
+            Op::Move { id, parent, index } => {
+                self.get(id)?;
+                let from = self.nodes[id].parent.ok_or(ModelError::RootIsFixed)?;
+                self.check_container(parent)?;
+                if self.is_ancestor_or_self(id, parent) {
+                    return Err(ModelError::WouldCycle {
+                        name: self.nodes[id].name.to_string(),
+                        target: self.nodes[parent].name.to_string(),
+                    });
+                }
+                if from != parent {
+                    let depth = self.depth(parent) + 1 + self.subtree_height(id);
+                    if depth > limits::MAX_DEPTH {
+                        return Err(ModelError::TooDeep { limit: limits::MAX_DEPTH });
+                    }
+                }
+                let old = &mut self.nodes[from].children;
+                let old_index = old.iter().position(|c| *c == id).expect("a child is listed by its parent");
+                old.remove(old_index);
+                let new = &mut self.nodes[parent].children;
+                let index = index.min(new.len());
+                new.insert(index, id);
+                self.nodes[id].parent = Some(parent);
+                self.observers.notify(&Change::Moved { id, from, to: parent, index });
+                Op::Move { id, parent: from, index: old_index }
+            }
+            Op::SetProps { id, values } => {
+                let widget = self.get(id)?;
+                let kind = widget.kind();
+                for (key, value) in &values {
+                    check_prop(kind, widget.name(), *key, value.as_ref())?;
+                }
+                let node = &mut self.nodes[id];
+                let mut old = Vec::with_capacity(values.len());
+                for (key, value) in values {
+                    old.push((key, node.props.set(key, value)));
+                }
+                if let Some(problem) = crate::validate::widget_invariants(kind, &node.props).into_iter().next() {
+                    for (key, value) in old.into_iter().rev() {
+                        node.props.set(key, value);
+                    }
+                    return Err(ModelError::InvalidValue {
+                        name: node.name.to_string(),
+                        key: problem.0.name(),
+                        reason: problem.1,
+                    });
+                }
+                let keys = old.iter().map(|(k, _)| *k).collect();
+                self.observers.notify(&Change::Props { id, keys });
+                old.reverse();
+                Op::SetProps { id, values: old }
+            }
+            Op::Rename { id, name } => {
+                self.get(id)?;
+                crate::name::check_name(&name)
+                    .map_err(|reason| ModelError::InvalidName { name: name.to_string(), reason })?;
+                if let Some(other) = self.names.get(&name)
+                    && *other != id
+                {
+                    return Err(ModelError::DuplicateName(name.to_string()));
+                }
+                let old = std::mem::replace(&mut self.nodes[id].name, name.clone());
+                self.names.remove(&old);
+                self.names.insert(name, id);
+                self.observers.notify(&Change::Renamed { id });
+                Op::Rename { id, name: old }
+            }
+        };
+        self.bump_revision();
+        Ok(inverse)
+    }
+
+    /// Frees the detached subtrees that a discarded list of operations was
+    /// the last to refer to.
+    pub(crate) fn release_ops(&mut self, ops: Vec<Op>) {
+        for op in ops {
+            if let Op::Attach { id, .. } = op {
+                self.free_detached(id);
+            }
+        }
+    }
+}
+
+pub(crate) fn check_prop(kind: WidgetKind, name: &str, key: PropKey, value: Option<&PropValue>) -> Result<(), ModelError> {
+    if !kind.has(key) {
+        return Err(ModelError::NotApplicable { kind, key: key.name() });
+    }
+    if let Some(value) = value {
+        key.spec()
+            .check(value)
+            .map_err(|reason| ModelError::InvalidValue { name: name.to_owned(), key: key.name(), reason })?;
+    }
+    Ok(())
+}
+
+/// A read-only view of one widget.
+#[derive(Clone, Copy)]
+pub struct WidgetRef<'a> {
+    id: WidgetId,
+    node: &'a Node,
+}
+
+impl fmt::Debug for WidgetRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WidgetRef").field("id", &self.id).field("kind", &self.node.kind).field("name", &self.node.name).finish()
+    }
+}
+
+impl<'a> WidgetRef<'a> {
+    pub fn id(&self) -> WidgetId {
+        self.id
+    }
+
+    pub fn kind(&self) -> WidgetKind {
+        self.node.kind
+    }
+
+    pub fn name(&self) -> &'a str {
+        &self.node.name
+    }
+
+    pub fn parent(&self) -> Option<WidgetId> {
+        self.node.parent
+    }
+
+    pub fn children(&self) -> &'a [WidgetId] {
+        &self.node.children
+    }
+
+    /// The properties set explicitly (everything else has its default).
+    pub fn props(&self) -> &'a Props {
+        &self.node.props
+    }
+
+    /// The explicit value of `key`, if set.
+    pub fn get(&self, key: PropKey) -> Option<&'a PropValue> {
+        self.node.props.get(key)
+    }
+
+    /// The value of `key`, explicit or default; `None` for an unset auto
+    /// length, theme colour or empty text.
+    pub fn value(&self, key: PropKey) -> Option<PropValue> {
+        self.get(key).cloned().or_else(|| key.spec().default_value())
+    }
+
+    pub fn number(&self, key: PropKey) -> f32 {
+        match (self.get(key), key.spec().default) {
+            (Some(PropValue::Number(v)), _) => *v,
+            (_, DefaultValue::Number(d)) => d,
+            _ => 0.0,
+        }
+    }
+
+    /// A length: `None` means auto.
+    pub fn length(&self, key: PropKey) -> Option<f32> {
+        match self.get(key) {
+            Some(PropValue::Number(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub fn int(&self, key: PropKey) -> i32 {
+        match (self.get(key), key.spec().default) {
+            (Some(PropValue::Int(v)), _) => *v,
+            (_, DefaultValue::Int(d)) => d,
+            _ => 0,
+        }
+    }
+
+    pub fn flag(&self, key: PropKey) -> bool {
+        match (self.get(key), key.spec().default) {
+            (Some(PropValue::Bool(v)), _) => *v,
+            (_, DefaultValue::Bool(d)) => d,
+            _ => false,
+        }
+    }
+
+    pub fn text(&self, key: PropKey) -> &'a str {
+        match self.get(key) {
+            Some(PropValue::Text(t)) => t,
+            _ => "",
+        }
+    }
+
+    pub fn items(&self) -> &'a [String] {
+        match self.get(PropKey::Items) {
+            Some(PropValue::Items(i)) => i,
+            _ => &[],
+        }
+    }
+
+    /// `None` means the theme's colour.
+    pub fn color(&self, key: PropKey) -> Option<Color> {
+        match self.get(key) {
+            Some(PropValue::Color(c)) => Some(*c),
+            _ => None,
+        }
+    }
+
+    pub fn align(&self, key: PropKey) -> Align {
+        match (self.get(key), key.spec().default) {
+            (Some(PropValue::Align(v)), _) => *v,
+            (_, DefaultValue::Align(d)) => d,
+            _ => Align::Start,
+        }
+    }
+
+    pub fn justify(&self) -> crate::Justify {
+        match self.get(PropKey::JustifyContent) {
+            Some(PropValue::Justify(v)) => *v,
+            _ => crate::Justify::Start,
+        }
+    }
+
+    pub fn tracks(&self, key: PropKey) -> &'a [Track] {
+        match self.get(key) {
+            Some(PropValue::Tracks(t)) => t,
+            _ => &[],
+        }
+    }
+
+    /// How this widget places its children: fixed by the kind for rows,
+    /// columns and grids, the `layout` property for panels, windows and
+    /// scroll areas.
+    pub fn layout(&self) -> LayoutMode {
+        match self.node.kind {
+            WidgetKind::Row => LayoutMode::Row,
+            WidgetKind::Column => LayoutMode::Column,
+            WidgetKind::Grid => LayoutMode::Grid,
+            WidgetKind::Tabs => LayoutMode::Absolute,
+            _ => match self.get(PropKey::Layout) {
+                Some(PropValue::Layout(l)) => *l,
+                _ => LayoutMode::Absolute,
+            },
+        }
+    }
+
+    /// The frame as written in its properties: position, and size with
+    /// auto taken as 0. The geometry crate computes the real layout.
+    pub fn frame(&self) -> Rect {
+        Rect::new(
+            self.number(PropKey::X),
+            self.number(PropKey::Y),
+            self.length(PropKey::Width).unwrap_or(0.0),
+            self.length(PropKey::Height).unwrap_or(0.0),
+        )
+    }
+}

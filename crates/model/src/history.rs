@@ -1,0 +1,94 @@
+//! The undo/redo stacks. An entry is one transaction: the inverse
+//! operations of everything one command or one gesture did.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+use crate::document::{Op, WidgetId};
+use crate::property::PropKey;
+
+/// Default number of undo steps kept.
+pub const DEFAULT_HISTORY_LIMIT: usize = 1_000;
+
+#[derive(Debug)]
+pub(crate) struct Transaction {
+    pub(crate) label: String,
+    /// Operations to apply, in order, to revert the transaction.
+    pub(crate) ops: Vec<Op>,
+}
+
+/// A transaction being recorded (a gesture in progress).
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub(crate) label: String,
+    /// Inverses in the order the forward operations were applied.
+    pub(crate) inverses: Vec<Op>,
+    /// Properties whose original value is already recorded: a drag of 120
+    /// moves keeps one inverse, not 120.
+    pub(crate) recorded: HashSet<(WidgetId, PropKey)>,
+}
+
+impl Pending {
+    pub(crate) fn new(label: String) -> Self {
+        Self { label, inverses: Vec::new(), recorded: HashSet::new() }
+    }
+
+    /// Adds the inverses of one successful command, coalescing property
+    /// restores that an earlier command of this transaction already holds.
+    pub(crate) fn record(&mut self, inverses: Vec<Op>) {
+        for op in inverses {
+            match op {
+                Op::SetProps { id, values } => {
+                    let values: Vec<_> =
+                        values.into_iter().filter(|(key, _)| self.recorded.insert((id, *key))).collect();
+                    if !values.is_empty() {
+                        self.inverses.push(Op::SetProps { id, values });
+                    }
+                }
+                other => self.inverses.push(other),
+            }
+        }
+    }
+}
+
+pub(crate) struct History {
+    pub(crate) undo: VecDeque<Transaction>,
+    pub(crate) redo: Vec<Transaction>,
+    pub(crate) limit: usize,
+    pub(crate) pending: Option<Pending>,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self { undo: VecDeque::new(), redo: Vec::new(), limit: DEFAULT_HISTORY_LIMIT, pending: None }
+    }
+}
+
+impl fmt::Debug for History {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("History")
+            .field("undo", &self.undo.len())
+            .field("redo", &self.redo.len())
+            .field("limit", &self.limit)
+            .field("pending", &self.pending.as_ref().map(|p| &p.label))
+            .finish()
+    }
+}
+
+impl History {
+    pub(crate) fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    pub(crate) fn redo_len(&self) -> usize {
+        self.redo.len()
+    }
+
+    pub(crate) fn op_count(&self) -> usize {
+        self.undo.iter().chain(self.redo.iter()).map(|t| t.ops.len()).sum()
+    }
+
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.undo.iter().chain(self.redo.iter()).flat_map(|t| t.ops.iter()).map(Op::heap_bytes).sum()
+    }
+}

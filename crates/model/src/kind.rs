@@ -1,0 +1,137 @@
+//! The widget kinds of the palette, and which properties each one carries.
+
+use std::fmt;
+
+use crate::property::{Group, PropKey, PropSpec};
+
+macro_rules! kinds {
+    ($($kind:ident => $name:literal, $label:literal, container: $container:literal, groups: [$($group:ident),*];)*) => {
+        /// The kinds of widget a design is made of.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum WidgetKind { $($kind),* }
+
+        impl WidgetKind {
+            /// Every kind, in palette order.
+            pub const ALL: &'static [WidgetKind] = &[$(WidgetKind::$kind),*];
+
+            /// The name used in files (`"text_input"`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(WidgetKind::$kind => $name),* }
+            }
+
+            /// The name shown in the palette (`"Text input"`).
+            pub fn label(self) -> &'static str {
+                match self { $(WidgetKind::$kind => $label),* }
+            }
+
+            pub fn parse(name: &str) -> Option<WidgetKind> {
+                match name { $($name => Some(WidgetKind::$kind),)* _ => None }
+            }
+
+            /// Whether widgets of this kind may hold children.
+            pub fn is_container(self) -> bool {
+                match self { $(WidgetKind::$kind => $container),* }
+            }
+
+            fn group_bits(self) -> u32 {
+                match self { $(WidgetKind::$kind => 0 $(| Group::$group.bit())*),* }
+            }
+        }
+    };
+}
+
+kinds! {
+    Window => "window", "Window", container: true, groups: [Geometry, Container, LayoutChoice, Style, Common, Text];
+    Panel => "panel", "Panel", container: true, groups: [Geometry, Child, Container, LayoutChoice, Style, Common];
+    Row => "row", "Row", container: true, groups: [Geometry, Child, Container, Style, Common];
+    Column => "column", "Column", container: true, groups: [Geometry, Child, Container, Style, Common];
+    Grid => "grid", "Grid", container: true, groups: [Geometry, Child, Container, GridTemplate, Style, Common];
+    ScrollArea => "scroll_area", "Scroll area", container: true, groups: [Geometry, Child, Container, LayoutChoice, Style, Common];
+    Tabs => "tabs", "Tabs", container: true, groups: [Geometry, Child, Style, Common, Items];
+    Label => "label", "Label", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign];
+    Button => "button", "Button", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign];
+    TextInput => "text_input", "Text input", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign, Placeholder];
+    TextArea => "text_area", "Text area", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign, Placeholder];
+    Checkbox => "checkbox", "Checkbox", container: false, groups: [Geometry, Child, Style, Common, Text, Checked];
+    RadioGroup => "radio_group", "Radio group", container: false, groups: [Geometry, Child, Style, Common, Items];
+    Toggle => "toggle", "Toggle switch", container: false, groups: [Geometry, Child, Style, Common, Text, Checked];
+    Slider => "slider", "Slider", container: false, groups: [Geometry, Child, Style, Common, Range, Step];
+    ProgressBar => "progress_bar", "Progress bar", container: false, groups: [Geometry, Child, Style, Common, Range];
+    Dropdown => "dropdown", "Dropdown", container: false, groups: [Geometry, Child, Style, Common, Placeholder, Items];
+    List => "list", "List", container: false, groups: [Geometry, Child, Style, Common, Items];
+    Image => "image", "Image", container: false, groups: [Geometry, Child, Style, Common, ImageSource];
+    Separator => "separator", "Separator", container: false, groups: [Geometry, Child, Style, Common];
+    Spacer => "spacer", "Spacer", container: false, groups: [Geometry, Child, Style, Common];
+}
+
+impl WidgetKind {
+    /// Whether this kind carries `key`.
+    pub fn has(self, key: PropKey) -> bool {
+        self.group_bits() & key.spec().group.bit() != 0
+    }
+
+    /// The properties of this kind, in file order, with type, default and range.
+    pub fn properties(self) -> impl Iterator<Item = &'static PropSpec> {
+        PropKey::ALL.iter().filter(move |k| self.has(**k)).map(|k| k.spec())
+    }
+
+    /// Only a window may be the root, and a window may only be the root.
+    pub fn is_root_only(self) -> bool {
+        self == WidgetKind::Window
+    }
+
+    /// The prefix of names generated for new widgets (`button_3`).
+    pub fn name_prefix(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The size the palette gives a new widget of this kind.
+    pub fn palette_size(self) -> (f32, f32) {
+        match self {
+            WidgetKind::Window => (1280.0, 800.0),
+            WidgetKind::Panel | WidgetKind::ScrollArea | WidgetKind::Tabs => (320.0, 240.0),
+            WidgetKind::Row => (320.0, 48.0),
+            WidgetKind::Column => (200.0, 240.0),
+            WidgetKind::Grid => (320.0, 200.0),
+            WidgetKind::Label => (120.0, 24.0),
+            WidgetKind::Button => (96.0, 32.0),
+            WidgetKind::TextInput | WidgetKind::Dropdown => (200.0, 32.0),
+            WidgetKind::TextArea => (240.0, 96.0),
+            WidgetKind::Checkbox | WidgetKind::Toggle => (160.0, 24.0),
+            WidgetKind::RadioGroup => (160.0, 80.0),
+            WidgetKind::Slider | WidgetKind::ProgressBar => (200.0, 24.0),
+            WidgetKind::List => (200.0, 160.0),
+            WidgetKind::Image => (128.0, 96.0),
+            WidgetKind::Separator => (200.0, 1.0),
+            WidgetKind::Spacer => (16.0, 16.0),
+        }
+    }
+}
+
+impl fmt::Display for WidgetKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_their_names_and_all_carry_geometry_and_style() {
+        assert!(WidgetKind::ALL.len() >= 21);
+        for kind in WidgetKind::ALL {
+            assert_eq!(WidgetKind::parse(kind.as_str()), Some(*kind));
+            assert!(kind.has(PropKey::X) && kind.has(PropKey::Fill) && kind.has(PropKey::Enabled));
+            assert_eq!(kind.has(PropKey::Grow), *kind != WidgetKind::Window, "{kind}");
+            if kind.has(PropKey::Gap) {
+                assert!(kind.is_container(), "{kind} has layout properties but no children");
+            }
+        }
+        assert!(WidgetKind::Slider.has(PropKey::Step));
+        assert!(!WidgetKind::ProgressBar.has(PropKey::Step));
+        assert!(!WidgetKind::Button.has(PropKey::Items));
+        assert!(WidgetKind::Grid.has(PropKey::GridColumns) && !WidgetKind::Row.has(PropKey::GridColumns));
+    }
+}

@@ -1,0 +1,40 @@
+//! The Trellis document model: a design as a tree of widgets in an arena
+//! with generational ids, typed properties, reversible commands with
+//! undo/redo, change notification, and the `.trellis.json` file format.
+//!
+//! This crate is the foundation every other crate stands on. It must never
+//! depend on a GPU, a window, a UI toolkit or the layout engine: it knows
+//! what a design *is*, not how it looks or where things land.
+//!
+//! Invariants:
+//! - Parent and child links are ids into one arena; there are no `Rc`
+//!   cycles. A freed widget's id never resolves again.
+//! - Every edit goes through [`Command`] (or a gesture of commands between
+//!   [`Document::begin`] and [`Document::commit`]) and is reversible.
+//! - A document never holds what the loader would refuse: commands check the
+//!   same types, ranges and [`limits`] as the file format.
+
+mod command;
+mod demo;
+mod document;
+mod error;
+mod file;
+mod history;
+mod kind;
+pub mod limits;
+mod migrate;
+mod name;
+mod observe;
+mod property;
+mod validate;
+
+pub use command::{Command, Outcome, WidgetTree, ZOrder};
+pub use demo::{CARD_WIDGETS, DEMO_JSON, demo_design, generate, try_demo_design};
+pub use document::{Document, LiveCounts, Rect, WidgetId, WidgetRef};
+pub use error::ModelError;
+pub use file::{FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, write_atomically};
+pub use history::DEFAULT_HISTORY_LIMIT;
+pub use kind::WidgetKind;
+pub use name::check_name;
+pub use observe::{Change, MAX_PENDING_CHANGES, Subscription, WidgetCache};
+pub use property::{Align, Color, DefaultValue, Group, Justify, LayoutMode, PropKey, PropSpec, PropType, PropValue, Props, Track};

@@ -1,0 +1,359 @@
+//! Commands, undo/redo, gestures, ids, notification and live counts, driven
+//! through the public API as the editor will drive them.
+
+use trellis_model::{
+    Change, Command, Document, LayoutMode, ModelError, PropKey, PropValue, Rect, WidgetCache, WidgetKind, WidgetTree,
+    ZOrder, limits,
+};
+
+fn insert(doc: &mut Document, parent: trellis_model::WidgetId, tree: WidgetTree) -> trellis_model::WidgetId {
+    doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+}
+
+fn button(doc: &mut Document, x: f32, y: f32) -> trellis_model::WidgetId {
+    let root = doc.root();
+    insert(doc, root, WidgetTree::palette(WidgetKind::Button).at(x, y))
+}
+
+#[test]
+fn palette_insert_gives_unique_names_and_sensible_content() {
+    let mut doc = Document::new();
+    let a = button(&mut doc, 10.0, 10.0);
+    let b = button(&mut doc, 10.0, 60.0);
+    let (a, b) = (doc.widget(a).unwrap(), doc.widget(b).unwrap());
+    assert_eq!(a.name(), "button");
+    assert_eq!(b.name(), "button_1");
+    assert_eq!(a.text(PropKey::Text), "Button");
+    assert_eq!(a.frame(), Rect::new(10.0, 10.0, 96.0, 32.0));
+    for kind in WidgetKind::ALL.iter().filter(|k| !k.is_root_only()) {
+        let root = doc.root();
+        doc.execute(Command::Insert { parent: root, index: None, tree: WidgetTree::palette(*kind) })
+            .unwrap_or_else(|e| panic!("palette {kind}: {e}"));
+    }
+    assert_eq!(doc.len(), 3 + WidgetKind::ALL.len() - 1);
+}
+
+#[test]
+fn delete_then_undo_brings_back_the_same_widget_with_the_same_id() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 0.0, 0.0);
+    doc.execute(Command::Delete { ids: vec![id] }).unwrap();
+    assert!(doc.widget(id).is_none());
+    assert_eq!(doc.live_counts().detached_widgets, 1, "kept for undo");
+    doc.undo().unwrap();
+    assert_eq!(doc.widget(id).unwrap().name(), "button");
+    doc.redo().unwrap();
+    assert!(!doc.contains(id));
+}
+
+#[test]
+fn a_freed_id_never_resolves_to_another_widget() {
+    let mut doc = Document::new();
+    let old = button(&mut doc, 0.0, 0.0);
+    doc.execute(Command::Delete { ids: vec![old] }).unwrap();
+    doc.clear_history();
+    assert_eq!(doc.live_counts().detached_widgets, 0, "history let go, so the widget is freed");
+    // New widgets may reuse the arena slot; the old id must stay dead.
+    for _ in 0..10 {
+        button(&mut doc, 0.0, 0.0);
+    }
+    assert!(doc.widget(old).is_none());
+    let err = doc.execute(Command::SetProperty { ids: vec![old], key: PropKey::X, value: None }).unwrap_err();
+    assert!(matches!(err, ModelError::UnknownWidget(_)));
+}
+
+#[test]
+fn a_drag_gesture_of_120_moves_is_one_undo_step_holding_one_restore() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 0.0, 0.0);
+    let before = doc.to_json_string();
+    let undo_before = doc.live_counts().undo_entries;
+    doc.begin("Move").unwrap();
+    for step in 0..120 {
+        let f = step as f32;
+        doc.execute(Command::SetFrame { id, frame: Rect::new(f, f * 0.5, 96.0, 32.0) }).unwrap();
+    }
+    assert!(doc.commit());
+    let counts = doc.live_counts();
+    assert_eq!(counts.undo_entries, undo_before + 1);
+    assert_eq!(counts.history_ops, 2, "the insert and one coalesced restore, not 120");
+    assert_eq!(doc.undo_label(), Some("Move"));
+    doc.undo().unwrap();
+    assert_eq!(doc.to_json_string(), before);
+    doc.redo().unwrap();
+    assert_eq!(doc.widget(id).unwrap().frame(), Rect::new(119.0, 59.5, 96.0, 32.0));
+}
+
+#[test]
+fn cancelling_a_gesture_restores_the_document_and_records_nothing() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 5.0, 5.0);
+    let before = doc.to_json_string();
+    doc.begin("Drag from palette").unwrap();
+    let root = doc.root();
+    let new = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Slider));
+    doc.execute(Command::SetFrame { id, frame: Rect::new(50.0, 50.0, 10.0, 10.0) }).unwrap();
+    doc.rollback();
+    assert_eq!(doc.to_json_string(), before);
+    assert!(!doc.contains(new));
+    assert_eq!(doc.live_counts().detached_widgets, 0, "the cancelled insert is freed at once");
+    assert_eq!(doc.undo_label(), Some("Insert Button"));
+}
+
+#[test]
+fn a_command_on_many_widgets_is_all_or_nothing() {
+    let mut doc = Document::new();
+    let a = button(&mut doc, 0.0, 0.0);
+    let root = doc.root();
+    let label = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Label));
+    let slider = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Slider));
+    let before = doc.to_json_string();
+    // The slider has no text: the whole command is refused.
+    let err = doc
+        .execute(Command::SetProperty { ids: vec![a, label, slider], key: PropKey::Text, value: Some(PropValue::Text("x".into())) })
+        .unwrap_err();
+    assert!(err.to_string().contains("slider has no property 'text'"), "{err}");
+    assert_eq!(doc.to_json_string(), before);
+    // Out of range: refused with the reason.
+    let err = doc.execute(Command::SetProperty { ids: vec![a], key: PropKey::Opacity, value: Some(PropValue::Number(2.0)) }).unwrap_err();
+    assert!(err.to_string().contains("outside the allowed range 0 to 1"), "{err}");
+    // A combination that breaks an invariant is refused too.
+    let err = doc.execute(Command::SetProperty { ids: vec![slider], key: PropKey::Max, value: Some(PropValue::Number(10.0)) }).unwrap_err();
+    assert!(err.to_string().contains("outside min 0 to max 10"), "{err}");
+    assert_eq!(doc.to_json_string(), before);
+}
+
+#[test]
+fn a_failing_command_inside_a_gesture_leaves_the_gesture_intact() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 0.0, 0.0);
+    doc.begin("Edit").unwrap();
+    doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::X, value: Some(PropValue::Number(5.0)) }).unwrap();
+    let err = doc.execute(Command::SetProperties {
+        id,
+        values: vec![(PropKey::X, Some(PropValue::Number(9.0))), (PropKey::FontSize, Some(PropValue::Number(-1.0)))],
+    });
+    assert!(err.is_err());
+    assert_eq!(doc.widget(id).unwrap().number(PropKey::X), 5.0, "the failed command changed nothing");
+    doc.commit();
+    doc.undo().unwrap();
+    assert_eq!(doc.widget(id).unwrap().number(PropKey::X), 0.0);
+}
+
+#[test]
+fn move_reparents_reorders_and_refuses_cycles() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
+    let row = insert(&mut doc, panel, WidgetTree::palette(WidgetKind::Row));
+    let b: Vec<_> = (0..3).map(|i| insert(&mut doc, row, WidgetTree::palette(WidgetKind::Button).named(format!("b{i}")))).collect();
+    // Move b0 to the end of the row.
+    doc.execute(Command::Move { ids: vec![b[0]], parent: row, index: None }).unwrap();
+    assert_eq!(doc.children(row), &[b[1], b[2], b[0]]);
+    // Move two of them, together, to the front of the row.
+    doc.execute(Command::Move { ids: vec![b[2], b[0]], parent: row, index: Some(0) }).unwrap();
+    assert_eq!(doc.children(row), &[b[2], b[0], b[1]]);
+    // Out of the layout into the panel.
+    doc.execute(Command::Move { ids: vec![b[1]], parent: panel, index: Some(0) }).unwrap();
+    assert_eq!(doc.children(panel), &[b[1], row]);
+    let err = doc.execute(Command::Move { ids: vec![panel], parent: row, index: None }).unwrap_err();
+    assert!(matches!(err, ModelError::WouldCycle { .. }), "{err}");
+    let err = doc.execute(Command::Move { ids: vec![row], parent: b[1], index: None }).unwrap_err();
+    assert!(err.to_string().contains("cannot hold children"), "{err}");
+    let err = doc.execute(Command::Move { ids: vec![root], parent: panel, index: None }).unwrap_err();
+    assert_eq!(err, ModelError::RootIsFixed);
+    for _ in 0..3 {
+        doc.undo().unwrap();
+    }
+    assert_eq!(doc.children(row), &[b[0], b[1], b[2]]);
+}
+
+#[test]
+fn reorder_changes_z_order_among_siblings() {
+    let mut doc = Document::new();
+    let ids: Vec<_> = (0..4).map(|i| button(&mut doc, i as f32, 0.0)).collect();
+    let root = doc.root();
+    doc.execute(Command::Reorder { ids: vec![ids[0]], to: ZOrder::ToFront }).unwrap();
+    assert_eq!(doc.children(root), &[ids[1], ids[2], ids[3], ids[0]]);
+    doc.execute(Command::Reorder { ids: vec![ids[0]], to: ZOrder::Backward }).unwrap();
+    assert_eq!(doc.children(root), &[ids[1], ids[2], ids[0], ids[3]]);
+    doc.execute(Command::Reorder { ids: vec![ids[2], ids[0]], to: ZOrder::ToBack }).unwrap();
+    assert_eq!(doc.children(root), &[ids[2], ids[0], ids[1], ids[3]]);
+    doc.execute(Command::Reorder { ids: vec![ids[2], ids[0]], to: ZOrder::Forward }).unwrap();
+    assert_eq!(doc.children(root), &[ids[1], ids[2], ids[0], ids[3]]);
+}
+
+#[test]
+fn group_keeps_widgets_in_place_and_ungroup_restores_them() {
+    let mut doc = Document::new();
+    let a = button(&mut doc, 100.0, 50.0);
+    let b = button(&mut doc, 300.0, 200.0);
+    let c = button(&mut doc, 0.0, 0.0);
+    let root = doc.root();
+    let before = doc.to_json_string();
+    let group = doc.execute(Command::Group { ids: vec![b, a], kind: WidgetKind::Panel }).unwrap().created[0];
+    let g = doc.widget(group).unwrap();
+    assert_eq!(g.frame(), Rect::new(100.0, 50.0, 296.0, 182.0));
+    assert_eq!(g.children(), &[a, b], "z-order is kept");
+    assert_eq!(doc.children(root), &[group, c]);
+    assert_eq!(doc.widget(b).unwrap().frame(), Rect::new(200.0, 150.0, 96.0, 32.0));
+    doc.execute(Command::Ungroup { id: group }).unwrap();
+    assert!(!doc.contains(group));
+    assert_eq!(doc.children(root), &[a, b, c]);
+    assert_eq!(doc.widget(b).unwrap().frame(), Rect::new(300.0, 200.0, 96.0, 32.0));
+    doc.undo().unwrap();
+    doc.undo().unwrap();
+    assert_eq!(doc.to_json_string(), before);
+    let err = doc.execute(Command::Group { ids: vec![], kind: WidgetKind::Panel }).unwrap_err();
+    assert!(matches!(err, ModelError::Selection(_)));
+}
+
+#[test]
+fn duplicate_copies_subtrees_with_fresh_names_beside_the_original() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Row).named("toolbar").at(10.0, 10.0));
+    insert(&mut doc, row, WidgetTree::palette(WidgetKind::Button).named("ok"));
+    let copy = doc.execute(Command::Duplicate { ids: vec![row], offset: (16.0, 16.0) }).unwrap().created[0];
+    let c = doc.widget(copy).unwrap();
+    assert_eq!(c.name(), "toolbar_1");
+    assert_eq!((c.number(PropKey::X), c.number(PropKey::Y)), (26.0, 26.0));
+    assert_eq!(doc.widget(c.children()[0]).unwrap().name(), "ok_1");
+    assert_eq!(doc.children(root), &[row, copy]);
+    assert_eq!(doc.len(), 5);
+}
+
+#[test]
+fn rename_checks_identifiers_and_uniqueness_including_widgets_undo_can_restore() {
+    let mut doc = Document::new();
+    let a = button(&mut doc, 0.0, 0.0);
+    let b = button(&mut doc, 0.0, 0.0);
+    doc.execute(Command::Rename { id: a, name: "save".into() }).unwrap();
+    assert_eq!(doc.find("save"), Some(a));
+    let err = doc.execute(Command::Rename { id: b, name: "save".into() }).unwrap_err();
+    assert_eq!(err, ModelError::DuplicateName("save".into()));
+    let err = doc.execute(Command::Rename { id: b, name: "two words".into() }).unwrap_err();
+    assert!(matches!(err, ModelError::InvalidName { .. }));
+    doc.execute(Command::Delete { ids: vec![a] }).unwrap();
+    assert!(doc.find("save").is_none());
+    assert!(doc.execute(Command::Rename { id: b, name: "save".into() }).is_err(), "undo could bring 'save' back");
+    doc.undo().unwrap();
+    assert_eq!(doc.find("save"), Some(a));
+}
+
+#[test]
+fn structure_rules_refuse_windows_leaf_children_and_excess_depth() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let err = doc.execute(Command::Insert { parent: root, index: None, tree: WidgetTree::palette(WidgetKind::Window) }).unwrap_err();
+    assert_eq!(err, ModelError::WindowNotRoot);
+    let leaf_with_child = WidgetTree::palette(WidgetKind::Button).child(WidgetTree::palette(WidgetKind::Label));
+    assert!(doc.execute(Command::Insert { parent: root, index: None, tree: leaf_with_child }).is_err());
+    let mut deep = WidgetTree::bare(WidgetKind::Label);
+    for _ in 0..limits::MAX_DEPTH {
+        deep = WidgetTree::bare(WidgetKind::Panel).child(deep);
+    }
+    let err = doc.execute(Command::Insert { parent: root, index: None, tree: deep }).unwrap_err();
+    assert_eq!(err, ModelError::TooDeep { limit: limits::MAX_DEPTH });
+    assert_eq!(doc.len(), 1);
+    assert_eq!(doc.live_counts().detached_widgets, 0, "nothing from the refused inserts lingers");
+}
+
+#[test]
+fn the_history_bound_drops_the_oldest_steps_and_frees_what_they_held() {
+    let mut doc = Document::new();
+    doc.set_history_limit(5);
+    for i in 0..20 {
+        let id = button(&mut doc, i as f32, 0.0);
+        doc.execute(Command::Delete { ids: vec![id] }).unwrap();
+    }
+    let counts = doc.live_counts();
+    assert_eq!(counts.undo_entries, 5);
+    assert!(counts.detached_widgets <= 5, "{counts:?}");
+    let mut undone = 0;
+    while doc.undo().unwrap() {
+        undone += 1;
+    }
+    assert_eq!(undone, 5);
+}
+
+#[test]
+fn a_new_edit_after_undo_drops_the_redo_branch_and_frees_its_widgets() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 0.0, 0.0);
+    doc.undo().unwrap();
+    assert_eq!(doc.live_counts().detached_widgets, 1);
+    button(&mut doc, 1.0, 1.0);
+    assert!(!doc.can_redo());
+    assert_eq!(doc.live_counts().detached_widgets, 0);
+    assert!(doc.widget(id).is_none());
+}
+
+#[test]
+fn subscriptions_see_changes_and_dropping_the_handle_unsubscribes() {
+    let mut doc = Document::new();
+    let sub = doc.subscribe();
+    let id = button(&mut doc, 0.0, 0.0);
+    doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::X, value: Some(PropValue::Number(3.0)) }).unwrap();
+    let changes = sub.drain();
+    assert!(matches!(changes[0], Change::Inserted { id: i, .. } if i == id));
+    assert_eq!(changes[1], Change::Props { id, keys: vec![PropKey::X] });
+    assert_eq!(doc.live_counts().subscriptions, 1);
+    drop(sub);
+    assert_eq!(doc.live_counts().subscriptions, 0);
+}
+
+#[test]
+fn an_unread_subscription_cannot_grow_without_bound() {
+    let mut doc = Document::new();
+    let sub = doc.subscribe();
+    let id = button(&mut doc, 0.0, 0.0);
+    for i in 0..(trellis_model::MAX_PENDING_CHANGES + 10) {
+        doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::X, value: Some(PropValue::Number((i % 100) as f32)) }).unwrap();
+    }
+    assert!(sub.pending() <= trellis_model::MAX_PENDING_CHANGES);
+    assert!(sub.drain().contains(&Change::Reset));
+}
+
+#[test]
+fn widget_caches_are_purged_when_their_widget_leaves_the_document() {
+    let mut doc = Document::new();
+    let cache: WidgetCache<String> = WidgetCache::new(&doc);
+    let root = doc.root();
+    let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
+    let inner = insert(&mut doc, panel, WidgetTree::palette(WidgetKind::Label));
+    assert!(cache.insert(&doc, panel, "panel".into()));
+    assert!(cache.insert(&doc, inner, "label".into()));
+    assert_eq!(doc.live_counts().cache_entries, 2);
+    doc.execute(Command::Delete { ids: vec![panel] }).unwrap();
+    assert_eq!(cache.len(), 0, "the subtree's entries went with it");
+    assert!(!cache.insert(&doc, inner, "stale".into()), "no entries for widgets that are gone");
+    drop(cache);
+    assert_eq!(doc.live_counts().caches, 0);
+}
+
+#[test]
+fn layout_mode_comes_from_the_kind_or_the_property() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Row));
+    let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
+    assert_eq!(doc.widget(row).unwrap().layout(), LayoutMode::Row);
+    assert_eq!(doc.widget(panel).unwrap().layout(), LayoutMode::Absolute);
+    doc.execute(Command::SetProperty { ids: vec![panel], key: PropKey::Layout, value: Some(PropValue::Layout(LayoutMode::Grid)) }).unwrap();
+    assert_eq!(doc.widget(panel).unwrap().layout(), LayoutMode::Grid);
+    let err = doc.execute(Command::SetProperty { ids: vec![row], key: PropKey::Layout, value: Some(PropValue::Layout(LayoutMode::Grid)) });
+    assert!(err.is_err(), "a row's layout is its kind");
+}
+
+#[test]
+fn modified_flag_follows_edits_saves_and_undo() {
+    let mut doc = Document::new();
+    assert!(!doc.is_modified());
+    let id = button(&mut doc, 0.0, 0.0);
+    assert!(doc.is_modified());
+    doc.mark_saved();
+    assert!(!doc.is_modified());
+    doc.execute(Command::Delete { ids: vec![id] }).unwrap();
+    assert!(doc.is_modified());
+}
