@@ -381,12 +381,13 @@ impl Document {
             }
             stack.extend(t.children.iter());
         }
-        let root = self.build_node(tree);
+        let mut names = HashSet::new();
+        let root = self.build_node(tree, &mut names);
         created.push(root);
         let mut stack = vec![(tree, root)];
         while let Some((t, id)) = stack.pop() {
             for child in &t.children {
-                let cid = self.build_node(child);
+                let cid = self.build_node(child, &mut names);
                 self.adopt_detached(id, cid);
                 stack.push((child, cid));
             }
@@ -394,10 +395,11 @@ impl Document {
         Ok(root)
     }
 
-    fn build_node(&mut self, tree: &WidgetTree) -> WidgetId {
+    fn build_node(&mut self, tree: &WidgetTree, names: &mut HashSet<Box<str>>) -> WidgetId {
         let base = tree.name.as_deref().unwrap_or(tree.kind.name_prefix());
-        let name = self.unique_name(base);
-        self.new_detached(tree.kind, name.into(), tree.props.clone())
+        let name: Box<str> = self.unique_name_avoiding(base, names).into();
+        names.insert(name.clone());
+        self.new_detached(tree.kind, name, tree.props.clone())
     }
 
     /// Siblings in `ids` without the root, without duplicates, without

@@ -1,7 +1,7 @@
 //! The widget tree: an arena of nodes addressed by generational ids, and the
 //! primitive, reversible operations every command is made of.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use slotmap::SlotMap;
@@ -106,8 +106,9 @@ pub struct LiveCounts {
 pub struct Document {
     pub(crate) nodes: SlotMap<WidgetId, Node>,
     pub(crate) root: WidgetId,
-    /// Names of every node, detached ones included, so that undo never
-    /// brings back a widget whose name was taken in the meantime.
+    /// Names of the widgets in the document. Detached widgets are not
+    /// listed: history is linear, so every state undo or redo returns to was
+    /// a valid state with unique names.
     pub(crate) names: HashMap<Box<str>, WidgetId>,
     pub(crate) live: usize,
     pub(crate) history: History,
@@ -199,11 +200,10 @@ impl Document {
 
     /// The widget called `name`, if it is in the document.
     pub fn find(&self, name: &str) -> Option<WidgetId> {
-        self.names.get(name).copied().filter(|id| self.contains(*id))
+        self.names.get(name).copied()
     }
 
-    /// Whether `name` is taken, by a widget in the document or one the
-    /// history can bring back.
+    /// Whether a widget in the document is called `name`.
     pub fn name_taken(&self, name: &str) -> bool {
         self.names.contains_key(name)
     }
@@ -332,7 +332,14 @@ impl Document {
 
     /// A name not taken yet, derived from `base` (`button` → `button_4`).
     pub fn unique_name(&mut self, base: &str) -> String {
-        if !self.names.contains_key(base) && crate::name::check_name(base).is_ok() {
+        self.unique_name_avoiding(base, &HashSet::new())
+    }
+
+    /// A name taken neither in the document nor in `also_taken` (the names
+    /// of a subtree being built).
+    pub(crate) fn unique_name_avoiding(&mut self, base: &str, also_taken: &HashSet<Box<str>>) -> String {
+        let free = |names: &HashMap<Box<str>, WidgetId>, n: &str| !names.contains_key(n) && !also_taken.contains(n);
+        if free(&self.names, base) && crate::name::check_name(base).is_ok() {
             return base.to_owned();
         }
         let stem = crate::name::stem(base);
@@ -340,7 +347,7 @@ impl Document {
         loop {
             let candidate = format!("{stem}_{counter}");
             *counter += 1;
-            if !self.names.contains_key(candidate.as_str()) {
+            if free(&self.names, &candidate) {
                 return candidate;
             }
         }
@@ -353,9 +360,7 @@ impl Document {
     }
 
     pub(crate) fn new_detached(&mut self, kind: WidgetKind, name: Box<str>, props: Props) -> WidgetId {
-        let id = self.nodes.insert(Node { kind, name: name.clone(), parent: None, children: Vec::new(), props, in_document: false });
-        self.names.insert(name, id);
-        id
+        self.nodes.insert(Node { kind, name, parent: None, children: Vec::new(), props, in_document: false })
     }
 
     /// Appends a detached child under a detached parent, while building a
@@ -375,21 +380,22 @@ impl Document {
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {
             if let Some(node) = self.nodes.remove(n) {
-                if self.names.get(&node.name) == Some(&n) {
-                    self.names.remove(&node.name);
-                }
                 stack.extend(node.children);
             }
         }
     }
 
-    fn set_in_document(&mut self, id: WidgetId, value: bool) -> Vec<WidgetId> {
-        let mut subtree = Vec::new();
-        self.collect_subtree(id, &mut subtree);
-        for n in &subtree {
-            self.nodes[*n].in_document = value;
+    /// Marks a subtree in or out of the document, listing or unlisting its names.
+    fn set_in_document(&mut self, subtree: &[WidgetId], value: bool) {
+        for n in subtree {
+            let node = &mut self.nodes[*n];
+            node.in_document = value;
+            if value {
+                self.names.insert(node.name.clone(), *n);
+            } else {
+                self.names.remove(&node.name);
+            }
         }
-        subtree
     }
 
     fn check_container(&self, parent: WidgetId) -> Result<(), ModelError> {
@@ -424,14 +430,17 @@ impl Document {
                     return Err(ModelError::WindowNotRoot);
                 }
                 self.check_container(parent)?;
-                let mut size = Vec::new();
-                self.collect_subtree(id, &mut size);
-                self.check_fits(parent, id, size.len())?;
+                let mut subtree = Vec::new();
+                self.collect_subtree(id, &mut subtree);
+                self.check_fits(parent, id, subtree.len())?;
+                if let Some(taken) = subtree.iter().map(|n| &self.nodes[*n].name).find(|name| self.names.contains_key(*name)) {
+                    return Err(ModelError::DuplicateName(taken.to_string()));
+                }
                 let siblings = &mut self.nodes[parent].children;
                 let index = index.min(siblings.len());
                 siblings.insert(index, id);
                 self.nodes[id].parent = Some(parent);
-                let subtree = self.set_in_document(id, true);
+                self.set_in_document(&subtree, true);
                 self.live += subtree.len();
                 self.observers.notify(&Change::Inserted { id, parent, index });
                 Op::Detach { id }
@@ -443,7 +452,9 @@ impl Document {
                 let index = siblings.iter().position(|c| *c == id).expect("a child is listed by its parent");
                 siblings.remove(index);
                 self.nodes[id].parent = None;
-                let subtree = self.set_in_document(id, false);
+                let mut subtree = Vec::new();
+                self.collect_subtree(id, &mut subtree);
+                self.set_in_document(&subtree, false);
                 self.live -= subtree.len();
                 self.observers.notify(&Change::Removed { id, parent, index, subtree });
                 Op::Attach { id, parent, index }

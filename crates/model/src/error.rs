@@ -23,7 +23,7 @@ pub enum ModelError {
     InvalidValue { name: String, key: &'static str, reason: String },
     #[error("'{name}' is not a valid widget name: {reason}")]
     InvalidName { name: String, reason: String },
-    #[error("the name '{0}' is already used by another widget (or by a deleted one that undo can bring back): choose another")]
+    #[error("the name '{0}' is already used by another widget: choose another")]
     DuplicateName(String),
     #[error("this would nest widgets more than {limit} levels deep, the most a design may have")]
     TooDeep { limit: usize },

@@ -465,6 +465,7 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
                     let id = d.new_detached(kind, w.name.as_str().into(), props);
                     d.adopt_detached(p, id);
                     d.nodes[id].in_document = true;
+                    d.names.insert(w.name.as_str().into(), id);
                     d.live += 1;
                     id
                 }

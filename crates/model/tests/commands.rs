@@ -224,7 +224,7 @@ fn duplicate_copies_subtrees_with_fresh_names_beside_the_original() {
 }
 
 #[test]
-fn rename_checks_identifiers_and_uniqueness_including_widgets_undo_can_restore() {
+fn rename_checks_identifiers_and_uniqueness_and_undo_gives_names_back() {
     let mut doc = Document::new();
     let a = button(&mut doc, 0.0, 0.0);
     let b = button(&mut doc, 0.0, 0.0);
@@ -236,9 +236,13 @@ fn rename_checks_identifiers_and_uniqueness_including_widgets_undo_can_restore()
     assert!(matches!(err, ModelError::InvalidName { .. }));
     doc.execute(Command::Delete { ids: vec![a] }).unwrap();
     assert!(doc.find("save").is_none());
-    assert!(doc.execute(Command::Rename { id: b, name: "save".into() }).is_err(), "undo could bring 'save' back");
+    // The name of a deleted widget is free again; undo steps back through valid states.
+    doc.execute(Command::Rename { id: b, name: "save".into() }).unwrap();
+    assert_eq!(doc.find("save"), Some(b));
+    doc.undo().unwrap();
     doc.undo().unwrap();
     assert_eq!(doc.find("save"), Some(a));
+    assert_ne!(doc.widget(b).unwrap().name(), "save");
 }
 
 #[test]

@@ -1,0 +1,220 @@
+//! The `.trellis.json` format: canonical output, strict validation with
+//! every problem reported, limits, migration, atomic saves.
+
+use std::fs;
+
+use trellis_model::{Command, Document, LoadError, PropKey, PropValue, WidgetKind, WidgetTree, demo_design, generate, limits};
+
+fn fixture(name: &str) -> Vec<u8> {
+    fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn problems(bytes: &[u8]) -> Vec<String> {
+    match Document::from_json_bytes(bytes) {
+        Ok(_) => panic!("expected the file to be refused"),
+        Err(e) => e.problems(),
+    }
+}
+
+#[test]
+fn the_bundled_demo_is_valid_canonical_and_realistic() {
+    let doc = demo_design();
+    assert!((40..=60).contains(&doc.len()), "{} widgets", doc.len());
+    let kinds: std::collections::HashSet<_> = doc.iter().map(|w| w.kind()).collect();
+    for needed in [WidgetKind::Row, WidgetKind::Column, WidgetKind::Grid, WidgetKind::Tabs, WidgetKind::ScrollArea] {
+        assert!(kinds.contains(&needed), "the demo shows a {needed}");
+    }
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let path = format!("{}/assets/demo.trellis.json", env!("CARGO_MANIFEST_DIR"));
+        fs::write(path, doc.to_json_string()).unwrap();
+        return;
+    }
+    assert_eq!(doc.to_json_string(), trellis_model::DEMO_JSON, "the bundled file is in canonical form (UPDATE_EXPECT=1 rewrites it)");
+}
+
+#[test]
+fn output_is_stable_and_a_one_widget_edit_is_a_small_diff() {
+    let mut doc = demo_design();
+    let before = doc.to_json_string();
+    assert_eq!(before, doc.to_json_string());
+    let id = doc.find("save_button").unwrap();
+    doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::Text, value: Some(PropValue::Text("Save all".into())) })
+        .unwrap();
+    let after = doc.to_json_string();
+    let changed: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(!before.contains("/home/") && !before.contains("\"time"), "no absolute paths, no timestamps");
+}
+
+#[test]
+fn version_0_files_migrate_to_version_1() {
+    let doc = Document::from_json_bytes(&fixture("login_v0.json")).unwrap();
+    let expected = String::from_utf8(fixture("login_v1.trellis.json")).unwrap();
+    assert_eq!(doc.to_json_string(), expected);
+    let input = doc.widget(doc.find("user_input").unwrap()).unwrap();
+    assert_eq!(input.kind(), WidgetKind::TextInput);
+}
+
+#[test]
+fn a_broken_version_0_file_is_refused_with_the_path() {
+    let bad = br#"{"trellis_version": 0, "root": {"type": "Window", "id": "w", "children": [{"type": "Button", "id": "b", "rect": [1, 2]}]}}"#;
+    let err = Document::from_json_bytes(bad).unwrap_err();
+    assert!(err.to_string().contains("root.children[0]") && err.to_string().contains("rect"), "{err}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_path_and_reason() {
+    let found = problems(&fixture("many_problems.trellis.json"));
+    let expect = [
+        ("root.props.width", "outside the allowed range"),
+        ("root.children[0].kind", "unknown widget kind 'gizmo'"),
+        ("root.children[1].props.fill", "'red' is not a colour"),
+        ("root.children[1].props.font_size", "9000 is outside the allowed range 1 to 512"),
+        ("root.children[2].name", "already used by root.children[1]"),
+        ("root.children[2].children", "a label cannot hold children"),
+        ("root.children[3].name", "must start with a letter"),
+        ("root.children[3].props.opacity", "expected a number"),
+        ("root.children[3].props.items", "a panel has no property 'items'"),
+        ("root.children[4].props.image", "absolute path"),
+        ("root.children[5].props.value", "outside min 0 to max 100"),
+        ("root.children[6].props.selected", "only 2 items"),
+    ];
+    for (path, reason) in expect {
+        assert!(
+            found.iter().any(|p| p.starts_with(path) && p.contains(reason)),
+            "no problem at {path} saying {reason:?} in:\n{}",
+            found.join("\n")
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{}", found.join("\n"));
+}
+
+#[test]
+fn non_finite_and_negative_sizes_are_refused() {
+    let doc = |props: &str| format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{props}}}}}"#);
+    assert!(problems(doc(r#"{"height": -1}"#).as_bytes())[0].contains("outside the allowed range"));
+    // JSON cannot spell infinity; a number too large for the type is refused as such.
+    let err = problems(doc(r#"{"width": 1e999}"#).as_bytes());
+    assert!(err[0].contains("line 1"), "{err:?}");
+    assert!(problems(doc(r#"{"width": 3e38}"#).as_bytes())[0].contains("outside the allowed range"));
+    assert!(problems(doc(r#"{"width": 1e300}"#).as_bytes())[0].contains("finite"));
+}
+
+#[test]
+fn wrong_format_future_versions_and_malformed_json_get_clear_errors() {
+    let err = Document::from_json_bytes(br#"{"format":"trellis","version":7,"root":{}}"#).unwrap_err();
+    assert!(matches!(err, LoadError::FutureVersion { found: 7, supported: 1 }));
+    assert!(err.to_string().contains("update Trellis"));
+    let err = Document::from_json_bytes(br#"{"hello": "world"}"#).unwrap_err();
+    assert!(matches!(err, LoadError::NotTrellis), "{err}");
+    let err = Document::from_json_bytes(b"{\"format\": \"trellis\",\n \"version\": 1,\n \"root\": {").unwrap_err();
+    assert!(matches!(err, LoadError::Syntax { line: 3, .. }), "{err}");
+    let err = Document::from_json_bytes(br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","colour":"x"}}"#).unwrap_err();
+    assert!(err.to_string().contains("root") && err.to_string().contains("unknown field `colour`"), "{err}");
+    let err = Document::from_json_bytes(br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":[{"name":"b"}]}}"#).unwrap_err();
+    assert!(err.to_string().contains("root.children[0]") && err.to_string().contains("kind"), "{err}");
+}
+
+#[test]
+fn limits_are_enforced_without_crashing() {
+    // Nesting far past the limit: refused, no stack overflow.
+    let mut deep = String::from(r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":["#);
+    for i in 0..5000 {
+        deep.push_str(&format!(r#"{{"kind":"panel","name":"p{i}","children":["#));
+    }
+    let err = Document::from_json_bytes(deep.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("nested too deeply"), "{err}");
+    // Just past the depth limit but within what the parser takes: refused with the path.
+    let mut nested = WidgetTree::bare(WidgetKind::Label).named("leaf");
+    for i in 0..limits::MAX_DEPTH {
+        nested = WidgetTree::bare(WidgetKind::Panel).named(format!("p{i}")).child(nested);
+    }
+    let mut json = String::from(r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":["#);
+    json.push_str(&tree_json(&nested));
+    json.push_str("]}}");
+    let err = Document::from_json_bytes(json.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("nested deeper than the limit of 32"), "{err}");
+    // A string over the limit.
+    let long = "x".repeat(limits::MAX_STRING_BYTES + 1);
+    let json = format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{{"text":"{long}"}}}}}}"#);
+    assert!(problems(json.as_bytes())[0].contains("longer than the limit"));
+    // A file over the size limit is refused before parsing.
+    let huge = vec![b' '; limits::MAX_FILE_BYTES as usize + 1];
+    assert!(matches!(Document::from_json_bytes(&huge).unwrap_err(), LoadError::TooLarge { .. }));
+}
+
+fn tree_json(t: &WidgetTree) -> String {
+    let children: Vec<String> = t.children.iter().map(tree_json).collect();
+    format!(r#"{{"kind":"{}","name":"{}","children":[{}]}}"#, t.kind, t.name.as_deref().unwrap(), children.join(","))
+}
+
+#[test]
+fn too_many_widgets_are_refused() {
+    let mut json = String::from(r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":["#);
+    for i in 0..=limits::MAX_WIDGETS {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(r#"{{"kind":"spacer","name":"s{i}"}}"#));
+    }
+    json.push_str("]}}");
+    let err = Document::from_json_bytes(json.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("more than 250000 widgets"), "{err}");
+}
+
+#[test]
+fn save_then_load_gives_the_same_design_and_loading_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.trellis.json");
+    let mut doc = generate(2_000, 11);
+    doc.save(&path).unwrap();
+    assert!(!doc.is_modified());
+    let bytes = fs::read(&path).unwrap();
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    let loaded = Document::load(&path).unwrap();
+    assert_eq!(loaded.to_json_string(), doc.to_json_string());
+    assert_eq!(loaded.content_hash(), doc.content_hash());
+    assert_eq!(fs::read(&path).unwrap(), bytes);
+    assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), modified);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn a_failed_save_leaves_the_old_file_intact_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("design.trellis.json");
+    let mut doc = demo_design();
+    doc.save(&path).unwrap();
+    let old = fs::read(&path).unwrap();
+    // The writer fails half way, as a full disk would.
+    let err = trellis_model::write_atomically(&path, &mut |out: &mut dyn std::io::Write| {
+        out.write_all(b"{\"format\": \"trellis\", \"vers")?;
+        Err(std::io::Error::other("disk full"))
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("disk full"));
+    assert_eq!(fs::read(&path).unwrap(), old);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn saving_into_a_missing_directory_fails_with_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no/such/dir/x.trellis.json");
+    let err = Document::new().save(&path).unwrap_err();
+    assert!(err.to_string().contains("no/such/dir"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.trellis.json");
+    let link = dir.path().join("link.trellis.json");
+    Document::new().save(&target).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    demo_design().save(&link).unwrap();
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(Document::load(&target).unwrap().len(), demo_design().len());
+}
