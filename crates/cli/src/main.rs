@@ -1,1 +1,88 @@
-fn main() {}
+//! `trellis`: the command-line face of Trellis. Every report command prints
+//! a readable table, writes `--json FILE` when asked (`-` for standard
+//! output), and returns its verdict as the exit code: 0 success, 1 the
+//! check failed (an invalid design, a missed budget), 2 the command could
+//! not run (bad arguments, unreadable files).
+//!
+//! This binary is the only crate that uses `anyhow`; the libraries return
+//! typed errors.
+
+mod design_commands;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "trellis", version, about = "A GPU-rendered GUI builder with its own performance lab", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create an empty design (one 1280x800 window).
+    New {
+        /// The design file to create (`.trellis.json`).
+        file: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the bundled demo design (or a generated one) to a file; without
+    /// --out, run the headless demo job: report on the design and prove a
+    /// save/load round trip.
+    Demo {
+        /// Where to write the design.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Generate a realistic design of exactly N widgets instead of the bundled demo.
+        #[arg(long)]
+        widgets: Option<usize>,
+        /// Seed of the generated design (the same seed gives the same design).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the report as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+    /// Check design files; prints one line per problem. Exit 0 when all are
+    /// valid, 1 when any is not.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the report as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+    /// Describe a design: widgets by kind, depth, size, format version.
+    Info {
+        file: PathBuf,
+        /// Write the report as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::New { file, force } => design_commands::new(&file, force),
+        Command::Demo { out, widgets, seed, json } => {
+            design_commands::demo(out.as_deref(), widgets, seed, json.as_deref())
+        }
+        Command::Validate { files, json } => design_commands::validate(&files, json.as_deref()),
+        Command::Info { file, json } => design_commands::info(&file, json.as_deref()),
+    };
+    match result {
+        Ok(report::Verdict::Pass) => ExitCode::SUCCESS,
+        Ok(report::Verdict::Fail) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

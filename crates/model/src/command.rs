@@ -31,11 +31,14 @@ impl WidgetTree {
         let (w, h) = kind.palette_size();
         let text = |t: &str| Some(PropValue::Text(t.into()));
         let items = |prefix: &str, n: usize| Some(PropValue::Items((1..=n).map(|i| format!("{prefix} {i}")).collect()));
-        let mut tree = Self::bare(kind).with(PropKey::Width, PropValue::Number(w)).with(PropKey::Height, PropValue::Number(h));
+        let mut tree =
+            Self::bare(kind).with(PropKey::Width, PropValue::Number(w)).with(PropKey::Height, PropValue::Number(h));
         let extra: &[(PropKey, Option<PropValue>)] = match kind {
             WidgetKind::Window => &[(PropKey::Text, text("Untitled"))],
             WidgetKind::Label => &[(PropKey::Text, text("Label"))],
-            WidgetKind::Button => &[(PropKey::Text, text("Button")), (PropKey::TextAlign, Some(PropValue::Align(crate::Align::Center)))],
+            WidgetKind::Button => {
+                &[(PropKey::Text, text("Button")), (PropKey::TextAlign, Some(PropValue::Align(crate::Align::Center)))]
+            }
             WidgetKind::TextInput => &[(PropKey::Placeholder, text("Type here"))],
             WidgetKind::TextArea => &[(PropKey::Placeholder, text("Write something"))],
             WidgetKind::Checkbox => &[(PropKey::Text, text("Checkbox"))],
@@ -115,27 +118,61 @@ pub enum ZOrder {
 pub enum Command {
     /// Inserts a widget or subtree (from the palette, or a paste) under
     /// `parent` at `index` (`None`: on top).
-    Insert { parent: WidgetId, index: Option<usize>, tree: WidgetTree },
+    Insert {
+        parent: WidgetId,
+        index: Option<usize>,
+        tree: WidgetTree,
+    },
     /// Deletes widgets with their subtrees.
-    Delete { ids: Vec<WidgetId> },
+    Delete {
+        ids: Vec<WidgetId>,
+    },
     /// Moves widgets under `parent` (reparenting if needed), placed together
     /// at `index` among the siblings that stay (`None`: on top).
-    Move { ids: Vec<WidgetId>, parent: WidgetId, index: Option<usize> },
+    Move {
+        ids: Vec<WidgetId>,
+        parent: WidgetId,
+        index: Option<usize>,
+    },
     /// Sets position and size.
-    SetFrame { id: WidgetId, frame: Rect },
+    SetFrame {
+        id: WidgetId,
+        frame: Rect,
+    },
     /// Sets one property on several widgets (`None` resets it to default).
-    SetProperty { ids: Vec<WidgetId>, key: PropKey, value: Option<PropValue> },
+    SetProperty {
+        ids: Vec<WidgetId>,
+        key: PropKey,
+        value: Option<PropValue>,
+    },
     /// Sets several properties on one widget.
-    SetProperties { id: WidgetId, values: Vec<(PropKey, Option<PropValue>)> },
-    Rename { id: WidgetId, name: String },
+    SetProperties {
+        id: WidgetId,
+        values: Vec<(PropKey, Option<PropValue>)>,
+    },
+    Rename {
+        id: WidgetId,
+        name: String,
+    },
     /// Changes the z-order among siblings.
-    Reorder { ids: Vec<WidgetId>, to: ZOrder },
+    Reorder {
+        ids: Vec<WidgetId>,
+        to: ZOrder,
+    },
     /// Wraps siblings in a new container of `kind`, which keeps their place.
-    Group { ids: Vec<WidgetId>, kind: WidgetKind },
+    Group {
+        ids: Vec<WidgetId>,
+        kind: WidgetKind,
+    },
     /// Replaces a container by its children.
-    Ungroup { id: WidgetId },
+    Ungroup {
+        id: WidgetId,
+    },
     /// Copies widgets next to themselves, shifted by `offset`.
-    Duplicate { ids: Vec<WidgetId>, offset: (f32, f32) },
+    Duplicate {
+        ids: Vec<WidgetId>,
+        offset: (f32, f32),
+    },
 }
 
 impl Command {
@@ -352,7 +389,12 @@ impl Document {
     /// A copy of the subtree at `id`, with names, for the clipboard.
     pub fn extract(&self, id: WidgetId) -> Result<WidgetTree, ModelError> {
         let w = self.get(id)?;
-        let mut tree = WidgetTree { kind: w.kind(), name: Some(w.name().to_owned()), props: w.props().clone(), children: Vec::new() };
+        let mut tree = WidgetTree {
+            kind: w.kind(),
+            name: Some(w.name().to_owned()),
+            props: w.props().clone(),
+            children: Vec::new(),
+        };
         for child in w.children() {
             tree.children.push(self.extract(*child)?);
         }
@@ -371,7 +413,8 @@ impl Document {
                 return Err(ModelError::NotAContainer { name: label.to_owned(), kind: t.kind });
             }
             if let Some(name) = &t.name {
-                crate::name::check_name(name).map_err(|reason| ModelError::InvalidName { name: name.clone(), reason })?;
+                crate::name::check_name(name)
+                    .map_err(|reason| ModelError::InvalidName { name: name.clone(), reason })?;
             }
             for (key, value) in t.props.iter() {
                 check_prop(t.kind, label, key, Some(value))?;
@@ -447,7 +490,8 @@ impl Document {
                 let ids = self.top_level(&ids)?;
                 self.get(parent)?;
                 let moving: HashSet<WidgetId> = ids.iter().copied().collect();
-                let staying: Vec<WidgetId> = self.children(parent).iter().copied().filter(|c| !moving.contains(c)).collect();
+                let staying: Vec<WidgetId> =
+                    self.children(parent).iter().copied().filter(|c| !moving.contains(c)).collect();
                 let slot = index.unwrap_or(usize::MAX).min(staying.len());
                 let mut before = if slot == 0 { None } else { Some(staying[slot - 1]) };
                 for id in ids {
@@ -509,8 +553,10 @@ impl Document {
     fn reorder(&mut self, ids: &[WidgetId], to: ZOrder, inv: &mut Vec<Op>) -> Result<(), ModelError> {
         let ids = self.top_level(ids)?;
         let selected: HashSet<WidgetId> = ids.iter().copied().collect();
-        let mut by_index: Vec<(WidgetId, WidgetId, usize)> =
-            ids.iter().map(|id| (*id, self.parent(*id).expect("not the root"), self.index_in_parent(*id).expect("has a parent"))).collect();
+        let mut by_index: Vec<(WidgetId, WidgetId, usize)> = ids
+            .iter()
+            .map(|id| (*id, self.parent(*id).expect("not the root"), self.index_in_parent(*id).expect("has a parent")))
+            .collect();
         by_index.sort_by_key(|(_, parent, index)| (*parent, *index));
         if matches!(to, ZOrder::Forward | ZOrder::ToBack) {
             by_index.reverse();
@@ -521,7 +567,9 @@ impl Document {
             let target = match to {
                 ZOrder::ToFront => len - 1,
                 ZOrder::ToBack => 0,
-                ZOrder::Forward if index + 1 < len && !selected.contains(&self.children(parent)[index + 1]) => index + 1,
+                ZOrder::Forward if index + 1 < len && !selected.contains(&self.children(parent)[index + 1]) => {
+                    index + 1
+                }
                 ZOrder::Backward if index > 0 && !selected.contains(&self.children(parent)[index - 1]) => index - 1,
                 _ => continue,
             };
@@ -532,7 +580,13 @@ impl Document {
         Ok(())
     }
 
-    fn group(&mut self, ids: &[WidgetId], kind: WidgetKind, inv: &mut Vec<Op>, created: &mut Vec<WidgetId>) -> Result<WidgetId, ModelError> {
+    fn group(
+        &mut self,
+        ids: &[WidgetId],
+        kind: WidgetKind,
+        inv: &mut Vec<Op>,
+        created: &mut Vec<WidgetId>,
+    ) -> Result<WidgetId, ModelError> {
         let ids = self.top_level(ids)?;
         let Some(first) = ids.first() else { return Err(ModelError::Selection("select widgets to group".into())) };
         if !kind.is_container() {
@@ -542,7 +596,8 @@ impl Document {
         if ids.iter().any(|id| self.parent(*id) != Some(parent)) {
             return Err(ModelError::Selection("only widgets with the same parent can be grouped".into()));
         }
-        let mut members: Vec<(usize, WidgetId)> = ids.iter().map(|id| (self.index_in_parent(*id).expect("has a parent"), *id)).collect();
+        let mut members: Vec<(usize, WidgetId)> =
+            ids.iter().map(|id| (self.index_in_parent(*id).expect("has a parent"), *id)).collect();
         members.sort();
         let bounds = members
             .iter()
@@ -573,7 +628,10 @@ impl Document {
             return Err(ModelError::RootIsFixed);
         }
         if !w.kind().is_container() {
-            return Err(ModelError::Selection(format!("'{}' is not a container, so there is nothing to ungroup", w.name())));
+            return Err(ModelError::Selection(format!(
+                "'{}' is not a container, so there is nothing to ungroup",
+                w.name()
+            )));
         }
         let parent = w.parent().expect("not the root");
         let index = self.index_in_parent(id).expect("has a parent");

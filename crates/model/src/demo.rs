@@ -36,7 +36,8 @@ pub fn generate(widgets: usize, seed: u64) -> Document {
     let cards = (widgets - 1).div_ceil(CARD_WIDGETS);
     let columns = (cards as f64).sqrt().ceil().max(1.0) as usize;
     let rows = cards.div_ceil(columns).max(1);
-    let size = |n: usize, cell: f32| (n as f32 * (cell + CARD_GAP) + CARD_GAP).clamp(400.0, crate::limits::MAX_COORDINATE);
+    let size =
+        |n: usize, cell: f32| (n as f32 * (cell + CARD_GAP) + CARD_GAP).clamp(400.0, crate::limits::MAX_COORDINATE);
     let root = doc.root();
     doc.execute(Command::SetProperties {
         id: root,
@@ -82,7 +83,8 @@ impl Lcg {
 fn card_tree(card: usize, budget: usize, rng: &mut Lcg) -> WidgetTree {
     let n = |v: f32| PropValue::Number(v);
     let text = |t: String| PropValue::Text(t);
-    let hue = [Color::rgb(255, 255, 255), Color::rgb(248, 250, 252), Color::rgb(240, 249, 255), Color::rgb(254, 252, 232)];
+    let hue =
+        [Color::rgb(255, 255, 255), Color::rgb(248, 250, 252), Color::rgb(240, 249, 255), Color::rgb(254, 252, 232)];
     let panel = WidgetTree::bare(WidgetKind::Panel)
         .named(format!("card_{card}"))
         .with(PropKey::Width, n(CARD_W))
@@ -108,7 +110,9 @@ fn card_tree(card: usize, budget: usize, rng: &mut Lcg) -> WidgetTree {
             .with(PropKey::Gap, n(8.0))
             .with(PropKey::AlignItems, PropValue::Align(Align::Center));
         let leaves = [
-            WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, text(format!("Card {card}"))).with(PropKey::Width, n(120.0)),
+            WidgetTree::bare(WidgetKind::Label)
+                .with(PropKey::Text, text(format!("Card {card}")))
+                .with(PropKey::Width, n(120.0)),
             WidgetTree::bare(WidgetKind::Spacer).with(PropKey::Grow, n(1.0)),
             WidgetTree::bare(WidgetKind::Toggle).with(PropKey::Width, n(48.0)).with(PropKey::Height, n(24.0)),
         ];
@@ -126,7 +130,9 @@ fn card_tree(card: usize, budget: usize, rng: &mut Lcg) -> WidgetTree {
         let fields = ["Name", "Choice", "Level", "Option"];
         for i in 0..form_leaves {
             let leaf = if i % 2 == 0 {
-                WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, text(fields[i / 2].into())).with(PropKey::Height, n(24.0))
+                WidgetTree::bare(WidgetKind::Label)
+                    .with(PropKey::Text, text(fields[i / 2].into()))
+                    .with(PropKey::Height, n(24.0))
             } else {
                 field_widget(i / 2, rng)
             };
@@ -148,7 +154,9 @@ fn card_tree(card: usize, budget: usize, rng: &mut Lcg) -> WidgetTree {
                 .with(PropKey::Grow, n(1.0))
                 .with(PropKey::Height, n(8.0))
                 .with(PropKey::Value, n(rng.pick(101) as f32)),
-            WidgetTree::bare(WidgetKind::Button).with(PropKey::Text, text("Cancel".into())).with(PropKey::Width, n(72.0)),
+            WidgetTree::bare(WidgetKind::Button)
+                .with(PropKey::Text, text("Cancel".into()))
+                .with(PropKey::Width, n(72.0)),
             WidgetTree::bare(WidgetKind::Button).with(PropKey::Text, text("OK".into())).with(PropKey::Width, n(56.0)),
         ];
         row.children.extend(leaves.into_iter().take(footer_leaves));
@@ -164,17 +172,27 @@ fn field_widget(field: usize, rng: &mut Lcg) -> WidgetTree {
     let n = |v: f32| PropValue::Number(v);
     let h = PropKey::Height;
     match (field, rng.pick(2)) {
-        (0, 0) => WidgetTree::bare(WidgetKind::TextInput).with(PropKey::Placeholder, PropValue::Text("Type here".into())).with(h, n(28.0)),
+        (0, 0) => WidgetTree::bare(WidgetKind::TextInput)
+            .with(PropKey::Placeholder, PropValue::Text("Type here".into()))
+            .with(h, n(28.0)),
         (0, _) => WidgetTree::bare(WidgetKind::TextArea).with(h, n(28.0)),
         (1, 0) => WidgetTree::bare(WidgetKind::Dropdown)
             .with(PropKey::Items, PropValue::Items(vec!["One".into(), "Two".into(), "Three".into()]))
             .with(PropKey::Selected, PropValue::Int(0))
             .with(h, n(28.0)),
-        (1, _) => WidgetTree::bare(WidgetKind::List).with(PropKey::Items, PropValue::Items(vec!["A".into(), "B".into()])).with(h, n(28.0)),
+        (1, _) => WidgetTree::bare(WidgetKind::List)
+            .with(PropKey::Items, PropValue::Items(vec!["A".into(), "B".into()]))
+            .with(h, n(28.0)),
         (2, 0) => WidgetTree::bare(WidgetKind::Slider).with(PropKey::Value, n(rng.pick(101) as f32)).with(h, n(20.0)),
-        (2, _) => WidgetTree::bare(WidgetKind::ProgressBar).with(PropKey::Value, n(rng.pick(101) as f32)).with(h, n(12.0)),
-        (_, 0) => WidgetTree::bare(WidgetKind::Checkbox).with(PropKey::Text, PropValue::Text("Enabled".into())).with(h, n(20.0)),
-        (_, _) => WidgetTree::bare(WidgetKind::Image).with(PropKey::Image, PropValue::Text("assets/icon.png".into())).with(h, n(28.0)),
+        (2, _) => {
+            WidgetTree::bare(WidgetKind::ProgressBar).with(PropKey::Value, n(rng.pick(101) as f32)).with(h, n(12.0))
+        }
+        (_, 0) => WidgetTree::bare(WidgetKind::Checkbox)
+            .with(PropKey::Text, PropValue::Text("Enabled".into()))
+            .with(h, n(20.0)),
+        (_, _) => WidgetTree::bare(WidgetKind::Image)
+            .with(PropKey::Image, PropValue::Text("assets/icon.png".into()))
+            .with(h, n(28.0)),
     }
 }
 

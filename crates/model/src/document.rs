@@ -48,7 +48,9 @@ impl Op {
             + match self {
                 Op::SetProps { values, .. } => values
                     .iter()
-                    .map(|(_, v)| size_of::<(PropKey, Option<PropValue>)>() + v.as_ref().map_or(0, PropValue::heap_bytes))
+                    .map(|(_, v)| {
+                        size_of::<(PropKey, Option<PropValue>)>() + v.as_ref().map_or(0, PropValue::heap_bytes)
+                    })
                     .sum(),
                 Op::Rename { name, .. } => name.len(),
                 _ => 0,
@@ -433,7 +435,9 @@ impl Document {
                 let mut subtree = Vec::new();
                 self.collect_subtree(id, &mut subtree);
                 self.check_fits(parent, id, subtree.len())?;
-                if let Some(taken) = subtree.iter().map(|n| &self.nodes[*n].name).find(|name| self.names.contains_key(*name)) {
+                if let Some(taken) =
+                    subtree.iter().map(|n| &self.nodes[*n].name).find(|name| self.names.contains_key(*name))
+                {
                     return Err(ModelError::DuplicateName(taken.to_string()));
                 }
                 let siblings = &mut self.nodes[parent].children;
@@ -542,14 +546,21 @@ impl Document {
     }
 }
 
-pub(crate) fn check_prop(kind: WidgetKind, name: &str, key: PropKey, value: Option<&PropValue>) -> Result<(), ModelError> {
+pub(crate) fn check_prop(
+    kind: WidgetKind,
+    name: &str,
+    key: PropKey,
+    value: Option<&PropValue>,
+) -> Result<(), ModelError> {
     if !kind.has(key) {
         return Err(ModelError::NotApplicable { kind, key: key.name() });
     }
     if let Some(value) = value {
-        key.spec()
-            .check(value)
-            .map_err(|reason| ModelError::InvalidValue { name: name.to_owned(), key: key.name(), reason })?;
+        key.spec().check(value).map_err(|reason| ModelError::InvalidValue {
+            name: name.to_owned(),
+            key: key.name(),
+            reason,
+        })?;
     }
     Ok(())
 }
@@ -563,7 +574,11 @@ pub struct WidgetRef<'a> {
 
 impl fmt::Debug for WidgetRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WidgetRef").field("id", &self.id).field("kind", &self.node.kind).field("name", &self.node.name).finish()
+        f.debug_struct("WidgetRef")
+            .field("id", &self.id)
+            .field("kind", &self.node.kind)
+            .field("name", &self.node.name)
+            .finish()
     }
 }
 

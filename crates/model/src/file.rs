@@ -9,7 +9,7 @@
 //! one-widget edit is a small diff. There are no timestamps and no
 //! absolute paths.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -218,22 +218,33 @@ impl Document {
 
     /// Parses a design from bytes in any supported format version.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Document, LoadError> {
+        Self::from_json_bytes_versioned(bytes).map(|(doc, _)| doc)
+    }
+
+    /// Like [`Document::from_json_bytes`], also telling which format
+    /// version the bytes were in (older ones are migrated on load).
+    pub fn from_json_bytes_versioned(bytes: &[u8]) -> Result<(Document, u32), LoadError> {
         if bytes.len() as u64 > limits::MAX_FILE_BYTES {
             return Err(LoadError::TooLarge { size: bytes.len() as u64, limit: limits::MAX_FILE_BYTES });
         }
         // Fast path: the current version parses straight into typed form.
-        let raw = match serde_json::from_slice::<RawFile>(bytes) {
-            Ok(raw) if raw.format == FORMAT_NAME && raw.version == FORMAT_VERSION => raw,
+        let (raw, version) = match serde_json::from_slice::<RawFile>(bytes) {
+            Ok(raw) if raw.format == FORMAT_NAME && raw.version == FORMAT_VERSION => (raw, FORMAT_VERSION),
             Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
                 return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
             }
             _ => slow_parse(bytes)?,
         };
-        build(&raw)
+        Ok((build(&raw)?, version))
     }
 
     /// Loads a design file. The file is only read, never modified.
     pub fn load(path: &Path) -> Result<Document, LoadError> {
+        Self::load_versioned(path).map(|(doc, _)| doc)
+    }
+
+    /// Loads a design file, also telling its format version.
+    pub fn load_versioned(path: &Path) -> Result<(Document, u32), LoadError> {
         let io_err = |source| LoadError::Io { path: path.to_owned(), source };
         let file = fs::File::open(path).map_err(io_err)?;
         let size = file.metadata().map_err(io_err)?.len();
@@ -243,7 +254,7 @@ impl Document {
         let mut bytes = Vec::with_capacity(size as usize);
         // Read at most one byte past the limit: the file may grow meanwhile.
         file.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err)?;
-        Self::from_json_bytes(&bytes)
+        Self::from_json_bytes_versioned(&bytes)
     }
 }
 
@@ -268,7 +279,9 @@ pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::R
             name.push(format!(".{}.{attempt}.tmp", std::process::id()));
             dir.join(name)
         })
-        .find_map(|candidate| fs::OpenOptions::new().write(true).create_new(true).open(&candidate).ok().map(|f| (candidate, f)));
+        .find_map(|candidate| {
+            fs::OpenOptions::new().write(true).create_new(true).open(&candidate).ok().map(|f| (candidate, f))
+        });
     let Some((tmp_path, file)) = tmp else {
         return Err(io_err(io::Error::other(format!("cannot create a temporary file in {}", dir.display()))));
     };
@@ -307,12 +320,78 @@ struct RawFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWidget {
-    kind: String,
+    kind: RawName<WidgetKind>,
     name: String,
     #[serde(default)]
-    props: BTreeMap<String, Value>,
+    props: RawProps,
     #[serde(default)]
     children: Vec<RawWidget>,
+}
+
+/// A name from a closed set (kinds, property keys), parsed without
+/// allocating; unknown names are kept for the error message.
+enum RawName<T> {
+    Known(T),
+    Unknown(String),
+}
+
+trait ClosedSet: Sized {
+    const WHAT: &'static str;
+    fn parse_name(name: &str) -> Option<Self>;
+}
+
+impl ClosedSet for WidgetKind {
+    const WHAT: &'static str = "a widget kind";
+    fn parse_name(name: &str) -> Option<Self> {
+        WidgetKind::parse(name)
+    }
+}
+
+impl ClosedSet for PropKey {
+    const WHAT: &'static str = "a property name";
+    fn parse_name(name: &str) -> Option<Self> {
+        PropKey::parse(name)
+    }
+}
+
+impl<'de, T: ClosedSet> Deserialize<'de> for RawName<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NameVisitor<T>(std::marker::PhantomData<T>);
+        impl<T: ClosedSet> serde::de::Visitor<'_> for NameVisitor<T> {
+            type Value = RawName<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(T::WHAT)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(T::parse_name(v).map_or_else(|| RawName::Unknown(v.to_owned()), RawName::Known))
+            }
+        }
+        d.deserialize_str(NameVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Properties in file order; duplicates are kept so they can be reported.
+#[derive(Default)]
+struct RawProps(Vec<(RawName<PropKey>, Value)>);
+
+impl<'de> Deserialize<'de> for RawProps {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PropsVisitor;
+        impl<'de> serde::de::Visitor<'de> for PropsVisitor {
+            type Value = RawProps;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of properties")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawProps, A::Error> {
+                let mut props = Vec::with_capacity(map.size_hint().unwrap_or(8).min(PropKey::ALL.len()));
+                while let Some(key) = map.next_key::<RawName<PropKey>>()? {
+                    props.push((key, map.next_value::<Value>()?));
+                }
+                Ok(RawProps(props))
+            }
+        }
+        d.deserialize_map(PropsVisitor)
+    }
 }
 
 fn syntax_error(e: &serde_json::Error) -> LoadError {
@@ -329,7 +408,7 @@ fn syntax_error(e: &serde_json::Error) -> LoadError {
 }
 
 /// The careful path: older versions, and files with errors to explain.
-fn slow_parse(bytes: &[u8]) -> Result<RawFile, LoadError> {
+fn slow_parse(bytes: &[u8]) -> Result<(RawFile, u32), LoadError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax_error(&e))?;
     let Value::Object(top) = &value else { return Err(LoadError::NotTrellis) };
     let version = if let Some(v0) = top.get("trellis_version") {
@@ -338,19 +417,22 @@ fn slow_parse(bytes: &[u8]) -> Result<RawFile, LoadError> {
         if top.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
             return Err(LoadError::NotTrellis);
         }
-        top.get("version").and_then(Value::as_u64).ok_or(LoadError::Structure {
-            path: "version".into(),
-            message: "missing or not a whole number".into(),
-        })?
+        top.get("version")
+            .and_then(Value::as_u64)
+            .ok_or(LoadError::Structure { path: "version".into(), message: "missing or not a whole number".into() })?
     };
     if version > u64::from(FORMAT_VERSION) {
         return Err(LoadError::FutureVersion { found: version, supported: FORMAT_VERSION });
     }
     let value = if version == 0 { crate::migrate::v0_to_v1(value)? } else { value };
-    serde_path_to_error::deserialize::<_, RawFile>(value).map_err(|e| {
+    let raw = serde_path_to_error::deserialize::<_, RawFile>(value).map_err(|e| {
         let path = e.path().to_string();
-        LoadError::Structure { path: if path == "." { "(top level)".into() } else { path }, message: e.into_inner().to_string() }
-    })
+        LoadError::Structure {
+            path: if path == "." { "(top level)".into() } else { path },
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    Ok((raw, version as u32))
 }
 
 /// Where a raw widget sits, kept cheap until a problem needs the text.
@@ -386,7 +468,10 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
             problems.push(Problem {
                 path: site_path(&sites, site),
                 widget: None,
-                message: format!("the design has more than {} widgets, the most a design may have", limits::MAX_WIDGETS),
+                message: format!(
+                    "the design has more than {} widgets, the most a design may have",
+                    limits::MAX_WIDGETS
+                ),
             });
             break;
         }
@@ -398,19 +483,27 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
             }
             problems.push(Problem { path, widget: Some(w.name.clone()), message });
         };
-        let kind = WidgetKind::parse(&w.kind);
-        match kind {
-            None => report(Some("kind"), format!("unknown widget kind '{}'; known kinds: {}", w.kind, known_kinds())),
-            Some(k) if site == 0 && k != WidgetKind::Window => {
-                report(Some("kind"), format!("the root must be a window, not a {k}"));
+        let kind = match &w.kind {
+            RawName::Known(k) => Some(*k),
+            RawName::Unknown(_) => None,
+        };
+        match (kind, &w.kind) {
+            (None, RawName::Unknown(name)) => {
+                report(Some("kind"), format!("unknown widget kind '{name}'; known kinds: {}", known_kinds()));
             }
-            Some(WidgetKind::Window) if site != 0 => {
-                report(Some("kind"), "a window can only be the root: use a panel for a nested frame".into());
-            }
-            Some(k) if !k.is_container() && !w.children.is_empty() => {
-                report(Some("children"), format!("a {k} cannot hold children ({} found)", w.children.len()));
-            }
-            _ => {}
+            (None, _) => unreachable!("a known kind parses"),
+            (Some(k), _) => match k {
+                k if site == 0 && k != WidgetKind::Window => {
+                    report(Some("kind"), format!("the root must be a window, not a {k}"));
+                }
+                WidgetKind::Window if site != 0 => {
+                    report(Some("kind"), "a window can only be the root: use a panel for a nested frame".into());
+                }
+                k if !k.is_container() && !w.children.is_empty() => {
+                    report(Some("children"), format!("a {k} cannot hold children ({} found)", w.children.len()));
+                }
+                _ => {}
+            },
         }
         if let Err(reason) = crate::name::check_name(&w.name) {
             report(Some("name"), format!("'{}' is not a valid name: {reason}", w.name));
@@ -426,21 +519,30 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
         }
         let mut props = Props::default();
         if let Some(kind) = kind {
-            for (key_name, json) in &w.props {
-                let field = format!("props.{key_name}");
-                let Some(key) = PropKey::parse(key_name) else {
-                    report(Some(&field), format!("unknown property '{key_name}'"));
-                    continue;
+            let mut seen = 0u64;
+            for (raw_key, json) in &w.props.0 {
+                let key = match raw_key {
+                    RawName::Known(key) => *key,
+                    RawName::Unknown(name) => {
+                        report(Some(&format!("props.{name}")), format!("unknown property '{name}'"));
+                        continue;
+                    }
                 };
+                let field = || format!("props.{}", key.name());
+                if seen & (1 << key as u64) != 0 {
+                    report(Some(&field()), "the property is given twice".into());
+                    continue;
+                }
+                seen |= 1 << key as u64;
                 if !kind.has(key) {
-                    report(Some(&field), format!("a {kind} has no property '{key_name}'"));
+                    report(Some(&field()), format!("a {kind} has no property '{}'", key.name()));
                     continue;
                 }
                 match value_from_json(key, json) {
                     Ok(value) => {
                         props.set(key, value);
                     }
-                    Err(reason) => report(Some(&field), reason),
+                    Err(reason) => report(Some(&field()), reason),
                 }
             }
             for (key, reason) in crate::validate::widget_invariants(kind, &props) {
@@ -515,7 +617,10 @@ fn value_from_json(key: PropKey, json: &Value) -> Result<Option<PropValue>, Stri
         PropType::Bool => PropValue::Bool(json.as_bool().ok_or_else(expected)?),
         PropType::Color => {
             let text = as_str()?;
-            PropValue::Color(Color::parse_hex(text).ok_or_else(|| format!("'{text}' is not a colour: use \"#rrggbb\" or \"#rrggbbaa\""))?)
+            PropValue::Color(
+                Color::parse_hex(text)
+                    .ok_or_else(|| format!("'{text}' is not a colour: use \"#rrggbb\" or \"#rrggbbaa\""))?,
+            )
         }
         PropType::Text { .. } | PropType::RelativePath => PropValue::Text(as_str()?.to_owned()),
         PropType::Items => {

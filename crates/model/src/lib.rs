@@ -37,4 +37,6 @@ pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
 pub use name::check_name;
 pub use observe::{Change, MAX_PENDING_CHANGES, Subscription, WidgetCache};
-pub use property::{Align, Color, DefaultValue, Group, Justify, LayoutMode, PropKey, PropSpec, PropType, PropValue, Props, Track};
+pub use property::{
+    Align, Color, DefaultValue, Group, Justify, LayoutMode, PropKey, PropSpec, PropType, PropValue, Props, Track,
+};

@@ -20,7 +20,10 @@ fn widget_v0_to_v1(value: Value, path: &str) -> Result<Value, LoadError> {
     let structure = |message: String| LoadError::Structure { path: path.to_owned(), message };
     let Value::Object(mut old) = value else { return Err(structure("a widget must be an object".into())) };
     let mut new = Map::new();
-    let kind = old.remove("type").and_then(|t| t.as_str().map(snake_case)).ok_or_else(|| structure("missing \"type\"".into()))?;
+    let kind = old
+        .remove("type")
+        .and_then(|t| t.as_str().map(snake_case))
+        .ok_or_else(|| structure("missing \"type\"".into()))?;
     new.insert("kind".into(), Value::String(kind));
     new.insert("name".into(), old.remove("id").ok_or_else(|| structure("missing \"id\"".into()))?);
     let mut props = match old.remove("props") {

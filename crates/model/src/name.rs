@@ -38,11 +38,18 @@ pub fn check_name(name: &str) -> Result<(), String> {
 /// turned into a valid name if it was not one.
 pub(crate) fn stem(name: &str) -> String {
     let base = match name.rsplit_once('_') {
-        Some((stem, digits)) if !stem.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => stem,
+        Some((stem, digits))
+            if !stem.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            stem
+        }
         _ => name,
     };
-    let mut cleaned: String =
-        base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).take(MAX_NAME_BYTES - 8).collect();
+    let mut cleaned: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .take(MAX_NAME_BYTES - 8)
+        .collect();
     if cleaned.is_empty() || !(cleaned.as_bytes()[0].is_ascii_alphabetic() || cleaned.as_bytes()[0] == b'_') {
         cleaned.insert(0, 'w');
     }

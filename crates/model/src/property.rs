@@ -135,9 +135,7 @@ impl Track {
             } else if let Some(n) = token.strip_suffix("px") {
                 Track::Px(parse_track_number(n, token)?)
             } else {
-                return Err(format!(
-                    "track '{token}' is not understood: use e.g. '1fr', '120px' or 'auto'"
-                ));
+                return Err(format!("track '{token}' is not understood: use e.g. '1fr', '120px' or 'auto'"));
             };
             tracks.push(track);
         }
@@ -216,20 +214,34 @@ impl PropValue {
 /// The type of a property, with its allowed range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum PropType {
-    Number { min: f32, max: f32 },
+    Number {
+        min: f32,
+        max: f32,
+    },
     /// A number, or `auto` (the default) meaning "sized by content".
-    Length { min: f32, max: f32 },
-    Int { min: i32, max: i32 },
+    Length {
+        min: f32,
+        max: f32,
+    },
+    Int {
+        min: i32,
+        max: i32,
+    },
     Bool,
     /// A colour, or unset (the default) meaning "the theme's colour".
     Color,
-    Text { max_bytes: usize },
+    Text {
+        max_bytes: usize,
+    },
     /// A path relative to the design file; absolute paths are refused so
     /// that a design means the same on every machine.
     RelativePath,
     Items,
     Layout,
-    Align { allow_auto: bool, allow_stretch: bool },
+    Align {
+        allow_auto: bool,
+        allow_stretch: bool,
+    },
     Justify,
     Tracks,
 }
@@ -289,6 +301,9 @@ pub enum DefaultValue {
     Justify(Justify),
     EmptyTracks,
 }
+
+// Loading tracks seen keys in a u64 bit set.
+const _: () = assert!(PropKey::ALL.len() <= 64);
 
 macro_rules! prop_table {
     ($($key:ident => $name:literal, $group:ident, $ty:expr, $default:expr, $doc:literal;)*) => {
@@ -382,7 +397,11 @@ impl PropSpec {
             DefaultValue::Layout(v) => PropValue::Layout(v),
             DefaultValue::Align(v) => PropValue::Align(v),
             DefaultValue::Justify(v) => PropValue::Justify(v),
-            DefaultValue::Auto | DefaultValue::ThemeColor | DefaultValue::EmptyText | DefaultValue::EmptyItems | DefaultValue::EmptyTracks => {
+            DefaultValue::Auto
+            | DefaultValue::ThemeColor
+            | DefaultValue::EmptyText
+            | DefaultValue::EmptyItems
+            | DefaultValue::EmptyTracks => {
                 return None;
             }
         })

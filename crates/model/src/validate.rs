@@ -19,7 +19,8 @@ pub(crate) fn widget_invariants(kind: WidgetKind, props: &Props) -> Vec<(PropKey
         })
     };
     if kind.has(PropKey::Value) {
-        let (min, max, value) = (num_or_default(PropKey::Min), num_or_default(PropKey::Max), num_or_default(PropKey::Value));
+        let (min, max, value) =
+            (num_or_default(PropKey::Min), num_or_default(PropKey::Max), num_or_default(PropKey::Value));
         if min > max {
             problems.push((PropKey::Min, format!("min {min} is greater than max {max}")));
         } else if value < min || value > max {

@@ -110,15 +110,23 @@ fn a_command_on_many_widgets_is_all_or_nothing() {
     let before = doc.to_json_string();
     // The slider has no text: the whole command is refused.
     let err = doc
-        .execute(Command::SetProperty { ids: vec![a, label, slider], key: PropKey::Text, value: Some(PropValue::Text("x".into())) })
+        .execute(Command::SetProperty {
+            ids: vec![a, label, slider],
+            key: PropKey::Text,
+            value: Some(PropValue::Text("x".into())),
+        })
         .unwrap_err();
     assert!(err.to_string().contains("slider has no property 'text'"), "{err}");
     assert_eq!(doc.to_json_string(), before);
     // Out of range: refused with the reason.
-    let err = doc.execute(Command::SetProperty { ids: vec![a], key: PropKey::Opacity, value: Some(PropValue::Number(2.0)) }).unwrap_err();
+    let err = doc
+        .execute(Command::SetProperty { ids: vec![a], key: PropKey::Opacity, value: Some(PropValue::Number(2.0)) })
+        .unwrap_err();
     assert!(err.to_string().contains("outside the allowed range 0 to 1"), "{err}");
     // A combination that breaks an invariant is refused too.
-    let err = doc.execute(Command::SetProperty { ids: vec![slider], key: PropKey::Max, value: Some(PropValue::Number(10.0)) }).unwrap_err();
+    let err = doc
+        .execute(Command::SetProperty { ids: vec![slider], key: PropKey::Max, value: Some(PropValue::Number(10.0)) })
+        .unwrap_err();
     assert!(err.to_string().contains("outside min 0 to max 10"), "{err}");
     assert_eq!(doc.to_json_string(), before);
 }
@@ -146,7 +154,8 @@ fn move_reparents_reorders_and_refuses_cycles() {
     let root = doc.root();
     let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
     let row = insert(&mut doc, panel, WidgetTree::palette(WidgetKind::Row));
-    let b: Vec<_> = (0..3).map(|i| insert(&mut doc, row, WidgetTree::palette(WidgetKind::Button).named(format!("b{i}")))).collect();
+    let b: Vec<_> =
+        (0..3).map(|i| insert(&mut doc, row, WidgetTree::palette(WidgetKind::Button).named(format!("b{i}")))).collect();
     // Move b0 to the end of the row.
     doc.execute(Command::Move { ids: vec![b[0]], parent: row, index: None }).unwrap();
     assert_eq!(doc.children(row), &[b[1], b[2], b[0]]);
@@ -249,7 +258,9 @@ fn rename_checks_identifiers_and_uniqueness_and_undo_gives_names_back() {
 fn structure_rules_refuse_windows_leaf_children_and_excess_depth() {
     let mut doc = Document::new();
     let root = doc.root();
-    let err = doc.execute(Command::Insert { parent: root, index: None, tree: WidgetTree::palette(WidgetKind::Window) }).unwrap_err();
+    let err = doc
+        .execute(Command::Insert { parent: root, index: None, tree: WidgetTree::palette(WidgetKind::Window) })
+        .unwrap_err();
     assert_eq!(err, ModelError::WindowNotRoot);
     let leaf_with_child = WidgetTree::palette(WidgetKind::Button).child(WidgetTree::palette(WidgetKind::Label));
     assert!(doc.execute(Command::Insert { parent: root, index: None, tree: leaf_with_child }).is_err());
@@ -313,7 +324,12 @@ fn an_unread_subscription_cannot_grow_without_bound() {
     let sub = doc.subscribe();
     let id = button(&mut doc, 0.0, 0.0);
     for i in 0..(trellis_model::MAX_PENDING_CHANGES + 10) {
-        doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::X, value: Some(PropValue::Number((i % 100) as f32)) }).unwrap();
+        doc.execute(Command::SetProperty {
+            ids: vec![id],
+            key: PropKey::X,
+            value: Some(PropValue::Number((i % 100) as f32)),
+        })
+        .unwrap();
     }
     assert!(sub.pending() <= trellis_model::MAX_PENDING_CHANGES);
     assert!(sub.drain().contains(&Change::Reset));
@@ -344,9 +360,18 @@ fn layout_mode_comes_from_the_kind_or_the_property() {
     let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
     assert_eq!(doc.widget(row).unwrap().layout(), LayoutMode::Row);
     assert_eq!(doc.widget(panel).unwrap().layout(), LayoutMode::Absolute);
-    doc.execute(Command::SetProperty { ids: vec![panel], key: PropKey::Layout, value: Some(PropValue::Layout(LayoutMode::Grid)) }).unwrap();
+    doc.execute(Command::SetProperty {
+        ids: vec![panel],
+        key: PropKey::Layout,
+        value: Some(PropValue::Layout(LayoutMode::Grid)),
+    })
+    .unwrap();
     assert_eq!(doc.widget(panel).unwrap().layout(), LayoutMode::Grid);
-    let err = doc.execute(Command::SetProperty { ids: vec![row], key: PropKey::Layout, value: Some(PropValue::Layout(LayoutMode::Grid)) });
+    let err = doc.execute(Command::SetProperty {
+        ids: vec![row],
+        key: PropKey::Layout,
+        value: Some(PropValue::Layout(LayoutMode::Grid)),
+    });
     assert!(err.is_err(), "a row's layout is its kind");
 }
 

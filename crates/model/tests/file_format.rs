@@ -3,7 +3,9 @@
 
 use std::fs;
 
-use trellis_model::{Command, Document, LoadError, PropKey, PropValue, WidgetKind, WidgetTree, demo_design, generate, limits};
+use trellis_model::{
+    Command, Document, LoadError, PropKey, PropValue, WidgetKind, WidgetTree, demo_design, generate, limits,
+};
 
 fn fixture(name: &str) -> Vec<u8> {
     fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -29,7 +31,11 @@ fn the_bundled_demo_is_valid_canonical_and_realistic() {
         fs::write(path, doc.to_json_string()).unwrap();
         return;
     }
-    assert_eq!(doc.to_json_string(), trellis_model::DEMO_JSON, "the bundled file is in canonical form (UPDATE_EXPECT=1 rewrites it)");
+    assert_eq!(
+        doc.to_json_string(),
+        trellis_model::DEMO_JSON,
+        "the bundled file is in canonical form (UPDATE_EXPECT=1 rewrites it)"
+    );
 }
 
 #[test]
@@ -38,8 +44,12 @@ fn output_is_stable_and_a_one_widget_edit_is_a_small_diff() {
     let before = doc.to_json_string();
     assert_eq!(before, doc.to_json_string());
     let id = doc.find("save_button").unwrap();
-    doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::Text, value: Some(PropValue::Text("Save all".into())) })
-        .unwrap();
+    doc.execute(Command::SetProperty {
+        ids: vec![id],
+        key: PropKey::Text,
+        value: Some(PropValue::Text("Save all".into())),
+    })
+    .unwrap();
     let after = doc.to_json_string();
     let changed: Vec<_> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
     assert_eq!(before.lines().count(), after.lines().count());
@@ -91,8 +101,18 @@ fn every_problem_is_reported_at_once_with_its_path_and_reason() {
 }
 
 #[test]
+fn a_property_given_twice_is_reported_not_silently_overwritten() {
+    let json = br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","props":{"text":"a","text":"b","bogus":1}}}"#;
+    let found = problems(json);
+    assert!(found.iter().any(|p| p.contains("props.text") && p.contains("given twice")), "{found:?}");
+    assert!(found.iter().any(|p| p.contains("props.bogus") && p.contains("unknown property")), "{found:?}");
+}
+
+#[test]
 fn non_finite_and_negative_sizes_are_refused() {
-    let doc = |props: &str| format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{props}}}}}"#);
+    let doc = |props: &str| {
+        format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{props}}}}}"#)
+    };
     assert!(problems(doc(r#"{"height": -1}"#).as_bytes())[0].contains("outside the allowed range"));
     // JSON cannot spell infinity; a number too large for the type is refused as such.
     let err = problems(doc(r#"{"width": 1e999}"#).as_bytes());
@@ -110,9 +130,15 @@ fn wrong_format_future_versions_and_malformed_json_get_clear_errors() {
     assert!(matches!(err, LoadError::NotTrellis), "{err}");
     let err = Document::from_json_bytes(b"{\"format\": \"trellis\",\n \"version\": 1,\n \"root\": {").unwrap_err();
     assert!(matches!(err, LoadError::Syntax { line: 3, .. }), "{err}");
-    let err = Document::from_json_bytes(br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","colour":"x"}}"#).unwrap_err();
+    let err = Document::from_json_bytes(
+        br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","colour":"x"}}"#,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("root") && err.to_string().contains("unknown field `colour`"), "{err}");
-    let err = Document::from_json_bytes(br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":[{"name":"b"}]}}"#).unwrap_err();
+    let err = Document::from_json_bytes(
+        br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":[{"name":"b"}]}}"#,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("root.children[0]") && err.to_string().contains("kind"), "{err}");
 }
 
@@ -137,7 +163,9 @@ fn limits_are_enforced_without_crashing() {
     assert!(err.to_string().contains("nested deeper than the limit of 32"), "{err}");
     // A string over the limit.
     let long = "x".repeat(limits::MAX_STRING_BYTES + 1);
-    let json = format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{{"text":"{long}"}}}}}}"#);
+    let json = format!(
+        r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{{"text":"{long}"}}}}}}"#
+    );
     assert!(problems(json.as_bytes())[0].contains("longer than the limit"));
     // A file over the size limit is refused before parsing.
     let huge = vec![b' '; limits::MAX_FILE_BYTES as usize + 1];
@@ -188,7 +216,7 @@ fn a_failed_save_leaves_the_old_file_intact_and_no_temporary_file() {
     doc.save(&path).unwrap();
     let old = fs::read(&path).unwrap();
     // The writer fails half way, as a full disk would.
-    let err = trellis_model::write_atomically(&path, &mut |out: &mut dyn std::io::Write| {
+    let err = trellis_model::write_atomically(&path, |out: &mut dyn std::io::Write| {
         out.write_all(b"{\"format\": \"trellis\", \"vers")?;
         Err(std::io::Error::other("disk full"))
     })

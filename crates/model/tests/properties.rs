@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use trellis_model::{
-    Align, Color, Command, Document, Justify, LayoutMode, PropKey, PropValue, Rect, WidgetId, WidgetKind, WidgetTree, ZOrder,
-    generate,
+    Align, Color, Command, Document, Justify, LayoutMode, PropKey, PropValue, Rect, WidgetId, WidgetKind, WidgetTree,
+    ZOrder, generate,
 };
 
 /// A command described by indices into the document's current widgets, so
@@ -27,10 +27,15 @@ enum Action {
 fn action() -> impl Strategy<Value = Action> {
     let ix = 0usize..64;
     prop_oneof![
-        (ix.clone(), 0usize..WidgetKind::ALL.len(), 0usize..8).prop_map(|(parent, kind, index)| Action::Insert { parent, kind, index }),
+        (ix.clone(), 0usize..WidgetKind::ALL.len(), 0usize..8).prop_map(|(parent, kind, index)| Action::Insert {
+            parent,
+            kind,
+            index
+        }),
         ix.clone().prop_map(Action::Delete),
         (ix.clone(), ix.clone(), 0usize..8).prop_map(|(what, parent, index)| Action::Move { what, parent, index }),
-        (ix.clone(), any::<i16>(), any::<i16>(), any::<u16>(), any::<u16>()).prop_map(|(what, x, y, w, h)| Action::Frame { what, x, y, w, h }),
+        (ix.clone(), any::<i16>(), any::<i16>(), any::<u16>(), any::<u16>())
+            .prop_map(|(what, x, y, w, h)| Action::Frame { what, x, y, w, h }),
         (prop::collection::vec(ix.clone(), 1..4), 0usize..PropKey::ALL.len(), any::<u32>())
             .prop_map(|(what, prop, seed)| Action::Prop { what, prop, seed }),
         (ix.clone(), any::<u8>()).prop_map(|(what, n)| Action::Rename { what, n }),
@@ -44,7 +49,7 @@ fn action() -> impl Strategy<Value = Action> {
 
 fn value_for(key: PropKey, seed: u32) -> Option<PropValue> {
     let n = seed as f32 / u32::MAX as f32;
-    if seed % 7 == 0 {
+    if seed.is_multiple_of(7) {
         return None;
     }
     Some(match key.spec().ty {
@@ -52,8 +57,10 @@ fn value_for(key: PropKey, seed: u32) -> Option<PropValue> {
             PropValue::Number(min.max(-2000.0) + n * (max.min(2000.0) - min.max(-2000.0)))
         }
         trellis_model::PropType::Int { min, max } => PropValue::Int(min + (seed % 5) as i32 % (max - min + 1)),
-        trellis_model::PropType::Bool => PropValue::Bool(seed % 2 == 0),
-        trellis_model::PropType::Color => PropValue::Color(Color::rgba(seed as u8, (seed >> 8) as u8, (seed >> 16) as u8, (seed >> 24) as u8)),
+        trellis_model::PropType::Bool => PropValue::Bool(seed.is_multiple_of(2)),
+        trellis_model::PropType::Color => {
+            PropValue::Color(Color::rgba(seed as u8, (seed >> 8) as u8, (seed >> 16) as u8, (seed >> 24) as u8))
+        }
         trellis_model::PropType::Text { .. } => PropValue::Text(format!("text {seed} ✓")),
         trellis_model::PropType::RelativePath => PropValue::Text(format!("img/{seed}.png")),
         trellis_model::PropType::Items => PropValue::Items((0..seed % 4).map(|i| format!("item {i}")).collect()),
@@ -88,23 +95,36 @@ fn run(doc: &mut Document, action: &Action) {
         }),
         Action::Prop { what, prop, seed } => {
             let key = PropKey::ALL[prop];
-            doc.execute(Command::SetProperty { ids: what.iter().map(|i| pick(&ids, *i)).collect(), key, value: value_for(key, seed) })
+            doc.execute(Command::SetProperty {
+                ids: what.iter().map(|i| pick(&ids, *i)).collect(),
+                key,
+                value: value_for(key, seed),
+            })
         }
-        Action::Rename { what, n } => doc.execute(Command::Rename { id: pick(&ids, what), name: format!("w{}", n % 16) }),
+        Action::Rename { what, n } => {
+            doc.execute(Command::Rename { id: pick(&ids, what), name: format!("w{}", n % 16) })
+        }
         Action::Reorder { what, to } => doc.execute(Command::Reorder {
             ids: vec![pick(&ids, what)],
             to: [ZOrder::Forward, ZOrder::Backward, ZOrder::ToFront, ZOrder::ToBack][to as usize],
         }),
-        Action::Group(what) => doc.execute(Command::Group { ids: what.iter().map(|i| pick(&ids, *i)).collect(), kind: WidgetKind::Panel }),
+        Action::Group(what) => {
+            doc.execute(Command::Group { ids: what.iter().map(|i| pick(&ids, *i)).collect(), kind: WidgetKind::Panel })
+        }
         Action::Ungroup(i) => doc.execute(Command::Ungroup { id: pick(&ids, i) }),
-        Action::Duplicate(what) => doc.execute(Command::Duplicate { ids: what.iter().map(|i| pick(&ids, *i)).collect(), offset: (8.0, 8.0) }),
+        Action::Duplicate(what) => {
+            doc.execute(Command::Duplicate { ids: what.iter().map(|i| pick(&ids, *i)).collect(), offset: (8.0, 8.0) })
+        }
         Action::Gesture(steps) => {
             doc.begin("Drag").unwrap();
             for (i, dx, dy) in steps {
                 let id = pick(&ids, i);
                 let _ = doc.execute(Command::SetProperties {
                     id,
-                    values: vec![(PropKey::X, Some(PropValue::Number(dx.into()))), (PropKey::Y, Some(PropValue::Number(dy.into())))],
+                    values: vec![
+                        (PropKey::X, Some(PropValue::Number(dx.into()))),
+                        (PropKey::Y, Some(PropValue::Number(dy.into()))),
+                    ],
                 });
             }
             doc.commit();
@@ -199,8 +219,8 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
-        any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(|f| Value::from(f)),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(Value::from),
         "[a-z_#0-9]{0,12}".prop_map(Value::String),
         prop::sample::select(vec!["window", "button", "panel", "trellis", "#ff0000", "auto", "1fr 2fr", "row"])
             .prop_map(|s| Value::String(s.into())),
@@ -209,7 +229,22 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::btree_map(
-                prop::sample::select(vec!["format", "version", "root", "kind", "name", "props", "children", "x", "width", "text", "items", "fill", "selected", "grid_columns"]),
+                prop::sample::select(vec![
+                    "format",
+                    "version",
+                    "root",
+                    "kind",
+                    "name",
+                    "props",
+                    "children",
+                    "x",
+                    "width",
+                    "text",
+                    "items",
+                    "fill",
+                    "selected",
+                    "grid_columns"
+                ]),
                 inner,
                 0..6
             )

@@ -1,0 +1,238 @@
+//! `new`, `demo`, `validate` and `info`: creating, checking and describing designs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+use trellis_model::{Document, PropKey, demo_design, generate};
+
+use crate::report::{self, Verdict, say};
+
+pub fn new(file: &Path, force: bool) -> anyhow::Result<Verdict> {
+    if file.exists() && !force {
+        bail!("{} already exists: pass --force to overwrite it", file.display());
+    }
+    Document::new().save(file)?;
+    say!("created {} (an empty 1280x800 window)", file.display());
+    Ok(Verdict::Pass)
+}
+
+/// What `info` reports about a design.
+#[derive(Debug, Serialize)]
+pub struct DesignInfo {
+    pub file: Option<PathBuf>,
+    pub format_version: u32,
+    pub widgets: usize,
+    pub containers: usize,
+    pub max_depth: usize,
+    pub by_kind: BTreeMap<&'static str, usize>,
+    /// The root window's size in design pixels.
+    pub window_size: [f32; 2],
+    pub file_bytes: Option<u64>,
+    /// Stable across machines; equal designs hash equal.
+    pub content_hash: String,
+    pub model_heap_bytes: usize,
+}
+
+impl DesignInfo {
+    pub fn of(doc: &Document, file: Option<&Path>, format_version: u32) -> Self {
+        let mut by_kind = BTreeMap::new();
+        let mut max_depth = 0;
+        let mut containers = 0;
+        for w in doc.iter() {
+            *by_kind.entry(w.kind().as_str()).or_insert(0) += 1;
+            max_depth = max_depth.max(doc.depth(w.id()));
+            containers += usize::from(w.kind().is_container());
+        }
+        let root = doc.widget(doc.root()).expect("a document has its root");
+        Self {
+            file: file.map(Path::to_owned),
+            format_version,
+            widgets: doc.len(),
+            containers,
+            max_depth,
+            by_kind,
+            window_size: [root.length(PropKey::Width).unwrap_or(0.0), root.length(PropKey::Height).unwrap_or(0.0)],
+            file_bytes: file.and_then(|f| std::fs::metadata(f).ok()).map(|m| m.len()),
+            content_hash: format!("{:016x}", doc.content_hash()),
+            model_heap_bytes: doc.heap_bytes(),
+        }
+    }
+
+    /// The summary as rows of (what, value).
+    pub fn rows(&self) -> Vec<(String, String)> {
+        let mut rows = Vec::new();
+        if let Some(f) = &self.file {
+            rows.push(("file".to_owned(), f.display().to_string()));
+        }
+        rows.push(("format version".to_owned(), self.format_version.to_string()));
+        rows.push(("widgets".to_owned(), format!("{} ({} containers)", self.widgets, self.containers)));
+        rows.push(("deepest nesting".to_owned(), format!("{} levels below the window", self.max_depth)));
+        rows.push(("window size".to_owned(), format!("{} x {}", self.window_size[0], self.window_size[1])));
+        if let Some(b) = self.file_bytes {
+            rows.push(("file size".to_owned(), bytes(b as usize)));
+        }
+        rows.push((
+            "model memory".to_owned(),
+            format!(
+                "{} ({} bytes per widget)",
+                bytes(self.model_heap_bytes),
+                self.model_heap_bytes / self.widgets.max(1)
+            ),
+        ));
+        rows.push(("content hash".to_owned(), self.content_hash.clone()));
+        rows
+    }
+
+    /// Widgets by kind, most common first.
+    pub fn kind_table(&self) -> comfy_table::Table {
+        let mut kinds: Vec<_> = self.by_kind.iter().collect();
+        kinds.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut t = report::table(&["kind", "widgets", "share"]);
+        for (kind, n) in kinds {
+            t.add_row(vec![
+                kind.to_string(),
+                n.to_string(),
+                format!("{:.1}%", 100.0 * *n as f64 / self.widgets as f64),
+            ]);
+        }
+        t
+    }
+}
+
+pub fn bytes(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+pub fn info(file: &Path, json: Option<&Path>) -> anyhow::Result<Verdict> {
+    let (doc, version) = Document::load_versioned(file)?;
+    let info = DesignInfo::of(&doc, Some(file), version);
+    report::print_table(&report::key_values(info.rows()), json);
+    report::print_table(&info.kind_table(), json);
+    if let Some(path) = json {
+        report::write_json(path, &info)?;
+    }
+    Ok(Verdict::Pass)
+}
+
+#[derive(Serialize)]
+struct FileVerdict {
+    file: PathBuf,
+    valid: bool,
+    widgets: Option<usize>,
+    format_version: Option<u32>,
+    problems: Vec<String>,
+}
+
+pub fn validate(files: &[PathBuf], json: Option<&Path>) -> anyhow::Result<Verdict> {
+    let quiet = json.is_some_and(|p| p.as_os_str() == "-");
+    let mut verdicts = Vec::new();
+    for file in files {
+        let verdict = match Document::load_versioned(file) {
+            Ok((doc, version)) => FileVerdict {
+                file: file.clone(),
+                valid: true,
+                widgets: Some(doc.len()),
+                format_version: Some(version),
+                problems: vec![],
+            },
+            Err(e) => FileVerdict {
+                file: file.clone(),
+                valid: false,
+                widgets: None,
+                format_version: None,
+                problems: e.problems(),
+            },
+        };
+        if !quiet {
+            match (verdict.valid, verdict.widgets) {
+                (true, Some(n)) => say!("{}: valid ({n} widgets)", file.display()),
+                _ => {
+                    for p in &verdict.problems {
+                        say!("{}: {p}", file.display());
+                    }
+                }
+            }
+        }
+        verdicts.push(verdict);
+    }
+    let invalid = verdicts.iter().filter(|v| !v.valid).count();
+    if !quiet {
+        say!("{} file{} checked, {invalid} invalid", files.len(), if files.len() == 1 { "" } else { "s" });
+    }
+    if let Some(path) = json {
+        report::write_json(path, &verdicts)?;
+    }
+    Ok(if invalid == 0 { Verdict::Pass } else { Verdict::Fail })
+}
+
+#[derive(Serialize)]
+struct DemoReport {
+    design: DesignInfo,
+    round_trip: RoundTrip,
+}
+
+#[derive(Serialize)]
+struct RoundTrip {
+    bytes: usize,
+    save_ms: f64,
+    load_ms: f64,
+    identical: bool,
+}
+
+pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<&Path>) -> anyhow::Result<Verdict> {
+    let mut doc = match widgets {
+        Some(0) => bail!("--widgets must be at least 1 (the window)"),
+        Some(n) if n > trellis_model::limits::MAX_WIDGETS => {
+            bail!("--widgets {n} is more than a design may hold ({})", trellis_model::limits::MAX_WIDGETS)
+        }
+        Some(n) => generate(n, seed),
+        None => demo_design(),
+    };
+    if let Some(out) = out {
+        doc.save(out)?;
+        say!("wrote {} ({} widgets)", out.display(), doc.len());
+        return Ok(Verdict::Pass);
+    }
+    let quiet = json.is_some_and(|p| p.as_os_str() == "-");
+    if !quiet {
+        match widgets {
+            Some(n) => say!("Trellis headless demo: a generated design of {n} widgets (seed {seed})"),
+            None => say!("Trellis headless demo: the bundled settings screen"),
+        }
+    }
+    let dir = tempfile::tempdir().context("creating a temporary directory for the round trip")?;
+    let path = dir.path().join("demo.trellis.json");
+    let started = Instant::now();
+    doc.save(&path)?;
+    let save_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let loaded = Document::load(&path)?;
+    let load_ms = started.elapsed().as_secs_f64() * 1e3;
+    let identical = loaded.to_json_string() == doc.to_json_string() && loaded.content_hash() == doc.content_hash();
+    let design = DesignInfo::of(&doc, None, trellis_model::FORMAT_VERSION);
+    let round_trip = RoundTrip { bytes: std::fs::metadata(&path)?.len() as usize, save_ms, load_ms, identical };
+    let mut rows = design.rows();
+    rows.push((
+        "save / load round trip".to_owned(),
+        format!(
+            "{} saved in {:.1} ms, loaded in {:.1} ms: {}",
+            bytes(round_trip.bytes),
+            save_ms,
+            load_ms,
+            if identical { "identical" } else { "DIFFERENT" }
+        ),
+    ));
+    report::print_table(&report::key_values(rows), json);
+    report::print_table(&design.kind_table(), json);
+    if let Some(path) = json {
+        report::write_json(path, &DemoReport { design, round_trip })?;
+    }
+    Ok(if identical { Verdict::Pass } else { Verdict::Fail })
+}

@@ -1,0 +1,121 @@
+//! The `trellis` binary driven as a user (or CI) drives it: arguments in,
+//! tables, JSON files and exit codes out.
+
+use std::fs;
+
+use assert_cmd::Command;
+
+fn trellis() -> Command {
+    Command::cargo_bin("trellis").unwrap()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn the_headless_demo_job_reports_the_design_and_a_clean_round_trip() {
+    let output = trellis().arg("demo").output().unwrap();
+    assert!(output.status.success());
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("50 (9 containers)"), "{out}");
+    assert!(out.contains("identical"), "{out}");
+    assert!(out.contains("grid"), "the kinds table lists what the demo uses: {out}");
+}
+
+#[test]
+fn demo_out_writes_a_valid_design_that_info_describes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cards.trellis.json");
+    trellis().args(["demo", "--widgets", "500", "--seed", "3", "--out"]).arg(&file).assert().success();
+    let json = dir.path().join("info.json");
+    let out = stdout(trellis().arg("info").arg(&file).arg("--json").arg(&json));
+    assert!(out.contains("500"), "{out}");
+    let info: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(info["widgets"], 500);
+    assert_eq!(info["format_version"], 1);
+    assert!(info["by_kind"]["button"].as_u64().unwrap() > 10);
+    // The same seed gives the same design, byte for byte.
+    let again = dir.path().join("again.trellis.json");
+    trellis().args(["demo", "--widgets", "500", "--seed", "3", "--out"]).arg(&again).assert().success();
+    assert_eq!(fs::read(&file).unwrap(), fs::read(&again).unwrap());
+}
+
+#[test]
+fn info_json_to_standard_output_is_pure_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.trellis.json");
+    trellis().args(["demo", "--out"]).arg(&file).assert().success();
+    let out = stdout(trellis().arg("info").arg(&file).args(["--json", "-"]));
+    let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(info["widgets"], 50);
+}
+
+#[test]
+fn validate_exit_code_is_the_verdict_with_one_line_per_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.trellis.json");
+    trellis().arg("new").arg(&good).assert().success();
+    trellis().arg("validate").arg(&good).assert().code(0);
+    let bad = dir.path().join("bad.trellis.json");
+    fs::write(
+        &bad,
+        r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","children":[
+            {"kind":"button","name":"b","props":{"fill":"blue"}},
+            {"kind":"rocket","name":"r"}]}}"#,
+    )
+    .unwrap();
+    let out = trellis().arg("validate").arg(&good).arg(&bad).assert().code(1).get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    let problem_lines: Vec<_> = out.lines().filter(|l| l.starts_with(&*bad.to_string_lossy())).collect();
+    assert_eq!(problem_lines.len(), 2, "{out}");
+    assert!(out.contains("root.children[0].props.fill"), "{out}");
+    assert!(out.contains("unknown widget kind 'rocket'"), "{out}");
+    assert!(out.contains("2 files checked, 1 invalid"), "{out}");
+    let json = dir.path().join("report.json");
+    trellis().arg("validate").arg(&bad).arg("--json").arg(&json).assert().code(1);
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report[0]["valid"], false);
+    assert_eq!(report[0]["problems"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn hostile_files_get_an_error_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", vec![]),
+        ("binary", (0..=255u8).collect()),
+        ("deep", "[".repeat(100_000).into_bytes()),
+        (
+            "not_utf8",
+            b"{\"format\":\"trellis\",\"version\":1,\"root\":{\"kind\":\"window\",\"name\":\"\xff\"}}".to_vec(),
+        ),
+        ("future", br#"{"format":"trellis","version":99,"root":{}}"#.to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let file = dir.path().join(name);
+        fs::write(&file, bytes).unwrap();
+        let output = trellis().arg("validate").arg(&file).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn new_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.trellis.json");
+    trellis().arg("new").arg(&file).assert().success();
+    let out = trellis().arg("new").arg(&file).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8(out).unwrap().contains("--force"));
+    trellis().arg("new").arg(&file).arg("--force").assert().success();
+}
+
+#[test]
+fn unreadable_input_and_bad_arguments_exit_2_with_a_message() {
+    let out = trellis().args(["info", "/no/such/file.trellis.json"]).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8(out).unwrap().contains("/no/such/file.trellis.json"));
+    trellis().args(["demo", "--widgets", "0"]).assert().code(2);
+    trellis().args(["demo", "--widgets", "999999999"]).assert().code(2);
+}
