@@ -382,7 +382,11 @@ impl Document {
     }
 
     fn step(&mut self, op: Op, inverses: &mut Vec<Op>) -> Result<(), ModelError> {
-        inverses.push(self.apply(op)?);
+        match self.apply(op)? {
+            // Setting properties to the values they had changes nothing to undo.
+            Op::SetProps { values, .. } if values.is_empty() => {}
+            inverse => inverses.push(inverse),
+        }
         Ok(())
     }
 

@@ -496,9 +496,13 @@ impl Document {
                     check_prop(kind, widget.name(), *key, value.as_ref())?;
                 }
                 let node = &mut self.nodes[id];
+                // Only what really changes is reported and recorded for undo.
                 let mut old = Vec::with_capacity(values.len());
                 for (key, value) in values {
-                    old.push((key, node.props.set(key, value)));
+                    let previous = node.props.set(key, value);
+                    if node.props.get(key) != previous.as_ref() {
+                        old.push((key, previous));
+                    }
                 }
                 if let Some(problem) = crate::validate::widget_invariants(kind, &node.props).into_iter().next() {
                     for (key, value) in old.into_iter().rev() {
@@ -510,8 +514,10 @@ impl Document {
                         reason: problem.1,
                     });
                 }
-                let keys = old.iter().map(|(k, _)| *k).collect();
-                self.observers.notify(&Change::Props { id, keys });
+                if !old.is_empty() {
+                    let keys = old.iter().map(|(k, _)| *k).collect();
+                    self.observers.notify(&Change::Props { id, keys });
+                }
                 old.reverse();
                 Op::SetProps { id, values: old }
             }

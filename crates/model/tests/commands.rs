@@ -376,6 +376,19 @@ fn layout_mode_comes_from_the_kind_or_the_property() {
 }
 
 #[test]
+fn setting_a_property_to_its_current_value_is_not_reported_and_not_an_undo_step() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 10.0, 10.0);
+    let steps = doc.live_counts().undo_entries;
+    let sub = doc.subscribe();
+    doc.execute(Command::SetFrame { id, frame: Rect::new(20.0, 10.0, 96.0, 32.0) }).unwrap();
+    assert_eq!(sub.drain(), vec![Change::Props { id, keys: vec![PropKey::X] }], "only x changed");
+    doc.execute(Command::SetFrame { id, frame: Rect::new(20.0, 10.0, 96.0, 32.0) }).unwrap();
+    assert!(sub.drain().is_empty());
+    assert_eq!(doc.live_counts().undo_entries, steps + 1);
+}
+
+#[test]
 fn modified_flag_follows_edits_saves_and_undo() {
     let mut doc = Document::new();
     assert!(!doc.is_modified());

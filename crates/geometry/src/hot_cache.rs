@@ -1,0 +1,179 @@
+//! A cache for the queries a drag repeats every frame.
+//!
+//! A drag asks "what is under the pointer?" and "where would this land?"
+//! dozens of times a second, with the pointer a few pixels from where it
+//! was. On a miss the cache computes, beside the answer, a rectangle around
+//! the point inside which the answer cannot change: no widget that could
+//! decide it starts or ends there. Later queries strictly inside that
+//! rectangle, while the layout version is the same, reuse the answer. Any
+//! layout change invalidates it.
+
+use rstar::AABB;
+use trellis_model::{Document, LayoutMode, Rect, WidgetId, WidgetKind};
+
+use crate::layout::Geometry;
+use crate::query::{DropTarget, Point, contains};
+
+#[derive(Clone, Debug)]
+struct Region {
+    left: f32,
+    top: f32,
+    right: f32,
+    bottom: f32,
+}
+
+impl Region {
+    fn everything() -> Self {
+        Self { left: f32::NEG_INFINITY, top: f32::NEG_INFINITY, right: f32::INFINITY, bottom: f32::INFINITY }
+    }
+
+    fn holds(&self, p: Point) -> bool {
+        self.left < p.x && p.x < self.right && self.top < p.y && p.y < self.bottom
+    }
+
+    /// Shrinks to the inside of `r` (which contains the point).
+    fn within(&mut self, r: &Rect) {
+        self.left = self.left.max(r.x);
+        self.top = self.top.max(r.y);
+        self.right = self.right.min(r.right());
+        self.bottom = self.bottom.min(r.bottom());
+    }
+
+    /// Shrinks to stay out of `r` (which does not contain the point),
+    /// cutting along the side that keeps the most room.
+    fn outside(&mut self, r: &Rect, p: Point) {
+        let cuts = [
+            (p.x < r.x).then(|| Region { right: self.right.min(r.x), ..self.clone() }),
+            (p.x > r.right()).then(|| Region { left: self.left.max(r.right()), ..self.clone() }),
+            (p.y < r.y).then(|| Region { bottom: self.bottom.min(r.y), ..self.clone() }),
+            (p.y > r.bottom()).then(|| Region { top: self.top.max(r.bottom()), ..self.clone() }),
+        ];
+        let area = |c: &Region| (c.right - c.left) * (c.bottom - c.top);
+        *self = cuts
+            .into_iter()
+            .flatten()
+            .filter(|c| c.holds(p))
+            .max_by(|a, b| area(a).total_cmp(&area(b)))
+            .unwrap_or(Region { left: p.x, top: p.y, right: p.x, bottom: p.y });
+    }
+
+    fn as_rect(&self) -> Rect {
+        Rect::new(self.left, self.top, self.right - self.left, self.bottom - self.top)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Cached<T> {
+    version: u64,
+    region: Region,
+    answer: T,
+}
+
+/// Reuses hit-test and drop-target answers near the last query point.
+#[derive(Debug, Default)]
+pub struct QueryCache {
+    hit: Option<Cached<Option<WidgetId>>>,
+    drop: Option<(Vec<WidgetId>, Cached<Option<DropTarget>>)>,
+    /// Queries answered from the cache.
+    pub hits: u64,
+    /// Queries computed.
+    pub misses: u64,
+}
+
+impl QueryCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// [`Geometry::hit_test`], reusing the last answer where it still holds.
+    pub fn hit_test(&mut self, geometry: &Geometry, p: Point) -> Option<WidgetId> {
+        if let Some(c) = &self.hit
+            && c.version == geometry.version()
+            && c.region.holds(p)
+        {
+            self.hits += 1;
+            return c.answer;
+        }
+        self.misses += 1;
+        let answer = geometry.hit_test(p);
+        // The answer depends only on which widgets contain the point.
+        let region = region_of_candidates(geometry, p, |_| true);
+        self.hit = Some(Cached { version: geometry.version(), region, answer });
+        answer
+    }
+
+    /// [`Geometry::drop_target`], reusing the last answer where it still holds.
+    pub fn drop_target(
+        &mut self,
+        geometry: &Geometry,
+        doc: &Document,
+        p: Point,
+        dragged: &[WidgetId],
+    ) -> Option<DropTarget> {
+        if let Some((d, c)) = &self.drop
+            && d == dragged
+            && c.version == geometry.version()
+            && c.region.holds(p)
+        {
+            self.hits += 1;
+            return c.answer.clone();
+        }
+        self.misses += 1;
+        let answer = geometry.drop_target(doc, p, dragged);
+        // Only containers can decide the target.
+        let mut region = region_of_candidates(geometry, p, |b| b.kind.is_container());
+        if let Some(t) = &answer {
+            let b = &geometry.boxes[t.container];
+            match (b.kind, b.layout, b.wrap) {
+                (WidgetKind::Tabs, _, _) | (_, LayoutMode::Absolute, _) => {}
+                (_, LayoutMode::Row | LayoutMode::Column, false) => {
+                    // The index changes where the pointer crosses a child's middle.
+                    let row = b.layout == LayoutMode::Row;
+                    let point = if row { p.x } else { p.y };
+                    for c in doc.children(t.container) {
+                        if dragged.contains(c) || geometry.is_hidden(*c) {
+                            continue;
+                        }
+                        let r = geometry.boxes[*c].rect;
+                        let mid = if row { r.x + r.w / 2.0 } else { r.y + r.h / 2.0 };
+                        match (row, mid < point) {
+                            (true, true) => region.left = region.left.max(mid),
+                            (true, false) => region.right = region.right.min(mid),
+                            (false, true) => region.top = region.top.max(mid),
+                            (false, false) => region.bottom = region.bottom.min(mid),
+                        }
+                    }
+                }
+                // Nearest-child rules: not worth a region; recompute each time.
+                _ => region = Region { left: p.x, top: p.y, right: p.x, bottom: p.y },
+            }
+        }
+        self.drop = Some((dragged.to_vec(), Cached { version: geometry.version(), region, answer: answer.clone() }));
+        answer
+    }
+}
+
+/// A region around `p` where the set of widgets (that `matters`) containing
+/// the point stays the same.
+fn region_of_candidates(geometry: &Geometry, p: Point, matters: impl Fn(&crate::layout::WidgetBox) -> bool) -> Region {
+    if !contains(&geometry.bounds(), p) {
+        // Outside the design: nothing to reuse.
+        return Region { left: p.x, top: p.y, right: p.x, bottom: p.y };
+    }
+    let mut region = Region::everything();
+    region.within(&geometry.bounds());
+    for e in geometry.index.locate_all_at_point([p.x, p.y]) {
+        if matters(&geometry.boxes[e.data]) {
+            region.within(&crate::layout::entry_rect(e));
+        }
+    }
+    let r = region.as_rect();
+    let env = AABB::from_corners([r.x, r.y], [r.right(), r.bottom()]);
+    for e in geometry.index.locate_in_envelope_intersecting(env) {
+        let er = crate::layout::entry_rect(e);
+        if matters(&geometry.boxes[e.data]) && !contains(&er, p) {
+            region.outside(&er, p);
+        }
+    }
+    region
+}

@@ -1,0 +1,769 @@
+//! Layout: where every widget lands, kept up to date incrementally.
+//!
+//! Children of absolute containers (and of the window, and tab pages) are
+//! *placed*: their rectangle is the parent's content origin plus their
+//! `x`/`y`, so moving one translates its own subtree and nothing else.
+//! Rows, columns and grids lay out their children through taffy: each such
+//! container whose own box is placed is the root of an *island*, one taffy
+//! computation covering it and every container nested in it by flex or
+//! grid. A change inside an island re-lays out that island only.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+use slotmap::SecondaryMap;
+use taffy::prelude::{
+    AlignContent, AlignItems, AvailableSpace, Dimension, Display, FlexDirection, FlexWrap, GridPlacement,
+    GridTemplateComponent, LengthPercentage, LengthPercentageAuto, Line, NodeId, Size, Style, TaffyTree, line, span,
+};
+use taffy::style::CheapCloneStr;
+use trellis_model::{
+    Align, Change, Document, Justify, LayoutMode, PropKey, Rect, Subscription, Track, WidgetId, WidgetKind,
+};
+
+use crate::measure::{self, TAB_BAR_HEIGHT, TextMeasurer, natural_size};
+
+pub(crate) type Entry = GeomWithData<Rectangle<[f32; 2]>, WidgetId>;
+
+pub(crate) fn entry(r: Rect, id: WidgetId) -> Entry {
+    GeomWithData::new(Rectangle::from_corners([r.x, r.y], [r.x + r.w, r.y + r.h]), id)
+}
+
+pub(crate) fn entry_rect(e: &Entry) -> Rect {
+    let env = rstar::RTreeObject::envelope(e.geom());
+    let (lo, hi) = (env.lower(), env.upper());
+    Rect::new(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+}
+
+/// What the geometry knows of one widget.
+#[derive(Clone, Debug)]
+pub(crate) struct WidgetBox {
+    pub(crate) parent: Option<WidgetId>,
+    /// Position among siblings: the z-order (later is on top).
+    pub(crate) sibling: u32,
+    pub(crate) depth: u16,
+    pub(crate) kind: WidgetKind,
+    pub(crate) layout: LayoutMode,
+    pub(crate) wrap: bool,
+    /// Laid out by its parent's flex or grid layout (it has a taffy node).
+    pub(crate) flowed: bool,
+    pub(crate) node: Option<NodeId>,
+    /// The border box, in design coordinates.
+    pub(crate) rect: Rect,
+    /// Padding plus border: the offset of the content box.
+    pub(crate) inset: f32,
+    /// The region scroll-area ancestors leave visible (`None`: unclipped).
+    pub(crate) clip: Option<Rect>,
+    /// Hidden itself, under a hidden ancestor, or on a tab page not shown.
+    pub(crate) hidden: bool,
+    /// Locked itself or under a locked ancestor.
+    pub(crate) locked: bool,
+    /// The rectangle the spatial index holds for it (its visible part).
+    pub(crate) indexed: Option<Rect>,
+}
+
+impl WidgetBox {
+    fn is_flex_container(&self) -> bool {
+        self.kind.is_container() && self.kind != WidgetKind::Tabs && self.layout != LayoutMode::Absolute
+    }
+
+    pub(crate) fn content(&self) -> Rect {
+        let r = self.rect;
+        Rect::new(
+            r.x + self.inset,
+            r.y + self.inset,
+            (r.w - 2.0 * self.inset).max(0.0),
+            (r.h - 2.0 * self.inset).max(0.0),
+        )
+    }
+}
+
+/// What one [`Geometry::update`] did, for tests and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpdateStats {
+    /// Model changes read.
+    pub changes: usize,
+    /// Widgets whose rectangle was computed again.
+    pub relaid_out: usize,
+    /// Widgets moved by a translation of their subtree.
+    pub translated: usize,
+    /// Taffy computations (one per island re-laid out).
+    pub islands: usize,
+    /// Whether everything was rebuilt (first layout, or after a reset).
+    pub full: bool,
+}
+
+/// The laid-out design and its spatial index.
+pub struct Geometry {
+    changes: Subscription,
+    pub(crate) boxes: SecondaryMap<WidgetId, WidgetBox>,
+    taffy: TaffyTree<WidgetId>,
+    pub(crate) index: RTree<Entry>,
+    measurer: Arc<dyn TextMeasurer>,
+    pub(crate) root: WidgetId,
+    version: u64,
+    stats: UpdateStats,
+    /// During a full rebuild the index is bulk-loaded at the end.
+    bulk: bool,
+}
+
+impl fmt::Debug for Geometry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Geometry")
+            .field("widgets", &self.boxes.len())
+            .field("indexed", &self.index.size())
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+impl Geometry {
+    /// Lays out `doc` and subscribes to its changes.
+    pub fn new(doc: &Document, measurer: Arc<dyn TextMeasurer>) -> Self {
+        let mut taffy = TaffyTree::new();
+        taffy.disable_rounding();
+        let mut geometry = Self {
+            changes: doc.subscribe(),
+            boxes: SecondaryMap::new(),
+            taffy,
+            index: RTree::new(),
+            measurer,
+            root: doc.root(),
+            version: 0,
+            stats: UpdateStats::default(),
+            bulk: false,
+        };
+        geometry.rebuild(doc);
+        geometry
+    }
+
+    /// Increments whenever the layout changes; caches compare it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// What the last update did.
+    pub fn last_update(&self) -> UpdateStats {
+        self.stats
+    }
+
+    /// The border box of a widget in design coordinates.
+    pub fn rect(&self, id: WidgetId) -> Option<Rect> {
+        self.boxes.get(id).map(|b| b.rect)
+    }
+
+    /// The content box (inside padding and border) of a widget.
+    pub fn content_rect(&self, id: WidgetId) -> Option<Rect> {
+        self.boxes.get(id).map(WidgetBox::content)
+    }
+
+    /// The part of a widget that scroll areas leave visible; `None` when
+    /// it is entirely clipped away or unknown.
+    pub fn visible_rect(&self, id: WidgetId) -> Option<Rect> {
+        let b = self.boxes.get(id)?;
+        match b.clip {
+            None => Some(b.rect),
+            Some(c) => intersect(b.rect, c),
+        }
+    }
+
+    /// Whether the widget is hidden (itself, by an ancestor, or on a tab page not shown).
+    pub fn is_hidden(&self, id: WidgetId) -> bool {
+        self.boxes.get(id).is_none_or(|b| b.hidden)
+    }
+
+    pub fn is_locked(&self, id: WidgetId) -> bool {
+        self.boxes.get(id).is_none_or(|b| b.locked)
+    }
+
+    /// The window's rectangle: the whole design.
+    pub fn bounds(&self) -> Rect {
+        self.boxes[self.root].rect
+    }
+
+    /// Widgets laid out (the window included).
+    pub fn len(&self) -> usize {
+        self.boxes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.boxes.is_empty()
+    }
+
+    /// Reads the document's changes since the last update and re-lays out
+    /// only what they affect.
+    pub fn update(&mut self, doc: &Document) -> UpdateStats {
+        let changes = self.changes.drain();
+        self.stats = UpdateStats { changes: changes.len(), ..UpdateStats::default() };
+        if changes.is_empty() {
+            return self.stats;
+        }
+        self.version += 1;
+        if changes.iter().any(|c| matches!(c, Change::Reset)) || doc.root() != self.root {
+            self.root = doc.root();
+            self.rebuild(doc);
+            self.stats.changes = changes.len();
+            return self.stats;
+        }
+        let mut touched: Vec<WidgetId> = Vec::new();
+        let mut sibling_parents: HashSet<WidgetId> = HashSet::new();
+        let mut new_islands: Vec<WidgetId> = Vec::new();
+        let mut translations: Vec<WidgetId> = Vec::new();
+        for change in changes {
+            match change {
+                Change::Inserted { id, parent, .. } => {
+                    sibling_parents.insert(parent);
+                    if doc.contains(id) && !self.boxes.contains_key(id) {
+                        self.add_subtree(doc, id, &mut new_islands);
+                    }
+                    touched.extend([parent, id]);
+                }
+                Change::Removed { parent, subtree, .. } => {
+                    sibling_parents.insert(parent);
+                    self.remove_boxes(&subtree);
+                    touched.push(parent);
+                }
+                Change::Moved { id, from, to, .. } => {
+                    sibling_parents.extend([from, to]);
+                    self.remove_boxes(&doc.descendants(id));
+                    if doc.contains(id) {
+                        self.add_subtree(doc, id, &mut new_islands);
+                    }
+                    touched.extend([from, id]);
+                }
+                Change::Props { id, keys } => {
+                    let Some(b) = self.boxes.get(id) else { continue };
+                    let mut layout = false;
+                    for key in keys {
+                        match key {
+                            PropKey::X | PropKey::Y if !b.flowed => translations.push(id),
+                            PropKey::X | PropKey::Y => {}
+                            PropKey::Layout => {
+                                // The children change role: rebuild the subtree's state.
+                                self.remove_boxes(&doc.descendants(id));
+                                self.add_subtree(doc, id, &mut new_islands);
+                                sibling_parents.insert(id);
+                                layout = true;
+                                break;
+                            }
+                            k if affects_layout(b.kind, k) => layout = true,
+                            _ => {}
+                        }
+                    }
+                    if layout {
+                        if let Some(node) = self.boxes[id].node {
+                            let style = self.style_for(doc, id);
+                            self.taffy.set_style(node, style).expect("the node exists");
+                        }
+                        let wrap = doc.widget(id).is_some_and(|w| w.flag(PropKey::Wrap));
+                        self.boxes[id].wrap = wrap;
+                        touched.push(id);
+                    }
+                }
+                Change::Renamed { .. } => {}
+                Change::Reset => unreachable!("handled above"),
+            }
+        }
+        for p in sibling_parents {
+            if self.boxes.contains_key(p) {
+                for (i, c) in doc.children(p).iter().enumerate() {
+                    if let Some(b) = self.boxes.get_mut(*c) {
+                        b.sibling = i as u32;
+                    }
+                }
+            }
+        }
+        // Islands whose membership may have changed are rebuilt in taffy.
+        let mut islands: HashSet<WidgetId> =
+            new_islands.into_iter().filter(|id| self.boxes.contains_key(*id)).collect();
+        for t in &touched {
+            if let Some(b) = self.boxes.get(*t)
+                && (b.flowed || b.is_flex_container())
+            {
+                islands.insert(self.island_root(*t));
+            }
+        }
+        for island in islands {
+            self.build_island(doc, island);
+        }
+        let mut roots: Vec<WidgetId> =
+            touched.into_iter().filter(|t| self.boxes.contains_key(*t)).map(|t| self.relayout_root(doc, t)).collect();
+        roots.sort_by_key(|r| self.boxes[*r].depth);
+        roots.dedup();
+        let mut done: HashSet<WidgetId> = HashSet::new();
+        for r in roots {
+            if !self.under_any(r, &done) {
+                let (rect, clip) = self.placement(doc, r);
+                self.place(doc, r, rect, clip);
+                done.insert(r);
+            }
+        }
+        for id in translations {
+            if !self.boxes.contains_key(id) || self.under_any(id, &done) {
+                continue;
+            }
+            let parent = self.boxes[id].parent.expect("placed widgets have a parent");
+            if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) {
+                let r = self.relayout_root(doc, id);
+                let (rect, clip) = self.placement(doc, r);
+                self.place(doc, r, rect, clip);
+                done.insert(r);
+            } else {
+                let (rect, _) = self.placement(doc, id);
+                let old = self.boxes[id].rect;
+                self.translate(doc, id, rect.x - old.x, rect.y - old.y);
+            }
+        }
+        self.stats
+    }
+
+    fn under_any(&self, id: WidgetId, set: &HashSet<WidgetId>) -> bool {
+        let mut at = Some(id);
+        while let Some(a) = at {
+            if set.contains(&a) {
+                return true;
+            }
+            at = self.boxes.get(a).and_then(|b| b.parent);
+        }
+        false
+    }
+
+    fn rebuild(&mut self, doc: &Document) {
+        self.taffy.clear();
+        self.boxes.clear();
+        self.index = RTree::new();
+        let mut islands = Vec::new();
+        self.add_subtree(doc, doc.root(), &mut islands);
+        for island in islands {
+            self.build_island(doc, island);
+        }
+        self.bulk = true;
+        let (rect, clip) = self.placement(doc, self.root);
+        self.place(doc, self.root, rect, clip);
+        self.bulk = false;
+        let entries: Vec<Entry> = self.boxes.iter().filter_map(|(id, b)| b.indexed.map(|r| entry(r, id))).collect();
+        self.index = RTree::bulk_load(entries);
+        self.stats.full = true;
+    }
+
+    /// Creates boxes for the subtree at `id` (its parent's box exists),
+    /// listing the island roots in it.
+    fn add_subtree(&mut self, doc: &Document, id: WidgetId, islands: &mut Vec<WidgetId>) {
+        let mut stack = vec![id];
+        while let Some(at) = stack.pop() {
+            let w = doc.widget(at).expect("added widgets are in the document");
+            let parent = w.parent();
+            let (flowed, depth) = match parent.and_then(|p| self.boxes.get(p)) {
+                Some(pb) => (pb.is_flex_container(), pb.depth + 1),
+                None => (false, 0),
+            };
+            let sibling = match parent {
+                Some(_) if at == id => doc.index_in_parent(at).unwrap_or(0) as u32,
+                _ => 0,
+            };
+            let b = WidgetBox {
+                parent,
+                sibling,
+                depth,
+                kind: w.kind(),
+                layout: if w.kind().is_container() { w.layout() } else { LayoutMode::Absolute },
+                wrap: w.flag(PropKey::Wrap),
+                flowed,
+                node: None,
+                rect: Rect::default(),
+                inset: measure::inset(&w),
+                clip: None,
+                hidden: false,
+                locked: false,
+                indexed: None,
+            };
+            if b.is_flex_container() && !flowed {
+                islands.push(at);
+            }
+            self.boxes.insert(at, b);
+            stack.extend(w.children().iter().rev().copied());
+        }
+        // Sibling indices for everything below `id` (the top one was set above).
+        let mut stack = vec![id];
+        while let Some(at) = stack.pop() {
+            for (i, c) in doc.children(at).iter().enumerate() {
+                if let Some(b) = self.boxes.get_mut(*c) {
+                    b.sibling = i as u32;
+                }
+                stack.push(*c);
+            }
+        }
+    }
+
+    fn remove_boxes(&mut self, ids: &[WidgetId]) {
+        for id in ids {
+            if let Some(b) = self.boxes.remove(*id) {
+                if let Some(r) = b.indexed {
+                    self.index.remove(&entry(r, *id));
+                }
+                if let Some(node) = b.node {
+                    let _ = self.taffy.remove(node);
+                }
+            }
+        }
+    }
+
+    /// The island (flex or grid layout) root that lays out `id`.
+    fn island_root(&self, id: WidgetId) -> WidgetId {
+        let mut at = id;
+        loop {
+            let b = &self.boxes[at];
+            if b.flowed {
+                at = b.parent.expect("a flowed widget has a parent");
+            } else {
+                return at;
+            }
+        }
+    }
+
+    /// The widget whose subtree must be laid out again when `id` changes
+    /// size or structure.
+    fn relayout_root(&self, doc: &Document, id: WidgetId) -> WidgetId {
+        let mut at = self.island_root(id);
+        while let Some(parent) = self.boxes[at].parent {
+            if size_follows_children(doc, parent) {
+                at = self.island_root(parent);
+            } else {
+                break;
+            }
+        }
+        at
+    }
+
+    /// Rebuilds the taffy nodes of the island rooted at `root`.
+    fn build_island(&mut self, doc: &Document, root: WidgetId) {
+        // Drop the old nodes of every member.
+        let mut stack = vec![root];
+        while let Some(at) = stack.pop() {
+            let Some(b) = self.boxes.get_mut(at) else { continue };
+            if let Some(node) = b.node.take() {
+                let _ = self.taffy.remove(node);
+            }
+            if b.is_flex_container() {
+                stack.extend(doc.children(at).iter().copied());
+            }
+        }
+        if self.boxes.get(root).is_some_and(WidgetBox::is_flex_container) {
+            self.create_node(doc, root);
+        }
+    }
+
+    fn create_node(&mut self, doc: &Document, id: WidgetId) -> NodeId {
+        let style = self.style_for(doc, id);
+        let node = if self.boxes[id].is_flex_container() {
+            let children: Vec<NodeId> = doc.children(id).iter().map(|c| self.create_node(doc, *c)).collect();
+            self.taffy.new_with_children(style, &children).expect("taffy accepts new nodes")
+        } else {
+            self.taffy.new_leaf_with_context(style, id).expect("taffy accepts new nodes")
+        };
+        self.boxes[id].node = Some(node);
+        node
+    }
+
+    fn style_for(&self, doc: &Document, id: WidgetId) -> Style {
+        let w = doc.widget(id).expect("styled widgets are in the document");
+        let b = &self.boxes[id];
+        let mut s = Style::default();
+        let dim = |v: Option<f32>| v.map_or(Dimension::auto(), Dimension::length);
+        let lpa = |v: Option<f32>| v.map_or(LengthPercentageAuto::auto(), LengthPercentageAuto::length);
+        s.size = Size { width: dim(w.length(PropKey::Width)), height: dim(w.length(PropKey::Height)) };
+        s.min_size = Size { width: lpa(w.length(PropKey::MinWidth)), height: lpa(w.length(PropKey::MinHeight)) };
+        s.max_size = Size { width: lpa(w.length(PropKey::MaxWidth)), height: lpa(w.length(PropKey::MaxHeight)) };
+        if b.flowed {
+            s.flex_grow = w.number(PropKey::Grow);
+            s.flex_shrink = w.number(PropKey::Shrink);
+            s.align_self = align_items(w.align(PropKey::AlignSelf));
+            let placement = |start: i32, cells: i32| Line::<GridPlacement> {
+                start: if start > 0 { line(start as i16) } else { GridPlacement::Auto },
+                end: span(cells.max(1) as u16),
+            };
+            s.grid_column = placement(w.int(PropKey::GridColumn), w.int(PropKey::ColumnSpan));
+            s.grid_row = placement(w.int(PropKey::GridRow), w.int(PropKey::RowSpan));
+            if !w.flag(PropKey::Visible) {
+                s.display = Display::None;
+                return s;
+            }
+        }
+        if b.is_flex_container() {
+            let gap = LengthPercentage::length(w.number(PropKey::Gap));
+            let padding = LengthPercentage::length(w.number(PropKey::Padding));
+            let border = LengthPercentage::length(w.number(PropKey::BorderWidth));
+            s.gap = Size { width: gap, height: gap };
+            s.padding = taffy::Rect { left: padding, right: padding, top: padding, bottom: padding };
+            s.border = taffy::Rect { left: border, right: border, top: border, bottom: border };
+            s.align_items = align_items(w.align(PropKey::AlignItems)).unwrap_or(AlignItems::STRETCH);
+            s.justify_content = justify(w.justify());
+            match b.layout {
+                LayoutMode::Grid => {
+                    s.display = Display::Grid;
+                    s.grid_template_columns = tracks(w.tracks(PropKey::GridColumns));
+                    s.grid_template_rows = tracks(w.tracks(PropKey::GridRows));
+                    // Items in a grid cell fill it horizontally unless told otherwise.
+                    s.justify_items = AlignItems::STRETCH;
+                    // Rows are sized to content and packed at the top, as a form
+                    // expects; an `fr` row template stretches them instead.
+                    s.align_content = AlignContent::FLEX_START;
+                }
+                mode => {
+                    s.display = Display::Flex;
+                    s.flex_direction = if mode == LayoutMode::Row { FlexDirection::Row } else { FlexDirection::Column };
+                    s.flex_wrap = if w.flag(PropKey::Wrap) { FlexWrap::Wrap } else { FlexWrap::NoWrap };
+                    s.align_content = AlignContent::FLEX_START;
+                }
+            }
+        }
+        s
+    }
+
+    /// Where the parent puts `id`: its border box and inherited clip.
+    fn placement(&mut self, doc: &Document, id: WidgetId) -> (Rect, Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let Some(parent) = w.parent() else {
+            let (width, height) = self.own_size(doc, id);
+            return (Rect::new(0.0, 0.0, width, height), None);
+        };
+        let pb = &self.boxes[parent];
+        let clip = child_clip(pb);
+        if pb.is_flex_container() {
+            // Flowed: the island computation already placed it.
+            let node = self.boxes[id].node.expect("flowed widgets have a node");
+            let l = self.taffy.layout(node).expect("laid out");
+            return (Rect::new(pb.rect.x + l.location.x, pb.rect.y + l.location.y, l.size.width, l.size.height), clip);
+        }
+        let content = pb.content();
+        let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
+        if pb.kind == WidgetKind::Tabs {
+            let page =
+                Rect::new(content.x, content.y + TAB_BAR_HEIGHT, content.w, (content.h - TAB_BAR_HEIGHT).max(0.0));
+            let size = measure::clamp_size(
+                &w,
+                (w.length(PropKey::Width).unwrap_or(page.w - x), w.length(PropKey::Height).unwrap_or(page.h - y)),
+            );
+            return (Rect::new(page.x + x, page.y + y, size.0.max(0.0), size.1.max(0.0)), clip);
+        }
+        let (width, height) = self.own_size(doc, id);
+        (Rect::new(content.x + x, content.y + y, width, height), clip)
+    }
+
+    /// The size of a placed widget: explicit, or its content's.
+    fn own_size(&mut self, doc: &Document, id: WidgetId) -> (f32, f32) {
+        let w = doc.widget(id).expect("sized widgets are in the document");
+        let (ew, eh) = (w.length(PropKey::Width), w.length(PropKey::Height));
+        if let (Some(width), Some(height)) = (ew, eh) {
+            return measure::clamp_size(&w, (width, height));
+        }
+        if let Some(node) = self.boxes[id].node {
+            // An island root sized by its content: ask taffy for max-content.
+            let available = Size {
+                width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
+                height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
+            };
+            self.compute(doc, node, available);
+            let l = self.taffy.layout(node).expect("laid out");
+            return (l.size.width, l.size.height);
+        }
+        natural_size(doc, id, &*self.measurer)
+    }
+
+    fn compute(&mut self, doc: &Document, node: NodeId, available: Size<AvailableSpace>) {
+        let measurer = &*self.measurer;
+        self.taffy
+            .compute_layout_with_measure(node, available, |inputs, _, context, style| {
+                let id = context.map(|c| *c);
+                taffy::compute_leaf_layout(
+                    inputs,
+                    style,
+                    |_, _| 0.0,
+                    |known, _| {
+                        let natural = id.map_or((0.0, 0.0), |id| natural_size(doc, id, measurer));
+                        Size { width: known.width.unwrap_or(natural.0), height: known.height.unwrap_or(natural.1) }
+                    },
+                )
+            })
+            .expect("taffy lays out its own nodes");
+        self.stats.islands += 1;
+    }
+
+    /// Lays out the subtree at `id`, whose border box is `rect`.
+    fn place(&mut self, doc: &Document, id: WidgetId, rect: Rect, clip: Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let (parent_hidden, parent_locked, page_hidden) = match w.parent().and_then(|p| self.boxes.get(p)) {
+            Some(pb) => {
+                let page_hidden = pb.kind == WidgetKind::Tabs && {
+                    let shown =
+                        doc.widget(w.parent().expect("has a parent")).map_or(0, |t| t.int(PropKey::Selected).max(0));
+                    self.boxes[id].sibling as i32 != shown
+                };
+                (pb.hidden, pb.locked, page_hidden)
+            }
+            None => (false, false, false),
+        };
+        {
+            let b = &mut self.boxes[id];
+            b.rect = rect;
+            b.clip = clip;
+            b.inset = measure::inset(&w);
+            b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
+            b.locked = parent_locked || w.flag(PropKey::Locked);
+        }
+        self.sync_index(id);
+        self.stats.relaid_out += 1;
+        if !w.kind().is_container() || w.children().is_empty() {
+            return;
+        }
+        let b = &self.boxes[id];
+        if b.is_flex_container() && !b.flowed {
+            let node = b.node.expect("island roots have a node");
+            let mut style = self.taffy.style(node).expect("the node exists").clone();
+            style.size = Size { width: Dimension::length(rect.w), height: Dimension::length(rect.h) };
+            self.taffy.set_style(node, style).expect("the node exists");
+            self.compute(
+                doc,
+                node,
+                Size { width: AvailableSpace::Definite(rect.w), height: AvailableSpace::Definite(rect.h) },
+            );
+        }
+        for child in w.children() {
+            let (r, c) = self.placement(doc, *child);
+            self.place(doc, *child, r, c);
+        }
+    }
+
+    /// Moves the subtree at `id` rigidly; nothing else is touched.
+    fn translate(&mut self, doc: &Document, id: WidgetId, dx: f32, dy: f32) {
+        if dx == 0.0 && dy == 0.0 {
+            return;
+        }
+        for at in doc.descendants(id) {
+            let b = &mut self.boxes[at];
+            b.rect.x += dx;
+            b.rect.y += dy;
+            if at != id
+                && let Some(c) = &mut b.clip
+            {
+                c.x += dx;
+                c.y += dy;
+            }
+            self.sync_index(at);
+            self.stats.translated += 1;
+        }
+    }
+
+    /// Makes the spatial index hold the widget's visible rectangle.
+    fn sync_index(&mut self, id: WidgetId) {
+        let b = &self.boxes[id];
+        let want = if id == self.root {
+            None
+        } else {
+            match b.clip {
+                None => Some(b.rect),
+                Some(c) => intersect(b.rect, c),
+            }
+        };
+        if b.indexed == want {
+            return;
+        }
+        if !self.bulk {
+            if let Some(old) = b.indexed {
+                self.index.remove(&entry(old, id));
+            }
+            if let Some(new) = want {
+                self.index.insert(entry(new, id));
+            }
+        }
+        self.boxes[id].indexed = want;
+    }
+}
+
+/// Whether changing a property can move or resize anything.
+fn affects_layout(kind: WidgetKind, key: PropKey) -> bool {
+    match key {
+        PropKey::Fill
+        | PropKey::TextColor
+        | PropKey::BorderColor
+        | PropKey::CornerRadius
+        | PropKey::Opacity
+        | PropKey::Enabled
+        | PropKey::Tooltip
+        | PropKey::Checked
+        | PropKey::Value
+        | PropKey::Min
+        | PropKey::Max
+        | PropKey::Step
+        | PropKey::Image
+        | PropKey::TextAlign => false,
+        // A tab's selection shows another page; elsewhere it is content.
+        PropKey::Selected => kind == WidgetKind::Tabs,
+        _ => true,
+    }
+}
+
+/// Whether the container's size depends on its children (auto-sized).
+fn size_follows_children(doc: &Document, id: WidgetId) -> bool {
+    doc.widget(id).is_some_and(|w| {
+        w.parent().is_some() && (w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none())
+    })
+}
+
+fn child_clip(parent: &WidgetBox) -> Option<Rect> {
+    if parent.kind == WidgetKind::ScrollArea {
+        let content = parent.content();
+        Some(match parent.clip {
+            Some(c) => intersect(c, content).unwrap_or(Rect::new(content.x, content.y, 0.0, 0.0)),
+            None => content,
+        })
+    } else {
+        parent.clip
+    }
+}
+
+/// The overlap of two rectangles, if they overlap (touching counts).
+pub(crate) fn intersect(a: Rect, b: Rect) -> Option<Rect> {
+    let x = a.x.max(b.x);
+    let y = a.y.max(b.y);
+    let r = a.right().min(b.right());
+    let bottom = a.bottom().min(b.bottom());
+    (r >= x && bottom >= y).then(|| Rect::new(x, y, r - x, bottom - y))
+}
+
+fn align_items(a: Align) -> Option<AlignItems> {
+    match a {
+        Align::Auto => None,
+        Align::Start => Some(AlignItems::FLEX_START),
+        Align::Center => Some(AlignItems::CENTER),
+        Align::End => Some(AlignItems::FLEX_END),
+        Align::Stretch => Some(AlignItems::STRETCH),
+    }
+}
+
+fn justify(j: Justify) -> AlignContent {
+    match j {
+        Justify::Start => AlignContent::FLEX_START,
+        Justify::Center => AlignContent::CENTER,
+        Justify::End => AlignContent::FLEX_END,
+        Justify::SpaceBetween => AlignContent::SPACE_BETWEEN,
+        Justify::SpaceAround => AlignContent::SPACE_AROUND,
+        Justify::SpaceEvenly => AlignContent::SPACE_EVENLY,
+    }
+}
+
+fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
+    tracks
+        .iter()
+        .map(|t| {
+            GridTemplateComponent::Single(match t {
+                Track::Px(v) => taffy::prelude::length(*v),
+                Track::Fr(v) => taffy::prelude::fr(*v),
+                Track::Auto => taffy::prelude::auto(),
+            })
+        })
+        .collect()
+}

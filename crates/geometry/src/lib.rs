@@ -1,0 +1,22 @@
+//! Where every Trellis widget lands, and the questions a drag asks about it.
+//!
+//! [`Geometry`] lays a [`trellis_model::Document`] out (absolute placement,
+//! and rows, columns and grids through `taffy`), keeps the result up to date
+//! from the document's change stream, and answers spatial queries through an
+//! R-tree: hit tests, drop targets, marquee selection and snapping.
+//!
+//! This crate depends on the model and on nothing that draws or handles
+//! input: no GPU, no window, no UI toolkit. Text metrics come in through
+//! [`TextMeasurer`], so the renderer can supply real fonts.
+
+mod hot_cache;
+mod layout;
+mod measure;
+mod query;
+
+pub use hot_cache::QueryCache;
+pub use layout::{Geometry, UpdateStats};
+pub use measure::{FixedAdvanceMeasurer, TAB_BAR_HEIGHT, TextMeasurer};
+pub use query::{
+    Axis, DropTarget, Guide, Marquee, Point, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery, SpacingGuide, contains,
+};

@@ -1,0 +1,278 @@
+//! Layout: our mapping of Trellis properties onto absolute placement and
+//! taffy, checked against expected rectangles; incremental updates checked
+//! for doing little and matching a full layout.
+
+use std::sync::Arc;
+
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry, TAB_BAR_HEIGHT};
+use trellis_model::{
+    Align, Command, Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetTree, generate,
+};
+
+fn n(v: f32) -> PropValue {
+    PropValue::Number(v)
+}
+
+fn geometry(doc: &Document) -> Geometry {
+    Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()))
+}
+
+fn insert(doc: &mut Document, parent: WidgetId, tree: WidgetTree) -> WidgetId {
+    doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+}
+
+fn sized(kind: WidgetKind, w: f32, h: f32) -> WidgetTree {
+    WidgetTree::bare(kind).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
+}
+
+fn set(doc: &mut Document, id: WidgetId, key: PropKey, value: PropValue) {
+    doc.execute(Command::SetProperty { ids: vec![id], key, value: Some(value) }).unwrap();
+}
+
+/// Every widget's rectangle equals what a fresh layout computes.
+fn assert_matches_full_layout(doc: &Document, g: &Geometry) {
+    let fresh = geometry(doc);
+    for w in doc.iter() {
+        assert_eq!(g.rect(w.id()), fresh.rect(w.id()), "{} ({})", w.name(), w.kind());
+        assert_eq!(g.visible_rect(w.id()), fresh.visible_rect(w.id()), "{}", w.name());
+        assert_eq!(g.is_hidden(w.id()), fresh.is_hidden(w.id()), "{}", w.name());
+    }
+    assert_eq!(g.len(), doc.len());
+}
+
+#[test]
+fn absolute_children_sit_at_their_offset_inside_the_parents_content_box() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Panel, 400.0, 300.0)
+            .at(100.0, 50.0)
+            .with(PropKey::Padding, n(10.0))
+            .with(PropKey::BorderWidth, n(2.0)),
+    );
+    let button = insert(&mut doc, panel, sized(WidgetKind::Button, 80.0, 30.0).at(5.0, 7.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(root), Some(Rect::new(0.0, 0.0, 1280.0, 800.0)));
+    assert_eq!(g.rect(panel), Some(Rect::new(100.0, 50.0, 400.0, 300.0)));
+    assert_eq!(g.rect(button), Some(Rect::new(117.0, 69.0, 80.0, 30.0)));
+    assert_eq!(g.content_rect(panel), Some(Rect::new(112.0, 62.0, 376.0, 276.0)));
+}
+
+#[test]
+fn a_row_maps_gap_padding_alignment_grow_and_intrinsic_text_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Row, 300.0, 50.0).at(10.0, 20.0).with(PropKey::Padding, n(5.0)).with(PropKey::Gap, n(10.0)),
+    );
+    let a = insert(&mut doc, row, sized(WidgetKind::Button, 50.0, 20.0));
+    let label =
+        insert(&mut doc, row, WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text("abc".into())));
+    let spacer = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Spacer).with(PropKey::Grow, n(1.0)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(a), Some(Rect::new(15.0, 25.0, 50.0, 20.0)));
+    // "abc" at 14 px with half-em advances: 21 x 17.5.
+    assert_eq!(g.rect(label), Some(Rect::new(75.0, 25.0, 21.0, 17.5)));
+    // The spacer takes what is left: 290 - 50 - 21 - 2 * 10.
+    assert_eq!(g.rect(spacer).map(|r| (r.x, r.w)), Some((106.0, 199.0)));
+    set(&mut doc, row, PropKey::AlignItems, PropValue::Align(Align::Center));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(a).unwrap().y, 25.0 + (40.0 - 20.0) / 2.0);
+}
+
+#[test]
+fn a_column_stretches_children_and_justifies_them() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Column, 200.0, 300.0)
+            .with(PropKey::AlignItems, PropValue::Align(Align::Stretch))
+            .with(PropKey::JustifyContent, PropValue::Justify(trellis_model::Justify::End))
+            .with(PropKey::Gap, n(4.0)),
+    );
+    let a = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Slider).with(PropKey::Height, n(20.0)));
+    let b = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Slider).with(PropKey::Height, n(30.0)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(a), Some(Rect::new(0.0, 300.0 - 54.0, 200.0, 20.0)));
+    assert_eq!(g.rect(b), Some(Rect::new(0.0, 270.0, 200.0, 30.0)));
+}
+
+#[test]
+fn a_grid_maps_templates_gaps_placement_and_spans() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Grid, 400.0, 200.0)
+            .with(PropKey::Gap, n(10.0))
+            .with(PropKey::GridColumns, PropValue::Tracks(vec![Track::Px(100.0), Track::Fr(1.0)])),
+    );
+    let cells: Vec<_> = (0..3)
+        .map(|_| insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Label).with(PropKey::Height, n(30.0))))
+        .collect();
+    let g = geometry(&doc);
+    assert_eq!(g.rect(cells[0]), Some(Rect::new(0.0, 0.0, 100.0, 30.0)));
+    assert_eq!(g.rect(cells[1]), Some(Rect::new(110.0, 0.0, 290.0, 30.0)));
+    assert_eq!(g.rect(cells[2]), Some(Rect::new(0.0, 40.0, 100.0, 30.0)));
+    // Explicit placement and a span.
+    set(&mut doc, cells[2], PropKey::GridColumn, PropValue::Int(1));
+    set(&mut doc, cells[2], PropKey::GridRow, PropValue::Int(3));
+    set(&mut doc, cells[2], PropKey::ColumnSpan, PropValue::Int(2));
+    let g = geometry(&doc);
+    // Row 2 is empty, so it collapses to nothing; both gaps remain (as in CSS).
+    assert_eq!(g.rect(cells[2]), Some(Rect::new(0.0, 30.0 + 10.0 + 0.0 + 10.0, 400.0, 30.0)));
+}
+
+#[test]
+fn a_wrapping_row_starts_a_new_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 100.0, 100.0).with(PropKey::Wrap, PropValue::Bool(true)));
+    let items: Vec<_> = (0..3).map(|_| insert(&mut doc, row, sized(WidgetKind::Button, 40.0, 20.0))).collect();
+    let g = geometry(&doc);
+    assert_eq!(g.rect(items[1]).unwrap().y, g.rect(items[0]).unwrap().y);
+    assert!(g.rect(items[2]).unwrap().y >= 20.0, "the third does not fit on the first line");
+}
+
+#[test]
+fn tabs_show_only_the_selected_page_below_the_tab_bar() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Tabs).at(10.0, 10.0));
+    let first = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Panel));
+    let second = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Panel));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(first), Some(Rect::new(10.0, 10.0 + TAB_BAR_HEIGHT, 320.0, 240.0 - TAB_BAR_HEIGHT)));
+    assert!(!g.is_hidden(first) && g.is_hidden(second));
+    set(&mut doc, tabs, PropKey::Selected, PropValue::Int(1));
+    let mut g = g;
+    g.update(&doc);
+    assert!(g.is_hidden(first) && !g.is_hidden(second));
+}
+
+#[test]
+fn scroll_areas_clip_what_they_hold() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 100.0, 100.0));
+    let inner = insert(&mut doc, scroll, sized(WidgetKind::Panel, 100.0, 100.0).at(50.0, 50.0));
+    let deeper = insert(&mut doc, inner, sized(WidgetKind::Button, 20.0, 20.0).at(60.0, 60.0));
+    let g = geometry(&doc);
+    assert_eq!(g.visible_rect(inner), Some(Rect::new(50.0, 50.0, 50.0, 50.0)));
+    assert_eq!(g.visible_rect(deeper), None, "entirely scrolled out of view");
+}
+
+#[test]
+fn hidden_widgets_take_no_space_in_a_row() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 300.0, 40.0));
+    let a = insert(&mut doc, row, sized(WidgetKind::Button, 50.0, 20.0));
+    let b = insert(&mut doc, row, sized(WidgetKind::Button, 50.0, 20.0));
+    let mut g = geometry(&doc);
+    set(&mut doc, a, PropKey::Visible, PropValue::Bool(false));
+    g.update(&doc);
+    assert!(g.is_hidden(a));
+    assert_eq!(g.rect(b).unwrap().x, 0.0);
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn auto_sized_placed_containers_enclose_their_children() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Panel).at(10.0, 10.0).with(PropKey::Padding, n(4.0)));
+    insert(&mut doc, panel, sized(WidgetKind::Button, 50.0, 20.0).at(30.0, 40.0));
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).at(300.0, 10.0).with(PropKey::Gap, n(5.0)));
+    insert(&mut doc, row, sized(WidgetKind::Button, 50.0, 20.0));
+    insert(&mut doc, row, sized(WidgetKind::Button, 60.0, 30.0));
+    let mut g = geometry(&doc);
+    assert_eq!(g.rect(panel), Some(Rect::new(10.0, 10.0, 88.0, 68.0)));
+    assert_eq!(g.rect(row), Some(Rect::new(300.0, 10.0, 115.0, 30.0)));
+    // Growing a child grows the auto-sized parent, incrementally.
+    let child = doc.children(panel)[0];
+    set(&mut doc, child, PropKey::Width, n(100.0));
+    g.update(&doc);
+    assert_eq!(g.rect(panel).unwrap().w, 138.0);
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn moving_one_absolute_widget_among_many_touches_only_its_subtree() {
+    let mut doc = generate(5_000, 1);
+    let mut g = geometry(&doc);
+    let card = doc.find("card_10").unwrap();
+    let size = doc.descendants(card).len();
+    doc.execute(Command::SetFrame { id: card, frame: Rect::new(5.0, 5.0, 300.0, 240.0) }).unwrap();
+    let stats = g.update(&doc);
+    assert_eq!(stats.relaid_out, 0, "{stats:?}");
+    assert_eq!(stats.translated, size, "{stats:?}");
+    assert_eq!(stats.islands, 0);
+    assert_eq!(g.rect(card), Some(Rect::new(5.0, 5.0, 300.0, 240.0)));
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn changing_a_child_of_a_row_relays_out_that_row_only() {
+    let mut doc = generate(5_000, 1);
+    let mut g = geometry(&doc);
+    let card = doc.find("card_7").unwrap();
+    let header = doc.children(card)[0];
+    let label = doc.children(header)[0];
+    set(&mut doc, label, PropKey::Width, n(60.0));
+    let stats = g.update(&doc);
+    assert_eq!(stats.islands, 1, "{stats:?}");
+    assert_eq!(stats.relaid_out, doc.descendants(header).len(), "{stats:?}");
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn structure_and_layout_mode_changes_update_incrementally() {
+    let mut doc = generate(400, 2);
+    let mut g = geometry(&doc);
+    let card = doc.find("card_3").unwrap();
+    let grid = doc.children(card)[1];
+    // Reparent a row into another card's grid, change a panel into a column, delete, undo.
+    let other_row = doc.children(doc.find("card_5").unwrap())[0];
+    doc.execute(Command::Move { ids: vec![other_row], parent: grid, index: Some(1) }).unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    set(&mut doc, card, PropKey::Layout, PropValue::Layout(LayoutMode::Column));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    doc.execute(Command::Delete { ids: vec![grid] }).unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    for _ in 0..3 {
+        doc.undo().unwrap();
+    }
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn the_demo_design_lays_out_inside_its_window() {
+    let doc = trellis_model::demo_design();
+    let g = geometry(&doc);
+    let bounds = g.bounds();
+    for w in doc.iter() {
+        let r = g.rect(w.id()).unwrap();
+        assert!(r.w.is_finite() && r.h.is_finite() && r.w >= 0.0 && r.h >= 0.0, "{}: {r:?}", w.name());
+        if !g.is_hidden(w.id()) {
+            assert!(r.x >= bounds.x && r.right() <= bounds.right() + 0.5, "{} sticks out: {r:?}", w.name());
+        }
+    }
+    // The form grid puts labels in the 160 px column and fields beside them.
+    let label = g.rect(doc.find("email_label").unwrap()).unwrap();
+    let input = g.rect(doc.find("email_input").unwrap()).unwrap();
+    assert_eq!(label.w, 160.0);
+    assert!(input.x > label.right() && (input.y - label.y).abs() < 10.0, "{label:?} {input:?}");
+}
