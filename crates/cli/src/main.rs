@@ -7,6 +7,7 @@
 //! This binary is the only crate that uses `anyhow`; the libraries return
 //! typed errors.
 
+mod bench_commands;
 mod design_commands;
 mod report;
 
@@ -58,12 +59,41 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
     },
+    /// Measure Trellis itself.
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
+    },
     /// Describe a design: widgets by kind, depth, size, format version.
     Info {
         file: PathBuf,
         /// Write the report as JSON to FILE (`-` for standard output).
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Bench {
+    /// Spatial queries (index against a linear scan, in one run) and layout
+    /// times on a generated design. Exit 1 if the index and the scan ever
+    /// disagree, or (with --check-targets) if a target is missed.
+    Geometry {
+        /// Widgets in the generated design.
+        #[arg(long, default_value_t = 100_000)]
+        widgets: usize,
+        /// Seed of the generated design and of the random queries.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Queries timed through the index, per kind of query.
+        #[arg(long, default_value_t = 20_000)]
+        samples: usize,
+        /// Write every figure, with the machine and build, as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Exit 1 unless the targets for 100,000 widgets are met.
+        #[arg(long)]
+        check_targets: bool,
     },
 }
 
@@ -76,6 +106,9 @@ fn main() -> ExitCode {
         }
         Command::Validate { files, json } => design_commands::validate(&files, json.as_deref()),
         Command::Info { file, json } => design_commands::info(&file, json.as_deref()),
+        Command::Bench { what: Bench::Geometry { widgets, seed, samples, json, check_targets } } => {
+            bench_commands::geometry(widgets, seed, samples, json.as_deref(), check_targets)
+        }
     };
     match result {
         Ok(report::Verdict::Pass) => ExitCode::SUCCESS,

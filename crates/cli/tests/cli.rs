@@ -119,3 +119,31 @@ fn unreadable_input_and_bad_arguments_exit_2_with_a_message() {
     trellis().args(["demo", "--widgets", "0"]).assert().code(2);
     trellis().args(["demo", "--widgets", "999999999"]).assert().code(2);
 }
+
+#[test]
+fn bench_geometry_reports_every_query_and_writes_json_with_the_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("geometry.json");
+    let output = trellis()
+        .args(["bench", "geometry", "--widgets", "2000", "--samples", "200", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let out = String::from_utf8(output.stdout).unwrap();
+    for row in ["hit test", "drop target", "marquee", "snap", "full layout", "moving one absolute card"] {
+        assert!(out.contains(row), "missing {row}: {out}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["figures"]["widgets"], 2000);
+    assert!(report["machine"]["cpus"].as_u64().unwrap() >= 1);
+    for q in report["figures"]["queries"].as_array().unwrap() {
+        assert_eq!(q["mismatches"], 0, "the index and the scan agree: {q}");
+        assert!(q["index"]["median_ns"].as_f64().unwrap() > 0.0);
+    }
+}
+
+#[test]
+fn bench_geometry_refuses_a_design_larger_than_the_limit() {
+    trellis().args(["bench", "geometry", "--widgets", "300000"]).assert().code(2);
+}

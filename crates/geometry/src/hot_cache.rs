@@ -8,11 +8,13 @@
 //! rectangle, while the layout version is the same, reuse the answer. Any
 //! layout change invalidates it.
 
-use rstar::AABB;
 use trellis_model::{Document, LayoutMode, Rect, WidgetId, WidgetKind};
 
 use crate::layout::Geometry;
 use crate::query::{DropTarget, Point, contains};
+
+/// How far from the query point a cached answer may reach, in design pixels.
+const REGION_REACH: f32 = 96.0;
 
 #[derive(Clone, Debug)]
 struct Region {
@@ -162,18 +164,22 @@ fn region_of_candidates(geometry: &Geometry, p: Point, matters: impl Fn(&crate::
     }
     let mut region = Region::everything();
     region.within(&geometry.bounds());
-    for e in geometry.index.locate_all_at_point([p.x, p.y]) {
-        if matters(&geometry.boxes[e.data]) {
-            region.within(&crate::layout::entry_rect(e));
+    // Only a neighbourhood is worth describing: a miss must stay cheap even
+    // in empty space, where the candidates alone would allow the whole design.
+    region.within(&Rect::new(p.x - REGION_REACH, p.y - REGION_REACH, 2.0 * REGION_REACH, 2.0 * REGION_REACH));
+    geometry.index.at_point(p.x, p.y, |r, e| {
+        if matters(&geometry.boxes[e.id]) {
+            region.within(r);
         }
-    }
-    let r = region.as_rect();
-    let env = AABB::from_corners([r.x, r.y], [r.right(), r.bottom()]);
-    for e in geometry.index.locate_in_envelope_intersecting(env) {
-        let er = crate::layout::entry_rect(e);
-        if matters(&geometry.boxes[e.data]) && !contains(&er, p) {
-            region.outside(&er, p);
+    });
+    let mut others = Vec::new();
+    geometry.index.in_rect(region.as_rect(), false, |r, e| {
+        if matters(&geometry.boxes[e.id]) && !contains(r, p) {
+            others.push(*r);
         }
+    });
+    for r in others {
+        region.outside(&r, p);
     }
     region
 }

@@ -8,12 +8,10 @@
 //! computation covering it and every container nested in it by flex or
 //! grid. A change inside an island re-lays out that island only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
-use rstar::RTree;
-use rstar::primitives::{GeomWithData, Rectangle};
 use slotmap::SecondaryMap;
 use taffy::prelude::{
     AlignContent, AlignItems, AvailableSpace, Dimension, Display, FlexDirection, FlexWrap, GridPlacement,
@@ -21,22 +19,69 @@ use taffy::prelude::{
 };
 use taffy::style::CheapCloneStr;
 use trellis_model::{
-    Align, Change, Document, Justify, LayoutMode, PropKey, Rect, Subscription, Track, WidgetId, WidgetKind,
+    Align, Change, Document, Justify, LayoutMode, PropKey, PropValue, Rect, Subscription, Track, WidgetId, WidgetKind,
 };
 
 use crate::measure::{self, TAB_BAR_HEIGHT, TextMeasurer, natural_size};
+use crate::spatial::{Entry, SpatialGrid};
 
-pub(crate) type Entry = GeomWithData<Rectangle<[f32; 2]>, WidgetId>;
+/// Most island layouts remembered; the memo starts over when full.
+const MEMO_CAPACITY: usize = 16_384;
 
-pub(crate) fn entry(r: Rect, id: WidgetId) -> Entry {
-    GeomWithData::new(Rectangle::from_corners([r.x, r.y], [r.x + r.w, r.y + r.h]), id)
+/// The properties [`Geometry::style_for`] gives taffy.
+const TAFFY_KEYS: &[PropKey] = &[
+    PropKey::Width,
+    PropKey::Height,
+    PropKey::MinWidth,
+    PropKey::MinHeight,
+    PropKey::MaxWidth,
+    PropKey::MaxHeight,
+    PropKey::Gap,
+    PropKey::Padding,
+    PropKey::BorderWidth,
+    PropKey::AlignItems,
+    PropKey::JustifyContent,
+    PropKey::Wrap,
+    PropKey::GridColumns,
+    PropKey::GridRows,
+    PropKey::Grow,
+    PropKey::Shrink,
+    PropKey::AlignSelf,
+    PropKey::GridColumn,
+    PropKey::GridRow,
+    PropKey::ColumnSpan,
+    PropKey::RowSpan,
+    PropKey::Visible,
+];
+
+fn encode(v: &PropValue, key: &mut Vec<u32>) {
+    match v {
+        PropValue::Number(n) => key.push(n.to_bits()),
+        PropValue::Int(i) => key.push(*i as u32),
+        PropValue::Bool(b) => key.push(u32::from(*b)),
+        PropValue::Layout(l) => key.push(*l as u32),
+        PropValue::Align(a) => key.push(*a as u32),
+        PropValue::Justify(j) => key.push(*j as u32),
+        PropValue::Tracks(tracks) => {
+            key.push(tracks.len() as u32);
+            for t in tracks {
+                match t {
+                    Track::Px(v) => key.extend([1, v.to_bits()]),
+                    Track::Fr(v) => key.extend([2, v.to_bits()]),
+                    Track::Auto => key.push(3),
+                }
+            }
+        }
+        PropValue::Color(_) | PropValue::Text(_) | PropValue::Items(_) => {}
+    }
 }
 
-pub(crate) fn entry_rect(e: &Entry) -> Rect {
-    let env = rstar::RTreeObject::envelope(e.geom());
-    let (lo, hi) = (env.lower(), env.upper());
-    Rect::new(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+fn offset(r: Rect, origin: Rect) -> Rect {
+    Rect::new(origin.x + r.x, origin.y + r.y, r.w, r.h)
 }
+
+/// Containers with more children than this get an index of their own.
+const CROWDED: usize = 64;
 
 /// What the geometry knows of one widget.
 #[derive(Clone, Debug)]
@@ -70,6 +115,19 @@ impl WidgetBox {
         self.kind.is_container() && self.kind != WidgetKind::Tabs && self.layout != LayoutMode::Absolute
     }
 
+    pub(crate) fn entry(&self, id: WidgetId) -> Entry {
+        Entry {
+            id,
+            parent: self.parent,
+            depth: self.depth,
+            sibling: self.sibling,
+            selectable: !self.hidden && !self.locked,
+            hidden: self.hidden,
+            clipped: self.clip.is_some_and(|c| intersect(self.rect, c) != Some(self.rect)),
+            container: self.kind.is_container(),
+        }
+    }
+
     pub(crate) fn content(&self) -> Rect {
         let r = self.rect;
         Rect::new(
@@ -92,6 +150,8 @@ pub struct UpdateStats {
     pub translated: usize,
     /// Taffy computations (one per island re-laid out).
     pub islands: usize,
+    /// Islands whose layout came from the memo instead of taffy.
+    pub memo_hits: usize,
     /// Whether everything was rebuilt (first layout, or after a reset).
     pub full: bool,
 }
@@ -101,8 +161,15 @@ pub struct Geometry {
     changes: Subscription,
     pub(crate) boxes: SecondaryMap<WidgetId, WidgetBox>,
     taffy: TaffyTree<WidgetId>,
-    pub(crate) index: RTree<Entry>,
+    pub(crate) index: SpatialGrid,
+    /// Indexes of the children of crowded containers (the window holding
+    /// thousands of cards), for queries about one container's children.
+    pub(crate) child_index: HashMap<WidgetId, SpatialGrid>,
     measurer: Arc<dyn TextMeasurer>,
+    /// Island layouts by everything that determines them: designs repeat
+    /// (cards, list rows, form rows), so most islands need no taffy run.
+    memo: HashMap<Vec<u32>, Vec<Rect>>,
+    memo_enabled: bool,
     pub(crate) root: WidgetId,
     version: u64,
     stats: UpdateStats,
@@ -114,7 +181,7 @@ impl fmt::Debug for Geometry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Geometry")
             .field("widgets", &self.boxes.len())
-            .field("indexed", &self.index.size())
+            .field("indexed", &self.index.len())
             .field("version", &self.version)
             .finish()
     }
@@ -123,14 +190,27 @@ impl fmt::Debug for Geometry {
 impl Geometry {
     /// Lays out `doc` and subscribes to its changes.
     pub fn new(doc: &Document, measurer: Arc<dyn TextMeasurer>) -> Self {
+        Self::with_memo(doc, measurer, true)
+    }
+
+    /// Like [`Geometry::new`], but every island is computed by taffy: the
+    /// reference that tests and benchmarks compare the memo against.
+    pub fn without_memo(doc: &Document, measurer: Arc<dyn TextMeasurer>) -> Self {
+        Self::with_memo(doc, measurer, false)
+    }
+
+    fn with_memo(doc: &Document, measurer: Arc<dyn TextMeasurer>, memo_enabled: bool) -> Self {
         let mut taffy = TaffyTree::new();
         taffy.disable_rounding();
         let mut geometry = Self {
             changes: doc.subscribe(),
             boxes: SecondaryMap::new(),
             taffy,
-            index: RTree::new(),
+            index: SpatialGrid::new(Rect::new(0.0, 0.0, 1.0, 1.0), 1),
+            child_index: HashMap::new(),
             measurer,
+            memo: HashMap::new(),
+            memo_enabled,
             root: doc.root(),
             version: 0,
             stats: UpdateStats::default(),
@@ -235,11 +315,15 @@ impl Geometry {
                     touched.extend([from, id]);
                 }
                 Change::Props { id, keys } => {
+                    // Changes arrive in a batch; the document is already in its final state.
+                    if !doc.contains(id) {
+                        continue;
+                    }
                     let Some(b) = self.boxes.get(id) else { continue };
                     let mut layout = false;
                     for key in keys {
                         match key {
-                            PropKey::X | PropKey::Y if !b.flowed => translations.push(id),
+                            PropKey::X | PropKey::Y if !b.flowed && b.parent.is_some() => translations.push(id),
                             PropKey::X | PropKey::Y => {}
                             PropKey::Layout => {
                                 // The children change role: rebuild the subtree's state.
@@ -267,11 +351,24 @@ impl Geometry {
                 Change::Reset => unreachable!("handled above"),
             }
         }
+        for p in &sibling_parents {
+            let crowded = doc.contains(*p) && doc.children(*p).len() > CROWDED;
+            match (crowded, self.child_index.contains_key(p)) {
+                (true, false) => self.index_children(doc, *p),
+                (false, true) if doc.children(*p).len() <= CROWDED / 2 || !doc.contains(*p) => {
+                    self.child_index.remove(p);
+                }
+                _ => {}
+            }
+        }
         for p in sibling_parents {
             if self.boxes.contains_key(p) {
                 for (i, c) in doc.children(p).iter().enumerate() {
-                    if let Some(b) = self.boxes.get_mut(*c) {
+                    if let Some(b) = self.boxes.get_mut(*c)
+                        && b.sibling != i as u32
+                    {
                         b.sibling = i as u32;
+                        self.sync_index(*c);
                     }
                 }
             }
@@ -320,6 +417,21 @@ impl Geometry {
         self.stats
     }
 
+    /// Gives a crowded container an index of its children.
+    fn index_children(&mut self, doc: &Document, parent: WidgetId) {
+        let Some(pb) = self.boxes.get(parent) else { return };
+        let children = doc.children(parent);
+        let mut grid = SpatialGrid::new(pb.rect, children.len());
+        for c in children {
+            if let Some(b) = self.boxes.get(*c)
+                && let Some(r) = b.indexed
+            {
+                grid.set(*c, Some((r, b.entry(*c))));
+            }
+        }
+        self.child_index.insert(parent, grid);
+    }
+
     fn under_any(&self, id: WidgetId, set: &HashSet<WidgetId>) -> bool {
         let mut at = Some(id);
         while let Some(a) = at {
@@ -334,7 +446,6 @@ impl Geometry {
     fn rebuild(&mut self, doc: &Document) {
         self.taffy.clear();
         self.boxes.clear();
-        self.index = RTree::new();
         let mut islands = Vec::new();
         self.add_subtree(doc, doc.root(), &mut islands);
         for island in islands {
@@ -344,8 +455,19 @@ impl Geometry {
         let (rect, clip) = self.placement(doc, self.root);
         self.place(doc, self.root, rect, clip);
         self.bulk = false;
-        let entries: Vec<Entry> = self.boxes.iter().filter_map(|(id, b)| b.indexed.map(|r| entry(r, id))).collect();
-        self.index = RTree::bulk_load(entries);
+        // Size the grid for the design now that its extent is known.
+        self.index = SpatialGrid::new(self.boxes[self.root].rect, self.boxes.len());
+        for (id, b) in &self.boxes {
+            if let Some(r) = b.indexed {
+                self.index.set(id, Some((r, b.entry(id))));
+            }
+        }
+        self.child_index.clear();
+        for w in doc.iter() {
+            if w.children().len() > CROWDED {
+                self.index_children(doc, w.id());
+            }
+        }
         self.stats.full = true;
     }
 
@@ -383,6 +505,8 @@ impl Geometry {
             if b.is_flex_container() && !flowed {
                 islands.push(at);
             }
+            // A box made earlier in the same batch is replaced, releasing what it held.
+            self.remove_boxes(&[at]);
             self.boxes.insert(at, b);
             stack.extend(w.children().iter().rev().copied());
         }
@@ -401,9 +525,13 @@ impl Geometry {
     fn remove_boxes(&mut self, ids: &[WidgetId]) {
         for id in ids {
             if let Some(b) = self.boxes.remove(*id) {
-                if let Some(r) = b.indexed {
-                    self.index.remove(&entry(r, *id));
+                if b.indexed.is_some() {
+                    self.index.set(*id, None);
                 }
+                if let Some(grid) = b.parent.and_then(|p| self.child_index.get_mut(&p)) {
+                    grid.set(*id, None);
+                }
+                self.child_index.remove(id);
                 if let Some(node) = b.node {
                     let _ = self.taffy.remove(node);
                 }
@@ -451,8 +579,14 @@ impl Geometry {
                 stack.extend(doc.children(at).iter().copied());
             }
         }
-        if self.boxes.get(root).is_some_and(WidgetBox::is_flex_container) {
-            self.create_node(doc, root);
+        // Nodes are made again when the island is next computed (if the
+        // memo cannot answer for it).
+    }
+
+    fn ensure_nodes(&mut self, doc: &Document, root: WidgetId) -> NodeId {
+        match self.boxes[root].node {
+            Some(node) => node,
+            None => self.create_node(doc, root),
         }
     }
 
@@ -533,10 +667,8 @@ impl Geometry {
         let pb = &self.boxes[parent];
         let clip = child_clip(pb);
         if pb.is_flex_container() {
-            // Flowed: the island computation already placed it.
-            let node = self.boxes[id].node.expect("flowed widgets have a node");
-            let l = self.taffy.layout(node).expect("laid out");
-            return (Rect::new(pb.rect.x + l.location.x, pb.rect.y + l.location.y, l.size.width, l.size.height), clip);
+            // Flowed: its island root placed it already.
+            return (self.boxes[id].rect, clip);
         }
         let content = pb.content();
         let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
@@ -560,8 +692,9 @@ impl Geometry {
         if let (Some(width), Some(height)) = (ew, eh) {
             return measure::clamp_size(&w, (width, height));
         }
-        if let Some(node) = self.boxes[id].node {
+        if self.boxes[id].is_flex_container() && !self.boxes[id].flowed {
             // An island root sized by its content: ask taffy for max-content.
+            let node = self.ensure_nodes(doc, id);
             let available = Size {
                 width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
                 height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
@@ -594,6 +727,12 @@ impl Geometry {
 
     /// Lays out the subtree at `id`, whose border box is `rect`.
     fn place(&mut self, doc: &Document, id: WidgetId, rect: Rect, clip: Option<Rect>) {
+        self.place_one(doc, id, rect, clip);
+        self.place_children(doc, id);
+    }
+
+    /// Sets one widget's box, flags and index entry.
+    fn place_one(&mut self, doc: &Document, id: WidgetId, rect: Rect, clip: Option<Rect>) {
         let w = doc.widget(id).expect("placed widgets are in the document");
         let (parent_hidden, parent_locked, page_hidden) = match w.parent().and_then(|p| self.boxes.get(p)) {
             Some(pb) => {
@@ -606,34 +745,111 @@ impl Geometry {
             }
             None => (false, false, false),
         };
-        {
-            let b = &mut self.boxes[id];
-            b.rect = rect;
-            b.clip = clip;
-            b.inset = measure::inset(&w);
-            b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
-            b.locked = parent_locked || w.flag(PropKey::Locked);
-        }
+        let b = &mut self.boxes[id];
+        b.rect = rect;
+        b.clip = clip;
+        b.inset = measure::inset(&w);
+        b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
+        b.locked = parent_locked || w.flag(PropKey::Locked);
         self.sync_index(id);
         self.stats.relaid_out += 1;
-        if !w.kind().is_container() || w.children().is_empty() {
+    }
+
+    fn place_children(&mut self, doc: &Document, id: WidgetId) {
+        let b = &self.boxes[id];
+        if !b.kind.is_container() || doc.children(id).is_empty() {
             return;
         }
-        let b = &self.boxes[id];
-        if b.is_flex_container() && !b.flowed {
-            let node = b.node.expect("island roots have a node");
-            let mut style = self.taffy.style(node).expect("the node exists").clone();
-            style.size = Size { width: Dimension::length(rect.w), height: Dimension::length(rect.h) };
-            self.taffy.set_style(node, style).expect("the node exists");
-            self.compute(
-                doc,
-                node,
-                Size { width: AvailableSpace::Definite(rect.w), height: AvailableSpace::Definite(rect.h) },
-            );
+        if b.is_flex_container() {
+            if b.flowed {
+                // Its island root places it and its children.
+                return;
+            }
+            for (member, rect) in self.solve_island(doc, id) {
+                let parent = self.boxes[member].parent.expect("members have a parent");
+                let clip = child_clip(&self.boxes[parent]);
+                self.place_one(doc, member, rect, clip);
+                if !self.boxes[member].is_flex_container() {
+                    self.place_children(doc, member);
+                }
+            }
+            return;
         }
-        for child in w.children() {
+        for child in doc.children(id) {
             let (r, c) = self.placement(doc, *child);
             self.place(doc, *child, r, c);
+        }
+    }
+
+    /// Lays out the island rooted at `root` (whose box is set): the
+    /// rectangle of every member below the root, in depth-first order.
+    fn solve_island(&mut self, doc: &Document, root: WidgetId) -> Vec<(WidgetId, Rect)> {
+        let origin = self.boxes[root].rect;
+        let mut members: Vec<(WidgetId, usize)> = Vec::new();
+        let mut key: Vec<u32> = vec![origin.w.to_bits(), origin.h.to_bits()];
+        self.island_key(doc, root, usize::MAX, &mut members, &mut key);
+        if self.memo_enabled
+            && let Some(rels) = self.memo.get(&key)
+        {
+            self.stats.memo_hits += 1;
+            return members[1..].iter().zip(rels).map(|((m, _), r)| (*m, offset(*r, origin))).collect();
+        }
+        let node = self.ensure_nodes(doc, root);
+        let mut style = self.taffy.style(node).expect("the node exists").clone();
+        style.size = Size { width: Dimension::length(origin.w), height: Dimension::length(origin.h) };
+        self.taffy.set_style(node, style).expect("the node exists");
+        self.compute(
+            doc,
+            node,
+            Size { width: AvailableSpace::Definite(origin.w), height: AvailableSpace::Definite(origin.h) },
+        );
+        // Taffy places each node relative to its parent: accumulate from the root.
+        let mut rels = vec![Rect::new(0.0, 0.0, origin.w, origin.h)];
+        for (m, parent) in &members[1..] {
+            let l = self.taffy.layout(self.boxes[*m].node.expect("members have nodes")).expect("laid out");
+            let p = rels[*parent];
+            rels.push(Rect::new(p.x + l.location.x, p.y + l.location.y, l.size.width, l.size.height));
+        }
+        let out = members[1..].iter().zip(&rels[1..]).map(|((m, _), r)| (*m, offset(*r, origin))).collect();
+        if self.memo_enabled {
+            if self.memo.len() >= MEMO_CAPACITY {
+                self.memo.clear();
+            }
+            self.memo.insert(key, rels[1..].to_vec());
+        }
+        out
+    }
+
+    /// Everything taffy reads for an island, in a fixed order: equal keys
+    /// give equal layouts. Lists the members with their parent's position.
+    fn island_key(
+        &self,
+        doc: &Document,
+        id: WidgetId,
+        parent: usize,
+        members: &mut Vec<(WidgetId, usize)>,
+        key: &mut Vec<u32>,
+    ) {
+        let w = doc.widget(id).expect("members are in the document");
+        let b = &self.boxes[id];
+        members.push((id, parent));
+        let me = members.len() - 1;
+        key.extend([w.kind() as u32, b.layout as u32]);
+        for (k, v) in w.props().iter() {
+            if TAFFY_KEYS.contains(&k) {
+                key.push(k as u32);
+                encode(v, key);
+            }
+        }
+        if b.is_flex_container() {
+            key.push(u32::MAX - w.children().len() as u32);
+            for c in w.children() {
+                self.island_key(doc, *c, me, members, key);
+            }
+        } else {
+            // A leaf's content reaches taffy only through its natural size.
+            let (nw, nh) = natural_size(doc, id, &*self.measurer);
+            key.extend([u32::MAX, nw.to_bits(), nh.to_bits()]);
         }
     }
 
@@ -657,7 +873,8 @@ impl Geometry {
         }
     }
 
-    /// Makes the spatial index hold the widget's visible rectangle.
+    /// Makes the spatial index hold the widget's visible rectangle and what
+    /// queries need to know of it.
     fn sync_index(&mut self, id: WidgetId) {
         let b = &self.boxes[id];
         let want = if id == self.root {
@@ -668,18 +885,16 @@ impl Geometry {
                 Some(c) => intersect(b.rect, c),
             }
         };
-        if b.indexed == want {
-            return;
-        }
-        if !self.bulk {
-            if let Some(old) = b.indexed {
-                self.index.remove(&entry(old, id));
-            }
-            if let Some(new) = want {
-                self.index.insert(entry(new, id));
-            }
-        }
+        // The grid skips the update when nothing it holds changed.
+        let value = want.map(|r| (r, b.entry(id)));
+        let parent = b.parent;
         self.boxes[id].indexed = want;
+        if !self.bulk {
+            self.index.set(id, value);
+            if let Some(grid) = parent.and_then(|p| self.child_index.get_mut(&p)) {
+                grid.set(id, value);
+            }
+        }
     }
 }
 

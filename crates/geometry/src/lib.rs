@@ -2,17 +2,19 @@
 //!
 //! [`Geometry`] lays a [`trellis_model::Document`] out (absolute placement,
 //! and rows, columns and grids through `taffy`), keeps the result up to date
-//! from the document's change stream, and answers spatial queries through an
-//! R-tree: hit tests, drop targets, marquee selection and snapping.
+//! from the document's change stream, and answers spatial queries through a
+//! bucket grid: hit tests, drop targets, marquee selection and snapping.
 //!
 //! This crate depends on the model and on nothing that draws or handles
 //! input: no GPU, no window, no UI toolkit. Text metrics come in through
 //! [`TextMeasurer`], so the renderer can supply real fonts.
 
+pub mod benchmark;
 mod hot_cache;
 mod layout;
 mod measure;
 mod query;
+mod spatial;
 
 pub use hot_cache::QueryCache;
 pub use layout::{Geometry, UpdateStats};

@@ -7,10 +7,10 @@
 
 use std::cmp::Ordering;
 
-use rstar::AABB;
 use trellis_model::{Document, LayoutMode, Rect, WidgetId, WidgetKind};
 
 use crate::layout::{Geometry, WidgetBox, intersect};
+use crate::spatial::Entry;
 
 /// A point in design coordinates.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -126,7 +126,7 @@ impl Geometry {
     fn at_point(&self, p: Point, source: Source, out: &mut Vec<WidgetId>) {
         out.clear();
         match source {
-            Source::Index => out.extend(self.index.locate_all_at_point([p.x, p.y]).map(|e| e.data)),
+            Source::Index => self.index.at_point(p.x, p.y, |_, e| out.push(e.id)),
             Source::Scan => out.extend(
                 self.boxes.iter().filter(|(_, b)| b.indexed.is_some_and(|r| contains(&r, p))).map(|(id, _)| id),
             ),
@@ -136,12 +136,9 @@ impl Geometry {
     fn in_rect(&self, r: Rect, touching: bool, source: Source) -> Vec<WidgetId> {
         match source {
             Source::Index => {
-                let env = AABB::from_corners([r.x, r.y], [r.right(), r.bottom()]);
-                if touching {
-                    self.index.locate_in_envelope_intersecting(env).map(|e| e.data).collect()
-                } else {
-                    self.index.locate_in_envelope(env).map(|e| e.data).collect()
-                }
+                let mut out = Vec::new();
+                self.index.in_rect(r, !touching, |_, e| out.push(e.id));
+                out
             }
             Source::Scan => self
                 .boxes
@@ -208,10 +205,39 @@ impl Geometry {
     }
 
     fn hit(&self, p: Point, source: Source) -> Option<WidgetId> {
-        let mut candidates = Vec::new();
-        self.at_point(p, source, &mut candidates);
-        self.topmost(candidates.into_iter().filter(|c| Self::selectable(&self.boxes[*c])))
-            .or_else(|| contains(&self.boxes[self.root].rect, p).then_some(self.root))
+        let mut best: Option<Entry> = None;
+        let mut consider = |e: &Entry| {
+            if e.selectable && best.is_none_or(|b| self.above(e, &b)) {
+                best = Some(*e);
+            }
+        };
+        match source {
+            // The hot path: no allocation, one pass over one bucket, and the
+            // bucket holds all it needs.
+            Source::Index => self.index.at_point(p.x, p.y, |_, e| consider(e)),
+            Source::Scan => {
+                for (id, b) in &self.boxes {
+                    if b.indexed.is_some_and(|r| contains(&r, p)) {
+                        consider(&b.entry(id));
+                    }
+                }
+            }
+        }
+        best.map(|e| e.id).or_else(|| contains(&self.boxes[self.root].rect, p).then_some(self.root))
+    }
+
+    /// Whether `a` is painted above `b`, deciding siblings and parent and
+    /// child from the entries alone.
+    fn above(&self, a: &Entry, b: &Entry) -> bool {
+        if a.parent == b.parent {
+            a.sibling > b.sibling
+        } else if a.parent == Some(b.id) {
+            true
+        } else if b.parent == Some(a.id) {
+            false
+        } else {
+            self.paint_order(a.id, b.id) == Ordering::Greater
+        }
     }
 
     /// Whether `id` is one of `dragged` or inside one of them.
@@ -347,29 +373,51 @@ impl Geometry {
 
     /// Snaps a moving rectangle to the edges and centres of its future
     /// siblings and parent, to equal spacing, or to the grid.
-    pub fn snap(&self, query: &SnapQuery<'_>) -> Snap {
-        self.snap_from(query, Source::Index)
+    pub fn snap(&self, doc: &Document, query: &SnapQuery<'_>) -> Snap {
+        self.snap_from(doc, query, Source::Index)
     }
 
     /// [`Geometry::snap`] by scanning every widget: the reference.
-    pub fn snap_linear(&self, query: &SnapQuery<'_>) -> Snap {
-        self.snap_from(query, Source::Scan)
+    pub fn snap_linear(&self, doc: &Document, query: &SnapQuery<'_>) -> Snap {
+        self.snap_from(doc, query, Source::Scan)
     }
 
-    fn snap_from(&self, q: &SnapQuery<'_>, source: Source) -> Snap {
+    fn snap_from(&self, doc: &Document, q: &SnapQuery<'_>, source: Source) -> Snap {
         let zoom = if q.zoom.is_finite() && q.zoom > 0.0 { q.zoom } else { 1.0 };
         let threshold = q.threshold_px.max(0.0) / zoom;
         let reach = SNAP_NEIGHBOURHOOD_PX / zoom;
         let area = Rect::new(q.rect.x - reach, q.rect.y - reach, q.rect.w + 2.0 * reach, q.rect.h + 2.0 * reach);
-        let mut targets: Vec<Rect> = self
-            .in_rect(area, true, source)
-            .into_iter()
-            .filter(|id| {
-                let b = &self.boxes[*id];
-                b.parent == Some(q.parent) && !b.hidden && !self.in_dragged(*id, q.moving)
-            })
-            .map(|id| self.boxes[id].rect)
-            .collect();
+        // Targets are children of the parent, so one of them is inside the
+        // moving widgets only if it is one of them or the parent is inside.
+        let parent_moving = self.in_dragged(q.parent, q.moving);
+        let mut targets: Vec<Rect> = Vec::new();
+        let mut consider = |id: WidgetId, r: &Rect, e: &Entry| {
+            if e.parent == Some(q.parent) && !e.hidden && !parent_moving && !q.moving.contains(&id) {
+                targets.push(if e.clipped { self.boxes[id].rect } else { *r });
+            }
+        };
+        match source {
+            Source::Scan => {
+                for (id, b) in &self.boxes {
+                    if let Some(r) = b.indexed.filter(|r| intersect(*r, area).is_some()) {
+                        consider(id, &r, &b.entry(id));
+                    }
+                }
+            }
+            // A crowded container has an index of its own children.
+            Source::Index => match self.child_index.get(&q.parent) {
+                Some(grid) => grid.in_rect(area, false, |r, e| consider(e.id, r, e)),
+                None => {
+                    for c in doc.children(q.parent) {
+                        if let Some(b) = self.boxes.get(*c)
+                            && let Some(r) = b.indexed.filter(|r| intersect(*r, area).is_some())
+                        {
+                            consider(*c, &r, &b.entry(*c));
+                        }
+                    }
+                }
+            },
+        }
         // The same answer whatever order the candidates came in.
         targets.sort_by(|a, b| (a.x, a.y, a.w, a.h).partial_cmp(&(b.x, b.y, b.w, b.h)).unwrap_or(Ordering::Equal));
         let parent = self.boxes.get(q.parent).map(WidgetBox::content);

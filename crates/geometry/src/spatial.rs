@@ -1,0 +1,277 @@
+//! The spatial index: a uniform grid of buckets over the design.
+//!
+//! Widgets in a design are small next to the design and spread over it,
+//! which is the case a grid serves best: a point query is one bucket lookup
+//! and a handful of rectangle tests, an update touches the few buckets a
+//! widget covers, and building is one pass. On the 100,000-widget benchmark
+//! design an R-tree (`rstar`) took 0.68 µs for the point query alone; this
+//! grid answers the whole hit test several times faster (README, Figures).
+//!
+//! Cells are sized so that there are about as many cells as widgets.
+//! Rectangles outside the grid's area are clamped into its border cells, so
+//! answers stay exact wherever widgets go; only speed depends on the area.
+//! Widgets covering very many cells (a scroll area as large as the design)
+//! are kept in a short list that every query checks.
+
+use slotmap::SecondaryMap;
+use trellis_model::{Rect, WidgetId};
+
+/// Widgets covering more cells than this go to the list of big ones.
+const MAX_CELLS_PER_ITEM: usize = 256;
+
+/// What a query needs about a widget, stored beside its rectangle in every
+/// bucket so that answering touches no other memory.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Entry {
+    pub(crate) id: WidgetId,
+    pub(crate) parent: Option<WidgetId>,
+    pub(crate) depth: u16,
+    pub(crate) sibling: u32,
+    /// Neither hidden nor locked.
+    pub(crate) selectable: bool,
+    pub(crate) hidden: bool,
+    /// The rectangle held is cut by a scroll area (not the whole border box).
+    pub(crate) clipped: bool,
+    pub(crate) container: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    rect: Rect,
+    entry: Entry,
+    /// Cell range covered, inclusive; `None` for big items.
+    cells: Option<(u32, u32, u32, u32)>,
+}
+
+/// One bucket element: the slot (to find it on removal) and a copy of the item.
+type Slot = (u32, Rect, Entry);
+
+#[derive(Debug)]
+pub(crate) struct SpatialGrid {
+    ox: f32,
+    oy: f32,
+    cell: f32,
+    cols: u32,
+    rows: u32,
+    cells: Vec<Vec<Slot>>,
+    big: Vec<Slot>,
+    items: Vec<Option<Item>>,
+    free: Vec<u32>,
+    slot: SecondaryMap<WidgetId, u32>,
+}
+
+impl SpatialGrid {
+    /// An empty grid over `area`, sized for about `expected` items.
+    pub(crate) fn new(area: Rect, expected: usize) -> Self {
+        let w = area.w.max(1.0);
+        let h = area.h.max(1.0);
+        let cell = (w * h / expected.max(1) as f32).sqrt().clamp(16.0, 4096.0);
+        let cols = ((w / cell).ceil() as u32).clamp(1, 4096);
+        let rows = ((h / cell).ceil() as u32).clamp(1, 4096);
+        Self {
+            ox: area.x,
+            oy: area.y,
+            cell,
+            cols,
+            rows,
+            cells: vec![Vec::new(); (cols * rows) as usize],
+            big: Vec::new(),
+            items: Vec::with_capacity(expected),
+            free: Vec::new(),
+            slot: SecondaryMap::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.slot.len()
+    }
+
+    fn col(&self, x: f32) -> u32 {
+        (((x - self.ox) / self.cell).floor().max(0.0) as u32).min(self.cols - 1)
+    }
+
+    fn row(&self, y: f32) -> u32 {
+        (((y - self.oy) / self.cell).floor().max(0.0) as u32).min(self.rows - 1)
+    }
+
+    fn range(&self, r: &Rect) -> (u32, u32, u32, u32) {
+        (self.col(r.x), self.row(r.y), self.col(r.right()), self.row(r.bottom()))
+    }
+
+    /// Puts a widget at `rect` with what queries need of it, or takes it
+    /// out with `None`. Setting what it already holds costs a comparison.
+    pub(crate) fn set(&mut self, id: WidgetId, value: Option<(Rect, Entry)>) {
+        if let Some(slot) = self.slot.get(id).copied() {
+            let item = self.items[slot as usize].expect("a live slot");
+            if value.is_some_and(|(r, e)| r == item.rect && e == item.entry) {
+                return;
+            }
+            self.slot.remove(id);
+            self.items[slot as usize] = None;
+            match item.cells {
+                None => self.big.retain(|s| s.0 != slot),
+                Some((x0, y0, x1, y1)) => {
+                    for y in y0..=y1 {
+                        for x in x0..=x1 {
+                            let bucket = &mut self.cells[(y * self.cols + x) as usize];
+                            let at = bucket.iter().position(|s| s.0 == slot).expect("listed in its cells");
+                            bucket.swap_remove(at);
+                        }
+                    }
+                }
+            }
+            self.free.push(slot);
+        }
+        let Some((rect, entry)) = value else { return };
+        let (x0, y0, x1, y1) = self.range(&rect);
+        let covered = (x1 - x0 + 1) as usize * (y1 - y0 + 1) as usize;
+        let cells = (covered <= MAX_CELLS_PER_ITEM).then_some((x0, y0, x1, y1));
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.items.push(None);
+                (self.items.len() - 1) as u32
+            }
+        };
+        self.items[slot as usize] = Some(Item { rect, entry, cells });
+        self.slot.insert(id, slot);
+        match cells {
+            None => self.big.push((slot, rect, entry)),
+            Some(_) => {
+                for y in y0..=y1 {
+                    for x in x0..=x1 {
+                        self.cells[(y * self.cols + x) as usize].push((slot, rect, entry));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `f` with every item whose rectangle contains `(x, y)`, edges included.
+    pub(crate) fn at_point(&self, x: f32, y: f32, mut f: impl FnMut(&Rect, &Entry)) {
+        let contains = |r: &Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom();
+        let bucket = &self.cells[(self.row(y) * self.cols + self.col(x)) as usize];
+        for (_, rect, entry) in bucket.iter().chain(self.big.iter()) {
+            if contains(rect) {
+                f(rect, entry);
+            }
+        }
+    }
+
+    /// Calls `f` once with every item that touches `r` (edges count) or,
+    /// with `inside`, lies entirely within it.
+    pub(crate) fn in_rect(&self, r: Rect, inside: bool, mut f: impl FnMut(&Rect, &Entry)) {
+        let (qx0, qy0, qx1, qy1) = self.range(&r);
+        let keep = |i: &Rect| {
+            if inside {
+                i.x >= r.x && i.y >= r.y && i.right() <= r.right() && i.bottom() <= r.bottom()
+            } else {
+                i.x <= r.right() && i.right() >= r.x && i.y <= r.bottom() && i.bottom() >= r.y
+            }
+        };
+        for y in qy0..=qy1 {
+            for x in qx0..=qx1 {
+                for (_, rect, entry) in &self.cells[(y * self.cols + x) as usize] {
+                    if !keep(rect) {
+                        continue;
+                    }
+                    // An item spans several cells: report it from the first one both share.
+                    if (self.col(rect.x).max(qx0), self.row(rect.y).max(qy0)) == (x, y) {
+                        f(rect, entry);
+                    }
+                }
+            }
+        }
+        for (_, rect, entry) in &self.big {
+            if keep(rect) {
+                f(rect, entry);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slotmap::SlotMap;
+
+    fn entry(id: WidgetId) -> Entry {
+        Entry {
+            id,
+            parent: None,
+            depth: 1,
+            sibling: 0,
+            selectable: true,
+            hidden: false,
+            clipped: false,
+            container: false,
+        }
+    }
+
+    #[test]
+    fn every_query_matches_a_scan_including_items_outside_the_area_and_big_ones() {
+        let mut keys: SlotMap<WidgetId, ()> = SlotMap::with_key();
+        let mut grid = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 100);
+        let mut all = Vec::new();
+        let mut seed = 7u64;
+        let mut next = |m: f32| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 40) as f32 / (1u64 << 24) as f32 * m
+        };
+        for i in 0..300 {
+            let id = keys.insert(());
+            let r = if i % 50 == 0 {
+                Rect::new(-200.0, -200.0, 1500.0, 1500.0)
+            } else {
+                Rect::new(next(1400.0) - 200.0, next(1400.0) - 200.0, next(120.0), next(120.0))
+            };
+            grid.set(id, Some((r, entry(id))));
+            all.push((id, r));
+        }
+        // Move and remove some.
+        for (k, (id, r)) in all.iter_mut().enumerate() {
+            if k % 3 == 0 {
+                *r = Rect::new(r.x + 33.0, r.y - 17.0, r.w, r.h);
+                grid.set(*id, Some((*r, entry(*id))));
+            }
+        }
+        let removed: Vec<_> = all.iter().step_by(7).map(|(id, _)| *id).collect();
+        for id in &removed {
+            grid.set(*id, None);
+        }
+        all.retain(|(id, _)| !removed.contains(id));
+        assert_eq!(grid.len(), all.len());
+        for _ in 0..500 {
+            let (x, y) = (next(1600.0) - 300.0, next(1600.0) - 300.0);
+            let mut got = Vec::new();
+            grid.at_point(x, y, |_, e| got.push(e.id));
+            got.sort();
+            let mut want: Vec<_> = all
+                .iter()
+                .filter(|(_, r)| x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom())
+                .map(|(id, _)| *id)
+                .collect();
+            want.sort();
+            assert_eq!(got, want);
+            let q = Rect::new(x, y, next(400.0), next(400.0));
+            for inside in [false, true] {
+                let mut got = Vec::new();
+                grid.in_rect(q, inside, |_, e| got.push(e.id));
+                got.sort();
+                let mut want: Vec<_> = all
+                    .iter()
+                    .filter(|(_, i)| {
+                        if inside {
+                            i.x >= q.x && i.y >= q.y && i.right() <= q.right() && i.bottom() <= q.bottom()
+                        } else {
+                            i.x <= q.right() && i.right() >= q.x && i.y <= q.bottom() && i.bottom() >= q.y
+                        }
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                want.sort();
+                assert_eq!(got, want, "inside: {inside}");
+            }
+        }
+    }
+}
