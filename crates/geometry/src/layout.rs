@@ -175,6 +175,9 @@ pub struct Geometry {
     stats: UpdateStats,
     /// During a full rebuild the index is bulk-loaded at the end.
     bulk: bool,
+    /// Old and new rectangles of boxes that moved, resized or went away
+    /// since [`Geometry::take_damage`]; `None` after a full rebuild.
+    damage: Option<Vec<Rect>>,
 }
 
 impl fmt::Debug for Geometry {
@@ -215,6 +218,7 @@ impl Geometry {
             version: 0,
             stats: UpdateStats::default(),
             bulk: false,
+            damage: Some(Vec::new()),
         };
         geometry.rebuild(doc);
         geometry
@@ -469,6 +473,21 @@ impl Geometry {
             }
         }
         self.stats.full = true;
+        self.damage = None;
+    }
+
+    /// The regions whose pixels may have changed since the last call, in
+    /// design coordinates: the old and new rectangles of every widget that
+    /// moved, resized, appeared or went away. `None` means everything (after
+    /// a full layout).
+    pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
+        self.damage.replace(Vec::new())
+    }
+
+    fn damaged(&mut self, r: Rect) {
+        if let Some(d) = &mut self.damage {
+            d.push(r);
+        }
     }
 
     /// Creates boxes for the subtree at `id` (its parent's box exists),
@@ -525,6 +544,9 @@ impl Geometry {
     fn remove_boxes(&mut self, ids: &[WidgetId]) {
         for id in ids {
             if let Some(b) = self.boxes.remove(*id) {
+                if let Some(d) = &mut self.damage {
+                    d.push(b.rect);
+                }
                 if b.indexed.is_some() {
                     self.index.set(*id, None);
                 }
@@ -746,8 +768,13 @@ impl Geometry {
             None => (false, false, false),
         };
         let b = &mut self.boxes[id];
-        b.rect = rect;
+        let old = std::mem::replace(&mut b.rect, rect);
         b.clip = clip;
+        if old != rect {
+            self.damaged(old);
+            self.damaged(rect);
+        }
+        let b = &mut self.boxes[id];
         b.inset = measure::inset(&w);
         b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
         b.locked = parent_locked || w.flag(PropKey::Locked);
@@ -859,6 +886,9 @@ impl Geometry {
             return;
         }
         for at in doc.descendants(id) {
+            let old = self.boxes[at].rect;
+            self.damaged(old);
+            self.damaged(Rect::new(old.x + dx, old.y + dy, old.w, old.h));
             let b = &mut self.boxes[at];
             b.rect.x += dx;
             b.rect.y += dy;

@@ -13,7 +13,7 @@ use crate::layout::{Geometry, WidgetBox, intersect};
 use crate::spatial::Entry;
 
 /// A point in design coordinates.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     pub x: f32,
     pub y: f32,
@@ -30,7 +30,8 @@ pub fn contains(r: &Rect, p: Point) -> bool {
     p.x >= r.x && p.x <= r.right() && p.y >= r.y && p.y <= r.bottom()
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Axis {
     /// Horizontal positions (a guide along x is a vertical line).
     X,
@@ -38,7 +39,7 @@ pub enum Axis {
 }
 
 /// A line to draw: at `at` on `axis`, spanning `from..to` on the other axis.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Guide {
     pub axis: Axis,
     pub at: f32,
@@ -47,7 +48,7 @@ pub struct Guide {
 }
 
 /// Equal gaps to show: each rectangle is one gap between neighbours.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SpacingGuide {
     pub axis: Axis,
     pub gaps: Vec<Rect>,

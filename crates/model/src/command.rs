@@ -353,7 +353,14 @@ impl Document {
             self.release_ops(t.ops);
         }
         self.history.undo.push_back(tx);
+        self.history.commits += 1;
         self.trim_history();
+    }
+
+    /// How many undo steps were ever recorded: changes when a command or a
+    /// gesture commits, whatever the history's bound.
+    pub fn commits(&self) -> u64 {
+        self.history.commits
     }
 
     fn trim_history(&mut self) {

@@ -56,11 +56,13 @@ pub(crate) struct History {
     pub(crate) redo: Vec<Transaction>,
     pub(crate) limit: usize,
     pub(crate) pending: Option<Pending>,
+    /// Undo steps ever recorded.
+    pub(crate) commits: u64,
 }
 
 impl Default for History {
     fn default() -> Self {
-        Self { undo: VecDeque::new(), redo: Vec::new(), limit: DEFAULT_HISTORY_LIMIT, pending: None }
+        Self { undo: VecDeque::new(), redo: Vec::new(), limit: DEFAULT_HISTORY_LIMIT, pending: None, commits: 0 }
     }
 }
 

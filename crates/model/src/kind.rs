@@ -108,6 +108,19 @@ impl WidgetKind {
     }
 }
 
+impl serde::Serialize for WidgetKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WidgetKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        WidgetKind::parse(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown widget kind '{name}'")))
+    }
+}
+
 impl fmt::Display for WidgetKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

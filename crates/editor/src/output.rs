@@ -1,0 +1,143 @@
+//! What each step of the editor hands back: what to redraw, the overlays,
+//! the cursor, the status line.
+
+use serde::Serialize;
+use trellis_geometry::{Guide, Point, SpacingGuide};
+use trellis_model::{Rect, WidgetKind};
+
+/// A resize handle of the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handle {
+    TopLeft,
+    Top,
+    TopRight,
+    Right,
+    BottomRight,
+    Bottom,
+    BottomLeft,
+    Left,
+}
+
+impl Handle {
+    pub const ALL: [Handle; 8] = [
+        Handle::TopLeft,
+        Handle::Top,
+        Handle::TopRight,
+        Handle::Right,
+        Handle::BottomRight,
+        Handle::Bottom,
+        Handle::BottomLeft,
+        Handle::Left,
+    ];
+
+    /// Which edges the handle moves: (left, top, right, bottom).
+    pub fn edges(self) -> (bool, bool, bool, bool) {
+        match self {
+            Handle::TopLeft => (true, true, false, false),
+            Handle::Top => (false, true, false, false),
+            Handle::TopRight => (false, true, true, false),
+            Handle::Right => (false, false, true, false),
+            Handle::BottomRight => (false, false, true, true),
+            Handle::Bottom => (false, false, false, true),
+            Handle::BottomLeft => (true, false, false, true),
+            Handle::Left => (true, false, false, false),
+        }
+    }
+
+    /// The handle's centre on `r`.
+    pub fn anchor(self, r: &Rect) -> Point {
+        let (l, t, rt, b) = self.edges();
+        let x = if l { r.x } else if rt { r.right() } else { r.x + r.w / 2.0 };
+        let y = if t { r.y } else if b { r.bottom() } else { r.y + r.h / 2.0 };
+        Point::new(x, y)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cursor {
+    Default,
+    /// Over a widget that a drag would move.
+    Move,
+    Grab,
+    Grabbing,
+    Resize(Handle),
+    Crosshair,
+    /// Alt-dragging: a drop duplicates.
+    Copy,
+    NotAllowed,
+}
+
+/// A dragged widget's outline and what it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ghost {
+    pub rect: Rect,
+    pub kind: WidgetKind,
+    /// 0 on pickup, rising to 1: the renderer lifts and scales by it.
+    pub lift: f32,
+}
+
+/// Everything drawn over the design, in design coordinates.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Overlays {
+    pub selection: Vec<Rect>,
+    /// The eight resize handles when one resizable widget is selected.
+    pub handles: Vec<(Handle, Point)>,
+    pub hover: Option<Rect>,
+    pub marquee: Option<Rect>,
+    pub guides: Vec<Guide>,
+    pub spacing: Vec<SpacingGuide>,
+    pub insertion: Option<Guide>,
+    pub drop_target: Option<Rect>,
+    pub ghost: Option<Ghost>,
+    /// Recent pointer positions with their age in milliseconds, newest last.
+    pub trail: Vec<(Point, f32)>,
+}
+
+/// What must be drawn again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Damage {
+    #[default]
+    None,
+    /// These design-space regions (old and new places of what changed).
+    Regions(Vec<Rect>),
+    /// The whole canvas: zoom, pan, resize, or a full layout.
+    All,
+}
+
+impl Damage {
+    pub fn add(&mut self, r: Rect) {
+        match self {
+            Damage::None => *self = Damage::Regions(vec![r]),
+            Damage::Regions(v) => v.push(r),
+            Damage::All => {}
+        }
+    }
+
+    pub fn all(&mut self) {
+        *self = Damage::All;
+    }
+
+    /// The bounding box of the damaged regions (`None` for none or all).
+    pub fn bounds(&self) -> Option<Rect> {
+        match self {
+            Damage::Regions(v) => v.iter().copied().reduce(|a, b| a.union(&b)),
+            _ => None,
+        }
+    }
+}
+
+/// The result of one input.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Step {
+    pub damage: Damage,
+    pub overlays: Overlays,
+    pub cursor: Option<Cursor>,
+    pub status: String,
+    /// The undo label of a command this input committed.
+    pub committed: Option<String>,
+    /// Text the app should put on the system clipboard (copy, cut).
+    pub clipboard: Option<String>,
+}

@@ -1,0 +1,90 @@
+//! The view onto the design: zoom and pan, mapping screen to design.
+
+use serde::{Deserialize, Serialize};
+use trellis_geometry::Point;
+use trellis_model::Rect;
+
+pub const MIN_ZOOM: f32 = 0.02;
+pub const MAX_ZOOM: f32 = 64.0;
+
+/// Screen = (design - origin) * zoom.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewport {
+    /// Canvas size in logical pixels.
+    pub width: f32,
+    pub height: f32,
+    /// Device pixels per logical pixel (for rendering only).
+    pub scale: f32,
+    pub zoom: f32,
+    /// The design point at the canvas's top-left corner.
+    pub origin: Point,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self { width: 1280.0, height: 800.0, scale: 1.0, zoom: 1.0, origin: Point::new(0.0, 0.0) }
+    }
+}
+
+impl Viewport {
+    pub fn to_design(&self, x: f32, y: f32) -> Point {
+        Point::new(x / self.zoom + self.origin.x, y / self.zoom + self.origin.y)
+    }
+
+    pub fn to_screen(&self, p: Point) -> Point {
+        Point::new((p.x - self.origin.x) * self.zoom, (p.y - self.origin.y) * self.zoom)
+    }
+
+    /// The design area visible on the canvas.
+    pub fn visible(&self) -> Rect {
+        Rect::new(self.origin.x, self.origin.y, self.width / self.zoom, self.height / self.zoom)
+    }
+
+    /// Zooms by `factor`, keeping the design point under `(x, y)` in place.
+    pub fn zoom_around(&mut self, x: f32, y: f32, factor: f32) {
+        let anchor = self.to_design(x, y);
+        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        self.origin = Point::new(anchor.x - x / self.zoom, anchor.y - y / self.zoom);
+    }
+
+    /// Pans by a screen distance.
+    pub fn pan(&mut self, dx: f32, dy: f32) {
+        self.origin = Point::new(self.origin.x - dx / self.zoom, self.origin.y - dy / self.zoom);
+    }
+
+    /// Shows all of `r` with a margin, centred.
+    pub fn fit(&mut self, r: Rect) {
+        let margin = 32.0;
+        let zx = (self.width - 2.0 * margin).max(1.0) / r.w.max(1.0);
+        let zy = (self.height - 2.0 * margin).max(1.0) / r.h.max(1.0);
+        self.zoom = zx.min(zy).clamp(MIN_ZOOM, MAX_ZOOM);
+        let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+        self.origin = Point::new(cx - self.width / 2.0 / self.zoom, cy - self.height / 2.0 / self.zoom);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer() {
+        let mut v = Viewport::default();
+        v.pan(-100.0, -50.0);
+        let before = v.to_design(300.0, 200.0);
+        v.zoom_around(300.0, 200.0, 2.5);
+        let after = v.to_design(300.0, 200.0);
+        assert!((before.x - after.x).abs() < 1e-3 && (before.y - after.y).abs() < 1e-3);
+        assert_eq!(v.zoom, 2.5);
+        let s = v.to_screen(after);
+        assert!((s.x - 300.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn fit_shows_the_whole_rectangle() {
+        let mut v = Viewport::default();
+        v.fit(Rect::new(0.0, 0.0, 24_000.0, 19_000.0));
+        let seen = v.visible();
+        assert!(seen.x <= 0.0 && seen.right() >= 24_000.0 && seen.y <= 0.0 && seen.bottom() >= 19_000.0);
+    }
+}
