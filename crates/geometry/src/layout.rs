@@ -108,6 +108,9 @@ pub(crate) struct WidgetBox {
     pub(crate) locked: bool,
     /// The rectangle the spatial index holds for it (its visible part).
     pub(crate) indexed: Option<Rect>,
+    /// For island members: the box relative to the island root's origin, as
+    /// the island computation gave it (a translation reuses it exactly).
+    pub(crate) rel: Rect,
 }
 
 impl WidgetBox {
@@ -413,9 +416,7 @@ impl Geometry {
                 self.place(doc, r, rect, clip);
                 done.insert(r);
             } else {
-                let (rect, _) = self.placement(doc, id);
-                let old = self.boxes[id].rect;
-                self.translate(doc, id, rect.x - old.x, rect.y - old.y);
+                self.translate(doc, id);
             }
         }
         self.stats
@@ -520,6 +521,7 @@ impl Geometry {
                 hidden: false,
                 locked: false,
                 indexed: None,
+                rel: Rect::default(),
             };
             if b.is_flex_container() && !flowed {
                 islands.push(at);
@@ -707,6 +709,20 @@ impl Geometry {
         (Rect::new(content.x + x, content.y + y, width, height), clip)
     }
 
+    /// Where the parent puts a placed widget whose size is already known.
+    fn placement_at(&mut self, doc: &Document, id: WidgetId, size: (f32, f32)) -> (Rect, Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let parent = w.parent().expect("placed widgets have a parent");
+        let pb = &self.boxes[parent];
+        let clip = child_clip(pb);
+        let content = pb.content();
+        let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
+        if pb.kind == WidgetKind::Tabs {
+            return (Rect::new(content.x + x, content.y + TAB_BAR_HEIGHT + y, size.0, size.1), clip);
+        }
+        (Rect::new(content.x + x, content.y + y, size.0, size.1), clip)
+    }
+
     /// The size of a placed widget: explicit, or its content's.
     fn own_size(&mut self, doc: &Document, id: WidgetId) -> (f32, f32) {
         let w = doc.widget(id).expect("sized widgets are in the document");
@@ -792,10 +808,12 @@ impl Geometry {
                 // Its island root places it and its children.
                 return;
             }
-            for (member, rect) in self.solve_island(doc, id) {
+            let origin = self.boxes[id].rect;
+            for (member, rel) in self.solve_island(doc, id) {
                 let parent = self.boxes[member].parent.expect("members have a parent");
                 let clip = child_clip(&self.boxes[parent]);
-                self.place_one(doc, member, rect, clip);
+                self.boxes[member].rel = rel;
+                self.place_one(doc, member, offset(rel, origin), clip);
                 if !self.boxes[member].is_flex_container() {
                     self.place_children(doc, member);
                 }
@@ -809,7 +827,8 @@ impl Geometry {
     }
 
     /// Lays out the island rooted at `root` (whose box is set): the
-    /// rectangle of every member below the root, in depth-first order.
+    /// rectangle of every member below the root, relative to the root's
+    /// origin, in depth-first order.
     fn solve_island(&mut self, doc: &Document, root: WidgetId) -> Vec<(WidgetId, Rect)> {
         let origin = self.boxes[root].rect;
         let mut members: Vec<(WidgetId, usize)> = Vec::new();
@@ -819,7 +838,7 @@ impl Geometry {
             && let Some(rels) = self.memo.get(&key)
         {
             self.stats.memo_hits += 1;
-            return members[1..].iter().zip(rels).map(|((m, _), r)| (*m, offset(*r, origin))).collect();
+            return members[1..].iter().zip(rels).map(|((m, _), r)| (*m, *r)).collect();
         }
         let node = self.ensure_nodes(doc, root);
         let mut style = self.taffy.style(node).expect("the node exists").clone();
@@ -837,7 +856,7 @@ impl Geometry {
             let p = rels[*parent];
             rels.push(Rect::new(p.x + l.location.x, p.y + l.location.y, l.size.width, l.size.height));
         }
-        let out = members[1..].iter().zip(&rels[1..]).map(|((m, _), r)| (*m, offset(*r, origin))).collect();
+        let out = members[1..].iter().zip(&rels[1..]).map(|((m, _), r)| (*m, *r)).collect();
         if self.memo_enabled {
             if self.memo.len() >= MEMO_CAPACITY {
                 self.memo.clear();
@@ -880,24 +899,35 @@ impl Geometry {
         }
     }
 
-    /// Moves the subtree at `id` rigidly; nothing else is touched.
-    fn translate(&mut self, doc: &Document, id: WidgetId, dx: f32, dy: f32) {
-        if dx == 0.0 && dy == 0.0 {
+    /// Moves the subtree at `id` to where its parent now puts it; nothing
+    /// else is touched. Positions are recomputed with the same formulas a
+    /// full layout uses (not shifted by a delta), so they match it exactly;
+    /// sizes and island layouts are reused as they are.
+    fn translate(&mut self, doc: &Document, id: WidgetId) {
+        let old = self.boxes[id].rect;
+        let (rect, clip) = self.placement(doc, id);
+        if rect.x == old.x && rect.y == old.y {
             return;
         }
         for at in doc.descendants(id) {
-            let old = self.boxes[at].rect;
-            self.damaged(old);
-            self.damaged(Rect::new(old.x + dx, old.y + dy, old.w, old.h));
-            let b = &mut self.boxes[at];
-            b.rect.x += dx;
-            b.rect.y += dy;
-            if at != id
-                && let Some(c) = &mut b.clip
-            {
-                c.x += dx;
-                c.y += dy;
-            }
+            let b = &self.boxes[at];
+            let (rect, clip) = if at == id {
+                (Rect::new(rect.x, rect.y, old.w, old.h), clip)
+            } else {
+                let parent = b.parent.expect("a descendant has a parent");
+                let clip = child_clip(&self.boxes[parent]);
+                if b.flowed {
+                    (offset(b.rel, self.boxes[self.island_root(at)].rect), clip)
+                } else {
+                    let size = (b.rect.w, b.rect.h);
+                    let (r, _) = self.placement_at(doc, at, size);
+                    (r, clip)
+                }
+            };
+            let before = std::mem::replace(&mut self.boxes[at].rect, rect);
+            self.boxes[at].clip = clip;
+            self.damaged(before);
+            self.damaged(rect);
             self.sync_index(at);
             self.stats.translated += 1;
         }

@@ -12,7 +12,7 @@ use trellis_model::{
 
 #[derive(Clone, Debug)]
 enum Edit {
-    MoveBy { what: usize, dx: i16, dy: i16 },
+    MoveBy { what: usize, dx: f32, dy: f32 },
     Resize { what: usize, w: u16, h: u16 },
     Insert { parent: usize, kind: usize },
     Delete(usize),
@@ -25,7 +25,7 @@ enum Edit {
 fn edit() -> impl Strategy<Value = Edit> {
     let ix = 0usize..512;
     prop_oneof![
-        3 => (ix.clone(), -300i16..300, -300i16..300).prop_map(|(what, dx, dy)| Edit::MoveBy { what, dx, dy }),
+        3 => (ix.clone(), -300.0f32..300.0, -300.0f32..300.0).prop_map(|(what, dx, dy)| Edit::MoveBy { what, dx, dy }),
         1 => (ix.clone(), 0u16..400, 0u16..300).prop_map(|(what, w, h)| Edit::Resize { what, w, h }),
         1 => (ix.clone(), 1usize..WidgetKind::ALL.len()).prop_map(|(parent, kind)| Edit::Insert { parent, kind }),
         1 => ix.clone().prop_map(Edit::Delete),
@@ -42,7 +42,7 @@ fn apply(doc: &mut Document, e: &Edit) {
     let _ = match e.clone() {
         Edit::MoveBy { what, dx, dy } => {
             let w = doc.widget(pick(what)).unwrap();
-            let (x, y) = (w.number(PropKey::X) + f32::from(dx), w.number(PropKey::Y) + f32::from(dy));
+            let (x, y) = (w.number(PropKey::X) + dx, w.number(PropKey::Y) + dy);
             doc.execute(Command::SetProperties {
                 id: w.id(),
                 values: vec![(PropKey::X, Some(PropValue::Number(x))), (PropKey::Y, Some(PropValue::Number(y)))],

@@ -1,0 +1,187 @@
+//! Whole sessions: random event streams, undo after gestures, the journal,
+//! deterministic replay and recovery from a cut-off journal.
+
+use std::io::Write;
+
+use proptest::prelude::*;
+use trellis_editor::journal::{DesignSource, JournalWriter, recover, replay};
+use trellis_editor::scenario::Scenario;
+use trellis_editor::{Action, Button, Editor, Event, Input, Key, Modifiers, Settings, Viewport};
+use trellis_model::{Document, WidgetKind, generate};
+
+fn input() -> impl Strategy<Value = Input> {
+    let pos = (-50.0f32..1350.0, -50.0f32..850.0);
+    let modifiers = (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(shift, ctrl, alt)| Modifiers { shift, ctrl, alt });
+    let button = prop_oneof![8 => Just(Button::Primary), 1 => Just(Button::Middle), 1 => Just(Button::Secondary)];
+    let key = prop_oneof![
+        Just(Key::Escape),
+        Just(Key::Delete),
+        Just(Key::Left),
+        Just(Key::Down),
+        Just(Key::Space),
+        prop::sample::select(vec!['a', 'c', 'v', 'x', 'd', 'g', 'z', 'y', '[', ']', 'l', 'h', '0', '1']).prop_map(Key::Char),
+    ];
+    let action = prop_oneof![
+        Just(Action::SelectAll),
+        Just(Action::Undo),
+        Just(Action::Redo),
+        Just(Action::Group),
+        Just(Action::Ungroup),
+        Just(Action::DistributeHorizontally),
+        Just(Action::Align(trellis_editor::AlignTo::Bottom)),
+        Just(Action::ZoomToFit),
+        Just(Action::SetGrid(Some(8.0))),
+    ];
+    prop_oneof![
+        4 => (pos.clone(), button.clone(), modifiers.clone()).prop_map(|((x, y), button, modifiers)| Input::PointerDown { x, y, button, modifiers }),
+        10 => (pos.clone(), modifiers.clone()).prop_map(|((x, y), modifiers)| Input::PointerMove { x, y, modifiers }),
+        4 => (pos.clone(), button, modifiers.clone()).prop_map(|((x, y), button, modifiers)| Input::PointerUp { x, y, button, modifiers }),
+        1 => (pos.clone(), -200.0f32..200.0, -200.0f32..200.0, modifiers.clone()).prop_map(|((x, y), dx, dy, modifiers)| Input::Wheel { x, y, dx, dy, modifiers }),
+        2 => (key.clone(), modifiers.clone()).prop_map(|(key, modifiers)| Input::KeyDown { key, modifiers }),
+        1 => (key, modifiers).prop_map(|(key, modifiers)| Input::KeyUp { key, modifiers }),
+        1 => prop::sample::select(WidgetKind::ALL.to_vec()).prop_map(|kind| Input::PaletteDrag { kind }),
+        1 => action.prop_map(Input::Action),
+        1 => (100.0f32..2000.0, 100.0f32..1200.0, 0.5f32..3.0).prop_map(|(width, height, scale)| Input::Viewport { width, height, scale }),
+    ]
+}
+
+fn events(inputs: Vec<Input>) -> Vec<Event> {
+    inputs.into_iter().enumerate().map(|(i, input)| Event { t: i as f64 * 16.0, input }).collect()
+}
+
+fn check_valid(doc: &Document) {
+    let text = doc.to_json_string();
+    let again = Document::from_json_bytes(text.as_bytes()).expect("whatever the events, the design stays loadable");
+    assert_eq!(again.to_json_string(), text);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_event_streams_never_panic_and_leave_a_valid_design(
+        widgets in 2usize..200,
+        seed in any::<u64>(),
+        inputs in prop::collection::vec(input(), 1..150),
+    ) {
+        let mut editor = Editor::new(generate(widgets, seed));
+        for e in events(inputs) {
+            editor.handle(&e);
+        }
+        editor.cancel();
+        check_valid(editor.doc());
+        // The layout agrees with a fresh one.
+        let fresh = trellis_geometry::Geometry::without_memo(editor.doc(), std::sync::Arc::new(trellis_geometry::FixedAdvanceMeasurer::default()));
+        for w in editor.doc().iter() {
+            prop_assert_eq!(editor.geometry().rect(w.id()), fresh.rect(w.id()));
+        }
+    }
+
+    #[test]
+    fn replaying_the_same_events_gives_the_same_design(
+        widgets in 2usize..150,
+        seed in any::<u64>(),
+        inputs in prop::collection::vec(input(), 1..120),
+    ) {
+        let events = events(inputs);
+        let run = || {
+            let mut editor = Editor::new(generate(widgets, seed));
+            for e in &events {
+                editor.handle(e);
+            }
+            editor.doc().content_hash()
+        };
+        prop_assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn undo_after_any_gesture_restores_the_design(
+        seed in any::<u64>(),
+        inputs in prop::collection::vec(input(), 1..60),
+    ) {
+        let mut editor = Editor::new(generate(120, seed));
+        let mut before = editor.doc().to_json_string();
+        for e in events(inputs) {
+            // The state when no gesture is under way is where undo must return.
+            if !editor.is_busy() {
+                before = editor.doc().to_json_string();
+            }
+            let step = editor.handle(&e);
+            if step.committed.is_some() {
+                let after = editor.doc().to_json_string();
+                let mut s = trellis_editor::Step::default();
+                editor.action(&Action::Undo, &mut s);
+                prop_assert_eq!(editor.doc().to_json_string(), before.clone(), "undo after {:?}", step.committed);
+                editor.action(&Action::Redo, &mut s);
+                prop_assert_eq!(editor.doc().to_json_string(), after, "redo gives back the gesture's result");
+            }
+        }
+    }
+}
+
+const SCRIPT: &str = "
+drag card_1 by 120,40 steps 120
+click card_2
+key ctrl+d
+palette button at 300,200
+marquee 0,0 700,300
+key delete
+action undo
+resize card_3 se by 30,20
+drag card_4 to card_5 steps 40
+";
+
+#[test]
+fn a_journal_replays_to_the_same_design_verifying_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.journal");
+    let mut editor = Editor::new(generate(300, 3));
+    editor.set_journal(JournalWriter::create(&path, DesignSource::Generated { widgets: 300, seed: 3 }, Viewport::default(), Settings::default()).unwrap());
+    let mut clock = 0.0;
+    Scenario::parse(SCRIPT).unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
+    let hash = format!("{:016x}", editor.doc().content_hash());
+    editor.take_journal().unwrap().finish(editor.doc()).unwrap();
+    let (replayed, report) = replay(&path, &mut |_, _| {}).unwrap();
+    assert!(report.ended && report.verified(), "{report:?}");
+    assert_eq!(report.commits, 6, "drag, duplicate, palette, delete, resize, drag into a card: {report:?}");
+    assert_eq!(report.final_hash, hash);
+    assert_eq!(replayed.doc().to_json_string(), editor.doc().to_json_string());
+}
+
+#[test]
+fn a_journal_cut_mid_line_recovers_the_last_committed_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crashed.journal");
+    let mut editor = Editor::new(trellis_model::demo_design());
+    let journal = JournalWriter::create(&path, DesignSource::Demo, Viewport::default(), Settings::default()).unwrap();
+    editor.set_journal(journal);
+    let mut clock = 0.0;
+    Scenario::parse("drag save_button by 0,30 steps 20\nclick title_label\nkey delete").unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
+    let committed = editor.doc().to_json_string();
+    // A gesture in progress when the process dies.
+    let r = editor.geometry().rect(editor.doc().find("back_button").unwrap()).unwrap();
+    editor.handle(&Event { t: clock + 16.0, input: Input::PointerDown { x: r.x + 2.0, y: r.y + 2.0, button: Button::Primary, modifiers: Modifiers::NONE } });
+    editor.handle(&Event { t: clock + 32.0, input: Input::PointerMove { x: r.x + 200.0, y: r.y + 300.0, modifiers: Modifiers::NONE } });
+    editor.take_journal().unwrap().flush();
+    // Simulate the crash: no end record, and a line torn in half.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    f.write_all(br#"{"record":"event","t":99.0,"type":"pointer_mo"#).unwrap();
+    drop(f);
+    let out = dir.path().join("recovered.trellis.json");
+    let (doc, report) = recover(&path, &out).unwrap();
+    assert!(report.torn_last_line && !report.ended, "{report:?}");
+    assert_eq!(doc.to_json_string(), committed, "the unfinished drag is dropped, every commit kept");
+    assert_eq!(Document::load(&out).unwrap().to_json_string(), committed);
+}
+
+#[test]
+fn a_file_that_is_not_a_journal_is_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.journal");
+    std::fs::write(&path, "hello\n").unwrap();
+    let err = replay(&path, &mut |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("not a Trellis journal"), "{err}");
+    std::fs::write(&path, "{\"record\":\"header\",\"version\":1,\"design\":{\"from\":\"demo\"},\"viewport\":{\"width\":1280,\"height\":800,\"scale\":1,\"zoom\":1,\"origin\":{\"x\":0,\"y\":0}},\"settings\":{\"snapping\":true,\"grid\":null,\"snap_threshold_px\":6,\"drag_threshold_px\":3,\"trail_ms\":250}}\ngarbage\n{\"record\":\"end\",\"hash\":\"0\"}\n").unwrap();
+    let err = replay(&path, &mut |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
+}
