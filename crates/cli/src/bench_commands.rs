@@ -188,3 +188,80 @@ fn targets(f: &GeometryFigures) -> Vec<Target> {
         },
     ]
 }
+
+#[derive(Serialize)]
+struct DragReport {
+    machine: Machine,
+    runs: Vec<trellis_editor::benchmark::DragFigures>,
+}
+
+pub fn drag(
+    sizes: &[usize],
+    seed: u64,
+    frames: usize,
+    journal: Option<&Path>,
+    json: Option<&Path>,
+    check_targets: bool,
+) -> anyhow::Result<Verdict> {
+    if let Some(bad) = sizes.iter().find(|n| **n == 0 || **n > trellis_model::limits::MAX_WIDGETS) {
+        anyhow::bail!("--widgets {bad}: must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
+    }
+    let bar = progress_bar(sizes.len() as u64);
+    let mut runs = Vec::new();
+    for (i, n) in sizes.iter().enumerate() {
+        bar.set_message(format!("{n} widgets"));
+        // One journal, for the last (largest) run.
+        let journal = journal.filter(|_| i + 1 == sizes.len());
+        runs.push(trellis_editor::benchmark::run(*n, seed, frames, journal)?);
+        bar.set_position(i as u64 + 1);
+    }
+    bar.finish_and_clear();
+    let machine = Machine::here();
+    let quiet = json.is_some_and(|p| p.as_os_str() == "-");
+    if !quiet {
+        say!("Drag benchmark: a card dragged across the canvas in {frames} frames, on {}", machine.describe());
+        say!(
+            "A frame is one pointer move through the editor: event, model, layout, hit test, drop target, snap, damage, overlays."
+        );
+    }
+    let mut t =
+        report::table(&["widgets", "frame median", "frame p99", "frame max", "press", "release (drop)", "undo steps"]);
+    let ms = |us: f64| if us >= 1000.0 { format!("{:.2} ms", us / 1000.0) } else { format!("{us:.1} µs") };
+    for r in &runs {
+        t.add_row(vec![
+            r.widgets.to_string(),
+            ms(r.frame.median_us),
+            ms(r.frame.p99_us),
+            ms(r.frame.max_us),
+            ms(r.press_us),
+            ms(r.release_us),
+            r.commits.to_string(),
+        ]);
+    }
+    report::print_table(&t, json);
+    let mut verdict = if runs.iter().all(|r| r.moved && r.commits == 1) { Verdict::Pass } else { Verdict::Fail };
+    if verdict == Verdict::Fail && !quiet {
+        say!("FAIL: a drag did not move its card as one undo step");
+    }
+    if check_targets {
+        let mut t = report::table(&["target", "met", "measured"]);
+        for (n, limit_us) in [(10_000usize, 500.0), (100_000, 2000.0)] {
+            if let Some(r) = runs.iter().find(|r| r.widgets == n) {
+                let met = r.frame.median_us <= limit_us;
+                t.add_row(vec![
+                    format!("drag frame at {n} widgets <= {}", ms(limit_us)),
+                    if met { "yes" } else { "NO" }.to_owned(),
+                    ms(r.frame.median_us),
+                ]);
+                if !met {
+                    verdict = Verdict::Fail;
+                }
+            }
+        }
+        report::print_table(&t, json);
+    }
+    if let Some(path) = json {
+        report::write_json(path, &DragReport { machine, runs })?;
+    }
+    Ok(verdict)
+}

@@ -10,6 +10,7 @@
 mod bench_commands;
 mod design_commands;
 mod report;
+mod session_commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,49 @@ enum Command {
         #[command(subcommand)]
         what: Bench,
     },
+    /// Run a scenario (a script of gestures) through the editor, headless.
+    Run {
+        /// The scenario file (see README, "Scenarios").
+        scenario: PathBuf,
+        /// The design to start from (default: the bundled demo).
+        #[arg(long)]
+        design: Option<PathBuf>,
+        /// Start from a generated design of N widgets instead.
+        #[arg(long)]
+        widgets: Option<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the session journal (every event and commit) to FILE.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        /// Save the resulting design to FILE.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Wait this long after each event (to watch a session, or crash one in a test).
+        #[arg(long, default_value_t = 0)]
+        step_delay_ms: u64,
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+    /// Replay a session journal deterministically; with --verify, exit 1
+    /// unless every recorded design hash is reproduced.
+    Replay {
+        journal: PathBuf,
+        #[arg(long)]
+        verify: bool,
+        /// Save the replayed design to FILE.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+    /// Rebuild the unsaved work of a crashed session from its journal.
+    Recover {
+        journal: PathBuf,
+        /// Where to save the recovered design.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Describe a design: widgets by kind, depth, size, format version.
     Info {
         file: PathBuf,
@@ -95,6 +139,26 @@ enum Bench {
         #[arg(long)]
         check_targets: bool,
     },
+    /// CPU time of one drag frame through the editor (event, model, layout,
+    /// hit/drop/snap, damage), at several design sizes.
+    Drag {
+        /// Design sizes to measure (repeat or separate with commas).
+        #[arg(long, value_delimiter = ',', default_values_t = [1_000usize, 10_000, 100_000])]
+        widgets: Vec<usize>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Pointer moves in the drag.
+        #[arg(long, default_value_t = 120)]
+        frames: usize,
+        /// Write the journal of the largest run to FILE.
+        #[arg(long, value_name = "FILE")]
+        journal: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Exit 1 unless a frame's median is <= 0.5 ms at 10,000 widgets and <= 2 ms at 100,000.
+        #[arg(long)]
+        check_targets: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -106,6 +170,24 @@ fn main() -> ExitCode {
         }
         Command::Validate { files, json } => design_commands::validate(&files, json.as_deref()),
         Command::Info { file, json } => design_commands::info(&file, json.as_deref()),
+        Command::Run { scenario, design, widgets, seed, journal, out, step_delay_ms, json } => {
+            let choice = session_commands::DesignChoice { file: design.as_deref(), widgets, seed };
+            session_commands::run(
+                &scenario,
+                &choice,
+                journal.as_deref(),
+                out.as_deref(),
+                step_delay_ms,
+                json.as_deref(),
+            )
+        }
+        Command::Replay { journal, verify, out, json } => {
+            session_commands::replay(&journal, verify, out.as_deref(), json.as_deref())
+        }
+        Command::Recover { journal, out } => session_commands::recover(&journal, &out),
+        Command::Bench { what: Bench::Drag { widgets, seed, frames, journal, json, check_targets } } => {
+            bench_commands::drag(&widgets, seed, frames, journal.as_deref(), json.as_deref(), check_targets)
+        }
         Command::Bench { what: Bench::Geometry { widgets, seed, samples, json, check_targets } } => {
             bench_commands::geometry(widgets, seed, samples, json.as_deref(), check_targets)
         }

@@ -44,8 +44,7 @@ pub(crate) fn run(editor: &mut Editor, action: &Action, step: &mut Step) {
         Action::Group => command(editor, Command::Group { ids: selected, kind: WidgetKind::Panel })
             .map(|created| *editor.selection_mut() = created),
         Action::Ungroup => {
-            let children: Vec<WidgetId> =
-                selected.iter().flat_map(|id| editor.doc().children(*id).to_vec()).collect();
+            let children: Vec<WidgetId> = selected.iter().flat_map(|id| editor.doc().children(*id).to_vec()).collect();
             let commands = selected.iter().map(|id| Command::Ungroup { id: *id }).collect();
             many(editor, "Ungroup", commands).map(|_| *editor.selection_mut() = children)
         }
@@ -70,12 +69,16 @@ pub(crate) fn run(editor: &mut Editor, action: &Action, step: &mut Step) {
             damage_all(step);
             Ok(())
         }
-        Action::Undo => editor.doc_mut().undo().map_err(|e| e.to_string()).and_then(|done| {
-            if done { Ok(()) } else { Err("nothing to undo".into()) }
-        }),
-        Action::Redo => editor.doc_mut().redo().map_err(|e| e.to_string()).and_then(|done| {
-            if done { Ok(()) } else { Err("nothing to redo".into()) }
-        }),
+        Action::Undo => editor
+            .doc_mut()
+            .undo()
+            .map_err(|e| e.to_string())
+            .and_then(|done| if done { Ok(()) } else { Err("nothing to undo".into()) }),
+        Action::Redo => editor
+            .doc_mut()
+            .redo()
+            .map_err(|e| e.to_string())
+            .and_then(|done| if done { Ok(()) } else { Err("nothing to redo".into()) }),
         Action::SetSnapping(on) => {
             editor.settings.snapping = *on;
             Ok(())
@@ -111,13 +114,19 @@ fn reorder(editor: &mut Editor, ids: Vec<WidgetId>, to: ZOrder) -> Result<(), St
 
 fn toggle(editor: &mut Editor, ids: Vec<WidgetId>, key: PropKey, default: bool) -> Result<(), String> {
     let any_default = ids.iter().filter_map(|id| editor.doc().widget(*id)).any(|w| w.flag(key) == default);
-    command(editor, Command::SetProperty { ids, key, value: Some(PropValue::Bool(if any_default { !default } else { default })) })
-        .map(|_| ())
+    command(
+        editor,
+        Command::SetProperty { ids, key, value: Some(PropValue::Bool(if any_default { !default } else { default })) },
+    )
+    .map(|_| ())
 }
 
 /// Widgets that align and distribute: placed absolutely (a layout places the others).
 fn placed(editor: &Editor, ids: &[WidgetId]) -> Vec<(WidgetId, Rect)> {
-    ids.iter().filter(|id| !editor.flowed(**id)).filter_map(|id| editor.geometry().rect(*id).map(|r| (*id, r))).collect()
+    ids.iter()
+        .filter(|id| !editor.flowed(**id))
+        .filter_map(|id| editor.geometry().rect(*id).map(|r| (*id, r)))
+        .collect()
 }
 
 /// Moves `id` so its border box starts at design `(x, y)`.
@@ -213,7 +222,9 @@ pub(crate) fn paste(editor: &mut Editor, text: &str, step: &mut Step) {
         [first, ..] => doc.parent(*first).unwrap_or(doc.root()),
         [] => doc.root(),
     };
-    let flowed_target = doc.widget(target).is_some_and(|w| w.kind() != WidgetKind::Tabs && w.layout() != trellis_model::LayoutMode::Absolute);
+    let flowed_target = doc
+        .widget(target)
+        .is_some_and(|w| w.kind() != WidgetKind::Tabs && w.layout() != trellis_model::LayoutMode::Absolute);
     let content = editor.geometry().content_rect(target).unwrap_or_default();
     let mut commands = Vec::new();
     for id in clip.children(clip.root()) {

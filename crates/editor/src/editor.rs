@@ -4,8 +4,12 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use trellis_geometry::{DropTarget, FixedAdvanceMeasurer, Geometry, Marquee, Point, QueryCache, SnapQuery, TextMeasurer};
-use trellis_model::{Change, Command, Document, LayoutMode, PropKey, PropValue, Rect, Subscription, WidgetId, WidgetKind, WidgetTree};
+use trellis_geometry::{
+    DropTarget, FixedAdvanceMeasurer, Geometry, Marquee, Point, QueryCache, SnapQuery, TextMeasurer,
+};
+use trellis_model::{
+    Change, Command, Document, LayoutMode, PropKey, PropValue, Rect, Subscription, WidgetId, WidgetKind, WidgetTree,
+};
 
 use crate::input::{Action, Button, Event, Input, Key, Modifiers};
 use crate::journal::JournalWriter;
@@ -70,12 +74,30 @@ struct ResizeState {
 enum Gesture {
     Idle,
     /// The primary button is down and has not moved far yet.
-    Pressed { x: f32, y: f32, target: Option<WidgetId>, was_selected: bool, modifiers: Modifiers },
+    Pressed {
+        x: f32,
+        y: f32,
+        target: Option<WidgetId>,
+        was_selected: bool,
+        modifiers: Modifiers,
+    },
     Moving(Box<MoveState>),
     Resizing(ResizeState),
-    Marquee { start: Point, end: Point, base: Vec<WidgetId>, touching: bool },
-    Panning { x: f32, y: f32 },
-    Palette { kind: WidgetKind, at: Option<Point>, target: Option<DropTarget> },
+    Marquee {
+        start: Point,
+        end: Point,
+        base: Vec<WidgetId>,
+        touching: bool,
+    },
+    Panning {
+        x: f32,
+        y: f32,
+    },
+    Palette {
+        kind: WidgetKind,
+        at: Option<Point>,
+        target: Option<DropTarget>,
+    },
 }
 
 /// The editor: a document, its layout, the selection, the view, and the
@@ -304,9 +326,11 @@ impl Editor {
         }
         if let Some((id, handle)) = self.handle_at(x, y) {
             let start = self.geometry.rect(id).expect("selected widgets are laid out");
-            let flowed = self.doc.parent(id).and_then(|p| self.doc.widget(p)).is_some_and(|p| {
-                p.kind() != WidgetKind::Tabs && p.layout() != LayoutMode::Absolute
-            });
+            let flowed = self
+                .doc
+                .parent(id)
+                .and_then(|p| self.doc.widget(p))
+                .is_some_and(|p| p.kind() != WidgetKind::Tabs && p.layout() != LayoutMode::Absolute);
             let _ = self.doc.begin("Resize");
             self.gesture = Gesture::Resizing(ResizeState { id, handle, start, grab: self.design(x, y), flowed });
             step.cursor = Some(Cursor::Resize(handle));
@@ -481,7 +505,8 @@ impl Editor {
         let mut delta = (p.x - state.grab.x, p.y - state.grab.y);
         let target = self.cache.drop_target(&self.geometry, &self.doc, p, &state.ids);
         state.snap = None;
-        if self.settings.snapping && !modifiers.alt
+        if self.settings.snapping
+            && !modifiers.alt
             && let Some(t) = target.as_ref().filter(|t| t.index.is_none())
         {
             let r = state.starts[state.primary];
@@ -528,7 +553,11 @@ impl Editor {
         let result = if same_parent && absolute {
             Ok(())
         } else {
-            let moved = self.doc.execute(Command::Move { ids: state.ids.clone(), parent: target.container, index: target.index });
+            let moved = self.doc.execute(Command::Move {
+                ids: state.ids.clone(),
+                parent: target.container,
+                index: target.index,
+            });
             moved.and_then(|_| {
                 // Keep each widget where it was dropped, in its new parent's coordinates.
                 let content = self.geometry.content_rect(target.container).unwrap_or_default();
@@ -609,10 +638,23 @@ impl Editor {
                 w = h * ratio;
             }
             let centre = (s.start.x + s.start.w / 2.0, s.start.y + s.start.h / 2.0);
-            x = if modifiers.alt || (!l && !r) { centre.0 - w / 2.0 } else if l { s.start.right() - w } else { s.start.x };
-            y = if modifiers.alt || (!t && !b) { centre.1 - h / 2.0 } else if t { s.start.bottom() - h } else { s.start.y };
+            x = if modifiers.alt || (!l && !r) {
+                centre.0 - w / 2.0
+            } else if l {
+                s.start.right() - w
+            } else {
+                s.start.x
+            };
+            y = if modifiers.alt || (!t && !b) {
+                centre.1 - h / 2.0
+            } else if t {
+                s.start.bottom() - h
+            } else {
+                s.start.y
+            };
         }
-        let mut values = vec![(PropKey::Width, Some(PropValue::Number(w))), (PropKey::Height, Some(PropValue::Number(h)))];
+        let mut values =
+            vec![(PropKey::Width, Some(PropValue::Number(w))), (PropKey::Height, Some(PropValue::Number(h)))];
         if !s.flowed {
             let content = self.doc.parent(s.id).and_then(|p| self.geometry.content_rect(p)).unwrap_or_default();
             values.push((PropKey::X, Some(PropValue::Number(x - content.x))));
@@ -725,7 +767,8 @@ impl Editor {
         if self.is_busy() {
             return;
         }
-        let ids: Vec<WidgetId> = self.top_level(&self.selection).into_iter().filter(|id| !self.is_flowed(*id)).collect();
+        let ids: Vec<WidgetId> =
+            self.top_level(&self.selection).into_iter().filter(|id| !self.is_flowed(*id)).collect();
         let commands = ids
             .iter()
             .filter_map(|id| self.doc.widget(*id))
@@ -767,7 +810,9 @@ impl Editor {
             _ if !self.status.is_empty() => self.status.clone(),
             _ => match self.selection.as_slice() {
                 [] => format!("{} widgets", self.doc.len()),
-                [one] => self.doc.widget(*one).map_or(String::new(), |w| format!("{} '{}'", w.kind().label(), w.name())),
+                [one] => {
+                    self.doc.widget(*one).map_or(String::new(), |w| format!("{} '{}'", w.kind().label(), w.name()))
+                }
                 many => format!("{} selected", many.len()),
             },
         }

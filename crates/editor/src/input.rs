@@ -93,24 +93,66 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Input {
-    PointerDown { x: f32, y: f32, button: Button, #[serde(default)] modifiers: Modifiers },
-    PointerMove { x: f32, y: f32, #[serde(default)] modifiers: Modifiers },
-    PointerUp { x: f32, y: f32, button: Button, #[serde(default)] modifiers: Modifiers },
+    PointerDown {
+        x: f32,
+        y: f32,
+        button: Button,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
+    PointerMove {
+        x: f32,
+        y: f32,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
+    PointerUp {
+        x: f32,
+        y: f32,
+        button: Button,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
     /// Scroll: `dx`/`dy` is how far the content moves on screen (egui's
     /// scroll delta; positive `dy` when scrolling up). Pans, or with ctrl
     /// zooms around the pointer (in for positive `dy`).
-    Wheel { x: f32, y: f32, dx: f32, dy: f32, #[serde(default)] modifiers: Modifiers },
-    KeyDown { key: Key, #[serde(default)] modifiers: Modifiers },
-    KeyUp { key: Key, #[serde(default)] modifiers: Modifiers },
+    Wheel {
+        x: f32,
+        y: f32,
+        dx: f32,
+        dy: f32,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
+    KeyDown {
+        key: Key,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
+    KeyUp {
+        key: Key,
+        #[serde(default)]
+        modifiers: Modifiers,
+    },
     /// Typed text (for the in-place text editor the app will add).
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// The canvas size in logical pixels and the device pixel ratio.
-    Viewport { width: f32, height: f32, scale: f32 },
+    Viewport {
+        width: f32,
+        height: f32,
+        scale: f32,
+    },
     /// A drag from the palette starts (the pointer is outside the canvas);
     /// pointer moves follow, and a release over the canvas inserts.
-    PaletteDrag { kind: WidgetKind },
+    PaletteDrag {
+        kind: WidgetKind,
+    },
     /// The app pastes text from the system clipboard (a `.trellis` design).
-    PasteText { text: String },
+    PasteText {
+        text: String,
+    },
     Action(Action),
 }
 

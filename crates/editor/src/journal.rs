@@ -51,12 +51,22 @@ impl DesignSource {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "record")]
 pub enum Record {
-    Header { version: u32, design: DesignSource, viewport: Viewport, settings: Settings },
+    Header {
+        version: u32,
+        design: DesignSource,
+        viewport: Viewport,
+        settings: Settings,
+    },
     Event(Event),
     /// A command or gesture committed; `hash` is the document's content hash after it.
-    Commit { label: String, hash: String },
+    Commit {
+        label: String,
+        hash: String,
+    },
     /// The session ended cleanly.
-    End { hash: String },
+    End {
+        hash: String,
+    },
 }
 
 /// Why a journal could not be read or replayed.
@@ -235,11 +245,17 @@ pub fn replay(path: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<(Ed
                 report.torn_last_line = true;
                 break;
             }
-            Err(e) => return Err(JournalError::Malformed { path: path.to_owned(), line: i + 1, message: e.to_string() }),
+            Err(e) => {
+                return Err(JournalError::Malformed { path: path.to_owned(), line: i + 1, message: e.to_string() });
+            }
         };
         match record {
             Record::Header { .. } => {
-                return Err(JournalError::Malformed { path: path.to_owned(), line: i + 1, message: "a second header".into() });
+                return Err(JournalError::Malformed {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    message: "a second header".into(),
+                });
             }
             Record::Event(event) => {
                 editor.handle(&event);

@@ -48,8 +48,20 @@ impl Handle {
     /// The handle's centre on `r`.
     pub fn anchor(self, r: &Rect) -> Point {
         let (l, t, rt, b) = self.edges();
-        let x = if l { r.x } else if rt { r.right() } else { r.x + r.w / 2.0 };
-        let y = if t { r.y } else if b { r.bottom() } else { r.y + r.h / 2.0 };
+        let x = if l {
+            r.x
+        } else if rt {
+            r.right()
+        } else {
+            r.x + r.w / 2.0
+        };
+        let y = if t {
+            r.y
+        } else if b {
+            r.bottom()
+        } else {
+            r.y + r.h / 2.0
+        };
         Point::new(x, y)
     }
 }

@@ -77,7 +77,12 @@ impl Scenario {
 
     /// Runs every step through `editor`, calling `on_event` with each event
     /// and its step (a benchmark times them).
-    pub fn run(&self, editor: &mut Editor, clock: &mut f64, on_event: &mut dyn FnMut(&Event, &Step)) -> Result<(), ScenarioError> {
+    pub fn run(
+        &self,
+        editor: &mut Editor,
+        clock: &mut f64,
+        on_event: &mut dyn FnMut(&Event, &Step),
+    ) -> Result<(), ScenarioError> {
         for (i, step) in self.steps.iter().enumerate() {
             let events = events_for(editor, step).map_err(|message| ScenarioError { line: i + 1, message })?;
             for input in events {
@@ -108,7 +113,9 @@ fn steps_of(words: &[&str], default: usize) -> Result<usize, String> {
 
 fn point(text: &str) -> Result<Point, String> {
     let (x, y) = text.split_once(',').ok_or_else(|| format!("'{text}' is not a point X,Y"))?;
-    let num = |v: &str| v.trim().parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("'{text}' is not a point X,Y"));
+    let num = |v: &str| {
+        v.trim().parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("'{text}' is not a point X,Y"))
+    };
     Ok(Point::new(num(x)?, num(y)?))
 }
 
@@ -256,7 +263,14 @@ fn path(editor: &Editor, from: Point, to: Point, steps: usize, modifiers: Modifi
         .collect()
 }
 
-fn press_drag_release(editor: &Editor, from: Point, to: Point, steps: usize, down: Modifiers, during: Modifiers) -> Vec<Input> {
+fn press_drag_release(
+    editor: &Editor,
+    from: Point,
+    to: Point,
+    steps: usize,
+    down: Modifiers,
+    during: Modifiers,
+) -> Vec<Input> {
     let (x0, y0) = screen(editor, from);
     let (x1, y1) = screen(editor, to);
     let mut events = vec![Input::PointerDown { x: x0, y: y0, button: Button::Primary, modifiers: down }];
@@ -319,7 +333,14 @@ pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, St
             let _ = id;
             let from = handle.anchor(&r);
             let modifiers = Modifiers { shift: *shift, alt: *alt, ctrl: false };
-            events.extend(press_drag_release(editor, from, Point::new(from.x + dx, from.y + dy), *steps, modifiers, modifiers));
+            events.extend(press_drag_release(
+                editor,
+                from,
+                Point::new(from.x + dx, from.y + dy),
+                *steps,
+                modifiers,
+                modifiers,
+            ));
             events
         }
         ScenarioStep::Marquee { from, to, touching, shift } => {

@@ -18,11 +18,21 @@ fn sized(kind: WidgetKind, name: &str, x: f32, y: f32, w: f32, h: f32) -> Widget
 fn design() -> Document {
     let mut doc = Document::new();
     let root = doc.root();
-    let insert = |doc: &mut Document, parent, tree| doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0];
+    let insert = |doc: &mut Document, parent, tree| {
+        doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+    };
     insert(&mut doc, root, sized(WidgetKind::Panel, "panel", 400.0, 100.0, 300.0, 300.0));
-    let row = insert(&mut doc, root, sized(WidgetKind::Row, "row", 100.0, 500.0, 400.0, 50.0).with(PropKey::Gap, n(10.0)));
+    let row =
+        insert(&mut doc, root, sized(WidgetKind::Row, "row", 100.0, 500.0, 400.0, 50.0).with(PropKey::Gap, n(10.0)));
     for name in ["r0", "r1", "r2"] {
-        insert(&mut doc, row, WidgetTree::palette(WidgetKind::Button).named(name).with(PropKey::Width, n(80.0)).with(PropKey::Height, n(40.0)));
+        insert(
+            &mut doc,
+            row,
+            WidgetTree::palette(WidgetKind::Button)
+                .named(name)
+                .with(PropKey::Width, n(80.0))
+                .with(PropKey::Height, n(40.0)),
+        );
     }
     insert(&mut doc, root, sized(WidgetKind::Button, "a", 100.0, 100.0, 100.0, 40.0));
     insert(&mut doc, root, sized(WidgetKind::Button, "b", 100.0, 300.0, 100.0, 40.0));
@@ -183,7 +193,8 @@ fn a_palette_drag_shows_where_it_lands_and_inserts_on_release() {
     let count = e.doc().len();
     e.handle(&event(Input::PaletteDrag { kind: WidgetKind::Label }));
     e.handle(&event(Input::PointerMove { x: -50.0, y: 100.0, modifiers: Modifiers::NONE }));
-    let step = e.handle(&event(Input::PointerUp { x: -50.0, y: 100.0, button: Button::Primary, modifiers: Modifiers::NONE }));
+    let step =
+        e.handle(&event(Input::PointerUp { x: -50.0, y: 100.0, button: Button::Primary, modifiers: Modifiers::NONE }));
     assert!(step.status.contains("outside"));
     assert_eq!(e.doc().len(), count);
 }
@@ -216,7 +227,11 @@ fn reordering_inside_a_row_moves_by_the_insertion_marker() {
     let order: Vec<_> = e.doc().children(row).iter().map(|c| e.doc().widget(*c).unwrap().name().to_owned()).collect();
     assert_eq!(order, ["r1", "r2", "r0"]);
     assert!(steps[steps.len() - 2].overlays.insertion.is_some());
-    assert!(steps[steps.len() - 2].status.contains("drop into 'row' at position 2"), "{}", steps[steps.len() - 2].status);
+    assert!(
+        steps[steps.len() - 2].status.contains("drop into 'row' at position 2"),
+        "{}",
+        steps[steps.len() - 2].status
+    );
 }
 
 #[test]
@@ -294,7 +309,10 @@ fn zoom_and_pan_change_the_view_and_redraw_everything() {
     let step = e.handle(&event(Input::Wheel { x: 300.0, y: 200.0, dx: 0.0, dy: 300.0, modifiers: Modifiers::CTRL }));
     assert!(e.viewport().zoom > 1.5);
     let after = e.viewport().to_design(300.0, 200.0);
-    assert!((anchor.x - after.x).abs() < 0.01 && (anchor.y - after.y).abs() < 0.01, "zoom keeps the point under the pointer");
+    assert!(
+        (anchor.x - after.x).abs() < 0.01 && (anchor.y - after.y).abs() < 0.01,
+        "zoom keeps the point under the pointer"
+    );
     assert_eq!(step.damage, Damage::All);
     run(&mut e, "key ctrl+0");
     assert_eq!(e.viewport().zoom, 1.0);

@@ -11,7 +11,8 @@ use trellis_model::{Document, WidgetKind, generate};
 
 fn input() -> impl Strategy<Value = Input> {
     let pos = (-50.0f32..1350.0, -50.0f32..850.0);
-    let modifiers = (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(shift, ctrl, alt)| Modifiers { shift, ctrl, alt });
+    let modifiers =
+        (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(shift, ctrl, alt)| Modifiers { shift, ctrl, alt });
     let button = prop_oneof![8 => Just(Button::Primary), 1 => Just(Button::Middle), 1 => Just(Button::Secondary)];
     let key = prop_oneof![
         Just(Key::Escape),
@@ -19,7 +20,8 @@ fn input() -> impl Strategy<Value = Input> {
         Just(Key::Left),
         Just(Key::Down),
         Just(Key::Space),
-        prop::sample::select(vec!['a', 'c', 'v', 'x', 'd', 'g', 'z', 'y', '[', ']', 'l', 'h', '0', '1']).prop_map(Key::Char),
+        prop::sample::select(vec!['a', 'c', 'v', 'x', 'd', 'g', 'z', 'y', '[', ']', 'l', 'h', '0', '1'])
+            .prop_map(Key::Char),
     ];
     let action = prop_oneof![
         Just(Action::SelectAll),
@@ -136,7 +138,15 @@ fn a_journal_replays_to_the_same_design_verifying_every_commit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("session.journal");
     let mut editor = Editor::new(generate(300, 3));
-    editor.set_journal(JournalWriter::create(&path, DesignSource::Generated { widgets: 300, seed: 3 }, Viewport::default(), Settings::default()).unwrap());
+    editor.set_journal(
+        JournalWriter::create(
+            &path,
+            DesignSource::Generated { widgets: 300, seed: 3 },
+            Viewport::default(),
+            Settings::default(),
+        )
+        .unwrap(),
+    );
     let mut clock = 0.0;
     Scenario::parse(SCRIPT).unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
     let hash = format!("{:016x}", editor.doc().content_hash());
@@ -156,12 +166,21 @@ fn a_journal_cut_mid_line_recovers_the_last_committed_state() {
     let journal = JournalWriter::create(&path, DesignSource::Demo, Viewport::default(), Settings::default()).unwrap();
     editor.set_journal(journal);
     let mut clock = 0.0;
-    Scenario::parse("drag save_button by 0,30 steps 20\nclick title_label\nkey delete").unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
+    Scenario::parse("drag save_button by 0,30 steps 20\nclick title_label\nkey delete")
+        .unwrap()
+        .run(&mut editor, &mut clock, &mut |_, _| {})
+        .unwrap();
     let committed = editor.doc().to_json_string();
     // A gesture in progress when the process dies.
     let r = editor.geometry().rect(editor.doc().find("back_button").unwrap()).unwrap();
-    editor.handle(&Event { t: clock + 16.0, input: Input::PointerDown { x: r.x + 2.0, y: r.y + 2.0, button: Button::Primary, modifiers: Modifiers::NONE } });
-    editor.handle(&Event { t: clock + 32.0, input: Input::PointerMove { x: r.x + 200.0, y: r.y + 300.0, modifiers: Modifiers::NONE } });
+    editor.handle(&Event {
+        t: clock + 16.0,
+        input: Input::PointerDown { x: r.x + 2.0, y: r.y + 2.0, button: Button::Primary, modifiers: Modifiers::NONE },
+    });
+    editor.handle(&Event {
+        t: clock + 32.0,
+        input: Input::PointerMove { x: r.x + 200.0, y: r.y + 300.0, modifiers: Modifiers::NONE },
+    });
     editor.take_journal().unwrap().flush();
     // Simulate the crash: no end record, and a line torn in half.
     let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();

@@ -80,6 +80,11 @@ fn offset(r: Rect, origin: Rect) -> Rect {
     Rect::new(origin.x + r.x, origin.y + r.y, r.w, r.h)
 }
 
+/// The spacing of fresh order keys: room for many inserts between two siblings.
+const Z_GAP: u64 = 1 << 24;
+/// The order key of a widget not yet placed among its siblings.
+const UNORDERED: u64 = u64::MAX;
+
 /// Containers with more children than this get an index of their own.
 const CROWDED: usize = 64;
 
@@ -87,8 +92,10 @@ const CROWDED: usize = 64;
 #[derive(Clone, Debug)]
 pub(crate) struct WidgetBox {
     pub(crate) parent: Option<WidgetId>,
-    /// Position among siblings: the z-order (later is on top).
-    pub(crate) sibling: u32,
+    /// Order among siblings (the z-order: greater is on top). Keys have
+    /// gaps, so removing a sibling changes no other key and inserting one
+    /// labels only the newcomer; [`UNORDERED`] until labelled.
+    pub(crate) z: u64,
     pub(crate) depth: u16,
     pub(crate) kind: WidgetKind,
     pub(crate) layout: LayoutMode,
@@ -123,7 +130,7 @@ impl WidgetBox {
             id,
             parent: self.parent,
             depth: self.depth,
-            sibling: self.sibling,
+            z: self.z,
             selectable: !self.hidden && !self.locked,
             hidden: self.hidden,
             clipped: self.clip.is_some_and(|c| intersect(self.rect, c) != Some(self.rect)),
@@ -306,12 +313,17 @@ impl Geometry {
                     if doc.contains(id) && !self.boxes.contains_key(id) {
                         self.add_subtree(doc, id, &mut new_islands);
                     }
-                    touched.extend([parent, id]);
+                    touched.push(id);
+                    if self.arranges_children(doc, parent) {
+                        touched.push(parent);
+                    }
                 }
                 Change::Removed { parent, subtree, .. } => {
                     sibling_parents.insert(parent);
                     self.remove_boxes(&subtree);
-                    touched.push(parent);
+                    if self.arranges_children(doc, parent) {
+                        touched.push(parent);
+                    }
                 }
                 Change::Moved { id, from, to, .. } => {
                     sibling_parents.extend([from, to]);
@@ -319,7 +331,13 @@ impl Geometry {
                     if doc.contains(id) {
                         self.add_subtree(doc, id, &mut new_islands);
                     }
-                    touched.extend([from, id]);
+                    touched.push(id);
+                    if self.arranges_children(doc, from) {
+                        touched.push(from);
+                    }
+                    if self.arranges_children(doc, to) {
+                        touched.push(to);
+                    }
                 }
                 Change::Props { id, keys } => {
                     // Changes arrive in a batch; the document is already in its final state.
@@ -337,6 +355,9 @@ impl Geometry {
                                 self.remove_boxes(&doc.descendants(id));
                                 self.add_subtree(doc, id, &mut new_islands);
                                 sibling_parents.insert(id);
+                                if let Some(parent) = doc.parent(id) {
+                                    sibling_parents.insert(parent);
+                                }
                                 layout = true;
                                 break;
                             }
@@ -369,15 +390,8 @@ impl Geometry {
             }
         }
         for p in sibling_parents {
-            if self.boxes.contains_key(p) {
-                for (i, c) in doc.children(p).iter().enumerate() {
-                    if let Some(b) = self.boxes.get_mut(*c)
-                        && b.sibling != i as u32
-                    {
-                        b.sibling = i as u32;
-                        self.sync_index(*c);
-                    }
-                }
+            if self.boxes.contains_key(p) && doc.contains(p) {
+                self.order_children(doc, p);
             }
         }
         // Islands whose membership may have changed are rebuilt in taffy.
@@ -420,6 +434,14 @@ impl Geometry {
             }
         }
         self.stats
+    }
+
+    /// Whether a child arriving or leaving moves the container's other
+    /// children or changes its size. An absolute container of fixed size
+    /// is unaffected, however many children it holds.
+    fn arranges_children(&self, doc: &Document, id: WidgetId) -> bool {
+        self.boxes.get(id).is_some_and(|b| b.is_flex_container() || b.kind == WidgetKind::Tabs)
+            || size_follows_children(doc, id)
     }
 
     /// Gives a crowded container an index of its children.
@@ -502,13 +524,9 @@ impl Geometry {
                 Some(pb) => (pb.is_flex_container(), pb.depth + 1),
                 None => (false, 0),
             };
-            let sibling = match parent {
-                Some(_) if at == id => doc.index_in_parent(at).unwrap_or(0) as u32,
-                _ => 0,
-            };
             let b = WidgetBox {
                 parent,
-                sibling,
+                z: UNORDERED,
                 depth,
                 kind: w.kind(),
                 layout: if w.kind().is_container() { w.layout() } else { LayoutMode::Absolute },
@@ -531,15 +549,65 @@ impl Geometry {
             self.boxes.insert(at, b);
             stack.extend(w.children().iter().rev().copied());
         }
-        // Sibling indices for everything below `id` (the top one was set above).
+        // Order keys for everything below `id`; `id` itself is ordered among
+        // its siblings by the caller (or is the root).
         let mut stack = vec![id];
         while let Some(at) = stack.pop() {
             for (i, c) in doc.children(at).iter().enumerate() {
                 if let Some(b) = self.boxes.get_mut(*c) {
-                    b.sibling = i as u32;
+                    b.z = (i as u64 + 1) * Z_GAP;
                 }
                 stack.push(*c);
             }
+        }
+    }
+
+    /// Gives unordered children of `parent` keys between their neighbours',
+    /// relabelling all the children only when a gap is used up.
+    fn order_children(&mut self, doc: &Document, parent: WidgetId) {
+        let children = doc.children(parent);
+        let key = |s: &Self, c: &WidgetId| s.boxes.get(*c).map_or(UNORDERED, |b| b.z);
+        let mut prev = 0u64;
+        let mut i = 0;
+        while i < children.len() {
+            let k = key(self, &children[i]);
+            if k != UNORDERED && k > prev {
+                prev = k;
+                i += 1;
+                continue;
+            }
+            // A run of children needing keys, up to the next one in order.
+            let mut j = i;
+            while j < children.len() && {
+                let k = key(self, &children[j]);
+                k == UNORDERED || k <= prev
+            } {
+                j += 1;
+            }
+            let next = if j < children.len() {
+                key(self, &children[j])
+            } else {
+                prev.saturating_add((j - i + 1) as u64 * Z_GAP)
+            };
+            let step = (next - prev) / (j - i + 1) as u64;
+            if step == 0 {
+                // No room: label every child afresh.
+                for (n, c) in children.iter().enumerate() {
+                    if let Some(b) = self.boxes.get_mut(*c) {
+                        b.z = (n as u64 + 1) * Z_GAP;
+                    }
+                    self.sync_index(*c);
+                }
+                return;
+            }
+            for (n, c) in children[i..j].iter().enumerate() {
+                if let Some(b) = self.boxes.get_mut(*c) {
+                    b.z = prev + step * (n as u64 + 1);
+                }
+                self.sync_index(*c);
+            }
+            prev += step * (j - i) as u64;
+            i = j;
         }
     }
 
@@ -777,7 +845,7 @@ impl Geometry {
                 let page_hidden = pb.kind == WidgetKind::Tabs && {
                     let shown =
                         doc.widget(w.parent().expect("has a parent")).map_or(0, |t| t.int(PropKey::Selected).max(0));
-                    self.boxes[id].sibling as i32 != shown
+                    doc.index_in_parent(id).map_or(0, |i| i as i32) != shown
                 };
                 (pb.hidden, pb.locked, page_hidden)
             }

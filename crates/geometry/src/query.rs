@@ -176,7 +176,7 @@ impl Geometry {
         loop {
             let (px, py) = (self.boxes[x].parent, self.boxes[y].parent);
             if px == py {
-                return self.boxes[x].sibling.cmp(&self.boxes[y].sibling);
+                return self.boxes[x].z.cmp(&self.boxes[y].z);
             }
             x = px.expect("same depth, different parents");
             y = py.expect("same depth, different parents");
@@ -231,7 +231,7 @@ impl Geometry {
     /// child from the entries alone.
     fn above(&self, a: &Entry, b: &Entry) -> bool {
         if a.parent == b.parent {
-            a.sibling > b.sibling
+            a.z > b.z
         } else if a.parent == Some(b.id) {
             true
         } else if b.parent == Some(a.id) {

@@ -26,7 +26,7 @@ pub(crate) struct Entry {
     pub(crate) id: WidgetId,
     pub(crate) parent: Option<WidgetId>,
     pub(crate) depth: u16,
-    pub(crate) sibling: u32,
+    pub(crate) z: u64,
     /// Neither hidden nor locked.
     pub(crate) selectable: bool,
     pub(crate) hidden: bool,
@@ -196,16 +196,7 @@ mod tests {
     use slotmap::SlotMap;
 
     fn entry(id: WidgetId) -> Entry {
-        Entry {
-            id,
-            parent: None,
-            depth: 1,
-            sibling: 0,
-            selectable: true,
-            hidden: false,
-            clipped: false,
-            container: false,
-        }
+        Entry { id, parent: None, depth: 1, z: 0, selectable: true, hidden: false, clipped: false, container: false }
     }
 
     #[test]

@@ -115,6 +115,11 @@ proptest! {
             prop_assert_eq!(g.is_hidden(w.id()), fresh.is_hidden(w.id()));
             prop_assert_eq!(g.is_locked(w.id()), fresh.is_locked(w.id()));
         }
+        // Z-order too: the same widget answers at every point.
+        let seeds: Vec<(u16, u16)> = (0..64u32).map(|i| ((i * 7919 % 65536) as u16, (i * 104_729 % 65536) as u16)).collect();
+        for p in points(g.bounds(), &seeds) {
+            prop_assert_eq!(g.hit_test(p), fresh.hit_test(p));
+        }
     }
 
     #[test]
