@@ -147,3 +147,132 @@ fn bench_geometry_reports_every_query_and_writes_json_with_the_machine() {
 fn bench_geometry_refuses_a_design_larger_than_the_limit() {
     trellis().args(["bench", "geometry", "--widgets", "300000"]).assert().code(2);
 }
+
+const SCENARIO: &str = "\
+drag save_button by 0,40 steps 30
+click title_label
+key delete
+palette checkbox at 300,400 steps 10
+drag back_button by 20,300 steps 30 nosnap
+resize search_input e by 40,0
+key ctrl+z
+";
+
+#[test]
+fn run_writes_a_journal_that_replay_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("session.scenario");
+    fs::write(&scenario, SCENARIO).unwrap();
+    let journal = dir.path().join("session.journal");
+    let out = dir.path().join("after.trellis.json");
+    let output =
+        trellis().arg("run").arg(&scenario).arg("--journal").arg(&journal).arg("--out").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("commands committed"), "{stdout}");
+    let replayed = dir.path().join("replayed.trellis.json");
+    let json = dir.path().join("replay.json");
+    trellis()
+        .arg("replay")
+        .arg(&journal)
+        .arg("--verify")
+        .arg("--out")
+        .arg(&replayed)
+        .arg("--json")
+        .arg(&json)
+        .assert()
+        .code(0);
+    assert_eq!(fs::read(&out).unwrap(), fs::read(&replayed).unwrap(), "replay rebuilds the very same design");
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["ended"], true);
+    assert!(report["commits"].as_u64().unwrap() >= 5);
+    // Tampering with a recorded hash makes --verify fail.
+    let text = fs::read_to_string(&journal).unwrap();
+    let line = text.lines().find(|l| l.contains("\"record\":\"commit\"")).unwrap();
+    let tampered = text.replacen(line, &line.replace("\"hash\":\"", "\"hash\":\"0"), 1);
+    fs::write(&journal, tampered).unwrap();
+    trellis().arg("replay").arg(&journal).arg("--verify").assert().code(1);
+}
+
+#[test]
+fn a_killed_session_is_recovered_from_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("long.scenario");
+    // Many committed steps, slowly, so the kill lands mid-session.
+    let mut script = String::new();
+    for i in 0..40 {
+        script.push_str(&format!("drag save_button by {},{} steps 4 nosnap\n", if i % 2 == 0 { 10 } else { -10 }, 5));
+    }
+    fs::write(&scenario, script).unwrap();
+    let journal = dir.path().join("crash.journal");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("trellis"))
+        .arg("run")
+        .arg(&scenario)
+        .arg("--journal")
+        .arg(&journal)
+        .args(["--step-delay-ms", "15"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for a few commits to reach the journal, then kill without warning.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let commits = fs::read_to_string(&journal).map(|t| t.matches("\"record\":\"commit\"").count()).unwrap_or(0);
+        if commits >= 5 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the session made no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = fs::read_to_string(&journal).unwrap();
+    assert!(!text.contains("\"record\":\"end\""), "the session was killed before it ended");
+    let last_hash = text
+        .lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["record"] == "commit")
+        .map(|v| v["hash"].as_str().unwrap().to_owned())
+        .unwrap();
+    let out = dir.path().join("recovered.trellis.json");
+    let output = trellis().arg("recover").arg(&journal).arg("-o").arg(&out).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("had not ended"));
+    // The recovered design is the last committed one.
+    let json = dir.path().join("info.json");
+    trellis().arg("info").arg(&out).arg("--json").arg(&json).assert().success();
+    let info: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(info["content_hash"], last_hash);
+}
+
+#[test]
+fn bench_drag_measures_each_size_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("drag.json");
+    let journal = dir.path().join("drag.journal");
+    let output = trellis()
+        .args(["bench", "drag", "--widgets", "200,2000", "--frames", "30", "--json"])
+        .arg(&json)
+        .arg("--journal")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    let runs = report["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["widgets"], 2000);
+    assert_eq!(runs[1]["frame"]["samples"], 30);
+    assert_eq!(runs[1]["commits"], 1, "the whole drag is one undo step");
+    trellis().arg("replay").arg(&journal).arg("--verify").assert().code(0);
+}
+
+#[test]
+fn a_broken_scenario_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("bad.scenario");
+    fs::write(&scenario, "click save_button\nfly away\n").unwrap();
+    let out = trellis().arg("run").arg(&scenario).assert().code(2).get_output().stderr.clone();
+    assert!(String::from_utf8(out).unwrap().contains("scenario line 2: unknown step 'fly'"));
+}

@@ -424,17 +424,14 @@ impl Editor {
                 // A click: select what is under the pointer; shift-click on a
                 // selected widget takes it out of the selection.
                 match target {
-                    Some(id) if down.shift => {
-                        if was_selected {
-                            self.selection.retain(|s| *s != id);
-                        }
-                    }
+                    Some(id) if down.shift && was_selected => self.selection.retain(|s| *s != id),
+                    Some(_) if down.shift => {}
                     Some(id) => self.selection = vec![id],
                     None if !down.shift => self.selection.clear(),
                     None => {}
                 }
             }
-            Gesture::Moving(state) => self.finish_move(*state, step),
+            Gesture::Moving(state) => self.finish_move(&state, step),
             Gesture::Resizing(_) => {
                 self.doc.commit();
             }
@@ -543,7 +540,7 @@ impl Editor {
         }
     }
 
-    fn finish_move(&mut self, state: MoveState, step: &mut Step) {
+    fn finish_move(&mut self, state: &MoveState, step: &mut Step) {
         let Some(target) = state.target.clone() else {
             self.doc.commit();
             return;
