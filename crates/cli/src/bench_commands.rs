@@ -226,15 +226,14 @@ pub fn drag(
     }
     let mut t =
         report::table(&["widgets", "frame median", "frame p99", "frame max", "press", "release (drop)", "undo steps"]);
-    let ms = |us: f64| if us >= 1000.0 { format!("{:.2} ms", us / 1000.0) } else { format!("{us:.1} µs") };
     for r in &runs {
         t.add_row(vec![
             r.widgets.to_string(),
-            ms(r.frame.median_us),
-            ms(r.frame.p99_us),
-            ms(r.frame.max_us),
-            ms(r.press_us),
-            ms(r.release_us),
+            us(r.frame.median_ns),
+            us(r.frame.p99_ns),
+            us(r.frame.max_ns),
+            us(r.press_ns),
+            us(r.release_ns),
             r.commits.to_string(),
         ]);
     }
@@ -245,13 +244,13 @@ pub fn drag(
     }
     if check_targets {
         let mut t = report::table(&["target", "met", "measured"]);
-        for (n, limit_us) in [(10_000usize, 500.0), (100_000, 2000.0)] {
+        for (n, limit_ns) in [(10_000usize, 500_000.0), (100_000, 2_000_000.0)] {
             if let Some(r) = runs.iter().find(|r| r.widgets == n) {
-                let met = r.frame.median_us <= limit_us;
+                let met = r.frame.median_ns <= limit_ns;
                 t.add_row(vec![
-                    format!("drag frame at {n} widgets <= {}", ms(limit_us)),
+                    format!("drag frame at {n} widgets <= {}", us(limit_ns)),
                     if met { "yes" } else { "NO" }.to_owned(),
-                    ms(r.frame.median_us),
+                    us(r.frame.median_ns),
                 ]);
                 if !met {
                     verdict = Verdict::Fail;

@@ -3,44 +3,25 @@
 //! snapping, damage and overlays) through the very code the app runs.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
+use trellis_geometry::benchmark::Summary;
 use trellis_model::generate;
 
 use crate::journal::{DesignSource, JournalWriter};
 use crate::scenario::{Scenario, ScenarioStep};
 use crate::{Editor, Input, Settings, Viewport};
 
-/// Median and tail of a set of timings, in microseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-pub struct Timing {
-    pub samples: usize,
-    pub median_us: f64,
-    pub p99_us: f64,
-    pub max_us: f64,
-}
-
-impl Timing {
-    pub fn of(times: &mut [Duration]) -> Self {
-        if times.is_empty() {
-            return Self::default();
-        }
-        times.sort_unstable();
-        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e6;
-        Self { samples: times.len(), median_us: at(0.5), p99_us: at(0.99), max_us: at(1.0) }
-    }
-}
-
 /// One design size measured.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DragFigures {
     pub widgets: usize,
     /// Every pointer move of the drag: one frame each.
-    pub frame: Timing,
+    pub frame: Summary,
     /// Pressing on the widget, and releasing it (the drop commits).
-    pub press_us: f64,
-    pub release_us: f64,
+    pub press_ns: f64,
+    pub release_ns: f64,
     /// Undo steps the drag recorded (one).
     pub commits: usize,
     /// Whether the drag ended where it should (the widget moved).
@@ -62,7 +43,7 @@ pub fn run(widgets: usize, seed: u64, frames: usize, journal: Option<&Path>) -> 
     let step = ScenarioStep::DragBy { name, dx: 650.0, dy: 275.0, steps: frames.max(2), alt: false, nosnap: false };
     let scenario = Scenario { steps: vec![step] };
     let mut moves = Vec::with_capacity(frames);
-    let (mut press_us, mut release_us, mut commits) = (0.0, 0.0, 0);
+    let (mut press_ns, mut release_ns, mut commits) = (0.0, 0.0, 0);
     let mut clock = 0.0;
     let mut last = Instant::now();
     let mut timed = |event: &crate::Event, step: &crate::Step| {
@@ -71,8 +52,8 @@ pub fn run(widgets: usize, seed: u64, frames: usize, journal: Option<&Path>) -> 
         let spent = last.elapsed();
         match event.input {
             Input::PointerMove { .. } => moves.push(spent),
-            Input::PointerDown { .. } => press_us = spent.as_secs_f64() * 1e6,
-            Input::PointerUp { .. } => release_us = spent.as_secs_f64() * 1e6,
+            Input::PointerDown { .. } => press_ns = spent.as_secs_f64() * 1e9,
+            Input::PointerUp { .. } => release_ns = spent.as_secs_f64() * 1e9,
             _ => {}
         }
         commits += usize::from(step.committed.is_some());
@@ -85,5 +66,12 @@ pub fn run(widgets: usize, seed: u64, frames: usize, journal: Option<&Path>) -> 
     if let Some(j) = editor.take_journal() {
         j.finish(editor.doc())?;
     }
-    Ok(DragFigures { widgets: editor.doc().len(), frame: Timing::of(&mut moves), press_us, release_us, commits, moved })
+    Ok(DragFigures {
+        widgets: editor.doc().len(),
+        frame: Summary::of(&mut moves),
+        press_ns,
+        release_ns,
+        commits,
+        moved,
+    })
 }
