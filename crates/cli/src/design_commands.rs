@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
 use trellis_model::{Document, PropKey, demo_design, generate};
 
 use crate::report::{self, Verdict, say};
@@ -30,6 +32,9 @@ pub struct DesignInfo {
     pub by_kind: BTreeMap<&'static str, usize>,
     /// The root window's size in design pixels.
     pub window_size: [f32; 2],
+    /// The laid-out extent of every visible widget: `[x, y, width, height]`
+    /// (wider than the window when widgets stick out of it).
+    pub bounds: [f32; 4],
     pub file_bytes: Option<u64>,
     /// Stable across machines; equal designs hash equal.
     pub content_hash: String,
@@ -47,6 +52,13 @@ impl DesignInfo {
             containers += usize::from(w.kind().is_container());
         }
         let root = doc.widget(doc.root()).expect("a document has its root");
+        let geometry = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let bounds = doc
+            .iter()
+            .filter(|w| !geometry.is_hidden(w.id()))
+            .filter_map(|w| geometry.rect(w.id()))
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or_default();
         Self {
             file: file.map(Path::to_owned),
             format_version,
@@ -55,6 +67,7 @@ impl DesignInfo {
             max_depth,
             by_kind,
             window_size: [root.length(PropKey::Width).unwrap_or(0.0), root.length(PropKey::Height).unwrap_or(0.0)],
+            bounds: [bounds.x, bounds.y, bounds.w, bounds.h],
             file_bytes: file.and_then(|f| std::fs::metadata(f).ok()).map(|m| m.len()),
             content_hash: format!("{:016x}", doc.content_hash()),
             model_heap_bytes: doc.heap_bytes(),
@@ -71,6 +84,8 @@ impl DesignInfo {
         rows.push(("widgets".to_owned(), format!("{} ({} containers)", self.widgets, self.containers)));
         rows.push(("deepest nesting".to_owned(), format!("{} levels below the window", self.max_depth)));
         rows.push(("window size".to_owned(), format!("{} x {}", self.window_size[0], self.window_size[1])));
+        let [x, y, w, h] = self.bounds;
+        rows.push(("laid-out bounds".to_owned(), format!("{w} x {h} at {x}, {y}")));
         if let Some(b) = self.file_bytes {
             rows.push(("file size".to_owned(), bytes(b as usize)));
         }
@@ -175,7 +190,51 @@ pub fn validate(files: &[PathBuf], json: Option<&Path>) -> anyhow::Result<Verdic
 #[derive(Serialize)]
 struct DemoReport {
     design: DesignInfo,
+    session: Option<DemoSession>,
     round_trip: RoundTrip,
+}
+
+/// A short editing session on the bundled demo, through the editor.
+const DEMO_SESSION: &str = "\
+palette button at 700,420 steps 20
+drag save_button by -60,0 steps 30
+resize search_input e by 60,0 steps 10
+click nav_about
+key ctrl+d
+drag back_button to sidebar steps 20
+key ctrl+z
+";
+
+#[derive(Serialize)]
+struct DemoSession {
+    events: usize,
+    commits: Vec<String>,
+    frame_median_us: f64,
+    frame_max_us: f64,
+}
+
+fn demo_session(doc: Document) -> anyhow::Result<(Document, DemoSession)> {
+    let script = trellis_editor::scenario::Scenario::parse(DEMO_SESSION)?;
+    let mut editor = trellis_editor::Editor::new(doc);
+    let mut times = Vec::new();
+    let mut commits = Vec::new();
+    let mut clock = 0.0;
+    let mut last = Instant::now();
+    script.run(&mut editor, &mut clock, &mut |_, step| {
+        times.push(last.elapsed());
+        if let Some(label) = &step.committed {
+            commits.push(label.clone());
+        }
+        last = Instant::now();
+    })?;
+    let frames = trellis_geometry::benchmark::Summary::of(&mut times);
+    let session = DemoSession {
+        events: frames.samples,
+        commits,
+        frame_median_us: frames.median_ns / 1e3,
+        frame_max_us: frames.max_ns / 1e3,
+    };
+    Ok((editor.into_document(), session))
 }
 
 #[derive(Serialize)]
@@ -204,9 +263,17 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     if !quiet {
         match widgets {
             Some(n) => say!("Trellis headless demo: a generated design of {n} widgets (seed {seed})"),
-            None => say!("Trellis headless demo: the bundled settings screen"),
+            None => say!("Trellis headless demo: the bundled settings screen, edited through the editor core"),
         }
     }
+    // The bundled demo is edited as a user would, through the editor core.
+    let session = if widgets.is_none() {
+        let (edited, session) = demo_session(doc)?;
+        doc = edited;
+        Some(session)
+    } else {
+        None
+    };
     let dir = tempfile::tempdir().context("creating a temporary directory for the round trip")?;
     let path = dir.path().join("demo.trellis.json");
     let started = Instant::now();
@@ -219,6 +286,19 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     let design = DesignInfo::of(&doc, None, trellis_model::FORMAT_VERSION);
     let round_trip = RoundTrip { bytes: std::fs::metadata(&path)?.len() as usize, save_ms, load_ms, identical };
     let mut rows = design.rows();
+    if let Some(s) = &session {
+        rows.push((
+            "editing session".to_owned(),
+            format!(
+                "{} events, {} commands ({}); frames {:.0} µs median, {:.0} µs max",
+                s.events,
+                s.commits.len(),
+                s.commits.join(", "),
+                s.frame_median_us,
+                s.frame_max_us
+            ),
+        ));
+    }
     rows.push((
         "save / load round trip".to_owned(),
         format!(
@@ -232,7 +312,7 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     report::print_table(&report::key_values(rows), json);
     report::print_table(&design.kind_table(), json);
     if let Some(path) = json {
-        report::write_json(path, &DemoReport { design, round_trip })?;
+        report::write_json(path, &DemoReport { design, session, round_trip })?;
     }
     Ok(if identical { Verdict::Pass } else { Verdict::Fail })
 }

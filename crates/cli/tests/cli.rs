@@ -18,7 +18,9 @@ fn the_headless_demo_job_reports_the_design_and_a_clean_round_trip() {
     let output = trellis().arg("demo").output().unwrap();
     assert!(output.status.success());
     let out = String::from_utf8(output.stdout).unwrap();
-    assert!(out.contains("50 (9 containers)"), "{out}");
+    assert!(out.contains("editing session"), "{out}");
+    assert!(out.contains("Insert Button, Move, Resize, Duplicate, Move"), "{out}");
+    assert!(out.contains("52 (9 containers)"), "an insert and a duplicate stay after the undo: {out}");
     assert!(out.contains("identical"), "{out}");
     assert!(out.contains("grid"), "the kinds table lists what the demo uses: {out}");
 }
@@ -49,6 +51,7 @@ fn info_json_to_standard_output_is_pure_json() {
     let out = stdout(trellis().arg("info").arg(&file).args(["--json", "-"]));
     let info: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(info["widgets"], 50);
+    assert_eq!(info["bounds"], serde_json::json!([0.0, 0.0, 1280.0, 800.0]), "the demo fits its window");
 }
 
 #[test]
