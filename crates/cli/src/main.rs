@@ -9,6 +9,7 @@
 
 mod bench_commands;
 mod design_commands;
+mod gpu_command;
 mod report;
 mod session_commands;
 
@@ -59,6 +60,16 @@ enum Command {
         /// Write the report as JSON to FILE (`-` for standard output).
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
+    },
+    /// List every adapter on every backend, which one the backend policy
+    /// picks and why, and whether it is a software rasteriser. Exit 1 when
+    /// no adapter works (the CPU rasteriser would draw), or, with
+    /// --require-hardware, when GPU acceleration is not active.
+    Gpu {
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        #[arg(long)]
+        require_hardware: bool,
     },
     /// Measure Trellis itself.
     Bench {
@@ -185,6 +196,7 @@ fn main() -> ExitCode {
             session_commands::replay(&journal, verify, out.as_deref(), json.as_deref())
         }
         Command::Recover { journal, out } => session_commands::recover(&journal, &out),
+        Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
         Command::Bench { what: Bench::Drag { widgets, seed, frames, journal, json, check_targets } } => {
             bench_commands::drag(&widgets, seed, frames, journal.as_deref(), json.as_deref(), check_targets)
         }

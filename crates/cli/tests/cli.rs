@@ -279,3 +279,28 @@ fn a_broken_scenario_names_the_line() {
     let out = trellis().arg("run").arg(&scenario).assert().code(2).get_output().stderr.clone();
     assert!(String::from_utf8(out).unwrap().contains("scenario line 2: unknown step 'fly'"));
 }
+
+#[test]
+fn gpu_lists_adapters_and_says_which_draws() {
+    let output = trellis().args(["gpu", "--json", "-"]).output().unwrap();
+    let probe: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let required = std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1");
+    if probe["chosen"] == "cpu" {
+        assert!(!required, "TRELLIS_REQUIRE_GPU=1 but no adapter works: {probe}");
+        assert_eq!(output.status.code(), Some(1), "no working adapter is a failing verdict");
+        eprintln!("skipped: no GPU adapter on this machine");
+        return;
+    }
+    assert_eq!(output.status.code(), Some(0));
+    let chosen = &probe["adapters"][probe["adapter"].as_u64().unwrap() as usize];
+    assert_eq!(chosen["device"], serde_json::json!({"Ok": null}));
+    if chosen["software"] == true {
+        assert!(probe["reason"].as_str().unwrap().contains("GPU acceleration not active"));
+        trellis().args(["gpu", "--require-hardware"]).assert().code(1);
+    }
+    // Forcing the CPU rasteriser is honoured and not a failure.
+    let out = trellis().arg("gpu").env("TRELLIS_BACKEND", "cpu").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Chosen: cpu"));
+    trellis().arg("gpu").env("TRELLIS_BACKEND", "glide").assert().code(2);
+}

@@ -1,0 +1,11 @@
+//! The Trellis renderer: turns a laid-out design, plus the editor's
+//! overlays, into pixels, on whatever the machine has. It draws into
+//! textures (or a CPU pixmap) and never owns a window: the desktop app
+//! presents what it draws.
+//!
+//! This crate may depend on the model, the geometry and wgpu; it must never
+//! depend on a windowing crate (winit) or on the editor's interaction logic.
+
+pub mod adapter;
+
+pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
