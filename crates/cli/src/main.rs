@@ -10,6 +10,7 @@
 mod bench_commands;
 mod design_commands;
 mod gpu_command;
+mod render_command;
 mod report;
 mod session_commands;
 
@@ -70,6 +71,23 @@ enum Command {
         json: Option<PathBuf>,
         #[arg(long)]
         require_hardware: bool,
+    },
+    /// Draw a design to a PNG file, headless.
+    Render {
+        file: PathBuf,
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        /// Output size in device pixels, WIDTHxHEIGHT (default: the design's size times the scale).
+        #[arg(long)]
+        size: Option<String>,
+        /// vulkan, gl, metal, dx12 or cpu.
+        #[arg(long)]
+        backend: Option<String>,
+        #[arg(long, default_value = "light")]
+        theme: String,
+        /// Device pixels per logical pixel.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f32,
     },
     /// Measure Trellis itself.
     Bench {
@@ -196,6 +214,9 @@ fn main() -> ExitCode {
             session_commands::replay(&journal, verify, out.as_deref(), json.as_deref())
         }
         Command::Recover { journal, out } => session_commands::recover(&journal, &out),
+        Command::Render { file, out, size, backend, theme, scale } => {
+            render_command::render(&file, &out, size.as_deref(), backend.as_deref(), &theme, scale)
+        }
         Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
         Command::Bench { what: Bench::Drag { widgets, seed, frames, journal, json, check_targets } } => {
             bench_commands::drag(&widgets, seed, frames, journal.as_deref(), json.as_deref(), check_targets)

@@ -304,3 +304,33 @@ fn gpu_lists_adapters_and_says_which_draws() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Chosen: cpu"));
     trellis().arg("gpu").env("TRELLIS_BACKEND", "glide").assert().code(2);
 }
+
+#[test]
+fn render_draws_a_design_to_png_in_either_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("demo.trellis.json");
+    trellis().args(["demo", "--out"]).arg(&design).assert().success();
+    for theme in ["light", "dark"] {
+        let png = dir.path().join(format!("{theme}.png"));
+        trellis()
+            .arg("render")
+            .arg(&design)
+            .arg("-o")
+            .arg(&png)
+            .args(["--size", "640x400", "--theme", theme])
+            .assert()
+            .success();
+        let bytes = fs::read(&png).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+        // Width and height from the IHDR chunk.
+        assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 640);
+        assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 400);
+    }
+    let hi = dir.path().join("hi.png");
+    trellis().arg("render").arg(&design).arg("-o").arg(&hi).args(["--scale", "2"]).assert().success();
+    let bytes = fs::read(&hi).unwrap();
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 2560, "scale 2 doubles the default size");
+    for bad in [&["--size", "0x10"][..], &["--theme", "purple"], &["--scale", "100"], &["--backend", "glide"]] {
+        trellis().arg("render").arg(&design).arg("-o").arg(dir.path().join("x.png")).args(bad).assert().code(2);
+    }
+}

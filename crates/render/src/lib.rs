@@ -7,5 +7,9 @@
 //! depend on a windowing crate (winit) or on the editor's interaction logic.
 
 pub mod adapter;
+pub mod cpu;
+pub mod display_list;
 
 pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
+pub use cpu::{CpuRenderer, View, save_png};
+pub use display_list::{DisplayList, Item, Primitive, TextAlign, Theme};

@@ -1,0 +1,346 @@
+//! The CPU backend: the display list rasterised with tiny-skia, text with
+//! cosmic-text and a bundled font. It draws where no adapter works, and it is
+//! the reference the GPU backend is compared against in tests.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cosmic_text::{Attrs, Buffer, Family, FontSystem, Metrics, Shaping, SwashCache};
+use tiny_skia::{FillRule, Mask, Paint, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform};
+use trellis_geometry::Point;
+use trellis_model::{Color, Rect};
+
+use crate::display_list::{DisplayList, Primitive, TextAlign};
+
+/// The font every backend uses, bundled so that text looks the same on
+/// every machine.
+pub const FONT_FAMILY: &str = "Ubuntu";
+
+/// Where the design is seen from: design point `origin` at the top-left,
+/// `zoom` design-to-logical pixels, `scale` logical-to-device pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub origin: Point,
+    pub zoom: f32,
+    pub scale: f32,
+    /// Output size in device pixels.
+    pub width: u32,
+    pub height: u32,
+    pub background: Color,
+}
+
+impl View {
+    /// Device pixels per design pixel.
+    pub fn factor(&self) -> f32 {
+        self.zoom * self.scale
+    }
+
+    fn transform(&self) -> Transform {
+        let s = self.factor();
+        Transform::from_row(s, 0.0, 0.0, s, -self.origin.x * s, -self.origin.y * s)
+    }
+
+    /// A design rectangle in device pixels.
+    pub fn to_device(&self, r: &Rect) -> Rect {
+        let s = self.factor();
+        Rect::new((r.x - self.origin.x) * s, (r.y - self.origin.y) * s, r.w * s, r.h * s)
+    }
+}
+
+/// Why the CPU backend could not draw.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CpuError {
+    #[error("an image of {width}x{height} pixels cannot be made: both sides must be from 1 to 16384")]
+    Size { width: u32, height: u32 },
+}
+
+/// A CPU renderer with its font system and caches.
+pub struct CpuRenderer {
+    fonts: FontSystem,
+    glyphs: SwashCache,
+    images: HashMap<PathBuf, Option<Pixmap>>,
+    /// The directory image paths are relative to (the design file's).
+    pub base_dir: PathBuf,
+}
+
+impl std::fmt::Debug for CpuRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CpuRenderer").field("base_dir", &self.base_dir).finish()
+    }
+}
+
+impl Default for CpuRenderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn color(c: Color, opacity: f32) -> tiny_skia::Color {
+    tiny_skia::Color::from_rgba8(c.r, c.g, c.b, (f32::from(c.a) * opacity.clamp(0.0, 1.0)).round() as u8)
+}
+
+fn paint(c: Color, opacity: f32) -> Paint<'static> {
+    let mut p = Paint::default();
+    p.set_color(color(c, opacity));
+    p.anti_alias = true;
+    p
+}
+
+fn rounded(r: &Rect, radius: f32) -> Option<tiny_skia::Path> {
+    if r.w <= 0.0 || r.h <= 0.0 {
+        return None;
+    }
+    let rad = radius.clamp(0.0, r.w.min(r.h) / 2.0);
+    if rad <= 0.0 {
+        return tiny_skia::Rect::from_xywh(r.x, r.y, r.w, r.h).map(PathBuilder::from_rect);
+    }
+    // Quarter circles by cubic curves (the usual 0.5523 handle length).
+    let k = rad * 0.552_284_8;
+    let (x0, y0, x1, y1) = (r.x, r.y, r.right(), r.bottom());
+    let mut pb = PathBuilder::new();
+    pb.move_to(x0 + rad, y0);
+    pb.line_to(x1 - rad, y0);
+    pb.cubic_to(x1 - rad + k, y0, x1, y0 + rad - k, x1, y0 + rad);
+    pb.line_to(x1, y1 - rad);
+    pb.cubic_to(x1, y1 - rad + k, x1 - rad + k, y1, x1 - rad, y1);
+    pb.line_to(x0 + rad, y1);
+    pb.cubic_to(x0 + rad - k, y1, x0, y1 - rad + k, x0, y1 - rad);
+    pb.line_to(x0, y0 + rad);
+    pb.cubic_to(x0, y0 + rad - k, x0 + rad - k, y0, x0 + rad, y0);
+    pb.close();
+    pb.finish()
+}
+
+impl CpuRenderer {
+    pub fn new() -> Self {
+        let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
+        Self {
+            fonts: FontSystem::new_with_fonts([font]),
+            glyphs: SwashCache::new(),
+            images: HashMap::new(),
+            base_dir: PathBuf::from("."),
+        }
+    }
+
+    /// Draws the whole list into a new pixmap.
+    pub fn render(&mut self, list: &DisplayList, view: &View) -> Result<Pixmap, CpuError> {
+        if !(1..=16_384).contains(&view.width) || !(1..=16_384).contains(&view.height) {
+            return Err(CpuError::Size { width: view.width, height: view.height });
+        }
+        let mut pixmap = Pixmap::new(view.width, view.height).expect("a checked size");
+        self.redraw(&mut pixmap, list, view, None);
+        Ok(pixmap)
+    }
+
+    /// Draws the list into `pixmap`, only inside `damage` (design
+    /// coordinates) when given: what changed, not the whole design.
+    pub fn redraw(&mut self, pixmap: &mut Pixmap, list: &DisplayList, view: &View, damage: Option<Rect>) {
+        let region = damage.map(|d| view.to_device(&d));
+        let region_mask = region.and_then(|r| {
+            let mut m = Mask::new(pixmap.width(), pixmap.height())?;
+            m.fill_path(&rounded(&r, 0.0)?, FillRule::Winding, false, Transform::identity());
+            Some(m)
+        });
+        match region.and_then(|r| tiny_skia::Rect::from_xywh(r.x, r.y, r.w, r.h)) {
+            Some(r) => pixmap.fill_rect(r, &paint(view.background, 1.0), Transform::identity(), region_mask.as_ref()),
+            None => pixmap.fill(color(view.background, 1.0)),
+        }
+        let t = view.transform();
+        for item in &list.items {
+            if damage.is_some_and(|d| !overlaps(&d, &item.bounds)) {
+                continue;
+            }
+            let mask = match (item.clip, &region_mask) {
+                (None, m) => m.clone(),
+                (Some(c), m) => {
+                    let mut mask = m.clone().or_else(|| {
+                        let mut full = Mask::new(pixmap.width(), pixmap.height())?;
+                        full.fill_path(
+                            &rounded(&Rect::new(0.0, 0.0, pixmap.width() as f32, pixmap.height() as f32), 0.0)?,
+                            FillRule::Winding,
+                            false,
+                            Transform::identity(),
+                        );
+                        Some(full)
+                    });
+                    if let (Some(mask), Some(path)) = (&mut mask, rounded(&view.to_device(&c), 0.0)) {
+                        mask.intersect_path(&path, FillRule::Winding, true, Transform::identity());
+                    }
+                    mask
+                }
+            };
+            for prim in &item.primitives {
+                self.draw(pixmap, prim, t, view, item.opacity, mask.as_ref());
+            }
+        }
+    }
+
+    fn draw(
+        &mut self,
+        pixmap: &mut Pixmap,
+        prim: &Primitive,
+        t: Transform,
+        view: &View,
+        opacity: f32,
+        mask: Option<&Mask>,
+    ) {
+        match prim {
+            Primitive::Rect { rect, radius, fill, border } => {
+                let Some(path) = rounded(rect, *radius) else { return };
+                if fill.a > 0 {
+                    pixmap.fill_path(&path, &paint(*fill, opacity), FillRule::Winding, t, mask);
+                }
+                if let Some((width, c)) = border {
+                    // Borders lie inside the edge, as in the layout.
+                    let inner = Rect::new(rect.x + width / 2.0, rect.y + width / 2.0, rect.w - width, rect.h - width);
+                    if let Some(path) = rounded(&inner, (radius - width / 2.0).max(0.0)) {
+                        let stroke = Stroke { width: *width, ..Stroke::default() };
+                        pixmap.stroke_path(&path, &paint(*c, opacity), &stroke, t, mask);
+                    }
+                }
+            }
+            Primitive::Shadow { rect, radius, blur, color: c } => {
+                // A soft edge from a few widening layers of a faint colour.
+                let layers = 6;
+                for i in 0..layers {
+                    let spread = blur * (i as f32 + 1.0) / layers as f32;
+                    let r = Rect::new(rect.x - spread / 2.0, rect.y - spread / 4.0, rect.w + spread, rect.h + spread);
+                    if let Some(path) = rounded(&r, radius + spread / 2.0) {
+                        pixmap.fill_path(&path, &paint(*c, opacity / layers as f32), FillRule::Winding, t, mask);
+                    }
+                }
+            }
+            Primitive::Line { from, to, width, color: c } => {
+                let mut pb = PathBuilder::new();
+                pb.move_to(from.x, from.y);
+                pb.line_to(to.x, to.y);
+                if let Some(path) = pb.finish() {
+                    let stroke = Stroke { width: *width, line_cap: tiny_skia::LineCap::Round, ..Stroke::default() };
+                    pixmap.stroke_path(&path, &paint(*c, opacity), &stroke, t, mask);
+                }
+            }
+            Primitive::Text { rect, text, size, color: c, align, wrap, top } => {
+                self.text(pixmap, view, rect, text, *size, *c, *align, *wrap, *top, opacity, mask);
+            }
+            Primitive::Image { rect, path } => self.image(pixmap, t, rect, path, opacity, mask),
+        }
+    }
+
+    fn image(&mut self, pixmap: &mut Pixmap, t: Transform, rect: &Rect, path: &str, opacity: f32, mask: Option<&Mask>) {
+        let full = self.base_dir.join(path);
+        let image = self.images.entry(full.clone()).or_insert_with(|| Pixmap::load_png(&full).ok());
+        match image {
+            Some(img) if img.width() > 0 && img.height() > 0 => {
+                let sx = rect.w / img.width() as f32;
+                let sy = rect.h / img.height() as f32;
+                let at = t.pre_translate(rect.x, rect.y).pre_scale(sx, sy);
+                let paint = PixmapPaint { opacity, ..PixmapPaint::default() };
+                pixmap.draw_pixmap(0, 0, img.as_ref(), &paint, at, mask);
+            }
+            // A missing or unreadable image shows as a crossed box.
+            _ => {
+                let grey = Color::rgba(128, 128, 128, 160);
+                for (a, b) in [
+                    ((rect.x, rect.y), (rect.right(), rect.bottom())),
+                    ((rect.right(), rect.y), (rect.x, rect.bottom())),
+                ] {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(a.0, a.1);
+                    pb.line_to(b.0, b.1);
+                    if let Some(p) = pb.finish() {
+                        pixmap.stroke_path(
+                            &p,
+                            &paint(grey, opacity),
+                            &Stroke { width: 1.0, ..Stroke::default() },
+                            t,
+                            mask,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        pixmap: &mut Pixmap,
+        view: &View,
+        rect: &Rect,
+        text: &str,
+        size: f32,
+        c: Color,
+        align: TextAlign,
+        wrap: bool,
+        top: bool,
+        opacity: f32,
+        mask: Option<&Mask>,
+    ) {
+        let s = view.factor();
+        let device = view.to_device(rect);
+        if device.w < 1.0 || device.h < 1.0 || size * s < 1.0 {
+            return;
+        }
+        let line = size * 1.25 * s;
+        let mut buffer = Buffer::new(&mut self.fonts, Metrics::new(size * s, line));
+        buffer.set_size(if wrap { Some(device.w) } else { Some(device.w.max(1.0)) }, Some(device.h.max(line)));
+        buffer.set_wrap(if wrap { cosmic_text::Wrap::WordOrGlyph } else { cosmic_text::Wrap::None });
+        let alignment = match align {
+            TextAlign::Start => cosmic_text::Align::Left,
+            TextAlign::Center => cosmic_text::Align::Center,
+            TextAlign::End => cosmic_text::Align::Right,
+        };
+        buffer.set_text(text, &Attrs::new().family(Family::Name(FONT_FAMILY)), Shaping::Advanced, Some(alignment));
+        buffer.shape_until_scroll(&mut self.fonts, false);
+        let lines = buffer.layout_runs().count().max(1) as f32;
+        let dy = if top { 0.0 } else { ((device.h - lines * line) / 2.0).max(0.0) };
+        let (ox, oy) = (device.x, device.y + dy);
+        let clip = (device.x, device.y, device.right(), device.bottom());
+        let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+        let fg = cosmic_text::Color::rgba(c.r, c.g, c.b, c.a);
+        let data = pixmap.pixels_mut();
+        buffer.draw(&mut self.fonts, &mut self.glyphs, fg, |x, y, gw, gh, glyph| {
+            for py in y..y + gh as i32 {
+                for px in x..x + gw as i32 {
+                    let (dx, dy) = (px as f32 + ox, py as f32 + oy);
+                    if dx < clip.0 || dx >= clip.2 || dy < clip.1 || dy >= clip.3 {
+                        continue;
+                    }
+                    let (ix, iy) = (dx as i32, dy as i32);
+                    if ix < 0 || iy < 0 || ix >= w || iy >= h {
+                        continue;
+                    }
+                    let i = (iy * w + ix) as usize;
+                    let coverage = mask.map_or(255, |m| m.data()[i]);
+                    let a = f32::from(glyph.a()) / 255.0 * opacity * f32::from(coverage) / 255.0;
+                    if a <= 0.0 {
+                        continue;
+                    }
+                    blend(&mut data[i], glyph.r(), glyph.g(), glyph.b(), a);
+                }
+            }
+        });
+    }
+}
+
+/// Source-over blending of a straight-alpha colour into a premultiplied pixel.
+fn blend(dst: &mut tiny_skia::PremultipliedColorU8, r: u8, g: u8, b: u8, a: f32) {
+    let inv = 1.0 - a;
+    let mix = |s: u8, d: u8| (f32::from(s) * a + f32::from(d) * inv).round().clamp(0.0, 255.0) as u8;
+    let out_a = (a * 255.0 + f32::from(dst.alpha()) * inv).round().clamp(0.0, 255.0) as u8;
+    let (nr, ng, nb) = (mix(r, dst.red()), mix(g, dst.green()), mix(b, dst.blue()));
+    *dst =
+        tiny_skia::PremultipliedColorU8::from_rgba(nr.min(out_a), ng.min(out_a), nb.min(out_a), out_a).unwrap_or(*dst);
+}
+
+fn overlaps(a: &Rect, b: &Rect) -> bool {
+    a.x <= b.right() && b.x <= a.right() && a.y <= b.bottom() && b.y <= a.bottom()
+}
+
+/// Writes a pixmap as a PNG file.
+pub fn save_png(pixmap: &Pixmap, path: &Path) -> std::io::Result<()> {
+    let bytes = pixmap.encode_png().map_err(std::io::Error::other)?;
+    trellis_model::write_atomically(path, |out| out.write_all(&bytes)).map_err(std::io::Error::other)
+}

@@ -1,0 +1,503 @@
+//! The design as a flat list of primitives, in paint order: what every
+//! backend draws. Each widget kind has its own look, in a light and a dark
+//! theme; widget properties (fill, colours, border, radius, font size,
+//! opacity, enabled) override the theme.
+
+use serde::Serialize;
+use slotmap::SecondaryMap;
+use trellis_geometry::{Geometry, Point};
+use trellis_model::{Align, Color, Document, PropKey, Rect, WidgetId, WidgetKind, WidgetRef};
+
+/// The colours a theme gives widgets that do not set their own.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Theme {
+    pub name: &'static str,
+    pub canvas: Color,
+    pub window: Color,
+    pub panel: Color,
+    pub border: Color,
+    pub text: Color,
+    pub muted: Color,
+    pub accent: Color,
+    pub on_accent: Color,
+    pub control: Color,
+    pub field: Color,
+    pub track: Color,
+    pub shadow: Color,
+}
+
+impl Theme {
+    pub const LIGHT: Theme = Theme {
+        name: "light",
+        canvas: Color::rgb(0xe5, 0xe7, 0xeb),
+        window: Color::rgb(0xff, 0xff, 0xff),
+        panel: Color::rgb(0xf9, 0xfa, 0xfb),
+        border: Color::rgb(0xd1, 0xd5, 0xdb),
+        text: Color::rgb(0x11, 0x18, 0x27),
+        muted: Color::rgb(0x6b, 0x72, 0x80),
+        accent: Color::rgb(0x25, 0x63, 0xeb),
+        on_accent: Color::rgb(0xff, 0xff, 0xff),
+        control: Color::rgb(0xf3, 0xf4, 0xf6),
+        field: Color::rgb(0xff, 0xff, 0xff),
+        track: Color::rgb(0xe5, 0xe7, 0xeb),
+        shadow: Color::rgba(0, 0, 0, 40),
+    };
+
+    pub const DARK: Theme = Theme {
+        name: "dark",
+        canvas: Color::rgb(0x0b, 0x0f, 0x19),
+        window: Color::rgb(0x1f, 0x29, 0x37),
+        panel: Color::rgb(0x26, 0x32, 0x42),
+        border: Color::rgb(0x37, 0x41, 0x51),
+        text: Color::rgb(0xf3, 0xf4, 0xf6),
+        muted: Color::rgb(0x9c, 0xa3, 0xaf),
+        accent: Color::rgb(0x3b, 0x82, 0xf6),
+        on_accent: Color::rgb(0xff, 0xff, 0xff),
+        control: Color::rgb(0x37, 0x41, 0x51),
+        field: Color::rgb(0x11, 0x18, 0x27),
+        track: Color::rgb(0x37, 0x41, 0x51),
+        shadow: Color::rgba(0, 0, 0, 90),
+    };
+
+    pub fn parse(name: &str) -> Option<Theme> {
+        match name {
+            "light" => Some(Theme::LIGHT),
+            "dark" => Some(Theme::DARK),
+            _ => None,
+        }
+    }
+}
+
+/// Horizontal placement of text in its box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum TextAlign {
+    Start,
+    Center,
+    End,
+}
+
+/// One thing to draw, in design coordinates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Primitive {
+    /// A rounded rectangle with a fill and an optional border inside its edge.
+    Rect {
+        rect: Rect,
+        radius: f32,
+        fill: Color,
+        border: Option<(f32, Color)>,
+    },
+    /// A soft shadow under a rounded rectangle.
+    Shadow {
+        rect: Rect,
+        radius: f32,
+        blur: f32,
+        color: Color,
+    },
+    Line {
+        from: Point,
+        to: Point,
+        width: f32,
+        color: Color,
+    },
+    /// Text laid out in a box: one line unless `wrap`, centred vertically
+    /// unless `top`.
+    Text {
+        rect: Rect,
+        text: String,
+        size: f32,
+        color: Color,
+        align: TextAlign,
+        wrap: bool,
+        top: bool,
+    },
+    /// An image file (relative to the design file).
+    Image {
+        rect: Rect,
+        path: String,
+    },
+}
+
+/// A widget's primitives and how they are composed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Item {
+    #[serde(skip)]
+    pub widget: WidgetId,
+    pub primitives: Vec<Primitive>,
+    /// The region scroll areas leave visible.
+    pub clip: Option<Rect>,
+    pub opacity: f32,
+    /// The widget's visible bounds, shadows included: what a change redraws.
+    pub bounds: Rect,
+}
+
+/// The whole design, in paint order.
+#[derive(Clone, Debug, Default)]
+pub struct DisplayList {
+    pub items: Vec<Item>,
+    index: SecondaryMap<WidgetId, usize>,
+}
+
+impl DisplayList {
+    /// Builds the list of every visible widget, in paint order.
+    pub fn build(doc: &Document, geometry: &Geometry, theme: &Theme) -> Self {
+        let mut list = DisplayList::default();
+        for w in doc.iter() {
+            if let Some(item) = item(geometry, theme, &w) {
+                list.index.insert(w.id(), list.items.len());
+                list.items.push(item);
+            }
+        }
+        list
+    }
+
+    /// Rebuilds one widget's primitives in place (a move, a restyle);
+    /// returns the regions to redraw (old and new bounds), or `None` when
+    /// the widget's place in the list changed and the list must be rebuilt.
+    pub fn patch(&mut self, doc: &Document, geometry: &Geometry, theme: &Theme, id: WidgetId) -> Option<Vec<Rect>> {
+        let w = doc.widget(id);
+        let fresh = w.as_ref().and_then(|w| item(geometry, theme, w));
+        match (self.index.get(id).copied(), fresh) {
+            (Some(i), Some(new)) => {
+                let old = std::mem::replace(&mut self.items[i], new);
+                Some(vec![old.bounds, self.items[i].bounds])
+            }
+            (None, None) => Some(Vec::new()),
+            _ => None,
+        }
+    }
+
+    pub fn primitive_count(&self) -> usize {
+        self.items.iter().map(|i| i.primitives.len()).sum()
+    }
+}
+
+fn text_color(w: &WidgetRef<'_>, theme: &Theme) -> Color {
+    let base = w.color(PropKey::TextColor).unwrap_or(theme.text);
+    if w.flag(PropKey::Enabled) { base } else { with_alpha(base, 0.45) }
+}
+
+fn with_alpha(c: Color, f: f32) -> Color {
+    Color::rgba(c.r, c.g, c.b, (f32::from(c.a) * f).round() as u8)
+}
+
+/// The text alignment the widget asks for (kinds without the property
+/// use `default`).
+fn align_of(w: &WidgetRef<'_>, default: TextAlign) -> TextAlign {
+    if !w.kind().has(PropKey::TextAlign) {
+        return default;
+    }
+    match w.align(PropKey::TextAlign) {
+        Align::Center => TextAlign::Center,
+        Align::End => TextAlign::End,
+        _ => TextAlign::Start,
+    }
+}
+
+fn inset(r: Rect, dx: f32, dy: f32) -> Rect {
+    Rect::new(r.x + dx, r.y + dy, (r.w - 2.0 * dx).max(0.0), (r.h - 2.0 * dy).max(0.0))
+}
+
+/// The primitives of one widget, or `None` when nothing of it shows.
+fn item(geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
+    let id = w.id();
+    if geometry.is_hidden(id) {
+        return None;
+    }
+    let r = geometry.rect(id)?;
+    if w.parent().is_some() && geometry.visible_rect(id).is_none() {
+        // Scrolled entirely out of view.
+        return None;
+    }
+    let clip = if w.parent().is_some() { clip_of(geometry, id) } else { None };
+    let mut p = Vec::new();
+    let font = w.number(PropKey::FontSize);
+    let radius = w.number(PropKey::CornerRadius);
+    let border_width = w.number(PropKey::BorderWidth);
+    let border_color = w.color(PropKey::BorderColor).unwrap_or(theme.border);
+    let border = (border_width > 0.0).then_some((border_width, border_color));
+    let fill = w.color(PropKey::Fill);
+    let text = text_color(w, theme);
+    let label = |p: &mut Vec<Primitive>, rect: Rect, s: &str, color: Color, align: TextAlign| {
+        if !s.is_empty() {
+            p.push(Primitive::Text { rect, text: s.to_owned(), size: font, color, align, wrap: false, top: false });
+        }
+    };
+    match w.kind() {
+        WidgetKind::Window => {
+            p.push(Primitive::Shadow { rect: r, radius: 8.0, blur: 24.0, color: theme.shadow });
+            p.push(Primitive::Rect { rect: r, radius: 0.0, fill: fill.unwrap_or(theme.window), border });
+        }
+        WidgetKind::Panel | WidgetKind::ScrollArea => {
+            let fill =
+                fill.unwrap_or(if w.kind() == WidgetKind::Panel { theme.panel } else { Color::rgba(0, 0, 0, 0) });
+            // A panel has a frame; a scroll area an outline, like layout containers.
+            let border = border.or(Some((1.0, theme.border)));
+            p.push(Primitive::Rect { rect: r, radius, fill, border });
+            if w.kind() == WidgetKind::ScrollArea && r.h > 24.0 {
+                let bar = Rect::new(r.right() - 6.0, r.y + 4.0, 3.0, (r.h * 0.3).max(16.0));
+                p.push(Primitive::Rect { rect: bar, radius: 1.5, fill: theme.muted, border: None });
+            }
+        }
+        WidgetKind::Row | WidgetKind::Column | WidgetKind::Grid => {
+            // Layout containers are invisible in the finished UI; on the
+            // canvas a faint outline shows where they are, to aim drops at.
+            let border = border.or(Some((1.0, theme.border)));
+            p.push(Primitive::Rect { rect: r, radius, fill: fill.unwrap_or(Color::rgba(0, 0, 0, 0)), border });
+        }
+        WidgetKind::Tabs => {
+            p.push(Primitive::Rect {
+                rect: r,
+                radius,
+                fill: fill.unwrap_or(theme.window),
+                border: Some(border.unwrap_or((1.0, theme.border))),
+            });
+            let bar = Rect::new(r.x, r.y, r.w, trellis_geometry::TAB_BAR_HEIGHT);
+            p.push(Primitive::Line {
+                from: Point::new(bar.x, bar.bottom()),
+                to: Point::new(bar.right(), bar.bottom()),
+                width: 1.0,
+                color: theme.border,
+            });
+            let items = w.items();
+            let selected = w.int(PropKey::Selected).max(0) as usize;
+            let tab_w = if items.is_empty() { 0.0 } else { (r.w / items.len() as f32).min(160.0) };
+            for (i, title) in items.iter().enumerate() {
+                let tab = Rect::new(bar.x + i as f32 * tab_w, bar.y, tab_w, bar.h);
+                let color = if i == selected { theme.accent } else { theme.muted };
+                label(&mut p, tab, title, color, TextAlign::Center);
+                if i == selected {
+                    p.push(Primitive::Line {
+                        from: Point::new(tab.x + 8.0, tab.bottom() - 1.0),
+                        to: Point::new(tab.right() - 8.0, tab.bottom() - 1.0),
+                        width: 2.0,
+                        color: theme.accent,
+                    });
+                }
+            }
+        }
+        WidgetKind::Label => {
+            if let Some(f) = fill {
+                p.push(Primitive::Rect { rect: r, radius, fill: f, border });
+            }
+            label(&mut p, r, w.text(PropKey::Text), text, align_of(w, TextAlign::Start));
+        }
+        WidgetKind::Button => {
+            let radius = if w.get(PropKey::CornerRadius).is_some() { radius } else { 6.0 };
+            p.push(Primitive::Rect {
+                rect: r,
+                radius,
+                fill: fill.unwrap_or(theme.control),
+                border: Some(border.unwrap_or((1.0, theme.border))),
+            });
+            label(&mut p, inset(r, 8.0, 0.0), w.text(PropKey::Text), text, align_of(w, TextAlign::Center));
+        }
+        WidgetKind::TextInput | WidgetKind::TextArea | WidgetKind::Dropdown => {
+            let radius = if w.get(PropKey::CornerRadius).is_some() { radius } else { 4.0 };
+            p.push(Primitive::Rect {
+                rect: r,
+                radius,
+                fill: fill.unwrap_or(theme.field),
+                border: Some(border.unwrap_or((1.0, theme.border))),
+            });
+            let value = match w.kind() {
+                WidgetKind::Dropdown => usize::try_from(w.int(PropKey::Selected))
+                    .ok()
+                    .and_then(|i| w.items().get(i))
+                    .map_or("", String::as_str),
+                _ => w.text(PropKey::Text),
+            };
+            let (shown, color) =
+                if value.is_empty() { (w.text(PropKey::Placeholder), theme.muted) } else { (value, text) };
+            let area = Rect::new(
+                r.x + 8.0,
+                r.y + 4.0,
+                (r.w - if w.kind() == WidgetKind::Dropdown { 32.0 } else { 16.0 }).max(0.0),
+                (r.h - 8.0).max(0.0),
+            );
+            if w.kind() == WidgetKind::TextArea {
+                if !shown.is_empty() {
+                    p.push(Primitive::Text {
+                        rect: area,
+                        text: shown.to_owned(),
+                        size: font,
+                        color,
+                        align: TextAlign::Start,
+                        wrap: true,
+                        top: true,
+                    });
+                }
+            } else {
+                label(&mut p, area, shown, color, align_of(w, TextAlign::Start));
+            }
+            if w.kind() == WidgetKind::Dropdown {
+                let (cx, cy) = (r.right() - 14.0, r.y + r.h / 2.0);
+                for (dx, dy) in [(-4.0, -2.0), (4.0, -2.0)] {
+                    p.push(Primitive::Line {
+                        from: Point::new(cx + dx, cy + dy),
+                        to: Point::new(cx, cy + 2.0),
+                        width: 1.5,
+                        color: theme.muted,
+                    });
+                }
+            }
+        }
+        WidgetKind::Checkbox => {
+            let mark = Rect::new(r.x, r.y + (r.h - 16.0) / 2.0, 16.0, 16.0);
+            let checked = w.flag(PropKey::Checked);
+            p.push(Primitive::Rect {
+                rect: mark,
+                radius: 3.0,
+                fill: if checked { theme.accent } else { theme.field },
+                border: Some((1.0, if checked { theme.accent } else { theme.border })),
+            });
+            if checked {
+                let (x, y) = (mark.x, mark.y);
+                p.push(Primitive::Line {
+                    from: Point::new(x + 3.5, y + 8.0),
+                    to: Point::new(x + 6.5, y + 11.0),
+                    width: 2.0,
+                    color: theme.on_accent,
+                });
+                p.push(Primitive::Line {
+                    from: Point::new(x + 6.5, y + 11.0),
+                    to: Point::new(x + 12.5, y + 4.5),
+                    width: 2.0,
+                    color: theme.on_accent,
+                });
+            }
+            label(
+                &mut p,
+                Rect::new(r.x + 24.0, r.y, (r.w - 24.0).max(0.0), r.h),
+                w.text(PropKey::Text),
+                text,
+                TextAlign::Start,
+            );
+        }
+        WidgetKind::Toggle => {
+            let on = w.flag(PropKey::Checked);
+            let track = Rect::new(r.x, r.y + (r.h - 18.0) / 2.0, 32.0, 18.0);
+            p.push(Primitive::Rect {
+                rect: track,
+                radius: 9.0,
+                fill: if on { theme.accent } else { theme.track },
+                border: None,
+            });
+            let knob_x = if on { track.right() - 16.0 } else { track.x + 2.0 };
+            p.push(Primitive::Rect {
+                rect: Rect::new(knob_x, track.y + 2.0, 14.0, 14.0),
+                radius: 7.0,
+                fill: theme.on_accent,
+                border: None,
+            });
+            label(
+                &mut p,
+                Rect::new(r.x + 40.0, r.y, (r.w - 40.0).max(0.0), r.h),
+                w.text(PropKey::Text),
+                text,
+                TextAlign::Start,
+            );
+        }
+        WidgetKind::RadioGroup => {
+            let items = w.items();
+            let row = if items.is_empty() { r.h } else { r.h / items.len() as f32 };
+            let selected = w.int(PropKey::Selected);
+            for (i, item) in items.iter().enumerate() {
+                let y = r.y + i as f32 * row;
+                let dot = Rect::new(r.x, y + (row - 16.0) / 2.0, 16.0, 16.0);
+                p.push(Primitive::Rect {
+                    rect: dot,
+                    radius: 8.0,
+                    fill: theme.field,
+                    border: Some((1.0, theme.border)),
+                });
+                if selected == i as i32 {
+                    p.push(Primitive::Rect {
+                        rect: inset(dot, 4.0, 4.0),
+                        radius: 4.0,
+                        fill: theme.accent,
+                        border: None,
+                    });
+                }
+                label(&mut p, Rect::new(r.x + 24.0, y, (r.w - 24.0).max(0.0), row), item, text, TextAlign::Start);
+            }
+        }
+        WidgetKind::Slider | WidgetKind::ProgressBar => {
+            let (min, max, value) = (w.number(PropKey::Min), w.number(PropKey::Max), w.number(PropKey::Value));
+            let t = if max > min { ((value - min) / (max - min)).clamp(0.0, 1.0) } else { 0.0 };
+            let h = if w.kind() == WidgetKind::Slider { 4.0 } else { r.h.min(8.0) };
+            let track = Rect::new(r.x, r.y + (r.h - h) / 2.0, r.w, h);
+            p.push(Primitive::Rect { rect: track, radius: h / 2.0, fill: theme.track, border: None });
+            p.push(Primitive::Rect {
+                rect: Rect::new(track.x, track.y, track.w * t, h),
+                radius: h / 2.0,
+                fill: fill.unwrap_or(theme.accent),
+                border: None,
+            });
+            if w.kind() == WidgetKind::Slider {
+                let knob = Rect::new(track.x + track.w * t - 8.0, r.y + (r.h - 16.0) / 2.0, 16.0, 16.0);
+                p.push(Primitive::Rect {
+                    rect: knob,
+                    radius: 8.0,
+                    fill: theme.on_accent,
+                    border: Some((1.0, theme.border)),
+                });
+            }
+        }
+        WidgetKind::List => {
+            p.push(Primitive::Rect {
+                rect: r,
+                radius: 4.0,
+                fill: fill.unwrap_or(theme.field),
+                border: Some(border.unwrap_or((1.0, theme.border))),
+            });
+            let line = font * 1.25 + 6.0;
+            let selected = w.int(PropKey::Selected);
+            for (i, item) in w.items().iter().enumerate() {
+                let row = Rect::new(r.x + 1.0, r.y + 1.0 + i as f32 * line, (r.w - 2.0).max(0.0), line);
+                if row.bottom() > r.bottom() {
+                    break;
+                }
+                let color = if selected == i as i32 {
+                    p.push(Primitive::Rect { rect: row, radius: 0.0, fill: theme.accent, border: None });
+                    theme.on_accent
+                } else {
+                    text
+                };
+                label(&mut p, inset(row, 8.0, 0.0), item, color, TextAlign::Start);
+            }
+        }
+        WidgetKind::Image => {
+            p.push(Primitive::Rect { rect: r, radius, fill: theme.control, border: Some((1.0, theme.border)) });
+            let path = w.text(PropKey::Image);
+            if !path.is_empty() {
+                p.push(Primitive::Image { rect: r, path: path.to_owned() });
+            }
+        }
+        WidgetKind::Separator => {
+            let (from, to) = if r.w >= r.h {
+                (Point::new(r.x, r.y + r.h / 2.0), Point::new(r.right(), r.y + r.h / 2.0))
+            } else {
+                (Point::new(r.x + r.w / 2.0, r.y), Point::new(r.x + r.w / 2.0, r.bottom()))
+            };
+            p.push(Primitive::Line {
+                from,
+                to,
+                width: 1.0,
+                color: w.color(PropKey::BorderColor).unwrap_or(theme.border),
+            });
+        }
+        WidgetKind::Spacer => {}
+    }
+    let spread = p.iter().fold(r, |acc, prim| match prim {
+        Primitive::Shadow { rect, blur, .. } => acc.union(&inset(*rect, -blur, -blur)),
+        _ => acc,
+    });
+    let bounds = inset(spread, -2.0, -2.0);
+    Some(Item { widget: id, primitives: p, clip, opacity: w.number(PropKey::Opacity), bounds })
+}
+
+fn clip_of(geometry: &Geometry, id: WidgetId) -> Option<Rect> {
+    let r = geometry.rect(id)?;
+    let v = geometry.visible_rect(id)?;
+    (v != r).then_some(v)
+}

@@ -1,0 +1,163 @@
+//! The CPU rasteriser: golden images of the demo and of every widget kind
+//! in both themes, compared with a tolerance, and damage-limited redraw
+//! against a full redraw. `UPDATE_EXPECT=1` rewrites the golden images.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tiny_skia::Pixmap;
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree, demo_design};
+use trellis_render::{CpuRenderer, DisplayList, Theme, View};
+
+fn golden(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
+}
+
+fn view(w: u32, h: u32, theme: &Theme) -> View {
+    View { origin: Point::new(0.0, 0.0), zoom: 1.0, scale: 1.0, width: w, height: h, background: theme.canvas }
+}
+
+fn draw(doc: &Document, theme: &Theme, w: u32, h: u32) -> Pixmap {
+    let g = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let list = DisplayList::build(doc, &g, theme);
+    CpuRenderer::new().render(&list, &view(w, h, theme)).unwrap()
+}
+
+/// Mean absolute difference per channel (0-255), and the share of pixels
+/// that differ by more than 48 in any channel.
+fn difference(a: &Pixmap, b: &Pixmap) -> (f64, f64) {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    let (mut sum, mut far) = (0u64, 0usize);
+    for (p, q) in a.data().chunks(4).zip(b.data().chunks(4)) {
+        let d: Vec<u64> = p.iter().zip(q).map(|(x, y)| u64::from(x.abs_diff(*y))).collect();
+        sum += d.iter().sum::<u64>();
+        far += usize::from(d.iter().any(|v| *v > 48));
+    }
+    let pixels = (a.width() * a.height()) as f64;
+    (sum as f64 / (pixels * 4.0), far as f64 / pixels)
+}
+
+fn check_golden(name: &str, image: &Pixmap) {
+    let path = golden(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some() || !path.exists() && std::env::var_os("CI").is_none() {
+        image.save_png(&path).unwrap();
+        return;
+    }
+    let expected = Pixmap::load_png(&path).unwrap_or_else(|e| panic!("{name}: {e} (UPDATE_EXPECT=1 writes it)"));
+    let (mean, far) = difference(image, &expected);
+    // Text rasterisation may differ slightly between machines; layout may not.
+    assert!(
+        mean < 1.5 && far < 0.005,
+        "{name} differs from its golden image: mean {mean:.3}, {:.3}% of pixels far off",
+        far * 100.0
+    );
+}
+
+#[test]
+fn the_demo_matches_its_golden_images_in_both_themes() {
+    let doc = demo_design();
+    for theme in [Theme::LIGHT, Theme::DARK] {
+        check_golden(&format!("demo-{}.png", theme.name), &draw(&doc, &theme, 1280, 800));
+    }
+}
+
+/// One of every kind, as the palette makes it, on a 4-column sheet.
+fn widget_sheet() -> Document {
+    let mut doc = Document::new();
+    let root = doc.root();
+    for (i, kind) in WidgetKind::ALL.iter().filter(|k| !k.is_root_only()).enumerate() {
+        let (x, y) = (20.0 + (i % 4) as f32 * 315.0, 20.0 + (i / 4) as f32 * 130.0);
+        let mut tree = WidgetTree::palette(*kind).at(x, y);
+        let (w, h) = kind.palette_size();
+        tree = tree
+            .with(PropKey::Width, PropValue::Number(w.min(290.0)))
+            .with(PropKey::Height, PropValue::Number(h.min(110.0)));
+        if *kind == WidgetKind::Checkbox || *kind == WidgetKind::Toggle {
+            tree = tree.with(PropKey::Checked, PropValue::Bool(true));
+        }
+        doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    }
+    doc
+}
+
+#[test]
+fn every_widget_kind_has_a_look_in_both_themes() {
+    let doc = widget_sheet();
+    for theme in [Theme::LIGHT, Theme::DARK] {
+        let image = draw(&doc, &theme, 1280, 800);
+        // Each widget draws something of its own over the window.
+        let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        for w in doc.iter().skip(1).filter(|w| w.kind() != WidgetKind::Spacer) {
+            let r = g.rect(w.id()).unwrap();
+            let window = theme.window;
+            let mut ink = 0;
+            for y in r.y as u32..(r.bottom() as u32).min(800) {
+                for x in r.x as u32..(r.right() as u32).min(1280) {
+                    let p = image.pixel(x, y).unwrap();
+                    if p.red().abs_diff(window.r) > 12
+                        || p.green().abs_diff(window.g) > 12
+                        || p.blue().abs_diff(window.b) > 12
+                    {
+                        ink += 1;
+                    }
+                }
+            }
+            assert!(ink > 10, "a {} draws nothing in the {} theme", w.kind(), theme.name);
+        }
+        check_golden(&format!("widgets-{}.png", theme.name), &image);
+    }
+}
+
+#[test]
+fn damage_limited_redraw_equals_a_full_redraw_after_moves() {
+    let mut doc = trellis_model::generate(400, 9);
+    let theme = Theme::LIGHT;
+    let v = View {
+        origin: Point::new(0.0, 0.0),
+        zoom: 0.5,
+        scale: 1.0,
+        width: 1000,
+        height: 800,
+        background: theme.canvas,
+    };
+    let mut g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let mut list = DisplayList::build(&doc, &g, &theme);
+    let mut cpu = CpuRenderer::new();
+    let mut canvas = cpu.render(&list, &v).unwrap();
+    let mut seed = 5u64;
+    for _ in 0..12 {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let card = doc.children(doc.root())[(seed >> 33) as usize % doc.children(doc.root()).len()];
+        let f = doc.widget(card).unwrap().frame();
+        let dx = ((seed >> 20) % 200) as f32 - 100.0;
+        doc.execute(Command::SetFrame { id: card, frame: Rect::new(f.x + dx, f.y + dx / 2.0, f.w, f.h) }).unwrap();
+        g.update(&doc);
+        let mut regions = Vec::new();
+        for id in doc.descendants(card) {
+            regions.extend(list.patch(&doc, &g, &theme, id).expect("a move keeps the paint order"));
+        }
+        let damage = regions.into_iter().reduce(|a, b| a.union(&b)).unwrap();
+        cpu.redraw(&mut canvas, &list, &v, Some(damage));
+    }
+    let full = cpu.render(&DisplayList::build(&doc, &g, &theme), &v).unwrap();
+    let (mean, far) = difference(&canvas, &full);
+    assert!(mean < 0.05 && far == 0.0, "mean {mean}, far {far}");
+}
+
+#[test]
+fn a_missing_image_is_drawn_as_a_crossed_box_and_sizes_are_checked() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tree = WidgetTree::palette(WidgetKind::Image)
+        .at(10.0, 10.0)
+        .with(PropKey::Image, PropValue::Text("no/such.png".into()));
+    doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    let image = draw(&doc, &Theme::LIGHT, 200, 200);
+    // The diagonal passes through the middle of the box.
+    let p = image.pixel(74, 58).unwrap();
+    assert!(p.red() < 200, "{p:?}");
+    let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let list = DisplayList::build(&doc, &g, &Theme::LIGHT);
+    assert!(CpuRenderer::new().render(&list, &view(0, 10, &Theme::LIGHT)).is_err());
+}
