@@ -261,7 +261,10 @@ impl Editor {
         match input {
             Input::PointerDown { x, y, button, modifiers } => self.pointer_down(*x, *y, *button, *modifiers, step),
             Input::PointerMove { x, y, modifiers } => self.pointer_move(*x, *y, *modifiers, step),
-            Input::PointerUp { x, y, button, modifiers } => self.pointer_up(*x, *y, *button, *modifiers, step),
+            Input::PointerUp { x, y, button, .. } => self.pointer_up(*x, *y, *button, step),
+            Input::Wheel { x, y, dx, dy, .. } if ![x, y, dx, dy].iter().all(|v| v.is_finite()) => {
+                step.status = "ignored a wheel event with a non-finite value".into();
+            }
             Input::Wheel { x, y, dx, dy, modifiers } => {
                 if modifiers.ctrl {
                     self.viewport.zoom_around(*x, *y, (dy * 0.002).exp());
@@ -331,6 +334,7 @@ impl Editor {
                 .parent(id)
                 .and_then(|p| self.doc.widget(p))
                 .is_some_and(|p| p.kind() != WidgetKind::Tabs && p.layout() != LayoutMode::Absolute);
+            // Gestures start only when idle, so no other transaction is open.
             let _ = self.doc.begin("Resize");
             self.gesture = Gesture::Resizing(ResizeState { id, handle, start, grab: self.design(x, y), flowed });
             step.cursor = Some(Cursor::Resize(handle));
@@ -417,7 +421,7 @@ impl Editor {
         }
     }
 
-    fn pointer_up(&mut self, x: f32, y: f32, button: Button, modifiers: Modifiers, step: &mut Step) {
+    fn pointer_up(&mut self, x: f32, y: f32, button: Button, step: &mut Step) {
         self.pointer = Some((x, y));
         match std::mem::replace(&mut self.gesture, Gesture::Idle) {
             Gesture::Pressed { target, was_selected, modifiers: down, .. } => {
@@ -443,7 +447,6 @@ impl Editor {
             }
             Gesture::Palette { .. } => step.status = "nothing inserted: released outside the canvas".into(),
         }
-        let _ = modifiers;
     }
 
     fn start_move(&mut self, under: WidgetId, grab: Point, duplicate: bool, step: &mut Step) {
@@ -452,6 +455,7 @@ impl Editor {
         if ids.is_empty() {
             return;
         }
+        // Gestures start only when idle, so no other transaction is open.
         let _ = self.doc.begin(if duplicate { "Duplicate" } else { "Move" });
         if duplicate {
             match self.doc.execute(Command::Duplicate { ids: ids.clone(), offset: (0.0, 0.0) }) {

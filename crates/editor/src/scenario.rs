@@ -327,10 +327,8 @@ pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, St
             press_drag_release(editor, from, to, *steps, Modifiers { alt: *alt, ..Modifiers::NONE }, during)
         }
         ScenarioStep::Resize { name, handle, dx, dy, steps, shift, alt } => {
-            let id = find(editor, name)?;
             let r = rect_of(editor, name)?;
             let mut events = events_for(editor, &ScenarioStep::Select(vec![name.clone()]))?;
-            let _ = id;
             let from = handle.anchor(&r);
             let modifiers = Modifiers { shift: *shift, alt: *alt, ctrl: false };
             events.extend(press_drag_release(

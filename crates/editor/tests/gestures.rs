@@ -331,6 +331,10 @@ fn zoom_and_pan_change_the_view_and_redraw_everything() {
     e.handle(&event(Input::PointerMove { x: 100.0, y: 130.0, modifiers: Modifiers::NONE }));
     e.handle(&event(Input::PointerUp { x: 100.0, y: 130.0, button: Button::Middle, modifiers: Modifiers::NONE }));
     assert!(!e.doc().can_undo());
+    // A broken wheel event cannot poison the view.
+    let view = *e.viewport();
+    e.handle(&event(Input::Wheel { x: f32::NAN, y: 0.0, dx: 0.0, dy: 1.0, modifiers: Modifiers::CTRL }));
+    assert_eq!(*e.viewport(), view);
     run(&mut e, "key shift+1");
     let seen = e.viewport().visible();
     let b = e.geometry().bounds();
