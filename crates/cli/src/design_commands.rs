@@ -192,6 +192,7 @@ struct DemoReport {
     design: DesignInfo,
     session: Option<DemoSession>,
     round_trip: RoundTrip,
+    heap: trellis_diag::AllocSnapshot,
 }
 
 /// A short editing session on the bundled demo, through the editor.
@@ -309,10 +310,20 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
             if identical { "identical" } else { "DIFFERENT" }
         ),
     ));
+    let heap = trellis_diag::CountingAllocator::snapshot();
+    rows.push((
+        "heap".to_owned(),
+        format!(
+            "{} in use, {} at the peak, {} allocations",
+            bytes(heap.bytes_in_use),
+            bytes(heap.peak_bytes),
+            heap.allocations
+        ),
+    ));
     report::print_table(&report::key_values(rows), json);
     report::print_table(&design.kind_table(), json);
     if let Some(path) = json {
-        report::write_json(path, &DemoReport { design, session, round_trip })?;
+        report::write_json(path, &DemoReport { design, session, round_trip, heap })?;
     }
     Ok(if identical { Verdict::Pass } else { Verdict::Fail })
 }

@@ -18,6 +18,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use trellis_diag::CountingAllocator;
+
+/// Heap use is counted in every build: reports show it, leak checks will gate on it.
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 #[derive(Parser, Debug)]
 #[command(name = "trellis", version, about = "A GPU-rendered GUI builder with its own performance lab", long_about = None)]

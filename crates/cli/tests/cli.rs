@@ -19,6 +19,7 @@ fn the_headless_demo_job_reports_the_design_and_a_clean_round_trip() {
     assert!(output.status.success());
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(out.contains("editing session"), "{out}");
+    assert!(out.contains("at the peak"), "the counting allocator reports heap use: {out}");
     assert!(out.contains("Insert Button, Move, Resize, Duplicate, Move"), "{out}");
     assert!(out.contains("52 (9 containers)"), "an insert and a duplicate stay after the undo: {out}");
     assert!(out.contains("identical"), "{out}");

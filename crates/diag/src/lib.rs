@@ -1,0 +1,13 @@
+//! Trellis's performance lab: the numbers Trellis proves its health with.
+//! So far: frame statistics defined as the diagnostic tools people know
+//! define them (Android's gfxinfo and JankStats, Flutter's timeline
+//! summary), and a counting global allocator.
+//!
+//! This crate measures; it depends on nothing Trellis draws or edits with,
+//! so every other crate (and the binary) can use it without cycles.
+
+pub mod alloc;
+pub mod frames;
+
+pub use alloc::{AllocSnapshot, CountingAllocator};
+pub use frames::{Frame, FrameStats, HistogramBucket};
