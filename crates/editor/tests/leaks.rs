@@ -1,0 +1,85 @@
+//! Leak checks of the editor: cycles of an action and its undo must leave
+//! no live object and no heap growth behind; planted leaks must be caught
+//! and named.
+
+use trellis_diag::{CountingAllocator, Growth, check_cycles};
+use trellis_editor::scenario::Scenario;
+use trellis_editor::{Action, Editor, Step};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// The allocator counts the whole process: leak checks must not share it
+/// with another test running at the same time.
+static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn live(editor: &Editor) -> Vec<(String, usize)> {
+    let c = editor.doc().live_counts();
+    vec![
+        ("widgets".into(), c.widgets),
+        ("detached widgets".into(), c.detached_widgets),
+        ("subscriptions".into(), c.subscriptions),
+        ("caches".into(), c.caches),
+        ("cache entries".into(), c.cache_entries),
+        ("undo entries".into(), c.undo_entries),
+        ("redo entries".into(), c.redo_entries),
+        ("history operations".into(), c.history_ops),
+        ("laid-out widgets".into(), editor.geometry().len()),
+    ]
+}
+
+/// Runs `script` then undo, `cycles` times after a warm-up.
+fn cycles_of(script: &str, plant: &mut dyn FnMut(&mut Editor)) -> Growth {
+    let editor = std::cell::RefCell::new(Editor::new(trellis_model::generate(300, 4)));
+    let scenario = Scenario::parse(script).unwrap();
+    let mut clock = 0.0;
+    check_cycles(
+        120,
+        30,
+        |_| {
+            let mut e = editor.borrow_mut();
+            scenario.run(&mut e, &mut clock, &mut |_, _| {}).unwrap();
+            let mut step = Step::default();
+            e.action(&Action::Undo, &mut step);
+            plant(&mut e);
+        },
+        || live(&editor.borrow()),
+    )
+}
+
+#[test]
+fn editing_cycles_leave_nothing_behind() {
+    let _alone = ALONE.lock().unwrap_or_else(|p| p.into_inner());
+    let scenarios = [
+        ("drag", "drag card_3 by 50,30 steps 10 nosnap"),
+        ("insert", "palette slider at 500,400 steps 5"),
+        ("resize", "resize card_2 se by 30,20 steps 5"),
+        ("reparent", "drag card_1 to card_6 steps 10"),
+        ("duplicate", "click card_4\nkey ctrl+d"),
+        ("copy and paste", "click card_5\nkey ctrl+c\nkey ctrl+v"),
+    ];
+    for (name, script) in scenarios {
+        let growth = cycles_of(script, &mut |_| {});
+        assert!(growth.is_clean(), "{name} leaks {:?}: {growth:#?}", growth.leaking);
+    }
+}
+
+#[test]
+fn planted_leaks_are_caught_and_named() {
+    let _alone = ALONE.lock().unwrap_or_else(|p| p.into_inner());
+    let script = "drag card_3 by 50,30 steps 10 nosnap";
+    // A subscription nobody drops.
+    let growth = cycles_of(script, &mut |e| std::mem::forget(e.doc().subscribe()));
+    assert!(growth.leaking.contains(&"subscriptions".to_owned()), "{growth:#?}");
+    // Undo steps that are never undone: the history grows.
+    let growth = cycles_of(script, &mut |e| {
+        let mut step = Step::default();
+        e.action(&Action::Redo, &mut step);
+    });
+    assert!(growth.leaking.contains(&"undo entries".to_owned()), "{growth:#?}");
+    // Memory held outside any counted object shows as heap growth.
+    let mut hoard: Vec<Vec<u8>> = Vec::new();
+    let growth = cycles_of(script, &mut |_| hoard.push(vec![1; 4096]));
+    assert!(growth.leaking.contains(&"heap".to_owned()), "{growth:#?}");
+    assert!(growth.heap_bytes_per_cycle > 4000.0, "{growth:#?}");
+}
