@@ -149,7 +149,7 @@ fn instance(backends: wgpu::Backends) -> wgpu::Instance {
     })
 }
 
-fn open_device(adapter: &wgpu::Adapter) -> Result<(wgpu::Device, wgpu::Queue), String> {
+pub(crate) fn open_device(adapter: &wgpu::Adapter) -> Result<(wgpu::Device, wgpu::Queue), String> {
     // Timestamps where the adapter has them; nothing else beyond the defaults.
     let required_features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
     let desc = wgpu::DeviceDescriptor {
@@ -159,6 +159,11 @@ fn open_device(adapter: &wgpu::Adapter) -> Result<(wgpu::Device, wgpu::Queue), S
         ..Default::default()
     };
     pollster::block_on(adapter.request_device(&desc)).map_err(|e| e.to_string())
+}
+
+/// What kind of backend an opened adapter runs on.
+pub(crate) fn backend_of(info: &wgpu::AdapterInfo) -> BackendKind {
+    BackendKind::from_wgpu(info.backend).unwrap_or(BackendKind::Vulkan)
 }
 
 /// Probes every adapter on the policy's backends (or the overridden one)

@@ -8,45 +8,15 @@ use std::sync::Arc;
 
 use cosmic_text::{Attrs, Buffer, Family, FontSystem, Metrics, Shaping, SwashCache};
 use tiny_skia::{FillRule, Mask, Paint, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform};
-use trellis_geometry::Point;
 use trellis_model::{Color, Rect};
 
 use crate::display_list::{DisplayList, Primitive, TextAlign};
+use crate::overlay::{Effect, OverlayLayer, pulse_factor};
+use crate::view::View;
 
 /// The font every backend uses, bundled so that text looks the same on
 /// every machine.
 pub const FONT_FAMILY: &str = "Ubuntu";
-
-/// Where the design is seen from: design point `origin` at the top-left,
-/// `zoom` design-to-logical pixels, `scale` logical-to-device pixels.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
-    pub origin: Point,
-    pub zoom: f32,
-    pub scale: f32,
-    /// Output size in device pixels.
-    pub width: u32,
-    pub height: u32,
-    pub background: Color,
-}
-
-impl View {
-    /// Device pixels per design pixel.
-    pub fn factor(&self) -> f32 {
-        self.zoom * self.scale
-    }
-
-    fn transform(&self) -> Transform {
-        let s = self.factor();
-        Transform::from_row(s, 0.0, 0.0, s, -self.origin.x * s, -self.origin.y * s)
-    }
-
-    /// A design rectangle in device pixels.
-    pub fn to_device(&self, r: &Rect) -> Rect {
-        let s = self.factor();
-        Rect::new((r.x - self.origin.x) * s, (r.y - self.origin.y) * s, r.w * s, r.h * s)
-    }
-}
 
 /// Why the CPU backend could not draw.
 #[derive(Debug, thiserror::Error)]
@@ -177,6 +147,18 @@ impl CpuRenderer {
         }
     }
 
+    /// Draws the overlay layer over `pixmap`, as the GPU backend composes it.
+    pub fn draw_overlays(&mut self, pixmap: &mut Pixmap, overlays: &OverlayLayer, view: &View, time: f32) {
+        let t = view.transform();
+        for (prim, effect) in &overlays.primitives {
+            let opacity = match effect {
+                Effect::None => 1.0,
+                Effect::Pulse => pulse_factor(time),
+            };
+            self.draw(pixmap, prim, t, view, opacity, None);
+        }
+    }
+
     fn draw(
         &mut self,
         pixmap: &mut Pixmap,
@@ -296,32 +278,41 @@ impl CpuRenderer {
         buffer.shape_until_scroll(&mut self.fonts, false);
         let lines = buffer.layout_runs().count().max(1) as f32;
         let dy = if top { 0.0 } else { ((device.h - lines * line) / 2.0).max(0.0) };
-        let (ox, oy) = (device.x, device.y + dy);
+        // Whole device pixels, as the GPU backend places text, so that both
+        // pick the same glyph positions.
+        let (ox, oy) = (device.x.round(), (device.y + dy).round());
         let clip = (device.x, device.y, device.right(), device.bottom());
         let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
         let fg = cosmic_text::Color::rgba(c.r, c.g, c.b, c.a);
         let data = pixmap.pixels_mut();
-        buffer.draw(&mut self.fonts, &mut self.glyphs, fg, |x, y, gw, gh, glyph| {
-            for py in y..y + gh as i32 {
-                for px in x..x + gw as i32 {
-                    let (dx, dy) = (px as f32 + ox, py as f32 + oy);
-                    if dx < clip.0 || dx >= clip.2 || dy < clip.1 || dy >= clip.3 {
-                        continue;
-                    }
-                    let (ix, iy) = (dx as i32, dy as i32);
-                    if ix < 0 || iy < 0 || ix >= w || iy >= h {
-                        continue;
-                    }
-                    let i = (iy * w + ix) as usize;
-                    let coverage = mask.map_or(255, |m| m.data()[i]);
-                    let a = f32::from(glyph.a()) / 255.0 * opacity * f32::from(coverage) / 255.0;
-                    if a <= 0.0 {
-                        continue;
-                    }
+        let alpha = f32::from(c.a) / 255.0 * opacity;
+        // Glyphs are placed as glyphon places them on the GPU (the line's
+        // baseline rounded on its own), so that both backends agree.
+        let mut glyphs = Vec::new();
+        for run in buffer.layout_runs() {
+            for glyph in run.glyphs {
+                let p = glyph.physical((0.0, 0.0), 1.0);
+                glyphs.push((p.cache_key, p.x, run.line_y.round() as i32 + p.y));
+            }
+        }
+        for (key, gx, gy) in glyphs {
+            self.glyphs.with_pixels(&mut self.fonts, key, fg, |x, y, glyph| {
+                let (dx, dy) = ((gx + x) as f32 + ox, (gy + y) as f32 + oy);
+                if dx < clip.0 || dx >= clip.2 || dy < clip.1 || dy >= clip.3 {
+                    return;
+                }
+                let (ix, iy) = (dx as i32, dy as i32);
+                if ix < 0 || iy < 0 || ix >= w || iy >= h {
+                    return;
+                }
+                let i = (iy * w + ix) as usize;
+                let coverage = mask.map_or(255, |m| m.data()[i]);
+                let a = f32::from(glyph.a()) / 255.0 * alpha * f32::from(coverage) / 255.0;
+                if a > 0.0 {
                     blend(&mut data[i], glyph.r(), glyph.g(), glyph.b(), a);
                 }
-            }
-        });
+            });
+        }
     }
 }
 

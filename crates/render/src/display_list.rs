@@ -135,12 +135,23 @@ pub struct Item {
 pub struct DisplayList {
     pub items: Vec<Item>,
     index: SecondaryMap<WidgetId, usize>,
+    /// Which build this list is: a new one means every item changed.
+    epoch: u64,
+    /// Items patched since the last `take_changed`.
+    changed: Vec<usize>,
+}
+
+/// Tells builds apart, across every list in the process.
+static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_epoch() -> u64 {
+    EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl DisplayList {
     /// Builds the list of every visible widget, in paint order.
     pub fn build(doc: &Document, geometry: &Geometry, theme: &Theme) -> Self {
-        let mut list = DisplayList::default();
+        let mut list = DisplayList { epoch: next_epoch(), ..DisplayList::default() };
         for w in doc.iter() {
             if let Some(item) = item(geometry, theme, &w) {
                 list.index.insert(w.id(), list.items.len());
@@ -159,11 +170,28 @@ impl DisplayList {
         match (self.index.get(id).copied(), fresh) {
             (Some(i), Some(new)) => {
                 let old = std::mem::replace(&mut self.items[i], new);
+                if self.changed.len() >= self.items.len() {
+                    // Nobody is reading the changes one by one: call it all.
+                    self.changed.clear();
+                    self.epoch = next_epoch();
+                } else {
+                    self.changed.push(i);
+                }
                 Some(vec![old.bounds, self.items[i].bounds])
             }
             (None, None) => Some(Vec::new()),
             _ => None,
         }
+    }
+
+    /// Which build of the list this is; it changes when every item may have.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The items patched since the last call, in the order they were.
+    pub fn take_changed(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.changed)
     }
 
     pub fn primitive_count(&self) -> usize {

@@ -9,7 +9,13 @@
 pub mod adapter;
 pub mod cpu;
 pub mod display_list;
+pub mod gpu;
+pub mod overlay;
+pub mod view;
 
 pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
-pub use cpu::{CpuRenderer, View, save_png};
+pub use cpu::{CpuRenderer, save_png};
 pub use display_list::{DisplayList, Item, Primitive, TextAlign, Theme};
+pub use gpu::{FrameReport, GpuError, GpuObjects, GpuRenderer, Redraw};
+pub use overlay::{Effect, OverlayLayer};
+pub use view::View;

@@ -2,6 +2,8 @@
 //! in both themes, compared with a tolerance, and damage-limited redraw
 //! against a full redraw. `UPDATE_EXPECT=1` rewrites the golden images.
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -10,32 +12,16 @@ use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree, demo_design};
 use trellis_render::{CpuRenderer, DisplayList, Theme, View};
 
+use common::{difference, view, widget_sheet};
+
 fn golden(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
-}
-
-fn view(w: u32, h: u32, theme: &Theme) -> View {
-    View { origin: Point::new(0.0, 0.0), zoom: 1.0, scale: 1.0, width: w, height: h, background: theme.canvas }
 }
 
 fn draw(doc: &Document, theme: &Theme, w: u32, h: u32) -> Pixmap {
     let g = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
     let list = DisplayList::build(doc, &g, theme);
     CpuRenderer::new().render(&list, &view(w, h, theme)).unwrap()
-}
-
-/// Mean absolute difference per channel (0-255), and the share of pixels
-/// that differ by more than 48 in any channel.
-fn difference(a: &Pixmap, b: &Pixmap) -> (f64, f64) {
-    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
-    let (mut sum, mut far) = (0u64, 0usize);
-    for (p, q) in a.data().chunks(4).zip(b.data().chunks(4)) {
-        let d: Vec<u64> = p.iter().zip(q).map(|(x, y)| u64::from(x.abs_diff(*y))).collect();
-        sum += d.iter().sum::<u64>();
-        far += usize::from(d.iter().any(|v| *v > 48));
-    }
-    let pixels = (a.width() * a.height()) as f64;
-    (sum as f64 / (pixels * 4.0), far as f64 / pixels)
 }
 
 fn check_golden(name: &str, image: &Pixmap) {
@@ -60,25 +46,6 @@ fn the_demo_matches_its_golden_images_in_both_themes() {
     for theme in [Theme::LIGHT, Theme::DARK] {
         check_golden(&format!("demo-{}.png", theme.name), &draw(&doc, &theme, 1280, 800));
     }
-}
-
-/// One of every kind, as the palette makes it, on a 4-column sheet.
-fn widget_sheet() -> Document {
-    let mut doc = Document::new();
-    let root = doc.root();
-    for (i, kind) in WidgetKind::ALL.iter().filter(|k| !k.is_root_only()).enumerate() {
-        let (x, y) = (20.0 + (i % 4) as f32 * 315.0, 20.0 + (i / 4) as f32 * 130.0);
-        let mut tree = WidgetTree::palette(*kind).at(x, y);
-        let (w, h) = kind.palette_size();
-        tree = tree
-            .with(PropKey::Width, PropValue::Number(w.min(290.0)))
-            .with(PropKey::Height, PropValue::Number(h.min(110.0)));
-        if *kind == WidgetKind::Checkbox || *kind == WidgetKind::Toggle {
-            tree = tree.with(PropKey::Checked, PropValue::Bool(true));
-        }
-        doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
-    }
-    doc
 }
 
 #[test]

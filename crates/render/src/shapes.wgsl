@@ -1,0 +1,162 @@
+// Every shape the renderer draws, as one instanced, antialiased quad:
+// rounded rectangles with a border, soft shadows, lines and images. Sizes
+// arrive in design units and are turned into device pixels here, so that
+// coverage is computed where the pixels are.
+
+struct Globals {
+    origin: vec2f,
+    // The target's size in device pixels.
+    size: vec2f,
+    // Device pixels per design unit.
+    factor: f32,
+    // Seconds, for animated feedback (pulsing highlights).
+    time: f32,
+    _pad: vec2f,
+};
+
+@group(0) @binding(0) var<uniform> globals: Globals;
+@group(0) @binding(1) var atlas: texture_2d<f32>;
+@group(0) @binding(2) var atlas_sampler: sampler;
+
+const RECT: u32 = 0u;
+const SHADOW: u32 = 1u;
+const LINE: u32 = 2u;
+const IMAGE: u32 = 3u;
+
+struct Instance {
+    // Rect: x, y, w, h; line: the two end points.
+    @location(0) rect: vec4f,
+    // Straight alpha, the widget's opacity already applied.
+    @location(1) fill: vec4f,
+    @location(2) border: vec4f,
+    // The clip rectangle: x0, y0, x1, y1.
+    @location(3) clip: vec4f,
+    // kind, corner radius, border or line width, shadow blur.
+    @location(4) params: vec4f,
+    // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and speed.
+    @location(5) extra: vec4f,
+};
+
+struct Varyings {
+    @builtin(position) position: vec4f,
+    @location(0) @interpolate(flat) rect: vec4f,
+    @location(1) @interpolate(flat) fill: vec4f,
+    @location(2) @interpolate(flat) border: vec4f,
+    @location(3) @interpolate(flat) clip: vec4f,
+    @location(4) @interpolate(flat) params: vec4f,
+    @location(5) @interpolate(flat) extra: vec4f,
+    @location(6) uv: vec2f,
+};
+
+fn to_device(p: vec2f) -> vec2f {
+    return (p - globals.origin) * globals.factor;
+}
+
+@vertex
+fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Varyings {
+    let f = globals.factor;
+    let kind = u32(instance.params.x + 0.5);
+    var rect: vec4f;
+    var lo: vec2f;
+    var hi: vec2f;
+    if kind == LINE {
+        let a = to_device(instance.rect.xy);
+        let b = to_device(instance.rect.zw);
+        rect = vec4f(a, b);
+        let margin = instance.params.z * f * 0.5 + 1.0;
+        lo = min(a, b) - vec2f(margin);
+        hi = max(a, b) + vec2f(margin);
+    } else {
+        let a = to_device(instance.rect.xy);
+        let b = a + instance.rect.zw * f;
+        rect = vec4f(a, b);
+        var margin = 1.0;
+        if kind == SHADOW {
+            margin = instance.params.w * f + 2.0;
+        }
+        lo = a - vec2f(margin);
+        hi = b + vec2f(margin);
+    }
+    let corner = vec2f(f32(corner_index & 1u), f32((corner_index >> 1u) & 1u));
+    let p = mix(lo, hi, corner);
+    var out: Varyings;
+    out.position = vec4f(p.x / globals.size.x * 2.0 - 1.0, 1.0 - p.y / globals.size.y * 2.0, 0.0, 1.0);
+    out.rect = rect;
+    out.fill = instance.fill;
+    out.border = instance.border;
+    out.clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
+    out.params = vec4f(instance.params.x, instance.params.y * f, instance.params.z * f, instance.params.w * f);
+    out.extra = instance.extra;
+    let span = max(rect.zw - rect.xy, vec2f(1e-6));
+    out.uv = mix(instance.extra.xy, instance.extra.zw, (p - rect.xy) / span);
+    return out;
+}
+
+// Signed distance from p to a rounded box (negative inside).
+fn rounded_box(p: vec2f, lo: vec2f, hi: vec2f, radius: f32) -> f32 {
+    let half = (hi - lo) * 0.5;
+    let r = clamp(radius, 0.0, min(half.x, half.y));
+    let q = abs(p - (lo + hi) * 0.5) - half + vec2f(r);
+    return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0) - r;
+}
+
+// Pixel coverage of a shape at signed distance d: a one-pixel ramp.
+fn coverage(d: f32) -> f32 {
+    return clamp(0.5 - d, 0.0, 1.0);
+}
+
+fn premultiply(c: vec4f, a: f32) -> vec4f {
+    let alpha = c.a * a;
+    return vec4f(c.rgb * alpha, alpha);
+}
+
+@fragment
+fn fs_main(v: Varyings) -> @location(0) vec4f {
+    let p = v.position.xy;
+    if p.x < v.clip.x || p.y < v.clip.y || p.x > v.clip.z || p.y > v.clip.w {
+        discard;
+    }
+    let kind = u32(v.params.x + 0.5);
+    let radius = v.params.y;
+    let width = v.params.z;
+    var color = vec4f(0.0);
+    if kind == RECT {
+        let d = rounded_box(p, v.rect.xy, v.rect.zw, radius);
+        let outer = coverage(d);
+        color = premultiply(v.fill, outer);
+        if width > 0.0 {
+            // The border lies inside the edge and is painted over the fill.
+            let ring = clamp(outer - coverage(d + width), 0.0, 1.0);
+            let b = premultiply(v.border, ring);
+            color = b + color * (1.0 - b.a);
+        }
+    } else if kind == SHADOW {
+        // Six widening, downward-shifted layers of a faint colour, as the
+        // CPU rasteriser draws them, so that both backends agree.
+        let blur = v.params.w;
+        var a = 0.0;
+        for (var i = 0; i < 6; i++) {
+            let s = blur * f32(i + 1) / 6.0;
+            let lo = v.rect.xy + vec2f(-s * 0.5, -s * 0.25);
+            let hi = v.rect.zw + vec2f(s * 0.5, s * 0.75);
+            let layer = coverage(rounded_box(p, lo, hi, radius + s * 0.5)) * v.fill.a / 6.0;
+            a = layer + a * (1.0 - layer);
+        }
+        color = vec4f(v.fill.rgb * a, a);
+    } else if kind == LINE {
+        let a = v.rect.xy;
+        let ab = v.rect.zw - a;
+        let h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
+        let d = length(p - a - ab * h) - width * 0.5;
+        color = premultiply(v.fill, coverage(d));
+    } else if kind == IMAGE {
+        let inside = coverage(rounded_box(p, v.rect.xy, v.rect.zw, 0.0));
+        // The atlas holds premultiplied texels; fill.a is the opacity.
+        color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);
+    }
+    if kind != IMAGE && v.extra.x > 0.0 {
+        // A pulsing highlight: the alpha breathes between 1 and 1 - depth.
+        color = color * (1.0 - v.extra.x * (0.5 + 0.5 * sin(globals.time * v.extra.y)));
+    }
+    return color;
+}

@@ -1,0 +1,53 @@
+//! Where the design is seen from, shared by every backend.
+
+use tiny_skia::Transform;
+use trellis_geometry::Point;
+use trellis_model::{Color, Rect};
+
+/// Where the design is seen from: design point `origin` at the top-left,
+/// `zoom` design-to-logical pixels, `scale` logical-to-device pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub origin: Point,
+    pub zoom: f32,
+    pub scale: f32,
+    /// Output size in device pixels.
+    pub width: u32,
+    pub height: u32,
+    pub background: Color,
+}
+
+impl View {
+    /// Device pixels per design pixel.
+    pub fn factor(&self) -> f32 {
+        self.zoom * self.scale
+    }
+
+    pub(crate) fn transform(&self) -> Transform {
+        let s = self.factor();
+        Transform::from_row(s, 0.0, 0.0, s, -self.origin.x * s, -self.origin.y * s)
+    }
+
+    /// A design rectangle in device pixels.
+    pub fn to_device(&self, r: &Rect) -> Rect {
+        let s = self.factor();
+        Rect::new((r.x - self.origin.x) * s, (r.y - self.origin.y) * s, r.w * s, r.h * s)
+    }
+
+    /// A design rectangle in whole device pixels, grown to cover every
+    /// pixel it touches and cut to the target: what a scissor keeps.
+    pub fn device_pixels(&self, r: &Rect) -> Option<(u32, u32, u32, u32)> {
+        let d = self.to_device(r);
+        let x0 = d.x.floor().max(0.0);
+        let y0 = d.y.floor().max(0.0);
+        let x1 = d.right().ceil().min(self.width as f32);
+        let y1 = d.bottom().ceil().min(self.height as f32);
+        (x1 > x0 && y1 > y0).then(|| (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
+    }
+
+    /// The design rectangle the whole target shows.
+    pub fn visible(&self) -> Rect {
+        let s = self.factor();
+        Rect::new(self.origin.x, self.origin.y, self.width as f32 / s, self.height as f32 / s)
+    }
+}
