@@ -10,6 +10,7 @@
 mod bench_commands;
 mod design_commands;
 mod gpu_command;
+mod render_bench;
 mod render_command;
 mod report;
 mod session_commands;
@@ -193,6 +194,28 @@ enum Bench {
         #[arg(long)]
         check_targets: bool,
     },
+    /// Frame times of a scripted drag drawn by the renderer, every step
+    /// drawn damage-limited and in full, in one run, with the ratio.
+    Render {
+        #[arg(long, default_value_t = 10_000)]
+        widgets: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output size in device pixels.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+        /// vulkan, gl, metal, dx12 or cpu (default: the backend policy, or TRELLIS_BACKEND).
+        #[arg(long)]
+        backend: Option<String>,
+        /// Steps of the drag.
+        #[arg(long, default_value_t = 120)]
+        frames: usize,
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Exit 1 unless the damage-limited frame's median is <= 4 ms and its p99 <= 8 ms.
+        #[arg(long)]
+        check_targets: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -225,6 +248,9 @@ fn main() -> ExitCode {
         Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
         Command::Bench { what: Bench::Drag { widgets, seed, frames, journal, json, check_targets } } => {
             bench_commands::drag(&widgets, seed, frames, journal.as_deref(), json.as_deref(), check_targets)
+        }
+        Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets } } => {
+            render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets)
         }
         Command::Bench { what: Bench::Geometry { widgets, seed, samples, json, check_targets } } => {
             bench_commands::geometry(widgets, seed, samples, json.as_deref(), check_targets)

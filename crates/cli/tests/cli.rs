@@ -335,3 +335,89 @@ fn render_draws_a_design_to_png_in_either_theme() {
         trellis().arg("render").arg(&design).arg("-o").arg(dir.path().join("x.png")).args(bad).assert().code(2);
     }
 }
+
+fn gpu_required() -> bool {
+    std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1")
+}
+
+#[test]
+fn render_draws_on_each_forced_backend_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("demo.trellis.json");
+    trellis().args(["demo", "--out"]).arg(&design).assert().success();
+    for backend in ["vulkan", "gl", "cpu"] {
+        let png = dir.path().join(format!("{backend}.png"));
+        let out = trellis()
+            .arg("render")
+            .arg(&design)
+            .arg("-o")
+            .arg(&png)
+            .args(["--size", "320x200", "--backend", backend])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        if out.status.code() == Some(2) && backend != "cpu" {
+            assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but --backend {backend} failed: {text}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("trellis gpu"), "the error says what to do");
+            eprintln!("skipped: no {backend} adapter here");
+            continue;
+        }
+        assert!(out.status.success(), "--backend {backend}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains(&format!("on {backend}")), "{text}");
+        assert_eq!(&fs::read(&png).unwrap()[1..4], b"PNG");
+    }
+}
+
+#[test]
+fn a_machine_without_a_working_adapter_falls_back_to_the_cpu_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("demo.trellis.json");
+    trellis().args(["demo", "--out"]).arg(&design).assert().success();
+    let png = dir.path().join("fallback.png");
+    // The loaders find no Vulkan driver and no EGL vendor: no adapter at all.
+    let out = trellis()
+        .arg("render")
+        .arg(&design)
+        .arg("-o")
+        .arg(&png)
+        .args(["--size", "320x200"])
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .env("__EGL_VENDOR_LIBRARY_FILENAMES", "/nonexistent/vendor.json")
+        .env_remove("TRELLIS_BACKEND")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("drawing with the CPU rasteriser"), "{stderr}");
+    assert!(stdout.contains("CPU rasteriser (tiny-skia) on cpu"), "{stdout}");
+    assert!(stdout.contains("GPU acceleration not active"), "{stdout}");
+    assert_eq!(&fs::read(&png).unwrap()[1..4], b"PNG");
+}
+
+#[test]
+fn bench_render_compares_full_and_damage_limited_redraw_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("render.json");
+    let out = trellis()
+        .args(["bench", "render", "--widgets", "600", "--frames", "6", "--size", "480x300", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("damage-limited") && text.contains("Full redraw / damage-limited"), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["widgets"], 600);
+    assert_eq!(report["damage_limited"]["frame"]["samples"], 6);
+    assert_eq!(report["full"]["frame"]["samples"], 6);
+    assert!(report["damage_limited"]["redrawn_share"].as_f64().unwrap() < 0.5);
+    assert!((report["full"]["redrawn_share"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+    assert!(report["machine"]["cpus"].as_u64().unwrap() >= 1);
+    if gpu_required() {
+        assert_ne!(report["backend"], "cpu", "CI draws on its software Vulkan adapter");
+    }
+    trellis().args(["bench", "render", "--widgets", "0"]).assert().code(2);
+    trellis().args(["bench", "render", "--size", "nope"]).assert().code(2);
+}

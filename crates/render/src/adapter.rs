@@ -202,9 +202,9 @@ pub fn open(forced: Option<BackendKind>) -> (Option<Gpu>, Probe) {
                 reports[i].device = Some(Ok(()));
                 let r = &reports[i];
                 let reason = match (forced, r.software) {
-                    (Some(_), false) => format!("TRELLIS_BACKEND asks for {}", r.backend),
+                    (Some(_), false) => format!("the {} backend was asked for", r.backend),
                     (Some(_), true) => format!(
-                        "TRELLIS_BACKEND asks for {}; it is a software rasteriser: GPU acceleration not active",
+                        "the {} backend was asked for; it is a software rasteriser: GPU acceleration not active",
                         r.backend
                     ),
                     (None, false) => {
@@ -224,7 +224,7 @@ pub fn open(forced: Option<BackendKind>) -> (Option<Gpu>, Probe) {
         }
     }
     let reason = if cpu_only {
-        "TRELLIS_BACKEND asks for the CPU rasteriser".to_owned()
+        "the CPU rasteriser was asked for".to_owned()
     } else if reports.is_empty() {
         format!("no adapter found on {}: drawing with the CPU rasteriser", join(&order))
     } else {

@@ -864,9 +864,7 @@ impl GpuRenderer {
             let _ = tx.send(r);
         });
         self.gpu.device.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| GpuError::Readback(e.to_string()))?;
-        rx.recv()
-            .map_err(|e| GpuError::Readback(e.to_string()))?
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        rx.recv().map_err(|e| GpuError::Readback(e.to_string()))?.map_err(|e| GpuError::Readback(e.to_string()))?;
         let mut pixels = Vec::with_capacity((width * height * 4) as usize);
         {
             let data = buffer.slice(..).get_mapped_range().map_err(|e| GpuError::Readback(e.to_string()))?;
@@ -1081,7 +1079,7 @@ impl GpuRenderer {
     /// each batch's text to its glyphon renderer.
     fn prepare_texts(&mut self, list: &DisplayList, view: &View, batches: &[Batch]) {
         let s = view.factor();
-        let mut keys: Vec<Vec<(u64, f32, f32, glyphon::TextBounds, glyphon::Color)>> = Vec::new();
+        let mut keys: Vec<Vec<PlacedText>> = Vec::new();
         for batch in batches {
             let mut areas = Vec::new();
             for &(i, j) in &batch.texts {
@@ -1110,7 +1108,7 @@ impl GpuRenderer {
                 }
                 let c = rgba(*color, item.opacity);
                 let color = glyphon::Color::rgba(color.r, color.g, color.b, (c[3] * 255.0).round() as u8);
-                areas.push((key, device.x.round(), (device.y + dy).round(), bounds, color));
+                areas.push(PlacedText { key, left: device.x.round(), top: (device.y + dy).round(), bounds, color });
             }
             keys.push(areas);
         }
@@ -1130,13 +1128,13 @@ impl GpuRenderer {
             // Renderers of batches this frame has not, or without text, draw nothing.
             let areas = keys.get(b).map_or(&[][..], Vec::as_slice);
             let texts = &self.texts;
-            let areas = areas.iter().map(|(key, left, top, bounds, color)| glyphon::TextArea {
-                buffer: &texts[key].buffer,
-                left: *left,
-                top: *top,
+            let areas = areas.iter().map(|p| glyphon::TextArea {
+                buffer: &texts[&p.key].buffer,
+                left: p.left,
+                top: p.top,
                 scale: 1.0,
-                bounds: *bounds,
-                default_color: *color,
+                bounds: p.bounds,
+                default_color: p.color,
                 custom_glyphs: &[],
             });
             let state = &mut self.state;
@@ -1212,7 +1210,9 @@ impl GpuRenderer {
                 Effect::Pulse => [PULSE.0, PULSE.1],
             };
             let mut instance = match prim {
-                Primitive::Rect { rect, radius, fill, border } => rect_instance(*rect, *radius, *fill, *border, 1.0, None),
+                Primitive::Rect { rect, radius, fill, border } => {
+                    rect_instance(*rect, *radius, *fill, *border, 1.0, None)
+                }
                 Primitive::Shadow { rect, radius, blur, color } => Instance {
                     rect: [rect.x, rect.y, rect.w, rect.h],
                     fill: rgba(*color, 1.0),
@@ -1269,6 +1269,15 @@ fn line_instance(
     }
 }
 
+/// A shaped text and where it goes this frame, in device pixels.
+struct PlacedText {
+    key: u64,
+    left: f32,
+    top: f32,
+    bounds: glyphon::TextBounds,
+    color: glyphon::Color,
+}
+
 /// The draws of one batch: instance ranges, then texts (item, primitive).
 #[derive(Debug, Default)]
 struct Batch {
@@ -1314,7 +1323,8 @@ impl CoverGrid {
     }
 
     fn any(&self, r: &Rect) -> bool {
-        self.span(r).is_some_and(|(xs, ys)| ys.into_iter().any(|y| xs.clone().any(|x| self.cells[y * self.columns + x])))
+        self.span(r)
+            .is_some_and(|(xs, ys)| ys.into_iter().any(|y| xs.clone().any(|x| self.cells[y * self.columns + x])))
     }
 
     fn clear(&mut self) {

@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod display_list;
 pub mod gpu;
 pub mod overlay;
+pub mod renderer;
 pub mod view;
 
 pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
@@ -18,4 +19,5 @@ pub use cpu::{CpuRenderer, save_png};
 pub use display_list::{DisplayList, Item, Primitive, TextAlign, Theme};
 pub use gpu::{FrameReport, GpuError, GpuObjects, GpuRenderer, Redraw};
 pub use overlay::{Effect, OverlayLayer};
+pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use view::View;

@@ -81,7 +81,12 @@ impl OverlayLayer {
         let s = 8.0 * self.px;
         let rect = Rect::new(p.x - s / 2.0, p.y - s / 2.0, s, s);
         self.push(
-            Primitive::Rect { rect, radius: self.px, fill: Color::rgb(255, 255, 255), border: Some((self.px, self.accent)) },
+            Primitive::Rect {
+                rect,
+                radius: self.px,
+                fill: Color::rgb(255, 255, 255),
+                border: Some((self.px, self.accent)),
+            },
             Effect::None,
         );
     }

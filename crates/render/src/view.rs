@@ -42,7 +42,7 @@ impl View {
         let y0 = d.y.floor().max(0.0);
         let x1 = d.right().ceil().min(self.width as f32);
         let y1 = d.bottom().ceil().min(self.height as f32);
-        (x1 > x0 && y1 > y0).then(|| (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
+        (x1 > x0 && y1 > y0).then_some((x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
     }
 
     /// The design rectangle the whole target shows.

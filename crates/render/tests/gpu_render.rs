@@ -87,7 +87,14 @@ fn damage_limited_gpu_redraws_equal_a_full_redraw_after_random_moves() {
     let mut r = GpuRenderer::new(g);
     let mut doc = trellis_model::generate(400, 9);
     let theme = Theme::LIGHT;
-    let v = View { origin: Point::new(0.0, 0.0), zoom: 0.5, scale: 1.0, width: 1000, height: 800, background: theme.canvas };
+    let v = View {
+        origin: Point::new(0.0, 0.0),
+        zoom: 0.5,
+        scale: 1.0,
+        width: 1000,
+        height: 800,
+        background: theme.canvas,
+    };
     let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
     let mut l = DisplayList::build(&doc, &geometry, &theme);
     let none = OverlayLayer::new(&theme, v.factor());

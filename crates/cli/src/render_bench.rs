@@ -1,0 +1,293 @@
+//! `trellis bench render`: frame times of a scripted drag on a large design,
+//! full redraw against damage-limited redraw, in one run. Each step is
+//! drawn both ways, one after the other, so that the machine's noise falls
+//! on both alike and the ratio holds even when the absolute figures wander.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use serde::Serialize;
+use trellis_geometry::benchmark::Summary;
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_model::{Command, Rect, WidgetId};
+use trellis_render::{DisplayList, FrameReport, OverlayLayer, Redraw, Theme, View};
+
+use crate::bench_commands::{Machine, progress_bar};
+use crate::render_command::{forced_backend, open_renderer, parse_size};
+use crate::report::{self, Verdict, say};
+
+/// The issue's targets for a damage-limited drag frame at 10,000 widgets,
+/// 1280x800, on lavapipe on a 2-core machine.
+const TARGET_MEDIAN_MS: f64 = 4.0;
+const TARGET_P99_MS: f64 = 8.0;
+
+#[derive(Debug, Serialize)]
+struct Mode {
+    /// Wall time from the start of drawing until the GPU has finished.
+    frame: Summary,
+    /// CPU time to prepare, record and submit.
+    encode: Summary,
+    /// GPU time by timestamp queries, where the adapter has them.
+    gpu: Option<Summary>,
+    /// Mean share of the canvas redrawn.
+    redrawn_share: f64,
+    mean_instances: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct RenderBenchReport {
+    machine: Machine,
+    adapter: String,
+    backend: String,
+    accelerated: bool,
+    reason: String,
+    widgets: usize,
+    width: u32,
+    height: u32,
+    zoom: f32,
+    steps: usize,
+    /// Model, layout and display-list patch of each step (not drawing).
+    update: Summary,
+    damage_limited: Mode,
+    full: Mode,
+    /// Full-redraw median over damage-limited median.
+    speedup: f64,
+}
+
+struct Samples {
+    frame: Vec<Duration>,
+    encode: Vec<Duration>,
+    gpu: Vec<Duration>,
+    share: f64,
+    instances: f64,
+}
+
+impl Samples {
+    fn new() -> Self {
+        Samples { frame: Vec::new(), encode: Vec::new(), gpu: Vec::new(), share: 0.0, instances: 0.0 }
+    }
+
+    fn add(&mut self, wall: Duration, r: &FrameReport, gpu_ns: Option<u64>, view: &View) {
+        self.frame.push(wall);
+        self.encode.push(Duration::from_nanos(r.encode_ns));
+        if let Some(ns) = gpu_ns {
+            self.gpu.push(Duration::from_nanos(ns));
+        }
+        let area = r.redrawn.map_or(0.0, |(_, _, w, h)| f64::from(w) * f64::from(h));
+        self.share += area / (f64::from(view.width) * f64::from(view.height));
+        self.instances += r.instances as f64;
+    }
+
+    fn mode(mut self) -> Mode {
+        let n = self.frame.len().max(1) as f64;
+        Mode {
+            frame: Summary::of(&mut self.frame),
+            encode: Summary::of(&mut self.encode),
+            gpu: (!self.gpu.is_empty()).then(|| Summary::of(&mut self.gpu)),
+            redrawn_share: self.share / n,
+            mean_instances: self.instances / n,
+        }
+    }
+}
+
+fn ms(ns: f64) -> String {
+    format!("{:.2} ms", ns / 1e6)
+}
+
+/// The card whose centre is nearest the design's centre: the drag crosses
+/// the busiest part of the canvas.
+fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Point) -> Option<WidgetId> {
+    doc.children(doc.root()).iter().copied().min_by(|a, b| {
+        let d = |id: &WidgetId| {
+            geometry.rect(*id).map_or(f32::MAX, |r| {
+                let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
+                dx * dx + dy * dy
+            })
+        };
+        d(a).total_cmp(&d(b))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    widgets: usize,
+    seed: u64,
+    size: &str,
+    backend: Option<&str>,
+    steps: usize,
+    json: Option<&Path>,
+    check_targets: bool,
+) -> anyhow::Result<Verdict> {
+    if widgets == 0 || widgets > trellis_model::limits::MAX_WIDGETS {
+        bail!("--widgets {widgets}: must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
+    }
+    if !(2..=100_000).contains(&steps) {
+        bail!("--frames {steps}: use from 2 to 100000 drag steps");
+    }
+    let (width, height) = parse_size(size)?;
+    let (mut renderer, probe) = open_renderer(forced_backend(backend)?)?;
+    let theme = Theme::LIGHT;
+    let mut doc = trellis_model::generate(widgets, seed);
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let bounds = geometry.bounds();
+    // The whole design in view: the worst case for a full redraw.
+    let zoom = (width as f32 / bounds.w.max(1.0)).min(height as f32 / bounds.h.max(1.0));
+    let view =
+        View { origin: Point::new(bounds.x, bounds.y), zoom, scale: 1.0, width, height, background: theme.canvas };
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
+    let Some(card) = central_card(&doc, &geometry, centre) else { bail!("the generated design has no cards") };
+    let start = doc.widget(card).expect("a card").frame();
+    // Across a third of the design, diagonally, over its neighbours.
+    let (span_x, span_y) = (bounds.w / 3.0, bounds.h / 3.0);
+    let mut overlays = OverlayLayer::new(&theme, view.factor());
+
+    // Warm-up: first frames build pipelines, shape text, fill atlases.
+    for _ in 0..3 {
+        renderer.draw(&list, &[], &view, &Redraw::All, &overlays, 0.0)?;
+        renderer.finish();
+    }
+
+    let bar = progress_bar(steps as u64);
+    bar.set_message(format!("{widgets} widgets on {}", renderer.backend()));
+    let (mut damage, mut full, mut update) = (Samples::new(), Samples::new(), Vec::new());
+    let clock = Instant::now();
+    let mut trail: Vec<(Point, f32)> = Vec::new();
+    for step in 1..=steps {
+        let t = step as f32 / steps as f32;
+        let frame = Rect::new(start.x + span_x * t, start.y + span_y * t, start.w, start.h);
+        let began = Instant::now();
+        doc.execute(Command::SetFrame { id: card, frame })?;
+        geometry.update(&doc);
+        let mut regions = Vec::new();
+        let mut rebuilt = false;
+        for id in doc.descendants(card) {
+            match list.patch(&doc, &geometry, &theme, id) {
+                Some(r) => regions.extend(r),
+                None => rebuilt = true,
+            }
+        }
+        if rebuilt {
+            list = DisplayList::build(&doc, &geometry, &theme);
+        }
+        let changed = list.take_changed();
+        update.push(began.elapsed());
+
+        // The editor's feedback while dragging: selection, ghost, trail.
+        let now = clock.elapsed().as_secs_f32();
+        let pointer = Point::new(frame.x + frame.w / 2.0, frame.y + frame.h / 2.0);
+        trail.push((pointer, 0.0));
+        if trail.len() > 12 {
+            trail.remove(0);
+        }
+        let n = trail.len();
+        for (i, p) in trail.iter_mut().enumerate() {
+            p.1 = (n - 1 - i) as f32 * 16.0;
+        }
+        overlays.clear();
+        overlays.selection(frame);
+        overlays.ghost(frame, (t * 4.0).min(1.0));
+        overlays.trail(&trail);
+        // The overlays of the last frame and this one are redrawn every
+        // frame anyway; the canvas only where the card was and is.
+        let began = Instant::now();
+        let r = renderer.draw(&list, &changed, &view, &Redraw::Regions(regions), &overlays, now)?;
+        renderer.finish();
+        damage.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+
+        let began = Instant::now();
+        let r = renderer.draw(&list, &[], &view, &Redraw::All, &overlays, now)?;
+        renderer.finish();
+        full.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+        bar.set_position(step as u64);
+    }
+    bar.finish_and_clear();
+
+    let damage = damage.mode();
+    let full = full.mode();
+    let speedup = full.frame.median_ns / damage.frame.median_ns.max(1.0);
+    let machine = Machine::here();
+    let quiet = json.is_some_and(|p| p.as_os_str() == "-");
+    if !quiet {
+        say!(
+            "Render benchmark: a card dragged in {steps} steps across a design of {widgets} widgets, {width}x{height}, \
+             whole design in view (zoom {zoom:.3}), on {}",
+            machine.describe()
+        );
+        say!(
+            "Drawn by {} ({}){}. Each step is drawn twice: damage-limited, then in full; a frame is timed until the GPU has finished.",
+            renderer.adapter_name(),
+            renderer.backend(),
+            if probe.accelerated { "" } else { ": GPU acceleration not active" }
+        );
+    }
+    let mut t = report::table(&[
+        "redraw",
+        "frame median",
+        "frame p99",
+        "frame max",
+        "CPU encode median",
+        "GPU median",
+        "canvas redrawn",
+        "instances",
+    ]);
+    for (name, m) in [("damage-limited", &damage), ("full", &full)] {
+        t.add_row(vec![
+            name.to_owned(),
+            ms(m.frame.median_ns),
+            ms(m.frame.p99_ns),
+            ms(m.frame.max_ns),
+            ms(m.encode.median_ns),
+            m.gpu.as_ref().map_or("n/a".to_owned(), |g| ms(g.median_ns)),
+            format!("{:.1}%", m.redrawn_share * 100.0),
+            format!("{:.0}", m.mean_instances),
+        ]);
+    }
+    report::print_table(&t, json);
+    let update = Summary::of(&mut update);
+    if !quiet {
+        say!(
+            "Full redraw / damage-limited (median): {speedup:.1}x. Model, layout and patch per step: {} median.",
+            ms(update.median_ns)
+        );
+    }
+    let mut verdict = Verdict::Pass;
+    if check_targets {
+        let mut t = report::table(&["target", "met", "measured"]);
+        for (what, limit, measured) in [
+            ("damage-limited frame median", TARGET_MEDIAN_MS, damage.frame.median_ns),
+            ("damage-limited frame p99", TARGET_P99_MS, damage.frame.p99_ns),
+        ] {
+            let met = measured / 1e6 <= limit;
+            t.add_row(vec![format!("{what} <= {limit} ms"), if met { "yes" } else { "NO" }.to_owned(), ms(measured)]);
+            if !met {
+                verdict = Verdict::Fail;
+            }
+        }
+        report::print_table(&t, json);
+    }
+    if let Some(path) = json {
+        report::write_json(
+            path,
+            &RenderBenchReport {
+                machine,
+                adapter: renderer.adapter_name(),
+                backend: renderer.backend().to_string(),
+                accelerated: probe.accelerated,
+                reason: probe.reason,
+                widgets,
+                width,
+                height,
+                zoom,
+                steps,
+                update,
+                damage_limited: damage,
+                full,
+                speedup,
+            },
+        )?;
+    }
+    Ok(verdict)
+}
