@@ -421,3 +421,51 @@ fn bench_render_compares_full_and_damage_limited_redraw_in_one_run() {
     trellis().args(["bench", "render", "--widgets", "0"]).assert().code(2);
     trellis().args(["bench", "render", "--size", "nope"]).assert().code(2);
 }
+
+#[test]
+fn leakcheck_self_test_catches_and_names_every_planted_leak() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("self-test.json");
+    let out = trellis().args(["leakcheck", "--self-test", "--cycles", "40", "--json"]).arg(&json).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    if report["backend"] == "cpu" {
+        // Without an adapter the GPU texture cannot be planted: that is an error, not a pass.
+        assert!(!gpu_required());
+        return;
+    }
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5, "four plants and a clean run");
+    for r in results {
+        let leaking: Vec<&str> =
+            r["growth"]["leaking"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        match r["expected"].as_str() {
+            Some(kind) => assert!(leaking.contains(&kind), "{} not named: {leaking:?}", r["planted"]),
+            None => assert!(leaking.is_empty(), "the clean run reports {leaking:?}"),
+        }
+        assert_eq!(r["passed"], true);
+    }
+    for kind in ["subscriptions", "app cache entries", "GPU texture bytes", "undo entries"] {
+        assert!(text.contains(kind), "the table names {kind}: {text}");
+    }
+}
+
+#[test]
+fn leakcheck_finds_no_leak_in_editing_and_device_loss_cycles() {
+    for scenario in ["drag", "device-loss", "open-close"] {
+        let out =
+            trellis().args(["leakcheck", "--scenario", scenario, "--cycles", "40", "--json", "-"]).output().unwrap();
+        assert!(out.status.success(), "{scenario}: {}", String::from_utf8_lossy(&out.stdout));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let results = report["results"].as_array().unwrap();
+        if scenario == "device-loss" && report["backend"] == "cpu" {
+            assert!(results.is_empty());
+            continue;
+        }
+        assert_eq!(results[0]["scenario"], scenario);
+        assert_eq!(results[0]["growth"]["leaking"], serde_json::json!([]));
+    }
+    trellis().args(["leakcheck", "--scenario", "teleport"]).assert().code(2);
+    trellis().args(["leakcheck", "--cycles", "1"]).assert().code(2);
+}

@@ -98,6 +98,33 @@ pub fn check_cycles(
     }
 }
 
+/// For tests: runs [`check_cycles`] and panics, naming every kind that
+/// grew (with its counts) and the heap's growth, unless nothing leaks.
+#[track_caller]
+pub fn assert_no_leaks(
+    what: &str,
+    cycles: usize,
+    warmup: usize,
+    cycle: impl FnMut(usize),
+    live: impl FnMut() -> Vec<(String, usize)>,
+) -> Growth {
+    let growth = check_cycles(cycles, warmup, cycle, live);
+    if !growth.is_clean() {
+        let mut lines = Vec::new();
+        for k in growth.kinds.iter().filter(|k| growth.leaking.contains(&k.kind)) {
+            lines.push(format!(
+                "{} grew from {} to {} ({:+.2} per cycle)",
+                k.kind, k.after_warmup, k.at_end, k.per_cycle
+            ));
+        }
+        if growth.leaking.iter().any(|k| k == "heap") {
+            lines.push(format!("the heap grows {:.1} bytes per cycle", growth.heap_bytes_per_cycle));
+        }
+        panic!("{what} leaks after {} cycles: {}", growth.cycles, lines.join("; "));
+    }
+    growth
+}
+
 /// The slope of the best straight line through `(i, y[i])`.
 pub fn least_squares_slope(y: &[f64]) -> f64 {
     let n = y.len() as f64;
@@ -135,5 +162,16 @@ mod tests {
         let growing = g.kinds.iter().find(|k| k.kind == "growing").unwrap();
         assert_eq!((growing.after_warmup, growing.at_end), (4, 24));
         assert!((growing.per_cycle - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn assert_no_leaks_passes_flat_counts_and_names_a_growing_kind() {
+        assert_no_leaks("flat", 20, 5, |_| {}, || vec![("things".to_owned(), 3)]);
+        let grown = std::panic::catch_unwind(|| {
+            let n = std::cell::Cell::new(0);
+            assert_no_leaks("growing", 20, 5, |_| n.set(n.get() + 1), || vec![("things".to_owned(), n.get())]);
+        });
+        let message = grown.unwrap_err().downcast::<String>().unwrap();
+        assert!(message.contains("growing leaks") && message.contains("things grew from 5 to 25"), "{message}");
     }
 }

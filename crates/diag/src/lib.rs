@@ -13,4 +13,4 @@ pub mod leaks;
 
 pub use alloc::{AllocSnapshot, CountingAllocator};
 pub use frames::{Frame, FrameStats, HistogramBucket};
-pub use leaks::{Growth, KindGrowth, check_cycles};
+pub use leaks::{Growth, KindGrowth, assert_no_leaks, check_cycles};

@@ -123,11 +123,24 @@ pub struct FrameReport {
     pub recovered: Option<Duration>,
 }
 
+/// Recoveries from lost devices so far: a count, not a list, so that a
+/// session losing its device over and over does not grow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Recoveries {
+    pub count: u64,
+    pub last: Option<Duration>,
+    pub longest: Duration,
+}
+
 /// Live GPU objects, as wgpu counts them, and the renderer's own caches.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct GpuObjects {
     pub buffers: isize,
-    pub textures: isize,
+    pub buffer_bytes: isize,
+    /// Bytes of texture memory: a count of textures is not kept reliably
+    /// by every wgpu backend (Vulkan counts only imported ones), their
+    /// memory is.
+    pub texture_bytes: isize,
     pub texture_views: isize,
     pub bind_groups: isize,
     pub pipelines: isize,
@@ -210,7 +223,7 @@ pub struct GpuRenderer {
     shown: Option<View>,
     frames: u64,
     last_gpu_ns: Option<u64>,
-    recoveries: Vec<Duration>,
+    recoveries: Recoveries,
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
     /// The directory image paths are relative to (the design file's).
@@ -511,7 +524,7 @@ impl GpuRenderer {
             shown: None,
             frames: 0,
             last_gpu_ns: None,
-            recoveries: Vec::new(),
+            recoveries: Recoveries::default(),
             tint_redraws: false,
             base_dir: PathBuf::from("."),
         }
@@ -545,8 +558,8 @@ impl GpuRenderer {
     }
 
     /// How long each recovery from a lost device took.
-    pub fn recoveries(&self) -> &[Duration] {
-        &self.recoveries
+    pub fn recoveries(&self) -> Recoveries {
+        self.recoveries
     }
 
     /// Validation errors the device reported, cleared by the call.
@@ -572,7 +585,8 @@ impl GpuRenderer {
         let hal = &c.hal;
         GpuObjects {
             buffers: hal.buffers.read(),
-            textures: hal.textures.read(),
+            buffer_bytes: hal.buffer_memory.read(),
+            texture_bytes: hal.texture_memory.read(),
             texture_views: hal.texture_views.read(),
             bind_groups: hal.bind_groups.read(),
             pipelines: hal.render_pipelines.read(),
@@ -613,7 +627,9 @@ impl GpuRenderer {
         self.shown = None;
         self.last_gpu_ns = None;
         let took = start.elapsed();
-        self.recoveries.push(took);
+        self.recoveries.count += 1;
+        self.recoveries.last = Some(took);
+        self.recoveries.longest = self.recoveries.longest.max(took);
         Ok(took)
     }
 

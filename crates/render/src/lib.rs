@@ -17,7 +17,7 @@ pub mod view;
 pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
 pub use cpu::{CpuRenderer, save_png};
 pub use display_list::{DisplayList, Item, Primitive, TextAlign, Theme};
-pub use gpu::{FrameReport, GpuError, GpuObjects, GpuRenderer, Redraw};
+pub use gpu::{FrameReport, GpuError, GpuObjects, GpuRenderer, Recoveries, Redraw};
 pub use overlay::{Effect, OverlayLayer};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use view::View;

@@ -148,7 +148,7 @@ fn a_lost_device_is_rebuilt_and_the_next_frame_is_identical() {
     assert!(report.full, "a rebuilt device redraws everything");
     let after = r.read_frame().unwrap();
     assert_close("device-loss", &before, &after, 0.01, 0.0);
-    assert_eq!(r.recoveries().len(), 1);
+    assert_eq!(r.recoveries().count, 1);
     eprintln!("recovered from a lost device in {took:?}");
 }
 
