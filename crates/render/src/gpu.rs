@@ -713,7 +713,7 @@ impl GpuRenderer {
             scratch.push(rect_instance(r, 0.0, view.background, None, 1.0, None));
         }
         let overlay_start = scratch.len() as u32;
-        self.overlay_instances(overlays, view, &mut scratch);
+        Self::overlay_instances(overlays, &mut scratch);
         if self.tint_redraws
             && let (Some(r), false) = (region, full)
         {
@@ -1218,8 +1218,7 @@ impl GpuRenderer {
         }
     }
 
-    fn overlay_instances(&mut self, overlays: &OverlayLayer, view: &View, out: &mut Vec<Instance>) {
-        let _ = view;
+    fn overlay_instances(overlays: &OverlayLayer, out: &mut Vec<Instance>) {
         for (prim, effect) in &overlays.primitives {
             let pulse = match effect {
                 Effect::None => [0.0, 0.0],
