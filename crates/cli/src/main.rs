@@ -8,7 +8,10 @@
 //! typed errors.
 
 mod bench_commands;
+mod chrome_trace;
 mod design_commands;
+mod drag_bench;
+mod frame_chart;
 mod gpu_command;
 mod leak_command;
 mod render_bench;
@@ -196,25 +199,55 @@ enum Bench {
         #[arg(long)]
         check_targets: bool,
     },
-    /// CPU time of one drag frame through the editor (event, model, layout,
-    /// hit/drop/snap, damage), at several design sizes.
+    /// The end-to-end stress benchmark: a palette drop, a long drag across
+    /// the canvas, a resize, a marquee, undo and redo, through the editor
+    /// core and the renderer, one frame per input, every phase timed.
+    /// Exit 1 when a --budget-ms or --min-fps gate is missed, or when the
+    /// session did not commit what it should.
     Drag {
-        /// Design sizes to measure (repeat or separate with commas).
-        #[arg(long, value_delimiter = ',', default_values_t = [1_000usize, 10_000, 100_000])]
-        widgets: Vec<usize>,
+        /// Widgets in the generated design.
+        #[arg(long, default_value_t = 10_000)]
+        widgets: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Pointer moves in the drag.
+        /// Run on the bundled demo design instead.
+        #[arg(long, conflicts_with = "design")]
+        demo: bool,
+        /// Run on a design file instead.
+        #[arg(long, value_name = "FILE")]
+        design: Option<PathBuf>,
+        /// Canvas size in device pixels.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+        /// vulkan, gl, metal, dx12 or cpu (default: the backend policy, or TRELLIS_BACKEND).
+        #[arg(long)]
+        backend: Option<String>,
+        /// The editor core alone, no drawing.
+        #[arg(long, conflicts_with = "backend")]
+        no_render: bool,
+        /// Steps of the drag.
         #[arg(long, default_value_t = 120)]
         frames: usize,
-        /// Write the journal of the largest run to FILE.
-        #[arg(long, value_name = "FILE")]
-        journal: Option<PathBuf>,
+        /// Present at 60 Hz, as a swap chain with vsync would (FPS then tops out at 60).
+        #[arg(long)]
+        vsync: bool,
+        /// Exit 1 if the frame p99 exceeds this many milliseconds.
+        #[arg(long, value_name = "MS")]
+        budget_ms: Option<f64>,
+        /// Exit 1 if the run's FPS is under this.
+        #[arg(long, value_name = "FPS")]
+        min_fps: Option<f64>,
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
-        /// Exit 1 unless a frame's median is <= 0.5 ms at 10,000 widgets and <= 2 ms at 100,000.
-        #[arg(long)]
-        check_targets: bool,
+        /// Write a chart of frame times by phase (SVG).
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Write a Chrome trace (opens in Perfetto): a span per frame phase, FPS and heap counters.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+        /// Print the ratio of every metric to an earlier run's --json report.
+        #[arg(long, value_name = "OLD.json")]
+        compare: Option<PathBuf>,
     },
     /// Frame times of a scripted drag drawn by the renderer, every step
     /// drawn damage-limited and in full, in one run, with the ratio.
@@ -271,8 +304,45 @@ fn main() -> ExitCode {
             leak_command::leakcheck(scenario.as_deref(), cycles, backend.as_deref(), json.as_deref(), self_test)
         }
         Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
-        Command::Bench { what: Bench::Drag { widgets, seed, frames, journal, json, check_targets } } => {
-            bench_commands::drag(&widgets, seed, frames, journal.as_deref(), json.as_deref(), check_targets)
+        Command::Bench {
+            what:
+                Bench::Drag {
+                    widgets,
+                    seed,
+                    demo,
+                    design,
+                    size,
+                    backend,
+                    no_render,
+                    frames,
+                    vsync,
+                    budget_ms,
+                    min_fps,
+                    json,
+                    svg,
+                    trace,
+                    compare,
+                },
+        } => {
+            let design = match (demo, design) {
+                (true, _) => drag_bench::DesignChoice::Bundled,
+                (false, Some(f)) => drag_bench::DesignChoice::File(f),
+                (false, None) => drag_bench::DesignChoice::Generated { widgets, seed },
+            };
+            drag_bench::drag(&drag_bench::DragOptions {
+                design,
+                size: &size,
+                backend: backend.as_deref(),
+                no_render,
+                frames,
+                vsync,
+                budget_ms,
+                min_fps,
+                json: json.as_deref(),
+                svg: svg.as_deref(),
+                trace: trace.as_deref(),
+                compare: compare.as_deref(),
+            })
         }
         Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets } } => {
             render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets)

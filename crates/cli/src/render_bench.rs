@@ -75,7 +75,7 @@ impl Samples {
         if let Some(ns) = gpu_ns {
             self.gpu.push(Duration::from_nanos(ns));
         }
-        let area = r.redrawn.map_or(0.0, |(_, _, w, h)| f64::from(w) * f64::from(h));
+        let area = r.redrawn_pixels as f64;
         self.share += area / (f64::from(view.width) * f64::from(view.height));
         self.instances += r.instances as f64;
     }
@@ -169,9 +169,12 @@ pub fn render(
                 None => rebuilt = true,
             }
         }
-        if rebuilt {
+        let redraw = if rebuilt {
             list = DisplayList::build(&doc, &geometry, &theme);
-        }
+            Redraw::All
+        } else {
+            Redraw::Regions(regions)
+        };
         let changed = list.take_changed();
         update.push(began.elapsed());
 
@@ -193,7 +196,7 @@ pub fn render(
         // The overlays of the last frame and this one are redrawn every
         // frame anyway; the canvas only where the card was and is.
         let began = Instant::now();
-        let r = renderer.draw(&list, &changed, &view, &Redraw::Regions(regions), &overlays, now)?;
+        let r = renderer.draw(&list, &changed, &view, &redraw, &overlays, now)?;
         renderer.finish();
         damage.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
 

@@ -251,25 +251,76 @@ fn a_killed_session_is_recovered_from_its_journal() {
 }
 
 #[test]
-fn bench_drag_measures_each_size_and_writes_json() {
+fn bench_drag_runs_the_session_end_to_end_and_writes_json_svg_and_a_trace() {
     let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("drag.json");
-    let journal = dir.path().join("drag.journal");
+    let (json, svg, trace) =
+        (dir.path().join("drag.json"), dir.path().join("drag.svg"), dir.path().join("drag.trace.json"));
     let output = trellis()
-        .args(["bench", "drag", "--widgets", "200,2000", "--frames", "30", "--json"])
+        .args(["bench", "drag", "--widgets", "400", "--frames", "12", "--size", "640x400", "--json"])
         .arg(&json)
-        .arg("--journal")
-        .arg(&journal)
+        .arg("--svg")
+        .arg(&svg)
+        .arg("--trace")
+        .arg(&trace)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}\n{}", String::from_utf8_lossy(&output.stderr));
+    for phase in ["event", "layout", "display list", "encode and submit", "gpu", "wait"] {
+        assert!(text.contains(phase), "the table has the {phase} phase: {text}");
+    }
     let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
-    let runs = report["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 2);
-    assert_eq!(runs[1]["widgets"], 2000);
-    assert_eq!(runs[1]["frame"]["samples"], 30);
-    assert_eq!(runs[1]["commits"], 1, "the whole drag is one undo step");
-    trellis().arg("replay").arg(&journal).arg("--verify").assert().code(0);
+    assert_eq!(report["widgets"], 400);
+    assert!(report["machine"]["cpus"].as_u64().unwrap() >= 1);
+    assert!(report["backend"].is_string() && report["adapter"].is_string());
+    let records = report["records"].as_array().unwrap();
+    assert_eq!(records.len() as u64, report["stats"]["frames"].as_u64().unwrap());
+    let drag = report["parts"].as_array().unwrap().iter().find(|p| p["part"] == "drag").unwrap();
+    assert_eq!(drag["frames"], 14, "press, 12 moves, release");
+    assert!(report["commits"].as_u64().unwrap() >= 3, "the drop, the drag and the resize commit");
+    if gpu_required() {
+        assert!(records.iter().any(|r| r["gpu_ns"].as_u64().is_some_and(|ns| ns > 0)), "GPU time is measured");
+    }
+    // The chart is one SVG document with a bar per frame.
+    let svg = fs::read_to_string(&svg).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.matches("<title>frame ").count() >= records.len());
+    // The trace is Chrome's trace-event JSON: complete events and counters.
+    let trace: serde_json::Value = serde_json::from_slice(&fs::read(&trace).unwrap()).unwrap();
+    let events = trace["traceEvents"].as_array().unwrap();
+    assert_eq!(
+        events.iter().filter(|e| e["ph"] == "X" && e["name"].as_str().unwrap().starts_with("frame ")).count(),
+        records.len()
+    );
+    assert!(events.iter().any(|e| e["ph"] == "X" && e["name"] == "layout"));
+    assert!(events.iter().any(|e| e["ph"] == "C" && e["name"] == "fps"));
+    assert!(events.iter().any(|e| e["ph"] == "C" && e["name"] == "heap_bytes"));
+    for e in events.iter().filter(|e| e["ph"] == "X") {
+        assert!(e["ts"].as_f64().unwrap() >= 0.0 && e["dur"].as_f64().unwrap() >= 0.0);
+    }
+    // Comparing with itself gives ratios of one; an impossible budget fails.
+    let again = trellis()
+        .args(["bench", "drag", "--widgets", "400", "--frames", "4", "--no-render", "--compare"])
+        .arg(&json)
+        .args(["--budget-ms", "0.000001"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "a missed budget is a failing verdict");
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.contains("now / before") && text.contains("FAIL: frame p99"), "{text}");
+    trellis()
+        .args(["bench", "drag", "--widgets", "400", "--frames", "4", "--no-render", "--min-fps", "1"])
+        .assert()
+        .success();
+    trellis().args(["bench", "drag", "--frames", "4", "--compare", "Cargo.toml"]).assert().code(2);
+}
+
+#[test]
+fn bench_drag_runs_on_the_bundled_demo() {
+    let output = trellis().args(["bench", "drag", "--demo", "--frames", "8", "--json", "-"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["design"], "the bundled demo");
 }
 
 #[test]

@@ -118,6 +118,8 @@ pub struct Editor {
     cache: QueryCache,
     journal: Option<JournalWriter>,
     status: String,
+    /// How long the last step's layout update took.
+    layout_ns: u64,
 }
 
 impl std::fmt::Debug for Editor {
@@ -155,6 +157,7 @@ impl Editor {
             cache: QueryCache::new(),
             journal: None,
             status: String::new(),
+            layout_ns: 0,
         }
     }
 
@@ -178,6 +181,12 @@ impl Editor {
 
     pub fn viewport(&self) -> &Viewport {
         &self.viewport
+    }
+
+    /// Nanoseconds the last [`Editor::handle`] spent updating the layout
+    /// (a frame phase of its own in the performance lab).
+    pub fn last_layout_ns(&self) -> u64 {
+        self.layout_ns
     }
 
     /// The editor's own clipboard (a `.trellis` design as text).
@@ -229,22 +238,32 @@ impl Editor {
                 j.commit(step.committed.as_deref().unwrap_or(""), self.doc.content_hash());
             }
         }
+        // Timed for the performance lab's frame phases; nothing depends on it.
+        let layout_started = std::time::Instant::now();
         self.geometry.update(&self.doc);
+        self.layout_ns = layout_started.elapsed().as_nanos() as u64;
         self.selection.retain(|id| self.doc.contains(*id));
         match self.geometry.take_damage() {
             None => step.damage.all(),
             Some(regions) => regions.into_iter().for_each(|r| step.damage.add(r)),
         }
+        step.repaint = self.geometry.take_moved();
         for change in self.changes.drain() {
             match change {
-                // Restyled widgets repaint where they are.
+                // Restyled widgets repaint where they are, with their
+                // subtrees (visibility and enabled state reach children).
                 Change::Props { id, .. } | Change::Renamed { id } => {
                     if let Some(r) = self.geometry.rect(id) {
                         step.damage.add(r);
                     }
+                    if self.doc.contains(id) {
+                        step.repaint.extend(self.doc.descendants(id));
+                    }
+                }
+                Change::Inserted { id, .. } | Change::Removed { id, .. } | Change::Moved { id, .. } => {
+                    step.restructured.push(id);
                 }
                 Change::Reset => step.damage.all(),
-                _ => {}
             }
         }
         if self.viewport != view {
@@ -845,7 +864,8 @@ impl Editor {
             }
             Gesture::Marquee { start, end, .. } => o.marquee = Some(rect_between(*start, *end)),
             Gesture::Moving(s) => {
-                if let Some(t) = &s.target {
+                // The canvas itself takes any drop: highlighting all of it says nothing.
+                if let Some(t) = s.target.as_ref().filter(|t| t.container != self.doc.root()) {
                     o.drop_target = Some(t.highlight);
                     o.insertion = t.marker;
                 }
@@ -861,7 +881,7 @@ impl Editor {
             Gesture::Palette { kind, at: Some(p), target } => {
                 let (w, h) = kind.palette_size();
                 o.ghost = Some(Ghost { rect: Rect::new(p.x - w / 2.0, p.y - h / 2.0, w, h), kind: *kind, lift: 1.0 });
-                if let Some(t) = target {
+                if let Some(t) = target.as_ref().filter(|t| t.container != self.doc.root()) {
                     o.drop_target = Some(t.highlight);
                     o.insertion = t.marker;
                 }

@@ -12,7 +12,6 @@
 //! gestures for tests and benchmarks.
 
 mod actions;
-pub mod benchmark;
 mod editor;
 mod input;
 pub mod journal;

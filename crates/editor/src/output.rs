@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use trellis_geometry::{Guide, Point, SpacingGuide};
-use trellis_model::{Rect, WidgetKind};
+use trellis_model::{Rect, WidgetId, WidgetKind};
 
 /// A resize handle of the selection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -152,4 +152,11 @@ pub struct Step {
     pub committed: Option<String>,
     /// Text the app should put on the system clipboard (copy, cut).
     pub clipboard: Option<String>,
+    /// Widgets whose look or place changed: what a renderer repaints.
+    #[serde(skip)]
+    pub repaint: Vec<WidgetId>,
+    /// Widgets inserted, removed or moved in the tree (with their
+    /// subtrees): the paint order changed around them.
+    #[serde(skip)]
+    pub restructured: Vec<WidgetId>,
 }

@@ -188,6 +188,9 @@ pub struct Geometry {
     /// Old and new rectangles of boxes that moved, resized or went away
     /// since [`Geometry::take_damage`]; `None` after a full rebuild.
     damage: Option<Vec<Rect>>,
+    /// The widgets behind `damage` (moved or resized; removed ones are not
+    /// listed, they have nothing left to draw).
+    moved: Vec<WidgetId>,
 }
 
 impl fmt::Debug for Geometry {
@@ -229,6 +232,7 @@ impl Geometry {
             stats: UpdateStats::default(),
             bulk: false,
             damage: Some(Vec::new()),
+            moved: Vec::new(),
         };
         geometry.rebuild(doc);
         geometry
@@ -497,6 +501,7 @@ impl Geometry {
         }
         self.stats.full = true;
         self.damage = None;
+        self.moved.clear();
     }
 
     /// The regions whose pixels may have changed since the last call, in
@@ -507,9 +512,18 @@ impl Geometry {
         self.damage.replace(Vec::new())
     }
 
-    fn damaged(&mut self, r: Rect) {
+    /// The widgets whose rectangles changed since the last call (what a
+    /// renderer must repaint). Empty after a full layout, where
+    /// [`Geometry::take_damage`] says everything.
+    pub fn take_moved(&mut self) -> Vec<WidgetId> {
+        std::mem::take(&mut self.moved)
+    }
+
+    fn moved(&mut self, id: WidgetId, old: Rect, new: Rect) {
         if let Some(d) = &mut self.damage {
-            d.push(r);
+            d.push(old);
+            d.push(new);
+            self.moved.push(id);
         }
     }
 
@@ -855,8 +869,7 @@ impl Geometry {
         let old = std::mem::replace(&mut b.rect, rect);
         b.clip = clip;
         if old != rect {
-            self.damaged(old);
-            self.damaged(rect);
+            self.moved(id, old, rect);
         }
         let b = &mut self.boxes[id];
         b.inset = measure::inset(&w);
@@ -994,8 +1007,7 @@ impl Geometry {
             };
             let before = std::mem::replace(&mut self.boxes[at].rect, rect);
             self.boxes[at].clip = clip;
-            self.damaged(before);
-            self.damaged(rect);
+            self.moved(at, before, rect);
             self.sync_index(at);
             self.stats.translated += 1;
         }

@@ -184,6 +184,42 @@ impl DisplayList {
         }
     }
 
+    /// Rebuilds the list after the tree changed (inserts, removals,
+    /// reparenting, reordering) and returns the regions to redraw: the old
+    /// and new bounds of every item that changed, appeared or went away,
+    /// and of the `moved` widgets' subtrees (their paint order changed even
+    /// where their look did not).
+    pub fn rebuild(&mut self, doc: &Document, geometry: &Geometry, theme: &Theme, moved: &[WidgetId]) -> Vec<Rect> {
+        let old = std::mem::replace(self, DisplayList::build(doc, geometry, theme));
+        let mut regions = Vec::new();
+        for item in &self.items {
+            match old.index.get(item.widget).map(|i| &old.items[*i]) {
+                Some(before) if before == item => {}
+                Some(before) => {
+                    regions.push(before.bounds);
+                    regions.push(item.bounds);
+                }
+                None => regions.push(item.bounds),
+            }
+        }
+        for item in &old.items {
+            if !self.index.contains_key(item.widget) {
+                regions.push(item.bounds);
+            }
+        }
+        for id in moved {
+            for w in doc.descendants(*id) {
+                if let Some(i) = self.index.get(w) {
+                    regions.push(self.items[*i].bounds);
+                }
+                if let Some(i) = old.index.get(w) {
+                    regions.push(old.items[*i].bounds);
+                }
+            }
+        }
+        regions
+    }
+
     /// Which build of the list this is; it changes when every item may have.
     pub fn epoch(&self) -> u64 {
         self.epoch

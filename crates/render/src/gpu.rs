@@ -61,6 +61,13 @@ struct Instance {
     extra: [f32; 4],
 }
 
+impl Instance {
+    /// Shadows and images need the pipeline that can draw them.
+    fn is_special(&self) -> bool {
+        self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE
+    }
+}
+
 const KIND_RECT: f32 = 0.0;
 const KIND_SHADOW: f32 = 1.0;
 const KIND_LINE: f32 = 2.0;
@@ -110,6 +117,8 @@ pub struct FrameReport {
     /// when the canvas was kept as it was.
     pub redrawn: Option<(u32, u32, u32, u32)>,
     pub full: bool,
+    /// Device pixels redrawn, over every region.
+    pub redrawn_pixels: u64,
     /// Shape instances and text runs drawn on the canvas.
     pub instances: usize,
     pub texts: usize,
@@ -160,7 +169,10 @@ struct ShapedText {
 
 /// Everything created from the device: rebuilt when it is lost.
 struct DeviceState {
+    /// Rectangles and lines only.
     pipeline: wgpu::RenderPipeline,
+    /// Every kind, shadows and images included.
+    special_pipeline: wgpu::RenderPipeline,
     globals: wgpu::Buffer,
     bind_group: wgpu::BindGroup,
     atlas: wgpu::Texture,
@@ -303,35 +315,45 @@ impl DeviceState {
         let attributes = wgpu::vertex_attr_array![
             0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4
         ];
-        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some("trellis shapes"),
-            layout: Some(&layout),
-            vertex: wgpu::VertexState {
-                module: &shader,
-                entry_point: Some("vs_main"),
-                buffers: &[Some(wgpu::VertexBufferLayout {
-                    array_stride: std::mem::size_of::<Instance>() as u64,
-                    step_mode: wgpu::VertexStepMode::Instance,
-                    attributes: &attributes,
-                })],
-                compilation_options: wgpu::PipelineCompilationOptions::default(),
-            },
-            fragment: Some(wgpu::FragmentState {
-                module: &shader,
-                entry_point: Some("fs_main"),
-                targets: &[Some(wgpu::ColorTargetState {
-                    format: FORMAT,
-                    blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
-                    write_mask: wgpu::ColorWrites::ALL,
-                })],
-                compilation_options: wgpu::PipelineCompilationOptions::default(),
-            }),
-            primitive: wgpu::PrimitiveState { topology: wgpu::PrimitiveTopology::TriangleStrip, ..Default::default() },
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            multiview_mask: None,
-            cache: None,
-        });
+        let make = |special: bool| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("trellis shapes"),
+                layout: Some(&layout),
+                vertex: wgpu::VertexState {
+                    module: &shader,
+                    entry_point: Some("vs_main"),
+                    buffers: &[Some(wgpu::VertexBufferLayout {
+                        array_stride: std::mem::size_of::<Instance>() as u64,
+                        step_mode: wgpu::VertexStepMode::Instance,
+                        attributes: &attributes,
+                    })],
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
+                },
+                fragment: Some(wgpu::FragmentState {
+                    module: &shader,
+                    entry_point: Some("fs_main"),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: FORMAT,
+                        blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &[("SHADOWS_AND_IMAGES", if special { 1.0 } else { 0.0 })],
+                        ..Default::default()
+                    },
+                }),
+                primitive: wgpu::PrimitiveState {
+                    topology: wgpu::PrimitiveTopology::TriangleStrip,
+                    ..Default::default()
+                },
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
+        let pipeline = make(false);
+        let special_pipeline = make(true);
         let globals = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis globals"),
             size: std::mem::size_of::<Globals>() as u64,
@@ -366,6 +388,7 @@ impl DeviceState {
         let timer = gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY).then(|| Timer::new(gpu));
         DeviceState {
             pipeline,
+            special_pipeline,
             globals,
             bind_group,
             atlas,
@@ -671,23 +694,32 @@ impl GpuRenderer {
             report.patched_instances = self.patch_instances(list, changed);
         }
 
-        let full = rebuild || resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All;
-        let region = if full {
-            Some(view.visible())
+        // A rebuilt list lays the instances out again but redraws only what
+        // the caller says changed; a new view or target redraws everything.
+        let full = resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All;
+        let regions: Vec<Rect> = if full {
+            vec![view.visible()]
         } else {
             match redraw {
-                Redraw::Regions(r) => r.iter().copied().reduce(|a, b| a.union(&b)),
-                _ => None,
+                Redraw::Regions(r) => cluster(r),
+                _ => Vec::new(),
             }
         };
-        // One device pixel more, for antialiased edges that reach past bounds.
-        let region = region.map(|r| {
-            let m = 1.0 / view.factor();
-            Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m)
-        });
-        let scissor = region.and_then(|r| view.device_pixels(&r));
+        // One device pixel more, for antialiased edges that reach past
+        // bounds; then whole device pixels, cut to the target.
+        let m = 1.0 / view.factor();
+        let regions: Vec<(Rect, (u32, u32, u32, u32))> = regions
+            .into_iter()
+            .map(|r| Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m))
+            .filter_map(|r| view.device_pixels(&r).map(|s| (r, s)))
+            .collect();
         report.full = full;
-        report.redrawn = scissor;
+        report.redrawn = regions.iter().map(|(_, s)| *s).reduce(|a, b| {
+            let (x0, y0) = (a.0.min(b.0), a.1.min(b.1));
+            let (x1, y1) = ((a.0 + a.2).max(b.0 + b.2), (a.1 + a.3).max(b.1 + b.3));
+            (x0, y0, x1 - x0, y1 - y0)
+        });
+        report.redrawn_pixels = regions.iter().map(|(_, s)| u64::from(s.2) * u64::from(s.3)).sum();
 
         let globals = Globals {
             origin: [view.origin.x, view.origin.y],
@@ -701,29 +733,29 @@ impl GpuRenderer {
         // This frame's extra instances: the clear of the redrawn region
         // first, then the overlays, then the tint.
         let mut scratch = Vec::new();
-        if let Some((x, y, w, h)) = scissor {
+        for (_, (x, y, w, h)) in &regions {
             let s = view.factor();
             // Wider than the scissor, so that its antialiased edge is cut off.
             let r = Rect::new(
-                view.origin.x + (x as f32 - 2.0) / s,
-                view.origin.y + (y as f32 - 2.0) / s,
-                (w as f32 + 4.0) / s,
-                (h as f32 + 4.0) / s,
+                view.origin.x + (*x as f32 - 2.0) / s,
+                view.origin.y + (*y as f32 - 2.0) / s,
+                (*w as f32 + 4.0) / s,
+                (*h as f32 + 4.0) / s,
             );
             scratch.push(rect_instance(r, 0.0, view.background, None, 1.0, None));
         }
         let overlay_start = scratch.len() as u32;
         Self::overlay_instances(overlays, &mut scratch);
-        if self.tint_redraws
-            && let (Some(r), false) = (region, full)
-        {
+        if self.tint_redraws && !full {
             let hue = [
                 Color::rgba(255, 0, 128, 70),
                 Color::rgba(0, 160, 255, 70),
                 Color::rgba(255, 200, 0, 70),
                 Color::rgba(0, 220, 120, 70),
             ][(self.frames % 4) as usize];
-            scratch.push(rect_instance(r, 0.0, hue, None, 1.0, None));
+            for (r, _) in &regions {
+                scratch.push(rect_instance(*r, 0.0, hue, None, 1.0, None));
+            }
         }
         let overlay_end = scratch.len() as u32;
         self.upload_scratch(&scratch);
@@ -732,11 +764,15 @@ impl GpuRenderer {
             self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") });
         let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
 
-        let draws = match region.zip(scissor) {
-            Some((region, _)) => self.plan(list, &region),
-            None => Vec::new(),
-        };
-        report.instances = draws.iter().map(|b| b.shapes.iter().map(ExactSizeIterator::len).sum::<usize>()).sum();
+        // Each region's batches, one after the other; a batch remembers its region.
+        let mut draws = Vec::new();
+        for (k, (region, _)) in regions.iter().enumerate() {
+            for mut b in self.plan(list, region) {
+                b.region = k;
+                draws.push(b);
+            }
+        }
+        report.instances = draws.iter().map(|b| b.shapes.iter().map(|(r, _)| r.len()).sum::<usize>()).sum();
         report.texts = draws.iter().map(|b| b.texts.len()).sum();
         report.batches = draws.len();
         if !draws.is_empty() {
@@ -762,19 +798,29 @@ impl GpuRenderer {
                 occlusion_query_set: None,
                 multiview_mask: None,
             });
-            if let Some(scissor) = scissor {
-                pass.set_scissor_rect(scissor.0, scissor.1, scissor.2, scissor.3);
-                pass.set_pipeline(&self.state.pipeline);
-                pass.set_bind_group(0, &self.state.bind_group, &[]);
-                pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                pass.draw(0..4, 0..1);
-            }
+            let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
-                if !batch.shapes.is_empty() {
+                if region != Some(batch.region) {
+                    // A new region: scissor to it and clear it.
+                    let (x, y, w, h) = regions[batch.region].1;
+                    pass.set_scissor_rect(x, y, w, h);
                     pass.set_pipeline(&self.state.pipeline);
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
+                    pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                    let k = batch.region as u32;
+                    pass.draw(0..4, k..k + 1);
+                    region = Some(batch.region);
+                }
+                if !batch.shapes.is_empty() {
+                    pass.set_bind_group(0, &self.state.bind_group, &[]);
                     pass.set_vertex_buffer(0, self.state.instances.slice(..));
-                    for r in &batch.shapes {
+                    let mut current = None;
+                    for (r, special) in &batch.shapes {
+                        if current != Some(*special) {
+                            let p = if *special { &self.state.special_pipeline } else { &self.state.pipeline };
+                            pass.set_pipeline(p);
+                            current = Some(*special);
+                        }
                         pass.draw(0..4, r.clone());
                     }
                 }
@@ -812,10 +858,20 @@ impl GpuRenderer {
                 multiview_mask: None,
             });
             if overlay_end > overlay_start {
-                pass.set_pipeline(&self.state.pipeline);
                 pass.set_bind_group(0, &self.state.bind_group, &[]);
                 pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                pass.draw(0..4, overlay_start..overlay_end);
+                // Runs of common and special shapes, in order.
+                let mut start = overlay_start;
+                while start < overlay_end {
+                    let special = scratch[start as usize].is_special();
+                    let mut end = start + 1;
+                    while end < overlay_end && scratch[end as usize].is_special() == special {
+                        end += 1;
+                    }
+                    pass.set_pipeline(if special { &self.state.special_pipeline } else { &self.state.pipeline });
+                    pass.draw(0..4, start..end);
+                    start = end;
+                }
             }
         }
         let mut mapped = None;
@@ -1076,9 +1132,10 @@ impl GpuRenderer {
             let batch = batches.last_mut().expect("never empty");
             if has_shapes {
                 let r = self.ranges[i].clone();
+                let special = self.instances[r.start as usize..r.end as usize].iter().any(Instance::is_special);
                 match batch.shapes.last_mut() {
-                    Some(last) if last.end == r.start => last.end = r.end,
-                    _ => batch.shapes.push(r),
+                    Some((last, s)) if last.end == r.start && *s == special => last.end = r.end,
+                    _ => batch.shapes.push((r, special)),
                 }
             }
             for (j, prim) in item.primitives.iter().enumerate() {
@@ -1293,10 +1350,45 @@ struct PlacedText {
     color: glyphon::Color,
 }
 
+/// Merges damage rectangles into a few regions to redraw: two merge when
+/// their union is not much larger than both together (a widget's old and
+/// new places a step apart), and stay apart when far from each other (a
+/// widget dropped across the canvas), so that the space between them is
+/// not redrawn for nothing.
+fn cluster(rects: &[Rect]) -> Vec<Rect> {
+    const MAX_REGIONS: usize = 8;
+    let area = |r: &Rect| r.w.max(0.0) * r.h.max(0.0);
+    let mut out: Vec<Rect> = Vec::new();
+    for r in rects.iter().filter(|r| r.w > 0.0 && r.h > 0.0) {
+        out.push(*r);
+        // Merge until no pair is worth merging.
+        loop {
+            let mut best = None;
+            for i in 0..out.len() {
+                for j in i + 1..out.len() {
+                    let u = out[i].union(&out[j]);
+                    let worth = area(&u) <= 1.5 * (area(&out[i]) + area(&out[j])) || out.len() > MAX_REGIONS;
+                    if worth && best.is_none_or(|(_, _, a)| area(&u) < a) {
+                        best = Some((i, j, area(&u)));
+                    }
+                }
+            }
+            let Some((i, j, _)) = best else { break };
+            let merged = out[i].union(&out[j]);
+            out.swap_remove(j);
+            out[i] = merged;
+        }
+    }
+    out
+}
+
 /// The draws of one batch: instance ranges, then texts (item, primitive).
 #[derive(Debug, Default)]
 struct Batch {
-    shapes: Vec<Range<u32>>,
+    /// Which of the frame's regions this batch draws in.
+    region: usize,
+    /// Instance ranges, and whether a range needs the special pipeline.
+    shapes: Vec<(Range<u32>, bool)>,
     texts: Vec<(usize, usize)>,
 }
 
@@ -1344,5 +1436,23 @@ impl CoverGrid {
 
     fn clear(&mut self) {
         self.cells.fill(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damage_next_to_each_other_merges_and_far_apart_stays_apart() {
+        let a = Rect::new(0.0, 0.0, 100.0, 50.0);
+        let step = Rect::new(4.0, 2.0, 100.0, 50.0);
+        assert_eq!(cluster(&[a, step]), vec![a.union(&step)]);
+        let far = Rect::new(900.0, 700.0, 100.0, 50.0);
+        assert_eq!(cluster(&[a, far]).len(), 2, "the space between a drag's start and end is not redrawn");
+        // However many rectangles, a bounded number of regions.
+        let many: Vec<Rect> = (0..40).map(|i| Rect::new(i as f32 * 300.0, 0.0, 10.0, 10.0)).collect();
+        assert!(cluster(&many).len() <= 8);
+        assert!(cluster(&[]).is_empty());
     }
 }

@@ -45,6 +45,11 @@ impl OverlayLayer {
         OverlayLayer { primitives: Vec::new(), accent: theme.accent, px: 1.0 / factor.max(1e-3) }
     }
 
+    /// Follows a new zoom: widths stay in device pixels.
+    pub fn set_factor(&mut self, factor: f32) {
+        self.px = 1.0 / factor.max(1e-3);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.primitives.is_empty()
     }
@@ -58,22 +63,30 @@ impl OverlayLayer {
         self.primitives.push((p, e));
     }
 
-    fn outline(&mut self, r: Rect, width: f32, color: Color, fill: Color, effect: Effect) {
+    fn outline(&mut self, r: Rect, width: f32, color: Color, effect: Effect) {
         let w = width * self.px;
-        // The outline sits just outside the widget, so it never hides its edge.
-        let r = Rect::new(r.x - w, r.y - w, r.w + 2.0 * w, r.h + 2.0 * w);
-        self.push(Primitive::Rect { rect: r, radius: 0.0, fill, border: Some((w, color)) }, effect);
+        // The outline sits just outside the widget, so it never hides its
+        // edge. Four edges rather than one framed rectangle: a large frame
+        // would shade every pixel inside it for nothing, which software
+        // rasterisers feel.
+        let (x0, y0, x1, y1) = (r.x - w / 2.0, r.y - w / 2.0, r.right() + w / 2.0, r.bottom() + w / 2.0);
+        for (a, b) in [((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))] {
+            self.push(
+                Primitive::Line { from: Point::new(a.0, a.1), to: Point::new(b.0, b.1), width: w, color },
+                effect,
+            );
+        }
     }
 
     /// A selected widget's outline.
     pub fn selection(&mut self, r: Rect) {
-        self.outline(r, 1.0, self.accent, Color::rgba(0, 0, 0, 0), Effect::None);
+        self.outline(r, 1.0, self.accent, Effect::None);
     }
 
     /// The widget under the pointer.
     pub fn hover(&mut self, r: Rect) {
         let a = self.accent;
-        self.outline(r, 1.0, Color::rgba(a.r, a.g, a.b, 110), Color::rgba(0, 0, 0, 0), Effect::None);
+        self.outline(r, 1.0, Color::rgba(a.r, a.g, a.b, 110), Effect::None);
     }
 
     /// A resize handle centred on `p`: a white square with an accent edge.
@@ -125,10 +138,9 @@ impl OverlayLayer {
         self.push(Primitive::Line { from, to, width: 3.0 * self.px, color: self.accent }, Effect::Pulse);
     }
 
-    /// The container a drop would land in: a pulsing tinted frame.
+    /// The container a drop would land in: a pulsing frame.
     pub fn drop_target(&mut self, r: Rect) {
-        let a = self.accent;
-        self.outline(r, 2.0, a, Color::rgba(a.r, a.g, a.b, 22), Effect::Pulse);
+        self.outline(r, 2.0, self.accent, Effect::Pulse);
     }
 
     /// The dragged widget's ghost: lifted by `lift` (0 on pickup, rising to

@@ -37,7 +37,7 @@ pub struct CpuCanvas {
     pub renderer: CpuRenderer,
     canvas: Option<Pixmap>,
     frame: Option<Pixmap>,
-    shown: Option<(View, u64)>,
+    shown: Option<View>,
 }
 
 impl Renderer {
@@ -127,12 +127,13 @@ impl CpuCanvas {
     ) -> Result<FrameReport, RenderError> {
         let start = std::time::Instant::now();
         let mut report = FrameReport::default();
-        let stale = self.shown != Some((*view, list.epoch()));
+        let stale = self.shown != Some(*view);
         match (&mut self.canvas, stale, redraw) {
             (Some(canvas), false, Redraw::Regions(regions)) => {
                 if let Some(d) = regions.iter().copied().reduce(|a, b| a.union(&b)) {
                     self.renderer.redraw(canvas, list, view, Some(d));
                     report.redrawn = view.device_pixels(&d);
+                    report.redrawn_pixels = report.redrawn.map_or(0, |(_, _, w, h)| u64::from(w) * u64::from(h));
                 }
             }
             (Some(_), false, Redraw::Nothing) => {}
@@ -140,6 +141,7 @@ impl CpuCanvas {
                 self.canvas = Some(self.renderer.render(list, view)?);
                 report.full = true;
                 report.redrawn = Some((0, 0, view.width, view.height));
+                report.redrawn_pixels = u64::from(view.width) * u64::from(view.height);
             }
         }
         let canvas = self.canvas.as_ref().expect("drawn above");
@@ -151,7 +153,7 @@ impl CpuCanvas {
             slot => slot.insert(canvas.clone()),
         };
         self.renderer.draw_overlays(frame, overlays, view, time);
-        self.shown = Some((*view, list.epoch()));
+        self.shown = Some(*view);
         report.encode_ns = start.elapsed().as_nanos() as u64;
         Ok(report)
     }

@@ -18,6 +18,11 @@ struct Globals {
 @group(0) @binding(1) var atlas: texture_2d<f32>;
 @group(0) @binding(2) var atlas_sampler: sampler;
 
+// Off in the pipeline that draws the common shapes (rectangles, lines):
+// the shadow loop and the texture sample are compiled out, which software
+// rasterisers, running every branch of a shader, feel on every pixel.
+override SHADOWS_AND_IMAGES: bool = true;
+
 const RECT: u32 = 0u;
 const SHADOW: u32 = 1u;
 const LINE: u32 = 2u;
@@ -130,7 +135,7 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
             let b = premultiply(v.border, ring);
             color = b + color * (1.0 - b.a);
         }
-    } else if kind == SHADOW {
+    } else if SHADOWS_AND_IMAGES && kind == SHADOW {
         // Six widening, downward-shifted layers of a faint colour, as the
         // CPU rasteriser draws them, so that both backends agree.
         let blur = v.params.w;
@@ -149,7 +154,7 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
         let h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
         let d = length(p - a - ab * h) - width * 0.5;
         color = premultiply(v.fill, coverage(d));
-    } else if kind == IMAGE {
+    } else if SHADOWS_AND_IMAGES && kind == IMAGE {
         let inside = coverage(rounded_box(p, v.rect.xy, v.rect.zw, 0.0));
         // The atlas holds premultiplied texels; fill.a is the opacity.
         color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);

@@ -1,0 +1,204 @@
+//! The canvas: the editor core driving the renderer, one frame per input.
+//! A frame is an input event handled by the editor (with its layout
+//! update), the display list brought up to date (patched where widgets
+//! moved or changed, rebuilt where the tree changed), and the renderer
+//! drawing only the damaged part of the canvas, with the overlays over it.
+//! Every phase is timed into a [`FrameRecord`]: the app shows these, the
+//! benchmarks and traces report them.
+//!
+//! This crate joins the editor and the renderer, so it may depend on both;
+//! it must never depend on a windowing or UI crate (winit, egui): the app
+//! puts a window around it, benchmarks and tests run it headless.
+
+mod overlays;
+
+use std::time::Instant;
+
+use serde::Serialize;
+use trellis_editor::{Damage, Editor, Event, Step};
+use trellis_geometry::Point;
+use trellis_render::{DisplayList, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
+
+pub use overlays::paint as paint_overlays;
+
+/// The phases of one frame, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct FrameRecord {
+    /// Frame number since the canvas was made.
+    pub index: u64,
+    /// When the frame started, in milliseconds since the canvas was made.
+    pub start_ms: f64,
+    /// The editor handling the input, less its layout update.
+    pub event_ns: u64,
+    /// The layout update (geometry) of that input.
+    pub layout_ns: u64,
+    /// Bringing the display list and overlays up to date.
+    pub display_list_ns: u64,
+    /// Preparing, recording and submitting the GPU work (or rasterising, on the CPU).
+    pub encode_ns: u64,
+    /// GPU time by timestamp queries, where the adapter has them.
+    pub gpu_ns: Option<u64>,
+    /// Waiting for the GPU to finish (and for the display, with vsync).
+    pub wait_ns: u64,
+    /// The whole frame, start to finish.
+    pub total_ns: u64,
+    /// Device pixels redrawn on the canvas.
+    pub redrawn_pixels: u64,
+    /// The display list was rebuilt (the tree changed).
+    pub rebuilt: bool,
+}
+
+impl FrameRecord {
+    /// The phases by name, in order, for tables, charts and traces.
+    pub fn phases(&self) -> [(&'static str, u64); 6] {
+        [
+            ("event", self.event_ns),
+            ("layout", self.layout_ns),
+            ("display list", self.display_list_ns),
+            ("encode and submit", self.encode_ns),
+            ("gpu", self.gpu_ns.unwrap_or(0)),
+            ("wait", self.wait_ns),
+        ]
+    }
+}
+
+/// Why a frame could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CanvasError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// The editor, its display list and a renderer (or none: the core alone).
+#[derive(Debug)]
+pub struct Canvas {
+    editor: Editor,
+    renderer: Option<Renderer>,
+    list: DisplayList,
+    theme: Theme,
+    overlays: OverlayLayer,
+    /// Time every phase (on by default); off, only the total is taken.
+    pub instrumented: bool,
+    frames: u64,
+    created: Instant,
+}
+
+impl Canvas {
+    pub fn new(editor: Editor, renderer: Option<Renderer>, theme: Theme) -> Self {
+        let list = DisplayList::build(editor.doc(), editor.geometry(), &theme);
+        let overlays = OverlayLayer::new(&theme, editor.viewport().zoom * editor.viewport().scale);
+        Canvas { editor, renderer, list, theme, overlays, instrumented: true, frames: 0, created: Instant::now() }
+    }
+
+    /// Ends the canvas, handing back the editor and the renderer.
+    pub fn into_parts(self) -> (Editor, Option<Renderer>) {
+        (self.editor, self.renderer)
+    }
+
+    pub fn editor(&self) -> &Editor {
+        &self.editor
+    }
+
+    pub fn editor_mut(&mut self) -> &mut Editor {
+        &mut self.editor
+    }
+
+    pub fn renderer(&self) -> Option<&Renderer> {
+        self.renderer.as_ref()
+    }
+
+    pub fn renderer_mut(&mut self) -> Option<&mut Renderer> {
+        self.renderer.as_mut()
+    }
+
+    pub fn display_list(&self) -> &DisplayList {
+        &self.list
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// What the renderer shows: the editor's viewport in device pixels.
+    pub fn view(&self) -> View {
+        let vp = self.editor.viewport();
+        View {
+            origin: Point::new(vp.origin.x, vp.origin.y),
+            zoom: vp.zoom,
+            scale: vp.scale,
+            width: ((vp.width * vp.scale).round() as u32).max(1),
+            height: ((vp.height * vp.scale).round() as u32).max(1),
+            background: self.theme.canvas,
+        }
+    }
+
+    /// One frame: `event` through the editor, then the display list and
+    /// the renderer, waiting until the frame is finished.
+    pub fn frame(&mut self, event: &Event) -> Result<(Step, FrameRecord), CanvasError> {
+        let started = Instant::now();
+        let mut record = FrameRecord {
+            index: self.frames,
+            start_ms: started.duration_since(self.created).as_secs_f64() * 1e3,
+            ..FrameRecord::default()
+        };
+        self.frames += 1;
+        let step = self.editor.handle(event);
+        let handled = self.instrumented.then(Instant::now);
+
+        let redraw = self.update_list(&step, &mut record);
+        let view = self.view();
+        self.overlays.set_factor(view.factor());
+        paint_overlays(&step.overlays, &mut self.overlays);
+        let changed = self.list.take_changed();
+        let listed = self.instrumented.then(Instant::now);
+
+        if let Some(r) = &mut self.renderer {
+            let time = (event.t / 1000.0) as f32;
+            let report = r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time)?;
+            let encoded = self.instrumented.then(Instant::now);
+            r.finish();
+            record.redrawn_pixels = report.redrawn_pixels;
+            if let (Some(listed), Some(encoded)) = (listed, encoded) {
+                record.encode_ns = encoded.duration_since(listed).as_nanos() as u64;
+                record.wait_ns = encoded.elapsed().as_nanos() as u64;
+                record.gpu_ns = r.gpu_time_ns();
+            }
+        }
+        record.total_ns = started.elapsed().as_nanos() as u64;
+        if let (Some(handled), Some(listed)) = (handled, listed) {
+            let handling = handled.duration_since(started).as_nanos() as u64;
+            record.layout_ns = self.editor.last_layout_ns().min(handling);
+            record.event_ns = handling - record.layout_ns;
+            record.display_list_ns = listed.duration_since(handled).as_nanos() as u64;
+        }
+        Ok((step, record))
+    }
+
+    /// Brings the display list up to date with the step and says what of
+    /// the canvas to redraw.
+    fn update_list(&mut self, step: &Step, record: &mut FrameRecord) -> Redraw {
+        let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
+        if step.damage == Damage::All {
+            self.list = DisplayList::build(doc, geometry, &self.theme);
+            record.rebuilt = true;
+            return Redraw::All;
+        }
+        if !step.restructured.is_empty() {
+            record.rebuilt = true;
+            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &step.restructured));
+        }
+        let mut regions = Vec::new();
+        for id in &step.repaint {
+            match self.list.patch(doc, geometry, &self.theme, *id) {
+                Some(r) => regions.extend(r),
+                None => {
+                    // Shown or hidden: the paint order changed after all.
+                    record.rebuilt = true;
+                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &step.repaint));
+                }
+            }
+        }
+        if regions.is_empty() { Redraw::Nothing } else { Redraw::Regions(regions) }
+    }
+}

@@ -1,0 +1,134 @@
+//! The canvas driven through input events, as the app drives it: after a
+//! session of edits drawn frame by frame (each redrawing only what
+//! changed), the canvas equals a full redraw of the final design; every
+//! phase of a frame is timed.
+
+use trellis_canvas::{Canvas, paint_overlays};
+use trellis_editor::scenario::Scenario;
+use trellis_editor::{Action, Editor, Event, Input};
+use trellis_render::{BackendKind, DisplayList, OverlayLayer, Redraw, Renderer, Theme};
+
+const SESSION: &str = "
+action zoom_to_fit
+palette button at 300,200 steps 6
+drag card_3 by 140,60 steps 12 nosnap
+resize card_2 se by 40,30 steps 6
+drag card_1 to card_6 steps 10
+click card_5
+key ctrl+d
+marquee 10,10 400,300 touching
+action undo
+action redo
+key delete
+action undo
+click card_4
+key escape
+";
+
+fn gpu_required() -> bool {
+    std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1")
+}
+
+/// Runs the session frame by frame; returns the last frame and a full
+/// redraw of the final design with the same overlays, on a fresh renderer.
+fn session(backend: BackendKind) -> Option<(tiny_skia::Pixmap, tiny_skia::Pixmap, Vec<trellis_canvas::FrameRecord>)> {
+    let (renderer, probe) = Renderer::open(Some(backend));
+    if renderer.backend() != backend {
+        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but {backend} does not open: {}", probe.reason);
+        eprintln!("skipped: no {backend} adapter ({})", probe.reason);
+        return None;
+    }
+    let mut editor = Editor::new(trellis_model::generate(400, 3));
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    let theme = Theme::DARK;
+    let mut canvas = Canvas::new(editor, Some(renderer), theme);
+    let scenario = Scenario::parse(SESSION).unwrap();
+    let mut events = Vec::new();
+    let mut clock = 0.0;
+    // The scenario turns into events against a scratch editor's layout,
+    // then every event is one frame of the canvas.
+    let mut scratch = Editor::new(trellis_model::generate(400, 3));
+    scratch.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    scenario.run(&mut scratch, &mut clock, &mut |e, _| events.push(e.clone())).unwrap();
+    let mut records = Vec::new();
+    let mut last = None;
+    for e in &events {
+        let (step, record) = canvas.frame(e).unwrap();
+        records.push(record);
+        last = Some(step);
+    }
+    assert_eq!(canvas.editor().doc().content_hash(), scratch.doc().content_hash(), "the canvas ran the same session");
+    let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
+    let view = canvas.view();
+    let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
+    let mut overlays = OverlayLayer::new(&theme, view.factor());
+    paint_overlays(&last.unwrap().overlays, &mut overlays);
+    let (mut fresh, _) = Renderer::open(Some(backend));
+    let time = (events.last().unwrap().t / 1000.0) as f32;
+    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, time).unwrap();
+    Some((incremental, fresh.read_frame().unwrap(), records))
+}
+
+fn assert_same(name: &str, a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) {
+    let differing = a.pixels().iter().zip(b.pixels()).filter(|(p, q)| p != q).count();
+    assert!(differing == 0, "{name}: {differing} pixels differ between the incremental canvas and a full redraw");
+}
+
+#[test]
+fn an_edited_canvas_equals_a_full_redraw_on_the_gpu() {
+    let Some((incremental, full, records)) = session(BackendKind::Vulkan) else { return };
+    assert_same("vulkan", &incremental, &full);
+    assert!(records.iter().any(|r| r.rebuilt), "inserts and deletes rebuild the list");
+    let full = records.iter().filter(|r| r.redrawn_pixels == 900 * 600).count();
+    let none = records.iter().filter(|r| r.redrawn_pixels == 0).count();
+    eprintln!("{} frames: {full} full, {none} overlays only, the rest partial", records.len());
+    assert!(full <= 2, "only the first frame and the zoom to fit redraw everything ({full} did)");
+}
+
+#[test]
+fn an_edited_canvas_equals_a_full_redraw_on_the_cpu() {
+    let (incremental, full, _) = session(BackendKind::Cpu).expect("the CPU rasteriser always opens");
+    let (mean, _) = mean_difference(&incremental, &full);
+    assert!(mean < 0.05, "mean difference {mean}");
+}
+
+fn mean_difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> (f64, usize) {
+    let mut sum = 0u64;
+    for (p, q) in a.data().iter().zip(b.data()) {
+        sum += u64::from(p.abs_diff(*q));
+    }
+    (sum as f64 / a.data().len() as f64, a.data().len())
+}
+
+#[test]
+fn every_phase_of_a_frame_is_timed_and_the_total_covers_them() {
+    let mut canvas = Canvas::new(
+        Editor::new(trellis_model::generate(200, 1)),
+        Some(Renderer::Cpu(Default::default())),
+        Theme::LIGHT,
+    );
+    let mut clock = 0.0;
+    let mut records = Vec::new();
+    for i in 0..5 {
+        clock += 16.0;
+        let (_, r) = canvas
+            .frame(&Event {
+                t: clock,
+                input: Input::PointerMove { x: 100.0 + i as f32 * 10.0, y: 100.0, modifiers: Default::default() },
+            })
+            .unwrap();
+        records.push(r);
+    }
+    let (_, r) = canvas.frame(&Event { t: clock + 16.0, input: Input::Action(Action::SelectAll) }).unwrap();
+    records.push(r);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r.index, i as u64);
+        let phases: u64 = r.phases().iter().filter(|(n, _)| *n != "gpu").map(|(_, ns)| ns).sum();
+        assert!(r.total_ns >= phases, "the total covers the phases: {r:?}");
+        assert!(r.encode_ns > 0 && r.event_ns > 0, "{r:?}");
+    }
+    canvas.instrumented = false;
+    let (_, r) = canvas.frame(&Event { t: clock + 32.0, input: Input::Action(Action::Undo) }).unwrap();
+    assert!(r.total_ns > 0);
+    assert_eq!((r.event_ns, r.encode_ns, r.display_list_ns), (0, 0, 0), "uninstrumented frames time only the total");
+}

@@ -1,0 +1,544 @@
+//! `trellis bench drag`: the end-to-end stress benchmark. A scripted
+//! session (a palette drop, a long move-drag across the canvas over
+//! containers, a resize, a marquee selection, undo and redo) runs through
+//! the editor core and the renderer offscreen, one frame per input, each
+//! frame waited for until the GPU has finished; every phase is timed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+use trellis_canvas::{Canvas, FrameRecord};
+use trellis_diag::{CountingAllocator, Frame, FrameStats};
+use trellis_editor::scenario::{Scenario, ScenarioStep, Target};
+use trellis_editor::{Action, Editor, Event, Handle, Input};
+use trellis_geometry::Point;
+use trellis_geometry::benchmark::Summary;
+use trellis_model::{Document, WidgetId, WidgetKind};
+use trellis_render::{Renderer, Theme};
+
+use crate::bench_commands::{Machine, progress_bar};
+use crate::render_command::{forced_backend, open_renderer, parse_size};
+use crate::report::{self, Verdict, say};
+
+/// What the benchmark runs on.
+#[derive(Debug)]
+pub enum DesignChoice {
+    Generated { widgets: usize, seed: u64 },
+    Bundled,
+    File(PathBuf),
+}
+
+/// Every option of `bench drag`.
+#[derive(Debug)]
+pub struct DragOptions<'a> {
+    pub design: DesignChoice,
+    pub size: &'a str,
+    pub backend: Option<&'a str>,
+    pub no_render: bool,
+    pub frames: usize,
+    pub vsync: bool,
+    pub budget_ms: Option<f64>,
+    pub min_fps: Option<f64>,
+    pub json: Option<&'a Path>,
+    pub svg: Option<&'a Path>,
+    pub trace: Option<&'a Path>,
+    pub compare: Option<&'a Path>,
+}
+
+/// One phase over the run.
+#[derive(Debug, Serialize)]
+struct PhaseFigures {
+    phase: &'static str,
+    median_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    /// Share of the total frame time, over the run.
+    share: f64,
+}
+
+/// One part of the session (the drag, the drop, undo...).
+#[derive(Debug, Serialize)]
+struct PartFigures {
+    part: &'static str,
+    frames: usize,
+    median_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+}
+
+/// The target for a drag frame, end to end, at 10,000 widgets on lavapipe.
+const DRAG_FRAME_P99_TARGET_MS: f64 = 8.0;
+
+/// Frame times with every phase timed, against the total alone.
+#[derive(Debug, Serialize)]
+struct Instrumentation {
+    median_with_ms: f64,
+    median_without_ms: f64,
+    /// (with - without) / without; noise can make it negative.
+    overhead: f64,
+    /// What the timing adds by construction: clock reads per frame, what
+    /// one costs here, and their share of the median frame.
+    clock_reads_per_frame: u32,
+    clock_read_ns: f64,
+    estimated_overhead: f64,
+}
+
+/// Clock reads an instrumented frame adds over an uninstrumented one (the
+/// canvas's three phase boundaries, the heap sample).
+const CLOCK_READS_PER_FRAME: u32 = 4;
+
+/// The median cost of reading the monotonic clock, in nanoseconds.
+fn clock_read_ns() -> f64 {
+    let mut samples: Vec<u64> = (0..2001)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..100 {
+                std::hint::black_box(Instant::now());
+            }
+            t.elapsed().as_nanos() as u64
+        })
+        .collect();
+    samples.sort_unstable();
+    samples[samples.len() / 2] as f64 / 100.0
+}
+
+#[derive(Debug, Serialize)]
+struct DragReport {
+    machine: Machine,
+    design: String,
+    widgets: usize,
+    width: u32,
+    height: u32,
+    backend: String,
+    adapter: String,
+    accelerated: bool,
+    reason: String,
+    vsync: bool,
+    stats: FrameStats,
+    phases: Vec<PhaseFigures>,
+    parts: Vec<PartFigures>,
+    instrumentation: Instrumentation,
+    /// Heap bytes in use at the end, and the peak during the run.
+    heap_bytes: usize,
+    heap_peak_bytes: usize,
+    allocations_per_frame: f64,
+    commits: usize,
+    records: Vec<FrameRecord>,
+}
+
+fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> {
+    Ok(match choice {
+        DesignChoice::Generated { widgets, seed } => {
+            if *widgets == 0 || *widgets > trellis_model::limits::MAX_WIDGETS {
+                bail!("--widgets {widgets}: must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
+            }
+            (trellis_model::generate(*widgets, *seed), format!("generated, {widgets} widgets, seed {seed}"))
+        }
+        DesignChoice::Bundled => (trellis_model::demo_design(), "the bundled demo".to_owned()),
+        DesignChoice::File(path) => (Document::load(path)?, path.display().to_string()),
+    })
+}
+
+/// The widget the drag moves: not the root, not locked, at most a quarter
+/// of the design, nearest the middle, among the top two levels.
+fn subject(editor: &Editor) -> Option<(WidgetId, String)> {
+    let doc = editor.doc();
+    let g = editor.geometry();
+    let bounds = g.bounds();
+    let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
+    let mut candidates: Vec<WidgetId> = doc.children(doc.root()).to_vec();
+    for c in doc.children(doc.root()) {
+        candidates.extend(doc.children(*c));
+    }
+    candidates
+        .into_iter()
+        .filter(|id| !g.is_locked(*id) && !g.is_hidden(*id))
+        .filter_map(|id| g.rect(id).map(|r| (id, r)))
+        .filter(|(_, r)| r.w * r.h <= bounds.w * bounds.h / 4.0)
+        .min_by(|(_, a), (_, b)| {
+            let d = |r: &trellis_model::Rect| {
+                let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
+                dx * dx + dy * dy
+            };
+            d(a).total_cmp(&d(b))
+        })
+        .and_then(|(id, _)| doc.widget(id).map(|w| (id, w.name().to_owned())))
+}
+
+/// The session's input events, made against a scratch editor's live
+/// layout (the canvas replays them exactly: the editor is deterministic).
+/// The events that set the view up (unmeasured), then the session's.
+struct Session {
+    setup: Vec<Event>,
+    events: Vec<Event>,
+    /// Which part of the session each event belongs to.
+    labels: Vec<&'static str>,
+}
+
+fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyhow::Result<(Session, usize)> {
+    let mut scratch = Editor::new(Document::from_json_bytes(design.as_bytes())?);
+    let mut events = vec![Event { t: 0.0, input: Input::Viewport { width, height, scale: 1.0 } }];
+    scratch.handle(&events[0]);
+    let fit = Event { t: 1.0, input: Input::Action(Action::ZoomToFit) };
+    scratch.handle(&fit);
+    events.push(fit);
+    let (_, name) = subject(&scratch).context("the design has no widget the drag could move")?;
+    let b = scratch.geometry().bounds();
+    let at = |fx: f32, fy: f32| Point::new(b.x + b.w * fx, b.y + b.h * fy);
+    let steps = vec![
+        ScenarioStep::Palette { kind: WidgetKind::Button, at: at(0.3, 0.3), steps: 10 },
+        ScenarioStep::DragBy {
+            name: name.clone(),
+            dx: b.w / 3.0,
+            dy: b.h / 4.0,
+            steps: frames,
+            alt: false,
+            nosnap: false,
+        },
+        ScenarioStep::Resize {
+            name,
+            handle: Handle::BottomRight,
+            dx: 40.0,
+            dy: 30.0,
+            steps: 10,
+            shift: false,
+            alt: false,
+        },
+        ScenarioStep::Marquee { from: at(0.05, 0.05), to: at(0.3, 0.3), touching: true, shift: false },
+        ScenarioStep::Action(Action::Undo),
+        ScenarioStep::Action(Action::Redo),
+        ScenarioStep::Click { at: Target::At(at(0.999, 0.999)), shift: false },
+    ];
+    let names = ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click"];
+    let mut clock = 2.0;
+    let mut commits = 0;
+    // The first two events set the view up; they are not measured.
+    let setup = events.len();
+    let mut labels = Vec::new();
+    for (step, name) in steps.into_iter().zip(names) {
+        let before = events.len();
+        Scenario { steps: vec![step] }.run(&mut scratch, &mut clock, &mut |e, s| {
+            events.push(e.clone());
+            commits += usize::from(s.committed.is_some());
+        })?;
+        labels.extend(std::iter::repeat_n(name, events.len() - before));
+    }
+    let session = events.split_off(setup);
+    Ok((Session { setup: events, events: session, labels }, commits))
+}
+
+/// Runs the events through a canvas; returns the records and the renderer.
+fn run_pass(
+    design: &str,
+    renderer: Option<Renderer>,
+    session: &Session,
+    instrumented: bool,
+    vsync: bool,
+    bar: Option<&indicatif::ProgressBar>,
+    mut heap: impl FnMut(&FrameRecord),
+) -> anyhow::Result<(Vec<FrameRecord>, Option<Renderer>, usize)> {
+    let mut canvas = Canvas::new(Editor::new(Document::from_json_bytes(design.as_bytes())?), renderer, Theme::LIGHT);
+    for e in &session.setup {
+        canvas.frame(e)?;
+    }
+    canvas.instrumented = instrumented;
+    let events = &session.events;
+    let mut records = Vec::with_capacity(events.len());
+    let mut commits = 0;
+    let tick = Duration::from_secs_f64(1.0 / 60.0);
+    let started = Instant::now();
+    for e in events {
+        let (step, mut record) = canvas.frame(e)?;
+        commits += usize::from(step.committed.is_some());
+        if vsync {
+            // Present at the next 60 Hz tick, as a swap chain with vsync would.
+            let since = started.elapsed();
+            let next = tick * (since.as_nanos() / tick.as_nanos() + 1) as u32;
+            let wait = next.saturating_sub(since);
+            std::thread::sleep(wait);
+            record.wait_ns += wait.as_nanos() as u64;
+            record.total_ns += wait.as_nanos() as u64;
+        }
+        heap(&record);
+        records.push(record);
+        if let Some(b) = bar {
+            b.inc(1);
+        }
+    }
+    let (_, renderer) = canvas.into_parts();
+    Ok((records, renderer, commits))
+}
+
+fn summary_ms(mut v: Vec<u64>) -> (f64, f64, f64, f64) {
+    let mut d: Vec<Duration> = v.drain(..).map(Duration::from_nanos).collect();
+    let s = Summary::of(&mut d);
+    let p95 = if d.is_empty() { 0.0 } else { d[((d.len() - 1) as f64 * 0.95).round() as usize].as_secs_f64() * 1e3 };
+    (s.median_ns / 1e6, p95, s.p99_ns / 1e6, s.max_ns / 1e6)
+}
+
+pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
+    if !(2..=100_000).contains(&o.frames) {
+        bail!("--frames {}: use from 2 to 100000 drag steps", o.frames);
+    }
+    let (width, height) = parse_size(o.size)?;
+    let (doc, design) = load(&o.design)?;
+    let widgets = doc.len();
+    // Each pass starts from the same design, loaded afresh from its text.
+    let text = doc.to_json_string();
+    drop(doc);
+    let (renderer, probe) = if o.no_render {
+        (None, None)
+    } else {
+        let (r, p) = open_renderer(forced_backend(o.backend)?)?;
+        (Some(r), Some(p))
+    };
+    let (backend, adapter) = match &renderer {
+        Some(r) => (r.backend().to_string(), r.adapter_name()),
+        None => ("none".to_owned(), "none (--no-render: the editor core alone)".to_owned()),
+    };
+    let (session, expected_commits) = session_events(&text, width as f32, height as f32, o.frames)?;
+    let quiet = o.json.is_some_and(|p| p.as_os_str() == "-");
+    let bar = progress_bar(session.events.len() as u64 * 5);
+    bar.set_message(format!("{widgets} widgets on {backend}"));
+    if quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+
+    // A warm-up pass (pipelines, glyphs, caches), then passes with every
+    // phase timed and passes timing only the total, alternated so that the
+    // machine's noise falls on both; the faster pass of each kind gives
+    // what the instrumentation costs.
+    let (_, renderer, _) = run_pass(&text, renderer, &session, false, false, Some(&bar), |_| {})?;
+    CountingAllocator::reset_peak();
+    let before = CountingAllocator::snapshot();
+    let mut heap_series = Vec::with_capacity(session.events.len());
+    let (records, renderer, commits) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), |_| {
+        heap_series.push(CountingAllocator::snapshot().bytes_in_use);
+    })?;
+    let after = CountingAllocator::snapshot();
+    let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
+    let (bare, renderer, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), |_| {})?;
+    let (again, renderer, _) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), |_| {})?;
+    let (bare_again, _, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), |_| {})?;
+    bar.finish_and_clear();
+    let with = median(&records).min(median(&again));
+    let without = median(&bare).min(median(&bare_again));
+
+    let frames: Vec<Frame> =
+        records.iter().map(|r| Frame { start_ms: r.start_ms, duration_ms: r.total_ns as f64 / 1e6 }).collect();
+    let stats = FrameStats::of(&frames, 60.0);
+    let total: u64 = records.iter().map(|r| r.total_ns).sum::<u64>().max(1);
+    let phase_names = records.first().map(|r| r.phases().map(|(n, _)| n)).unwrap_or_default();
+    let mut phases = Vec::new();
+    for (i, name) in phase_names.iter().enumerate() {
+        let values: Vec<u64> = records.iter().map(|r| r.phases()[i].1).collect();
+        let sum: u64 = values.iter().sum();
+        let (median_ms, p95_ms, p99_ms, max_ms) = summary_ms(values);
+        phases.push(PhaseFigures { phase: name, median_ms, p95_ms, p99_ms, max_ms, share: sum as f64 / total as f64 });
+    }
+    let mut parts: Vec<PartFigures> = Vec::new();
+    for label in session.labels.iter().copied() {
+        if parts.iter().any(|p| p.part == label) {
+            continue;
+        }
+        let times: Vec<u64> =
+            records.iter().zip(&session.labels).filter(|(_, l)| **l == label).map(|(r, _)| r.total_ns).collect();
+        let (median_ms, _, p99_ms, max_ms) = summary_ms(times.clone());
+        parts.push(PartFigures { part: label, frames: times.len(), median_ms, p99_ms, max_ms });
+    }
+    let clock = clock_read_ns();
+    let instrumentation = Instrumentation {
+        median_with_ms: with,
+        median_without_ms: without,
+        overhead: (with - without) / without.max(1e-9),
+        clock_reads_per_frame: CLOCK_READS_PER_FRAME,
+        clock_read_ns: clock,
+        estimated_overhead: CLOCK_READS_PER_FRAME as f64 * clock / (with * 1e6).max(1.0),
+    };
+    let machine = Machine::here();
+
+    if !quiet {
+        say!("Drag benchmark, end to end: {design}, {width}x{height}, whole design in view, on {}", machine.describe());
+        say!(
+            "{} frames: a palette drop, a {}-step drag across the canvas, a resize, a marquee, undo and redo; drawn by {adapter} ({backend}){}; each frame waited for until finished{}.",
+            records.len(),
+            o.frames,
+            if probe.as_ref().is_some_and(|p| !p.accelerated) { ", GPU acceleration not active" } else { "" },
+            if o.vsync { ", presented at 60 Hz" } else { "" }
+        );
+    }
+    let mut t = report::table(&[
+        "frames",
+        "FPS",
+        "p50",
+        "p90",
+        "p95",
+        "p99",
+        "max",
+        "jitter",
+        "janky (>16.7 ms)",
+        "janky (>33.3 ms)",
+    ]);
+    t.add_row(vec![
+        stats.frames.to_string(),
+        format!("{:.0}", stats.fps),
+        format!("{:.2} ms", stats.p50_ms),
+        format!("{:.2} ms", stats.p90_ms),
+        format!("{:.2} ms", stats.p95_ms),
+        format!("{:.2} ms", stats.p99_ms),
+        format!("{:.2} ms", stats.max_ms),
+        format!("{:.2} ms", stats.jitter_ms),
+        stats.janky.to_string(),
+        stats.janky_2x.to_string(),
+    ]);
+    report::print_table(&t, o.json);
+    let mut t = report::table(&["phase", "median", "p95", "p99", "max", "share of frame time"]);
+    for p in &phases {
+        t.add_row(vec![
+            p.phase.to_owned(),
+            format!("{:.3} ms", p.median_ms),
+            format!("{:.3} ms", p.p95_ms),
+            format!("{:.3} ms", p.p99_ms),
+            format!("{:.3} ms", p.max_ms),
+            format!("{:.1}%", p.share * 100.0),
+        ]);
+    }
+    report::print_table(&t, o.json);
+    let mut t = report::table(&["part of the session", "frames", "median", "p99", "max"]);
+    for p in &parts {
+        t.add_row(vec![
+            p.part.to_owned(),
+            p.frames.to_string(),
+            format!("{:.2} ms", p.median_ms),
+            format!("{:.2} ms", p.p99_ms),
+            format!("{:.2} ms", p.max_ms),
+        ]);
+    }
+    report::print_table(&t, o.json);
+    if !quiet {
+        if let Some(d) = parts.iter().find(|p| p.part == "drag") {
+            say!(
+                "Drag frames: p99 {:.2} ms, {} the target of {DRAG_FRAME_P99_TARGET_MS} ms (10,000 widgets, 1280x800, lavapipe).",
+                d.p99_ms,
+                if d.p99_ms <= DRAG_FRAME_P99_TARGET_MS { "within" } else { "over" }
+            );
+        }
+        say!(
+            "Instrumentation: frame median {:.3} ms with every phase timed, {:.3} ms with the total alone ({:+.1}%; the faster of two passes each, so noise shows). By construction it adds {} clock reads of {:.0} ns a frame: {:.3}% of the median frame.",
+            instrumentation.median_with_ms,
+            instrumentation.median_without_ms,
+            instrumentation.overhead * 100.0,
+            instrumentation.clock_reads_per_frame,
+            instrumentation.clock_read_ns,
+            instrumentation.estimated_overhead * 100.0
+        );
+        say!(
+            "Heap: {:.1} MiB in use at the end, peak {:.1} MiB; {:.0} allocations per frame.",
+            after.bytes_in_use as f64 / 1048576.0,
+            after.peak_bytes as f64 / 1048576.0,
+            after.allocations.saturating_sub(before.allocations) as f64 / records.len().max(1) as f64
+        );
+    }
+
+    let mut verdict = Verdict::Pass;
+    if commits != expected_commits {
+        verdict = Verdict::Fail;
+        say!("FAIL: the session committed {commits} edits through the canvas, {expected_commits} when made");
+    }
+    if let Some(budget) = o.budget_ms {
+        if stats.p99_ms > budget {
+            verdict = Verdict::Fail;
+            say!("FAIL: frame p99 {:.2} ms is over the budget of {budget} ms", stats.p99_ms);
+        } else if !quiet {
+            say!("Budget met: frame p99 {:.2} ms <= {budget} ms", stats.p99_ms);
+        }
+    }
+    if let Some(min) = o.min_fps {
+        if stats.fps < min {
+            verdict = Verdict::Fail;
+            say!("FAIL: {:.1} FPS is under the minimum of {min}", stats.fps);
+        } else if !quiet {
+            say!("Minimum FPS met: {:.1} >= {min}", stats.fps);
+        }
+    }
+    let report = DragReport {
+        machine,
+        design,
+        widgets,
+        width,
+        height,
+        backend,
+        adapter,
+        accelerated: probe.as_ref().is_some_and(|p| p.accelerated),
+        reason: probe.map(|p| p.reason).unwrap_or_default(),
+        vsync: o.vsync,
+        stats,
+        phases,
+        parts,
+        instrumentation,
+        heap_bytes: after.bytes_in_use,
+        heap_peak_bytes: after.peak_bytes,
+        allocations_per_frame: after.allocations.saturating_sub(before.allocations) as f64
+            / records.len().max(1) as f64,
+        commits,
+        records,
+    };
+    if let Some(old) = o.compare {
+        compare(old, &report, o.json)?;
+    }
+    if let Some(path) = o.svg {
+        let svg = crate::frame_chart::svg(
+            &report.records,
+            report.stats.budget_ms,
+            &format!("{} on {}", report.design, report.adapter),
+        );
+        trellis_model::write_atomically(path, |out| out.write_all(svg.as_bytes()))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = o.trace {
+        let trace = crate::chrome_trace::of_frames(&report.records, &heap_series);
+        trellis_model::write_atomically(path, |out| serde_json::to_writer(out, &trace).map_err(std::io::Error::other))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = o.json {
+        report::write_json(path, &report)?;
+    }
+    Ok(verdict)
+}
+
+/// Prints each metric against an earlier run's JSON, as new / old.
+fn compare(old: &Path, new: &DragReport, json: Option<&Path>) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(old).with_context(|| format!("--compare {}", old.display()))?;
+    let parsed: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("--compare {}: not a `bench drag --json` report", old.display()))?;
+    if parsed["stats"].is_null() {
+        bail!("--compare {}: not a `bench drag --json` report (it has no frame statistics)", old.display());
+    }
+    let old = parsed;
+    let stat = |k: &str| old["stats"][k].as_f64();
+    let mut rows: Vec<(String, Option<f64>, f64)> = vec![
+        ("FPS".into(), stat("fps"), new.stats.fps),
+        ("frame p50 (ms)".into(), stat("p50_ms"), new.stats.p50_ms),
+        ("frame p95 (ms)".into(), stat("p95_ms"), new.stats.p95_ms),
+        ("frame p99 (ms)".into(), stat("p99_ms"), new.stats.p99_ms),
+        ("frame max (ms)".into(), stat("max_ms"), new.stats.max_ms),
+        ("jitter (ms)".into(), stat("jitter_ms"), new.stats.jitter_ms),
+    ];
+    for p in &new.phases {
+        let before = old["phases"]
+            .as_array()
+            .and_then(|v| v.iter().find(|q| q["phase"] == p.phase).and_then(|q| q["median_ms"].as_f64()));
+        rows.push((format!("{} median (ms)", p.phase), before, p.median_ms));
+    }
+    rows.push(("heap peak (bytes)".into(), old["heap_peak_bytes"].as_f64(), new.heap_peak_bytes as f64));
+    let mut t = report::table(&["metric", "before", "now", "now / before"]);
+    for (name, before, now) in rows {
+        let ratio = before.filter(|b| *b != 0.0).map_or("n/a".to_owned(), |b| format!("{:.2}x", now / b));
+        t.add_row(vec![name, before.map_or("n/a".to_owned(), |b| format!("{b:.3}")), format!("{now:.3}"), ratio]);
+    }
+    report::print_table(&t, json);
+    Ok(())
+}
