@@ -146,7 +146,8 @@ impl Canvas {
         let step = self.editor.handle(event);
         let handled = self.instrumented.then(Instant::now);
 
-        let redraw = self.update_list(&step, &mut record);
+        // With no renderer (the core alone), there is nothing to draw from a list.
+        let redraw = if self.renderer.is_some() { self.update_list(&step, &mut record) } else { Redraw::Nothing };
         let view = self.view();
         self.overlays.set_factor(view.factor());
         paint_overlays(&step.overlays, &mut self.overlays);

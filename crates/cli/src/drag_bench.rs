@@ -420,11 +420,14 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     report::print_table(&t, o.json);
     if !quiet {
         if let Some(d) = parts.iter().find(|p| p.part == "drag") {
-            say!(
-                "Drag frames: p99 {:.2} ms, {} the target of {DRAG_FRAME_P99_TARGET_MS} ms (10,000 widgets, 1280x800, lavapipe).",
-                d.p99_ms,
-                if d.p99_ms <= DRAG_FRAME_P99_TARGET_MS { "within" } else { "over" }
-            );
+            if o.no_render {
+                say!("Drag frames: p99 {:.3} ms (the editor core alone).", d.p99_ms);
+            } else {
+                say!(
+                    "Drag frames: p99 {:.2} ms; the target is {DRAG_FRAME_P99_TARGET_MS} ms at 10,000 widgets, 1280x800, on lavapipe.",
+                    d.p99_ms
+                );
+            }
         }
         say!(
             "Instrumentation: frame median {:.3} ms with every phase timed, {:.3} ms with the total alone ({:+.1}%; the faster of two passes each, so noise shows). By construction it adds {} clock reads of {:.0} ns a frame: {:.3}% of the median frame.",
