@@ -142,22 +142,26 @@ fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> {
     })
 }
 
-/// The widget the drag moves: not the root, not locked, at most a quarter
-/// of the design, nearest the middle, among the top two levels.
+/// The widget the drag moves: not the root, not locked, at most a
+/// sixteenth of the design (a card, a control, not a whole panel), nearest
+/// the middle, among the top three levels.
 fn subject(editor: &Editor) -> Option<(WidgetId, String)> {
     let doc = editor.doc();
     let g = editor.geometry();
     let bounds = g.bounds();
     let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
     let mut candidates: Vec<WidgetId> = doc.children(doc.root()).to_vec();
-    for c in doc.children(doc.root()) {
-        candidates.extend(doc.children(*c));
+    for _ in 0..2 {
+        let deeper: Vec<WidgetId> = candidates.iter().flat_map(|c| doc.children(*c).to_vec()).collect();
+        candidates.extend(deeper);
     }
+    candidates.sort_unstable();
+    candidates.dedup();
     candidates
         .into_iter()
         .filter(|id| !g.is_locked(*id) && !g.is_hidden(*id))
         .filter_map(|id| g.rect(id).map(|r| (id, r)))
-        .filter(|(_, r)| r.w * r.h <= bounds.w * bounds.h / 4.0)
+        .filter(|(_, r)| r.w * r.h <= bounds.w * bounds.h / 16.0)
         .min_by(|(_, a), (_, b)| {
             let d = |r: &trellis_model::Rect| {
                 let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
@@ -176,6 +180,8 @@ struct Session {
     events: Vec<Event>,
     /// Which part of the session each event belongs to.
     labels: Vec<&'static str>,
+    /// The name of the widget dragged and resized.
+    subject: String,
 }
 
 fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyhow::Result<(Session, usize)> {
@@ -186,6 +192,7 @@ fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyho
     scratch.handle(&fit);
     events.push(fit);
     let (_, name) = subject(&scratch).context("the design has no widget the drag could move")?;
+    let subject_name = name.clone();
     let b = scratch.geometry().bounds();
     let at = |fx: f32, fy: f32| Point::new(b.x + b.w * fx, b.y + b.h * fy);
     let steps = vec![
@@ -227,7 +234,7 @@ fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyho
         labels.extend(std::iter::repeat_n(name, events.len() - before));
     }
     let session = events.split_off(setup);
-    Ok((Session { setup: events, events: session, labels }, commits))
+    Ok((Session { setup: events, events: session, labels, subject: subject_name }, commits))
 }
 
 /// Runs the events through a canvas; returns the records and the renderer.
@@ -363,9 +370,10 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     if !quiet {
         say!("Drag benchmark, end to end: {design}, {width}x{height}, whole design in view, on {}", machine.describe());
         say!(
-            "{} frames: a palette drop, a {}-step drag across the canvas, a resize, a marquee, undo and redo; drawn by {adapter} ({backend}){}; each frame waited for until finished{}.",
+            "{} frames: a palette drop, a {}-step drag of '{}' across the canvas, its resize, a marquee, undo and redo; drawn by {adapter} ({backend}){}; each frame waited for until finished{}.",
             records.len(),
             o.frames,
+            session.subject,
             if probe.as_ref().is_some_and(|p| !p.accelerated) { ", GPU acceleration not active" } else { "" },
             if o.vsync { ", presented at 60 Hz" } else { "" }
         );
