@@ -45,6 +45,7 @@ pub struct DragOptions<'a> {
     pub svg: Option<&'a Path>,
     pub trace: Option<&'a Path>,
     pub compare: Option<&'a Path>,
+    pub lab: &'a crate::lab::Lab,
 }
 
 /// One phase over the run.
@@ -245,6 +246,7 @@ fn run_pass(
     instrumented: bool,
     vsync: bool,
     bar: Option<&indicatif::ProgressBar>,
+    lab: &crate::lab::Lab,
     mut heap: impl FnMut(&FrameRecord),
 ) -> anyhow::Result<(Vec<FrameRecord>, Option<Renderer>, usize)> {
     let mut canvas = Canvas::new(Editor::new(Document::from_json_bytes(design.as_bytes())?), renderer, Theme::LIGHT);
@@ -270,6 +272,10 @@ fn run_pass(
             record.total_ns += wait.as_nanos() as u64;
         }
         heap(&record);
+        lab.frame(&record);
+        if lab.is_serving() {
+            lab.live(&crate::lab::live_objects(canvas.editor(), canvas.renderer()));
+        }
         records.push(record);
         if let Some(b) = bar {
             b.inc(1);
@@ -306,6 +312,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         Some(r) => (r.backend().to_string(), r.adapter_name()),
         None => ("none".to_owned(), "none (--no-render: the editor core alone)".to_owned()),
     };
+    o.lab.set_renderer(&adapter, &backend);
     let (session, expected_commits) = session_events(&text, width as f32, height as f32, o.frames)?;
     let quiet = o.json.is_some_and(|p| p.as_os_str() == "-");
     let bar = progress_bar(session.events.len() as u64 * 5);
@@ -318,18 +325,18 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     // phase timed and passes timing only the total, alternated so that the
     // machine's noise falls on both; the faster pass of each kind gives
     // what the instrumentation costs.
-    let (_, renderer, _) = run_pass(&text, renderer, &session, false, false, Some(&bar), |_| {})?;
+    let (_, renderer, _) = run_pass(&text, renderer, &session, false, false, Some(&bar), o.lab, |_| {})?;
     CountingAllocator::reset_peak();
     let before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
-    let (records, renderer, commits) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), |_| {
+    let (records, renderer, commits) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), o.lab, |_| {
         heap_series.push(CountingAllocator::snapshot().bytes_in_use);
     })?;
     let after = CountingAllocator::snapshot();
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
-    let (bare, renderer, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), |_| {})?;
-    let (again, renderer, _) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), |_| {})?;
-    let (bare_again, _, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), |_| {})?;
+    let (bare, renderer, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let (again, renderer, _) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let (bare_again, _, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), o.lab, |_| {})?;
     bar.finish_and_clear();
     let with = median(&records).min(median(&again));
     let without = median(&bare).min(median(&bare_again));

@@ -81,34 +81,8 @@ impl Bench {
     }
 
     fn live(&self) -> Vec<(String, usize)> {
-        let c = self.editor.doc().live_counts();
-        let mut v = vec![
-            ("widgets".to_owned(), c.widgets),
-            ("detached widgets".to_owned(), c.detached_widgets),
-            ("subscriptions".to_owned(), c.subscriptions),
-            ("caches".to_owned(), c.caches),
-            ("cache entries".to_owned(), c.cache_entries),
-            ("undo entries".to_owned(), c.undo_entries),
-            ("redo entries".to_owned(), c.redo_entries),
-            ("history operations".to_owned(), c.history_ops),
-            ("laid-out widgets".to_owned(), self.editor.geometry().len()),
-            ("app cache entries".to_owned(), self.stale.len()),
-        ];
-        if let Renderer::Gpu(g) = &self.renderer {
-            let o = g.live_objects();
-            let n = |x: isize| usize::try_from(x).unwrap_or(0);
-            v.extend([
-                ("GPU buffers".to_owned(), n(o.buffers)),
-                ("GPU buffer bytes".to_owned(), n(o.buffer_bytes)),
-                ("GPU texture bytes".to_owned(), n(o.texture_bytes)),
-                ("GPU texture views".to_owned(), n(o.texture_views)),
-                ("GPU bind groups".to_owned(), n(o.bind_groups)),
-                ("GPU pipelines".to_owned(), n(o.pipelines)),
-                ("shaped texts".to_owned(), o.shaped_texts),
-                ("atlas images".to_owned(), o.atlas_images),
-                ("text renderers".to_owned(), o.text_renderers),
-            ]);
-        }
+        let mut v = crate::lab::live_objects(&self.editor, Some(&self.renderer));
+        v.push(("app cache entries".to_owned(), self.stale.len()));
         v
     }
 
@@ -200,6 +174,7 @@ fn run_scenario(
     plant: Plant,
     bench: &RefCell<Bench>,
     bar: &indicatif::ProgressBar,
+    lab: &crate::lab::Lab,
 ) -> anyhow::Result<Growth> {
     let script = SCENARIOS.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).unwrap_or_default();
     let script = (!script.is_empty()).then(|| Scenario::parse(script)).transpose()?;
@@ -215,7 +190,11 @@ fn run_scenario(
             }
             bar.inc(1);
         },
-        || bench.borrow().live(),
+        || {
+            let live = bench.borrow().live();
+            lab.live(&live);
+            live
+        },
     );
     if let Some(e) = failure.into_inner() {
         return Err(e.context(format!("scenario {name}")));
@@ -246,6 +225,7 @@ pub fn leakcheck(
     backend: Option<&str>,
     json: Option<&Path>,
     self_test: bool,
+    lab: &crate::lab::Lab,
 ) -> anyhow::Result<Verdict> {
     if !(2..=1_000_000).contains(&cycles) {
         bail!("--cycles {cycles}: use from 2 to 1000000");
@@ -269,6 +249,7 @@ pub fn leakcheck(
     let (renderer, probe) = open_renderer(forced_backend(backend)?)?;
     let backend_name = renderer.backend().to_string();
     let adapter = renderer.adapter_name();
+    lab.set_renderer(&adapter, &backend_name);
     let bench = RefCell::new(fresh_bench(renderer, &design_file)?);
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
 
@@ -317,7 +298,7 @@ pub fn leakcheck(
             b.editor = Editor::new(Document::load(&design_file)?);
             b.stale.clear();
         }
-        let growth = run_scenario(&name, cycles, warmup, plant, &bench, &bar)?;
+        let growth = run_scenario(&name, cycles, warmup, plant, &bench, &bar, lab)?;
         let passed = match expected {
             Some((_, kind)) => growth.leaking.iter().any(|k| k == kind),
             None => growth.is_clean(),

@@ -9,10 +9,13 @@
 
 mod bench_commands;
 mod chrome_trace;
+mod cpu_profile;
+mod debug_endpoint;
 mod design_commands;
 mod drag_bench;
 mod frame_chart;
 mod gpu_command;
+mod lab;
 mod leak_command;
 mod render_bench;
 mod render_command;
@@ -119,6 +122,8 @@ enum Command {
         /// Plant one leak of each kind in turn and show that each is caught.
         #[arg(long)]
         self_test: bool,
+        #[command(flatten)]
+        lab: lab::LabOptions,
     },
     /// Measure Trellis itself.
     Bench {
@@ -248,6 +253,8 @@ enum Bench {
         /// Print the ratio of every metric to an earlier run's --json report.
         #[arg(long, value_name = "OLD.json")]
         compare: Option<PathBuf>,
+        #[command(flatten)]
+        lab: lab::LabOptions,
     },
     /// Frame times of a scripted drag drawn by the renderer, every step
     /// drawn damage-limited and in full, in one run, with the ratio.
@@ -300,9 +307,19 @@ fn main() -> ExitCode {
         Command::Render { file, out, size, backend, theme, scale } => {
             render_command::render(&file, &out, size.as_deref(), backend.as_deref(), &theme, scale)
         }
-        Command::Leakcheck { scenario, cycles, backend, json, self_test } => {
-            leak_command::leakcheck(scenario.as_deref(), cycles, backend.as_deref(), json.as_deref(), self_test)
-        }
+        Command::Leakcheck { scenario, cycles, backend, json, self_test, lab } => lab::Lab::start(&lab, "leakcheck")
+            .and_then(|lab| {
+                let verdict = leak_command::leakcheck(
+                    scenario.as_deref(),
+                    cycles,
+                    backend.as_deref(),
+                    json.as_deref(),
+                    self_test,
+                    &lab,
+                )?;
+                lab.finish()?;
+                Ok(verdict)
+            }),
         Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
         Command::Bench {
             what:
@@ -322,6 +339,7 @@ fn main() -> ExitCode {
                     svg,
                     trace,
                     compare,
+                    lab,
                 },
         } => {
             let design = match (demo, design) {
@@ -329,19 +347,24 @@ fn main() -> ExitCode {
                 (false, Some(f)) => drag_bench::DesignChoice::File(f),
                 (false, None) => drag_bench::DesignChoice::Generated { widgets, seed },
             };
-            drag_bench::drag(&drag_bench::DragOptions {
-                design,
-                size: &size,
-                backend: backend.as_deref(),
-                no_render,
-                frames,
-                vsync,
-                budget_ms,
-                min_fps,
-                json: json.as_deref(),
-                svg: svg.as_deref(),
-                trace: trace.as_deref(),
-                compare: compare.as_deref(),
+            lab::Lab::start(&lab, "bench drag").and_then(|lab| {
+                let verdict = drag_bench::drag(&drag_bench::DragOptions {
+                    design,
+                    size: &size,
+                    backend: backend.as_deref(),
+                    no_render,
+                    frames,
+                    vsync,
+                    budget_ms,
+                    min_fps,
+                    json: json.as_deref(),
+                    svg: svg.as_deref(),
+                    trace: trace.as_deref(),
+                    compare: compare.as_deref(),
+                    lab: &lab,
+                })?;
+                lab.finish()?;
+                Ok(verdict)
             })
         }
         Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets } } => {
@@ -355,7 +378,7 @@ fn main() -> ExitCode {
         Ok(report::Verdict::Pass) => ExitCode::SUCCESS,
         Ok(report::Verdict::Fail) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            report::note(format_args!("error: {e:#}"));
             ExitCode::from(2)
         }
     }

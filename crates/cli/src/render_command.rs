@@ -42,7 +42,7 @@ pub fn open_renderer(forced: Option<BackendKind>) -> anyhow::Result<(Renderer, P
             )
         }
         None if renderer.backend() == BackendKind::Cpu => {
-            eprintln!("note: {}", probe.reason);
+            crate::report::note(format_args!("note: {}", probe.reason));
         }
         _ => {}
     }

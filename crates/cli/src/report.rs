@@ -74,3 +74,10 @@ macro_rules! say {
     ($($arg:tt)*) => { $crate::report::say_line(format_args!($($arg)*)) };
 }
 pub(crate) use say;
+
+/// A line on standard error that never fails the run: whoever started us
+/// may have stopped listening (`eprintln!` would panic on a closed pipe).
+pub fn note(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

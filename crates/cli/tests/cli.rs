@@ -520,3 +520,110 @@ fn leakcheck_finds_no_leak_in_editing_and_device_loss_cycles() {
     trellis().args(["leakcheck", "--scenario", "teleport"]).assert().code(2);
     trellis().args(["leakcheck", "--cycles", "1"]).assert().code(2);
 }
+
+/// A GET over plain HTTP/1.0: status code and body.
+fn http_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP response to {path}: {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn the_debug_endpoint_answers_on_loopback_and_refuses_other_addresses() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trellis"))
+        .args(["bench", "drag", "--widgets", "300", "--frames", "400", "--size", "320x200"])
+        .args(["--debug-addr", "127.0.0.1:0", "--debug-wait", "60"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Standard error is read to its end in the background, so the child
+    // never writes into a closed pipe.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("debug endpoint: http://") {
+                let _ = tx.send(rest.trim_end_matches("/debug/stats").to_owned());
+            }
+        }
+    });
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the endpoint says where it listens");
+    // Frames arrive as the benchmark runs.
+    let mut stats = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (status, body) = http_get(&addr, "/debug/stats");
+        assert_eq!(status, 200);
+        stats = serde_json::from_slice(&body).unwrap();
+        if stats["frames_kept"].as_u64().unwrap() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(stats["command"], "bench drag");
+    assert!(stats["stats"]["p99_ms"].as_f64().unwrap() > 0.0, "{stats}");
+    assert!(stats["heap_bytes"].as_u64().unwrap() > 0);
+    assert!(stats["live_objects"]["widgets"].as_u64().unwrap() >= 300, "{stats}");
+    let (status, metrics) = http_get(&addr, "/metrics");
+    assert_eq!(status, 200);
+    let metrics = String::from_utf8(metrics).unwrap();
+    for name in [
+        "trellis_heap_bytes ",
+        "trellis_fps ",
+        "trellis_frame_seconds{quantile=\"0.99\"}",
+        "trellis_live_objects{kind=\"widgets\"}",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from:\n{metrics}");
+    }
+    let (status, trace) = http_get(&addr, "/debug/trace?seconds=1");
+    assert_eq!(status, 200);
+    let trace: serde_json::Value = serde_json::from_slice(&trace).unwrap();
+    assert!(trace["traceEvents"].is_array());
+    let (status, profile) = http_get(&addr, "/debug/pprof/profile?seconds=1");
+    assert_eq!(status, 200);
+    assert!(!profile.is_empty(), "a pprof protobuf");
+    assert_eq!(http_get(&addr, "/debug/trace?seconds=999").0, 400);
+    assert_eq!(http_get(&addr, "/nothing").0, 404);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = trellis()
+        .args(["bench", "drag", "--no-render", "--frames", "4", "--debug-addr", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a loopback address"));
+}
+
+#[test]
+fn cpu_and_heap_profiles_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cpu, heap) = (dir.path().join("cpu.pb"), dir.path().join("heap.json"));
+    let out = trellis()
+        .args(["bench", "drag", "--widgets", "300", "--frames", "20", "--size", "320x200", "--cpu-profile"])
+        .arg(&cpu)
+        .arg("--heap-profile")
+        .arg(&heap)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::metadata(&cpu).unwrap().len() > 0, "a pprof protobuf");
+    let svg = fs::read_to_string(dir.path().join("cpu.pb.svg")).unwrap();
+    assert!(svg.contains("<svg"), "a flamegraph");
+    let dhat: serde_json::Value = serde_json::from_slice(&fs::read(&heap).unwrap()).unwrap();
+    assert!(
+        dhat["dhatFileVersion"].is_number() && dhat["pps"].as_array().is_some_and(|p| !p.is_empty()),
+        "a dhat profile"
+    );
+}

@@ -7,11 +7,60 @@
 //! and read it with [`CountingAllocator::snapshot`].
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// While a heap profile runs, calls go through dhat's allocator (which
+/// records them, then calls the system allocator); otherwise straight to
+/// the system's. Both end in the same allocator, so a block allocated
+/// before the switch may be freed after it.
+#[cfg_attr(not(feature = "heap-profile"), allow(dead_code))]
+static PROFILING: AtomicBool = AtomicBool::new(false);
+
+/// The allocator calls forward to: dhat's while a heap profile runs.
+fn inner() -> &'static dyn GlobalAlloc {
+    #[cfg(feature = "heap-profile")]
+    if PROFILING.load(Ordering::Relaxed) {
+        return &dhat::Alloc;
+    }
+    &System
+}
+
+/// A dhat heap profile of the process, from `start` until dropped, when
+/// the file is written (it opens in dh_view). Needs the
+/// [`CountingAllocator`] installed and the `heap-profile` feature.
+#[cfg(feature = "heap-profile")]
+pub struct HeapProfile {
+    profiler: Option<dhat::Profiler>,
+}
+
+#[cfg(feature = "heap-profile")]
+impl std::fmt::Debug for HeapProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeapProfile")
+    }
+}
+
+#[cfg(feature = "heap-profile")]
+impl HeapProfile {
+    /// Starts recording every allocation with its backtrace into `path`.
+    pub fn start(path: &std::path::Path) -> Self {
+        let profiler = dhat::Profiler::builder().file_name(path).trim_backtraces(Some(16)).build();
+        PROFILING.store(true, Ordering::SeqCst);
+        HeapProfile { profiler: Some(profiler) }
+    }
+}
+
+#[cfg(feature = "heap-profile")]
+impl Drop for HeapProfile {
+    fn drop(&mut self) {
+        // Dropping the profiler writes the file; allocations stop being recorded after.
+        self.profiler.take();
+        PROFILING.store(false, Ordering::SeqCst);
+    }
+}
 
 /// The system allocator, counted.
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,12 +99,13 @@ impl CountingAllocator {
     }
 }
 
-// SAFETY: every call is forwarded unchanged to the system allocator; the
-// counters only observe sizes.
+// SAFETY: every call is forwarded unchanged to the system allocator (through
+// dhat's while a heap profile runs, which forwards to it too); the counters
+// only observe sizes.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds `alloc`'s contract, which we pass on.
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { inner().alloc(layout) };
         if !p.is_null() {
             Self::grew(layout.size());
         }
@@ -64,7 +114,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { inner().alloc_zeroed(layout) };
         if !p.is_null() {
             Self::grew(layout.size());
         }
@@ -73,13 +123,13 @@ unsafe impl GlobalAlloc for CountingAllocator {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` came from this allocator with `layout`, as the caller promises.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { inner().dealloc(ptr, layout) };
         IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as the caller promises for `realloc`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { inner().realloc(ptr, layout, new_size) };
         if !p.is_null() {
             IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
             Self::grew(new_size);

@@ -11,6 +11,8 @@ pub mod alloc;
 pub mod frames;
 pub mod leaks;
 
+#[cfg(feature = "heap-profile")]
+pub use alloc::HeapProfile;
 pub use alloc::{AllocSnapshot, CountingAllocator};
 pub use frames::{Frame, FrameStats, HistogramBucket};
 pub use leaks::{Growth, KindGrowth, assert_no_leaks, check_cycles};

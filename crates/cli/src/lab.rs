@@ -1,0 +1,164 @@
+//! The performance lab's options shared by the long-running commands
+//! (`bench drag`, `leakcheck`, later the app): a CPU profile, a heap
+//! profile and the debug endpoint, started before the run and finished
+//! after it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use trellis_canvas::FrameRecord;
+use trellis_diag::{CountingAllocator, HeapProfile};
+
+use crate::cpu_profile::CpuProfile;
+use crate::debug_endpoint::{self, DebugState, Shared};
+use crate::report::{note, say};
+
+#[derive(clap::Args, Debug, Default)]
+pub struct LabOptions {
+    /// Write a sampled CPU profile of the run (pprof protobuf) to FILE, and a flamegraph to FILE.svg.
+    #[arg(long, value_name = "FILE")]
+    pub cpu_profile: Option<PathBuf>,
+    /// Write a dhat heap profile of the run to FILE (opens in dh_view).
+    #[arg(long, value_name = "FILE")]
+    pub heap_profile: Option<PathBuf>,
+    /// Serve /debug/stats, /debug/pprof/profile?seconds=N, /debug/trace?seconds=N and /metrics on ADDR
+    /// (loopback only, e.g. 127.0.0.1:6060; port 0 picks one and says which).
+    #[arg(long, value_name = "ADDR")]
+    pub debug_addr: Option<String>,
+    /// Allow --debug-addr on an address other than loopback.
+    #[arg(long)]
+    pub debug_allow_remote: bool,
+    /// Keep the debug endpoint answering this many seconds after the run.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub debug_wait: u64,
+}
+
+/// The lab's running parts.
+#[derive(Debug)]
+pub struct Lab {
+    started: std::time::Instant,
+    cpu: Option<(CpuProfile, PathBuf)>,
+    heap: Option<(HeapProfile, PathBuf)>,
+    debug: Option<Shared>,
+    wait: u64,
+}
+
+impl Lab {
+    pub fn start(o: &LabOptions, command: &str) -> anyhow::Result<Lab> {
+        let mut lab =
+            Lab { started: std::time::Instant::now(), cpu: None, heap: None, debug: None, wait: o.debug_wait };
+        if let Some(addr) = &o.debug_addr {
+            let addr = debug_endpoint::parse_addr(addr, o.debug_allow_remote)?;
+            let mut state = DebugState::default();
+            state.command = command.to_owned();
+            let shared = Arc::new(Mutex::new(state));
+            let bound = debug_endpoint::serve(addr, Arc::clone(&shared))?;
+            // On standard error, at once: a script waiting for it must not wait for the run.
+            note(format_args!("debug endpoint: http://{bound}/debug/stats"));
+            lab.debug = Some(shared);
+        }
+        if let Some(path) = &o.heap_profile {
+            lab.heap = Some((HeapProfile::start(path), path.clone()));
+        }
+        if let Some(path) = &o.cpu_profile {
+            lab.cpu = Some((CpuProfile::start()?, path.clone()));
+        }
+        Ok(lab)
+    }
+
+    /// Says what draws, for `/debug/stats`.
+    pub fn set_renderer(&self, adapter: &str, backend: &str) {
+        if let Some(s) = &self.debug
+            && let Ok(mut s) = s.lock()
+        {
+            s.adapter = adapter.to_owned();
+            s.backend = backend.to_owned();
+        }
+    }
+
+    /// Whether the debug endpoint is serving (and wants frames and counts).
+    pub fn is_serving(&self) -> bool {
+        self.debug.is_some()
+    }
+
+    /// Records a finished frame, re-timed on the lab's clock (a command may
+    /// run several canvases, each counting from its own start).
+    pub fn frame(&self, record: &FrameRecord) {
+        if let Some(s) = &self.debug
+            && let Ok(mut s) = s.lock()
+        {
+            let mut r = *record;
+            r.start_ms = self.started.elapsed().as_secs_f64() * 1e3 - r.total_ns as f64 / 1e6;
+            s.push_frame(r, CountingAllocator::snapshot().bytes_in_use);
+        }
+    }
+
+    /// Records the live-object counts.
+    pub fn live(&self, kinds: &[(String, usize)]) {
+        if let Some(s) = &self.debug
+            && let Ok(mut s) = s.lock()
+        {
+            s.live.clear();
+            s.live.extend(kinds.iter().cloned());
+        }
+    }
+
+    /// Stops the profiles (writing their files) and lets the endpoint
+    /// answer for the time asked.
+    pub fn finish(self) -> anyhow::Result<()> {
+        if let Some((cpu, path)) = self.cpu {
+            let w = cpu.finish(&path)?;
+            say!(
+                "CPU profile: {} samples in {} (pprof), flamegraph in {}",
+                w.samples,
+                w.profile.display(),
+                w.flamegraph.display()
+            );
+        }
+        if let Some((heap, path)) = self.heap {
+            drop(heap);
+            say!("Heap profile in {} (open it in dh_view)", path.display());
+        }
+        if self.debug.is_some() && self.wait > 0 {
+            note(format_args!("debug endpoint: answering for {} more seconds", self.wait));
+            std::thread::sleep(std::time::Duration::from_secs(self.wait));
+        }
+        Ok(())
+    }
+}
+
+/// Every live-object kind of an editing session and its renderer: the
+/// registry `leakcheck` checks and `/debug/stats` shows.
+pub fn live_objects(
+    editor: &trellis_editor::Editor,
+    renderer: Option<&trellis_render::Renderer>,
+) -> Vec<(String, usize)> {
+    let c = editor.doc().live_counts();
+    let mut v = vec![
+        ("widgets".to_owned(), c.widgets),
+        ("detached widgets".to_owned(), c.detached_widgets),
+        ("subscriptions".to_owned(), c.subscriptions),
+        ("caches".to_owned(), c.caches),
+        ("cache entries".to_owned(), c.cache_entries),
+        ("undo entries".to_owned(), c.undo_entries),
+        ("redo entries".to_owned(), c.redo_entries),
+        ("history operations".to_owned(), c.history_ops),
+        ("laid-out widgets".to_owned(), editor.geometry().len()),
+    ];
+    if let Some(trellis_render::Renderer::Gpu(g)) = renderer {
+        let o = g.live_objects();
+        let n = |x: isize| usize::try_from(x).unwrap_or(0);
+        v.extend([
+            ("GPU buffers".to_owned(), n(o.buffers)),
+            ("GPU buffer bytes".to_owned(), n(o.buffer_bytes)),
+            ("GPU texture bytes".to_owned(), n(o.texture_bytes)),
+            ("GPU texture views".to_owned(), n(o.texture_views)),
+            ("GPU bind groups".to_owned(), n(o.bind_groups)),
+            ("GPU pipelines".to_owned(), n(o.pipelines)),
+            ("shaped texts".to_owned(), o.shaped_texts),
+            ("atlas images".to_owned(), o.atlas_images),
+            ("text renderers".to_owned(), o.text_renderers),
+        ]);
+    }
+    v
+}
