@@ -145,6 +145,11 @@ pub fn live_objects(
         ("history operations".to_owned(), c.history_ops),
         ("laid-out widgets".to_owned(), editor.geometry().len()),
     ];
+    if let Some(j) = editor.journal() {
+        // Written out first: what is still queued after a flush is held for good.
+        j.flush();
+        v.push(("journal lines queued".to_owned(), j.pending()));
+    }
     if let Some(trellis_render::Renderer::Gpu(g)) = renderer {
         let o = g.live_objects();
         let n = |x: isize| usize::try_from(x).unwrap_or(0);

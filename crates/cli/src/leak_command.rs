@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 use trellis_diag::{Growth, check_cycles};
+use trellis_editor::journal::{DesignSource, JournalWriter};
 use trellis_editor::scenario::Scenario;
 use trellis_editor::{Action, Editor, Step};
 use trellis_geometry::Point;
@@ -225,6 +226,7 @@ pub fn leakcheck(
     backend: Option<&str>,
     json: Option<&Path>,
     self_test: bool,
+    warmup: Option<usize>,
     lab: &crate::lab::Lab,
 ) -> anyhow::Result<Verdict> {
     if !(2..=1_000_000).contains(&cycles) {
@@ -242,7 +244,9 @@ pub fn leakcheck(
         None if self_test => vec!["insert-delete"],
         None => SCENARIOS.iter().map(|(n, _)| *n).collect(),
     };
-    let warmup = (cycles / 10).clamp(5, 100);
+    // Caches meant to fill (glyphs, pipelines, channel blocks, allocator
+    // classes) fill during the warm-up; what grows after it leaks.
+    let warmup = warmup.unwrap_or((cycles / 10).clamp(30, 100));
     let dir = tempfile::tempdir().context("making a temporary directory for the design")?;
     let design_file = dir.path().join("leakcheck.trellis.json");
     trellis_model::generate(300, 4).save(&design_file)?;
@@ -296,6 +300,15 @@ pub fn leakcheck(
         {
             let mut b = bench.borrow_mut();
             b.editor = Editor::new(Document::load(&design_file)?);
+            // Journaled, as the app's sessions are: its queue is a live-object kind too.
+            let journal = JournalWriter::create(
+                &dir.path().join(format!("{name}.journal")),
+                DesignSource::Generated { widgets: 300, seed: 4 },
+                *b.editor.viewport(),
+                b.editor.settings.clone(),
+            )
+            .context("creating the leak check's journal")?;
+            b.editor.set_journal(journal);
             b.stale.clear();
         }
         let growth = run_scenario(&name, cycles, warmup, plant, &bench, &bar, lab)?;

@@ -114,6 +114,9 @@ enum Command {
         scenario: Option<String>,
         #[arg(long, default_value_t = 1000)]
         cycles: usize,
+        /// Cycles run before measuring (default: a tenth of --cycles, from 30 to 100).
+        #[arg(long)]
+        warmup: Option<usize>,
         /// vulkan, gl, metal, dx12 or cpu (default: the backend policy, or TRELLIS_BACKEND).
         #[arg(long)]
         backend: Option<String>,
@@ -307,19 +310,21 @@ fn main() -> ExitCode {
         Command::Render { file, out, size, backend, theme, scale } => {
             render_command::render(&file, &out, size.as_deref(), backend.as_deref(), &theme, scale)
         }
-        Command::Leakcheck { scenario, cycles, backend, json, self_test, lab } => lab::Lab::start(&lab, "leakcheck")
-            .and_then(|lab| {
+        Command::Leakcheck { scenario, cycles, warmup, backend, json, self_test, lab } => {
+            lab::Lab::start(&lab, "leakcheck").and_then(|lab| {
                 let verdict = leak_command::leakcheck(
                     scenario.as_deref(),
                     cycles,
                     backend.as_deref(),
                     json.as_deref(),
                     self_test,
+                    warmup,
                     &lab,
                 )?;
                 lab.finish()?;
                 Ok(verdict)
-            }),
+            })
+        }
         Command::Gpu { json, require_hardware } => gpu_command::gpu(json.as_deref(), require_hardware),
         Command::Bench {
             what:

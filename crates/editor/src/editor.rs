@@ -204,6 +204,11 @@ impl Editor {
         self.journal = Some(journal);
     }
 
+    /// The journal being written, if any.
+    pub fn journal(&self) -> Option<&JournalWriter> {
+        self.journal.as_ref()
+    }
+
     pub fn take_journal(&mut self) -> Option<JournalWriter> {
         self.journal.take()
     }

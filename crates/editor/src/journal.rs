@@ -12,6 +12,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
@@ -93,6 +95,9 @@ enum Message {
 /// Writes a journal on a thread of its own. Dropping it finishes the file.
 pub struct JournalWriter {
     tx: Option<Sender<Message>>,
+    /// Lines handed to the writer thread and not yet written: the
+    /// journal's buffers, for the live-object registry.
+    pending: Arc<AtomicUsize>,
     thread: Option<JoinHandle<io::Result<()>>>,
     path: PathBuf,
 }
@@ -108,8 +113,12 @@ impl JournalWriter {
     pub fn create(path: &Path, design: DesignSource, viewport: Viewport, settings: Settings) -> io::Result<Self> {
         let file = File::create(path)?;
         let (tx, rx) = channel::<Message>();
-        let thread = std::thread::Builder::new().name("trellis-journal".into()).spawn(move || write_loop(file, &rx))?;
-        let writer = Self { tx: Some(tx), thread: Some(thread), path: path.to_owned() };
+        let pending = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&pending);
+        let thread = std::thread::Builder::new()
+            .name("trellis-journal".into())
+            .spawn(move || write_loop(file, &rx, &written))?;
+        let writer = Self { tx: Some(tx), pending, thread: Some(thread), path: path.to_owned() };
         writer.send(&Record::Header { version: JOURNAL_VERSION, design, viewport, settings });
         Ok(writer)
     }
@@ -118,10 +127,19 @@ impl JournalWriter {
         &self.path
     }
 
+    /// Lines sent and not yet written (after [`JournalWriter::flush`], none).
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Relaxed)
+    }
+
     fn send(&self, record: &Record) {
         if let (Some(tx), Ok(line)) = (&self.tx, serde_json::to_string(record)) {
             // If the writer thread died, journaling stops; editing goes on.
-            let _ = tx.send(Message::Line(line));
+            // Counted before sending, so the writer never takes away first.
+            self.pending.fetch_add(1, Ordering::Relaxed);
+            if tx.send(Message::Line(line)).is_err() {
+                self.pending.fetch_sub(1, Ordering::Relaxed);
+            }
         }
     }
 
@@ -164,7 +182,7 @@ impl Drop for JournalWriter {
     }
 }
 
-fn write_loop(file: File, rx: &Receiver<Message>) -> io::Result<()> {
+fn write_loop(file: File, rx: &Receiver<Message>, pending: &AtomicUsize) -> io::Result<()> {
     let mut out = BufWriter::new(file);
     while let Ok(first) = rx.recv() {
         let mut next = Some(first);
@@ -175,6 +193,7 @@ fn write_loop(file: File, rx: &Receiver<Message>) -> io::Result<()> {
                 Message::Line(line) => {
                     out.write_all(line.as_bytes())?;
                     out.write_all(b"\n")?;
+                    pending.fetch_sub(1, Ordering::Relaxed);
                 }
                 Message::Flush(done) => {
                     out.flush()?;
