@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use cosmic_text::{Attrs, Buffer, Family, FontSystem, Metrics, Shaping, SwashCache};
+use cosmic_text::{FontSystem, SwashCache};
 use tiny_skia::{FillRule, Mask, Paint, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform};
 use trellis_model::{Color, Rect};
 
@@ -14,9 +14,7 @@ use crate::display_list::{DisplayList, Primitive, TextAlign};
 use crate::overlay::{Effect, OverlayLayer, pulse_factor};
 use crate::view::View;
 
-/// The font every backend uses, bundled so that text looks the same on
-/// every machine.
-pub const FONT_FAMILY: &str = "Ubuntu";
+pub use crate::text::FONT_FAMILY;
 
 /// Why the CPU backend could not draw.
 #[derive(Debug, thiserror::Error)]
@@ -265,19 +263,9 @@ impl CpuRenderer {
         if device.w < 1.0 || device.h < 1.0 || size * s < 1.0 {
             return;
         }
-        let line = size * 1.25 * s;
-        let mut buffer = Buffer::new(&mut self.fonts, Metrics::new(size * s, line));
-        buffer.set_size(if wrap { Some(device.w) } else { Some(device.w.max(1.0)) }, Some(device.h.max(line)));
-        buffer.set_wrap(if wrap { cosmic_text::Wrap::WordOrGlyph } else { cosmic_text::Wrap::None });
-        let alignment = match align {
-            TextAlign::Start => cosmic_text::Align::Left,
-            TextAlign::Center => cosmic_text::Align::Center,
-            TextAlign::End => cosmic_text::Align::Right,
-        };
-        buffer.set_text(text, &Attrs::new().family(Family::Name(FONT_FAMILY)), Shaping::Advanced, Some(alignment));
-        buffer.shape_until_scroll(&mut self.fonts, false);
-        let lines = buffer.layout_runs().count().max(1) as f32;
-        let dy = if top { 0.0 } else { ((device.h - lines * line) / 2.0).max(0.0) };
+        let shaped = crate::text::shape(&mut self.fonts, text, size * s, &device, align, wrap);
+        let buffer = shaped.buffer;
+        let dy = if top { 0.0 } else { shaped.centre_dy };
         // Whole device pixels, as the GPU backend places text, so that both
         // pick the same glyph positions.
         let (ox, oy) = (device.x.round(), (device.y + dy).round());

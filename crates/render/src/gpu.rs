@@ -17,12 +17,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cosmic_text::{Attrs, Buffer, Family, FontSystem, Metrics, Shaping, SwashCache};
+use cosmic_text::{Buffer, FontSystem, SwashCache};
 use tiny_skia::Pixmap;
 use trellis_model::{Color, Rect};
 
 use crate::adapter::{self, BackendKind, Gpu};
-use crate::cpu::FONT_FAMILY;
 use crate::display_list::{DisplayList, Item, Primitive, TextAlign};
 use crate::overlay::{Effect, OverlayLayer, PULSE};
 use crate::view::View;
@@ -780,24 +779,8 @@ impl GpuRenderer {
         }
         {
             let target = self.state.canvas.as_ref().expect("made above");
-            let timestamp_writes = timer_slot.and(self.state.timer.as_ref()).map(|t| wgpu::RenderPassTimestampWrites {
-                query_set: &t.queries,
-                beginning_of_pass_write_index: Some(0),
-                end_of_pass_write_index: Some(1),
-            });
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("trellis canvas"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &target.canvas_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| (&t.queries, 0));
+            let mut pass = load_pass(&mut encoder, &target.canvas_view, "trellis canvas", timer);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
                 if region != Some(batch.region) {
@@ -839,24 +822,8 @@ impl GpuRenderer {
             wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
         );
         {
-            let timestamp_writes = timer_slot.and(self.state.timer.as_ref()).map(|t| wgpu::RenderPassTimestampWrites {
-                query_set: &t.queries,
-                beginning_of_pass_write_index: Some(2),
-                end_of_pass_write_index: Some(3),
-            });
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("trellis overlays"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &target.frame_view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| (&t.queries, 2));
+            let mut pass = load_pass(&mut encoder, &target.frame_view, "trellis overlays", timer);
             if overlay_end > overlay_start {
                 pass.set_bind_group(0, &self.state.bind_group, &[]);
                 pass.set_vertex_buffer(0, self.state.scratch.slice(..));
@@ -1247,20 +1214,11 @@ impl GpuRenderer {
             t.last_used = frame;
             return key;
         }
-        let line = size * 1.25;
-        let mut buffer = Buffer::new(&mut self.fonts, Metrics::new(size, line));
-        buffer.set_size(Some(device.w.max(1.0)), Some(device.h.max(line)));
-        buffer.set_wrap(if wrap { cosmic_text::Wrap::WordOrGlyph } else { cosmic_text::Wrap::None });
-        let alignment = match align {
-            TextAlign::Start => cosmic_text::Align::Left,
-            TextAlign::Center => cosmic_text::Align::Center,
-            TextAlign::End => cosmic_text::Align::Right,
-        };
-        buffer.set_text(text, &Attrs::new().family(Family::Name(FONT_FAMILY)), Shaping::Advanced, Some(alignment));
-        buffer.shape_until_scroll(&mut self.fonts, false);
-        let lines = buffer.layout_runs().count().max(1) as f32;
-        let dy = ((device.h - lines * line) / 2.0).max(0.0);
-        self.texts.insert(key, ShapedText { text: text.to_owned(), buffer, dy, last_used: frame });
+        let shaped = crate::text::shape(&mut self.fonts, text, size, device, align, wrap);
+        self.texts.insert(
+            key,
+            ShapedText { text: text.to_owned(), buffer: shaped.buffer, dy: shaped.centre_dy, last_used: frame },
+        );
         key
     }
 
@@ -1301,6 +1259,34 @@ impl GpuRenderer {
             out.push(instance);
         }
     }
+}
+
+/// A render pass that draws over what `view` holds, with a timestamp at
+/// each end (`timer`: the query set and the first of two indices).
+fn load_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    view: &wgpu::TextureView,
+    label: &str,
+    timer: Option<(&wgpu::QuerySet, u32)>,
+) -> wgpu::RenderPass<'e> {
+    let timestamp_writes = timer.map(|(query_set, first)| wgpu::RenderPassTimestampWrites {
+        query_set,
+        beginning_of_pass_write_index: Some(first),
+        end_of_pass_write_index: Some(first + 1),
+    });
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some(label),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
+        })],
+        depth_stencil_attachment: None,
+        timestamp_writes,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
 }
 
 fn rect_instance(

@@ -12,6 +12,7 @@ pub mod display_list;
 pub mod gpu;
 pub mod overlay;
 pub mod renderer;
+mod text;
 pub mod view;
 
 pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
