@@ -114,7 +114,7 @@ enum Command {
         scenario: Option<String>,
         #[arg(long, default_value_t = 1000)]
         cycles: usize,
-        /// Cycles run before measuring (default: a tenth of --cycles, from 30 to 100).
+        /// Cycles run before measuring (default: a tenth of --cycles, from 100 to 200).
         #[arg(long)]
         warmup: Option<usize>,
         /// vulkan, gl, metal, dx12 or cpu (default: the backend policy, or TRELLIS_BACKEND).
@@ -125,6 +125,9 @@ enum Command {
         /// Plant one leak of each kind in turn and show that each is caught.
         #[arg(long)]
         self_test: bool,
+        /// Write a Chrome trace of every cycle (action and drawing) with a heap counter.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
         #[command(flatten)]
         lab: lab::LabOptions,
     },
@@ -310,7 +313,7 @@ fn main() -> ExitCode {
         Command::Render { file, out, size, backend, theme, scale } => {
             render_command::render(&file, &out, size.as_deref(), backend.as_deref(), &theme, scale)
         }
-        Command::Leakcheck { scenario, cycles, warmup, backend, json, self_test, lab } => {
+        Command::Leakcheck { scenario, cycles, warmup, backend, json, self_test, trace, lab } => {
             lab::Lab::start(&lab, "leakcheck").and_then(|lab| {
                 let verdict = leak_command::leakcheck(
                     scenario.as_deref(),
@@ -319,6 +322,7 @@ fn main() -> ExitCode {
                     json.as_deref(),
                     self_test,
                     warmup,
+                    trace.as_deref(),
                     &lab,
                 )?;
                 lab.finish()?;

@@ -506,7 +506,7 @@ fn leakcheck_self_test_catches_and_names_every_planted_leak() {
 fn leakcheck_finds_no_leak_in_editing_and_device_loss_cycles() {
     for scenario in ["drag", "device-loss", "open-close"] {
         let out =
-            trellis().args(["leakcheck", "--scenario", scenario, "--cycles", "40", "--json", "-"]).output().unwrap();
+            trellis().args(["leakcheck", "--scenario", scenario, "--cycles", "60", "--json", "-"]).output().unwrap();
         assert!(out.status.success(), "{scenario}: {}", String::from_utf8_lossy(&out.stdout));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let results = report["results"].as_array().unwrap();
@@ -517,6 +517,22 @@ fn leakcheck_finds_no_leak_in_editing_and_device_loss_cycles() {
         assert_eq!(results[0]["scenario"], scenario);
         assert_eq!(results[0]["growth"]["leaking"], serde_json::json!([]));
     }
+    // A trace of the cycles, each a span with its action and its drawing.
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("leak.trace.json");
+    trellis()
+        .args(["leakcheck", "--scenario", "resize", "--cycles", "5", "--warmup", "2", "--trace"])
+        .arg(&trace)
+        .assert()
+        .success();
+    let trace: serde_json::Value = serde_json::from_slice(&fs::read(&trace).unwrap()).unwrap();
+    let spans = trace["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["name"].as_str().unwrap().starts_with("frame "))
+        .count();
+    assert_eq!(spans, 7, "warm-up and measured cycles");
     trellis().args(["leakcheck", "--scenario", "teleport"]).assert().code(2);
     trellis().args(["leakcheck", "--cycles", "1"]).assert().code(2);
 }
