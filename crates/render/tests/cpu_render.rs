@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
-use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree, demo_design};
-use trellis_render::{CpuRenderer, DisplayList, Theme, View};
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree, demo_design};
+use trellis_render::{CpuRenderer, DisplayList, Theme};
 
-use common::{difference, view, widget_sheet};
+use common::{MovingCards, difference, view, widget_sheet};
 
 fn golden(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name)
@@ -78,36 +78,15 @@ fn every_widget_kind_has_a_look_in_both_themes() {
 
 #[test]
 fn damage_limited_redraw_equals_a_full_redraw_after_moves() {
-    let mut doc = trellis_model::generate(400, 9);
-    let theme = Theme::LIGHT;
-    let v = View {
-        origin: Point::new(0.0, 0.0),
-        zoom: 0.5,
-        scale: 1.0,
-        width: 1000,
-        height: 800,
-        background: theme.canvas,
-    };
-    let mut g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    let mut list = DisplayList::build(&doc, &g, &theme);
+    let mut m = MovingCards::new(Theme::LIGHT);
+    let v = m.view();
     let mut cpu = CpuRenderer::new();
-    let mut canvas = cpu.render(&list, &v).unwrap();
-    let mut seed = 5u64;
+    let mut canvas = cpu.render(&m.list, &v).unwrap();
     for _ in 0..12 {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        let card = doc.children(doc.root())[(seed >> 33) as usize % doc.children(doc.root()).len()];
-        let f = doc.widget(card).unwrap().frame();
-        let dx = ((seed >> 20) % 200) as f32 - 100.0;
-        doc.execute(Command::SetFrame { id: card, frame: Rect::new(f.x + dx, f.y + dx / 2.0, f.w, f.h) }).unwrap();
-        g.update(&doc);
-        let mut regions = Vec::new();
-        for id in doc.descendants(card) {
-            regions.extend(list.patch(&doc, &g, &theme, id).expect("a move keeps the paint order"));
-        }
-        let damage = regions.into_iter().reduce(|a, b| a.union(&b)).unwrap();
-        cpu.redraw(&mut canvas, &list, &v, Some(damage));
+        let damage = m.step().into_iter().reduce(|a, b| a.union(&b)).unwrap();
+        cpu.redraw(&mut canvas, &m.list, &v, Some(damage));
     }
-    let full = cpu.render(&DisplayList::build(&doc, &g, &theme), &v).unwrap();
+    let full = cpu.render(&m.rebuilt(), &v).unwrap();
     let (mean, far) = difference(&canvas, &full);
     assert!(mean < 0.05 && far == 0.0, "mean {mean}, far {far}");
 }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use tiny_skia::Pixmap;
 use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
-use trellis_model::{Command, Document, Rect, demo_design};
+use trellis_model::{Document, Rect, demo_design};
 use trellis_render::{BackendKind, CpuRenderer, DisplayList, GpuRenderer, OverlayLayer, Redraw, Theme, View};
 
-use common::{difference, gpu, view, widget_sheet};
+use common::{MovingCards, difference, gpu, view, widget_sheet};
 
 /// GPU and CPU rasterise antialiased edges and glyphs a little differently;
 /// layout, colours and what is drawn must agree. Documented in the README.
@@ -85,36 +85,15 @@ fn vulkan_and_gl_draw_the_same_frame() {
 fn damage_limited_gpu_redraws_equal_a_full_redraw_after_random_moves() {
     let Some(g) = gpu(None) else { return };
     let mut r = GpuRenderer::new(g);
-    let mut doc = trellis_model::generate(400, 9);
-    let theme = Theme::LIGHT;
-    let v = View {
-        origin: Point::new(0.0, 0.0),
-        zoom: 0.5,
-        scale: 1.0,
-        width: 1000,
-        height: 800,
-        background: theme.canvas,
-    };
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    let mut l = DisplayList::build(&doc, &geometry, &theme);
-    let none = OverlayLayer::new(&theme, v.factor());
-    r.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap();
-    let mut seed = 5u64;
+    let mut m = MovingCards::new(Theme::LIGHT);
+    let v = m.view();
+    let none = OverlayLayer::new(&m.theme, v.factor());
+    r.draw(&m.list, &[], &v, &Redraw::All, &none, 0.0).unwrap();
     let mut partial = 0;
     for _ in 0..12 {
-        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        let cards = doc.children(doc.root());
-        let card = cards[(seed >> 33) as usize % cards.len()];
-        let f = doc.widget(card).unwrap().frame();
-        let dx = ((seed >> 20) % 200) as f32 - 100.0;
-        doc.execute(Command::SetFrame { id: card, frame: Rect::new(f.x + dx, f.y + dx / 2.0, f.w, f.h) }).unwrap();
-        geometry.update(&doc);
-        let mut regions = Vec::new();
-        for id in doc.descendants(card) {
-            regions.extend(l.patch(&doc, &geometry, &theme, id).expect("a move keeps the paint order"));
-        }
-        let changed = l.take_changed();
-        let report = r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+        let regions = m.step();
+        let changed = m.list.take_changed();
+        let report = r.draw(&m.list, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
         assert!(!report.full, "a move redraws only what moved");
         assert!(report.patched_instances > 0);
         let (_, _, w, h) = report.redrawn.unwrap();
@@ -124,7 +103,7 @@ fn damage_limited_gpu_redraws_equal_a_full_redraw_after_random_moves() {
     }
     assert!(partial >= 8, "most moves redraw a small region ({partial} of 12 did)");
     let incremental = r.read_frame().unwrap();
-    let rebuilt = DisplayList::build(&doc, &geometry, &theme);
+    let rebuilt = m.rebuilt();
     let mut fresh = GpuRenderer::new(gpu(None).unwrap());
     let full = gpu_frame(&mut fresh, &rebuilt, &v, &none);
     assert_close("gpu-damage-vs-full", &incremental, &full, 0.05, 0.0001);

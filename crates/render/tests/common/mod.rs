@@ -2,10 +2,12 @@
 //! image difference every comparison uses.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
 use tiny_skia::Pixmap;
-use trellis_geometry::Point;
-use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
-use trellis_render::{BackendKind, Gpu, Theme, View};
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree};
+use trellis_render::{BackendKind, DisplayList, Gpu, Theme, View};
 
 pub fn view(w: u32, h: u32, theme: &Theme) -> View {
     View { origin: Point::new(0.0, 0.0), zoom: 1.0, scale: 1.0, width: w, height: h, background: theme.canvas }
@@ -57,4 +59,60 @@ pub fn gpu(backend: Option<BackendKind>) -> Option<Gpu> {
         eprintln!("skipped: no GPU adapter for {backend:?} ({})", probe.reason);
     }
     gpu
+}
+
+/// A generated design whose cards move at random, with its layout and
+/// display list kept up to date as the app keeps them: what damage tests
+/// redraw, step by step.
+pub struct MovingCards {
+    pub doc: Document,
+    pub geometry: Geometry,
+    pub list: DisplayList,
+    pub theme: Theme,
+    seed: u64,
+}
+
+impl MovingCards {
+    pub fn new(theme: Theme) -> Self {
+        let doc = trellis_model::generate(400, 9);
+        let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let list = DisplayList::build(&doc, &geometry, &theme);
+        MovingCards { doc, geometry, list, theme, seed: 5 }
+    }
+
+    /// Half the design in a 1000x800 target.
+    pub fn view(&self) -> View {
+        View {
+            origin: Point::new(0.0, 0.0),
+            zoom: 0.5,
+            scale: 1.0,
+            width: 1000,
+            height: 800,
+            background: self.theme.canvas,
+        }
+    }
+
+    /// Moves one card (a repeatable pseudo-random pick and offset) and
+    /// patches the list; returns the regions to redraw.
+    pub fn step(&mut self) -> Vec<Rect> {
+        self.seed = self.seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let cards = self.doc.children(self.doc.root());
+        let card = cards[(self.seed >> 33) as usize % cards.len()];
+        let f = self.doc.widget(card).unwrap().frame();
+        let dx = ((self.seed >> 20) % 200) as f32 - 100.0;
+        self.doc.execute(Command::SetFrame { id: card, frame: Rect::new(f.x + dx, f.y + dx / 2.0, f.w, f.h) }).unwrap();
+        self.geometry.update(&self.doc);
+        let mut regions = Vec::new();
+        for id in self.doc.descendants(card) {
+            regions.extend(
+                self.list.patch(&self.doc, &self.geometry, &self.theme, id).expect("a move keeps the paint order"),
+            );
+        }
+        regions
+    }
+
+    /// The list built afresh from the design as it is now.
+    pub fn rebuilt(&self) -> DisplayList {
+        DisplayList::build(&self.doc, &self.geometry, &self.theme)
+    }
 }
