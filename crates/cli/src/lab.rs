@@ -133,18 +133,8 @@ pub fn live_objects(
     editor: &trellis_editor::Editor,
     renderer: Option<&trellis_render::Renderer>,
 ) -> Vec<(String, usize)> {
-    let c = editor.doc().live_counts();
-    let mut v = vec![
-        ("widgets".to_owned(), c.widgets),
-        ("detached widgets".to_owned(), c.detached_widgets),
-        ("subscriptions".to_owned(), c.subscriptions),
-        ("caches".to_owned(), c.caches),
-        ("cache entries".to_owned(), c.cache_entries),
-        ("undo entries".to_owned(), c.undo_entries),
-        ("redo entries".to_owned(), c.redo_entries),
-        ("history operations".to_owned(), c.history_ops),
-        ("laid-out widgets".to_owned(), editor.geometry().len()),
-    ];
+    let mut v = editor.doc().live_counts().kinds();
+    v.push(("laid-out widgets".to_owned(), editor.geometry().len()));
     if let Some(j) = editor.journal() {
         // Written out first: what is still queued after a flush is held for good.
         j.flush();

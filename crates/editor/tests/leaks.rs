@@ -14,18 +14,9 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn live(editor: &Editor) -> Vec<(String, usize)> {
-    let c = editor.doc().live_counts();
-    vec![
-        ("widgets".into(), c.widgets),
-        ("detached widgets".into(), c.detached_widgets),
-        ("subscriptions".into(), c.subscriptions),
-        ("caches".into(), c.caches),
-        ("cache entries".into(), c.cache_entries),
-        ("undo entries".into(), c.undo_entries),
-        ("redo entries".into(), c.redo_entries),
-        ("history operations".into(), c.history_ops),
-        ("laid-out widgets".into(), editor.geometry().len()),
-    ]
+    let mut kinds = editor.doc().live_counts().kinds();
+    kinds.push(("laid-out widgets".into(), editor.geometry().len()));
+    kinds
 }
 
 /// Runs `script` then undo, `cycles` times after a warm-up.

@@ -104,6 +104,25 @@ pub struct LiveCounts {
     pub history_ops: usize,
 }
 
+impl LiveCounts {
+    /// Every count by name, as leak checks and live-object registries list them.
+    pub fn kinds(&self) -> Vec<(String, usize)> {
+        [
+            ("widgets", self.widgets),
+            ("detached widgets", self.detached_widgets),
+            ("subscriptions", self.subscriptions),
+            ("caches", self.caches),
+            ("cache entries", self.cache_entries),
+            ("undo entries", self.undo_entries),
+            ("redo entries", self.redo_entries),
+            ("history operations", self.history_ops),
+        ]
+        .into_iter()
+        .map(|(k, n)| (k.to_owned(), n))
+        .collect()
+    }
+}
+
 /// A design: a tree of widgets under one root window, with its undo history.
 pub struct Document {
     pub(crate) nodes: SlotMap<WidgetId, Node>,
