@@ -10,6 +10,8 @@
 //! it must never depend on a windowing or UI crate (winit, egui): the app
 //! puts a window around it, benchmarks and tests run it headless.
 
+#![warn(missing_docs)]
+
 mod overlays;
 
 use std::time::Instant;
@@ -66,6 +68,7 @@ impl FrameRecord {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CanvasError {
+    /// The renderer, on the GPU or the CPU, failed to draw the frame.
     #[error(transparent)]
     Render(#[from] RenderError),
 }
@@ -85,6 +88,8 @@ pub struct Canvas {
 }
 
 impl Canvas {
+    /// A canvas showing `editor`'s document with `theme`, drawn by
+    /// `renderer` (or, with `None`, the editor core alone, for benchmarks).
     pub fn new(editor: Editor, renderer: Option<Renderer>, theme: Theme) -> Self {
         let list = DisplayList::build(editor.doc(), editor.geometry(), &theme);
         let overlays = OverlayLayer::new(&theme, editor.viewport().zoom * editor.viewport().scale);
@@ -96,26 +101,32 @@ impl Canvas {
         (self.editor, self.renderer)
     }
 
+    /// The editor: document, selection, viewport and gestures.
     pub fn editor(&self) -> &Editor {
         &self.editor
     }
 
+    /// The editor, to change it outside a frame (another design, another viewport).
     pub fn editor_mut(&mut self) -> &mut Editor {
         &mut self.editor
     }
 
+    /// The renderer, if the canvas draws.
     pub fn renderer(&self) -> Option<&Renderer> {
         self.renderer.as_ref()
     }
 
+    /// The renderer, to read back a frame or reconfigure it.
     pub fn renderer_mut(&mut self) -> Option<&mut Renderer> {
         self.renderer.as_mut()
     }
 
+    /// What the renderer draws, as of the last frame.
     pub fn display_list(&self) -> &DisplayList {
         &self.list
     }
 
+    /// The colours the canvas is drawn in.
     pub fn theme(&self) -> &Theme {
         &self.theme
     }

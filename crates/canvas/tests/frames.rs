@@ -88,16 +88,26 @@ fn an_edited_canvas_equals_a_full_redraw_on_the_gpu() {
 #[test]
 fn an_edited_canvas_equals_a_full_redraw_on_the_cpu() {
     let (incremental, full, _) = session(BackendKind::Cpu).expect("the CPU rasteriser always opens");
-    let (mean, _) = mean_difference(&incremental, &full);
-    assert!(mean < 0.05, "mean difference {mean}");
+    let (mean, far) = difference(&incremental, &full);
+    eprintln!("cpu: mean difference {mean:.4}, {far} pixels far off");
+    // About 3x the noise measured, three runs alike (`cargo test -p
+    // trellis-canvas --test frames -- --nocapture`): mean 0.0033, nothing far
+    // off, so a floor of a few pixels (a button missing from the demo at zoom
+    // 1 leaves 174 or more; see trellis-render's cpu_render.rs).
+    assert!(mean <= 0.01 && far <= 4, "mean difference {mean}, {far} pixels far off");
 }
 
-fn mean_difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> (f64, usize) {
+/// Mean absolute difference per channel, and the pixels off by more than
+/// 48 in some channel (what a missing widget leaves).
+fn difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap) -> (f64, usize) {
     let mut sum = 0u64;
-    for (p, q) in a.data().iter().zip(b.data()) {
-        sum += u64::from(p.abs_diff(*q));
+    let mut far = 0;
+    for (p, q) in a.data().chunks(4).zip(b.data().chunks(4)) {
+        let d = p.iter().zip(q).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0);
+        far += usize::from(d > 48);
+        sum += p.iter().zip(q).map(|(x, y)| u64::from(x.abs_diff(*y))).sum::<u64>();
     }
-    (sum as f64 / a.data().len() as f64, a.data().len())
+    (sum as f64 / a.data().len() as f64, far)
 }
 
 #[test]

@@ -60,14 +60,14 @@ impl CpuProfile {
         let profile = report.pprof().context("encoding the CPU profile")?;
         let mut bytes = Vec::new();
         profile.write_to_vec(&mut bytes).context("encoding the CPU profile")?;
-        trellis_model::write_atomically(path, |out| out.write_all(&bytes))
+        crate::report::write_output(path, |out| out.write_all(&bytes))
             .with_context(|| format!("writing {}", path.display()))?;
         let mut svg = path.as_os_str().to_owned();
         svg.push(".svg");
         let flamegraph = PathBuf::from(svg);
         let mut image = Vec::new();
         report.flamegraph(&mut image).context("drawing the flamegraph")?;
-        trellis_model::write_atomically(&flamegraph, |out| out.write_all(&image))
+        crate::report::write_output(&flamegraph, |out| out.write_all(&image))
             .with_context(|| format!("writing {}", flamegraph.display()))?;
         Ok(Written { profile: path.to_owned(), flamegraph, samples })
     }

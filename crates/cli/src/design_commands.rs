@@ -16,7 +16,7 @@ pub fn new(file: &Path, force: bool) -> anyhow::Result<Verdict> {
     if file.exists() && !force {
         bail!("{} already exists: pass --force to overwrite it", file.display());
     }
-    Document::new().save(file)?;
+    report::save_design(&mut Document::new(), file)?;
     say!("created {} (an empty 1280x800 window)", file.display());
     Ok(Verdict::Pass)
 }
@@ -256,7 +256,7 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
         None => demo_design(),
     };
     if let Some(out) = out {
-        doc.save(out)?;
+        report::save_design(&mut doc, out)?;
         say!("wrote {} ({} widgets)", out.display(), doc.len());
         return Ok(Verdict::Pass);
     }

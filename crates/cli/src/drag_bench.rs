@@ -4,6 +4,7 @@
 //! the editor core and the renderer offscreen, one frame per input, each
 //! frame waited for until the GPU has finished; every phase is timed.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -15,11 +16,12 @@ use trellis_editor::scenario::{Scenario, ScenarioStep, Target};
 use trellis_editor::{Action, Editor, Event, Handle, Input};
 use trellis_geometry::Point;
 use trellis_geometry::benchmark::Summary;
+use trellis_model::limits::MAX_REPORT_BYTES;
 use trellis_model::{Document, WidgetId, WidgetKind};
 use trellis_render::{Renderer, Theme};
 
 use crate::bench_commands::{Machine, progress_bar};
-use crate::render_command::{forced_backend, open_renderer, parse_size};
+use crate::render_command::{check_output, forced_backend, open_renderer, parse_size};
 use crate::report::{self, Verdict, say};
 
 /// What the benchmark runs on.
@@ -297,6 +299,8 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         bail!("--frames {}: use from 2 to 100000 drag steps", o.frames);
     }
     let (width, height) = parse_size(o.size)?;
+    // Read before the run, so that a bad file fails at once, not after it.
+    let earlier = o.compare.map(read_report).transpose()?;
     let (doc, design) = load(&o.design)?;
     let widgets = doc.len();
     // Each pass starts from the same design, loaded afresh from its text.
@@ -306,6 +310,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         (None, None)
     } else {
         let (r, p) = open_renderer(forced_backend(o.backend)?)?;
+        check_output(width, height, &format!("--size {}", o.size), &r)?;
         (Some(r), Some(p))
     };
     let (backend, adapter) = match &renderer {
@@ -504,8 +509,8 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         commits,
         records,
     };
-    if let Some(old) = o.compare {
-        compare(old, &report, o.json)?;
+    if let Some(old) = earlier {
+        compare(&old, &report, o.json);
     }
     if let Some(path) = o.svg {
         let svg = crate::frame_chart::svg(
@@ -513,12 +518,12 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             report.stats.budget_ms,
             &format!("{} on {}", report.design, report.adapter),
         );
-        trellis_model::write_atomically(path, |out| out.write_all(svg.as_bytes()))
+        crate::report::write_output(path, |out| out.write_all(svg.as_bytes()))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = o.trace {
         let trace = crate::chrome_trace::of_frames(&report.records, &heap_series);
-        trellis_model::write_atomically(path, |out| serde_json::to_writer(out, &trace).map_err(std::io::Error::other))
+        crate::report::write_output(path, |out| serde_json::to_writer(out, &trace).map_err(std::io::Error::other))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     if let Some(path) = o.json {
@@ -527,15 +532,54 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     Ok(verdict)
 }
 
-/// Prints each metric against an earlier run's JSON, as new / old.
-fn compare(old: &Path, new: &DragReport, json: Option<&Path>) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(old).with_context(|| format!("--compare {}", old.display()))?;
-    let parsed: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("--compare {}: not a `bench drag --json` report", old.display()))?;
-    if parsed["stats"].is_null() {
-        bail!("--compare {}: not a `bench drag --json` report (it has no frame statistics)", old.display());
+/// Parses a flag's pass/fail gate (`--budget-ms`, `--min-fps`): a gate of
+/// NaN compares false both ways and would pass any run, and a gate of 0 or
+/// less, or infinite, says nothing; clap names the flag in the error.
+pub fn parse_gate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{text:?} is not a gate: expected a finite number above 0, like 8")),
     }
-    let old = parsed;
+}
+
+/// Reads an earlier `bench drag --json` report for `--compare`: only a
+/// regular file (a FIFO would block, `/dev/zero` never ends), only up to
+/// [`MAX_REPORT_BYTES`] (read at most that, in case the file grows while it
+/// is read).
+fn read_report(path: &Path) -> anyhow::Result<serde_json::Value> {
+    let name = path.display();
+    // `metadata` does not open the file: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(path).with_context(|| format!("--compare {name}: cannot read it"))?;
+    if !meta.is_file() {
+        bail!("--compare {name}: not a regular file; pass the path of an earlier `bench drag --json` report");
+    }
+    let too_big = |len: u64| {
+        anyhow::anyhow!(
+            "--compare {name}: {len} bytes or more, over the limit of {MAX_REPORT_BYTES} bytes (64 MiB, MAX_REPORT_BYTES) \
+             for a report; pass an earlier `bench drag --json` report"
+        )
+    };
+    if meta.len() > MAX_REPORT_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("--compare {name}: cannot read it"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_REPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("--compare {name}: cannot read it"))?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("--compare {name}: not a `bench drag --json` report"))?;
+    if parsed["stats"].is_null() {
+        bail!("--compare {name}: not a `bench drag --json` report (it has no frame statistics)");
+    }
+    Ok(parsed)
+}
+
+/// Prints each metric against an earlier run's report, as new / old.
+fn compare(old: &serde_json::Value, new: &DragReport, json: Option<&Path>) {
     let stat = |k: &str| old["stats"][k].as_f64();
     let mut rows: Vec<(String, Option<f64>, f64)> = vec![
         ("FPS".into(), stat("fps"), new.stats.fps),
@@ -558,5 +602,4 @@ fn compare(old: &Path, new: &DragReport, json: Option<&Path>) -> anyhow::Result<
         t.add_row(vec![name, before.map_or("n/a".to_owned(), |b| format!("{b:.3}")), format!("{now:.3}"), ratio]);
     }
     report::print_table(&t, json);
-    Ok(())
 }

@@ -7,7 +7,7 @@ use trellis_render::{BackendKind, backend_override, open};
 use crate::report::{self, Verdict, say};
 
 pub fn gpu(json: Option<&Path>, require_hardware: bool) -> anyhow::Result<Verdict> {
-    let forced = backend_override().map_err(anyhow::Error::msg)?;
+    let forced = backend_override()?;
     // The listing covers every backend of the policy; the decision honours
     // TRELLIS_BACKEND when it is set.
     let (_, listing) = open(None);

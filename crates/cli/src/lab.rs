@@ -3,9 +3,10 @@
 //! profile and the debug endpoint, started before the run and finished
 //! after it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use anyhow::{Context, bail};
 use trellis_canvas::FrameRecord;
 use trellis_diag::{CountingAllocator, HeapProfile};
 
@@ -45,6 +46,19 @@ pub struct Lab {
 
 impl Lab {
     pub fn start(o: &LabOptions, command: &str) -> anyhow::Result<Lab> {
+        // The profiles' paths are checked before anything runs: a profile
+        // that cannot be written should cost nothing, not a whole run.
+        if let Some(path) = &o.cpu_profile {
+            writable_folder(path, "--cpu-profile")?;
+        }
+        if let Some(path) = &o.heap_profile {
+            writable_folder(path, "--heap-profile")?;
+            // Made (and emptied) now: this proves the file can be written,
+            // and lets `finish` tell dhat's write from a stale file.
+            std::fs::File::create(path).with_context(|| {
+                format!("--heap-profile {}: cannot create the file; pass a writable path", path.display())
+            })?;
+        }
         let mut lab =
             Lab { started: std::time::Instant::now(), cpu: None, heap: None, debug: None, wait: o.debug_wait };
         if let Some(addr) = &o.debug_addr {
@@ -116,8 +130,19 @@ impl Lab {
             );
         }
         if let Some((heap, path)) = self.heap {
+            // dhat writes the file as the profiler drops, and only prints
+            // (does not return) a failure: the file's size says whether it did.
             drop(heap);
-            say!("Heap profile in {} (open it in dh_view)", path.display());
+            match std::fs::metadata(&path) {
+                Ok(m) if m.len() > 0 => say!("Heap profile in {} (open it in dh_view)", path.display()),
+                Ok(_) => {
+                    bail!(
+                        "--heap-profile {}: the heap profile was not written (the file is empty; dhat's reason is above)",
+                        path.display()
+                    )
+                }
+                Err(e) => bail!("--heap-profile {}: the heap profile was not written ({e})", path.display()),
+            }
         }
         if self.debug.is_some() && self.wait > 0 {
             note(format_args!("debug endpoint: answering for {} more seconds", self.wait));
@@ -125,6 +150,26 @@ impl Lab {
         }
         Ok(())
     }
+}
+
+/// Refuses a profile path whose folder is missing or is not a folder,
+/// naming the flag and the folder.
+fn writable_folder(path: &Path, flag: &str) -> anyhow::Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        bail!(
+            "{flag} {}: the folder {} does not exist (or is not a folder); create it first or pass another path",
+            path.display(),
+            folder.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("{flag} {}: is a folder; pass a file path inside it", path.display());
+    }
+    Ok(())
 }
 
 /// Every live-object kind of an editing session and its renderer: the
@@ -135,6 +180,7 @@ pub fn live_objects(
 ) -> Vec<(String, usize)> {
     let mut v = editor.doc().live_counts().kinds();
     v.push(("laid-out widgets".to_owned(), editor.geometry().len()));
+    v.push(("layout memo entries".to_owned(), editor.geometry().memo_entries()));
     if let Some(j) = editor.journal() {
         // Written out first: what is still queued after a flush is held for good.
         j.flush();

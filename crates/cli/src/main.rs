@@ -37,17 +37,18 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Replace an existing output even when it is read-only (its
+    /// permissions are kept), and write into a block device.
+    #[arg(long, global = true)]
+    force: bool,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Create an empty design (one 1280x800 window).
     New {
-        /// The design file to create (`.trellis.json`).
+        /// The design file to create (`.trellis.json`); with --force, an existing one is overwritten.
         file: PathBuf,
-        /// Overwrite the file if it exists.
-        #[arg(long)]
-        force: bool,
     },
     /// Write the bundled demo design (or a generated one) to a file; without
     /// --out, run the headless demo job: report on the design and prove a
@@ -138,7 +139,8 @@ enum Command {
     },
     /// Run a scenario (a script of gestures) through the editor, headless.
     Run {
-        /// The scenario file (see README, "Scenarios").
+        /// The scenario file (see README, "Scenarios"), a regular file of at
+        /// most 16 MiB, or `-` for standard input.
         scenario: PathBuf,
         /// The design to start from (default: the bundled demo).
         #[arg(long)]
@@ -148,7 +150,8 @@ enum Command {
         widgets: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Write the session journal (every event and commit) to FILE.
+        /// Write the session journal (every event and commit) to FILE, a new
+        /// file: an existing one is replaced only with --force.
         #[arg(long, value_name = "FILE")]
         journal: Option<PathBuf>,
         /// Save the resulting design to FILE.
@@ -166,13 +169,15 @@ enum Command {
         journal: PathBuf,
         #[arg(long)]
         verify: bool,
-        /// Save the replayed design to FILE.
+        /// Save the replayed design to FILE (with --verify, only if it verifies).
         #[arg(long, short, value_name = "FILE")]
         out: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
     },
     /// Rebuild the unsaved work of a crashed session from its journal.
+    /// Saves only if the replay reproduces every recorded design hash up to
+    /// the last complete commit; with --force, saves anyway, saying so.
     Recover {
         journal: PathBuf,
         /// Where to save the recovered design.
@@ -243,10 +248,10 @@ enum Bench {
         #[arg(long)]
         vsync: bool,
         /// Exit 1 if the frame p99 exceeds this many milliseconds.
-        #[arg(long, value_name = "MS")]
+        #[arg(long, value_name = "MS", value_parser = drag_bench::parse_gate)]
         budget_ms: Option<f64>,
         /// Exit 1 if the run's FPS is under this.
-        #[arg(long, value_name = "FPS")]
+        #[arg(long, value_name = "FPS", value_parser = drag_bench::parse_gate)]
         min_fps: Option<f64>,
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
@@ -288,8 +293,9 @@ enum Bench {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    report::set_force(cli.force);
     let result = match cli.command {
-        Command::New { file, force } => design_commands::new(&file, force),
+        Command::New { file } => design_commands::new(&file, cli.force),
         Command::Demo { out, widgets, seed, json } => {
             design_commands::demo(out.as_deref(), widgets, seed, json.as_deref())
         }

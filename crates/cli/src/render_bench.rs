@@ -15,7 +15,7 @@ use trellis_model::{Command, Rect, WidgetId};
 use trellis_render::{DisplayList, FrameReport, OverlayLayer, Redraw, Theme, View};
 
 use crate::bench_commands::{Machine, progress_bar};
-use crate::render_command::{forced_backend, open_renderer, parse_size};
+use crate::render_command::{check_output, forced_backend, open_renderer, parse_size};
 use crate::report::{self, Verdict, say};
 
 /// The targets for a damage-limited drag frame at 10,000 widgets,
@@ -128,6 +128,7 @@ pub fn render(
     }
     let (width, height) = parse_size(size)?;
     let (mut renderer, probe) = open_renderer(forced_backend(backend)?)?;
+    check_output(width, height, &format!("--size {size}"), &renderer)?;
     let theme = Theme::LIGHT;
     let mut doc = trellis_model::generate(widgets, seed);
     let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));

@@ -2,11 +2,13 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
+use trellis_model::{Document, SaveOptions};
 
 /// The outcome of a command that ran: the exit code CI gates on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +43,55 @@ fn bare_table() -> Table {
     t
 }
 
+/// `--force` is global: the writers sit deep inside each command, and
+/// threading one flag through all of them would touch every signature.
+static FORCE: AtomicBool = AtomicBool::new(false);
+
+/// Records `--force` for every output the command writes.
+pub fn set_force(force: bool) {
+    FORCE.store(force, Ordering::Relaxed);
+}
+
+/// How every output is saved: read-only files are replaced only with `--force`.
+pub fn save_options() -> SaveOptions {
+    SaveOptions { force: FORCE.load(Ordering::Relaxed) }
+}
+
+/// `/dev/stdout` and its aliases name this process's own standard output
+/// (or error), which may be a file the shell opened (`> log`, `>> log`):
+/// writing through the open stream keeps the shell's offset and append
+/// mode and the order of lines, where following the link and replacing the
+/// file would lose what was already written to it.
+fn own_stream(path: &Path) -> Option<Box<dyn Write>> {
+    match path.to_str()? {
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(Box::new(std::io::stdout().lock())),
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(Box::new(std::io::stderr().lock())),
+        _ => None,
+    }
+}
+
+/// Writes an output file (a design, a report, an image, a trace) by the
+/// rules of [`trellis_model::write_file`], with `--force` applied.
+pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    if let Some(mut stream) = own_stream(path) {
+        write(&mut stream)
+            .and_then(|()| stream.flush())
+            .with_context(|| format!("cannot write to {}", path.display()))?;
+        return Ok(());
+    }
+    trellis_model::write_file(path, save_options(), write)?;
+    Ok(())
+}
+
+/// Saves a design to `path` by the rules of [`write_output`].
+pub fn save_design(doc: &mut Document, path: &Path) -> anyhow::Result<()> {
+    if own_stream(path).is_some() {
+        return write_output(path, |out| doc.write_json(out));
+    }
+    doc.save_with(path, save_options())?;
+    Ok(())
+}
+
 /// Writes `value` as pretty JSON to `path`, or to standard output for `-`.
 pub fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value).context("encoding the JSON report")?;
@@ -49,8 +100,7 @@ pub fn write_json(path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
         std::io::stdout().write_all(text.as_bytes()).context("writing the JSON report to standard output")?;
         return Ok(());
     }
-    trellis_model::write_atomically(path, |out| out.write_all(text.as_bytes()))
-        .with_context(|| format!("writing the JSON report to {}", path.display()))
+    write_output(path, |out| out.write_all(text.as_bytes())).context("writing the JSON report")
 }
 
 /// Prints the table unless the JSON goes to standard output.

@@ -1,14 +1,17 @@
 //! `run`, `replay` and `recover`: headless sessions and their journals.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
-use trellis_editor::journal::{self, DesignSource, JournalWriter};
+use trellis_editor::journal::{DesignSource, JournalWriter};
+use trellis_editor::replay as journal_replay;
 use trellis_editor::scenario::Scenario;
 use trellis_editor::{Editor, Settings, Viewport};
 use trellis_model::Document;
+use trellis_model::limits::MAX_SCENARIO_BYTES;
 
 use crate::report::{self, Verdict, say};
 
@@ -57,14 +60,26 @@ pub fn run(
     step_delay_ms: u64,
     json: Option<&Path>,
 ) -> anyhow::Result<Verdict> {
-    let text =
-        std::fs::read_to_string(scenario).with_context(|| format!("reading the scenario {}", scenario.display()))?;
-    let script = Scenario::parse(&text)?;
+    let text = read_scenario(scenario)?;
+    let (script, lines) = Scenario::parse_with_lines(&text)?;
     let (doc, source) = design.load()?;
     let mut editor = Editor::new(doc);
     if let Some(path) = journal {
-        let writer = JournalWriter::create(path, source, Viewport::default(), Settings::default())
-            .with_context(|| format!("creating the journal {}", path.display()))?;
+        let force = report::save_options().force;
+        let (viewport, settings, measurer) = (Viewport::default(), Settings::default(), editor.measurer_id());
+        let created = if force {
+            JournalWriter::create(path, source, viewport, settings, measurer)
+        } else {
+            JournalWriter::create_new(path, source, viewport, settings, measurer)
+        };
+        let writer = match created {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "the journal {} already exists: it was left as it is. Give a new file to --journal, \
+                 or add --force to replace it",
+                path.display()
+            ),
+            other => other.with_context(|| format!("creating the journal {}", path.display()))?,
+        };
         editor.set_journal(writer);
     }
     let mut report = RunReport {
@@ -76,7 +91,7 @@ pub fn run(
         out: out.map(Path::to_owned),
     };
     let mut clock = 0.0;
-    script.run(&mut editor, &mut clock, &mut |_, step| {
+    script.run_with_lines(&lines, &mut editor, &mut clock, &mut |_, step| {
         report.events += 1;
         if let Some(label) = &step.committed {
             report.commits.push(label.clone());
@@ -93,7 +108,7 @@ pub fn run(
     report.widgets = doc.len();
     report.content_hash = format!("{:016x}", doc.content_hash());
     if let Some(out) = out {
-        doc.save(out)?;
+        report::save_design(&mut doc, out)?;
     }
     let rows = vec![
         ("events".to_owned(), report.events.to_string()),
@@ -110,7 +125,7 @@ pub fn run(
 
 pub fn replay(path: &Path, verify: bool, out: Option<&Path>, json: Option<&Path>) -> anyhow::Result<Verdict> {
     let bar = crate::bench_commands::progress_bar(100);
-    let (editor, report) = journal::replay(path, &mut |done, total| {
+    let (editor, report) = journal_replay::replay(path, &mut |done, total| {
         bar.set_position((done * 100 / total.max(1)) as u64);
     })?;
     bar.finish_and_clear();
@@ -132,25 +147,90 @@ pub fn replay(path: &Path, verify: bool, out: Option<&Path>, json: Option<&Path>
             say!("line {line}: '{label}' did not reproduce the recorded design");
         }
     }
+    let failed = verify && !report.verified();
     if let Some(out) = out {
-        let mut doc = editor.into_document();
-        doc.save(out)?;
+        if failed {
+            // The design is not the session's: leave whatever is at `out` alone.
+            say!(
+                "{} was not written: the replay did not reproduce the journal's recorded design \
+                 (replay without --verify to save it anyway)",
+                out.display()
+            );
+        } else {
+            let mut doc = editor.into_document();
+            report::save_design(&mut doc, out)?;
+        }
     }
     if let Some(path) = json {
         report::write_json(path, &report)?;
     }
-    Ok(if verify && !report.verified() { Verdict::Fail } else { Verdict::Pass })
+    Ok(if failed { Verdict::Fail } else { Verdict::Pass })
 }
 
 pub fn recover(path: &Path, out: &Path) -> anyhow::Result<Verdict> {
-    let (doc, report) = journal::recover(path, out)?;
+    let (mut doc, report, divergence) = journal_replay::rebuild(path)?;
+    let force = report::save_options().force;
+    if let Some(d) = &divergence {
+        let what = format!(
+            "{} line {}: {} recorded the design hash {}, but the replay gives {}: the journal does not replay to \
+             the session's design (it is damaged, or another build recorded it)",
+            path.display(),
+            d.line,
+            d.what,
+            d.recorded,
+            d.replayed
+        );
+        if !force {
+            report::note(format_args!(
+                "error: {what}. Nothing was saved; add --force to save the replayed design anyway"
+            ));
+            return Ok(Verdict::Fail);
+        }
+        report::note(format_args!(
+            "warning: {what}. Saving the replayed design anyway, as --force asks: check it before trusting it"
+        ));
+    }
+    report::save_design(&mut doc, out)?;
     say!(
-        "recovered {} widgets from {} events and {} commits{} into {}",
+        "recovered {} widgets from {} events and {} commits{}{} into {}",
         doc.len(),
         report.events,
         report.commits,
         if report.ended { "" } else { " (the session had not ended: unfinished gestures were dropped)" },
+        if divergence.is_some() { " (NOT verified: saved with --force)" } else { ", every recorded hash reproduced" },
         out.display()
     );
     Ok(Verdict::Pass)
+}
+
+/// A scenario's text: from a regular file, or standard input for `-`, at
+/// most [`MAX_SCENARIO_BYTES`], in UTF-8.
+fn read_scenario(path: &Path) -> anyhow::Result<String> {
+    let shown = path.display();
+    let mut bytes = Vec::new();
+    let limit = MAX_SCENARIO_BYTES;
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .context("reading the scenario from standard input")?;
+    } else {
+        let (file, size) =
+            trellis_editor::journal::open_regular(path).with_context(|| format!("cannot read the scenario {shown}"))?;
+        if size > limit {
+            bail!(
+                "the scenario {shown} is {size} bytes, more than the {limit} bytes a scenario may hold: give a scenario file"
+            );
+        }
+        file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("reading the scenario {shown}"))?;
+    }
+    if bytes.len() as u64 > limit {
+        bail!("the scenario {shown} is more than the {limit} bytes a scenario may hold: give a scenario file");
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        anyhow::anyhow!("the scenario {shown} line {line} is not UTF-8 text: save the scenario as UTF-8")
+    })
 }

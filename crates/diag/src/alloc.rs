@@ -46,10 +46,21 @@ impl std::fmt::Debug for HeapProfile {
 #[cfg(feature = "heap-profile")]
 impl HeapProfile {
     /// Starts recording every allocation with its backtrace into `path`.
+    /// Only one profile records at a time: check [`HeapProfile::is_recording`].
     pub fn start(path: &std::path::Path) -> Self {
-        let profiler = dhat::Profiler::builder().file_name(path).trim_backtraces(Some(16)).build();
+        Self::start_with_depth(path, 16)
+    }
+
+    /// As [`HeapProfile::start`], keeping up to `frames` frames of each backtrace.
+    pub fn start_with_depth(path: &std::path::Path, frames: usize) -> Self {
+        let profiler = dhat::Profiler::builder().file_name(path).trim_backtraces(Some(frames)).build();
         PROFILING.store(true, Ordering::SeqCst);
         HeapProfile { profiler: Some(profiler) }
+    }
+
+    /// Whether a heap profile is recording now.
+    pub fn is_recording() -> bool {
+        PROFILING.load(Ordering::SeqCst)
     }
 }
 

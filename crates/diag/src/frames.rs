@@ -22,7 +22,9 @@ pub const FROZEN_MS: f64 = 700.0;
 /// One frame: when it started and how long it took, in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Frame {
+    /// When the frame started, from the run's start.
     pub start_ms: f64,
+    /// How long it took, from its input to its last phase.
     pub duration_ms: f64,
 }
 
@@ -31,22 +33,32 @@ pub struct Frame {
 pub struct HistogramBucket {
     /// `f64::INFINITY` for the last bucket.
     pub up_to_ms: f64,
+    /// Frames in the bucket.
     pub frames: usize,
 }
 
 /// Statistics over a run (or a window) of frames.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FrameStats {
+    /// Frames counted.
     pub frames: usize,
+    /// The display's refresh rate the budget comes from.
     pub refresh_hz: f64,
+    /// One refresh interval: `1000 / refresh_hz`.
     pub budget_ms: f64,
     /// Frames per second over the run's wall-clock span.
     pub fps: f64,
+    /// Mean frame time.
     pub mean_ms: f64,
+    /// Median frame time (nearest rank).
     pub p50_ms: f64,
+    /// 90th percentile frame time.
     pub p90_ms: f64,
+    /// 95th percentile frame time.
     pub p95_ms: f64,
+    /// 99th percentile frame time.
     pub p99_ms: f64,
+    /// The slowest frame.
     pub max_ms: f64,
     /// Standard deviation of the intervals between frame starts.
     pub jitter_ms: f64,

@@ -4,15 +4,28 @@
 //! summary), a counting global allocator, and leak checks by cycles of an
 //! action and its undo (as MemLab does them).
 //!
+//! Leak verdicts judge the heap by its floor over quarters of a run (see
+//! [`check_cycles`]), and when the heap grows, `surviving_sites` names the call sites
+//! whose allocations outlived their cycle (with the `heap-profile` feature).
+//!
 //! This crate measures; it depends on nothing Trellis draws or edits with,
 //! so every other crate (and the binary) can use it without cycles.
 
-pub mod alloc;
-pub mod frames;
-pub mod leaks;
+#![warn(missing_docs)]
+
+mod alloc;
+mod frames;
+mod leaks;
+#[cfg(feature = "heap-profile")]
+mod survivors;
 
 #[cfg(feature = "heap-profile")]
 pub use alloc::HeapProfile;
 pub use alloc::{AllocSnapshot, CountingAllocator};
-pub use frames::{Frame, FrameStats, HistogramBucket};
-pub use leaks::{Growth, KindGrowth, assert_no_leaks, check_cycles};
+pub use frames::{DEFAULT_REFRESH_HZ, FROZEN_MS, Frame, FrameStats, HistogramBucket, bucket_bounds, percentile};
+pub use leaks::{
+    Growth, HEAP_TOLERANCE_BYTES_PER_CYCLE, HeapFloor, KindGrowth, MIN_HEAP_CYCLES, assert_no_leaks, check_cycles,
+    least_squares_slope,
+};
+#[cfg(feature = "heap-profile")]
+pub use survivors::{AttributionError, SurvivingSite, surviving_sites};

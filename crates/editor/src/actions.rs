@@ -3,88 +3,111 @@
 //! The clipboard holds a whole `.trellis` design whose window holds the
 //! copied widgets at their positions on the canvas, so a copy can be pasted
 //! into another document, or another program, as plain text.
+//!
+//! Actions see the editor's state through a [`Scope`], never the editor
+//! itself: the editor runs actions, so actions must not reach back into it.
 
+use trellis_geometry::Geometry;
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetId, WidgetKind, ZOrder};
 
-use crate::editor::{Editor, damage_all};
 use crate::input::{Action, AlignTo};
 use crate::output::Step;
+use crate::placement::{is_flowed, lays_out_children, top_level};
+use crate::settings::Settings;
+use crate::viewport::Viewport;
+
+/// What an action works on: the editor's document and the state that hangs
+/// off it, borrowed for one action.
+pub(crate) struct Scope<'a> {
+    pub(crate) doc: &'a mut Document,
+    /// Kept up to date after every command: later steps of the same action
+    /// (and the next gesture) read where widgets now are.
+    pub(crate) geometry: &'a mut Geometry,
+    pub(crate) selection: &'a mut Vec<WidgetId>,
+    pub(crate) viewport: &'a mut Viewport,
+    pub(crate) settings: &'a mut Settings,
+    pub(crate) clipboard: &'a mut Option<String>,
+}
+
+impl Scope<'_> {
+    fn refresh_geometry(&mut self) {
+        self.geometry.update(self.doc);
+    }
+}
 
 /// Where pasted and duplicated widgets land, relative to the originals.
 const OFFSET: f32 = 16.0;
 
-pub(crate) fn run(editor: &mut Editor, action: &Action, step: &mut Step) {
-    let selected = editor.top_level_selection();
+pub(crate) fn run(s: &mut Scope<'_>, action: &Action, step: &mut Step) {
+    let selected = top_level(s.doc, s.selection);
     let result: Result<(), String> = match action {
         Action::SelectAll => {
-            let root = editor.doc().root();
-            let all: Vec<WidgetId> =
-                editor.doc().children(root).iter().copied().filter(|id| !editor.geometry().is_locked(*id)).collect();
-            *editor.selection_mut() = all;
+            let root = s.doc.root();
+            *s.selection = s.doc.children(root).iter().copied().filter(|id| !s.geometry.is_locked(*id)).collect();
             Ok(())
         }
         Action::ClearSelection => {
-            editor.selection_mut().clear();
+            s.selection.clear();
             Ok(())
         }
-        Action::Delete => command(editor, Command::Delete { ids: selected }).map(|_| editor.selection_mut().clear()),
-        Action::Duplicate => command(editor, Command::Duplicate { ids: selected, offset: (OFFSET, OFFSET) })
-            .map(|created| *editor.selection_mut() = created),
-        Action::Copy => copy(editor, &selected, step),
-        Action::Cut => copy(editor, &selected, step)
-            .and_then(|_| command(editor, Command::Delete { ids: selected }))
-            .map(|_| editor.selection_mut().clear()),
-        Action::Paste => match editor.clipboard().map(str::to_owned) {
+        Action::Delete => command(s, Command::Delete { ids: selected }).map(|_| s.selection.clear()),
+        Action::Duplicate => command(s, Command::Duplicate { ids: selected, offset: (OFFSET, OFFSET) })
+            .map(|created| *s.selection = created),
+        Action::Copy => copy(s, &selected, step),
+        Action::Cut => copy(s, &selected, step)
+            .and_then(|_| command(s, Command::Delete { ids: selected }))
+            .map(|_| s.selection.clear()),
+        Action::Paste => match s.clipboard.clone() {
             Some(text) => {
-                paste(editor, &text, step);
+                paste(s, &text, step);
                 Ok(())
             }
             None => Err("the clipboard is empty".into()),
         },
-        Action::Group => command(editor, Command::Group { ids: selected, kind: WidgetKind::Panel })
-            .map(|created| *editor.selection_mut() = created),
-        Action::Ungroup => {
-            let children: Vec<WidgetId> = selected.iter().flat_map(|id| editor.doc().children(*id).to_vec()).collect();
-            let commands = selected.iter().map(|id| Command::Ungroup { id: *id }).collect();
-            many(editor, "Ungroup", commands).map(|_| *editor.selection_mut() = children)
+        Action::Group => {
+            command(s, Command::Group { ids: selected, kind: WidgetKind::Panel }).map(|created| *s.selection = created)
         }
-        Action::Align(to) => align(editor, &selected, *to),
-        Action::DistributeHorizontally => distribute(editor, &selected, true),
-        Action::DistributeVertically => distribute(editor, &selected, false),
-        Action::BringForward => reorder(editor, selected, ZOrder::Forward),
-        Action::SendBackward => reorder(editor, selected, ZOrder::Backward),
-        Action::BringToFront => reorder(editor, selected, ZOrder::ToFront),
-        Action::SendToBack => reorder(editor, selected, ZOrder::ToBack),
-        Action::ToggleLock => toggle(editor, selected, PropKey::Locked, false),
-        Action::ToggleHidden => toggle(editor, selected, PropKey::Visible, true),
+        Action::Ungroup => {
+            let children: Vec<WidgetId> = selected.iter().flat_map(|id| s.doc.children(*id).to_vec()).collect();
+            let commands = selected.iter().map(|id| Command::Ungroup { id: *id }).collect();
+            many(s, "Ungroup", commands).map(|_| *s.selection = children)
+        }
+        Action::Align(to) => align(s, &selected, *to),
+        Action::DistributeHorizontally => distribute(s, &selected, true),
+        Action::DistributeVertically => distribute(s, &selected, false),
+        Action::BringForward => reorder(s, selected, ZOrder::Forward),
+        Action::SendBackward => reorder(s, selected, ZOrder::Backward),
+        Action::BringToFront => reorder(s, selected, ZOrder::ToFront),
+        Action::SendToBack => reorder(s, selected, ZOrder::ToBack),
+        Action::ToggleLock => toggle(s, selected, PropKey::Locked, false),
+        Action::ToggleHidden => toggle(s, selected, PropKey::Visible, true),
         Action::ZoomToFit => {
-            let bounds = editor.geometry().bounds();
-            editor.viewport_mut().fit(bounds);
-            damage_all(step);
+            s.viewport.fit(s.geometry.bounds());
+            step.damage.all();
             Ok(())
         }
         Action::ZoomTo100 => {
-            let v = *editor.viewport();
-            editor.viewport_mut().zoom_around(v.width / 2.0, v.height / 2.0, 1.0 / v.zoom);
-            damage_all(step);
+            let v = *s.viewport;
+            s.viewport.zoom_around(v.width / 2.0, v.height / 2.0, 1.0 / v.zoom);
+            step.damage.all();
             Ok(())
         }
-        Action::Undo => editor
-            .doc_mut()
+        Action::Undo => s
+            .doc
             .undo()
             .map_err(|e| e.to_string())
             .and_then(|done| if done { Ok(()) } else { Err("nothing to undo".into()) }),
-        Action::Redo => editor
-            .doc_mut()
+        Action::Redo => s
+            .doc
             .redo()
             .map_err(|e| e.to_string())
             .and_then(|done| if done { Ok(()) } else { Err("nothing to redo".into()) }),
         Action::SetSnapping(on) => {
-            editor.settings.snapping = *on;
+            s.settings.snapping = *on;
             Ok(())
         }
         Action::SetGrid(size) => {
-            editor.settings.grid = size.filter(|g| g.is_finite() && *g > 0.0);
+            s.settings.grid = size.filter(|g| g.is_finite() && *g > 0.0);
             Ok(())
         }
     };
@@ -93,45 +116,42 @@ pub(crate) fn run(editor: &mut Editor, action: &Action, step: &mut Step) {
     }
 }
 
-fn command(editor: &mut Editor, command: Command) -> Result<Vec<WidgetId>, String> {
-    let result = editor.doc_mut().execute(command).map(|o| o.created).map_err(|e| e.to_string());
-    editor.refresh_geometry();
+fn command(s: &mut Scope<'_>, command: Command) -> Result<Vec<WidgetId>, String> {
+    let result = s.doc.execute(command).map(|o| o.created).map_err(|e| e.to_string());
+    s.refresh_geometry();
     result
 }
 
-fn many(editor: &mut Editor, label: &str, commands: Vec<Command>) -> Result<(), String> {
+fn many(s: &mut Scope<'_>, label: &str, commands: Vec<Command>) -> Result<(), String> {
     if commands.is_empty() {
         return Err("select widgets first".into());
     }
-    let result = editor.doc_mut().execute_all(label, commands).map(|_| ()).map_err(|e| e.to_string());
-    editor.refresh_geometry();
+    let result = s.doc.execute_all(label, commands).map(|_| ()).map_err(|e| e.to_string());
+    s.refresh_geometry();
     result
 }
 
-fn reorder(editor: &mut Editor, ids: Vec<WidgetId>, to: ZOrder) -> Result<(), String> {
-    command(editor, Command::Reorder { ids, to }).map(|_| ())
+fn reorder(s: &mut Scope<'_>, ids: Vec<WidgetId>, to: ZOrder) -> Result<(), String> {
+    command(s, Command::Reorder { ids, to }).map(|_| ())
 }
 
-fn toggle(editor: &mut Editor, ids: Vec<WidgetId>, key: PropKey, default: bool) -> Result<(), String> {
-    let any_default = ids.iter().filter_map(|id| editor.doc().widget(*id)).any(|w| w.flag(key) == default);
+fn toggle(s: &mut Scope<'_>, ids: Vec<WidgetId>, key: PropKey, default: bool) -> Result<(), String> {
+    let any_default = ids.iter().filter_map(|id| s.doc.widget(*id)).any(|w| w.flag(key) == default);
     command(
-        editor,
+        s,
         Command::SetProperty { ids, key, value: Some(PropValue::Bool(if any_default { !default } else { default })) },
     )
     .map(|_| ())
 }
 
 /// Widgets that align and distribute: placed absolutely (a layout places the others).
-fn placed(editor: &Editor, ids: &[WidgetId]) -> Vec<(WidgetId, Rect)> {
-    ids.iter()
-        .filter(|id| !editor.flowed(**id))
-        .filter_map(|id| editor.geometry().rect(*id).map(|r| (*id, r)))
-        .collect()
+fn placed(s: &Scope<'_>, ids: &[WidgetId]) -> Vec<(WidgetId, Rect)> {
+    ids.iter().filter(|id| !is_flowed(s.doc, **id)).filter_map(|id| s.geometry.rect(*id).map(|r| (*id, r))).collect()
 }
 
 /// Moves `id` so its border box starts at design `(x, y)`.
-fn move_to(editor: &Editor, id: WidgetId, from: Rect, x: f32, y: f32) -> Command {
-    let w = editor.doc().widget(id).expect("placed widgets are in the document");
+fn move_to(doc: &Document, id: WidgetId, from: Rect, x: f32, y: f32) -> Command {
+    let w = doc.widget(id).expect("placed widgets are in the document");
     Command::SetProperties {
         id,
         values: vec![
@@ -141,8 +161,8 @@ fn move_to(editor: &Editor, id: WidgetId, from: Rect, x: f32, y: f32) -> Command
     }
 }
 
-fn align(editor: &mut Editor, ids: &[WidgetId], to: AlignTo) -> Result<(), String> {
-    let items = placed(editor, ids);
+fn align(s: &mut Scope<'_>, ids: &[WidgetId], to: AlignTo) -> Result<(), String> {
+    let items = placed(s, ids);
     if items.len() < 2 {
         return Err("select two or more placed widgets to align".into());
     }
@@ -158,14 +178,14 @@ fn align(editor: &mut Editor, ids: &[WidgetId], to: AlignTo) -> Result<(), Strin
                 AlignTo::VerticalCenter => (r.x, b.y + (b.h - r.h) / 2.0),
                 AlignTo::Bottom => (r.x, b.bottom() - r.h),
             };
-            move_to(editor, *id, *r, x, y)
+            move_to(s.doc, *id, *r, x, y)
         })
         .collect();
-    many(editor, "Align", commands)
+    many(s, "Align", commands)
 }
 
-fn distribute(editor: &mut Editor, ids: &[WidgetId], horizontal: bool) -> Result<(), String> {
-    let mut items = placed(editor, ids);
+fn distribute(s: &mut Scope<'_>, ids: &[WidgetId], horizontal: bool) -> Result<(), String> {
+    let mut items = placed(s, ids);
     if items.len() < 3 {
         return Err("select three or more placed widgets to distribute".into());
     }
@@ -180,13 +200,13 @@ fn distribute(editor: &mut Editor, ids: &[WidgetId], horizontal: bool) -> Result
     let mut commands = Vec::new();
     for (id, r) in &items {
         let (x, y) = if horizontal { (at, r.y) } else { (r.x, at) };
-        commands.push(move_to(editor, *id, *r, x, y));
+        commands.push(move_to(s.doc, *id, *r, x, y));
         at += size(r) + gap;
     }
-    many(editor, "Distribute", commands)
+    many(s, "Distribute", commands)
 }
 
-fn copy(editor: &mut Editor, ids: &[WidgetId], step: &mut Step) -> Result<(), String> {
+fn copy(s: &mut Scope<'_>, ids: &[WidgetId], step: &mut Step) -> Result<(), String> {
     if ids.is_empty() {
         return Err("select widgets to copy".into());
     }
@@ -194,21 +214,21 @@ fn copy(editor: &mut Editor, ids: &[WidgetId], step: &mut Step) -> Result<(), St
     let root = clip.root();
     clip.execute(Command::Rename { id: root, name: "clipboard".into() }).map_err(|e| e.to_string())?;
     for id in ids {
-        let mut tree = editor.doc().extract(*id).map_err(|e| e.to_string())?;
-        let r = editor.geometry().rect(*id).unwrap_or_default();
+        let mut tree = s.doc.extract(*id).map_err(|e| e.to_string())?;
+        let r = s.geometry.rect(*id).unwrap_or_default();
         tree.props.set(PropKey::X, Some(PropValue::Number(r.x)));
         tree.props.set(PropKey::Y, Some(PropValue::Number(r.y)));
         clip.execute(Command::Insert { parent: root, index: None, tree }).map_err(|e| e.to_string())?;
     }
     let text = clip.to_json_string();
     step.clipboard = Some(text.clone());
-    editor.set_clipboard(text);
+    *s.clipboard = Some(text);
     Ok(())
 }
 
 /// Pastes a `.trellis` design's top-level widgets into the selected
 /// container, or beside the selection, or on the window.
-pub(crate) fn paste(editor: &mut Editor, text: &str, step: &mut Step) {
+pub(crate) fn paste(s: &mut Scope<'_>, text: &str, step: &mut Step) {
     let clip = match Document::from_json_bytes(text.as_bytes()) {
         Ok(doc) => doc,
         Err(e) => {
@@ -216,16 +236,14 @@ pub(crate) fn paste(editor: &mut Editor, text: &str, step: &mut Step) {
             return;
         }
     };
-    let doc = editor.doc();
-    let target = match editor.selection() {
+    let doc = &*s.doc;
+    let target = match s.selection.as_slice() {
         [one] if doc.widget(*one).is_some_and(|w| w.kind().is_container()) => *one,
         [first, ..] => doc.parent(*first).unwrap_or(doc.root()),
         [] => doc.root(),
     };
-    let flowed_target = doc
-        .widget(target)
-        .is_some_and(|w| w.kind() != WidgetKind::Tabs && w.layout() != trellis_model::LayoutMode::Absolute);
-    let content = editor.geometry().content_rect(target).unwrap_or_default();
+    let flowed_target = lays_out_children(doc, target);
+    let content = s.geometry.content_rect(target).unwrap_or_default();
     let mut commands = Vec::new();
     for id in clip.children(clip.root()) {
         let Ok(mut tree) = clip.extract(*id) else { continue };
@@ -243,9 +261,9 @@ pub(crate) fn paste(editor: &mut Editor, text: &str, step: &mut Step) {
         step.status = "the clipboard holds no widgets".into();
         return;
     }
-    match editor.doc_mut().execute_all("Paste", commands) {
-        Ok(out) => *editor.selection_mut() = out.created,
+    match s.doc.execute_all("Paste", commands) {
+        Ok(out) => *s.selection = out.created,
         Err(e) => step.status = format!("cannot paste here: {e}"),
     }
-    editor.refresh_geometry();
+    s.refresh_geometry();
 }

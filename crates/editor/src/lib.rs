@@ -8,18 +8,28 @@
 //! No window, no GPU, no UI toolkit: this crate must never depend on egui,
 //! winit or wgpu. Tests, benchmarks, leak checks, replays and the desktop
 //! app all run this same code. Every event and commit can be written to a
-//! [`journal`] and replayed deterministically; [`scenario`]s script
+//! [`journal`] and [`replay`]ed deterministically; [`scenario`]s script
 //! gestures for tests and benchmarks.
+//!
+//! Modules depend one way: the [`Editor`] uses the journal writer, the
+//! actions and the placement rules, none of which knows the editor;
+//! replay and scenarios drive an editor, which knows neither.
+
+#![warn(missing_docs)]
 
 mod actions;
 mod editor;
 mod input;
 pub mod journal;
 mod output;
+mod placement;
+pub mod replay;
 pub mod scenario;
+mod settings;
 mod viewport;
 
-pub use editor::{Editor, Settings};
+pub use editor::{Editor, PlantedLeak};
 pub use input::{Action, AlignTo, Button, Event, Input, Key, Modifiers};
 pub use output::{Cursor, Damage, Ghost, Handle, Overlays, Step};
+pub use settings::Settings;
 pub use viewport::{MAX_ZOOM, MIN_ZOOM, Viewport};

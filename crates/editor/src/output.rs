@@ -9,17 +9,26 @@ use trellis_model::{Rect, WidgetId, WidgetKind};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Handle {
+    /// The top-left corner.
     TopLeft,
+    /// The middle of the top edge.
     Top,
+    /// The top-right corner.
     TopRight,
+    /// The middle of the right edge.
     Right,
+    /// The bottom-right corner.
     BottomRight,
+    /// The middle of the bottom edge.
     Bottom,
+    /// The bottom-left corner.
     BottomLeft,
+    /// The middle of the left edge.
     Left,
 }
 
 impl Handle {
+    /// Every handle, clockwise from the top-left corner.
     pub const ALL: [Handle; 8] = [
         Handle::TopLeft,
         Handle::Top,
@@ -66,25 +75,34 @@ impl Handle {
     }
 }
 
+/// The pointer's shape, when a step changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cursor {
+    /// The arrow.
     Default,
     /// Over a widget that a drag would move.
     Move,
+    /// Space is held: a drag would pan.
     Grab,
+    /// Panning, or moving widgets.
     Grabbing,
+    /// Over (or dragging) a resize handle.
     Resize(Handle),
+    /// Drawing a marquee.
     Crosshair,
     /// Alt-dragging: a drop duplicates.
     Copy,
+    /// A palette drag over a place that takes no drop.
     NotAllowed,
 }
 
 /// A dragged widget's outline and what it is.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Ghost {
+    /// Where the dragged widget would land, in design coordinates.
     pub rect: Rect,
+    /// What it is (the renderer draws it as one).
     pub kind: WidgetKind,
     /// 0 on pickup, rising to 1: the renderer lifts and scales by it.
     pub lift: f32,
@@ -93,15 +111,23 @@ pub struct Ghost {
 /// Everything drawn over the design, in design coordinates.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Overlays {
+    /// The visible boxes of the selected widgets.
     pub selection: Vec<Rect>,
     /// The eight resize handles when one resizable widget is selected.
     pub handles: Vec<(Handle, Point)>,
+    /// The unselected widget under an idle pointer.
     pub hover: Option<Rect>,
+    /// The marquee being drawn.
     pub marquee: Option<Rect>,
+    /// The alignment lines a move snapped to.
     pub guides: Vec<Guide>,
+    /// The equal gaps a move snapped to.
     pub spacing: Vec<SpacingGuide>,
+    /// Where in a row, column or grid a drop would insert.
     pub insertion: Option<Guide>,
+    /// The container a drop would go into (never the window itself).
     pub drop_target: Option<Rect>,
+    /// What is being dragged, where it would land.
     pub ghost: Option<Ghost>,
     /// Recent pointer positions with their age in milliseconds, newest last.
     pub trail: Vec<(Point, f32)>,
@@ -111,6 +137,7 @@ pub struct Overlays {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Damage {
+    /// Nothing to redraw.
     #[default]
     None,
     /// These design-space regions (old and new places of what changed).
@@ -120,6 +147,7 @@ pub enum Damage {
 }
 
 impl Damage {
+    /// Adds a region to redraw (nothing, if all is damaged already).
     pub fn add(&mut self, r: Rect) {
         match self {
             Damage::None => *self = Damage::Regions(vec![r]),
@@ -128,6 +156,7 @@ impl Damage {
         }
     }
 
+    /// Marks the whole canvas for redrawing.
     pub fn all(&mut self) {
         *self = Damage::All;
     }
@@ -144,9 +173,14 @@ impl Damage {
 /// The result of one input.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Step {
+    /// What must be drawn again.
     pub damage: Damage,
+    /// What to draw over the design now.
     pub overlays: Overlays,
+    /// The pointer's new shape, if it changes.
     pub cursor: Option<Cursor>,
+    /// The status line: a message this input caused (a refusal, a cancel),
+    /// or else what is under way or selected. Show the latest step's.
     pub status: String,
     /// The undo label of a command this input committed.
     pub committed: Option<String>,

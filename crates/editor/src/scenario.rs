@@ -31,48 +31,238 @@ pub const FRAME_MS: f64 = 1000.0 / 60.0;
 /// A parsed scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// The steps, in order (comments and blank lines dropped).
     pub steps: Vec<ScenarioStep>,
 }
 
+/// Where a click or a drag ends: on a named widget, or at a design point.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
+    /// The widget of that name (a point on it that hits it, not a child).
     Named(String),
+    /// A point in design coordinates.
     At(Point),
 }
 
+/// One line of a scenario. Names are widget names; points and distances
+/// are in design pixels; `steps` is how many pointer moves a drag takes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScenarioStep {
+    /// Select exactly these widgets, by shift-clicking each.
     Select(Vec<String>),
-    Click { at: Target, shift: bool },
-    DragBy { name: String, dx: f32, dy: f32, steps: usize, alt: bool, nosnap: bool },
-    DragTo { name: String, to: Target, steps: usize, alt: bool, nosnap: bool },
-    Resize { name: String, handle: Handle, dx: f32, dy: f32, steps: usize, shift: bool, alt: bool },
-    Marquee { from: Point, to: Point, touching: bool, shift: bool },
-    Palette { kind: WidgetKind, at: Point, steps: usize },
-    Key { key: Key, modifiers: Modifiers },
+    /// Press and release without moving.
+    Click {
+        /// Where.
+        at: Target,
+        /// Hold shift (add to or take from the selection).
+        shift: bool,
+    },
+    /// Drag a widget by a distance.
+    DragBy {
+        /// The widget grabbed.
+        name: String,
+        /// How far right.
+        dx: f32,
+        /// How far down.
+        dy: f32,
+        /// Pointer moves between press and release.
+        steps: usize,
+        /// Hold alt at the press: the drag duplicates.
+        alt: bool,
+        /// Hold alt while moving: no snapping.
+        nosnap: bool,
+    },
+    /// Drag a widget onto another widget's centre, or to a point.
+    DragTo {
+        /// The widget grabbed.
+        name: String,
+        /// Where it is released.
+        to: Target,
+        /// Pointer moves between press and release.
+        steps: usize,
+        /// Hold alt at the press: the drag duplicates.
+        alt: bool,
+        /// Hold alt while moving: no snapping.
+        nosnap: bool,
+    },
+    /// Select a widget and drag one of its handles by a distance.
+    Resize {
+        /// The widget resized.
+        name: String,
+        /// The handle dragged.
+        handle: Handle,
+        /// How far right the handle goes.
+        dx: f32,
+        /// How far down the handle goes.
+        dy: f32,
+        /// Pointer moves between press and release.
+        steps: usize,
+        /// Hold shift: keep the aspect ratio.
+        shift: bool,
+        /// Hold alt: resize from the centre.
+        alt: bool,
+    },
+    /// Drag a marquee between two points.
+    Marquee {
+        /// Where the drag starts.
+        from: Point,
+        /// Where it ends.
+        to: Point,
+        /// Hold alt: select what the rectangle touches, not only what it holds.
+        touching: bool,
+        /// Hold shift at the press: add to the selection.
+        shift: bool,
+    },
+    /// Drag a new widget in from the palette (entering at the canvas's left
+    /// edge) and drop it at a point.
+    Palette {
+        /// What to insert.
+        kind: WidgetKind,
+        /// Where to drop it.
+        at: Point,
+        /// Pointer moves before the release.
+        steps: usize,
+    },
+    /// Press and release a key.
+    Key {
+        /// The key.
+        key: Key,
+        /// The modifiers held.
+        modifiers: Modifiers,
+    },
+    /// Run a menu action.
     Action(Action),
-    Wheel { at: Point, dx: f32, dy: f32, ctrl: bool },
+    /// Scroll at a point.
+    Wheel {
+        /// Where the pointer is.
+        at: Point,
+        /// How far the content moves right, in screen pixels.
+        dx: f32,
+        /// How far the content moves down, in screen pixels (scrolling up is positive).
+        dy: f32,
+        /// Hold ctrl: zoom instead of pan.
+        ctrl: bool,
+    },
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("scenario line {line}: {message}")]
-pub struct ScenarioError {
-    pub line: usize,
-    pub message: String,
+/// Why a scenario cannot be parsed or run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// A line of the text is not a step.
+    #[error("scenario line {line}: {error}")]
+    Parse {
+        /// The line, from 1, counting comments and blank lines.
+        line: usize,
+        /// What is wrong with it.
+        error: ParseError,
+    },
+    /// A step cannot be turned into events against the design as it is
+    /// when the step's turn comes.
+    #[error("scenario {}: {error}", step_place(*step, *line))]
+    Step {
+        /// The step, from 1 (comments and blank lines are not steps).
+        step: usize,
+        /// The step's line in the text, from 1, counting comments and
+        /// blank lines (when the scenario was parsed with its line numbers).
+        line: Option<usize>,
+        /// What is wrong with it.
+        error: StepError,
+    },
 }
+
+/// "line L (step N)" when the line is known, else "step N".
+fn step_place(step: usize, line: Option<usize>) -> String {
+    match line {
+        Some(line) => format!("line {line} (step {step})"),
+        None => format!("step {step}"),
+    }
+}
+
+/// Why a line is not a scenario step, and how to write it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The first word is no step.
+    #[error("unknown step '{0}': use select, click, drag, resize, marquee, palette, key, action or wheel")]
+    UnknownStep(String),
+    /// The step stops before a word it needs, or has the wrong word where a keyword goes.
+    #[error("'{step}' is written {usage}")]
+    Usage {
+        /// The step's first word.
+        step: String,
+        /// How the step is written.
+        usage: &'static str,
+    },
+    /// A word that should be a point (or a distance) is not.
+    #[error("'{0}' is not a point: write X,Y with two finite numbers")]
+    NotAPoint(String),
+    /// `steps` is missing its count, or the count is out of range.
+    #[error("steps needs a number from 1 to {MAX_STEPS}")]
+    Steps,
+    /// An unknown resize handle.
+    #[error("unknown handle '{0}': use nw, n, ne, e, se, s, sw or w")]
+    UnknownHandle(String),
+    /// An unknown key modifier.
+    #[error("unknown modifier '{0}': use ctrl (or cmd), shift or alt")]
+    UnknownModifier(String),
+    /// An unknown key name.
+    #[error("unknown key '{0}': use escape, delete, backspace, enter, space, left, right, up, down or one character")]
+    UnknownKey(String),
+    /// An unknown action name.
+    #[error("unknown action '{0}': use an action's snake_case name, such as select_all, group or undo")]
+    UnknownAction(String),
+    /// An unknown widget kind for the palette.
+    #[error("unknown widget kind '{0}': use a palette kind such as button, label or panel")]
+    UnknownKind(String),
+}
+
+/// Why a step cannot be turned into events against the current design.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StepError {
+    /// No widget has the name.
+    #[error("no widget called '{0}': check the name against the design's widget names")]
+    UnknownWidget(String),
+    /// The widget lies wholly outside what its scroll areas show, so no
+    /// pointer can reach it.
+    #[error(
+        "'{0}' is scrolled out of view, so a pointer cannot reach it: bring it into view first, or use another widget"
+    )]
+    NotVisible(String),
+    /// The widget is hidden (itself, by an ancestor, or on a tab page that
+    /// is not the one shown), so no pointer can reach it.
+    #[error(
+        "'{0}' is hidden (itself, by a container, or on a tab page that is not shown), so a pointer cannot reach it: \
+         show it first (for a tab page, click its tab), or use another widget"
+    )]
+    Hidden(String),
+}
+
+/// The most pointer moves one step may take.
+const MAX_STEPS: usize = 100_000;
 
 impl Scenario {
+    /// Parses a scenario's text (the syntax is in the module docs).
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Self::parse_with_lines(text).map(|(scenario, _)| scenario)
+    }
+
+    /// Parses a scenario's text, returning with it each step's line number
+    /// (from 1, counting comments and blank lines), for
+    /// [`Scenario::run_with_lines`] to name the line a failing step is on.
+    pub fn parse_with_lines(text: &str) -> Result<(Scenario, Vec<usize>), ScenarioError> {
         let mut steps = Vec::new();
+        let mut lines = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
-            let err = |message: String| ScenarioError { line: i + 1, message };
-            steps.push(parse_step(line).map_err(err)?);
+            steps.push(parse_step(line).map_err(|error| ScenarioError::Parse { line: i + 1, error })?);
+            lines.push(i + 1);
         }
-        Ok(Scenario { steps })
+        Ok((Scenario { steps }, lines))
     }
 
     /// Runs every step through `editor`, calling `on_event` with each event
@@ -83,8 +273,26 @@ impl Scenario {
         clock: &mut f64,
         on_event: &mut dyn FnMut(&Event, &Step),
     ) -> Result<(), ScenarioError> {
+        self.run_with_lines(&[], editor, clock, on_event)
+    }
+
+    /// As [`Scenario::run`], with each step's line number from
+    /// [`Scenario::parse_with_lines`], so an error names the line. A step
+    /// that cannot be turned into events stops the run before any of its
+    /// events is sent: the steps before it are done, nothing of it is.
+    pub fn run_with_lines(
+        &self,
+        lines: &[usize],
+        editor: &mut Editor,
+        clock: &mut f64,
+        on_event: &mut dyn FnMut(&Event, &Step),
+    ) -> Result<(), ScenarioError> {
         for (i, step) in self.steps.iter().enumerate() {
-            let events = events_for(editor, step).map_err(|message| ScenarioError { line: i + 1, message })?;
+            let events = events_for(editor, step).map_err(|error| ScenarioError::Step {
+                step: i + 1,
+                line: lines.get(i).copied(),
+                error,
+            })?;
             for input in events {
                 *clock += FRAME_MS;
                 let event = Event { t: *clock, input };
@@ -100,22 +308,21 @@ fn flag(words: &[&str], name: &str) -> bool {
     words.contains(&name)
 }
 
-fn steps_of(words: &[&str], default: usize) -> Result<usize, String> {
+fn steps_of(words: &[&str], default: usize) -> Result<usize, ParseError> {
     match words.iter().position(|w| *w == "steps") {
         Some(i) => words
             .get(i + 1)
             .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| "steps needs a number from 1 to 100000".into()),
+            .filter(|n| (1..=MAX_STEPS).contains(n))
+            .ok_or(ParseError::Steps),
         None => Ok(default),
     }
 }
 
-fn point(text: &str) -> Result<Point, String> {
-    let (x, y) = text.split_once(',').ok_or_else(|| format!("'{text}' is not a point X,Y"))?;
-    let num = |v: &str| {
-        v.trim().parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("'{text}' is not a point X,Y"))
-    };
+fn point(text: &str) -> Result<Point, ParseError> {
+    let not_a_point = || ParseError::NotAPoint(text.to_owned());
+    let (x, y) = text.split_once(',').ok_or_else(not_a_point)?;
+    let num = |v: &str| v.trim().parse::<f32>().ok().filter(|v| v.is_finite()).ok_or_else(not_a_point);
     Ok(Point::new(num(x)?, num(y)?))
 }
 
@@ -123,7 +330,7 @@ fn target(text: &str) -> Target {
     point(text).map_or_else(|_| Target::Named(text.to_owned()), Target::At)
 }
 
-fn handle(text: &str) -> Result<Handle, String> {
+fn handle(text: &str) -> Result<Handle, ParseError> {
     Ok(match text {
         "nw" | "top_left" => Handle::TopLeft,
         "n" | "top" => Handle::Top,
@@ -133,11 +340,11 @@ fn handle(text: &str) -> Result<Handle, String> {
         "s" | "bottom" => Handle::Bottom,
         "sw" | "bottom_left" => Handle::BottomLeft,
         "w" | "left" => Handle::Left,
-        other => return Err(format!("unknown handle '{other}': use nw, n, ne, e, se, s, sw or w")),
+        other => return Err(ParseError::UnknownHandle(other.to_owned())),
     })
 }
 
-fn parse_key(spec: &str) -> Result<(Key, Modifiers), String> {
+fn parse_key(spec: &str) -> Result<(Key, Modifiers), ParseError> {
     let mut modifiers = Modifiers::NONE;
     let mut parts: Vec<&str> = spec.split('+').collect();
     let key = parts.pop().unwrap_or("");
@@ -146,7 +353,7 @@ fn parse_key(spec: &str) -> Result<(Key, Modifiers), String> {
             "ctrl" | "cmd" => modifiers.ctrl = true,
             "shift" => modifiers.shift = true,
             "alt" => modifiers.alt = true,
-            other => return Err(format!("unknown modifier '{other}'")),
+            other => return Err(ParseError::UnknownModifier(other.to_owned())),
         }
     }
     let key = match key {
@@ -160,18 +367,36 @@ fn parse_key(spec: &str) -> Result<(Key, Modifiers), String> {
         "up" => Key::Up,
         "down" => Key::Down,
         k if k.chars().count() == 1 => Key::Char(k.chars().next().expect("one char").to_ascii_lowercase()),
-        other => return Err(format!("unknown key '{other}'")),
+        other => return Err(ParseError::UnknownKey(other.to_owned())),
     };
     Ok((key, modifiers))
 }
 
-fn parse_action(name: &str) -> Result<Action, String> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| format!("unknown action '{name}'"))
+fn parse_action(name: &str) -> Result<Action, ParseError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|_| ParseError::UnknownAction(name.to_owned()))
 }
 
-fn parse_step(line: &str) -> Result<ScenarioStep, String> {
+/// How each step is written, for a line that leaves out a word or puts
+/// the wrong one where a keyword goes.
+fn usage(step: &str) -> &'static str {
+    match step {
+        "click" => "click NAME | click X,Y [shift]",
+        "drag" => "drag NAME by DX,DY | drag NAME to NAME | drag NAME to X,Y [steps N] [alt] [nosnap]",
+        "resize" => "resize NAME HANDLE by DX,DY [steps N] [shift] [alt]",
+        "marquee" => "marquee X,Y X,Y [touching] [shift]",
+        "palette" => "palette KIND at X,Y [steps N]",
+        "key" => "key [ctrl+][shift+][alt+]KEY",
+        "action" => "action NAME",
+        "wheel" => "wheel X,Y DX,DY [ctrl]",
+        _ => "select NAME [NAME...]",
+    }
+}
+
+fn parse_step(line: &str) -> Result<ScenarioStep, ParseError> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let need = |i: usize| words.get(i).copied().ok_or_else(|| format!("'{}' needs more words", words[0]));
+    let wrong = || ParseError::Usage { step: words[0].to_owned(), usage: usage(words[0]) };
+    let need = |i: usize| words.get(i).copied().ok_or_else(wrong);
     Ok(match words[0] {
         "select" => ScenarioStep::Select(words[1..].iter().map(|w| (*w).to_owned()).collect()),
         "click" => ScenarioStep::Click { at: target(need(1)?), shift: flag(&words, "shift") },
@@ -185,12 +410,12 @@ fn parse_step(line: &str) -> Result<ScenarioStep, String> {
                     ScenarioStep::DragBy { name, dx: d.x, dy: d.y, steps, alt, nosnap }
                 }
                 "to" => ScenarioStep::DragTo { name, to: target(need(3)?), steps, alt, nosnap },
-                other => return Err(format!("drag needs 'by' or 'to', not '{other}'")),
+                _ => return Err(wrong()),
             }
         }
         "resize" => {
             if need(3)? != "by" {
-                return Err("resize NAME HANDLE by DX,DY".into());
+                return Err(wrong());
             }
             let d = point(need(4)?)?;
             ScenarioStep::Resize {
@@ -210,9 +435,9 @@ fn parse_step(line: &str) -> Result<ScenarioStep, String> {
             shift: flag(&words, "shift"),
         },
         "palette" => {
-            let kind = WidgetKind::parse(need(1)?).ok_or_else(|| format!("unknown widget kind '{}'", words[1]))?;
+            let kind = WidgetKind::parse(need(1)?).ok_or_else(|| ParseError::UnknownKind(words[1].to_owned()))?;
             if need(2)? != "at" {
-                return Err("palette KIND at X,Y".into());
+                return Err(wrong());
             }
             ScenarioStep::Palette { kind, at: point(need(3)?)?, steps: steps_of(&words, 20)? }
         }
@@ -225,17 +450,20 @@ fn parse_step(line: &str) -> Result<ScenarioStep, String> {
             let d = point(need(2)?)?;
             ScenarioStep::Wheel { at: point(need(1)?)?, dx: d.x, dy: d.y, ctrl: flag(&words, "ctrl") }
         }
-        other => return Err(format!("unknown step '{other}'")),
+        other => return Err(ParseError::UnknownStep(other.to_owned())),
     })
 }
 
-fn find(editor: &Editor, name: &str) -> Result<WidgetId, String> {
-    editor.doc().find(name).ok_or_else(|| format!("no widget called '{name}'"))
+fn find(editor: &Editor, name: &str) -> Result<WidgetId, StepError> {
+    editor.doc().find(name).ok_or_else(|| StepError::UnknownWidget(name.to_owned()))
 }
 
-fn rect_of(editor: &Editor, name: &str) -> Result<Rect, String> {
+fn rect_of(editor: &Editor, name: &str) -> Result<Rect, StepError> {
     let id = find(editor, name)?;
-    editor.geometry().visible_rect(id).ok_or_else(|| format!("'{name}' is not visible"))
+    if editor.geometry().is_hidden(id) {
+        return Err(StepError::Hidden(name.to_owned()));
+    }
+    editor.geometry().visible_rect(id).ok_or_else(|| StepError::NotVisible(name.to_owned()))
 }
 
 /// A point inside `r` that hits `id` itself rather than one of its children.
@@ -279,14 +507,15 @@ fn press_drag_release(
     events
 }
 
-/// The events of one step, computed against the editor's current layout.
-pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, String> {
+/// The events of one step, computed against the editor's current layout
+/// (so run each step's events before computing the next step's).
+pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, StepError> {
     Ok(match step {
         ScenarioStep::Select(names) => {
             let ids = names.iter().map(|n| find(editor, n)).collect::<Result<Vec<_>, _>>()?;
             let mut events = vec![Input::Action(Action::ClearSelection)];
-            for id in ids {
-                let r = editor.geometry().visible_rect(id).ok_or("a widget to select is not visible")?;
+            for (name, id) in names.iter().zip(ids) {
+                let r = rect_of(editor, name)?;
                 let (x, y) = screen(editor, grab_point(editor, id, r));
                 let m = Modifiers::SHIFT;
                 events.push(Input::PointerDown { x, y, button: Button::Primary, modifiers: m });
@@ -364,4 +593,60 @@ pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, St
             vec![Input::Wheel { x, y, dx: *dx, dy: *dy, modifiers: Modifiers { ctrl: *ctrl, ..Modifiers::NONE } }]
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use trellis_model::{Command, Document, PropKey, PropValue, WidgetTree};
+
+    use super::*;
+
+    fn parse_error(text: &str) -> (usize, ParseError) {
+        match Scenario::parse(text) {
+            Err(ScenarioError::Parse { line, error }) => (line, error),
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parse_errors_name_the_line_and_what_to_write() {
+        assert_eq!(parse_error("# a comment\n\njump a"), (3, ParseError::UnknownStep("jump".into())));
+        let (_, error) = parse_error("resize a se to 1,2");
+        assert_eq!(error, ParseError::Usage { step: "resize".into(), usage: usage("resize") });
+        assert!(error.to_string().contains("resize NAME HANDLE by DX,DY"), "{error}");
+        assert_eq!(parse_error("drag a").1, ParseError::Usage { step: "drag".into(), usage: usage("drag") });
+        assert_eq!(parse_error("drag a by 1;2").1, ParseError::NotAPoint("1;2".into()));
+        assert_eq!(parse_error("drag a by 1,2 steps 0").1, ParseError::Steps);
+        assert_eq!(parse_error("resize a middle by 1,2").1, ParseError::UnknownHandle("middle".into()));
+        assert_eq!(parse_error("key hyper+a").1, ParseError::UnknownModifier("hyper".into()));
+        assert_eq!(parse_error("key f13").1, ParseError::UnknownKey("f13".into()));
+        assert_eq!(parse_error("action fly").1, ParseError::UnknownAction("fly".into()));
+        assert_eq!(parse_error("palette gizmo at 1,2").1, ParseError::UnknownKind("gizmo".into()));
+    }
+
+    #[test]
+    fn a_step_on_a_missing_or_scrolled_away_widget_says_which_and_why() {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let mut insert = |parent, tree| doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0];
+        let size = |tree: WidgetTree, w: f32, h: f32| {
+            tree.with(PropKey::Width, PropValue::Number(w)).with(PropKey::Height, PropValue::Number(h))
+        };
+        let scroll = insert(root, size(WidgetTree::palette(WidgetKind::ScrollArea), 100.0, 100.0));
+        // Far outside the scroll area's view, whether it stacks its children or places them.
+        insert(scroll, size(WidgetTree::palette(WidgetKind::Spacer), 10.0, 1000.0));
+        insert(scroll, WidgetTree::palette(WidgetKind::Button).named("ghost").at(500.0, 500.0));
+        let editor = Editor::new(doc);
+        let click = |name: &str| ScenarioStep::Click { at: Target::Named(name.into()), shift: false };
+        assert_eq!(events_for(&editor, &click("nobody")), Err(StepError::UnknownWidget("nobody".into())));
+        assert_eq!(events_for(&editor, &click("ghost")), Err(StepError::NotVisible("ghost".into())));
+        let select = ScenarioStep::Select(vec!["ghost".into()]);
+        assert_eq!(events_for(&editor, &select), Err(StepError::NotVisible("ghost".into())));
+        let mut editor = editor;
+        let (script, lines) = Scenario::parse_with_lines("\n# comments are not steps\nclick ghost").unwrap();
+        let err = script.run_with_lines(&lines, &mut editor, &mut 0.0, &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.to_string(), format!("scenario line 3 (step 1): {}", StepError::NotVisible("ghost".into())));
+        let err = script.run(&mut editor, &mut 0.0, &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.to_string(), format!("scenario step 1: {}", StepError::NotVisible("ghost".into())));
+    }
 }

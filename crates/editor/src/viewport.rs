@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 use trellis_geometry::Point;
 use trellis_model::Rect;
 
+/// The farthest out the view zooms (2 %).
 pub const MIN_ZOOM: f32 = 0.02;
+/// The farthest in the view zooms (6400 %).
 pub const MAX_ZOOM: f32 = 64.0;
 
 /// Screen = (design - origin) * zoom.
@@ -12,9 +14,11 @@ pub const MAX_ZOOM: f32 = 64.0;
 pub struct Viewport {
     /// Canvas size in logical pixels.
     pub width: f32,
+    /// Canvas height in logical pixels.
     pub height: f32,
     /// Device pixels per logical pixel (for rendering only).
     pub scale: f32,
+    /// Screen pixels per design pixel.
     pub zoom: f32,
     /// The design point at the canvas's top-left corner.
     pub origin: Point,
@@ -27,10 +31,12 @@ impl Default for Viewport {
 }
 
 impl Viewport {
+    /// The design point under canvas point `(x, y)`.
     pub fn to_design(&self, x: f32, y: f32) -> Point {
         Point::new(x / self.zoom + self.origin.x, y / self.zoom + self.origin.y)
     }
 
+    /// Where design point `p` is on the canvas, in logical pixels.
     pub fn to_screen(&self, p: Point) -> Point {
         Point::new((p.x - self.origin.x) * self.zoom, (p.y - self.origin.y) * self.zoom)
     }

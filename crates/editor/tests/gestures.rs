@@ -362,3 +362,18 @@ fn hover_highlights_the_widget_under_the_pointer() {
     let _ = Point::new(0.0, 0.0);
     let _ = LayoutMode::Absolute;
 }
+
+#[test]
+fn a_failed_resize_does_not_leave_its_error_in_the_status() {
+    let mut e = Editor::new(design());
+    // Wider than the model allows any widget to be: every step is refused.
+    let steps = run(&mut e, "resize a e by 5000000,0 steps 3");
+    let statuses: Vec<&str> = steps.iter().map(|s| s.status.as_str()).collect();
+    assert!(statuses.iter().any(|s| s.contains("cannot resize")), "the refusal is shown when it happens: {statuses:?}");
+    assert_eq!(rect(&e, "a").w, 100.0, "the refused size is not applied");
+    let released = statuses.last().unwrap();
+    assert!(!released.contains("cannot resize"), "the release says what is, not what failed: {released}");
+    let clicked = run(&mut e, "click b");
+    let status = &clicked.last().unwrap().status;
+    assert!(status.contains("'b'") && !status.contains("cannot resize"), "{status}");
+}

@@ -2,11 +2,14 @@
 //! deterministic replay and recovery from a cut-off journal.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use proptest::prelude::*;
-use trellis_editor::journal::{DesignSource, JournalWriter, recover, replay};
+use trellis_editor::journal::{DesignSource, JournalError, JournalWriter};
+use trellis_editor::replay::{recover, replay, replay_with};
 use trellis_editor::scenario::Scenario;
 use trellis_editor::{Action, Button, Editor, Event, Input, Key, Modifiers, Settings, Viewport};
+use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
 use trellis_model::{Document, WidgetKind, generate};
 
 fn input() -> impl Strategy<Value = Input> {
@@ -144,6 +147,7 @@ fn a_journal_replays_to_the_same_design_verifying_every_commit() {
             DesignSource::Generated { widgets: 300, seed: 3 },
             Viewport::default(),
             Settings::default(),
+            editor.measurer_id(),
         )
         .unwrap(),
     );
@@ -163,7 +167,14 @@ fn a_journal_cut_mid_line_recovers_the_last_committed_state() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crashed.journal");
     let mut editor = Editor::new(trellis_model::demo_design());
-    let journal = JournalWriter::create(&path, DesignSource::Demo, Viewport::default(), Settings::default()).unwrap();
+    let journal = JournalWriter::create(
+        &path,
+        DesignSource::Demo,
+        Viewport::default(),
+        Settings::default(),
+        editor.measurer_id(),
+    )
+    .unwrap();
     editor.set_journal(journal);
     let mut clock = 0.0;
     Scenario::parse("drag save_button by 0,30 steps 20\nclick title_label\nkey delete")
@@ -203,4 +214,69 @@ fn a_file_that_is_not_a_journal_is_refused_with_a_reason() {
     std::fs::write(&path, "{\"record\":\"header\",\"version\":1,\"design\":{\"from\":\"demo\"},\"viewport\":{\"width\":1280,\"height\":800,\"scale\":1,\"zoom\":1,\"origin\":{\"x\":0,\"y\":0}},\"settings\":{\"snapping\":true,\"grid\":null,\"snap_threshold_px\":6,\"drag_threshold_px\":3,\"trail_ms\":250}}\ngarbage\n{\"record\":\"end\",\"hash\":\"0\"}\n").unwrap();
     let err = replay(&path, &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("line 2"), "{err}");
+}
+
+/// Records `script` on the demo design with `measurer`, ending cleanly;
+/// returns the final design's hash.
+fn record(path: &std::path::Path, measurer: FixedAdvanceMeasurer, script: &str) -> String {
+    let mut editor = Editor::with_measurer(trellis_model::demo_design(), Arc::new(measurer));
+    let journal =
+        JournalWriter::create(path, DesignSource::Demo, Viewport::default(), Settings::default(), editor.measurer_id())
+            .unwrap();
+    editor.set_journal(journal);
+    let mut clock = 0.0;
+    Scenario::parse(script).unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
+    editor.take_journal().unwrap().finish(editor.doc()).unwrap();
+    format!("{:016x}", editor.doc().content_hash())
+}
+
+/// Text set wider than the default measurer sets it: labels and buttons
+/// sized by their text land elsewhere.
+const WIDE: FixedAdvanceMeasurer = FixedAdvanceMeasurer { advance: 0.75, line_height: 1.25 };
+
+#[test]
+fn a_journal_recorded_with_one_measurer_is_refused_by_a_replay_with_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.journal");
+    record(&path, WIDE, "drag save_button by 0,30 steps 10\nclick title_label\nkey delete");
+    let err = replay(&path, &mut |_, _| {}).unwrap_err();
+    let JournalError::MeasurerMismatch { recorded, replaying, .. } = &err else {
+        panic!("expected a measurer mismatch, got {err}");
+    };
+    assert_eq!(
+        (recorded.as_str(), replaying.as_str()),
+        (WIDE.id().as_str(), FixedAdvanceMeasurer::default().id().as_str())
+    );
+    let message = err.to_string();
+    assert!(message.contains(&WIDE.id()) && message.contains(&FixedAdvanceMeasurer::default().id()), "{message}");
+    assert!(recover(&path, &dir.path().join("out.trellis.json")).is_err(), "recovery refuses it too");
+}
+
+#[test]
+fn a_journal_replays_with_the_measurer_it_was_recorded_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.journal");
+    let hash = record(&path, WIDE, "drag save_button by 0,30 steps 10\nclick title_label\nkey delete");
+    let (editor, report) = replay_with(&path, Arc::new(WIDE), &mut |_, _| {}).unwrap();
+    assert!(report.ended && report.verified(), "{report:?}");
+    assert_eq!(report.final_hash, hash);
+    assert_eq!(editor.measurer_id(), WIDE.id());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.lines().next().unwrap().contains(&format!("\"measurer\":\"{}\"", WIDE.id())), "the header names it");
+}
+
+#[test]
+#[should_panic(expected = "measurer")]
+fn a_journal_created_for_another_measurer_is_not_attached() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut editor = Editor::new(trellis_model::demo_design());
+    let journal = JournalWriter::create(
+        &dir.path().join("x.journal"),
+        DesignSource::Demo,
+        Viewport::default(),
+        Settings::default(),
+        &WIDE.id(),
+    )
+    .unwrap();
+    editor.set_journal(journal);
 }

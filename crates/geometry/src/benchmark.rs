@@ -21,13 +21,18 @@ use crate::{Geometry, QueryCache};
 /// Median and tail of a set of timings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Summary {
+    /// Timings summarised.
     pub samples: usize,
+    /// The median, in nanoseconds.
     pub median_ns: f64,
+    /// The 99th percentile, in nanoseconds.
     pub p99_ns: f64,
+    /// The slowest, in nanoseconds.
     pub max_ns: f64,
 }
 
 impl Summary {
+    /// The summary of `times` as measured (sorts them in place).
     pub fn of(times: &mut [Duration]) -> Self {
         Self::net_of(times, Duration::ZERO)
     }
@@ -55,8 +60,11 @@ fn timer_overhead() -> Duration {
 /// One query measured both ways.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct QueryFigures {
+    /// Which query, as the report names it.
     pub query: &'static str,
+    /// Timings through the spatial index.
     pub index: Summary,
+    /// Timings of the linear scan (the reference).
     pub linear: Summary,
     /// Linear median over index median.
     pub speedup: f64,
@@ -67,13 +75,17 @@ pub struct QueryFigures {
 /// Everything `trellis bench geometry` reports.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct GeometryFigures {
+    /// Widgets in the generated design (the window included).
     pub widgets: usize,
+    /// The seed the design and the inputs were generated from.
     pub seed: u64,
     /// Median cost of reading the clock twice, subtracted from every timing.
     pub timer_overhead_ns: f64,
+    /// Each query, through the index and by scanning.
     pub queries: Vec<QueryFigures>,
     /// A hit test repeated along a drag path, through [`QueryCache`].
     pub cached_hit_test: Summary,
+    /// The share of those hit tests the cache answered (0 to 1).
     pub cache_hit_rate: f64,
     /// Building the whole layout and index from the document.
     pub full_layout: Summary,
@@ -88,9 +100,13 @@ pub struct GeometryFigures {
 /// How many samples to take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Samples {
+    /// Queries timed through the index, per query.
     pub index: usize,
+    /// Queries timed by linear scan, per query (the scan is slow).
     pub linear: usize,
+    /// Full layouts timed, with and without the memo each.
     pub layouts: usize,
+    /// Incremental updates timed, per kind of edit.
     pub updates: usize,
 }
 
@@ -102,7 +118,9 @@ impl Default for Samples {
 
 /// A design, its layout, and deterministic random inputs.
 pub struct Fixture {
+    /// The generated design.
     pub doc: Document,
+    /// Its layout, kept up to date by the benchmark after each edit.
     pub geometry: Geometry,
     /// Every widget but the window (the benchmark never deletes any).
     widgets: Vec<WidgetId>,
@@ -117,6 +135,7 @@ impl std::fmt::Debug for Fixture {
 }
 
 impl Fixture {
+    /// Generates a design of about `widgets` widgets from `seed` and lays it out.
     pub fn new(widgets: usize, seed: u64) -> Self {
         let doc = generate(widgets, seed);
         let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
@@ -148,6 +167,7 @@ impl Fixture {
         self.cards[i.min(self.cards.len() - 1)]
     }
 
+    /// A 400 by 300 marquee at a random point.
     pub fn marquee_rect(&mut self) -> Rect {
         let p = self.point();
         Rect::new(p.x, p.y, 400.0, 300.0)

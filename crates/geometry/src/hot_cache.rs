@@ -83,6 +83,7 @@ pub struct QueryCache {
 }
 
 impl QueryCache {
+    /// An empty cache: the first query of each kind is computed.
     pub fn new() -> Self {
         Self::default()
     }

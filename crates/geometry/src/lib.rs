@@ -9,6 +9,8 @@
 //! input: no GPU, no window, no UI toolkit. Text metrics come in through
 //! [`TextMeasurer`], so the renderer can supply real fonts.
 
+#![warn(missing_docs)]
+
 pub mod benchmark;
 mod hot_cache;
 mod layout;

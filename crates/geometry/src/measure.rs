@@ -9,6 +9,13 @@ use trellis_model::{Document, LayoutMode, PropKey, WidgetId, WidgetKind, WidgetR
 pub trait TextMeasurer: Send + Sync {
     /// The size of `text` set at `font_size`, on one line per `\n`.
     fn measure(&self, text: &str, font_size: f32) -> (f32, f32);
+
+    /// What this measurer computes, as `name/version` followed by any
+    /// parameters that change its numbers: two measurers with the same id
+    /// must measure every text alike. A session journal records it, so a
+    /// replay can refuse to lay text out differently from the session it
+    /// replays; bump the version whenever the numbers change.
+    fn id(&self) -> String;
 }
 
 /// Every character advances the same fraction of the font size: exact,
@@ -36,6 +43,11 @@ impl TextMeasurer for FixedAdvanceMeasurer {
             widest = widest.max(line.chars().count());
         }
         (widest as f32 * self.advance * font_size, lines as f32 * self.line_height * font_size)
+    }
+
+    fn id(&self) -> String {
+        // `{:?}` prints an f32 so that it parses back to the same value.
+        format!("fixed-advance/1 advance={:?} line_height={:?}", self.advance, self.line_height)
     }
 }
 
@@ -182,6 +194,15 @@ mod tests {
         let m = FixedAdvanceMeasurer::default();
         assert_eq!(m.measure("abcd", 10.0), (20.0, 12.5));
         assert_eq!(m.measure("ab\nabcdef", 10.0), (30.0, 25.0));
+    }
+
+    #[test]
+    fn fixed_advance_ids_differ_exactly_when_the_numbers_do() {
+        let m = FixedAdvanceMeasurer::default();
+        assert_eq!(m.id(), "fixed-advance/1 advance=0.5 line_height=1.25");
+        assert_eq!(m.id(), FixedAdvanceMeasurer::default().id());
+        assert_ne!(m.id(), FixedAdvanceMeasurer { advance: 0.6, ..m }.id());
+        assert_ne!(m.id(), FixedAdvanceMeasurer { line_height: 1.5, ..m }.id());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Spatial queries: hit test, drop target, marquee and snapping.
 //!
-//! Each query gathers candidates from the R-tree and then decides among
+//! Each query gathers candidates from the spatial index (a bucket grid)
+//! and then decides among
 //! them. The `*_linear` twins gather the same candidates by scanning every
 //! widget; they exist as the reference the index is tested and benchmarked
 //! against, and share every line of the deciding code.
@@ -15,11 +16,14 @@ use crate::spatial::Entry;
 /// A point in design coordinates.
 #[derive(Clone, Copy, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Point {
+    /// Design pixels from the window's left edge.
     pub x: f32,
+    /// Design pixels from the window's top edge.
     pub y: f32,
 }
 
 impl Point {
+    /// The point at `x`, `y` in design coordinates.
     pub const fn new(x: f32, y: f32) -> Self {
         Self { x, y }
     }
@@ -30,33 +34,42 @@ pub fn contains(r: &Rect, p: Point) -> bool {
     p.x >= r.x && p.x <= r.right() && p.y >= r.y && p.y <= r.bottom()
 }
 
+/// One of the two directions of the design, for guides and snapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Axis {
     /// Horizontal positions (a guide along x is a vertical line).
     X,
+    /// Vertical positions (a guide along y is a horizontal line).
     Y,
 }
 
 /// A line to draw: at `at` on `axis`, spanning `from..to` on the other axis.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct Guide {
+    /// The axis `at` is measured on (an [`Axis::X`] guide is a vertical line).
     pub axis: Axis,
+    /// Where the line is, in design pixels on `axis`.
     pub at: f32,
+    /// Where the line starts on the other axis.
     pub from: f32,
+    /// Where the line ends on the other axis.
     pub to: f32,
 }
 
 /// Equal gaps to show: each rectangle is one gap between neighbours.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct SpacingGuide {
+    /// The axis along which the gaps are equal.
     pub axis: Axis,
+    /// The equal gaps, in design coordinates, to draw as markers.
     pub gaps: Vec<Rect>,
 }
 
 /// Where dragged widgets would land.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DropTarget {
+    /// The container that would receive the dragged widgets.
     pub container: WidgetId,
     /// Position among the children that stay (`None` for absolute
     /// containers, where the drop point decides).
@@ -101,18 +114,26 @@ pub const SNAP_NEIGHBOURHOOD_PX: f32 = 600.0;
 pub struct Snap {
     /// The snapped rectangle (same size, maybe moved).
     pub rect: Rect,
+    /// Alignment lines to draw for the edges and centres it snapped to.
     pub guides: Vec<Guide>,
+    /// Equal gaps to draw, for each axis that snapped to spacing.
     pub spacing: Vec<SpacingGuide>,
-    /// What decided each axis.
+    /// What decided the horizontal position.
     pub x: SnapKind,
+    /// What decided the vertical position.
     pub y: SnapKind,
 }
 
+/// What decided where one axis of a [`Snap`] went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SnapKind {
+    /// Nothing within reach: the position is the pointer's.
     None,
+    /// An edge or centre of a sibling or of the parent's content box.
     Edge,
+    /// Equal spacing with the neighbours.
     Spacing,
+    /// The grid (only when no edge or spacing is within reach).
     Grid,
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::document::{Document, Op, Rect, WidgetId, check_prop};
-use crate::error::ModelError;
+use crate::error::{ModelError, SelectionError};
 use crate::history::{Pending, Transaction};
 use crate::kind::WidgetKind;
 use crate::property::{LayoutMode, PropKey, PropValue, Props};
@@ -13,10 +13,13 @@ use crate::property::{LayoutMode, PropKey, PropValue, Props};
 /// what copy puts on the clipboard and what paste inserts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WidgetTree {
+    /// What the widget is.
     pub kind: WidgetKind,
     /// `None` lets the document choose; a taken name gets a numbered suffix.
     pub name: Option<String>,
+    /// The properties set explicitly.
     pub props: Props,
+    /// The children, in z-order (later on top).
     pub children: Vec<WidgetTree>,
 }
 
@@ -72,6 +75,7 @@ impl WidgetTree {
         tree
     }
 
+    /// Asks for a name (the document numbers it if it is taken).
     pub fn named(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
@@ -83,10 +87,12 @@ impl WidgetTree {
         self
     }
 
+    /// Sets the position in the parent (absolute layout).
     pub fn at(self, x: f32, y: f32) -> Self {
         self.with(PropKey::X, PropValue::Number(x)).with(PropKey::Y, PropValue::Number(y))
     }
 
+    /// Appends a child on top of the others.
     pub fn child(mut self, child: WidgetTree) -> Self {
         self.children.push(child);
         self
@@ -107,9 +113,13 @@ impl WidgetTree {
 /// Where a reorder moves widgets among their siblings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ZOrder {
+    /// One step up, over the next sibling.
     Forward,
+    /// One step down, under the previous sibling.
     Backward,
+    /// Over every sibling.
     ToFront,
+    /// Under every sibling.
     ToBack,
 }
 
@@ -119,58 +129,82 @@ pub enum Command {
     /// Inserts a widget or subtree (from the palette, or a paste) under
     /// `parent` at `index` (`None`: on top).
     Insert {
+        /// The container to insert into.
         parent: WidgetId,
+        /// Position among its children (`None`: on top).
         index: Option<usize>,
+        /// What to insert.
         tree: WidgetTree,
     },
     /// Deletes widgets with their subtrees.
     Delete {
+        /// The widgets (a widget under another listed one goes with it).
         ids: Vec<WidgetId>,
     },
     /// Moves widgets under `parent` (reparenting if needed), placed together
     /// at `index` among the siblings that stay (`None`: on top).
     Move {
+        /// The widgets, in the order they end up in.
         ids: Vec<WidgetId>,
+        /// The container they go into.
         parent: WidgetId,
+        /// Position among the siblings that stay (`None`: on top).
         index: Option<usize>,
     },
     /// Sets position and size.
     SetFrame {
+        /// The widget.
         id: WidgetId,
+        /// Its new position and size.
         frame: Rect,
     },
     /// Sets one property on several widgets (`None` resets it to default).
     SetProperty {
+        /// The widgets; all must have the property.
         ids: Vec<WidgetId>,
+        /// The property.
         key: PropKey,
+        /// The value (`None`: the default).
         value: Option<PropValue>,
     },
     /// Sets several properties on one widget.
     SetProperties {
+        /// The widget.
         id: WidgetId,
+        /// The properties and their values (`None`: the default).
         values: Vec<(PropKey, Option<PropValue>)>,
     },
+    /// Gives a widget a new name, which must be valid and free.
     Rename {
+        /// The widget.
         id: WidgetId,
+        /// Its new name.
         name: String,
     },
     /// Changes the z-order among siblings.
     Reorder {
+        /// The widgets.
         ids: Vec<WidgetId>,
+        /// Where they go.
         to: ZOrder,
     },
     /// Wraps siblings in a new container of `kind`, which keeps their place.
     Group {
+        /// The widgets; they must share a parent.
         ids: Vec<WidgetId>,
+        /// The container's kind.
         kind: WidgetKind,
     },
     /// Replaces a container by its children.
     Ungroup {
+        /// The container.
         id: WidgetId,
     },
     /// Copies widgets next to themselves, shifted by `offset`.
     Duplicate {
+        /// The widgets.
         ids: Vec<WidgetId>,
+        /// How far the copies are from the originals, in design pixels.
         offset: (f32, f32),
     },
 }
@@ -213,6 +247,7 @@ impl Document {
         Ok(())
     }
 
+    /// Whether a gesture is being recorded.
     pub fn in_transaction(&self) -> bool {
         self.history.pending.is_some()
     }
@@ -288,18 +323,22 @@ impl Document {
         Ok(outcome)
     }
 
+    /// Whether there is a step to undo.
     pub fn can_undo(&self) -> bool {
         !self.history.undo.is_empty()
     }
 
+    /// Whether there is a step to redo.
     pub fn can_redo(&self) -> bool {
         !self.history.redo.is_empty()
     }
 
+    /// The label of the step undo would revert ("Delete").
     pub fn undo_label(&self) -> Option<&str> {
         self.history.undo.back().map(|t| t.label.as_str())
     }
 
+    /// The label of the step redo would re-apply.
     pub fn redo_label(&self) -> Option<&str> {
         self.history.redo.last().map(|t| t.label.as_str())
     }
@@ -334,6 +373,7 @@ impl Document {
         self.trim_history();
     }
 
+    /// How many undo steps are kept.
     pub fn history_limit(&self) -> usize {
         self.history.limit
     }
@@ -431,7 +471,7 @@ impl Document {
                 check_prop(t.kind, label, key, Some(value))?;
             }
             if let Some((key, reason)) = crate::validate::widget_invariants(t.kind, &t.props).into_iter().next() {
-                return Err(ModelError::InvalidValue { name: label.to_owned(), key: key.name(), reason });
+                return Err(ModelError::Conflict { name: label.to_owned(), key: key.name(), reason });
             }
             stack.extend(t.children.iter());
         }
@@ -599,13 +639,13 @@ impl Document {
         created: &mut Vec<WidgetId>,
     ) -> Result<WidgetId, ModelError> {
         let ids = self.top_level(ids)?;
-        let Some(first) = ids.first() else { return Err(ModelError::Selection("select widgets to group".into())) };
+        let Some(first) = ids.first() else { return Err(SelectionError::NothingToGroup.into()) };
         if !kind.is_container() {
             return Err(ModelError::NotAContainer { name: kind.as_str().into(), kind });
         }
         let parent = self.parent(*first).expect("not the root");
         if ids.iter().any(|id| self.parent(*id) != Some(parent)) {
-            return Err(ModelError::Selection("only widgets with the same parent can be grouped".into()));
+            return Err(SelectionError::DifferentParents.into());
         }
         let mut members: Vec<(usize, WidgetId)> =
             ids.iter().map(|id| (self.index_in_parent(*id).expect("has a parent"), *id)).collect();
@@ -639,10 +679,7 @@ impl Document {
             return Err(ModelError::RootIsFixed);
         }
         if !w.kind().is_container() {
-            return Err(ModelError::Selection(format!(
-                "'{}' is not a container, so there is nothing to ungroup",
-                w.name()
-            )));
+            return Err(SelectionError::NotAGroup { name: w.name().to_owned(), kind: w.kind() }.into());
         }
         let parent = w.parent().expect("not the root");
         let index = self.index_in_parent(id).expect("has a parent");

@@ -36,6 +36,7 @@ pub struct Problem {
     pub path: String,
     /// The widget's name when known, to find it in the editor.
     pub widget: Option<String>,
+    /// What is wrong and, where it helps, what to write instead.
     pub message: String,
 }
 
@@ -52,22 +53,60 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
+    /// The file could not be read.
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The file is larger than [`limits::MAX_FILE_BYTES`].
     #[error("the file is {size} bytes, more than the limit of {limit} bytes for a design")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size, in bytes.
+        size: u64,
+        /// The largest design file read, in bytes.
+        limit: u64,
+    },
+    /// The bytes are not JSON.
     #[error("not valid JSON at line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        /// Line of the error, from 1.
+        line: usize,
+        /// Column of the error, from 1.
+        column: usize,
+        /// The JSON parser's explanation.
+        message: String,
+    },
+    /// The JSON does not have the shape of a design (a missing or unknown
+    /// field, a value of the wrong JSON type).
     #[error("{path}: {message}")]
-    Structure { path: String, message: String },
+    Structure {
+        /// Where, such as `root.children[2]`.
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The JSON is not a Trellis design at all.
     #[error("this is not a Trellis design: expected \"format\": \"trellis\" and a \"version\" at the top level")]
     NotTrellis,
+    /// The design is in a format version newer than this build reads.
     #[error(
         "this design was saved by a newer Trellis (format version {found}); this build reads versions up to {supported}: update Trellis to open it"
     )]
-    FutureVersion { found: u64, supported: u32 },
+    FutureVersion {
+        /// The file's format version.
+        found: u64,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The design is well formed but breaks the model's rules, in one place or many.
     #[error("{} problem{} in the design:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
-    Invalid { problems: Vec<Problem> },
+    Invalid {
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -85,12 +124,148 @@ impl LoadError {
     }
 }
 
-/// Why a design could not be saved. The previous file, if any, is intact.
+/// Why a design (or any output) could not be saved. The previous file, if
+/// any, is intact, and nothing is left behind.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SaveError {
-    #[error("cannot save {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    /// Writing, syncing or renaming the file failed (a full disk, an I/O error).
+    #[error("cannot save to {path}: {cause}; the previous file, if any, is unchanged")]
+    Io {
+        /// The file being saved.
+        path: PathBuf,
+        /// What the system said (shown in the message, so not a `source`).
+        cause: io::Error,
+    },
+    /// Writing into a device or FIFO failed part way.
+    #[error("cannot write to {path}: {cause}")]
+    InPlace {
+        /// The device or FIFO.
+        path: PathBuf,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// The folder the file would go in does not exist.
+    #[error("cannot save to {path}: the folder {folder} does not exist ({cause}); create it first or save elsewhere")]
+    MissingFolder {
+        /// The file being saved.
+        path: PathBuf,
+        /// The folder that is missing.
+        folder: PathBuf,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// Something on the way to the file is a file, not a folder.
+    #[error("cannot save to {path}: {parent} is a file, not a folder ({cause})")]
+    ParentNotAFolder {
+        /// The file being saved.
+        path: PathBuf,
+        /// The part of the path that is a file.
+        parent: PathBuf,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// The user may not create files in the folder.
+    #[error(
+        "cannot save to {path}: no permission to create files in the folder {folder} ({cause}); save elsewhere or change the folder's permissions"
+    )]
+    FolderNotWritable {
+        /// The file being saved.
+        path: PathBuf,
+        /// The folder.
+        folder: PathBuf,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// The folder is on a file system mounted read-only.
+    #[error("cannot save to {path}: the folder {folder} is on a read-only file system ({cause}); save elsewhere")]
+    ReadOnlyFileSystem {
+        /// The file being saved.
+        path: PathBuf,
+        /// The folder.
+        folder: PathBuf,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// The file name (or the whole path) is longer than the file system allows.
+    #[error(
+        "cannot save to {path}: the file name is {length} bytes long, more than the file system allows ({cause}); choose a shorter name"
+    )]
+    NameTooLong {
+        /// The file being saved.
+        path: PathBuf,
+        /// The length of the file name, in bytes.
+        length: usize,
+        /// What the system said.
+        cause: io::Error,
+    },
+    /// The path names a folder.
+    #[error("cannot save to {path}: it is a folder; name a file inside it")]
+    IsAFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The file is read-only and the save was not forced.
+    #[error(
+        "cannot save to {path}: the file is read-only (mode {mode:04o}); make it writable, or force the save (--force) to replace it keeping its permissions"
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The user may not write the file and the save was not forced.
+    #[error(
+        "cannot save to {path}: you have no permission to write this file ({cause}); ask its owner, or force the save (--force) to replace it"
+    )]
+    NotWritable {
+        /// The file.
+        path: PathBuf,
+        /// What the system said when opening it for writing.
+        cause: io::Error,
+    },
+    /// The path names a block device (a disk) and the save was not forced.
+    #[error(
+        "cannot save to {path}: it is a block device (a disk), which the save would overwrite; force the save (--force) to write into it anyway"
+    )]
+    BlockDevice {
+        /// The device.
+        path: PathBuf,
+    },
+    /// The path names a socket, which cannot be opened as a file.
+    #[error(
+        "cannot save to {path}: it is a socket, which cannot be written as a file; name a file, a FIFO or a device"
+    )]
+    Socket {
+        /// The socket.
+        path: PathBuf,
+    },
+    /// The path is a symbolic link to nothing.
+    #[error(
+        "cannot save to {path}: it is a symbolic link to {target}, which does not exist; create the target or remove the link"
+    )]
+    BrokenLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+}
+
+/// How a save treats what is already at the path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveOptions {
+    /// Replace a read-only file or one the user may not write (its
+    /// permissions are kept), and write into a block device.
+    pub force: bool,
+}
+
+impl SaveOptions {
+    /// Options that replace read-only files and write into block devices.
+    pub fn forced() -> SaveOptions {
+        SaveOptions { force: true }
+    }
 }
 
 // ---------------------------------------------------------------- writing
@@ -211,7 +386,13 @@ impl Document {
     /// Saves atomically: the file holds either the old design or the new
     /// one, whatever happens during the save. Marks the document saved.
     pub fn save(&mut self, path: &Path) -> Result<(), SaveError> {
-        write_atomically(path, |out| self.write_json(out))?;
+        self.save_with(path, SaveOptions::default())
+    }
+
+    /// [`Document::save`] with options; see [`write_file`] for what
+    /// happens to each kind of existing target.
+    pub fn save_with(&mut self, path: &Path, options: SaveOptions) -> Result<(), SaveError> {
+        write_file(path, options, |out| self.write_json(out))?;
         self.mark_saved();
         Ok(())
     }
@@ -258,43 +439,204 @@ impl Document {
     }
 }
 
-/// Writes a file through a temporary sibling, fsync and rename, so that a
-/// crash leaves the old file or the new one, never a mix.
+/// [`write_file`] with the default options: read-only files are refused.
 pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), SaveError> {
-    let io_err = |source| SaveError::Io { path: path.to_owned(), source };
-    // Saving through a symbolic link replaces the file it points to, not the link.
-    let target = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).map_err(io_err)?,
-        _ => path.to_owned(),
+    write_file(path, SaveOptions::default(), write)
+}
+
+/// Writes a file so that nothing is lost, whatever is at `path`:
+///
+/// - nothing, or a regular file: through a temporary sibling, fsync and
+///   rename, so a crash or a full disk leaves the old file or the new one,
+///   never a mix; a replaced file keeps its permission bits (and its owner
+///   when the system allows). A read-only file, or one the user may not
+///   write, is refused unless `options.force`, even for root.
+/// - a character device or a FIFO (`/dev/null`, `/dev/stdout`, a pipe):
+///   written in place; renaming over it would turn it into a regular file.
+/// - a block device: refused unless `options.force`, then written in place.
+/// - a folder or a socket: refused.
+/// - a symbolic link: the rules apply to what it points to; the link stays.
+pub fn write_file(
+    path: &Path,
+    options: SaveOptions,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), SaveError> {
+    match destination(path, options)? {
+        Destination::InPlace => write_in_place(path, write),
+        Destination::Replace { file, existing } => replace(path, &file, existing.as_ref(), write),
+    }
+}
+
+enum Destination {
+    InPlace,
+    /// `file` is where the temporary file is renamed to: `path`, or the
+    /// file a symbolic link points to.
+    Replace {
+        file: PathBuf,
+        existing: Option<fs::Metadata>,
+    },
+}
+
+fn destination(path: &Path, options: SaveOptions) -> Result<Destination, SaveError> {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                let target = fs::read_link(path).unwrap_or_default();
+                return Err(SaveError::BrokenLink { path: path.to_owned(), target });
+            }
+            return Ok(Destination::Replace { file: path.to_owned(), existing: None });
+        }
+        Err(e) => return Err(explain(path, folder_of(path), e)),
     };
-    let dir = match target.parent() {
+    if meta.is_dir() {
+        return Err(SaveError::IsAFolder { path: path.to_owned() });
+    }
+    if !meta.is_file() {
+        return special(path, &meta, options);
+    }
+    if !options.force {
+        if meta.permissions().readonly() {
+            return Err(SaveError::ReadOnly { path: path.to_owned(), mode: mode_of(&meta) });
+        }
+        // Root may write anything, so only the mode bits above stop it; for
+        // anyone else, opening without truncating asks the system itself.
+        if let Err(cause) = fs::OpenOptions::new().write(true).open(path)
+            && cause.kind() == io::ErrorKind::PermissionDenied
+        {
+            return Err(SaveError::NotWritable { path: path.to_owned(), cause });
+        }
+    }
+    let file = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        fs::canonicalize(path).map_err(|e| explain(path, folder_of(path), e))?
+    } else {
+        path.to_owned()
+    };
+    Ok(Destination::Replace { file, existing: Some(meta) })
+}
+
+#[cfg(unix)]
+fn special(path: &Path, meta: &fs::Metadata, options: SaveOptions) -> Result<Destination, SaveError> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = meta.file_type();
+    if kind.is_socket() {
+        Err(SaveError::Socket { path: path.to_owned() })
+    } else if kind.is_block_device() && !options.force {
+        Err(SaveError::BlockDevice { path: path.to_owned() })
+    } else {
+        Ok(Destination::InPlace)
+    }
+}
+
+#[cfg(not(unix))]
+fn special(_: &Path, _: &fs::Metadata, _: SaveOptions) -> Result<Destination, SaveError> {
+    Ok(Destination::InPlace)
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &fs::Metadata) -> u32 {
+    0o444
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// Turns the system's refusal to reach or create `path` into an error that
+/// says which part of the path is at fault.
+fn explain(path: &Path, folder: PathBuf, cause: io::Error) -> SaveError {
+    let path_buf = path.to_owned();
+    match cause.kind() {
+        io::ErrorKind::NotFound => SaveError::MissingFolder { path: path_buf, folder, cause },
+        io::ErrorKind::NotADirectory => {
+            let parent = path
+                .ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+                .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+                .map_or(folder, Path::to_owned);
+            SaveError::ParentNotAFolder { path: path_buf, parent, cause }
+        }
+        io::ErrorKind::PermissionDenied => SaveError::FolderNotWritable { path: path_buf, folder, cause },
+        io::ErrorKind::ReadOnlyFilesystem => SaveError::ReadOnlyFileSystem { path: path_buf, folder, cause },
+        io::ErrorKind::InvalidFilename => {
+            let length = path.file_name().map_or(0, |n| n.as_encoded_bytes().len());
+            SaveError::NameTooLong { path: path_buf, length, cause }
+        }
+        _ => SaveError::Io { path: path_buf, cause },
+    }
+}
+
+fn write_in_place(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), SaveError> {
+    let in_place = |cause| SaveError::InPlace { path: path.to_owned(), cause };
+    // No truncate, no create: the device or FIFO stays what it is.
+    let file = fs::OpenOptions::new().write(true).open(path).map_err(in_place)?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut out).map_err(in_place)?;
+    out.flush().map_err(in_place)
+}
+
+/// The temporary file's name: hidden, next to the target, and short enough
+/// that a target name near the system's limit still has room for it.
+fn temporary_name(file_name: &std::ffi::OsStr, attempt: u32) -> std::ffi::OsString {
+    let mut stem = file_name.to_string_lossy().into_owned();
+    if stem.len() > 64 {
+        let mut cut = 64;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        stem.truncate(cut);
+    }
+    format!(".{stem}.{}.{attempt}.tmp", std::process::id()).into()
+}
+
+fn replace(
+    path: &Path,
+    target: &Path,
+    existing: Option<&fs::Metadata>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), SaveError> {
+    let io_err = |cause| SaveError::Io { path: path.to_owned(), cause };
+    let dir = folder_of(target);
+    let file_name = target.file_name().ok_or_else(|| SaveError::IsAFolder { path: path.to_owned() })?;
+    let mut created = None;
+    for attempt in 0..100 {
+        let candidate = dir.join(temporary_name(file_name, attempt));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&candidate) {
+            Ok(file) => {
+                created = Some((candidate, file));
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(explain(path, dir, e)),
+        }
+    }
+    let Some((tmp_path, file)) = created else {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("100 temporary files for it already exist in {}; remove them", dir.display()),
+        )));
     };
-    let file_name = target.file_name().ok_or_else(|| io_err(io::Error::other("the path names no file")))?;
-    let tmp = (0..100)
-        .map(|attempt| {
-            let mut name = std::ffi::OsString::from(".");
-            name.push(file_name);
-            name.push(format!(".{}.{attempt}.tmp", std::process::id()));
-            dir.join(name)
-        })
-        .find_map(|candidate| {
-            fs::OpenOptions::new().write(true).create_new(true).open(&candidate).ok().map(|f| (candidate, f))
-        });
-    let Some((tmp_path, file)) = tmp else {
-        return Err(io_err(io::Error::other(format!("cannot create a temporary file in {}", dir.display()))));
-    };
-    let result = (|| {
-        if let Ok(meta) = fs::metadata(&target) {
+    let result: io::Result<()> = (|| {
+        if let Some(meta) = existing {
             file.set_permissions(meta.permissions())?;
+            keep_owner(&file, meta);
         }
         let mut out = io::BufWriter::with_capacity(1 << 16, &file);
         write(&mut out)?;
         out.flush()?;
         drop(out);
         file.sync_all()?;
-        fs::rename(&tmp_path, &target)?;
+        fs::rename(&tmp_path, target)?;
         // Make the rename itself durable. Not every platform can open a directory.
         if let Ok(d) = fs::File::open(&dir) {
             let _ = d.sync_all();
@@ -304,8 +646,19 @@ pub fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::R
     if result.is_err() {
         let _ = fs::remove_file(&tmp_path);
     }
-    result.map_err(io_err)
+    result.map_err(|e| if e.kind() == io::ErrorKind::InvalidFilename { explain(path, dir, e) } else { io_err(e) })
 }
+
+/// Best effort: only root may give a file away, and a save by anyone else
+/// must not fail over it.
+#[cfg(unix)]
+fn keep_owner(file: &fs::File, meta: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
 // ---------------------------------------------------------------- reading
 
@@ -546,7 +899,7 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
                 }
             }
             for (key, reason) in crate::validate::widget_invariants(kind, &props) {
-                report(Some(&format!("props.{}", key.name())), reason);
+                report(Some(&format!("props.{}", key.name())), reason.to_string());
             }
         }
         if !problems.is_empty() {
@@ -589,6 +942,7 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
     for node in doc.nodes.values_mut() {
         node.children.shrink_to_fit();
     }
+    doc.keep_names_half_full();
     doc.mark_saved();
     Ok(doc)
 }
@@ -635,12 +989,14 @@ fn value_from_json(key: PropKey, json: &Value) -> Result<Option<PropValue>, Stri
         PropType::Align { .. } => PropValue::Align(Align::parse(as_str()?).ok_or_else(expected)?),
         PropType::Justify => PropValue::Justify(Justify::parse(as_str()?).ok_or_else(expected)?),
         PropType::Tracks => match json {
-            Value::Number(n) => Track::parse_template(&n.to_string()).map(PropValue::Tracks)?,
-            Value::String(s) => Track::parse_template(s).map(PropValue::Tracks)?,
+            Value::Number(n) => {
+                Track::parse_template(&n.to_string()).map(PropValue::Tracks).map_err(|e| e.to_string())?
+            }
+            Value::String(s) => Track::parse_template(s).map(PropValue::Tracks).map_err(|e| e.to_string())?,
             _ => return Err(expected()),
         },
     };
-    spec.check(&value)?;
+    spec.check(&value).map_err(|e| e.to_string())?;
     Ok(Some(value))
 }
 

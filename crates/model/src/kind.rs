@@ -5,10 +5,10 @@ use std::fmt;
 use crate::property::{Group, PropKey, PropSpec};
 
 macro_rules! kinds {
-    ($($kind:ident => $name:literal, $label:literal, container: $container:literal, groups: [$($group:ident),*];)*) => {
+    ($($(#[$meta:meta])* $kind:ident => $name:literal, $label:literal, container: $container:literal, groups: [$($group:ident),*];)*) => {
         /// The kinds of widget a design is made of.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum WidgetKind { $($kind),* }
+        pub enum WidgetKind { $($(#[$meta])* $kind),* }
 
         impl WidgetKind {
             /// Every kind, in palette order.
@@ -24,6 +24,7 @@ macro_rules! kinds {
                 match self { $(WidgetKind::$kind => $label),* }
             }
 
+            /// The kind called `name` in files, if there is one.
             pub fn parse(name: &str) -> Option<WidgetKind> {
                 match name { $($name => Some(WidgetKind::$kind),)* _ => None }
             }
@@ -41,26 +42,47 @@ macro_rules! kinds {
 }
 
 kinds! {
+    /// The root of every design: the app's window, titled by its text.
     Window => "window", "Window", container: true, groups: [Geometry, Container, LayoutChoice, Style, Common, Text];
+    /// A plain container with a background and border, laid out as its `layout` says.
     Panel => "panel", "Panel", container: true, groups: [Geometry, Child, Container, LayoutChoice, Style, Common];
+    /// A container placing its children side by side.
     Row => "row", "Row", container: true, groups: [Geometry, Child, Container, Style, Common];
+    /// A container stacking its children top to bottom.
     Column => "column", "Column", container: true, groups: [Geometry, Child, Container, Style, Common];
+    /// A container placing its children in the cells of a template.
     Grid => "grid", "Grid", container: true, groups: [Geometry, Child, Container, GridTemplate, Style, Common];
+    /// A container whose content scrolls when it does not fit.
     ScrollArea => "scroll_area", "Scroll area", container: true, groups: [Geometry, Child, Container, LayoutChoice, Style, Common];
+    /// A tab bar titled by its items, over a page where children are placed absolutely.
     Tabs => "tabs", "Tabs", container: true, groups: [Geometry, Child, Style, Common, Items];
+    /// Read-only text.
     Label => "label", "Label", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign];
+    /// A push button with a text label.
     Button => "button", "Button", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign];
+    /// A single-line text field.
     TextInput => "text_input", "Text input", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign, Placeholder];
+    /// A multi-line text field.
     TextArea => "text_area", "Text area", container: false, groups: [Geometry, Child, Style, Common, Text, TextAlign, Placeholder];
+    /// A box that is checked or not, with a text label.
     Checkbox => "checkbox", "Checkbox", container: false, groups: [Geometry, Child, Style, Common, Text, Checked];
+    /// A list of options, one of which is selected.
     RadioGroup => "radio_group", "Radio group", container: false, groups: [Geometry, Child, Style, Common, Items];
+    /// An on/off switch with a text label.
     Toggle => "toggle", "Toggle switch", container: false, groups: [Geometry, Child, Style, Common, Text, Checked];
+    /// A handle on a track choosing a value between min and max.
     Slider => "slider", "Slider", container: false, groups: [Geometry, Child, Style, Common, Range, Step];
+    /// A bar filled from min to the value (read only).
     ProgressBar => "progress_bar", "Progress bar", container: false, groups: [Geometry, Child, Style, Common, Range];
+    /// A closed list that opens to choose one item.
     Dropdown => "dropdown", "Dropdown", container: false, groups: [Geometry, Child, Style, Common, Placeholder, Items];
+    /// A scrolling list of items.
     List => "list", "List", container: false, groups: [Geometry, Child, Style, Common, Items];
+    /// A picture from a file relative to the design.
     Image => "image", "Image", container: false, groups: [Geometry, Child, Style, Common, ImageSource];
+    /// A thin line between groups of widgets.
     Separator => "separator", "Separator", container: false, groups: [Geometry, Child, Style, Common];
+    /// Empty space that pushes its siblings apart in a row or column.
     Spacer => "spacer", "Spacer", container: false, groups: [Geometry, Child, Style, Common];
 }
 

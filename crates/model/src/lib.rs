@@ -13,6 +13,13 @@
 //!   [`Document::begin`] and [`Document::commit`]) and is reversible.
 //! - A document never holds what the loader would refuse: commands check the
 //!   same types, ranges and [`limits`] as the file format.
+//!
+//! Errors are typed, one enum per kind of refusal ([`ModelError`] for
+//! commands, [`LoadError`] and [`SaveError`] for files, [`NameError`],
+//! [`PropError`], [`ConflictError`], [`SelectionError`] and [`TrackError`]
+//! for the checks), so the app can both show them and act on them.
+
+#![warn(missing_docs)]
 
 mod command;
 mod demo;
@@ -25,18 +32,22 @@ pub mod limits;
 mod migrate;
 mod name;
 mod observe;
+mod planted;
 mod property;
 mod validate;
 
 pub use command::{Command, Outcome, WidgetTree, ZOrder};
 pub use demo::{CARD_WIDGETS, DEMO_JSON, demo_design, generate, try_demo_design};
 pub use document::{Document, LiveCounts, Rect, WidgetId, WidgetRef};
-pub use error::ModelError;
-pub use file::{FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, write_atomically};
+pub use error::{ModelError, SelectionError};
+pub use file::{FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, write_atomically, write_file};
 pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
-pub use name::check_name;
+pub use name::{NameError, check_name};
 pub use observe::{Change, MAX_PENDING_CHANGES, Subscription, WidgetCache};
+pub use planted::PlantedLeak;
 pub use property::{
-    Align, Color, DefaultValue, Group, Justify, LayoutMode, PropKey, PropSpec, PropType, PropValue, Props, Track,
+    Align, Color, DefaultValue, Group, Justify, LayoutMode, PropError, PropKey, PropSpec, PropType, PropValue, Props,
+    Track, TrackError,
 };
+pub use validate::ConflictError;

@@ -13,23 +13,66 @@ const RESERVED: &[&str] = &[
     "unsized", "virtual",
 ];
 
+/// Why a string cannot name a widget. Each message says what to change.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameError {
+    /// The name is the empty string.
+    #[error("a name cannot be empty: type one")]
+    Empty,
+    /// The name is longer than [`MAX_NAME_BYTES`].
+    #[error("a name can have at most {limit} characters: shorten it")]
+    TooLong {
+        /// Length of the name given, in bytes.
+        len: usize,
+        /// The most a name may have, in bytes.
+        limit: usize,
+    },
+    /// The first character is neither an ASCII letter nor `_`.
+    #[error("a name must start with a letter or '_', not '{found}'")]
+    BadStart {
+        /// The first character of the name.
+        found: char,
+    },
+    /// A character other than an ASCII letter, digit or `_`.
+    #[error(
+        "'{found}' (character {number}) cannot be in a name: use only ASCII letters, digits and '_'",
+        number = .position + 1
+    )]
+    BadCharacter {
+        /// The character refused.
+        found: char,
+        /// Where it is, counting characters (not bytes) from 0.
+        position: usize,
+    },
+    /// The name means something of its own in generated code.
+    #[error("'{word}' is a reserved word in generated code: choose another name")]
+    Reserved {
+        /// The name given.
+        word: String,
+    },
+}
+
 /// Checks that `name` can name a widget; the error says why not.
-pub fn check_name(name: &str) -> Result<(), String> {
+///
+/// This does not check that the name is free: only a document knows that.
+pub fn check_name(name: &str) -> Result<(), NameError> {
     if name.is_empty() {
-        return Err("a name cannot be empty".into());
+        return Err(NameError::Empty);
     }
     if name.len() > MAX_NAME_BYTES {
-        return Err(format!("a name can have at most {MAX_NAME_BYTES} characters"));
+        return Err(NameError::TooLong { len: name.len(), limit: MAX_NAME_BYTES });
     }
-    let first = name.as_bytes()[0];
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return Err("a name must start with a letter or '_'".into());
+    let mut chars = name.chars();
+    let first = chars.next().expect("not empty");
+    if !(first.is_ascii_alphabetic() || first == '_') {
+        return Err(NameError::BadStart { found: first });
     }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err("a name may contain only ASCII letters, digits and '_'".into());
+    if let Some((position, found)) = chars.enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        return Err(NameError::BadCharacter { found, position: position + 1 });
     }
     if name == "_" || RESERVED.contains(&name) {
-        return Err("it is a reserved word in generated code".into());
+        return Err(NameError::Reserved { word: name.to_owned() });
     }
     Ok(())
 }
@@ -71,6 +114,20 @@ mod tests {
         for bad in ["", "1abc", "has space", "dash-name", "fn", "self", "root", "_", "é", &"a".repeat(65)] {
             assert!(check_name(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn refusals_say_which_rule_and_where() {
+        assert_eq!(check_name(""), Err(NameError::Empty));
+        assert_eq!(check_name(&"a".repeat(65)), Err(NameError::TooLong { len: 65, limit: MAX_NAME_BYTES }));
+        assert_eq!(check_name("1abc"), Err(NameError::BadStart { found: '1' }));
+        assert_eq!(check_name("é"), Err(NameError::BadStart { found: 'é' }));
+        // Positions count characters, so a UI can point at the one to fix.
+        assert_eq!(check_name("añb c"), Err(NameError::BadCharacter { found: 'ñ', position: 1 }));
+        assert_eq!(check_name("has space"), Err(NameError::BadCharacter { found: ' ', position: 3 }));
+        assert_eq!(check_name("fn"), Err(NameError::Reserved { word: "fn".into() }));
+        let message = check_name("dash-name").unwrap_err().to_string();
+        assert!(message.contains("'-' (character 5)"), "{message}");
     }
 
     #[test]

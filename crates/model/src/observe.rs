@@ -18,15 +18,48 @@ use crate::property::PropKey;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// `id` (with its subtree) entered the document under `parent`.
-    Inserted { id: WidgetId, parent: WidgetId, index: usize },
+    Inserted {
+        /// The widget inserted.
+        id: WidgetId,
+        /// Its parent.
+        parent: WidgetId,
+        /// Its position among the parent's children.
+        index: usize,
+    },
     /// `id` (with its subtree, listed in `subtree`, `id` first) left the document.
-    Removed { id: WidgetId, parent: WidgetId, index: usize, subtree: Vec<WidgetId> },
+    Removed {
+        /// The widget removed.
+        id: WidgetId,
+        /// The parent it left.
+        parent: WidgetId,
+        /// The position it had among that parent's children.
+        index: usize,
+        /// Every widget that left, `id` first.
+        subtree: Vec<WidgetId>,
+    },
     /// `id` moved from one parent (or position) to another.
-    Moved { id: WidgetId, from: WidgetId, to: WidgetId, index: usize },
+    Moved {
+        /// The widget moved.
+        id: WidgetId,
+        /// Its parent before.
+        from: WidgetId,
+        /// Its parent now (may be `from`).
+        to: WidgetId,
+        /// Its position among the new parent's children.
+        index: usize,
+    },
     /// Properties of `id` changed.
-    Props { id: WidgetId, keys: Vec<PropKey> },
+    Props {
+        /// The widget.
+        id: WidgetId,
+        /// The properties whose value changed.
+        keys: Vec<PropKey>,
+    },
     /// `id` was renamed.
-    Renamed { id: WidgetId },
+    Renamed {
+        /// The widget.
+        id: WidgetId,
+    },
     /// Too many changes piled up unread (or the document was replaced):
     /// the subscriber must rebuild everything it derived.
     Reset,
@@ -199,6 +232,7 @@ pub struct WidgetCache<T: Send + 'static> {
 }
 
 impl<T: Send + 'static> WidgetCache<T> {
+    /// An empty cache, registered with `doc` so it purges gone widgets.
     pub fn new(doc: &crate::Document) -> Self {
         let entries = Arc::new(CacheEntries(Mutex::new(HashMap::new())));
         let registration = doc.observers().register_cache(entries.clone());
@@ -215,24 +249,29 @@ impl<T: Send + 'static> WidgetCache<T> {
         true
     }
 
+    /// Calls `f` with the entry for `id`, if any, without cloning it.
     pub fn with<R>(&self, id: WidgetId, f: impl FnOnce(Option<&T>) -> R) -> R {
         f(lock(&self.entries.0).get(&id))
     }
 
+    /// Takes the entry for `id` out of the cache.
     pub fn remove(&self, id: WidgetId) -> Option<T> {
         lock(&self.entries.0).remove(&id)
     }
 
+    /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether the cache holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
 
 impl<T: Send + Clone + 'static> WidgetCache<T> {
+    /// A copy of the entry for `id`.
     pub fn get(&self, id: WidgetId) -> Option<T> {
         lock(&self.entries.0).get(&id).cloned()
     }

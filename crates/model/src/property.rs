@@ -13,17 +13,23 @@ use crate::limits;
 /// A colour in sRGB with straight alpha.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Color {
+    /// Red, 0 to 255.
     pub r: u8,
+    /// Green, 0 to 255.
     pub g: u8,
+    /// Blue, 0 to 255.
     pub b: u8,
+    /// Opacity, 0 (transparent) to 255 (opaque).
     pub a: u8,
 }
 
 impl Color {
+    /// An opaque colour.
     pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
         Self { r, g, b, a: 255 }
     }
 
+    /// A colour with straight (not premultiplied) alpha.
     pub const fn rgba(r: u8, g: u8, b: u8, a: u8) -> Self {
         Self { r, g, b, a }
     }
@@ -57,12 +63,13 @@ impl fmt::Display for Color {
 }
 
 macro_rules! named_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),* }
+        pub enum $name { $($(#[$vmeta])* $variant),* }
 
         impl $name {
+            /// Every value, in the order the inspector lists them.
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
 
             /// The name used in files and in the inspector.
@@ -70,6 +77,7 @@ macro_rules! named_enum {
                 match self { $($name::$variant => $text),* }
             }
 
+            /// The value called `text` in files, if there is one.
             pub fn parse(text: &str) -> Option<Self> {
                 match text { $($text => Some($name::$variant),)* _ => None }
             }
@@ -85,24 +93,50 @@ macro_rules! named_enum {
 
 named_enum! {
     /// How a container places its children.
-    LayoutMode { Absolute => "absolute", Row => "row", Column => "column", Grid => "grid" }
+    LayoutMode {
+        /// Children sit where their `x` and `y` put them.
+        Absolute => "absolute",
+        /// Children side by side, left to right.
+        Row => "row",
+        /// Children stacked, top to bottom.
+        Column => "column",
+        /// Children in the cells of a grid template.
+        Grid => "grid",
+    }
 }
 
 named_enum! {
     /// Cross-axis alignment (`align_items`, `align_self`) and text alignment.
     /// `Auto` is allowed only for `align_self` (follow the parent), `Stretch`
     /// not for text.
-    Align { Auto => "auto", Start => "start", Center => "center", End => "end", Stretch => "stretch" }
+    Align {
+        /// Follow the parent's `align_items` (only for `align_self`).
+        Auto => "auto",
+        /// At the start: left or top.
+        Start => "start",
+        /// Centred.
+        Center => "center",
+        /// At the end: right or bottom.
+        End => "end",
+        /// Filling the cross axis (not for text).
+        Stretch => "stretch",
+    }
 }
 
 named_enum! {
     /// Main-axis distribution of a row or column.
     Justify {
+        /// Packed at the start.
         Start => "start",
+        /// Packed in the middle.
         Center => "center",
+        /// Packed at the end.
         End => "end",
+        /// First and last at the edges, equal gaps between.
         SpaceBetween => "space_between",
+        /// Equal space around each child (half a gap at the edges).
         SpaceAround => "space_around",
+        /// Equal gaps between the children and at both edges.
         SpaceEvenly => "space_evenly",
     }
 }
@@ -118,21 +152,55 @@ pub enum Track {
     Auto,
 }
 
+/// Why a grid template could not be parsed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrackError {
+    /// A bare count of tracks that is 0 or above the limit.
+    #[error("a track count must be 1 to {limit}, not {count}")]
+    BadCount {
+        /// The count given.
+        count: u32,
+        /// The most tracks a template may have.
+        limit: usize,
+    },
+    /// More tracks than [`limits::MAX_GRID_TRACKS`].
+    #[error("a template can have at most {limit} tracks: remove some")]
+    TooMany {
+        /// The most tracks a template may have.
+        limit: usize,
+    },
+    /// A track that is neither `<n>fr`, `<n>px` nor `auto`.
+    #[error("track '{token}' is not understood: use e.g. '1fr', '120px' or 'auto'")]
+    Unknown {
+        /// The track as written.
+        token: String,
+    },
+    /// A `fr` or `px` track whose number is missing, not finite or out of range.
+    #[error("track '{token}' needs a number from 0 to {max}")]
+    BadSize {
+        /// The track as written.
+        token: String,
+        /// The largest size a track may have.
+        max: f32,
+    },
+}
+
 impl Track {
     /// Parses a template such as `"1fr 200px auto"`. A bare count `"3"`
     /// means three equal `1fr` tracks.
-    pub fn parse_template(text: &str) -> Result<Vec<Track>, String> {
+    pub fn parse_template(text: &str) -> Result<Vec<Track>, TrackError> {
         let trimmed = text.trim();
         if let Ok(count) = trimmed.parse::<u32>() {
             if count == 0 || count as usize > limits::MAX_GRID_TRACKS {
-                return Err(format!("a track count must be 1 to {}", limits::MAX_GRID_TRACKS));
+                return Err(TrackError::BadCount { count, limit: limits::MAX_GRID_TRACKS });
             }
             return Ok(vec![Track::Fr(1.0); count as usize]);
         }
         let mut tracks = Vec::new();
         for token in trimmed.split_whitespace() {
             if tracks.len() == limits::MAX_GRID_TRACKS {
-                return Err(format!("more than {} tracks", limits::MAX_GRID_TRACKS));
+                return Err(TrackError::TooMany { limit: limits::MAX_GRID_TRACKS });
             }
             let track = if token == "auto" {
                 Track::Auto
@@ -141,23 +209,25 @@ impl Track {
             } else if let Some(n) = token.strip_suffix("px") {
                 Track::Px(parse_track_number(n, token)?)
             } else {
-                return Err(format!("track '{token}' is not understood: use e.g. '1fr', '120px' or 'auto'"));
+                return Err(TrackError::Unknown { token: token.to_owned() });
             };
             tracks.push(track);
         }
         Ok(tracks)
     }
 
+    /// Writes a template the way files and the inspector show it
+    /// (`"1fr 200px auto"`); [`Track::parse_template`] reads it back.
     pub fn format_template(tracks: &[Track]) -> String {
         let parts: Vec<String> = tracks.iter().map(ToString::to_string).collect();
         parts.join(" ")
     }
 }
 
-fn parse_track_number(number: &str, token: &str) -> Result<f32, String> {
+fn parse_track_number(number: &str, token: &str) -> Result<f32, TrackError> {
     match number.parse::<f32>() {
         Ok(v) if v.is_finite() && (0.0..=limits::MAX_COORDINATE).contains(&v) => Ok(v),
-        _ => Err(format!("track '{token}' needs a number from 0 to {}", limits::MAX_COORDINATE)),
+        _ => Err(TrackError::BadSize { token: token.to_owned(), max: limits::MAX_COORDINATE }),
     }
 }
 
@@ -174,15 +244,25 @@ impl fmt::Display for Track {
 /// A property value. Absence of a value means the property's default.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PropValue {
+    /// A number or a length, in design pixels where it is a size.
     Number(f32),
+    /// A whole number: an index, a grid position or a span.
     Int(i32),
+    /// A flag.
     Bool(bool),
+    /// A colour (an unset colour follows the theme).
     Color(Color),
+    /// A string: text, tooltip, placeholder or relative path.
     Text(String),
+    /// The entries of a list, dropdown, radio group or tab bar.
     Items(Vec<String>),
+    /// A container's layout mode.
     Layout(LayoutMode),
+    /// An alignment.
     Align(Align),
+    /// A row's or column's main-axis distribution.
     Justify(Justify),
+    /// A grid template.
     Tracks(Vec<Track>),
 }
 
@@ -220,35 +300,53 @@ impl PropValue {
 /// The type of a property, with its allowed range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum PropType {
+    /// A finite number in a range.
     Number {
+        /// Smallest value allowed.
         min: f32,
+        /// Largest value allowed.
         max: f32,
     },
     /// A number, or `auto` (the default) meaning "sized by content".
     Length {
+        /// Smallest value allowed.
         min: f32,
+        /// Largest value allowed.
         max: f32,
     },
+    /// A whole number in a range.
     Int {
+        /// Smallest value allowed.
         min: i32,
+        /// Largest value allowed.
         max: i32,
     },
+    /// `true` or `false`.
     Bool,
     /// A colour, or unset (the default) meaning "the theme's colour".
     Color,
+    /// A string of bounded length.
     Text {
+        /// Longest string allowed, in bytes.
         max_bytes: usize,
     },
     /// A path relative to the design file; absolute paths are refused so
     /// that a design means the same on every machine.
     RelativePath,
+    /// A list of strings, bounded in count and in length.
     Items,
+    /// A [`LayoutMode`].
     Layout,
+    /// An [`Align`], some values of which a property may refuse.
     Align {
+        /// Whether [`Align::Auto`] is allowed.
         allow_auto: bool,
+        /// Whether [`Align::Stretch`] is allowed.
         allow_stretch: bool,
     },
+    /// A [`Justify`].
     Justify,
+    /// A grid template of [`Track`]s.
     Tracks,
 }
 
@@ -256,24 +354,40 @@ pub enum PropType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Group {
+    /// Position, size and size bounds: every kind.
     Geometry,
+    /// How a widget sits in its parent's layout (grow, grid cell...): every kind but the root.
     Child,
+    /// Gap, padding and the alignment of children.
     Container,
+    /// The `layout` choice of containers that do not fix it by their kind.
     LayoutChoice,
+    /// A grid's column and row templates.
     GridTemplate,
+    /// Colours, border, corners, font size, opacity, visibility, lock.
     Style,
+    /// What every widget of the running app has: enabled, tooltip.
     Common,
+    /// The widget's own text.
     Text,
+    /// Horizontal alignment of the text.
     TextAlign,
+    /// Hint text of an empty field.
     Placeholder,
+    /// The on/off state of a checkbox or switch.
     Checked,
+    /// A value between a minimum and a maximum.
     Range,
+    /// The increment of a range.
     Step,
+    /// A list of entries and the selected one.
     Items,
+    /// An image file.
     ImageSource,
 }
 
 impl Group {
+    /// This group's bit in a kind's set of groups.
     pub const fn bit(self) -> u32 {
         1 << self as u32
     }
@@ -282,11 +396,15 @@ impl Group {
 /// The static description of one property.
 #[derive(Debug)]
 pub struct PropSpec {
+    /// The property described.
     pub key: PropKey,
     /// The name in files, in generated code and in the inspector.
     pub name: &'static str,
+    /// Which kinds carry it.
     pub group: Group,
+    /// The values it takes.
     pub ty: PropType,
+    /// Its value when none is set.
     pub default: DefaultValue,
     /// One line for the inspector's tooltip.
     pub doc: &'static str,
@@ -295,16 +413,27 @@ pub struct PropSpec {
 /// The default of a property, available without allocation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum DefaultValue {
+    /// This number.
     Number(f32),
+    /// A length sized by content.
     Auto,
+    /// This whole number.
     Int(i32),
+    /// This flag.
     Bool(bool),
+    /// The theme's colour.
     ThemeColor,
+    /// The empty string.
     EmptyText,
+    /// No entries.
     EmptyItems,
+    /// This layout mode.
     Layout(LayoutMode),
+    /// This alignment.
     Align(Align),
+    /// This distribution.
     Justify(Justify),
+    /// No template: one track, or rows sized to content.
     EmptyTracks,
 }
 
@@ -316,20 +445,23 @@ macro_rules! prop_table {
         /// Every property a widget can have.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
-        pub enum PropKey { $($key),* }
+        pub enum PropKey { $(#[doc = $doc] $key),* }
 
         impl PropKey {
             /// All keys, in file order.
             pub const ALL: &'static [PropKey] = &[$(PropKey::$key),*];
 
+            /// Everything about this property: name, type, range, default.
             pub fn spec(self) -> &'static PropSpec {
                 &SPECS[self as usize]
             }
 
+            /// The name in files, in generated code and in the inspector.
             pub fn name(self) -> &'static str {
                 self.spec().name
             }
 
+            /// The property called `name` in files, if there is one.
             pub fn parse(name: &str) -> Option<PropKey> {
                 match name { $($name => Some(PropKey::$key),)* _ => None }
             }
@@ -429,22 +561,20 @@ impl PropSpec {
         }
     }
 
-    /// Checks a value's type and range. The message says what is allowed.
-    pub fn check(&self, value: &PropValue) -> Result<(), String> {
-        let finite = |v: f32| {
-            if v.is_finite() { Ok(()) } else { Err(format!("{v} is not a finite number")) }
-        };
+    /// Checks a value's type and range. The error says what is allowed.
+    pub fn check(&self, value: &PropValue) -> Result<(), PropError> {
+        let finite = |v: f32| if v.is_finite() { Ok(()) } else { Err(PropError::NotFinite { value: v }) };
         match (self.ty, value) {
             (PropType::Number { min, max } | PropType::Length { min, max }, PropValue::Number(v)) => {
                 finite(*v)?;
                 if *v < min || *v > max {
-                    return Err(format!("{v} is outside the allowed range {min} to {max}"));
+                    return Err(PropError::NumberOutOfRange { value: *v, min, max });
                 }
                 Ok(())
             }
             (PropType::Int { min, max }, PropValue::Int(v)) => {
                 if *v < min || *v > max {
-                    return Err(format!("{v} is outside the allowed range {min} to {max}"));
+                    return Err(PropError::IntOutOfRange { value: *v, min, max });
                 }
                 Ok(())
             }
@@ -452,63 +582,180 @@ impl PropSpec {
             (PropType::Layout, PropValue::Layout(_)) | (PropType::Justify, PropValue::Justify(_)) => Ok(()),
             (PropType::Text { max_bytes }, PropValue::Text(t)) => {
                 if t.len() > max_bytes {
-                    return Err(format!("text of {} bytes is longer than the limit of {max_bytes} bytes", t.len()));
+                    return Err(PropError::TextTooLong { len: t.len(), limit: max_bytes });
                 }
                 Ok(())
             }
             (PropType::RelativePath, PropValue::Text(t)) => check_relative_path(t),
             (PropType::Items, PropValue::Items(items)) => {
                 if items.len() > limits::MAX_ITEMS {
-                    return Err(format!("{} items is more than the limit of {}", items.len(), limits::MAX_ITEMS));
+                    return Err(PropError::TooManyItems { count: items.len(), limit: limits::MAX_ITEMS });
                 }
-                if let Some(long) = items.iter().find(|i| i.len() > limits::MAX_STRING_BYTES) {
-                    return Err(format!(
-                        "an item of {} bytes is longer than the limit of {} bytes",
-                        long.len(),
-                        limits::MAX_STRING_BYTES
-                    ));
+                if let Some((index, long)) = items.iter().enumerate().find(|(_, i)| i.len() > limits::MAX_STRING_BYTES)
+                {
+                    return Err(PropError::ItemTooLong { index, len: long.len(), limit: limits::MAX_STRING_BYTES });
                 }
                 Ok(())
             }
             (PropType::Align { allow_auto, allow_stretch }, PropValue::Align(a)) => {
                 if (*a == Align::Auto && !allow_auto) || (*a == Align::Stretch && !allow_stretch) {
-                    return Err(format!("'{a}' is not allowed here"));
+                    return Err(PropError::AlignNotAllowed { value: *a, expected: self.ty });
                 }
                 Ok(())
             }
             (PropType::Tracks, PropValue::Tracks(t)) => {
                 if t.len() > limits::MAX_GRID_TRACKS {
-                    return Err(format!("more than {} tracks", limits::MAX_GRID_TRACKS));
+                    return Err(PropError::TooManyTracks { count: t.len(), limit: limits::MAX_GRID_TRACKS });
                 }
                 for track in t {
                     if let Track::Px(v) | Track::Fr(v) = track {
                         finite(*v)?;
                         if !(0.0..=COORD).contains(v) {
-                            return Err(format!("track size {v} is outside 0 to {COORD}"));
+                            return Err(PropError::TrackOutOfRange { size: *v, max: COORD });
                         }
                     }
                 }
                 Ok(())
             }
-            (ty, value) => Err(format!("expected {}, found {}", ty.describe(), value.describe())),
+            (ty, value) => Err(PropError::WrongType { expected: ty, found: value.describe() }),
         }
     }
 }
 
-fn check_relative_path(path: &str) -> Result<(), String> {
+fn check_relative_path(path: &str) -> Result<(), PropError> {
     if path.len() > limits::MAX_STRING_BYTES {
-        return Err(format!("a path longer than {} bytes", limits::MAX_STRING_BYTES));
+        return Err(PropError::TextTooLong { len: path.len(), limit: limits::MAX_STRING_BYTES });
     }
     let windows_drive = path.len() >= 2 && path.as_bytes()[1] == b':' && path.as_bytes()[0].is_ascii_alphabetic();
     if path.starts_with('/') || path.starts_with('\\') || windows_drive {
-        return Err(format!(
-            "'{path}' is an absolute path: use a path relative to the design file so the design works on other machines"
-        ));
+        return Err(PropError::AbsolutePath { path: path.to_owned() });
+    }
+    // `..` past the design's folder: counted on the path's text, since the
+    // model reads no files (the renderer also follows symlinks and refuses
+    // those that lead out).
+    let mut depth = 0usize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return Err(PropError::LeavesFolder { path: path.to_owned() }),
+            },
+            _ => depth += 1,
+        }
     }
     Ok(())
 }
 
+/// Why a value is refused for a property ([`PropSpec::check`]). Each
+/// message says what the property takes.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PropError {
+    /// The value is not of the property's type.
+    #[error("expected {}, found {found}", .expected.describe())]
+    WrongType {
+        /// The property's type, with its range.
+        expected: PropType,
+        /// A short description of the value given.
+        found: String,
+    },
+    /// A number that is NaN or infinite.
+    #[error("{value} is not a finite number")]
+    NotFinite {
+        /// The number given.
+        value: f32,
+    },
+    /// A number outside the property's range.
+    #[error("{value} is outside the allowed range {min} to {max}")]
+    NumberOutOfRange {
+        /// The number given.
+        value: f32,
+        /// Smallest value allowed.
+        min: f32,
+        /// Largest value allowed.
+        max: f32,
+    },
+    /// A whole number outside the property's range.
+    #[error("{value} is outside the allowed range {min} to {max}")]
+    IntOutOfRange {
+        /// The number given.
+        value: i32,
+        /// Smallest value allowed.
+        min: i32,
+        /// Largest value allowed.
+        max: i32,
+    },
+    /// A string (text or path) longer than the property allows.
+    #[error("text of {len} bytes is longer than the limit of {limit} bytes")]
+    TextTooLong {
+        /// Length of the string given, in bytes.
+        len: usize,
+        /// The longest allowed, in bytes.
+        limit: usize,
+    },
+    /// More entries than a list may have.
+    #[error("{count} items is more than the limit of {limit}")]
+    TooManyItems {
+        /// Entries given.
+        count: usize,
+        /// The most allowed.
+        limit: usize,
+    },
+    /// One entry of a list is too long.
+    #[error("item {index} has {len} bytes, more than the limit of {limit} bytes")]
+    ItemTooLong {
+        /// Position of the first entry too long, from 0.
+        index: usize,
+        /// Its length in bytes.
+        len: usize,
+        /// The longest allowed, in bytes.
+        limit: usize,
+    },
+    /// An alignment this property does not take (`auto` outside
+    /// `align_self`, `stretch` for text).
+    #[error("'{value}' is not allowed here: use {}", .expected.describe())]
+    AlignNotAllowed {
+        /// The alignment given.
+        value: Align,
+        /// The property's type, which lists the alignments it takes.
+        expected: PropType,
+    },
+    /// An absolute path where a path relative to the design file is needed.
+    #[error(
+        "'{path}' is an absolute path: use a path relative to the design file so the design works on other machines"
+    )]
+    AbsolutePath {
+        /// The path given.
+        path: String,
+    },
+    /// A relative path whose `..` parts climb out of the design's folder.
+    #[error("image path {path} leaves the design's folder: keep images in the design's folder or below it")]
+    LeavesFolder {
+        /// The path given.
+        path: String,
+    },
+    /// More tracks than a grid template may have.
+    #[error("{count} tracks is more than the limit of {limit}")]
+    TooManyTracks {
+        /// Tracks given.
+        count: usize,
+        /// The most allowed.
+        limit: usize,
+    },
+    /// A track size below 0 or above the largest coordinate.
+    #[error("track size {size} is outside 0 to {max}")]
+    TrackOutOfRange {
+        /// The size given.
+        size: f32,
+        /// The largest allowed.
+        max: f32,
+    },
+}
+
 impl PropType {
+    /// What the type takes, in words, for error messages and the inspector
+    /// (`a number from 0 to 1`).
     pub fn describe(&self) -> String {
         match self {
             PropType::Number { min, max } => format!("a number from {min} to {max}"),
@@ -544,6 +791,7 @@ pub struct Props {
 }
 
 impl Props {
+    /// The explicit value of `key`; `None` means the default.
     pub fn get(&self, key: PropKey) -> Option<&PropValue> {
         // Widgets set a handful of properties: a scan beats a search.
         self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
@@ -564,18 +812,22 @@ impl Props {
         }
     }
 
+    /// The explicit values, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (PropKey, &PropValue)> {
         self.entries.iter().map(|(k, v)| (*k, v))
     }
 
+    /// Number of explicit values.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether every property has its default.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    /// Rough heap size, for memory reports.
     pub fn heap_bytes(&self) -> usize {
         self.entries.capacity() * size_of::<(PropKey, PropValue)>()
             + self.entries.iter().map(|(_, v)| v.heap_bytes()).sum::<usize>()
@@ -619,9 +871,9 @@ mod tests {
         assert_eq!(t, vec![Track::Fr(1.0), Track::Px(200.0), Track::Auto, Track::Fr(2.5)]);
         assert_eq!(Track::format_template(&t), "1fr 200px auto 2.5fr");
         assert_eq!(Track::parse_template("3").unwrap().len(), 3);
-        assert!(Track::parse_template("1fr banana").unwrap_err().contains("banana"));
-        assert!(Track::parse_template("NaNfr").is_err());
-        assert!(Track::parse_template("0").is_err());
+        assert_eq!(Track::parse_template("1fr banana"), Err(TrackError::Unknown { token: "banana".into() }));
+        assert!(matches!(Track::parse_template("NaNfr"), Err(TrackError::BadSize { .. })));
+        assert!(matches!(Track::parse_template("0"), Err(TrackError::BadCount { count: 0, .. })));
     }
 
     #[test]
@@ -638,14 +890,25 @@ mod tests {
     #[test]
     fn ranges_and_types_are_enforced_with_a_reason() {
         let spec = PropKey::FontSize.spec();
-        assert!(spec.check(&PropValue::Number(600.0)).unwrap_err().contains("outside"));
-        assert!(spec.check(&PropValue::Number(f32::NAN)).unwrap_err().contains("finite"));
-        assert!(spec.check(&PropValue::Bool(true)).unwrap_err().contains("expected a number"));
+        assert_eq!(
+            spec.check(&PropValue::Number(600.0)),
+            Err(PropError::NumberOutOfRange { value: 600.0, min: 1.0, max: 512.0 })
+        );
+        assert!(matches!(spec.check(&PropValue::Number(f32::NAN)), Err(PropError::NotFinite { .. })));
+        let wrong = spec.check(&PropValue::Bool(true)).unwrap_err();
+        assert!(matches!(wrong, PropError::WrongType { expected: PropType::Number { .. }, .. }));
+        assert!(wrong.to_string().contains("expected a number"), "{wrong}");
         let img = PropKey::Image.spec();
-        assert!(img.check(&PropValue::Text("/home/me/a.png".into())).unwrap_err().contains("absolute"));
-        assert!(img.check(&PropValue::Text("C:\\a.png".into())).is_err());
+        assert!(matches!(img.check(&PropValue::Text("/home/me/a.png".into())), Err(PropError::AbsolutePath { .. })));
+        assert!(matches!(img.check(&PropValue::Text("C:\\a.png".into())), Err(PropError::AbsolutePath { .. })));
         img.check(&PropValue::Text("assets/a.png".into())).unwrap();
+        img.check(&PropValue::Text("assets/../a.png".into())).unwrap();
+        for out in ["../a.png", "../../etc/x", "assets/../../a.png", "..\\a.png"] {
+            assert!(matches!(img.check(&PropValue::Text(out.into())), Err(PropError::LeavesFolder { .. })), "{out}");
+        }
         let text_align = PropKey::TextAlign.spec();
-        assert!(text_align.check(&PropValue::Align(Align::Stretch)).is_err());
+        let refused = text_align.check(&PropValue::Align(Align::Stretch)).unwrap_err();
+        assert!(matches!(refused, PropError::AlignNotAllowed { value: Align::Stretch, .. }));
+        assert!(refused.to_string().contains("use one of \"start\", \"center\", \"end\""), "{refused}");
     }
 }

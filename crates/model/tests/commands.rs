@@ -2,8 +2,8 @@
 //! through the public API as the editor will drive them.
 
 use trellis_model::{
-    Change, Command, Document, LayoutMode, ModelError, PropKey, PropValue, Rect, WidgetCache, WidgetKind, WidgetTree,
-    ZOrder, limits,
+    Change, Command, ConflictError, Document, LayoutMode, ModelError, NameError, PropError, PropKey, PropValue, Rect,
+    SelectionError, WidgetCache, WidgetKind, WidgetTree, ZOrder, limits,
 };
 
 fn insert(doc: &mut Document, parent: trellis_model::WidgetId, tree: WidgetTree) -> trellis_model::WidgetId {
@@ -122,11 +122,13 @@ fn a_command_on_many_widgets_is_all_or_nothing() {
     let err = doc
         .execute(Command::SetProperty { ids: vec![a], key: PropKey::Opacity, value: Some(PropValue::Number(2.0)) })
         .unwrap_err();
+    assert!(matches!(err, ModelError::InvalidValue { reason: PropError::NumberOutOfRange { .. }, .. }), "{err:?}");
     assert!(err.to_string().contains("outside the allowed range 0 to 1"), "{err}");
     // A combination that breaks an invariant is refused too.
     let err = doc
         .execute(Command::SetProperty { ids: vec![slider], key: PropKey::Max, value: Some(PropValue::Number(10.0)) })
         .unwrap_err();
+    assert!(matches!(err, ModelError::Conflict { reason: ConflictError::ValueOutOfBounds { .. }, .. }), "{err:?}");
     assert!(err.to_string().contains("outside min 0 to max 10"), "{err}");
     assert_eq!(doc.to_json_string(), before);
 }
@@ -214,7 +216,13 @@ fn group_keeps_widgets_in_place_and_ungroup_restores_them() {
     doc.undo().unwrap();
     assert_eq!(doc.to_json_string(), before);
     let err = doc.execute(Command::Group { ids: vec![], kind: WidgetKind::Panel }).unwrap_err();
-    assert!(matches!(err, ModelError::Selection(_)));
+    assert_eq!(err, ModelError::Selection(SelectionError::NothingToGroup));
+    let err = doc.execute(Command::Ungroup { id: c }).unwrap_err();
+    assert!(matches!(err, ModelError::Selection(SelectionError::NotAGroup { kind: WidgetKind::Button, .. })));
+    let panel = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Panel));
+    let inner = insert(&mut doc, panel, WidgetTree::palette(WidgetKind::Label));
+    let err = doc.execute(Command::Group { ids: vec![a, inner], kind: WidgetKind::Panel }).unwrap_err();
+    assert_eq!(err, ModelError::Selection(SelectionError::DifferentParents));
 }
 
 #[test]
@@ -242,7 +250,10 @@ fn rename_checks_identifiers_and_uniqueness_and_undo_gives_names_back() {
     let err = doc.execute(Command::Rename { id: b, name: "save".into() }).unwrap_err();
     assert_eq!(err, ModelError::DuplicateName("save".into()));
     let err = doc.execute(Command::Rename { id: b, name: "two words".into() }).unwrap_err();
-    assert!(matches!(err, ModelError::InvalidName { .. }));
+    assert!(
+        matches!(err, ModelError::InvalidName { reason: NameError::BadCharacter { found: ' ', position: 3 }, .. }),
+        "{err:?}"
+    );
     doc.execute(Command::Delete { ids: vec![a] }).unwrap();
     assert!(doc.find("save").is_none());
     // The name of a deleted widget is free again; undo steps back through valid states.

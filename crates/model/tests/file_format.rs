@@ -246,3 +246,80 @@ fn saving_through_a_symlink_replaces_the_target_and_keeps_the_link() {
     assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     assert_eq!(Document::load(&target).unwrap().len(), demo_design().len());
 }
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_refused_unless_forced_and_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("locked.trellis.json");
+    fs::write(&path, "old").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let err = demo_design().save(&path).unwrap_err();
+    assert!(matches!(err, trellis_model::SaveError::ReadOnly { mode: 0o444, .. }), "{err}");
+    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+    demo_design().save_with(&path, trellis_model::SaveOptions::forced()).unwrap();
+    assert_eq!(Document::load(&path).unwrap().len(), demo_design().len());
+    assert_eq!(mode(&path), 0o444);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_replaced_file_keeps_its_permission_bits() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.trellis.json");
+    fs::write(&path, "old").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+    demo_design().save(&path).unwrap();
+    assert_eq!(mode(&path), 0o664);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_character_device_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    demo_design().save(std::path::Path::new("/dev/null")).unwrap();
+    assert!(fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+    let err = demo_design().save(std::path::Path::new("/dev/full")).unwrap_err();
+    assert!(matches!(err, trellis_model::SaveError::InPlace { .. }), "{err}");
+    assert!(fs::symlink_metadata("/dev/full").unwrap().file_type().is_char_device());
+}
+
+#[test]
+fn impossible_paths_say_which_part_is_wrong_and_why() {
+    use trellis_model::SaveError;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    let err = demo_design().save(&missing.join("x.json")).unwrap_err();
+    assert!(matches!(&err, SaveError::MissingFolder { folder, .. } if *folder == missing), "{err}");
+    assert!(err.to_string().contains("No such file or directory"), "the system's reason is kept: {err}");
+
+    let file = dir.path().join("plain");
+    fs::write(&file, "").unwrap();
+    let err = demo_design().save(&file.join("deeper/x.json")).unwrap_err();
+    assert!(matches!(&err, SaveError::ParentNotAFolder { parent, .. } if *parent == file), "{err}");
+
+    let err = demo_design().save(&dir.path().join("n".repeat(300))).unwrap_err();
+    assert!(matches!(err, SaveError::NameTooLong { length: 300, .. }), "{err}");
+
+    let err = demo_design().save(dir.path()).unwrap_err();
+    assert!(matches!(err, SaveError::IsAFolder { .. }), "{err}");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "nothing but the plain file is left");
+}
+
+#[test]
+fn a_name_near_the_system_limit_leaves_room_for_the_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{}.trellis.json", "n".repeat(240)));
+    demo_design().save(&path).unwrap();
+    assert_eq!(Document::load(&path).unwrap().len(), demo_design().len());
+}

@@ -16,15 +16,26 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendKind {
+    /// Vulkan (Linux, Windows, Android; lavapipe as a software rasteriser).
     Vulkan,
+    /// OpenGL or OpenGL ES (llvmpipe as a software rasteriser).
     Gl,
+    /// Metal (macOS).
     Metal,
+    /// Direct3D 12 (Windows; WARP as a software rasteriser).
     Dx12,
     /// The CPU rasteriser (tiny-skia), no adapter at all.
     Cpu,
 }
 
 impl BackendKind {
+    /// Every backend, by the name [`BackendKind::parse`] takes for it.
+    pub const ALL: &'static [BackendKind] =
+        &[BackendKind::Vulkan, BackendKind::Gl, BackendKind::Metal, BackendKind::Dx12, BackendKind::Cpu];
+
+    /// The backend a user named (`TRELLIS_BACKEND`, `--backend`), in any
+    /// case, common aliases included (`vk`, `opengl`, `d3d12`, `software`);
+    /// `None` for anything else.
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "vulkan" | "vk" => BackendKind::Vulkan,
@@ -83,24 +94,30 @@ impl fmt::Display for BackendKind {
 /// One adapter as probed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdapterReport {
+    /// The adapter's name, as the driver gives it.
     pub name: String,
+    /// The backend it was found on.
     pub backend: BackendKind,
     /// `discrete_gpu`, `integrated_gpu`, `virtual_gpu`, `cpu` or `other`.
     pub device_type: String,
+    /// The driver's name.
     pub driver: String,
+    /// The driver's version and details, free-form.
     pub driver_info: String,
     /// A software rasteriser: it works, but GPU acceleration is not active.
     pub software: bool,
     /// GPU timing through timestamp queries is available.
     pub timestamps: bool,
     /// `None` if not tried (the policy stopped earlier); otherwise whether a
-    /// device could be opened, and why not.
+    /// device could be opened, and why not (the driver's message, for
+    /// people to read).
     pub device: Option<Result<(), String>>,
 }
 
 /// The policy's decision, with every adapter it saw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Probe {
+    /// Every adapter found, in the order found.
     pub adapters: Vec<AdapterReport>,
     /// What will draw.
     pub chosen: BackendKind,
@@ -112,24 +129,52 @@ pub struct Probe {
     pub accelerated: bool,
 }
 
-/// An opened device, ready to draw into textures.
+/// An opened device, ready to draw into textures: what [`open`] returns
+/// and [`GpuRenderer::new`](crate::GpuRenderer::new) takes.
 #[derive(Debug)]
 pub struct Gpu {
+    /// The wgpu instance the adapter was found on.
     pub instance: wgpu::Instance,
+    /// The adapter the device was opened on.
     pub adapter: wgpu::Adapter,
+    /// The opened device.
     pub device: wgpu::Device,
+    /// The device's queue.
     pub queue: wgpu::Queue,
+    /// What the adapter says of itself.
     pub info: wgpu::AdapterInfo,
 }
 
-/// The backend named by `TRELLIS_BACKEND`, if any; an unknown name is an error.
-pub fn backend_override() -> Result<Option<BackendKind>, String> {
+/// `TRELLIS_BACKEND` names no backend.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "TRELLIS_BACKEND={value} is not a backend: set it to one of {}, or unset it to let Trellis choose",
+    join(.accepted)
+)]
+#[non_exhaustive]
+pub struct BackendOverrideError {
+    /// The value the variable holds.
+    pub value: String,
+    /// The backends it may name.
+    pub accepted: &'static [BackendKind],
+}
+
+/// The backend named by `TRELLIS_BACKEND`, if any; an unknown name is an
+/// error (rather than the policy's choice), so that a typo is not mistaken
+/// for a test of the backend it meant.
+pub fn backend_override() -> Result<Option<BackendKind>, BackendOverrideError> {
     match std::env::var("TRELLIS_BACKEND") {
-        Ok(v) if !v.trim().is_empty() => BackendKind::parse(&v)
-            .map(Some)
-            .ok_or_else(|| format!("TRELLIS_BACKEND={v} is not a backend: use vulkan, gl, metal, dx12 or cpu")),
-        _ => Ok(None),
+        Ok(v) => named(v),
+        Err(_) => Ok(None),
     }
+}
+
+/// The backend a value of `TRELLIS_BACKEND` names; blank names none.
+fn named(value: String) -> Result<Option<BackendKind>, BackendOverrideError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    BackendKind::parse(&value).map(Some).ok_or(BackendOverrideError { value, accepted: BackendKind::ALL })
 }
 
 fn device_type(t: wgpu::DeviceType) -> &'static str {
@@ -250,6 +295,21 @@ mod tests {
         assert_eq!(BackendKind::parse("glide"), None);
         if cfg!(target_os = "linux") {
             assert_eq!(BackendKind::policy_order(), &[BackendKind::Vulkan, BackendKind::Gl]);
+        }
+    }
+
+    #[test]
+    fn an_unknown_backend_override_is_an_error_that_lists_the_accepted_names() {
+        assert_eq!(named("  ".into()), Ok(None));
+        assert_eq!(named("GL".into()), Ok(Some(BackendKind::Gl)));
+        let e = named("glide".into()).unwrap_err();
+        assert_eq!(e.value, "glide");
+        assert_eq!(e.accepted, BackendKind::ALL);
+        let message = e.to_string();
+        assert!(message.contains("TRELLIS_BACKEND=glide"), "{message}");
+        for kind in BackendKind::ALL {
+            assert_eq!(BackendKind::parse(&kind.to_string()), Some(*kind));
+            assert!(message.contains(&kind.to_string()), "{message}");
         }
     }
 

@@ -8,27 +8,48 @@ use std::sync::Arc;
 
 use cosmic_text::{FontSystem, SwashCache};
 use tiny_skia::{FillRule, Mask, Paint, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform};
+use trellis_model::limits::{MAX_RENDER_PIXELS, MAX_RENDER_SIDE};
 use trellis_model::{Color, Rect};
 
 use crate::display_list::{DisplayList, Primitive, TextAlign};
+use crate::image_file::{ImageError, load_image, report_image_problem};
 use crate::overlay::{Effect, OverlayLayer, pulse_factor};
 use crate::view::View;
-
-pub use crate::text::FONT_FAMILY;
 
 /// Why the CPU backend could not draw.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CpuError {
-    #[error("an image of {width}x{height} pixels cannot be made: both sides must be from 1 to 16384")]
-    Size { width: u32, height: u32 },
+    /// The view asks for an image too small or too large to allocate.
+    #[error("an image of {width}x{height} pixels cannot be made: both sides must be from 1 to {max}", max = MAX_RENDER_SIDE)]
+    Size {
+        /// The width asked for, in device pixels.
+        width: u32,
+        /// The height asked for, in device pixels.
+        height: u32,
+    },
+    /// The view asks for more pixels than the memory budget allows.
+    #[error(
+        "an image of {width}x{height} pixels cannot be made: that is over the limit of {max} pixels (6144x4096)",
+        max = MAX_RENDER_PIXELS
+    )]
+    Pixels {
+        /// The width asked for, in device pixels.
+        width: u32,
+        /// The height asked for, in device pixels.
+        height: u32,
+    },
 }
 
-/// A CPU renderer with its font system and caches.
+/// A CPU renderer with its font system and caches: the fallback where no
+/// adapter works, and the reference GPU output is compared against. It
+/// keeps no canvas of its own; [`CpuCanvas`](crate::CpuCanvas) does.
 pub struct CpuRenderer {
     fonts: FontSystem,
     glyphs: SwashCache,
     images: HashMap<PathBuf, Option<Pixmap>>,
+    /// Why images were not drawn, one entry a path, oldest first.
+    image_problems: Vec<ImageError>,
     /// The directory image paths are relative to (the design file's).
     pub base_dir: PathBuf,
 }
@@ -82,20 +103,36 @@ fn rounded(r: &Rect, radius: f32) -> Option<tiny_skia::Path> {
 }
 
 impl CpuRenderer {
+    /// A renderer with the bundled font, image paths relative to the
+    /// working directory until `base_dir` is set.
     pub fn new() -> Self {
         let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
         Self {
             fonts: FontSystem::new_with_fonts([font]),
             glyphs: SwashCache::new(),
             images: HashMap::new(),
+            image_problems: Vec::new(),
             base_dir: PathBuf::from("."),
         }
     }
 
+    /// Why images the designs drawn so far reference were not drawn (each
+    /// drew as the missing-image box instead), one entry a path, in the
+    /// order they were first met. Each was also written to standard error
+    /// as a warning.
+    pub fn image_problems(&self) -> &[ImageError] {
+        &self.image_problems
+    }
+
     /// Draws the whole list into a new pixmap.
     pub fn render(&mut self, list: &DisplayList, view: &View) -> Result<Pixmap, CpuError> {
-        if !(1..=16_384).contains(&view.width) || !(1..=16_384).contains(&view.height) {
+        if !(1..=MAX_RENDER_SIDE).contains(&view.width) || !(1..=MAX_RENDER_SIDE).contains(&view.height) {
             return Err(CpuError::Size { width: view.width, height: view.height });
+        }
+        // Checked before allocating: the canvas and the frame beside it each
+        // take 4 bytes a pixel, and a 16384x16384 pair would take 2 GiB.
+        if u64::from(view.width) * u64::from(view.height) > MAX_RENDER_PIXELS {
+            return Err(CpuError::Pixels { width: view.width, height: view.height });
         }
         let mut pixmap = Pixmap::new(view.width, view.height).expect("a checked size");
         self.redraw(&mut pixmap, list, view, None);
@@ -210,8 +247,18 @@ impl CpuRenderer {
 
     fn image(&mut self, pixmap: &mut Pixmap, t: Transform, rect: &Rect, path: &str, opacity: f32, mask: Option<&Mask>) {
         let full = self.base_dir.join(path);
-        let image = self.images.entry(full.clone()).or_insert_with(|| Pixmap::load_png(&full).ok());
-        match image {
+        if !self.images.contains_key(&full) {
+            let loaded = match load_image(&self.base_dir, path) {
+                Ok(img) => Some(img),
+                Err(e) => {
+                    report_image_problem(&e);
+                    self.image_problems.push(e);
+                    None
+                }
+            };
+            self.images.insert(full.clone(), loaded);
+        }
+        match &self.images[&full] {
             Some(img) if img.width() > 0 && img.height() > 0 => {
                 let sx = rect.w / img.width() as f32;
                 let sy = rect.h / img.height() as f32;

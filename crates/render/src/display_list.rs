@@ -8,71 +8,16 @@ use slotmap::SecondaryMap;
 use trellis_geometry::{Geometry, Point};
 use trellis_model::{Align, Color, Document, PropKey, Rect, WidgetId, WidgetKind, WidgetRef};
 
-/// The colours a theme gives widgets that do not set their own.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Theme {
-    pub name: &'static str,
-    pub canvas: Color,
-    pub window: Color,
-    pub panel: Color,
-    pub border: Color,
-    pub text: Color,
-    pub muted: Color,
-    pub accent: Color,
-    pub on_accent: Color,
-    pub control: Color,
-    pub field: Color,
-    pub track: Color,
-    pub shadow: Color,
-}
-
-impl Theme {
-    pub const LIGHT: Theme = Theme {
-        name: "light",
-        canvas: Color::rgb(0xe5, 0xe7, 0xeb),
-        window: Color::rgb(0xff, 0xff, 0xff),
-        panel: Color::rgb(0xf9, 0xfa, 0xfb),
-        border: Color::rgb(0xd1, 0xd5, 0xdb),
-        text: Color::rgb(0x11, 0x18, 0x27),
-        muted: Color::rgb(0x6b, 0x72, 0x80),
-        accent: Color::rgb(0x25, 0x63, 0xeb),
-        on_accent: Color::rgb(0xff, 0xff, 0xff),
-        control: Color::rgb(0xf3, 0xf4, 0xf6),
-        field: Color::rgb(0xff, 0xff, 0xff),
-        track: Color::rgb(0xe5, 0xe7, 0xeb),
-        shadow: Color::rgba(0, 0, 0, 40),
-    };
-
-    pub const DARK: Theme = Theme {
-        name: "dark",
-        canvas: Color::rgb(0x0b, 0x0f, 0x19),
-        window: Color::rgb(0x1f, 0x29, 0x37),
-        panel: Color::rgb(0x26, 0x32, 0x42),
-        border: Color::rgb(0x37, 0x41, 0x51),
-        text: Color::rgb(0xf3, 0xf4, 0xf6),
-        muted: Color::rgb(0x9c, 0xa3, 0xaf),
-        accent: Color::rgb(0x3b, 0x82, 0xf6),
-        on_accent: Color::rgb(0xff, 0xff, 0xff),
-        control: Color::rgb(0x37, 0x41, 0x51),
-        field: Color::rgb(0x11, 0x18, 0x27),
-        track: Color::rgb(0x37, 0x41, 0x51),
-        shadow: Color::rgba(0, 0, 0, 90),
-    };
-
-    pub fn parse(name: &str) -> Option<Theme> {
-        match name {
-            "light" => Some(Theme::LIGHT),
-            "dark" => Some(Theme::DARK),
-            _ => None,
-        }
-    }
-}
+use crate::theme::Theme;
 
 /// Horizontal placement of text in its box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum TextAlign {
+    /// Against the left edge.
     Start,
+    /// Centred.
     Center,
+    /// Against the right edge.
     End,
 }
 
@@ -81,38 +26,60 @@ pub enum TextAlign {
 pub enum Primitive {
     /// A rounded rectangle with a fill and an optional border inside its edge.
     Rect {
+        /// Where it is.
         rect: Rect,
+        /// The corners' radius.
         radius: f32,
+        /// The fill (may be transparent).
         fill: Color,
+        /// The border's width and colour, if any.
         border: Option<(f32, Color)>,
     },
     /// A soft shadow under a rounded rectangle.
     Shadow {
+        /// The rectangle that casts it.
         rect: Rect,
+        /// That rectangle's corner radius.
         radius: f32,
+        /// How far past the rectangle the shadow fades out.
         blur: f32,
+        /// The shadow's colour where it is darkest.
         color: Color,
     },
+    /// A straight line with round ends.
     Line {
+        /// One end.
         from: Point,
+        /// The other end.
         to: Point,
+        /// Its width.
         width: f32,
+        /// Its colour.
         color: Color,
     },
     /// Text laid out in a box: one line unless `wrap`, centred vertically
     /// unless `top`.
     Text {
+        /// The box; text outside it is cut off.
         rect: Rect,
+        /// What it says.
         text: String,
+        /// The font size, in design units.
         size: f32,
+        /// The text's colour.
         color: Color,
+        /// Where lines sit across the box.
         align: TextAlign,
+        /// Lines wrap at the box's width (at words where they can).
         wrap: bool,
+        /// Lines start at the box's top rather than centred in it.
         top: bool,
     },
     /// An image file (relative to the design file).
     Image {
+        /// The box the image is stretched to fill.
         rect: Rect,
+        /// The PNG file, relative to the renderer's `base_dir`.
         path: String,
     },
 }
@@ -120,11 +87,14 @@ pub enum Primitive {
 /// A widget's primitives and how they are composed.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Item {
+    /// The widget drawn.
     #[serde(skip)]
     pub widget: WidgetId,
+    /// What it draws, in paint order.
     pub primitives: Vec<Primitive>,
     /// The region scroll areas leave visible.
     pub clip: Option<Rect>,
+    /// Multiplies the alpha of every primitive.
     pub opacity: f32,
     /// The widget's visible bounds, shadows included: what a change redraws.
     pub bounds: Rect,
@@ -133,6 +103,9 @@ pub struct Item {
 /// The whole design, in paint order.
 #[derive(Clone, Debug, Default)]
 pub struct DisplayList {
+    /// Every visible widget's item, in paint order. Read it; change it only
+    /// through [`DisplayList::patch`] and [`DisplayList::rebuild`], which
+    /// record what changed: the GPU backend would not see an edit made here.
     pub items: Vec<Item>,
     index: SecondaryMap<WidgetId, usize>,
     /// Which build this list is: a new one means every item changed.
@@ -230,6 +203,7 @@ impl DisplayList {
         std::mem::take(&mut self.changed)
     }
 
+    /// Primitives over every item, for statistics.
     pub fn primitive_count(&self) -> usize {
         self.items.iter().map(|i| i.primitives.len()).sum()
     }

@@ -5,20 +5,30 @@
 //!
 //! This crate may depend on the model, the geometry and wgpu; it must never
 //! depend on a windowing crate (winit) or on the editor's interaction logic.
+//!
+//! Every public type is reached from the crate root (`trellis_render::X`);
+//! the modules are how the code is arranged, not part of the interface.
 
-pub mod adapter;
-pub mod cpu;
-pub mod display_list;
-pub mod gpu;
-pub mod overlay;
-pub mod renderer;
+#![warn(missing_docs)]
+
+mod adapter;
+mod cpu;
+mod display_list;
+mod gpu;
+mod image_file;
+mod overlay;
+mod renderer;
 mod text;
-pub mod view;
+mod theme;
+mod view;
 
-pub use adapter::{AdapterReport, BackendKind, Gpu, Probe, backend_override, open};
-pub use cpu::{CpuRenderer, save_png};
-pub use display_list::{DisplayList, Item, Primitive, TextAlign, Theme};
-pub use gpu::{FrameReport, GpuError, GpuObjects, GpuRenderer, Recoveries, Redraw};
-pub use overlay::{Effect, OverlayLayer};
+pub use adapter::{AdapterReport, BackendKind, BackendOverrideError, Gpu, Probe, backend_override, open};
+pub use cpu::{CpuError, CpuRenderer, save_png};
+pub use display_list::{DisplayList, Item, Primitive, TextAlign};
+pub use gpu::{FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw, TEXTURE_FORMAT};
+pub use image_file::{ImageError, load_image};
+pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
+pub use text::FONT_FAMILY;
+pub use theme::Theme;
 pub use view::View;

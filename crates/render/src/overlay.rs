@@ -7,32 +7,37 @@
 use trellis_geometry::Point;
 use trellis_model::{Color, Rect};
 
-use crate::display_list::{Primitive, Theme};
+use crate::display_list::Primitive;
+use crate::theme::Theme;
 
 /// How an overlay primitive moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Drawn as it is.
     None,
     /// The alpha breathes, to draw the eye (drop targets, insertion markers).
     Pulse,
 }
 
 /// Depth and speed (radians per second) of a pulse, shared by the backends.
-pub const PULSE: (f32, f32) = (0.45, 6.0);
+pub(crate) const PULSE: (f32, f32) = (0.45, 6.0);
 
 /// The alpha factor of a pulse at `time` seconds.
-pub fn pulse_factor(time: f32) -> f32 {
+pub(crate) fn pulse_factor(time: f32) -> f32 {
     1.0 - PULSE.0 * (0.5 + 0.5 * (time * PULSE.1).sin())
 }
 
 /// Snap guides are magenta, as in most design tools: a colour no widget uses.
 const GUIDE: Color = Color::rgb(0xff, 0x2d, 0x95);
-/// How long a point of the cursor trail stays visible, in milliseconds.
+/// How long a point of the cursor trail stays visible, in milliseconds:
+/// [`OverlayLayer::trail`] draws nothing of older points, so a caller need
+/// not keep them.
 pub const TRAIL_MS: f32 = 250.0;
 
 /// The overlay primitives of one frame, in design coordinates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OverlayLayer {
+    /// What to draw, in order, each with its animation.
     pub primitives: Vec<(Primitive, Effect)>,
     accent: Color,
     /// Design units per device pixel, so that lines stay crisp at any zoom.
@@ -50,6 +55,7 @@ impl OverlayLayer {
         self.px = 1.0 / factor.max(1e-3);
     }
 
+    /// Nothing to draw.
     pub fn is_empty(&self) -> bool {
         self.primitives.is_empty()
     }

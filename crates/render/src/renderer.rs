@@ -16,10 +16,13 @@ use crate::view::View;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
+    /// The GPU backend could not draw.
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// The CPU backend could not draw.
     #[error(transparent)]
     Cpu(#[from] CpuError),
+    /// A frame was asked for before any was drawn.
     #[error("no frame has been drawn yet")]
     NoFrame,
 }
@@ -27,13 +30,16 @@ pub enum RenderError {
 /// A renderer on the backend the policy chose.
 #[derive(Debug)]
 pub enum Renderer {
+    /// An adapter draws.
     Gpu(Box<GpuRenderer>),
+    /// No adapter works, or the CPU was asked for: the CPU rasteriser draws.
     Cpu(CpuCanvas),
 }
 
 /// The CPU rasteriser with its retained canvas.
 #[derive(Debug, Default)]
 pub struct CpuCanvas {
+    /// What rasterises each frame.
     pub renderer: CpuRenderer,
     canvas: Option<Pixmap>,
     frame: Option<Pixmap>,
@@ -53,6 +59,7 @@ impl Renderer {
         (renderer, probe)
     }
 
+    /// What draws: the adapter's backend, or [`BackendKind::Cpu`].
     pub fn backend(&self) -> BackendKind {
         match self {
             Renderer::Gpu(g) => g.backend(),
@@ -65,6 +72,19 @@ impl Renderer {
         match self {
             Renderer::Gpu(g) => g.adapter().name.clone(),
             Renderer::Cpu(_) => "CPU rasteriser (tiny-skia)".to_owned(),
+        }
+    }
+
+    /// The largest side of a target this renderer can draw, in device
+    /// pixels: the device's `max_texture_dimension_2d` on a GPU, never more
+    /// than [`MAX_RENDER_SIDE`](trellis_model::limits::MAX_RENDER_SIDE).
+    /// Callers check a size against it before asking for a frame, so that
+    /// they can say which option to change.
+    pub fn max_side(&self) -> u32 {
+        let most = trellis_model::limits::MAX_RENDER_SIDE;
+        match self {
+            Renderer::Gpu(g) => g.device().limits().max_texture_dimension_2d.min(most),
+            Renderer::Cpu(_) => most,
         }
     }
 

@@ -8,12 +8,17 @@ use trellis_model::{Color, Rect};
 /// `zoom` design-to-logical pixels, `scale` logical-to-device pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
+    /// The design point at the target's top-left corner.
     pub origin: Point,
+    /// Logical pixels per design unit.
     pub zoom: f32,
+    /// Device pixels per logical pixel (the display's scale factor).
     pub scale: f32,
-    /// Output size in device pixels.
+    /// Output width in device pixels.
     pub width: u32,
+    /// Output height in device pixels.
     pub height: u32,
+    /// What shows where no widget is.
     pub background: Color,
 }
 

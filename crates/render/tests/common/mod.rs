@@ -1,6 +1,8 @@
-//! What the renderer's test files share: the widget sheet, views, and the
-//! image difference every comparison uses.
+//! What the renderer's test files share: the widget sheet, views, the
+//! image difference every comparison uses and the per-widget check.
 #![allow(dead_code)]
+
+pub mod widgets;
 
 use std::sync::Arc;
 
@@ -9,22 +11,59 @@ use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree};
 use trellis_render::{BackendKind, DisplayList, Gpu, Theme, View};
 
+use widgets::WidgetFigures;
+
 pub fn view(w: u32, h: u32, theme: &Theme) -> View {
     View { origin: Point::new(0.0, 0.0), zoom: 1.0, scale: 1.0, width: w, height: h, background: theme.canvas }
 }
 
-/// Mean absolute difference per channel (0-255), and the share of pixels
-/// that differ by more than 48 in any channel.
-pub fn difference(a: &Pixmap, b: &Pixmap) -> (f64, f64) {
+/// How far apart two images of the same size are.
+#[derive(Clone, Copy, Debug)]
+pub struct Diff {
+    /// Mean absolute difference per channel (0-255).
+    pub mean: f64,
+    /// Pixels that differ by more than `FAR` in some channel.
+    pub far: usize,
+}
+
+/// A channel difference no antialiasing accounts for: something else was drawn.
+pub const FAR: u8 = 48;
+
+pub fn difference(a: &Pixmap, b: &Pixmap) -> Diff {
     assert_eq!((a.width(), a.height()), (b.width(), b.height()));
     let (mut sum, mut far) = (0u64, 0usize);
     for (p, q) in a.data().chunks(4).zip(b.data().chunks(4)) {
-        let d: Vec<u64> = p.iter().zip(q).map(|(x, y)| u64::from(x.abs_diff(*y))).collect();
-        sum += d.iter().sum::<u64>();
-        far += usize::from(d.iter().any(|v| *v > 48));
+        let mut worst = 0;
+        for (x, y) in p.iter().zip(q) {
+            let d = x.abs_diff(*y);
+            sum += u64::from(d);
+            worst = worst.max(d);
+        }
+        far += usize::from(worst > FAR);
     }
-    let pixels = (a.width() * a.height()) as f64;
-    (sum as f64 / (pixels * 4.0), far as f64 / pixels)
+    Diff { mean: sum as f64 / (a.data().len() as f64), far }
+}
+
+/// Whole-image limits of a comparison.
+#[derive(Clone, Copy, Debug)]
+pub struct Tolerance {
+    pub mean: f64,
+    pub far: usize,
+}
+
+/// The largest per-widget deviations in one comparison, printed with
+/// `--nocapture` to measure the noise the widget tolerances sit on.
+pub fn widget_noise(figures: &[WidgetFigures]) -> String {
+    let (mut px, mut share, mut shift) = (0usize, 0.0f64, 0.0f64);
+    for f in figures.iter().filter(|f| f.pixels > 0) {
+        if f.signed {
+            let d = f.ink.abs_diff(f.ink_ref);
+            px = px.max(d);
+            share = share.max(d as f64 / f.ink_ref.max(1) as f64);
+        }
+        shift = shift.max(f.mean_shift);
+    }
+    format!("widgets: ink off by at most {px} px ({:.2}% of a widget's), mean colour by {shift:.3}", share * 100.0)
 }
 
 /// One of every kind, as the palette makes it, on a 4-column sheet.
@@ -50,9 +89,11 @@ pub fn gpu_required() -> bool {
     std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1")
 }
 
-/// An opened device on `backend` (the policy's choice when `None`), or a
-/// skip message; under TRELLIS_REQUIRE_GPU=1 a missing adapter fails.
+/// An opened device on `backend` (when `None`, TRELLIS_BACKEND's or the
+/// policy's choice, so each backend's noise can be measured), or a skip
+/// message; under TRELLIS_REQUIRE_GPU=1 a missing adapter fails.
 pub fn gpu(backend: Option<BackendKind>) -> Option<Gpu> {
+    let backend = backend.or_else(|| trellis_render::backend_override().unwrap());
     let (gpu, probe) = trellis_render::open(backend);
     if gpu.is_none() {
         assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but no adapter works for {backend:?}: {}", probe.reason);

@@ -1,0 +1,179 @@
+//! Hostile values for the sizes, scales, gates and lab flags: each is
+//! refused with exit code 2 and a message naming the flag, quickly, before
+//! anything large is allocated or anything blocks.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+/// Longest a refusal may take: it happens before the run, so a refusal that
+/// takes longer means the command allocated or ran first.
+const PROMPT: Duration = Duration::from_secs(20);
+
+/// Runs `trellis` with `args`, bounded in time; asserts exit code 2 and that
+/// standard error names `flag`; returns standard error.
+fn refused(args: &[&str], flag: &str) -> String {
+    let started = Instant::now();
+    let out = Command::cargo_bin("trellis").unwrap().args(args).timeout(PROMPT).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?} should be refused with exit 2: {err}");
+    assert!(err.contains(flag), "{args:?}: the error should name {flag}: {err}");
+    assert!(started.elapsed() < PROMPT, "{args:?} took {:?}", started.elapsed());
+    err
+}
+
+/// A small design file to render.
+fn design(dir: &Path) -> String {
+    let file = dir.join("d.trellis.json");
+    Command::cargo_bin("trellis").unwrap().arg("new").arg(&file).assert().success();
+    file.to_str().unwrap().to_owned()
+}
+
+/// `bench drag` on a tiny design with no drawing: fast where a flag is accepted.
+fn drag(extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> =
+        ["bench", "drag", "--widgets", "20", "--frames", "2", "--no-render"].map(str::to_owned).to_vec();
+    v.extend(extra.iter().map(|s| (*s).to_owned()));
+    v
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+const BAD_SIZES: &[&str] = &["10x-5", "x", "0x0", "99999999x2", "1e3x10", "", "800", "+5x5", " 5x5", "16385x1"];
+
+#[test]
+fn every_size_flag_refuses_malformed_sizes_with_the_expected_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = design(dir.path());
+    let out = dir.path().join("o.png");
+    for bad in BAD_SIZES {
+        let size = format!("--size={bad}");
+        let render = ["render", &file, "-o", out.to_str().unwrap(), "--backend", "cpu", &size];
+        let bench_render = ["bench", "render", "--widgets", "20", "--frames", "2", "--backend", "cpu", &size];
+        for args in [&render[..], &bench_render[..], &strs(&drag(&[&size]))[..]] {
+            let err = refused(args, "--size");
+            assert!(err.contains("expected WIDTHxHEIGHT in pixels, each from 1 to 16384, like 1280x800"), "{err}");
+            assert!(!err.contains("invalid digit") && !err.contains("empty string"), "{err}");
+        }
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_huge_cpu_render_is_refused_before_it_allocates() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = design(dir.path());
+    let out = dir.path().join("o.png");
+    let size = "--size=16384x16384";
+    for args in [
+        &["render", &file, "-o", out.to_str().unwrap(), "--backend", "cpu", size][..],
+        &["bench", "render", "--widgets", "20", "--frames", "2", "--backend", "cpu", size][..],
+        &["bench", "drag", "--widgets", "20", "--frames", "2", "--backend", "cpu", size][..],
+    ] {
+        let started = Instant::now();
+        let err = refused(args, "--size 16384x16384");
+        assert!(err.contains("25165824") && err.contains("MAX_RENDER_PIXELS"), "the limit is named: {err}");
+        // 16384x16384 RGBA is 1 GiB: allocating and drawing it takes far longer.
+        assert!(started.elapsed() < Duration::from_secs(5), "{args:?} took {:?}", started.elapsed());
+    }
+    assert!(!out.exists());
+}
+
+#[test]
+fn render_refuses_hostile_scales_and_a_scale_over_the_pixel_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = design(dir.path());
+    let out = dir.path().join("o.png");
+    let out = out.to_str().unwrap();
+    for bad in ["nan", "NaN", "inf", "-inf", "0", "-1", "0.1", "100", "8.01"] {
+        let scale = format!("--scale={bad}");
+        let err = refused(&["render", &file, "-o", out, "--backend", "cpu", &scale], "--scale");
+        assert!(err.contains("from 0.25 to 8"), "{err}");
+    }
+    // In range, but the 1280x800 design at scale 8 is 10240x6400 pixels.
+    let err = refused(&["render", &file, "-o", out, "--backend", "cpu", "--scale=8"], "--scale 8");
+    assert!(err.contains("MAX_RENDER_PIXELS"), "{err}");
+}
+
+#[test]
+fn bench_drag_refuses_gates_that_cannot_fail_or_cannot_pass() {
+    for flag in ["--budget-ms", "--min-fps"] {
+        for bad in ["nan", "NaN", "inf", "infinity", "-1", "0", "-0", "", "8ms"] {
+            let gate = format!("{flag}={bad}");
+            let err = refused(&strs(&drag(&[&gate])), flag);
+            assert!(err.contains("finite number above 0"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn a_heap_profile_into_a_missing_folder_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nodir").join("h.json");
+    let err = refused(&strs(&drag(&["--heap-profile", path.to_str().unwrap()])), "--heap-profile");
+    assert!(err.contains("nodir") && err.contains("does not exist"), "{err}");
+    let err = refused(&strs(&drag(&["--cpu-profile", path.to_str().unwrap()])), "--cpu-profile");
+    assert!(err.contains("nodir"), "{err}");
+    // Opened fine, but every write fails: dhat only prints that, the size tells.
+    let err = refused(&strs(&drag(&["--heap-profile", "/dev/full"])), "--heap-profile /dev/full");
+    assert!(err.contains("was not written"), "{err}");
+    // A folder is not a file to write.
+    let err = refused(&strs(&drag(&["--heap-profile", dir.path().to_str().unwrap()])), "--heap-profile");
+    assert!(err.contains("folder"), "{err}");
+}
+
+#[test]
+fn compare_refuses_devices_fifos_and_oversized_files_without_reading_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = refused(&strs(&drag(&["--compare", "/dev/zero"])), "--compare /dev/zero");
+    assert!(err.contains("not a regular file"), "{err}");
+
+    // Opening a FIFO with no writer would block: the timeout in `refused` bounds it.
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let err = refused(&strs(&drag(&["--compare", fifo.to_str().unwrap()])), "--compare");
+    assert!(err.contains("not a regular file"), "{err}");
+
+    // Sparse: a byte over the limit takes no disk.
+    let big = dir.path().join("big.json");
+    std::fs::File::create(&big).unwrap().set_len(64 * 1024 * 1024 + 1).unwrap();
+    let err = refused(&strs(&drag(&["--compare", big.to_str().unwrap()])), "--compare");
+    assert!(err.contains("67108864") && err.contains("MAX_REPORT_BYTES"), "{err}");
+
+    let missing = dir.path().join("missing.json");
+    refused(&strs(&drag(&["--compare", missing.to_str().unwrap()])), "--compare");
+    let text = dir.path().join("text.json");
+    std::fs::write(&text, "not json").unwrap();
+    let err = refused(&strs(&drag(&["--compare", text.to_str().unwrap()])), "--compare");
+    assert!(err.contains("not a `bench drag --json` report"), "{err}");
+}
+
+#[test]
+fn sane_values_still_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let heap = dir.path().join("h.json");
+    let out = Command::cargo_bin("trellis")
+        .unwrap()
+        .args(strs(&drag(&["--size=640x400", "--budget-ms", "100000", "--min-fps", "0.001", "--json"])))
+        .arg(&report)
+        .arg("--heap-profile")
+        .arg(&heap)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::metadata(&heap).unwrap().len() > 0);
+    let out = Command::cargo_bin("trellis")
+        .unwrap()
+        .args(strs(&drag(&["--compare", report.to_str().unwrap()])))
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("now / before"));
+}

@@ -1,0 +1,195 @@
+//! `trellis run`, `replay` and `recover` against hostile input (exit 2: the
+//! command could not run; exit 1: a check failed): existing
+//! journals and outputs are never destroyed, endless or huge inputs are
+//! refused with bounded memory, and damaged journals are not recovered
+//! as if they were good.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+const SCRIPT: &str = "# move, then delete\ndrag save_button by 0,30 steps 5\n\nclick title_label\nkey delete\n";
+
+fn trellis() -> Command {
+    let mut cmd = Command::cargo_bin("trellis").unwrap();
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A good journal of SCRIPT on the demo, in `dir`.
+fn good_journal(dir: &Path) -> PathBuf {
+    let scenario = dir.join("script.txt");
+    fs::write(&scenario, SCRIPT).unwrap();
+    let journal = dir.join("good.journal");
+    let r = run(trellis().arg("run").arg(&scenario).arg("--journal").arg(&journal));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    journal
+}
+
+#[test]
+fn run_does_not_clobber_an_existing_journal_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = good_journal(dir.path());
+    let before = fs::read(&journal).unwrap();
+    let scenario = dir.path().join("other.txt");
+    fs::write(&scenario, "click nobody\n").unwrap();
+    let r = run(trellis().arg("run").arg(&scenario).arg("--journal").arg(&journal));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("already exists") && r.stderr.contains("--force"), "{}", r.stderr);
+    assert_eq!(fs::read(&journal).unwrap(), before, "the good journal is untouched");
+    // With --force it is replaced.
+    let r = run(trellis().arg("run").arg(dir.path().join("script.txt")).arg("--journal").arg(&journal).arg("--force"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `journal` with every recorded hash altered.
+fn altered(journal: &Path) -> PathBuf {
+    let text = fs::read_to_string(journal).unwrap();
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| match l.find("\"hash\":\"") {
+            Some(at) => format!("{}\"hash\":\"0000000000000000\"}}", &l[..at]),
+            None => l.to_owned(),
+        })
+        .collect();
+    let path = journal.with_file_name("altered.journal");
+    fs::write(&path, out.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn replay_verify_does_not_write_out_when_the_hashes_do_not_reproduce() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = altered(&good_journal(dir.path()));
+    let out = dir.path().join("good.trellis.json");
+    fs::write(&out, "keep me").unwrap();
+    let r = run(trellis().arg("replay").arg(&journal).arg("--verify").arg("-o").arg(&out));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(fs::read_to_string(&out).unwrap(), "keep me");
+    assert!(format!("{}{}", r.stdout, r.stderr).contains("was not written"), "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn recover_refuses_altered_hashes_naming_the_line_and_force_saves_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = good_journal(dir.path());
+    let first_commit = fs::read_to_string(&good).unwrap().lines().position(|l| l.contains("\"commit\"")).unwrap() + 1;
+    let journal = altered(&good);
+    let out = dir.path().join("recovered.trellis.json");
+    let r = run(trellis().arg("recover").arg(&journal).arg("-o").arg(&out));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("line {first_commit}:")), "{}", r.stderr);
+    assert!(r.stderr.contains("Nothing was saved"), "{}", r.stderr);
+    assert!(!out.exists());
+    let r = run(trellis().arg("recover").arg(&journal).arg("-o").arg(&out).arg("--force"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(said.contains("--force") && said.contains("NOT verified"), "{said}");
+    assert!(out.exists());
+    // The good journal recovers, verified.
+    let r = run(trellis().arg("recover").arg(&good).arg("-o").arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_and_dev_urandom_are_refused_everywhere() {
+    for input in ["/dev/zero", "/dev/urandom"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o.trellis.json");
+        for args in [vec!["run", input], vec!["replay", input], vec!["recover", input, "-o", out.to_str().unwrap()]] {
+            let r = run(trellis().args(&args));
+            assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+            assert!(r.stderr.contains("not a regular file"), "{args:?}: {}", r.stderr);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_scenario_or_journal_is_refused_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for cmd in ["run", "replay"] {
+        // `trellis()` has a timeout: a hang fails the test.
+        let r = run(trellis().arg(cmd).arg(&fifo));
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{cmd}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn a_sparse_2_gib_scenario_or_journal_is_refused_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big");
+    fs::File::create(&big).unwrap().set_len(2 * 1024 * 1024 * 1024).unwrap();
+    let r = run(trellis().arg("run").arg(&big));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("more than the 16777216 bytes a scenario may hold"), "{}", r.stderr);
+    let r = run(trellis().arg("replay").arg(&big).arg("--verify"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("more than the 1073741824 bytes a journal may hold"), "{}", r.stderr);
+}
+
+#[test]
+fn a_2_mib_single_line_journal_is_refused_with_a_short_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = good_journal(dir.path());
+    let text = fs::read_to_string(&journal).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    fs::write(&journal, format!("{header}\n{}\n{rest}", "x".repeat(2 * 1024 * 1024))).unwrap();
+    let r = run(trellis().arg("replay").arg(&journal));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 2 is longer than 1048576 bytes"), "{}", r.stderr);
+    assert!(r.stderr.len() < 2000, "the error echoes the line: {} bytes", r.stderr.len());
+}
+
+#[test]
+fn a_bad_header_version_is_reported_as_not_a_journal_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = good_journal(dir.path());
+    let text = fs::read_to_string(&journal).unwrap().replacen("\"version\":2", "\"version\":-1", 1);
+    fs::write(&journal, text).unwrap();
+    let r = run(trellis().arg("replay").arg(&journal));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("its first line is not a journal header"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 1: the header's version is -1; expected a whole number from 1 to 2"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_scenario_step_error_names_the_line_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.txt");
+    fs::write(&scenario, "# comment\n\nclick title_label\n# another\nclick nobody\n").unwrap();
+    let r = run(trellis().arg("run").arg(&scenario));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("scenario line 5 (step 2): no widget called 'nobody'"), "{}", r.stderr);
+}
+
+#[test]
+fn a_scenario_from_standard_input_runs() {
+    let r = run(trellis().arg("run").arg("-").write_stdin(SCRIPT));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

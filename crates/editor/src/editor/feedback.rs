@@ -1,0 +1,122 @@
+//! What the editor shows besides the design: the overlays (selection,
+//! handles, hover, marquee, guides, drop target, ghost, cursor trail), the
+//! cursor over an idle canvas, and the status line.
+
+use trellis_geometry::Point;
+use trellis_model::{Rect, WidgetKind};
+
+use super::Editor;
+use super::gestures::Gesture;
+use crate::output::{Cursor, Ghost, Handle, Overlays, Step};
+
+/// How long a picked-up widget takes to lift fully, in milliseconds.
+const LIFT_MS: f64 = 150.0;
+
+impl Editor {
+    /// Adds `p` to the cursor trail and forgets the points older than it lasts.
+    pub(super) fn record_trail(&mut self, p: Point) {
+        self.trail.push_back((p, self.now));
+        while self.trail.front().is_some_and(|(_, t)| self.now - t > f64::from(self.settings.trail_ms)) {
+            self.trail.pop_front();
+        }
+    }
+
+    /// The cursor over an idle canvas: what a press at screen `(x, y)`
+    /// (design `p`) would do.
+    pub(super) fn hover(&mut self, x: f32, y: f32, p: Point, step: &mut Step) {
+        let over = self.cache.hit_test(&self.geometry, p).filter(|id| *id != self.doc.root());
+        step.cursor = Some(if over.is_some() { Cursor::Move } else { Cursor::Default });
+        if let Some((_, h)) = self.handle_at(x, y) {
+            step.cursor = Some(Cursor::Resize(h));
+        }
+    }
+
+    /// The standing status line: what the gesture under way would do, or
+    /// else what is selected. A step's own message replaces it for that step.
+    pub(super) fn status_text(&self) -> String {
+        match &self.gesture {
+            Gesture::Moving(s) => match &s.target {
+                Some(t) => {
+                    let name = self.doc.widget(t.container).map_or("?", |w| w.name());
+                    match t.index {
+                        Some(i) => format!("drop into '{name}' at position {i}"),
+                        None => format!("move by {:.0}, {:.0} in '{name}'", s.delta.0, s.delta.1),
+                    }
+                }
+                None => "no container here".into(),
+            },
+            Gesture::Resizing(s) => {
+                let r = self.geometry.rect(s.id).unwrap_or_default();
+                format!("{:.0} x {:.0}", r.w, r.h)
+            }
+            Gesture::Marquee(_) => format!("{} selected", self.selection.len()),
+            Gesture::Palette(drag) if drag.target.is_some() => {
+                let name = drag.target.as_ref().and_then(|t| self.doc.widget(t.container)).map_or("?", |w| w.name());
+                format!("insert a {} into '{name}'", drag.kind.label())
+            }
+            _ => match self.selection.as_slice() {
+                [] => format!("{} widgets", self.doc.len()),
+                [one] => {
+                    self.doc.widget(*one).map_or(String::new(), |w| format!("{} '{}'", w.kind().label(), w.name()))
+                }
+                many => format!("{} selected", many.len()),
+            },
+        }
+    }
+
+    pub(super) fn overlays(&self) -> Overlays {
+        let mut o = Overlays {
+            selection: self.selection.iter().filter_map(|id| self.geometry.visible_rect(*id)).collect(),
+            trail: self.trail.iter().map(|(p, t)| (*p, (self.now - t) as f32)).collect(),
+            ..Overlays::default()
+        };
+        if let [one] = self.selection[..]
+            && !self.geometry.is_locked(one)
+            && matches!(self.gesture, Gesture::Idle | Gesture::Resizing(_) | Gesture::Pressed(_))
+            && let Some(r) = self.geometry.rect(one)
+        {
+            o.handles = Handle::ALL.iter().map(|h| (*h, h.anchor(&r))).collect();
+        }
+        match &self.gesture {
+            Gesture::Idle => {
+                if let Some((x, y)) = self.pointer {
+                    let p = self.design(x, y);
+                    o.hover = self
+                        .geometry
+                        .hit_test(p)
+                        .filter(|id| *id != self.doc.root() && !self.selection.contains(id))
+                        .and_then(|id| self.geometry.visible_rect(id));
+                }
+            }
+            Gesture::Marquee(m) => o.marquee = Some(m.rect()),
+            Gesture::Moving(s) => {
+                // The canvas itself takes any drop: highlighting all of it says nothing.
+                if let Some(t) = s.target.as_ref().filter(|t| t.container != self.doc.root()) {
+                    o.drop_target = Some(t.highlight);
+                    o.insertion = t.marker;
+                }
+                if let Some(snap) = &s.snap {
+                    o.guides = snap.guides.clone();
+                    o.spacing = snap.spacing.clone();
+                }
+                let r = s.starts[s.primary];
+                let kind = self.doc.widget(s.ids[s.primary]).map_or(WidgetKind::Panel, |w| w.kind());
+                let lift = ((self.now - s.started) / LIFT_MS).clamp(0.0, 1.0) as f32;
+                o.ghost = Some(Ghost { rect: Rect::new(r.x + s.delta.0, r.y + s.delta.1, r.w, r.h), kind, lift });
+            }
+            Gesture::Palette(drag) => {
+                if let Some(p) = drag.at {
+                    let (w, h) = drag.kind.palette_size();
+                    let rect = Rect::new(p.x - w / 2.0, p.y - h / 2.0, w, h);
+                    o.ghost = Some(Ghost { rect, kind: drag.kind, lift: 1.0 });
+                    if let Some(t) = drag.target.as_ref().filter(|t| t.container != self.doc.root()) {
+                        o.drop_target = Some(t.highlight);
+                        o.insertion = t.marker;
+                    }
+                }
+            }
+            _ => {}
+        }
+        o
+    }
+}

@@ -1,0 +1,87 @@
+//! The keyboard: shortcuts to actions, arrows to nudge, escape to cancel
+//! or deselect, and space held to pan.
+
+use trellis_model::{Command, PropKey, PropValue, WidgetId};
+
+use super::Editor;
+use crate::input::{Action, Key, Modifiers};
+use crate::output::{Cursor, Step};
+use crate::placement::{is_flowed, top_level};
+
+impl Editor {
+    pub(super) fn key_down(&mut self, key: Key, m: Modifiers, step: &mut Step) {
+        let action = match (key, m.ctrl, m.shift) {
+            (Key::Space, ..) => {
+                self.space = true;
+                step.cursor = Some(Cursor::Grab);
+                return;
+            }
+            (Key::Escape, ..) => {
+                if self.is_busy() {
+                    self.cancel();
+                    step.status = "cancelled".into();
+                } else {
+                    self.selection.clear();
+                }
+                return;
+            }
+            (Key::Delete | Key::Backspace, ..) => Action::Delete,
+            (Key::Left | Key::Right | Key::Up | Key::Down, ..) => {
+                let d = if m.shift { 10.0 } else { 1.0 };
+                let (dx, dy) = match key {
+                    Key::Left => (-d, 0.0),
+                    Key::Right => (d, 0.0),
+                    Key::Up => (0.0, -d),
+                    _ => (0.0, d),
+                };
+                self.nudge(dx, dy, step);
+                return;
+            }
+            (Key::Char('a'), true, _) => Action::SelectAll,
+            (Key::Char('c'), true, _) => Action::Copy,
+            (Key::Char('x'), true, _) => Action::Cut,
+            (Key::Char('v'), true, _) => Action::Paste,
+            (Key::Char('d'), true, _) => Action::Duplicate,
+            (Key::Char('g'), true, false) => Action::Group,
+            (Key::Char('g'), true, true) => Action::Ungroup,
+            (Key::Char('z'), true, false) => Action::Undo,
+            (Key::Char('z'), true, true) | (Key::Char('y'), true, _) => Action::Redo,
+            (Key::Char(']'), true, false) => Action::BringForward,
+            (Key::Char('['), true, false) => Action::SendBackward,
+            (Key::Char(']'), true, true) => Action::BringToFront,
+            (Key::Char('['), true, true) => Action::SendToBack,
+            (Key::Char('l'), true, true) => Action::ToggleLock,
+            (Key::Char('h'), true, true) => Action::ToggleHidden,
+            (Key::Char('0'), true, _) => Action::ZoomTo100,
+            (Key::Char('1'), false, true) => Action::ZoomToFit,
+            _ => return,
+        };
+        self.action(&action, step);
+    }
+
+    /// Moves the placed widgets of the selection by `(dx, dy)` design
+    /// pixels; a layout places the others, so arrows leave them be.
+    fn nudge(&mut self, dx: f32, dy: f32, step: &mut Step) {
+        if self.is_busy() {
+            return;
+        }
+        let ids: Vec<WidgetId> =
+            top_level(&self.doc, &self.selection).into_iter().filter(|id| !is_flowed(&self.doc, *id)).collect();
+        let commands = ids
+            .iter()
+            .filter_map(|id| self.doc.widget(*id))
+            .map(|w| Command::SetProperties {
+                id: w.id(),
+                values: vec![
+                    (PropKey::X, Some(PropValue::Number(w.number(PropKey::X) + dx))),
+                    (PropKey::Y, Some(PropValue::Number(w.number(PropKey::Y) + dy))),
+                ],
+            })
+            .collect::<Vec<_>>();
+        if !commands.is_empty()
+            && let Err(e) = self.doc.execute_all("Nudge", commands)
+        {
+            step.status = format!("cannot nudge: {e}");
+        }
+    }
+}

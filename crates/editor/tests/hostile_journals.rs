@@ -1,0 +1,275 @@
+//! Hostile journals and scenarios: files that are not what they claim,
+//! cut inside a character, endless, huge or damaged. Each is refused with
+//! a message naming the line and what was expected, or read as far as it
+//! is good, never with unbounded memory or a hang.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use trellis_editor::journal::{DesignSource, JournalError, JournalWriter};
+use trellis_editor::replay::{RecoverError, rebuild, recover, replay};
+use trellis_editor::scenario::{Scenario, ScenarioError, StepError};
+use trellis_editor::{Editor, Settings, Viewport};
+use trellis_model::limits::{MAX_JOURNAL_BYTES, MAX_JOURNAL_LINE_BYTES};
+use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
+
+/// Records a short session on the demo design; returns the journal's lines.
+fn recorded(dir: &Path) -> (PathBuf, Vec<String>) {
+    let path = dir.join("good.journal");
+    let mut editor = Editor::new(trellis_model::demo_design());
+    let journal = JournalWriter::create(
+        &path,
+        DesignSource::Demo,
+        Viewport::default(),
+        Settings::default(),
+        editor.measurer_id(),
+    )
+    .unwrap();
+    editor.set_journal(journal);
+    Scenario::parse("drag save_button by 0,30 steps 5\nclick title_label\nkey delete")
+        .unwrap()
+        .run(&mut editor, &mut 0.0, &mut |_, _| {})
+        .unwrap();
+    editor.take_journal().unwrap().finish(editor.doc()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text.lines().map(str::to_owned).collect())
+}
+
+fn write_lines(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+fn replay_error(path: &Path) -> String {
+    match replay(path, &mut |_, _| {}) {
+        Err(e) => e.to_string(),
+        Ok((_, report)) => panic!("expected an error, replayed {report:?}"),
+    }
+}
+
+#[test]
+fn a_last_line_torn_inside_a_multibyte_character_is_a_torn_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut lines) = recorded(dir.path());
+    lines.pop(); // the end record: the session crashed
+    let mut bytes = (lines.join("\n") + "\n").into_bytes();
+    // "é" is 0xC3 0xA9: the crash kept only its first byte.
+    bytes.extend_from_slice(b"{\"record\":\"commit\",\"label\":\"caf\xC3");
+    std::fs::write(&path, bytes).unwrap();
+    let out = dir.path().join("recovered.trellis.json");
+    let (_, report) = recover(&path, &out).expect("a torn last line is only a torn line");
+    assert!(report.torn_last_line && !report.ended, "{report:?}");
+    assert!(out.exists());
+}
+
+#[test]
+fn invalid_utf8_before_the_last_line_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, lines) = recorded(dir.path());
+    let mut bytes = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        bytes.extend_from_slice(line.as_bytes());
+        if i == 2 {
+            bytes.push(0xFF);
+        }
+        bytes.push(b'\n');
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let message = replay_error(&path);
+    assert!(message.contains("line 3") && message.contains("not UTF-8"), "{message}");
+}
+
+fn header_error(dir: &Path, edit: impl Fn(&str) -> String) -> String {
+    let (path, mut lines) = recorded(dir);
+    lines[0] = edit(&lines[0]);
+    write_lines(&path, &lines);
+    let message = replay_error(&path);
+    assert!(message.contains("its first line is not a journal header"), "{message}");
+    message
+}
+
+#[test]
+fn each_bad_header_version_says_what_it_is_and_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let expected = "expected a whole number from 1 to 2 (this Trellis reads journal versions 1 to 2)";
+    for bad in ["-1", "1.5", "\"1\"", "4294967296", "0", "null"] {
+        let message = header_error(dir.path(), |h| h.replace("\"version\":2", &format!("\"version\":{bad}")));
+        assert!(message.contains(&format!("line 1: the header's version is {bad}; {expected}")), "{bad}: {message}");
+    }
+    let message = header_error(dir.path(), |_| String::new());
+    assert!(message.contains("line 1 is empty"), "{message}");
+    let message = header_error(dir.path(), |h| h.replace("\"version\":2,", ""));
+    assert!(message.contains("the header has no version"), "{message}");
+}
+
+#[test]
+fn a_newer_journal_version_asks_to_update_trellis() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut lines) = recorded(dir.path());
+    lines[0] = lines[0].replace("\"version\":2", "\"version\":3");
+    write_lines(&path, &lines);
+    assert!(matches!(replay(&path, &mut |_, _| {}), Err(JournalError::FutureVersion { found: 3, .. })));
+}
+
+#[test]
+fn one_flipped_bit_in_the_header_is_not_a_journal_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, lines) = recorded(dir.path());
+    let len = lines[0].len();
+    // Every bit of the first 64 bytes and of the last 64: each flip is
+    // refused or reads as a header, never panics or misleads.
+    for byte in (0..64).chain(len - 64..len) {
+        for bit in 0..8 {
+            let header = lines[0].clone();
+            let mut bytes = header.into_bytes();
+            bytes[byte] ^= 1 << bit;
+            let path = dir.path().join("flipped.journal");
+            let mut file = bytes;
+            file.push(b'\n');
+            file.extend_from_slice((lines[1..].join("\n") + "\n").as_bytes());
+            std::fs::write(&path, file).unwrap();
+            if let Err(JournalError::NoHeader { reason, .. }) = replay(&path, &mut |_, _| {}) {
+                assert!(reason.starts_with("line 1") || reason.contains("empty"), "{reason}");
+            }
+        }
+    }
+    // The flip of `record`'s value names the field.
+    let message = header_error(dir.path(), |h| h.replacen("\"header\"", "\"headez\"", 1));
+    assert!(message.contains("line 1's \"record\" is \"headez\"; expected \"header\""), "{message}");
+}
+
+#[test]
+fn a_header_with_an_extra_field_names_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let message = header_error(dir.path(), |h| h.replacen('{', "{\"extra\":1,", 1));
+    assert!(message.contains("unknown field \"extra\""), "{message}");
+    let message = header_error(dir.path(), |h| h.replace("{\"from\":\"demo\"}", "{\"from\":\"moon\"}"));
+    assert!(message.contains("line 1: the header's design is not valid"), "{message}");
+}
+
+#[test]
+fn a_bad_record_mid_journal_names_its_line_and_quotes_only_an_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut lines) = recorded(dir.path());
+    lines[2] = format!("{{\"record\":\"{}\"}}", "x".repeat(100_000));
+    write_lines(&path, &lines);
+    let message = replay_error(&path);
+    assert!(message.contains("line 3: this line is not a journal record"), "{message}");
+    assert!(message.len() < 1000, "the error echoes the line: {} bytes", message.len());
+}
+
+#[test]
+fn a_2_mib_single_line_is_refused_without_echoing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.journal");
+    // As the first line: not a header (headers may be long, they embed a design).
+    std::fs::write(&path, "a".repeat(2 * 1024 * 1024)).unwrap();
+    let message = replay_error(&path);
+    assert!(message.contains("its first line is not a journal header"), "{message}");
+    assert!(message.contains("(2097152 bytes)") && message.len() < 500, "{} bytes: {message}", message.len());
+    // After the header: longer than any record.
+    let (path, mut lines) = recorded(dir.path());
+    lines.insert(1, "a".repeat(2 * 1024 * 1024));
+    write_lines(&path, &lines);
+    let message = replay_error(&path);
+    assert!(message.contains(&format!("line 2 is longer than {MAX_JOURNAL_LINE_BYTES} bytes")), "{message}");
+    assert!(message.len() < 500, "{} bytes", message.len());
+}
+
+#[test]
+fn a_sparse_2_gib_journal_is_refused_before_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sparse.journal");
+    std::fs::File::create(&path).unwrap().set_len(2 * 1024 * 1024 * 1024).unwrap();
+    let Err(err) = replay(&path, &mut |_, _| {}) else { panic!("a 2 GiB journal is read") };
+    assert!(matches!(err, JournalError::TooLarge { limit: MAX_JOURNAL_BYTES, .. }), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_and_a_fifo_are_refused_without_hanging() {
+    let message = replay_error(Path::new("/dev/zero"));
+    assert!(message.contains("not a regular file"), "{message}");
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.journal");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(replay(&fifo, &mut |_, _| {}).err().map(|e| e.to_string()));
+    });
+    let message = rx.recv_timeout(Duration::from_secs(10)).expect("opening a FIFO with no writer hangs").unwrap();
+    assert!(message.contains("not a regular file"), "{message}");
+}
+
+#[test]
+fn recovery_refuses_a_journal_whose_hashes_do_not_reproduce_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, lines) = recorded(dir.path());
+    let first_commit = lines.iter().position(|l| l.contains("\"record\":\"commit\"")).unwrap();
+    let altered: Vec<String> = lines
+        .iter()
+        .map(|l| match l.find("\"hash\":\"") {
+            Some(at) => format!("{}\"hash\":\"0000000000000000\"}}", &l[..at]),
+            None => l.clone(),
+        })
+        .collect();
+    write_lines(&path, &altered);
+    let out = dir.path().join("out.trellis.json");
+    let err = recover(&path, &out).unwrap_err();
+    let RecoverError::Diverged { divergence, .. } = &err else { panic!("{err}") };
+    assert_eq!(divergence.line, first_commit + 1, "{err}");
+    assert!(err.to_string().contains(&format!("line {}", first_commit + 1)), "{err}");
+    assert!(!out.exists(), "nothing is saved");
+    assert!(rebuild(&path).unwrap().2.is_some());
+}
+
+#[test]
+fn recovery_refuses_a_journal_whose_starting_design_was_swapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut lines) = recorded(dir.path());
+    lines[0] = lines[0].replace("{\"from\":\"demo\"}", "{\"from\":\"generated\",\"widgets\":2,\"seed\":1}");
+    write_lines(&path, &lines);
+    let out = dir.path().join("out.trellis.json");
+    assert!(matches!(recover(&path, &out), Err(RecoverError::Diverged { .. })));
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_step_on_a_widget_on_an_inactive_tab_page_says_so_and_edits_nothing() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let insert = |doc: &mut Document, parent, tree| {
+        doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+    };
+    let tabs = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Tabs).named("tabs"));
+    insert(&mut doc, tabs, WidgetTree::palette(WidgetKind::Panel).named("page_one"));
+    let page_two = insert(&mut doc, tabs, WidgetTree::palette(WidgetKind::Panel).named("page_two"));
+    insert(
+        &mut doc,
+        page_two,
+        WidgetTree::palette(WidgetKind::Button).named("behind").with(PropKey::Text, PropValue::Text("hidden".into())),
+    );
+    let mut editor = Editor::new(doc);
+    let before = editor.doc().content_hash();
+    let text = "# the second page is not shown\n\ndrag behind by 10,10\nkey delete";
+    let (script, lines) = Scenario::parse_with_lines(text).unwrap();
+    let err = script.run_with_lines(&lines, &mut editor, &mut 0.0, &mut |_, _| {}).unwrap_err();
+    assert!(
+        matches!(&err, ScenarioError::Step { step: 1, line: Some(3), error: StepError::Hidden(n) } if n == "behind"),
+        "{err}"
+    );
+    assert!(err.to_string().starts_with("scenario line 3 (step 1): 'behind' is hidden"), "{err}");
+    assert_eq!(editor.doc().content_hash(), before, "nothing was edited");
+}
+
+#[test]
+fn journal_writer_create_new_leaves_an_existing_journal_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, lines) = recorded(dir.path());
+    let err = JournalWriter::create_new(&path, DesignSource::Demo, Viewport::default(), Settings::default(), "x")
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    f.flush().unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), lines.len());
+}

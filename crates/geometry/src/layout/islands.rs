@@ -1,0 +1,186 @@
+//! Islands: the flex and grid subtrees taffy lays out, one computation per
+//! island. An island's taffy nodes are made when it is first computed and
+//! dropped when its membership may have changed; its result is remembered
+//! by everything that determines it, so a repeated card costs one lookup.
+
+use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
+use trellis_model::{Document, PropValue, Rect, Track, WidgetId};
+
+use super::Geometry;
+use super::style::{TAFFY_KEYS, taffy_style};
+use crate::measure::natural_size;
+
+/// Most island layouts remembered; the memo starts over when full.
+const MEMO_CAPACITY: usize = 16_384;
+
+impl Geometry {
+    /// The island (flex or grid layout) root that lays out `id`.
+    pub(super) fn island_root(&self, id: WidgetId) -> WidgetId {
+        let mut at = id;
+        loop {
+            let b = &self.boxes[at];
+            if b.flowed {
+                at = b.parent.expect("a flowed widget has a parent");
+            } else {
+                return at;
+            }
+        }
+    }
+
+    /// Rebuilds the taffy nodes of the island rooted at `root`.
+    pub(super) fn build_island(&mut self, doc: &Document, root: WidgetId) {
+        // Drop the old nodes of every member.
+        let mut stack = vec![root];
+        while let Some(at) = stack.pop() {
+            let Some(b) = self.boxes.get_mut(at) else { continue };
+            if let Some(node) = b.node.take() {
+                let _ = self.taffy.remove(node);
+            }
+            if b.is_flex_container() {
+                stack.extend(doc.children(at).iter().copied());
+            }
+        }
+        // Nodes are made again when the island is next computed (if the
+        // memo cannot answer for it).
+    }
+
+    /// The taffy style of a widget in its current role.
+    pub(super) fn style_for(&self, doc: &Document, id: WidgetId) -> Style {
+        let w = doc.widget(id).expect("styled widgets are in the document");
+        let b = &self.boxes[id];
+        taffy_style(&w, b.flowed, b.is_flex_container().then_some(b.layout))
+    }
+
+    pub(super) fn ensure_nodes(&mut self, doc: &Document, root: WidgetId) -> NodeId {
+        match self.boxes[root].node {
+            Some(node) => node,
+            None => self.create_node(doc, root),
+        }
+    }
+
+    fn create_node(&mut self, doc: &Document, id: WidgetId) -> NodeId {
+        let style = self.style_for(doc, id);
+        let node = if self.boxes[id].is_flex_container() {
+            let children: Vec<NodeId> = doc.children(id).iter().map(|c| self.create_node(doc, *c)).collect();
+            self.taffy.new_with_children(style, &children).expect("taffy accepts new nodes")
+        } else {
+            self.taffy.new_leaf_with_context(style, id).expect("taffy accepts new nodes")
+        };
+        self.boxes[id].node = Some(node);
+        node
+    }
+
+    pub(super) fn compute(&mut self, doc: &Document, node: NodeId, available: Size<AvailableSpace>) {
+        let measurer = &*self.measurer;
+        self.taffy
+            .compute_layout_with_measure(node, available, |inputs, _, context, style| {
+                let id = context.map(|c| *c);
+                taffy::compute_leaf_layout(
+                    inputs,
+                    style,
+                    |_, _| 0.0,
+                    |known, _| {
+                        let natural = id.map_or((0.0, 0.0), |id| natural_size(doc, id, measurer));
+                        Size { width: known.width.unwrap_or(natural.0), height: known.height.unwrap_or(natural.1) }
+                    },
+                )
+            })
+            .expect("taffy lays out its own nodes");
+        self.stats.islands += 1;
+    }
+
+    /// Lays out the island rooted at `root` (whose box is set): the
+    /// rectangle of every member below the root, relative to the root's
+    /// origin, in depth-first order.
+    pub(super) fn solve_island(&mut self, doc: &Document, root: WidgetId) -> Vec<(WidgetId, Rect)> {
+        let origin = self.boxes[root].rect;
+        let mut members: Vec<(WidgetId, usize)> = Vec::new();
+        let mut key: Vec<u32> = vec![origin.w.to_bits(), origin.h.to_bits()];
+        self.island_key(doc, root, usize::MAX, &mut members, &mut key);
+        if self.memo_enabled
+            && let Some(rels) = self.memo.get(&key)
+        {
+            self.stats.memo_hits += 1;
+            return members[1..].iter().zip(rels).map(|((m, _), r)| (*m, *r)).collect();
+        }
+        let node = self.ensure_nodes(doc, root);
+        let mut style = self.taffy.style(node).expect("the node exists").clone();
+        style.size = Size { width: Dimension::length(origin.w), height: Dimension::length(origin.h) };
+        self.taffy.set_style(node, style).expect("the node exists");
+        self.compute(
+            doc,
+            node,
+            Size { width: AvailableSpace::Definite(origin.w), height: AvailableSpace::Definite(origin.h) },
+        );
+        // Taffy places each node relative to its parent: accumulate from the root.
+        let mut rels = vec![Rect::new(0.0, 0.0, origin.w, origin.h)];
+        for (m, parent) in &members[1..] {
+            let l = self.taffy.layout(self.boxes[*m].node.expect("members have nodes")).expect("laid out");
+            let p = rels[*parent];
+            rels.push(Rect::new(p.x + l.location.x, p.y + l.location.y, l.size.width, l.size.height));
+        }
+        let out = members[1..].iter().zip(&rels[1..]).map(|((m, _), r)| (*m, *r)).collect();
+        if self.memo_enabled {
+            if self.memo.len() >= MEMO_CAPACITY {
+                self.memo.clear();
+            }
+            self.memo.insert(key, rels[1..].to_vec());
+        }
+        out
+    }
+
+    /// Everything taffy reads for an island, in a fixed order: equal keys
+    /// give equal layouts. Lists the members with their parent's position.
+    fn island_key(
+        &self,
+        doc: &Document,
+        id: WidgetId,
+        parent: usize,
+        members: &mut Vec<(WidgetId, usize)>,
+        key: &mut Vec<u32>,
+    ) {
+        let w = doc.widget(id).expect("members are in the document");
+        let b = &self.boxes[id];
+        members.push((id, parent));
+        let me = members.len() - 1;
+        key.extend([w.kind() as u32, b.layout as u32]);
+        for (k, v) in w.props().iter() {
+            if TAFFY_KEYS.contains(&k) {
+                key.push(k as u32);
+                encode(v, key);
+            }
+        }
+        if b.is_flex_container() {
+            key.push(u32::MAX - w.children().len() as u32);
+            for c in w.children() {
+                self.island_key(doc, *c, me, members, key);
+            }
+        } else {
+            // A leaf's content reaches taffy only through its natural size.
+            let (nw, nh) = natural_size(doc, id, &*self.measurer);
+            key.extend([u32::MAX, nw.to_bits(), nh.to_bits()]);
+        }
+    }
+}
+
+fn encode(v: &PropValue, key: &mut Vec<u32>) {
+    match v {
+        PropValue::Number(n) => key.push(n.to_bits()),
+        PropValue::Int(i) => key.push(*i as u32),
+        PropValue::Bool(b) => key.push(u32::from(*b)),
+        PropValue::Layout(l) => key.push(*l as u32),
+        PropValue::Align(a) => key.push(*a as u32),
+        PropValue::Justify(j) => key.push(*j as u32),
+        PropValue::Tracks(tracks) => {
+            key.push(tracks.len() as u32);
+            for t in tracks {
+                match t {
+                    Track::Px(v) => key.extend([1, v.to_bits()]),
+                    Track::Fr(v) => key.extend([2, v.to_bits()]),
+                    Track::Auto => key.push(3),
+                }
+            }
+        }
+        PropValue::Color(_) | PropValue::Text(_) | PropValue::Items(_) => {}
+    }
+}

@@ -1,0 +1,292 @@
+//! Layout: where every widget lands, kept up to date incrementally.
+//!
+//! Children of absolute containers (and of the window, and tab pages) are
+//! *placed*: their rectangle is the parent's content origin plus their
+//! `x`/`y`, so moving one translates its own subtree and nothing else.
+//! Rows, columns and grids lay out their children through taffy: each such
+//! container whose own box is placed is the root of an *island*, one taffy
+//! computation covering it and every container nested in it by flex or
+//! grid. A change inside an island re-lays out that island only.
+//!
+//! This file holds [`Geometry`], the per-widget [`WidgetBox`] it keeps and
+//! the read-only questions about them. The work is split by concern:
+//! `update` reads the change stream and decides what to lay out again;
+//! `boxes` keeps one box per widget, in sibling order, as the tree changes;
+//! `placement` turns parents' boxes into children's rectangles (absolute
+//! placement, tab pages, scroll clipping); `islands` runs taffy over flex
+//! and grid subtrees and remembers the results; `style` says what each
+//! Trellis property means to taffy; `indexing` keeps the spatial index in
+//! step with the boxes.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use slotmap::SecondaryMap;
+use taffy::prelude::{NodeId, TaffyTree};
+use trellis_model::{Document, LayoutMode, Rect, Subscription, WidgetId, WidgetKind};
+
+use crate::measure::TextMeasurer;
+use crate::spatial::{Entry, SpatialGrid};
+
+mod boxes;
+mod indexing;
+mod islands;
+mod placement;
+mod style;
+mod update;
+
+pub(crate) use placement::intersect;
+
+/// What the geometry knows of one widget.
+#[derive(Clone, Debug)]
+pub(crate) struct WidgetBox {
+    pub(crate) parent: Option<WidgetId>,
+    /// Order among siblings (the z-order: greater is on top). Keys have
+    /// gaps, so removing a sibling changes no other key and inserting one
+    /// labels only the newcomer; `UNORDERED` (in `boxes`) until labelled.
+    pub(crate) z: u64,
+    pub(crate) depth: u16,
+    pub(crate) kind: WidgetKind,
+    pub(crate) layout: LayoutMode,
+    pub(crate) wrap: bool,
+    /// Laid out by its parent's flex or grid layout (it has a taffy node).
+    pub(crate) flowed: bool,
+    pub(crate) node: Option<NodeId>,
+    /// The border box, in design coordinates.
+    pub(crate) rect: Rect,
+    /// Padding plus border: the offset of the content box.
+    pub(crate) inset: f32,
+    /// The region scroll-area ancestors leave visible (`None`: unclipped).
+    pub(crate) clip: Option<Rect>,
+    /// Hidden itself, under a hidden ancestor, or on a tab page not shown.
+    pub(crate) hidden: bool,
+    /// Locked itself or under a locked ancestor.
+    pub(crate) locked: bool,
+    /// The rectangle the spatial index holds for it (its visible part).
+    pub(crate) indexed: Option<Rect>,
+    /// For island members: the box relative to the island root's origin, as
+    /// the island computation gave it (a translation reuses it exactly).
+    pub(crate) rel: Rect,
+}
+
+impl WidgetBox {
+    fn is_flex_container(&self) -> bool {
+        self.kind.is_container() && self.kind != WidgetKind::Tabs && self.layout != LayoutMode::Absolute
+    }
+
+    pub(crate) fn entry(&self, id: WidgetId) -> Entry {
+        Entry {
+            id,
+            parent: self.parent,
+            depth: self.depth,
+            z: self.z,
+            selectable: !self.hidden && !self.locked,
+            hidden: self.hidden,
+            clipped: self.clip.is_some_and(|c| intersect(self.rect, c) != Some(self.rect)),
+            container: self.kind.is_container(),
+        }
+    }
+
+    pub(crate) fn content(&self) -> Rect {
+        let r = self.rect;
+        Rect::new(
+            r.x + self.inset,
+            r.y + self.inset,
+            (r.w - 2.0 * self.inset).max(0.0),
+            (r.h - 2.0 * self.inset).max(0.0),
+        )
+    }
+}
+
+/// What one [`Geometry::update`] did, for tests and benchmarks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpdateStats {
+    /// Model changes read.
+    pub changes: usize,
+    /// Widgets whose rectangle was computed again.
+    pub relaid_out: usize,
+    /// Widgets moved by a translation of their subtree.
+    pub translated: usize,
+    /// Taffy computations (one per island re-laid out).
+    pub islands: usize,
+    /// Islands whose layout came from the memo instead of taffy.
+    pub memo_hits: usize,
+    /// Whether everything was rebuilt (first layout, or after a reset).
+    pub full: bool,
+}
+
+/// The laid-out design and its spatial index: where every widget of one
+/// [`Document`] is, and the hit tests, drop targets, marquee selection and
+/// snapping a drag asks about it.
+///
+/// It follows one document through that document's change stream: call
+/// [`Geometry::update`] after editing it, before asking anything. It never
+/// edits the document, and answers for another document are meaningless.
+pub struct Geometry {
+    changes: Subscription,
+    pub(crate) boxes: SecondaryMap<WidgetId, WidgetBox>,
+    taffy: TaffyTree<WidgetId>,
+    pub(crate) index: SpatialGrid,
+    /// Indexes of the children of crowded containers (the window holding
+    /// thousands of cards), for queries about one container's children.
+    pub(crate) child_index: HashMap<WidgetId, SpatialGrid>,
+    measurer: Arc<dyn TextMeasurer>,
+    /// Island layouts by everything that determines them: designs repeat
+    /// (cards, list rows, form rows), so most islands need no taffy run.
+    memo: HashMap<Vec<u32>, Vec<Rect>>,
+    memo_enabled: bool,
+    pub(crate) root: WidgetId,
+    version: u64,
+    stats: UpdateStats,
+    /// During a full rebuild the index is bulk-loaded at the end.
+    bulk: bool,
+    /// Old and new rectangles of boxes that moved, resized or went away
+    /// since [`Geometry::take_damage`]; `None` after a full rebuild.
+    damage: Option<Vec<Rect>>,
+    /// The widgets behind `damage` (moved or resized; removed ones are not
+    /// listed, they have nothing left to draw).
+    moved: Vec<WidgetId>,
+}
+
+impl fmt::Debug for Geometry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Geometry")
+            .field("widgets", &self.boxes.len())
+            .field("indexed", &self.index.len())
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+impl Geometry {
+    /// Lays out `doc` and subscribes to its changes.
+    pub fn new(doc: &Document, measurer: Arc<dyn TextMeasurer>) -> Self {
+        Self::with_memo(doc, measurer, true)
+    }
+
+    /// Like [`Geometry::new`], but every island is computed by taffy: the
+    /// reference that tests and benchmarks compare the memo against.
+    pub fn without_memo(doc: &Document, measurer: Arc<dyn TextMeasurer>) -> Self {
+        Self::with_memo(doc, measurer, false)
+    }
+
+    fn with_memo(doc: &Document, measurer: Arc<dyn TextMeasurer>, memo_enabled: bool) -> Self {
+        let mut taffy = TaffyTree::new();
+        taffy.disable_rounding();
+        let mut geometry = Self {
+            changes: doc.subscribe(),
+            boxes: SecondaryMap::new(),
+            taffy,
+            index: SpatialGrid::new(Rect::new(0.0, 0.0, 1.0, 1.0), 1),
+            child_index: HashMap::new(),
+            measurer,
+            memo: HashMap::new(),
+            memo_enabled,
+            root: doc.root(),
+            version: 0,
+            stats: UpdateStats::default(),
+            bulk: false,
+            damage: Some(Vec::new()),
+            moved: Vec::new(),
+        };
+        geometry.rebuild(doc);
+        geometry
+    }
+
+    /// Increments whenever the layout changes; caches compare it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// What the last update did.
+    pub fn last_update(&self) -> UpdateStats {
+        self.stats
+    }
+
+    /// The border box of a widget in design coordinates.
+    pub fn rect(&self, id: WidgetId) -> Option<Rect> {
+        self.boxes.get(id).map(|b| b.rect)
+    }
+
+    /// The content box (inside padding and border) of a widget.
+    pub fn content_rect(&self, id: WidgetId) -> Option<Rect> {
+        self.boxes.get(id).map(WidgetBox::content)
+    }
+
+    /// The part of a widget that scroll areas leave visible; `None` when
+    /// it is entirely clipped away or unknown.
+    pub fn visible_rect(&self, id: WidgetId) -> Option<Rect> {
+        let b = self.boxes.get(id)?;
+        match b.clip {
+            None => Some(b.rect),
+            Some(c) => intersect(b.rect, c),
+        }
+    }
+
+    /// Whether the widget is hidden (itself, by an ancestor, or on a tab page not shown).
+    pub fn is_hidden(&self, id: WidgetId) -> bool {
+        self.boxes.get(id).is_none_or(|b| b.hidden)
+    }
+
+    /// Whether the widget is locked, itself or by an ancestor: locked
+    /// widgets are drawn and laid out but cannot be selected. Unknown
+    /// widgets count as locked.
+    pub fn is_locked(&self, id: WidgetId) -> bool {
+        self.boxes.get(id).is_none_or(|b| b.locked)
+    }
+
+    /// The window's rectangle: the whole design.
+    pub fn bounds(&self) -> Rect {
+        self.boxes[self.root].rect
+    }
+
+    /// Widgets laid out (the window included).
+    pub fn len(&self) -> usize {
+        self.boxes.len()
+    }
+
+    /// Island layouts remembered by the memo: a live-object kind for leak
+    /// checks (bounded by its capacity, so it must level off).
+    pub fn memo_entries(&self) -> usize {
+        self.memo.len()
+    }
+
+    /// For `trellis leakcheck --self-test` only: remembers a layout under a
+    /// key no island will ever have again, as a memo that kept the entries of
+    /// deleted widgets would. Never call it in a session.
+    #[doc(hidden)]
+    pub fn plant_memo_leak(&mut self) {
+        let key = vec![u32::MAX, u32::MAX, self.memo.len() as u32];
+        self.memo.insert(key, vec![Rect::new(0.0, 0.0, 1.0, 1.0)]);
+    }
+
+    /// Whether no widget is laid out. The window is always laid out, so
+    /// this is false for any geometry built from a document.
+    pub fn is_empty(&self) -> bool {
+        self.boxes.is_empty()
+    }
+
+    /// The regions whose pixels may have changed since the last call, in
+    /// design coordinates: the old and new rectangles of every widget that
+    /// moved, resized, appeared or went away. `None` means everything (after
+    /// a full layout).
+    pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
+        self.damage.replace(Vec::new())
+    }
+
+    /// The widgets whose rectangles changed since the last call (what a
+    /// renderer must repaint). Empty after a full layout, where
+    /// [`Geometry::take_damage`] says everything.
+    pub fn take_moved(&mut self) -> Vec<WidgetId> {
+        std::mem::take(&mut self.moved)
+    }
+
+    fn moved(&mut self, id: WidgetId, old: Rect, new: Rect) {
+        if let Some(d) = &mut self.damage {
+            d.push(old);
+            d.push(new);
+            self.moved.push(id);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Placement: from a parent's box to its children's final rectangles.
+//! Children of absolute containers, of the window and of tab pages are put
+//! at their `x`/`y` in the parent's content box; children of rows, columns
+//! and grids where their island's computation put them. Scroll areas clip
+//! what is inside them, and a tabs widget shows only its selected page.
+
+use taffy::prelude::{AvailableSpace, Size};
+use trellis_model::{Document, PropKey, Rect, WidgetId, WidgetKind};
+
+use super::{Geometry, WidgetBox};
+use crate::measure::{self, TAB_BAR_HEIGHT, natural_size};
+
+impl Geometry {
+    /// Where the parent puts `id`: its border box and inherited clip.
+    pub(super) fn placement(&mut self, doc: &Document, id: WidgetId) -> (Rect, Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let Some(parent) = w.parent() else {
+            let (width, height) = self.own_size(doc, id);
+            return (Rect::new(0.0, 0.0, width, height), None);
+        };
+        let pb = &self.boxes[parent];
+        let clip = child_clip(pb);
+        if pb.is_flex_container() {
+            // Flowed: its island root placed it already.
+            return (self.boxes[id].rect, clip);
+        }
+        let content = pb.content();
+        let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
+        if pb.kind == WidgetKind::Tabs {
+            let page =
+                Rect::new(content.x, content.y + TAB_BAR_HEIGHT, content.w, (content.h - TAB_BAR_HEIGHT).max(0.0));
+            let size = measure::clamp_size(
+                &w,
+                (w.length(PropKey::Width).unwrap_or(page.w - x), w.length(PropKey::Height).unwrap_or(page.h - y)),
+            );
+            return (Rect::new(page.x + x, page.y + y, size.0.max(0.0), size.1.max(0.0)), clip);
+        }
+        let (width, height) = self.own_size(doc, id);
+        (Rect::new(content.x + x, content.y + y, width, height), clip)
+    }
+
+    /// Where the parent puts a placed widget whose size is already known.
+    fn placement_at(&mut self, doc: &Document, id: WidgetId, size: (f32, f32)) -> (Rect, Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let parent = w.parent().expect("placed widgets have a parent");
+        let pb = &self.boxes[parent];
+        let clip = child_clip(pb);
+        let content = pb.content();
+        let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
+        if pb.kind == WidgetKind::Tabs {
+            return (Rect::new(content.x + x, content.y + TAB_BAR_HEIGHT + y, size.0, size.1), clip);
+        }
+        (Rect::new(content.x + x, content.y + y, size.0, size.1), clip)
+    }
+
+    /// The size of a placed widget: explicit, or its content's.
+    fn own_size(&mut self, doc: &Document, id: WidgetId) -> (f32, f32) {
+        let w = doc.widget(id).expect("sized widgets are in the document");
+        let (ew, eh) = (w.length(PropKey::Width), w.length(PropKey::Height));
+        if let (Some(width), Some(height)) = (ew, eh) {
+            return measure::clamp_size(&w, (width, height));
+        }
+        if self.boxes[id].is_flex_container() && !self.boxes[id].flowed {
+            // An island root sized by its content: ask taffy for max-content.
+            let node = self.ensure_nodes(doc, id);
+            let available = Size {
+                width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
+                height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
+            };
+            self.compute(doc, node, available);
+            let l = self.taffy.layout(node).expect("laid out");
+            return (l.size.width, l.size.height);
+        }
+        natural_size(doc, id, &*self.measurer)
+    }
+
+    /// Lays out the subtree at `id`, whose border box is `rect`.
+    pub(super) fn place(&mut self, doc: &Document, id: WidgetId, rect: Rect, clip: Option<Rect>) {
+        self.place_one(doc, id, rect, clip);
+        self.place_children(doc, id);
+    }
+
+    /// Sets one widget's box, flags and index entry.
+    fn place_one(&mut self, doc: &Document, id: WidgetId, rect: Rect, clip: Option<Rect>) {
+        let w = doc.widget(id).expect("placed widgets are in the document");
+        let (parent_hidden, parent_locked, page_hidden) = match w.parent().and_then(|p| self.boxes.get(p)) {
+            Some(pb) => {
+                let page_hidden = pb.kind == WidgetKind::Tabs && {
+                    let shown =
+                        doc.widget(w.parent().expect("has a parent")).map_or(0, |t| t.int(PropKey::Selected).max(0));
+                    doc.index_in_parent(id).map_or(0, |i| i as i32) != shown
+                };
+                (pb.hidden, pb.locked, page_hidden)
+            }
+            None => (false, false, false),
+        };
+        let b = &mut self.boxes[id];
+        let old = std::mem::replace(&mut b.rect, rect);
+        b.clip = clip;
+        if old != rect {
+            self.moved(id, old, rect);
+        }
+        let b = &mut self.boxes[id];
+        b.inset = measure::inset(&w);
+        b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
+        b.locked = parent_locked || w.flag(PropKey::Locked);
+        self.sync_index(id);
+        self.stats.relaid_out += 1;
+    }
+
+    fn place_children(&mut self, doc: &Document, id: WidgetId) {
+        let b = &self.boxes[id];
+        if !b.kind.is_container() || doc.children(id).is_empty() {
+            return;
+        }
+        if b.is_flex_container() {
+            if b.flowed {
+                // Its island root places it and its children.
+                return;
+            }
+            let origin = self.boxes[id].rect;
+            for (member, rel) in self.solve_island(doc, id) {
+                let parent = self.boxes[member].parent.expect("members have a parent");
+                let clip = child_clip(&self.boxes[parent]);
+                self.boxes[member].rel = rel;
+                self.place_one(doc, member, offset(rel, origin), clip);
+                if !self.boxes[member].is_flex_container() {
+                    self.place_children(doc, member);
+                }
+            }
+            return;
+        }
+        for child in doc.children(id) {
+            let (r, c) = self.placement(doc, *child);
+            self.place(doc, *child, r, c);
+        }
+    }
+
+    /// Moves the subtree at `id` to where its parent now puts it; nothing
+    /// else is touched. Positions are recomputed with the same formulas a
+    /// full layout uses (not shifted by a delta), so they match it exactly;
+    /// sizes and island layouts are reused as they are.
+    pub(super) fn translate(&mut self, doc: &Document, id: WidgetId) {
+        let old = self.boxes[id].rect;
+        let (rect, clip) = self.placement(doc, id);
+        if rect.x == old.x && rect.y == old.y {
+            return;
+        }
+        for at in doc.descendants(id) {
+            let b = &self.boxes[at];
+            let (rect, clip) = if at == id {
+                (Rect::new(rect.x, rect.y, old.w, old.h), clip)
+            } else {
+                let parent = b.parent.expect("a descendant has a parent");
+                let clip = child_clip(&self.boxes[parent]);
+                if b.flowed {
+                    (offset(b.rel, self.boxes[self.island_root(at)].rect), clip)
+                } else {
+                    let size = (b.rect.w, b.rect.h);
+                    let (r, _) = self.placement_at(doc, at, size);
+                    (r, clip)
+                }
+            };
+            let before = std::mem::replace(&mut self.boxes[at].rect, rect);
+            self.boxes[at].clip = clip;
+            self.moved(at, before, rect);
+            self.sync_index(at);
+            self.stats.translated += 1;
+        }
+    }
+}
+
+fn offset(r: Rect, origin: Rect) -> Rect {
+    Rect::new(origin.x + r.x, origin.y + r.y, r.w, r.h)
+}
+
+fn child_clip(parent: &WidgetBox) -> Option<Rect> {
+    if parent.kind == WidgetKind::ScrollArea {
+        let content = parent.content();
+        Some(match parent.clip {
+            Some(c) => intersect(c, content).unwrap_or(Rect::new(content.x, content.y, 0.0, 0.0)),
+            None => content,
+        })
+    } else {
+        parent.clip
+    }
+}
+
+/// The overlap of two rectangles, if they overlap (touching counts).
+pub(crate) fn intersect(a: Rect, b: Rect) -> Option<Rect> {
+    let x = a.x.max(b.x);
+    let y = a.y.max(b.y);
+    let r = a.right().min(b.right());
+    let bottom = a.bottom().min(b.bottom());
+    (r >= x && bottom >= y).then(|| Rect::new(x, y, r - x, bottom - y))
+}

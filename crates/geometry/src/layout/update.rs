@@ -1,0 +1,235 @@
+//! Update planning: from a batch of document changes to the least work that
+//! makes the layout equal to a fresh one. Each change names the widgets it
+//! touched; those widgets' islands are rebuilt, the subtrees whose size or
+//! structure changed are laid out again from the highest box affected, and
+//! a widget that only moved is translated with its subtree.
+
+use std::collections::HashSet;
+
+use trellis_model::{Change, Document, PropKey, WidgetId, WidgetKind};
+
+use super::{Geometry, UpdateStats};
+
+impl Geometry {
+    /// Reads the document's changes since the last update and re-lays out
+    /// only what they affect.
+    pub fn update(&mut self, doc: &Document) -> UpdateStats {
+        let changes = self.changes.drain();
+        self.stats = UpdateStats { changes: changes.len(), ..UpdateStats::default() };
+        if changes.is_empty() {
+            return self.stats;
+        }
+        self.version += 1;
+        if changes.iter().any(|c| matches!(c, Change::Reset)) || doc.root() != self.root {
+            self.root = doc.root();
+            self.rebuild(doc);
+            self.stats.changes = changes.len();
+            return self.stats;
+        }
+        let mut touched: Vec<WidgetId> = Vec::new();
+        let mut sibling_parents: HashSet<WidgetId> = HashSet::new();
+        let mut new_islands: Vec<WidgetId> = Vec::new();
+        let mut translations: Vec<WidgetId> = Vec::new();
+        for change in changes {
+            match change {
+                Change::Inserted { id, parent, .. } => {
+                    sibling_parents.insert(parent);
+                    if doc.contains(id) && !self.boxes.contains_key(id) {
+                        self.add_subtree(doc, id, &mut new_islands);
+                    }
+                    touched.push(id);
+                    if self.arranges_children(doc, parent) {
+                        touched.push(parent);
+                    }
+                }
+                Change::Removed { parent, subtree, .. } => {
+                    sibling_parents.insert(parent);
+                    self.remove_boxes(&subtree);
+                    if self.arranges_children(doc, parent) {
+                        touched.push(parent);
+                    }
+                }
+                Change::Moved { id, from, to, .. } => {
+                    sibling_parents.extend([from, to]);
+                    self.remove_boxes(&doc.descendants(id));
+                    if doc.contains(id) {
+                        self.add_subtree(doc, id, &mut new_islands);
+                    }
+                    touched.push(id);
+                    if self.arranges_children(doc, from) {
+                        touched.push(from);
+                    }
+                    if self.arranges_children(doc, to) {
+                        touched.push(to);
+                    }
+                }
+                Change::Props { id, keys } => {
+                    // Changes arrive in a batch; the document is already in its final state.
+                    if !doc.contains(id) {
+                        continue;
+                    }
+                    let Some(b) = self.boxes.get(id) else { continue };
+                    let mut layout = false;
+                    for key in keys {
+                        match key {
+                            PropKey::X | PropKey::Y if !b.flowed && b.parent.is_some() => translations.push(id),
+                            PropKey::X | PropKey::Y => {}
+                            PropKey::Layout => {
+                                // The children change role: rebuild the subtree's state.
+                                self.remove_boxes(&doc.descendants(id));
+                                self.add_subtree(doc, id, &mut new_islands);
+                                sibling_parents.insert(id);
+                                if let Some(parent) = doc.parent(id) {
+                                    sibling_parents.insert(parent);
+                                }
+                                layout = true;
+                                break;
+                            }
+                            k if affects_layout(b.kind, k) => layout = true,
+                            _ => {}
+                        }
+                    }
+                    if layout {
+                        if let Some(node) = self.boxes[id].node {
+                            let style = self.style_for(doc, id);
+                            self.taffy.set_style(node, style).expect("the node exists");
+                        }
+                        let wrap = doc.widget(id).is_some_and(|w| w.flag(PropKey::Wrap));
+                        self.boxes[id].wrap = wrap;
+                        touched.push(id);
+                    }
+                }
+                Change::Renamed { .. } => {}
+                Change::Reset => unreachable!("handled above"),
+            }
+        }
+        self.update_child_indexes(doc, &sibling_parents);
+        for p in sibling_parents {
+            if self.boxes.contains_key(p) && doc.contains(p) {
+                self.order_children(doc, p);
+            }
+        }
+        // Islands whose membership may have changed are rebuilt in taffy.
+        let mut islands: HashSet<WidgetId> =
+            new_islands.into_iter().filter(|id| self.boxes.contains_key(*id)).collect();
+        for t in &touched {
+            if let Some(b) = self.boxes.get(*t)
+                && (b.flowed || b.is_flex_container())
+            {
+                islands.insert(self.island_root(*t));
+            }
+        }
+        for island in islands {
+            self.build_island(doc, island);
+        }
+        let mut roots: Vec<WidgetId> =
+            touched.into_iter().filter(|t| self.boxes.contains_key(*t)).map(|t| self.relayout_root(doc, t)).collect();
+        roots.sort_by_key(|r| self.boxes[*r].depth);
+        roots.dedup();
+        let mut done: HashSet<WidgetId> = HashSet::new();
+        for r in roots {
+            if !self.under_any(r, &done) {
+                let (rect, clip) = self.placement(doc, r);
+                self.place(doc, r, rect, clip);
+                done.insert(r);
+            }
+        }
+        for id in translations {
+            if !self.boxes.contains_key(id) || self.under_any(id, &done) {
+                continue;
+            }
+            let parent = self.boxes[id].parent.expect("placed widgets have a parent");
+            if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) {
+                let r = self.relayout_root(doc, id);
+                let (rect, clip) = self.placement(doc, r);
+                self.place(doc, r, rect, clip);
+                done.insert(r);
+            } else {
+                self.translate(doc, id);
+            }
+        }
+        self.stats
+    }
+
+    /// Lays out the whole document from nothing.
+    pub(super) fn rebuild(&mut self, doc: &Document) {
+        self.taffy.clear();
+        self.boxes.clear();
+        let mut islands = Vec::new();
+        self.add_subtree(doc, doc.root(), &mut islands);
+        for island in islands {
+            self.build_island(doc, island);
+        }
+        self.bulk = true;
+        let (rect, clip) = self.placement(doc, self.root);
+        self.place(doc, self.root, rect, clip);
+        self.bulk = false;
+        self.load_index(doc);
+        self.stats.full = true;
+        self.damage = None;
+        self.moved.clear();
+    }
+
+    /// Whether a child arriving or leaving moves the container's other
+    /// children or changes its size. An absolute container of fixed size
+    /// is unaffected, however many children it holds.
+    fn arranges_children(&self, doc: &Document, id: WidgetId) -> bool {
+        self.boxes.get(id).is_some_and(|b| b.is_flex_container() || b.kind == WidgetKind::Tabs)
+            || size_follows_children(doc, id)
+    }
+
+    fn under_any(&self, id: WidgetId, set: &HashSet<WidgetId>) -> bool {
+        let mut at = Some(id);
+        while let Some(a) = at {
+            if set.contains(&a) {
+                return true;
+            }
+            at = self.boxes.get(a).and_then(|b| b.parent);
+        }
+        false
+    }
+
+    /// The widget whose subtree must be laid out again when `id` changes
+    /// size or structure.
+    fn relayout_root(&self, doc: &Document, id: WidgetId) -> WidgetId {
+        let mut at = self.island_root(id);
+        while let Some(parent) = self.boxes[at].parent {
+            if size_follows_children(doc, parent) {
+                at = self.island_root(parent);
+            } else {
+                break;
+            }
+        }
+        at
+    }
+}
+
+/// Whether changing a property can move or resize anything.
+fn affects_layout(kind: WidgetKind, key: PropKey) -> bool {
+    match key {
+        PropKey::Fill
+        | PropKey::TextColor
+        | PropKey::BorderColor
+        | PropKey::CornerRadius
+        | PropKey::Opacity
+        | PropKey::Enabled
+        | PropKey::Tooltip
+        | PropKey::Checked
+        | PropKey::Value
+        | PropKey::Min
+        | PropKey::Max
+        | PropKey::Step
+        | PropKey::Image
+        | PropKey::TextAlign => false,
+        // A tab's selection shows another page; elsewhere it is content.
+        PropKey::Selected => kind == WidgetKind::Tabs,
+        _ => true,
+    }
+}
+
+/// Whether the container's size depends on its children (auto-sized).
+fn size_follows_children(doc: &Document, id: WidgetId) -> bool {
+    doc.widget(id).is_some_and(|w| {
+        w.parent().is_some() && (w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none())
+    })
+}

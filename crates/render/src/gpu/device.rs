@@ -1,0 +1,267 @@
+//! Everything created from the device: the shape pipelines, the uniform
+//! buffer and bind group, the instance buffers, glyphon's atlas and the
+//! canvas and frame textures. Kept apart from what the renderer retains, so
+//! that a lost device is rebuilt from scratch and everything re-uploaded.
+
+use super::atlas;
+use super::instances::Instance;
+use super::timestamps::Timer;
+use crate::adapter::Gpu;
+use crate::view::View;
+
+/// The pixel format of the canvas and frame textures
+/// ([`GpuRenderer::canvas_texture`](super::GpuRenderer::canvas_texture),
+/// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)).
+///
+/// Colours are blended as stored (sRGB values), as the CPU rasteriser and
+/// most UI toolkits blend them, so the textures hold sRGB-encoded values in
+/// a format wgpu treats as linear: present them without a further sRGB
+/// conversion.
+pub const TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+/// The shader's uniforms (see `shapes.wgsl`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, bytemuck::Pod, bytemuck::Zeroable)]
+pub(super) struct Globals {
+    origin: [f32; 2],
+    size: [f32; 2],
+    factor: f32,
+    time: f32,
+    pad: [f32; 2],
+}
+
+impl Globals {
+    pub(super) fn new(view: &View, time: f32) -> Self {
+        Globals {
+            origin: [view.origin.x, view.origin.y],
+            size: [view.width as f32, view.height as f32],
+            factor: view.factor(),
+            time,
+            pad: [0.0; 2],
+        }
+    }
+}
+
+/// Everything created from the device: rebuilt when it is lost.
+pub(super) struct DeviceState {
+    /// Rectangles and lines only.
+    pub(super) pipeline: wgpu::RenderPipeline,
+    /// Every kind, shadows and images included.
+    pub(super) special_pipeline: wgpu::RenderPipeline,
+    pub(super) globals: wgpu::Buffer,
+    pub(super) bind_group: wgpu::BindGroup,
+    pub(super) atlas: wgpu::Texture,
+    /// The retained instances of every item.
+    pub(super) instances: wgpu::Buffer,
+    pub(super) instance_capacity: u64,
+    /// This frame's extra instances: clears, overlays, tints.
+    pub(super) scratch: wgpu::Buffer,
+    pub(super) scratch_capacity: u64,
+    pub(super) canvas: Option<Target>,
+    pub(super) text_atlas: glyphon::TextAtlas,
+    pub(super) text_viewport: glyphon::Viewport,
+    pub(super) text_renderers: Vec<glyphon::TextRenderer>,
+    pub(super) timer: Option<Timer>,
+}
+
+/// The canvas (kept between frames) and the frame (canvas plus overlays).
+pub(super) struct Target {
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) canvas: wgpu::Texture,
+    pub(super) canvas_view: wgpu::TextureView,
+    pub(super) frame: wgpu::Texture,
+    pub(super) frame_view: wgpu::TextureView,
+}
+
+impl DeviceState {
+    pub(super) fn new(gpu: &Gpu) -> Self {
+        let device = &gpu.device;
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("trellis shapes"),
+            source: wgpu::ShaderSource::Wgsl(include_str!("../shapes.wgsl").into()),
+        });
+        let bind_group_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("trellis shapes"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Texture {
+                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
+                        view_dimension: wgpu::TextureViewDimension::D2,
+                        multisampled: false,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 2,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
+                    count: None,
+                },
+            ],
+        });
+        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("trellis shapes"),
+            bind_group_layouts: &[Some(&bind_group_layout)],
+            ..Default::default()
+        });
+        let attributes = wgpu::vertex_attr_array![
+            0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4
+        ];
+        let make = |special: bool| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some("trellis shapes"),
+                layout: Some(&layout),
+                vertex: wgpu::VertexState {
+                    module: &shader,
+                    entry_point: Some("vs_main"),
+                    buffers: &[Some(wgpu::VertexBufferLayout {
+                        array_stride: std::mem::size_of::<Instance>() as u64,
+                        step_mode: wgpu::VertexStepMode::Instance,
+                        attributes: &attributes,
+                    })],
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
+                },
+                fragment: Some(wgpu::FragmentState {
+                    module: &shader,
+                    entry_point: Some("fs_main"),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: TEXTURE_FORMAT,
+                        blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &[("SHADOWS_AND_IMAGES", if special { 1.0 } else { 0.0 })],
+                        ..Default::default()
+                    },
+                }),
+                primitive: wgpu::PrimitiveState {
+                    topology: wgpu::PrimitiveTopology::TriangleStrip,
+                    ..Default::default()
+                },
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
+        let pipeline = make(false);
+        let special_pipeline = make(true);
+        let globals = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("trellis globals"),
+            size: std::mem::size_of::<Globals>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        // Images are scaled as the CPU rasteriser scales them: nearest texel.
+        let sampler = device.create_sampler(&wgpu::SamplerDescriptor {
+            label: Some("trellis images"),
+            mag_filter: wgpu::FilterMode::Nearest,
+            min_filter: wgpu::FilterMode::Nearest,
+            ..Default::default()
+        });
+        let atlas = atlas::texture(device);
+        let atlas_view = atlas.create_view(&wgpu::TextureViewDescriptor::default());
+        let bind_group = bind(device, &bind_group_layout, &globals, &atlas_view, &sampler);
+        let (instances, instance_capacity) = instance_buffer(device, "trellis canvas instances", 1024);
+        let (scratch, scratch_capacity) = instance_buffer(device, "trellis frame instances", 256);
+        let text_cache = glyphon::Cache::new(device);
+        let text_atlas = glyphon::TextAtlas::with_color_mode(
+            device,
+            &gpu.queue,
+            &text_cache,
+            TEXTURE_FORMAT,
+            glyphon::ColorMode::Web,
+        );
+        let text_viewport = glyphon::Viewport::new(device, &text_cache);
+        let timer = gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY).then(|| Timer::new(gpu));
+        DeviceState {
+            pipeline,
+            special_pipeline,
+            globals,
+            bind_group,
+            atlas,
+            instances,
+            instance_capacity,
+            scratch,
+            scratch_capacity,
+            canvas: None,
+            text_atlas,
+            text_viewport,
+            text_renderers: Vec::new(),
+            timer,
+        }
+    }
+
+    /// Makes the canvas and frame textures for a target size; returns
+    /// whether they are new (and so hold nothing yet).
+    pub(super) fn target(&mut self, device: &wgpu::Device, width: u32, height: u32) -> bool {
+        if self.canvas.as_ref().is_some_and(|t| t.width == width && t.height == height) {
+            return false;
+        }
+        let make = |label| {
+            device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: TEXTURE_FORMAT,
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                    | wgpu::TextureUsages::COPY_SRC
+                    | wgpu::TextureUsages::COPY_DST
+                    | wgpu::TextureUsages::TEXTURE_BINDING,
+                view_formats: &[],
+            })
+        };
+        let canvas = make("trellis canvas");
+        let frame = make("trellis frame");
+        let canvas_view = canvas.create_view(&wgpu::TextureViewDescriptor::default());
+        let frame_view = frame.create_view(&wgpu::TextureViewDescriptor::default());
+        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view });
+        true
+    }
+}
+
+fn bind(
+    device: &wgpu::Device,
+    layout: &wgpu::BindGroupLayout,
+    globals: &wgpu::Buffer,
+    atlas: &wgpu::TextureView,
+    sampler: &wgpu::Sampler,
+) -> wgpu::BindGroup {
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("trellis shapes"),
+        layout,
+        entries: &[
+            wgpu::BindGroupEntry { binding: 0, resource: globals.as_entire_binding() },
+            wgpu::BindGroupEntry { binding: 1, resource: wgpu::BindingResource::TextureView(atlas) },
+            wgpu::BindGroupEntry { binding: 2, resource: wgpu::BindingResource::Sampler(sampler) },
+        ],
+    })
+}
+
+/// A vertex buffer for at least `count` instances, rounded up to a power of
+/// two so that a growing list reallocates rarely; returns it and its capacity.
+pub(super) fn instance_buffer(device: &wgpu::Device, label: &str, count: u64) -> (wgpu::Buffer, u64) {
+    let count = count.next_power_of_two();
+    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: count * std::mem::size_of::<Instance>() as u64,
+        usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    (buffer, count)
+}

@@ -1,0 +1,266 @@
+//! Shapes as the shader sees them: every rectangle, shadow, line and image
+//! is one instance of an antialiased quad (`shapes.wgsl`). Each display-list
+//! item owns a range of the retained instance buffer, so that moving a
+//! widget rewrites its few instances, not the list.
+
+use std::ops::Range;
+
+use trellis_geometry::Point;
+use trellis_model::{Color, Rect};
+
+use super::GpuRenderer;
+use super::damage::Region;
+use super::device::instance_buffer;
+use crate::display_list::{DisplayList, Item, Primitive};
+use crate::overlay::{Effect, OverlayLayer, PULSE};
+use crate::view::View;
+
+/// One shape as the shader sees it (see `shapes.wgsl`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub(super) struct Instance {
+    rect: [f32; 4],
+    fill: [f32; 4],
+    border: [f32; 4],
+    clip: [f32; 4],
+    params: [f32; 4],
+    extra: [f32; 4],
+}
+
+impl Instance {
+    /// Shadows and images need the pipeline that can draw them.
+    pub(super) fn is_special(&self) -> bool {
+        self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE
+    }
+}
+
+const KIND_RECT: f32 = 0.0;
+const KIND_SHADOW: f32 = 1.0;
+const KIND_LINE: f32 = 2.0;
+const KIND_IMAGE: f32 = 3.0;
+
+/// No clip: far beyond any design.
+const UNCLIPPED: [f32; 4] = [-1.0e9, -1.0e9, 1.0e9, 1.0e9];
+
+/// A colour as the shader takes it: straight alpha, with `opacity` applied
+/// and rounded to a byte as the CPU rasteriser rounds it.
+pub(super) fn rgba(c: Color, opacity: f32) -> [f32; 4] {
+    let alpha = (f32::from(c.a) * opacity.clamp(0.0, 1.0)).round() / 255.0;
+    [f32::from(c.r) / 255.0, f32::from(c.g) / 255.0, f32::from(c.b) / 255.0, alpha]
+}
+
+fn clip_of(clip: Option<Rect>) -> [f32; 4] {
+    clip.map_or(UNCLIPPED, |c| [c.x, c.y, c.right(), c.bottom()])
+}
+
+fn rect_instance(
+    rect: Rect,
+    radius: f32,
+    fill: Color,
+    border: Option<(f32, Color)>,
+    opacity: f32,
+    clip: Option<Rect>,
+) -> Instance {
+    let (bw, bc) = border.unwrap_or((0.0, Color::rgba(0, 0, 0, 0)));
+    Instance {
+        rect: [rect.x, rect.y, rect.w, rect.h],
+        fill: rgba(fill, opacity),
+        border: rgba(bc, opacity),
+        clip: clip_of(clip),
+        params: [KIND_RECT, radius, bw, 0.0],
+        extra: [0.0; 4],
+    }
+}
+
+fn line_instance(
+    from: Point,
+    to: Point,
+    width: f32,
+    color: Color,
+    opacity: f32,
+    clip: Option<Rect>,
+    pulse: f32,
+) -> Instance {
+    Instance {
+        rect: [from.x, from.y, to.x, to.y],
+        fill: rgba(color, opacity),
+        clip: clip_of(clip),
+        params: [KIND_LINE, 0.0, width, 0.0],
+        extra: [pulse, 0.0, 0.0, 0.0],
+        ..Instance::default()
+    }
+}
+
+/// This frame's instances beyond the retained ones, in the order they are
+/// drawn: a clear of each redrawn region, then the overlays, then `tint`
+/// over each region. Returns them with the range the overlays and tint take.
+pub(super) fn frame_instances(
+    regions: &[Region],
+    view: &View,
+    overlays: &OverlayLayer,
+    tint: Option<Color>,
+) -> (Vec<Instance>, Range<u32>) {
+    let mut scratch = Vec::new();
+    for region in regions {
+        let (x, y, w, h) = region.scissor;
+        let s = view.factor();
+        // Wider than the scissor, so that its antialiased edge is cut off.
+        let r = Rect::new(
+            view.origin.x + (x as f32 - 2.0) / s,
+            view.origin.y + (y as f32 - 2.0) / s,
+            (w as f32 + 4.0) / s,
+            (h as f32 + 4.0) / s,
+        );
+        scratch.push(rect_instance(r, 0.0, view.background, None, 1.0, None));
+    }
+    let overlay_start = scratch.len() as u32;
+    overlay_instances(overlays, &mut scratch);
+    if let Some(hue) = tint {
+        for region in regions {
+            scratch.push(rect_instance(region.design, 0.0, hue, None, 1.0, None));
+        }
+    }
+    let overlay_end = scratch.len() as u32;
+    (scratch, overlay_start..overlay_end)
+}
+
+fn overlay_instances(overlays: &OverlayLayer, out: &mut Vec<Instance>) {
+    for (prim, effect) in &overlays.primitives {
+        let pulse = match effect {
+            Effect::None => [0.0, 0.0],
+            Effect::Pulse => [PULSE.0, PULSE.1],
+        };
+        let mut instance = match prim {
+            Primitive::Rect { rect, radius, fill, border } => rect_instance(*rect, *radius, *fill, *border, 1.0, None),
+            Primitive::Shadow { rect, radius, blur, color } => Instance {
+                rect: [rect.x, rect.y, rect.w, rect.h],
+                fill: rgba(*color, 1.0),
+                clip: UNCLIPPED,
+                params: [KIND_SHADOW, *radius, 0.0, *blur],
+                ..Instance::default()
+            },
+            Primitive::Line { from, to, width, color } => line_instance(*from, *to, *width, *color, 1.0, None, 0.0),
+            // The overlay layer draws shapes only.
+            Primitive::Text { .. } | Primitive::Image { .. } => continue,
+        };
+        instance.extra[0] = pulse[0];
+        instance.extra[1] = pulse[1];
+        out.push(instance);
+    }
+}
+
+impl GpuRenderer {
+    pub(super) fn rebuild_instances(&mut self, list: &DisplayList) {
+        self.instances.clear();
+        self.ranges.clear();
+        for item in &list.items {
+            let start = self.instances.len() as u32;
+            self.item_instances(item);
+            self.ranges.push(start..self.instances.len() as u32);
+        }
+        self.upload_instances();
+    }
+
+    fn upload_instances(&mut self) {
+        let needed = (self.instances.len() as u64).max(1);
+        if needed > self.state.instance_capacity {
+            let (b, c) = instance_buffer(&self.gpu.device, "trellis canvas instances", needed + needed / 2);
+            self.state.instances = b;
+            self.state.instance_capacity = c;
+        }
+        if !self.instances.is_empty() {
+            self.gpu.queue.write_buffer(&self.state.instances, 0, bytemuck::cast_slice(&self.instances));
+        }
+    }
+
+    /// Rewrites the instances of the patched items in place; when an item
+    /// now has a different number of them, everything is laid out again.
+    pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
+        let mut written = 0;
+        let mut fresh = Vec::new();
+        for &i in changed {
+            let Some(item) = list.items.get(i) else { continue };
+            let range = self.ranges[i].clone();
+            let keep = std::mem::take(&mut self.instances);
+            self.instances = fresh;
+            self.item_instances(item);
+            fresh = std::mem::replace(&mut self.instances, keep);
+            if fresh.len() != range.len() {
+                self.rebuild_instances(list);
+                return self.instances.len();
+            }
+            self.instances[range.start as usize..range.end as usize].copy_from_slice(&fresh);
+            let offset = u64::from(range.start) * std::mem::size_of::<Instance>() as u64;
+            if !fresh.is_empty() {
+                self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(&fresh));
+            }
+            written += fresh.len();
+            fresh.clear();
+        }
+        written
+    }
+
+    pub(super) fn upload_scratch(&mut self, scratch: &[Instance]) {
+        let needed = (scratch.len() as u64).max(1);
+        if needed > self.state.scratch_capacity {
+            let (b, c) = instance_buffer(&self.gpu.device, "trellis frame instances", needed);
+            self.state.scratch = b;
+            self.state.scratch_capacity = c;
+        }
+        if !scratch.is_empty() {
+            self.gpu.queue.write_buffer(&self.state.scratch, 0, bytemuck::cast_slice(scratch));
+        }
+    }
+
+    /// The shapes of one item, appended to the retained instances.
+    fn item_instances(&mut self, item: &Item) {
+        let clip = item.clip;
+        let o = item.opacity;
+        for prim in &item.primitives {
+            match prim {
+                Primitive::Rect { rect, radius, fill, border } => {
+                    self.instances.push(rect_instance(*rect, *radius, *fill, *border, o, clip));
+                }
+                Primitive::Shadow { rect, radius, blur, color } => self.instances.push(Instance {
+                    rect: [rect.x, rect.y, rect.w, rect.h],
+                    fill: rgba(*color, o),
+                    clip: clip_of(clip),
+                    params: [KIND_SHADOW, *radius, 0.0, *blur],
+                    ..Instance::default()
+                }),
+                Primitive::Line { from, to, width, color } => {
+                    self.instances.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
+                }
+                Primitive::Text { .. } => {}
+                Primitive::Image { rect, path } => match self.image(path) {
+                    Some(img) => self.instances.push(Instance {
+                        rect: [rect.x, rect.y, rect.w, rect.h],
+                        fill: [1.0, 1.0, 1.0, o.clamp(0.0, 1.0)],
+                        clip: clip_of(clip),
+                        params: [KIND_IMAGE, 0.0, 0.0, 0.0],
+                        extra: img.uv,
+                        ..Instance::default()
+                    }),
+                    // A missing or unreadable image shows as a crossed box, as on the CPU.
+                    None => {
+                        let grey = Color::rgba(128, 128, 128, 160);
+                        for (a, b) in [
+                            ((rect.x, rect.y), (rect.right(), rect.bottom())),
+                            ((rect.right(), rect.y), (rect.x, rect.bottom())),
+                        ] {
+                            self.instances.push(line_instance(
+                                Point::new(a.0, a.1),
+                                Point::new(b.0, b.1),
+                                1.0,
+                                grey,
+                                o,
+                                clip,
+                                0.0,
+                            ));
+                        }
+                    }
+                },
+            }
+        }
+    }
+}

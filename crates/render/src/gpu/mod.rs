@@ -1,0 +1,452 @@
+//! The GPU backend: the display list drawn by wgpu into a persistent canvas
+//! texture, with the overlay layer composed over it into a frame texture.
+//!
+//! Shapes (rounded rectangles with borders, shadows, lines, images) are
+//! instances of one antialiased quad (`shapes.wgsl`, `instances.rs`, images
+//! from `atlas.rs`); text goes through glyphon (`text.rs`). Each
+//! display-list item owns a range of the instance buffer, so that moving a
+//! widget rewrites its few instances, not the list. A frame redraws only
+//! the damaged part of the canvas (`damage.rs`), scissored, in batches that
+//! keep paint order between shapes and text (`batching.rs`); a change of
+//! view or of the whole list redraws it all. When the device is lost,
+//! everything made from it (`device.rs`) is rebuilt from what is retained
+//! here (`recovery.rs`), and the next frame looks as the last one did. GPU
+//! time comes from timestamp queries read back frames later
+//! (`timestamps.rs`); `readback.rs` copies a frame to the CPU.
+//!
+//! This file ties them together: the renderer, its frame, and what a frame
+//! reports.
+
+mod atlas;
+mod batching;
+mod damage;
+mod device;
+mod instances;
+mod planted;
+mod readback;
+mod recovery;
+mod text;
+mod timestamps;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use cosmic_text::{FontSystem, SwashCache};
+use trellis_model::{Color, Rect};
+
+use self::atlas::AtlasImage;
+use self::device::{DeviceState, Globals};
+use self::instances::Instance;
+use self::text::ShapedText;
+use self::timestamps::Timer;
+use crate::adapter::{BackendKind, Gpu};
+use crate::display_list::DisplayList;
+use crate::overlay::OverlayLayer;
+use crate::view::View;
+
+pub use self::device::TEXTURE_FORMAT;
+pub use self::planted::GpuPlantedLeak;
+pub use self::recovery::Recoveries;
+
+/// Why the GPU backend could not draw.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GpuError {
+    /// The view asks for a target the device cannot make.
+    #[error("a target of {width}x{height} pixels cannot be made: both sides must be from 1 to {max}")]
+    Size {
+        /// The width asked for, in device pixels.
+        width: u32,
+        /// The height asked for, in device pixels.
+        height: u32,
+        /// The largest side this device allows.
+        max: u32,
+    },
+    /// The device was lost and no adapter could open a new one; the CPU
+    /// backend is what is left.
+    #[error("the GPU device was lost and could not be opened again ({reason}); draw with the CPU backend instead")]
+    Lost {
+        /// Why no device could be opened, as the backend policy says it.
+        reason: String,
+    },
+    /// Copying the frame back to the CPU failed; the frame itself may be fine.
+    #[error("reading the frame back from the GPU failed: {0}")]
+    Readback(String),
+}
+
+/// What a frame redraws of the canvas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Redraw {
+    /// Nothing changed on the canvas (the overlays may have).
+    Nothing,
+    /// These design regions changed: old and new places of what moved.
+    Regions(Vec<Rect>),
+    /// Everything.
+    All,
+}
+
+/// What one frame did, for statistics and tests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrameReport {
+    /// The canvas region redrawn, in device pixels (x, y, w, h); `None`
+    /// when the canvas was kept as it was.
+    pub redrawn: Option<(u32, u32, u32, u32)>,
+    /// The whole canvas was redrawn (a new view, target size or list).
+    pub full: bool,
+    /// Device pixels redrawn, over every region.
+    pub redrawn_pixels: u64,
+    /// Shape instances drawn on the canvas.
+    pub instances: usize,
+    /// Text runs drawn on the canvas.
+    pub texts: usize,
+    /// Render batches: a batch starts where a shape would cover text drawn before it.
+    pub batches: usize,
+    /// Instances rewritten in the retained buffer by patches.
+    pub patched_instances: usize,
+    /// CPU time to prepare buffers, record and submit, in nanoseconds.
+    pub encode_ns: u64,
+    /// The device was lost and rebuilt before this frame, taking this long.
+    pub recovered: Option<Duration>,
+}
+
+/// Live GPU objects, as wgpu counts them, and the renderer's own caches:
+/// what leak checks watch. Counts, for comparing over time; not a budget.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GpuObjects {
+    /// Live buffers.
+    pub buffers: isize,
+    /// Bytes of buffer memory.
+    pub buffer_bytes: isize,
+    /// Bytes of texture memory: a count of textures is not kept reliably
+    /// by every wgpu backend (Vulkan counts only imported ones), their
+    /// memory is.
+    pub texture_bytes: isize,
+    /// Live texture views.
+    pub texture_views: isize,
+    /// Live bind groups.
+    pub bind_groups: isize,
+    /// Live render pipelines.
+    pub pipelines: isize,
+    /// Texts kept shaped for drawing.
+    pub shaped_texts: usize,
+    /// Image files placed in the atlas (or known not to load).
+    pub atlas_images: usize,
+    /// glyphon renderers, one per batch of the busiest frame so far.
+    pub text_renderers: usize,
+}
+
+/// Draws display lists on an opened GPU device.
+pub struct GpuRenderer {
+    gpu: Gpu,
+    backend: BackendKind,
+    state: DeviceState,
+    lost: Arc<AtomicBool>,
+    errors: Arc<Mutex<Vec<String>>>,
+    fonts: FontSystem,
+    glyphs: SwashCache,
+    texts: HashMap<u64, ShapedText>,
+    images: HashMap<PathBuf, Option<AtlasImage>>,
+    image_allocator: etagere::AtlasAllocator,
+    /// The retained instances, a range per display-list item.
+    instances: Vec<Instance>,
+    ranges: Vec<Range<u32>>,
+    /// The list epoch and view the canvas texture shows.
+    epoch: Option<u64>,
+    shown: Option<View>,
+    frames: u64,
+    last_gpu_ns: Option<u64>,
+    recoveries: Recoveries,
+    /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
+    pub tint_redraws: bool,
+    /// The directory image paths are relative to (the design file's).
+    pub base_dir: PathBuf,
+}
+
+impl std::fmt::Debug for GpuRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpuRenderer")
+            .field("adapter", &self.gpu.info.name)
+            .field("backend", &self.backend)
+            .field("frames", &self.frames)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GpuRenderer {
+    /// A renderer on an opened device.
+    pub fn new(gpu: Gpu) -> Self {
+        let lost = Arc::new(AtomicBool::new(false));
+        let errors = Arc::new(Mutex::new(Vec::new()));
+        recovery::watch_device(&gpu.device, &lost, &errors);
+        let state = DeviceState::new(&gpu);
+        let backend = crate::adapter::backend_of(&gpu.info);
+        let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
+        GpuRenderer {
+            gpu,
+            backend,
+            state,
+            lost,
+            errors,
+            fonts: FontSystem::new_with_fonts([font]),
+            glyphs: SwashCache::new(),
+            texts: HashMap::new(),
+            images: HashMap::new(),
+            image_allocator: atlas::allocator(),
+            instances: Vec::new(),
+            ranges: Vec::new(),
+            epoch: None,
+            shown: None,
+            frames: 0,
+            last_gpu_ns: None,
+            recoveries: Recoveries::default(),
+            tint_redraws: false,
+            base_dir: PathBuf::from("."),
+        }
+    }
+
+    /// The adapter drawing, as wgpu describes it.
+    pub fn adapter(&self) -> &wgpu::AdapterInfo {
+        &self.gpu.info
+    }
+
+    /// The backend the adapter runs on.
+    pub fn backend(&self) -> BackendKind {
+        self.backend
+    }
+
+    /// The device drawing, for a presenter to share (copying the frame
+    /// texture to a surface). It changes when a lost device is rebuilt, so
+    /// do not keep it across frames.
+    pub fn device(&self) -> &wgpu::Device {
+        &self.gpu.device
+    }
+
+    /// The canvas texture: the design, without overlays. It is drawn into
+    /// frame after frame: read it, never write to it.
+    pub fn canvas_texture(&self) -> Option<&wgpu::Texture> {
+        self.state.canvas.as_ref().map(|t| &t.canvas)
+    }
+
+    /// The last frame: the canvas with the overlays over it, in
+    /// [`TEXTURE_FORMAT`]. It is replaced when the size changes or the
+    /// device is rebuilt, so do not keep it across frames.
+    pub fn frame_texture(&self) -> Option<&wgpu::Texture> {
+        self.state.canvas.as_ref().map(|t| &t.frame)
+    }
+
+    /// GPU time of the newest frame whose timestamps have been read back;
+    /// `None` where the adapter has no timestamp queries.
+    pub fn gpu_time_ns(&self) -> Option<u64> {
+        self.last_gpu_ns
+    }
+
+    /// Live GPU objects (wgpu's counters) and the renderer's caches.
+    pub fn live_objects(&self) -> GpuObjects {
+        let c = self.gpu.device.get_internal_counters();
+        let hal = &c.hal;
+        GpuObjects {
+            buffers: hal.buffers.read(),
+            buffer_bytes: hal.buffer_memory.read(),
+            texture_bytes: hal.texture_memory.read(),
+            texture_views: hal.texture_views.read(),
+            bind_groups: hal.bind_groups.read(),
+            pipelines: hal.render_pipelines.read(),
+            shaped_texts: self.texts.len(),
+            atlas_images: self.images.len(),
+            text_renderers: self.state.text_renderers.len(),
+        }
+    }
+
+    /// Draws a frame: brings the canvas up to date with `list` (only
+    /// `redraw` of it when nothing else changed), then composes `overlays`
+    /// over it into the frame texture. `changed` are the items patched
+    /// since the last frame (`DisplayList::take_changed`). `time` animates
+    /// pulsing feedback. The GPU work is submitted, not waited for: see
+    /// [`GpuRenderer::finish`].
+    pub fn draw(
+        &mut self,
+        list: &DisplayList,
+        changed: &[usize],
+        view: &View,
+        redraw: &Redraw,
+        overlays: &OverlayLayer,
+        time: f32,
+    ) -> Result<FrameReport, GpuError> {
+        let max = self.gpu.device.limits().max_texture_dimension_2d.min(16_384);
+        if !(1..=max).contains(&view.width) || !(1..=max).contains(&view.height) {
+            return Err(GpuError::Size { width: view.width, height: view.height, max });
+        }
+        let mut report = FrameReport::default();
+        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        if self.is_lost() {
+            report.recovered = Some(self.recover()?);
+        }
+        let start = Instant::now();
+        if let Some(t) = self.state.timer.as_mut().and_then(Timer::collect) {
+            self.last_gpu_ns = Some(t);
+        }
+        let resized = self.state.target(&self.gpu.device, view.width, view.height);
+
+        // Bring the retained instances up to date.
+        let rebuild = self.epoch != Some(list.epoch()) || self.ranges.len() != list.items.len();
+        if rebuild {
+            self.rebuild_instances(list);
+        } else {
+            report.patched_instances = self.patch_instances(list, changed);
+        }
+
+        // A rebuilt list lays the instances out again but redraws only what
+        // the caller says changed; a new view or target redraws everything.
+        let full = resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All;
+        let regions = damage::regions(view, redraw, full);
+        report.full = full;
+        report.redrawn = damage::extent(&regions);
+        report.redrawn_pixels = regions.iter().map(|r| u64::from(r.scissor.2) * u64::from(r.scissor.3)).sum();
+
+        self.gpu.queue.write_buffer(&self.state.globals, 0, bytemuck::bytes_of(&Globals::new(view, time)));
+
+        let tint = (self.tint_redraws && !full).then(|| {
+            [
+                Color::rgba(255, 0, 128, 70),
+                Color::rgba(0, 160, 255, 70),
+                Color::rgba(255, 200, 0, 70),
+                Color::rgba(0, 220, 120, 70),
+            ][(self.frames % 4) as usize]
+        });
+        let (scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
+        self.upload_scratch(&scratch);
+
+        let mut encoder =
+            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") });
+        let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
+
+        // Each region's batches, one after the other; a batch remembers its region.
+        let mut draws = Vec::new();
+        for (k, region) in regions.iter().enumerate() {
+            for mut b in self.plan(list, &region.design) {
+                b.region = k;
+                draws.push(b);
+            }
+        }
+        report.instances = draws.iter().map(|b| b.shapes.iter().map(|(r, _)| r.len()).sum::<usize>()).sum();
+        report.texts = draws.iter().map(|b| b.texts.len()).sum();
+        report.batches = draws.len();
+        if !draws.is_empty() {
+            self.prepare_texts(list, view, &draws);
+        }
+        {
+            let target = self.state.canvas.as_ref().expect("made above");
+            let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::CANVAS));
+            let mut pass = load_pass(&mut encoder, &target.canvas_view, "trellis canvas", timer);
+            let mut region = None;
+            for (i, batch) in draws.iter().enumerate() {
+                if region != Some(batch.region) {
+                    // A new region: scissor to it and clear it.
+                    let (x, y, w, h) = regions[batch.region].scissor;
+                    pass.set_scissor_rect(x, y, w, h);
+                    pass.set_pipeline(&self.state.pipeline);
+                    pass.set_bind_group(0, &self.state.bind_group, &[]);
+                    pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                    let k = batch.region as u32;
+                    pass.draw(0..4, k..k + 1);
+                    region = Some(batch.region);
+                }
+                if !batch.shapes.is_empty() {
+                    pass.set_bind_group(0, &self.state.bind_group, &[]);
+                    pass.set_vertex_buffer(0, self.state.instances.slice(..));
+                    let mut current = None;
+                    for (r, special) in &batch.shapes {
+                        if current != Some(*special) {
+                            let p = if *special { &self.state.special_pipeline } else { &self.state.pipeline };
+                            pass.set_pipeline(p);
+                            current = Some(*special);
+                        }
+                        pass.draw(0..4, r.clone());
+                    }
+                }
+                if !batch.texts.is_empty() {
+                    let renderer = &self.state.text_renderers[i];
+                    // A text that failed to prepare is left out, never a panic.
+                    let _ = renderer.render(&self.state.text_atlas, &self.state.text_viewport, &mut pass);
+                }
+            }
+        }
+
+        let target = self.state.canvas.as_ref().expect("made above");
+        encoder.copy_texture_to_texture(
+            target.canvas.as_image_copy(),
+            target.frame.as_image_copy(),
+            wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
+        );
+        {
+            let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
+            let mut pass = load_pass(&mut encoder, &target.frame_view, "trellis overlays", timer);
+            if !overlay_range.is_empty() {
+                pass.set_bind_group(0, &self.state.bind_group, &[]);
+                pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                // Runs of common and special shapes, in order.
+                let mut start = overlay_range.start;
+                while start < overlay_range.end {
+                    let special = scratch[start as usize].is_special();
+                    let mut end = start + 1;
+                    while end < overlay_range.end && scratch[end as usize].is_special() == special {
+                        end += 1;
+                    }
+                    pass.set_pipeline(if special { &self.state.special_pipeline } else { &self.state.pipeline });
+                    pass.draw(0..4, start..end);
+                    start = end;
+                }
+            }
+        }
+        if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_mut()) {
+            t.resolve(&mut encoder, slot);
+        }
+        self.gpu.queue.submit([encoder.finish()]);
+        if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_ref()) {
+            t.map(slot);
+        }
+        self.state.text_atlas.trim();
+        self.trim_texts();
+        self.epoch = Some(list.epoch());
+        self.shown = Some(*view);
+        self.frames += 1;
+        report.encode_ns = start.elapsed().as_nanos() as u64;
+        Ok(report)
+    }
+
+    /// Waits until the GPU has finished every frame submitted, and reads the
+    /// GPU time of the newest one.
+    pub fn finish(&mut self) {
+        let _ = self.gpu.device.poll(wgpu::PollType::wait_indefinitely());
+        if let Some(t) = self.state.timer.as_mut().and_then(Timer::collect) {
+            self.last_gpu_ns = Some(t);
+        }
+    }
+}
+
+/// A render pass that draws over what `view` holds, with `timestamps` at
+/// its ends where the frame is timed.
+fn load_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    view: &wgpu::TextureView,
+    label: &str,
+    timestamps: Option<wgpu::RenderPassTimestampWrites<'_>>,
+) -> wgpu::RenderPass<'e> {
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some(label),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
+        })],
+        depth_stencil_attachment: None,
+        timestamp_writes: timestamps,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
+}

@@ -1,0 +1,158 @@
+//! Text on the GPU, through glyphon: each text shaped once per (text, size,
+//! box) and kept while it is drawn, and each batch's text handed to a
+//! glyphon renderer of its own, so that batches keep paint order.
+
+use trellis_model::Rect;
+
+use super::GpuRenderer;
+use super::batching::Batch;
+use super::instances::rgba;
+use crate::display_list::{DisplayList, Primitive, TextAlign};
+use crate::view::View;
+
+/// A shaped text, kept while it is drawn.
+pub(super) struct ShapedText {
+    text: String,
+    buffer: cosmic_text::Buffer,
+    /// Offset from the box top that centres the lines.
+    dy: f32,
+    last_used: u64,
+}
+
+/// A shaped text and where it goes this frame, in device pixels.
+struct PlacedText {
+    key: u64,
+    left: f32,
+    top: f32,
+    bounds: glyphon::TextBounds,
+    color: glyphon::Color,
+}
+
+impl GpuRenderer {
+    /// Shapes every text of the plan (reusing earlier shaping) and hands
+    /// each batch's text to its glyphon renderer.
+    pub(super) fn prepare_texts(&mut self, list: &DisplayList, view: &View, batches: &[Batch]) {
+        let s = view.factor();
+        let mut keys: Vec<Vec<PlacedText>> = Vec::new();
+        for batch in batches {
+            let mut areas = Vec::new();
+            for &(i, j) in &batch.texts {
+                let item = &list.items[i];
+                let Primitive::Text { rect, text, size, color, align, wrap, top } = &item.primitives[j] else {
+                    continue;
+                };
+                let device = view.to_device(rect);
+                if device.w < 1.0 || device.h < 1.0 || size * s < 1.0 {
+                    continue;
+                }
+                let key = self.shape(text, *size * s, &device, *align, *wrap);
+                let dy = if *top { 0.0 } else { self.texts[&key].dy };
+                let mut bounds = glyphon::TextBounds {
+                    left: device.x.ceil() as i32,
+                    top: device.y.ceil() as i32,
+                    right: device.right().ceil() as i32,
+                    bottom: device.bottom().ceil() as i32,
+                };
+                if let Some(c) = item.clip {
+                    let c = view.to_device(&c);
+                    bounds.left = bounds.left.max(c.x.ceil() as i32);
+                    bounds.top = bounds.top.max(c.y.ceil() as i32);
+                    bounds.right = bounds.right.min(c.right().ceil() as i32);
+                    bounds.bottom = bounds.bottom.min(c.bottom().ceil() as i32);
+                }
+                let c = rgba(*color, item.opacity);
+                let color = glyphon::Color::rgba(color.r, color.g, color.b, (c[3] * 255.0).round() as u8);
+                areas.push(PlacedText { key, left: device.x.round(), top: (device.y + dy).round(), bounds, color });
+            }
+            keys.push(areas);
+        }
+        self.state
+            .text_viewport
+            .update(&self.gpu.queue, glyphon::Resolution { width: view.width, height: view.height });
+        while self.state.text_renderers.len() < batches.len() {
+            let r = glyphon::TextRenderer::new(
+                &mut self.state.text_atlas,
+                &self.gpu.device,
+                wgpu::MultisampleState::default(),
+                None,
+            );
+            self.state.text_renderers.push(r);
+        }
+        for b in 0..self.state.text_renderers.len() {
+            // Renderers of batches this frame has not, or without text, draw nothing.
+            let areas = keys.get(b).map_or(&[][..], Vec::as_slice);
+            let texts = &self.texts;
+            let areas = areas.iter().map(|p| glyphon::TextArea {
+                buffer: &texts[&p.key].buffer,
+                left: p.left,
+                top: p.top,
+                scale: 1.0,
+                bounds: p.bounds,
+                default_color: p.color,
+                custom_glyphs: &[],
+            });
+            let state = &mut self.state;
+            if state.text_renderers[b]
+                .prepare(
+                    &self.gpu.device,
+                    &self.gpu.queue,
+                    &mut self.fonts,
+                    &mut state.text_atlas,
+                    &state.text_viewport,
+                    areas,
+                    &mut self.glyphs,
+                )
+                .is_err()
+                && let Ok(mut e) = self.errors.lock()
+            {
+                e.push("the glyph atlas is full: some text was not drawn".into());
+            }
+        }
+    }
+
+    /// Shapes a text for a device box, or finds it shaped; returns its key.
+    fn shape(&mut self, text: &str, size: f32, device: &Rect, align: TextAlign, wrap: bool) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        size.to_bits().hash(&mut h);
+        device.w.to_bits().hash(&mut h);
+        device.h.to_bits().hash(&mut h);
+        (align as u8).hash(&mut h);
+        wrap.hash(&mut h);
+        let key = h.finish();
+        let frame = self.frames;
+        if let Some(t) = self.texts.get_mut(&key)
+            && t.text == text
+        {
+            t.last_used = frame;
+            return key;
+        }
+        let shaped = crate::text::shape(&mut self.fonts, text, size, device, align, wrap);
+        self.texts.insert(
+            key,
+            ShapedText { text: text.to_owned(), buffer: shaped.buffer, dy: shaped.centre_dy, last_used: frame },
+        );
+        key
+    }
+
+    /// Shapes a text and keeps it for good, whatever trimming decides: the
+    /// self-test's planted leak (`planted.rs`).
+    pub(super) fn pin_shaped_text(&mut self, text: &str, size: f32, device: &Rect, align: TextAlign) {
+        let key = self.shape(text, size, device, align, false);
+        if let Some(t) = self.texts.get_mut(&key) {
+            t.last_used = u64::MAX;
+        }
+    }
+
+    /// Forgets shaped text not drawn for a while, so that a long session
+    /// of edits does not grow the cache without bound.
+    pub(super) fn trim_texts(&mut self) {
+        const KEEP_FRAMES: u64 = 120;
+        const FLOOR: usize = 4096;
+        if self.texts.len() > FLOOR {
+            let now = self.frames;
+            self.texts.retain(|_, t| now.saturating_sub(t.last_used) <= KEEP_FRAMES);
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Image files referenced by a design, read under limits: the one loader
+//! both backends (the CPU rasteriser and the GPU atlas) use, so the rules
+//! cannot differ between them.
+//!
+//! A design is hostile input, and so is every file it names. The loader
+//! resolves the path against the design's folder and refuses one that
+//! leaves it (after following symlinks); opens without blocking (a FIFO
+//! never hangs the open) and refuses anything but a regular file, judged on
+//! the opened file; checks the size before reading and reads at most
+//! [`MAX_IMAGE_BYTES`]; reads the PNG header and refuses dimensions over
+//! [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_DECODED_BYTES`] before decoding.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use tiny_skia::Pixmap;
+use trellis_model::limits::{MAX_IMAGE_BYTES, MAX_IMAGE_DECODED_BYTES, MAX_IMAGE_SIDE};
+
+/// Why an image a design references is not drawn (it shows as the
+/// missing-image box instead). Each message names the path as the design
+/// gives it, and the reason.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImageError {
+    /// The path is absolute, or climbs out of the design's folder (`../x`,
+    /// or a symlink that points outside it).
+    #[error("image path {path} leaves the design's folder")]
+    LeavesFolder {
+        /// The path, as the design gives it.
+        path: String,
+    },
+    /// The file cannot be found or opened.
+    #[error("image {path} cannot be opened: {source}")]
+    Open {
+        /// The path, as the design gives it.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The path names a directory, a FIFO, a device or a socket.
+    #[error("image {path} is {what}, not a regular file")]
+    NotRegular {
+        /// The path, as the design gives it.
+        path: String,
+        /// What it is ("a directory", "a FIFO", ...).
+        what: &'static str,
+    },
+    /// The file is larger than [`MAX_IMAGE_BYTES`].
+    #[error("image {path} is {bytes} bytes, over the limit of {limit} bytes", limit = MAX_IMAGE_BYTES)]
+    TooLarge {
+        /// The path, as the design gives it.
+        path: String,
+        /// Its size (or how much was read before giving up), in bytes.
+        bytes: u64,
+    },
+    /// The file could not be read.
+    #[error("image {path} cannot be read: {source}")]
+    Read {
+        /// The path, as the design gives it.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file does not start with a PNG signature and header.
+    #[error("image {path} is not a PNG file")]
+    NotPng {
+        /// The path, as the design gives it.
+        path: String,
+    },
+    /// The PNG header claims a side over [`MAX_IMAGE_SIDE`], or a decoded
+    /// size over [`MAX_IMAGE_DECODED_BYTES`].
+    #[error(
+        "image {path} is {width}x{height} pixels, over the limit of {side} pixels a side and {bytes} bytes decoded",
+        side = MAX_IMAGE_SIDE,
+        bytes = MAX_IMAGE_DECODED_BYTES
+    )]
+    Dimensions {
+        /// The path, as the design gives it.
+        path: String,
+        /// The width the header claims.
+        width: u32,
+        /// The height the header claims.
+        height: u32,
+    },
+    /// The PNG data is damaged, truncated or of a kind not supported.
+    #[error("image {path} cannot be decoded: {reason}")]
+    Decode {
+        /// The path, as the design gives it.
+        path: String,
+        /// What the decoder said.
+        reason: String,
+    },
+}
+
+/// Loads the PNG image at `path` (relative to `base_dir`, the design's
+/// folder) under the limits in [`trellis_model::limits`]. Never blocks on
+/// a FIFO, never reads more than [`MAX_IMAGE_BYTES`], never allocates more
+/// than [`MAX_IMAGE_DECODED_BYTES`] for pixels.
+pub fn load_image(base_dir: &Path, path: &str) -> Result<Pixmap, ImageError> {
+    let full = resolve(base_dir, path)?;
+    let bytes = read_bounded(&full, path)?;
+    let (width, height) = png_size(&bytes).ok_or_else(|| ImageError::NotPng { path: path.to_owned() })?;
+    if width == 0
+        || height == 0
+        || width > MAX_IMAGE_SIDE
+        || height > MAX_IMAGE_SIDE
+        || u64::from(width) * u64::from(height) * 4 > MAX_IMAGE_DECODED_BYTES
+    {
+        return Err(ImageError::Dimensions { path: path.to_owned(), width, height });
+    }
+    Pixmap::decode_png(&bytes).map_err(|e| ImageError::Decode { path: path.to_owned(), reason: e.to_string() })
+}
+
+/// Writes a warning for an image that will draw as the missing-image box
+/// to standard error, where `trellis render` and the app's log show it.
+pub(crate) fn report_image_problem(problem: &ImageError) {
+    eprintln!("warning: {problem}; it is drawn as the missing-image box");
+}
+
+/// The file `path` names inside `base_dir`, symlinks followed; refused when
+/// it is absolute or leaves the folder.
+fn resolve(base_dir: &Path, path: &str) -> Result<PathBuf, ImageError> {
+    let leaves = || ImageError::LeavesFolder { path: path.to_owned() };
+    let relative = Path::new(path);
+    // Lexically first: `../x` is refused even where it does not exist.
+    let mut depth = 0usize;
+    for part in relative.components() {
+        match part {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => depth = depth.checked_sub(1).ok_or_else(leaves)?,
+            Component::RootDir | Component::Prefix(_) => return Err(leaves()),
+        }
+    }
+    if path.contains('\\') && path.split(['/', '\\']).any(|p| p == "..") {
+        return Err(leaves());
+    }
+    let open_err = |source| ImageError::Open { path: path.to_owned(), source };
+    // An empty folder (a design named without one) is the working directory.
+    let base_dir = if base_dir.as_os_str().is_empty() { Path::new(".") } else { base_dir };
+    let base = base_dir.canonicalize().map_err(open_err)?;
+    let full = base.join(relative).canonicalize().map_err(open_err)?;
+    if !full.starts_with(&base) {
+        return Err(leaves());
+    }
+    Ok(full)
+}
+
+/// What a file that is not regular is, for messages.
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+/// `O_NONBLOCK` where its value is known without the libc crate: opening a
+/// FIFO with it returns at once instead of waiting for a writer.
+#[cfg(unix)]
+fn nonblock_flag() -> Option<i32> {
+    if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    )) {
+        return Some(0x0004);
+    }
+    if cfg!(all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "powerpc",
+            target_arch = "powerpc64",
+            target_arch = "s390x",
+            target_arch = "loongarch64"
+        )
+    )) {
+        return Some(0o4000);
+    }
+    None
+}
+
+/// Opens `full` for reading without blocking on a FIFO where the flag is
+/// known (elsewhere the type is checked on the path first).
+fn open(full: &Path, path: &str) -> Result<File, ImageError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if let Some(flag) = nonblock_flag() {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(flag);
+    }
+    // Checked on the path too, so that where the flag is not known a FIFO
+    // is still refused before the open could block.
+    let meta = std::fs::metadata(full).map_err(|source| ImageError::Open { path: path.to_owned(), source })?;
+    if !meta.is_file() {
+        return Err(ImageError::NotRegular { path: path.to_owned(), what: kind_of(meta.file_type()) });
+    }
+    options.open(full).map_err(|source| ImageError::Open { path: path.to_owned(), source })
+}
+
+/// The whole file, at most [`MAX_IMAGE_BYTES`] of it, judged on the opened
+/// file (not the path, which may have changed since).
+fn read_bounded(full: &Path, path: &str) -> Result<Vec<u8>, ImageError> {
+    let file = open(full, path)?;
+    let meta = file.metadata().map_err(|source| ImageError::Read { path: path.to_owned(), source })?;
+    if !meta.is_file() {
+        return Err(ImageError::NotRegular { path: path.to_owned(), what: kind_of(meta.file_type()) });
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge { path: path.to_owned(), bytes: meta.len() });
+    }
+    // The file may grow after the check: read one byte past the limit to tell.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_IMAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| ImageError::Read { path: path.to_owned(), source })?;
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(ImageError::TooLarge { path: path.to_owned(), bytes: bytes.len() as u64 });
+    }
+    Ok(bytes)
+}
+
+/// The width and height a PNG's header (IHDR, the first chunk) claims, or
+/// `None` when the bytes do not start like a PNG.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    if bytes.len() < 24 || bytes[..8] != SIGNATURE || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let word = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    Some((word(16), word(20)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_climbing_out_lexically_are_refused_before_touching_the_disk() {
+        let base = Path::new("/nonexistent-trellis-base");
+        for p in ["../x.png", "a/../../x.png", "/etc/passwd", "./../x.png"] {
+            assert!(matches!(resolve(base, p), Err(ImageError::LeavesFolder { .. })), "{p}");
+        }
+        assert!(matches!(resolve(base, "a/../x.png"), Err(ImageError::Open { .. })));
+    }
+
+    #[test]
+    fn png_size_reads_the_header_and_rejects_other_bytes() {
+        let mut b = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n', 0, 0, 0, 13];
+        b.extend_from_slice(b"IHDR");
+        b.extend_from_slice(&100_000u32.to_be_bytes());
+        b.extend_from_slice(&7u32.to_be_bytes());
+        assert_eq!(png_size(&b), Some((100_000, 7)));
+        assert_eq!(png_size(b"GIF89a not a png at all, no"), None);
+        assert_eq!(png_size(&b[..20]), None);
+    }
+}
