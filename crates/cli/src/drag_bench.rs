@@ -12,6 +12,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use trellis_canvas::{Canvas, FrameRecord};
 use trellis_diag::{CountingAllocator, Frame, FrameStats};
+use trellis_editor::journal::{DesignSource, JournalWriter};
 use trellis_editor::scenario::{Scenario, ScenarioStep, Target};
 use trellis_editor::{Action, Editor, Event, Handle, Input};
 use trellis_geometry::Point;
@@ -108,6 +109,20 @@ fn clock_read_ns() -> f64 {
     samples[samples.len() / 2] as f64 / 100.0
 }
 
+/// What recording the session's commits in its journal cost: the design's
+/// content hash and the record handed to the writer thread.
+#[derive(Debug, Serialize)]
+struct JournalCommits {
+    commits: usize,
+    median_us: f64,
+    max_us: f64,
+    /// Their time over the whole session's frame time.
+    share_of_frames: f64,
+    /// One hash of the whole file text, what each commit cost before
+    /// journal version 3.
+    full_text_hash_us: f64,
+}
+
 #[derive(Debug, Serialize)]
 struct DragReport {
     machine: Machine,
@@ -129,6 +144,7 @@ struct DragReport {
     heap_peak_bytes: usize,
     allocations_per_frame: f64,
     commits: usize,
+    journal_commits: JournalCommits,
     records: Vec<FrameRecord>,
 }
 
@@ -241,20 +257,44 @@ fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyho
 }
 
 /// Runs the events through a canvas; returns the records and the renderer.
+/// What one pass through the session gave.
+struct Pass {
+    records: Vec<FrameRecord>,
+    renderer: Option<Renderer>,
+    commits: usize,
+    /// What each commit cost to journal, in nanoseconds.
+    commit_ns: Vec<u64>,
+}
+
+/// Runs the events through a canvas whose editor keeps a journal in
+/// `journal`, as the app's sessions do.
+#[allow(clippy::too_many_arguments)]
 fn run_pass(
     design: &str,
     renderer: Option<Renderer>,
     session: &Session,
+    journal: &Path,
     instrumented: bool,
     vsync: bool,
     bar: Option<&indicatif::ProgressBar>,
     lab: &crate::lab::Lab,
     mut heap: impl FnMut(&FrameRecord),
-) -> anyhow::Result<(Vec<FrameRecord>, Option<Renderer>, usize)> {
+) -> anyhow::Result<Pass> {
     let mut canvas = Canvas::new(Editor::new(Document::from_json_bytes(design.as_bytes())?), renderer, Theme::LIGHT);
     for e in &session.setup {
         canvas.frame(e)?;
     }
+    let editor = canvas.editor_mut();
+    let writer = JournalWriter::create(
+        journal,
+        DesignSource::Embedded { json: design.to_owned() },
+        *editor.viewport(),
+        editor.settings.clone(),
+        editor.measurer_id(),
+    )
+    .with_context(|| format!("creating the benchmark's journal {}", journal.display()))?;
+    editor.set_journal(writer);
+    let mut commit_ns = Vec::new();
     canvas.instrumented = instrumented;
     let events = &session.events;
     let mut records = Vec::with_capacity(events.len());
@@ -263,7 +303,10 @@ fn run_pass(
     let started = Instant::now();
     for e in events {
         let (step, mut record) = canvas.frame(e)?;
-        commits += usize::from(step.committed.is_some());
+        if step.committed.is_some() {
+            commits += 1;
+            commit_ns.push(canvas.editor().last_commit_ns());
+        }
         if vsync {
             // Present at the next 60 Hz tick, as a swap chain with vsync would.
             let since = started.elapsed();
@@ -283,8 +326,11 @@ fn run_pass(
             b.inc(1);
         }
     }
+    if let Some(writer) = canvas.editor_mut().take_journal() {
+        writer.finish(canvas.editor().doc()).context("finishing the benchmark's journal")?;
+    }
     let (_, renderer) = canvas.into_parts();
-    Ok((records, renderer, commits))
+    Ok(Pass { records, renderer, commits, commit_ns })
 }
 
 fn summary_ms(mut v: Vec<u64>) -> (f64, f64, f64, f64) {
@@ -330,19 +376,42 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     // phase timed and passes timing only the total, alternated so that the
     // machine's noise falls on both; the faster pass of each kind gives
     // what the instrumentation costs.
-    let (_, renderer, _) = run_pass(&text, renderer, &session, false, false, Some(&bar), o.lab, |_| {})?;
+    // Every pass keeps a journal, as the app's sessions do, so that the
+    // figures include what journaling costs.
+    let journals = tempfile::tempdir().context("creating a temporary folder for the benchmark's journals")?;
+    let journal = |n: usize| journals.path().join(format!("pass-{n}.journal"));
+    let warm = run_pass(&text, renderer, &session, &journal(0), false, false, Some(&bar), o.lab, |_| {})?;
     CountingAllocator::reset_peak();
     let before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
-    let (records, renderer, commits) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), o.lab, |_| {
+    let measured = run_pass(&text, warm.renderer, &session, &journal(1), true, o.vsync, Some(&bar), o.lab, |_| {
         heap_series.push(CountingAllocator::snapshot().bytes_in_use);
     })?;
     let after = CountingAllocator::snapshot();
+    let (records, commits, commit_ns) = (measured.records, measured.commits, measured.commit_ns);
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
-    let (bare, renderer, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), o.lab, |_| {})?;
-    let (again, renderer, _) = run_pass(&text, renderer, &session, true, o.vsync, Some(&bar), o.lab, |_| {})?;
-    let (bare_again, _, _) = run_pass(&text, renderer, &session, false, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let bare = run_pass(&text, measured.renderer, &session, &journal(2), false, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let again = run_pass(&text, bare.renderer, &session, &journal(3), true, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let bare_again = run_pass(&text, again.renderer, &session, &journal(4), false, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let (bare, again, bare_again) = (bare.records, again.records, bare_again.records);
     bar.finish_and_clear();
+    let journal_commits = {
+        let (median_ms, _, _, max_ms) = summary_ms(commit_ns.clone());
+        // What a commit cost when journals hashed the whole file text
+        // (version 2), timed here for the ratio.
+        let doc = Document::from_json_bytes(text.as_bytes())?;
+        let started = Instant::now();
+        std::hint::black_box(doc.full_text_hash());
+        let full_text_hash_us = started.elapsed().as_secs_f64() * 1e6;
+        JournalCommits {
+            full_text_hash_us,
+            commits: commit_ns.len(),
+            median_us: median_ms * 1e3,
+            max_us: max_ms * 1e3,
+            share_of_frames: commit_ns.iter().sum::<u64>() as f64
+                / records.iter().map(|r| r.total_ns).sum::<u64>().max(1) as f64,
+        }
+    };
     let with = median(&records).min(median(&again));
     let without = median(&bare).min(median(&bare_again));
 
@@ -459,6 +528,14 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             instrumentation.estimated_overhead * 100.0
         );
         say!(
+            "Journal: {} commits recorded (content hash and record) at {:.1} us median, {:.1} us max: {:.3}% of the session's frame time; hashing the whole file text, as journals did before version 3, takes {:.0} us here.",
+            journal_commits.commits,
+            journal_commits.median_us,
+            journal_commits.max_us,
+            journal_commits.share_of_frames * 100.0,
+            journal_commits.full_text_hash_us
+        );
+        say!(
             "Heap: {:.1} MiB in use at the end, peak {:.1} MiB; {:.0} allocations per frame.",
             after.bytes_in_use as f64 / 1048576.0,
             after.peak_bytes as f64 / 1048576.0,
@@ -507,6 +584,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         allocations_per_frame: after.allocations.saturating_sub(before.allocations) as f64
             / records.len().max(1) as f64,
         commits,
+        journal_commits,
         records,
     };
     if let Some(old) = earlier {

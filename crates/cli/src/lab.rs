@@ -39,7 +39,8 @@ pub struct LabOptions {
 pub struct Lab {
     started: std::time::Instant,
     cpu: Option<(CpuProfile, PathBuf)>,
-    heap: Option<(HeapProfile, PathBuf)>,
+    /// The profile, the scratch file dhat writes, and the target.
+    heap: Option<(HeapProfile, tempfile::TempPath, PathBuf)>,
     debug: Option<Shared>,
     wait: u64,
 }
@@ -50,15 +51,38 @@ impl Lab {
         // that cannot be written should cost nothing, not a whole run.
         if let Some(path) = &o.cpu_profile {
             writable_folder(path, "--cpu-profile")?;
+            refuse_read_only(path, "--cpu-profile")?;
         }
-        if let Some(path) = &o.heap_profile {
-            writable_folder(path, "--heap-profile")?;
-            // Made (and emptied) now: this proves the file can be written,
-            // and lets `finish` tell dhat's write from a stale file.
-            std::fs::File::create(path).with_context(|| {
-                format!("--heap-profile {}: cannot create the file; pass a writable path", path.display())
-            })?;
-        }
+        // dhat writes its file itself, as the profiler drops, and a crash
+        // or a kill would leave it half written: it writes into a scratch
+        // file beside the target, copied to the target by the same safe
+        // writer as every output once it is whole. The target is never
+        // emptied up front.
+        let heap_scratch = match &o.heap_profile {
+            Some(path) => {
+                let folder = writable_folder(path, "--heap-profile")?;
+                refuse_read_only(path, "--heap-profile")?;
+                // A device or FIFO is written in place; anything else gets
+                // a new file in the folder, which must take one.
+                let in_place = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+                if !in_place {
+                    tempfile::Builder::new().prefix(".trellis-probe-").tempfile_in(&folder).with_context(|| {
+                        format!(
+                            "--heap-profile {}: cannot create a file in {}; pass a writable path",
+                            path.display(),
+                            folder.display()
+                        )
+                    })?;
+                }
+                let scratch = tempfile::Builder::new()
+                    .prefix("trellis-heap-")
+                    .suffix(".json")
+                    .tempfile()
+                    .context("--heap-profile: cannot create a scratch file in the temporary folder (TMPDIR)")?;
+                Some(scratch.into_temp_path())
+            }
+            None => None,
+        };
         let mut lab =
             Lab { started: std::time::Instant::now(), cpu: None, heap: None, debug: None, wait: o.debug_wait };
         if let Some(addr) = &o.debug_addr {
@@ -71,8 +95,8 @@ impl Lab {
             note(format_args!("debug endpoint: http://{bound}/debug/stats"));
             lab.debug = Some(shared);
         }
-        if let Some(path) = &o.heap_profile {
-            lab.heap = Some((HeapProfile::start(path), path.clone()));
+        if let (Some(path), Some(scratch)) = (&o.heap_profile, heap_scratch) {
+            lab.heap = Some((HeapProfile::start(&scratch), scratch, path.clone()));
         }
         if let Some(path) = &o.cpu_profile {
             lab.cpu = Some((CpuProfile::start()?, path.clone()));
@@ -129,20 +153,22 @@ impl Lab {
                 w.flamegraph.display()
             );
         }
-        if let Some((heap, path)) = self.heap {
+        if let Some((heap, scratch, path)) = self.heap {
             // dhat writes the file as the profiler drops, and only prints
             // (does not return) a failure: the file's size says whether it did.
             drop(heap);
-            match std::fs::metadata(&path) {
-                Ok(m) if m.len() > 0 => say!("Heap profile in {} (open it in dh_view)", path.display()),
-                Ok(_) => {
-                    bail!(
-                        "--heap-profile {}: the heap profile was not written (the file is empty; dhat's reason is above)",
-                        path.display()
-                    )
-                }
+            let profile = match std::fs::read(&scratch) {
+                Ok(bytes) if !bytes.is_empty() => bytes,
+                Ok(_) => bail!(
+                    "--heap-profile {}: the heap profile was not written (dhat wrote nothing; its reason is above)",
+                    path.display()
+                ),
                 Err(e) => bail!("--heap-profile {}: the heap profile was not written ({e})", path.display()),
-            }
+            };
+            crate::report::write_output(&path, |out| out.write_all(&profile))
+                .with_context(|| format!("--heap-profile {}: the heap profile was not written", path.display()))?;
+            drop(scratch);
+            say!("Heap profile in {} (open it in dh_view)", path.display());
         }
         if self.debug.is_some() && self.wait > 0 {
             note(format_args!("debug endpoint: answering for {} more seconds", self.wait));
@@ -154,7 +180,7 @@ impl Lab {
 
 /// Refuses a profile path whose folder is missing or is not a folder,
 /// naming the flag and the folder.
-fn writable_folder(path: &Path, flag: &str) -> anyhow::Result<()> {
+fn writable_folder(path: &Path, flag: &str) -> anyhow::Result<PathBuf> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -168,6 +194,25 @@ fn writable_folder(path: &Path, flag: &str) -> anyhow::Result<()> {
     }
     if path.is_dir() {
         bail!("{flag} {}: is a folder; pass a file path inside it", path.display());
+    }
+    Ok(folder.to_owned())
+}
+
+/// Refuses, before the run, a read-only profile target the writer would
+/// refuse after it (unless `--force`): a profile should not cost a run
+/// and then not be written.
+fn refuse_read_only(path: &Path, flag: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+        && meta.permissions().readonly()
+        && !crate::report::save_options().force
+    {
+        bail!(
+            "{flag} {}: the file is read-only (mode {:04o}); make it writable, or add --force to replace it keeping its permissions",
+            path.display(),
+            meta.permissions().mode() & 0o7777
+        );
     }
     Ok(())
 }

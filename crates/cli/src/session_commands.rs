@@ -68,9 +68,9 @@ pub fn run(
         let force = report::save_options().force;
         let (viewport, settings, measurer) = (Viewport::default(), Settings::default(), editor.measurer_id());
         let created = if force {
-            JournalWriter::create(path, source, viewport, settings, measurer)
+            JournalWriter::replace(path, source, viewport, settings, measurer)
         } else {
-            JournalWriter::create_new(path, source, viewport, settings, measurer)
+            JournalWriter::create(path, source, viewport, settings, measurer)
         };
         let writer = match created {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
@@ -112,7 +112,7 @@ pub fn run(
     }
     let rows = vec![
         ("events".to_owned(), report.events.to_string()),
-        ("commands committed".to_owned(), format!("{}: {}", report.commits.len(), report.commits.join(", "))),
+        ("commands committed".to_owned(), format!("{}: {}", report.commits.len(), summarize_labels(&report.commits))),
         ("widgets".to_owned(), report.widgets.to_string()),
         ("content hash".to_owned(), report.content_hash.clone()),
     ];
@@ -233,4 +233,41 @@ fn read_scenario(path: &Path) -> anyhow::Result<String> {
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
         anyhow::anyhow!("the scenario {shown} line {line} is not UTF-8 text: save the scenario as UTF-8")
     })
+}
+
+/// Commit labels for a table cell: repeats collapsed ("Paste x3000") and at
+/// most a dozen groups, so a long session's report stays readable (the
+/// JSON report keeps every label).
+fn summarize_labels(labels: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for label in labels {
+        match groups.last_mut() {
+            Some((last, n)) if *last == label.as_str() => *n += 1,
+            _ => groups.push((label, 1)),
+        }
+    }
+    let mut parts: Vec<String> =
+        groups.iter().take(SHOWN).map(|(l, n)| if *n == 1 { (*l).to_owned() } else { format!("{l} x{n}") }).collect();
+    if groups.len() > SHOWN {
+        let rest: usize = groups[SHOWN..].iter().map(|(_, n)| n).sum();
+        parts.push(format!("and {rest} more"));
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize_labels;
+
+    #[test]
+    fn a_long_session_reports_its_commits_in_a_readable_cell() {
+        let mut labels = vec!["Select".to_owned()];
+        labels.extend(std::iter::repeat_n("Paste".to_owned(), 3000));
+        labels.push("Move".to_owned());
+        assert_eq!(summarize_labels(&labels), "Select, Paste x3000, Move");
+        let many: Vec<String> = (0..20).map(|i| format!("Step {i}")).collect();
+        let cell = summarize_labels(&many);
+        assert!(cell.ends_with("Step 11, and 8 more"), "{cell}");
+    }
 }

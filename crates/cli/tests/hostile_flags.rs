@@ -125,6 +125,31 @@ fn a_heap_profile_into_a_missing_folder_is_refused_before_the_run() {
     assert!(err.contains("folder"), "{err}");
 }
 
+/// dhat writes its profile itself; the target is only ever written whole,
+/// by the same writer as every output, and never emptied up front.
+#[test]
+fn a_heap_profile_never_empties_or_replaces_a_read_only_target() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kept.json");
+    std::fs::write(&path, "an earlier profile").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let err = refused(&strs(&drag(&["--heap-profile", path.to_str().unwrap()])), "--heap-profile");
+    assert!(err.contains("read-only") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "an earlier profile");
+    // A run that fails after the profiler started leaves the old profile whole.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let missing = dir.path().join("missing-report.json");
+    refused(
+        &strs(&drag(&["--heap-profile", path.to_str().unwrap(), "--compare", missing.to_str().unwrap()])),
+        "--compare",
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "an earlier profile");
+    // No scratch file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
 #[test]
 fn compare_refuses_devices_fifos_and_oversized_files_without_reading_them() {
     let dir = tempfile::tempdir().unwrap();

@@ -111,7 +111,8 @@ fn render(dir: &Path) -> String {
     err
 }
 
-/// Renders a design showing `image` and asserts a warning naming it with `reason`.
+/// Renders a design showing `image` and asserts a warning naming it, its
+/// widget and `reason`.
 fn render_warns(dir: &Path, image: &str, reason: &str) {
     design(dir, image);
     let err = render(dir);
@@ -119,6 +120,7 @@ fn render_warns(dir: &Path, image: &str, reason: &str) {
     let line = line.unwrap_or_else(|| panic!("{image}: a warning should name the image: {err}"));
     assert!(line.contains(reason), "{image}: the warning should say {reason:?}: {line}");
     assert!(line.contains("missing-image box"), "{line}");
+    assert!(line.contains("image widget 'hero_image'"), "the warning should name the widget: {line}");
 }
 
 #[test]

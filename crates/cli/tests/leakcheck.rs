@@ -38,23 +38,38 @@ fn leaking(result: &Value) -> Vec<String> {
     result["growth"]["leaking"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
 }
 
+/// The editing scenarios, whose heap verdicts once depended on the run's
+/// length (issue 14). Opening and closing the design and losing the device
+/// are checked at 100 and 200 cycles: at 1,000 they took two and a half
+/// minutes of the suite, for the same verdict (README, "Figures").
+const EDITING_SCENARIOS: &[&str] = &["insert-delete", "drag", "resize", "reparent", "copy-paste", "undo-redo"];
+
+fn assert_clean(report: &Value, text: &str, cycles: &str, expected: usize) {
+    let results = report["results"].as_array().unwrap();
+    let scenarios: Vec<&str> = results.iter().map(|r| r["scenario"].as_str().unwrap()).collect();
+    assert_eq!(scenarios.len(), expected, "every scenario ran at {cycles} cycles: {scenarios:?}");
+    for r in results {
+        assert_eq!(leaking(r), Vec::<String>::new(), "{} at {cycles} cycles: {text}", r["scenario"]);
+        assert_eq!(r["passed"], true);
+    }
+}
+
 #[test]
 fn clean_code_gets_the_same_verdict_at_100_200_and_1000_cycles() {
-    for cycles in ["100", "200", "1000"] {
+    for cycles in ["100", "200"] {
         let (code, report, text) = leakcheck(&["--cycles", cycles]);
-        let results = report["results"].as_array().unwrap();
-        let scenarios: Vec<&str> = results.iter().map(|r| r["scenario"].as_str().unwrap()).collect();
         let expected = if report["backend"] == "cpu" {
             assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but leakcheck drew on the CPU");
             7
         } else {
             8
         };
-        assert_eq!(scenarios.len(), expected, "every scenario ran at {cycles} cycles: {scenarios:?}");
-        for r in results {
-            assert_eq!(leaking(r), Vec::<String>::new(), "{} at {cycles} cycles: {text}", r["scenario"]);
-            assert_eq!(r["passed"], true);
-        }
+        assert_clean(&report, &text, cycles, expected);
+        assert_eq!(code, Some(0), "{text}");
+    }
+    for scenario in EDITING_SCENARIOS {
+        let (code, report, text) = leakcheck(&["--cycles", "1000", "--scenario", scenario]);
+        assert_clean(&report, &text, "1000", 1);
         assert_eq!(code, Some(0), "{text}");
     }
 }

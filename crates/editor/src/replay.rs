@@ -11,11 +11,14 @@ use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
 use trellis_model::Document;
 
 use crate::editor::Editor;
-use crate::journal::{JournalError, JournalReader, Record};
+use crate::journal::{JournalError, JournalReader, Record, recorded_hash};
 
 /// What a replay found.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ReplayReport {
+    /// The journal's format version (it decides which content hash the
+    /// journal records).
+    pub version: u32,
     /// Events replayed.
     pub events: usize,
     /// Commit records read.
@@ -74,7 +77,7 @@ fn replay_inner(
     let mut editor = Editor::with_measurer(header.design.load()?, measurer);
     editor.settings = header.settings;
     editor.set_viewport(header.viewport);
-    let mut report = ReplayReport::default();
+    let mut report = ReplayReport { version: header.version, ..ReplayReport::default() };
     while let Some((line, record)) = journal.next_record()? {
         match record {
             Record::Header { .. } => return Err(journal.malformed(line, "a second header".into())),
@@ -84,7 +87,7 @@ fn replay_inner(
             }
             Record::Commit { label, hash } => {
                 report.commits += 1;
-                let replayed = format!("{:016x}", editor.doc().content_hash());
+                let replayed = format!("{:016x}", recorded_hash(header.version, editor.doc()));
                 on_commit(line, &label, &hash, &replayed);
                 if replayed != hash {
                     report.mismatches.push((line, label));
@@ -104,7 +107,7 @@ fn replay_inner(
         }
     }
     report.torn_last_line = journal.torn_last_line();
-    report.final_hash = format!("{:016x}", editor.doc().content_hash());
+    report.final_hash = format!("{:016x}", recorded_hash(header.version, editor.doc()));
     Ok((editor, report))
 }
 
@@ -128,11 +131,21 @@ pub struct Divergence {
 /// journal recorded: at the first commit whose hash did not reproduce,
 /// or at the last recorded hash if the rebuilt design differs from it.
 pub fn rebuild(journal: &Path) -> Result<(Document, ReplayReport, Option<Divergence>), JournalError> {
+    rebuild_with(journal, Arc::new(FixedAdvanceMeasurer::default()))
+}
+
+/// [`rebuild`] with the text measurer the session used (the app measures
+/// real text); a journal recorded with another is refused
+/// ([`JournalError::MeasurerMismatch`]).
+pub fn rebuild_with(
+    journal: &Path,
+    measurer: Arc<dyn TextMeasurer>,
+) -> Result<(Document, ReplayReport, Option<Divergence>), JournalError> {
     let mut first_mismatch = None;
-    let (mut editor, report) = replay_checking(journal, &mut first_mismatch)?;
+    let (mut editor, report) = replay_checking(journal, measurer, &mut first_mismatch)?;
     editor.cancel();
     let doc = editor.into_document();
-    let rebuilt = format!("{:016x}", doc.content_hash());
+    let rebuilt = format!("{:016x}", recorded_hash(report.version, &doc));
     let divergence = first_mismatch.or_else(|| match (&report.recorded_hash, report.recorded_line) {
         (Some(recorded), Some(line)) if *recorded != rebuilt => Some(Divergence {
             line,
@@ -147,6 +160,7 @@ pub fn rebuild(journal: &Path) -> Result<(Document, ReplayReport, Option<Diverge
 
 fn replay_checking(
     journal: &Path,
+    measurer: Arc<dyn TextMeasurer>,
     first_mismatch: &mut Option<Divergence>,
 ) -> Result<(Editor, ReplayReport), JournalError> {
     let mut on_commit = |line: usize, label: &str, recorded: &str, replayed: &str| {
@@ -159,7 +173,7 @@ fn replay_checking(
             });
         }
     };
-    replay_inner(journal, Arc::new(FixedAdvanceMeasurer::default()), &mut |_, _| {}, &mut on_commit)
+    replay_inner(journal, measurer, &mut |_, _| {}, &mut on_commit)
 }
 
 /// Rebuilds the last committed state of a session from its journal (a
@@ -168,7 +182,16 @@ fn replay_checking(
 /// ([`RecoverError::Diverged`] otherwise; [`rebuild`] leaves the choice to the caller). Uses the
 /// default fixed-advance measurer, as [`replay`] does.
 pub fn recover(journal: &Path, out: &Path) -> Result<(Document, ReplayReport), RecoverError> {
-    let (mut doc, report, divergence) = rebuild(journal)?;
+    recover_with(journal, out, Arc::new(FixedAdvanceMeasurer::default()))
+}
+
+/// [`recover`] with the text measurer the session used.
+pub fn recover_with(
+    journal: &Path,
+    out: &Path,
+    measurer: Arc<dyn TextMeasurer>,
+) -> Result<(Document, ReplayReport), RecoverError> {
+    let (mut doc, report, divergence) = rebuild_with(journal, measurer)?;
     if let Some(d) = divergence {
         return Err(RecoverError::Diverged { path: journal.to_owned(), divergence: d });
     }

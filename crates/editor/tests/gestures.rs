@@ -377,3 +377,20 @@ fn a_failed_resize_does_not_leave_its_error_in_the_status() {
     let status = &clicked.last().unwrap().status;
     assert!(status.contains("'b'") && !status.contains("cannot resize"), "{status}");
 }
+
+/// Replays and scripts can send many moves with one timestamp; the trail
+/// ages by time, so it must also be capped by count, or every step copies
+/// all the moves before it (100,000 such moves took 4.5 s to replay).
+#[test]
+fn pointer_moves_at_one_instant_keep_a_bounded_trail() {
+    let mut editor = Editor::new(design());
+    let mut longest = 0;
+    for i in 0..5_000 {
+        let x = 10.0 + (i % 700) as f32;
+        let step = editor
+            .handle(&Event { t: 1_000.0, input: Input::PointerMove { x, y: 20.0, modifiers: Modifiers::default() } });
+        longest = longest.max(step.overlays.trail.len());
+    }
+    assert!(longest > 1, "the trail still follows the pointer");
+    assert!(longest <= 64, "the trail kept {longest} points");
+}

@@ -17,6 +17,8 @@ use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTre
 /// Records a short session on the demo design; returns the journal's lines.
 fn recorded(dir: &Path) -> (PathBuf, Vec<String>) {
     let path = dir.join("good.journal");
+    // A fresh recording each time: the writer never replaces a journal.
+    let _ = std::fs::remove_file(&path);
     let mut editor = Editor::new(trellis_model::demo_design());
     let journal = JournalWriter::create(
         &path,
@@ -91,14 +93,14 @@ fn header_error(dir: &Path, edit: impl Fn(&str) -> String) -> String {
 #[test]
 fn each_bad_header_version_says_what_it_is_and_what_was_expected() {
     let dir = tempfile::tempdir().unwrap();
-    let expected = "expected a whole number from 1 to 2 (this Trellis reads journal versions 1 to 2)";
+    let expected = "expected a whole number from 1 to 3 (this Trellis reads journal versions 1 to 3)";
     for bad in ["-1", "1.5", "\"1\"", "4294967296", "0", "null"] {
-        let message = header_error(dir.path(), |h| h.replace("\"version\":2", &format!("\"version\":{bad}")));
+        let message = header_error(dir.path(), |h| h.replace("\"version\":3", &format!("\"version\":{bad}")));
         assert!(message.contains(&format!("line 1: the header's version is {bad}; {expected}")), "{bad}: {message}");
     }
     let message = header_error(dir.path(), |_| String::new());
     assert!(message.contains("line 1 is empty"), "{message}");
-    let message = header_error(dir.path(), |h| h.replace("\"version\":2,", ""));
+    let message = header_error(dir.path(), |h| h.replace("\"version\":3,", ""));
     assert!(message.contains("the header has no version"), "{message}");
 }
 
@@ -106,9 +108,9 @@ fn each_bad_header_version_says_what_it_is_and_what_was_expected() {
 fn a_newer_journal_version_asks_to_update_trellis() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut lines) = recorded(dir.path());
-    lines[0] = lines[0].replace("\"version\":2", "\"version\":3");
+    lines[0] = lines[0].replace("\"version\":3", "\"version\":4");
     write_lines(&path, &lines);
-    assert!(matches!(replay(&path, &mut |_, _| {}), Err(JournalError::FutureVersion { found: 3, .. })));
+    assert!(matches!(replay(&path, &mut |_, _| {}), Err(JournalError::FutureVersion { found: 4, .. })));
 }
 
 #[test]
@@ -145,6 +147,61 @@ fn a_header_with_an_extra_field_names_the_field() {
     assert!(message.contains("unknown field \"extra\""), "{message}");
     let message = header_error(dir.path(), |h| h.replace("{\"from\":\"demo\"}", "{\"from\":\"moon\"}"));
     assert!(message.contains("line 1: the header's design is not valid"), "{message}");
+}
+
+#[test]
+fn a_record_with_a_field_this_build_does_not_know_names_the_line_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, lines) = recorded(dir.path());
+    let event = lines.iter().position(|l| l.contains("\"record\":\"event\"")).unwrap();
+    let mut edited = lines.clone();
+    edited[event] = lines[event].replacen("{", "{\"pressure\":0.5,", 1);
+    write_lines(&path, &edited);
+    let message = replay_error(&path);
+    assert!(message.contains(&format!("line {}: the event record has a field 'pressure'", event + 1)), "{message}");
+    // Nested too: an unknown modifier.
+    let mut edited = lines.clone();
+    let with_modifiers = lines.iter().position(|l| l.contains("\"modifiers\":{}")).unwrap();
+    edited[with_modifiers] = lines[with_modifiers].replacen("\"modifiers\":{}", "\"modifiers\":{\"hyper\":true}", 1);
+    write_lines(&path, &edited);
+    let message = replay_error(&path);
+    assert!(message.contains("a field 'modifiers.hyper'"), "{message}");
+    let commit = lines.iter().position(|l| l.contains("\"record\":\"commit\"")).unwrap();
+    let mut edited = lines.clone();
+    edited[commit] = lines[commit].replacen("}", ",\"note\":\"x\"}", 1);
+    write_lines(&path, &edited);
+    assert!(replay_error(&path).contains("the commit record has a field 'note'"));
+    // A modifier written out as not held is known, not extra.
+    let mut edited = lines.clone();
+    edited[with_modifiers] = lines[with_modifiers].replacen("\"modifiers\":{}", "\"modifiers\":{\"alt\":false}", 1);
+    write_lines(&path, &edited);
+    assert!(replay(&path, &mut |_, _| {}).is_ok());
+    // The journal as written replays.
+    write_lines(&path, &lines);
+    assert!(replay(&path, &mut |_, _| {}).unwrap().1.verified());
+}
+
+/// Journals of version 2 recorded a hash of the whole file text; this build
+/// records a hash kept per subtree, and still verifies the old ones.
+#[test]
+fn a_version_2_journal_still_verifies_with_the_hash_it_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, lines) = recorded(dir.path());
+    let (editor, _) = replay(&path, &mut |_, _| {}).unwrap();
+    let old_hash = format!("{:016x}", editor.doc().full_text_hash());
+    let new_hash = format!("{:016x}", editor.doc().content_hash());
+    assert_ne!(old_hash, new_hash);
+    // Rewrite the journal as version 2 would have: the end record carries the old hash.
+    let mut old = lines.clone();
+    old[0] = lines[0].replacen("\"version\":3", "\"version\":2", 1);
+    assert_ne!(old[0], lines[0], "the header names version 3");
+    let end = old.len() - 1;
+    old[end] = lines[end].replace(&new_hash, &old_hash);
+    old.retain(|l| !l.contains("\"record\":\"commit\""));
+    write_lines(&path, &old);
+    let (_, report) = replay(&path, &mut |_, _| {}).unwrap();
+    assert_eq!(report.version, 2);
+    assert!(report.verified(), "{report:?}");
 }
 
 #[test]
@@ -263,11 +320,11 @@ fn a_step_on_a_widget_on_an_inactive_tab_page_says_so_and_edits_nothing() {
 }
 
 #[test]
-fn journal_writer_create_new_leaves_an_existing_journal_alone() {
+fn journal_writer_create_leaves_an_existing_journal_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (path, lines) = recorded(dir.path());
-    let err = JournalWriter::create_new(&path, DesignSource::Demo, Viewport::default(), Settings::default(), "x")
-        .unwrap_err();
+    let err =
+        JournalWriter::create(&path, DesignSource::Demo, Viewport::default(), Settings::default(), "x").unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
     let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
     f.flush().unwrap();

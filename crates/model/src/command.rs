@@ -7,6 +7,7 @@ use crate::document::{Document, Op, Rect, WidgetId, check_prop};
 use crate::error::{ModelError, SelectionError};
 use crate::history::{Pending, Transaction};
 use crate::kind::WidgetKind;
+use crate::limits;
 use crate::property::{LayoutMode, PropKey, PropValue, Props};
 
 /// A widget and its subtree outside any document: what the palette makes,
@@ -271,6 +272,7 @@ impl Document {
         ops.reverse();
         let redo = self.apply_all(ops).expect("the inverse of applied operations applies");
         self.release_ops(redo);
+        self.refresh_digests();
     }
 
     /// Runs a command. Outside a gesture it is one undo step; inside, it
@@ -279,7 +281,14 @@ impl Document {
         let label = command.label();
         let mut inverses = Vec::new();
         let mut created_detached = Vec::new();
-        let result = self.run(command, &mut inverses, &mut created_detached);
+        let result = self.run(command, &mut inverses, &mut created_detached).and_then(|outcome| {
+            self.refresh_digests();
+            let size = self.saved_size();
+            if size > limits::MAX_FILE_BYTES {
+                return Err(ModelError::FileTooLarge { size, limit: limits::MAX_FILE_BYTES });
+            }
+            Ok(outcome)
+        });
         for id in created_detached {
             self.free_detached(id);
         }
@@ -301,6 +310,7 @@ impl Document {
                 inverses.reverse();
                 let redo = self.apply_all(inverses).expect("the inverse of applied operations applies");
                 self.release_ops(redo);
+                self.refresh_digests();
                 Err(e)
             }
         }
@@ -349,7 +359,9 @@ impl Document {
             return Err(ModelError::TransactionOpen);
         }
         let Some(tx) = self.history.undo.pop_back() else { return Ok(false) };
-        let mut redo = self.apply_all(tx.ops)?;
+        let applied = self.apply_all(tx.ops);
+        self.refresh_digests();
+        let mut redo = applied?;
         redo.reverse();
         self.history.redo.push(Transaction { label: tx.label, ops: redo });
         Ok(true)
@@ -361,7 +373,9 @@ impl Document {
             return Err(ModelError::TransactionOpen);
         }
         let Some(tx) = self.history.redo.pop() else { return Ok(false) };
-        let mut undo = self.apply_all(tx.ops)?;
+        let applied = self.apply_all(tx.ops);
+        self.refresh_digests();
+        let mut undo = applied?;
         undo.reverse();
         self.history.undo.push_back(Transaction { label: tx.label, ops: undo });
         Ok(true)

@@ -6,6 +6,7 @@ use std::fmt;
 
 use slotmap::SlotMap;
 
+use crate::digest::NodeDigest;
 use crate::error::ModelError;
 use crate::history::History;
 use crate::kind::WidgetKind;
@@ -30,6 +31,8 @@ pub(crate) struct Node {
     /// by an undone insert). Such nodes keep their id so undo brings back the
     /// very same widget; they are freed when the history lets go of them.
     pub(crate) in_document: bool,
+    /// This widget's and its subtree's part of the saved file.
+    pub(crate) digest: NodeDigest,
 }
 
 /// A primitive operation. Applying one returns its exact inverse.
@@ -191,10 +194,11 @@ impl Document {
             children: Vec::new(),
             props,
             in_document: true,
+            digest: NodeDigest::default(),
         });
         let mut names = HashMap::new();
         names.insert(name, root);
-        Self {
+        let mut doc = Self {
             nodes,
             root,
             names,
@@ -205,7 +209,9 @@ impl Document {
             name_counters: HashMap::new(),
             revision: 0,
             saved_revision: 0,
-        }
+        };
+        doc.refresh_digests();
+        doc
     }
 
     /// The root window.
@@ -405,7 +411,15 @@ impl Document {
     }
 
     pub(crate) fn new_detached(&mut self, kind: WidgetKind, name: Box<str>, props: Props) -> WidgetId {
-        self.nodes.insert(Node { kind, name, parent: None, children: Vec::new(), props, in_document: false })
+        self.nodes.insert(Node {
+            kind,
+            name,
+            parent: None,
+            children: Vec::new(),
+            props,
+            in_document: false,
+            digest: NodeDigest::default(),
+        })
     }
 
     /// Appends a detached child under a detached parent, while building a
@@ -413,6 +427,7 @@ impl Document {
     pub(crate) fn adopt_detached(&mut self, parent: WidgetId, child: WidgetId) {
         self.nodes[child].parent = Some(parent);
         self.nodes[parent].children.push(child);
+        self.touch_tree(parent);
     }
 
     /// Frees the subtree at `id` if it is out of the document and no longer
@@ -508,6 +523,7 @@ impl Document {
                 let index = index.min(siblings.len());
                 siblings.insert(index, id);
                 self.nodes[id].parent = Some(parent);
+                self.touch_tree(parent);
                 self.set_in_document(&subtree, true);
                 self.live += subtree.len();
                 self.observers.notify(&Change::Inserted { id, parent, index });
@@ -519,6 +535,7 @@ impl Document {
                 let siblings = &mut self.nodes[parent].children;
                 let index = siblings.iter().position(|c| *c == id).expect("a child is listed by its parent");
                 siblings.remove(index);
+                self.touch_tree(parent);
                 self.nodes[id].parent = None;
                 let mut subtree = Vec::new();
                 self.collect_subtree(id, &mut subtree);
@@ -546,10 +563,12 @@ impl Document {
                 let old = &mut self.nodes[from].children;
                 let old_index = old.iter().position(|c| *c == id).expect("a child is listed by its parent");
                 old.remove(old_index);
+                self.touch_tree(from);
                 let new = &mut self.nodes[parent].children;
                 let index = index.min(new.len());
                 new.insert(index, id);
                 self.nodes[id].parent = Some(parent);
+                self.touch_tree(parent);
                 self.observers.notify(&Change::Moved { id, from, to: parent, index });
                 Op::Move { id, parent: from, index: old_index }
             }
@@ -579,6 +598,7 @@ impl Document {
                     });
                 }
                 if !old.is_empty() {
+                    self.touch_own(id);
                     let keys = old.iter().map(|(k, _)| *k).collect();
                     self.observers.notify(&Change::Props { id, keys });
                 }
@@ -595,6 +615,7 @@ impl Document {
                     return Err(ModelError::DuplicateName(name.to_string()));
                 }
                 let old = std::mem::replace(&mut self.nodes[id].name, name.clone());
+                self.touch_own(id);
                 self.names.remove(&old);
                 self.names.insert(name, id);
                 self.keep_names_half_full();

@@ -86,6 +86,18 @@ pub enum ModelError {
         /// The deepest nesting allowed.
         limit: usize,
     },
+    /// The edit would make the saved file larger than
+    /// [`crate::limits::MAX_FILE_BYTES`], which the loader would refuse.
+    #[error(
+        "this would make the saved design {size} bytes, more than the {limit} bytes a design file may hold; \
+         delete widgets or shorten texts first"
+    )]
+    FileTooLarge {
+        /// The size the saved file would have had, in bytes.
+        size: u64,
+        /// The largest design file, in bytes.
+        limit: u64,
+    },
     /// The edit would make the design larger than [`crate::limits::MAX_WIDGETS`].
     #[error("this would make the design larger than {limit} widgets, the most a design may have")]
     TooManyWidgets {

@@ -330,6 +330,29 @@ impl Serialize for PropsView<'_> {
     }
 }
 
+/// A widget alone (kind, name, properties), as the file writes it.
+struct OwnView<'a>(&'a Node);
+
+impl Serialize for OwnView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n = self.0;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("kind", n.kind.as_str())?;
+        map.serialize_entry("name", &*n.name)?;
+        if !n.props.is_empty() {
+            map.serialize_entry("props", &PropsView(&n.props))?;
+        }
+        map.end()
+    }
+}
+
+/// Writes a widget without its children, pretty-printed at depth 0 as the
+/// file would write it, for the file's digest.
+pub(crate) fn write_own_json(node: &Node, out: impl Write) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::with_indent(b"  "));
+    OwnView(node).serialize(&mut ser).map_err(io::Error::other)
+}
+
 struct FileView<'a>(&'a Document);
 
 impl Serialize for FileView<'_> {
@@ -375,9 +398,11 @@ impl Document {
         String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 
-    /// A hash of the design's content (not of its ids or history): equal
-    /// designs hash equal on every machine. Replays check it.
-    pub fn content_hash(&self) -> u64 {
+    /// The content hash journals of versions 1 and 2 recorded: FNV-1a over
+    /// the compact file text. It costs a serialization of the whole design,
+    /// so new journals record [`Document::content_hash`]; replays of old
+    /// journals check this one.
+    pub fn full_text_hash(&self) -> u64 {
         let mut hasher = HashWriter(0xcbf2_9ce4_8422_2325);
         serde_json::to_writer(&mut hasher, &FileView(self)).expect("hashing cannot fail");
         hasher.0
@@ -943,6 +968,7 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
         node.children.shrink_to_fit();
     }
     doc.keep_names_half_full();
+    doc.refresh_digests();
     doc.mark_saved();
     Ok(doc)
 }

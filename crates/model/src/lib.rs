@@ -23,6 +23,7 @@
 
 mod command;
 mod demo;
+mod digest;
 mod document;
 mod error;
 mod file;

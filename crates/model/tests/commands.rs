@@ -410,3 +410,44 @@ fn modified_flag_follows_edits_saves_and_undo() {
     doc.execute(Command::Delete { ids: vec![id] }).unwrap();
     assert!(doc.is_modified());
 }
+
+/// A session of pastes once saved a 78 MB design that the loader then
+/// refused. Every command now keeps the saved file within the limit.
+#[test]
+fn an_edit_that_would_outgrow_the_file_limit_is_refused_and_changes_nothing() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let text = "x".repeat(limits::MAX_STRING_BYTES);
+    let label = |i: usize| {
+        WidgetTree::palette(WidgetKind::Label).named(format!("l{i}")).with(PropKey::Text, PropValue::Text(text.clone()))
+    };
+    let mut inserted = 0;
+    let refusal = loop {
+        match doc.execute(Command::Insert { parent: root, index: None, tree: label(inserted) }) {
+            Ok(_) => inserted += 1,
+            Err(e) => break e,
+        }
+        assert!(inserted < 2_000, "64 MiB should be reached after about 1,000 labels");
+    };
+    let ModelError::FileTooLarge { size, limit } = refusal else { panic!("refused for another reason: {refusal}") };
+    assert_eq!(limit, limits::MAX_FILE_BYTES);
+    assert!(size > limit);
+    assert!(refusal.to_string().contains("more than the 67108864 bytes a design file may hold"), "{refusal}");
+    // Nothing of the refused insert stayed, and what is there loads again.
+    assert_eq!(doc.len(), inserted + 1);
+    let saved = doc.to_json_string();
+    assert!(saved.len() as u64 <= limits::MAX_FILE_BYTES);
+    assert_eq!(doc.saved_size(), saved.len() as u64);
+    Document::from_json_bytes(saved.as_bytes()).expect("the design at the limit loads");
+    // Duplicating is refused the same way, all or nothing.
+    let some = doc.children(root)[..3].to_vec();
+    assert!(matches!(
+        doc.execute(Command::Duplicate { ids: some, offset: (10.0, 10.0) }),
+        Err(ModelError::FileTooLarge { .. })
+    ));
+    assert_eq!(doc.len(), inserted + 1);
+    // Making room makes the edit possible again.
+    let two = doc.children(root)[..2].to_vec();
+    doc.execute(Command::Delete { ids: two }).unwrap();
+    doc.execute(Command::Insert { parent: root, index: None, tree: label(inserted) }).unwrap();
+}

@@ -147,8 +147,12 @@ fn check_consistent(doc: &Document) {
     }
     assert_eq!(names.len(), doc.len());
     // What the model holds, the loader accepts.
-    let reloaded = Document::from_json_bytes(doc.to_json_string().as_bytes()).unwrap();
-    assert_eq!(reloaded.to_json_string(), doc.to_json_string());
+    let text = doc.to_json_string();
+    let reloaded = Document::from_json_bytes(text.as_bytes()).unwrap();
+    assert_eq!(reloaded.to_json_string(), text);
+    // The digest kept up to date edit by edit is the one built from scratch.
+    assert_eq!(doc.saved_size(), text.len() as u64, "the saved size drifted from the saved text");
+    assert_eq!(doc.content_hash(), reloaded.content_hash(), "the content hash drifted from the content");
 }
 
 proptest! {

@@ -81,6 +81,9 @@ pub enum Primitive {
         rect: Rect,
         /// The PNG file, relative to the renderer's `base_dir`.
         path: String,
+        /// The image widget's name, for the warning when the file cannot
+        /// be drawn.
+        widget: String,
     },
 }
 
@@ -508,7 +511,7 @@ fn item(geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
             p.push(Primitive::Rect { rect: r, radius, fill: theme.control, border: Some((1.0, theme.border)) });
             let path = w.text(PropKey::Image);
             if !path.is_empty() {
-                p.push(Primitive::Image { rect: r, path: path.to_owned() });
+                p.push(Primitive::Image { rect: r, path: path.to_owned(), widget: w.name().to_owned() });
             }
         }
         WidgetKind::Separator => {

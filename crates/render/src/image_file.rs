@@ -113,9 +113,10 @@ pub fn load_image(base_dir: &Path, path: &str) -> Result<Pixmap, ImageError> {
 }
 
 /// Writes a warning for an image that will draw as the missing-image box
-/// to standard error, where `trellis render` and the app's log show it.
-pub(crate) fn report_image_problem(problem: &ImageError) {
-    eprintln!("warning: {problem}; it is drawn as the missing-image box");
+/// to standard error, where `trellis render` and the app's log show it,
+/// naming the widget so that the user knows which one to fix.
+pub(crate) fn report_image_problem(widget: &str, problem: &ImageError) {
+    eprintln!("warning: image widget '{widget}': {problem}; it is drawn as the missing-image box");
 }
 
 /// The file `path` names inside `base_dir`, symlinks followed; refused when

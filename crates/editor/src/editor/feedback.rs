@@ -12,11 +12,19 @@ use crate::output::{Cursor, Ghost, Handle, Overlays, Step};
 /// How long a picked-up widget takes to lift fully, in milliseconds.
 const LIFT_MS: f64 = 150.0;
 
+/// Most points the cursor trail keeps, however fast the pointer moves.
+/// The trail is copied into every step's overlays, so without a cap a
+/// stream of moves with one timestamp (a replayed or scripted session)
+/// made each step cost as much as all the moves before it.
+pub(crate) const MAX_TRAIL_POINTS: usize = 64;
+
 impl Editor {
     /// Adds `p` to the cursor trail and forgets the points older than it lasts.
     pub(super) fn record_trail(&mut self, p: Point) {
         self.trail.push_back((p, self.now));
-        while self.trail.front().is_some_and(|(_, t)| self.now - t > f64::from(self.settings.trail_ms)) {
+        while self.trail.len() > MAX_TRAIL_POINTS
+            || self.trail.front().is_some_and(|(_, t)| self.now - t > f64::from(self.settings.trail_ms))
+        {
             self.trail.pop_front();
         }
     }

@@ -47,6 +47,7 @@ pub struct Editor {
     journal: Option<JournalWriter>,
     /// How long the last step's layout update took.
     layout_ns: u64,
+    commit_ns: u64,
 }
 
 impl std::fmt::Debug for Editor {
@@ -89,6 +90,7 @@ impl Editor {
             cache: QueryCache::new(),
             journal: None,
             layout_ns: 0,
+            commit_ns: 0,
         }
     }
 
@@ -129,6 +131,13 @@ impl Editor {
     /// (a frame phase of its own in the performance lab).
     pub fn last_layout_ns(&self) -> u64 {
         self.layout_ns
+    }
+
+    /// Nanoseconds the last [`Editor::handle`] spent recording a commit in
+    /// the journal (the design's content hash and the record handed to the
+    /// writer thread); 0 when it committed nothing or no journal is kept.
+    pub fn last_commit_ns(&self) -> u64 {
+        self.commit_ns
     }
 
     /// The editor's own clipboard (a `.trellis` design as text).
@@ -191,10 +200,14 @@ impl Editor {
         let view = self.viewport;
         let mut step = Step::default();
         self.input(&event.input, &mut step);
+        self.commit_ns = 0;
         if self.doc.commits() != commits {
             step.committed = self.doc.undo_label().map(str::to_owned);
             if let Some(j) = &self.journal {
+                // Timed for `bench drag`: a commit must cost what it changed.
+                let started = std::time::Instant::now();
                 j.commit(step.committed.as_deref().unwrap_or(""), self.doc.content_hash());
+                self.commit_ns = started.elapsed().as_nanos() as u64;
             }
         }
         // Timed for the performance lab's frame phases; nothing depends on it.

@@ -31,8 +31,16 @@ use crate::settings::Settings;
 use crate::viewport::Viewport;
 
 /// The format of this build's journals. Version 2 added the text measurer
-/// to the header; this build still reads version 1.
-pub const JOURNAL_VERSION: u32 = 2;
+/// to the header; version 3 records [`Document::content_hash`], kept up to
+/// date per subtree, instead of a hash of the whole file text
+/// ([`Document::full_text_hash`]), so that a commit costs what it changed.
+/// This build still reads versions 1 and 2.
+pub const JOURNAL_VERSION: u32 = 3;
+
+/// The hash a journal of format `version` records for `doc`.
+pub(crate) fn recorded_hash(version: u32, doc: &Document) -> u64 {
+    if version >= 3 { doc.content_hash() } else { doc.full_text_hash() }
+}
 
 /// The design a session started from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -12,17 +12,21 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use trellis_model::limits::{MAX_JOURNAL_BYTES, MAX_JOURNAL_HEADER_BYTES, MAX_JOURNAL_LINE_BYTES};
 
 use super::{DesignSource, JOURNAL_VERSION, JournalError, Record, excerpt, open_regular};
+use crate::input::Modifiers;
 use crate::settings::Settings;
 use crate::viewport::Viewport;
 
 /// What a journal's header says the session started from.
 #[derive(Debug)]
 pub(crate) struct Header {
+    /// The journal's format version.
+    pub(crate) version: u32,
     pub(crate) design: DesignSource,
     pub(crate) viewport: Viewport,
     pub(crate) settings: Settings,
@@ -83,7 +87,9 @@ impl JournalReader {
                 supported: JOURNAL_VERSION,
             });
         }
-        Ok((reader, header.1))
+        let mut header_fields = header.1;
+        header_fields.version = header.0 as u32;
+        Ok((reader, header_fields))
     }
 
     /// Reads the next line's bytes into `self.buf` (without the newline),
@@ -129,14 +135,7 @@ impl JournalReader {
         let Some(raw) = self.next_line(MAX_JOURNAL_LINE_BYTES)? else { return Ok(None) };
         let line = self.line;
         let parsed = match std::str::from_utf8(&self.buf) {
-            Ok(text) => serde_json::from_str::<Record>(text).map_err(|e| {
-                format!(
-                    "this line is not a journal record ({}); expected one JSON object whose \"record\" is \
-                     event, commit or end, as Trellis writes them. The line starts: {}",
-                    excerpt(&e.to_string()),
-                    excerpt(text)
-                )
-            }),
+            Ok(text) => parse_record(text),
             Err(e) => Err(format!(
                 "this line is not UTF-8 text (a bad byte at column {}): the journal is damaged before its end, \
                  so it cannot be replayed past line {}",
@@ -176,9 +175,9 @@ impl JournalReader {
 /// version and the header, or why line 1 is not one.
 fn parse_header(text: &str) -> Result<(u64, Header), String> {
     if text.trim().is_empty() {
-        return Err(
-            "line 1 is empty; expected the header Trellis writes, {\"record\":\"header\",\"version\":2,...}".into()
-        );
+        return Err(format!(
+            "line 1 is empty; expected the header Trellis writes, {{\"record\":\"header\",\"version\":{JOURNAL_VERSION},...}}"
+        ));
     }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("line 1 is not JSON ({}); it starts: {}", excerpt(&e.to_string()), excerpt(text)))?;
@@ -231,5 +230,48 @@ fn parse_header(text: &str) -> Result<(u64, Header), String> {
         None => super::legacy_measurer(),
         Some(_) => field(&fields, "measurer", "a text measurer's id, a string")?,
     };
-    Ok((version, Header { design, viewport, settings, measurer }))
+    Ok((version, Header { version: 0, design, viewport, settings, measurer }))
+}
+
+/// Parses one record line, refusing fields this build does not know: a
+/// record that says more than the replay would use is not what this build
+/// wrote, and replaying it as if it were would silently drop what it says.
+fn parse_record(text: &str) -> Result<Record, String> {
+    let not_a_record = |e: serde_json::Error| {
+        format!(
+            "this line is not a journal record ({}); expected one JSON object whose \"record\" is \
+             event, commit or end, as Trellis writes them. The line starts: {}",
+            excerpt(&e.to_string()),
+            excerpt(text)
+        )
+    };
+    let value: serde_json::Value = serde_json::from_str(text).map_err(not_a_record)?;
+    let record = Record::deserialize(&value).map_err(not_a_record)?;
+    let mut written = serde_json::to_value(&record).map_err(not_a_record)?;
+    // Modifiers are written only when held, so every one of them is known.
+    if let Some(modifiers) = written.get_mut("modifiers") {
+        *modifiers = serde_json::to_value(Modifiers { shift: true, ctrl: true, alt: true }).map_err(not_a_record)?;
+    }
+    if let Some(field) = unknown_field(&value, &written, "") {
+        let kind = value.get("record").and_then(|r| r.as_str()).unwrap_or("record");
+        return Err(format!(
+            "the {kind} record has a field '{}' that this Trellis does not know; expected only the fields \
+             Trellis writes (is the journal from a newer build, or edited by hand?)",
+            excerpt(&field)
+        ));
+    }
+    Ok(record)
+}
+
+/// The first key of `line` (depth first, as a dotted path) that the
+/// record as this build writes it does not have.
+fn unknown_field(line: &serde_json::Value, written: &serde_json::Value, path: &str) -> Option<String> {
+    let (serde_json::Value::Object(line), serde_json::Value::Object(written)) = (line, written) else { return None };
+    line.iter().find_map(|(key, value)| {
+        let at = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        match written.get(key) {
+            None => Some(at),
+            Some(w) => unknown_field(value, w, &at),
+        }
+    })
 }

@@ -42,25 +42,14 @@ impl std::fmt::Debug for JournalWriter {
 }
 
 impl JournalWriter {
-    /// Creates (or truncates) `path` and writes the header: the design the
-    /// session starts from, its view and settings, and `measurer`, the
+    /// Creates `path` and writes the header: the design the session starts
+    /// from, its view and settings, and `measurer`, the
     /// [`trellis_geometry::TextMeasurer::id`] of the editor it will record
-    /// (`Editor::measurer_id`).
+    /// (`Editor::measurer_id`). Never replaces a file: if `path` exists,
+    /// fails with [`io::ErrorKind::AlreadyExists`] and leaves it as it was
+    /// (create-new semantics, so a file appearing meanwhile is not
+    /// clobbered either). A journal is the record of someone's work.
     pub fn create(
-        path: &Path,
-        design: DesignSource,
-        viewport: Viewport,
-        settings: Settings,
-        measurer: &str,
-    ) -> io::Result<Self> {
-        Self::start(File::create(path)?, path, design, viewport, settings, measurer)
-    }
-
-    /// As [`JournalWriter::create`], but never replaces a file: if `path`
-    /// exists, fails with [`io::ErrorKind::AlreadyExists`] and leaves it
-    /// as it was (the file is created with create-new semantics, so a
-    /// file appearing meanwhile is not clobbered either).
-    pub fn create_new(
         path: &Path,
         design: DesignSource,
         viewport: Viewport,
@@ -69,6 +58,18 @@ impl JournalWriter {
     ) -> io::Result<Self> {
         let file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
         Self::start(file, path, design, viewport, settings, measurer)
+    }
+
+    /// As [`JournalWriter::create`], but an existing file at `path` is
+    /// emptied and rewritten: only for a user who asked for it (`--force`).
+    pub fn replace(
+        path: &Path,
+        design: DesignSource,
+        viewport: Viewport,
+        settings: Settings,
+        measurer: &str,
+    ) -> io::Result<Self> {
+        Self::start(File::create(path)?, path, design, viewport, settings, measurer)
     }
 
     fn start(

@@ -42,7 +42,7 @@ pub(super) fn allocator() -> etagere::AtlasAllocator {
 impl GpuRenderer {
     /// An image's place in the atlas, loading and uploading it the first
     /// time; `None` (remembered) when it cannot be read or does not fit.
-    pub(super) fn image(&mut self, path: &str) -> Option<AtlasImage> {
+    pub(super) fn image(&mut self, path: &str, widget: &str) -> Option<AtlasImage> {
         let full = self.base_dir.join(path);
         if let Some(found) = self.images.get(&full) {
             return *found;
@@ -52,7 +52,7 @@ impl GpuRenderer {
         let placed = match load_image(&self.base_dir, path) {
             Ok(img) => self.upload_image(img),
             Err(e) => {
-                report_image_problem(&e);
+                report_image_problem(widget, &e);
                 None
             }
         };

@@ -232,7 +232,7 @@ impl GpuRenderer {
                     self.instances.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
                 }
                 Primitive::Text { .. } => {}
-                Primitive::Image { rect, path } => match self.image(path) {
+                Primitive::Image { rect, path, widget } => match self.image(path, widget) {
                     Some(img) => self.instances.push(Instance {
                         rect: [rect.x, rect.y, rect.w, rect.h],
                         fill: [1.0, 1.0, 1.0, o.clamp(0.0, 1.0)],

@@ -146,13 +146,35 @@ impl GpuRenderer {
     }
 
     /// Forgets shaped text not drawn for a while, so that a long session
-    /// of edits does not grow the cache without bound.
+    /// of edits does not grow the cache without bound; and, past a budget
+    /// of text bytes, the least recently drawn first (a shaped 64 KiB text
+    /// takes about 3 MB, so 4,096 of them would take 12 GB). What this
+    /// frame drew stays: glyphon draws from it.
     pub(super) fn trim_texts(&mut self) {
         const KEEP_FRAMES: u64 = 120;
         const FLOOR: usize = 4096;
+        /// As the CPU backend's cache: about 150 MB shaped at most.
+        const MAX_BYTES: usize = 48 * trellis_model::limits::MAX_STRING_BYTES;
+        let now = self.frames;
         if self.texts.len() > FLOOR {
-            let now = self.frames;
             self.texts.retain(|_, t| now.saturating_sub(t.last_used) <= KEEP_FRAMES);
+        }
+        let mut bytes: usize = self.texts.values().map(|t| t.text.len()).sum();
+        if bytes > MAX_BYTES {
+            let mut older: Vec<(u64, u64, usize)> = self
+                .texts
+                .iter()
+                .filter(|(_, t)| t.last_used < now)
+                .map(|(k, t)| (t.last_used, *k, t.text.len()))
+                .collect();
+            older.sort_unstable();
+            for (_, key, len) in older {
+                if bytes <= MAX_BYTES {
+                    break;
+                }
+                self.texts.remove(&key);
+                bytes -= len;
+            }
         }
     }
 }

@@ -1,0 +1,259 @@
+//! What the saved file of a design would be, known without writing it: its
+//! content hash and its exact size in bytes, kept per subtree and brought
+//! up to date after each edit by recomputing only the changed widgets and
+//! their ancestors.
+//!
+//! Journals record the content hash at every commit, and commands refuse
+//! an edit that would make the saved file larger than the loader reads
+//! ([`crate::limits::MAX_FILE_BYTES`]). Serializing the whole design for
+//! either made each commit cost as much as the design: 3,000 pastes with a
+//! journal took 60 s, and a 250,000-widget session could not be replayed.
+//!
+//! A subtree's summary does not depend on where the subtree sits, so a
+//! moved, deleted or restored subtree keeps it. The size comes out exact
+//! because the file's indentation is a linear function of the depth at
+//! which a subtree is written (two spaces a level): a summary keeps the
+//! bytes without indentation, the line count, and the sum of each line's
+//! depth within the subtree.
+
+use std::io::{self, Write};
+
+use crate::document::{Document, Node, WidgetId};
+use crate::file::{FORMAT_NAME, FORMAT_VERSION};
+
+/// Spaces the file's pretty printer writes for each level of nesting.
+const INDENT: u64 = 2;
+
+/// A widget's or a subtree's part of the saved file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Part {
+    /// FNV-1a over the widget's own file text and its children's hashes.
+    pub(crate) hash: u64,
+    /// Bytes written, indentation not counted.
+    pub(crate) bytes: u64,
+    /// Line breaks (each is followed by indentation).
+    pub(crate) lines: u64,
+    /// The sum of the nesting levels those indentations are at, counted
+    /// from the level the subtree's opening brace is written at.
+    pub(crate) levels: u64,
+}
+
+impl Part {
+    /// The bytes this part takes when its opening brace is at `level`.
+    fn size_at(&self, level: u64) -> u64 {
+        self.bytes + INDENT * (self.levels + self.lines * level)
+    }
+}
+
+/// The cached parts of one widget; `None` is out of date.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NodeDigest {
+    /// The widget alone: kind, name and properties.
+    own: Option<Part>,
+    /// The widget with its children.
+    tree: Option<Part>,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+// FNV-1a: stable across platforms and releases, unlike std's hasher.
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// Counts what the pretty printer writes: bytes, line breaks, and the
+/// indentation after each (JSON text after indentation never starts with
+/// a space, and strings never hold a raw line break).
+struct PartWriter {
+    part: Part,
+    at_line_start: bool,
+    spaces: u64,
+}
+
+impl Write for PartWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.part.hash = fnv(self.part.hash, buf);
+        for b in buf {
+            match *b {
+                b'\n' => {
+                    self.part.bytes += 1;
+                    self.part.lines += 1;
+                    self.at_line_start = true;
+                    self.spaces = 0;
+                }
+                b' ' if self.at_line_start => self.spaces += 1,
+                _ => {
+                    if self.at_line_start {
+                        self.part.levels += self.spaces / INDENT;
+                        self.at_line_start = false;
+                    }
+                    self.part.bytes += 1;
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn own_part(node: &Node) -> Part {
+    let mut out =
+        PartWriter { part: Part { hash: FNV_OFFSET, bytes: 0, lines: 0, levels: 0 }, at_line_start: false, spaces: 0 };
+    crate::file::write_own_json(node, &mut out).expect("counting cannot fail");
+    out.part
+}
+
+/// A widget's subtree from its own part and its children's, as the file
+/// writes it: the children go in a `"children"` array, the widget's last
+/// entry, each child two levels deeper than the widget's brace.
+fn combine(own: Part, children: impl ExactSizeIterator<Item = Part>) -> Part {
+    let k = children.len() as u64;
+    if k == 0 {
+        return own;
+    }
+    // `,\n  "children": [` ... `\n    CHILD` per child, commas between ... `\n  ]`,
+    // all before the widget's closing `\n}`.
+    let mut part = Part {
+        hash: fnv(own.hash, &k.to_le_bytes()),
+        bytes: own.bytes + 2 + "\"children\": [".len() as u64 + k + (k - 1) + 2,
+        lines: own.lines + 1 + k + 1,
+        levels: own.levels + 1 + 2 * k + 1,
+    };
+    for child in children {
+        part.hash = fnv(part.hash, &child.hash.to_le_bytes());
+        part.bytes += child.bytes;
+        part.lines += child.lines;
+        part.levels += child.levels + 2 * child.lines;
+    }
+    part
+}
+
+/// The file around the root: `{`, the format and version entries, and
+/// `"root": ` before the root's brace (at level 1); `\n}\n` after it.
+fn file_frame() -> (String, &'static str) {
+    (format!("{{\n  \"format\": \"{FORMAT_NAME}\",\n  \"version\": {FORMAT_VERSION},\n  \"root\": "), "\n}\n")
+}
+
+impl Document {
+    /// The summary of the subtree at `id`, from the caches where they are
+    /// up to date (after any command they all are).
+    fn tree_part(&self, id: WidgetId) -> Part {
+        let node = &self.nodes[id];
+        if let Some(part) = node.digest.tree {
+            return part;
+        }
+        let own = node.digest.own.unwrap_or_else(|| own_part(node));
+        let children: Vec<Part> = node.children.iter().map(|c| self.tree_part(*c)).collect();
+        combine(own, children.into_iter())
+    }
+
+    /// Brings every out-of-date summary in the document up to date: the
+    /// widgets edited since the last refresh and their ancestors.
+    pub(crate) fn refresh_digests(&mut self) {
+        self.refresh_tree(self.root);
+    }
+
+    fn refresh_tree(&mut self, id: WidgetId) -> Part {
+        if let Some(part) = self.nodes[id].digest.tree {
+            return part;
+        }
+        for i in 0..self.nodes[id].children.len() {
+            let child = self.nodes[id].children[i];
+            self.refresh_tree(child);
+        }
+        let node = &self.nodes[id];
+        let own = node.digest.own.unwrap_or_else(|| own_part(node));
+        let part = combine(own, node.children.iter().map(|c| self.nodes[*c].digest.tree.expect("refreshed above")));
+        let digest = &mut self.nodes[id].digest;
+        digest.own = Some(own);
+        digest.tree = Some(part);
+        part
+    }
+
+    /// Marks the widget's own text and every subtree holding it out of
+    /// date (after a change to its properties or name).
+    pub(crate) fn touch_own(&mut self, id: WidgetId) {
+        self.nodes[id].digest.own = None;
+        self.touch_tree(id);
+    }
+
+    /// Marks the subtree at `id` and every subtree holding it out of date
+    /// (after a change to its children).
+    pub(crate) fn touch_tree(&mut self, id: WidgetId) {
+        let mut at = Some(id);
+        while let Some(n) = at {
+            let node = &mut self.nodes[n];
+            node.digest.tree = None;
+            at = node.parent;
+        }
+    }
+
+    /// A hash of the design's content (not of its ids or history): equal
+    /// designs hash equal on every machine. Journals record it at each
+    /// commit and replays check it. After any command it costs no more
+    /// than a lookup: it is kept up to date per subtree.
+    pub fn content_hash(&self) -> u64 {
+        let (before, after) = file_frame();
+        let root = self.tree_part(self.root);
+        fnv(fnv(fnv(FNV_OFFSET, before.as_bytes()), &root.hash.to_le_bytes()), after.as_bytes())
+    }
+
+    /// The exact size in bytes of the file [`Document::save`] would write,
+    /// known without writing it. Commands keep it within
+    /// [`crate::limits::MAX_FILE_BYTES`].
+    pub fn saved_size(&self) -> u64 {
+        let (before, after) = file_frame();
+        before.len() as u64 + self.tree_part(self.root).size_at(1) + after.len() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Command, PropKey, PropValue, WidgetKind, WidgetTree, generate};
+
+    #[test]
+    fn saved_size_is_the_length_of_the_saved_text() {
+        let mut doc = Document::new();
+        assert_eq!(doc.saved_size(), doc.to_json_string().len() as u64);
+        let mut doc2 = generate(300, 7);
+        assert_eq!(doc2.saved_size(), doc2.to_json_string().len() as u64);
+        let root = doc.root();
+        let tree = WidgetTree::palette(WidgetKind::Panel)
+            .named("p")
+            .child(WidgetTree::palette(WidgetKind::List).named("list"))
+            .child(
+                WidgetTree::palette(WidgetKind::Button)
+                    .named("b")
+                    .with(PropKey::Text, PropValue::Text("a \"quoted\"\ntext".into())),
+            );
+        doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+        assert_eq!(doc.saved_size(), doc.to_json_string().len() as u64);
+        doc2.undo().unwrap();
+        assert_eq!(doc2.saved_size(), doc2.to_json_string().len() as u64);
+    }
+
+    #[test]
+    fn content_hash_follows_content_not_history() {
+        let mut doc = generate(200, 3);
+        let before = doc.content_hash();
+        let id = doc.find("card_1").unwrap_or_else(|| doc.children(doc.root())[0]);
+        doc.execute(Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(123.0)))] }).unwrap();
+        let edited = doc.content_hash();
+        assert_ne!(before, edited);
+        doc.undo().unwrap();
+        assert_eq!(doc.content_hash(), before);
+        doc.redo().unwrap();
+        assert_eq!(doc.content_hash(), edited);
+        let reloaded = Document::from_json_bytes(doc.to_json_string().as_bytes()).unwrap();
+        assert_eq!(reloaded.content_hash(), edited);
+    }
+}
