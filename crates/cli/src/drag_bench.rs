@@ -278,6 +278,7 @@ fn run_pass(
     vsync: bool,
     bar: Option<&indicatif::ProgressBar>,
     lab: &crate::lab::Lab,
+    ready: impl FnOnce(),
     mut heap: impl FnMut(&FrameRecord),
 ) -> anyhow::Result<Pass> {
     let mut canvas = Canvas::new(Editor::new(Document::from_json_bytes(design.as_bytes())?), renderer, Theme::LIGHT);
@@ -293,7 +294,11 @@ fn run_pass(
         editor.measurer_id(),
     )
     .with_context(|| format!("creating the benchmark's journal {}", journal.display()))?;
+    // The header (the whole design) is written before the frames start,
+    // so that neither its writing nor its memory falls on them.
+    writer.flush();
     editor.set_journal(writer);
+    ready();
     let mut commit_ns = Vec::new();
     canvas.instrumented = instrumented;
     let events = &session.events;
@@ -380,19 +385,25 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     // figures include what journaling costs.
     let journals = tempfile::tempdir().context("creating a temporary folder for the benchmark's journals")?;
     let journal = |n: usize| journals.path().join(format!("pass-{n}.journal"));
-    let warm = run_pass(&text, renderer, &session, &journal(0), false, false, Some(&bar), o.lab, |_| {})?;
-    CountingAllocator::reset_peak();
-    let before = CountingAllocator::snapshot();
+    let warm = run_pass(&text, renderer, &session, &journal(0), false, false, Some(&bar), o.lab, || {}, |_| {})?;
+    let mut before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
-    let measured = run_pass(&text, warm.renderer, &session, &journal(1), true, o.vsync, Some(&bar), o.lab, |_| {
-        heap_series.push(CountingAllocator::snapshot().bytes_in_use);
-    })?;
+    let ready = || {
+        CountingAllocator::reset_peak();
+        before = CountingAllocator::snapshot();
+    };
+    let measured =
+        run_pass(&text, warm.renderer, &session, &journal(1), true, o.vsync, Some(&bar), o.lab, ready, |_| {
+            heap_series.push(CountingAllocator::snapshot().bytes_in_use);
+        })?;
     let after = CountingAllocator::snapshot();
     let (records, commits, commit_ns) = (measured.records, measured.commits, measured.commit_ns);
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
-    let bare = run_pass(&text, measured.renderer, &session, &journal(2), false, o.vsync, Some(&bar), o.lab, |_| {})?;
-    let again = run_pass(&text, bare.renderer, &session, &journal(3), true, o.vsync, Some(&bar), o.lab, |_| {})?;
-    let bare_again = run_pass(&text, again.renderer, &session, &journal(4), false, o.vsync, Some(&bar), o.lab, |_| {})?;
+    let bare =
+        run_pass(&text, measured.renderer, &session, &journal(2), false, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
+    let again = run_pass(&text, bare.renderer, &session, &journal(3), true, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
+    let bare_again =
+        run_pass(&text, again.renderer, &session, &journal(4), false, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
     let (bare, again, bare_again) = (bare.records, again.records, bare_again.records);
     bar.finish_and_clear();
     let journal_commits = {

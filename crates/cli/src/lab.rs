@@ -55,9 +55,9 @@ impl Lab {
         }
         // dhat writes its file itself, as the profiler drops, and a crash
         // or a kill would leave it half written: it writes into a scratch
-        // file beside the target, copied to the target by the same safe
-        // writer as every output once it is whole. The target is never
-        // emptied up front.
+        // file in the temporary folder, copied to the target by the same
+        // safe writer as every output once it is whole. The target is never
+        // emptied up front, and a failed run leaves it as it was.
         let heap_scratch = match &o.heap_profile {
             Some(path) => {
                 let folder = writable_folder(path, "--heap-profile")?;

@@ -281,10 +281,13 @@ impl Document {
         let label = command.label();
         let mut inverses = Vec::new();
         let mut created_detached = Vec::new();
+        // A design loaded from a compact file may save larger than the
+        // limit; an edit that does not grow it stays possible (deleting).
+        let size_before = self.saved_size();
         let result = self.run(command, &mut inverses, &mut created_detached).and_then(|outcome| {
             self.refresh_digests();
             let size = self.saved_size();
-            if size > limits::MAX_FILE_BYTES {
+            if size > limits::MAX_FILE_BYTES && size > size_before {
                 return Err(ModelError::FileTooLarge { size, limit: limits::MAX_FILE_BYTES });
             }
             Ok(outcome)

@@ -241,6 +241,24 @@ mod tests {
         assert_eq!(doc2.saved_size(), doc2.to_json_string().len() as u64);
     }
 
+    /// `-0.0` equals `0.0`, so an edit between them is no change; it must
+    /// not change the saved text behind the digest's back either.
+    #[test]
+    fn negative_zero_is_stored_as_zero_and_the_digest_stays_true() {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let tree = WidgetTree::palette(WidgetKind::Panel).named("p");
+        let id = doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap().created[0];
+        for v in [0.0, -0.0] {
+            doc.execute(Command::SetProperties { id, values: vec![(PropKey::Width, Some(PropValue::Number(v)))] })
+                .unwrap();
+            let text = doc.to_json_string();
+            assert!(!text.contains("-0"), "{text}");
+            assert_eq!(doc.saved_size(), text.len() as u64);
+            assert_eq!(doc.content_hash(), Document::from_json_bytes(text.as_bytes()).unwrap().content_hash());
+        }
+    }
+
     #[test]
     fn content_hash_follows_content_not_history() {
         let mut doc = generate(200, 3);

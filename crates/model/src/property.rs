@@ -800,7 +800,7 @@ impl Props {
     /// Sets or (with `None`, or a default value) clears `key`; returns the
     /// previous explicit value.
     pub fn set(&mut self, key: PropKey, value: Option<PropValue>) -> Option<PropValue> {
-        let value = value.filter(|v| !key.spec().is_default(v));
+        let value = value.map(without_negative_zero).filter(|v| !key.spec().is_default(v));
         match (self.entries.binary_search_by_key(&key, |(k, _)| *k), value) {
             (Ok(i), Some(v)) => Some(std::mem::replace(&mut self.entries[i].1, v)),
             (Ok(i), None) => Some(self.entries.remove(i).1),
@@ -835,6 +835,27 @@ impl Props {
 
     pub(crate) fn shrink_to_fit(&mut self) {
         self.entries.shrink_to_fit();
+    }
+}
+
+/// `-0.0` as `0.0`. They compare equal, so an edit from one to the other
+/// would change nothing an undo or an observer sees, yet the file would
+/// write `-0.0`: one value, one spelling.
+fn without_negative_zero(value: PropValue) -> PropValue {
+    let zero = |v: f32| if v == 0.0 { 0.0 } else { v };
+    match value {
+        PropValue::Number(v) => PropValue::Number(zero(v)),
+        PropValue::Tracks(tracks) => PropValue::Tracks(
+            tracks
+                .into_iter()
+                .map(|t| match t {
+                    Track::Px(v) => Track::Px(zero(v)),
+                    Track::Fr(v) => Track::Fr(zero(v)),
+                    Track::Auto => Track::Auto,
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

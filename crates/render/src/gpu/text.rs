@@ -13,6 +13,10 @@ use crate::view::View;
 /// A shaped text, kept while it is drawn.
 pub(super) struct ShapedText {
     text: String,
+    /// What else it was shaped for (size, box width and height, align,
+    /// wrap), compared on a hit: the key is a hash, and a collision must
+    /// not draw another text's shaping.
+    shaped_for: (u32, u32, u32, u8, bool),
     buffer: cosmic_text::Buffer,
     /// Offset from the box top that centres the lines.
     dy: f32,
@@ -122,8 +126,10 @@ impl GpuRenderer {
         wrap.hash(&mut h);
         let key = h.finish();
         let frame = self.frames;
+        let shaped_for = (size.to_bits(), device.w.to_bits(), device.h.to_bits(), align as u8, wrap);
         if let Some(t) = self.texts.get_mut(&key)
             && t.text == text
+            && t.shaped_for == shaped_for
         {
             t.last_used = frame;
             return key;
@@ -131,7 +137,13 @@ impl GpuRenderer {
         let shaped = crate::text::shape(&mut self.fonts, text, size, device, align, wrap);
         self.texts.insert(
             key,
-            ShapedText { text: text.to_owned(), buffer: shaped.buffer, dy: shaped.centre_dy, last_used: frame },
+            ShapedText {
+                text: text.to_owned(),
+                shaped_for,
+                buffer: shaped.buffer,
+                dy: shaped.centre_dy,
+                last_used: frame,
+            },
         );
         key
     }
