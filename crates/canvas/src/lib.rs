@@ -196,6 +196,19 @@ impl Canvas {
             record.rebuilt = true;
             return Redraw::All;
         }
+        let changed = self.patch_list(step, record);
+        // A new view draws the kept list again, all of it: the design did
+        // not change, so nothing is rebuilt (a full rebuild at 10,000
+        // widgets is most of a frame).
+        if step.damage == Damage::View {
+            return Redraw::All;
+        }
+        changed
+    }
+
+    /// Brings the list up to date with what the step changed in the design.
+    fn patch_list(&mut self, step: &Step, record: &mut FrameRecord) -> Redraw {
+        let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
         if !step.restructured.is_empty() {
             record.rebuilt = true;
             return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &step.restructured));

@@ -258,6 +258,9 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     if let Some(out) = out {
         report::save_design(&mut doc, out)?;
         say!("wrote {} ({} widgets)", out.display(), doc.len());
+        if widgets.is_none() {
+            write_demo_images(out)?;
+        }
         return Ok(Verdict::Pass);
     }
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
@@ -326,4 +329,30 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
         report::write_json(path, &DemoReport { design, session, round_trip, heap })?;
     }
     Ok(if identical { Verdict::Pass } else { Verdict::Fail })
+}
+
+/// Writes the bundled demo's images beside a demo written to `design`, so
+/// that it opens with them. An image already there is left alone (it may
+/// be the user's), with a note when it differs.
+fn write_demo_images(design: &Path) -> anyhow::Result<()> {
+    let folder = design.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !design.is_file() || !folder.is_dir() {
+        // Written to a device or a stream: there is no folder to put images in.
+        return Ok(());
+    }
+    for (name, bytes) in trellis_model::DEMO_IMAGES {
+        let path = folder.join(name);
+        match std::fs::read(&path) {
+            Ok(existing) if existing == *bytes => {}
+            Ok(_) => report::note(format_args!(
+                "{} exists and was left as it is: the demo shows it as its avatar",
+                path.display()
+            )),
+            Err(_) => {
+                report::write_output(&path, |out| out.write_all(bytes))?;
+                say!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(())
 }

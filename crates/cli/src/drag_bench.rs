@@ -239,14 +239,15 @@ fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyho
         ScenarioStep::Click { at: Target::At(at(0.999, 0.999)), shift: false },
     ];
     let names = ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click"];
+    let parts = names.into_iter().zip(steps.into_iter().map(|s| vec![s]));
     let mut clock = 2.0;
     let mut commits = 0;
     // The first two events set the view up; they are not measured.
     let setup = events.len();
     let mut labels = Vec::new();
-    for (step, name) in steps.into_iter().zip(names) {
+    for (name, steps) in parts {
         let before = events.len();
-        Scenario { steps: vec![step] }.run(&mut scratch, &mut clock, &mut |e, s| {
+        Scenario { steps }.run(&mut scratch, &mut clock, &mut |e, s| {
             events.push(e.clone());
             commits += usize::from(s.committed.is_some());
         })?;
@@ -290,7 +291,7 @@ fn run_pass(
         journal,
         DesignSource::Embedded { json: design.to_owned() },
         *editor.viewport(),
-        editor.settings.clone(),
+        editor.settings().clone(),
         editor.measurer_id(),
     )
     .with_context(|| format!("creating the benchmark's journal {}", journal.display()))?;
@@ -364,6 +365,20 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         check_output(width, height, &format!("--size {}", o.size), &r)?;
         (Some(r), Some(p))
     };
+    // Images load relative to the design's folder; the bundled demo's come
+    // from a temporary one holding what ships with it.
+    let demo_images = match o.design {
+        DesignChoice::Bundled if renderer.is_some() => Some(bundled_demo_folder()?),
+        _ => None,
+    };
+    let mut renderer = renderer;
+    if let Some(r) = renderer.as_mut() {
+        match (&o.design, &demo_images) {
+            (DesignChoice::File(path), _) => r.set_base_dir(path.parent().map(Path::to_owned).unwrap_or_default()),
+            (_, Some(folder)) => r.set_base_dir(folder.path().to_owned()),
+            _ => {}
+        }
+    }
     let (backend, adapter) = match &renderer {
         Some(r) => (r.backend().to_string(), r.adapter_name()),
         None => ("none".to_owned(), "none (--no-render: the editor core alone)".to_owned()),
@@ -691,4 +706,14 @@ fn compare(old: &serde_json::Value, new: &DragReport, json: Option<&Path>) {
         t.add_row(vec![name, before.map_or("n/a".to_owned(), |b| format!("{b:.3}")), format!("{now:.3}"), ratio]);
     }
     report::print_table(&t, json);
+}
+
+/// A temporary folder holding the bundled demo's images, for drawing the
+/// demo from memory.
+fn bundled_demo_folder() -> anyhow::Result<tempfile::TempDir> {
+    let folder = tempfile::tempdir().context("creating a temporary folder for the demo's images")?;
+    for (name, bytes) in trellis_model::DEMO_IMAGES {
+        std::fs::write(folder.path().join(name), bytes).context("writing the demo's images")?;
+    }
+    Ok(folder)
 }

@@ -17,7 +17,7 @@ use trellis_diag::{
 };
 use trellis_editor::journal::{DesignSource, JournalWriter};
 use trellis_editor::scenario::Scenario;
-use trellis_editor::{Action, Editor, PlantedLeak, Step};
+use trellis_editor::{Action, Editor, Event, Input, PlantedLeak};
 use trellis_geometry::Point;
 use trellis_model::Document;
 use trellis_render::{DisplayList, GpuPlantedLeak, OverlayLayer, Redraw, Renderer, Theme, View};
@@ -182,11 +182,15 @@ impl Bench {
             _ => {
                 let script = script.expect("editor scenarios have a script");
                 script.run(&mut self.editor, &mut self.clock, &mut |_, _| {})?;
-                let mut step = Step::default();
-                self.editor.action(&Action::Undo, &mut step);
+                // Through events, as a user's shortcut: the journal records them.
+                let mut act = |action: Action| {
+                    self.clock += 16.0;
+                    self.editor.handle(&Event { t: self.clock, input: Input::Action(action) });
+                };
+                act(Action::Undo);
                 if name == "undo-redo" {
-                    self.editor.action(&Action::Redo, &mut step);
-                    self.editor.action(&Action::Undo, &mut step);
+                    act(Action::Redo);
+                    act(Action::Undo);
                 }
             }
         }
@@ -414,7 +418,7 @@ impl Bench {
             &dir.join(format!("{name}-{}.journal", self.runs)),
             DesignSource::Generated { widgets: 300, seed: 4 },
             *self.editor.viewport(),
-            self.editor.settings.clone(),
+            self.editor.settings().clone(),
             self.editor.measurer_id(),
         )
         .context("creating the leak check's journal")?;

@@ -160,6 +160,10 @@ palette checkbox at 300,400 steps 10
 drag back_button by 20,300 steps 30 nosnap
 resize search_input e by 40,0
 key ctrl+z
+set save_button,back_button fill \"#336699\"
+rename save_button to store_button
+move store_button into sidebar at 0
+set page_title text Settings, renamed
 ";
 
 #[test]
@@ -187,6 +191,11 @@ fn run_writes_a_journal_that_replay_verifies() {
         .assert()
         .code(0);
     assert_eq!(fs::read(&out).unwrap(), fs::read(&replayed).unwrap(), "replay rebuilds the very same design");
+    // The panels' steps (inspector, layers tree) landed, in the journal too.
+    let saved = trellis_model::Document::load(&out).unwrap();
+    let store = saved.find("store_button").expect("renamed");
+    assert_eq!(saved.children(saved.find("sidebar").unwrap())[0], store);
+    assert_eq!(saved.widget(store).unwrap().color(trellis_model::PropKey::Fill).unwrap().to_string(), "#336699");
     let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
     assert_eq!(report["ended"], true);
     assert!(report["commits"].as_u64().unwrap() >= 5);
@@ -578,4 +587,31 @@ fn cpu_and_heap_profiles_are_written() {
         dhat["dhatFileVersion"].is_number() && dhat["pps"].as_array().is_some_and(|p| !p.is_empty()),
         "a dhat profile"
     );
+}
+
+/// The demo ships with its images: written out, it renders with its avatar,
+/// and drawn from memory by the benchmark, too. No missing-image warning.
+#[test]
+fn the_demo_is_written_and_drawn_with_its_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("demo.trellis.json");
+    trellis().arg("demo").arg("-o").arg(&design).assert().success();
+    let avatar = fs::read(dir.path().join("avatar.png")).expect("the avatar is written beside the demo");
+    assert_eq!(avatar, trellis_model::DEMO_IMAGES[0].1);
+    let png = dir.path().join("demo.png");
+    let out = trellis().args(["render", "--backend", "cpu", "-o"]).arg(&png).arg(&design).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("warning"), "{err}");
+    // An avatar of the user's own is never replaced.
+    fs::write(dir.path().join("avatar.png"), b"mine").unwrap();
+    let out = trellis().arg("--force").arg("demo").arg("-o").arg(&design).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(fs::read(dir.path().join("avatar.png")).unwrap(), b"mine");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("left as it is"));
+    let out = trellis()
+        .args(["bench", "drag", "--demo", "--frames", "2", "--size", "320x200", "--backend", "cpu"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("missing-image"), "{err}");
 }

@@ -83,13 +83,13 @@ pub(crate) fn run(s: &mut Scope<'_>, action: &Action, step: &mut Step) {
         Action::ToggleHidden => toggle(s, selected, PropKey::Visible, true),
         Action::ZoomToFit => {
             s.viewport.fit(s.geometry.bounds());
-            step.damage.all();
+            step.damage.view();
             Ok(())
         }
         Action::ZoomTo100 => {
             let v = *s.viewport;
             s.viewport.zoom_around(v.width / 2.0, v.height / 2.0, 1.0 / v.zoom);
-            step.damage.all();
+            step.damage.view();
             Ok(())
         }
         Action::Undo => s

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use trellis_model::WidgetKind;
 
+use crate::settings::Settings;
+
 /// The modifier keys held during an input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Modifiers {
@@ -236,6 +238,81 @@ pub enum Input {
     },
     /// A menu or toolbar action.
     Action(Action),
+    /// The layers tree selects widgets by name (an empty list clears the
+    /// selection).
+    Select {
+        /// The widgets' names.
+        names: Vec<String>,
+        /// Replace the selection, add to it, or toggle each (ctrl-click).
+        #[serde(default)]
+        mode: SelectMode,
+    },
+    /// The inspector sets one property on several widgets: one undo step,
+    /// all or nothing.
+    SetProperty {
+        /// The widgets' names.
+        names: Vec<String>,
+        /// The property, as the design file names it (`fill`, `width`...).
+        key: String,
+        /// The value as the design file writes it; `null` resets it to the
+        /// default.
+        value: serde_json::Value,
+    },
+    /// The layers tree or the inspector renames a widget.
+    Rename {
+        /// The widget's name now.
+        name: String,
+        /// Its new name.
+        to: String,
+    },
+    /// The layers tree moves widgets into a container at an index (drag to
+    /// reorder or reparent).
+    MoveTo {
+        /// The widgets' names, in the order they are placed.
+        names: Vec<String>,
+        /// The container's name.
+        parent: String,
+        /// Where among its children; `None` appends.
+        index: Option<usize>,
+    },
+    /// The settings dialog replaces the settings.
+    Settings(Settings),
+}
+
+impl Event {
+    /// Whether every number in the event is finite. A NaN or an infinity
+    /// means nothing to the editor, and JSON cannot hold one: journaled, it
+    /// would turn into `null` and make the journal unreadable.
+    pub fn is_finite(&self) -> bool {
+        let all = |v: &[f32]| v.iter().all(|x| x.is_finite());
+        self.t.is_finite()
+            && match &self.input {
+                Input::PointerDown { x, y, .. } | Input::PointerMove { x, y, .. } | Input::PointerUp { x, y, .. } => {
+                    all(&[*x, *y])
+                }
+                Input::Wheel { x, y, dx, dy, .. } => all(&[*x, *y, *dx, *dy]),
+                Input::Viewport { width, height, scale } => all(&[*width, *height, *scale]),
+                Input::Action(Action::SetGrid(Some(g))) => g.is_finite(),
+                Input::Settings(s) => {
+                    all(&[s.snap_threshold_px, s.drag_threshold_px, s.trail_ms]) && s.grid.is_none_or(f32::is_finite)
+                }
+                Input::SetProperty { value, .. } => !value.is_number() || value.as_f64().is_some_and(f64::is_finite),
+                _ => true,
+            }
+    }
+}
+
+/// How [`Input::Select`] combines with the selection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectMode {
+    /// The named widgets become the selection.
+    #[default]
+    Replace,
+    /// The named widgets join the selection.
+    Add,
+    /// Each named widget joins it, or leaves it if it was selected.
+    Toggle,
 }
 
 /// An input with its time, in milliseconds since the session started.

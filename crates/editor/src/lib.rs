@@ -29,7 +29,7 @@ mod settings;
 mod viewport;
 
 pub use editor::{Editor, PlantedLeak};
-pub use input::{Action, AlignTo, Button, Event, Input, Key, Modifiers};
+pub use input::{Action, AlignTo, Button, Event, Input, Key, Modifiers, SelectMode};
 pub use output::{Cursor, Damage, Ghost, Handle, Overlays, Step};
 pub use settings::Settings;
 pub use viewport::{MAX_ZOOM, MIN_ZOOM, Viewport};

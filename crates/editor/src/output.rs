@@ -142,7 +142,11 @@ pub enum Damage {
     None,
     /// These design-space regions (old and new places of what changed).
     Regions(Vec<Rect>),
-    /// The whole canvas: zoom, pan, resize, or a full layout.
+    /// The whole canvas for a new view (zoom, pan, a new canvas size): the
+    /// design did not change, so what draws it is kept and drawn again, not
+    /// rebuilt. Regions of a change in the same step are folded in.
+    View,
+    /// The whole canvas after a full layout: everything is rebuilt.
     All,
 }
 
@@ -152,7 +156,15 @@ impl Damage {
         match self {
             Damage::None => *self = Damage::Regions(vec![r]),
             Damage::Regions(v) => v.push(r),
-            Damage::All => {}
+            Damage::View | Damage::All => {}
+        }
+    }
+
+    /// Marks the whole canvas for redrawing in a new view (unless all of
+    /// it is to be rebuilt already).
+    pub fn view(&mut self) {
+        if *self != Damage::All {
+            *self = Damage::View;
         }
     }
 

@@ -16,6 +16,9 @@
 //! key [ctrl+][shift+][alt+]KEY         (escape, delete, left, right, up, down, space, or a character)
 //! action NAME                          (select_all, delete, duplicate, copy, cut, paste, group, ungroup, undo, redo, ...)
 //! wheel X,Y DX,DY                      [ctrl]
+//! set NAME[,NAME...] KEY VALUE         (the inspector; VALUE as the file writes it, or plain text)
+//! rename NAME to NEW                   (the layers tree)
+//! move NAME[,NAME...] into PARENT      [at N]   (the layers tree)
 //! ```
 
 use trellis_geometry::Point;
@@ -132,6 +135,9 @@ pub enum ScenarioStep {
     },
     /// Run a menu action.
     Action(Action),
+    /// A panel's event (the inspector, the layers tree), which names
+    /// widgets and needs no layout: `set`, `rename`, `move ... into`.
+    Panel(Input),
     /// Scroll at a point.
     Wheel {
         /// Where the pointer is.
@@ -184,7 +190,9 @@ fn step_place(step: usize, line: Option<usize>) -> String {
 #[non_exhaustive]
 pub enum ParseError {
     /// The first word is no step.
-    #[error("unknown step '{0}': use select, click, drag, resize, marquee, palette, key, action or wheel")]
+    #[error(
+        "unknown step '{0}': use select, click, drag, resize, marquee, palette, key, action, wheel, set, rename or move"
+    )]
     UnknownStep(String),
     /// The step stops before a word it needs, or has the wrong word where a keyword goes.
     #[error("'{step}' is written {usage}")]
@@ -255,7 +263,7 @@ impl Scenario {
         let mut steps = Vec::new();
         let mut lines = Vec::new();
         for (i, raw) in text.lines().enumerate() {
-            let line = raw.split('#').next().unwrap_or("").trim();
+            let line = without_comment(raw).trim();
             if line.is_empty() {
                 continue;
             }
@@ -389,6 +397,9 @@ fn usage(step: &str) -> &'static str {
         "key" => "key [ctrl+][shift+][alt+]KEY",
         "action" => "action NAME",
         "wheel" => "wheel X,Y DX,DY [ctrl]",
+        "set" => "set NAME[,NAME...] KEY VALUE",
+        "rename" => "rename NAME to NEW",
+        "move" => "move NAME[,NAME...] into PARENT [at N]",
         _ => "select NAME [NAME...]",
     }
 }
@@ -450,8 +461,56 @@ fn parse_step(line: &str) -> Result<ScenarioStep, ParseError> {
             let d = point(need(2)?)?;
             ScenarioStep::Wheel { at: point(need(1)?)?, dx: d.x, dy: d.y, ctrl: flag(&words, "ctrl") }
         }
+        "set" => {
+            let (names, key) = (need(1)?, need(2)?);
+            need(3)?;
+            // The value is the rest of the line: JSON as the file writes it
+            // (`120`, `"#336699"`, `null`), or else plain text.
+            let start = words[3].as_ptr() as usize - line.as_ptr() as usize;
+            let rest = line[start..].trim();
+            let value = serde_json::from_str(rest).unwrap_or_else(|_| serde_json::Value::String(rest.to_owned()));
+            ScenarioStep::Panel(Input::SetProperty { names: list(names), key: key.to_owned(), value })
+        }
+        "rename" => {
+            if need(2)? != "to" || words.len() != 4 {
+                return Err(wrong());
+            }
+            ScenarioStep::Panel(Input::Rename { name: need(1)?.to_owned(), to: need(3)?.to_owned() })
+        }
+        "move" => {
+            if need(2)? != "into" {
+                return Err(wrong());
+            }
+            let index = match (words.get(4), words.get(5)) {
+                (None, _) => None,
+                (Some(&"at"), Some(n)) => Some(n.parse().map_err(|_| wrong())?),
+                _ => return Err(wrong()),
+            };
+            ScenarioStep::Panel(Input::MoveTo { names: list(need(1)?), parent: need(3)?.to_owned(), index })
+        }
         other => return Err(ParseError::UnknownStep(other.to_owned())),
     })
+}
+
+/// The line before its comment: a `#` at the start of a word, outside a
+/// quoted string (`set a fill "#336699"` keeps its colour).
+fn without_comment(raw: &str) -> &str {
+    let mut quoted = false;
+    let mut previous = ' ';
+    for (i, c) in raw.char_indices() {
+        match c {
+            '"' if previous != '\\' => quoted = !quoted,
+            '#' if !quoted && previous.is_whitespace() => return &raw[..i],
+            _ => {}
+        }
+        previous = c;
+    }
+    raw
+}
+
+/// `a,b,c` as names.
+fn list(names: &str) -> Vec<String> {
+    names.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect()
 }
 
 fn find(editor: &Editor, name: &str) -> Result<WidgetId, StepError> {
@@ -511,6 +570,18 @@ fn press_drag_release(
 /// (so run each step's events before computing the next step's).
 pub fn events_for(editor: &Editor, step: &ScenarioStep) -> Result<Vec<Input>, StepError> {
     Ok(match step {
+        ScenarioStep::Panel(input) => {
+            let names: Vec<&String> = match input {
+                Input::SetProperty { names, .. } => names.iter().collect(),
+                Input::Rename { name, .. } => vec![name],
+                Input::MoveTo { names, parent, .. } => names.iter().chain([parent]).collect(),
+                _ => Vec::new(),
+            };
+            for name in names {
+                find(editor, name)?;
+            }
+            vec![input.clone()]
+        }
         ScenarioStep::Select(names) => {
             let ids = names.iter().map(|n| find(editor, n)).collect::<Result<Vec<_>, _>>()?;
             let mut events = vec![Input::Action(Action::ClearSelection)];
@@ -605,6 +676,39 @@ mod tests {
         match Scenario::parse(text) {
             Err(ScenarioError::Parse { line, error }) => (line, error),
             other => panic!("expected a parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn panel_steps_parse_values_as_the_file_writes_them() {
+        let script = "set a,b fill \"#336699\"   # a colour, then a comment\n\
+                      set a width 120\n\
+                      set a width null\n\
+                      set title text Hello, world\n\
+                      rename a to c\n\
+                      move a,b into row at 2\n\
+                      move a into row";
+        let steps = Scenario::parse(script).unwrap().steps;
+        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let set = |names: Vec<String>, key: &str, value| {
+            ScenarioStep::Panel(Input::SetProperty { names, key: key.into(), value })
+        };
+        assert_eq!(steps[0], set(names(&["a", "b"]), "fill", serde_json::json!("#336699")));
+        assert_eq!(steps[1], set(names(&["a"]), "width", serde_json::json!(120)));
+        assert_eq!(steps[2], set(names(&["a"]), "width", serde_json::Value::Null));
+        assert_eq!(steps[3], set(names(&["title"]), "text", serde_json::json!("Hello, world")));
+        assert_eq!(steps[4], ScenarioStep::Panel(Input::Rename { name: "a".into(), to: "c".into() }));
+        assert_eq!(
+            steps[5],
+            ScenarioStep::Panel(Input::MoveTo { names: names(&["a", "b"]), parent: "row".into(), index: Some(2) })
+        );
+        assert_eq!(
+            steps[6],
+            ScenarioStep::Panel(Input::MoveTo { names: names(&["a"]), parent: "row".into(), index: None })
+        );
+        for bad in ["set a fill", "rename a b", "rename a to", "move a row", "move a into row at x"] {
+            let (_, e) = parse_error(bad);
+            assert!(matches!(e, ParseError::Usage { .. }), "{bad}: {e}");
         }
     }
 

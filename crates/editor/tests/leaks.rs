@@ -4,7 +4,7 @@
 
 use trellis_diag::{CountingAllocator, Growth, check_cycles};
 use trellis_editor::scenario::Scenario;
-use trellis_editor::{Action, Editor, Step};
+use trellis_editor::{Action, Editor, Event, Input};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
@@ -30,8 +30,7 @@ fn cycles_of(script: &str, plant: &mut dyn FnMut(&mut Editor)) -> Growth {
         |_| {
             let mut e = editor.borrow_mut();
             scenario.run(&mut e, &mut clock, &mut |_, _| {}).unwrap();
-            let mut step = Step::default();
-            e.action(&Action::Undo, &mut step);
+            e.handle(&Event { t: clock, input: Input::Action(Action::Undo) });
             plant(&mut e);
         },
         || live(&editor.borrow()),
@@ -64,8 +63,7 @@ fn planted_leaks_are_caught_and_named() {
     assert!(growth.leaking.contains(&"subscriptions".to_owned()), "{growth:#?}");
     // Undo steps that are never undone: the history grows.
     let growth = cycles_of(script, &mut |e| {
-        let mut step = Step::default();
-        e.action(&Action::Redo, &mut step);
+        e.handle(&Event { t: 0.0, input: Input::Action(Action::Redo) });
     });
     assert!(growth.leaking.contains(&"undo entries".to_owned()), "{growth:#?}");
     // Memory held outside any counted object shows as heap growth.

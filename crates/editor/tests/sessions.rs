@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use trellis_editor::journal::{DesignSource, JournalError, JournalWriter};
 use trellis_editor::replay::{recover, replay, replay_with};
 use trellis_editor::scenario::Scenario;
-use trellis_editor::{Action, Button, Editor, Event, Input, Key, Modifiers, Settings, Viewport};
+use trellis_editor::{Action, Button, Editor, Event, Input, Key, Modifiers, SelectMode, Settings, Viewport};
 use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
 use trellis_model::{Document, WidgetKind, generate};
 
@@ -37,7 +37,55 @@ fn input() -> impl Strategy<Value = Input> {
         Just(Action::ZoomToFit),
         Just(Action::SetGrid(Some(8.0))),
     ];
+    // The panels' events, by the generated design's names (and one that is
+    // not there), with values of every kind, some invalid.
+    let name = prop::sample::select(vec![
+        "card_0",
+        "card_1",
+        "card_2",
+        "card_3",
+        "label_1",
+        "label_4",
+        "button_2",
+        "row",
+        "main_window",
+        "nobody",
+    ])
+    .prop_map(str::to_owned);
+    let names = prop::collection::vec(name.clone(), 0..3);
+    let mode = prop::sample::select(vec![SelectMode::Replace, SelectMode::Add, SelectMode::Toggle]);
+    let prop_key =
+        prop::sample::select(vec!["x", "width", "fill", "text", "visible", "locked", "opacity", "layout", "bogus"]);
+    let value = prop_oneof![
+        (-100.0f64..500.0).prop_map(|v| serde_json::json!(v)),
+        Just(serde_json::json!("#ff0000")),
+        Just(serde_json::Value::Null),
+        Just(serde_json::json!("auto")),
+        Just(serde_json::json!(true)),
+        Just(serde_json::json!("column")),
+    ];
+    let new_name = prop::sample::select(vec!["renamed", "card_1", "bad name!", ""]).prop_map(str::to_owned);
+    let panels = prop_oneof![
+        (names.clone(), mode).prop_map(|(names, mode)| Input::Select { names, mode }),
+        (names.clone(), prop_key, value).prop_map(|(names, key, value)| Input::SetProperty {
+            names,
+            key: key.to_owned(),
+            value
+        }),
+        (name.clone(), new_name).prop_map(|(name, to)| Input::Rename { name, to }),
+        (names, name, prop::option::of(0usize..5)).prop_map(|(names, parent, index)| Input::MoveTo {
+            names,
+            parent,
+            index
+        }),
+        (any::<bool>(), 0.0f32..20.0).prop_map(|(snapping, snap_threshold_px)| Input::Settings(Settings {
+            snapping,
+            snap_threshold_px,
+            ..Settings::default()
+        })),
+    ];
     prop_oneof![
+        3 => panels,
         4 => (pos.clone(), button.clone(), modifiers.clone()).prop_map(|((x, y), button, modifiers)| Input::PointerDown { x, y, button, modifiers }),
         10 => (pos.clone(), modifiers.clone()).prop_map(|((x, y), modifiers)| Input::PointerMove { x, y, modifiers }),
         4 => (pos.clone(), button, modifiers.clone()).prop_map(|((x, y), button, modifiers)| Input::PointerUp { x, y, button, modifiers }),
@@ -73,7 +121,7 @@ proptest! {
         for e in events(inputs) {
             editor.handle(&e);
         }
-        editor.cancel();
+        editor.handle(&Event { t: 1e9, input: Input::KeyDown { key: Key::Escape, modifiers: Modifiers::default() } });
         check_valid(editor.doc());
         // The layout agrees with a fresh one.
         let fresh = trellis_geometry::Geometry::without_memo(editor.doc(), std::sync::Arc::new(trellis_geometry::FixedAdvanceMeasurer::default()));
@@ -114,10 +162,9 @@ proptest! {
             let step = editor.handle(&e);
             if step.committed.is_some() {
                 let after = editor.doc().to_json_string();
-                let mut s = trellis_editor::Step::default();
-                editor.action(&Action::Undo, &mut s);
+                editor.handle(&Event { t: e.t, input: Input::Action(Action::Undo) });
                 prop_assert_eq!(editor.doc().to_json_string(), before.clone(), "undo after {:?}", step.committed);
-                editor.action(&Action::Redo, &mut s);
+                editor.handle(&Event { t: e.t, input: Input::Action(Action::Redo) });
                 prop_assert_eq!(editor.doc().to_json_string(), after, "redo gives back the gesture's result");
             }
         }
@@ -279,4 +326,84 @@ fn a_journal_created_for_another_measurer_is_not_attached() {
     )
     .unwrap();
     editor.set_journal(journal);
+}
+
+/// What the app's panels do (the layers tree selects, renames and moves,
+/// the inspector sets properties, the settings dialog) goes through events
+/// that name widgets, so a journal of an app session replays exactly.
+#[test]
+fn a_session_of_panel_edits_replays_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("panels.journal");
+    let mut editor = Editor::new(trellis_model::demo_design());
+    let journal = JournalWriter::create(
+        &path,
+        DesignSource::Demo,
+        Viewport::default(),
+        Settings::default(),
+        editor.measurer_id(),
+    )
+    .unwrap();
+    editor.set_journal(journal);
+    let mut t = 0.0;
+    let mut send = |editor: &mut Editor, input: Input| {
+        t += 16.0;
+        editor.handle(&Event { t, input })
+    };
+    let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let selected = |editor: &Editor| {
+        editor.selection().iter().map(|id| editor.doc().widget(*id).unwrap().name().to_owned()).collect::<Vec<_>>()
+    };
+
+    send(&mut editor, Input::Select { names: names(&["save_button", "back_button"]), mode: SelectMode::Replace });
+    assert_eq!(selected(&editor), ["save_button", "back_button"]);
+    let step = send(
+        &mut editor,
+        Input::SetProperty {
+            names: names(&["save_button", "back_button"]),
+            key: "fill".into(),
+            value: serde_json::json!("#336699"),
+        },
+    );
+    assert!(step.committed.is_some(), "one undo step for both: {}", step.status);
+    for name in ["save_button", "back_button"] {
+        let w = editor.doc().widget(editor.doc().find(name).unwrap()).unwrap();
+        assert_eq!(w.color(trellis_model::PropKey::Fill).unwrap().to_string(), "#336699");
+    }
+    // Refused with the validator's words; nothing changes, nothing commits.
+    let before = editor.doc().content_hash();
+    let step = send(
+        &mut editor,
+        Input::SetProperty { names: names(&["save_button"]), key: "opacity".into(), value: serde_json::json!(7) },
+    );
+    assert!(step.committed.is_none() && step.status.contains("opacity"), "{}", step.status);
+    let step = send(&mut editor, Input::Rename { name: "nobody".into(), to: "x".into() });
+    assert_eq!(step.status, "no widget is named 'nobody'");
+    assert_eq!(editor.doc().content_hash(), before);
+
+    send(&mut editor, Input::Rename { name: "save_button".into(), to: "store_button".into() });
+    let step =
+        send(&mut editor, Input::MoveTo { names: names(&["store_button"]), parent: "toolbar".into(), index: Some(0) });
+    assert!(step.committed.is_some(), "{}", step.status);
+    let toolbar = editor.doc().find("toolbar").unwrap();
+    assert_eq!(editor.doc().children(toolbar)[0], editor.doc().find("store_button").unwrap());
+    send(&mut editor, Input::Settings(Settings { snapping: false, ..Settings::default() }));
+    assert!(!editor.settings().snapping);
+    let step = send(&mut editor, Input::Settings(Settings { trail_ms: -1.0, ..Settings::default() }));
+    assert!(step.status.contains("trail_ms") && !editor.settings().snapping, "{}", step.status);
+    // A NaN is refused before the journal, which could not hold it.
+    let step = send(&mut editor, Input::Settings(Settings { trail_ms: f32::NAN, ..Settings::default() }));
+    assert!(step.status.contains("not finite") && !editor.settings().snapping, "{}", step.status);
+    let step = send(&mut editor, Input::PointerMove { x: f32::INFINITY, y: 0.0, modifiers: Modifiers::NONE });
+    assert!(step.status.contains("not finite"), "{}", step.status);
+    send(&mut editor, Input::Select { names: names(&["back_button", "title_label"]), mode: SelectMode::Toggle });
+    send(&mut editor, Input::Action(Action::Undo));
+    editor.take_journal().unwrap().finish(editor.doc()).unwrap();
+
+    let (replayed, report) = replay(&path, &mut |_, _| {}).unwrap();
+    assert!(report.ended && report.verified(), "{report:?}");
+    assert_eq!(report.commits, 3, "fill, rename, move (the undo is an event, not a commit): {report:?}");
+    assert_eq!(replayed.doc().to_json_string(), editor.doc().to_json_string());
+    assert_eq!(selected(&replayed), selected(&editor));
+    assert_eq!(replayed.settings(), editor.settings());
 }

@@ -276,3 +276,36 @@ fn the_demo_design_lays_out_inside_its_window() {
     assert_eq!(label.w, 160.0);
     assert!(input.x > label.right() && (input.y - label.y).abs() < 10.0, "{label:?} {input:?}");
 }
+
+/// The bundled demo is the first thing a newcomer sees: every widget in it
+/// lies inside the window and inside the scroll area or container that
+/// clips it (its footer was once cut off by the window's bottom edge).
+#[test]
+fn the_bundled_demo_fits_its_window_and_its_containers() {
+    let doc = trellis_model::demo_design();
+    let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let window = g.rect(doc.root()).unwrap();
+    let inside = |outer: &trellis_model::Rect, r: &trellis_model::Rect| {
+        r.x >= outer.x - 0.01
+            && r.y >= outer.y - 0.01
+            && r.right() <= outer.right() + 0.01
+            && r.bottom() <= outer.bottom() + 0.01
+    };
+    for w in doc.iter() {
+        if g.is_hidden(w.id()) {
+            continue;
+        }
+        let r = g.rect(w.id()).unwrap();
+        assert_eq!(g.visible_rect(w.id()), Some(r), "{} is cut off by what clips it", w.name());
+        assert!(inside(&window, &r), "{} at {r:?} leaves the window {window:?}", w.name());
+        if let Some(parent) = w.parent() {
+            let p = g.rect(parent).unwrap();
+            assert!(
+                inside(&p, &r),
+                "{} at {r:?} leaves its container {} at {p:?}",
+                w.name(),
+                doc.widget(parent).unwrap().name()
+            );
+        }
+    }
+}

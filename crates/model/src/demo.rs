@@ -10,6 +10,12 @@ use crate::property::{Align, Color, Justify, PropKey, PropValue, Track};
 /// column, tabs and a form laid out in a grid (50 widgets).
 pub const DEMO_JSON: &str = include_str!("../assets/demo.trellis.json");
 
+/// The images the bundled demo refers to, by the relative path its image
+/// widgets give: whoever writes the demo to a folder writes these beside
+/// it, and whoever draws it from memory gives the renderer a folder
+/// holding them.
+pub const DEMO_IMAGES: &[(&str, &[u8])] = &[("avatar.png", include_bytes!("../assets/avatar.png"))];
+
 /// Loads the bundled demo design.
 pub fn demo_design() -> Document {
     Document::from_json_bytes(DEMO_JSON.as_bytes()).expect("the bundled demo design is valid (tested)")
@@ -209,6 +215,20 @@ mod tests {
         }
         assert_eq!(generate(500, 1).content_hash(), generate(500, 1).content_hash());
         assert_ne!(generate(500, 1).content_hash(), generate(500, 2).content_hash());
+    }
+
+    /// The demo's images ship with it: no missing-image box in the demo.
+    #[test]
+    fn every_image_of_the_demo_is_bundled_and_is_a_png() {
+        let demo = demo_design();
+        let images: Vec<_> = demo.iter().filter(|w| w.kind() == WidgetKind::Image).collect();
+        assert!(!images.is_empty());
+        for w in images {
+            let path = w.text(PropKey::Image);
+            let bundled = DEMO_IMAGES.iter().find(|(p, _)| *p == path);
+            let (_, bytes) = bundled.unwrap_or_else(|| panic!("{}: {path} is not bundled", w.name()));
+            assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{path} is a PNG");
+        }
     }
 
     #[test]

@@ -312,22 +312,56 @@ impl Serialize for PropsView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (key, value) in self.0.iter() {
-            map.serialize_key(key.name())?;
-            match value {
-                PropValue::Number(v) => map.serialize_value(v)?,
-                PropValue::Int(v) => map.serialize_value(v)?,
-                PropValue::Bool(v) => map.serialize_value(v)?,
-                PropValue::Color(c) => map.serialize_value(&c.to_string())?,
-                PropValue::Text(t) => map.serialize_value(t)?,
-                PropValue::Items(items) => map.serialize_value(items)?,
-                PropValue::Layout(v) => map.serialize_value(v.as_str())?,
-                PropValue::Align(v) => map.serialize_value(v.as_str())?,
-                PropValue::Justify(v) => map.serialize_value(v.as_str())?,
-                PropValue::Tracks(t) => map.serialize_value(&Track::format_template(t))?,
-            }
+            map.serialize_entry(key.name(), &ValueView(value))?;
         }
         map.end()
     }
+}
+
+/// One property value, as the file writes it.
+struct ValueView<'a>(&'a PropValue);
+
+impl Serialize for ValueView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            PropValue::Number(v) => v.serialize(s),
+            PropValue::Int(v) => v.serialize(s),
+            PropValue::Bool(v) => v.serialize(s),
+            PropValue::Color(c) => c.to_string().serialize(s),
+            PropValue::Text(t) => t.serialize(s),
+            PropValue::Items(items) => items.serialize(s),
+            PropValue::Layout(v) => v.as_str().serialize(s),
+            PropValue::Align(v) => v.as_str().serialize(s),
+            PropValue::Justify(v) => v.as_str().serialize(s),
+            PropValue::Tracks(t) => Track::format_template(t).serialize(s),
+        }
+    }
+}
+
+/// A property value as the design file writes it: what editor events
+/// carry (the inspector's edits), so that a journal reads like a design.
+pub fn value_to_json(value: &PropValue) -> Value {
+    serde_json::to_value(ValueView(value)).expect("a property value is plain JSON")
+}
+
+/// Why a JSON value is not a value of a property.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {reason}")]
+pub struct ValueError {
+    /// The property's name in the file.
+    pub key: &'static str,
+    /// What was expected and what was found (the validator's words).
+    pub reason: String,
+}
+
+/// Reads a property value written as the design file writes it, with the
+/// loader's checks (type, range, `"auto"` lengths); `null` is the
+/// default, `Ok(None)`.
+pub fn value_from_file_json(key: PropKey, json: &Value) -> Result<Option<PropValue>, ValueError> {
+    if json.is_null() {
+        return Ok(None);
+    }
+    value_from_json(key, json).map_err(|reason| ValueError { key: key.name(), reason })
 }
 
 /// A widget alone (kind, name, properties), as the file writes it.

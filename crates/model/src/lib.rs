@@ -38,10 +38,13 @@ mod property;
 mod validate;
 
 pub use command::{Command, Outcome, WidgetTree, ZOrder};
-pub use demo::{CARD_WIDGETS, DEMO_JSON, demo_design, generate, try_demo_design};
+pub use demo::{CARD_WIDGETS, DEMO_IMAGES, DEMO_JSON, demo_design, generate, try_demo_design};
 pub use document::{Document, LiveCounts, Rect, WidgetId, WidgetRef};
 pub use error::{ModelError, SelectionError};
-pub use file::{FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, write_atomically, write_file};
+pub use file::{
+    FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, value_from_file_json,
+    value_to_json, write_atomically, write_file,
+};
 pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
 pub use name::{NameError, check_name};

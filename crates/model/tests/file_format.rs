@@ -323,3 +323,27 @@ fn a_name_near_the_system_limit_leaves_room_for_the_temporary_file() {
     demo_design().save(&path).unwrap();
     assert_eq!(Document::load(&path).unwrap().len(), demo_design().len());
 }
+
+/// Editor events carry property values as the file writes them; reading
+/// one back gives the same value, with the loader's checks.
+#[test]
+fn a_property_value_round_trips_through_its_file_json() {
+    use trellis_model::{PropKey, PropValue, Track, value_from_file_json, value_to_json};
+    let values = [
+        (PropKey::Width, PropValue::Number(120.5)),
+        (PropKey::Fill, PropValue::Color(trellis_model::Color::parse_hex("#336699cc").unwrap())),
+        (PropKey::Text, PropValue::Text("a \"quoted\" text".into())),
+        (PropKey::Visible, PropValue::Bool(false)),
+        (PropKey::Items, PropValue::Items(vec!["one".into(), "two".into()])),
+        (PropKey::GridColumns, PropValue::Tracks(vec![Track::Px(100.0), Track::Fr(1.0), Track::Auto])),
+    ];
+    for (key, value) in values {
+        let json = value_to_json(&value);
+        assert_eq!(value_from_file_json(key, &json), Ok(Some(value)), "{key:?} as {json}");
+    }
+    assert_eq!(value_from_file_json(PropKey::Width, &serde_json::Value::Null), Ok(None));
+    let err = value_from_file_json(PropKey::Opacity, &serde_json::json!(7)).unwrap_err();
+    assert!(err.to_string().starts_with("opacity: "), "{err}");
+    let err = value_from_file_json(PropKey::Fill, &serde_json::json!(3)).unwrap_err();
+    assert!(err.to_string().contains("expected"), "{err}");
+}

@@ -34,6 +34,13 @@ fn bless() -> bool {
     std::env::var("TRELLIS_BLESS").is_ok_and(|v| v == "1")
 }
 
+/// A CPU renderer that finds the demo's images where they ship.
+fn cpu() -> CpuRenderer {
+    let mut cpu = CpuRenderer::new();
+    cpu.base_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/assets").into();
+    cpu
+}
+
 /// A design laid out and listed for one theme, with its view.
 struct Scene<'a> {
     doc: &'a Document,
@@ -50,7 +57,7 @@ impl<'a> Scene<'a> {
     }
 
     fn draw(&self) -> Pixmap {
-        CpuRenderer::new().render(&self.list, &self.view).unwrap()
+        cpu().render(&self.list, &self.view).unwrap()
     }
 
     fn looks(&self) -> WidgetLooks {
@@ -177,7 +184,7 @@ fn a_button_the_renderer_drops_is_named_and_fails_the_golden() {
             let id = scene.doc.find(name).unwrap();
             let mut list = scene.list.clone();
             list.items.retain(|i| i.widget != id);
-            let image = CpuRenderer::new().render(&list, &scene.view).unwrap();
+            let image = cpu().render(&list, &scene.view).unwrap();
             let (far, wrong) = verdict(&scene, &image, &theme, &format!("without {name}"));
             assert!(named_alone(&wrong, &format!("button '{name}'")), "{name} missing: {wrong:?}");
             assert!(far > GOLDEN.far, "the whole-image check misses {name} too: {far} pixels far off");

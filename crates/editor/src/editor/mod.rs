@@ -6,6 +6,7 @@
 mod feedback;
 mod gestures;
 mod keys;
+mod panels;
 mod planted;
 
 pub use planted::PlantedLeak;
@@ -35,8 +36,8 @@ pub struct Editor {
     changes: Subscription,
     selection: Vec<WidgetId>,
     viewport: Viewport,
-    /// The settings the gestures follow; change them freely between events.
-    pub settings: Settings,
+    /// The settings the gestures follow; changed only by events.
+    pub(crate) settings: Settings,
     gesture: Gesture,
     space: bool,
     pointer: Option<(f32, f32)>,
@@ -176,13 +177,15 @@ impl Editor {
         self.journal.take()
     }
 
-    /// Replaces the selection (the layer tree and tests use this).
-    pub fn select(&mut self, ids: &[WidgetId]) {
-        self.selection = ids.iter().copied().filter(|id| self.doc.contains(*id) && *id != self.doc.root()).collect();
+    /// The settings the gestures follow ([`Input::Settings`] changes them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
-    /// Cancels the gesture in progress, if any; the document is as before it.
-    pub fn cancel(&mut self) {
+    /// Cancels the gesture in progress, if any; the document is as before
+    /// it. A replay's recovery ends with it (a gesture cut off by a crash
+    /// was never committed); a session sends Escape.
+    pub(crate) fn cancel(&mut self) {
         if self.doc.in_transaction() {
             self.doc.rollback();
         }
@@ -192,6 +195,10 @@ impl Editor {
 
     /// Handles one event and reports what changed.
     pub fn handle(&mut self, event: &Event) -> Step {
+        if !event.is_finite() {
+            // Not journaled either: it could not be read back.
+            return Step { status: "ignored an input with a number that is not finite".into(), ..Step::default() };
+        }
         if let Some(j) = &self.journal {
             j.event(event);
         }
@@ -239,7 +246,7 @@ impl Editor {
             }
         }
         if self.viewport != view {
-            step.damage.all();
+            step.damage.view();
         }
         step.overlays = self.overlays();
         // A message this step reported (a refusal, a cancel) wins over the
@@ -267,11 +274,16 @@ impl Editor {
             Input::PaletteDrag { kind } => self.start_palette_drag(*kind, step),
             Input::PasteText { text } => self.paste(text, step),
             Input::Action(action) => self.action(action, step),
+            Input::Select { names, mode } => self.select_names(names, *mode, step),
+            Input::SetProperty { names, key, value } => self.set_property(names, key, value, step),
+            Input::Rename { name, to } => self.rename(name, to, step),
+            Input::MoveTo { names, parent, index } => self.move_to(names, parent, *index, step),
+            Input::Settings(settings) => self.set_settings(settings, step),
         }
     }
 
     /// Runs a menu or shortcut action.
-    pub fn action(&mut self, action: &Action, step: &mut Step) {
+    fn action(&mut self, action: &Action, step: &mut Step) {
         if self.is_busy() && !matches!(action, Action::SetSnapping(_) | Action::SetGrid(_)) {
             step.status = "finish the gesture first".into();
             return;

@@ -1,0 +1,130 @@
+//! The events the app's panels send: the layers tree's selection, renames
+//! and moves, the inspector's property edits, the settings dialog. They
+//! name widgets as the design does, so a journal of them replays in any
+//! session that starts from the same design; a name that does not resolve
+//! or a value the model refuses is reported in the step's status and
+//! changes nothing.
+
+use trellis_model::{Command, PropKey, WidgetId, value_from_file_json};
+
+use super::Editor;
+use crate::input::SelectMode;
+use crate::output::Step;
+use crate::settings::Settings;
+
+impl Editor {
+    /// The ids of `names`, or the status that says which does not resolve.
+    fn resolve(&self, names: &[String]) -> Result<Vec<WidgetId>, String> {
+        names.iter().map(|name| self.doc.find(name).ok_or_else(|| format!("no widget is named '{name}'"))).collect()
+    }
+
+    /// Panels edit nothing while the canvas has a gesture under way: its
+    /// transaction is open, and an edit would land inside it.
+    fn panel_refused_while_busy(&self, step: &mut Step) -> bool {
+        if self.is_busy() {
+            step.status = "finish the gesture first".into();
+        }
+        self.is_busy()
+    }
+
+    pub(super) fn select_names(&mut self, names: &[String], mode: SelectMode, step: &mut Step) {
+        if self.panel_refused_while_busy(step) {
+            return;
+        }
+        let ids = match self.resolve(names) {
+            Ok(ids) => ids,
+            Err(status) => return step.status = status,
+        };
+        let root = self.doc.root();
+        let ids = ids.into_iter().filter(|id| *id != root);
+        match mode {
+            SelectMode::Replace => self.selection = ids.collect(),
+            SelectMode::Add => {
+                for id in ids {
+                    if !self.selection.contains(&id) {
+                        self.selection.push(id);
+                    }
+                }
+            }
+            SelectMode::Toggle => {
+                for id in ids {
+                    match self.selection.iter().position(|s| *s == id) {
+                        Some(i) => {
+                            self.selection.remove(i);
+                        }
+                        None => self.selection.push(id),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn set_property(&mut self, names: &[String], key: &str, value: &serde_json::Value, step: &mut Step) {
+        if self.panel_refused_while_busy(step) {
+            return;
+        }
+        let Some(key) = PropKey::parse(key) else {
+            return step.status = format!("'{key}' is not a property");
+        };
+        let value = match value_from_file_json(key, value) {
+            Ok(v) => v,
+            Err(e) => return step.status = e.to_string(),
+        };
+        let ids = match self.resolve(names) {
+            Ok(ids) if !ids.is_empty() => ids,
+            Ok(_) => return step.status = "no widget to set it on".into(),
+            Err(status) => return step.status = status,
+        };
+        if let Err(e) = self.doc.execute(Command::SetProperty { ids, key, value }) {
+            step.status = e.to_string();
+        }
+    }
+
+    pub(super) fn rename(&mut self, name: &str, to: &str, step: &mut Step) {
+        if self.panel_refused_while_busy(step) {
+            return;
+        }
+        let id = match self.resolve(&[name.to_owned()]) {
+            Ok(ids) => ids[0],
+            Err(status) => return step.status = status,
+        };
+        if let Err(e) = self.doc.execute(Command::Rename { id, name: to.to_owned() }) {
+            step.status = e.to_string();
+        }
+    }
+
+    pub(super) fn move_to(&mut self, names: &[String], parent: &str, index: Option<usize>, step: &mut Step) {
+        if self.panel_refused_while_busy(step) {
+            return;
+        }
+        let (ids, parent) = match (self.resolve(names), self.resolve(&[parent.to_owned()])) {
+            (Ok(ids), Ok(parent)) if !ids.is_empty() => (ids, parent[0]),
+            (Ok(_), Ok(_)) => return step.status = "no widget to move".into(),
+            (Err(status), _) | (_, Err(status)) => return step.status = status,
+        };
+        if let Err(e) = self.doc.execute(Command::Move { ids, parent, index }) {
+            step.status = e.to_string();
+        }
+    }
+
+    pub(super) fn set_settings(&mut self, settings: &Settings, step: &mut Step) {
+        let finite = |v: f32| v.is_finite() && v >= 0.0;
+        let problem = if !finite(settings.snap_threshold_px) {
+            Some("snap_threshold_px")
+        } else if !finite(settings.drag_threshold_px) {
+            Some("drag_threshold_px")
+        } else if !finite(settings.trail_ms) {
+            Some("trail_ms")
+        } else if settings.grid.is_some_and(|g| !g.is_finite() || g <= 0.0) {
+            Some("grid")
+        } else {
+            None
+        };
+        match problem {
+            Some(field) => {
+                step.status = format!("settings: {field} must be a finite number of at least 0 (grid: above 0)");
+            }
+            None => self.settings = settings.clone(),
+        }
+    }
+}
