@@ -209,20 +209,21 @@ fn a_journal_replays_to_the_same_design_verifying_every_commit() {
     assert_eq!(replayed.doc().to_json_string(), editor.doc().to_json_string());
 }
 
+/// An editor on the demo design, journaling to `path`.
+fn journaled_demo(path: &std::path::Path) -> Editor {
+    let mut editor = Editor::new(trellis_model::demo_design());
+    let journal =
+        JournalWriter::create(path, DesignSource::Demo, Viewport::default(), Settings::default(), editor.measurer_id())
+            .unwrap();
+    editor.set_journal(journal);
+    editor
+}
+
 #[test]
 fn a_journal_cut_mid_line_recovers_the_last_committed_state() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crashed.journal");
-    let mut editor = Editor::new(trellis_model::demo_design());
-    let journal = JournalWriter::create(
-        &path,
-        DesignSource::Demo,
-        Viewport::default(),
-        Settings::default(),
-        editor.measurer_id(),
-    )
-    .unwrap();
-    editor.set_journal(journal);
+    let mut editor = journaled_demo(&path);
     let mut clock = 0.0;
     Scenario::parse("drag save_button by 0,30 steps 20\nclick title_label\nkey delete")
         .unwrap()
@@ -335,16 +336,7 @@ fn a_journal_created_for_another_measurer_is_not_attached() {
 fn a_session_of_panel_edits_replays_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("panels.journal");
-    let mut editor = Editor::new(trellis_model::demo_design());
-    let journal = JournalWriter::create(
-        &path,
-        DesignSource::Demo,
-        Viewport::default(),
-        Settings::default(),
-        editor.measurer_id(),
-    )
-    .unwrap();
-    editor.set_journal(journal);
+    let mut editor = journaled_demo(&path);
     let mut t = 0.0;
     let mut send = |editor: &mut Editor, input: Input| {
         t += 16.0;
