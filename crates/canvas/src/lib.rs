@@ -85,6 +85,8 @@ pub struct Canvas {
     pub instrumented: bool,
     frames: u64,
     created: Instant,
+    /// What of the canvas the events handled since the last draw changed.
+    pending: Redraw,
 }
 
 impl Canvas {
@@ -93,7 +95,17 @@ impl Canvas {
     pub fn new(editor: Editor, renderer: Option<Renderer>, theme: Theme) -> Self {
         let list = DisplayList::build(editor.doc(), editor.geometry(), &theme);
         let overlays = OverlayLayer::new(&theme, editor.viewport().zoom * editor.viewport().scale);
-        Canvas { editor, renderer, list, theme, overlays, instrumented: true, frames: 0, created: Instant::now() }
+        Canvas {
+            editor,
+            renderer,
+            list,
+            theme,
+            overlays,
+            instrumented: true,
+            frames: 0,
+            created: Instant::now(),
+            pending: Redraw::All,
+        }
     }
 
     /// Ends the canvas, handing back the editor and the renderer.
@@ -148,28 +160,108 @@ impl Canvas {
     /// the renderer, waiting until the frame is finished.
     pub fn frame(&mut self, event: &Event) -> Result<(Step, FrameRecord), CanvasError> {
         let started = Instant::now();
-        let mut record = FrameRecord {
+        let mut record = self.begin_record(started);
+        let step = self.apply(event, &mut record);
+        self.draw_pending(&step, (event.t / 1000.0) as f32, true, &mut record)?;
+        record.total_ns = started.elapsed().as_nanos() as u64;
+        Ok((step, record))
+    }
+
+    /// A frame record starting now, numbered.
+    fn begin_record(&mut self, started: Instant) -> FrameRecord {
+        let record = FrameRecord {
             index: self.frames,
             start_ms: started.duration_since(self.created).as_secs_f64() * 1e3,
             ..FrameRecord::default()
         };
         self.frames += 1;
+        record
+    }
+
+    /// Hands `event` to the editor and brings the display list up to date,
+    /// without drawing: the app applies every input that arrived since its
+    /// last frame, then draws once with [`Canvas::draw`]. What to redraw
+    /// accumulates until then. Event, layout and display-list times add up
+    /// in `record`.
+    pub fn handle(&mut self, event: &Event, record: &mut FrameRecord) -> Step {
+        self.apply(event, record)
+    }
+
+    fn apply(&mut self, event: &Event, record: &mut FrameRecord) -> Step {
+        let started = Instant::now();
         let step = self.editor.handle(event);
         let handled = self.instrumented.then(Instant::now);
-
         // With no renderer (the core alone), there is nothing to draw from a list.
-        let redraw = if self.renderer.is_some() { self.update_list(&step, &mut record) } else { Redraw::Nothing };
+        if self.renderer.is_some() {
+            let redraw = self.update_list(&step, record);
+            self.pending = merge_redraw(std::mem::replace(&mut self.pending, Redraw::Nothing), redraw);
+        }
+        if let Some(handled) = handled {
+            let handling = handled.duration_since(started).as_nanos() as u64;
+            let layout = self.editor.last_layout_ns().min(handling);
+            record.layout_ns += layout;
+            record.event_ns += handling - layout;
+            record.display_list_ns += handled.elapsed().as_nanos() as u64;
+        }
+        step
+    }
+
+    /// Draws what the events handled since the last draw changed, with the
+    /// overlays of `step` (the newest), at `time` seconds (pulses animate
+    /// by it). With `wait`, blocks until the GPU has finished (benchmarks
+    /// time the whole frame so); without, returns once the work is
+    /// submitted, as an interactive app must.
+    pub fn draw(&mut self, step: &Step, time: f32, wait: bool) -> Result<FrameRecord, CanvasError> {
+        let started = Instant::now();
+        let mut record = self.begin_record(started);
+        self.draw_pending(step, time, wait, &mut record)?;
+        record.total_ns = started.elapsed().as_nanos() as u64;
+        Ok(record)
+    }
+
+    /// Whether a draw has something to bring to the canvas.
+    pub fn has_pending_redraw(&self) -> bool {
+        self.pending != Redraw::Nothing
+    }
+
+    /// Draws in `theme` from now on: the display list is rebuilt in its colours.
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.list = DisplayList::build(self.editor.doc(), self.editor.geometry(), &theme);
+        self.overlays = OverlayLayer::new(&theme, self.editor.viewport().zoom * self.editor.viewport().scale);
+        self.theme = theme;
+        self.pending = Redraw::All;
+    }
+
+    /// Replaces the renderer (after the app rebuilt a lost device, say):
+    /// the next draw redraws everything from the retained display list.
+    pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
+        self.renderer = renderer;
+        self.pending = Redraw::All;
+    }
+
+    fn draw_pending(
+        &mut self,
+        step: &Step,
+        time: f32,
+        wait: bool,
+        record: &mut FrameRecord,
+    ) -> Result<(), CanvasError> {
+        let start = self.instrumented.then(Instant::now);
         let view = self.view();
         self.overlays.set_factor(view.factor());
         paint_overlays(&step.overlays, &mut self.overlays);
         let changed = self.list.take_changed();
+        let redraw = std::mem::replace(&mut self.pending, Redraw::Nothing);
         let listed = self.instrumented.then(Instant::now);
-
+        if let (Some(start), Some(listed)) = (start, listed) {
+            record.display_list_ns += listed.duration_since(start).as_nanos() as u64;
+        }
         if let Some(r) = &mut self.renderer {
-            let time = (event.t / 1000.0) as f32;
             let report = r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time)?;
             let encoded = self.instrumented.then(Instant::now);
-            r.finish();
+            if wait {
+                r.finish();
+            }
             record.redrawn_pixels = report.redrawn_pixels;
             if let (Some(listed), Some(encoded)) = (listed, encoded) {
                 record.encode_ns = encoded.duration_since(listed).as_nanos() as u64;
@@ -177,14 +269,7 @@ impl Canvas {
                 record.gpu_ns = r.gpu_time_ns();
             }
         }
-        record.total_ns = started.elapsed().as_nanos() as u64;
-        if let (Some(handled), Some(listed)) = (handled, listed) {
-            let handling = handled.duration_since(started).as_nanos() as u64;
-            record.layout_ns = self.editor.last_layout_ns().min(handling);
-            record.event_ns = handling - record.layout_ns;
-            record.display_list_ns = listed.duration_since(handled).as_nanos() as u64;
-        }
-        Ok((step, record))
+        Ok(())
     }
 
     /// Brings the display list up to date with the step and says what of
@@ -225,5 +310,22 @@ impl Canvas {
             }
         }
         if regions.is_empty() { Redraw::Nothing } else { Redraw::Regions(regions) }
+    }
+}
+
+/// Beyond this many damaged regions between two draws, the canvas is redrawn whole.
+const MAX_PENDING_REGIONS: usize = 4096;
+
+/// Two redraws as one: everything wins, regions add up.
+fn merge_redraw(a: Redraw, b: Redraw) -> Redraw {
+    match (a, b) {
+        (Redraw::All, _) | (_, Redraw::All) => Redraw::All,
+        (Redraw::Nothing, x) | (x, Redraw::Nothing) => x,
+        // Many small regions cost more to clip and draw than one pass.
+        (Redraw::Regions(a), Redraw::Regions(b)) if a.len() + b.len() > MAX_PENDING_REGIONS => Redraw::All,
+        (Redraw::Regions(mut a), Redraw::Regions(b)) => {
+            a.extend(b);
+            Redraw::Regions(a)
+        }
     }
 }

@@ -148,7 +148,7 @@ struct DragReport {
     records: Vec<FrameRecord>,
 }
 
-fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> {
+pub(crate) fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> {
     Ok(match choice {
         DesignChoice::Generated { widgets, seed } => {
             if *widgets == 0 || *widgets > trellis_model::limits::MAX_WIDGETS {
@@ -194,16 +194,16 @@ fn subject(editor: &Editor) -> Option<(WidgetId, String)> {
 /// The session's input events, made against a scratch editor's live
 /// layout (the canvas replays them exactly: the editor is deterministic).
 /// The events that set the view up (unmeasured), then the session's.
-struct Session {
+pub(crate) struct Session {
     setup: Vec<Event>,
-    events: Vec<Event>,
+    pub(crate) events: Vec<Event>,
     /// Which part of the session each event belongs to.
-    labels: Vec<&'static str>,
+    pub(crate) labels: Vec<&'static str>,
     /// The name of the widget dragged and resized.
     subject: String,
 }
 
-fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyhow::Result<(Session, usize)> {
+pub(crate) fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyhow::Result<(Session, usize)> {
     let mut scratch = Editor::new(Document::from_json_bytes(design.as_bytes())?);
     let mut events = vec![Event { t: 0.0, input: Input::Viewport { width, height, scale: 1.0 } }];
     scratch.handle(&events[0]);
@@ -710,7 +710,7 @@ fn compare(old: &serde_json::Value, new: &DragReport, json: Option<&Path>) {
 
 /// A temporary folder holding the bundled demo's images, for drawing the
 /// demo from memory.
-fn bundled_demo_folder() -> anyhow::Result<tempfile::TempDir> {
+pub(crate) fn bundled_demo_folder() -> anyhow::Result<tempfile::TempDir> {
     let folder = tempfile::tempdir().context("creating a temporary folder for the demo's images")?;
     for (name, bytes) in trellis_model::DEMO_IMAGES {
         std::fs::write(folder.path().join(name), bytes).context("writing the demo's images")?;

@@ -7,6 +7,7 @@
 //! This binary is the only crate that uses `anyhow`; the libraries return
 //! typed errors.
 
+mod app_commands;
 mod bench_commands;
 mod chrome_trace;
 mod cpu_profile;
@@ -35,8 +36,9 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 #[derive(Parser, Debug)]
 #[command(name = "trellis", version, about = "A GPU-rendered GUI builder with its own performance lab", long_about = None)]
 struct Cli {
+    /// What to do; without one, the editor opens on the bundled demo.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
     /// Replace an existing output even when it is read-only (its
     /// permissions are kept), and write into a block device.
     #[arg(long, global = true)]
@@ -45,6 +47,19 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Open the desktop editor on a design (or the bundled demo). It needs
+    /// a display: without one, it says so and exits 2 (run it under
+    /// `xvfb-run -a`, or use `run`, `render` and `bench drag` headless).
+    Edit {
+        /// The design file to open (`.trellis.json`); none opens the bundled demo.
+        file: Option<PathBuf>,
+        /// The window's size in pixels.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+        /// vulkan, gl, metal or dx12 (default: the backend policy, or TRELLIS_BACKEND).
+        #[arg(long)]
+        backend: Option<String>,
+    },
     /// Create an empty design (one 1280x800 window).
     New {
         /// The design file to create (`.trellis.json`); with --force, an existing one is overwritten.
@@ -193,8 +208,64 @@ enum Command {
     },
 }
 
+/// The design a benchmark runs on (`bench drag`, `bench window`).
+#[derive(clap::Args, Debug)]
+struct DesignArgs {
+    /// Widgets in the generated design.
+    #[arg(long, default_value_t = 10_000)]
+    widgets: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Run on the bundled demo design instead.
+    #[arg(long, conflicts_with = "design")]
+    demo: bool,
+    /// Run on a design file instead.
+    #[arg(long, value_name = "FILE")]
+    design: Option<PathBuf>,
+}
+
+impl DesignArgs {
+    fn choice(self) -> drag_bench::DesignChoice {
+        match (self.demo, self.design) {
+            (true, _) => drag_bench::DesignChoice::Bundled,
+            (false, Some(f)) => drag_bench::DesignChoice::File(f),
+            (false, None) => drag_bench::DesignChoice::Generated { widgets: self.widgets, seed: self.seed },
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Bench {
+    /// The real editor window (it needs a display; under Xvfb here) with
+    /// every panel showing, played `bench drag`'s session at 120 Hz through
+    /// the window's own input path, every frame presented; then two idle
+    /// seconds, in which it must draw nothing. Exit 1 when a gate is missed
+    /// or the idle editor drew.
+    Window {
+        #[command(flatten)]
+        design: DesignArgs,
+        /// The window's size in pixels.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+        /// vulkan, gl, metal or dx12 (default: the backend policy, or TRELLIS_BACKEND).
+        #[arg(long)]
+        backend: Option<String>,
+        /// Steps of the drag.
+        #[arg(long, default_value_t = 120)]
+        frames: usize,
+        /// Also measure a bare egui window of the same size repainting continuously, and print the ratio.
+        #[arg(long)]
+        compare_bare: bool,
+        /// Exit 1 if the drag's frame p99 exceeds this many milliseconds.
+        #[arg(long, value_name = "MS", value_parser = drag_bench::parse_gate)]
+        budget_ms: Option<f64>,
+        /// Exit 1 if the session's FPS is under this.
+        #[arg(long, value_name = "FPS", value_parser = drag_bench::parse_gate)]
+        min_fps: Option<f64>,
+        /// Write the report as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
     /// Spatial queries (index against a linear scan, in one run) and layout
     /// times on a generated design. Exit 1 if the index and the scan ever
     /// disagree, or (with --check-targets) if a target is missed.
@@ -221,17 +292,8 @@ enum Bench {
     /// Exit 1 when a --budget-ms or --min-fps gate is missed, or when the
     /// session did not commit what it should.
     Drag {
-        /// Widgets in the generated design.
-        #[arg(long, default_value_t = 10_000)]
-        widgets: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Run on the bundled demo design instead.
-        #[arg(long, conflicts_with = "design")]
-        demo: bool,
-        /// Run on a design file instead.
-        #[arg(long, value_name = "FILE")]
-        design: Option<PathBuf>,
+        #[command(flatten)]
+        design: DesignArgs,
         /// Canvas size in device pixels.
         #[arg(long, default_value = "1280x800")]
         size: String,
@@ -294,7 +356,23 @@ enum Bench {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     report::set_force(cli.force);
-    let result = match cli.command {
+    let result = match cli.command.unwrap_or(Command::Edit { file: None, size: "1280x800".into(), backend: None }) {
+        Command::Edit { file, size, backend } => app_commands::edit(file, &size, backend.as_deref()),
+        Command::Bench {
+            what: Bench::Window { design, size, backend, frames, compare_bare, budget_ms, min_fps, json },
+        } => {
+            let design = design.choice();
+            app_commands::bench_window(&app_commands::WindowOptions {
+                design,
+                size: &size,
+                backend: backend.as_deref(),
+                frames,
+                compare_bare,
+                budget_ms,
+                min_fps,
+                json: json.as_deref(),
+            })
+        }
         Command::New { file } => design_commands::new(&file, cli.force),
         Command::Demo { out, widgets, seed, json } => {
             design_commands::demo(out.as_deref(), widgets, seed, json.as_deref())
@@ -339,9 +417,6 @@ fn main() -> ExitCode {
         Command::Bench {
             what:
                 Bench::Drag {
-                    widgets,
-                    seed,
-                    demo,
                     design,
                     size,
                     backend,
@@ -357,11 +432,7 @@ fn main() -> ExitCode {
                     lab,
                 },
         } => {
-            let design = match (demo, design) {
-                (true, _) => drag_bench::DesignChoice::Bundled,
-                (false, Some(f)) => drag_bench::DesignChoice::File(f),
-                (false, None) => drag_bench::DesignChoice::Generated { widgets, seed },
-            };
+            let design = design.choice();
             lab::Lab::start(&lab, "bench drag").and_then(|lab| {
                 let verdict = drag_bench::drag(&drag_bench::DragOptions {
                     design,

@@ -277,6 +277,19 @@ pub enum Input {
     },
     /// The settings dialog replaces the settings.
     Settings(Settings),
+    /// The palette inserts a new widget into a container (a click on a
+    /// palette entry, or a drop on the layers tree), and selects it.
+    Insert {
+        /// What to insert.
+        kind: WidgetKind,
+        /// The container's name; `None` means the selected container, or
+        /// the parent of the selected widget, or else the window.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent: Option<String>,
+        /// Where among its children; `None` appends.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<usize>,
+    },
 }
 
 impl Event {

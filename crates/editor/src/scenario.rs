@@ -400,6 +400,7 @@ fn usage(step: &str) -> &'static str {
         "set" => "set NAME[,NAME...] KEY VALUE",
         "rename" => "rename NAME to NEW",
         "move" => "move NAME[,NAME...] into PARENT [at N]",
+        "insert" => "insert KIND [into PARENT [at N]]",
         _ => "select NAME [NAME...]",
     }
 }
@@ -487,6 +488,18 @@ fn parse_step(line: &str) -> Result<ScenarioStep, ParseError> {
                 _ => return Err(wrong()),
             };
             ScenarioStep::Panel(Input::MoveTo { names: list(need(1)?), parent: need(3)?.to_owned(), index })
+        }
+        "insert" => {
+            let kind = WidgetKind::parse(need(1)?).ok_or_else(|| ParseError::UnknownKind(words[1].to_owned()))?;
+            let (parent, index) = match (words.get(2), words.get(3), words.get(4), words.get(5)) {
+                (None, ..) => (None, None),
+                (Some(&"into"), Some(p), None, _) => (Some((*p).to_owned()), None),
+                (Some(&"into"), Some(p), Some(&"at"), Some(n)) if words.len() == 6 => {
+                    (Some((*p).to_owned()), Some(n.parse().map_err(|_| wrong())?))
+                }
+                _ => return Err(wrong()),
+            };
+            ScenarioStep::Panel(Input::Insert { kind, parent, index })
         }
         other => return Err(ParseError::UnknownStep(other.to_owned())),
     })

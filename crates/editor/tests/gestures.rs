@@ -408,3 +408,34 @@ fn pointer_moves_at_one_instant_keep_a_bounded_trail() {
     assert!(longest > 1, "the trail still follows the pointer");
     assert!(longest <= 64, "the trail kept {longest} points");
 }
+
+#[test]
+fn palette_insert_goes_into_the_named_or_selected_container_and_is_selected() {
+    let mut editor = Editor::new(design());
+    // Named container, at an index: the new widget lands there, selected.
+    run(&mut editor, "insert checkbox into row at 1");
+    let row = id(&editor, "row");
+    let inserted = editor.selection()[0];
+    assert_eq!(editor.doc().parent(inserted), Some(row));
+    assert_eq!(editor.doc().index_in_parent(inserted), Some(1));
+    assert_eq!(editor.doc().widget(inserted).unwrap().kind(), WidgetKind::Checkbox);
+    // No container named: the selected widget's container takes it.
+    select(&mut editor, &["r0"]);
+    editor.handle(&event(Input::Insert { kind: WidgetKind::Label, parent: None, index: None }));
+    assert_eq!(editor.doc().parent(editor.selection()[0]), Some(row));
+    // A placed container cascades new widgets instead of stacking them.
+    select(&mut editor, &["panel"]);
+    editor.handle(&event(Input::Insert { kind: WidgetKind::Button, parent: None, index: None }));
+    let first = rect(&editor, &names(&editor)[0]);
+    select(&mut editor, &["panel"]);
+    editor.handle(&event(Input::Insert { kind: WidgetKind::Button, parent: None, index: None }));
+    assert_ne!(rect(&editor, &names(&editor)[0]), first);
+    // A leaf is not a container: refused, nothing changes.
+    let len = editor.doc().len();
+    let step = editor.handle(&event(Input::Insert { kind: WidgetKind::Label, parent: Some("a".into()), index: None }));
+    assert!(step.status.contains("holds no widgets"), "{}", step.status);
+    assert_eq!(editor.doc().len(), len);
+    // One undo step per insert.
+    act(&mut editor, Action::Undo);
+    assert_eq!(editor.doc().len(), len - 1);
+}

@@ -47,7 +47,8 @@ impl BackendKind {
         })
     }
 
-    fn wgpu(self) -> Option<wgpu::Backend> {
+    /// The wgpu backend, or `None` for the CPU rasteriser.
+    pub fn wgpu(self) -> Option<wgpu::Backend> {
         Some(match self {
             BackendKind::Vulkan => wgpu::Backend::Vulkan,
             BackendKind::Gl => wgpu::Backend::Gl,
@@ -204,6 +205,32 @@ pub(crate) fn open_device(adapter: &wgpu::Adapter) -> Result<(wgpu::Device, wgpu
         ..Default::default()
     };
     pollster::block_on(adapter.request_device(&desc)).map_err(|e| e.to_string())
+}
+
+/// A device could not be opened on the adapter the app chose for its window.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "could not open a device on {adapter}: {reason}; update the graphics driver, or set TRELLIS_BACKEND to another backend"
+)]
+#[non_exhaustive]
+pub struct DeviceOpenError {
+    /// The adapter's name.
+    pub adapter: String,
+    /// What wgpu said.
+    pub reason: String,
+}
+
+impl Gpu {
+    /// Opens a device on `adapter` (found on `instance`) with the limits and
+    /// features the renderer asks of any adapter: what the app does with the
+    /// adapter that can present to its window, so that the renderer, egui
+    /// and the surface share one device.
+    pub fn open_on(instance: wgpu::Instance, adapter: wgpu::Adapter) -> Result<Gpu, DeviceOpenError> {
+        let info = adapter.get_info();
+        let (device, queue) =
+            open_device(&adapter).map_err(|reason| DeviceOpenError { adapter: info.name.clone(), reason })?;
+        Ok(Gpu { instance, adapter, device, queue, info })
+    }
 }
 
 /// What kind of backend an opened adapter runs on.

@@ -22,7 +22,9 @@ mod text;
 mod theme;
 mod view;
 
-pub use adapter::{AdapterReport, BackendKind, BackendOverrideError, Gpu, Probe, backend_override, open};
+pub use adapter::{
+    AdapterReport, BackendKind, BackendOverrideError, DeviceOpenError, Gpu, Probe, backend_override, open,
+};
 pub use cpu::{CpuError, CpuRenderer, save_png};
 pub use display_list::{DisplayList, Item, Primitive, TextAlign};
 pub use gpu::{FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw, TEXTURE_FORMAT};

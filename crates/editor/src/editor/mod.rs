@@ -279,6 +279,7 @@ impl Editor {
             Input::Rename { name, to } => self.rename(name, to, step),
             Input::MoveTo { names, parent, index } => self.move_to(names, parent, *index, step),
             Input::Settings(settings) => self.set_settings(settings, step),
+            Input::Insert { kind, parent, index } => self.insert(*kind, parent.as_deref(), *index, step),
         }
     }
 

@@ -5,7 +5,7 @@
 //! or a value the model refuses is reported in the step's status and
 //! changes nothing.
 
-use trellis_model::{Command, PropKey, WidgetId, value_from_file_json};
+use trellis_model::{Command, PropKey, WidgetId, WidgetKind, WidgetTree, value_from_file_json};
 
 use super::Editor;
 use crate::input::SelectMode;
@@ -104,6 +104,49 @@ impl Editor {
         };
         if let Err(e) = self.doc.execute(Command::Move { ids, parent, index }) {
             step.status = e.to_string();
+        }
+    }
+
+    pub(super) fn insert(&mut self, kind: WidgetKind, parent: Option<&str>, index: Option<usize>, step: &mut Step) {
+        if self.panel_refused_while_busy(step) {
+            return;
+        }
+        let parent = match parent {
+            Some(name) => match self.resolve(&[name.to_owned()]) {
+                Ok(ids) => ids[0],
+                Err(status) => return step.status = status,
+            },
+            None => self.insertion_container(),
+        };
+        let Some(container) = self.doc.widget(parent) else {
+            return step.status = "no container to insert into".into();
+        };
+        if !container.kind().is_container() {
+            return step.status =
+                format!("cannot insert into '{}': a {} holds no widgets", container.name(), container.kind());
+        }
+        let mut tree = WidgetTree::palette(kind);
+        if container.layout() == trellis_model::LayoutMode::Absolute {
+            // Placed widgets cascade, so that inserted ones do not stack
+            // exactly on each other.
+            let offset = 16.0 + 24.0 * (container.children().len() % 8) as f32;
+            tree = tree.at(offset, offset);
+        }
+        match self.doc.execute(Command::Insert { parent, index, tree }) {
+            Ok(out) => self.selection = out.created,
+            Err(e) => step.status = format!("cannot insert a {kind} there: {e}"),
+        }
+    }
+
+    /// Where a palette click inserts: the selected container, or the
+    /// selected widget's container, or the window.
+    fn insertion_container(&self) -> WidgetId {
+        let root = self.doc.root();
+        let Some(&first) = self.selection.first() else { return root };
+        match self.doc.widget(first) {
+            Some(w) if w.kind().is_container() => first,
+            Some(w) => w.parent().unwrap_or(root),
+            None => root,
         }
     }
 

@@ -11,7 +11,9 @@ use crate::view::View;
 
 /// The pixel format of the canvas and frame textures
 /// ([`GpuRenderer::canvas_texture`](super::GpuRenderer::canvas_texture),
-/// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)).
+/// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)),
+/// unless the renderer was opened for another
+/// ([`GpuRenderer::with_target_format`](super::GpuRenderer::with_target_format)).
 ///
 /// Colours are blended as stored (sRGB values), as the CPU rasteriser and
 /// most UI toolkits blend them, so the textures hold sRGB-encoded values in
@@ -62,6 +64,8 @@ pub(super) struct DeviceState {
     pub(super) text_viewport: glyphon::Viewport,
     pub(super) text_renderers: Vec<glyphon::TextRenderer>,
     pub(super) timer: Option<Timer>,
+    /// The format of the canvas and frame textures.
+    pub(super) format: wgpu::TextureFormat,
 }
 
 /// The canvas (kept between frames) and the frame (canvas plus overlays).
@@ -75,7 +79,7 @@ pub(super) struct Target {
 }
 
 impl DeviceState {
-    pub(super) fn new(gpu: &Gpu) -> Self {
+    pub(super) fn new(gpu: &Gpu, format: wgpu::TextureFormat) -> Self {
         let device = &gpu.device;
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("trellis shapes"),
@@ -138,7 +142,7 @@ impl DeviceState {
                     module: &shader,
                     entry_point: Some("fs_main"),
                     targets: &[Some(wgpu::ColorTargetState {
-                        format: TEXTURE_FORMAT,
+                        format,
                         blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
@@ -178,13 +182,8 @@ impl DeviceState {
         let (instances, instance_capacity) = instance_buffer(device, "trellis canvas instances", 1024);
         let (scratch, scratch_capacity) = instance_buffer(device, "trellis frame instances", 256);
         let text_cache = glyphon::Cache::new(device);
-        let text_atlas = glyphon::TextAtlas::with_color_mode(
-            device,
-            &gpu.queue,
-            &text_cache,
-            TEXTURE_FORMAT,
-            glyphon::ColorMode::Web,
-        );
+        let text_atlas =
+            glyphon::TextAtlas::with_color_mode(device, &gpu.queue, &text_cache, format, glyphon::ColorMode::Web);
         let text_viewport = glyphon::Viewport::new(device, &text_cache);
         let timer = gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY).then(|| Timer::new(gpu));
         DeviceState {
@@ -202,6 +201,7 @@ impl DeviceState {
             text_viewport,
             text_renderers: Vec::new(),
             timer,
+            format,
         }
     }
 
@@ -218,7 +218,7 @@ impl DeviceState {
                 mip_level_count: 1,
                 sample_count: 1,
                 dimension: wgpu::TextureDimension::D2,
-                format: TEXTURE_FORMAT,
+                format: self.format,
                 usage: wgpu::TextureUsages::RENDER_ATTACHMENT
                     | wgpu::TextureUsages::COPY_SRC
                     | wgpu::TextureUsages::COPY_DST

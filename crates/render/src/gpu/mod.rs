@@ -177,12 +177,25 @@ impl std::fmt::Debug for GpuRenderer {
 }
 
 impl GpuRenderer {
-    /// A renderer on an opened device.
+    /// A renderer on an opened device, drawing in [`TEXTURE_FORMAT`].
     pub fn new(gpu: Gpu) -> Self {
+        Self::with_target_format(gpu, TEXTURE_FORMAT)
+    }
+
+    /// A renderer whose canvas and frame textures are in `format`: the
+    /// app asks for its window surface's format (without sRGB) so that a
+    /// frame reaches the window by a copy, with no shading pass. Any
+    /// format but `Bgra8Unorm` means [`TEXTURE_FORMAT`]: the values are
+    /// sRGB-encoded either way.
+    pub fn with_target_format(gpu: Gpu, format: wgpu::TextureFormat) -> Self {
+        let format = match format {
+            wgpu::TextureFormat::Bgra8Unorm => format,
+            _ => TEXTURE_FORMAT,
+        };
         let lost = Arc::new(AtomicBool::new(false));
         let errors = Arc::new(Mutex::new(Vec::new()));
         recovery::watch_device(&gpu.device, &lost, &errors);
-        let state = DeviceState::new(&gpu);
+        let state = DeviceState::new(&gpu, format);
         let backend = crate::adapter::backend_of(&gpu.info);
         let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
         GpuRenderer {
@@ -231,8 +244,13 @@ impl GpuRenderer {
         self.state.canvas.as_ref().map(|t| &t.canvas)
     }
 
+    /// The format of the canvas and frame textures.
+    pub fn target_format(&self) -> wgpu::TextureFormat {
+        self.state.format
+    }
+
     /// The last frame: the canvas with the overlays over it, in
-    /// [`TEXTURE_FORMAT`]. It is replaced when the size changes or the
+    /// [`GpuRenderer::target_format`]. It is replaced when the size changes or the
     /// device is rebuilt, so do not keep it across frames.
     pub fn frame_texture(&self) -> Option<&wgpu::Texture> {
         self.state.canvas.as_ref().map(|t| &t.frame)

@@ -45,6 +45,11 @@ impl GpuRenderer {
             }
         }
         buffer.unmap();
+        if self.state.format == wgpu::TextureFormat::Bgra8Unorm {
+            for px in pixels.chunks_exact_mut(4) {
+                px.swap(0, 2);
+            }
+        }
         let size = tiny_skia::IntSize::from_wh(width, height).expect("a checked size");
         // The canvas is opaque, so premultiplied and straight alpha agree.
         Pixmap::from_vec(pixels, size).ok_or_else(|| GpuError::Readback("the frame has the wrong size".into()))

@@ -87,7 +87,7 @@ impl GpuRenderer {
         };
         let lost = Arc::new(AtomicBool::new(false));
         watch_device(&gpu.device, &lost, &self.errors);
-        self.state = DeviceState::new(&gpu);
+        self.state = DeviceState::new(&gpu, self.state.format);
         self.gpu = gpu;
         self.lost = lost;
         // Every image must be uploaded again into the new atlas.

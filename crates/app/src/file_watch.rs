@@ -1,0 +1,75 @@
+//! Noticing that another program changed the open design file (`notify`).
+//! The folder is watched, not the file: editors and `git checkout`
+//! replace files by rename, which a watch on the old file would miss.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::SystemTime;
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+/// A watch on one file.
+pub struct FileWatch {
+    _watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    file: PathBuf,
+    /// What the file was when the app last read or wrote it.
+    known: Option<Fingerprint>,
+}
+
+impl std::fmt::Debug for FileWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileWatch").field("file", &self.file).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+fn fingerprint(path: &Path) -> Option<Fingerprint> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Fingerprint { len: m.len(), modified: m.modified().ok() })
+}
+
+impl FileWatch {
+    /// Watches `file`'s folder for changes to `file`.
+    pub fn new(file: &Path) -> notify::Result<FileWatch> {
+        let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+        let (tx, events) = channel();
+        let mut watcher = notify::recommended_watcher(move |e| {
+            let _ = tx.send(e);
+        })?;
+        let folder = file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
+        watcher.watch(&folder, RecursiveMode::NonRecursive)?;
+        let known = fingerprint(&file);
+        Ok(FileWatch { _watcher: watcher, events, file, known })
+    }
+
+    /// The app wrote the file itself: that change is not news.
+    pub fn saved_now(&mut self) {
+        while self.events.try_recv().is_ok() {}
+        self.known = fingerprint(&self.file);
+    }
+
+    /// Whether the file changed since the app last read or wrote it.
+    pub fn changed(&mut self) -> bool {
+        let mut touched = false;
+        while let Ok(event) = self.events.try_recv() {
+            if let Ok(e) = event {
+                touched |= e.paths.iter().any(|p| p == &self.file);
+            }
+        }
+        if !touched {
+            return false;
+        }
+        let now = fingerprint(&self.file);
+        if now != self.known {
+            self.known = now;
+            return true;
+        }
+        false
+    }
+}

@@ -1,0 +1,123 @@
+//! Trellis's desktop editor: a winit window with egui panels (menu bar,
+//! toolbar, palette, layers tree, inspector, status bar, HUD) around the
+//! canvas, all drawn on one wgpu device shared by the renderer, egui-wgpu
+//! and the window surface. The canvas texture reaches the window by a
+//! copy (or, under egui's popups, as a native egui texture), never
+//! through the CPU.
+//!
+//! The app adapts the operating system to the editor and applies its
+//! steps; it holds no editing logic. Every change the panels make to the
+//! document, the selection or the settings is an editor input event
+//! ([`Workbench::send`]), so the session journal, written continuously,
+//! replays any session exactly and recovers it after a crash.
+//!
+//! This is the only crate that depends on winit and egui; the editor core,
+//! the canvas and the renderer must never depend on it.
+
+#![warn(missing_docs)]
+
+mod file_watch;
+mod present;
+mod sessions;
+pub mod ui;
+mod window;
+mod window_bench;
+mod workbench;
+
+use std::path::PathBuf;
+
+pub use present::{PresentError, Presenter};
+pub use sessions::{SessionDir, SessionInfo};
+use trellis_model::Document;
+use trellis_render::BackendKind;
+pub use window::{Driver, PANEL_REFRESH, Shell, Wake};
+pub use window_bench::{BenchFrame, BenchPlan, WindowBenchReport, bench_window};
+pub use workbench::{Notice, Pending, Workbench};
+
+/// Why the editor could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// There is no display to open a window on.
+    #[error(
+        "no display to open the editor's window on ({0}). Run it under a virtual display (`xvfb-run -a trellis edit FILE`), \
+         or use the headless commands instead (`trellis run SCENARIO --design FILE`, `trellis render FILE -o out.png`)"
+    )]
+    NoDisplay(String),
+    /// The window could not be drawn into.
+    #[error(transparent)]
+    Present(#[from] PresentError),
+    /// The design could not be opened.
+    #[error("could not open {path}: {reason}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// The loader's reason.
+        reason: String,
+    },
+}
+
+/// What `trellis edit` opens.
+#[derive(Clone, Debug)]
+pub struct EditOptions {
+    /// The design file; `None` opens the bundled demo.
+    pub file: Option<PathBuf>,
+    /// The window's size in pixels.
+    pub size: (u32, u32),
+    /// The backend to draw with (`None`: the policy's choice).
+    pub backend: Option<BackendKind>,
+    /// Where sessions and recent files are kept (`None`: from the environment).
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Default for EditOptions {
+    fn default() -> Self {
+        EditOptions { file: None, size: (1280, 800), backend: None, state_dir: None }
+    }
+}
+
+/// Checks that a display exists before winit is asked for one (its
+/// failure without a display can be a panic on some platforms).
+pub fn check_display() -> Result<(), AppError> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err(AppError::NoDisplay("neither DISPLAY nor WAYLAND_DISPLAY is set".into()));
+    }
+    Ok(())
+}
+
+/// The design `options` name: the file, or the bundled demo.
+pub fn load_design(options: &EditOptions) -> Result<Document, AppError> {
+    match &options.file {
+        Some(path) => Document::load(path).map_err(|e| AppError::Open { path: path.clone(), reason: e.to_string() }),
+        None => Ok(trellis_model::demo_design()),
+    }
+}
+
+/// Opens the editor window on `options`' design and runs until the user
+/// quits. A design file that does not load is an error before any window.
+pub fn run_editor(options: &EditOptions) -> Result<(), AppError> {
+    check_display()?;
+    let doc = load_design(options)?;
+    let sessions = options.state_dir.clone().map(SessionDir::at).or_else(SessionDir::from_env);
+    let mut wb = Workbench::new(doc, options.file.clone(), None, sessions);
+    if options.file.is_none() {
+        wb.use_bundled_assets();
+    }
+    run_shell(Shell::new(wb, options.backend, options.size, None))
+}
+
+/// Runs `shell`'s event loop to its end.
+pub(crate) fn run_shell(mut shell: Shell) -> Result<(), AppError> {
+    let event_loop = winit::event_loop::EventLoop::<Wake>::with_user_event()
+        .build()
+        .map_err(|e| AppError::NoDisplay(e.to_string()))?;
+    shell.set_proxy(event_loop.create_proxy());
+    event_loop.run_app(&mut shell).map_err(|e| AppError::NoDisplay(e.to_string()))?;
+    match shell.take_error() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,596 @@
+//! Composing the window: one wgpu device shared by the renderer, egui-wgpu
+//! and the surface.
+//!
+//! On a software rasteriser, shading the whole window costs more than a
+//! frame's budget, and wgpu has no partial present. So the window is two
+//! layers, composed by copies: egui's panels are rendered into a panels
+//! texture only when egui drew something new, and each frame copies that
+//! texture, then the canvas's frame texture into the canvas's rectangle,
+//! into the surface texture. A canvas drag shades only what the renderer
+//! redraws. Where egui draws over the canvas (a menu, a dialog, the HUD),
+//! the canvas is shown through egui instead: registered as a native
+//! texture, sampled by egui's pass.
+
+use std::sync::Arc;
+
+use egui_wgpu::ScreenDescriptor;
+use trellis_render::{BackendKind, DeviceOpenError, Gpu};
+use winit::window::Window;
+
+/// Why the window could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PresentError {
+    /// No adapter can present to the window.
+    #[error(
+        "no graphics adapter can draw into this window ({0}); install Mesa's drivers (mesa-vulkan-drivers) or run `trellis render` headless"
+    )]
+    NoAdapter(String),
+    /// The window's surface could not be made.
+    #[error("could not make a drawing surface for the window: {0}")]
+    Surface(String),
+    /// A device could not be opened.
+    #[error(transparent)]
+    Device(#[from] DeviceOpenError),
+}
+
+/// The surface and egui's renderer on the shared device.
+pub struct Presenter {
+    instance: wgpu::Instance,
+    adapter: wgpu::Adapter,
+    /// The device everything draws with.
+    pub device: wgpu::Device,
+    /// Its queue.
+    pub queue: wgpu::Queue,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    /// Whether frames are composed by copies (the surface takes copies in
+    /// the canvas's format); if not, egui draws every frame.
+    pub composes_by_copy: bool,
+    egui: egui_wgpu::Renderer,
+    panels: Option<(wgpu::Texture, wgpu::TextureView)>,
+    /// The canvas frame texture registered with egui, and its id.
+    canvas: Option<(wgpu::Texture, egui::TextureId)>,
+    primitives: Vec<egui::ClippedPrimitive>,
+    screen: ScreenDescriptor,
+    /// egui's output changed since the panels texture was rendered.
+    panels_stale: bool,
+    /// Where it changed (in points), when only part of it did.
+    panels_damage: Option<Vec<egui::Rect>>,
+    /// What each primitive drew last time, to find what changed.
+    drawn: Vec<(u64, egui::Rect)>,
+    /// Window pixels egui shaded in its last pass.
+    pub egui_shaded_pixels: u64,
+    /// Native textures registered (and not freed) over the presenter's life.
+    pub native_registered: usize,
+    /// Surface reconfigurations so far.
+    pub reconfigurations: u64,
+}
+
+impl std::fmt::Debug for Presenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presenter").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// What one present did, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PresentTimes {
+    /// Uploading egui's buffers and recording its pass (when it ran).
+    pub egui_ns: u64,
+    /// Recording the copies and submitting.
+    pub encode_ns: u64,
+    /// Acquiring the surface texture and presenting it.
+    pub present_ns: u64,
+}
+
+fn backends(forced: Option<BackendKind>) -> wgpu::Backends {
+    match forced.and_then(BackendKind::wgpu) {
+        Some(b) => b.into(),
+        None => BackendKind::policy_order().iter().filter_map(|k| k.wgpu()).map(wgpu::Backends::from).collect(),
+    }
+}
+
+impl Presenter {
+    /// Opens the device for `window` (on the backend `forced`, or the
+    /// policy's first that can present), with the surface configured.
+    /// Returns the renderer's share of the device, to open it on.
+    pub fn new(window: &Arc<Window>, forced: Option<BackendKind>) -> Result<(Presenter, Gpu), PresentError> {
+        let desc = wgpu::InstanceDescriptor {
+            backends: backends(forced),
+            ..wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(window.clone()))
+        };
+        let instance = wgpu::Instance::new(desc);
+        let surface = instance.create_surface(window.clone()).map_err(|e| PresentError::Surface(e.to_string()))?;
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: Some(&surface),
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| PresentError::NoAdapter(e.to_string()))?;
+        let gpu = Gpu::open_on(instance.clone(), adapter.clone())?;
+        let size = window.inner_size();
+        let presenter = Self::on_device(instance, adapter, &gpu, surface, size.width, size.height)?;
+        Ok((presenter, gpu))
+    }
+
+    fn on_device(
+        instance: wgpu::Instance,
+        adapter: wgpu::Adapter,
+        gpu: &Gpu,
+        surface: wgpu::Surface<'static>,
+        width: u32,
+        height: u32,
+    ) -> Result<Presenter, PresentError> {
+        let caps = surface.get_capabilities(&adapter);
+        // A format the canvas can be drawn in, so that it is copied, not shaded.
+        let copyable = [wgpu::TextureFormat::Bgra8Unorm, wgpu::TextureFormat::Rgba8Unorm]
+            .into_iter()
+            .find(|f| caps.formats.contains(f));
+        let format = copyable.or_else(|| caps.formats.first().copied()).ok_or_else(|| {
+            PresentError::Surface(format!("the surface offers no format on {}", adapter.get_info().name))
+        })?;
+        let composes_by_copy = copyable.is_some() && caps.usages.contains(wgpu::TextureUsages::COPY_DST);
+        let usage = if composes_by_copy {
+            wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_DST
+        } else {
+            wgpu::TextureUsages::RENDER_ATTACHMENT
+        };
+        let present_mode = if caps.present_modes.contains(&wgpu::PresentMode::Mailbox) {
+            wgpu::PresentMode::Mailbox
+        } else {
+            wgpu::PresentMode::Fifo
+        };
+        let config = wgpu::SurfaceConfiguration {
+            usage,
+            format,
+            width: width.max(1),
+            height: height.max(1),
+            present_mode,
+            color_space: wgpu::SurfaceColorSpace::Auto,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: caps.alpha_modes.first().copied().unwrap_or(wgpu::CompositeAlphaMode::Auto),
+            view_formats: vec![],
+        };
+        surface.configure(&gpu.device, &config);
+        let egui = egui_wgpu::Renderer::new(&gpu.device, format, egui_wgpu::RendererOptions::default());
+        Ok(Presenter {
+            instance,
+            adapter,
+            device: gpu.device.clone(),
+            queue: gpu.queue.clone(),
+            surface,
+            config,
+            composes_by_copy,
+            egui,
+            panels: None,
+            canvas: None,
+            primitives: Vec::new(),
+            screen: ScreenDescriptor { size_in_pixels: [width.max(1), height.max(1)], pixels_per_point: 1.0 },
+            panels_stale: true,
+            panels_damage: None,
+            drawn: Vec::new(),
+            egui_shaded_pixels: 0,
+            native_registered: 0,
+            reconfigurations: 1,
+        })
+    }
+
+    /// The format the canvas should draw in to be copied into the window.
+    pub fn canvas_format(&self) -> wgpu::TextureFormat {
+        match self.config.format {
+            wgpu::TextureFormat::Bgra8Unorm if self.composes_by_copy => wgpu::TextureFormat::Bgra8Unorm,
+            _ => trellis_render::TEXTURE_FORMAT,
+        }
+    }
+
+    /// The adapter presenting.
+    pub fn adapter_info(&self) -> wgpu::AdapterInfo {
+        self.adapter.get_info()
+    }
+
+    /// Rebuilds the device and everything on it, after a loss, for the
+    /// same window; returns the renderer's share of the new device.
+    pub fn rebuild(&mut self, window: &Arc<Window>) -> Result<Gpu, PresentError> {
+        let gpu = Gpu::open_on(self.instance.clone(), self.adapter.clone())?;
+        let surface = self.instance.create_surface(window.clone()).map_err(|e| PresentError::Surface(e.to_string()))?;
+        let size = window.inner_size();
+        let rebuilt =
+            Self::on_device(self.instance.clone(), self.adapter.clone(), &gpu, surface, size.width, size.height)?;
+        let (registered, reconfigurations) = (self.native_registered, self.reconfigurations);
+        *self = rebuilt;
+        self.native_registered = registered;
+        self.reconfigurations = reconfigurations + 1;
+        Ok(gpu)
+    }
+
+    /// The window's new size in pixels.
+    pub fn resize(&mut self, width: u32, height: u32) {
+        let (width, height) = (width.max(1), height.max(1));
+        if (self.config.width, self.config.height) == (width, height) {
+            return;
+        }
+        self.config.width = width;
+        self.config.height = height;
+        self.surface.configure(&self.device, &self.config);
+        self.reconfigurations += 1;
+        self.panels = None;
+        self.panels_stale = true;
+    }
+
+    /// The id egui shows the canvas by, pointed at `frame` (registered the
+    /// first time, re-pointed when the renderer made a new texture).
+    pub fn canvas_texture(&mut self, frame: Option<&wgpu::Texture>) -> Option<egui::TextureId> {
+        let frame = frame?;
+        match &mut self.canvas {
+            Some((texture, id)) if texture == frame => Some(*id),
+            Some((texture, id)) => {
+                let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
+                self.egui.update_egui_texture_from_wgpu_texture(&self.device, &view, wgpu::FilterMode::Nearest, *id);
+                *texture = frame.clone();
+                self.panels_stale = true;
+                Some(*id)
+            }
+            None => {
+                let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
+                let id = self.egui.register_native_texture(&self.device, &view, wgpu::FilterMode::Nearest);
+                self.native_registered += 1;
+                self.canvas = Some((frame.clone(), id));
+                Some(id)
+            }
+        }
+    }
+
+    /// Frees the canvas's registration (the window closes, or a test).
+    pub fn release_canvas_texture(&mut self) {
+        if let Some((_, id)) = self.canvas.take() {
+            self.egui.free_texture(&id);
+            self.native_registered -= 1;
+        }
+    }
+
+    /// Textures egui's renderer holds (its own and native ones).
+    pub fn egui_texture_count(&self) -> usize {
+        // egui-wgpu keeps no public count; the canvas is the only native one.
+        usize::from(self.canvas.is_some())
+    }
+
+    /// Takes egui's new output: uploads its textures now, keeps its
+    /// primitives for the next render of the panels.
+    pub fn set_egui(&mut self, primitives: Vec<egui::ClippedPrimitive>, mut delta: egui::TexturesDelta, ppp: f32) {
+        for (id, images) in &delta.set {
+            for image in images {
+                self.egui.update_texture(&self.device, &self.queue, *id, image);
+            }
+        }
+        for id in &delta.free {
+            self.egui.free_texture(id);
+        }
+        let drawn: Vec<(u64, egui::Rect)> = primitives.iter().map(primitive_key).collect();
+        let screen =
+            ScreenDescriptor { size_in_pixels: [self.config.width, self.config.height], pixels_per_point: ppp };
+        // What changed: primitives drawn now and not before, and before and
+        // not now. A new texture or scale redraws everything.
+        // A texture that unchanged primitives sample, replaced whole (not a
+        // glyph added to the atlas), or a new scale, redraws everything. A
+        // new texture or a freed one only changes primitives that differ anyway.
+        let textures_before: std::collections::HashSet<egui::TextureId> = self
+            .primitives
+            .iter()
+            .filter_map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => Some(m.texture_id),
+                egui::epaint::Primitive::Callback(_) => None,
+            })
+            .collect();
+        let whole_texture =
+            delta.set.iter().any(|(id, images)| textures_before.contains(id) && images.iter().any(|i| i.pos.is_none()));
+        let damage = if !whole_texture
+            && screen.size_in_pixels == self.screen.size_in_pixels
+            && screen.pixels_per_point == self.screen.pixels_per_point
+            && !self.panels_stale
+        {
+            let old: std::collections::HashSet<u64> = self.drawn.iter().map(|(h, _)| *h).collect();
+            let new: std::collections::HashSet<u64> = drawn.iter().map(|(h, _)| *h).collect();
+            let changed = drawn
+                .iter()
+                .filter(|(h, _)| !old.contains(h))
+                .chain(self.drawn.iter().filter(|(h, _)| !new.contains(h)))
+                .map(|(_, r)| *r);
+            Some(merge_areas(changed))
+        } else {
+            None
+        };
+        // Applied above (egui checks, in debug builds, that none is dropped unapplied).
+        delta.clear();
+        self.panels_damage = damage;
+        self.drawn = drawn;
+        self.primitives = primitives;
+        self.screen = screen;
+        self.panels_stale = true;
+    }
+
+    /// Marks the panels for rendering again with the same primitives (the
+    /// canvas they sample changed and egui draws over it).
+    pub fn invalidate_panels(&mut self) {
+        self.panels_stale = true;
+        self.panels_damage = None;
+    }
+
+    fn panels_target(&mut self) -> &wgpu::TextureView {
+        let (w, h) = (self.config.width, self.config.height);
+        let format = self.config.format;
+        let device = &self.device;
+        &self
+            .panels
+            .get_or_insert_with(|| {
+                let t = device.create_texture(&wgpu::TextureDescriptor {
+                    label: Some("trellis panels"),
+                    size: wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 },
+                    mip_level_count: 1,
+                    sample_count: 1,
+                    dimension: wgpu::TextureDimension::D2,
+                    format,
+                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+                    view_formats: &[],
+                });
+                let v = t.create_view(&wgpu::TextureViewDescriptor::default());
+                (t, v)
+            })
+            .1
+    }
+
+    /// Draws the window: the panels (rendered again only if stale) and the
+    /// canvas frame at `canvas_px` (its top-left corner in pixels) copied
+    /// over them, unless `through_egui` (egui draws over the canvas, so
+    /// the panels, which sample it, are the whole picture).
+    pub fn present(
+        &mut self,
+        canvas_frame: Option<&wgpu::Texture>,
+        canvas_px: (u32, u32),
+        through_egui: bool,
+    ) -> PresentTimes {
+        let mut times = PresentTimes::default();
+        let started = std::time::Instant::now();
+        let frame = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f) | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                self.surface.configure(&self.device, &self.config);
+                self.reconfigurations += 1;
+                return times;
+            }
+            _ => return times,
+        };
+        let acquired = started.elapsed().as_nanos() as u64;
+        let t = std::time::Instant::now();
+        let mut encoder =
+            self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis window") });
+        let surface_view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let mut buffers = Vec::new();
+        if !self.composes_by_copy {
+            // Every frame through egui, straight into the surface.
+            buffers = self.egui.update_buffers(&self.device, &self.queue, &mut encoder, &self.primitives, &self.screen);
+            self.egui_pass(&mut encoder, &surface_view);
+        } else {
+            if self.panels_stale || self.panels.is_none() || (through_egui && canvas_frame.is_some()) {
+                let partial = self.panels_damage.take().filter(|_| self.panels.is_some() && !through_egui);
+                let view = self.panels_target().clone();
+                match partial {
+                    // Nothing of egui's changed on screen.
+                    Some(areas) if areas.is_empty() => {}
+                    // Only what changed is shaded again, over the rest.
+                    Some(areas) => {
+                        let clipped = clip_primitives(&self.primitives, &areas);
+                        buffers =
+                            self.egui.update_buffers(&self.device, &self.queue, &mut encoder, &clipped, &self.screen);
+                        self.egui_pass_over(&mut encoder, &view, &clipped, wgpu::LoadOp::Load);
+                        let ppp = self.screen.pixels_per_point;
+                        self.egui_shaded_pixels =
+                            areas.iter().map(|d| (d.width() * ppp * d.height() * ppp) as u64).sum();
+                    }
+                    None => {
+                        buffers = self.egui.update_buffers(
+                            &self.device,
+                            &self.queue,
+                            &mut encoder,
+                            &self.primitives,
+                            &self.screen,
+                        );
+                        self.egui_pass(&mut encoder, &view);
+                        self.egui_shaded_pixels = u64::from(self.config.width) * u64::from(self.config.height);
+                    }
+                }
+                self.panels_stale = false;
+            }
+            let (w, h) = (self.config.width, self.config.height);
+            let panels = &self.panels.as_ref().expect("rendered above").0;
+            let whole = wgpu::Extent3d { width: w, height: h, depth_or_array_layers: 1 };
+            encoder.copy_texture_to_texture(panels.as_image_copy(), frame.texture.as_image_copy(), whole);
+            if let Some(canvas) = canvas_frame.filter(|_| !through_egui)
+                && canvas.format() == self.config.format
+                && canvas_px.0 < w
+                && canvas_px.1 < h
+            {
+                let size = canvas.size();
+                let extent = wgpu::Extent3d {
+                    width: size.width.min(w - canvas_px.0),
+                    height: size.height.min(h - canvas_px.1),
+                    depth_or_array_layers: 1,
+                };
+                let mut dst = frame.texture.as_image_copy();
+                dst.origin = wgpu::Origin3d { x: canvas_px.0, y: canvas_px.1, z: 0 };
+                encoder.copy_texture_to_texture(canvas.as_image_copy(), dst, extent);
+            }
+        }
+        times.egui_ns = t.elapsed().as_nanos() as u64;
+        let t = std::time::Instant::now();
+        self.queue.submit(buffers.into_iter().chain(std::iter::once(encoder.finish())));
+        times.encode_ns = t.elapsed().as_nanos() as u64;
+        let t = std::time::Instant::now();
+        self.queue.present(frame);
+        times.present_ns = acquired + t.elapsed().as_nanos() as u64;
+        times
+    }
+
+    /// Renders egui's output straight into the surface and presents it:
+    /// a plain egui app's frame, for comparison.
+    pub fn present_direct(&mut self, primitives: Vec<egui::ClippedPrimitive>, delta: egui::TexturesDelta, ppp: f32) {
+        self.set_egui(primitives, delta, ppp);
+        let (wgpu::CurrentSurfaceTexture::Success(frame) | wgpu::CurrentSurfaceTexture::Suboptimal(frame)) =
+            self.surface.get_current_texture()
+        else {
+            return;
+        };
+        let mut encoder =
+            self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("bare egui") });
+        let view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let buffers = self.egui.update_buffers(&self.device, &self.queue, &mut encoder, &self.primitives, &self.screen);
+        self.egui_pass(&mut encoder, &view);
+        self.queue.submit(buffers.into_iter().chain(std::iter::once(encoder.finish())));
+        self.queue.present(frame);
+        self.panels_stale = true;
+    }
+
+    fn egui_pass(&self, encoder: &mut wgpu::CommandEncoder, target: &wgpu::TextureView) {
+        self.egui_pass_over(encoder, target, &self.primitives, wgpu::LoadOp::Clear(wgpu::Color::BLACK));
+    }
+
+    fn egui_pass_over(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        target: &wgpu::TextureView,
+        primitives: &[egui::ClippedPrimitive],
+        load: wgpu::LoadOp<wgpu::Color>,
+    ) {
+        let pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("egui"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: target,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations { load, store: wgpu::StoreOp::Store },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        let mut pass = pass.forget_lifetime();
+        self.egui.render(&mut pass, primitives, &self.screen);
+    }
+}
+
+/// A primitive's identity (what it draws, where, clipped how) and the
+/// screen area it covers, in points.
+fn primitive_key(p: &egui::ClippedPrimitive) -> (u64, egui::Rect) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for v in [p.clip_rect.min.x, p.clip_rect.min.y, p.clip_rect.max.x, p.clip_rect.max.y] {
+        v.to_bits().hash(&mut h);
+    }
+    let area = match &p.primitive {
+        egui::epaint::Primitive::Mesh(mesh) => {
+            mesh.texture_id.hash(&mut h);
+            mesh.indices.hash(&mut h);
+            let mut bounds = egui::Rect::NOTHING;
+            for v in &mesh.vertices {
+                (v.pos.x.to_bits(), v.pos.y.to_bits(), v.uv.x.to_bits(), v.uv.y.to_bits()).hash(&mut h);
+                v.color.to_array().hash(&mut h);
+                bounds.extend_with(v.pos);
+            }
+            bounds.intersect(p.clip_rect)
+        }
+        // A callback may draw anything anywhere within its clip.
+        egui::epaint::Primitive::Callback(_) => {
+            u64::MAX.hash(&mut h);
+            p.clip_rect
+        }
+    };
+    // The feathering of antialiased edges is in the vertices already.
+    (h.finish(), area)
+}
+
+/// The most separate areas a partial egui pass redraws; beyond, they merge.
+const MAX_DAMAGE_AREAS: usize = 16;
+
+/// Changed areas, overlapping ones merged, so that each pixel is drawn once
+/// (areas that only touch stay apart: a panel and the status bar below it).
+fn merge_areas(areas: impl Iterator<Item = egui::Rect>) -> Vec<egui::Rect> {
+    let mut merged: Vec<egui::Rect> = Vec::new();
+    for mut a in areas.filter(|a| a.is_positive()) {
+        // Absorb every area it touches, until it touches none.
+        while let Some(i) = merged.iter().position(|m| m.intersect(a).is_positive()) {
+            a = a.union(merged.swap_remove(i));
+        }
+        merged.push(a);
+    }
+    if merged.len() > MAX_DAMAGE_AREAS {
+        let all = merged.iter().fold(egui::Rect::NOTHING, |a, b| a.union(*b));
+        merged = vec![all];
+    }
+    merged
+}
+
+/// For each damaged area, the primitives that draw within it, clipped to it
+/// (the areas are disjoint, so each pixel is drawn by its own primitives in
+/// their order).
+fn clip_primitives(primitives: &[egui::ClippedPrimitive], areas: &[egui::Rect]) -> Vec<egui::ClippedPrimitive> {
+    let mut out = Vec::new();
+    for area in areas {
+        // What a full pass clears to, first: egui's backgrounds may be
+        // translucent, and what was there before must not show through.
+        let mut clear = egui::Mesh::default();
+        clear.add_colored_rect(*area, egui::Color32::BLACK);
+        out.push(egui::ClippedPrimitive { clip_rect: *area, primitive: egui::epaint::Primitive::Mesh(clear) });
+        for p in primitives.iter().filter(|p| p.clip_rect.intersects(*area)) {
+            out.push(egui::ClippedPrimitive {
+                clip_rect: p.clip_rect.intersect(*area),
+                primitive: p.primitive.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(x: f32, y: f32, w: f32, h: f32) -> egui::Rect {
+        egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h))
+    }
+
+    #[test]
+    fn overlapping_changes_merge_and_touching_panels_stay_apart() {
+        // The inspector and the status bar below it touch: drawn apart, a
+        // change to both shades two strips, not the window's bounding box.
+        let areas = merge_areas([r(960.0, 50.0, 320.0, 725.0), r(0.0, 775.0, 1280.0, 25.0)].into_iter());
+        assert_eq!(areas.len(), 2);
+        let areas =
+            merge_areas([r(0.0, 0.0, 10.0, 10.0), r(5.0, 5.0, 10.0, 10.0), r(100.0, 0.0, 5.0, 5.0)].into_iter());
+        assert_eq!(areas, vec![r(0.0, 0.0, 15.0, 15.0), r(100.0, 0.0, 5.0, 5.0)]);
+    }
+
+    #[test]
+    fn many_scattered_changes_become_one_area() {
+        let areas = merge_areas((0..40).map(|i| r(i as f32 * 20.0, 0.0, 10.0, 10.0)));
+        assert_eq!(areas, vec![r(0.0, 0.0, 790.0, 10.0)]);
+    }
+
+    #[test]
+    fn a_partial_pass_clears_each_area_then_draws_only_what_meets_it() {
+        let mesh = |rect: egui::Rect| {
+            let mut m = egui::Mesh::default();
+            m.add_colored_rect(rect, egui::Color32::RED);
+            egui::ClippedPrimitive { clip_rect: rect, primitive: egui::epaint::Primitive::Mesh(m) }
+        };
+        let prims = vec![mesh(r(0.0, 0.0, 100.0, 100.0)), mesh(r(500.0, 500.0, 10.0, 10.0))];
+        let area = r(50.0, 50.0, 20.0, 20.0);
+        let out = clip_primitives(&prims, &[area]);
+        assert_eq!(out.len(), 2, "the clearing quad, then the one primitive that meets the area");
+        assert!(out.iter().all(|p| p.clip_rect == area));
+        // Drawn the same, a primitive keeps its identity; moved, it does not.
+        assert_eq!(primitive_key(&prims[0]).0, primitive_key(&mesh(r(0.0, 0.0, 100.0, 100.0))).0);
+        assert_ne!(primitive_key(&prims[0]).0, primitive_key(&mesh(r(1.0, 0.0, 100.0, 100.0))).0);
+    }
+}

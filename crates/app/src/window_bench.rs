@@ -1,0 +1,259 @@
+//! `trellis bench window`: the real editor window, every panel showing,
+//! played a session of input at a fixed rate through the window's own
+//! input path, every frame presented; then two seconds of idling, in
+//! which an editor must draw nothing; then, if asked, a bare egui window
+//! of the same size repainting continuously, for the ratio.
+
+use std::time::{Duration, Instant};
+
+use egui::Pos2;
+use trellis_editor::{Editor, Input};
+use trellis_model::Document;
+use trellis_render::BackendKind;
+
+use crate::ui::FrameSample;
+use crate::window::{Driver, Shell};
+use crate::workbench::Workbench;
+use crate::{AppError, check_display, run_shell};
+
+/// What to play: the events that set the view up (not measured), then the
+/// session's, each with the part of the session it belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct BenchPlan {
+    /// Unmeasured inputs that set the view up.
+    pub setup: Vec<Input>,
+    /// The measured inputs, in canvas coordinates, with their part.
+    pub events: Vec<(&'static str, Input)>,
+    /// Inputs per second.
+    pub rate_hz: f64,
+}
+
+/// One presented frame of the session.
+#[derive(Clone, Copy, Debug)]
+pub struct BenchFrame {
+    /// The part of the session its newest input belongs to.
+    pub part: &'static str,
+    /// Its phases.
+    pub sample: FrameSample,
+    /// From the oldest input it showed to its present, in milliseconds.
+    pub latency_ms: f64,
+}
+
+/// What the window benchmark measured.
+#[derive(Clone, Debug, Default)]
+pub struct WindowBenchReport {
+    /// Every frame presented while the session played.
+    pub frames: Vec<BenchFrame>,
+    /// Frames drawn during two idle seconds (should be 0).
+    pub idle_frames: u64,
+    /// The adapter and backend.
+    pub adapter: String,
+    /// A software rasteriser drew.
+    pub software: bool,
+    /// The canvas's size in points.
+    pub canvas: (f32, f32),
+    /// The window's size in pixels.
+    pub window: (u32, u32),
+    /// Whether frames were composed by copies (else egui drew every frame).
+    pub composes_by_copy: bool,
+    /// The bare egui window's frame rate, when compared.
+    pub bare_fps: Option<f64>,
+    /// How long the session took to play, in seconds.
+    pub session_s: f64,
+}
+
+/// What makes a plan once the canvas's size is known.
+pub type PlanMaker = Box<dyn FnOnce(f32, f32, &Editor) -> BenchPlan>;
+
+enum Phase {
+    Warmup { since_frame: u64 },
+    Playing { start: Instant, next: usize },
+    Settle { until: Instant },
+    Idle { from_frame: u64, until: Instant },
+    Bare { frames: u64, until: Option<Instant>, started: Option<Instant> },
+    Done,
+}
+
+struct BenchDriver {
+    plan: Option<PlanMaker>,
+    events: Vec<(&'static str, Input)>,
+    rate: f64,
+    phase: Phase,
+    part: &'static str,
+    compare_bare: bool,
+    report: std::rc::Rc<std::cell::RefCell<WindowBenchReport>>,
+}
+
+impl BenchDriver {
+    fn inject(shell: &mut Shell, input: Input) {
+        let origin = shell.canvas_rect.min;
+        let at = |x: f32, y: f32| Pos2::new(origin.x + x, origin.y + y);
+        match input {
+            Input::PointerMove { x, y, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.pointer_moved(at(x, y));
+            }
+            Input::PointerDown { x, y, button, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.pointer_moved(at(x, y));
+                shell.pointer_button(button, true);
+            }
+            Input::PointerUp { x, y, button, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.pointer_moved(at(x, y));
+                shell.pointer_button(button, false);
+            }
+            Input::KeyDown { key, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.key(key, true);
+            }
+            Input::KeyUp { key, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.key(key, false);
+            }
+            other => shell.send(other),
+        }
+    }
+}
+
+impl Driver for BenchDriver {
+    fn drive(&mut self, shell: &mut Shell) -> Option<Instant> {
+        let now = Instant::now();
+        match &mut self.phase {
+            Phase::Warmup { since_frame } => {
+                // A few frames for the panels to settle and the canvas to get its size.
+                if shell.frames < 1 || !shell.canvas_rect.is_positive() {
+                    return Some(now + Duration::from_millis(20));
+                }
+                if let Some(make) = self.plan.take() {
+                    let vp = *shell.wb.editor().viewport();
+                    let plan = make(vp.width, vp.height, shell.wb.editor());
+                    for input in plan.setup {
+                        shell.send(input);
+                    }
+                    self.events = plan.events;
+                    self.rate = plan.rate_hz.max(1.0);
+                    *since_frame = shell.frames;
+                    return Some(now + Duration::from_millis(300));
+                }
+                if shell.frames <= *since_frame {
+                    return Some(now + Duration::from_millis(20));
+                }
+                let mut r = self.report.borrow_mut();
+                r.canvas = (shell.canvas_rect.width(), shell.canvas_rect.height());
+                drop(r);
+                self.phase = Phase::Playing { start: now, next: 0 };
+                Some(now)
+            }
+            Phase::Playing { start, next } => {
+                let interval = 1.0 / self.rate;
+                while *next < self.events.len() && start.elapsed().as_secs_f64() >= *next as f64 * interval {
+                    let (part, input) = self.events[*next].clone();
+                    self.part = part;
+                    Self::inject(shell, input);
+                    *next += 1;
+                }
+                if *next >= self.events.len() {
+                    self.report.borrow_mut().session_s = start.elapsed().as_secs_f64();
+                    self.phase = Phase::Settle { until: now + Duration::from_millis(500) };
+                    return Some(now + Duration::from_millis(500));
+                }
+                Some(*start + Duration::from_secs_f64(*next as f64 * interval))
+            }
+            Phase::Settle { until } => {
+                if now < *until {
+                    return Some(*until);
+                }
+                self.part = "idle";
+                let until = now + Duration::from_secs(2);
+                self.phase = Phase::Idle { from_frame: shell.frames, until };
+                Some(until)
+            }
+            Phase::Idle { from_frame, until } => {
+                if now < *until {
+                    return Some(*until);
+                }
+                self.report.borrow_mut().idle_frames = shell.frames - *from_frame;
+                if self.compare_bare {
+                    self.phase = Phase::Bare { frames: 0, until: None, started: None };
+                    return Some(now);
+                }
+                self.phase = Phase::Done;
+                None
+            }
+            Phase::Bare { frames, until, started } => {
+                let start = *started.get_or_insert(now);
+                let end = *until.get_or_insert(start + Duration::from_secs(3));
+                if now < end {
+                    shell.bare_egui_frame();
+                    *frames += 1;
+                    return Some(now);
+                }
+                let secs = now.duration_since(start).as_secs_f64();
+                self.report.borrow_mut().bare_fps = Some(*frames as f64 / secs.max(1e-9));
+                self.phase = Phase::Done;
+                None
+            }
+            Phase::Done => None,
+        }
+    }
+
+    fn presented(&mut self, _shell: &Shell, sample: &FrameSample, latency_ns: u64) {
+        // Frames that show the session's input: while it plays, and those
+        // that present its last inputs after.
+        let showing_input = matches!(self.phase, Phase::Settle { .. }) && latency_ns > 0;
+        if matches!(self.phase, Phase::Playing { .. }) || showing_input {
+            self.report.borrow_mut().frames.push(BenchFrame {
+                part: self.part,
+                sample: *sample,
+                latency_ms: latency_ns as f64 / 1e6,
+            });
+        }
+    }
+}
+
+/// Opens the editor window on `doc` at `size` pixels, plays the plan
+/// `make_plan` makes for the canvas's size, idles two seconds, and (with
+/// `compare_bare`) measures a bare egui window of the same size.
+pub fn bench_window(
+    doc: Document,
+    base_dir: Option<std::path::PathBuf>,
+    size: (u32, u32),
+    backend: Option<BackendKind>,
+    make_plan: PlanMaker,
+    compare_bare: bool,
+) -> Result<WindowBenchReport, AppError> {
+    check_display()?;
+    let report = std::rc::Rc::new(std::cell::RefCell::new(WindowBenchReport { window: size, ..Default::default() }));
+    let driver = BenchDriver {
+        plan: Some(make_plan),
+        events: Vec::new(),
+        rate: 120.0,
+        phase: Phase::Warmup { since_frame: 0 },
+        part: "setup",
+        compare_bare,
+        report: report.clone(),
+    };
+    let mut wb = Workbench::new(doc, None, None, None);
+    if let Some(dir) = base_dir {
+        wb.set_base_dir(dir);
+    }
+    let shell = Shell::new(wb, backend, size, Some(Box::new(driver)));
+    let info = std::rc::Rc::new(std::cell::RefCell::new((String::new(), false, false)));
+    let seen = info.clone();
+    run_shell_with(shell, move |s| {
+        *seen.borrow_mut() = (s.hud.adapter.clone(), s.hud.software, s.presenter().is_some_and(|p| p.composes_by_copy));
+    })?;
+    let mut r = report.borrow().clone();
+    let (adapter, software, copies) = info.borrow().clone();
+    r.adapter = adapter;
+    r.software = software;
+    r.composes_by_copy = copies;
+    Ok(r)
+}
+
+fn run_shell_with(shell: Shell, at_end: impl FnOnce(&Shell) + 'static) -> Result<(), AppError> {
+    let mut shell = shell;
+    shell.at_end = Some(Box::new(at_end));
+    run_shell(shell)
+}

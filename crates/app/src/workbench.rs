@@ -1,0 +1,472 @@
+//! What the editor window works on, without the window: the canvas (editor
+//! and renderer), the open file, the session journal, and the panels'
+//! own state. Panels read the editor and change it only by sending input
+//! events through [`Workbench::send`], so the journal holds every edit;
+//! the window (or a test harness) draws what results.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use trellis_canvas::{Canvas, FrameRecord};
+use trellis_editor::journal::{DesignSource, JournalWriter};
+use trellis_editor::{Editor, Event, Input, Step};
+use trellis_model::{Document, SaveOptions, WidgetId};
+use trellis_render::{Renderer, Theme};
+
+use crate::file_watch::FileWatch;
+use crate::sessions::{SessionDir, SessionInfo};
+use crate::ui::PanelState;
+
+/// A problem to show the user in a dialog: what failed and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The dialog's title.
+    pub title: String,
+    /// The message, with the validator's field names and reasons.
+    pub body: String,
+}
+
+/// What a request to close or open would throw away, waiting for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// Open a new, empty design.
+    New,
+    /// Open the bundled demo.
+    Demo,
+    /// Open this file.
+    Open(PathBuf),
+    /// Quit the app.
+    Quit,
+}
+
+/// The editor window's state, headless.
+pub struct Workbench {
+    pub(crate) canvas: Canvas,
+    file: Option<PathBuf>,
+    saved_hash: u64,
+    started: Instant,
+    step: Step,
+    record: FrameRecord,
+    /// Set when the document, the selection or the view changed since the
+    /// panels last showed them.
+    pub(crate) panels_stale: bool,
+    pub(crate) panel: PanelState,
+    pub(crate) notices: Vec<Notice>,
+    /// A destructive request waiting for "save / discard / cancel".
+    pub(crate) confirm: Option<Pending>,
+    /// Sessions a crash left unsaved, offered for recovery.
+    pub(crate) orphans: Vec<SessionInfo>,
+    pub(crate) recent: Vec<PathBuf>,
+    sessions: Option<SessionDir>,
+    session: Option<SessionInfo>,
+    watch: Option<FileWatch>,
+    /// The file changed on disk since it was opened or saved here.
+    pub(crate) changed_on_disk: bool,
+    /// Text for the system clipboard (copy, cut).
+    pub(crate) clipboard_out: Option<String>,
+    /// The user asked to quit and nothing stands in the way.
+    pub(crate) quit: bool,
+    /// Where the bundled demo's images were written.
+    demo_assets: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Workbench {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workbench").field("file", &self.file).finish_non_exhaustive()
+    }
+}
+
+impl Workbench {
+    /// A workbench on `doc` (from `file`, if it was read from one), drawn
+    /// by `renderer` (none: the editor core alone, for panel tests).
+    /// `sessions` is where the session journal goes (none: not journaled).
+    pub fn new(doc: Document, file: Option<PathBuf>, renderer: Option<Renderer>, sessions: Option<SessionDir>) -> Self {
+        let saved_hash = if file.is_some() { doc.content_hash() } else { u64::MAX };
+        let mut canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
+        if let (Some(r), Some(f)) = (canvas.renderer_mut(), &file) {
+            r.set_base_dir(parent_dir(f));
+        }
+        let recent = sessions.as_ref().map(SessionDir::recent_files).unwrap_or_default();
+        let orphans = sessions.as_ref().map(SessionDir::orphans).unwrap_or_default();
+        let orphans = orphans.into_iter().filter(SessionInfo::holds_unsaved_work).collect();
+        let mut bench = Workbench {
+            canvas,
+            file,
+            saved_hash,
+            started: Instant::now(),
+            step: Step::default(),
+            record: FrameRecord::default(),
+            panels_stale: true,
+            panel: PanelState::default(),
+            notices: Vec::new(),
+            confirm: None,
+            orphans,
+            recent,
+            sessions,
+            session: None,
+            watch: None,
+            changed_on_disk: false,
+            clipboard_out: None,
+            quit: false,
+            demo_assets: None,
+        };
+        bench.start_session();
+        bench.watch_file();
+        bench
+    }
+
+    /// The editor: document, selection, viewport.
+    pub fn editor(&self) -> &Editor {
+        self.canvas.editor()
+    }
+
+    /// The canvas (editor, display list, renderer).
+    pub fn canvas(&self) -> &Canvas {
+        &self.canvas
+    }
+
+    /// The canvas, for the window to draw it.
+    pub fn canvas_mut(&mut self) -> &mut Canvas {
+        &mut self.canvas
+    }
+
+    /// The newest step: overlays, status, cursor.
+    pub fn step(&self) -> &Step {
+        &self.step
+    }
+
+    /// Milliseconds since the workbench was made: every event's time.
+    pub fn now_ms(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * 1e3
+    }
+
+    /// Sends one input to the editor, as the user's: the one way anything
+    /// in the window changes the document, the selection or the settings.
+    pub fn send(&mut self, input: Input) -> &Step {
+        let event = Event { t: self.now_ms(), input };
+        self.send_event(&event)
+    }
+
+    /// Sends an event with its own time (the window benchmark's replay).
+    pub fn send_event(&mut self, event: &Event) -> &Step {
+        let before = (self.editor().doc().revision(), self.editor().selection().len(), self.editor().viewport().zoom);
+        let step = self.canvas.handle(event, &mut self.record);
+        if let Some(text) = &step.clipboard {
+            self.clipboard_out = Some(text.clone());
+        }
+        let after = (self.editor().doc().revision(), self.editor().selection().len(), self.editor().viewport().zoom);
+        if before != after || step.committed.is_some() {
+            self.panels_stale = true;
+        }
+        self.step = step;
+        &self.step
+    }
+
+    /// The phases of the events handled since the last call, reset.
+    pub fn take_record(&mut self) -> FrameRecord {
+        std::mem::take(&mut self.record)
+    }
+
+    /// The open file, if the design has one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// Whether the design differs from what was last saved or opened.
+    pub fn is_dirty(&self) -> bool {
+        self.editor().doc().content_hash() != self.saved_hash
+    }
+
+    /// The window title: file name and an unsaved marker.
+    pub fn title(&self) -> String {
+        let name = self
+            .file
+            .as_ref()
+            .and_then(|f| f.file_name())
+            .map_or_else(|| "Untitled".to_owned(), |n| n.to_string_lossy().into_owned());
+        let marker = if self.is_dirty() { "● " } else { "" };
+        format!("{marker}{name} — Trellis")
+    }
+
+    /// Names of the selected widgets, in selection order.
+    pub fn selected_names(&self) -> Vec<String> {
+        let doc = self.editor().doc();
+        self.editor().selection().iter().filter_map(|id| doc.widget(*id).map(|w| w.name().to_owned())).collect()
+    }
+
+    /// Whether `id` is selected.
+    pub fn is_selected(&self, id: WidgetId) -> bool {
+        self.editor().selection().contains(&id)
+    }
+
+    /// Saves to the open file, or asks where (`false`: nothing saved yet).
+    pub fn save(&mut self) -> bool {
+        match self.file.clone() {
+            Some(path) => self.save_as(&path),
+            None => {
+                self.panel.dialog = Some(crate::ui::FileDialog::save(self.start_dir()));
+                false
+            }
+        }
+    }
+
+    /// Saves to `path` (atomically: a crash leaves the old file or the
+    /// new one) and makes it the open file. A failure is shown, and the
+    /// design stays unsaved.
+    pub fn save_as(&mut self, path: &Path) -> bool {
+        let doc = self.canvas.editor().doc();
+        let result = trellis_model::write_file(path, SaveOptions::default(), |w| doc.write_json(w));
+        match result {
+            Ok(()) => {
+                self.saved_hash = doc.content_hash();
+                let changed_file = self.file.as_deref() != Some(path);
+                self.file = Some(path.to_owned());
+                self.changed_on_disk = false;
+                if let Some(r) = self.canvas.renderer_mut() {
+                    r.set_base_dir(parent_dir(path));
+                }
+                self.remember_recent(path);
+                // The journal goes on: it records the whole session from
+                // the open (a replay needs the selection and the clipboard
+                // the session built up), and says where it is saved now.
+                if changed_file && let Some(s) = &mut self.session {
+                    s.retarget(path);
+                }
+                if changed_file {
+                    self.watch_file();
+                } else if let Some(w) = &mut self.watch {
+                    w.saved_now();
+                }
+                true
+            }
+            Err(e) => {
+                self.notices.push(Notice { title: "The design was not saved".into(), body: e.to_string() });
+                false
+            }
+        }
+    }
+
+    /// Asks to do `what`; if unsaved changes would be lost, asks the user first.
+    pub fn request(&mut self, what: Pending) {
+        if self.is_dirty() {
+            self.confirm = Some(what);
+        } else {
+            self.perform(what);
+        }
+    }
+
+    /// Does `what` now, whatever is unsaved.
+    pub(crate) fn perform(&mut self, what: Pending) {
+        match what {
+            Pending::New => self.replace_document(Document::new(), None),
+            Pending::Demo => self.replace_document(trellis_model::demo_design(), None),
+            Pending::Open(path) => {
+                self.open_now(&path);
+            }
+            Pending::Quit => {
+                self.end_session();
+                self.quit = true;
+            }
+        }
+    }
+
+    /// Opens `path`; a malformed file is refused with the validator's
+    /// messages, and the open design stays as it was.
+    pub fn open_now(&mut self, path: &Path) -> bool {
+        match Document::load(path) {
+            Ok(doc) => {
+                self.replace_document(doc, Some(path.to_owned()));
+                self.remember_recent(path);
+                true
+            }
+            Err(e) => {
+                self.notices.push(Notice { title: format!("Could not open {}", path.display()), body: e.to_string() });
+                false
+            }
+        }
+    }
+
+    /// Reloads the open file from disk (it changed there).
+    pub fn reload(&mut self) {
+        if let Some(path) = self.file.clone() {
+            self.open_now(&path);
+        }
+        self.changed_on_disk = false;
+    }
+
+    fn replace_document(&mut self, doc: Document, file: Option<PathBuf>) {
+        self.end_session();
+        let viewport = *self.editor().viewport();
+        self.saved_hash = if file.is_some() { doc.content_hash() } else { u64::MAX };
+        if file.is_none() && doc.len() <= 1 {
+            // An empty new design has nothing to lose yet.
+            self.saved_hash = doc.content_hash();
+        }
+        let renderer =
+            std::mem::replace(&mut self.canvas, Canvas::new(Editor::new(Document::new()), None, Theme::LIGHT))
+                .into_parts()
+                .1;
+        self.canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
+        let base = file.as_deref().map(parent_dir).or_else(|| self.demo_assets.clone());
+        if let (Some(r), Some(dir)) = (self.canvas.renderer_mut(), base) {
+            r.set_base_dir(dir);
+        }
+        self.file = file;
+        self.changed_on_disk = false;
+        self.panel = PanelState::default();
+        self.panels_stale = true;
+        self.start_session();
+        // The new editor starts at the old view's size and fits the design.
+        self.send(Input::Viewport { width: viewport.width, height: viewport.height, scale: viewport.scale });
+        self.send(Input::Action(trellis_editor::Action::ZoomToFit));
+        self.watch_file();
+    }
+
+    /// Recovers a session a crash left: its committed edits are replayed
+    /// from the journal into a new, unsaved design of the same file.
+    pub fn recover(&mut self, orphan: &SessionInfo) {
+        match orphan.rebuild() {
+            Ok(doc) => {
+                let file = orphan.file.clone();
+                self.replace_document(doc, file);
+                // Recovered work is not on disk yet.
+                self.saved_hash = u64::MAX;
+                orphan.remove();
+            }
+            Err(e) => self.notices.push(Notice { title: "The session could not be recovered".into(), body: e }),
+        }
+        self.orphans.retain(|o| o.journal != orphan.journal);
+    }
+
+    /// Throws a crashed session's journal away.
+    pub fn discard_orphan(&mut self, orphan: &SessionInfo) {
+        orphan.remove();
+        self.orphans.retain(|o| o.journal != orphan.journal);
+    }
+
+    /// Ends the session cleanly (the journal is removed: nothing to recover).
+    pub fn end_session(&mut self) {
+        if let Some(j) = self.canvas.editor_mut().take_journal() {
+            let _ = j.finish(self.canvas.editor().doc());
+        }
+        if let Some(s) = self.session.take() {
+            s.remove();
+        }
+    }
+
+    /// Starts journaling from the design as it is now.
+    fn start_session(&mut self) {
+        self.end_session();
+        let Some(dir) = &self.sessions else { return };
+        let editor = self.canvas.editor();
+        let json = editor.doc().to_json_string();
+        match dir.create(self.file.as_deref()) {
+            Ok(info) => {
+                let writer = JournalWriter::create(
+                    &info.journal,
+                    DesignSource::Embedded { json },
+                    *editor.viewport(),
+                    editor.settings().clone(),
+                    editor.measurer_id(),
+                );
+                match writer {
+                    Ok(w) => {
+                        self.canvas.editor_mut().set_journal(w);
+                        self.session = Some(info);
+                    }
+                    Err(e) => self.notices.push(Notice {
+                        title: "Edits are not journaled".into(),
+                        body: format!("{}: {e}; a crash would lose unsaved work", info.journal.display()),
+                    }),
+                }
+            }
+            Err(e) => self.notices.push(Notice { title: "Edits are not journaled".into(), body: e }),
+        }
+    }
+
+    fn watch_file(&mut self) {
+        self.watch = self.file.as_deref().and_then(|f| FileWatch::new(f).ok());
+    }
+
+    /// Checks whether another program changed the open file.
+    pub fn poll_file_changes(&mut self) -> bool {
+        if let Some(w) = &mut self.watch
+            && w.changed()
+        {
+            self.changed_on_disk = true;
+            return true;
+        }
+        false
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(10);
+        if let Some(dir) = &self.sessions {
+            dir.save_recent_files(&self.recent);
+        }
+    }
+
+    /// Where the file dialog starts: the open file's folder, or the current one.
+    pub(crate) fn start_dir(&self) -> PathBuf {
+        self.file
+            .as_deref()
+            .map(parent_dir)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Draws the canvas with `renderer` from now on (the window opened, or
+    /// rebuilt a lost device); everything is drawn again.
+    pub fn attach_renderer(&mut self, renderer: Renderer) {
+        self.canvas.set_renderer(Some(renderer));
+        let base = self.file.as_deref().map(parent_dir).or_else(|| self.demo_assets.clone());
+        if let (Some(r), Some(dir)) = (self.canvas.renderer_mut(), base) {
+            r.set_base_dir(dir);
+        }
+    }
+
+    /// Where the design's relative image paths start.
+    pub fn set_base_dir(&mut self, dir: PathBuf) {
+        if let Some(r) = self.canvas.renderer_mut() {
+            r.set_base_dir(dir);
+        }
+    }
+
+    /// For the bundled demo (which has no file): writes its images into
+    /// the state folder (or a temporary one) and draws them from there.
+    pub fn use_bundled_assets(&mut self) {
+        let dir = match &self.sessions {
+            Some(s) => s.demo_assets(),
+            None => std::env::temp_dir().join(format!("trellis-demo-{}", std::process::id())),
+        };
+        if std::fs::create_dir_all(&dir).is_ok() {
+            for (name, bytes) in trellis_model::DEMO_IMAGES {
+                let _ = trellis_model::write_atomically(&dir.join(name), |w| w.write_all(bytes));
+            }
+        }
+        self.demo_assets = Some(dir);
+    }
+
+    /// The live object counts the HUD and the leak check read.
+    pub fn live_objects(&self) -> Arc<[(&'static str, usize)]> {
+        let c = self.editor().doc().live_counts();
+        Arc::from(vec![
+            ("widgets", c.widgets),
+            ("detached widgets", c.detached_widgets),
+            ("undo entries", c.undo_entries),
+            ("redo entries", c.redo_entries),
+            ("subscriptions", c.subscriptions),
+        ])
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
