@@ -96,9 +96,14 @@ pub fn load_design(options: &EditOptions) -> Result<Document, AppError> {
     }
 }
 
+/// Told of every presented frame, with the window's state: what feeds the
+/// performance lab's debug endpoint from the live app.
+pub type FrameObserver = Box<dyn FnMut(&trellis_canvas::FrameRecord, &Shell)>;
+
 /// Opens the editor window on `options`' design and runs until the user
-/// quits. A design file that does not load is an error before any window.
-pub fn run_editor(options: &EditOptions) -> Result<(), AppError> {
+/// quits, telling `observer` of every frame. A design file that does not
+/// load is an error before any window.
+pub fn run_editor(options: &EditOptions, observer: Option<FrameObserver>) -> Result<(), AppError> {
     check_display()?;
     let doc = load_design(options)?;
     let sessions = options.state_dir.clone().map(SessionDir::at).or_else(SessionDir::from_env);
@@ -106,7 +111,9 @@ pub fn run_editor(options: &EditOptions) -> Result<(), AppError> {
     if options.file.is_none() {
         wb.use_bundled_assets();
     }
-    run_shell(Shell::new(wb, options.backend, options.size, None))
+    let mut shell = Shell::new(wb, options.backend, options.size, None);
+    shell.observer = observer;
+    run_shell(shell)
 }
 
 /// Runs `shell`'s event loop to its end.

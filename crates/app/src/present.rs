@@ -191,18 +191,19 @@ impl Presenter {
     }
 
     /// Rebuilds the device and everything on it, after a loss, for the
-    /// same window; returns the renderer's share of the new device.
-    pub fn rebuild(&mut self, window: &Arc<Window>) -> Result<Gpu, PresentError> {
-        let gpu = Gpu::open_on(self.instance.clone(), self.adapter.clone())?;
-        let surface = self.instance.create_surface(window.clone()).map_err(|e| PresentError::Surface(e.to_string()))?;
+    /// same window; returns the new presenter and the renderer's share of
+    /// the new device. The old surface goes first: a window takes one
+    /// swap chain at a time.
+    pub fn rebuild(self, window: &Arc<Window>) -> Result<(Presenter, Gpu), PresentError> {
+        let Presenter { instance, adapter, native_registered, reconfigurations, .. } = self;
+        let gpu = Gpu::open_on(instance.clone(), adapter.clone())?;
+        let surface = instance.create_surface(window.clone()).map_err(|e| PresentError::Surface(e.to_string()))?;
         let size = window.inner_size();
-        let rebuilt =
-            Self::on_device(self.instance.clone(), self.adapter.clone(), &gpu, surface, size.width, size.height)?;
-        let (registered, reconfigurations) = (self.native_registered, self.reconfigurations);
-        *self = rebuilt;
-        self.native_registered = registered;
-        self.reconfigurations = reconfigurations + 1;
-        Ok(gpu)
+        let mut rebuilt = Self::on_device(instance, adapter, &gpu, surface, size.width, size.height)?;
+        // The old registration went with the old renderer.
+        rebuilt.native_registered = native_registered.saturating_sub(1);
+        rebuilt.reconfigurations = reconfigurations + 1;
+        Ok((rebuilt, gpu))
     }
 
     /// The window's new size in pixels.

@@ -90,6 +90,8 @@ pub struct Shell {
     bare: Option<egui::Context>,
     ui_map: String,
     fitted: bool,
+    /// Told of every presented frame (the debug endpoint).
+    pub(crate) observer: Option<crate::FrameObserver>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -138,6 +140,7 @@ impl Shell {
             bare: None,
             ui_map: String::new(),
             fitted: false,
+            observer: None,
         }
     }
 
@@ -174,6 +177,7 @@ impl Shell {
         let software = gpu.info.device_type == wgpu::DeviceType::Cpu;
         self.hud.adapter = format!("{} ({:?})", gpu.info.name, gpu.info.backend);
         self.hud.software = software;
+        self.hud.backend = format!("{:?}", gpu.info.backend).to_lowercase();
         let renderer = GpuRenderer::with_target_format(gpu, presenter.canvas_format());
         self.wb.attach_renderer(Renderer::Gpu(Box::new(renderer)));
         let max_side = presenter.device.limits().max_texture_dimension_2d as usize;
@@ -439,14 +443,14 @@ impl Shell {
 
     fn recover_device(&mut self) {
         let Some(window) = self.window.clone() else { return };
-        let Some(mut presenter) = self.presenter.take() else { return };
-        let rebuilt = presenter.rebuild(&window);
-        self.presenter = Some(presenter);
-        let (format, max_side) = self.presenter.as_ref().map_or((trellis_render::TEXTURE_FORMAT, 2048), |p| {
-            (p.canvas_format(), p.device.limits().max_texture_dimension_2d as usize)
-        });
-        match rebuilt {
-            Ok(gpu) => {
+        let Some(presenter) = self.presenter.take() else { return };
+        // The renderer's textures and the old device go before the new one opens.
+        self.wb.canvas_mut().set_renderer(None);
+        match presenter.rebuild(&window) {
+            Ok((presenter, gpu)) => {
+                let (format, max_side) =
+                    (presenter.canvas_format(), presenter.device.limits().max_texture_dimension_2d as usize);
+                self.presenter = Some(presenter);
                 let renderer = GpuRenderer::with_target_format(gpu, format);
                 self.wb.attach_renderer(Renderer::Gpu(Box::new(renderer)));
                 // egui's textures went with the device: a new context sends them again.
@@ -472,6 +476,10 @@ impl Shell {
         let m = self.modifiers;
         match (key, m.ctrl, m.shift) {
             (WKey::Named(NamedKey::F12), _, _) => self.wb.panel.hud_open = !self.wb.panel.hud_open,
+            // Debug > Lose the GPU device.
+            (WKey::Character(c), true, true) if m.alt && c.eq_ignore_ascii_case("l") => {
+                self.wb.panel.requests.push(WindowRequest::LoseDevice);
+            }
             (WKey::Character(c), true, shift) => match (c.to_lowercase().as_str(), shift) {
                 ("s", false) => {
                     self.wb.save();
@@ -549,6 +557,7 @@ impl Shell {
             let time = self.opened.elapsed().as_secs_f32();
             match self.wb.canvas_mut().draw(&step, time, false) {
                 Ok(r) => {
+                    record.redrawn_pixels = r.redrawn_pixels;
                     record.encode_ns += r.encode_ns;
                     record.display_list_ns += r.display_list_ns;
                     record.gpu_ns = r.gpu_ns;
@@ -595,6 +604,24 @@ impl Shell {
         let latency = self.oldest_input.take().map_or(0, |t| t.elapsed().as_nanos() as u64);
         self.frames += 1;
         self.update_hud();
+        if let Some(mut observer) = self.observer.take() {
+            let ns = |ms: f64| (ms * 1e6) as u64;
+            let frame = trellis_canvas::FrameRecord {
+                index: self.frames - 1,
+                start_ms: sample.at_s * 1e3,
+                event_ns: record.event_ns,
+                layout_ns: record.layout_ns,
+                display_list_ns: record.display_list_ns,
+                encode_ns: ns(sample.egui_ms + sample.encode_ms),
+                gpu_ns: record.gpu_ns,
+                wait_ns: ns(sample.present_ms),
+                total_ns: ns(sample.total_ms),
+                redrawn_pixels: record.redrawn_pixels,
+                rebuilt: record.rebuilt,
+            };
+            observer(&frame, self);
+            self.observer = Some(observer);
+        }
         if let Some(mut driver) = self.driver.take() {
             driver.presented(self, &sample, latency);
             self.driver = Some(driver);

@@ -13,11 +13,44 @@ use crate::drag_bench::{self, DesignChoice};
 use crate::render_command::{forced_backend, parse_size};
 use crate::report::{self, Verdict};
 
-/// Opens the editor on `file` (or the bundled demo).
-pub fn edit(file: Option<PathBuf>, size: &str, backend: Option<&str>) -> anyhow::Result<Verdict> {
+/// Opens the editor on `file` (or the bundled demo), with the performance
+/// lab's profiles and debug endpoint on the live app when asked.
+pub fn edit(
+    file: Option<PathBuf>,
+    size: &str,
+    backend: Option<&str>,
+    lab: &crate::lab::LabOptions,
+) -> anyhow::Result<Verdict> {
     let size = parse_size(size).context("--size")?;
     let backend = forced_backend(backend)?;
-    trellis_app::run_editor(&EditOptions { file, size, backend, state_dir: None })?;
+    let options = EditOptions { file, size, backend, state_dir: None };
+    // A design that does not load, or no display, fails before the lab starts.
+    trellis_app::check_display()?;
+    trellis_app::load_design(&options)?;
+    let lab = std::rc::Rc::new(crate::lab::Lab::start(lab, "edit")?);
+    let observer: Option<trellis_app::FrameObserver> = lab.is_serving().then(|| {
+        let lab = std::rc::Rc::clone(&lab);
+        let mut last_counts: Option<std::time::Instant> = None;
+        let mut named = false;
+        Box::new(move |frame: &trellis_canvas::FrameRecord, shell: &trellis_app::Shell| {
+            if !named {
+                lab.set_renderer(&shell.hud.adapter, &shell.hud.backend);
+                named = true;
+            }
+            lab.frame(frame);
+            // Counting flushes the journal: once a second is enough.
+            if last_counts.is_none_or(|t| t.elapsed().as_secs() >= 1) {
+                let canvas = shell.wb.canvas();
+                let mut live = crate::lab::live_objects(canvas.editor(), canvas.renderer());
+                live.push(("device recoveries".to_owned(), shell.hud.recoveries as usize));
+                lab.live(&live);
+                last_counts = Some(std::time::Instant::now());
+            }
+        }) as trellis_app::FrameObserver
+    });
+    let result = trellis_app::run_editor(&options, observer);
+    std::rc::Rc::try_unwrap(lab).map_err(|_| anyhow::anyhow!("the lab outlived the editor"))?.finish()?;
+    result?;
     Ok(Verdict::Pass)
 }
 

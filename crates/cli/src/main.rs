@@ -59,6 +59,8 @@ enum Command {
         /// vulkan, gl, metal or dx12 (default: the backend policy, or TRELLIS_BACKEND).
         #[arg(long)]
         backend: Option<String>,
+        #[command(flatten)]
+        lab: lab::LabOptions,
     },
     /// Create an empty design (one 1280x800 window).
     New {
@@ -356,8 +358,13 @@ enum Bench {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     report::set_force(cli.force);
-    let result = match cli.command.unwrap_or(Command::Edit { file: None, size: "1280x800".into(), backend: None }) {
-        Command::Edit { file, size, backend } => app_commands::edit(file, &size, backend.as_deref()),
+    let result = match cli.command.unwrap_or(Command::Edit {
+        file: None,
+        size: "1280x800".into(),
+        backend: None,
+        lab: lab::LabOptions::default(),
+    }) {
+        Command::Edit { file, size, backend, lab } => app_commands::edit(file, &size, backend.as_deref(), &lab),
         Command::Bench {
             what: Bench::Window { design, size, backend, frames, compare_bare, budget_ms, min_fps, json },
         } => {

@@ -164,18 +164,34 @@ fn wait_for<T>(what: &str, secs: u64, mut f: impl FnMut() -> Option<T>) -> T {
 
 /// `trellis edit DESIGN` on `display`, keeping its state in `dir` and
 /// writing its UI map to `map`.
+/// Its standard error goes to `dir/editor.err`; it serves the debug
+/// endpoint on a free loopback port.
 fn spawn_editor(design: &Path, display: &Display, dir: &Path, map: &Path) -> Child {
+    let err = std::fs::File::create(dir.join("editor.err")).unwrap();
     Command::cargo_bin("trellis")
         .unwrap()
         .arg("edit")
         .arg(design)
+        .args(["--debug-addr", "127.0.0.1:0"])
         .env("DISPLAY", &display.name)
         .env_remove("WAYLAND_DISPLAY")
         .env("TRELLIS_STATE_DIR", dir.join("state"))
         .env("TRELLIS_UI_MAP", map)
-        .stderr(Stdio::piped())
+        .stderr(Stdio::from(err))
         .spawn()
         .unwrap()
+}
+
+/// `GET path` on the editor's debug endpoint, as the body.
+fn debug_get(dir: &Path, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let err = std::fs::read_to_string(dir.join("editor.err")).ok()?;
+    let addr = err.lines().find_map(|l| l.strip_prefix("debug endpoint: http://"))?.split('/').next()?.to_owned();
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned())
 }
 
 /// The editor's layout of `doc` (the app's own, headless).
@@ -256,6 +272,30 @@ fn the_editor_window_inserts_moves_saves_and_recovers_after_kill_9() {
         trellis_render::save_png(&pixmap, Path::new(&out)).unwrap();
     }
 
+    // Device loss in the running app (Debug > Lose the GPU device): it
+    // rebuilds surface, egui and renderer, the design is untouched, and the
+    // canvas shows what it showed.
+    let corner = (map.canvas[0] + 6.0, map.canvas[1] + 6.0);
+    move_to(&display.name, corner.0, corner.1);
+    let before_loss = screenshot(&display.name);
+    xdotool(&display.name, &["key", "ctrl+alt+shift+l"]);
+    wait_for("the device's recovery", 30, || {
+        // Frames feed the endpoint; a small move makes one.
+        xdotool(&display.name, &["mousemove_relative", "--", "1", "0"]);
+        xdotool(&display.name, &["mousemove_relative", "--", "-1", "0"]);
+        std::thread::sleep(Duration::from_millis(300));
+        let stats: serde_json::Value = serde_json::from_str(&debug_get(dir.path(), "/debug/stats")?).ok()?;
+        (stats["live_objects"]["device recoveries"].as_u64() == Some(1)).then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let after_loss = screenshot(&display.name);
+    let diff = mean_difference(&before_loss, &after_loss, map.canvas);
+    assert!(diff < 1.0, "the canvas after the device's recovery differs by {diff:.2} per channel on average");
+    xdotool(&display.name, &["key", "ctrl+s"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let after = Document::load(&design).unwrap();
+    assert_eq!(after.content_hash(), moved.content_hash(), "the design is untouched by the device's loss");
+
     // An edit, then a crash: the next start offers the journal, Enter recovers it.
     let sessions = dir.path().join("state/sessions");
     xdotool(&display.name, &["key", "ctrl+d"]);
@@ -293,14 +333,42 @@ fn the_editor_window_inserts_moves_saves_and_recovers_after_kill_9() {
     });
     assert!(recovered.find("cancel_button").is_some());
 
+    // The live app serves the performance lab's endpoint.
+    let stats = wait_for("/debug/stats", 30, || debug_get(dir.path(), "/debug/stats"));
+    let stats: serde_json::Value = serde_json::from_str(&stats).expect("JSON stats");
+    assert_eq!(stats["command"], "edit", "{stats}");
+    assert!(stats["frames_kept"].as_u64().is_some_and(|n| n > 0), "the app's frames are fed: {stats}");
+    assert!(stats["live_objects"]["widgets"].as_u64().is_some_and(|n| n > 50), "and its live objects: {stats}");
+    assert!(!stats["adapter"].as_str().unwrap_or_default().is_empty(), "and what draws: {stats}");
+
     xdotool(&display.name, &["key", "ctrl+q"]);
     let status = wait_for("the editor to quit", 30, || app.try_wait().ok().flatten());
-    let mut err = String::new();
-    std::io::Read::read_to_string(app.stderr.as_mut().unwrap(), &mut err).unwrap();
+    let err = std::fs::read_to_string(dir.path().join("editor.err")).unwrap();
     assert!(status.success(), "the editor quit cleanly: {err}");
     assert!(!err.contains("panicked"), "{err}");
     let left: Vec<_> = std::fs::read_dir(&sessions).unwrap().flatten().collect();
     assert!(left.is_empty(), "a clean exit leaves no session to recover: {left:?}");
+}
+
+fn screenshot(display: &str) -> tiny_skia::Pixmap {
+    let shot = Command::new("xwd").args(["-root", "-silent"]).env("DISPLAY", display).output().unwrap();
+    assert!(shot.status.success(), "xwd took a screenshot");
+    xwd_to_pixmap(&shot.stdout).expect("a 24-bit TrueColor xwd dump")
+}
+
+/// The mean absolute difference per channel of two screenshots within `r`.
+fn mean_difference(a: &tiny_skia::Pixmap, b: &tiny_skia::Pixmap, r: [f32; 4]) -> f64 {
+    let (mut sum, mut n) = (0u64, 0u64);
+    for y in r[1] as u32..(r[1] + r[3]) as u32 {
+        for x in r[0] as u32..(r[0] + r[2]) as u32 {
+            if let (Some(p), Some(q)) = (a.pixel(x, y), b.pixel(x, y)) {
+                sum += u64::from(p.red().abs_diff(q.red())) + u64::from(p.green().abs_diff(q.green()));
+                sum += u64::from(p.blue().abs_diff(q.blue()));
+                n += 3;
+            }
+        }
+    }
+    sum as f64 / n.max(1) as f64
 }
 
 /// An `xwd` dump (ZPixmap, 32 bits per pixel, TrueColor) as a pixmap.

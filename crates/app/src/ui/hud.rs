@@ -68,6 +68,8 @@ pub struct Hud {
     samples: VecDeque<FrameSample>,
     /// The adapter drawing, and its backend.
     pub adapter: String,
+    /// The backend alone (`vulkan`, `gl`...).
+    pub backend: String,
     /// A software rasteriser draws.
     pub software: bool,
     /// Where the pointer is, in design coordinates.

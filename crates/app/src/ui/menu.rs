@@ -19,8 +19,8 @@ pub(super) fn bar(ui: &mut egui::Ui, wb: &mut Workbench) {
             if ui.button("Heads-up display (F12)").clicked() {
                 wb.panel.hud_open = !wb.panel.hud_open;
             }
-            if ui.button("Lose the GPU device").on_hover_text("As a driver reset would: the app rebuilds it").clicked()
-            {
+            let lose = egui::Button::new("Lose the GPU device").shortcut_text("Ctrl+Alt+Shift+L");
+            if ui.add(lose).on_hover_text("As a driver reset would: the app rebuilds it").clicked() {
                 wb.panel.requests.push(WindowRequest::LoseDevice);
             }
         });
