@@ -91,8 +91,20 @@ pub fn check_display() -> Result<(), AppError> {
 /// The design `options` name: the file, or the bundled demo.
 pub fn load_design(options: &EditOptions) -> Result<Document, AppError> {
     match &options.file {
-        Some(path) => Document::load(path).map_err(|e| AppError::Open { path: path.clone(), reason: e.to_string() }),
+        Some(path) => load_regular(path).map_err(|reason| AppError::Open { path: path.clone(), reason }),
         None => Ok(trellis_model::demo_design()),
+    }
+}
+
+/// Loads a design the editor can own: a regular file. A FIFO would block
+/// the window until something wrote to it, and neither a FIFO nor a device
+/// can be saved back or watched.
+pub(crate) fn load_regular(path: &std::path::Path) -> Result<Document, String> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            Err("not a regular file (a folder, device or FIFO): the editor opens .trellis.json files".to_owned())
+        }
+        _ => Document::load(path).map_err(|e| e.to_string()),
     }
 }
 

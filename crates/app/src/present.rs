@@ -142,11 +142,13 @@ impl Presenter {
         } else {
             wgpu::PresentMode::Fifo
         };
+        // A window larger than the device's largest texture is drawn at that size.
+        let most = gpu.device.limits().max_texture_dimension_2d;
         let config = wgpu::SurfaceConfiguration {
             usage,
             format,
-            width: width.max(1),
-            height: height.max(1),
+            width: width.clamp(1, most),
+            height: height.clamp(1, most),
             present_mode,
             color_space: wgpu::SurfaceColorSpace::Auto,
             desired_maximum_frame_latency: 2,
@@ -155,6 +157,7 @@ impl Presenter {
         };
         surface.configure(&gpu.device, &config);
         let egui = egui_wgpu::Renderer::new(&gpu.device, format, egui_wgpu::RendererOptions::default());
+        let screen = ScreenDescriptor { size_in_pixels: [config.width, config.height], pixels_per_point: 1.0 };
         Ok(Presenter {
             instance,
             adapter,
@@ -167,7 +170,7 @@ impl Presenter {
             panels: None,
             canvas: None,
             primitives: Vec::new(),
-            screen: ScreenDescriptor { size_in_pixels: [width.max(1), height.max(1)], pixels_per_point: 1.0 },
+            screen,
             panels_stale: true,
             panels_damage: None,
             drawn: Vec::new(),
@@ -208,7 +211,10 @@ impl Presenter {
 
     /// The window's new size in pixels.
     pub fn resize(&mut self, width: u32, height: u32) {
-        let (width, height) = (width.max(1), height.max(1));
+        // A window larger than the device's largest texture is drawn at
+        // that size (wgpu refuses a bigger surface).
+        let most = self.device.limits().max_texture_dimension_2d;
+        let (width, height) = (width.clamp(1, most), height.clamp(1, most));
         if (self.config.width, self.config.height) == (width, height) {
             return;
         }

@@ -67,8 +67,7 @@ impl SessionDir {
         let file = file.map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.to_owned()));
         let info = SessionInfo { pid, file, journal: dir.join(format!("{id}.journal")), commits: 0 };
         let text = serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?;
-        trellis_model::write_atomically(&dir.join(format!("{id}.json")), |w| w.write_all(text.as_bytes()))
-            .map_err(|e| e.to_string())?;
+        write_own_file(&dir.join(format!("{id}.json")), text.as_bytes())?;
         Ok(info)
     }
 
@@ -107,13 +106,13 @@ impl SessionDir {
     /// The recent files, newest first.
     pub fn recent_files(&self) -> Vec<PathBuf> {
         let path = self.root.join("recent.json");
-        let text = match std::fs::File::open(&path) {
-            Ok(f) => {
+        let text = match open_regular(&path) {
+            Some(f) => {
                 let mut s = String::new();
                 let _ = std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_INFO_BYTES), &mut s);
                 s
             }
-            Err(_) => return Vec::new(),
+            None => return Vec::new(),
         };
         let mut files: Vec<PathBuf> = serde_json::from_str(&text).unwrap_or_default();
         files.truncate(MAX_RECENT);
@@ -126,7 +125,7 @@ impl SessionDir {
             return;
         }
         if let Ok(text) = serde_json::to_string_pretty(&files[..files.len().min(MAX_RECENT)]) {
-            let _ = trellis_model::write_atomically(&self.root.join("recent.json"), |w| w.write_all(text.as_bytes()));
+            let _ = write_own_file(&self.root.join("recent.json"), text.as_bytes());
         }
     }
 }
@@ -151,7 +150,7 @@ impl SessionInfo {
     /// Whether recovering would bring back anything: a session whose
     /// edits all reached its file (saved, then crashed) is removed instead.
     pub fn holds_unsaved_work(&self) -> bool {
-        let saved = self.file.as_deref().and_then(|f| trellis_model::Document::load(f).ok());
+        let saved = self.file.as_deref().and_then(|f| crate::load_regular(f).ok());
         match (self.rebuild(), saved) {
             (Ok(doc), Some(file)) if doc.content_hash() == file.content_hash() => {
                 self.remove();
@@ -166,7 +165,7 @@ impl SessionInfo {
         self.file = Some(std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned()));
         let info = self.journal.with_extension("json");
         if let Ok(text) = serde_json::to_string_pretty(self) {
-            let _ = trellis_model::write_atomically(&info, |w| w.write_all(text.as_bytes()));
+            let _ = write_own_file(&info, text.as_bytes());
         }
     }
 
@@ -177,8 +176,25 @@ impl SessionInfo {
     }
 }
 
+/// Writes a file the app keeps for itself (sessions, recent files, the
+/// demo's images, the UI map): atomically, and never into a FIFO or a
+/// device someone put in its place (a FIFO would block the window).
+pub(crate) fn write_own_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(format!("{} is not a regular file; remove it", path.display()));
+    }
+    trellis_model::write_atomically(path, |w| w.write_all(bytes)).map_err(|e| e.to_string())
+}
+
+/// Opens `path` only if it is a regular file: a FIFO someone left in the
+/// state folder must not block the start, nor a device feed it forever.
+fn open_regular(path: &Path) -> Option<std::fs::File> {
+    std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+    std::fs::File::open(path).ok()
+}
+
 fn read_info(path: &Path) -> Option<SessionInfo> {
-    let f = std::fs::File::open(path).ok()?;
+    let f = open_regular(path)?;
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_INFO_BYTES), &mut text).ok()?;
     serde_json::from_str(&text).ok()
@@ -188,13 +204,25 @@ fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Commit records in a journal (a quick scan, no replay).
+/// Commit records in a journal (a quick scan, no replay, in fixed-size
+/// chunks: a journal with no line breaks is read, never held whole).
 fn count_commits(journal: &Path) -> usize {
-    use std::io::BufRead;
-    let Ok(f) = std::fs::File::open(journal) else { return 0 };
-    std::io::BufReader::new(f)
-        .split(b'\n')
-        .map_while(Result::ok)
-        .filter(|line| line.windows(17).any(|w| w == b"\"record\":\"commit\""))
-        .count()
+    const MARK: &[u8] = b"\"record\":\"commit\"";
+    let Some(mut f) = open_regular(journal) else { return 0 };
+    let mut buf = vec![0u8; 64 * 1024];
+    // The chunk keeps the mark's length less one from the chunk before, so
+    // that a mark across two reads is seen once.
+    let keep = MARK.len() - 1;
+    let (mut held, mut count) = (0usize, 0usize);
+    loop {
+        let n = match std::io::Read::read(&mut f, &mut buf[held..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let end = held + n;
+        count += buf[..end].windows(MARK.len()).filter(|w| *w == MARK).count();
+        held = keep.min(end);
+        buf.copy_within(end - held..end, 0);
+    }
+    count
 }

@@ -409,7 +409,7 @@ impl Shell {
         });
         let text = map.to_string();
         if text != self.ui_map {
-            let _ = trellis_model::write_atomically(std::path::Path::new(&path), |w| w.write_all(text.as_bytes()));
+            let _ = crate::sessions::write_own_file(std::path::Path::new(&path), text.as_bytes());
             self.ui_map = text;
         }
     }

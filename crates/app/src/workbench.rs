@@ -67,8 +67,9 @@ pub struct Workbench {
     pub(crate) clipboard_out: Option<String>,
     /// The user asked to quit and nothing stands in the way.
     pub(crate) quit: bool,
-    /// Where the bundled demo's images were written.
-    demo_assets: Option<PathBuf>,
+    /// Where a design without a file finds its images (the bundled demo's
+    /// written out, or a benchmark's folder).
+    images_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Workbench {
@@ -83,10 +84,7 @@ impl Workbench {
     /// `sessions` is where the session journal goes (none: not journaled).
     pub fn new(doc: Document, file: Option<PathBuf>, renderer: Option<Renderer>, sessions: Option<SessionDir>) -> Self {
         let saved_hash = if file.is_some() { doc.content_hash() } else { u64::MAX };
-        let mut canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
-        if let (Some(r), Some(f)) = (canvas.renderer_mut(), &file) {
-            r.set_base_dir(parent_dir(f));
-        }
+        let canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
         let recent = sessions.as_ref().map(SessionDir::recent_files).unwrap_or_default();
         let orphans = sessions.as_ref().map(SessionDir::orphans).unwrap_or_default();
         let orphans = orphans.into_iter().filter(SessionInfo::holds_unsaved_work).collect();
@@ -109,8 +107,9 @@ impl Workbench {
             changed_on_disk: false,
             clipboard_out: None,
             quit: false,
-            demo_assets: None,
+            images_dir: None,
         };
+        bench.apply_image_base();
         bench.start_session();
         bench.watch_file();
         bench
@@ -215,6 +214,18 @@ impl Workbench {
     /// new one) and makes it the open file. A failure is shown, and the
     /// design stays unsaved.
     pub fn save_as(&mut self, path: &Path) -> bool {
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            self.notices.push(Notice {
+                title: "The design was not saved".into(),
+                body: format!(
+                    "{} is not a regular file (a folder, device or FIFO): choose a file name",
+                    path.display()
+                ),
+            });
+            return false;
+        }
         let doc = self.canvas.editor().doc();
         let result = trellis_model::write_file(path, SaveOptions::default(), |w| doc.write_json(w));
         match result {
@@ -223,9 +234,7 @@ impl Workbench {
                 let changed_file = self.file.as_deref() != Some(path);
                 self.file = Some(path.to_owned());
                 self.changed_on_disk = false;
-                if let Some(r) = self.canvas.renderer_mut() {
-                    r.set_base_dir(parent_dir(path));
-                }
+                self.apply_image_base();
                 self.remember_recent(path);
                 // The journal goes on: it records the whole session from
                 // the open (a replay needs the selection and the clipboard
@@ -274,14 +283,14 @@ impl Workbench {
     /// Opens `path`; a malformed file is refused with the validator's
     /// messages, and the open design stays as it was.
     pub fn open_now(&mut self, path: &Path) -> bool {
-        match Document::load(path) {
+        match crate::load_regular(path) {
             Ok(doc) => {
                 self.replace_document(doc, Some(path.to_owned()));
                 self.remember_recent(path);
                 true
             }
             Err(e) => {
-                self.notices.push(Notice { title: format!("Could not open {}", path.display()), body: e.to_string() });
+                self.notices.push(Notice { title: format!("Could not open {}", path.display()), body: e });
                 false
             }
         }
@@ -308,11 +317,8 @@ impl Workbench {
                 .into_parts()
                 .1;
         self.canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
-        let base = file.as_deref().map(parent_dir).or_else(|| self.demo_assets.clone());
-        if let (Some(r), Some(dir)) = (self.canvas.renderer_mut(), base) {
-            r.set_base_dir(dir);
-        }
         self.file = file;
+        self.apply_image_base();
         self.changed_on_disk = false;
         self.panel = PanelState::default();
         self.panels_stale = true;
@@ -423,15 +429,21 @@ impl Workbench {
     /// rebuilt a lost device); everything is drawn again.
     pub fn attach_renderer(&mut self, renderer: Renderer) {
         self.canvas.set_renderer(Some(renderer));
-        let base = self.file.as_deref().map(parent_dir).or_else(|| self.demo_assets.clone());
-        if let (Some(r), Some(dir)) = (self.canvas.renderer_mut(), base) {
-            r.set_base_dir(dir);
-        }
+        self.apply_image_base();
     }
 
-    /// Where the design's relative image paths start.
+    /// Where a design without a file finds its relative image paths (a
+    /// benchmark's design folder); a design with a file uses its folder.
     pub fn set_base_dir(&mut self, dir: PathBuf) {
-        if let Some(r) = self.canvas.renderer_mut() {
+        self.images_dir = Some(dir);
+        self.apply_image_base();
+    }
+
+    /// Points the renderer at the folder image paths start from: the
+    /// design file's, else the one set for a design without a file.
+    fn apply_image_base(&mut self) {
+        let base = self.file.as_deref().map(parent_dir).or_else(|| self.images_dir.clone());
+        if let (Some(r), Some(dir)) = (self.canvas.renderer_mut(), base) {
             r.set_base_dir(dir);
         }
     }
@@ -445,10 +457,11 @@ impl Workbench {
         };
         if std::fs::create_dir_all(&dir).is_ok() {
             for (name, bytes) in trellis_model::DEMO_IMAGES {
-                let _ = trellis_model::write_atomically(&dir.join(name), |w| w.write_all(bytes));
+                let _ = crate::sessions::write_own_file(&dir.join(name), bytes);
             }
         }
-        self.demo_assets = Some(dir);
+        self.images_dir = Some(dir);
+        self.apply_image_base();
     }
 
     /// The live object counts the HUD and the leak check read.

@@ -243,3 +243,43 @@ fn every_panel_edit_is_journaled_so_a_replay_reproduces_the_design() {
     assert!(divergence.is_none());
     assert_eq!(doc.content_hash(), expected, "the journal replays to the same design");
 }
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success());
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn saving_onto_a_fifo_or_a_folder_is_refused_without_blocking_and_the_design_stays_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.trellis.json");
+    mkfifo(&fifo);
+    let mut wb = Workbench::new(trellis_model::demo_design(), None, None, None);
+    assert!(!wb.save_as(&fifo), "a FIFO would block the window until a reader came");
+    assert!(!wb.save_as(dir.path()), "a folder is no design file");
+    assert!(wb.is_dirty());
+    assert!(wb.file().is_none());
+    assert!(!wb.open_now(&fifo), "opening a FIFO would block the window too");
+    assert!(wb.file().is_none(), "the open design stays as it was");
+    let mut h = bench_on(trellis_model::demo_design());
+    h.state_mut().save_as(&fifo);
+    h.run();
+    assert!(h.query_by_label_contains("not a regular file").is_some(), "the refusal is shown");
+}
+
+#[test]
+fn fifos_and_junk_in_the_state_folder_neither_block_the_start_nor_count_as_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    mkfifo(&dir.path().join("recent.json"));
+    mkfifo(&sessions.join("1-1.json"));
+    std::fs::write(sessions.join("2-2.json"), b"{ not json").unwrap();
+    // A crashed session's journal of one line with no break, 4 MiB long.
+    std::fs::write(sessions.join("3-3.json"), br#"{"pid": 4000000000, "file": null}"#).unwrap();
+    std::fs::write(sessions.join("3-3.journal"), vec![b'x'; 4 << 20]).unwrap();
+    let wb =
+        Workbench::new(trellis_model::demo_design(), None, None, Some(trellis_app::SessionDir::at(dir.path().into())));
+    assert!(wb.editor().doc().len() > 1, "the editor started");
+    assert!(!sessions.join("3-3.journal").exists(), "a journal with no commit is nothing to recover: removed");
+}

@@ -111,6 +111,9 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
 
 /// Runs the window benchmark and reports it as `bench drag` does.
 pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
+    if !(2..=100_000).contains(&o.frames) {
+        anyhow::bail!("--frames {}: use from 2 to 100000 drag steps", o.frames);
+    }
     let size = parse_size(o.size).context("--size")?;
     let backend = forced_backend(o.backend)?;
     let (doc, label) = drag_bench::load(&o.design)?;
@@ -126,9 +129,18 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
     let base_dir = base_dir.or_else(|| demo_assets.as_ref().map(|d| d.path().to_owned()));
     let design = doc.to_json_string();
     let frames = o.frames;
+    // A design the session cannot be played on (nothing to drag) is refused
+    // before any window opens.
+    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames)?;
     let plan = Box::new(move |width: f32, height: f32, _: &trellis_editor::Editor| {
-        let (session, _) = drag_bench::session_events(&design, width, height, frames).expect("the design loaded above");
-        let events = session.labels.iter().copied().zip(session.events.into_iter().map(|e| e.input)).collect();
+        // Checked above at the window's size; at the canvas's, a failure
+        // plays nothing rather than stop the window.
+        let events = match drag_bench::session_events(&design, width, height, frames) {
+            Ok((session, _)) => {
+                session.labels.iter().copied().zip(session.events.into_iter().map(|e| e.input)).collect()
+            }
+            Err(_) => Vec::new(),
+        };
         BenchPlan { setup: vec![Input::Action(Action::ZoomToFit)], events, rate_hz: 120.0 }
     });
     report::note(format_args!(

@@ -402,3 +402,32 @@ fn distinct_colours(p: &tiny_skia::Pixmap, r: [f32; 4]) -> usize {
     }
     seen.len()
 }
+
+#[test]
+fn edit_refuses_a_fifo_a_folder_and_a_malformed_design_before_any_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.trellis.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let bad = dir.path().join("bad.trellis.json");
+    std::fs::write(&bad, br#"{"format": "trellis", "version": 1, "root": {"kind": "rocket"}}"#).unwrap();
+    for (target, says) in [
+        (fifo.as_path(), "not a regular file"),
+        (dir.path(), "not a regular file"),
+        (bad.as_path(), "root: missing field `name`"),
+    ] {
+        // A display is named but never reached: the design is refused first.
+        let mut child = Command::cargo_bin("trellis")
+            .unwrap()
+            .arg("edit")
+            .arg(target)
+            .env("DISPLAY", ":999")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = wait_for("the refusal", 30, || child.try_wait().ok().flatten());
+        let mut err = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+        assert_eq!(status.code(), Some(2), "{}: {err}", target.display());
+        assert!(err.contains(says), "{}: {err}", target.display());
+    }
+}
