@@ -3,10 +3,25 @@
 //! replace files by rename, which a watch on the old file would miss.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::SystemTime;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+
+/// Watches alive now: a live-object kind of the leak check (each holds a
+/// thread and an inotify descriptor).
+static LIVE_WATCHES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many file watches are alive.
+pub fn live_watches() -> usize {
+    LIVE_WATCHES.load(Ordering::Relaxed)
+}
+
+/// Called from the watcher's thread when the folder changed: wakes the
+/// event loop, so that an idle editor notices.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// A watch on one file.
 pub struct FileWatch {
@@ -35,16 +50,21 @@ fn fingerprint(path: &Path) -> Option<Fingerprint> {
 }
 
 impl FileWatch {
-    /// Watches `file`'s folder for changes to `file`.
-    pub fn new(file: &Path) -> notify::Result<FileWatch> {
+    /// Watches `file`'s folder for changes to `file`, calling `wake` on
+    /// each change.
+    pub fn new(file: &Path, wake: Option<Waker>) -> notify::Result<FileWatch> {
         let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
         let (tx, events) = channel();
         let mut watcher = notify::recommended_watcher(move |e| {
             let _ = tx.send(e);
+            if let Some(wake) = &wake {
+                wake();
+            }
         })?;
         let folder = file.parent().map_or_else(|| PathBuf::from("."), Path::to_owned);
         watcher.watch(&folder, RecursiveMode::NonRecursive)?;
         let known = fingerprint(&file);
+        LIVE_WATCHES.fetch_add(1, Ordering::Relaxed);
         Ok(FileWatch { _watcher: watcher, events, file, known })
     }
 
@@ -71,5 +91,11 @@ impl FileWatch {
             return true;
         }
         false
+    }
+}
+
+impl Drop for FileWatch {
+    fn drop(&mut self) {
+        LIVE_WATCHES.fetch_sub(1, Ordering::Relaxed);
     }
 }

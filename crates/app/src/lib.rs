@@ -22,6 +22,7 @@ mod sessions;
 pub mod ui;
 mod window;
 mod window_bench;
+mod window_leaks;
 mod workbench;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ use trellis_model::Document;
 use trellis_render::BackendKind;
 pub use window::{Driver, PANEL_REFRESH, Shell, Wake};
 pub use window_bench::{BenchFrame, BenchPlan, WindowBenchReport, bench_window};
+pub use window_leaks::{APP_SCENARIOS, AppPlant, LeakWindow};
 pub use workbench::{Notice, Pending, Workbench};
 
 /// Why the editor could not run.
@@ -47,6 +49,11 @@ pub enum AppError {
     /// The window could not be drawn into.
     #[error(transparent)]
     Present(#[from] PresentError),
+    /// A driven window (the leak check's) did not do what it was asked.
+    #[error(
+        "the editor window did not respond as expected: {0}. Run it alone on an idle display, and check `trellis edit` by hand"
+    )]
+    Driven(String),
     /// The design could not be opened.
     #[error("could not open {path}: {reason}")]
     Open {

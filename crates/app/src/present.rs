@@ -180,6 +180,11 @@ impl Presenter {
         })
     }
 
+    /// The surface's size in pixels, as last configured.
+    pub fn surface_size(&self) -> (u32, u32) {
+        (self.config.width, self.config.height)
+    }
+
     /// The format the canvas should draw in to be copied into the window.
     pub fn canvas_format(&self) -> wgpu::TextureFormat {
         match self.config.format {
@@ -257,10 +262,31 @@ impl Presenter {
         }
     }
 
-    /// Textures egui's renderer holds (its own and native ones).
-    pub fn egui_texture_count(&self) -> usize {
-        // egui-wgpu keeps no public count; the canvas is the only native one.
-        usize::from(self.canvas.is_some())
+    /// Native textures egui-wgpu holds now, counted in its own table (not
+    /// in our bookkeeping, which a leak would bypass). Its ids are issued
+    /// in sequence from 0 and never reused, so every live one lies below
+    /// the first long run of free ids past the last one found.
+    pub fn native_textures_live(&self) -> usize {
+        const GAP: u64 = 256;
+        let (mut live, mut last, mut id) = (0, 0u64, 0u64);
+        while id <= last + GAP {
+            if self.egui.texture(&egui::TextureId::User(id)).is_some() {
+                live += 1;
+                last = id;
+            }
+            id += 1;
+        }
+        live
+    }
+
+    /// Registers the canvas frame with egui once more and forgets the id:
+    /// the leak `trellis leakcheck --app --self-test` plants, as a resize
+    /// that registered instead of re-pointing would.
+    pub fn plant_native_registration(&mut self) {
+        if let Some((texture, _)) = &self.canvas {
+            let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+            let _forgotten = self.egui.register_native_texture(&self.device, &view, wgpu::FilterMode::Nearest);
+        }
     }
 
     /// Takes egui's new output: uploads its textures now, keeps its
@@ -347,12 +373,21 @@ impl Presenter {
             .1
     }
 
-    /// Draws the window: the panels (rendered again only if stale) and the
+    /// A command encoder on the window's device: the canvas records its
+    /// frame into it, [`Presenter::present`] adds the window's passes and
+    /// submits it, one command buffer a frame.
+    pub fn encoder(&self) -> wgpu::CommandEncoder {
+        self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis window") })
+    }
+
+    /// Draws the window from `encoder` (which may hold the canvas's frame):
+    /// the panels (rendered again only if stale) and the
     /// canvas frame at `canvas_px` (its top-left corner in pixels) copied
     /// over them, unless `through_egui` (egui draws over the canvas, so
     /// the panels, which sample it, are the whole picture).
     pub fn present(
         &mut self,
+        mut encoder: wgpu::CommandEncoder,
         canvas_frame: Option<&wgpu::Texture>,
         canvas_px: (u32, u32),
         through_egui: bool,
@@ -361,17 +396,19 @@ impl Presenter {
         let started = std::time::Instant::now();
         let frame = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(f) | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
-            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
-                self.surface.configure(&self.device, &self.config);
-                self.reconfigurations += 1;
+            other => {
+                // No frame to show this time; what the canvas recorded still
+                // goes to the GPU (its retained texture must hold it).
+                self.queue.submit([encoder.finish()]);
+                if matches!(other, wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost) {
+                    self.surface.configure(&self.device, &self.config);
+                    self.reconfigurations += 1;
+                }
                 return times;
             }
-            _ => return times,
         };
         let acquired = started.elapsed().as_nanos() as u64;
         let t = std::time::Instant::now();
-        let mut encoder =
-            self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis window") });
         let surface_view = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
         let mut buffers = Vec::new();
         if !self.composes_by_copy {

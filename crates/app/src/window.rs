@@ -92,6 +92,9 @@ pub struct Shell {
     fitted: bool,
     /// Told of every presented frame (the debug endpoint).
     pub(crate) observer: Option<crate::FrameObserver>,
+    /// egui's last accessibility tree, when asked for (what the leak
+    /// check finds buttons and fields by, as a screen reader would).
+    pub(crate) accesskit: Option<egui::accesskit::TreeUpdate>,
 }
 
 impl std::fmt::Debug for Shell {
@@ -141,6 +144,7 @@ impl Shell {
             ui_map: String::new(),
             fitted: false,
             observer: None,
+            accesskit: None,
         }
     }
 
@@ -149,6 +153,12 @@ impl Shell {
         self.egui_ctx.set_request_repaint_callback(move |_| {
             let _ = waker.send_event(Wake::Repaint);
         });
+        let waker = std::sync::Mutex::new(proxy.clone());
+        self.wb.set_waker(Arc::new(move || {
+            if let Ok(w) = waker.lock() {
+                let _ = w.send_event(Wake::Repaint);
+            }
+        }));
         self.proxy = Some(proxy);
     }
 
@@ -159,6 +169,17 @@ impl Shell {
     /// The presenter (for the leak check's counts).
     pub fn presenter(&self) -> Option<&Presenter> {
         self.presenter.as_ref()
+    }
+
+    /// The presenter, to plant a leak in it.
+    pub(crate) fn presenter_mut(&mut self) -> Option<&mut Presenter> {
+        self.presenter.as_mut()
+    }
+
+    /// Runs egui on the next frame, and asks for that frame.
+    pub(crate) fn egui_due_now(&mut self) {
+        self.egui_due = true;
+        self.request_redraw();
     }
 
     /// The window, once open.
@@ -296,6 +317,76 @@ impl Shell {
         self.egui_due = true;
     }
 
+    /// A key went down or up: a file or HUD shortcut, a key for the
+    /// editor, or (returned `true`) one for egui. The path both winit and
+    /// the leak check's input take.
+    pub fn keyboard(&mut self, key: &WKey, pressed: bool, repeat: bool) -> bool {
+        let typing = self.egui_ctx.egui_wants_keyboard_input() || self.wb.panel.dialog.is_some();
+        if pressed && !repeat && self.app_shortcut(key) {
+            // Files and the HUD work wherever the keyboard is.
+            self.egui_due = true;
+            self.request_redraw();
+            return false;
+        }
+        if !typing
+            && let Some(k) = editor_key(key)
+            && !app_shortcut(k, self.modifiers)
+            && !repeat
+        {
+            self.key(k, pressed);
+        } else if !typing
+            && repeat
+            && pressed
+            && let Some(k @ (Key::Left | Key::Right | Key::Up | Key::Down)) = editor_key(key)
+        {
+            // Held arrows nudge again.
+            self.key(k, true);
+        }
+        true
+    }
+
+    /// Gives egui an input event as egui-winit would, with the window
+    /// focused (the leak check's path into the panels).
+    pub(crate) fn egui_event(&mut self, event: egui::Event) {
+        if let Some(state) = self.egui_state.as_mut() {
+            let raw = state.egui_input_mut();
+            raw.focused = true;
+            raw.events.push(event);
+        }
+        self.egui_due = true;
+        self.request_redraw();
+    }
+
+    /// The modifier keys as egui names them.
+    pub(crate) fn egui_modifiers(&self) -> egui::Modifiers {
+        let m = self.modifiers;
+        egui::Modifiers { alt: m.alt, ctrl: m.ctrl, shift: m.shift, mac_cmd: false, command: m.ctrl }
+    }
+
+    /// Why a frame is due or soon will be (input not yet shown, a canvas
+    /// redraw, egui's own repaint request within `within`), if one is.
+    pub(crate) fn frame_due(&self, within: Duration) -> Option<&'static str> {
+        let soon = Instant::now() + within;
+        if self.egui_due {
+            Some("input for the panels")
+        } else if self.canvas_dirty || self.wb.canvas().has_pending_redraw() {
+            Some("a canvas redraw")
+        } else if self.egui_deadline.is_some_and(|d| d <= soon) {
+            Some("egui's repaint request (an animation)")
+        } else if self.wb.panels_stale {
+            Some("the panels' refresh")
+        } else if !self.wb.panel.requests.is_empty() {
+            Some("a window request")
+        } else {
+            None
+        }
+    }
+
+    /// egui's context (the leak check reads its textures and plants one).
+    pub(crate) fn egui_context(&self) -> &egui::Context {
+        &self.egui_ctx
+    }
+
     /// The modifier keys held (winit reports them; a replay sets them).
     pub fn set_modifiers(&mut self, m: Modifiers) {
         self.modifiers = m;
@@ -365,6 +456,9 @@ impl Shell {
         self.canvas_rect = canvas;
         wb.panels_stale = false;
         let mut platform = output.platform_output;
+        if let Some(tree) = platform.accesskit_update.take() {
+            self.accesskit = Some(tree);
+        }
         if let Some(text) = self.wb.clipboard_out.take() {
             platform.commands.push(egui::OutputCommand::CopyText(text));
         }
@@ -552,22 +646,30 @@ impl Shell {
         if let Some(Renderer::Gpu(g)) = self.wb.canvas_mut().renderer_mut() {
             g.tint_redraws = tint;
         }
+        // One command buffer a frame: the canvas's passes, then the window's.
+        let mut encoder = self.presenter.as_ref().map(Presenter::encoder);
         if self.canvas_dirty || animating || self.wb.canvas().has_pending_redraw() {
             let step = self.wb.step().clone();
             let time = self.opened.elapsed().as_secs_f32();
-            match self.wb.canvas_mut().draw(&step, time, false) {
+            let drawn = match encoder.as_mut() {
+                Some(encoder) => self.wb.canvas_mut().draw_into(&step, time, encoder),
+                None => self.wb.canvas_mut().draw(&step, time, false),
+            };
+            match drawn {
                 Ok(r) => {
                     record.redrawn_pixels = r.redrawn_pixels;
                     record.encode_ns += r.encode_ns;
                     record.display_list_ns += r.display_list_ns;
                     record.gpu_ns = r.gpu_ns;
                 }
+                // Lost while drawing: the next frame opens a new device and redraws.
+                Err(_) if self.device_lost() => self.request_redraw(),
                 Err(e) => self.wb.notices.push(crate::workbench::Notice {
                     title: "The canvas could not be drawn".into(),
                     body: e.to_string(),
                 }),
             }
-            self.canvas_dirty = false;
+            self.canvas_dirty = self.device_lost();
         }
         let frame_texture = match self.wb.canvas().renderer() {
             Some(Renderer::Gpu(g)) => g.frame_texture().cloned(),
@@ -586,7 +688,12 @@ impl Shell {
             if self.overlap || p.native_registered != before {
                 p.invalidate_panels();
             }
-            times = p.present(frame_texture.as_ref(), canvas_px, self.overlap);
+            if let Some(encoder) = encoder.take() {
+                times = p.present(encoder, frame_texture.as_ref(), canvas_px, self.overlap);
+            }
+        }
+        if let Some(Renderer::Gpu(g)) = self.wb.canvas_mut().renderer_mut() {
+            g.submitted();
         }
         let total = started.elapsed();
         let sample = FrameSample {
@@ -644,7 +751,7 @@ impl Shell {
             ];
         }
         if let Some(p) = &self.presenter {
-            self.hud.egui_textures = (self.egui_ctx.tex_manager().read().num_allocated(), p.native_registered);
+            self.hud.egui_textures = (self.egui_ctx.tex_manager().read().num_allocated(), p.native_textures_live());
         }
     }
 
@@ -797,27 +904,8 @@ impl ApplicationHandler<Wake> for Shell {
                 }
             }
             WindowEvent::KeyboardInput { event: key_event, .. } => {
-                let typing = self.egui_ctx.egui_wants_keyboard_input() || self.wb.panel.dialog.is_some();
                 let pressed = key_event.state == ElementState::Pressed;
-                if pressed && !key_event.repeat && self.app_shortcut(&key_event.logical_key) {
-                    // Files and the HUD work wherever the keyboard is.
-                    to_egui = false;
-                    self.egui_due = true;
-                } else if !typing
-                    && let Some(key) = editor_key(&key_event.logical_key)
-                    && !app_shortcut(key, self.modifiers)
-                    && !key_event.repeat
-                {
-                    self.key(key, key_event.state == ElementState::Pressed);
-                } else if !typing
-                    && key_event.repeat
-                    && key_event.state == ElementState::Pressed
-                    && let Some(key @ (Key::Left | Key::Right | Key::Up | Key::Down)) =
-                        editor_key(&key_event.logical_key)
-                {
-                    // Held arrows nudge again.
-                    self.key(key, true);
-                }
+                to_egui = self.keyboard(&key_event.logical_key, pressed, key_event.repeat);
             }
             _ => {}
         }

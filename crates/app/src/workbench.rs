@@ -61,6 +61,8 @@ pub struct Workbench {
     sessions: Option<SessionDir>,
     session: Option<SessionInfo>,
     watch: Option<FileWatch>,
+    /// Wakes the window when the watched file changes.
+    pub(crate) waker: Option<crate::file_watch::Waker>,
     /// The file changed on disk since it was opened or saved here.
     pub(crate) changed_on_disk: bool,
     /// Text for the system clipboard (copy, cut).
@@ -104,6 +106,7 @@ impl Workbench {
             sessions,
             session: None,
             watch: None,
+            waker: None,
             changed_on_disk: false,
             clipboard_out: None,
             quit: false,
@@ -392,7 +395,15 @@ impl Workbench {
     }
 
     fn watch_file(&mut self) {
-        self.watch = self.file.as_deref().and_then(|f| FileWatch::new(f).ok());
+        // The old watch goes first: one thread and descriptor at a time.
+        self.watch = None;
+        self.watch = self.file.as_deref().and_then(|f| FileWatch::new(f, self.waker.clone()).ok());
+    }
+
+    /// Sets what wakes the window when the open file changes on disk.
+    pub(crate) fn set_waker(&mut self, waker: crate::file_watch::Waker) {
+        self.waker = Some(waker);
+        self.watch_file();
     }
 
     /// Checks whether another program changed the open file.

@@ -185,10 +185,39 @@ fn layers_tree_selects_renames_and_reorders() {
     h.run();
     assert!(h.state().editor().doc().find("renamed_row").is_some(), "the row was renamed in place");
 
-    // Reordering is a MoveTo event, as a drop on the tree sends it.
-    h.state_mut().send(Input::MoveTo { names: vec!["renamed_row".into()], parent, index: Some(0) });
+    // Reorder by a pointer drag: the renamed row, dropped on the top edge
+    // of the first row, goes before it.
+    // The rows' labels (the inspector's Name field and the status bar show
+    // the selected name too): the first row's, then its sibling's nearest to it.
+    let rows = |h: &Harness<'_, Workbench>, name: &str| -> Vec<egui::Rect> {
+        h.get_all_by_label(name).map(|n| n.rect()).filter(|r| r.center().x < ui::LEFT_PANEL).collect()
+    };
+    let target = rows(&h, &first)[0];
+    let from = rows(&h, "renamed_row")
+        .into_iter()
+        .min_by(|a, b| (a.center().y - target.center().y).abs().total_cmp(&(b.center().y - target.center().y).abs()))
+        .expect("the renamed row is shown")
+        .center();
+    let to = egui::pos2(from.x, target.top() + 0.5);
+    let button = |pos: egui::Pos2, pressed: bool| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(from));
+    h.run();
+    h.event(button(from, true));
+    h.run();
+    for i in 1..=6 {
+        h.event(egui::Event::PointerMoved(from + (to - from) * (i as f32 / 6.0)));
+        h.run();
+    }
+    assert!(egui::DragAndDrop::has_any_payload(&h.ctx), "the row is being dragged");
+    h.event(button(to, false));
     h.run();
     let doc = h.state().editor().doc();
+    assert_eq!(doc.widget(doc.parent(doc.find("renamed_row").unwrap()).unwrap()).unwrap().name(), parent);
     assert_eq!(doc.widget(doc.children(doc.root())[0]).unwrap().name(), "renamed_row");
     assert_eq!(doc.widget(doc.children(doc.root())[1]).unwrap().name(), first);
 }
@@ -282,4 +311,95 @@ fn fifos_and_junk_in_the_state_folder_neither_block_the_start_nor_count_as_sessi
         Workbench::new(trellis_model::demo_design(), None, None, Some(trellis_app::SessionDir::at(dir.path().into())));
     assert!(wb.editor().doc().len() > 1, "the editor started");
     assert!(!sessions.join("3-3.journal").exists(), "a journal with no commit is nothing to recover: removed");
+}
+
+/// What the canvas test's harness holds: the workbench, the canvas's
+/// texture as egui knows it, and where the panels put the canvas.
+struct CanvasShown {
+    wb: Workbench,
+    texture: Option<egui::TextureId>,
+    canvas: egui::Rect,
+}
+
+/// The canvas in the picture: kittest renders with egui-wgpu on the
+/// renderer's own device, our frame texture registered with it as a native
+/// texture, as the window does under egui's popups. egui-wgpu samples a
+/// native texture as gamma-space values; the canvas texture holds
+/// sRGB-encoded values in a linear format, so what egui shows must be what
+/// `trellis render` reads back, colour for colour.
+#[test]
+fn the_canvas_shown_through_egui_wgpu_has_the_colours_of_trellis_render() {
+    let (gpu, probe) = trellis_render::open(trellis_render::backend_override().unwrap());
+    let Some(gpu) = gpu else {
+        let required = std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1");
+        assert!(!required, "TRELLIS_REQUIRE_GPU=1 but no adapter works: {}", probe.reason);
+        eprintln!("skipped: no GPU adapter ({})", probe.reason);
+        return;
+    };
+    let target = wgpu::TextureFormat::Rgba8Unorm;
+    let render_state = egui_wgpu::RenderState {
+        adapter: gpu.adapter.clone(),
+        available_adapters: Vec::new(),
+        instance: gpu.instance.clone(),
+        device: gpu.device.clone(),
+        queue: gpu.queue.clone(),
+        target_format: target,
+        renderer: std::sync::Arc::new(egui::mutex::RwLock::new(egui_wgpu::Renderer::new(
+            &gpu.device,
+            target,
+            egui_wgpu::RendererOptions::PREDICTABLE,
+        ))),
+    };
+    let renderer = trellis_render::Renderer::Gpu(Box::new(trellis_render::GpuRenderer::new(gpu)));
+    let mut wb = Workbench::new(trellis_model::demo_design(), None, Some(renderer), None);
+    wb.use_bundled_assets();
+    let state = CanvasShown { wb, texture: None, canvas: egui::Rect::NOTHING };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .renderer(egui_kittest::wgpu::WgpuTestRenderer::from_render_state(render_state.clone()))
+        .build_ui_state(
+            |ui, s: &mut CanvasShown| {
+                let hud = Hud::default();
+                s.canvas = ui::show(ui, &mut s.wb, s.texture, &hud).canvas;
+            },
+            state,
+        );
+    h.run();
+    let canvas = h.state().canvas;
+    let (width, height) = (canvas.width().floor(), canvas.height().floor());
+    let s = h.state_mut();
+    s.wb.send(Input::Viewport { width, height, scale: 1.0 });
+    s.wb.send(Input::Action(trellis_editor::Action::ZoomToFit));
+    let step = s.wb.step().clone();
+    s.wb.canvas_mut().draw(&step, 0.0, true).expect("the canvas draws");
+    let Some(trellis_render::Renderer::Gpu(g)) = s.wb.canvas().renderer() else { unreachable!() };
+    let frame = g.frame_texture().expect("a frame was drawn").clone();
+    let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
+    let id =
+        render_state.renderer.write().register_native_texture(&render_state.device, &view, wgpu::FilterMode::Nearest);
+    s.texture = Some(id);
+    h.run();
+    assert_eq!(h.state().canvas, canvas, "the canvas stayed where it was");
+    let shown = h.render().expect("kittest renders with egui-wgpu");
+    let expected = h.state_mut().wb.canvas_mut().renderer_mut().unwrap().read_frame().expect("the frame reads back");
+    assert_eq!((expected.width(), expected.height()), (width as u32, height as u32));
+
+    // Mean difference per channel over the canvas, and the share of pixels
+    // off by more than a rounding step.
+    let (x0, y0) = (canvas.min.x.round() as u32, canvas.min.y.round() as u32);
+    let (mut sum, mut off, mut n) = (0u64, 0u64, 0u64);
+    for y in 0..expected.height() {
+        for x in 0..expected.width() {
+            let e = expected.pixel(x, y).unwrap().demultiply();
+            let s = shown.get_pixel(x0 + x, y0 + y).0;
+            let d = [e.red().abs_diff(s[0]), e.green().abs_diff(s[1]), e.blue().abs_diff(s[2])];
+            sum += d.iter().map(|v| u64::from(*v)).sum::<u64>();
+            off += u64::from(d.iter().any(|v| *v > 2));
+            n += 1;
+        }
+    }
+    let mean = sum as f64 / (3 * n) as f64;
+    let share = off as f64 / n as f64;
+    assert!(mean < 1.0, "the canvas egui shows differs from trellis render by {mean:.2} per channel on average");
+    assert!(share < 0.01, "{:.1} % of the canvas's pixels differ by more than 2", share * 100.0);
 }

@@ -219,6 +219,24 @@ impl Canvas {
         Ok(record)
     }
 
+    /// As [`Canvas::draw`], but a GPU renderer records into `encoder`
+    /// (made on its device) instead of submitting: the app records the
+    /// canvas and the window's own passes into one command buffer, submits
+    /// it, then calls [`trellis_render::GpuRenderer::submitted`]. The CPU
+    /// renderer draws as [`Canvas::draw`] does.
+    pub fn draw_into(
+        &mut self,
+        step: &Step,
+        time: f32,
+        encoder: &mut trellis_render::wgpu::CommandEncoder,
+    ) -> Result<FrameRecord, CanvasError> {
+        let started = Instant::now();
+        let mut record = self.begin_record(started);
+        self.draw_pending_into(step, time, Some(encoder), &mut record)?;
+        record.total_ns = started.elapsed().as_nanos() as u64;
+        Ok(record)
+    }
+
     /// Whether a draw has something to bring to the canvas.
     pub fn has_pending_redraw(&self) -> bool {
         self.pending != Redraw::Nothing
@@ -246,6 +264,25 @@ impl Canvas {
         wait: bool,
         record: &mut FrameRecord,
     ) -> Result<(), CanvasError> {
+        self.draw_pending_into(step, time, None, record)?;
+        if wait && let Some(r) = &mut self.renderer {
+            let waited = Instant::now();
+            r.finish();
+            if self.instrumented {
+                record.wait_ns = waited.elapsed().as_nanos() as u64;
+                record.gpu_ns = r.gpu_time_ns();
+            }
+        }
+        Ok(())
+    }
+
+    fn draw_pending_into(
+        &mut self,
+        step: &Step,
+        time: f32,
+        encoder: Option<&mut trellis_render::wgpu::CommandEncoder>,
+        record: &mut FrameRecord,
+    ) -> Result<(), CanvasError> {
         let start = self.instrumented.then(Instant::now);
         let view = self.view();
         self.overlays.set_factor(view.factor());
@@ -257,15 +294,17 @@ impl Canvas {
             record.display_list_ns += listed.duration_since(start).as_nanos() as u64;
         }
         if let Some(r) = &mut self.renderer {
-            let report = r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time)?;
-            let encoded = self.instrumented.then(Instant::now);
-            if wait {
-                r.finish();
-            }
+            let report = match (r, encoder) {
+                (Renderer::Gpu(g), Some(encoder)) => g
+                    .record(encoder, &self.list, &changed, &view, &redraw, &self.overlays, time)
+                    .map_err(RenderError::from)?,
+                (r, _) => r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time)?,
+            };
             record.redrawn_pixels = report.redrawn_pixels;
-            if let (Some(listed), Some(encoded)) = (listed, encoded) {
-                record.encode_ns = encoded.duration_since(listed).as_nanos() as u64;
-                record.wait_ns = encoded.elapsed().as_nanos() as u64;
+            if let Some(listed) = listed {
+                record.encode_ns = listed.elapsed().as_nanos() as u64;
+            }
+            if let Some(r) = &self.renderer {
                 record.gpu_ns = r.gpu_time_ns();
             }
         }

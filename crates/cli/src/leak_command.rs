@@ -130,7 +130,7 @@ const PLANTS: &[PlantSpec] = &[
 ];
 
 /// How a run's reported kinds compare with what was planted.
-fn named_exactly(leaking: &[String], own: &[&str]) -> bool {
+pub(crate) fn named_exactly(leaking: &[String], own: &[&str]) -> bool {
     let named_own = leaking.iter().any(|k| own.contains(&k.as_str()));
     let named_other = leaking.iter().any(|k| k != "heap" && !own.contains(&k.as_str()));
     named_own && !named_other
@@ -248,18 +248,18 @@ fn plant_heap_block() {
 type Run = (String, Option<&'static PlantSpec>);
 
 #[derive(Serialize)]
-struct ScenarioResult {
-    scenario: String,
+pub(crate) struct ScenarioResult {
+    pub(crate) scenario: String,
     /// For the self-test: the leak planted, and the kinds that are its own.
-    planted: Option<String>,
-    expected: Vec<String>,
-    growth: Growth,
+    pub(crate) planted: Option<String>,
+    pub(crate) expected: Vec<String>,
+    pub(crate) growth: Growth,
     /// Where the bytes that outlived their cycle were allocated, when the
     /// heap leaked: the top three call sites.
-    attribution: Vec<SurvivingSite>,
+    pub(crate) attribution: Vec<SurvivingSite>,
     /// Why there is no attribution for a leaking heap, if there is none.
-    attribution_note: Option<String>,
-    passed: bool,
+    pub(crate) attribution_note: Option<String>,
+    pub(crate) passed: bool,
 }
 
 #[derive(Serialize)]
@@ -572,12 +572,46 @@ pub fn leakcheck(
             );
         }
     }
+    let verdict = print_results(&results, self_test, json, quiet, ATTRIBUTION_CYCLES);
+    if let (Some(path), Some(records)) = (trace_file, &trace.records) {
+        let (records, heap): (Vec<FrameRecord>, Vec<usize>) = records.borrow().iter().copied().unzip();
+        let t = crate::chrome_trace::of_frames(&records, &heap);
+        crate::report::write_output(path, |out| serde_json::to_writer(out, &t).map_err(std::io::Error::other))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = json {
+        report::write_json(
+            path,
+            &LeakReport {
+                machine: Machine::here(),
+                backend: backend_name,
+                adapter,
+                cycles,
+                warmup,
+                heap_tolerance_bytes_per_cycle: HEAP_TOLERANCE_BYTES_PER_CYCLE,
+                skipped,
+                results,
+            },
+        )?;
+    }
+    Ok(verdict)
+}
+
+/// Prints the results' table (to `json` too, as `report` does) and, unless
+/// `quiet`, each leak with its growth and attribution; returns the verdict.
+pub(crate) fn print_results(
+    results: &[ScenarioResult],
+    self_test: bool,
+    json: Option<&Path>,
+    quiet: bool,
+    attribution_cycles: usize,
+) -> Verdict {
     let mut t = if self_test {
         report::table(&["planted", "must be named as", "reported leaking", "heap / cycle", "verdict"])
     } else {
         report::table(&["scenario", "reported leaking", "heap / cycle", "heap after warm-up", "verdict"])
     };
-    for r in &results {
+    for r in results {
         let leaking = if r.growth.leaking.is_empty() { "nothing".to_owned() } else { r.growth.leaking.join(", ") };
         let verdict = if r.passed { "ok" } else { "FAIL" }.to_owned();
         let heap = format!("{:+.1} B", r.growth.heap_bytes_per_cycle);
@@ -600,9 +634,8 @@ pub fn leakcheck(
         }
     }
     report::print_table(&t, json);
-    let verdict = if results.iter().all(|r| r.passed) { Verdict::Pass } else { Verdict::Fail };
     if !quiet {
-        for r in &results {
+        for r in results {
             let what =
                 r.planted.as_deref().map_or_else(|| r.scenario.clone(), |p| format!("{} (planted: {p})", r.scenario));
             if r.planted.is_none() || !r.passed {
@@ -635,7 +668,7 @@ pub fn leakcheck(
                 } else if r.attribution.is_empty() {
                     say!("  no single call site holds more than a quarter of the growth");
                 } else {
-                    say!("  allocated at (bytes that outlived their cycle over {ATTRIBUTION_CYCLES} profiled cycles):");
+                    say!("  allocated at (bytes that outlived their cycle over {attribution_cycles} profiled cycles):");
                 }
                 for (i, site) in r.attribution.iter().enumerate() {
                     say!(
@@ -652,30 +685,9 @@ pub fn leakcheck(
             }
         }
     }
-    if let (Some(path), Some(records)) = (trace_file, &trace.records) {
-        let (records, heap): (Vec<FrameRecord>, Vec<usize>) = records.borrow().iter().copied().unzip();
-        let t = crate::chrome_trace::of_frames(&records, &heap);
-        crate::report::write_output(path, |out| serde_json::to_writer(out, &t).map_err(std::io::Error::other))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    if let Some(path) = json {
-        report::write_json(
-            path,
-            &LeakReport {
-                machine: Machine::here(),
-                backend: backend_name,
-                adapter,
-                cycles,
-                warmup,
-                heap_tolerance_bytes_per_cycle: HEAP_TOLERANCE_BYTES_PER_CYCLE,
-                skipped,
-                results,
-            },
-        )?;
-    }
-    Ok(verdict)
+    if results.iter().all(|r| r.passed) { Verdict::Pass } else { Verdict::Fail }
 }
 
 /// The longest warm-up by default, and the longest allowed.
 const MAX_DEFAULT_WARMUP: usize = 200;
-const MAX_WARMUP: usize = 100_000;
+pub(crate) const MAX_WARMUP: usize = 100_000;

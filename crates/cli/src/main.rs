@@ -8,6 +8,7 @@
 //! typed errors.
 
 mod app_commands;
+mod app_leak_command;
 mod bench_commands;
 mod chrome_trace;
 mod cpu_profile;
@@ -130,11 +131,18 @@ enum Command {
         /// One scenario instead of all.
         #[arg(long)]
         scenario: Option<String>,
-        #[arg(long, default_value_t = 1000)]
-        cycles: usize,
-        /// Cycles run before measuring (default: a tenth of --cycles, from 100 to 200).
+        /// Cycles per scenario (default: 1000; with --app, 40).
+        #[arg(long)]
+        cycles: Option<usize>,
+        /// Cycles run before measuring (default: a tenth of --cycles, from 100 to 200; with --app, 20).
         #[arg(long)]
         warmup: Option<usize>,
+        /// Run the cycles in the real editor window (needs a display; under Xvfb: `xvfb-run -a`).
+        #[arg(long)]
+        app: bool,
+        /// The editor window's size with --app, in pixels.
+        #[arg(long, default_value = "1280x800", value_name = "WxH")]
+        size: String,
         /// vulkan, gl, metal, dx12 or cpu (default: the backend policy, or TRELLIS_BACKEND).
         #[arg(long)]
         backend: Option<String>,
@@ -404,11 +412,35 @@ fn main() -> ExitCode {
         Command::Render { file, out, size, backend, theme, scale } => {
             render_command::render(&file, &out, size.as_deref(), backend.as_deref(), &theme, scale)
         }
-        Command::Leakcheck { scenario, cycles, warmup, backend, json, self_test, trace, lab } => {
+        Command::Leakcheck { scenario, cycles, warmup, app: true, size, backend, json, self_test, trace, lab } => {
+            if trace.is_some() {
+                Err(anyhow::anyhow!(
+                    "--trace: not with --app; trace the live editor with `trellis edit --debug-addr 127.0.0.1:6060` and /debug/trace"
+                ))
+            } else {
+                lab::Lab::start(&lab, "leakcheck").and_then(|lab| {
+                    let verdict = app_leak_command::leakcheck_app(
+                        &app_leak_command::AppLeakOptions {
+                            scenario: scenario.as_deref(),
+                            cycles,
+                            warmup,
+                            backend: backend.as_deref(),
+                            size: &size,
+                            json: json.as_deref(),
+                            self_test,
+                        },
+                        &lab,
+                    )?;
+                    lab.finish()?;
+                    Ok(verdict)
+                })
+            }
+        }
+        Command::Leakcheck { scenario, cycles, warmup, app: false, size: _, backend, json, self_test, trace, lab } => {
             lab::Lab::start(&lab, "leakcheck").and_then(|lab| {
                 let verdict = leak_command::leakcheck(
                     scenario.as_deref(),
-                    cycles,
+                    cycles.unwrap_or(1000),
                     backend.as_deref(),
                     json.as_deref(),
                     self_test,

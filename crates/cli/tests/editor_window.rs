@@ -30,6 +30,19 @@ fn edit_without_a_display_says_so_in_one_line_and_exits_2() {
     assert!(err.contains("trellis render"), "it names a headless command: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+
+    // The leak check in the window says the same, with its own command.
+    let out = Command::cargo_bin("trellis")
+        .unwrap()
+        .args(["leakcheck", "--app"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("xvfb-run -a trellis leakcheck --app"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
 }
 
 struct Display {
@@ -39,6 +52,16 @@ struct Display {
 
 impl Drop for Display {
     fn drop(&mut self) {
+        // SIGTERM, so that Xvfb removes its lock and socket (a killed one
+        // leaves them, and the display number stays taken).
+        let _ = Command::new("kill").arg(self.server.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.server.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.server.kill();
         let _ = self.server.wait();
     }
@@ -53,6 +76,15 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Held by each test that runs a window: one at a time, as a person's
+/// desktop runs them. Two at once on a 2-core machine starve each other's
+/// frames, and the end-to-end test's timeouts are for one editor.
+static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn window_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A fresh Xvfb, or `None` (with the reason printed) where it cannot run.
 fn virtual_display() -> Option<Display> {
     let missing: Vec<&str> = ["Xvfb", "xdotool", "xwd"].into_iter().filter(|t| !have(t)).collect();
@@ -62,7 +94,10 @@ fn virtual_display() -> Option<Display> {
         eprintln!("skipped: {why}");
         return None;
     }
-    for n in 90..130 {
+    // Tests of this file run at once: each takes its own range of displays.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let first = 90 + 40 * NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    for n in first..first + 40 {
         if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
             continue;
         }
@@ -81,7 +116,7 @@ fn virtual_display() -> Option<Display> {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-    panic!("Xvfb did not start on any display from :90 to :129");
+    panic!("Xvfb did not start on any display from :{first} to :{}", first + 39);
 }
 
 fn xdotool(display: &str, args: &[&str]) {
@@ -203,6 +238,7 @@ fn editor_on(doc: Document) -> Editor {
 
 #[test]
 fn the_editor_window_inserts_moves_saves_and_recovers_after_kill_9() {
+    let _turn = window_turn();
     let Some(display) = virtual_display() else { return };
     let dir = tempfile::tempdir().unwrap();
     let design = dir.path().join("design.trellis.json");
@@ -291,6 +327,22 @@ fn the_editor_window_inserts_moves_saves_and_recovers_after_kill_9() {
     let after_loss = screenshot(&display.name);
     let diff = mean_difference(&before_loss, &after_loss, map.canvas);
     assert!(diff < 1.0, "the canvas after the device's recovery differs by {diff:.2} per channel on average");
+
+    // With the HUD over the canvas's top-right corner, egui draws the canvas
+    // (our texture registered with egui-wgpu) instead of the copy: the part
+    // it does not cover must show the same colours as the copy, which shows
+    // those of `trellis render`.
+    xdotool(&display.name, &["key", "F12"]);
+    std::thread::sleep(Duration::from_millis(800));
+    let through_egui = screenshot(&display.name);
+    let [x, y, w, h] = map.canvas;
+    let hud_corner = [x + w * 0.6, y, w * 0.4, h * 0.3];
+    let hud_diff = mean_difference(&after_loss, &through_egui, hud_corner);
+    assert!(hud_diff > 2.0, "the HUD covers the canvas's corner (it differs by {hud_diff:.2})");
+    let uncovered = [x, y, w * 0.4, h];
+    let diff = mean_difference(&after_loss, &through_egui, uncovered);
+    assert!(diff < 1.0, "the canvas drawn by egui differs from the copy by {diff:.2} per channel on average");
+    xdotool(&display.name, &["key", "F12"]);
     xdotool(&display.name, &["key", "ctrl+s"]);
     std::thread::sleep(Duration::from_millis(500));
     let after = Document::load(&design).unwrap();
@@ -430,4 +482,70 @@ fn edit_refuses_a_fifo_a_folder_and_a_malformed_design_before_any_window() {
         assert_eq!(status.code(), Some(2), "{}: {err}", target.display());
         assert!(err.contains(says), "{}: {err}", target.display());
     }
+}
+
+/// `trellis leakcheck --app` in a real window: each app scenario clean,
+/// and each leak the self-test plants in the window's registries (a
+/// native texture registration, an egui texture, a file watch) named as
+/// exactly its own kind. Short runs judge the counts, which are exact;
+/// the heap is judged from 40 cycles on (README, "Leak checks").
+#[test]
+fn the_app_leak_check_runs_in_the_window_and_names_each_planted_leak() {
+    let _turn = window_turn();
+    let Some(display) = virtual_display() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let json = dir.path().join("report.json");
+        let out = Command::cargo_bin("trellis")
+            .unwrap()
+            .args(["leakcheck", "--app", "--size", "800x600", "--json"])
+            .arg(&json)
+            .args(args)
+            .env("DISPLAY", &display.name)
+            .env("XDG_RUNTIME_DIR", dir.path())
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap_or_default()).unwrap_or_else(|_| panic!("{text}"));
+        (out.status.code(), report, text)
+    };
+
+    let (code, report, text) = run(&["--cycles", "3", "--warmup", "3"]);
+    assert_eq!(code, Some(0), "{text}");
+    let results = report["results"].as_array().unwrap();
+    let names: Vec<&str> = results.iter().map(|r| r["scenario"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["app: open-close", "app: resize", "app: hud-dialogs", "app: layers-select", "app: inspector-edit"],
+        "{text}"
+    );
+    for r in results {
+        assert_eq!(r["growth"]["leaking"], serde_json::json!([]), "{}: {text}", r["scenario"]);
+        let kinds: Vec<&str> =
+            r["growth"]["kinds"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+        for kind in ["egui textures", "egui native textures", "file watches", "widgets", "GPU buffers"] {
+            assert!(kinds.contains(&kind), "{kind} is counted: {kinds:?}");
+        }
+    }
+    let resize = &report["surface_reconfigurations_per_cycle"][1];
+    assert_eq!(resize[0], "resize");
+    assert!(resize[1].as_f64().unwrap() >= 2.0, "each resize reconfigured the surface: {text}");
+
+    let (code, report, text) = run(&["--self-test", "--cycles", "3", "--warmup", "2"]);
+    assert_eq!(code, Some(0), "{text}");
+    let results = report["results"].as_array().unwrap();
+    let planted: Vec<(&str, Vec<String>)> = results
+        .iter()
+        .map(|r| {
+            let leaking = r["growth"]["leaking"].as_array().unwrap();
+            (r["planted"].as_str().unwrap_or("nothing"), leaking.iter().map(|k| k.to_string()).collect())
+        })
+        .collect();
+    assert_eq!(planted.len(), 4, "three plants and a clean run: {text}");
+    assert!(planted[0].1.contains(&"\"egui native textures\"".to_owned()), "{planted:?}");
+    assert!(planted[1].1.contains(&"\"egui textures\"".to_owned()), "{planted:?}");
+    assert_eq!(planted[2].1, ["\"file watches\""], "{planted:?}");
+    assert!(planted[3].1.is_empty(), "the clean run reports nothing: {planted:?}");
+    assert!(results.iter().all(|r| r["passed"] == true), "{text}");
 }

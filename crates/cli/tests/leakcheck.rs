@@ -182,6 +182,12 @@ fn leakcheck_refuses_bad_flags_with_the_flag_named() {
         (&["--cycles", "1"][..], "--cycles 1"),
         (&["--warmup", "18446744073709551615"][..], "--warmup"),
         (&["--self-test", "--scenario", "drag"][..], "--scenario drag"),
+        // The window's check refuses its flags before it looks for a display.
+        (&["--app", "--scenario", "drag"][..], "--scenario drag: unknown for --app"),
+        (&["--app", "--cycles", "1"][..], "--cycles 1"),
+        (&["--app", "--backend", "cpu"][..], "--backend cpu"),
+        (&["--app", "--size", "0x600"][..], "--size"),
+        (&["--app", "--trace", "t.json"][..], "--trace: not with --app"),
     ] {
         let out = trellis().arg("leakcheck").args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");

@@ -34,3 +34,5 @@ pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use text::FONT_FAMILY;
 pub use theme::Theme;
 pub use view::View;
+/// The wgpu this crate draws with: callers record into its encoders.
+pub use wgpu;

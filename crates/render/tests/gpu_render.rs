@@ -240,3 +240,36 @@ fn redrawn_regions_can_be_tinted_without_touching_the_canvas() {
     r.draw(&l, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
     assert_close("tint-leaves-canvas", &r.read_frame().unwrap(), &clean, TINT);
 }
+
+/// The app records the canvas into its own command encoder and submits
+/// once a frame: a frame recorded so (then submitted by the caller) equals
+/// one the renderer submits itself, and a lost device is left to the
+/// caller (the encoder belongs to it) instead of being replaced under it.
+#[test]
+fn a_frame_recorded_into_the_callers_encoder_equals_a_drawn_one() {
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let theme = Theme::LIGHT;
+    let l = list(&demo_design(), &theme);
+    let v = view(900, 600, &theme);
+    let mut overlays = OverlayLayer::new(&theme, 1.0);
+    overlays.selection(Rect::new(40.0, 40.0, 200.0, 80.0));
+    let drawn = gpu_frame(&mut r, &l, &v, &overlays);
+
+    let g = gpu(None).expect("an adapter opened above");
+    let queue = g.queue.clone();
+    let mut caller = GpuRenderer::new(g);
+    let mut encoder = caller.device().create_command_encoder(&Default::default());
+    let report = caller.record(&mut encoder, &l, &[], &v, &Redraw::All, &overlays, 0.0).unwrap();
+    assert!(report.full && report.instances > 0, "{report:?}");
+    queue.submit([encoder.finish()]);
+    caller.submitted();
+    let recorded = caller.read_frame().unwrap();
+    assert_close("recorded-into-encoder", &drawn, &recorded, SAME);
+
+    caller.destroy_device();
+    let mut encoder = caller.device().create_command_encoder(&Default::default());
+    let err = caller.record(&mut encoder, &l, &[], &v, &Redraw::All, &overlays, 0.0).unwrap_err();
+    assert!(err.to_string().contains("lost"), "{err}");
+    assert_eq!(caller.recoveries().count, 0, "record never replaces the device under its caller");
+}

@@ -159,6 +159,9 @@ pub struct GpuRenderer {
     shown: Option<View>,
     frames: u64,
     last_gpu_ns: Option<u64>,
+    /// The timestamp slot of a frame recorded into a caller's encoder,
+    /// mapped once the caller has submitted it.
+    pending_timer: Option<usize>,
     recoveries: Recoveries,
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
@@ -215,6 +218,7 @@ impl GpuRenderer {
             shown: None,
             frames: 0,
             last_gpu_ns: None,
+            pending_timer: None,
             recoveries: Recoveries::default(),
             tint_redraws: false,
             base_dir: PathBuf::from("."),
@@ -294,16 +298,78 @@ impl GpuRenderer {
         overlays: &OverlayLayer,
         time: f32,
     ) -> Result<FrameReport, GpuError> {
-        let max = self.gpu.device.limits().max_texture_dimension_2d.min(16_384);
-        if !(1..=max).contains(&view.width) || !(1..=max).contains(&view.height) {
-            return Err(GpuError::Size { width: view.width, height: view.height, max });
-        }
+        self.check_size(view)?;
         let mut report = FrameReport::default();
         let _ = self.gpu.device.poll(wgpu::PollType::Poll);
         if self.is_lost() {
             report.recovered = Some(self.recover()?);
         }
         let start = Instant::now();
+        let mut encoder =
+            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") });
+        self.encode(&mut encoder, list, changed, view, redraw, overlays, time, &mut report);
+        self.gpu.queue.submit([encoder.finish()]);
+        self.submitted();
+        report.encode_ns = start.elapsed().as_nanos() as u64;
+        Ok(report)
+    }
+
+    /// Records a frame, as [`GpuRenderer::draw`] draws it, into `encoder`
+    /// (made on this renderer's device): the app records the canvas and
+    /// its own passes in one command buffer and submits once. Call
+    /// [`GpuRenderer::submitted`] after submitting it. A lost device is
+    /// not recovered here (the encoder belongs to it): the error says so,
+    /// and the device's owner opens a new one.
+    pub fn record(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        list: &DisplayList,
+        changed: &[usize],
+        view: &View,
+        redraw: &Redraw,
+        overlays: &OverlayLayer,
+        time: f32,
+    ) -> Result<FrameReport, GpuError> {
+        self.check_size(view)?;
+        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        if self.is_lost() {
+            return Err(GpuError::Lost { reason: "the device was lost; its owner opens a new one".into() });
+        }
+        let start = Instant::now();
+        let mut report = FrameReport::default();
+        self.encode(encoder, list, changed, view, redraw, overlays, time, &mut report);
+        report.encode_ns = start.elapsed().as_nanos() as u64;
+        Ok(report)
+    }
+
+    /// The frame recorded by [`GpuRenderer::record`] was submitted: its
+    /// GPU timing can be read back.
+    pub fn submitted(&mut self) {
+        if let (Some(slot), Some(t)) = (self.pending_timer.take(), self.state.timer.as_ref()) {
+            t.map(slot);
+        }
+    }
+
+    fn check_size(&self, view: &View) -> Result<(), GpuError> {
+        let max = self.gpu.device.limits().max_texture_dimension_2d.min(16_384);
+        if !(1..=max).contains(&view.width) || !(1..=max).contains(&view.height) {
+            return Err(GpuError::Size { width: view.width, height: view.height, max });
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn encode(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        list: &DisplayList,
+        changed: &[usize],
+        view: &View,
+        redraw: &Redraw,
+        overlays: &OverlayLayer,
+        time: f32,
+        report: &mut FrameReport,
+    ) {
         if let Some(t) = self.state.timer.as_mut().and_then(Timer::collect) {
             self.last_gpu_ns = Some(t);
         }
@@ -338,8 +404,6 @@ impl GpuRenderer {
         let (scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
         self.upload_scratch(&scratch);
 
-        let mut encoder =
-            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") });
         let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
 
         // Each region's batches, one after the other; a batch remembers its region.
@@ -359,7 +423,7 @@ impl GpuRenderer {
         {
             let target = self.state.canvas.as_ref().expect("made above");
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::CANVAS));
-            let mut pass = load_pass(&mut encoder, &target.canvas_view, "trellis canvas", timer);
+            let mut pass = load_pass(encoder, &target.canvas_view, "trellis canvas", timer);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
                 if region != Some(batch.region) {
@@ -402,7 +466,7 @@ impl GpuRenderer {
         );
         {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
-            let mut pass = load_pass(&mut encoder, &target.frame_view, "trellis overlays", timer);
+            let mut pass = load_pass(encoder, &target.frame_view, "trellis overlays", timer);
             if !overlay_range.is_empty() {
                 pass.set_bind_group(0, &self.state.bind_group, &[]);
                 pass.set_vertex_buffer(0, self.state.scratch.slice(..));
@@ -421,19 +485,14 @@ impl GpuRenderer {
             }
         }
         if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_mut()) {
-            t.resolve(&mut encoder, slot);
+            t.resolve(encoder, slot);
         }
-        self.gpu.queue.submit([encoder.finish()]);
-        if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_ref()) {
-            t.map(slot);
-        }
+        self.pending_timer = timer_slot;
         self.state.text_atlas.trim();
         self.trim_texts();
         self.epoch = Some(list.epoch());
         self.shown = Some(*view);
         self.frames += 1;
-        report.encode_ns = start.elapsed().as_nanos() as u64;
-        Ok(report)
     }
 
     /// Waits until the GPU has finished every frame submitted, and reads the
