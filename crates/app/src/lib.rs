@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod file_watch;
+mod native_dialog;
 mod present;
 mod sessions;
 pub mod ui;
@@ -27,6 +28,7 @@ mod workbench;
 
 use std::path::PathBuf;
 
+pub use native_dialog::{DialogProgram, NativeDialogTool};
 pub use present::{PresentError, Presenter};
 pub use sessions::{SessionDir, SessionInfo};
 use trellis_model::Document;

@@ -578,8 +578,8 @@ impl Shell {
                 ("s", false) => {
                     self.wb.save();
                 }
-                ("s", true) => self.wb.panel.dialog = Some(ui::FileDialog::save(self.wb.start_dir())),
-                ("o", _) => self.wb.panel.dialog = Some(ui::FileDialog::open(self.wb.start_dir())),
+                ("s", true) => self.wb.choose_file(ui::FileDialogMode::Save),
+                ("o", _) => self.wb.choose_file(ui::FileDialogMode::Open),
                 ("n", _) => self.wb.request(Pending::New),
                 ("q", _) => self.wb.request(Pending::Quit),
                 _ => return false,

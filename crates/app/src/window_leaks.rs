@@ -80,7 +80,9 @@ impl LeakWindow {
             .map_err(|e| AppError::Driven(format!("writing {}: {e}", malformed.display())))?;
         let event_loop =
             EventLoop::<Wake>::with_user_event().build().map_err(|e| AppError::NoDisplay(e.to_string()))?;
-        let wb = Workbench::new(doc, Some(design.to_owned()), None, Some(SessionDir::at(state_dir.to_owned())));
+        let mut wb = Workbench::new(doc, Some(design.to_owned()), None, Some(SessionDir::at(state_dir.to_owned())));
+        // The cycles drive the in-app file dialog, whatever the desktop offers.
+        wb.set_native_dialog(None);
         let mut shell = Shell::new(wb, backend, size, None);
         shell.set_proxy(event_loop.create_proxy());
         shell.egui_context().enable_accesskit();

@@ -17,6 +17,7 @@ use trellis_render::{Renderer, Theme};
 use crate::file_watch::FileWatch;
 use crate::sessions::{SessionDir, SessionInfo};
 use crate::ui::PanelState;
+use crate::ui::{FileDialog, FileDialogMode};
 
 /// A problem to show the user in a dialog: what failed and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,8 +62,12 @@ pub struct Workbench {
     sessions: Option<SessionDir>,
     session: Option<SessionInfo>,
     watch: Option<FileWatch>,
-    /// Wakes the window when the watched file changes.
+    /// Wakes the window when the watched file changes or a native dialog answers.
     pub(crate) waker: Option<crate::file_watch::Waker>,
+    /// The desktop's file dialog program, if it offers one (else the in-app dialog).
+    native_dialog_tool: Option<crate::native_dialog::NativeDialogTool>,
+    /// A native file dialog that is open.
+    native_dialog: Option<crate::native_dialog::NativeDialog>,
     /// The file changed on disk since it was opened or saved here.
     pub(crate) changed_on_disk: bool,
     /// Text for the system clipboard (copy, cut).
@@ -107,6 +112,8 @@ impl Workbench {
             session: None,
             watch: None,
             waker: None,
+            native_dialog_tool: crate::native_dialog::NativeDialogTool::from_env(),
+            native_dialog: None,
             changed_on_disk: false,
             clipboard_out: None,
             quit: false,
@@ -207,7 +214,7 @@ impl Workbench {
         match self.file.clone() {
             Some(path) => self.save_as(&path),
             None => {
-                self.panel.dialog = Some(crate::ui::FileDialog::save(self.start_dir()));
+                self.choose_file(FileDialogMode::Save);
                 false
             }
         }
@@ -255,6 +262,78 @@ impl Workbench {
             Err(e) => {
                 self.notices.push(Notice { title: "The design was not saved".into(), body: e.to_string() });
                 false
+            }
+        }
+    }
+
+    /// Asks the user for a file to open or to save to: in the desktop's
+    /// own dialog where it offers one, else in the in-app dialog. One
+    /// dialog at a time.
+    pub fn choose_file(&mut self, mode: FileDialogMode) {
+        if self.native_dialog.is_some() || self.panel.dialog.is_some() {
+            return;
+        }
+        match &self.native_dialog_tool {
+            Some(tool) => self.native_dialog = Some(tool.ask(mode, &self.start_dir(), self.waker.clone())),
+            None => self.open_builtin_dialog(mode),
+        }
+    }
+
+    fn open_builtin_dialog(&mut self, mode: FileDialogMode) {
+        self.panel.dialog = Some(match mode {
+            FileDialogMode::Open => FileDialog::open(self.start_dir()),
+            FileDialogMode::Save => FileDialog::save(self.start_dir()),
+        });
+    }
+
+    /// Uses `tool` for file dialogs (`None`: the in-app dialog), whatever
+    /// the environment says: for tests, and for the leak check, which
+    /// drives the in-app dialog.
+    pub fn set_native_dialog(&mut self, tool: Option<crate::native_dialog::NativeDialogTool>) {
+        self.native_dialog_tool = tool;
+    }
+
+    /// Trellis's own file dialog, when it is open.
+    pub fn builtin_dialog(&self) -> Option<&FileDialog> {
+        self.panel.dialog.as_ref()
+    }
+
+    /// Whether a native file dialog is open.
+    pub fn native_dialog_open(&self) -> bool {
+        self.native_dialog.is_some()
+    }
+
+    /// Acts on the native dialog's answer, if it came.
+    pub(crate) fn poll_native_dialog(&mut self) {
+        let Some(dialog) = &mut self.native_dialog else { return };
+        let Some(answer) = dialog.answer() else { return };
+        let mode = dialog.mode;
+        self.native_dialog = None;
+        match answer {
+            crate::native_dialog::Answer::Chosen(path) => self.chosen(mode, &path),
+            crate::native_dialog::Answer::Cancelled => {}
+            crate::native_dialog::Answer::Failed(why) => {
+                // The desktop's dialog is broken here: Trellis's own asks instead.
+                self.native_dialog_tool = None;
+                self.notices.push(Notice {
+                    title: "The desktop's file dialog did not open".into(),
+                    body: format!("{why}. Trellis's own file dialog is used instead."),
+                });
+                self.open_builtin_dialog(mode);
+            }
+        }
+    }
+
+    /// The user chose `path` in a file dialog.
+    pub(crate) fn chosen(&mut self, mode: FileDialogMode, path: &Path) {
+        match mode {
+            FileDialogMode::Open => self.request(Pending::Open(path.to_owned())),
+            FileDialogMode::Save => {
+                if self.save_as(path)
+                    && let Some(next) = self.confirm.take()
+                {
+                    self.perform(next);
+                }
             }
         }
     }

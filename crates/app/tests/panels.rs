@@ -11,7 +11,9 @@ use trellis_editor::{Input, SelectMode};
 use trellis_model::{Document, PropKey, WidgetKind};
 
 fn bench_on(doc: Document) -> Harness<'static, Workbench> {
-    let wb = Workbench::new(doc, None, None, None);
+    let mut wb = Workbench::new(doc, None, None, None);
+    // Trellis's own dialog, on a developer's desktop too.
+    wb.set_native_dialog(None);
     Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
         |ui, wb: &mut Workbench| {
             let hud = Hud::default();
@@ -402,4 +404,74 @@ fn the_canvas_shown_through_egui_wgpu_has_the_colours_of_trellis_render() {
     let share = off as f64 / n as f64;
     assert!(mean < 1.0, "the canvas egui shows differs from trellis render by {mean:.2} per channel on average");
     assert!(share < 0.01, "{:.1} % of the canvas's pixels differ by more than 2", share * 100.0);
+}
+
+/// A stand-in for the desktop's `zenity`: it writes its arguments to
+/// `args.txt` beside it, prints `answer` and exits with `code`.
+fn fake_zenity(dir: &std::path::Path, name: &str, answer: &str, code: i32) -> trellis_app::NativeDialogTool {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    let args = dir.join("args.txt");
+    let script =
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nprintf '%s\\n' '{answer}'\nexit {code}\n", args.display());
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    trellis_app::NativeDialogTool { program: trellis_app::DialogProgram::Zenity, path }
+}
+
+/// Runs the panels until `done` holds (the dialog answers from its own thread).
+fn run_until(h: &mut Harness<'_, Workbench>, what: &str, done: impl Fn(&Workbench) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+}
+
+#[test]
+fn the_desktops_file_dialog_opens_the_chosen_design_cancel_keeps_it_and_a_broken_one_falls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = dir.path().join("start.trellis.json");
+    Document::new().save(&start).unwrap();
+    let picked = dir.path().join("picked.trellis.json");
+    trellis_model::demo_design().save(&picked).unwrap();
+    let wb = Workbench::new(Document::load(&start).unwrap(), Some(start.clone()), None, None);
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+        |ui, wb: &mut Workbench| {
+            ui::show(ui, wb, None, &Hud::default());
+        },
+        wb,
+    );
+    h.state_mut().set_native_dialog(Some(fake_zenity(dir.path(), "zenity", &picked.display().to_string(), 0)));
+    h.run();
+
+    // File > Open… asks the desktop's dialog, which starts in the open file's folder.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open…").click();
+    h.run();
+    assert!(h.state().builtin_dialog().is_none(), "no in-app dialog while the desktop's asks");
+    run_until(&mut h, "the chosen design to open", |wb| wb.file() == Some(picked.as_path()));
+    let args = std::fs::read_to_string(dir.path().join("args.txt")).unwrap();
+    assert!(args.contains("--file-selection"), "{args}");
+    assert!(args.contains(&format!("--filename={}/", dir.path().display())), "{args}");
+    assert!(args.contains("*.trellis.json"), "{args}");
+    assert!(h.state().editor().doc().len() > 10, "the demo was loaded");
+
+    // Cancelled: the open design stays, and nothing else opens.
+    h.state_mut().set_native_dialog(Some(fake_zenity(dir.path(), "zenity-cancel", "", 1)));
+    h.state_mut().choose_file(ui::FileDialogMode::Open);
+    run_until(&mut h, "the cancel", |wb| !wb.native_dialog_open());
+    assert_eq!(h.state().file(), Some(picked.as_path()));
+    assert!(h.state().builtin_dialog().is_none());
+
+    // A dialog program that fails: Trellis's own dialog asks instead, with a notice.
+    h.state_mut().set_native_dialog(Some(fake_zenity(dir.path(), "zenity-broken", "", 5)));
+    h.state_mut().choose_file(ui::FileDialogMode::Save);
+    run_until(&mut h, "the fallback", |wb| !wb.native_dialog_open());
+    let dialog = h.state().builtin_dialog().expect("the in-app dialog opened instead");
+    assert_eq!(dialog.mode, ui::FileDialogMode::Save);
+    h.run();
+    assert!(h.query_by_label("The desktop's file dialog did not open").is_some(), "the notice says why");
 }

@@ -212,6 +212,8 @@ fn spawn_editor(design: &Path, display: &Display, dir: &Path, map: &Path) -> Chi
         .env_remove("WAYLAND_DISPLAY")
         .env("TRELLIS_STATE_DIR", dir.join("state"))
         .env("TRELLIS_UI_MAP", map)
+        // The virtual display has no desktop: Trellis's own file dialog.
+        .env("TRELLIS_FILE_DIALOG", "builtin")
         .stderr(Stdio::from(err))
         .spawn()
         .unwrap()

@@ -1,24 +1,16 @@
 //! The dialogs: errors, "save changes?", crashed sessions to recover, a
 //! file changed on disk, and the file dialog.
 
-use super::file_dialog::{FileChoice, FileDialogMode};
-use crate::workbench::{Pending, Workbench};
+use super::file_dialog::FileChoice;
+use crate::workbench::Workbench;
 
 pub(super) fn show(ctx: &egui::Context, wb: &mut Workbench) {
+    wb.poll_native_dialog();
     if let Some(mut dialog) = wb.panel.dialog.take() {
         match dialog.show(ctx) {
             FileChoice::Open => wb.panel.dialog = Some(dialog),
             FileChoice::Cancelled => {}
-            FileChoice::Chosen(path) => match dialog.mode {
-                FileDialogMode::Open => wb.request(Pending::Open(path)),
-                FileDialogMode::Save => {
-                    if wb.save_as(&path)
-                        && let Some(next) = wb.confirm.take()
-                    {
-                        wb.perform(next);
-                    }
-                }
-            },
+            FileChoice::Chosen(path) => wb.chosen(dialog.mode, &path),
         }
     }
 

@@ -3,7 +3,7 @@
 
 use trellis_editor::{Action, AlignTo, Input};
 
-use super::{FileDialog, WindowRequest, send};
+use super::{FileDialogMode, WindowRequest, send};
 use crate::workbench::{Pending, Workbench};
 
 /// Grid sizes the View menu offers.
@@ -32,7 +32,7 @@ fn file_menu(ui: &mut egui::Ui, wb: &mut Workbench) {
         wb.request(Pending::New);
     }
     if ui.button("Open…").clicked() {
-        wb.panel.dialog = Some(FileDialog::open(wb.start_dir()));
+        wb.choose_file(FileDialogMode::Open);
     }
     ui.menu_button("Open recent", |ui| {
         if wb.recent.is_empty() {
@@ -52,7 +52,7 @@ fn file_menu(ui: &mut egui::Ui, wb: &mut Workbench) {
         wb.save();
     }
     if ui.button("Save as…").clicked() {
-        wb.panel.dialog = Some(FileDialog::save(wb.start_dir()));
+        wb.choose_file(FileDialogMode::Save);
     }
     ui.separator();
     if ui.button("Quit").clicked() {
@@ -155,7 +155,7 @@ pub(super) fn toolbar(ui: &mut egui::Ui, wb: &mut Workbench) {
             wb.request(Pending::New);
         }
         if ui.button("Open").clicked() {
-            wb.panel.dialog = Some(FileDialog::open(wb.start_dir()));
+            wb.choose_file(FileDialogMode::Open);
         }
         if ui.button("Save").clicked() {
             wb.save();

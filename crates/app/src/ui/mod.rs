@@ -204,12 +204,12 @@ fn shortcuts(ctx: &egui::Context, wb: &mut Workbench) {
     use egui::{Key as K, KeyboardShortcut as S, Modifiers as M};
     let pressed = |s: S| ctx.input_mut(|i| i.consume_shortcut(&s));
     if pressed(S::new(M::COMMAND | M::SHIFT, K::S)) {
-        wb.panel.dialog = Some(FileDialog::save(wb.start_dir()));
+        wb.choose_file(FileDialogMode::Save);
     } else if pressed(S::new(M::COMMAND, K::S)) {
         wb.save();
     }
     if pressed(S::new(M::COMMAND, K::O)) {
-        wb.panel.dialog = Some(FileDialog::open(wb.start_dir()));
+        wb.choose_file(FileDialogMode::Open);
     }
     if pressed(S::new(M::COMMAND, K::N)) {
         wb.request(crate::workbench::Pending::New);

@@ -1,0 +1,192 @@
+//! The desktop's own file dialog, where the desktop offers one: `kdialog`
+//! on KDE, `zenity` elsewhere (GNOME and most GTK desktops, and KDE
+//! without kdialog). It runs as a child process on a thread of its own,
+//! so the window goes on drawing while it is open; its answer wakes the
+//! window. Without a desktop session (no `XDG_CURRENT_DESKTOP`, as under
+//! Xvfb) or without either program, the editor uses its in-app dialog.
+//! `TRELLIS_FILE_DIALOG=builtin` always uses the in-app dialog, `native`
+//! uses a program found on `PATH` even without a desktop session.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use crate::file_watch::Waker;
+use crate::ui::FileDialogMode;
+
+/// The most a dialog program may print: one path (Linux's longest is
+/// 4 KiB); more is not a path, and is not read.
+const MAX_ANSWER_BYTES: u64 = 64 * 1024;
+
+/// Which program asks, and how its command line is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogProgram {
+    /// GNOME's `zenity` (or a program that takes its arguments).
+    Zenity,
+    /// KDE's `kdialog`.
+    Kdialog,
+}
+
+/// A dialog program found on this machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NativeDialogTool {
+    /// How to call it.
+    pub program: DialogProgram,
+    /// Where it is.
+    pub path: PathBuf,
+}
+
+impl NativeDialogTool {
+    /// The desktop's dialog program, as the environment says (see the
+    /// module's notes), or `None` for the in-app dialog.
+    pub fn from_env() -> Option<NativeDialogTool> {
+        let choice = std::env::var("TRELLIS_FILE_DIALOG").unwrap_or_default();
+        if choice == "builtin" {
+            return None;
+        }
+        let desktop = std::env::var("XDG_CURRENT_DESKTOP").unwrap_or_default();
+        if choice != "native" && desktop.is_empty() {
+            return None;
+        }
+        let kde = desktop.to_ascii_uppercase().contains("KDE");
+        let order = if kde {
+            [("kdialog", DialogProgram::Kdialog), ("zenity", DialogProgram::Zenity)]
+        } else {
+            [("zenity", DialogProgram::Zenity), ("kdialog", DialogProgram::Kdialog)]
+        };
+        order.into_iter().find_map(|(name, program)| on_path(name).map(|path| NativeDialogTool { program, path }))
+    }
+
+    /// The arguments that ask to open or save a design, starting in `dir`.
+    fn arguments(&self, mode: FileDialogMode, dir: &Path) -> Vec<String> {
+        let dir = dir.display().to_string();
+        match (self.program, mode) {
+            (DialogProgram::Zenity, FileDialogMode::Open) => vec![
+                "--file-selection".into(),
+                "--title=Open a design".into(),
+                format!("--filename={dir}/"),
+                "--file-filter=Trellis designs | *.trellis.json".into(),
+                "--file-filter=All files | *".into(),
+            ],
+            (DialogProgram::Zenity, FileDialogMode::Save) => vec![
+                "--file-selection".into(),
+                "--save".into(),
+                "--confirm-overwrite".into(),
+                "--title=Save the design".into(),
+                format!("--filename={dir}/design.trellis.json"),
+                "--file-filter=Trellis designs | *.trellis.json".into(),
+            ],
+            (DialogProgram::Kdialog, FileDialogMode::Open) => vec![
+                "--title".into(),
+                "Open a design".into(),
+                "--getopenfilename".into(),
+                dir,
+                "*.trellis.json|Trellis designs".into(),
+            ],
+            (DialogProgram::Kdialog, FileDialogMode::Save) => vec![
+                "--title".into(),
+                "Save the design".into(),
+                "--getsavefilename".into(),
+                format!("{dir}/design.trellis.json"),
+                "*.trellis.json|Trellis designs".into(),
+            ],
+        }
+    }
+
+    /// Opens the dialog; its answer comes through [`NativeDialog::answer`],
+    /// and `wake` is called when it does.
+    pub(crate) fn ask(&self, mode: FileDialogMode, dir: &Path, wake: Option<Waker>) -> NativeDialog {
+        let (tx, answers) = channel();
+        let (path, args) = (self.path.clone(), self.arguments(mode, dir));
+        let spawned = std::thread::Builder::new().name("file dialog".into()).spawn(move || {
+            let _ = tx.send(run(&path, &args));
+            if let Some(wake) = wake {
+                wake();
+            }
+        });
+        let early = spawned.err().map(|e| Answer::Failed(format!("could not start a thread for the dialog: {e}")));
+        NativeDialog { mode, answers, early }
+    }
+}
+
+/// Runs the dialog program and reads its answer (bounded).
+fn run(program: &Path, args: &[String]) -> Answer {
+    let child =
+        Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Answer::Failed(format!("{} could not start: {e}", program.display())),
+    };
+    let mut out = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = stdout.take(MAX_ANSWER_BYTES).read_to_end(&mut out);
+    }
+    let mut err = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        let _ = stderr.take(MAX_ANSWER_BYTES).read_to_end(&mut err);
+    }
+    let status = match child.wait() {
+        Ok(s) => s,
+        Err(e) => return Answer::Failed(format!("{} did not finish: {e}", program.display())),
+    };
+    match status.code() {
+        Some(0) => {
+            let text = String::from_utf8_lossy(&out);
+            let path = text.trim_end_matches(['\n', '\r']);
+            if path.is_empty() || path.contains('\n') { Answer::Cancelled } else { Answer::Chosen(PathBuf::from(path)) }
+        }
+        // Both programs exit 1 when the user cancels.
+        Some(1) => Answer::Cancelled,
+        _ => Answer::Failed(format!(
+            "{} ended with {status}: {}",
+            program.display(),
+            String::from_utf8_lossy(&err).trim()
+        )),
+    }
+}
+
+/// A program named `name` on `PATH`, if there is one.
+fn on_path(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0))
+}
+
+/// What the dialog answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// This file.
+    Chosen(PathBuf),
+    /// The user closed it.
+    Cancelled,
+    /// The program could not ask (it is broken, or no display took it).
+    Failed(String),
+}
+
+/// A native dialog that is open.
+#[derive(Debug)]
+pub(crate) struct NativeDialog {
+    /// Open or save.
+    pub mode: FileDialogMode,
+    answers: Receiver<Answer>,
+    early: Option<Answer>,
+}
+
+impl NativeDialog {
+    /// The answer, once there is one.
+    pub fn answer(&mut self) -> Option<Answer> {
+        if let Some(a) = self.early.take() {
+            return Some(a);
+        }
+        match self.answers.try_recv() {
+            Ok(a) => Some(a),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => {
+                Some(Answer::Failed("the dialog's thread ended without an answer".into()))
+            }
+        }
+    }
+}
