@@ -38,6 +38,10 @@ impl std::fmt::Debug for FileWatch {
     }
 }
 
+/// What a watch knew of its file.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KnownState(Option<Fingerprint>);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fingerprint {
     len: u64,
@@ -55,9 +59,13 @@ impl FileWatch {
     pub fn new(file: &Path, wake: Option<Waker>) -> notify::Result<FileWatch> {
         let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
         let (tx, events) = channel();
-        let mut watcher = notify::recommended_watcher(move |e| {
+        let watched = file.clone();
+        let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+            // Only the file's own changes wake the window: a busy folder
+            // (Downloads) must not keep an idle editor drawing.
+            let ours = e.as_ref().is_ok_and(|e| e.paths.contains(&watched));
             let _ = tx.send(e);
-            if let Some(wake) = &wake {
+            if ours && let Some(wake) = &wake {
                 wake();
             }
         })?;
@@ -66,6 +74,17 @@ impl FileWatch {
         let known = fingerprint(&file);
         LIVE_WATCHES.fetch_add(1, Ordering::Relaxed);
         Ok(FileWatch { _watcher: watcher, events, file, known })
+    }
+
+    /// What the file was when last read or written here, and a change
+    /// not yet noticed: carried over when the watch is made again.
+    pub(crate) fn known(&self) -> KnownState {
+        KnownState(self.known)
+    }
+
+    /// Takes what an earlier watch of the same file knew.
+    pub(crate) fn carry(&mut self, state: KnownState) {
+        self.known = state.0;
     }
 
     /// The app wrote the file itself: that change is not news.

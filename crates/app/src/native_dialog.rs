@@ -118,31 +118,48 @@ fn run(program: &Path, args: &[String]) -> Answer {
         Ok(c) => c,
         Err(e) => return Answer::Failed(format!("{} could not start: {e}", program.display())),
     };
+    // Standard error is drained on its own thread (GTK can write a lot of
+    // warnings there; a full pipe would block the program before it
+    // answers), keeping its first bytes for a failure's message.
+    let errors = child.stderr.take().map(|mut stderr| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let _ = (&mut stderr).take(MAX_ANSWER_BYTES).read_to_end(&mut kept);
+            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+            kept
+        })
+    });
     let mut out = Vec::new();
-    if let Some(stdout) = child.stdout.take() {
-        let _ = stdout.take(MAX_ANSWER_BYTES).read_to_end(&mut out);
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = (&mut stdout).take(MAX_ANSWER_BYTES).read_to_end(&mut out);
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
     }
-    let mut err = Vec::new();
-    if let Some(stderr) = child.stderr.take() {
-        let _ = stderr.take(MAX_ANSWER_BYTES).read_to_end(&mut err);
-    }
+    let err = errors.and_then(|t| t.join().ok()).unwrap_or_default();
     let status = match child.wait() {
         Ok(s) => s,
         Err(e) => return Answer::Failed(format!("{} did not finish: {e}", program.display())),
     };
+    let err_text = String::from_utf8_lossy(&err);
     match status.code() {
         Some(0) => {
-            let text = String::from_utf8_lossy(&out);
-            let path = text.trim_end_matches(['\n', '\r']);
-            if path.is_empty() || path.contains('\n') { Answer::Cancelled } else { Answer::Chosen(PathBuf::from(path)) }
+            // The path as bytes: a file name need not be UTF-8.
+            while out.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                out.pop();
+            }
+            if out.is_empty() || out.contains(&b'\n') {
+                Answer::Cancelled
+            } else {
+                use std::os::unix::ffi::OsStringExt;
+                Answer::Chosen(PathBuf::from(std::ffi::OsString::from_vec(out)))
+            }
+        }
+        // GTK exits 1 too when it cannot open the display: that is no answer.
+        Some(1) if err_text.contains("cannot open display") => {
+            Answer::Failed(format!("{} could not open the display: {}", program.display(), err_text.trim()))
         }
         // Both programs exit 1 when the user cancels.
         Some(1) => Answer::Cancelled,
-        _ => Answer::Failed(format!(
-            "{} ended with {status}: {}",
-            program.display(),
-            String::from_utf8_lossy(&err).trim()
-        )),
+        _ => Answer::Failed(format!("{} ended with {status}: {}", program.display(), err_text.trim())),
     }
 }
 

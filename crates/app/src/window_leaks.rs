@@ -223,13 +223,15 @@ impl LeakWindow {
 
     /// Pumps the event loop once, for up to `timeout`.
     fn pump(&mut self, timeout: Duration) -> Result<(), AppError> {
-        if let PumpStatus::Exit(_) = self.event_loop.pump_app_events(Some(timeout), &mut self.shell) {
+        let status = self.event_loop.pump_app_events(Some(timeout), &mut self.shell);
+        // The window's own error (no adapter, no display) says more than its closing.
+        if let Some(e) = self.shell.take_error() {
+            return Err(e);
+        }
+        if let PumpStatus::Exit(_) = status {
             return Err(AppError::Driven("the window closed during the leak check".into()));
         }
-        match self.shell.take_error() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Runs the window until a frame has been presented since now and no
@@ -311,13 +313,15 @@ impl LeakWindow {
         if to_egui && let Some(k) = egui::Key::from_name(c) {
             // A shortcut of egui's own (select all in a text field).
             let modifiers = self.shell.egui_modifiers();
-            self.shell.egui_event(egui::Event::Key {
-                key: k,
-                physical_key: None,
-                pressed: true,
-                repeat: false,
-                modifiers,
-            });
+            for pressed in [true, false] {
+                self.shell.egui_event(egui::Event::Key {
+                    key: k,
+                    physical_key: None,
+                    pressed,
+                    repeat: false,
+                    modifiers,
+                });
+            }
         }
         self.shell.keyboard(&key, false, false);
         self.shell.set_modifiers(trellis_editor::Modifiers::NONE);
@@ -385,8 +389,8 @@ impl LeakWindow {
             }
         }
         // Off the button, so that no hover or tooltip is left animating.
-        let size = self.shell.window().map(|w| w.inner_size()).unwrap_or_default();
-        self.pointer_to(Pos2::new(4.0, size.height as f32 - 4.0))
+        let height = self.shell.window().map_or(0.0, |w| w.inner_size().height as f64 / w.scale_factor()) as f32;
+        self.pointer_to(Pos2::new(4.0, height - 4.0))
     }
 
     fn pointer_to(&mut self, at: Pos2) -> Result<(), AppError> {
@@ -414,7 +418,13 @@ fn text_of(node: &Node) -> Option<&str> {
 fn find(tree: &TreeUpdate, label: &str, how: Find) -> Option<Rect> {
     let named: Vec<NodeId> = tree.nodes.iter().filter(|(_, n)| text_of(n) == Some(label)).map(|(id, _)| *id).collect();
     let node = match how {
-        Find::Text => tree.nodes.iter().find(|(id, _)| named.contains(id)),
+        // A widget's own label first (a tree row, a button), then a value
+        // (a field showing the same text, like the inspector's Name).
+        Find::Text => tree
+            .nodes
+            .iter()
+            .find(|(_, n)| n.label() == Some(label))
+            .or_else(|| tree.nodes.iter().find(|(id, _)| named.contains(id))),
         Find::LabelledBy => tree.nodes.iter().find(|(_, n)| n.labelled_by().iter().any(|l| named.contains(l))),
     }?;
     let b = node.1.bounds()?;

@@ -482,7 +482,12 @@ impl Workbench {
     /// Sets what wakes the window when the open file changes on disk.
     pub(crate) fn set_waker(&mut self, waker: crate::file_watch::Waker) {
         self.waker = Some(waker);
+        // A change the old watch had not reported yet is still news.
+        let known = self.watch.as_ref().map(FileWatch::known);
         self.watch_file();
+        if let (Some(w), Some(k)) = (&mut self.watch, known) {
+            w.carry(k);
+        }
     }
 
     /// Checks whether another program changed the open file.

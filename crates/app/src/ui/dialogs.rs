@@ -29,6 +29,7 @@ pub(super) fn show(ctx: &egui::Context, wb: &mut Workbench) {
 
     if let Some(pending) = wb.confirm.clone()
         && wb.panel.dialog.is_none()
+        && !wb.native_dialog_open()
     {
         egui::Window::new("Unsaved changes")
             .collapsible(false)
