@@ -18,6 +18,7 @@
 
 mod file_watch;
 mod native_dialog;
+mod panel_damage;
 mod present;
 mod sessions;
 pub mod ui;

@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::file_watch::Waker;
 use crate::ui::FileDialogMode;
@@ -99,29 +100,59 @@ impl NativeDialogTool {
     pub(crate) fn ask(&self, mode: FileDialogMode, dir: &Path, wake: Option<Waker>) -> NativeDialog {
         let (tx, answers) = channel();
         let (path, args) = (self.path.clone(), self.arguments(mode, dir));
+        let process = Arc::new(Mutex::new(Process::default()));
+        let shared = process.clone();
         let spawned = std::thread::Builder::new().name("file dialog".into()).spawn(move || {
-            let _ = tx.send(run(&path, &args));
+            let answer = run(&path, &args, &shared);
+            if shared.lock().unwrap_or_else(PoisonError::into_inner).closed {
+                return;
+            }
+            let _ = tx.send(answer);
             if let Some(wake) = wake {
                 wake();
             }
         });
         let early = spawned.err().map(|e| Answer::Failed(format!("could not start a thread for the dialog: {e}")));
-        NativeDialog { mode, answers, early }
+        NativeDialog { mode, answers, early, process }
     }
 }
 
+/// The dialog's process, shared by the thread that waits for it and the
+/// window that may close it first.
+#[derive(Debug, Default)]
+struct Process {
+    child: Option<std::process::Child>,
+    /// The window no longer wants an answer (it quit, or the dialog was
+    /// dropped): the program is not started, or is killed.
+    closed: bool,
+}
+
+/// How often the dialog's thread looks whether the program ended, once it
+/// closed its output.
+const EXIT_POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Runs the dialog program and reads its answer (bounded).
-fn run(program: &Path, args: &[String]) -> Answer {
-    let child =
-        Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
-    let mut child = match child {
-        Ok(c) => c,
-        Err(e) => return Answer::Failed(format!("{} could not start: {e}", program.display())),
+fn run(program: &Path, args: &[String], process: &Mutex<Process>) -> Answer {
+    let lock = || process.lock().unwrap_or_else(PoisonError::into_inner);
+    let (stdout, stderr) = {
+        let mut p = lock();
+        if p.closed {
+            return Answer::Cancelled;
+        }
+        let child =
+            Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => return Answer::Failed(format!("{} could not start: {e}", program.display())),
+        };
+        let pipes = (child.stdout.take(), child.stderr.take());
+        p.child = Some(child);
+        pipes
     };
     // Standard error is drained on its own thread (GTK can write a lot of
     // warnings there; a full pipe would block the program before it
     // answers), keeping its first bytes for a failure's message.
-    let errors = child.stderr.take().map(|mut stderr| {
+    let errors = stderr.map(|mut stderr| {
         std::thread::spawn(move || {
             let mut kept = Vec::new();
             let _ = (&mut stderr).take(MAX_ANSWER_BYTES).read_to_end(&mut kept);
@@ -130,14 +161,22 @@ fn run(program: &Path, args: &[String]) -> Answer {
         })
     });
     let mut out = Vec::new();
-    if let Some(mut stdout) = child.stdout.take() {
+    if let Some(mut stdout) = stdout {
         let _ = (&mut stdout).take(MAX_ANSWER_BYTES).read_to_end(&mut out);
         let _ = std::io::copy(&mut stdout, &mut std::io::sink());
     }
     let err = errors.and_then(|t| t.join().ok()).unwrap_or_default();
-    let status = match child.wait() {
-        Ok(s) => s,
-        Err(e) => return Answer::Failed(format!("{} did not finish: {e}", program.display())),
+    // Waited for in steps, not in one blocking wait under the lock: the
+    // window may kill it meanwhile (std's `Child` never signals a process
+    // it has already reaped, so a reused process id is safe).
+    let status = loop {
+        let waited = lock().child.as_mut().map(|c| c.try_wait());
+        match waited {
+            Some(Ok(Some(status))) => break status,
+            Some(Ok(None)) => std::thread::sleep(EXIT_POLL),
+            Some(Err(e)) => return Answer::Failed(format!("{} did not finish: {e}", program.display())),
+            None => return Answer::Cancelled,
+        }
     };
     let err_text = String::from_utf8_lossy(&err);
     match status.code() {
@@ -190,6 +229,19 @@ pub(crate) struct NativeDialog {
     pub mode: FileDialogMode,
     answers: Receiver<Answer>,
     early: Option<Answer>,
+    process: Arc<Mutex<Process>>,
+}
+
+impl Drop for NativeDialog {
+    /// A dialog the window no longer waits for is closed with it: quitting
+    /// the editor does not leave the desktop's dialog on screen.
+    fn drop(&mut self) {
+        let mut p = self.process.lock().unwrap_or_else(PoisonError::into_inner);
+        p.closed = true;
+        if let Some(child) = p.child.as_mut() {
+            let _ = child.kill();
+        }
+    }
 }
 
 impl NativeDialog {

@@ -14,6 +14,8 @@
 use std::sync::Arc;
 
 use egui_wgpu::ScreenDescriptor;
+
+use crate::panel_damage::{self, ShapeKey};
 use trellis_render::{BackendKind, DeviceOpenError, Gpu};
 use winit::window::Window;
 
@@ -57,10 +59,14 @@ pub struct Presenter {
     panels_stale: bool,
     /// Where it changed (in points), when only part of it did.
     panels_damage: Option<Vec<egui::Rect>>,
-    /// What each primitive drew last time, to find what changed.
-    drawn: Vec<(u64, egui::Rect)>,
+    /// What each shape drew last time, to find what changed.
+    drawn: Vec<ShapeKey>,
     /// Window pixels egui shaded in its last pass.
     pub egui_shaded_pixels: u64,
+    /// The most window pixels a partial redraw of the panels shades in one
+    /// frame, on a software rasteriser (where shading costs its area);
+    /// what is left is drawn in the frames that follow.
+    shading_budget: Option<u64>,
     /// Native textures registered (and not freed) over the presenter's life.
     pub native_registered: usize,
     /// Surface reconfigurations so far.
@@ -83,6 +89,14 @@ pub struct PresentTimes {
     /// Acquiring the surface texture and presenting it.
     pub present_ns: u64,
 }
+
+/// Pixels a partial redraw of the panels shades a frame on a software
+/// rasteriser.
+const SOFTWARE_SHADING_BUDGET: u64 = 64_000;
+
+/// The frame the budget is shared with: a frame that spent this much
+/// before the panels shades none of them (the next frame does).
+const SOFTWARE_FRAME: std::time::Duration = std::time::Duration::from_millis(16);
 
 fn backends(forced: Option<BackendKind>) -> wgpu::Backends {
     match forced.and_then(BackendKind::wgpu) {
@@ -157,6 +171,11 @@ impl Presenter {
         };
         surface.configure(&gpu.device, &config);
         let egui = egui_wgpu::Renderer::new(&gpu.device, format, egui_wgpu::RendererOptions::default());
+        // About 10 ms of lavapipe's shading, a third of a panel: a selection
+        // that rewrites the whole inspector takes three or four frames at the
+        // input's pace, not one long one.
+        let shading_budget =
+            (adapter.get_info().device_type == wgpu::DeviceType::Cpu).then_some(SOFTWARE_SHADING_BUDGET);
         let screen = ScreenDescriptor { size_in_pixels: [config.width, config.height], pixels_per_point: 1.0 };
         Ok(Presenter {
             instance,
@@ -175,6 +194,7 @@ impl Presenter {
             panels_damage: None,
             drawn: Vec::new(),
             egui_shaded_pixels: 0,
+            shading_budget,
             native_registered: 0,
             reconfigurations: 1,
         })
@@ -228,7 +248,7 @@ impl Presenter {
         self.surface.configure(&self.device, &self.config);
         self.reconfigurations += 1;
         self.panels = None;
-        self.panels_stale = true;
+        self.invalidate_panels();
     }
 
     /// The id egui shows the canvas by, pointed at `frame` (registered the
@@ -241,7 +261,9 @@ impl Presenter {
                 let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
                 self.egui.update_egui_texture_from_wgpu_texture(&self.device, &view, wgpu::FilterMode::Nearest, *id);
                 *texture = frame.clone();
+                // The canvas's shape is unchanged; what it samples is not.
                 self.panels_stale = true;
+                self.panels_damage = None;
                 Some(*id)
             }
             None => {
@@ -291,7 +313,13 @@ impl Presenter {
 
     /// Takes egui's new output: uploads its textures now, keeps its
     /// primitives for the next render of the panels.
-    pub fn set_egui(&mut self, primitives: Vec<egui::ClippedPrimitive>, mut delta: egui::TexturesDelta, ppp: f32) {
+    pub fn set_egui(
+        &mut self,
+        primitives: Vec<egui::ClippedPrimitive>,
+        keys: Vec<ShapeKey>,
+        mut delta: egui::TexturesDelta,
+        ppp: f32,
+    ) {
         for (id, images) in &delta.set {
             for image in images {
                 self.egui.update_texture(&self.device, &self.queue, *id, image);
@@ -300,14 +328,11 @@ impl Presenter {
         for id in &delta.free {
             self.egui.free_texture(id);
         }
-        let drawn: Vec<(u64, egui::Rect)> = primitives.iter().map(primitive_key).collect();
         let screen =
             ScreenDescriptor { size_in_pixels: [self.config.width, self.config.height], pixels_per_point: ppp };
-        // What changed: primitives drawn now and not before, and before and
-        // not now. A new texture or scale redraws everything.
-        // A texture that unchanged primitives sample, replaced whole (not a
+        // A texture that unchanged shapes sample, replaced whole (not a
         // glyph added to the atlas), or a new scale, redraws everything. A
-        // new texture or a freed one only changes primitives that differ anyway.
+        // new texture or a freed one only changes shapes that differ anyway.
         let textures_before: std::collections::HashSet<egui::TextureId> = self
             .primitives
             .iter()
@@ -318,29 +343,30 @@ impl Presenter {
             .collect();
         let whole_texture =
             delta.set.iter().any(|(id, images)| textures_before.contains(id) && images.iter().any(|i| i.pos.is_none()));
-        let damage = if !whole_texture
-            && screen.size_in_pixels == self.screen.size_in_pixels
-            && screen.pixels_per_point == self.screen.pixels_per_point
-            && !self.panels_stale
-        {
-            let old: std::collections::HashSet<u64> = self.drawn.iter().map(|(h, _)| *h).collect();
-            let new: std::collections::HashSet<u64> = drawn.iter().map(|(h, _)| *h).collect();
-            let changed = drawn
-                .iter()
-                .filter(|(h, _)| !old.contains(h))
-                .chain(self.drawn.iter().filter(|(h, _)| !new.contains(h)))
-                .map(|(_, r)| *r);
-            Some(merge_areas(changed))
-        } else {
-            None
+        let same_screen = screen.size_in_pixels == self.screen.size_in_pixels
+            && screen.pixels_per_point == self.screen.pixels_per_point;
+        // Areas not yet redrawn (egui ran again before a present, or the
+        // budget left some) are redrawn with the new damage.
+        let pending = if self.panels_stale { self.panels_damage.take() } else { Some(Vec::new()) };
+        let damage = match pending {
+            Some(pending) if !whole_texture && same_screen => {
+                panel_damage::damage(&self.drawn, &keys).map(|now| panel_damage::merge_areas([pending, now].concat()))
+            }
+            _ => None,
         };
         // Applied above (egui checks, in debug builds, that none is dropped unapplied).
         delta.clear();
         self.panels_damage = damage;
-        self.drawn = drawn;
+        self.drawn = keys;
         self.primitives = primitives;
         self.screen = screen;
         self.panels_stale = true;
+    }
+
+    /// Whether part of the panels is still to be redrawn (a change larger
+    /// than a frame's shading budget): the window draws another frame.
+    pub fn panels_pending(&self) -> bool {
+        self.panels_stale && self.panels_damage.as_ref().is_some_and(|a| !a.is_empty())
     }
 
     /// Marks the panels for rendering again with the same primitives (the
@@ -384,15 +410,20 @@ impl Presenter {
     /// the panels (rendered again only if stale) and the
     /// canvas frame at `canvas_px` (its top-left corner in pixels) copied
     /// over them, unless `through_egui` (egui draws over the canvas, so
-    /// the panels, which sample it, are the whole picture).
+    /// the panels, which sample it, are the whole picture). `spent` is
+    /// what the frame took before: on a software rasteriser, a partial
+    /// redraw of the panels shades less the more of the frame is gone, and
+    /// leaves the rest to the frames that follow.
     pub fn present(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
         canvas_frame: Option<&wgpu::Texture>,
         canvas_px: (u32, u32),
         through_egui: bool,
+        spent: std::time::Duration,
     ) -> PresentTimes {
         let mut times = PresentTimes::default();
+        self.egui_shaded_pixels = 0;
         let started = std::time::Instant::now();
         let frame = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(f) | wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
@@ -417,6 +448,7 @@ impl Presenter {
             self.egui_pass(&mut encoder, &surface_view);
         } else {
             if self.panels_stale || self.panels.is_none() || (through_egui && canvas_frame.is_some()) {
+                let mut rest_of_panels = None;
                 let partial = self.panels_damage.take().filter(|_| self.panels.is_some() && !through_egui);
                 let view = self.panels_target().clone();
                 match partial {
@@ -424,11 +456,22 @@ impl Presenter {
                     Some(areas) if areas.is_empty() => {}
                     // Only what changed is shaded again, over the rest.
                     Some(areas) => {
-                        let clipped = clip_primitives(&self.primitives, &areas);
+                        let ppp = self.screen.pixels_per_point;
+                        let (areas, rest) = match self.shading_budget {
+                            Some(px) => {
+                                let left = 1.0 - spent.as_secs_f32() / SOFTWARE_FRAME.as_secs_f32();
+                                let px = px as f32 * left.clamp(0.0, 1.0);
+                                panel_damage::within_budget(areas, px / (ppp * ppp))
+                            }
+                            None => (areas, Vec::new()),
+                        };
+                        let clipped = panel_damage::clip_primitives(&self.primitives, &areas);
+                        if !rest.is_empty() {
+                            rest_of_panels = Some(rest);
+                        }
                         buffers =
                             self.egui.update_buffers(&self.device, &self.queue, &mut encoder, &clipped, &self.screen);
                         self.egui_pass_over(&mut encoder, &view, &clipped, wgpu::LoadOp::Load);
-                        let ppp = self.screen.pixels_per_point;
                         self.egui_shaded_pixels =
                             areas.iter().map(|d| (d.width() * ppp * d.height() * ppp) as u64).sum();
                     }
@@ -444,7 +487,8 @@ impl Presenter {
                         self.egui_shaded_pixels = u64::from(self.config.width) * u64::from(self.config.height);
                     }
                 }
-                self.panels_stale = false;
+                self.panels_stale = rest_of_panels.is_some();
+                self.panels_damage = rest_of_panels;
             }
             let (w, h) = (self.config.width, self.config.height);
             let panels = &self.panels.as_ref().expect("rendered above").0;
@@ -479,7 +523,7 @@ impl Presenter {
     /// Renders egui's output straight into the surface and presents it:
     /// a plain egui app's frame, for comparison.
     pub fn present_direct(&mut self, primitives: Vec<egui::ClippedPrimitive>, delta: egui::TexturesDelta, ppp: f32) {
-        self.set_egui(primitives, delta, ppp);
+        self.set_egui(primitives, Vec::new(), delta, ppp);
         let (wgpu::CurrentSurfaceTexture::Success(frame) | wgpu::CurrentSurfaceTexture::Suboptimal(frame)) =
             self.surface.get_current_texture()
         else {
@@ -521,120 +565,5 @@ impl Presenter {
         });
         let mut pass = pass.forget_lifetime();
         self.egui.render(&mut pass, primitives, &self.screen);
-    }
-}
-
-/// A primitive's identity (what it draws, where, clipped how) and the
-/// screen area it covers, in points.
-fn primitive_key(p: &egui::ClippedPrimitive) -> (u64, egui::Rect) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for v in [p.clip_rect.min.x, p.clip_rect.min.y, p.clip_rect.max.x, p.clip_rect.max.y] {
-        v.to_bits().hash(&mut h);
-    }
-    let area = match &p.primitive {
-        egui::epaint::Primitive::Mesh(mesh) => {
-            mesh.texture_id.hash(&mut h);
-            mesh.indices.hash(&mut h);
-            let mut bounds = egui::Rect::NOTHING;
-            for v in &mesh.vertices {
-                (v.pos.x.to_bits(), v.pos.y.to_bits(), v.uv.x.to_bits(), v.uv.y.to_bits()).hash(&mut h);
-                v.color.to_array().hash(&mut h);
-                bounds.extend_with(v.pos);
-            }
-            bounds.intersect(p.clip_rect)
-        }
-        // A callback may draw anything anywhere within its clip.
-        egui::epaint::Primitive::Callback(_) => {
-            u64::MAX.hash(&mut h);
-            p.clip_rect
-        }
-    };
-    // The feathering of antialiased edges is in the vertices already.
-    (h.finish(), area)
-}
-
-/// The most separate areas a partial egui pass redraws; beyond, they merge.
-const MAX_DAMAGE_AREAS: usize = 16;
-
-/// Changed areas, overlapping ones merged, so that each pixel is drawn once
-/// (areas that only touch stay apart: a panel and the status bar below it).
-fn merge_areas(areas: impl Iterator<Item = egui::Rect>) -> Vec<egui::Rect> {
-    let mut merged: Vec<egui::Rect> = Vec::new();
-    for mut a in areas.filter(|a| a.is_positive()) {
-        // Absorb every area it touches, until it touches none.
-        while let Some(i) = merged.iter().position(|m| m.intersect(a).is_positive()) {
-            a = a.union(merged.swap_remove(i));
-        }
-        merged.push(a);
-    }
-    if merged.len() > MAX_DAMAGE_AREAS {
-        let all = merged.iter().fold(egui::Rect::NOTHING, |a, b| a.union(*b));
-        merged = vec![all];
-    }
-    merged
-}
-
-/// For each damaged area, the primitives that draw within it, clipped to it
-/// (the areas are disjoint, so each pixel is drawn by its own primitives in
-/// their order).
-fn clip_primitives(primitives: &[egui::ClippedPrimitive], areas: &[egui::Rect]) -> Vec<egui::ClippedPrimitive> {
-    let mut out = Vec::new();
-    for area in areas {
-        // What a full pass clears to, first: egui's backgrounds may be
-        // translucent, and what was there before must not show through.
-        let mut clear = egui::Mesh::default();
-        clear.add_colored_rect(*area, egui::Color32::BLACK);
-        out.push(egui::ClippedPrimitive { clip_rect: *area, primitive: egui::epaint::Primitive::Mesh(clear) });
-        for p in primitives.iter().filter(|p| p.clip_rect.intersects(*area)) {
-            out.push(egui::ClippedPrimitive {
-                clip_rect: p.clip_rect.intersect(*area),
-                primitive: p.primitive.clone(),
-            });
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn r(x: f32, y: f32, w: f32, h: f32) -> egui::Rect {
-        egui::Rect::from_min_size(egui::pos2(x, y), egui::vec2(w, h))
-    }
-
-    #[test]
-    fn overlapping_changes_merge_and_touching_panels_stay_apart() {
-        // The inspector and the status bar below it touch: drawn apart, a
-        // change to both shades two strips, not the window's bounding box.
-        let areas = merge_areas([r(960.0, 50.0, 320.0, 725.0), r(0.0, 775.0, 1280.0, 25.0)].into_iter());
-        assert_eq!(areas.len(), 2);
-        let areas =
-            merge_areas([r(0.0, 0.0, 10.0, 10.0), r(5.0, 5.0, 10.0, 10.0), r(100.0, 0.0, 5.0, 5.0)].into_iter());
-        assert_eq!(areas, vec![r(0.0, 0.0, 15.0, 15.0), r(100.0, 0.0, 5.0, 5.0)]);
-    }
-
-    #[test]
-    fn many_scattered_changes_become_one_area() {
-        let areas = merge_areas((0..40).map(|i| r(i as f32 * 20.0, 0.0, 10.0, 10.0)));
-        assert_eq!(areas, vec![r(0.0, 0.0, 790.0, 10.0)]);
-    }
-
-    #[test]
-    fn a_partial_pass_clears_each_area_then_draws_only_what_meets_it() {
-        let mesh = |rect: egui::Rect| {
-            let mut m = egui::Mesh::default();
-            m.add_colored_rect(rect, egui::Color32::RED);
-            egui::ClippedPrimitive { clip_rect: rect, primitive: egui::epaint::Primitive::Mesh(m) }
-        };
-        let prims = vec![mesh(r(0.0, 0.0, 100.0, 100.0)), mesh(r(500.0, 500.0, 10.0, 10.0))];
-        let area = r(50.0, 50.0, 20.0, 20.0);
-        let out = clip_primitives(&prims, &[area]);
-        assert_eq!(out.len(), 2, "the clearing quad, then the one primitive that meets the area");
-        assert!(out.iter().all(|p| p.clip_rect == area));
-        // Drawn the same, a primitive keeps its identity; moved, it does not.
-        assert_eq!(primitive_key(&prims[0]).0, primitive_key(&mesh(r(0.0, 0.0, 100.0, 100.0))).0);
-        assert_ne!(primitive_key(&prims[0]).0, primitive_key(&mesh(r(1.0, 0.0, 100.0, 100.0))).0);
     }
 }

@@ -375,6 +375,8 @@ impl Shell {
             Some("egui's repaint request (an animation)")
         } else if self.wb.panels_stale {
             Some("the panels' refresh")
+        } else if self.presenter.as_ref().is_some_and(Presenter::panels_pending) {
+            Some("the rest of the panels' redraw")
         } else if !self.wb.panel.requests.is_empty() {
             Some("a window request")
         } else {
@@ -467,9 +469,10 @@ impl Shell {
             window.set_cursor(canvas_cursor(self.wb.step().cursor));
         }
         self.ppp = output.pixels_per_point;
+        let keys = crate::panel_damage::shape_keys(&output.shapes);
         let primitives = self.egui_ctx.tessellate(output.shapes, output.pixels_per_point);
         if let Some(p) = self.presenter.as_mut() {
-            p.set_egui(primitives, output.textures_delta, output.pixels_per_point);
+            p.set_egui(primitives, keys, output.textures_delta, output.pixels_per_point);
         }
         self.egui_deadline = output
             .viewport_output
@@ -624,6 +627,10 @@ impl Shell {
             self.egui_due = true;
         }
         let started = Instant::now();
+        // The input's own work (handling, layout, patching the display
+        // list) ran as the events came, before this frame began: it is part
+        // of the frame that shows them.
+        let before_frame_ns = self.wb.input_work_ns();
         let mut egui_time = Duration::ZERO;
         if self.egui_wants(started) {
             egui_time = self.run_egui(&window);
@@ -689,7 +696,10 @@ impl Shell {
                 p.invalidate_panels();
             }
             if let Some(encoder) = encoder.take() {
-                times = p.present(encoder, frame_texture.as_ref(), canvas_px, self.overlap);
+                // What the frame spent already (the inputs' own work, egui,
+                // the canvas) leaves the panels less of it to shade in.
+                let spent = started.elapsed() + Duration::from_nanos(before_frame_ns);
+                times = p.present(encoder, frame_texture.as_ref(), canvas_px, self.overlap, spent);
             }
         }
         if let Some(Renderer::Gpu(g)) = self.wb.canvas_mut().renderer_mut() {
@@ -705,8 +715,10 @@ impl Shell {
             encode_ms: (record.encode_ns + times.encode_ns) as f64 / 1e6,
             gpu_ms: record.gpu_ns.unwrap_or(0) as f64 / 1e6,
             present_ms: times.present_ns as f64 / 1e6,
-            total_ms: total.as_secs_f64() * 1e3 + (record.event_ns + record.layout_ns) as f64 / 1e6,
+            total_ms: total.as_secs_f64() * 1e3 + before_frame_ns as f64 / 1e6,
             allocations: trellis_diag::CountingAllocator::snapshot().allocations.saturating_sub(allocations),
+            panel_pixels: self.presenter.as_ref().map_or(0, |p| p.egui_shaded_pixels),
+            canvas_pixels: record.redrawn_pixels,
         };
         let latency = self.oldest_input.take().map_or(0, |t| t.elapsed().as_nanos() as u64);
         self.frames += 1;
@@ -765,6 +777,9 @@ impl Shell {
         }
         if let Some(d) = self.driver_next {
             next = Some(next.map_or(d, |n| n.min(d)));
+        }
+        if self.presenter.as_ref().is_some_and(Presenter::panels_pending) {
+            next = Some(Instant::now());
         }
         match next {
             Some(t) if t <= Instant::now() => {

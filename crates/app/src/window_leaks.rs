@@ -55,6 +55,27 @@ pub struct LeakWindow {
     size: (u32, u32),
     /// Steps taken, for the error that names a step the window did not show.
     steps: u64,
+    /// Where the sessions (and the crashed one the cycle leaves) are kept.
+    state_dir: PathBuf,
+}
+
+/// A copy of the running session's journal under a process that has ended,
+/// as a crash leaves it; the copy's journal path.
+fn crashed_session(journal: &Path, design: &Path) -> Result<PathBuf, AppError> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| AppError::Driven(format!("{what}: {e}"));
+    // A process that has ended: its id names no running process (one
+    // reused within this cycle would only hide the session from this step).
+    let mut ended = std::process::Command::new("true").spawn().map_err(|e| fail("starting `true`", &e))?;
+    let _ = ended.wait();
+    let pid = ended.id();
+    let dir = journal.parent().unwrap_or(Path::new("."));
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let copy = dir.join(format!("{pid}-{nanos}.journal"));
+    std::fs::copy(journal, &copy).map_err(|e| fail("copying the session journal", &e))?;
+    let info = crate::SessionInfo { pid, file: Some(design.to_owned()), journal: copy.clone(), commits: 0 };
+    let text = serde_json::to_string(&info).map_err(|e| fail("writing the crashed session", &e))?;
+    std::fs::write(copy.with_extension("json"), text).map_err(|e| fail("writing the crashed session", &e))?;
+    Ok(copy)
 }
 
 impl std::fmt::Debug for LeakWindow {
@@ -86,7 +107,15 @@ impl LeakWindow {
         let mut shell = Shell::new(wb, backend, size, None);
         shell.set_proxy(event_loop.create_proxy());
         shell.egui_context().enable_accesskit();
-        let mut window = LeakWindow { event_loop, shell, design: design.to_owned(), malformed, size, steps: 0 };
+        let mut window = LeakWindow {
+            event_loop,
+            shell,
+            design: design.to_owned(),
+            malformed,
+            size,
+            steps: 0,
+            state_dir: state_dir.to_owned(),
+        };
         window.settle("opening the window")?;
         if window.shell.presenter().is_none() {
             return Err(AppError::Driven("the window opened without a GPU device".into()));
@@ -197,7 +226,33 @@ impl LeakWindow {
         std::fs::write(&self.design, &text).map_err(|e| AppError::Driven(format!("restoring the design: {e}")))?;
         self.wait_for("the second file-changed dialog", |s| s.wb.changed_on_disk)?;
         self.click("Keep mine", Find::Text)?;
-        Ok(())
+        self.recover_dialog()
+    }
+
+    /// The recover dialog: a session of this design left by a crash (an
+    /// edit it journaled, under a process that has ended) is found,
+    /// recovered from its journal, and the design opened again.
+    fn recover_dialog(&mut self) -> Result<(), AppError> {
+        self.shortcut("a", false)?;
+        self.named_key(NamedKey::ArrowRight)?;
+        let journal = self.shell.wb.session_journal().map(Path::to_owned);
+        let Some(journal) = journal else {
+            return Err(AppError::Driven("the window keeps no session journal to recover from".into()));
+        };
+        let crashed = crashed_session(&journal, &self.design)?;
+        self.shortcut("z", false)?;
+        self.named_key(NamedKey::Escape)?;
+        let found = SessionDir::at(self.state_dir.clone()).orphans();
+        if !found.iter().any(|o| o.journal == crashed) {
+            return Err(AppError::Driven(format!("the crashed session {} was not found", crashed.display())));
+        }
+        self.act("finding the crashed session", |s, _| s.wb.orphans = found)?;
+        self.click("Recover", Find::Text)?;
+        if crashed.exists() || !self.shell.wb.orphans.is_empty() {
+            return Err(AppError::Driven("Recover left the crashed session behind".into()));
+        }
+        // The recovered design is unsaved; it is closed without asking.
+        self.act("opening the design again", |s, d| s.wb.perform(Pending::Open(d.to_owned())))
     }
 
     fn plant(&mut self, plant: AppPlant) {

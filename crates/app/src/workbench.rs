@@ -66,8 +66,11 @@ pub struct Workbench {
     pub(crate) waker: Option<crate::file_watch::Waker>,
     /// The desktop's file dialog program, if it offers one (else the in-app dialog).
     native_dialog_tool: Option<crate::native_dialog::NativeDialogTool>,
-    /// A native file dialog that is open.
-    native_dialog: Option<crate::native_dialog::NativeDialog>,
+    /// A native file dialog that is open, and which design it was asked
+    /// for (the count of designs opened before it).
+    native_dialog: Option<(crate::native_dialog::NativeDialog, u64)>,
+    /// How many times the design was replaced (new, open, recover).
+    designs_opened: u64,
     /// The file changed on disk since it was opened or saved here.
     pub(crate) changed_on_disk: bool,
     /// Text for the system clipboard (copy, cut).
@@ -114,6 +117,7 @@ impl Workbench {
             waker: None,
             native_dialog_tool: crate::native_dialog::NativeDialogTool::from_env(),
             native_dialog: None,
+            designs_opened: 0,
             changed_on_disk: false,
             clipboard_out: None,
             quit: false,
@@ -170,6 +174,12 @@ impl Workbench {
         }
         self.step = step;
         &self.step
+    }
+
+    /// Time the events since the last frame took to handle, lay out and
+    /// patch the display list, in nanoseconds.
+    pub(crate) fn input_work_ns(&self) -> u64 {
+        self.record.event_ns + self.record.layout_ns + self.record.display_list_ns
     }
 
     /// The phases of the events handled since the last call, reset.
@@ -274,7 +284,10 @@ impl Workbench {
             return;
         }
         match &self.native_dialog_tool {
-            Some(tool) => self.native_dialog = Some(tool.ask(mode, &self.start_dir(), self.waker.clone())),
+            Some(tool) => {
+                let dialog = tool.ask(mode, &self.start_dir(), self.waker.clone());
+                self.native_dialog = Some((dialog, self.designs_opened));
+            }
             None => self.open_builtin_dialog(mode),
         }
     }
@@ -305,11 +318,25 @@ impl Workbench {
 
     /// Acts on the native dialog's answer, if it came.
     pub(crate) fn poll_native_dialog(&mut self) {
-        let Some(dialog) = &mut self.native_dialog else { return };
+        let Some((dialog, design)) = &mut self.native_dialog else { return };
         let Some(answer) = dialog.answer() else { return };
-        let mode = dialog.mode;
+        let (mode, asked_for) = (dialog.mode, *design);
         self.native_dialog = None;
         match answer {
+            // Another design replaced the one a Save As was asked for (a
+            // reload, a recovery): it is not saved under the name meant for
+            // the other.
+            crate::native_dialog::Answer::Chosen(path)
+                if mode == FileDialogMode::Save && asked_for != self.designs_opened =>
+            {
+                self.notices.push(Notice {
+                    title: "The design was not saved".into(),
+                    body: format!(
+                        "Another design was opened while the save dialog was open, so it was not saved as {}. Save again to choose a file for it.",
+                        path.display()
+                    ),
+                });
+            }
             crate::native_dialog::Answer::Chosen(path) => self.chosen(mode, &path),
             crate::native_dialog::Answer::Cancelled => {}
             crate::native_dialog::Answer::Failed(why) => {
@@ -356,6 +383,8 @@ impl Workbench {
                 self.open_now(&path);
             }
             Pending::Quit => {
+                // The desktop's dialog, if open, closes with the editor.
+                self.native_dialog = None;
                 self.end_session();
                 self.quit = true;
             }
@@ -388,6 +417,7 @@ impl Workbench {
 
     fn replace_document(&mut self, doc: Document, file: Option<PathBuf>) {
         self.end_session();
+        self.designs_opened += 1;
         let viewport = *self.editor().viewport();
         self.saved_hash = if file.is_some() { doc.content_hash() } else { u64::MAX };
         if file.is_none() && doc.len() <= 1 {
@@ -431,6 +461,15 @@ impl Workbench {
     pub fn discard_orphan(&mut self, orphan: &SessionInfo) {
         orphan.remove();
         self.orphans.retain(|o| o.journal != orphan.journal);
+    }
+
+    /// The running session's journal, flushed to disk (the leak check
+    /// copies it as a crashed session).
+    pub(crate) fn session_journal(&self) -> Option<&Path> {
+        if let Some(j) = self.editor().journal() {
+            j.flush();
+        }
+        self.session.as_ref().map(|s| s.journal.as_path())
     }
 
     /// Ends the session cleanly (the journal is removed: nothing to recover).

@@ -475,3 +475,82 @@ fn the_desktops_file_dialog_opens_the_chosen_design_cancel_keeps_it_and_a_broken
     h.run();
     assert!(h.query_by_label("The desktop's file dialog did not open").is_some(), "the notice says why");
 }
+
+/// A stand-in dialog that stays open: it writes its process id to
+/// `pid.txt` beside it and waits, as a user who has not answered yet.
+fn waiting_zenity(dir: &std::path::Path) -> (trellis_app::NativeDialogTool, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("zenity-waiting");
+    let pid = dir.join("pid.txt");
+    // `exec`: the process Trellis started is the one that waits.
+    let script = format!("#!/bin/sh\necho $$ > '{}'\nexec sleep 60\n", pid.display());
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (trellis_app::NativeDialogTool { program: trellis_app::DialogProgram::Zenity, path }, pid)
+}
+
+#[test]
+fn quitting_closes_the_desktops_file_dialog_that_is_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    // A saved design: quitting asks nothing.
+    let file = dir.path().join("saved.trellis.json");
+    Document::new().save(&file).unwrap();
+    let mut wb = Workbench::new(Document::load(&file).unwrap(), Some(file), None, None);
+    let (tool, pid_file) = waiting_zenity(dir.path());
+    wb.set_native_dialog(Some(tool));
+    wb.choose_file(ui::FileDialogMode::Open);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let pid = loop {
+        if let Some(pid) = std::fs::read_to_string(&pid_file).ok().and_then(|s| s.trim().parse::<u32>().ok()) {
+            break pid;
+        }
+        assert!(std::time::Instant::now() < deadline, "the dialog program did not start");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    assert!(proc_dir.exists(), "the dialog is open");
+    wb.request(trellis_app::Pending::Quit);
+    assert!(!wb.native_dialog_open());
+    // Killed, then reaped by its thread: its process entry goes away.
+    while proc_dir.exists() {
+        assert!(std::time::Instant::now() < deadline, "the dialog {pid} is still running after quit");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    drop(wb);
+}
+
+#[test]
+fn a_save_as_answer_is_not_used_for_a_design_opened_while_the_dialog_was_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("meant-for-the-first.trellis.json");
+    // The dialog answers after a moment, as a user would.
+    let slow = dir.path().join("zenity-slow");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(&slow, format!("#!/bin/sh\nsleep 0.5\nprintf '%s\\n' '{}'\n", target.display())).unwrap();
+        std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    // A saved design: opening another asks nothing.
+    let file = dir.path().join("saved.trellis.json");
+    Document::new().save(&file).unwrap();
+    let wb = Workbench::new(Document::load(&file).unwrap(), Some(file), None, None);
+    let mut h = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+        |ui, wb: &mut Workbench| {
+            ui::show(ui, wb, None, &Hud::default());
+        },
+        wb,
+    );
+    h.state_mut().set_native_dialog(Some(trellis_app::NativeDialogTool {
+        program: trellis_app::DialogProgram::Zenity,
+        path: slow,
+    }));
+    h.state_mut().choose_file(ui::FileDialogMode::Save);
+    // While it is open, another design replaces the first (File > Open Demo).
+    h.state_mut().request(trellis_app::Pending::Demo);
+    assert!(h.state().editor().doc().len() > 10, "the demo replaced the empty design");
+    run_until(&mut h, "the dialog's answer", |wb| !wb.native_dialog_open());
+    assert!(!target.exists(), "the demo was saved under the name chosen for the first design");
+    assert_eq!(h.state().file(), None);
+    h.run();
+    assert!(h.query_by_label("The design was not saved").is_some(), "the notice says why");
+}

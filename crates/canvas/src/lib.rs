@@ -87,6 +87,52 @@ pub struct Canvas {
     created: Instant,
     /// What of the canvas the events handled since the last draw changed.
     pending: Redraw,
+    /// What the events since the last draw changed in the design, for the
+    /// display list: brought up to date once, when the frame is drawn.
+    list_work: ListWork,
+}
+
+/// Display-list work gathered from the steps handled since the last draw.
+/// Several inputs shown by one frame (an undo, a redo and a click between
+/// two frames) rebuild the list once, not once each.
+#[derive(Debug, Default)]
+struct ListWork {
+    /// Everything is rebuilt (a full layout, a new theme or renderer).
+    build: bool,
+    /// The view changed: all of the kept list is drawn again.
+    view: bool,
+    /// Widgets inserted, removed or moved in the tree.
+    restructured: Vec<trellis_model::WidgetId>,
+    /// Widgets whose rectangles or properties changed.
+    repaint: Vec<trellis_model::WidgetId>,
+}
+
+/// Beyond this many widgets gathered between two draws, the list is
+/// rebuilt whole (and the gathering stops growing).
+const MAX_LIST_WORK: usize = 65_536;
+
+impl ListWork {
+    fn add(&mut self, step: &Step) {
+        match step.damage {
+            Damage::All => self.build = true,
+            Damage::View => self.view = true,
+            Damage::None | Damage::Regions(_) => {}
+        }
+        if self.build {
+            return;
+        }
+        self.restructured.extend_from_slice(&step.restructured);
+        self.repaint.extend_from_slice(&step.repaint);
+        if self.restructured.len() + self.repaint.len() > MAX_LIST_WORK {
+            self.build = true;
+            self.restructured = Vec::new();
+            self.repaint = Vec::new();
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.build && !self.view && self.restructured.is_empty() && self.repaint.is_empty()
+    }
 }
 
 impl Canvas {
@@ -105,6 +151,7 @@ impl Canvas {
             frames: 0,
             created: Instant::now(),
             pending: Redraw::All,
+            list_work: ListWork::default(),
         }
     }
 
@@ -178,11 +225,11 @@ impl Canvas {
         record
     }
 
-    /// Hands `event` to the editor and brings the display list up to date,
-    /// without drawing: the app applies every input that arrived since its
-    /// last frame, then draws once with [`Canvas::draw`]. What to redraw
-    /// accumulates until then. Event, layout and display-list times add up
-    /// in `record`.
+    /// Hands `event` to the editor, without drawing: the app applies every
+    /// input that arrived since its last frame, then draws once with
+    /// [`Canvas::draw`]. What the inputs changed accumulates until then,
+    /// and the display list is brought up to date once, by that draw.
+    /// Event and layout times add up in `record`.
     pub fn handle(&mut self, event: &Event, record: &mut FrameRecord) -> Step {
         self.apply(event, record)
     }
@@ -193,8 +240,7 @@ impl Canvas {
         let handled = self.instrumented.then(Instant::now);
         // With no renderer (the core alone), there is nothing to draw from a list.
         if self.renderer.is_some() {
-            let redraw = self.update_list(&step, record);
-            self.pending = merge_redraw(std::mem::replace(&mut self.pending, Redraw::Nothing), redraw);
+            self.list_work.add(&step);
         }
         if let Some(handled) = handled {
             let handling = handled.duration_since(started).as_nanos() as u64;
@@ -239,7 +285,7 @@ impl Canvas {
 
     /// Whether a draw has something to bring to the canvas.
     pub fn has_pending_redraw(&self) -> bool {
-        self.pending != Redraw::Nothing
+        self.pending != Redraw::Nothing || !self.list_work.is_empty()
     }
 
     /// Draws in `theme` from now on: the display list is rebuilt in its colours.
@@ -247,6 +293,7 @@ impl Canvas {
         self.list = DisplayList::build(self.editor.doc(), self.editor.geometry(), &theme);
         self.overlays = OverlayLayer::new(&theme, self.editor.viewport().zoom * self.editor.viewport().scale);
         self.theme = theme;
+        self.list_work = ListWork::default();
         self.pending = Redraw::All;
     }
 
@@ -254,6 +301,8 @@ impl Canvas {
     /// the next draw redraws everything from the retained display list.
     pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
         self.renderer = renderer;
+        // Inputs handled while there was none did not reach the list.
+        self.list_work.build = true;
         self.pending = Redraw::All;
     }
 
@@ -284,6 +333,10 @@ impl Canvas {
         record: &mut FrameRecord,
     ) -> Result<(), CanvasError> {
         let start = self.instrumented.then(Instant::now);
+        if !self.list_work.is_empty() {
+            let redraw = self.update_list(record);
+            self.pending = merge_redraw(std::mem::replace(&mut self.pending, Redraw::Nothing), redraw);
+        }
         let view = self.view();
         self.overlays.set_factor(view.factor());
         paint_overlays(&step.overlays, &mut self.overlays);
@@ -311,40 +364,46 @@ impl Canvas {
         Ok(())
     }
 
-    /// Brings the display list up to date with the step and says what of
-    /// the canvas to redraw.
-    fn update_list(&mut self, step: &Step, record: &mut FrameRecord) -> Redraw {
+    /// Brings the display list up to date with the steps handled since the
+    /// last draw and says what of the canvas to redraw.
+    fn update_list(&mut self, record: &mut FrameRecord) -> Redraw {
+        let mut work = std::mem::take(&mut self.list_work);
         let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
-        if step.damage == Damage::All {
+        if work.build {
             self.list = DisplayList::build(doc, geometry, &self.theme);
             record.rebuilt = true;
             return Redraw::All;
         }
-        let changed = self.patch_list(step, record);
+        // Each widget once, as it is now (several steps may name it).
+        for ids in [&mut work.restructured, &mut work.repaint] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        let changed = self.patch_list(&work, record);
         // A new view draws the kept list again, all of it: the design did
         // not change, so nothing is rebuilt (a full rebuild at 10,000
         // widgets is most of a frame).
-        if step.damage == Damage::View {
+        if work.view {
             return Redraw::All;
         }
         changed
     }
 
-    /// Brings the list up to date with what the step changed in the design.
-    fn patch_list(&mut self, step: &Step, record: &mut FrameRecord) -> Redraw {
+    /// Brings the list up to date with what the steps changed in the design.
+    fn patch_list(&mut self, work: &ListWork, record: &mut FrameRecord) -> Redraw {
         let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
-        if !step.restructured.is_empty() {
+        if !work.restructured.is_empty() {
             record.rebuilt = true;
-            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &step.restructured));
+            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.restructured));
         }
         let mut regions = Vec::new();
-        for id in &step.repaint {
+        for id in &work.repaint {
             match self.list.patch(doc, geometry, &self.theme, *id) {
                 Some(r) => regions.extend(r),
                 None => {
                     // Shown or hidden: the paint order changed after all.
                     record.rebuilt = true;
-                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &step.repaint));
+                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.repaint));
                 }
             }
         }

@@ -37,6 +37,12 @@ fn gpu_required() -> bool {
 type Session = (tiny_skia::Pixmap, tiny_skia::Pixmap, Vec<(Event, trellis_canvas::FrameRecord)>);
 
 fn session(backend: BackendKind) -> Option<Session> {
+    session_in_batches(backend, 1)
+}
+
+/// As [`session`], with `batch` inputs handled between two draws (as the
+/// app handles every input that arrived since its last frame).
+fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
     let (renderer, probe) = Renderer::open(Some(backend));
     if renderer.backend() != backend {
         assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but {backend} does not open: {}", probe.reason);
@@ -57,9 +63,22 @@ fn session(backend: BackendKind) -> Option<Session> {
     scenario.run(&mut scratch, &mut clock, &mut |e, _| events.push(e.clone())).unwrap();
     let mut records = Vec::new();
     let mut last = None;
-    for e in &events {
-        let (step, record) = canvas.frame(e).unwrap();
-        records.push((e.clone(), record));
+    for inputs in events.chunks(batch) {
+        if let [e] = inputs {
+            let (step, record) = canvas.frame(e).unwrap();
+            records.push((e.clone(), record));
+            last = Some(step);
+            continue;
+        }
+        let mut handled = trellis_canvas::FrameRecord::default();
+        let epoch = canvas.display_list().epoch();
+        let steps: Vec<_> = inputs.iter().map(|e| canvas.handle(e, &mut handled)).collect();
+        // The list is brought up to date once, by the draw.
+        assert_eq!(canvas.display_list().epoch(), epoch, "handling {inputs:?} rebuilt the display list");
+        let step = steps.last().unwrap().clone();
+        let time = (inputs.last().unwrap().t / 1000.0) as f32;
+        let record = canvas.draw(&step, time, true).unwrap();
+        records.push((inputs.last().unwrap().clone(), record));
         last = Some(step);
     }
     assert_eq!(canvas.editor().doc().content_hash(), scratch.doc().content_hash(), "the canvas ran the same session");
@@ -111,6 +130,26 @@ fn an_edited_canvas_equals_a_full_redraw_on_the_cpu() {
     // off, so a floor of a few pixels (a button missing from the demo at zoom
     // 1 leaves 174 or more; see trellis-render's cpu_render.rs).
     assert!(mean <= 0.01 && far <= 4, "mean difference {mean}, {far} pixels far off");
+}
+
+#[test]
+fn inputs_drawn_together_rebuild_the_display_list_once_and_equal_a_full_redraw() {
+    // Regression: each input rebuilt the list as it came, so an undo, a
+    // redo and a delete shown by one frame of the app rebuilt it three times.
+    let (_, _, one_by_one) = session(BackendKind::Cpu).unwrap();
+    let (incremental, full, batched) = session_in_batches(BackendKind::Cpu, 4).unwrap();
+    let (mean, far) = difference(&incremental, &full);
+    assert!(mean <= 0.01 && far <= 4, "mean difference {mean}, {far} pixels far off");
+    let rebuilds = |records: &[(Event, trellis_canvas::FrameRecord)]| records.iter().filter(|(_, r)| r.rebuilt).count();
+    assert!(
+        rebuilds(&batched) < rebuilds(&one_by_one),
+        "{} rebuilds in batches, {} one by one",
+        rebuilds(&batched),
+        rebuilds(&one_by_one)
+    );
+    if let Some((incremental, full, _)) = session_in_batches(BackendKind::Vulkan, 4) {
+        assert_same("vulkan, in batches", &incremental, &full);
+    }
 }
 
 /// Mean absolute difference per channel, and the pixels off by more than

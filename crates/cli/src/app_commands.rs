@@ -83,6 +83,25 @@ struct PhaseFigures {
     p99_ms: f64,
 }
 
+/// One presented frame, for `--json`.
+#[derive(Serialize)]
+struct WindowFrame {
+    part: &'static str,
+    start_ms: f64,
+    total_ms: f64,
+    event_ms: f64,
+    layout_ms: f64,
+    display_list_ms: f64,
+    egui_ms: f64,
+    encode_ms: f64,
+    gpu_ms: f64,
+    present_ms: f64,
+    latency_ms: f64,
+    panel_pixels: u64,
+    canvas_pixels: u64,
+    allocations: u64,
+}
+
 #[derive(Serialize)]
 struct WindowReport {
     design: String,
@@ -102,6 +121,7 @@ struct WindowReport {
     bare_fps: Option<f64>,
     fps_ratio_to_bare: Option<f64>,
     machine: crate::bench_commands::Machine,
+    frames: Vec<WindowFrame>,
 }
 
 fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
@@ -231,6 +251,26 @@ fn summarize(r: &WindowBenchReport, design: String, widgets: usize) -> WindowRep
         idle_frames: r.idle_frames,
         bare_fps: r.bare_fps,
         machine: crate::bench_commands::Machine::here(),
+        frames: r
+            .frames
+            .iter()
+            .map(|f| WindowFrame {
+                part: f.part,
+                start_ms: f.sample.at_s * 1e3,
+                total_ms: f.sample.total_ms,
+                event_ms: f.sample.event_ms,
+                layout_ms: f.sample.layout_ms,
+                display_list_ms: f.sample.display_list_ms,
+                egui_ms: f.sample.egui_ms,
+                encode_ms: f.sample.encode_ms,
+                gpu_ms: f.sample.gpu_ms,
+                present_ms: f.sample.present_ms,
+                latency_ms: f.latency_ms,
+                panel_pixels: f.sample.panel_pixels,
+                canvas_pixels: f.sample.canvas_pixels,
+                allocations: f.sample.allocations,
+            })
+            .collect(),
     }
 }
 

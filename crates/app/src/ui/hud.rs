@@ -33,6 +33,10 @@ pub struct FrameSample {
     pub total_ms: f64,
     /// Allocations made during the frame.
     pub allocations: u64,
+    /// Window pixels egui's pass shaded (0: the panels were only copied).
+    pub panel_pixels: u64,
+    /// Canvas pixels the renderer redrew.
+    pub canvas_pixels: u64,
 }
 
 impl FrameSample {
