@@ -95,7 +95,7 @@ pub struct PresentTimes {
 const SOFTWARE_SHADING_BUDGET: u64 = 64_000;
 
 /// The frame the budget is shared with: a frame that spent this much
-/// before the panels shades none of them (the next frame does).
+/// before the panels shades a quarter of the budget.
 const SOFTWARE_FRAME: std::time::Duration = std::time::Duration::from_millis(16);
 
 fn backends(forced: Option<BackendKind>) -> wgpu::Backends {
@@ -171,7 +171,8 @@ impl Presenter {
         };
         surface.configure(&gpu.device, &config);
         let egui = egui_wgpu::Renderer::new(&gpu.device, format, egui_wgpu::RendererOptions::default());
-        // About 10 ms of lavapipe's shading, a third of a panel: a selection
+        // About 10 ms of lavapipe's shading (150 ns a pixel, clearing
+        // included), a third of a panel: a selection
         // that rewrites the whole inspector takes three or four frames at the
         // input's pace, not one long one.
         let shading_budget =
@@ -346,12 +347,15 @@ impl Presenter {
         let same_screen = screen.size_in_pixels == self.screen.size_in_pixels
             && screen.pixels_per_point == self.screen.pixels_per_point;
         // Areas not yet redrawn (egui ran again before a present, or the
-        // budget left some) are redrawn with the new damage.
+        // budget left some) are redrawn with the new damage, and first: a
+        // change that keeps coming back (a hover fading in) cannot starve
+        // an older one. They may overlap; each area is drawn whole.
         let pending = if self.panels_stale { self.panels_damage.take() } else { Some(Vec::new()) };
         let damage = match pending {
-            Some(pending) if !whole_texture && same_screen => {
-                panel_damage::damage(&self.drawn, &keys).map(|now| panel_damage::merge_areas([pending, now].concat()))
-            }
+            Some(mut pending) if !whole_texture && same_screen => panel_damage::damage(&self.drawn, &keys).map(|now| {
+                pending.extend(now);
+                pending
+            }),
             _ => None,
         };
         // Applied above (egui checks, in debug builds, that none is dropped unapplied).
@@ -435,6 +439,12 @@ impl Presenter {
                     self.surface.configure(&self.device, &self.config);
                     self.reconfigurations += 1;
                 }
+                // The rest of a partial redraw waits for the next full one
+                // (a hidden window would otherwise be asked for frames it
+                // never draws).
+                if self.panels_damage.as_ref().is_some_and(|a| !a.is_empty()) {
+                    self.panels_damage = None;
+                }
                 return times;
             }
         };
@@ -457,11 +467,17 @@ impl Presenter {
                     // Only what changed is shaded again, over the rest.
                     Some(areas) => {
                         let ppp = self.screen.pixels_per_point;
+                        let [w, h] = self.screen.size_in_pixels;
+                        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w as f32, h as f32) / ppp);
+                        let areas = panel_damage::on_pixels(&areas, screen, ppp);
                         let (areas, rest) = match self.shading_budget {
                             Some(px) => {
+                                // A frame that spent its time already still
+                                // draws a quarter: the rest finishes soon.
                                 let left = 1.0 - spent.as_secs_f32() / SOFTWARE_FRAME.as_secs_f32();
-                                let px = px as f32 * left.clamp(0.0, 1.0);
-                                panel_damage::within_budget(areas, px / (ppp * ppp))
+                                let px = px as f32 * left.clamp(0.25, 1.0);
+                                let (now, rest) = panel_damage::within_budget(areas, px / (ppp * ppp));
+                                (panel_damage::on_pixels(&now, screen, ppp), rest)
                             }
                             None => (areas, Vec::new()),
                         };

@@ -627,9 +627,8 @@ impl Shell {
             self.egui_due = true;
         }
         let started = Instant::now();
-        // The input's own work (handling, layout, patching the display
-        // list) ran as the events came, before this frame began: it is part
-        // of the frame that shows them.
+        // The inputs' own work (handling, layout) ran as the events came,
+        // before this frame began: it is part of the frame that shows them.
         let before_frame_ns = self.wb.input_work_ns();
         let mut egui_time = Duration::ZERO;
         if self.egui_wants(started) {

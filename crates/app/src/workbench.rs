@@ -176,8 +176,8 @@ impl Workbench {
         &self.step
     }
 
-    /// Time the events since the last frame took to handle, lay out and
-    /// patch the display list, in nanoseconds.
+    /// Time the events since the last frame took to handle and lay out
+    /// (and to note what the display list must redo), in nanoseconds.
     pub(crate) fn input_work_ns(&self) -> u64 {
         self.record.event_ns + self.record.layout_ns + self.record.display_list_ns
     }
@@ -329,6 +329,9 @@ impl Workbench {
             crate::native_dialog::Answer::Chosen(path)
                 if mode == FileDialogMode::Save && asked_for != self.designs_opened =>
             {
+                // What waited for that save (new, open, quit) was meant for
+                // the other design too.
+                self.confirm = None;
                 self.notices.push(Notice {
                     title: "The design was not saved".into(),
                     body: format!(

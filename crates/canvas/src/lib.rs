@@ -298,7 +298,8 @@ impl Canvas {
     }
 
     /// Replaces the renderer (after the app rebuilt a lost device, say):
-    /// the next draw redraws everything from the retained display list.
+    /// the next draw rebuilds the display list (inputs handled while there
+    /// was no renderer did not reach it) and redraws everything.
     pub fn set_renderer(&mut self, renderer: Option<Renderer>) {
         self.renderer = renderer;
         // Inputs handled while there was none did not reach the list.
