@@ -395,7 +395,7 @@ impl Canvas {
         let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
         if !work.restructured.is_empty() {
             record.rebuilt = true;
-            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.restructured));
+            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.restructured, &work.repaint));
         }
         let mut regions = Vec::new();
         for id in &work.repaint {
@@ -404,7 +404,7 @@ impl Canvas {
                 None => {
                     // Shown or hidden: the paint order changed after all.
                     record.rebuilt = true;
-                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.repaint));
+                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &[], &work.repaint));
                 }
             }
         }

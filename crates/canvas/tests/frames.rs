@@ -63,9 +63,13 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
     scenario.run(&mut scratch, &mut clock, &mut |e, _| events.push(e.clone())).unwrap();
     let mut records = Vec::new();
     let mut last = None;
+    // After every frame the kept list is the one a fresh build makes
+    // (items kept across a change of the tree are still right).
+    let fresh_list = |canvas: &Canvas| DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
     for inputs in events.chunks(batch) {
         if let [e] = inputs {
             let (step, record) = canvas.frame(e).unwrap();
+            assert!(canvas.display_list().items == fresh_list(&canvas).items, "after {e:?} the list is stale");
             records.push((e.clone(), record));
             last = Some(step);
             continue;
@@ -78,6 +82,7 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
         let step = steps.last().unwrap().clone();
         let time = (inputs.last().unwrap().t / 1000.0) as f32;
         let record = canvas.draw(&step, time, true).unwrap();
+        assert!(canvas.display_list().items == fresh_list(&canvas).items, "after {inputs:?} the list is stale");
         records.push((inputs.last().unwrap().clone(), record));
         last = Some(step);
     }
