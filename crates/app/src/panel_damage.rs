@@ -249,6 +249,15 @@ fn merge_overlapping(areas: Vec<Rect>) -> Vec<Rect> {
     merged
 }
 
+/// Areas still to be redrawn, then new ones: the older first, so that a
+/// change that keeps coming back cannot starve them (they may overlap;
+/// each area is drawn whole). Past twice the cap on areas, all are merged,
+/// so that changes faster than the budget cannot pile up without bound.
+pub(crate) fn oldest_first(mut pending: Vec<Rect>, now: Vec<Rect>) -> Vec<Rect> {
+    pending.extend(now);
+    if pending.len() > 2 * MAX_DAMAGE_AREAS { merge_areas(pending) } else { pending }
+}
+
 /// The areas to redraw this frame, at most `budget` square points of them
 /// (at least one band, so that every frame makes progress), and the rest,
 /// for the frames that follow. An area larger than what is left of the
@@ -537,6 +546,25 @@ mod tests {
         assert!(a.contains_rect(r(10.0, 10.0, 20.0, 15.5)));
         for v in [a.min.x, a.min.y, a.max.x, a.max.y] {
             assert!(((v * 1.5) - (v * 1.5).round()).abs() < 1e-3, "{v} is not on a pixel at 1.5x");
+        }
+    }
+
+    #[test]
+    fn areas_still_to_draw_come_first_and_never_pile_up() {
+        let old = r(960.0, 600.0, 320.0, 100.0);
+        let new = r(960.0, 50.0, 100.0, 20.0);
+        assert_eq!(oldest_first(vec![old], vec![new]), vec![old, new], "the older area first");
+        // Changes arriving faster than they are drawn: bounded, all covered.
+        let mut pending = Vec::new();
+        let mut all = Vec::new();
+        for run in 0..100 {
+            let now: Vec<Rect> = (0..20).map(|i| r(10.0 * i as f32, 7.0 * run as f32, 5.0, 5.0)).collect();
+            all.extend(now.iter().copied());
+            pending = oldest_first(pending, now);
+            assert!(pending.len() <= 2 * MAX_DAMAGE_AREAS + 20, "{} areas pending", pending.len());
+        }
+        for a in &all {
+            assert!(pending.iter().any(|p| p.contains_rect(*a)), "{a:?} dropped");
         }
     }
 

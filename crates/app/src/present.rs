@@ -352,10 +352,9 @@ impl Presenter {
         // an older one. They may overlap; each area is drawn whole.
         let pending = if self.panels_stale { self.panels_damage.take() } else { Some(Vec::new()) };
         let damage = match pending {
-            Some(mut pending) if !whole_texture && same_screen => panel_damage::damage(&self.drawn, &keys).map(|now| {
-                pending.extend(now);
-                pending
-            }),
+            Some(pending) if !whole_texture && same_screen => {
+                panel_damage::damage(&self.drawn, &keys).map(|now| panel_damage::oldest_first(pending, now))
+            }
             _ => None,
         };
         // Applied above (egui checks, in debug builds, that none is dropped unapplied).
