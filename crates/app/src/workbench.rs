@@ -610,6 +610,8 @@ impl Workbench {
             ("undo entries", c.undo_entries),
             ("redo entries", c.redo_entries),
             ("subscriptions", c.subscriptions),
+            ("layout memo entries", self.editor().geometry().memo_entries()),
+            ("text measurements", self.editor().geometry().measurer().remembered()),
         ])
     }
 }

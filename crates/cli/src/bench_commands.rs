@@ -93,7 +93,7 @@ pub fn geometry(
         anyhow::bail!("--widgets must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
     }
     let samples = Samples { index: samples.max(10), ..Samples::default() };
-    let bar = progress_bar(8);
+    let bar = progress_bar(9);
     let figures = benchmark::run(widgets, seed, samples, &mut |what, done, _| {
         bar.set_position(done as u64);
         bar.set_message(what.to_owned());
@@ -104,6 +104,7 @@ pub fn geometry(
     if !quiet {
         say!("Geometry benchmark: {} widgets (seed {seed}) on {}", figures.widgets, machine.describe());
         say!("Per-query times, less the clock's own cost ({:.0} ns, measured in this run).", figures.timer_overhead_ns);
+        say!("Text measured with the real measurer: {}.", figures.measurer);
     }
     let mut t =
         report::table(&["query", "index median", "index p99", "linear median", "linear p99", "speedup", "mismatches"]);
@@ -118,10 +119,12 @@ pub fn geometry(
         let [m, p] = summary_cells(s);
         t.add_row(vec![name.to_owned(), m, p, s.samples.to_string()]);
     };
-    row("full layout and index", &figures.full_layout);
+    row("full layout and index (texts measured before)", &figures.full_layout);
+    row("full layout and index, every text shaped anew", &figures.full_layout_cold_text);
     row("full layout, every island through taffy (memo off)", &figures.full_layout_without_memo);
     row("update after moving one absolute card", &figures.move_one_absolute);
     row("update after resizing a child of a row", &figures.resize_row_child);
+    row("update after a new text in a card's title", &figures.text_edit);
     row(
         &format!("hit test along a drag, cached ({:.0}% reused)", figures.cache_hit_rate * 100.0),
         &figures.cached_hit_test,
@@ -185,6 +188,16 @@ fn targets(f: &GeometryFigures) -> Vec<Target> {
             what: "full layout <= 100 ms",
             met: f.full_layout.median_ns <= 100e6,
             detail: us(f.full_layout.median_ns),
+        },
+        Target {
+            what: "full layout, every text shaped anew <= 150 ms",
+            met: f.full_layout_cold_text.median_ns <= 150e6,
+            detail: us(f.full_layout_cold_text.median_ns),
+        },
+        Target {
+            what: "relayout after a text edit <= 1 ms",
+            met: f.text_edit.median_ns <= 1e6,
+            detail: us(f.text_edit.median_ns),
         },
     ]
 }

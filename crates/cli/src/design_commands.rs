@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::{Document, PropKey, demo_design, generate};
 
 use crate::report::{self, Verdict, say};
@@ -52,7 +51,7 @@ impl DesignInfo {
             containers += usize::from(w.kind().is_container());
         }
         let root = doc.widget(doc.root()).expect("a document has its root");
-        let geometry = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let geometry = Geometry::new(doc, FontMeasurer::shared());
         let bounds = doc
             .iter()
             .filter(|w| !geometry.is_hidden(w.id()))

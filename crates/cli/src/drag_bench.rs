@@ -127,6 +127,8 @@ struct JournalCommits {
 struct DragReport {
     machine: Machine,
     design: String,
+    /// What laid text out (`TextMeasurer::id`): the real measurer.
+    text_measurer: String,
     widgets: usize,
     width: u32,
     height: u32,
@@ -484,6 +486,10 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             if probe.as_ref().is_some_and(|p| !p.accelerated) { ", GPU acceleration not active" } else { "" },
             if o.vsync { ", presented at 60 Hz" } else { "" }
         );
+        say!(
+            "Text laid out as drawn, by the real measurer ({}).",
+            trellis_geometry::TextMeasurer::id(&*trellis_geometry::FontMeasurer::shared())
+        );
     }
     let mut t = report::table(&[
         "frames",
@@ -593,6 +599,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     let report = DragReport {
         machine,
         design,
+        text_measurer: trellis_geometry::TextMeasurer::id(&*trellis_geometry::FontMeasurer::shared()),
         widgets,
         width,
         height,

@@ -226,6 +226,8 @@ pub fn live_objects(
     let mut v = editor.doc().live_counts().kinds();
     v.push(("laid-out widgets".to_owned(), editor.geometry().len()));
     v.push(("layout memo entries".to_owned(), editor.geometry().memo_entries()));
+    // Shared by every editor of the process, and bounded: it levels off.
+    v.push(("text measurements".to_owned(), editor.geometry().measurer().remembered()));
     if let Some(j) = editor.journal() {
         // Written out first: what is still queued after a flush is held for good.
         j.flush();

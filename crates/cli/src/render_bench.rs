@@ -4,13 +4,12 @@
 //! on both alike and the ratio holds even when the absolute figures wander.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use serde::Serialize;
 use trellis_geometry::benchmark::Summary;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::{Command, Rect, WidgetId};
 use trellis_render::{DisplayList, FrameReport, OverlayLayer, Redraw, Theme, View};
 
@@ -131,7 +130,7 @@ pub fn render(
     check_output(width, height, &format!("--size {size}"), &renderer)?;
     let theme = Theme::LIGHT;
     let mut doc = trellis_model::generate(widgets, seed);
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let mut geometry = Geometry::new(&doc, FontMeasurer::shared());
     let bounds = geometry.bounds();
     // The whole design in view: the worst case for a full redraw.
     let zoom = (width as f32 / bounds.w.max(1.0)).min(height as f32 / bounds.h.max(1.0));

@@ -1,10 +1,9 @@
 //! `trellis render`: a design drawn to a PNG file, headless.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::Document;
 use trellis_render::{BackendKind, DisplayList, OverlayLayer, Probe, Redraw, Renderer, Theme, View};
 
@@ -124,7 +123,7 @@ pub fn render(
     }
     let forced = forced_backend(backend)?;
     let doc = Document::load(file)?;
-    let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let bounds = geometry.bounds();
     let (w, h, flags) = match asked {
         Some((w, h)) => (w, h, format!("--size {w}x{h}")),

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
-use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
+use trellis_geometry::{TextMeasurer, measurer_for_id};
 use trellis_model::Document;
 
 use crate::editor::Editor;
@@ -44,11 +44,11 @@ impl ReplayReport {
     }
 }
 
-/// Replays a journal through a new editor with the default fixed-advance
-/// text measurer (what [`Editor::new`] uses). `progress(done, total)` is
-/// called every few thousand lines.
+/// Replays a journal through a new editor that measures text with the
+/// measurer its header names ([`measurer_for_id`]: the session's own).
+/// `progress(done, total)` is called every few thousand lines.
 pub fn replay(path: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<(Editor, ReplayReport), JournalError> {
-    replay_with(path, Arc::new(FixedAdvanceMeasurer::default()), progress)
+    replay_inner(path, None, progress, &mut |_, _, _, _| {})
 }
 
 /// Replays a journal through a new editor that measures text with
@@ -60,16 +60,24 @@ pub fn replay_with(
     measurer: Arc<dyn TextMeasurer>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<(Editor, ReplayReport), JournalError> {
-    replay_inner(path, measurer, progress, &mut |_, _, _, _| {})
+    replay_inner(path, Some(measurer), progress, &mut |_, _, _, _| {})
 }
 
+/// `measurer`: `None` replays with the one the journal names.
 fn replay_inner(
     path: &Path,
-    measurer: Arc<dyn TextMeasurer>,
+    measurer: Option<Arc<dyn TextMeasurer>>,
     progress: &mut dyn FnMut(usize, usize),
     on_commit: &mut dyn FnMut(usize, &str, &str, &str),
 ) -> Result<(Editor, ReplayReport), JournalError> {
     let (mut journal, header) = JournalReader::open(path)?;
+    let measurer = match measurer {
+        Some(m) => m,
+        None => measurer_for_id(&header.measurer).ok_or_else(|| JournalError::UnknownMeasurer {
+            path: path.to_owned(),
+            recorded: header.measurer.clone(),
+        })?,
+    };
     let replaying = measurer.id();
     if header.measurer != replaying {
         return Err(JournalError::MeasurerMismatch { path: path.to_owned(), recorded: header.measurer, replaying });
@@ -131,7 +139,7 @@ pub struct Divergence {
 /// journal recorded: at the first commit whose hash did not reproduce,
 /// or at the last recorded hash if the rebuilt design differs from it.
 pub fn rebuild(journal: &Path) -> Result<(Document, ReplayReport, Option<Divergence>), JournalError> {
-    rebuild_with(journal, Arc::new(FixedAdvanceMeasurer::default()))
+    rebuild_inner(journal, None)
 }
 
 /// [`rebuild`] with the text measurer the session used (the app measures
@@ -140,6 +148,13 @@ pub fn rebuild(journal: &Path) -> Result<(Document, ReplayReport, Option<Diverge
 pub fn rebuild_with(
     journal: &Path,
     measurer: Arc<dyn TextMeasurer>,
+) -> Result<(Document, ReplayReport, Option<Divergence>), JournalError> {
+    rebuild_inner(journal, Some(measurer))
+}
+
+fn rebuild_inner(
+    journal: &Path,
+    measurer: Option<Arc<dyn TextMeasurer>>,
 ) -> Result<(Document, ReplayReport, Option<Divergence>), JournalError> {
     let mut first_mismatch = None;
     let (mut editor, report) = replay_checking(journal, measurer, &mut first_mismatch)?;
@@ -160,7 +175,7 @@ pub fn rebuild_with(
 
 fn replay_checking(
     journal: &Path,
-    measurer: Arc<dyn TextMeasurer>,
+    measurer: Option<Arc<dyn TextMeasurer>>,
     first_mismatch: &mut Option<Divergence>,
 ) -> Result<(Editor, ReplayReport), JournalError> {
     let mut on_commit = |line: usize, label: &str, recorded: &str, replayed: &str| {
@@ -180,9 +195,14 @@ fn replay_checking(
 /// gesture cut off by the crash is dropped) and saves it atomically, only
 /// if the replay reproduced the journal's recorded hashes
 /// ([`RecoverError::Diverged`] otherwise; [`rebuild`] leaves the choice to the caller). Uses the
-/// default fixed-advance measurer, as [`replay`] does.
+/// measurer the journal names, as [`replay`] does.
 pub fn recover(journal: &Path, out: &Path) -> Result<(Document, ReplayReport), RecoverError> {
-    recover_with(journal, out, Arc::new(FixedAdvanceMeasurer::default()))
+    let (mut doc, report, divergence) = rebuild(journal)?;
+    if let Some(d) = divergence {
+        return Err(RecoverError::Diverged { path: journal.to_owned(), divergence: d });
+    }
+    doc.save(out)?;
+    Ok((doc, report))
 }
 
 /// [`recover`] with the text measurer the session used.

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use trellis_editor::journal::{DesignSource, JournalError, JournalWriter};
-use trellis_editor::replay::{recover, replay, replay_with};
+use trellis_editor::replay::{recover, recover_with, replay, replay_with};
 use trellis_editor::scenario::Scenario;
 use trellis_editor::{Action, Button, Editor, Event, Input, Key, Modifiers, SelectMode, Settings, Viewport};
-use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
+use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, TextMeasurer};
 use trellis_model::{Document, WidgetKind, generate};
 
 fn input() -> impl Strategy<Value = Input> {
@@ -124,7 +124,7 @@ proptest! {
         editor.handle(&Event { t: 1e9, input: Input::KeyDown { key: Key::Escape, modifiers: Modifiers::default() } });
         check_valid(editor.doc());
         // The layout agrees with a fresh one.
-        let fresh = trellis_geometry::Geometry::without_memo(editor.doc(), std::sync::Arc::new(trellis_geometry::FixedAdvanceMeasurer::default()));
+        let fresh = trellis_geometry::Geometry::without_memo(editor.doc(), trellis_geometry::FontMeasurer::shared());
         for w in editor.doc().iter() {
             prop_assert_eq!(editor.geometry().rect(w.id()), fresh.rect(w.id()));
         }
@@ -259,7 +259,11 @@ fn a_file_that_is_not_a_journal_is_refused_with_a_reason() {
     std::fs::write(&path, "hello\n").unwrap();
     let err = replay(&path, &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("not a Trellis journal"), "{err}");
-    std::fs::write(&path, "{\"record\":\"header\",\"version\":1,\"design\":{\"from\":\"demo\"},\"viewport\":{\"width\":1280,\"height\":800,\"scale\":1,\"zoom\":1,\"origin\":{\"x\":0,\"y\":0}},\"settings\":{\"snapping\":true,\"grid\":null,\"snap_threshold_px\":6,\"drag_threshold_px\":3,\"trail_ms\":250}}\ngarbage\n{\"record\":\"end\",\"hash\":\"0\"}\n").unwrap();
+    let header = format!(
+        "{{\"record\":\"header\",\"version\":2,\"design\":{{\"from\":\"demo\"}},\"viewport\":{{\"width\":1280,\"height\":800,\"scale\":1,\"zoom\":1,\"origin\":{{\"x\":0,\"y\":0}}}},\"settings\":{{\"snapping\":true,\"grid\":null,\"snap_threshold_px\":6,\"drag_threshold_px\":3,\"trail_ms\":250}},\"measurer\":\"{}\"}}",
+        FontMeasurer::shared().id()
+    );
+    std::fs::write(&path, format!("{header}\ngarbage\n{{\"record\":\"end\",\"hash\":\"0\"}}\n")).unwrap();
     let err = replay(&path, &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("line 2"), "{err}");
 }
@@ -287,7 +291,7 @@ fn a_journal_recorded_with_one_measurer_is_refused_by_a_replay_with_another() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wide.journal");
     record(&path, WIDE, "drag save_button by 0,30 steps 10\nclick title_label\nkey delete");
-    let err = replay(&path, &mut |_, _| {}).unwrap_err();
+    let err = replay_with(&path, Arc::new(FixedAdvanceMeasurer::default()), &mut |_, _| {}).unwrap_err();
     let JournalError::MeasurerMismatch { recorded, replaying, .. } = &err else {
         panic!("expected a measurer mismatch, got {err}");
     };
@@ -297,7 +301,40 @@ fn a_journal_recorded_with_one_measurer_is_refused_by_a_replay_with_another() {
     );
     let message = err.to_string();
     assert!(message.contains(&WIDE.id()) && message.contains(&FixedAdvanceMeasurer::default().id()), "{message}");
-    assert!(recover(&path, &dir.path().join("out.trellis.json")).is_err(), "recovery refuses it too");
+    assert!(
+        recover_with(&path, &dir.path().join("out.trellis.json"), Arc::new(FixedAdvanceMeasurer::default())).is_err(),
+        "recovery refuses it too"
+    );
+}
+
+#[test]
+fn a_replay_takes_the_measurer_its_journal_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.journal");
+    let hash = record(&path, WIDE, "drag save_button by 0,30 steps 10\nclick title_label\nkey delete");
+    let (editor, report) = replay(&path, &mut |_, _| {}).unwrap();
+    assert!(report.ended && report.verified(), "{report:?}");
+    assert_eq!((report.final_hash, editor.measurer_id()), (hash, WIDE.id().as_str()));
+    let out = dir.path().join("out.trellis.json");
+    recover(&path, &out).unwrap();
+    assert!(out.exists());
+}
+
+#[test]
+fn a_journal_from_before_labels_wrapped_is_refused_naming_its_measurer() {
+    // Recorded when the fixed-advance measurer set every label on one line.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.journal");
+    record(&path, FixedAdvanceMeasurer::default(), "click title_label");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = text.replace(&FixedAdvanceMeasurer::default().id(), trellis_geometry::LEGACY_FIXED_ADVANCE_ID);
+    assert_ne!(old, text);
+    std::fs::write(&path, old).unwrap();
+    let err = replay(&path, &mut |_, _| {}).unwrap_err();
+    assert!(matches!(err, JournalError::UnknownMeasurer { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("fixed-advance/1") && message.contains("open the design file"), "{message}");
+    assert!(recover(&path, &dir.path().join("out.trellis.json")).is_err());
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use trellis_geometry::benchmark::Fixture;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Marquee, SnapQuery};
+use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, Geometry, Marquee, SnapQuery};
 
 const WIDGETS: usize = 100_000;
 
@@ -61,11 +61,26 @@ fn layout(c: &mut Criterion) {
         });
     });
     group.sample_size(10);
-    group.bench_function("full layout (island memo on)", |b| {
+    group.bench_function("full layout (real text, measured before)", |b| {
+        b.iter(|| Geometry::new(&fx.doc, FontMeasurer::shared()));
+    });
+    group.bench_function("full layout (real text, every text shaped anew)", |b| {
+        b.iter(|| Geometry::new(&fx.doc, Arc::new(FontMeasurer::default())));
+    });
+    // The fixed-advance unit-test measurer: what layout costs with text free.
+    group.bench_function("full layout (fixed-advance text)", |b| {
         b.iter(|| Geometry::new(&fx.doc, Arc::new(FixedAdvanceMeasurer::default())));
     });
     group.bench_function("full layout (every island through taffy)", |b| {
-        b.iter(|| Geometry::without_memo(&fx.doc, Arc::new(FixedAdvanceMeasurer::default())));
+        b.iter(|| Geometry::without_memo(&fx.doc, FontMeasurer::shared()));
+    });
+    group.bench_function("update after a new text in a card's title", |b| {
+        let mut n = 0;
+        b.iter(|| {
+            n += 1;
+            fx.edit_a_text(n);
+            black_box(fx.geometry.update(&fx.doc))
+        });
     });
     group.finish();
 }

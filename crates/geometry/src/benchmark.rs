@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetId, WidgetKind, generate};
 
-use crate::measure::FixedAdvanceMeasurer;
+use crate::measure::{FontMeasurer, TextMeasurer};
 use crate::query::{Marquee, Point, SnapQuery};
 use crate::{Geometry, QueryCache};
 
@@ -87,14 +87,25 @@ pub struct GeometryFigures {
     pub cached_hit_test: Summary,
     /// The share of those hit tests the cache answered (0 to 1).
     pub cache_hit_rate: f64,
-    /// Building the whole layout and index from the document.
+    /// The text measurer every layout here used ([`TextMeasurer::id`]):
+    /// the real one, shaping with the bundled font.
+    pub measurer: String,
+    /// Building the whole layout and index from the document, with the
+    /// measurements of its texts remembered from an earlier layout (as
+    /// after the first frame of a session).
     pub full_layout: Summary,
+    /// The same with a measurer that remembers nothing yet: every distinct
+    /// text of the design is shaped (as when a design is opened).
+    pub full_layout_cold_text: Summary,
     /// The same with every island computed by taffy (the island memo off).
     pub full_layout_without_memo: Summary,
     /// `Geometry::update` after moving one absolutely placed card.
     pub move_one_absolute: Summary,
     /// `Geometry::update` after resizing one child of a row.
     pub resize_row_child: Summary,
+    /// `Geometry::update` after giving a card's title label a text never
+    /// measured before (shaped, then laid out again with its card).
+    pub text_edit: Summary,
 }
 
 /// How many samples to take.
@@ -138,7 +149,7 @@ impl Fixture {
     /// Generates a design of about `widgets` widgets from `seed` and lays it out.
     pub fn new(widgets: usize, seed: u64) -> Self {
         let doc = generate(widgets, seed);
-        let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let geometry = Geometry::new(&doc, FontMeasurer::shared());
         let widgets = doc.iter().filter(|w| w.parent().is_some()).map(|w| w.id()).collect();
         let cards = doc.children(doc.root()).to_vec();
         Self { doc, geometry, widgets, cards, rng: seed ^ 0x5851_f42d_4c95_7f2d }
@@ -210,6 +221,26 @@ impl Fixture {
             .expect("a valid width");
     }
 
+    /// Gives the first label of a random card a text not measured before.
+    pub fn edit_a_text(&mut self, n: usize) {
+        let card = self.card();
+        let Some(label) = self
+            .doc
+            .descendants(card)
+            .into_iter()
+            .find(|id| self.doc.widget(*id).is_some_and(|w| w.kind() == WidgetKind::Label))
+        else {
+            return;
+        };
+        self.doc
+            .execute(Command::SetProperty {
+                ids: vec![label],
+                key: PropKey::Text,
+                value: Some(PropValue::Text(format!("Renamed card {n}, edit {}", self.rng % 1000))),
+            })
+            .expect("a valid text");
+    }
+
     /// A leaf to drag (a button if one comes up).
     fn dragged(&mut self) -> WidgetId {
         for _ in 0..20 {
@@ -235,16 +266,20 @@ pub fn run(
     samples: Samples,
     progress: &mut dyn FnMut(&str, usize, usize),
 ) -> GeometryFigures {
-    let steps = 8;
+    let steps = 9;
     progress("generating the design and laying it out", 0, steps);
     let mut full = Vec::new();
     let mut fx = Fixture::new(widgets, seed);
     let mut full_without_memo = Vec::new();
+    let mut full_cold = Vec::new();
     for _ in 0..samples.layouts {
-        let (_, t) = time(|| Geometry::new(&fx.doc, Arc::new(FixedAdvanceMeasurer::default())));
+        let (_, t) = time(|| Geometry::new(&fx.doc, FontMeasurer::shared()));
         full.push(t);
-        let (_, t) = time(|| Geometry::without_memo(&fx.doc, Arc::new(FixedAdvanceMeasurer::default())));
+        let (_, t) = time(|| Geometry::without_memo(&fx.doc, FontMeasurer::shared()));
         full_without_memo.push(t);
+        let cold: Arc<dyn TextMeasurer> = Arc::new(FontMeasurer::default());
+        let (_, t) = time(|| Geometry::new(&fx.doc, cold));
+        full_cold.push(t);
     }
     let mut queries = Vec::new();
     let overhead = timer_overhead();
@@ -331,6 +366,13 @@ pub fn run(
         let (_, t) = time(|| fx.geometry.update(&fx.doc));
         resizes.push(t);
     }
+    progress("incremental layout: a new text in a card's title", 8, steps);
+    let mut texts = Vec::with_capacity(samples.updates);
+    for i in 0..samples.updates {
+        fx.edit_a_text(i);
+        let (_, t) = time(|| fx.geometry.update(&fx.doc));
+        texts.push(t);
+    }
     progress("done", steps, steps);
     GeometryFigures {
         widgets: fx.doc.len(),
@@ -339,10 +381,13 @@ pub fn run(
         timer_overhead_ns: overhead.as_secs_f64() * 1e9,
         cached_hit_test: Summary::net_of(&mut cached, overhead),
         cache_hit_rate,
+        measurer: fx.geometry.measurer().id(),
         full_layout: Summary::of(&mut full),
+        full_layout_cold_text: Summary::of(&mut full_cold),
         full_layout_without_memo: Summary::of(&mut full_without_memo),
         move_one_absolute: Summary::net_of(&mut moves, overhead),
         resize_row_child: Summary::net_of(&mut resizes, overhead),
+        text_edit: Summary::net_of(&mut texts, overhead),
     }
 }
 

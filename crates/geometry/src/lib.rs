@@ -6,8 +6,9 @@
 //! bucket grid: hit tests, drop targets, marquee selection and snapping.
 //!
 //! This crate depends on the model and on nothing that draws or handles
-//! input: no GPU, no window, no UI toolkit. Text metrics come in through
-//! [`TextMeasurer`], so the renderer can supply real fonts.
+//! input: no GPU, no window, no UI toolkit. Text is measured through
+//! [`TextMeasurer`]; [`FontMeasurer`] shapes it with `trellis-text`, the
+//! same shaping the renderers draw with.
 
 #![warn(missing_docs)]
 
@@ -20,7 +21,9 @@ mod spatial;
 
 pub use hot_cache::QueryCache;
 pub use layout::{Geometry, UpdateStats};
-pub use measure::{FixedAdvanceMeasurer, TAB_BAR_HEIGHT, TextMeasurer};
+pub use measure::{
+    FixedAdvanceMeasurer, FontMeasurer, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer, measurer_for_id,
+};
 pub use query::{
     Axis, DropTarget, Guide, Marquee, Point, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery, SpacingGuide, contains,
 };

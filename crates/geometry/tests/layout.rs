@@ -309,3 +309,84 @@ fn the_bundled_demo_fits_its_window_and_its_containers() {
         }
     }
 }
+
+fn label(text: &str) -> WidgetTree {
+    WidgetTree::bare(WidgetKind::Label)
+        .with(PropKey::Text, PropValue::Text(text.into()))
+        .with(PropKey::FontSize, n(10.0))
+}
+
+#[test]
+fn a_label_in_a_narrow_column_wraps_at_words_and_grows_taller() {
+    // Fixed advance at 10 px: 5 px a character, 12.5 px a line.
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Column, 60.0, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
+    );
+    let text = insert(&mut doc, column, label("aaaa bbbb cccc"));
+    let g = geometry(&doc);
+    // 12 characters fit a line: "aaaa bbbb" (45 px), then "cccc".
+    assert_eq!(g.rect(text), Some(Rect::new(0.0, 0.0, 60.0, 25.0)));
+    // Wide enough for one line: its one-line size.
+    set(&mut doc, column, PropKey::Width, n(200.0));
+    let mut g = g;
+    g.update(&doc);
+    assert_eq!(g.rect(text), Some(Rect::new(0.0, 0.0, 70.0, 12.5)));
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn a_label_never_gets_narrower_than_its_widest_word() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 20.0, 100.0));
+    let text = insert(&mut doc, row, label("ab abcdefgh"));
+    let g = geometry(&doc);
+    // CSS min-content: the widest word (8 characters), overflowing the row.
+    let r = g.rect(text).unwrap();
+    assert_eq!((r.w, r.h), (40.0, 25.0));
+}
+
+#[test]
+fn a_placed_label_shrinks_to_the_room_right_of_it_and_rewraps_when_moved() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel = insert(&mut doc, root, sized(WidgetKind::Panel, 100.0, 100.0).at(0.0, 0.0));
+    let text = insert(&mut doc, panel, label("aaaa bbbb cccc").at(10.0, 0.0));
+    let mut g = geometry(&doc);
+    // 90 px of room: one line of 70 px.
+    assert_eq!(g.rect(text).map(|r| (r.w, r.h)), Some((70.0, 12.5)));
+    // Moved right, 40 px are left: "aaaa" on each line ("aaaa bbbb" is 45).
+    set(&mut doc, text, PropKey::X, n(60.0));
+    g.update(&doc);
+    assert_eq!(g.rect(text).map(|r| (r.w, r.h)), Some((40.0, 37.5)));
+    assert_matches_full_layout(&doc, &g);
+    // An explicit width wraps at it, wherever the label is.
+    set(&mut doc, text, PropKey::Width, n(50.0));
+    g.update(&doc);
+    assert_eq!(g.rect(text).map(|r| (r.w, r.h)), Some((50.0, 25.0)));
+    assert_matches_full_layout(&doc, &g);
+}
+
+#[test]
+fn labels_with_the_same_size_but_other_words_do_not_share_a_remembered_layout() {
+    // Same one-line width, different wrapping: the island memo must tell them apart.
+    let mut doc = Document::new();
+    let root = doc.root();
+    let mut columns = Vec::new();
+    for text in ["aa bb cc dd", "aaa bbb ccc"] {
+        let column = insert(
+            &mut doc,
+            root,
+            sized(WidgetKind::Column, 30.0, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
+        );
+        columns.push(insert(&mut doc, column, label(text)));
+    }
+    let g = geometry(&doc);
+    // Six characters a line: "aa bb" and "cc dd"; but "aaa", "bbb", "ccc".
+    assert_eq!(g.rect(columns[0]).map(|r| r.h), Some(25.0));
+    assert_eq!(g.rect(columns[1]).map(|r| r.h), Some(37.5));
+}

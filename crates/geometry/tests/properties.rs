@@ -2,10 +2,8 @@
 //! the incremental layout equals a full one, and the cache equals no cache,
 //! for random designs, random edits and random queries.
 
-use std::sync::Arc;
-
 use proptest::prelude::*;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Marquee, Point, QueryCache, SnapQuery};
+use trellis_geometry::{FontMeasurer, Geometry, Marquee, Point, QueryCache, SnapQuery};
 use trellis_model::{
     Command, Document, LayoutMode, PropKey, PropValue, Rect, WidgetId, WidgetKind, WidgetTree, generate,
 };
@@ -19,6 +17,7 @@ enum Edit {
     Reparent { what: usize, parent: usize, index: usize },
     Toggle { what: usize, key: u8 },
     Layout { what: usize, mode: u8 },
+    Text { what: usize, words: usize },
     Undo,
 }
 
@@ -31,7 +30,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => ix.clone().prop_map(Edit::Delete),
         1 => (ix.clone(), ix.clone(), 0usize..6).prop_map(|(what, parent, index)| Edit::Reparent { what, parent, index }),
         1 => (ix.clone(), 0u8..3).prop_map(|(what, key)| Edit::Toggle { what, key }),
-        1 => (ix, 0u8..4).prop_map(|(what, mode)| Edit::Layout { what, mode }),
+        1 => (ix.clone(), 0u8..4).prop_map(|(what, mode)| Edit::Layout { what, mode }),
+        2 => (ix, 0usize..40).prop_map(|(what, words)| Edit::Text { what, words }),
         1 => Just(Edit::Undo),
     ]
 }
@@ -73,12 +73,25 @@ fn apply(doc: &mut Document, e: &Edit) {
             key: PropKey::Layout,
             value: Some(PropValue::Layout(LayoutMode::ALL[mode as usize])),
         }),
+        Edit::Text { what, words } => {
+            // Enough words to wrap in most boxes, on any widget with a text.
+            let id = pick(what);
+            if !doc.widget(id).unwrap().kind().has(PropKey::Text) {
+                return;
+            }
+            let text = (0..words)
+                .map(|i| ["a", "wrapping", "label", "Wide", "words", "i"][i % 6])
+                .collect::<Vec<_>>()
+                .join(" ");
+            doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::Text, value: Some(PropValue::Text(text)) })
+        }
         Edit::Undo => doc.undo().map(|_| Default::default()),
     };
 }
 
 fn geometry(doc: &Document) -> Geometry {
-    Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()))
+    // The real measurer: labels wrap, so a width decides a height.
+    Geometry::new(doc, FontMeasurer::shared())
 }
 
 fn points(bounds: Rect, seeds: &[(u16, u16)]) -> Vec<Point> {
@@ -107,7 +120,7 @@ proptest! {
             }
         }
         g.update(&doc);
-        let fresh = Geometry::without_memo(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let fresh = Geometry::without_memo(&doc, FontMeasurer::shared());
         prop_assert_eq!(g.len(), doc.len());
         for w in doc.iter() {
             prop_assert_eq!(g.rect(w.id()), fresh.rect(w.id()), "{} {}", w.name(), w.kind());
@@ -130,7 +143,7 @@ proptest! {
             apply(&mut doc, e);
             with_memo.update(&doc);
         }
-        let without = Geometry::without_memo(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let without = Geometry::without_memo(&doc, FontMeasurer::shared());
         for w in doc.iter() {
             prop_assert_eq!(with_memo.rect(w.id()), without.rect(w.id()), "{} {}", w.name(), w.kind());
         }

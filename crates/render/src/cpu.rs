@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use cosmic_text::{FontSystem, SwashCache, SwashContent};
 use tiny_skia::{FillRule, Mask, Paint, PathBuilder, Pixmap, PixmapPaint, Stroke, Transform};
@@ -109,9 +108,8 @@ impl CpuRenderer {
     /// A renderer with the bundled font, image paths relative to the
     /// working directory until `base_dir` is set.
     pub fn new() -> Self {
-        let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
         Self {
-            fonts: FontSystem::new_with_fonts([font]),
+            fonts: trellis_text::font_system(),
             glyphs: SwashCache::new(),
             shaped: ShapedCache::default(),
             glyphs_drawn: 0,

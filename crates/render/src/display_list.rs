@@ -345,7 +345,20 @@ fn item(geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
             if let Some(f) = fill {
                 p.push(Primitive::Rect { rect: r, radius, fill: f, border });
             }
-            label(&mut p, r, w.text(PropKey::Text), text, align_of(w, TextAlign::Start));
+            // Labels wrap, as the layout measured them.
+            let s = w.text(PropKey::Text);
+            if !s.is_empty() {
+                let align = align_of(w, TextAlign::Start);
+                p.push(Primitive::Text {
+                    rect: r,
+                    text: s.to_owned(),
+                    size: font,
+                    color: text,
+                    align,
+                    wrap: true,
+                    top: false,
+                });
+            }
         }
         WidgetKind::Button => {
             let radius = if w.get(PropKey::CornerRadius).is_some() { radius } else { 6.0 };

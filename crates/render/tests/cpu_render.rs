@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::{Color, Command, Document, PropKey, PropValue, WidgetKind, WidgetTree, demo_design};
 use trellis_render::{CpuRenderer, DisplayList, Theme, View};
 
@@ -51,7 +50,7 @@ struct Scene<'a> {
 
 impl<'a> Scene<'a> {
     fn new(doc: &'a Document, theme: &Theme, w: u32, h: u32) -> Self {
-        let geometry = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let geometry = Geometry::new(doc, FontMeasurer::shared());
         let list = DisplayList::build(doc, &geometry, theme);
         Scene { doc, geometry, list, view: view(w, h, theme) }
     }
@@ -138,7 +137,7 @@ fn every_widget_kind_has_a_look_in_both_themes() {
         let scene = Scene::new(&doc, &theme, 1280, 800);
         let image = scene.draw();
         // Each widget draws something of its own over the window.
-        let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let g = Geometry::new(&doc, FontMeasurer::shared());
         for w in doc.iter().skip(1).filter(|w| w.kind() != WidgetKind::Spacer) {
             let r = g.rect(w.id()).unwrap();
             let window = theme.window;
@@ -252,7 +251,7 @@ fn a_missing_image_is_drawn_as_a_crossed_box_and_sizes_are_checked() {
     // The diagonal passes through the middle of the box.
     let p = image.pixel(74, 58).unwrap();
     assert!(p.red() < 200, "{p:?}");
-    let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let g = Geometry::new(&doc, FontMeasurer::shared());
     let list = DisplayList::build(&doc, &g, &Theme::LIGHT);
     assert!(CpuRenderer::new().render(&list, &view(0, 10, &Theme::LIGHT)).is_err());
 }

@@ -5,10 +5,8 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::{Document, Rect, demo_design};
 use trellis_render::{BackendKind, CpuRenderer, DisplayList, GpuRenderer, OverlayLayer, Redraw, Theme, View};
 
@@ -43,7 +41,7 @@ const SAME: Tolerance = Tolerance { mean: 0.001, far: 0 };
 const TINT: Tolerance = Tolerance { mean: 0.0001, far: 0 };
 
 fn list(doc: &Document, theme: &Theme) -> DisplayList {
-    let g = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let g = Geometry::new(doc, FontMeasurer::shared());
     DisplayList::build(doc, &g, theme)
 }
 
@@ -81,7 +79,7 @@ fn gpu_frames_match_the_cpu_reference_for_the_demo_and_every_widget_kind() {
     let mut renderer = GpuRenderer::new(g);
     let mut cpu = CpuRenderer::new();
     for (name, doc) in [("demo", demo_design()), ("widgets", widget_sheet())] {
-        let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let geometry = Geometry::new(&doc, FontMeasurer::shared());
         for theme in [Theme::LIGHT, Theme::DARK] {
             let l = DisplayList::build(&doc, &geometry, &theme);
             let v = view(1280, 800, &theme);
@@ -103,7 +101,7 @@ fn a_button_missing_from_a_gpu_frame_is_named() {
     let Some(g) = gpu(None) else { return };
     let mut renderer = GpuRenderer::new(g);
     let doc = demo_design();
-    let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
     for theme in [Theme::LIGHT, Theme::DARK] {
         let full = DisplayList::build(&doc, &geometry, &theme);
         let v = view(1280, 800, &theme);

@@ -5,12 +5,12 @@
 //! the CPU renderer and the GPU atlas share the loader tested here.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
 use trellis_render::{CpuRenderer, DisplayList, ImageError, Theme, View, load_image};
 
@@ -73,7 +73,7 @@ fn draw(dir: &Path, path: &str) -> (Pixmap, Vec<String>) {
     let root = doc.root();
     let tree = WidgetTree::palette(WidgetKind::Image).at(10.0, 10.0).with(PropKey::Image, PropValue::Text(path.into()));
     doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
-    let g = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let g = Geometry::new(&doc, FontMeasurer::shared());
     let list = DisplayList::build(&doc, &g, &Theme::LIGHT);
     let view = View {
         origin: Point::new(0.0, 0.0),

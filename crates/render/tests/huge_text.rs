@@ -2,10 +2,8 @@
 //! on the CPU rasteriser: only what can show is rasterised, so a design
 //! full of it draws in about the time its visible pixels take.
 
-use std::sync::Arc;
-
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::limits::MAX_STRING_BYTES;
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree};
 use trellis_render::{CpuRenderer, DisplayList, Theme, View};
@@ -59,7 +57,7 @@ fn view(w: u32, h: u32) -> View {
 }
 
 fn list(doc: &Document) -> DisplayList {
-    let g = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let g = Geometry::new(doc, FontMeasurer::shared());
     DisplayList::build(doc, &g, &Theme::LIGHT)
 }
 

@@ -14,7 +14,7 @@ pub use planted::PlantedLeak;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point, QueryCache, TextMeasurer};
+use trellis_geometry::{FontMeasurer, Geometry, Point, QueryCache, TextMeasurer};
 use trellis_model::{Change, Document, Subscription, WidgetId};
 
 use self::gestures::Gesture;
@@ -62,14 +62,17 @@ impl std::fmt::Debug for Editor {
 }
 
 impl Editor {
-    /// An editor on `doc` with a fixed-advance text measurer (headless use).
+    /// An editor on `doc` that measures text with the bundled font, as
+    /// the renderers draw it ([`FontMeasurer::shared`]): what the app,
+    /// every command and the benchmarks use.
     pub fn new(doc: Document) -> Self {
-        Self::with_measurer(doc, Arc::new(FixedAdvanceMeasurer::default()))
+        Self::with_measurer(doc, FontMeasurer::shared())
     }
 
-    /// An editor on `doc` that lays text out with `measurer` (the app passes
-    /// its real font metrics). Journals of this editor record the
-    /// measurer's id, and only replay with the same measurer.
+    /// An editor on `doc` that lays text out with `measurer` (unit tests
+    /// pass a [`trellis_geometry::FixedAdvanceMeasurer`] for round numbers).
+    /// Journals of this editor record the measurer's id, and only replay
+    /// with the same measurer.
     pub fn with_measurer(doc: Document, measurer: Arc<dyn TextMeasurer>) -> Self {
         let measurer_id = measurer.id();
         let geometry = Geometry::new(&doc, measurer);

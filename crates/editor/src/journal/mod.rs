@@ -21,7 +21,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use trellis_geometry::{FixedAdvanceMeasurer, TextMeasurer};
+use trellis_geometry::LEGACY_FIXED_ADVANCE_ID;
 use trellis_model::{Document, LoadError};
 
 pub(crate) use self::reader::JournalReader;
@@ -112,7 +112,7 @@ pub enum Record {
 /// fixed-advance measurer (no other measurer existed), so that is what
 /// they were recorded with.
 fn legacy_measurer() -> String {
-    FixedAdvanceMeasurer::default().id()
+    LEGACY_FIXED_ADVANCE_ID.to_owned()
 }
 
 /// Why a journal could not be read or replayed.
@@ -199,6 +199,18 @@ pub enum JournalError {
         /// The measurer the replay was given.
         replaying: String,
     },
+    /// The session measured text with a measurer this build does not have.
+    #[error(
+        "{path} was recorded with the text measurer '{recorded}', which this build of Trellis does not have \
+         (sessions recorded before labels wrapped laid text out differently): open the design file itself, \
+         or replay the journal with the Trellis that recorded it"
+    )]
+    UnknownMeasurer {
+        /// The journal.
+        path: PathBuf,
+        /// The measurer the journal's header names.
+        recorded: String,
+    },
     /// The starting design named in the header cannot be built.
     #[error("the journal's starting design cannot be loaded: {0}")]
     Design(#[from] LoadError),
@@ -253,7 +265,7 @@ mod tests {
         let Ok(Record::Header { version: 1, measurer, .. }) = serde_json::from_str(line) else {
             panic!("a version 1 header still reads");
         };
-        assert_eq!(measurer, FixedAdvanceMeasurer::default().id());
+        assert_eq!(measurer, LEGACY_FIXED_ADVANCE_ID);
     }
 
     #[test]

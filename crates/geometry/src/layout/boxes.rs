@@ -40,6 +40,7 @@ impl Geometry {
                 locked: false,
                 indexed: None,
                 rel: Rect::default(),
+                natural: std::cell::Cell::new(None),
             };
             if b.is_flex_container() && !flowed {
                 islands.push(at);

@@ -4,14 +4,29 @@
 //! by everything that determines it, so a repeated card costs one lookup.
 
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
-use trellis_model::{Document, PropValue, Rect, Track, WidgetId};
+use trellis_model::{Document, PropKey, PropValue, Rect, Track, WidgetId};
 
 use super::Geometry;
 use super::style::{TAFFY_KEYS, taffy_style};
-use crate::measure::natural_size;
+use crate::measure::{label_size, natural_size, wraps};
 
 /// Most island layouts remembered; the memo starts over when full.
 const MEMO_CAPACITY: usize = 16_384;
+
+/// An island layout the memo remembers.
+///
+/// Keys hold what sizes each member (its properties, a leaf's one-line
+/// size and, for text that wraps, its widest word), not the words
+/// themselves: cards titled "Card 1" and "Card 2" share a layout. That is
+/// exact while no text wraps. Which texts wrap depends only on the widths
+/// the flex and grid rules hand out, which the key determines; so a
+/// layout in which some text wrapped is remembered under the key extended
+/// by the wrapped texts' words, and the plain key keeps a marker
+/// (`wrapped`, no rectangles) saying to extend it.
+pub(crate) struct Remembered {
+    pub(crate) rels: Vec<Rect>,
+    pub(crate) wrapped: bool,
+}
 
 impl Geometry {
     /// The island (flex or grid layout) root that lays out `id`.
@@ -72,6 +87,7 @@ impl Geometry {
 
     pub(super) fn compute(&mut self, doc: &Document, node: NodeId, available: Size<AvailableSpace>) {
         let measurer = &*self.measurer;
+        let boxes = &self.boxes;
         self.taffy
             .compute_layout_with_measure(node, available, |inputs, _, context, style| {
                 let id = context.map(|c| *c);
@@ -79,8 +95,14 @@ impl Geometry {
                     inputs,
                     style,
                     |_, _| 0.0,
-                    |known, _| {
-                        let natural = id.map_or((0.0, 0.0), |id| natural_size(doc, id, measurer));
+                    |known, available| {
+                        let Some(w) = id.and_then(|id| doc.widget(id)) else { return Size::ZERO };
+                        if wraps(w.kind()) {
+                            let (width, height) =
+                                label_size(&w, measurer, (known.width, known.height), available.width);
+                            return Size { width, height };
+                        }
+                        let natural = natural_size(doc, w.id(), measurer, boxes);
                         Size { width: known.width.unwrap_or(natural.0), height: known.height.unwrap_or(natural.1) }
                     },
                 )
@@ -96,12 +118,19 @@ impl Geometry {
         let origin = self.boxes[root].rect;
         let mut members: Vec<(WidgetId, usize)> = Vec::new();
         let mut key: Vec<u32> = vec![origin.w.to_bits(), origin.h.to_bits()];
-        self.island_key(doc, root, usize::MAX, &mut members, &mut key);
-        if self.memo_enabled
-            && let Some(rels) = self.memo.get(&key)
-        {
-            self.stats.memo_hits += 1;
-            return members[1..].iter().zip(rels).map(|((m, _), r)| (*m, *r)).collect();
+        let mut words: Vec<u32> = Vec::new();
+        self.island_key(doc, root, usize::MAX, &mut members, &mut key, &mut words);
+        if self.memo_enabled {
+            let mut found = self.memo.get(&key);
+            if found.is_some_and(|m| m.wrapped) {
+                let mut extended = key.clone();
+                extended.extend(&words);
+                found = self.memo.get(&extended);
+            }
+            if let Some(m) = found {
+                self.stats.memo_hits += 1;
+                return members[1..].iter().zip(&m.rels).map(|((m, _), r)| (*m, *r)).collect();
+            }
         }
         let node = self.ensure_nodes(doc, root);
         let mut style = self.taffy.style(node).expect("the node exists").clone();
@@ -121,10 +150,19 @@ impl Geometry {
         }
         let out = members[1..].iter().zip(&rels[1..]).map(|((m, _), r)| (*m, *r)).collect();
         if self.memo_enabled {
-            if self.memo.len() >= MEMO_CAPACITY {
+            if self.memo.len() + 2 > MEMO_CAPACITY {
                 self.memo.clear();
             }
-            self.memo.insert(key, rels[1..].to_vec());
+            // Did a text get less than its one-line width (and wrap)?
+            let wrapped = members.iter().zip(&rels).any(|((m, _), r)| {
+                let b = &self.boxes[*m];
+                wraps(b.kind) && b.natural.get().is_some_and(|(w, _)| r.w < w)
+            });
+            if wrapped {
+                self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true });
+                key.extend(&words);
+            }
+            self.memo.insert(key, Remembered { rels: rels[1..].to_vec(), wrapped });
         }
         out
     }
@@ -138,6 +176,7 @@ impl Geometry {
         parent: usize,
         members: &mut Vec<(WidgetId, usize)>,
         key: &mut Vec<u32>,
+        words: &mut Vec<u32>,
     ) {
         let w = doc.widget(id).expect("members are in the document");
         let b = &self.boxes[id];
@@ -153,12 +192,23 @@ impl Geometry {
         if b.is_flex_container() {
             key.push(u32::MAX - w.children().len() as u32);
             for c in w.children() {
-                self.island_key(doc, *c, me, members, key);
+                self.island_key(doc, *c, me, members, key, words);
             }
         } else {
             // A leaf's content reaches taffy only through its natural size.
-            let (nw, nh) = natural_size(doc, id, &*self.measurer);
+            let (nw, nh) = natural_size(doc, id, &*self.measurer, &self.boxes);
             key.extend([u32::MAX, nw.to_bits(), nh.to_bits()]);
+            if wraps(w.kind()) {
+                // The narrowest it can get; how it wraps narrower than its
+                // one line depends on its words (see `Remembered`).
+                let font = w.number(PropKey::FontSize);
+                let text = w.text(PropKey::Text);
+                key.extend([font.to_bits(), self.measurer.widest_word(text, font).to_bits()]);
+                let mut hasher = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(text, &mut hasher);
+                let h = std::hash::Hasher::finish(&hasher);
+                words.extend([h as u32, (h >> 32) as u32]);
+            }
         }
     }
 }

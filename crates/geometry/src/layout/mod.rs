@@ -68,6 +68,10 @@ pub(crate) struct WidgetBox {
     /// For island members: the box relative to the island root's origin, as
     /// the island computation gave it (a translation reuses it exactly).
     pub(crate) rel: Rect,
+    /// A leaf's size on one line, as its text measured (`None` until asked,
+    /// and again after any of its properties changed): layout asks for it
+    /// several times a pass, and it goes with the widget's box.
+    pub(crate) natural: std::cell::Cell<Option<(f32, f32)>>,
 }
 
 impl WidgetBox {
@@ -134,7 +138,7 @@ pub struct Geometry {
     measurer: Arc<dyn TextMeasurer>,
     /// Island layouts by everything that determines them: designs repeat
     /// (cards, list rows, form rows), so most islands need no taffy run.
-    memo: HashMap<Vec<u32>, Vec<Rect>>,
+    memo: HashMap<Vec<u32>, islands::Remembered>,
     memo_enabled: bool,
     pub(crate) root: WidgetId,
     version: u64,
@@ -246,6 +250,11 @@ impl Geometry {
         self.boxes.len()
     }
 
+    /// What this geometry measures text with.
+    pub fn measurer(&self) -> &Arc<dyn TextMeasurer> {
+        &self.measurer
+    }
+
     /// Island layouts remembered by the memo: a live-object kind for leak
     /// checks (bounded by its capacity, so it must level off).
     pub fn memo_entries(&self) -> usize {
@@ -258,7 +267,7 @@ impl Geometry {
     #[doc(hidden)]
     pub fn plant_memo_leak(&mut self) {
         let key = vec![u32::MAX, u32::MAX, self.memo.len() as u32];
-        self.memo.insert(key, vec![Rect::new(0.0, 0.0, 1.0, 1.0)]);
+        self.memo.insert(key, islands::Remembered { rels: vec![Rect::new(0.0, 0.0, 1.0, 1.0)], wrapped: false });
     }
 
     /// Whether no widget is laid out. The window is always laid out, so

@@ -8,14 +8,14 @@ use taffy::prelude::{AvailableSpace, Size};
 use trellis_model::{Document, PropKey, Rect, WidgetId, WidgetKind};
 
 use super::{Geometry, WidgetBox};
-use crate::measure::{self, TAB_BAR_HEIGHT, natural_size};
+use crate::measure::{self, TAB_BAR_HEIGHT, natural_size_within};
 
 impl Geometry {
     /// Where the parent puts `id`: its border box and inherited clip.
     pub(super) fn placement(&mut self, doc: &Document, id: WidgetId) -> (Rect, Option<Rect>) {
         let w = doc.widget(id).expect("placed widgets are in the document");
         let Some(parent) = w.parent() else {
-            let (width, height) = self.own_size(doc, id);
+            let (width, height) = self.own_size(doc, id, AvailableSpace::MaxContent);
             return (Rect::new(0.0, 0.0, width, height), None);
         };
         let pb = &self.boxes[parent];
@@ -35,7 +35,10 @@ impl Geometry {
             );
             return (Rect::new(page.x + x, page.y + y, size.0.max(0.0), size.1.max(0.0)), clip);
         }
-        let (width, height) = self.own_size(doc, id);
+        // What CSS gives an absolutely placed box that shrinks to fit: the
+        // containing block's width from where it starts.
+        let available = AvailableSpace::Definite((content.w - x).max(0.0));
+        let (width, height) = self.own_size(doc, id, available);
         (Rect::new(content.x + x, content.y + y, width, height), clip)
     }
 
@@ -54,7 +57,7 @@ impl Geometry {
     }
 
     /// The size of a placed widget: explicit, or its content's.
-    fn own_size(&mut self, doc: &Document, id: WidgetId) -> (f32, f32) {
+    fn own_size(&mut self, doc: &Document, id: WidgetId, available: AvailableSpace) -> (f32, f32) {
         let w = doc.widget(id).expect("sized widgets are in the document");
         let (ew, eh) = (w.length(PropKey::Width), w.length(PropKey::Height));
         if let (Some(width), Some(height)) = (ew, eh) {
@@ -71,7 +74,7 @@ impl Geometry {
             let l = self.taffy.layout(node).expect("laid out");
             return (l.size.width, l.size.height);
         }
-        natural_size(doc, id, &*self.measurer)
+        natural_size_within(doc, id, &*self.measurer, &self.boxes, available)
     }
 
     /// Lays out the subtree at `id`, whose border box is `rect`.

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use trellis_model::{Change, Document, PropKey, WidgetId, WidgetKind};
 
 use super::{Geometry, UpdateStats};
+use crate::measure;
 
 impl Geometry {
     /// Reads the document's changes since the last update and re-lays out
@@ -69,6 +70,7 @@ impl Geometry {
                         continue;
                     }
                     let Some(b) = self.boxes.get(id) else { continue };
+                    b.natural.set(None);
                     let mut layout = false;
                     for key in keys {
                         match key {
@@ -139,7 +141,10 @@ impl Geometry {
                 continue;
             }
             let parent = self.boxes[id].parent.expect("placed widgets have a parent");
-            if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) {
+            // A wrapping label's width follows the room left right of it.
+            let size_follows_position = measure::wraps(self.boxes[id].kind)
+                && doc.widget(id).is_some_and(|w| w.length(PropKey::Width).is_none());
+            if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) || size_follows_position {
                 let r = self.relayout_root(doc, id);
                 let (rect, clip) = self.placement(doc, r);
                 self.place(doc, r, rect, clip);

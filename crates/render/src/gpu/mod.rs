@@ -200,14 +200,13 @@ impl GpuRenderer {
         recovery::watch_device(&gpu.device, &lost, &errors);
         let state = DeviceState::new(&gpu, format);
         let backend = crate::adapter::backend_of(&gpu.info);
-        let font = cosmic_text::fontdb::Source::Binary(Arc::new(epaint_default_fonts::UBUNTU_LIGHT));
         GpuRenderer {
             gpu,
             backend,
             state,
             lost,
             errors,
-            fonts: FontSystem::new_with_fonts([font]),
+            fonts: trellis_text::font_system(),
             glyphs: SwashCache::new(),
             texts: HashMap::new(),
             images: HashMap::new(),

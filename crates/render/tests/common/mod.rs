@@ -4,10 +4,8 @@
 
 pub mod widgets;
 
-use std::sync::Arc;
-
 use tiny_skia::Pixmap;
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, Point};
+use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::{Command, Document, PropKey, PropValue, Rect, WidgetKind, WidgetTree};
 use trellis_render::{BackendKind, DisplayList, Gpu, Theme, View};
 
@@ -116,7 +114,7 @@ pub struct MovingCards {
 impl MovingCards {
     pub fn new(theme: Theme) -> Self {
         let doc = trellis_model::generate(400, 9);
-        let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let geometry = Geometry::new(&doc, FontMeasurer::shared());
         let list = DisplayList::build(&doc, &geometry, &theme);
         MovingCards { doc, geometry, list, theme, seed: 5 }
     }
