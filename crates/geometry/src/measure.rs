@@ -228,7 +228,7 @@ impl TextMeasurer for FontMeasurer {
 
     fn id(&self) -> String {
         format!(
-            "cosmic-text/1 font={}-light shaping=basic line_height={:?}",
+            "cosmic-text-0.19/1 font={}-light shaping=basic line_height={:?}",
             trellis_text::FONT_FAMILY,
             trellis_text::LINE_HEIGHT
         )

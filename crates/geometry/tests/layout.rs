@@ -390,3 +390,26 @@ fn labels_with_the_same_size_but_other_words_do_not_share_a_remembered_layout() 
     assert_eq!(g.rect(columns[0]).map(|r| r.h), Some(25.0));
     assert_eq!(g.rect(columns[1]).map(|r| r.h), Some(37.5));
 }
+
+#[test]
+fn labels_with_the_same_size_and_widest_word_but_other_words_wrap_each_their_own_way() {
+    // Regression: the memo once stored a wrapped layout under a key
+    // without the words, and gave it to another text of the same one-line
+    // width and widest word.
+    let mut doc = Document::new();
+    let root = doc.root();
+    let mut labels = Vec::new();
+    for text in ["aaa a a a a", "aaa aa aa a"] {
+        let column = insert(
+            &mut doc,
+            root,
+            sized(WidgetKind::Column, 15.0, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
+        );
+        labels.push(insert(&mut doc, column, label(text)));
+    }
+    let g = geometry(&doc);
+    // Three characters a line: "aaa", "a a", "a a"; but "aaa", "aa", "aa", "a".
+    assert_eq!(g.rect(labels[0]).map(|r| r.h), Some(37.5));
+    assert_eq!(g.rect(labels[1]).map(|r| r.h), Some(50.0));
+    assert_matches_full_layout(&doc, &g);
+}

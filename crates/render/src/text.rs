@@ -10,14 +10,6 @@ use crate::display_list::TextAlign;
 /// every machine.
 pub use trellis_text::FONT_FAMILY;
 
-/// How much wider than its box a line may be and still not wrap, in
-/// device pixels. The layout gives a label exactly the width its words
-/// measured; the box comes back through float arithmetic (padding, zoom)
-/// and can be a hair narrower, which must not push the last word onto a
-/// line the box has no room for. A browser has the same slack in its
-/// 1/64 px layout units.
-const WRAP_SLACK: f32 = 0.25;
-
 /// A text shaped for a box in device pixels, at `size` device pixels.
 pub(crate) struct Shaped {
     pub buffer: Buffer,
@@ -35,17 +27,14 @@ pub(crate) fn shape(
     wrap: bool,
 ) -> Shaped {
     let line = size * trellis_text::LINE_HEIGHT;
-    let (wrap, width) = if wrap {
-        (trellis_text::Wrap::WordsOrGlyphs, device.w + WRAP_SLACK)
-    } else {
-        (trellis_text::Wrap::None, device.w)
-    };
+    // Wrapping text gets the shaper's slack (`WRAP_SLACK_EM`), as the layout did.
+    let wrap = if wrap { trellis_text::Wrap::WordsOrGlyphs } else { trellis_text::Wrap::None };
     let align = match align {
         TextAlign::Start => trellis_text::Align::Start,
         TextAlign::Center => trellis_text::Align::Center,
         TextAlign::End => trellis_text::Align::End,
     };
-    let buffer = trellis_text::shape(fonts, text, size, Some(width), Some(device.h), wrap, align);
+    let buffer = trellis_text::shape(fonts, text, size, Some(device.w), Some(device.h), wrap, align);
     let lines = buffer.layout_runs().count().max(1) as f32;
     let centre_dy = ((device.h - lines * line) / 2.0).max(0.0);
     Shaped { buffer, centre_dy }

@@ -21,7 +21,7 @@ const MEMO_CAPACITY: usize = 16_384;
 /// exact while no text wraps. Which texts wrap depends only on the widths
 /// the flex and grid rules hand out, which the key determines; so a
 /// layout in which some text wrapped is remembered under the key extended
-/// by the wrapped texts' words, and the plain key keeps a marker
+/// by the words of its texts, and the plain key keeps a marker
 /// (`wrapped`, no rectangles) saying to extend it.
 pub(crate) struct Remembered {
     pub(crate) rels: Vec<Rect>,
@@ -155,10 +155,13 @@ impl Geometry {
             }
             // Did a text get less than its one-line width (and wrap)?
             let wrapped = members.iter().zip(&rels).any(|((m, _), r)| {
-                let b = &self.boxes[*m];
-                wraps(b.kind) && b.natural.get().is_some_and(|(w, _)| r.w < w)
+                doc.widget(*m).is_some_and(|w| {
+                    wraps(w.kind())
+                        && r.w < self.measurer.measure(w.text(PropKey::Text), w.number(PropKey::FontSize), None).0
+                })
             });
-            if wrapped {
+            // Under a marker, every layout goes by its words (the marker stays).
+            if wrapped || self.memo.get(&key).is_some_and(|m| m.wrapped) {
                 self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true });
                 key.extend(&words);
             }
@@ -204,10 +207,14 @@ impl Geometry {
                 let font = w.number(PropKey::FontSize);
                 let text = w.text(PropKey::Text);
                 key.extend([font.to_bits(), self.measurer.widest_word(text, font).to_bits()]);
-                let mut hasher = std::hash::DefaultHasher::new();
-                std::hash::Hash::hash(text, &mut hasher);
-                let h = std::hash::Hasher::finish(&hasher);
-                words.extend([h as u32, (h >> 32) as u32]);
+                // The words themselves, not a hash: a crafted collision
+                // must not hand one text another's layout.
+                words.push(text.len() as u32);
+                words.extend(text.as_bytes().chunks(4).map(|c| {
+                    let mut b = [0u8; 4];
+                    b[..c.len()].copy_from_slice(c);
+                    u32::from_le_bytes(b)
+                }));
             }
         }
     }
