@@ -371,45 +371,43 @@ fn a_placed_label_shrinks_to_the_room_right_of_it_and_rewraps_when_moved() {
     assert_matches_full_layout(&doc, &g);
 }
 
-#[test]
-fn labels_with_the_same_size_but_other_words_do_not_share_a_remembered_layout() {
-    // Same one-line width, different wrapping: the island memo must tell them apart.
+/// The heights of `texts`, each a label alone in a column `width` wide,
+/// all laid out in one geometry (so that the island memo sees them all),
+/// after checking that layout against one without the memo.
+fn wrapped_heights(texts: &[&str], width: f32) -> Vec<f32> {
     let mut doc = Document::new();
     let root = doc.root();
-    let mut columns = Vec::new();
-    for text in ["aa bb cc dd", "aaa bbb ccc"] {
+    let mut labels = Vec::new();
+    for text in texts {
         let column = insert(
             &mut doc,
             root,
-            sized(WidgetKind::Column, 30.0, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
+            sized(WidgetKind::Column, width, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
         );
-        columns.push(insert(&mut doc, column, label(text)));
+        labels.push(insert(&mut doc, column, label(text)));
     }
     let g = geometry(&doc);
+    let without = Geometry::without_memo(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    labels
+        .iter()
+        .map(|l| {
+            assert_eq!(g.rect(*l), without.rect(*l));
+            g.rect(*l).unwrap().h
+        })
+        .collect()
+}
+
+#[test]
+fn labels_with_the_same_size_but_other_words_do_not_share_a_remembered_layout() {
     // Six characters a line: "aa bb" and "cc dd"; but "aaa", "bbb", "ccc".
-    assert_eq!(g.rect(columns[0]).map(|r| r.h), Some(25.0));
-    assert_eq!(g.rect(columns[1]).map(|r| r.h), Some(37.5));
+    assert_eq!(wrapped_heights(&["aa bb cc dd", "aaa bbb ccc"], 30.0), [25.0, 37.5]);
 }
 
 #[test]
 fn labels_with_the_same_size_and_widest_word_but_other_words_wrap_each_their_own_way() {
     // Regression: the memo once stored a wrapped layout under a key
     // without the words, and gave it to another text of the same one-line
-    // width and widest word.
-    let mut doc = Document::new();
-    let root = doc.root();
-    let mut labels = Vec::new();
-    for text in ["aaa a a a a", "aaa aa aa a"] {
-        let column = insert(
-            &mut doc,
-            root,
-            sized(WidgetKind::Column, 15.0, 200.0).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
-        );
-        labels.push(insert(&mut doc, column, label(text)));
-    }
-    let g = geometry(&doc);
-    // Three characters a line: "aaa", "a a", "a a"; but "aaa", "aa", "aa", "a".
-    assert_eq!(g.rect(labels[0]).map(|r| r.h), Some(37.5));
-    assert_eq!(g.rect(labels[1]).map(|r| r.h), Some(50.0));
-    assert_matches_full_layout(&doc, &g);
+    // width and widest word. Three characters a line: "aaa", "a a", "a a";
+    // but "aaa", "aa", "aa", "a".
+    assert_eq!(wrapped_heights(&["aaa a a a a", "aaa aa aa a"], 15.0), [37.5, 50.0]);
 }
