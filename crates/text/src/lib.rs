@@ -145,10 +145,7 @@ impl Measurer {
 
     /// The width of the widest word of `text`; what [`widest_word`] answers.
     pub fn widest_word(&mut self, text: &str, size: f32) -> f32 {
-        text.split(char::is_whitespace)
-            .filter(|w| !w.is_empty())
-            .map(|word| self.measure(word, size, None).0)
-            .fold(0.0, f32::max)
+        unbreakable(text).map(|word| self.measure(word, size, None).0).fold(0.0, f32::max)
     }
 
     /// The width of `text` on one line, summed from advances; `None` for
@@ -194,10 +191,19 @@ pub fn measure(fonts: &mut FontSystem, text: &str, size: f32, width: Option<f32>
 /// The width of the widest word of `text` at `size` pixels: the narrowest
 /// its lines can get without breaking a word (CSS min-content).
 pub fn widest_word(fonts: &mut FontSystem, text: &str, size: f32) -> f32 {
-    text.split(char::is_whitespace)
-        .filter(|w| !w.is_empty())
-        .map(|word| measure(fonts, word, size, None).0)
-        .fold(0.0, f32::max)
+    unbreakable(text).map(|word| measure(fonts, word, size, None).0).fold(0.0, f32::max)
+}
+
+/// The pieces of `text` no line may break inside: from one line-break
+/// opportunity to the next (UAX #14, where the shaper wraps: at spaces, and
+/// after a hyphen or a dash too), without the spaces a line may end with.
+fn unbreakable(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    unicode_linebreak::linebreaks(text).filter_map(move |(end, _)| {
+        let piece = text[start..end].trim_end();
+        start = end;
+        (!piece.is_empty()).then_some(piece)
+    })
 }
 
 #[cfg(test)]
@@ -251,6 +257,23 @@ mod tests {
         // A single long word narrower than its width breaks between glyphs.
         let (w, h) = measure(&mut fonts, "Supercalifragilistic", 14.0, Some(30.0));
         assert!(w <= 30.0 + slack && h > h1, "{w} x {h}");
+    }
+
+    #[test]
+    fn the_widest_word_ends_where_the_shaper_may_break_a_line() {
+        let mut fonts = font_system();
+        let m = |fonts: &mut FontSystem, t: &str| measure(fonts, t, 14.0, None).0;
+        // A line may break after the hyphen: "well-" and "known" are the pieces.
+        let hyphenated = widest_word(&mut fonts, "well-known", 14.0);
+        assert_eq!(hyphenated, m(&mut fonts, "well-").max(m(&mut fonts, "known")));
+        assert!(hyphenated < m(&mut fonts, "well-known"));
+        // At that width the shaper breaks it there, and breaks no glyphs apart.
+        let (w, h) = measure(&mut fonts, "well-known", 14.0, Some(hyphenated));
+        assert!(w <= hyphenated + 14.0 * WRAP_SLACK_EM && h == 2.0 * 14.0 * LINE_HEIGHT, "{w} x {h}");
+        // Spaces a line ends with do not count; a non-breaking space joins.
+        assert_eq!(widest_word(&mut fonts, "  ab   c ", 14.0), m(&mut fonts, "ab"));
+        assert_eq!(widest_word(&mut fonts, "ab\u{a0}cd e", 14.0), m(&mut fonts, "ab\u{a0}cd"));
+        assert_eq!(widest_word(&mut fonts, "", 14.0), 0.0);
     }
 
     #[test]
