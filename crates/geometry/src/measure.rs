@@ -255,7 +255,10 @@ pub fn measurer_for_id(id: &str) -> Option<Arc<dyn TextMeasurer>> {
     let rest = id.strip_prefix("fixed-advance/2 advance=")?;
     let (advance, line_height) = rest.split_once(" line_height=")?;
     let m = FixedAdvanceMeasurer { advance: advance.parse().ok()?, line_height: line_height.parse().ok()? };
-    (m.id() == id).then(|| Arc::new(m) as Arc<dyn TextMeasurer>)
+    // A journal is input: NaN, infinite, negative or absurd ems would lay
+    // every text out at sizes no design can hold.
+    let sane = |v: f32| (0.01..=10.0).contains(&v);
+    (sane(m.advance) && sane(m.line_height) && m.id() == id).then(|| Arc::new(m) as Arc<dyn TextMeasurer>)
 }
 
 /// Space around a control's text (buttons, inputs), in design pixels.
@@ -516,6 +519,10 @@ mod tests {
         // Labels did not wrap under the first fixed-advance measurer.
         assert!(measurer_for_id(LEGACY_FIXED_ADVANCE_ID).is_none());
         assert!(measurer_for_id("fixed-advance/2 advance=x line_height=1").is_none());
+        for hostile in ["NaN", "inf", "-0.5", "0.0", "1e30"] {
+            let id = format!("fixed-advance/2 advance={hostile} line_height=1.25");
+            assert!(measurer_for_id(&id).is_none(), "{id}");
+        }
         assert!(measurer_for_id("cosmic-text/0").is_none());
     }
 
