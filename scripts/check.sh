@@ -37,6 +37,22 @@ else
   echo "GPU tests: may skip ($why); CI installs Mesa's drivers and requires them"
 fi
 
+# Likewise for the browser tests (headless Chromium): required where a
+# Chromium is installed, as CI requires them; they skip, saying so, elsewhere.
+if [ -z "${TRELLIS_REQUIRE_BROWSER:-}" ]; then
+  for b in chromium chromium-browser google-chrome; do
+    if command -v "$b" >/dev/null 2>&1 || [ -n "${TRELLIS_CHROMIUM:-}" ]; then
+      export TRELLIS_REQUIRE_BROWSER=1
+      break
+    fi
+  done
+fi
+if [ "${TRELLIS_REQUIRE_BROWSER:-}" = 1 ]; then
+  echo "browser tests: required, as in CI: one that finds no Chromium fails"
+else
+  echo "browser tests: may skip (no Chromium found); CI installs chromium and requires it"
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -15,6 +15,7 @@ mod cpu_profile;
 mod debug_endpoint;
 mod design_commands;
 mod drag_bench;
+mod export_command;
 mod frame_chart;
 mod gpu_command;
 mod lab;
@@ -209,6 +210,28 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Export a design as code. `--to html` writes DIR/index.html,
+    /// DIR/style.css, the bundled font and the design's images; with
+    /// --verify, headless Chromium lays the page out and every widget's box
+    /// is compared with Trellis's (exit 1 if any edge is more than 1 px off).
+    Export {
+        file: PathBuf,
+        /// What to generate: html.
+        #[arg(long, value_name = "FORMAT")]
+        to: String,
+        /// The folder to write (new, empty, or an earlier export's).
+        #[arg(long, short, value_name = "DIR")]
+        out: PathBuf,
+        /// Lay the page out in headless Chromium and compare every widget's box.
+        #[arg(long)]
+        verify: bool,
+        /// The colours of widgets that set none: light or dark.
+        #[arg(long, default_value = "light")]
+        theme: String,
+        /// Write the report as JSON to FILE (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
     /// Describe a design: widgets by kind, depth, size, format version.
     Info {
         file: PathBuf,
@@ -393,6 +416,9 @@ fn main() -> ExitCode {
             design_commands::demo(out.as_deref(), widgets, seed, json.as_deref())
         }
         Command::Validate { files, json } => design_commands::validate(&files, json.as_deref()),
+        Command::Export { file, to, out, verify, theme, json } => {
+            export_command::export(&file, &to, &out, verify, &theme, json.as_deref())
+        }
         Command::Info { file, json } => design_commands::info(&file, json.as_deref()),
         Command::Run { scenario, design, widgets, seed, journal, out, step_delay_ms, json } => {
             let choice = session_commands::DesignChoice { file: design.as_deref(), widgets, seed };

@@ -20,7 +20,7 @@ mod query;
 mod spatial;
 
 pub use hot_cache::QueryCache;
-pub use layout::{Geometry, UpdateStats};
+pub use layout::{CssDeclaration, Geometry, UpdateStats, css_border, css_px};
 pub use measure::{
     FixedAdvanceMeasurer, FontMeasurer, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer, measurer_for_id,
 };

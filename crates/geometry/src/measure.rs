@@ -409,7 +409,18 @@ pub(crate) fn natural_size_within(
         let height = eh.unwrap_or_else(|| label_size(&w, measurer, (Some(width), None), available).1);
         return clamp_size(&w, (width, height));
     }
-    let content = if w.kind().is_container() {
+    let content = content_size(doc, id, measurer, boxes);
+    clamp_size(&w, (ew.unwrap_or(content.0), eh.unwrap_or(content.1)))
+}
+
+/// What a widget's content needs, whatever size it is given: a leaf's
+/// text and marks (its size on one line), an absolute container's
+/// children's extent plus its padding and border. This is CSS's content
+/// size (a flex or grid item's automatic minimum comes from it, not from
+/// an explicit width), where [`natural_size`] is the widget's own size.
+pub(crate) fn content_size(doc: &Document, id: WidgetId, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
+    let w = doc.widget(id).expect("measured widgets are in the document");
+    if w.kind().is_container() {
         container_content(doc, &w, measurer, boxes)
     } else if let Some(b) = boxes.get(id) {
         b.natural.get().unwrap_or_else(|| {
@@ -419,11 +430,15 @@ pub(crate) fn natural_size_within(
         })
     } else {
         leaf_size(&w, measurer)
-    };
-    clamp_size(&w, (ew.unwrap_or(content.0), eh.unwrap_or(content.1)))
+    }
 }
 
-fn container_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
+pub(crate) fn container_content(
+    doc: &Document,
+    w: &WidgetRef<'_>,
+    measurer: &dyn TextMeasurer,
+    boxes: &Boxes,
+) -> (f32, f32) {
     let pad = 2.0 * inset(w);
     let gap = w.number(PropKey::Gap);
     let children: Vec<(f32, f32, f32, f32)> = w

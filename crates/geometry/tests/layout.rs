@@ -411,3 +411,91 @@ fn labels_with_the_same_size_and_widest_word_but_other_words_wrap_each_their_own
     // but "aaa", "aa", "aa", "a".
     assert_eq!(wrapped_heights(&["aaa a a a a", "aaa aa aa a"], 15.0), [37.5, 50.0]);
 }
+
+// Regression tests from the exported page laid out by Chromium: each rule
+// below was found where Trellis and the browser disagreed.
+
+#[test]
+fn a_flex_item_with_a_width_still_shrinks_down_to_its_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 100.0, 40.0));
+    // Fixed advance: "OK" is 14 px of text, 38 px with the button's padding.
+    let a =
+        insert(&mut doc, row, sized(WidgetKind::Button, 80.0, 30.0).with(PropKey::Text, PropValue::Text("OK".into())));
+    let b =
+        insert(&mut doc, row, sized(WidgetKind::Button, 80.0, 30.0).with(PropKey::Text, PropValue::Text("OK".into())));
+    let g = geometry(&doc);
+    // 160 px asked of 100: both shrink alike, as far as CSS lets them.
+    assert_eq!(g.rect(a).unwrap().w, 50.0);
+    assert_eq!(g.rect(b).unwrap().w, 50.0);
+}
+
+#[test]
+fn a_container_is_never_smaller_than_its_padding_and_border() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let placed = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Grid, 100.0, 3.0).with(PropKey::Padding, n(6.0)).with(PropKey::BorderWidth, n(1.0)),
+    );
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 300.0, 50.0).at(0.0, 100.0));
+    let flowed = insert(&mut doc, row, sized(WidgetKind::Panel, 2.0, 1.5).with(PropKey::Padding, n(13.5)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(placed).unwrap().h, 14.0);
+    assert_eq!((g.rect(flowed).unwrap().w, g.rect(flowed).unwrap().h), (27.0, 27.0));
+}
+
+#[test]
+fn an_empty_grid_keeps_its_fixed_tracks_and_gaps() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column).with(PropKey::AlignItems, PropValue::Align(Align::Start)),
+    );
+    let tracks = |s: &str| PropValue::Tracks(Track::parse_template(s).unwrap());
+    let grid = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, tracks("3fr 31px 141px 1fr"))
+            .with(PropKey::GridRows, tracks("20px"))
+            .with(PropKey::Gap, n(15.5)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(grid).unwrap().w, 31.0 + 141.0 + 3.0 * 15.5);
+    assert_eq!(g.rect(grid).unwrap().h, 20.0);
+}
+
+#[test]
+fn moving_a_child_of_a_fixed_size_panel_in_a_row_lays_the_row_out_again() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 100.0, 60.0));
+    let panel = insert(&mut doc, row, sized(WidgetKind::Panel, 80.0, 50.0));
+    let child = insert(&mut doc, panel, sized(WidgetKind::Button, 10.0, 10.0));
+    insert(&mut doc, row, sized(WidgetKind::Button, 80.0, 30.0));
+    let mut g = geometry(&doc);
+    // The panel's content now reaches 80 px: the row can no longer shrink it below.
+    set(&mut doc, child, PropKey::X, n(70.0));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert_eq!(g.rect(panel).unwrap().w, 80.0);
+}
+
+#[test]
+fn a_placed_label_wraps_at_its_parents_padding_edge() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel = insert(&mut doc, root, sized(WidgetKind::Panel, 100.0, 100.0).with(PropKey::Padding, n(10.0)));
+    // Fixed advance at 10 px: 23 characters are 115 px on one line; the
+    // room is 80 px of content plus the 10 px of right padding (CSS's
+    // shrink-to-fit in the padding box), so it takes 90 and wraps.
+    let l = insert(&mut doc, panel, label("aaaa bbbb cccc ddd eeee"));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(l).unwrap().w, 90.0);
+    assert_eq!(g.rect(l).unwrap().h, 25.0, "two lines");
+}

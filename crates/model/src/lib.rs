@@ -35,6 +35,7 @@ mod name;
 mod observe;
 mod planted;
 mod property;
+mod theme;
 mod validate;
 
 pub use command::{Command, Outcome, WidgetTree, ZOrder};
@@ -54,4 +55,5 @@ pub use property::{
     Align, Color, DefaultValue, Group, Justify, LayoutMode, PropError, PropKey, PropSpec, PropType, PropValue, Props,
     Track, TrackError,
 };
+pub use theme::Theme;
 pub use validate::ConflictError;

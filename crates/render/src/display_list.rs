@@ -8,7 +8,7 @@ use slotmap::SecondaryMap;
 use trellis_geometry::{Geometry, Point};
 use trellis_model::{Align, Color, Document, PropKey, Rect, WidgetId, WidgetKind, WidgetRef};
 
-use crate::theme::Theme;
+use trellis_model::Theme;
 
 /// Horizontal placement of text in its box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

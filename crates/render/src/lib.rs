@@ -19,7 +19,6 @@ mod image_file;
 mod overlay;
 mod renderer;
 mod text;
-mod theme;
 mod view;
 
 pub use adapter::{
@@ -32,7 +31,7 @@ pub use image_file::{ImageError, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use text::FONT_FAMILY;
-pub use theme::Theme;
+pub use trellis_model::Theme;
 pub use view::View;
 /// The wgpu this crate draws with: callers record into its encoders.
 pub use wgpu;

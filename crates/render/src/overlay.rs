@@ -8,7 +8,7 @@ use trellis_geometry::Point;
 use trellis_model::{Color, Rect};
 
 use crate::display_list::Primitive;
-use crate::theme::Theme;
+use trellis_model::Theme;
 
 /// How an overlay primitive moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, PropKey, PropValue, Rect, Track, WidgetId};
 
-use super::Geometry;
 use super::style::{TAFFY_KEYS, taffy_style};
-use crate::measure::{label_size, natural_size, wraps};
+use super::{Geometry, WidgetBox};
+use crate::measure::{content_size, inset, label_size, wraps};
 
 /// Most island layouts remembered; the memo starts over when full.
 const MEMO_CAPACITY: usize = 16_384;
@@ -77,7 +77,12 @@ impl Geometry {
         let style = self.style_for(doc, id);
         let node = if self.boxes[id].is_flex_container() {
             let children: Vec<NodeId> = doc.children(id).iter().map(|c| self.create_node(doc, *c)).collect();
-            self.taffy.new_with_children(style, &children).expect("taffy accepts new nodes")
+            let node = self.taffy.new_with_children(style, &children).expect("taffy accepts new nodes");
+            // Taffy lays out a container without children as a leaf: the
+            // measure function then answers for it (an empty grid still
+            // has its tracks).
+            self.taffy.set_node_context(node, Some(id)).expect("the node exists");
+            node
         } else {
             self.taffy.new_leaf_with_context(style, id).expect("taffy accepts new nodes")
         };
@@ -97,13 +102,27 @@ impl Geometry {
                     |_, _| 0.0,
                     |known, available| {
                         let Some(w) = id.and_then(|id| doc.widget(id)) else { return Size::ZERO };
+                        if boxes.get(w.id()).is_some_and(WidgetBox::is_flex_container) {
+                            let (width, height) = empty_container_content(&w);
+                            return Size {
+                                width: known.width.unwrap_or(width),
+                                height: known.height.unwrap_or(height),
+                            };
+                        }
                         if wraps(w.kind()) {
                             let (width, height) =
                                 label_size(&w, measurer, (known.width, known.height), available.width);
                             return Size { width, height };
                         }
-                        let natural = natural_size(doc, w.id(), measurer, boxes);
-                        Size { width: known.width.unwrap_or(natural.0), height: known.height.unwrap_or(natural.1) }
+                        // The content's size: taffy applies the widget's
+                        // own width and height, and takes its automatic
+                        // minimum from this, as CSS does.
+                        let content = content_size(doc, w.id(), measurer, boxes);
+                        // A container's padding and border are in its taffy
+                        // style; taffy adds them to what is measured here.
+                        let edge = if w.kind().is_container() { 2.0 * inset(&w) } else { 0.0 };
+                        let content = ((content.0 - edge).max(0.0), (content.1 - edge).max(0.0));
+                        Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
                     },
                 )
             })
@@ -199,7 +218,7 @@ impl Geometry {
             }
         } else {
             // A leaf's content reaches taffy only through its natural size.
-            let (nw, nh) = natural_size(doc, id, &*self.measurer, &self.boxes);
+            let (nw, nh) = content_size(doc, id, &*self.measurer, &self.boxes);
             key.extend([u32::MAX, nw.to_bits(), nh.to_bits()]);
             if wraps(w.kind()) {
                 // The narrowest it can get; how it wraps narrower than its
@@ -240,4 +259,20 @@ fn encode(v: &PropValue, key: &mut Vec<u32>) {
         }
         PropValue::Color(_) | PropValue::Text(_) | PropValue::Items(_) => {}
     }
+}
+
+/// The content of a row, column or grid without children: nothing, but
+/// for a grid its fixed tracks and the gaps between its tracks, as CSS
+/// sizes an empty grid.
+fn empty_container_content(w: &trellis_model::WidgetRef<'_>) -> (f32, f32) {
+    if w.layout() != trellis_model::LayoutMode::Grid {
+        return (0.0, 0.0);
+    }
+    let gap = w.number(PropKey::Gap);
+    let extent = |key: PropKey| {
+        let tracks = w.tracks(key);
+        let fixed: f32 = tracks.iter().map(|t| if let Track::Px(v) = t { *v } else { 0.0 }).sum();
+        fixed + gap * (tracks.len().max(1) - 1) as f32
+    };
+    (extent(PropKey::GridColumns), extent(PropKey::GridRows))
 }

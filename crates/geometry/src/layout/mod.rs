@@ -37,6 +37,7 @@ mod style;
 mod update;
 
 pub(crate) use placement::intersect;
+pub use style::{CssDeclaration, css_border, css_px};
 
 /// What the geometry knows of one widget.
 #[derive(Clone, Debug)]

@@ -33,11 +33,14 @@ impl Geometry {
                 &w,
                 (w.length(PropKey::Width).unwrap_or(page.w - x), w.length(PropKey::Height).unwrap_or(page.h - y)),
             );
-            return (Rect::new(page.x + x, page.y + y, size.0.max(0.0), size.1.max(0.0)), clip);
+            let floor = if w.kind().is_container() { 2.0 * measure::inset(&w) } else { 0.0 };
+            return (Rect::new(page.x + x, page.y + y, size.0.max(floor), size.1.max(floor)), clip);
         }
         // What CSS gives an absolutely placed box that shrinks to fit: the
-        // containing block's width from where it starts.
-        let available = AvailableSpace::Definite((content.w - x).max(0.0));
+        // containing block's width from where it starts. That block is the
+        // parent's padding box, so a label may wrap into the right padding.
+        let padding = doc.widget(parent).map_or(0.0, |p| p.number(PropKey::Padding));
+        let available = AvailableSpace::Definite((content.w + padding - x).max(0.0));
         let (width, height) = self.own_size(doc, id, available);
         (Rect::new(content.x + x, content.y + y, width, height), clip)
     }
@@ -58,6 +61,15 @@ impl Geometry {
 
     /// The size of a placed widget: explicit, or its content's.
     fn own_size(&mut self, doc: &Document, id: WidgetId, available: AvailableSpace) -> (f32, f32) {
+        let (width, height) = self.own_size_unfloored(doc, id, available);
+        let w = doc.widget(id).expect("sized widgets are in the document");
+        // As in CSS, a container is never smaller than its padding and
+        // border, whatever its width and height say.
+        let floor = if w.kind().is_container() { 2.0 * measure::inset(&w) } else { 0.0 };
+        (width.max(floor), height.max(floor))
+    }
+
+    fn own_size_unfloored(&mut self, doc: &Document, id: WidgetId, available: AvailableSpace) -> (f32, f32) {
         let w = doc.widget(id).expect("sized widgets are in the document");
         let (ew, eh) = (w.length(PropKey::Width), w.length(PropKey::Height));
         if let (Some(width), Some(height)) = (ew, eh) {

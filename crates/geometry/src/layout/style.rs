@@ -1,19 +1,49 @@
 //! What Trellis layout properties mean, as CSS box rules: each widget's
 //! properties mapped onto a taffy [`Style`] (taffy implements CSS flexbox
-//! and grid).
+//! and grid), and the same properties written as CSS declarations
+//! ([`Geometry::layout_css`]) for the exporters.
 //!
-//! This file is meant to be the single source of that meaning. A later
-//! change has the exporters (HTML/CSS and the others) take a property's
-//! CSS reading from here, so that the canvas and the exported code cannot
-//! disagree about where a widget lands: change what a property means here
-//! and nowhere else, and keep [`TAFFY_KEYS`] listing every property read.
+//! This file is the single source of that meaning: the canvas lays out by
+//! [`taffy_style`] and the placement rules, and every exporter takes a
+//! widget's box from [`Geometry::layout_css`], so the two cannot disagree
+//! about where a widget lands. Change what a property means here and
+//! nowhere else, and keep [`TAFFY_KEYS`] listing every property read.
+//!
+//! | Trellis | CSS |
+//! |---|---|
+//! | the root window | `position: absolute; left: 0; top: 0` |
+//! | `x`, `y` of a child of an absolute container | `position: absolute; left: x + padding; top: y + padding` (CSS measures from the padding box, Trellis from the content box) |
+//! | `x`, `y` of a tab page's child | as above, 32 px lower (the tab bar); an auto width or height is `right`/`bottom: padding` (it fills the page) |
+//! | `width`, `height`, `min_*`, `max_*` | the same, in px, on the border box (`box-sizing: border-box`) |
+//! | `layout: row` / `column` | `display: flex; flex-direction: row / column; align-content: flex-start` |
+//! | `layout: grid`, `grid_columns`, `grid_rows` | `display: grid; grid-template-columns / -rows` (px, fr, auto); `justify-items: stretch; align-content: start` |
+//! | `layout: absolute` (and tabs) | `position: relative` (the children's containing block); its auto size is what its children span, as `contain: size; contain-intrinsic-size` |
+//! | `gap`, `padding`, `border_width` of a container | `gap`, `padding`, `border-width` |
+//! | `border_width` of a control or label | an inset `box-shadow`: it takes no room |
+//! | `align_items`, `justify_content`, `wrap` | `align-items`, `justify-content`, `flex-wrap` |
+//! | `grow`, `shrink`, `align_self` | `flex-grow`, `flex-shrink`, `align-self` |
+//! | `grid_column`, `column_span`, `grid_row`, `row_span` | `grid-column: N / span S`, `grid-row` (0 is `auto`) |
+//! | `visible: false` | `display: none` |
+//! | a label's text | wraps as a paragraph: `white-space: pre-wrap; overflow-wrap: break-word` |
+//! | a control's natural size (text measured with the bundled font) | `contain: size; contain-intrinsic-size` |
+//! | a scroll area | `overflow: auto` (the scroll bar overlays, taking no room) |
+//!
+//! Every other property is not layout: colours, radius, font size,
+//! opacity, texts, items, values and images are the exporters' to write,
+//! and `locked` is the editor's alone.
 
+use std::fmt::Write as _;
+
+use taffy::geometry::Point;
 use taffy::prelude::{
     AlignContent, AlignItems, Dimension, Display, FlexDirection, FlexWrap, GridPlacement, GridTemplateComponent,
     LengthPercentage, LengthPercentageAuto, Line, Size, Style, line, span,
 };
-use taffy::style::CheapCloneStr;
-use trellis_model::{Align, Justify, LayoutMode, PropKey, Track, WidgetRef};
+use taffy::style::{CheapCloneStr, Overflow};
+use trellis_model::{Align, Document, Justify, LayoutMode, PropKey, Track, WidgetId, WidgetKind, WidgetRef};
+
+use super::Geometry;
+use crate::measure::{TAB_BAR_HEIGHT, content_size, inset, wraps};
 
 /// Every property [`taffy_style`] reads. The island memo keys on these: one
 /// read but missing here would let the memo answer with a stale layout.
@@ -53,6 +83,13 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed: bool, arranges: Option<Layo
     s.size = Size { width: dim(w.length(PropKey::Width)), height: dim(w.length(PropKey::Height)) };
     s.min_size = Size { width: lpa(w.length(PropKey::MinWidth)), height: lpa(w.length(PropKey::MinHeight)) };
     s.max_size = Size { width: lpa(w.length(PropKey::MaxWidth)), height: lpa(w.length(PropKey::MaxHeight)) };
+    if w.kind() == WidgetKind::ScrollArea {
+        // CSS `overflow: auto`: a scroll container, whose automatic minimum
+        // size as a flex or grid item is 0 (it scrolls instead). Exports
+        // hide the scroll bar, so none takes room here either.
+        s.overflow = Point { x: Overflow::Hidden, y: Overflow::Hidden };
+        s.scrollbar_width = 0.0;
+    }
     if flowed {
         s.flex_grow = w.number(PropKey::Grow);
         s.flex_shrink = w.number(PropKey::Shrink);
@@ -68,13 +105,18 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed: bool, arranges: Option<Layo
             return s;
         }
     }
-    if let Some(mode) = arranges {
-        let gap = LengthPercentage::length(w.number(PropKey::Gap));
+    if w.kind().is_container() {
+        // Every container's padding and border are taffy's too: a box is
+        // never smaller than they are (a container placing its own
+        // children measures only what is inside them).
         let padding = LengthPercentage::length(w.number(PropKey::Padding));
         let border = LengthPercentage::length(w.number(PropKey::BorderWidth));
-        s.gap = Size { width: gap, height: gap };
         s.padding = taffy::Rect { left: padding, right: padding, top: padding, bottom: padding };
         s.border = taffy::Rect { left: border, right: border, top: border, bottom: border };
+    }
+    if let Some(mode) = arranges {
+        let gap = LengthPercentage::length(w.number(PropKey::Gap));
+        s.gap = Size { width: gap, height: gap };
         s.align_items = align_items(w.align(PropKey::AlignItems)).unwrap_or(AlignItems::STRETCH);
         s.justify_content = justify(w.justify());
         match mode {
@@ -131,4 +173,241 @@ fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
             })
         })
         .collect()
+}
+
+/// One CSS declaration of a widget's box: `property: value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CssDeclaration {
+    /// The CSS property (`flex-grow`).
+    pub property: &'static str,
+    /// Its value (`1`, `12px`).
+    pub value: String,
+}
+
+/// A length in CSS pixels: the shortest decimal that reads back as the
+/// same `f32`, so that the page computes with the numbers Trellis did.
+pub fn css_px(v: f32) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    format!("{v}px")
+}
+
+fn css_number(v: f32) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    format!("{v}")
+}
+
+impl Geometry {
+    /// The CSS that puts `id` where this geometry puts it: position,
+    /// size, its flex or grid item properties, and, for a container, how
+    /// it arranges its children. Read together with the exporter's fixed
+    /// rules (`box-sizing: border-box`, no margins, the bundled font at
+    /// `line-height: 1.25`). See the module's table.
+    pub fn layout_css(&self, doc: &Document, id: WidgetId) -> Vec<CssDeclaration> {
+        let mut out = Vec::new();
+        let Some(w) = doc.widget(id) else { return out };
+        let Some(b) = self.boxes.get(id) else { return out };
+        let mut put = |property: &'static str, value: String| out.push(CssDeclaration { property, value });
+        let explicit = |k: PropKey| w.length(k).is_some();
+        let parent = w.parent().and_then(|p| doc.widget(p));
+        match &parent {
+            None => {
+                put("position", "absolute".into());
+                put("left", "0".into());
+                put("top", "0".into());
+            }
+            Some(p) if !b.flowed => {
+                // The padding box starts after the border's whole pixels
+                // (see `css_border`): its fraction counts as padding.
+                let pad = p.number(PropKey::Padding) + css_border(p.number(PropKey::BorderWidth)).1;
+                let top = pad + if p.kind() == WidgetKind::Tabs { TAB_BAR_HEIGHT } else { 0.0 };
+                put("position", "absolute".into());
+                put("left", css_px(pad + w.number(PropKey::X)));
+                put("top", css_px(top + w.number(PropKey::Y)));
+                if p.kind() == WidgetKind::Tabs {
+                    // A page's child fills the page unless sized.
+                    if !explicit(PropKey::Width) {
+                        put("right", css_px(pad));
+                    }
+                    if !explicit(PropKey::Height) {
+                        put("bottom", css_px(pad));
+                    }
+                }
+            }
+            Some(p) => {
+                let grow = w.number(PropKey::Grow);
+                if grow != 0.0 {
+                    put("flex-grow", css_number(grow));
+                }
+                let shrink = w.number(PropKey::Shrink);
+                if shrink != 1.0 {
+                    put("flex-shrink", css_number(shrink));
+                }
+                if let Some(a) = align_css(w.align(PropKey::AlignSelf)) {
+                    put("align-self", a.into());
+                }
+                if p.layout() == LayoutMode::Grid {
+                    let cell = |start: i32, cells: i32| {
+                        let start = if start > 0 { start.to_string() } else { "auto".into() };
+                        format!("{start} / span {}", cells.max(1))
+                    };
+                    let (column, row) = (w.int(PropKey::GridColumn), w.int(PropKey::GridRow));
+                    let (columns, rows) = (w.int(PropKey::ColumnSpan), w.int(PropKey::RowSpan));
+                    if column > 0 || columns > 1 {
+                        put("grid-column", cell(column, columns));
+                    }
+                    if row > 0 || rows > 1 {
+                        put("grid-row", cell(row, rows));
+                    }
+                }
+            }
+        }
+        for (key, property) in [
+            (PropKey::Width, "width"),
+            (PropKey::Height, "height"),
+            (PropKey::MinWidth, "min-width"),
+            (PropKey::MinHeight, "min-height"),
+            (PropKey::MaxWidth, "max-width"),
+            (PropKey::MaxHeight, "max-height"),
+        ] {
+            if let Some(v) = w.length(key) {
+                put(property, css_px(v));
+            }
+        }
+        if b.is_flex_container() {
+            let mode = w.layout();
+            let on_tab_page = parent.as_ref().is_some_and(|p| p.kind() == WidgetKind::Tabs);
+            if !b.flowed && !on_tab_page && !explicit(PropKey::Width) {
+                // Placed, an island root takes its max-content width
+                // whatever the room (a box positioned absolutely would
+                // otherwise shrink to the room).
+                put("width", "max-content".into());
+            }
+            if mode == LayoutMode::Grid {
+                put("display", "grid".into());
+                let template = |t: &[Track]| {
+                    let mut s = String::new();
+                    for (i, t) in t.iter().enumerate() {
+                        if i > 0 {
+                            s.push(' ');
+                        }
+                        match t {
+                            Track::Px(v) => s.push_str(&css_px(*v)),
+                            Track::Fr(v) => {
+                                let _ = write!(s, "{}fr", css_number(*v));
+                            }
+                            Track::Auto => s.push_str("auto"),
+                        }
+                    }
+                    s
+                };
+                let columns = w.tracks(PropKey::GridColumns);
+                if !columns.is_empty() {
+                    put("grid-template-columns", template(columns));
+                }
+                let rows = w.tracks(PropKey::GridRows);
+                if !rows.is_empty() {
+                    put("grid-template-rows", template(rows));
+                }
+                put("justify-items", "stretch".into());
+                put("align-content", "start".into());
+            } else {
+                put("display", "flex".into());
+                put("flex-direction", if mode == LayoutMode::Row { "row" } else { "column" }.into());
+                if w.flag(PropKey::Wrap) {
+                    put("flex-wrap", "wrap".into());
+                }
+                put("align-content", "flex-start".into());
+            }
+            put("align-items", align_css(w.align(PropKey::AlignItems)).unwrap_or("stretch").into());
+            put("justify-content", justify_css(w.justify()).into());
+            let gap = w.number(PropKey::Gap);
+            if gap > 0.0 {
+                put("gap", css_px(gap));
+            }
+        } else if w.kind().is_container() && parent.is_some() && b.flowed {
+            // A flex or grid item that places its own children.
+            put("position", "relative".into());
+        }
+        if w.kind().is_container() {
+            // Browsers draw borders in whole device pixels (2.5 px is 2,
+            // 0.5 is 1): the border gets the whole pixels and the padding
+            // the rest, so the content box is where Trellis puts it.
+            let (border, rest) = css_border(w.number(PropKey::BorderWidth));
+            let padding = w.number(PropKey::Padding) + rest;
+            if padding > 0.0 {
+                put("padding", css_px(padding));
+            }
+            if border > 0.0 {
+                put("border-width", css_px(border));
+            }
+        }
+        let sized_by_trellis = !b.is_flex_container() && !wraps(w.kind());
+        if sized_by_trellis && b.flowed && w.kind() != WidgetKind::ScrollArea {
+            // A flex or grid item may not shrink below its content (CSS's
+            // automatic minimum size, which taffy applies). A browser
+            // gives a box with `contain: size` none, so it is written out
+            // where the design sets no minimum: the content's size, or the
+            // explicit size if smaller, at most the maximum.
+            let main = parent.as_ref().map_or(LayoutMode::Grid, |p| p.layout());
+            let content = content_size(doc, id, &*self.measurer, &self.boxes);
+            for (axis, size, min, max, property) in [
+                (LayoutMode::Row, PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth, "min-width"),
+                (LayoutMode::Column, PropKey::Height, PropKey::MinHeight, PropKey::MaxHeight, "min-height"),
+            ] {
+                if main == axis && w.length(min).is_none() {
+                    let c = if axis == LayoutMode::Row { content.0 } else { content.1 };
+                    let v = w.length(size).map_or(c, |s| s.min(c));
+                    let v = w.length(max).map_or(v, |m| v.min(m));
+                    put(property, css_px(v));
+                }
+            }
+        }
+        if sized_by_trellis {
+            // Its natural size is Trellis's (a control's text measured
+            // with the bundled font; an absolute container's children's
+            // extent): the page takes it as is, whatever its content.
+            let (cw, ch) = content_size(doc, id, &*self.measurer, &self.boxes);
+            // The container's padding and border are its own CSS.
+            let edge = if w.kind().is_container() { 2.0 * inset(&w) } else { 0.0 };
+            let (cw, ch) = ((cw - edge).max(0.0), (ch - edge).max(0.0));
+            put("contain", "size".into());
+            put("contain-intrinsic-size", format!("{} {}", css_px(cw), css_px(ch)));
+        }
+        if w.kind() == WidgetKind::ScrollArea {
+            put("overflow", "auto".into());
+        }
+        if !w.flag(PropKey::Visible) {
+            put("display", "none".into());
+        }
+        out
+    }
+}
+
+/// A container's border width as CSS can draw it (whole pixels), and
+/// what is left over for the padding to take.
+pub fn css_border(width: f32) -> (f32, f32) {
+    let whole = width.floor();
+    (whole, width - whole)
+}
+
+/// The CSS keyword of an alignment (`None` for auto).
+fn align_css(a: Align) -> Option<&'static str> {
+    match a {
+        Align::Auto => None,
+        Align::Start => Some("flex-start"),
+        Align::Center => Some("center"),
+        Align::End => Some("flex-end"),
+        Align::Stretch => Some("stretch"),
+    }
+}
+
+fn justify_css(j: Justify) -> &'static str {
+    match j {
+        Justify::Start => "flex-start",
+        Justify::Center => "center",
+        Justify::End => "flex-end",
+        Justify::SpaceBetween => "space-between",
+        Justify::SpaceAround => "space-around",
+        Justify::SpaceEvenly => "space-evenly",
+    }
 }

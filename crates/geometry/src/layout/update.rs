@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use trellis_model::{Change, Document, PropKey, WidgetId, WidgetKind};
+use trellis_model::{Change, Document, LayoutMode, PropKey, WidgetId, WidgetKind};
 
 use super::{Geometry, UpdateStats};
 use crate::measure;
@@ -146,6 +146,11 @@ impl Geometry {
                 && doc.widget(id).is_some_and(|w| w.length(PropKey::Width).is_none());
             if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) || size_follows_position {
                 let r = self.relayout_root(doc, id);
+                if self.boxes[r].is_flex_container() {
+                    // Taffy remembers what it measured of the moved
+                    // widget's container: its nodes are made again.
+                    self.build_island(doc, r);
+                }
                 let (rect, clip) = self.placement(doc, r);
                 self.place(doc, r, rect, clip);
                 done.insert(r);
@@ -232,9 +237,12 @@ fn affects_layout(kind: WidgetKind, key: PropKey) -> bool {
     }
 }
 
-/// Whether the container's size depends on its children (auto-sized).
+/// Whether the container's size depends on its children: it is
+/// auto-sized, or it is a flex or grid item (whatever its size, its
+/// content is its automatic minimum there, as in CSS).
 fn size_follows_children(doc: &Document, id: WidgetId) -> bool {
     doc.widget(id).is_some_and(|w| {
-        w.parent().is_some() && (w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none())
+        let flowed = w.parent().and_then(|p| doc.widget(p)).is_some_and(|p| p.layout() != LayoutMode::Absolute);
+        w.parent().is_some() && (w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none() || flowed)
     })
 }

@@ -1,8 +1,8 @@
 //! The light and dark themes: the colours widgets get where they set none
 //! of their own, and the accent the editor's overlays are drawn in.
 
+use crate::Color;
 use serde::Serialize;
-use trellis_model::Color;
 
 /// The colours a theme gives widgets that do not set their own.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]

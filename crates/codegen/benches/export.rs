@@ -1,0 +1,23 @@
+//! What exporting costs: the HTML/CSS page of a 100,000-widget design
+//! (the target is under one second), from a laid-out geometry.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use trellis_codegen::{ExportSource, export_html};
+use trellis_geometry::{FontMeasurer, Geometry};
+use trellis_model::Theme;
+
+fn export(c: &mut Criterion) {
+    let doc = trellis_model::generate(100_000, 1);
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let source = ExportSource { file_name: "bench.trellis.json".into(), design_dir: None, theme: Theme::LIGHT };
+    let mut group = c.benchmark_group("export");
+    group.sample_size(10);
+    group.bench_function("html 100k widgets", |b| {
+        b.iter(|| export_html(black_box(&doc), &geometry, &source).expect("a generated design exports"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, export);
+criterion_main!(benches);
