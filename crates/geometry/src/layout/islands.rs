@@ -6,7 +6,7 @@
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, PropKey, PropValue, Rect, Track, WidgetId};
 
-use super::style::{TAFFY_KEYS, taffy_style};
+use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
 use crate::measure::{content_size, inset, label_size, wraps};
 
@@ -76,7 +76,23 @@ impl Geometry {
     fn create_node(&mut self, doc: &Document, id: WidgetId) -> NodeId {
         let style = self.style_for(doc, id);
         let node = if self.boxes[id].is_flex_container() {
-            let children: Vec<NodeId> = doc.children(id).iter().map(|c| self.create_node(doc, *c)).collect();
+            let gaps = style::gaps_as_margins(&doc.widget(id).expect("styled widgets are in the document"));
+            let mut after_visible = false;
+            let children: Vec<NodeId> = doc
+                .children(id)
+                .iter()
+                .map(|c| {
+                    let node = self.create_node(doc, *c);
+                    let visible = doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
+                    if let Some(gap) = gaps.filter(|_| visible && after_visible) {
+                        let mut s = self.taffy.style(node).expect("the node exists").clone();
+                        style::put_gap_before(&mut s, gap);
+                        self.taffy.set_style(node, s).expect("the node exists");
+                    }
+                    after_visible |= visible;
+                    node
+                })
+                .collect();
             let node = self.taffy.new_with_children(style, &children).expect("taffy accepts new nodes");
             // Taffy lays out a container without children as a leaf: the
             // measure function then answers for it (an empty grid still

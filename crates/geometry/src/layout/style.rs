@@ -117,6 +117,15 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed: bool, arranges: Option<Layo
     if let Some(mode) = arranges {
         let gap = LengthPercentage::length(w.number(PropKey::Gap));
         s.gap = Size { width: gap, height: gap };
+        if gaps_as_margins(w).is_some() {
+            // See `gaps_as_margins`: the items carry the gap instead.
+            let none = LengthPercentage::length(0.0);
+            if mode == LayoutMode::Row {
+                s.gap.width = none;
+            } else {
+                s.gap.height = none;
+            }
+        }
         s.align_items = align_items(w.align(PropKey::AlignItems)).unwrap_or(AlignItems::STRETCH);
         s.justify_content = justify(w.justify());
         match mode {
@@ -173,6 +182,28 @@ fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
             })
         })
         .collect()
+}
+
+/// The gap of a single-line row or column, when its items carry it as a
+/// margin before them (every shown item but the first) instead of taffy
+/// placing it: the same layout in CSS, but taffy 0.15 subtracts a line's
+/// gaps from its free space a second time when the line's grow (or
+/// shrink) factors sum below one, which CSS does not. A wrapping row
+/// keeps taffy's gaps: which item starts a line is not known here.
+pub(super) fn gaps_as_margins(w: &WidgetRef<'_>) -> Option<(LayoutMode, f32)> {
+    let mode = w.layout();
+    let gap = w.number(PropKey::Gap);
+    (matches!(mode, LayoutMode::Row | LayoutMode::Column) && !w.flag(PropKey::Wrap) && gap > 0.0).then_some((mode, gap))
+}
+
+/// Puts a gap before an item of a row or column ([`gaps_as_margins`]).
+pub(super) fn put_gap_before(s: &mut Style, (mode, gap): (LayoutMode, f32)) {
+    let margin = LengthPercentageAuto::length(gap);
+    if mode == LayoutMode::Row {
+        s.margin.left = margin;
+    } else {
+        s.margin.top = margin;
+    }
 }
 
 /// One CSS declaration of a widget's box: `property: value`.
