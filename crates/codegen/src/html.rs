@@ -581,7 +581,12 @@ html, body {{
   box-shadow: inset 0 -2px {accent};
 }}
 
+/* Its lines in the middle of a box taller than they are, as on the
+   canvas (a column of one anonymous item: the same widths as a block). */
 .t-label {{
+  display: flex;
+  flex-direction: column;
+  justify-content: center;
   white-space: pre-wrap;
   overflow-wrap: break-word;
 }}
@@ -612,6 +617,14 @@ html, body {{
 .t-text_area {{
   resize: none;
   overflow: clip;
+}}
+
+.t-dropdown {{
+  background-image: linear-gradient(45deg, transparent 50%, {muted} 50%, {muted} 62%, transparent 62%),
+    linear-gradient(-45deg, transparent 50%, {muted} 50%, {muted} 62%, transparent 62%);
+  background-size: 6px 6px, 6px 6px;
+  background-position: right 14px center, right 9px center;
+  background-repeat: no-repeat;
 }}
 
 .t-text_input::placeholder, .t-text_area::placeholder {{
