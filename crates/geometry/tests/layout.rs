@@ -499,3 +499,16 @@ fn a_placed_label_wraps_at_its_parents_padding_edge() {
     assert_eq!(g.rect(l).unwrap().w, 90.0);
     assert_eq!(g.rect(l).unwrap().h, 25.0, "two lines");
 }
+
+#[test]
+fn a_child_on_the_page_of_a_tabs_widget_shorter_than_its_bar_takes_what_css_gives_it() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 63.5, 11.5).with(PropKey::BorderWidth, n(2.0)));
+    // 7.5 px above the page, which is 24.5 px "high" below nothing: CSS
+    // gives it 7.5 - 32 + 7.5 < 0, so no height, not the 7.5 px a page
+    // clamped to zero first would leave it.
+    let image = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Image).at(10.0, -7.5));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(image).unwrap().h, 0.0);
+}

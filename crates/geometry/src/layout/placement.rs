@@ -27,8 +27,10 @@ impl Geometry {
         let content = pb.content();
         let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
         if pb.kind == WidgetKind::Tabs {
-            let page =
-                Rect::new(content.x, content.y + TAB_BAR_HEIGHT, content.w, (content.h - TAB_BAR_HEIGHT).max(0.0));
+            // The page's height may be negative (a tabs widget lower than
+            // its bar): CSS subtracts the child's offset from it as it is
+            // and only then keeps the result from going below zero.
+            let page = Rect::new(content.x, content.y + TAB_BAR_HEIGHT, content.w, content.h - TAB_BAR_HEIGHT);
             let size = measure::clamp_size(
                 &w,
                 (w.length(PropKey::Width).unwrap_or(page.w - x), w.length(PropKey::Height).unwrap_or(page.h - y)),
