@@ -67,6 +67,8 @@ pub fn write_export<R>(files: &[ExportFile], dir: &Path, check: impl FnOnce(&Pat
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    // `-o site/v2/page` makes `site/v2` as `mkdir -p` would.
+    fs::create_dir_all(&parent).map_err(io(&parent))?;
     let staging = tempfile::Builder::new().prefix(".trellis-export-").tempdir_in(&parent).map_err(io(&parent))?;
     for file in files {
         let to = staging.path().join(&file.path);

@@ -175,6 +175,17 @@ fn an_export_replaces_an_earlier_export_whole_and_nothing_else() {
 }
 
 #[test]
+fn an_export_makes_the_folders_above_its_target() {
+    let parent = tempfile::tempdir().expect("a temporary folder");
+    let out = parent.path().join("site/v2/page");
+    let folder = demo_folder();
+    let page = export(&trellis_model::demo_design(), folder.path());
+    write_export(&page.files, &out, |_| ()).expect("the folders above are made");
+    assert!(out.join("index.html").is_file());
+    assert_eq!(files_in(&parent.path().join("site/v2")), vec![PathBuf::from("page")]);
+}
+
+#[test]
 fn a_failed_export_leaves_no_half_written_folder() {
     let parent = tempfile::tempdir().expect("a temporary folder");
     let out = parent.path().join("page");
