@@ -76,12 +76,15 @@ pub fn write_export<R>(files: &[ExportFile], dir: &Path, check: impl FnOnce(&Pat
             fs::create_dir_all(folder).map_err(io(folder))?;
         }
         match &file.contents {
-            FileContents::Bytes(bytes) => {
-                let mut out = fs::File::create(&to).map_err(io(&to))?;
-                out.write_all(bytes).map_err(io(&to))?;
-            }
+            FileContents::Bytes(bytes) => write_synced(&to, bytes)?,
             FileContents::Copy(from) => copy_bounded(from, &to)?,
         }
+    }
+    // Every folder's entries on disk before the folder is renamed into
+    // place, as a design's save does: a crash then leaves the earlier
+    // export or the whole new one, never an empty name.
+    for folder in [staging.path().to_owned(), staging.path().join("fonts"), staging.path().join("images")] {
+        sync_dir(&folder);
     }
     let verdict = check(staging.path());
     // Again, just before replacing: the check may have taken a while, and
@@ -108,6 +111,7 @@ pub fn write_export<R>(files: &[ExportFile], dir: &Path, check: impl FnOnce(&Pat
     }
     // The staging folder is now `dir`: nothing is left to clean up.
     let _ = staging.keep();
+    sync_dir(&parent);
     Ok(verdict)
 }
 
@@ -147,5 +151,20 @@ fn copy_bounded(from: &Path, to: &Path) -> Result<(), OutputError> {
     if bytes.len() as u64 > limits::MAX_IMAGE_BYTES {
         return Err(OutputError::TooLarge { path: from.to_owned(), limit: limits::MAX_IMAGE_BYTES });
     }
-    fs::write(to, bytes).map_err(io(to))
+    write_synced(to, &bytes)
+}
+
+/// Writes a new file and waits until its bytes are on disk.
+fn write_synced(to: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut out = fs::File::create(to).map_err(io(to))?;
+    out.write_all(bytes).map_err(io(to))?;
+    out.sync_all().map_err(io(to))
+}
+
+/// Puts a folder's entries on disk; a file system that cannot (or a
+/// folder that is not there) is no reason to fail the export.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
