@@ -91,6 +91,29 @@ fn export_names_what_is_wrong_and_exits_2() {
     assert_eq!(fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep");
 }
 
+/// Runs `trellis export DESIGN --to html --verify -o DIR/page --json
+/// DIR/verify.json` (with `chromium` as the browser, when given): its exit
+/// code, what it printed (standard output, then error) and its report.
+fn export_verify(dir: &Path, design: &Path, chromium: Option<&Path>) -> (Option<i32>, String, serde_json::Value) {
+    let report = dir.join("verify.json");
+    let mut cmd = trellis();
+    if let Some(exe) = chromium {
+        cmd.env("TRELLIS_CHROMIUM", exe);
+    }
+    let o = cmd
+        .arg("export")
+        .arg(design)
+        .args(["--to", "html", "--verify", "-o"])
+        .arg(dir.join("page"))
+        .arg("--json")
+        .arg(&report)
+        .output()
+        .unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let json = fs::read(&report).map(|b| serde_json::from_slice(&b).unwrap()).unwrap_or_default();
+    (o.status.code(), printed, json)
+}
+
 /// A stand-in for Chromium that reports every widget at 0,0 with no size:
 /// the verification must fail, and say which widgets are off.
 #[test]
@@ -109,21 +132,9 @@ fn export_verify_exits_1_and_lists_the_widgets_when_the_browser_disagrees() {
     let mut perms = fs::metadata(&fake).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     fs::set_permissions(&fake, perms).unwrap();
-    let report = dir.path().join("verify.json");
-    let o = trellis()
-        .env("TRELLIS_CHROMIUM", &fake)
-        .arg("export")
-        .arg(&design)
-        .args(["--to", "html", "--verify", "-o"])
-        .arg(dir.path().join("page"))
-        .arg("--json")
-        .arg(&report)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    let (code, stdout, json) = export_verify(dir.path(), &design, Some(&fake));
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("FAIL") && stdout.contains("settings_window"), "{stdout}");
-    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["verify"]["widgets_checked"], 43);
     assert_eq!(json["verify"]["over_tolerance"], 43);
     assert_eq!(json["verify"]["max_deviation_px"], 1280.0);
@@ -138,20 +149,9 @@ fn export_verify_passes_on_the_demo_in_chromium() {
     }
     let dir = tempfile::tempdir().unwrap();
     let design = demo_in(dir.path());
-    let report = dir.path().join("verify.json");
-    let o = trellis()
-        .arg("export")
-        .arg(&design)
-        .args(["--to", "html", "--verify", "-o"])
-        .arg(dir.path().join("page"))
-        .arg("--json")
-        .arg(&report)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    let (code, stdout, json) = export_verify(dir.path(), &design, None);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("PASS"), "{stdout}");
-    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["verify"]["over_tolerance"], 0);
     assert!(json["verify"]["max_deviation_px"].as_f64().unwrap() <= 1.0);
     assert_eq!(json["verify"]["widgets_checked"], 43, "every shown widget");
