@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde::Serialize;
 use trellis_codegen::browser::{self, Verification};
-use trellis_codegen::{Browser, ExportSource, FileContents};
+use trellis_codegen::{Approximation, Browser, ExportSource, FileContents, SlintSource};
 use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::{Document, Theme};
 
@@ -24,8 +24,12 @@ struct ExportReport {
     generate_ms: f64,
     write_ms: f64,
     verify: Option<VerifyReport>,
+    approximations: Vec<Approximation>,
     warnings: Vec<String>,
 }
+
+/// What `--to` accepts.
+pub const TARGETS: &[&str] = &["html", "slint"];
 
 #[derive(Serialize)]
 struct FileReport {
@@ -52,12 +56,18 @@ pub fn export(
     out: &Path,
     verify: bool,
     theme: &str,
+    name: Option<&str>,
     json: Option<&Path>,
 ) -> anyhow::Result<Verdict> {
-    if to != "html" {
-        bail!("--to {to}: Trellis exports html (egui and Slint are still to come)");
-    }
     let theme = Theme::parse(theme).with_context(|| format!("--theme {theme}: use light or dark"))?;
+    match to {
+        "html" => {}
+        "slint" => return export_slint(file, out, verify, theme, name, json),
+        _ => bail!("--to {to}: not a target Trellis knows; use one of: {}", TARGETS.join(", ")),
+    }
+    if name.is_some() {
+        bail!("--name names the component of a Slint export; an HTML page has none");
+    }
     // Find the browser before any work, so a missing one fails fast.
     let browser = if verify { Some(Browser::find()?) } else { None };
     let doc = Document::load(file)?;
@@ -125,6 +135,7 @@ pub fn export(
         generate_ms: ms(generate),
         write_ms: ms(write),
         warnings: page.warnings.clone(),
+        approximations: Vec::new(),
         verify: verification.map(|result| VerifyReport {
             browser: browser.as_ref().map(|b| b.exe().display().to_string()).unwrap_or_default(),
             browser_ms: ms(browser_time),
@@ -178,6 +189,95 @@ pub fn export(
         report::write_json(path, &report)?;
     }
     Ok(verdict)
+}
+
+/// `--to slint`: one `.slint` file, written atomically (a device or FIFO
+/// is written in place, never replaced).
+fn export_slint(
+    file: &Path,
+    out: &Path,
+    verify: bool,
+    theme: Theme,
+    name: Option<&str>,
+    json: Option<&Path>,
+) -> anyhow::Result<Verdict> {
+    if verify {
+        bail!(
+            "--verify lays an HTML export out in a browser; a Slint export is checked by compiling it (the test suite compiles every export with Slint's compiler)"
+        );
+    }
+    let doc = Document::load(file)?;
+    let started = Instant::now();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let layout = started.elapsed();
+    // The folders above the file are made as needed, as for a page, and
+    // first: image paths are written relative to the file's folder.
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot make the folder {}", parent.display()))?;
+    }
+    let out_dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => ".".into(),
+    };
+    let source = SlintSource {
+        file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        component: name.map(str::to_owned),
+        design_dir: Some(match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => ".".into(),
+        }),
+        out_dir: Some(out_dir),
+        theme,
+    };
+    let started = Instant::now();
+    let export = trellis_codegen::export_slint(&doc, &geometry, &source);
+    let generate = started.elapsed();
+    for warning in &export.warnings {
+        report::note(format_args!("warning: {warning}"));
+    }
+    const LISTED: usize = 20;
+    for a in export.approximations.iter().take(LISTED) {
+        report::note(format_args!("approximated: widget '{}', {}: {}", a.widget, a.property, a.note));
+    }
+    if export.approximations.len() > LISTED {
+        report::note(format_args!(
+            "approximated: {} more (every one is in --json and commented in the file)",
+            export.approximations.len() - LISTED
+        ));
+    }
+    let started = Instant::now();
+    trellis_model::write_atomically(out, |w| w.write_all(export.source.as_bytes()))?;
+    let write = started.elapsed();
+    let report = ExportReport {
+        design: file.display().to_string(),
+        format: "slint",
+        out: out.display().to_string(),
+        widgets: export.widgets,
+        files: vec![FileReport { path: out.display().to_string(), bytes: export.source.len() as u64 }],
+        layout_ms: ms(layout),
+        generate_ms: ms(generate),
+        write_ms: ms(write),
+        verify: None,
+        approximations: export.approximations.clone(),
+        warnings: export.warnings.clone(),
+    };
+    let rows = vec![
+        ("design".to_owned(), report.design.clone()),
+        ("exported to".to_owned(), format!("{} ({})", report.out, bytes(export.source.len() as u64))),
+        ("component".to_owned(), export.component.clone()),
+        ("widgets".to_owned(), report.widgets.to_string()),
+        ("properties".to_owned(), export.properties.len().to_string()),
+        ("callbacks".to_owned(), export.callbacks.len().to_string()),
+        ("approximated".to_owned(), format!("{} layout properties (on standard error)", export.approximations.len())),
+        ("layout".to_owned(), format!("{:.1} ms", report.layout_ms)),
+        ("export".to_owned(), format!("{:.1} ms", report.generate_ms)),
+        ("write".to_owned(), format!("{:.1} ms", report.write_ms)),
+    ];
+    report::print_table(&report::key_values(rows), json);
+    if let Some(path) = json {
+        report::write_json(path, &report)?;
+    }
+    Ok(Verdict::Pass)
 }
 
 fn bytes(n: u64) -> String {

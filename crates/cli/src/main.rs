@@ -214,14 +214,20 @@ enum Command {
     /// DIR/style.css, the bundled font and the design's images; with
     /// --verify, headless Chromium lays the page out and every widget's box
     /// is compared with Trellis's (exit 1 if any edge is more than 1 px off).
+    /// `--to slint` writes one .slint file declaring one component.
     Export {
         file: PathBuf,
-        /// What to generate: html.
-        #[arg(long, value_name = "FORMAT")]
+        /// What to generate: html or slint.
+        #[arg(long, value_name = "TARGET")]
         to: String,
-        /// The folder to write (new, empty, or an earlier export's).
-        #[arg(long, short, value_name = "DIR")]
+        /// Where to write: a folder for html (new, empty, or an earlier
+        /// export's), a file for slint.
+        #[arg(long, short, value_name = "PATH")]
         out: PathBuf,
+        /// The generated component's name (slint); by default the design
+        /// file's name in PascalCase.
+        #[arg(long, value_name = "TypeName")]
+        name: Option<String>,
         /// Lay the page out in headless Chromium and compare every widget's box.
         #[arg(long)]
         verify: bool,
@@ -416,8 +422,8 @@ fn main() -> ExitCode {
             design_commands::demo(out.as_deref(), widgets, seed, json.as_deref())
         }
         Command::Validate { files, json } => design_commands::validate(&files, json.as_deref()),
-        Command::Export { file, to, out, verify, theme, json } => {
-            export_command::export(&file, &to, &out, verify, &theme, json.as_deref())
+        Command::Export { file, to, out, verify, theme, name, json } => {
+            export_command::export(&file, &to, &out, verify, &theme, name.as_deref(), json.as_deref())
         }
         Command::Info { file, json } => design_commands::info(&file, json.as_deref()),
         Command::Run { scenario, design, widgets, seed, journal, out, step_delay_ms, json } => {

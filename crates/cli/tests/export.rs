@@ -58,6 +58,43 @@ fn export_writes_the_page_its_font_and_images_and_reports_them() {
 }
 
 #[test]
+fn export_to_slint_writes_one_component_and_reports_what_it_approximated() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = demo_in(dir.path());
+    let out = dir.path().join("ui").join("settings.slint");
+    let report = dir.path().join("slint.json");
+    let output = trellis()
+        .arg("export")
+        .arg(&design)
+        .args(["--to", "slint", "--name", "settings_window", "-o"])
+        .arg(&out)
+        .arg("--json")
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let source = fs::read_to_string(&out).unwrap();
+    assert!(source.contains("export component SettingsWindow inherits Window {"), "{}", &source[..400]);
+    assert!(source.contains("@image-url(\"../avatar.png\")"), "the image path is relative to the file");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("approximated: widget 'profile_page', grid_columns"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["format"], "slint");
+    assert_eq!(json["widgets"], 50);
+    assert_eq!(json["approximations"][0]["widget"], "profile_page");
+    assert_eq!(json["files"][0]["bytes"].as_u64(), Some(source.len() as u64));
+    // Exported again: the same bytes, through a FIFO-safe atomic write.
+    trellis()
+        .arg("export")
+        .arg(&design)
+        .args(["--to", "slint", "--name", "settings_window", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(source, fs::read_to_string(&out).unwrap());
+}
+
+#[test]
 fn export_names_what_is_wrong_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let design = demo_in(dir.path());
@@ -68,7 +105,10 @@ fn export_names_what_is_wrong_and_exits_2() {
     };
     let (code, err) = run(&["--to", "pdf"]);
     assert_eq!(code, Some(2));
-    assert!(err.contains("--to pdf") && err.contains("html"), "{err}");
+    assert!(err.contains("--to pdf") && err.contains("html, slint"), "the known targets are listed: {err}");
+    let (code, err) = run(&["--to", "slint", "--verify"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--verify"), "{err}");
     let (code, err) = run(&["--to", "html", "--theme", "blue"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("--theme blue"), "{err}");

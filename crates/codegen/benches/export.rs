@@ -1,9 +1,10 @@
-//! What exporting costs: the HTML/CSS page of a 100,000-widget design
-//! (the target is under one second), from a laid-out geometry.
+//! What exporting costs: the HTML/CSS page and the Slint component of a
+//! 100,000-widget design (the target is under one second each),
+//! from a laid-out geometry.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use trellis_codegen::{ExportSource, export_html};
+use trellis_codegen::{ExportSource, SlintSource, export_html, export_slint};
 use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::Theme;
 
@@ -15,6 +16,16 @@ fn export(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("html 100k widgets", |b| {
         b.iter(|| export_html(black_box(&doc), &geometry, &source).expect("a generated design exports"));
+    });
+    let slint = SlintSource {
+        file_name: "bench.trellis.json".into(),
+        component: None,
+        design_dir: None,
+        out_dir: None,
+        theme: Theme::LIGHT,
+    };
+    group.bench_function("slint 100k widgets", |b| {
+        b.iter(|| export_slint(black_box(&doc), &geometry, &slint));
     });
     group.finish();
 }

@@ -55,9 +55,47 @@ pub(crate) fn file_name(s: &str) -> String {
     cleaned.trim_start_matches('.').to_owned()
 }
 
+/// Whether `c` must be written as an escape in a source-code string
+/// literal: control characters (a literal newline or NUL would end or
+/// corrupt the literal) and the invisible formatting characters that can
+/// make source read differently from how it compiles (Trojan Source:
+/// bidirectional overrides and isolates, zero-width characters, the BOM).
+fn needs_escape_in_source(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{00ad}')
+}
+
+/// A Slint string literal holding `s`, quotes included. Slint reads `\"`,
+/// `\\`, `\n` and `\u{..}`; `\{` would start an interpolation, which a
+/// doubled backslash rules out.
+pub(crate) fn slint_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if needs_escape_in_source(c) => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_literals_hide_nothing_and_cannot_be_closed() {
+        assert_eq!(slint_string("a\"b\\{c}\n"), r#""a\"b\\{c}\n""#);
+        assert_eq!(slint_string("\u{202e}x\0"), r#""\u{202e}x\u{0}""#);
+    }
 
     #[test]
     fn markup_cannot_escape_its_context() {

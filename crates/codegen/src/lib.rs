@@ -1,6 +1,7 @@
 //! Code from a Trellis design: an HTML/CSS page that lays out as the
 //! canvas does ([`html`]), written all at once or not at all
-//! ([`output_dir`]), and checked in a real browser ([`browser`]).
+//! ([`output_dir`]), and checked in a real browser ([`browser`]); and a
+//! Slint component ([`slint`]).
 //!
 //! Where a widget lands comes from [`trellis_geometry::Geometry::layout_css`],
 //! the one statement of what Trellis layout means in CSS, so an exporter
@@ -17,8 +18,11 @@
 pub mod browser;
 mod escaping;
 pub mod html;
+mod identifiers;
 pub mod output_dir;
+pub mod slint;
 
 pub use browser::{Browser, BrowserError, Deviation, Verification};
 pub use html::{ExportError, ExportFile, ExportSource, FileContents, HtmlExport, export_html};
 pub use output_dir::{OutputError, write_export};
+pub use slint::{Approximation, SlintExport, SlintSource, export_slint};

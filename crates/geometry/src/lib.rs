@@ -22,7 +22,8 @@ mod spatial;
 pub use hot_cache::QueryCache;
 pub use layout::{CssDeclaration, Geometry, UpdateStats, css_border, css_px};
 pub use measure::{
-    FixedAdvanceMeasurer, FontMeasurer, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer, measurer_for_id,
+    FixedAdvanceMeasurer, FontMeasurer, IMAGE_NATURAL_SIZE, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer,
+    measurer_for_id,
 };
 pub use query::{
     Axis, DropTarget, Guide, Marquee, Point, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery, SpacingGuide, contains,

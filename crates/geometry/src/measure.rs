@@ -270,6 +270,10 @@ const MARK_GAP: f32 = 8.0;
 /// Height of the tab bar above a tabs widget's pages.
 pub const TAB_BAR_HEIGHT: f32 = 32.0;
 
+/// The width and height of an image whose size is auto, whatever its
+/// picture: a design lays out the same before its image loads.
+pub const IMAGE_NATURAL_SIZE: f32 = 64.0;
+
 /// The intrinsic size of a widget that is not a container laid out by
 /// its children (leaves, and containers as a fallback).
 pub(crate) fn leaf_size(w: &WidgetRef<'_>, measurer: &dyn TextMeasurer) -> (f32, f32) {
@@ -314,7 +318,7 @@ pub(crate) fn leaf_size(w: &WidgetRef<'_>, measurer: &dyn TextMeasurer) -> (f32,
         }
         WidgetKind::Slider => (10.0 * font, MARK + 4.0),
         WidgetKind::ProgressBar => (10.0 * font, 8.0),
-        WidgetKind::Image => (64.0, 64.0),
+        WidgetKind::Image => (IMAGE_NATURAL_SIZE, IMAGE_NATURAL_SIZE),
         WidgetKind::Separator => (32.0, 1.0),
         WidgetKind::Spacer => (0.0, 0.0),
         WidgetKind::Window => (640.0, 480.0),

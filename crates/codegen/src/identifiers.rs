@@ -1,0 +1,263 @@
+//! Identifiers of generated code, made from widget names.
+//!
+//! The model already keeps names to ASCII letters, digits and `_`, never a
+//! Rust keyword; but a design file can be written by hand, and generated
+//! names (`name_input` + `-text`) can meet a word the target language or
+//! its runtime keeps for itself. So every identifier goes through
+//! [`Identifiers::claim`], which makes it valid and unused, whatever the
+//! name was.
+
+use std::collections::HashSet;
+
+/// The language an identifier is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Language {
+    /// Rust: snake case, keywords avoided.
+    Rust,
+    /// Slint: kebab case (Slint reads `_` and `-` as the same character
+    /// after the first), its own words avoided.
+    Slint,
+}
+
+/// Rust's keywords, strict and reserved, in every edition, and the
+/// names a generated module declares itself.
+const RUST_RESERVED: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+    "egui", "ui", "response", "events", "std", "core", "alloc",
+];
+
+/// Words with a meaning of their own in a Slint component's scope: the
+/// language's words and the properties every element or window has. A
+/// generated property named like one would redefine it.
+const SLINT_RESERVED: &[&str] = &[
+    "root",
+    "parent",
+    "self",
+    "true",
+    "false",
+    "if",
+    "for",
+    "in",
+    "out",
+    "in-out",
+    "property",
+    "callback",
+    "function",
+    "public",
+    "private",
+    "protected",
+    "pure",
+    "animate",
+    "states",
+    "transitions",
+    "changed",
+    "import",
+    "export",
+    "from",
+    "component",
+    "global",
+    "struct",
+    "enum",
+    "inherits",
+    "implements",
+    "return",
+    "slot",
+    "match",
+    "debug",
+    "init",
+    "absolute-position",
+    "accessible-action-decrement",
+    "accessible-action-default",
+    "accessible-action-expand",
+    "accessible-action-increment",
+    "accessible-action-set-selection-offsets",
+    "accessible-action-set-value",
+    "accessible-checkable",
+    "accessible-checked",
+    "accessible-delegate-focus",
+    "accessible-description",
+    "accessible-enabled",
+    "accessible-expandable",
+    "accessible-expanded",
+    "accessible-id",
+    "accessible-item-count",
+    "accessible-item-index",
+    "accessible-item-selectable",
+    "accessible-item-selected",
+    "accessible-label",
+    "accessible-live-region",
+    "accessible-orientation",
+    "accessible-placeholder-text",
+    "accessible-read-only",
+    "accessible-role",
+    "accessible-value",
+    "accessible-value-maximum",
+    "accessible-value-minimum",
+    "accessible-value-step",
+    "always-on-top",
+    "background",
+    "cache-rendering-hint",
+    "clear-focus",
+    "clip",
+    "col",
+    "colspan",
+    "cross-axis-self-alignment",
+    "default-font-family",
+    "default-font-size",
+    "default-font-weight",
+    "dialog-button-role",
+    "drop-shadow-blur",
+    "drop-shadow-color",
+    "drop-shadow-offset-x",
+    "drop-shadow-offset-y",
+    "drop-shadow-spread",
+    "enabled",
+    "focus",
+    "forward-focus",
+    "full-screen",
+    "height",
+    "hide",
+    "horizontal-stretch",
+    "icon",
+    "layout-order",
+    "max-height",
+    "max-width",
+    "min-height",
+    "min-width",
+    "no-frame",
+    "opacity",
+    "preferred-height",
+    "preferred-width",
+    "resize-border-width",
+    "rotation-angle",
+    "rotation-origin-x",
+    "rotation-origin-y",
+    "row",
+    "rowspan",
+    "show",
+    "title",
+    "transform-origin",
+    "transform-rotation",
+    "transform-scale",
+    "transform-scale-x",
+    "transform-scale-y",
+    "vertical-stretch",
+    "visible",
+    "width",
+    "x",
+    "y",
+    "z",
+];
+
+/// The identifiers handed out so far in one scope of generated code.
+pub(crate) struct Identifiers {
+    language: Language,
+    taken: HashSet<String>,
+}
+
+impl Identifiers {
+    /// An empty scope.
+    pub(crate) fn new(language: Language) -> Self {
+        Identifiers { language, taken: HashSet::new() }
+    }
+
+    /// `base` made a valid identifier of the language that no earlier
+    /// claim holds: characters outside ASCII letters, digits and `_`
+    /// become `_`, a leading digit gets a letter before it, and a reserved
+    /// or taken word gets a number after it (`_2`, `-2`, ...).
+    pub(crate) fn claim(&mut self, base: &str) -> String {
+        let mut ident: String =
+            base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+        if self.language == Language::Rust {
+            ident = ident.replace('-', "_");
+        }
+        if ident.is_empty() || ident.chars().all(|c| c == '_' || c == '-') {
+            ident = format!("w{ident}");
+        }
+        if ident.starts_with(|c: char| c.is_ascii_digit()) {
+            ident.insert_str(0, "w_");
+        }
+        if self.language == Language::Slint {
+            ident = slint_normal(&ident);
+        }
+        let (reserved, joint) = match self.language {
+            Language::Rust => (RUST_RESERVED, '_'),
+            Language::Slint => (SLINT_RESERVED, '-'),
+        };
+        let free =
+            |candidate: &str, taken: &HashSet<String>| !reserved.contains(&candidate) && !taken.contains(candidate);
+        let mut chosen = ident.clone();
+        let mut n = 2;
+        while !free(&chosen, &self.taken) {
+            chosen = format!("{ident}{joint}{n}");
+            n += 1;
+        }
+        self.taken.insert(chosen.clone());
+        chosen
+    }
+}
+
+/// How Slint reads an identifier: a leading `_` or `-` is `_`, every other
+/// `_` is `-`. Two names that read the same are one name to Slint.
+fn slint_normal(ident: &str) -> String {
+    ident
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match (i, c) {
+            (0, '-' | '_') => '_',
+            (_, '_') => '-',
+            (_, c) => c,
+        })
+        .collect()
+}
+
+/// `name` as a Rust type name: `demo.trellis.json` → `Demo`,
+/// `sign_up-form` → `SignUpForm`.
+pub(crate) fn type_name(name: &str) -> String {
+    let mut out = String::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "Design");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_are_valid_and_unique_whatever_the_names() {
+        let mut rust = Identifiers::new(Language::Rust);
+        assert_eq!(rust.claim("name_input"), "name_input");
+        assert_eq!(rust.claim("type"), "type_2");
+        assert_eq!(rust.claim("9lives"), "w_9lives");
+        assert_eq!(rust.claim("naïve"), "na_ve");
+        assert_eq!(rust.claim("na_ve"), "na_ve_2");
+        assert_eq!(rust.claim(""), "w");
+        assert_eq!(rust.claim("_"), "w_");
+        let mut slint = Identifiers::new(Language::Slint);
+        assert_eq!(slint.claim("name_input-text"), "name-input-text");
+        assert_eq!(slint.claim("name-input_text"), "name-input-text-2");
+        assert_eq!(slint.claim("accessible-checked"), "accessible-checked-2");
+        assert_eq!(slint.claim("_private"), "_private");
+        assert_eq!(slint.claim("states"), "states-2");
+    }
+
+    #[test]
+    fn type_names_are_pascal_case_identifiers() {
+        assert_eq!(type_name("demo"), "Demo");
+        assert_eq!(type_name("sign_up-form"), "SignUpForm");
+        assert_eq!(type_name("2024 plan"), "Design2024Plan");
+        assert_eq!(type_name("ü"), "Design");
+    }
+}
