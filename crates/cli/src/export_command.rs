@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde::Serialize;
 use trellis_codegen::browser::{self, Verification};
-use trellis_codegen::{Approximation, Browser, ExportSource, FileContents, SlintSource};
+use trellis_codegen::{Approximation, Browser, EguiSource, ExportSource, FileContents, SlintSource};
 use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::{Document, Theme};
 
@@ -29,7 +29,7 @@ struct ExportReport {
 }
 
 /// What `--to` accepts.
-pub const TARGETS: &[&str] = &["html", "slint"];
+pub const TARGETS: &[&str] = &["html", "egui", "slint"];
 
 #[derive(Serialize)]
 struct FileReport {
@@ -62,7 +62,7 @@ pub fn export(
     let theme = Theme::parse(theme).with_context(|| format!("--theme {theme}: use light or dark"))?;
     match to {
         "html" => {}
-        "slint" => return export_slint(file, out, verify, theme, name, json),
+        "slint" | "egui" => return export_code(file, to, out, verify, theme, name, json),
         _ => bail!("--to {to}: not a target Trellis knows; use one of: {}", TARGETS.join(", ")),
     }
     if name.is_some() {
@@ -191,10 +191,11 @@ pub fn export(
     Ok(verdict)
 }
 
-/// `--to slint`: one `.slint` file, written atomically (a device or FIFO
-/// is written in place, never replaced).
-fn export_slint(
+/// `--to slint` or `--to egui`: one source file, written atomically (a
+/// device or FIFO is written in place, never replaced).
+fn export_code(
     file: &Path,
+    to: &str,
     out: &Path,
     verify: bool,
     theme: Theme,
@@ -203,7 +204,7 @@ fn export_slint(
 ) -> anyhow::Result<Verdict> {
     if verify {
         bail!(
-            "--verify lays an HTML export out in a browser; a Slint export is checked by compiling it (the test suite compiles every export with Slint's compiler)"
+            "--verify lays an HTML export out in a browser; an egui or Slint export is checked by compiling it (the test suite compiles the exports and runs the egui ones)"
         );
     }
     let doc = Document::load(file)?;
@@ -219,18 +220,39 @@ fn export_slint(
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => ".".into(),
     };
-    let source = SlintSource {
-        file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        component: name.map(str::to_owned),
-        design_dir: Some(match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => ".".into(),
-        }),
-        out_dir: Some(out_dir),
-        theme,
-    };
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let design_dir = Some(match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => ".".into(),
+    });
     let started = Instant::now();
-    let export = trellis_codegen::export_slint(&doc, &geometry, &source);
+    let export = if to == "slint" {
+        let source =
+            SlintSource { file_name, component: name.map(str::to_owned), design_dir, out_dir: Some(out_dir), theme };
+        let e = trellis_codegen::export_slint(&doc, &geometry, &source);
+        GeneratedCode {
+            source: e.source,
+            type_name: e.component,
+            values: e.properties.len(),
+            events: e.callbacks.len(),
+            widgets: e.widgets,
+            approximations: e.approximations,
+            warnings: e.warnings,
+        }
+    } else {
+        let source =
+            EguiSource { file_name, type_name: name.map(str::to_owned), design_dir, out_dir: Some(out_dir), theme };
+        let e = trellis_codegen::export_egui(&doc, &geometry, &source)?;
+        GeneratedCode {
+            source: e.source,
+            type_name: e.type_name,
+            values: e.fields.len(),
+            events: e.events.len(),
+            widgets: e.widgets,
+            approximations: e.approximations,
+            warnings: e.warnings,
+        }
+    };
     let generate = started.elapsed();
     for warning in &export.warnings {
         report::note(format_args!("warning: {warning}"));
@@ -250,7 +272,7 @@ fn export_slint(
     let write = started.elapsed();
     let report = ExportReport {
         design: file.display().to_string(),
-        format: "slint",
+        format: if to == "slint" { "slint" } else { "egui" },
         out: out.display().to_string(),
         widgets: export.widgets,
         files: vec![FileReport { path: out.display().to_string(), bytes: export.source.len() as u64 }],
@@ -264,11 +286,11 @@ fn export_slint(
     let rows = vec![
         ("design".to_owned(), report.design.clone()),
         ("exported to".to_owned(), format!("{} ({})", report.out, bytes(export.source.len() as u64))),
-        ("component".to_owned(), export.component.clone()),
+        (if to == "slint" { "component" } else { "type" }.to_owned(), export.type_name.clone()),
         ("widgets".to_owned(), report.widgets.to_string()),
-        ("properties".to_owned(), export.properties.len().to_string()),
-        ("callbacks".to_owned(), export.callbacks.len().to_string()),
-        ("approximated".to_owned(), format!("{} layout properties (on standard error)", export.approximations.len())),
+        (if to == "slint" { "properties" } else { "state fields" }.to_owned(), export.values.to_string()),
+        (if to == "slint" { "callbacks" } else { "events" }.to_owned(), export.events.to_string()),
+        ("approximated".to_owned(), format!("{} properties (on standard error)", export.approximations.len())),
         ("layout".to_owned(), format!("{:.1} ms", report.layout_ms)),
         ("export".to_owned(), format!("{:.1} ms", report.generate_ms)),
         ("write".to_owned(), format!("{:.1} ms", report.write_ms)),
@@ -278,6 +300,17 @@ fn export_slint(
         report::write_json(path, &report)?;
     }
     Ok(Verdict::Pass)
+}
+
+/// What the egui and Slint exporters have in common, for the report.
+struct GeneratedCode {
+    source: String,
+    type_name: String,
+    values: usize,
+    events: usize,
+    widgets: usize,
+    approximations: Vec<Approximation>,
+    warnings: Vec<String>,
 }
 
 fn bytes(n: u64) -> String {

@@ -214,18 +214,19 @@ enum Command {
     /// DIR/style.css, the bundled font and the design's images; with
     /// --verify, headless Chromium lays the page out and every widget's box
     /// is compared with Trellis's (exit 1 if any edge is more than 1 px off).
-    /// `--to slint` writes one .slint file declaring one component.
+    /// `--to egui` writes one Rust module (a state struct, an event enum and
+    /// `ui`); `--to slint` writes one .slint file declaring one component.
     Export {
         file: PathBuf,
-        /// What to generate: html or slint.
+        /// What to generate: html, egui or slint.
         #[arg(long, value_name = "TARGET")]
         to: String,
         /// Where to write: a folder for html (new, empty, or an earlier
-        /// export's), a file for slint.
+        /// export's), a file for egui and slint.
         #[arg(long, short, value_name = "PATH")]
         out: PathBuf,
-        /// The generated component's name (slint); by default the design
-        /// file's name in PascalCase.
+        /// The generated type's name (egui's state struct, Slint's
+        /// component); by default the design file's name in PascalCase.
         #[arg(long, value_name = "TypeName")]
         name: Option<String>,
         /// Lay the page out in headless Chromium and compare every widget's box.

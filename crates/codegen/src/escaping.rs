@@ -87,6 +87,28 @@ pub(crate) fn slint_string(s: &str) -> String {
     out
 }
 
+/// A Rust string literal holding `s`, quotes included, with every
+/// character that could hide or change code written as an escape.
+pub(crate) fn rust_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape_in_source(c) => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +117,8 @@ mod tests {
     fn source_literals_hide_nothing_and_cannot_be_closed() {
         assert_eq!(slint_string("a\"b\\{c}\n"), r#""a\"b\\{c}\n""#);
         assert_eq!(slint_string("\u{202e}x\0"), r#""\u{202e}x\u{0}""#);
+        assert_eq!(rust_string("\"#\u{2066}*/}"), "\"\\\"#\\u{2066}*/}\"");
+        assert_eq!(rust_string("\0\r"), r#""\u{0}\r""#);
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::collections::HashSet;
 pub(crate) enum Language {
     /// Rust: snake case, keywords avoided.
     Rust,
+    /// Rust type and variant names: camel case, a number appended as is.
+    RustType,
     /// Slint: kebab case (Slint reads `_` and `-` as the same character
     /// after the first), its own words avoided.
     Slint,
@@ -171,7 +173,7 @@ impl Identifiers {
     pub(crate) fn claim(&mut self, base: &str) -> String {
         let mut ident: String =
             base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
-        if self.language == Language::Rust {
+        if self.language != Language::Slint {
             ident = ident.replace('-', "_");
         }
         if ident.is_empty() || ident.chars().all(|c| c == '_' || c == '-') {
@@ -184,8 +186,9 @@ impl Identifiers {
             ident = slint_normal(&ident);
         }
         let (reserved, joint) = match self.language {
-            Language::Rust => (RUST_RESERVED, '_'),
-            Language::Slint => (SLINT_RESERVED, '-'),
+            Language::Rust => (RUST_RESERVED, "_"),
+            Language::RustType => (RUST_RESERVED, ""),
+            Language::Slint => (SLINT_RESERVED, "-"),
         };
         let free =
             |candidate: &str, taken: &HashSet<String>| !reserved.contains(&candidate) && !taken.contains(candidate);

@@ -1,7 +1,8 @@
 //! Code from a Trellis design: an HTML/CSS page that lays out as the
 //! canvas does ([`html`]), written all at once or not at all
-//! ([`output_dir`]), and checked in a real browser ([`browser`]); and a
-//! Slint component ([`slint`]).
+//! ([`output_dir`]), and checked in a real browser ([`browser`]); a
+//! Slint component ([`slint`]); and an egui module ([`egui`]) laid out by
+//! `egui_taffy` with the canvas's own taffy styles.
 //!
 //! Where a widget lands comes from [`trellis_geometry::Geometry::layout_css`],
 //! the one statement of what Trellis layout means in CSS, so an exporter
@@ -16,6 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod browser;
+pub mod egui;
 mod escaping;
 pub mod html;
 mod identifiers;
@@ -23,6 +25,7 @@ pub mod output_dir;
 pub mod slint;
 
 pub use browser::{Browser, BrowserError, Deviation, Verification};
+pub use egui::{EguiExport, EguiExportError, EguiSource, export_egui};
 pub use html::{ExportError, ExportFile, ExportSource, FileContents, HtmlExport, export_html};
 pub use output_dir::{OutputError, write_export};
 pub use slint::{Approximation, SlintExport, SlintSource, export_slint};

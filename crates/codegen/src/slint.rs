@@ -721,40 +721,47 @@ impl Writer<'_> {
     /// there to be found; otherwise a warning and no picture, as on the
     /// canvas.
     fn image_url(&mut self, w: &WidgetRef<'_>) -> Option<String> {
-        let path = w.text(PropKey::Image);
-        if path.is_empty() {
+        if w.text(PropKey::Image).is_empty() {
             return None;
         }
-        let widget = w.name();
-        let Some(dir) = &self.source.design_dir else {
-            self.warnings.push(format!(
-                "widget '{widget}': image '{path}' has no design folder to be found in; exported without it"
-            ));
-            return None;
-        };
-        let found = dir.canonicalize().and_then(|folder| Ok((folder.join(path).canonicalize()?, folder)));
-        let file = match found {
-            Ok((file, folder)) if file.starts_with(&folder) && file.is_file() => file,
-            Ok(_) => {
-                self.warnings.push(format!(
-                    "widget '{widget}': image '{path}' is not a file inside the design's folder; exported without it"
-                ));
-                return None;
+        match find_image(w, self.source.design_dir.as_deref(), self.source.out_dir.as_deref()) {
+            Ok(path) => Some(path),
+            Err(warning) => {
+                self.warnings.push(warning);
+                None
             }
-            Err(e) => {
-                self.warnings
-                    .push(format!("widget '{widget}': image '{path}' cannot be read ({e}); exported without it"));
-                return None;
-            }
-        };
-        let relative = self
-            .source
-            .out_dir
-            .as_ref()
-            .and_then(|out| out.canonicalize().ok())
-            .map_or_else(|| file.clone(), |out| relative_path(&out, &file));
-        Some(relative.to_string_lossy().replace('\\', "/"))
+        }
     }
+}
+
+/// Where an image widget's file is, relative to the folder generated code
+/// goes to (absolute when that folder is unknown), or the warning saying
+/// why it is left out. Only files inside the design's folder are used.
+pub(crate) fn find_image(
+    w: &WidgetRef<'_>,
+    design_dir: Option<&Path>,
+    out_dir: Option<&Path>,
+) -> Result<String, String> {
+    let path = w.text(PropKey::Image);
+    let widget = w.name();
+    let Some(dir) = design_dir else {
+        return Err(format!(
+            "widget '{widget}': image '{path}' has no design folder to be found in; exported without it"
+        ));
+    };
+    let found = dir.canonicalize().and_then(|folder| Ok((folder.join(path).canonicalize()?, folder)));
+    let file = match found {
+        Ok((file, folder)) if file.starts_with(&folder) && file.is_file() => file,
+        Ok(_) => {
+            return Err(format!(
+                "widget '{widget}': image '{path}' is not a file inside the design's folder; exported without it"
+            ));
+        }
+        Err(e) => return Err(format!("widget '{widget}': image '{path}' cannot be read ({e}); exported without it")),
+    };
+    let relative =
+        out_dir.and_then(|out| out.canonicalize().ok()).map_or_else(|| file.clone(), |out| relative_path(&out, &file));
+    Ok(relative.to_string_lossy().replace('\\', "/"))
 }
 
 /// A place line moves with a label's fill rectangle, which takes its spot.

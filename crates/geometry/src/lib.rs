@@ -28,3 +28,5 @@ pub use measure::{
 pub use query::{
     Axis, DropTarget, Guide, Marquee, Point, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery, SpacingGuide, contains,
 };
+/// The layout engine, for exporters that write its styles out.
+pub use taffy;

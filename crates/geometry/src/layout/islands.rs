@@ -59,6 +59,49 @@ impl Geometry {
         // memo cannot answer for it).
     }
 
+    /// The taffy style Trellis lays `id` out with, as its parent places
+    /// it (with the gap a row or column gives as a margin before an item),
+    /// or `None` for a widget not laid out. An exporter whose target lays
+    /// out with taffy takes each widget's style from here, so the export
+    /// and the canvas share one engine and one mapping.
+    pub fn taffy_style(&self, doc: &Document, id: WidgetId) -> Option<Style> {
+        let b = self.boxes.get(id)?;
+        let mut style = self.style_for(doc, id);
+        let parent = b.parent.filter(|p| self.boxes.get(*p).is_some_and(|p| p.is_flex_container()));
+        if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(&p)) {
+            let visible = |c: &WidgetId| doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
+            let siblings = doc.children(b.parent?);
+            let index = siblings.iter().position(|c| *c == id)?;
+            if visible(&id) && siblings[..index].iter().any(visible) {
+                style::put_gap_before(&mut style, gap);
+            }
+        }
+        Some(style)
+    }
+
+    /// What a leaf's content measures, as taffy asks it while laying out:
+    /// `[min-content, max-content]` sizes (a label's narrowest and widest
+    /// lines; any other leaf's content, whatever the space), each with the
+    /// height at the leaf's laid-out width. `None` for a container or a
+    /// widget not laid out. An exporter whose target measures leaves
+    /// itself (egui_taffy) hands these over, so the layout does not depend
+    /// on the target's fonts.
+    pub fn leaf_content(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
+        let w = doc.widget(id)?;
+        let b = self.boxes.get(id)?;
+        if w.kind().is_container() {
+            return None;
+        }
+        if wraps(w.kind()) {
+            let height = b.rect.h;
+            let narrow = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MinContent).0;
+            let wide = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MaxContent).0;
+            return Some([(narrow, height), (wide, height)]);
+        }
+        let content = content_size(doc, id, &*self.measurer, &self.boxes);
+        Some([content, content])
+    }
+
     /// The taffy style of a widget in its current role.
     pub(super) fn style_for(&self, doc: &Document, id: WidgetId) -> Style {
         let w = doc.widget(id).expect("styled widgets are in the document");
