@@ -78,11 +78,14 @@ pub struct EditOptions {
     pub backend: Option<BackendKind>,
     /// Where sessions and recent files are kept (`None`: from the environment).
     pub state_dir: Option<PathBuf>,
+    /// Open in the live preview (`trellis preview`): the design running
+    /// as real widgets; ctrl+P goes to editing.
+    pub preview: bool,
 }
 
 impl Default for EditOptions {
     fn default() -> Self {
-        EditOptions { file: None, size: (1280, 800), backend: None, state_dir: None }
+        EditOptions { file: None, size: (1280, 800), backend: None, state_dir: None, preview: false }
     }
 }
 
@@ -133,6 +136,7 @@ pub fn run_editor(options: &EditOptions, observer: Option<FrameObserver>) -> Res
     if options.file.is_none() {
         wb.use_bundled_assets();
     }
+    wb.set_preview(options.preview);
     let mut shell = Shell::new(wb, options.backend, options.size, None);
     shell.observer = observer;
     run_shell(shell)

@@ -654,7 +654,7 @@ impl Shell {
         }
         // One command buffer a frame: the canvas's passes, then the window's.
         let mut encoder = self.presenter.as_ref().map(Presenter::encoder);
-        if self.canvas_dirty || animating || self.wb.canvas().has_pending_redraw() {
+        if (self.canvas_dirty || animating || self.wb.canvas().has_pending_redraw()) && self.canvas_rect.is_positive() {
             let step = self.wb.step().clone();
             let time = self.opened.elapsed().as_secs_f32();
             let drawn = match encoder.as_mut() {
@@ -677,8 +677,9 @@ impl Shell {
             }
             self.canvas_dirty = self.device_lost();
         }
+        // The live preview hides the canvas: nothing of it is copied.
         let frame_texture = match self.wb.canvas().renderer() {
-            Some(Renderer::Gpu(g)) => g.frame_texture().cloned(),
+            Some(Renderer::Gpu(g)) if self.canvas_rect.is_positive() => g.frame_texture().cloned(),
             _ => None,
         };
         let mut times = Default::default();

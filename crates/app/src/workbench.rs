@@ -129,6 +129,17 @@ impl Workbench {
         bench
     }
 
+    /// The running design while the live preview is on.
+    pub fn preview(&self) -> Option<&trellis_preview::Preview> {
+        self.panel.preview.as_ref()
+    }
+
+    /// Turns the live preview on (from the document as it is now: the
+    /// saved values) or off. It never changes the document.
+    pub fn set_preview(&mut self, on: bool) {
+        self.panel.preview = on.then(|| trellis_preview::Preview::new(self.editor().doc()));
+    }
+
     /// The editor: document, selection, viewport.
     pub fn editor(&self) -> &Editor {
         self.canvas.editor()

@@ -554,3 +554,37 @@ fn a_save_as_answer_is_not_used_for_a_design_opened_while_the_dialog_was_open() 
     h.run();
     assert!(h.query_by_label("The design was not saved").is_some(), "the notice says why");
 }
+
+#[test]
+fn the_preview_runs_the_design_as_widgets_and_leaves_the_document_untouched() {
+    let mut h = demo();
+    h.run();
+    let revision = h.state().editor().doc().revision();
+    let json = h.state().editor().doc().to_json_string();
+    h.get_by_label("Preview").click();
+    h.run();
+    assert!(h.state().preview().is_some(), "the toolbar's Preview turns it on");
+    // The design's own Back button, clicked in the running design.
+    h.get_by_label("Back").click();
+    h.run();
+    let preview = h.state().preview().expect("still previewing");
+    assert!(preview.events.iter().any(|e| e.widget == "back_button" && e.what == "clicked"), "{:?}", preview.events);
+    // A tab of the design, chosen: its value changes in the preview only.
+    let doc = h.state().editor().doc();
+    assert_eq!(preview.value(doc, "settings_tabs"), Some(&trellis_preview::Value::Tab(0)));
+    assert!(h.query_by_label("Display name").is_some(), "the Profile page shows first");
+    h.get_by_label("Preferences").click();
+    h.run();
+    let wb = h.state();
+    let shown = wb.preview().and_then(|p| p.value(wb.editor().doc(), "settings_tabs")).cloned();
+    assert_eq!(shown, Some(trellis_preview::Value::Tab(1)), "the tab switches in the preview");
+    assert!(h.query_by_label("Display name").is_none(), "the Profile page gives way to the Preferences page");
+    assert!(h.query_by_label("Values").is_some(), "the side panel lists the values");
+    // ctrl+P leaves the preview: the document is as it was.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    h.run();
+    let wb = h.state();
+    assert!(wb.preview().is_none());
+    assert_eq!(wb.editor().doc().revision(), revision);
+    assert_eq!(wb.editor().doc().to_json_string(), json);
+}

@@ -20,10 +20,11 @@ pub fn edit(
     size: &str,
     backend: Option<&str>,
     lab: &crate::lab::LabOptions,
+    preview: bool,
 ) -> anyhow::Result<Verdict> {
     let size = parse_size(size).context("--size")?;
     let backend = forced_backend(backend)?;
-    let options = EditOptions { file, size, backend, state_dir: None };
+    let options = EditOptions { file, size, backend, state_dir: None, preview };
     // A design that does not load, or no display, fails before the lab starts.
     trellis_app::check_display()?;
     trellis_app::load_design(&options)?;

@@ -64,6 +64,21 @@ enum Command {
         #[command(flatten)]
         lab: lab::LabOptions,
     },
+    /// Run a design as real widgets (the live preview) in the desktop
+    /// editor's window: buttons click, inputs take text, tabs switch; a
+    /// side panel shows the values and events. Ctrl+P goes to editing. The
+    /// design is never changed by what is done in the preview. It needs a
+    /// display, as `edit` does.
+    Preview {
+        /// The design file to run (`.trellis.json`).
+        file: PathBuf,
+        /// The window's size in pixels.
+        #[arg(long, default_value = "1280x800")]
+        size: String,
+        /// vulkan, gl, metal or dx12 (default: the backend policy, or TRELLIS_BACKEND).
+        #[arg(long)]
+        backend: Option<String>,
+    },
     /// Create an empty design (one 1280x800 window).
     New {
         /// The design file to create (`.trellis.json`); with --force, an existing one is overwritten.
@@ -402,7 +417,10 @@ fn main() -> ExitCode {
         backend: None,
         lab: lab::LabOptions::default(),
     }) {
-        Command::Edit { file, size, backend, lab } => app_commands::edit(file, &size, backend.as_deref(), &lab),
+        Command::Edit { file, size, backend, lab } => app_commands::edit(file, &size, backend.as_deref(), &lab, false),
+        Command::Preview { file, size, backend } => {
+            app_commands::edit(Some(file), &size, backend.as_deref(), &lab::LabOptions::default(), true)
+        }
         Command::Bench {
             what: Bench::Window { design, size, backend, frames, compare_bare, budget_ms, min_fps, json },
         } => {

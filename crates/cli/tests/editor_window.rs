@@ -45,6 +45,34 @@ fn edit_without_a_display_says_so_in_one_line_and_exits_2() {
     assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
 }
 
+#[test]
+fn preview_without_a_display_or_of_a_broken_design_says_so_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("demo.trellis.json");
+    let made = Command::cargo_bin("trellis").unwrap().args(["demo", "--out"]).arg(&good).output().unwrap();
+    assert!(made.status.success());
+    let out = Command::cargo_bin("trellis")
+        .unwrap()
+        .arg("preview")
+        .arg(&good)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no display") && err.contains("xvfb-run"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one clear line: {err}");
+
+    let broken = dir.path().join("broken.trellis.json");
+    std::fs::write(&broken, r#"{"format":"trellis","version":1,"root":{"kind":"rocket","name":"r"}}"#).unwrap();
+    let out =
+        Command::cargo_bin("trellis").unwrap().arg("preview").arg(&broken).env("DISPLAY", ":9999").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 struct Display {
     server: Child,
     name: String,

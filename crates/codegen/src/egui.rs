@@ -108,6 +108,7 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         body: String::new(),
         uses_tui: false,
         uses_content: false,
+        uses_fill: false,
     };
     w.root(doc.root());
     let mut code = String::new();
@@ -153,6 +154,11 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n{}\nevents\n}}\n}}",
         w.body
     );
+    if w.uses_fill {
+        code.push_str(
+            "/// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.\nfn fill(ui: &mut egui::Ui, align: egui::Align, widget: impl egui::Widget) -> egui::Response {\nlet layout = egui::Layout::left_to_right(egui::Align::Center).with_main_align(align).with_main_justify(true).with_cross_justify(true);\nui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner\n}\n",
+        );
+    }
     if w.uses_content {
         code.push_str(
             "/// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.\nfn leaf_content(narrow: egui::Vec2, wide: egui::Vec2) -> egui_taffy::TuiContainerResponse<()> {\negui_taffy::TuiContainerResponse { inner: (), min_size: narrow, intrinsic_size: None, max_size: wide, infinite: egui::Vec2b::FALSE }\n}\n",
@@ -171,6 +177,58 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
     })
 }
 
+/// Whether `w` lays its children out with flex or grid (in egui, a
+/// taffy layout), rather than placing them (absolute layout, tabs).
+pub fn flows(w: &WidgetRef<'_>) -> bool {
+    w.kind() != WidgetKind::Tabs && w.layout() != LayoutMode::Absolute
+}
+
+/// The style of the root of a taffy layout: a flex or grid container
+/// placed freely (or the window), fixed at its laid-out size.
+pub fn island_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
+    let rect = geometry.rect(id).unwrap_or_default();
+    let mut style = geometry.taffy_style(doc, id).unwrap_or_default();
+    style.size = taffy::Size { width: taffy::Dimension::length(rect.w), height: taffy::Dimension::length(rect.h) };
+    style.margin = taffy::Rect::zero();
+    style.flex_grow = 0.0;
+    style.flex_shrink = 0.0;
+    style
+}
+
+/// The style of a widget laid out by its parent's flex or grid layout: the
+/// canvas's own. An absolute container, tabs or a scroll area placing its
+/// children has, where its size is auto, the size Trellis measured (as the
+/// HTML export's `contain-intrinsic-size` gives it): egui_taffy cannot
+/// measure what is placed inside it.
+pub fn item_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
+    let mut style = geometry.taffy_style(doc, id).unwrap_or_default();
+    if let Some(w) = doc.widget(id).filter(|w| w.kind().is_container() && !flows(w)) {
+        let rect = geometry.rect(w.id()).unwrap_or_default();
+        if style.size.width.is_auto() {
+            style.size.width = taffy::Dimension::length(rect.w);
+        }
+        if style.size.height.is_auto() {
+            style.size.height = taffy::Dimension::length(rect.h);
+        }
+    }
+    style
+}
+
+/// A leaf's narrowest and widest content for egui_taffy, as Trellis
+/// measures it ([`Geometry::leaf_content`]).
+pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32, f32); 2] {
+    let natural = geometry.rect(id).unwrap_or_default();
+    geometry.leaf_content(doc, id).unwrap_or([(natural.w, natural.h); 2])
+}
+
+/// Where `child` goes in `parent`'s own area when `parent` places it: its
+/// laid-out rectangle relative to `parent`'s top-left corner.
+pub fn placed_rect(geometry: &Geometry, parent: WidgetId, child: WidgetId) -> Rect {
+    let origin = geometry.rect(parent).unwrap_or_default();
+    let r = geometry.rect(child).unwrap_or_default();
+    Rect::new(r.x - origin.x, r.y - origin.y, r.w, r.h)
+}
+
 struct Writer<'a> {
     doc: &'a Document,
     geometry: &'a Geometry,
@@ -187,6 +245,7 @@ struct Writer<'a> {
     body: String,
     uses_tui: bool,
     uses_content: bool,
+    uses_fill: bool,
 }
 
 /// Where a widget is shown: in a taffy node of its parent's layout, or at
@@ -273,8 +332,7 @@ impl Writer<'_> {
         match w.layout() {
             LayoutMode::Absolute => {
                 for child in children {
-                    let r = self.geometry.rect(child).unwrap_or_default();
-                    let place = Place::Free { origin, rect: Rect::new(r.x - rect.x, r.y - rect.y, r.w, r.h) };
+                    let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), child) };
                     self.widget(child, place);
                 }
             }
@@ -287,12 +345,7 @@ impl Writer<'_> {
                 // The container's own box, fixed where it sits, lays its
                 // children out with taffy.
                 self.uses_tui = true;
-                let mut style = self.geometry.taffy_style(self.doc, w.id()).unwrap_or_default();
-                style.size =
-                    taffy::Size { width: taffy::Dimension::length(rect.w), height: taffy::Dimension::length(rect.h) };
-                style.margin = taffy::Rect::zero();
-                style.flex_grow = 0.0;
-                style.flex_shrink = 0.0;
+                let style = island_style(self.geometry, self.doc, w.id());
                 let _ = writeln!(
                     self.body,
                     "egui_taffy::tui(ui, ui.scope_id().with({})).reserve_space(egui::vec2({}, {})).style({}).show(|tui| {{",
@@ -389,18 +442,7 @@ impl Writer<'_> {
                 self.body.push_str("}\n");
             }
             Place::Flow => {
-                let mut style = self.geometry.taffy_style(self.doc, w.id()).unwrap_or_default();
-                if !self.flows(w) {
-                    // An absolute container, tabs or a scroll area holding
-                    // placed children has the size Trellis measured, as the
-                    // HTML export's `contain-intrinsic-size` gives it.
-                    if style.size.width.is_auto() {
-                        style.size.width = taffy::Dimension::length(rect.w);
-                    }
-                    if style.size.height.is_auto() {
-                        style.size.height = taffy::Dimension::length(rect.h);
-                    }
-                }
+                let style = item_style(self.geometry, self.doc, w.id());
                 let node =
                     format!("tui.id(egui_taffy::tid({})).style({})", rust_string(w.name()), style_code(&style, w));
                 if flows_here {
@@ -427,9 +469,8 @@ impl Writer<'_> {
         }
     }
 
-    /// Whether `w` lays its children out with flex or grid.
     fn flows(&self, w: &WidgetRef<'_>) -> bool {
-        w.kind() != WidgetKind::Tabs && w.layout() != LayoutMode::Absolute
+        flows(w)
     }
 
     /// What is inside a container's box, with `origin` its top-left corner.
@@ -457,8 +498,7 @@ impl Writer<'_> {
                 let children: Vec<WidgetId> = w.children().to_vec();
                 let _ = writeln!(self.body, "match self.{current} {{");
                 for (i, child) in children.iter().enumerate() {
-                    let r = self.geometry.rect(*child).unwrap_or_default();
-                    let place = Place::Free { origin, rect: Rect::new(r.x - rect.x, r.y - rect.y, r.w, r.h) };
+                    let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), *child) };
                     let _ = writeln!(self.body, "{i} => {{");
                     self.widget(*child, place);
                     self.body.push_str("}\n");
@@ -504,8 +544,7 @@ impl Writer<'_> {
         } else {
             let children: Vec<WidgetId> = w.children().to_vec();
             for child in children {
-                let r = self.geometry.rect(child).unwrap_or_default();
-                let place = Place::Free { origin, rect: Rect::new(r.x - rect.x, r.y - rect.y, r.w, r.h) };
+                let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), child) };
                 self.widget(child, place);
             }
         }
@@ -547,7 +586,14 @@ impl Writer<'_> {
         let rich = |text: &str, c: Color| format!("egui::RichText::new({text}).size({font}).color({})", color(c));
         let text_color = w.color(PropKey::TextColor).unwrap_or(theme.text);
         match w.kind() {
-            WidgetKind::Label => Control::widget(format!("egui::Label::new({}).wrap()", rich(&text, text_color))),
+            WidgetKind::Label => {
+                let align = match w.align(PropKey::TextAlign) {
+                    trellis_model::Align::Center => ".halign(egui::Align::Center)",
+                    trellis_model::Align::End => ".halign(egui::Align::RIGHT)",
+                    _ => "",
+                };
+                Control::widget(format!("egui::Label::new({}).wrap(){align}", rich(&text, text_color)))
+            }
             WidgetKind::Button => {
                 let event = self.event(w, "clicked");
                 // One line, as on the canvas: a narrow button clips its text.
@@ -688,10 +734,18 @@ impl Writer<'_> {
         let control = self.control(w);
         let body = match &control {
             Control::Widget { before, make, then } => {
+                self.uses_fill = true;
+                // A button's text sits as its text alignment says; every
+                // other control starts at the left, as on the canvas.
+                let align = match (w.kind(), w.align(PropKey::TextAlign)) {
+                    (WidgetKind::Button, trellis_model::Align::Center) => "egui::Align::Center",
+                    (WidgetKind::Button, trellis_model::Align::End) => "egui::Align::Max",
+                    _ => "egui::Align::Min",
+                };
                 let add = if enabled {
-                    format!("ui.add_sized(ui.available_size(), {make})")
+                    format!("fill(ui, {align}, {make})")
                 } else {
-                    format!("ui.add_enabled(false, {make})")
+                    format!("ui.disable();\nfill(ui, {align}, {make})")
                 };
                 if then.is_empty() {
                     format!("{before}\n{add};")
@@ -719,10 +773,8 @@ impl Writer<'_> {
                 );
             }
             Place::Flow => {
-                let style = self.geometry.taffy_style(self.doc, w.id()).unwrap_or_default();
-                let natural = self.geometry.rect(w.id()).unwrap_or_default();
-                let [narrow, wide] =
-                    self.geometry.leaf_content(self.doc, w.id()).unwrap_or([(natural.w, natural.h); 2]);
+                let style = item_style(self.geometry, self.doc, w.id());
+                let [narrow, wide] = leaf_content(self.geometry, self.doc, w.id());
                 let ui = if fade.is_empty() && body.is_empty() { "_" } else { "ui" };
                 self.uses_content = true;
                 // The leaf's content (its narrowest and widest) is what

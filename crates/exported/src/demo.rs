@@ -165,16 +165,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Back")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Center,
+                                        egui::Button::new(
+                                                egui::RichText::new("Back")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::BackButtonClicked);
                                     }
@@ -199,8 +199,9 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.add_sized(
-                                        ui.available_size(),
+                                    fill(
+                                        ui,
+                                        egui::Align::Min,
                                         egui::Label::new(
                                                 egui::RichText::new("General settings")
                                                     .size(18.0)
@@ -228,13 +229,13 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::TextEdit::singleline(&mut self.search_input_text)
-                                                .hint_text("Search settings")
-                                                .font(egui::FontId::proportional(14.0)),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::TextEdit::singleline(&mut self.search_input_text)
+                                            .hint_text("Search settings")
+                                            .font(egui::FontId::proportional(14.0)),
+                                    );
                                     if response.changed() {
                                         events.push(DemoEvent::SearchInputChanged);
                                     }
@@ -259,16 +260,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Save")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(255, 255, 255)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Center,
+                                        egui::Button::new(
+                                                egui::RichText::new("Save")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(255, 255, 255)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::SaveButtonClicked);
                                     }
@@ -327,8 +328,9 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.add_sized(
-                                        ui.available_size(),
+                                    fill(
+                                        ui,
+                                        egui::Align::Min,
                                         egui::Label::new(
                                                 egui::RichText::new("Settings")
                                                     .size(18.0)
@@ -357,16 +359,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("General")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("General")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavGeneralClicked);
                                     }
@@ -391,16 +393,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Account")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("Account")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAccountClicked);
                                     }
@@ -425,16 +427,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Privacy")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("Privacy")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavPrivacyClicked);
                                     }
@@ -459,16 +461,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Notifications")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("Notifications")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavNotificationsClicked);
                                     }
@@ -493,16 +495,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("Appearance")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("Appearance")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAppearanceClicked);
                                     }
@@ -550,16 +552,16 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
-                                    let response = ui
-                                        .add_sized(
-                                            ui.available_size(),
-                                            egui::Button::new(
-                                                    egui::RichText::new("About")
-                                                        .size(14.0)
-                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                )
-                                                .truncate(),
-                                        );
+                                    let response = fill(
+                                        ui,
+                                        egui::Align::Min,
+                                        egui::Button::new(
+                                                egui::RichText::new("About")
+                                                    .size(14.0)
+                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            )
+                                            .truncate(),
+                                    );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAboutClicked);
                                     }
@@ -626,8 +628,9 @@ impl Demo {
                                                 ..Default::default()
                                             })
                                             .ui_manual(|ui, _| {
-                                                ui.add_sized(
-                                                    ui.available_size(),
+                                                fill(
+                                                    ui,
+                                                    egui::Align::Min,
                                                     egui::Label::new(
                                                             egui::RichText::new("General")
                                                                 .size(24.0)
@@ -733,8 +736,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Display name")
                                                                                                 .size(14.0)
@@ -756,13 +760,13 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::TextEdit::singleline(&mut self.name_input_text)
-                                                                                            .hint_text("Your name")
-                                                                                            .font(egui::FontId::proportional(14.0)),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::TextEdit::singleline(&mut self.name_input_text)
+                                                                                        .hint_text("Your name")
+                                                                                        .font(egui::FontId::proportional(14.0)),
+                                                                                );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::NameInputChanged);
                                                                                 }
@@ -780,8 +784,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Email")
                                                                                                 .size(14.0)
@@ -803,13 +808,13 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::TextEdit::singleline(&mut self.email_input_text)
-                                                                                            .hint_text("you@example.com")
-                                                                                            .font(egui::FontId::proportional(14.0)),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::TextEdit::singleline(&mut self.email_input_text)
+                                                                                        .hint_text("you@example.com")
+                                                                                        .font(egui::FontId::proportional(14.0)),
+                                                                                );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::EmailInputChanged);
                                                                                 }
@@ -827,8 +832,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Bio")
                                                                                                 .size(14.0)
@@ -850,13 +856,13 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::TextEdit::multiline(&mut self.bio_area_text)
-                                                                                            .hint_text("A few words about you")
-                                                                                            .font(egui::FontId::proportional(14.0)),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::TextEdit::multiline(&mut self.bio_area_text)
+                                                                                        .hint_text("A few words about you")
+                                                                                        .font(egui::FontId::proportional(14.0)),
+                                                                                );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::BioAreaChanged);
                                                                                 }
@@ -874,8 +880,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Language")
                                                                                                 .size(14.0)
@@ -948,8 +955,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Theme")
                                                                                                 .size(14.0)
@@ -999,8 +1007,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Volume")
                                                                                                 .size(14.0)
@@ -1024,16 +1033,16 @@ impl Demo {
                                                                             .ui_manual(|ui, _| {
                                                                                 ui.spacing_mut().slider_width = ui.available_width();
                                                                                 ui.spacing_mut().interact_size.y = ui.available_height();
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::Slider::new(
-                                                                                                &mut self.volume_slider_value,
-                                                                                                0.0..=100.0,
-                                                                                            )
-                                                                                            .show_value(false)
-                                                                                            .step_by(5.0),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::Slider::new(
+                                                                                            &mut self.volume_slider_value,
+                                                                                            0.0..=100.0,
+                                                                                        )
+                                                                                        .show_value(false)
+                                                                                        .step_by(5.0),
+                                                                                );
                                                                                 ui.ctx()
                                                                                     .accesskit_node_builder(
                                                                                         response.id,
@@ -1056,8 +1065,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Newsletter")
                                                                                                 .size(14.0)
@@ -1083,16 +1093,16 @@ impl Demo {
                                                                                 ui.style_mut().wrap_mode = Some(
                                                                                     egui::TextWrapMode::Truncate,
                                                                                 );
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::Checkbox::new(
-                                                                                            &mut self.newsletter_checkbox_checked,
-                                                                                            egui::RichText::new("Send me product news")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        ),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::Checkbox::new(
+                                                                                        &mut self.newsletter_checkbox_checked,
+                                                                                        egui::RichText::new("Send me product news")
+                                                                                            .size(14.0)
+                                                                                            .color(egui::Color32::from_rgb(17, 24, 39)),
+                                                                                    ),
+                                                                                );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::NewsletterCheckboxChanged);
                                                                                 }
@@ -1110,8 +1120,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Sync")
                                                                                                 .size(14.0)
@@ -1137,16 +1148,16 @@ impl Demo {
                                                                                 ui.style_mut().wrap_mode = Some(
                                                                                     egui::TextWrapMode::Truncate,
                                                                                 );
-                                                                                let response = ui
-                                                                                    .add_sized(
-                                                                                        ui.available_size(),
-                                                                                        egui::Checkbox::new(
-                                                                                            &mut self.sync_toggle_checked,
-                                                                                            egui::RichText::new("Sync across devices")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        ),
-                                                                                    );
+                                                                                let response = fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
+                                                                                    egui::Checkbox::new(
+                                                                                        &mut self.sync_toggle_checked,
+                                                                                        egui::RichText::new("Sync across devices")
+                                                                                            .size(14.0)
+                                                                                            .color(egui::Color32::from_rgb(17, 24, 39)),
+                                                                                    ),
+                                                                                );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::SyncToggleChanged);
                                                                                 }
@@ -1164,8 +1175,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Label::new(
                                                                                             egui::RichText::new("Avatar")
                                                                                                 .size(14.0)
@@ -1184,8 +1196,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.add_sized(
-                                                                                    ui.available_size(),
+                                                                                fill(
+                                                                                    ui,
+                                                                                    egui::Align::Min,
                                                                                     egui::Image::new(egui::include_image!("avatar.png"))
                                                                                         .fit_to_exact_size(ui.available_size()),
                                                                                 );
@@ -1231,8 +1244,9 @@ impl Demo {
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        ui.add_sized(
-                                                            ui.available_size(),
+                                                        fill(
+                                                            ui,
+                                                            egui::Align::Min,
                                                             egui::Label::new(
                                                                     egui::RichText::new("Storage used")
                                                                         .size(14.0)
@@ -1260,8 +1274,9 @@ impl Demo {
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        ui.add_sized(
-                                                            ui.available_size(),
+                                                        fill(
+                                                            ui,
+                                                            egui::Align::Min,
                                                             egui::ProgressBar::new(
                                                                 ((self.storage_progress_value - 0.0) / 100.0)
                                                                     .clamp(0.0, 1.0),
@@ -1299,16 +1314,16 @@ impl Demo {
                                                     })
                                                     .ui_manual(|ui, _| {
                                                         ui.spacing_mut().interact_size.y = ui.available_height();
-                                                        let response = ui
-                                                            .add_sized(
-                                                                ui.available_size(),
-                                                                egui::Button::new(
-                                                                        egui::RichText::new("Cancel")
-                                                                            .size(14.0)
-                                                                            .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                    )
-                                                                    .truncate(),
-                                                            );
+                                                        let response = fill(
+                                                            ui,
+                                                            egui::Align::Center,
+                                                            egui::Button::new(
+                                                                    egui::RichText::new("Cancel")
+                                                                        .size(14.0)
+                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
+                                                                )
+                                                                .truncate(),
+                                                        );
                                                         if response.clicked() {
                                                             events.push(DemoEvent::CancelButtonClicked);
                                                         }
@@ -1330,16 +1345,16 @@ impl Demo {
                                                     })
                                                     .ui_manual(|ui, _| {
                                                         ui.spacing_mut().interact_size.y = ui.available_height();
-                                                        let response = ui
-                                                            .add_sized(
-                                                                ui.available_size(),
-                                                                egui::Button::new(
-                                                                        egui::RichText::new("Apply")
-                                                                            .size(14.0)
-                                                                            .color(egui::Color32::from_rgb(255, 255, 255)),
-                                                                    )
-                                                                    .truncate(),
-                                                            );
+                                                        let response = fill(
+                                                            ui,
+                                                            egui::Align::Center,
+                                                            egui::Button::new(
+                                                                    egui::RichText::new("Apply")
+                                                                        .size(14.0)
+                                                                        .color(egui::Color32::from_rgb(255, 255, 255)),
+                                                                )
+                                                                .truncate(),
+                                                        );
                                                         if response.clicked() {
                                                             events.push(DemoEvent::ApplyButtonClicked);
                                                         }
@@ -1357,6 +1372,18 @@ impl Demo {
         }
         events
     }
+}
+/// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.
+fn fill(
+    ui: &mut egui::Ui,
+    align: egui::Align,
+    widget: impl egui::Widget,
+) -> egui::Response {
+    let layout = egui::Layout::left_to_right(egui::Align::Center)
+        .with_main_align(align)
+        .with_main_justify(true)
+        .with_cross_justify(true);
+    ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner
 }
 /// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.
 fn leaf_content(

@@ -4,7 +4,7 @@
 //! Trellis's canvas puts it.
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use trellis_exported::{Demo, DemoEvent};
 use trellis_geometry::{FontMeasurer, Geometry};
 
@@ -97,4 +97,63 @@ fn every_widget_found_by_its_text_sits_where_the_canvas_puts_it() {
     }
     assert!(checked >= 20, "only {checked} widgets found; not found: {missing:?}");
     assert!(off.is_empty(), "{} of {checked} widgets more than 1 px off:\n{}", off.len(), off.join("\n"));
+}
+
+/// Every node of the accessibility tree that says something (a label, or
+/// a text's value): what it says and where it is, relative to `origin`.
+fn said_boxes<S>(h: &Harness<'_, S>, origin: egui::Pos2) -> Vec<(String, [i32; 4])> {
+    let said = |n: &egui_kittest::kittest::AccessKitNode<'_>| n.label().or_else(|| n.value());
+    let mut out: Vec<(String, [i32; 4])> = h
+        .query_all(By::new().predicate(move |n| said(n).is_some()))
+        .map(|node| {
+            let r = node.rect();
+            // Hundredths of a point: "exactly", with float noise aside.
+            let q = |v: f32| (v * 100.0).round() as i32;
+            let text = said(&node.accesskit_node()).unwrap_or_default();
+            (text, [q(r.min.x - origin.x), q(r.min.y - origin.y), q(r.width()), q(r.height())])
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_live_preview_lays_the_demo_out_exactly_as_its_compiled_export() {
+    let exported = harness();
+    let mut exported_boxes = said_boxes(&exported, exported.state().origin);
+    // The export's image says it cannot load (no loader in the test); the
+    // preview shows the image's box, with nothing to say. The box is the
+    // canvas's.
+    let image: Vec<_> = exported_boxes.iter().filter(|(t, _)| t.starts_with("Failed loading")).cloned().collect();
+    assert_eq!(image.iter().map(|(_, b)| *b).collect::<Vec<_>>(), [[45200, 60000, 9600, 9600]]);
+    exported_boxes.retain(|b| !image.contains(b));
+
+    let doc = trellis_model::demo_design();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    struct Running {
+        preview: trellis_preview::Preview,
+        origin: egui::Pos2,
+    }
+    let mut h = Harness::builder().with_size([1300.0, 820.0]).build_ui_state(
+        |ui, run: &mut Running| {
+            ui.ctx().set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+            run.origin = ui.max_rect().min;
+            run.preview.show(ui, &doc, &geometry, trellis_model::Theme::LIGHT);
+        },
+        Running { preview: trellis_preview::Preview::new(&doc), origin: egui::Pos2::ZERO },
+    );
+    h.run();
+    let preview_boxes = said_boxes(&h, h.state().origin);
+    assert!(exported_boxes.len() >= 27, "{} boxes", exported_boxes.len());
+    let only_exported: Vec<_> = exported_boxes.iter().filter(|b| !preview_boxes.contains(b)).collect();
+    let only_preview: Vec<_> = preview_boxes.iter().filter(|b| !exported_boxes.contains(b)).collect();
+    assert!(
+        only_exported.is_empty() && only_preview.is_empty(),
+        "the preview and the compiled export differ:\nexport only: {only_exported:?}\npreview only: {only_preview:?}"
+    );
+
+    // The preview runs: a click is an event, typing changes its value.
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(h.state().preview.events.iter().any(|e| e.widget == "save_button" && e.what == "clicked"));
 }

@@ -151,6 +151,16 @@ fn zoom_buttons(ui: &mut egui::Ui, wb: &mut Workbench) {
 
 pub(super) fn toolbar(ui: &mut egui::Ui, wb: &mut Workbench) {
     ui.horizontal(|ui| {
+        let previewing = wb.panel.preview.is_some();
+        let toggle = egui::Button::selectable(previewing, "Preview");
+        if ui
+            .add(toggle)
+            .on_hover_text("Run the design as real widgets (Ctrl+P); again to go back to editing")
+            .clicked()
+        {
+            super::toggle_preview(wb);
+        }
+        ui.separator();
         if ui.button("New").clicked() {
             wb.request(Pending::New);
         }

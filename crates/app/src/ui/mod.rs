@@ -36,6 +36,9 @@ pub struct PanelState {
     pub dialog: Option<FileDialog>,
     /// Whether the HUD is shown (F12).
     pub hud_open: bool,
+    /// The running design while the preview is on (ctrl+P): its values
+    /// and events, never the document's.
+    pub preview: Option<trellis_preview::Preview>,
     /// Whether redrawn regions are tinted (the HUD's switch).
     pub tint_redraws: bool,
     /// A value being dragged in the inspector, sent when the button is released.
@@ -91,6 +94,20 @@ pub fn show(ui: &mut egui::Ui, wb: &mut Workbench, canvas_texture: Option<egui::
         ui.separator();
         layers::show(ui, wb);
     });
+    if wb.panel.preview.is_some() {
+        // The design runs as real widgets: no canvas, and the inspector
+        // gives way to the running design's values.
+        egui::Panel::right("preview_values").exact_size(RIGHT_PANEL).resizable(false).show(ui, |ui| {
+            ui.set_max_width(ui.available_width());
+            preview_values(ui, wb);
+        });
+        egui::CentralPanel::default().show(ui, |ui| preview_view(ui, wb));
+        dialogs::show(ui.ctx(), wb);
+        if wb.panel.hud_open {
+            hud.show(ui.ctx(), wb, Rect::NOTHING);
+        }
+        return PanelsOutput { canvas: Rect::NOTHING };
+    }
     egui::Panel::right("inspector").exact_size(RIGHT_PANEL).resizable(false).show(ui, |ui| {
         ui.set_max_width(ui.available_width());
         inspector::show(ui, wb);
@@ -102,6 +119,54 @@ pub fn show(ui: &mut egui::Ui, wb: &mut Workbench, canvas_texture: Option<egui::
         hud.show(ui.ctx(), wb, canvas);
     }
     PanelsOutput { canvas }
+}
+
+/// The design running as real widgets (the live preview), scrolled when
+/// larger than the area.
+fn preview_view(ui: &mut egui::Ui, wb: &mut Workbench) {
+    let Some(mut preview) = wb.panel.preview.take() else { return };
+    let theme = if wb.panel.dark { trellis_model::Theme::DARK } else { trellis_model::Theme::LIGHT };
+    let editor = wb.editor();
+    let (doc, geometry) = (editor.doc(), editor.geometry());
+    let bounds = geometry.bounds();
+    egui::ScrollArea::both().id_salt("preview").show(ui, |ui| {
+        let size = Vec2::new(bounds.right().max(1.0), bounds.bottom().max(1.0));
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            preview.show(ui, doc, geometry, theme);
+        });
+    });
+    wb.panel.preview = Some(preview);
+}
+
+/// The running design's values and its latest events, beside the preview.
+fn preview_values(ui: &mut egui::Ui, wb: &Workbench) {
+    let Some(preview) = &wb.panel.preview else { return };
+    ui.heading("Preview");
+    ui.label("The design runs as real widgets. Its values live here, not in the design: leaving the preview (ctrl+P) keeps the document as it was.");
+    ui.separator();
+    ui.strong("Values");
+    let doc = wb.editor().doc();
+    egui::Grid::new("preview_values_grid").num_columns(2).striped(true).show(ui, |ui| {
+        for (name, value) in preview.values(doc) {
+            ui.label(name);
+            ui.add(egui::Label::new(value.to_string()).truncate());
+            ui.end_row();
+        }
+    });
+    ui.separator();
+    ui.strong("Events");
+    egui::ScrollArea::vertical().id_salt("preview_events").stick_to_bottom(true).show(ui, |ui| {
+        for e in preview.events.iter().rev().take(40) {
+            ui.label(format!("{} {}", e.widget, e.what));
+        }
+    });
+}
+
+/// Turns the live preview on (from the document as it is now) or off.
+pub(crate) fn toggle_preview(wb: &mut Workbench) {
+    let on = wb.panel.preview.is_none();
+    wb.set_preview(on);
 }
 
 /// The palette and layers panel's width, in points.
@@ -219,6 +284,9 @@ fn shortcuts(ctx: &egui::Context, wb: &mut Workbench) {
     }
     if pressed(S::new(M::NONE, K::F12)) {
         wb.panel.hud_open = !wb.panel.hud_open;
+    }
+    if pressed(S::new(M::COMMAND, K::P)) {
+        toggle_preview(wb);
     }
 }
 

@@ -1,0 +1,498 @@
+//! The live preview: a design run as real egui widgets. Buttons click,
+//! inputs take text, sliders slide, tabs switch, lists and dropdowns
+//! choose; every value lives in a [`Preview`], never in the design.
+//!
+//! It interprets the design through the egui exporter's mapping
+//! (`trellis_codegen::egui`: the same taffy styles, measured leaf content
+//! and placement, making the same egui calls the generated code makes), so
+//! the preview shows what the exported code will: a test compares the two
+//! rectangle by rectangle.
+//!
+//! This crate depends on egui and `egui_taffy`, the model, the geometry
+//! and the exporter's mapping; never on the GPU, a window or the editor.
+
+use std::collections::HashMap;
+
+use egui_taffy::TuiBuilderLogic as _;
+use trellis_codegen::egui::{flows, island_style, item_style, leaf_content, placed_rect};
+use trellis_geometry::Geometry;
+use trellis_model::{Color, Document, PropKey, Theme, WidgetId, WidgetKind, WidgetRef};
+
+/// A widget's value in the running design.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// What is typed in a text input or area.
+    Text(String),
+    /// Whether a checkbox or toggle is on.
+    Checked(bool),
+    /// A slider's or progress bar's value.
+    Number(f32),
+    /// The item chosen in a radio group, dropdown or list.
+    Choice(Option<usize>),
+    /// The tab shown.
+    Tab(usize),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Text(t) => write!(f, "{t:?}"),
+            Value::Checked(c) => write!(f, "{c}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Choice(Some(i)) => write!(f, "item {i}"),
+            Value::Choice(None) => f.write_str("none"),
+            Value::Tab(i) => write!(f, "tab {i}"),
+        }
+    }
+}
+
+/// What the user did, as the exported code reports it: a button clicked
+/// or a value changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewEvent {
+    /// The widget's name.
+    pub widget: String,
+    /// `clicked` or `changed`.
+    pub what: &'static str,
+}
+
+/// The values of a running design and what happened to them.
+#[derive(Clone, Debug, Default)]
+pub struct Preview {
+    values: HashMap<WidgetId, Value>,
+    order: Vec<WidgetId>,
+    /// The last events, newest last (at most [`Preview::KEPT_EVENTS`]).
+    pub events: Vec<PreviewEvent>,
+}
+
+impl Preview {
+    /// How many events [`Preview::events`] keeps.
+    pub const KEPT_EVENTS: usize = 200;
+
+    /// The design's values as it was saved: what the exported state
+    /// struct's `Default` holds.
+    pub fn new(doc: &Document) -> Preview {
+        let mut preview = Preview::default();
+        for id in doc.descendants(doc.root()) {
+            let Some(w) = doc.widget(id) else { continue };
+            let value = match w.kind() {
+                WidgetKind::TextInput | WidgetKind::TextArea => Value::Text(w.text(PropKey::Text).to_owned()),
+                WidgetKind::Checkbox | WidgetKind::Toggle => Value::Checked(w.flag(PropKey::Checked)),
+                WidgetKind::Slider | WidgetKind::ProgressBar => Value::Number(w.number(PropKey::Value)),
+                WidgetKind::RadioGroup | WidgetKind::Dropdown | WidgetKind::List => {
+                    let selected = w.int(PropKey::Selected);
+                    Value::Choice((selected >= 0 && (selected as usize) < w.items().len()).then_some(selected as usize))
+                }
+                WidgetKind::Tabs => Value::Tab(w.int(PropKey::Selected).max(0) as usize),
+                _ => continue,
+            };
+            preview.values.insert(id, value);
+            preview.order.push(id);
+        }
+        preview
+    }
+
+    /// Every value, in tree order, with its widget's name.
+    pub fn values<'a>(&'a self, doc: &'a Document) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.order.iter().filter_map(|id| Some((doc.widget(*id)?.name(), self.values.get(id)?)))
+    }
+
+    /// The value of the widget called `name`.
+    pub fn value(&self, doc: &Document, name: &str) -> Option<&Value> {
+        self.values.get(&doc.find(name)?)
+    }
+
+    /// Shows `doc`, laid out as `geometry`, at the top-left corner of
+    /// `ui`'s available space, in `theme`'s colours; returns this frame's
+    /// events (also kept in [`Preview::events`]).
+    pub fn show(&mut self, ui: &mut egui::Ui, doc: &Document, geometry: &Geometry, theme: Theme) -> Vec<PreviewEvent> {
+        // The widgets in the design's theme, whatever the window's.
+        ui.style_mut().visuals =
+            if theme.name == Theme::DARK.name { egui::Visuals::dark() } else { egui::Visuals::light() };
+        let mut run = Run { doc, geometry, theme, values: &mut self.values, events: Vec::new() };
+        run.root(ui, doc.root());
+        let events = run.events;
+        self.events.extend(events.iter().cloned());
+        let excess = self.events.len().saturating_sub(Self::KEPT_EVENTS);
+        self.events.drain(..excess);
+        events
+    }
+}
+
+struct Run<'a> {
+    doc: &'a Document,
+    geometry: &'a Geometry,
+    theme: Theme,
+    values: &'a mut HashMap<WidgetId, Value>,
+    events: Vec<PreviewEvent>,
+}
+
+fn color(c: Color) -> egui::Color32 {
+    egui::Color32::from_rgba_unmultiplied(c.r, c.g, c.b, c.a)
+}
+
+fn rect_at(origin: egui::Pos2, r: trellis_model::Rect) -> egui::Rect {
+    egui::Rect::from_min_size(origin + egui::vec2(r.x, r.y), egui::vec2(r.w, r.h))
+}
+
+impl Run<'_> {
+    fn event(&mut self, w: &WidgetRef<'_>, what: &'static str) {
+        self.events.push(PreviewEvent { widget: w.name().to_owned(), what });
+    }
+
+    fn root(&mut self, ui: &mut egui::Ui, id: WidgetId) {
+        let Some(w) = self.doc.widget(id) else { return };
+        let rect = self.geometry.rect(id).unwrap_or_default();
+        let origin = ui.max_rect().min;
+        let fill = w.color(PropKey::Fill).unwrap_or(self.theme.window);
+        ui.painter().rect_filled(egui::Rect::from_min_size(origin, egui::vec2(rect.w, rect.h)), 0.0, color(fill));
+        self.children(ui, &w, origin);
+    }
+
+    /// `w`'s children in `ui`, whose corner is `origin`: placed there, or
+    /// laid out by a taffy root of `w`'s size.
+    fn children(&mut self, ui: &mut egui::Ui, w: &WidgetRef<'_>, origin: egui::Pos2) {
+        let children: Vec<WidgetId> = w.children().to_vec();
+        if !flows(w) {
+            for child in children {
+                let rect = placed_rect(self.geometry, w.id(), child);
+                self.free(ui, child, origin, rect);
+            }
+            return;
+        }
+        if !children.iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible)) {
+            return;
+        }
+        let rect = self.geometry.rect(w.id()).unwrap_or_default();
+        egui_taffy::tui(ui, ui.scope_id().with(w.name()))
+            .reserve_space(egui::vec2(rect.w, rect.h))
+            .style(island_style(self.geometry, self.doc, w.id()))
+            .show(|tui| {
+                for child in children {
+                    self.flow(tui, child);
+                }
+            });
+    }
+
+    /// A widget placed at `rect` relative to `origin`.
+    fn free(&mut self, ui: &mut egui::Ui, id: WidgetId, origin: egui::Pos2, rect: trellis_model::Rect) {
+        let Some(w) = self.doc.widget(id) else { return };
+        if !w.flag(PropKey::Visible) {
+            return;
+        }
+        let rect = rect_at(origin, rect);
+        if w.kind().is_container() {
+            self.paint(ui, &w, rect);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.inside(ui, &w, rect.min));
+        } else {
+            ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.control(ui, &w));
+        }
+    }
+
+    /// A widget laid out by its parent's taffy layout.
+    fn flow(&mut self, tui: &mut egui_taffy::Tui, id: WidgetId) {
+        let Some(w) = self.doc.widget(id) else { return };
+        if !w.flag(PropKey::Visible) {
+            return;
+        }
+        let node = tui.id(egui_taffy::tid(w.name())).style(item_style(self.geometry, self.doc, id));
+        if !w.kind().is_container() {
+            let [narrow, wide] = leaf_content(self.geometry, self.doc, id);
+            node.ui_manual(|ui, _| {
+                self.control(ui, &w);
+                egui_taffy::TuiContainerResponse {
+                    inner: (),
+                    min_size: egui::vec2(narrow.0, narrow.1),
+                    intrinsic_size: None,
+                    max_size: egui::vec2(wide.0, wide.1),
+                    infinite: egui::Vec2b::FALSE,
+                }
+            });
+        } else if flows(&w) && w.kind() != WidgetKind::ScrollArea {
+            let children: Vec<WidgetId> = w.children().to_vec();
+            let (doc, theme) = (self.doc, self.theme);
+            node.add_with_background_ui(
+                |ui, container| paint(ui, doc, theme, &w, container.full_container()),
+                |tui, _| {
+                    for child in children {
+                        self.flow(tui, child);
+                    }
+                },
+            );
+        } else {
+            node.ui(|ui| {
+                let rect = ui.max_rect();
+                self.paint(ui, &w, rect);
+                self.inside(ui, &w, rect.min);
+            });
+        }
+    }
+
+    fn paint(&self, ui: &egui::Ui, w: &WidgetRef<'_>, rect: egui::Rect) {
+        paint(ui, self.doc, self.theme, w, rect);
+    }
+
+    /// What is inside a container placing its children (or a scroll area),
+    /// with `origin` its top-left corner.
+    fn inside(&mut self, ui: &mut egui::Ui, w: &WidgetRef<'_>, origin: egui::Pos2) {
+        match w.kind() {
+            WidgetKind::Tabs => {
+                let rect = self.geometry.rect(w.id()).unwrap_or_default();
+                let bar = egui::Rect::from_min_size(origin, egui::vec2(rect.w, trellis_geometry::TAB_BAR_HEIGHT));
+                let mut current = match self.values.get(&w.id()) {
+                    Some(Value::Tab(i)) => *i,
+                    _ => 0,
+                };
+                let before = current;
+                ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
+                    ui.horizontal(|ui| {
+                        for (i, title) in w.items().iter().enumerate() {
+                            ui.selectable_value(&mut current, i, title.as_str());
+                        }
+                    });
+                });
+                self.values.insert(w.id(), Value::Tab(current));
+                if current != before {
+                    self.event(w, "changed");
+                }
+                if let Some(child) = w.children().get(current) {
+                    let placed = placed_rect(self.geometry, w.id(), *child);
+                    self.free(ui, *child, origin, placed);
+                }
+            }
+            WidgetKind::ScrollArea => {
+                let rect = self.geometry.rect(w.id()).unwrap_or_default();
+                let content = w
+                    .children()
+                    .iter()
+                    .filter_map(|c| self.geometry.rect(*c))
+                    .fold(trellis_model::Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
+                let any_shown =
+                    w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
+                egui::ScrollArea::both().id_salt(w.name()).show(ui, |ui| {
+                    let mut origin = origin;
+                    if !flows(w) && any_shown {
+                        let size =
+                            egui::vec2((content.right() - rect.x).max(rect.w), (content.bottom() - rect.y).max(rect.h));
+                        origin = ui.allocate_exact_size(size, egui::Sense::hover()).0.min;
+                    }
+                    self.children(ui, w, origin);
+                });
+            }
+            _ => self.children(ui, w, origin),
+        }
+    }
+
+    /// A leaf's egui widget over the whole of `ui`'s box, as the exported
+    /// code adds it.
+    fn control(&mut self, ui: &mut egui::Ui, w: &WidgetRef<'_>) {
+        let opacity = w.number(PropKey::Opacity);
+        if opacity < 1.0 {
+            ui.multiply_opacity(opacity);
+        }
+        let theme = self.theme;
+        let text_color = color(w.color(PropKey::TextColor).unwrap_or(theme.text));
+        let rich = |text: &str| egui::RichText::new(text).size(w.number(PropKey::FontSize)).color(text_color);
+        let id = w.id();
+        match w.kind() {
+            WidgetKind::Label => {
+                let mut label = egui::Label::new(rich(w.text(PropKey::Text))).wrap();
+                match w.align(PropKey::TextAlign) {
+                    trellis_model::Align::Center => label = label.halign(egui::Align::Center),
+                    trellis_model::Align::End => label = label.halign(egui::Align::RIGHT),
+                    _ => {}
+                }
+                put(ui, w, label);
+            }
+            WidgetKind::Button => {
+                ui.spacing_mut().interact_size.y = ui.available_height();
+                if put(ui, w, egui::Button::new(rich(w.text(PropKey::Text))).truncate()).clicked() {
+                    self.event(w, "clicked");
+                }
+            }
+            WidgetKind::TextInput | WidgetKind::TextArea => {
+                let mut text = match self.values.remove(&id) {
+                    Some(Value::Text(t)) => t,
+                    _ => String::new(),
+                };
+                let font = egui::FontId::proportional(w.number(PropKey::FontSize));
+                let edit = if w.kind() == WidgetKind::TextInput {
+                    egui::TextEdit::singleline(&mut text)
+                } else {
+                    egui::TextEdit::multiline(&mut text)
+                };
+                let response = put(ui, w, edit.hint_text(w.text(PropKey::Placeholder)).font(font));
+                self.values.insert(id, Value::Text(text));
+                if response.changed() {
+                    self.event(w, "changed");
+                }
+            }
+            WidgetKind::Checkbox | WidgetKind::Toggle => {
+                let mut on = matches!(self.values.get(&id), Some(Value::Checked(true)));
+                ui.spacing_mut().interact_size.y = ui.available_height();
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                let response = put(ui, w, egui::Checkbox::new(&mut on, rich(w.text(PropKey::Text))));
+                self.values.insert(id, Value::Checked(on));
+                if response.changed() {
+                    self.event(w, "changed");
+                }
+            }
+            WidgetKind::Slider | WidgetKind::ProgressBar => {
+                let mut v = match self.values.get(&id) {
+                    Some(Value::Number(v)) => *v,
+                    _ => 0.0,
+                };
+                let (min, max, step) = (w.number(PropKey::Min), w.number(PropKey::Max), w.number(PropKey::Step));
+                if w.kind() == WidgetKind::ProgressBar {
+                    let fraction = if max > min { ((v - min) / (max - min)).clamp(0.0, 1.0) } else { 0.0 };
+                    put(ui, w, egui::ProgressBar::new(fraction));
+                    return;
+                }
+                ui.spacing_mut().slider_width = ui.available_width();
+                ui.spacing_mut().interact_size.y = ui.available_height();
+                let mut slider = egui::Slider::new(&mut v, min..=max.max(min)).show_value(false);
+                if step > 0.0 {
+                    slider = slider.step_by(f64::from(step));
+                }
+                let response = put(ui, w, slider);
+                ui.ctx().accesskit_node_builder(response.id, |node| node.set_label(accessible_name(w)));
+                self.values.insert(id, Value::Number(v));
+                if response.changed() {
+                    self.event(w, "changed");
+                }
+            }
+            WidgetKind::RadioGroup | WidgetKind::Dropdown | WidgetKind::List => {
+                let before = match self.values.get(&id) {
+                    Some(Value::Choice(c)) => *c,
+                    _ => None,
+                };
+                let mut chosen = before;
+                let items = w.items();
+                match w.kind() {
+                    WidgetKind::RadioGroup => {
+                        ui.vertical(|ui| {
+                            for (i, item) in items.iter().enumerate() {
+                                ui.radio_value(&mut chosen, Some(i), item.as_str());
+                            }
+                        });
+                    }
+                    WidgetKind::Dropdown => {
+                        let shown =
+                            chosen.and_then(|i| items.get(i)).map_or(w.text(PropKey::Placeholder), String::as_str);
+                        ui.spacing_mut().interact_size.y = ui.available_height();
+                        let combo = egui::ComboBox::from_id_salt(w.name())
+                            .selected_text(shown)
+                            .width(ui.available_width())
+                            .show_ui(ui, |ui| {
+                                for (i, item) in items.iter().enumerate() {
+                                    ui.selectable_value(&mut chosen, Some(i), item.as_str());
+                                }
+                            });
+                        ui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label(accessible_name(w)));
+                    }
+                    _ => {
+                        egui::ScrollArea::vertical().id_salt(w.name()).show(ui, |ui| {
+                            for (i, item) in items.iter().enumerate() {
+                                ui.selectable_value(&mut chosen, Some(i), item.as_str());
+                            }
+                        });
+                    }
+                }
+                self.values.insert(id, Value::Choice(chosen));
+                if chosen != before {
+                    self.event(w, "changed");
+                }
+            }
+            WidgetKind::Image => {
+                // The preview loads no picture: the box the image fills.
+                let stroke = egui::Stroke::new(1.0, color(theme.border));
+                ui.painter().rect_stroke(ui.max_rect(), 0.0, stroke, egui::StrokeKind::Inside);
+            }
+            WidgetKind::Separator => {
+                let c = color(w.color(PropKey::BorderColor).unwrap_or(theme.border));
+                ui.painter().rect_filled(ui.max_rect(), 0.0, c);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds `widget` over the whole of `ui`'s box, its content aligned as the
+/// exported code's `fill` aligns it and centred in height.
+fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui::Response {
+    if !w.flag(PropKey::Enabled) {
+        ui.disable();
+    }
+    let align = match (w.kind(), w.align(PropKey::TextAlign)) {
+        (WidgetKind::Button, trellis_model::Align::Center) => egui::Align::Center,
+        (WidgetKind::Button, trellis_model::Align::End) => egui::Align::Max,
+        _ => egui::Align::Min,
+    };
+    let layout = egui::Layout::left_to_right(egui::Align::Center)
+        .with_main_align(align)
+        .with_main_justify(true)
+        .with_cross_justify(true);
+    ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner
+}
+
+/// What a screen reader calls a control that shows no text of its own, as
+/// the exported code names it.
+fn accessible_name(w: &WidgetRef<'_>) -> String {
+    [w.text(PropKey::Tooltip), w.text(PropKey::Placeholder)]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or(w.name())
+        .to_owned()
+}
+
+/// A container's fill and border, as the exported code paints them.
+fn paint(ui: &egui::Ui, _doc: &Document, theme: Theme, w: &WidgetRef<'_>, rect: egui::Rect) {
+    let fill = w.color(PropKey::Fill).or(match w.kind() {
+        WidgetKind::Panel => Some(theme.panel),
+        WidgetKind::Tabs => Some(theme.window),
+        _ => None,
+    });
+    let border = w.number(PropKey::BorderWidth);
+    let framed = matches!(w.kind(), WidgetKind::Panel | WidgetKind::ScrollArea | WidgetKind::Tabs);
+    let stroke = if border > 0.0 || framed || w.get(PropKey::BorderColor).is_some() {
+        egui::Stroke::new(border.max(1.0), color(w.color(PropKey::BorderColor).unwrap_or(theme.border)))
+    } else {
+        egui::Stroke::NONE
+    };
+    if fill.is_none() && stroke == egui::Stroke::NONE {
+        return;
+    }
+    ui.painter().rect(
+        rect,
+        w.number(PropKey::CornerRadius),
+        fill.map_or(egui::Color32::TRANSPARENT, color),
+        stroke,
+        egui::StrokeKind::Inside,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_preview_holds_the_designs_values_in_tree_order() {
+        let doc = trellis_model::demo_design();
+        let preview = Preview::new(&doc);
+        assert_eq!(preview.value(&doc, "name_input"), Some(&Value::Text("Ada Lovelace".into())));
+        assert_eq!(preview.value(&doc, "volume_slider"), Some(&Value::Number(70.0)));
+        assert_eq!(preview.value(&doc, "theme_radio"), Some(&Value::Choice(Some(2))));
+        assert_eq!(preview.value(&doc, "settings_tabs"), Some(&Value::Tab(0)));
+        assert_eq!(preview.value(&doc, "save_button"), None, "a button has no value, only events");
+        let names: Vec<&str> = preview.values(&doc).map(|(n, _)| n).collect();
+        let in_tree: Vec<&str> = doc
+            .descendants(doc.root())
+            .into_iter()
+            .filter_map(|id| doc.widget(id))
+            .map(|w| w.name())
+            .filter(|n| names.contains(n))
+            .collect();
+        assert_eq!(names, in_tree);
+        assert!(preview.events.is_empty());
+    }
+}
