@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod exports;
 mod file_watch;
 mod native_dialog;
 mod panel_damage;

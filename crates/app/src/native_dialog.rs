@@ -85,6 +85,17 @@ impl NativeDialogTool {
                 dir,
                 "*.trellis.json|Trellis designs".into(),
             ],
+            // For an export, `dir` is the proposed path itself.
+            (DialogProgram::Zenity, FileDialogMode::Export(target)) => vec![
+                "--file-selection".into(),
+                "--save".into(),
+                "--confirm-overwrite".into(),
+                format!("--title=Export as {}", target.label()),
+                format!("--filename={dir}"),
+            ],
+            (DialogProgram::Kdialog, FileDialogMode::Export(target)) => {
+                vec!["--title".into(), format!("Export as {}", target.label()), "--getsavefilename".into(), dir]
+            }
             (DialogProgram::Kdialog, FileDialogMode::Save) => vec![
                 "--title".into(),
                 "Save the design".into(),

@@ -119,6 +119,27 @@ impl SessionDir {
         files
     }
 
+    /// Where each design was last exported.
+    pub fn last_exports(&self) -> Vec<crate::exports::LastExport> {
+        let Some(f) = open_regular(&self.root.join("exports.json")) else { return Vec::new() };
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::Read::take(f, MAX_INFO_BYTES), &mut text);
+        let mut exports: Vec<crate::exports::LastExport> = serde_json::from_str(&text).unwrap_or_default();
+        exports.truncate(crate::exports::MAX_REMEMBERED);
+        exports
+    }
+
+    /// Remembers where each design was last exported (best effort).
+    pub fn save_last_exports(&self, exports: &[crate::exports::LastExport]) {
+        if std::fs::create_dir_all(&self.root).is_err() {
+            return;
+        }
+        let kept = &exports[..exports.len().min(crate::exports::MAX_REMEMBERED)];
+        if let Ok(text) = serde_json::to_string_pretty(kept) {
+            let _ = write_own_file(&self.root.join("exports.json"), text.as_bytes());
+        }
+    }
+
     /// Remembers the recent files (best effort: a failure loses only the list).
     pub fn save_recent_files(&self, files: &[PathBuf]) {
         if std::fs::create_dir_all(&self.root).is_err() {

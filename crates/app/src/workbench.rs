@@ -59,6 +59,8 @@ pub struct Workbench {
     /// Sessions a crash left unsaved, offered for recovery.
     pub(crate) orphans: Vec<SessionInfo>,
     pub(crate) recent: Vec<PathBuf>,
+    /// Where each design was last exported.
+    last_exports: Vec<crate::exports::LastExport>,
     sessions: Option<SessionDir>,
     session: Option<SessionInfo>,
     watch: Option<FileWatch>,
@@ -96,6 +98,7 @@ impl Workbench {
         let saved_hash = if file.is_some() { doc.content_hash() } else { u64::MAX };
         let canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
         let recent = sessions.as_ref().map(SessionDir::recent_files).unwrap_or_default();
+        let last_exports = sessions.as_ref().map(SessionDir::last_exports).unwrap_or_default();
         let orphans = sessions.as_ref().map(SessionDir::orphans).unwrap_or_default();
         let orphans = orphans.into_iter().filter(SessionInfo::holds_unsaved_work).collect();
         let mut bench = Workbench {
@@ -111,6 +114,7 @@ impl Workbench {
             confirm: None,
             orphans,
             recent,
+            last_exports,
             sessions,
             session: None,
             watch: None,
@@ -307,7 +311,83 @@ impl Workbench {
         self.panel.dialog = Some(match mode {
             FileDialogMode::Open => FileDialog::open(self.start_dir()),
             FileDialogMode::Save => FileDialog::save(self.start_dir()),
+            FileDialogMode::Export(target) => {
+                let proposed = self.proposed_export(target);
+                let name = proposed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                FileDialog::export(parent_dir(&proposed), target, name)
+            }
         });
+    }
+
+    /// Where an export to `target` is proposed: where this design last
+    /// went to that target, else beside the design with a name from it.
+    fn proposed_export(&self, target: crate::exports::ExportTarget) -> PathBuf {
+        if let Some(last) = self.last_export().filter(|l| l.target == target) {
+            return last.out.clone();
+        }
+        let folder = self.last_export().map_or_else(|| self.start_dir(), |l| parent_dir(&l.out));
+        let stem = self
+            .file
+            .as_deref()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().split('.').next().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| "design".into());
+        folder.join(target.default_name(&stem))
+    }
+
+    /// Where the open design was last exported (a design never saved has
+    /// none remembered).
+    pub fn last_export(&self) -> Option<&crate::exports::LastExport> {
+        let design = std::fs::canonicalize(self.file.as_deref()?).ok()?;
+        self.last_exports.iter().find(|l| l.design == design)
+    }
+
+    /// Asks where to export the design as `target`, starting where it
+    /// went last time.
+    pub fn choose_export(&mut self, target: crate::exports::ExportTarget) {
+        if self.native_dialog.is_some() || self.panel.dialog.is_some() {
+            return;
+        }
+        match &self.native_dialog_tool {
+            Some(tool) => {
+                let proposed = self.proposed_export(target);
+                let dialog = tool.ask(FileDialogMode::Export(target), &proposed, self.waker.clone());
+                self.native_dialog = Some((dialog, self.designs_opened));
+            }
+            None => self.open_builtin_dialog(FileDialogMode::Export(target)),
+        }
+    }
+
+    /// Exports the design as `target` to `out`, as `trellis export` does,
+    /// says how it went in a notice, and remembers where for this design.
+    pub fn export_to(&mut self, target: crate::exports::ExportTarget, out: &Path) {
+        let theme = *self.canvas.theme();
+        let images = self.file.as_deref().map(parent_dir).or_else(|| self.images_dir.clone());
+        let editor = self.canvas.editor();
+        let result = crate::exports::export(
+            editor.doc(),
+            editor.geometry(),
+            self.file.as_deref(),
+            images.as_deref(),
+            target,
+            out,
+            theme,
+        );
+        match result {
+            Ok(summary) => {
+                self.notices.push(Notice { title: "Exported".into(), body: summary });
+                if let Some(design) = self.file.as_deref().and_then(|f| std::fs::canonicalize(f).ok()) {
+                    let out = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_owned());
+                    self.last_exports.retain(|l| l.design != design);
+                    self.last_exports.insert(0, crate::exports::LastExport { design, target, out });
+                    self.last_exports.truncate(crate::exports::MAX_REMEMBERED);
+                    if let Some(dir) = &self.sessions {
+                        dir.save_last_exports(&self.last_exports);
+                    }
+                }
+            }
+            Err(why) => self.notices.push(Notice { title: "The design was not exported".into(), body: why }),
+        }
     }
 
     /// Uses `tool` for file dialogs (`None`: the in-app dialog), whatever
@@ -351,6 +431,17 @@ impl Workbench {
                     ),
                 });
             }
+            crate::native_dialog::Answer::Chosen(path)
+                if matches!(mode, FileDialogMode::Export(_)) && asked_for != self.designs_opened =>
+            {
+                self.notices.push(Notice {
+                    title: "The design was not exported".into(),
+                    body: format!(
+                        "Another design was opened while the export dialog was open, so nothing was written to {}. Export again to choose a place for this one.",
+                        path.display()
+                    ),
+                });
+            }
             crate::native_dialog::Answer::Chosen(path) => self.chosen(mode, &path),
             crate::native_dialog::Answer::Cancelled => {}
             crate::native_dialog::Answer::Failed(why) => {
@@ -369,6 +460,7 @@ impl Workbench {
     pub(crate) fn chosen(&mut self, mode: FileDialogMode, path: &Path) {
         match mode {
             FileDialogMode::Open => self.request(Pending::Open(path.to_owned())),
+            FileDialogMode::Export(target) => self.export_to(target, path),
             FileDialogMode::Save => {
                 if self.save_as(path)
                     && let Some(next) = self.confirm.take()

@@ -4,13 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-/// Whether the dialog opens or saves.
+/// Whether the dialog opens, saves or exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileDialogMode {
     /// Choose an existing design.
     Open,
     /// Choose where to save.
     Save,
+    /// Choose where to export (a folder's name for a page, a file's for code).
+    Export(crate::exports::ExportTarget),
 }
 
 /// The dialog's state.
@@ -58,6 +60,11 @@ impl FileDialog {
         }
     }
 
+    /// A dialog to export the design, listing `folder`, proposing `name`.
+    pub fn export(folder: PathBuf, target: crate::exports::ExportTarget, name: String) -> Self {
+        FileDialog { mode: FileDialogMode::Export(target), folder, name, entries: None, error: None }
+    }
+
     fn list(&mut self) -> &[(String, bool)] {
         if self.entries.is_none() {
             let mut entries = Vec::new();
@@ -100,6 +107,9 @@ impl FileDialog {
         let title = match self.mode {
             FileDialogMode::Open => "Open a design",
             FileDialogMode::Save => "Save the design as",
+            FileDialogMode::Export(crate::exports::ExportTarget::Html) => "Export as an HTML page (a new folder)",
+            FileDialogMode::Export(crate::exports::ExportTarget::Egui) => "Export as an egui module",
+            FileDialogMode::Export(crate::exports::ExportTarget::Slint) => "Export as a Slint component",
         };
         egui::Window::new(title).collapsible(false).resizable(true).default_size([460.0, 360.0]).show(ctx, |ui| {
             ui.horizontal(|ui| {
@@ -143,7 +153,11 @@ impl FileDialog {
                 }
             });
             ui.horizontal(|ui| {
-                let verb = if self.mode == FileDialogMode::Open { "Open" } else { "Save" };
+                let verb = match self.mode {
+                    FileDialogMode::Open => "Open",
+                    FileDialogMode::Save => "Save",
+                    FileDialogMode::Export(_) => "Export",
+                };
                 if ui.button(verb).clicked() {
                     open_now = Some(self.name.clone());
                 }

@@ -54,6 +54,20 @@ fn file_menu(ui: &mut egui::Ui, wb: &mut Workbench) {
     if ui.button("Save as…").clicked() {
         wb.choose_file(FileDialogMode::Save);
     }
+    ui.menu_button("Export", |ui| {
+        for target in crate::exports::ExportTarget::ALL {
+            if ui.button(format!("{}…", target.label())).clicked() {
+                wb.choose_export(target);
+            }
+        }
+        if let Some(last) = wb.last_export().cloned() {
+            ui.separator();
+            let again = format!("Export again: {} to {}", last.target.label(), last.out.display());
+            if ui.button(again).on_hover_text("The same target and place as the last export of this design").clicked() {
+                wb.export_to(last.target, &last.out);
+            }
+        }
+    });
     ui.separator();
     if ui.button("Quit").clicked() {
         wb.request(Pending::Quit);
