@@ -141,7 +141,20 @@ impl Workbench {
     /// Turns the live preview on (from the document as it is now: the
     /// saved values) or off. It never changes the document.
     pub fn set_preview(&mut self, on: bool) {
-        self.panel.preview = on.then(|| trellis_preview::Preview::new(self.editor().doc()));
+        // Pictures come from the design's folder under the renderer's own
+        // rules (inside the folder, bounded, PNG only).
+        let base = self.file.as_deref().map(parent_dir).or_else(|| self.images_dir.clone());
+        self.panel.preview = on.then(|| {
+            let preview = trellis_preview::Preview::new(self.editor().doc());
+            match base {
+                Some(base) => preview.with_images(std::sync::Arc::new(move |path: &str| {
+                    let pixmap = trellis_render::load_image(&base, path).ok()?;
+                    let size = [pixmap.width() as usize, pixmap.height() as usize];
+                    Some(egui::ColorImage::from_rgba_premultiplied(size, pixmap.data()))
+                })),
+                None => preview,
+            }
+        });
     }
 
     /// The editor: document, selection, viewport.

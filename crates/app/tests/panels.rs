@@ -660,3 +660,23 @@ fn file_export_writes_each_target_and_remembers_the_last_one_per_design() {
     assert!(h.query_by_label("The design was not exported").is_some());
     assert_eq!(std::fs::read_to_string(dir.path().join("taken")).unwrap(), "mine");
 }
+
+#[test]
+fn the_preview_shows_the_designs_pictures_from_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("demo.trellis.json");
+    trellis_model::demo_design().save(&design).unwrap();
+    for (name, bytes) in trellis_model::DEMO_IMAGES {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut wb = Workbench::new(Document::load(&design).unwrap(), Some(design.clone()), None, None);
+    wb.set_preview(true);
+    let mut h = Harness::builder().with_size([1800.0, 1000.0]).build_ui_state(
+        |ui, wb: &mut Workbench| {
+            ui::show(ui, wb, None, &Hud::default());
+        },
+        wb,
+    );
+    h.run();
+    assert_eq!(h.state().preview().map(trellis_preview::Preview::loaded_images), Some(1), "the avatar is shown");
+}

@@ -56,13 +56,31 @@ pub struct PreviewEvent {
     pub what: &'static str,
 }
 
+/// Decodes the picture an image widget names (its path as the design
+/// gives it), or says there is none; the caller keeps the rules on where
+/// images may be read from.
+pub type ImageLoader = std::sync::Arc<dyn Fn(&str) -> Option<egui::ColorImage> + Send + Sync>;
+
 /// The values of a running design and what happened to them.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Preview {
     values: HashMap<WidgetId, Value>,
     order: Vec<WidgetId>,
     /// The last events, newest last (at most [`Preview::KEPT_EVENTS`]).
     pub events: Vec<PreviewEvent>,
+    loader: Option<ImageLoader>,
+    /// Pictures by path, loaded once (`None`: none could be).
+    images: HashMap<String, Option<egui::TextureHandle>>,
+}
+
+impl std::fmt::Debug for Preview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preview")
+            .field("values", &self.values.len())
+            .field("events", &self.events.len())
+            .field("images", &self.images.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Preview {
@@ -92,6 +110,18 @@ impl Preview {
         preview
     }
 
+    /// Shows image widgets' pictures, decoded by `loader` (without one,
+    /// an image shows as its box).
+    pub fn with_images(mut self, loader: ImageLoader) -> Preview {
+        self.loader = Some(loader);
+        self
+    }
+
+    /// How many pictures are loaded and shown.
+    pub fn loaded_images(&self) -> usize {
+        self.images.values().filter(|t| t.is_some()).count()
+    }
+
     /// Every value, in tree order, with its widget's name.
     pub fn values<'a>(&'a self, doc: &'a Document) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
         self.order.iter().filter_map(|id| Some((doc.widget(*id)?.name(), self.values.get(id)?)))
@@ -109,7 +139,15 @@ impl Preview {
         // The widgets in the design's theme, whatever the window's.
         ui.style_mut().visuals =
             if theme.name == Theme::DARK.name { egui::Visuals::dark() } else { egui::Visuals::light() };
-        let mut run = Run { doc, geometry, theme, values: &mut self.values, events: Vec::new() };
+        let mut run = Run {
+            doc,
+            geometry,
+            theme,
+            values: &mut self.values,
+            events: Vec::new(),
+            loader: self.loader.as_ref(),
+            images: &mut self.images,
+        };
         run.root(ui, doc.root());
         let events = run.events;
         self.events.extend(events.iter().cloned());
@@ -125,6 +163,8 @@ struct Run<'a> {
     theme: Theme,
     values: &'a mut HashMap<WidgetId, Value>,
     events: Vec<PreviewEvent>,
+    loader: Option<&'a ImageLoader>,
+    images: &'a mut HashMap<String, Option<egui::TextureHandle>>,
 }
 
 fn color(c: Color) -> egui::Color32 {
@@ -404,9 +444,30 @@ impl Run<'_> {
                 }
             }
             WidgetKind::Image => {
-                // The preview loads no picture: the box the image fills.
-                let stroke = egui::Stroke::new(1.0, color(theme.border));
-                ui.painter().rect_stroke(ui.max_rect(), 0.0, stroke, egui::StrokeKind::Inside);
+                let path = w.text(PropKey::Image);
+                let texture = match (self.loader, path.is_empty()) {
+                    (Some(loader), false) => self
+                        .images
+                        .entry(path.to_owned())
+                        .or_insert_with(|| {
+                            loader(path).map(|image| {
+                                ui.ctx().load_texture(format!("preview {path}"), image, Default::default())
+                            })
+                        })
+                        .clone(),
+                    _ => None,
+                };
+                match texture {
+                    // As the exported code shows it: the picture filling the box.
+                    Some(texture) => {
+                        put(ui, w, egui::Image::from_texture(&texture).fit_to_exact_size(ui.available_size()));
+                    }
+                    // No picture: the box it would fill, as the export without one.
+                    None => {
+                        let stroke = egui::Stroke::new(1.0, color(theme.border));
+                        ui.painter().rect_stroke(ui.max_rect(), 0.0, stroke, egui::StrokeKind::Inside);
+                    }
+                }
             }
             WidgetKind::Separator => {
                 let c = color(w.color(PropKey::BorderColor).unwrap_or(theme.border));
