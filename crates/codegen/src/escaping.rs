@@ -70,26 +70,19 @@ fn needs_escape_in_source(c: char) -> bool {
 /// `\\`, `\n` and `\u{..}`; `\{` would start an interpolation, which a
 /// doubled backslash rules out.
 pub(crate) fn slint_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if needs_escape_in_source(c) => {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    source_string(s, &[])
 }
 
 /// A Rust string literal holding `s`, quotes included, with every
 /// character that could hide or change code written as an escape.
 pub(crate) fn rust_string(s: &str) -> String {
+    source_string(s, &[('\t', "\\t"), ('\r', "\\r")])
+}
+
+/// `s` in double quotes, escaped for a C-like string literal: `"`, `\` and
+/// newlines by name, `named` characters as given, and every other
+/// character [`needs_escape_in_source`] as `\u{..}`.
+fn source_string(s: &str, named: &[(char, &str)]) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -97,11 +90,12 @@ pub(crate) fn rust_string(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape_in_source(c) => {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32));
-            }
+            c if needs_escape_in_source(c) => match named.iter().find(|(n, _)| *n == c) {
+                Some((_, escape)) => out.push_str(escape),
+                None => {
+                    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{{{:x}}}", c as u32));
+                }
+            },
             c => out.push(c),
         }
     }
