@@ -86,8 +86,6 @@ pub(crate) fn export(
             Ok(summary(page.widgets, out, &page.warnings, &[]))
         }
         ExportTarget::Egui | ExportTarget::Slint => {
-            std::fs::create_dir_all(&out_dir)
-                .map_err(|e| format!("cannot make the folder {}: {e}", out_dir.display()))?;
             let (source, widgets, warnings, approximations) = if target == ExportTarget::Slint {
                 let source = SlintSource { file_name, component: None, design_dir, out_dir: Some(out_dir), theme };
                 let e = trellis_codegen::export_slint(doc, geometry, &source);
@@ -97,7 +95,7 @@ pub(crate) fn export(
                 let e = trellis_codegen::export_egui(doc, geometry, &source).map_err(|e| e.to_string())?;
                 (e.source, e.widgets, e.warnings, e.approximations)
             };
-            trellis_model::write_atomically(out, |w| w.write_all(source.as_bytes())).map_err(|e| e.to_string())?;
+            trellis_codegen::output_dir::write_code_file(out, &source).map_err(|e| e.to_string())?;
             let approximated: Vec<String> =
                 approximations.iter().map(|a| format!("{}: {} ({})", a.widget, a.property, a.note)).collect();
             Ok(summary(widgets, out, &warnings, &approximated))

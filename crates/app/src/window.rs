@@ -321,7 +321,10 @@ impl Shell {
     /// editor, or (returned `true`) one for egui. The path both winit and
     /// the leak check's input take.
     pub fn keyboard(&mut self, key: &WKey, pressed: bool, repeat: bool) -> bool {
-        let typing = self.egui_ctx.egui_wants_keyboard_input() || self.wb.panel.dialog.is_some();
+        // In the live preview every key is the running design's: none
+        // reaches the editor, so nothing typed there edits the document.
+        let typing =
+            self.egui_ctx.egui_wants_keyboard_input() || self.wb.panel.dialog.is_some() || self.wb.preview().is_some();
         if pressed && !repeat && self.app_shortcut(key) {
             // Files and the HUD work wherever the keyboard is.
             self.egui_due = true;

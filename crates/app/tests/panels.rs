@@ -580,6 +580,11 @@ fn the_preview_runs_the_design_as_widgets_and_leaves_the_document_untouched() {
     assert_eq!(shown, Some(trellis_preview::Value::Tab(1)), "the tab switches in the preview");
     assert!(h.query_by_label("Display name").is_none(), "the Profile page gives way to the Preferences page");
     assert!(h.query_by_label("Values").is_some(), "the side panel lists the values");
+    // The layers tree is disabled meanwhile: a click selects nothing.
+    let selected = h.state().editor().selection().len();
+    h.get_by_label("toolbar").click();
+    h.run();
+    assert_eq!(h.state().editor().selection().len(), selected, "the preview cannot select or edit");
     // ctrl+P leaves the preview: the document is as it was.
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
     h.run();

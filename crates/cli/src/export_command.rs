@@ -211,11 +211,6 @@ fn export_code(
     let started = Instant::now();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let layout = started.elapsed();
-    // The folders above the file are made as needed, as for a page, and
-    // first: image paths are written relative to the file's folder.
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot make the folder {}", parent.display()))?;
-    }
     let out_dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => ".".into(),
@@ -268,7 +263,9 @@ fn export_code(
         ));
     }
     let started = Instant::now();
-    trellis_model::write_atomically(out, |w| w.write_all(export.source.as_bytes()))?;
+    // A design or a file Trellis did not write is never replaced; the
+    // folders above are made as needed (and removed if the write fails).
+    trellis_codegen::output_dir::write_code_file(out, &export.source)?;
     let write = started.elapsed();
     let report = ExportReport {
         design: file.display().to_string(),

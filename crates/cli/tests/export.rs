@@ -137,6 +137,18 @@ fn export_names_what_is_wrong_and_exits_2() {
     let (code, err) = run(&["--to", "slint", "--verify"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("--verify"), "{err}");
+    // Code never replaces the design itself, or a file Trellis did not write.
+    let before = fs::read(&design).unwrap();
+    let o = trellis().arg("export").arg(&design).args(["--to", "egui", "-o"]).arg(&design).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a design file"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(fs::read(&design).unwrap(), before, "the design is untouched");
+    let mine = dir.path().join("main.rs");
+    fs::write(&mine, "fn main() {}\n").unwrap();
+    let o = trellis().arg("export").arg(&design).args(["--to", "egui", "-o"]).arg(&mine).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did not generate"));
+    assert_eq!(fs::read_to_string(&mine).unwrap(), "fn main() {}\n");
     let (code, err) = run(&["--to", "html", "--theme", "blue"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("--theme blue"), "{err}");

@@ -87,7 +87,48 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         Some(name) => type_name(name),
         None => type_name(source.file_name.split('.').next().unwrap_or_default()),
     };
-    let type_ident = if ["Vec", "String", "Option", "Some", "None", "Default", "Self"].contains(&base.as_str()) {
+    // Names the module uses unqualified: the design's type must not hide one.
+    const TAKEN: &[&str] = &[
+        "Vec",
+        "String",
+        "Option",
+        "Some",
+        "None",
+        "Default",
+        "Self",
+        "Style",
+        "Rect",
+        "Size",
+        "Line",
+        "Point",
+        "Display",
+        "Position",
+        "FlexDirection",
+        "FlexWrap",
+        "AlignItems",
+        "AlignContent",
+        "AlignSelf",
+        "JustifyContent",
+        "JustifyItems",
+        "JustifySelf",
+        "GridPlacement",
+        "Dimension",
+        "LengthPercentage",
+        "LengthPercentageAuto",
+        "Layout",
+        "BoxSizing",
+        "AvailableSpace",
+        "CompactLength",
+        "NodeId",
+        "TaffyTree",
+        "GridTemplateComponent",
+        "TrackSizingFunction",
+        "MinTrackSizingFunction",
+        "MaxTrackSizingFunction",
+        "GridAutoFlow",
+        "RepetitionCount",
+    ];
+    let type_ident = if TAKEN.contains(&base.as_str()) || TAKEN.contains(&format!("{base}Event").as_str()) {
         format!("{base}Design")
     } else {
         base
@@ -148,7 +189,9 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         let _ = writeln!(code, "/// {doc}\n{variant},");
     }
     code.push_str("}\n");
-    let events_binding = if w.events.is_empty() { "let events = Vec::new();" } else { "let mut events = Vec::new();" };
+    // Events declared for hidden widgets only are never pushed.
+    let events_binding =
+        if w.body.contains("events.push(") { "let mut events = Vec::new();" } else { "let events = Vec::new();" };
     let _ = writeln!(
         code,
         "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n{}\nevents\n}}\n}}",
@@ -379,9 +422,20 @@ impl Writer<'_> {
         }
     }
 
+    /// A tabs widget's field (the tab shown) and its change event.
+    fn tabs_state(&mut self, w: &WidgetRef<'_>) -> (String, String) {
+        let selected = w.int(PropKey::Selected);
+        let field = self.field(w, "current", "usize", selected.max(0).to_string(), selected <= 0);
+        let event = self.event(w, "changed");
+        (field, event)
+    }
+
     /// Declares the fields of a hidden widget, so the state is the same
     /// whether or not it shows.
     fn values(&mut self, w: &WidgetRef<'_>) {
+        if w.kind() == WidgetKind::Tabs {
+            let _ = self.tabs_state(w);
+        }
         let _ = self.control(w);
         let children: Vec<WidgetId> = w.children().to_vec();
         for c in children {
@@ -399,8 +453,8 @@ impl Writer<'_> {
         // Children placed in the container's own `Ui` need its corner.
         let placed_inside = !self.flows(w) || w.kind() == WidgetKind::ScrollArea;
         let any_shown = w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
-        let bind = if placed_inside && (any_shown || w.kind() == WidgetKind::Tabs) && w.kind() != WidgetKind::ScrollArea
-        {
+        let tab_bar = w.kind() == WidgetKind::Tabs && !w.items().is_empty();
+        let bind = if placed_inside && (any_shown || tab_bar) && w.kind() != WidgetKind::ScrollArea {
             format!("let {origin} = rect.min;")
         } else {
             String::new()
@@ -477,33 +531,31 @@ impl Writer<'_> {
     fn container_inside(&mut self, w: &WidgetRef<'_>, origin: &str, rect: Rect) {
         match w.kind() {
             WidgetKind::Tabs => {
-                let current = self.field(
-                    w,
-                    "current",
-                    "usize",
-                    w.int(PropKey::Selected).max(0).to_string(),
-                    w.int(PropKey::Selected) <= 0,
-                );
+                let (current, event) = self.tabs_state(w);
                 let titles: Vec<String> = w.items().iter().map(|t| rust_string(t)).collect();
-                let _ = writeln!(
-                    self.body,
-                    "ui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin}, egui::vec2({}, {}))), |ui| {{\nui.horizontal(|ui| {{",
-                    f(rect.w),
-                    f(TAB_BAR_HEIGHT)
-                );
-                for (i, title) in titles.iter().enumerate() {
-                    let _ = writeln!(self.body, "ui.selectable_value(&mut self.{current}, {i}, {title});");
+                if !titles.is_empty() {
+                    let _ = writeln!(
+                        self.body,
+                        "let before = self.{current};\nui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin}, egui::vec2({}, {}))), |ui| {{\nui.horizontal(|ui| {{",
+                        f(rect.w),
+                        f(TAB_BAR_HEIGHT)
+                    );
+                    for (i, title) in titles.iter().enumerate() {
+                        let _ = writeln!(self.body, "ui.selectable_value(&mut self.{current}, {i}, {title});");
+                    }
+                    let _ = writeln!(self.body, "}});\n}});\nif self.{current} != before {{ events.push({event}); }}");
                 }
-                self.body.push_str("});\n});\n");
                 let children: Vec<WidgetId> = w.children().to_vec();
-                let _ = writeln!(self.body, "match self.{current} {{");
-                for (i, child) in children.iter().enumerate() {
-                    let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), *child) };
-                    let _ = writeln!(self.body, "{i} => {{");
-                    self.widget(*child, place);
-                    self.body.push_str("}\n");
+                if !children.is_empty() {
+                    let _ = writeln!(self.body, "match self.{current} {{");
+                    for (i, child) in children.iter().enumerate() {
+                        let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), *child) };
+                        let _ = writeln!(self.body, "{i} => {{");
+                        self.widget(*child, place);
+                        self.body.push_str("}\n");
+                    }
+                    self.body.push_str("_ => {}\n}\n");
                 }
-                self.body.push_str("_ => {}\n}\n");
             }
             WidgetKind::ScrollArea => {
                 let content = w
@@ -753,6 +805,7 @@ impl Writer<'_> {
                     format!("{before}\nlet response = {add};\n{then}")
                 }
             }
+            Control::Block(block) if !enabled && !block.is_empty() => format!("ui.disable();\n{block}"),
             Control::Block(block) => block.clone(),
         };
         let opacity = w.number(PropKey::Opacity);

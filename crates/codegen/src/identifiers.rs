@@ -176,6 +176,14 @@ impl Identifiers {
         if self.language != Language::Slint {
             ident = ident.replace('-', "_");
         }
+        if self.language == Language::Rust {
+            // snake_case, as rustc's lints want it: `Email` is `email`,
+            // `a__b_` is `a_b` (a leading `_` stays).
+            let lead = ident.len() - ident.trim_start_matches('_').len();
+            let body: Vec<String> =
+                ident[lead..].split('_').filter(|p| !p.is_empty()).map(str::to_ascii_lowercase).collect();
+            ident = format!("{}{}", "_".repeat(lead.min(1)), body.join("_"));
+        }
         if ident.is_empty() || ident.chars().all(|c| c == '_' || c == '-') {
             ident = format!("w{ident}");
         }
@@ -248,6 +256,9 @@ mod tests {
         assert_eq!(rust.claim("na_ve"), "na_ve_2");
         assert_eq!(rust.claim(""), "w");
         assert_eq!(rust.claim("_"), "w_");
+        assert_eq!(rust.claim("Email"), "email");
+        assert_eq!(rust.claim("a__b_"), "a_b");
+        assert_eq!(rust.claim("__x"), "_x");
         let mut slint = Identifiers::new(Language::Slint);
         assert_eq!(slint.claim("name_input-text"), "name-input-text");
         assert_eq!(slint.claim("name-input_text"), "name-input-text-2");

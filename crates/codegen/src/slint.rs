@@ -590,6 +590,14 @@ impl Writer<'_> {
     }
 
     fn place_lines(&mut self, w: &WidgetRef<'_>, place: Place, lines: &mut Vec<String>) {
+        if !w.flag(PropKey::Visible) && !matches!(place, Place::Free(_)) {
+            self.approximate(
+                w,
+                "visible",
+                "a hidden element keeps its place (and a grid cell) in a Slint layout, where Trellis gives it none"
+                    .into(),
+            );
+        }
         // Slint takes a fixed size or limits, not both: a fixed size is
         // written clamped by the limits, as CSS clamps it.
         let sizes = |lines: &mut Vec<String>| {
@@ -759,8 +767,7 @@ pub(crate) fn find_image(
         }
         Err(e) => return Err(format!("widget '{widget}': image '{path}' cannot be read ({e}); exported without it")),
     };
-    let relative =
-        out_dir.and_then(|out| out.canonicalize().ok()).map_or_else(|| file.clone(), |out| relative_path(&out, &file));
+    let relative = out_dir.and_then(canonical_folder).map_or_else(|| file.clone(), |out| relative_path(&out, &file));
     Ok(relative.to_string_lossy().replace('\\', "/"))
 }
 
@@ -793,6 +800,21 @@ fn is_place_line(line: &str) -> bool {
 fn write_lines(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         let _ = writeln!(out, "{indent}{line}");
+    }
+}
+
+/// `dir` made absolute and free of links, as far as it exists: a folder
+/// not made yet (the export makes it) keeps its remaining parts.
+fn canonical_folder(dir: &Path) -> Option<PathBuf> {
+    let absolute = if dir.is_absolute() { dir.to_owned() } else { std::env::current_dir().ok()?.join(dir) };
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    loop {
+        if let Ok(found) = at.canonicalize() {
+            return Some(rest.iter().rev().fold(found, |p, part| p.join(part)));
+        }
+        rest.push(at.file_name()?.to_owned());
+        at = at.parent()?;
     }
 }
 

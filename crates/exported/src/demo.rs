@@ -79,6 +79,8 @@ pub enum DemoEvent {
     NavAppearanceClicked,
     /// `nav_about` was clicked.
     NavAboutClicked,
+    /// `settings_tabs` was changed.
+    SettingsTabsChanged,
     /// `name_input` was changed.
     NameInputChanged,
     /// `email_input` was changed.
@@ -671,6 +673,7 @@ impl Demo {
                                                         egui::StrokeKind::Inside,
                                                     );
                                                 let settings_tabs_origin = rect.min;
+                                                let before = self.settings_tabs_current;
                                                 ui.scope_builder(
                                                     egui::UiBuilder::new()
                                                         .max_rect(
@@ -699,6 +702,9 @@ impl Demo {
                                                         });
                                                     },
                                                 );
+                                                if self.settings_tabs_current != before {
+                                                    events.push(DemoEvent::SettingsTabsChanged);
+                                                }
                                                 match self.settings_tabs_current {
                                                     0 => {
                                                         let rect = egui::Rect::from_min_size(

@@ -85,6 +85,15 @@ fn generated_and_random_designs_compile_run_and_sit_where_the_canvas_puts_them()
     let hostile = support::HOSTILE.join(" ");
     designs.push(("hostile texts".into(), support::demo_with_texts(|i| format!("{hostile} {i} \"#}}*/"))));
     designs.push(("clashing names".into(), clashing_names()));
+    // Its only button is hidden: the events it declares are never pushed.
+    let hidden = serde_json::json!({
+        "format": "trellis", "version": 1,
+        "root": { "kind": "window", "name": "window", "props": {}, "children": [
+            { "kind": "button", "name": "go", "props": { "visible": false, "text": "Go" } },
+            { "kind": "tabs", "name": "hidden_tabs", "props": { "visible": false, "items": ["a"] } }
+        ] }
+    });
+    designs.push(("hidden controls".into(), Document::from_json_bytes(hidden.to_string().as_bytes()).expect("valid")));
 
     let mut lib = String::from("//! Exports under test (written by trellis-exported's tests).\n#![deny(warnings)]\n");
     let mut runs = String::new();
@@ -205,7 +214,7 @@ fn dump() {{
         // canvas clips. The clashing names are a column of controls of
         // half-point heights, which egui_taffy rounds up to whole points
         // one by one (it ceils every measured leaf), so they drift.
-        if what == "hostile texts" || what == "clashing names" {
+        if what == "hostile texts" || what == "clashing names" || what == "hidden controls" {
             continue;
         }
         for w in doc.iter() {
@@ -281,12 +290,16 @@ fn clashing_names() -> Document {
         ("radio_group", "response"),
         ("text_area", "before"),
         ("tabs", "rect"),
+        ("text_input", "Email"),
+        ("checkbox", "a__b_"),
+        ("tabs", "no_tabs"),
     ];
     let children: Vec<serde_json::Value> = names
         .iter()
         .map(|(kind, name)| serde_json::json!({ "kind": kind, "name": name, "props": { "items": ["a", "b"] } }))
         .map(|mut v| {
             match v["kind"].as_str() {
+                _ if v["name"] == "no_tabs" => v["props"] = serde_json::json!({}),
                 Some("radio_group" | "dropdown" | "list" | "tabs") => {}
                 Some("slider") => v["props"] = serde_json::json!({}),
                 _ => v["props"] = serde_json::json!({ "text": "x" }),

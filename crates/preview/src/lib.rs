@@ -326,6 +326,9 @@ impl Run<'_> {
     /// A leaf's egui widget over the whole of `ui`'s box, as the exported
     /// code adds it.
     fn control(&mut self, ui: &mut egui::Ui, w: &WidgetRef<'_>) {
+        if !w.flag(PropKey::Enabled) {
+            ui.disable();
+        }
         let opacity = w.number(PropKey::Opacity);
         if opacity < 1.0 {
             ui.multiply_opacity(opacity);

@@ -76,7 +76,10 @@ impl FileDialog {
                             continue;
                         }
                         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                        if is_dir || name.ends_with(".json") {
+                        // Designs, and in an export the code files it may replace.
+                        let code = matches!(self.mode, FileDialogMode::Export(_))
+                            && (name.ends_with(".rs") || name.ends_with(".slint"));
+                        if is_dir || name.ends_with(".json") || code {
                             entries.push((name, is_dir));
                         }
                     }
@@ -168,7 +171,7 @@ impl FileDialog {
             if let Some(name) = open_now {
                 self.name = name;
                 let path = self.chosen();
-                if path.is_dir() {
+                if path.is_dir() && self.mode != FileDialogMode::Export(crate::exports::ExportTarget::Html) {
                     self.enter(path);
                     self.name.clear();
                 } else if self.name.trim().is_empty() {

@@ -12,8 +12,12 @@ const GRIDS: [f32; 4] = [4.0, 8.0, 10.0, 16.0];
 pub(super) fn bar(ui: &mut egui::Ui, wb: &mut Workbench) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| file_menu(ui, wb));
-        ui.menu_button("Edit", |ui| edit_menu(ui, wb));
-        ui.menu_button("Arrange", |ui| arrange_menu(ui, wb));
+        // The live preview leaves the document as it is.
+        let editing = wb.panel.preview.is_none();
+        ui.add_enabled_ui(editing, |ui| {
+            ui.menu_button("Edit", |ui| edit_menu(ui, wb));
+            ui.menu_button("Arrange", |ui| arrange_menu(ui, wb));
+        });
         ui.menu_button("View", |ui| view_menu(ui, wb));
         ui.menu_button("Debug", |ui| {
             if ui.button("Heads-up display (F12)").clicked() {
@@ -175,6 +179,10 @@ pub(super) fn toolbar(ui: &mut egui::Ui, wb: &mut Workbench) {
             super::toggle_preview(wb);
         }
         ui.separator();
+        if wb.panel.preview.is_some() {
+            // Only leaving the preview: the rest edits the design.
+            return;
+        }
         if ui.button("New").clicked() {
             wb.request(Pending::New);
         }

@@ -87,8 +87,14 @@ pub fn show(ui: &mut egui::Ui, wb: &mut Workbench, canvas_texture: Option<egui::
     egui::Panel::bottom("status").show(ui, |ui| status_bar(ui, wb, hud));
     // Fixed widths: a panel that grew with its content would resize the
     // canvas, and a new canvas size redraws all of it.
+    let editing = wb.panel.preview.is_none();
     egui::Panel::left("palette_and_layers").exact_size(LEFT_PANEL).resizable(false).show(ui, |ui| {
         ui.set_max_width(ui.available_width());
+        // The live preview shows the design as it is: nothing here may
+        // change it meanwhile.
+        if !editing {
+            ui.disable();
+        }
         let half = (ui.available_height() * 0.45).max(120.0);
         ui.allocate_ui(Vec2::new(ui.available_width(), half), |ui| palette::show(ui, wb));
         ui.separator();
