@@ -405,10 +405,16 @@ enum Bench {
         /// Exit 1 unless the damage-limited frame's median is <= 4 ms and its p99 <= 8 ms.
         #[arg(long)]
         check_targets: bool,
+        /// What changes each step: drag (a card moves), pan (the view
+        /// scrolls by whole pixels) or zoom (wheel steps in, then out,
+        /// around the centre).
+        #[arg(long, value_enum, default_value_t = render_bench::Motion::Drag)]
+        view: render_bench::Motion,
     },
 }
 
 fn main() -> ExitCode {
+    trellis_diag::keep_freed_memory();
     let cli = Cli::parse();
     report::set_force(cli.force);
     let result = match cli.command.unwrap_or(Command::Edit {
@@ -543,8 +549,8 @@ fn main() -> ExitCode {
                 Ok(verdict)
             })
         }
-        Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets } } => {
-            render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets)
+        Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets, view } } => {
+            render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets, view)
         }
         Command::Bench { what: Bench::Geometry { widgets, seed, samples, json, check_targets } } => {
             bench_commands::geometry(widgets, seed, samples, json.as_deref(), check_targets)

@@ -47,6 +47,9 @@ struct RenderBenchReport {
     height: u32,
     zoom: f32,
     steps: usize,
+    /// What changed each step; with pan and zoom, `damage_limited` is the
+    /// renderer's own choice of redraw (a copy and strips for a pan).
+    view: Motion,
     /// Model, layout and display-list patch of each step (not drawing).
     update: Summary,
     damage_limited: Mode,
@@ -110,6 +113,42 @@ fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Poin
 }
 
 #[allow(clippy::too_many_arguments)]
+/// What changes from one step of `bench render` to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Motion {
+    /// A card is dragged across the design.
+    Drag,
+    /// The view pans diagonally by whole device pixels, then back.
+    Pan,
+    /// The view zooms in by wheel steps around the centre, then out.
+    Zoom,
+}
+
+/// The view of `step` of `steps` for a pan or a zoom starting at `home`.
+fn moved_view(home: &View, motion: Motion, step: usize, steps: usize) -> View {
+    // Out for the first half, back for the second.
+    let half = steps / 2;
+    let k = if step <= half { step } else { steps - step } as f32;
+    match motion {
+        Motion::Drag => *home,
+        Motion::Pan => {
+            // 6 by 4 device pixels a step: a brisk trackpad pan at 60 Hz.
+            let f = home.factor();
+            View { origin: Point::new(home.origin.x + 6.0 * k / f, home.origin.y + 4.0 * k / f), ..*home }
+        }
+        Motion::Zoom => {
+            // A wheel notch is 10%; the design point at the centre stays put.
+            let zoom = home.zoom * 1.1f32.powf(k);
+            let (cx, cy) = (home.width as f32 / 2.0, home.height as f32 / 2.0);
+            let centre = Point::new(home.origin.x + cx / home.factor(), home.origin.y + cy / home.factor());
+            let f = zoom * home.scale;
+            View { origin: Point::new(centre.x - cx / f, centre.y - cy / f), zoom, ..*home }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     widgets: usize,
     seed: u64,
@@ -118,6 +157,7 @@ pub fn render(
     steps: usize,
     json: Option<&Path>,
     check_targets: bool,
+    motion: Motion,
 ) -> anyhow::Result<Verdict> {
     if widgets == 0 || widgets > trellis_model::limits::MAX_WIDGETS {
         bail!("--widgets {widgets}: must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
@@ -134,8 +174,9 @@ pub fn render(
     let bounds = geometry.bounds();
     // The whole design in view: the worst case for a full redraw.
     let zoom = (width as f32 / bounds.w.max(1.0)).min(height as f32 / bounds.h.max(1.0));
-    let view =
+    let home =
         View { origin: Point::new(bounds.x, bounds.y), zoom, scale: 1.0, width, height, background: theme.canvas };
+    let mut view = home;
     let mut list = DisplayList::build(&doc, &geometry, &theme);
     let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
     let Some(card) = central_card(&doc, &geometry, centre) else { bail!("the generated design has no cards") };
@@ -156,6 +197,22 @@ pub fn render(
     let clock = Instant::now();
     let mut trail: Vec<(Point, f32)> = Vec::new();
     for step in 1..=steps {
+        if motion != Motion::Drag {
+            // The design stays; only the view changes, drawn as the renderer
+            // chooses (a copy and strips for a pan), then in full.
+            view = moved_view(&home, motion, step, steps);
+            let now = clock.elapsed().as_secs_f32();
+            let began = Instant::now();
+            let r = renderer.draw(&list, &[], &view, &Redraw::Nothing, &overlays, now)?;
+            renderer.finish();
+            damage.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+            let began = Instant::now();
+            let r = renderer.draw(&list, &[], &view, &Redraw::All, &overlays, now)?;
+            renderer.finish();
+            full.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+            bar.set_position(step as u64);
+            continue;
+        }
         let t = step as f32 / steps as f32;
         let frame = Rect::new(start.x + span_x * t, start.y + span_y * t, start.w, start.h);
         let began = Instant::now();
@@ -214,9 +271,15 @@ pub fn render(
     let machine = Machine::here();
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
     if !quiet {
+        let what = match motion {
+            Motion::Drag => format!("a card dragged in {steps} steps across a design of {widgets} widgets"),
+            Motion::Pan => {
+                format!("a design of {widgets} widgets panned in {steps} steps of 6x4 device pixels, out and back")
+            }
+            Motion::Zoom => format!("a design of {widgets} widgets zoomed in {steps} wheel steps of 10%, in and out"),
+        };
         say!(
-            "Render benchmark: a card dragged in {steps} steps across a design of {widgets} widgets, {width}x{height}, \
-             whole design in view (zoom {zoom:.3}), on {}",
+            "Render benchmark: {what}, {width}x{height}, whole design in view at first (zoom {zoom:.3}), on {}",
             machine.describe()
         );
         say!(
@@ -236,7 +299,8 @@ pub fn render(
         "canvas redrawn",
         "instances",
     ]);
-    for (name, m) in [("damage-limited", &damage), ("full", &full)] {
+    let incremental = if motion == Motion::Drag { "damage-limited" } else { "incremental" };
+    for (name, m) in [(incremental, &damage), ("full", &full)] {
         t.add_row(vec![
             name.to_owned(),
             ms(m.frame.median_ns),
@@ -252,8 +316,12 @@ pub fn render(
     let update = Summary::of(&mut update);
     if !quiet {
         say!(
-            "Full redraw / damage-limited (median): {speedup:.1}x. Model, layout and patch per step: {} median.",
-            ms(update.median_ns)
+            "Full redraw / {incremental} (median): {speedup:.1}x.{}",
+            if motion == Motion::Drag {
+                format!(" Model, layout and patch per step: {} median.", ms(update.median_ns))
+            } else {
+                String::new()
+            }
         );
     }
     let mut verdict = Verdict::Pass;
@@ -285,6 +353,7 @@ pub fn render(
                 height,
                 zoom,
                 steps,
+                view: motion,
                 update,
                 damage_limited: damage,
                 full,

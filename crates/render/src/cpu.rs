@@ -47,6 +47,7 @@ pub struct CpuRenderer {
     fonts: FontSystem,
     glyphs: SwashCache,
     shaped: ShapedCache,
+    greek: crate::text::GreekCache,
     /// Glyphs whose pixels were visited since the last `redraw` began.
     glyphs_drawn: usize,
     images: HashMap<PathBuf, Option<Pixmap>>,
@@ -112,6 +113,7 @@ impl CpuRenderer {
             fonts: trellis_text::font_system(),
             glyphs: SwashCache::new(),
             shaped: ShapedCache::default(),
+            greek: crate::text::GreekCache::default(),
             glyphs_drawn: 0,
             images: HashMap::new(),
             image_problems: Vec::new(),
@@ -156,6 +158,7 @@ impl CpuRenderer {
     pub fn redraw(&mut self, pixmap: &mut Pixmap, list: &DisplayList, view: &View, damage: Option<Rect>) {
         self.glyphs_drawn = 0;
         self.shaped.frame += 1;
+        self.greek.end_frame();
         let region = damage.map(|d| view.to_device(&d));
         let region_mask = region.and_then(|r| {
             let mut m = Mask::new(pixmap.width(), pixmap.height())?;
@@ -257,6 +260,18 @@ impl CpuRenderer {
                 if let Some(path) = pb.finish() {
                     let stroke = Stroke { width: *width, line_cap: tiny_skia::LineCap::Round, ..Stroke::default() };
                     pixmap.stroke_path(&path, &paint(*c, opacity), &stroke, t, mask);
+                }
+            }
+            Primitive::Text { rect, text, size, color: c, align, wrap, top }
+                if crate::text::greeked(*size, view.factor()) =>
+            {
+                let ink = Color { a: (f32::from(c.a) * crate::text::GREEK_INK).round() as u8, ..*c };
+                let bars = self.greek.bars(&mut self.fonts, text, *size, rect.w, rect.h, *align, *wrap, *top);
+                for bar in bars {
+                    let r = tiny_skia::Rect::from_xywh(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
+                    if let Some(r) = r {
+                        pixmap.fill_rect(r, &paint(ink, opacity), t, mask);
+                    }
                 }
             }
             Primitive::Text { rect, text, size, color: c, align, wrap, top } => {

@@ -30,7 +30,7 @@ pub use gpu::{FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Re
 pub use image_file::{ImageError, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
-pub use text::FONT_FAMILY;
+pub use text::{FONT_FAMILY, GREEK_BELOW_PX, GREEK_INK};
 pub use trellis_model::Theme;
 pub use view::View;
 /// The wgpu this crate draws with: callers record into its encoders.

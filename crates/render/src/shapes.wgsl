@@ -19,8 +19,9 @@ struct Globals {
 @group(0) @binding(2) var atlas_sampler: sampler;
 
 // Off in the pipeline that draws the common shapes (rectangles, lines):
-// the shadow loop and the texture sample are compiled out, which software
-// rasterisers, running every branch of a shader, feel on every pixel.
+// the shadow loop, the texture sample and the pulse's sine are compiled
+// out, which software rasterisers, running every branch of a shader, feel
+// on every pixel.
 override SHADOWS_AND_IMAGES: bool = true;
 
 const RECT: u32 = 0u;
@@ -38,7 +39,9 @@ struct Instance {
     @location(3) clip: vec4f,
     // kind, corner radius, border or line width, shadow blur.
     @location(4) params: vec4f,
-    // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and speed.
+    // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
+    // speed. Shadows: w picks a strip around an opaque caster (1 to 4: top,
+    // bottom, left, right), 0 the whole shadow.
     @location(5) extra: vec4f,
 };
 
@@ -81,7 +84,35 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
         }
         lo = a - vec2f(margin);
         hi = b + vec2f(margin);
+        let strip = u32(instance.extra.w + 0.5);
+        if kind == SHADOW && strip > 0u {
+            // Under an opaque caster only the shadow's edge shows: the quad
+            // is one of four strips around where the caster covers every
+            // pixel (a pixel in from its edge and its rounded corners). The
+            // strips share exact edges, so no pixel is drawn twice.
+            let inset = instance.params.y * f + 1.0;
+            var ilo = a + vec2f(inset);
+            var ihi = b - vec2f(inset);
+            if any(ilo >= ihi) {
+                // No inside to skip: the first strip is the whole shadow.
+                ilo = hi;
+                ihi = hi;
+                if strip == 1u {
+                    ilo = vec2f(lo.x, hi.y);
+                }
+            }
+            switch strip {
+                case 1u: { hi = vec2f(hi.x, ilo.y); }
+                case 2u: { lo = vec2f(lo.x, ihi.y); }
+                case 3u: { lo = vec2f(lo.x, ilo.y); hi = vec2f(ilo.x, ihi.y); }
+                default: { lo = vec2f(ihi.x, ilo.y); hi = vec2f(hi.x, ihi.y); }
+            }
+        }
     }
+    // Nothing outside the clip is drawn: the quad stops at it.
+    let clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
+    lo = max(lo, clip.xy - vec2f(1.0));
+    hi = max(min(hi, clip.zw + vec2f(1.0)), lo);
     let corner = vec2f(f32(corner_index & 1u), f32((corner_index >> 1u) & 1u));
     let p = mix(lo, hi, corner);
     var out: Varyings;
@@ -89,7 +120,7 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
     out.rect = rect;
     out.fill = instance.fill;
     out.border = instance.border;
-    out.clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
+    out.clip = clip;
     out.params = vec4f(instance.params.x, instance.params.y * f, instance.params.z * f, instance.params.w * f);
     out.extra = instance.extra;
     let span = max(rect.zw - rect.xy, vec2f(1e-6));
@@ -159,7 +190,7 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
         // The atlas holds premultiplied texels; fill.a is the opacity.
         color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);
     }
-    if kind != IMAGE && v.extra.x > 0.0 {
+    if SHADOWS_AND_IMAGES && kind != IMAGE && v.extra.x > 0.0 {
         // A pulsing highlight: the alpha breathes between 1 and 1 - depth.
         color = color * (1.0 - v.extra.x * (0.5 + 0.5 * sin(globals.time * v.extra.y)));
     }

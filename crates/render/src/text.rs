@@ -40,6 +40,110 @@ pub(crate) fn shape(
     Shaped { buffer, centre_dy }
 }
 
+/// Text whose em is under this many device pixels is greeked: each line
+/// drawn as a bar in the text's colour, as design tools draw text too
+/// small to read. Its glyphs would be a pixel or two tall; a bar carries
+/// the same ink at a fraction of the cost (thousands of glyph quads at
+/// 10,000 widgets in view), and at that size looks the same.
+pub const GREEK_BELOW_PX: f32 = 4.0;
+
+/// The share of a line's x-height band that glyphs ink, about, in the
+/// bundled font: the bar's alpha, so that greeked text is as dark as the
+/// glyphs it stands for (see `greeked_text_carries_the_ink_of_its_glyphs`).
+pub const GREEK_INK: f32 = 0.31;
+
+/// Whether a text of `size` design units is greeked at `factor` device
+/// pixels per design unit.
+pub fn greeked(size: f32, factor: f32) -> bool {
+    size * factor < GREEK_BELOW_PX
+}
+
+/// The greek bars of texts, in design units relative to each text's box,
+/// kept between frames: shaped once at the design size (basic shaping
+/// scales with the size, so the bars hold at any zoom and zooming never
+/// shapes again), then only looked up. Bounded like the shaped-text
+/// caches: entries not drawn for a while go.
+#[derive(Debug, Default)]
+pub(crate) struct GreekCache {
+    bars: std::collections::HashMap<u64, (Vec<Rect>, u64)>,
+    frame: u64,
+}
+
+impl GreekCache {
+    const KEEP_FRAMES: u64 = 120;
+    const FLOOR: usize = 4096;
+
+    /// The bars of a text in a box of `w` by `h` design units.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn bars(
+        &mut self,
+        fonts: &mut FontSystem,
+        text: &str,
+        size: f32,
+        w: f32,
+        h: f32,
+        align: TextAlign,
+        wrap: bool,
+        top: bool,
+    ) -> &[Rect] {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (text, size.to_bits(), w.to_bits(), h.to_bits(), align as u8, wrap, top).hash(&mut hasher);
+        let key = hasher.finish();
+        let frame = self.frame;
+        let entry = self.bars.entry(key).or_insert_with(|| (greek_bars(fonts, text, size, w, h, align, wrap, top), 0));
+        entry.1 = frame;
+        &entry.0
+    }
+
+    /// A frame is done: forget bars not drawn for a while.
+    pub(crate) fn end_frame(&mut self) {
+        self.frame += 1;
+        if self.bars.len() > Self::FLOOR {
+            let now = self.frame;
+            self.bars.retain(|_, (_, used)| now.saturating_sub(*used) <= Self::KEEP_FRAMES);
+        }
+    }
+
+    /// How many texts' bars are kept.
+    pub(crate) fn len(&self) -> usize {
+        self.bars.len()
+    }
+}
+
+/// One bar per line over its x-height band, from its first glyph to its
+/// end, cut to the box; relative to the box's top left, in design units.
+#[allow(clippy::too_many_arguments)]
+fn greek_bars(
+    fonts: &mut FontSystem,
+    text: &str,
+    size: f32,
+    w: f32,
+    h: f32,
+    align: TextAlign,
+    wrap: bool,
+    top: bool,
+) -> Vec<Rect> {
+    let shaped = shape(fonts, text, size, &Rect::new(0.0, 0.0, w, h), align, wrap);
+    let dy = if top { 0.0 } else { shaped.centre_dy };
+    let x_height = 0.5 * size;
+    let mut bars = Vec::new();
+    for run in shaped.buffer.layout_runs() {
+        let (Some(first), Some(last)) = (run.glyphs.first(), run.glyphs.last()) else { continue };
+        let x0 = first.x.min(last.x).max(0.0);
+        let x1 = (first.x + first.w).max(last.x + last.w).min(w);
+        let y0 = (dy + run.line_y - x_height).max(0.0);
+        let y1 = (dy + run.line_y).min(h);
+        if y0 >= h {
+            break;
+        }
+        if x1 > x0 && y1 > y0 {
+            bars.push(Rect::new(x0, y0, x1 - x0, y1 - y0));
+        }
+    }
+    bars
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

@@ -255,3 +255,52 @@ fn a_missing_image_is_drawn_as_a_crossed_box_and_sizes_are_checked() {
     let list = DisplayList::build(&doc, &g, &Theme::LIGHT);
     assert!(CpuRenderer::new().render(&list, &view(0, 10, &Theme::LIGHT)).is_err());
 }
+
+/// Text too small to read is drawn greeked (a bar per line): the bars must
+/// leave the design as dark as its glyphs would, so that zooming out past
+/// the threshold does not visibly lighten or darken the canvas.
+#[test]
+fn greeked_text_carries_the_ink_of_its_glyphs() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = doc
+        .execute(Command::Insert {
+            parent: root,
+            index: None,
+            tree: WidgetTree::bare(WidgetKind::Column)
+                .with(PropKey::Width, PropValue::Number(600.0))
+                .with(PropKey::Height, PropValue::Number(600.0)),
+        })
+        .unwrap()
+        .created[0];
+    let lines = [
+        "The quick brown fox jumps over the lazy dog",
+        "Settings, Profile and Notifications",
+        "Sign in with your email address",
+        "Export the design as HTML, egui or Slint code",
+        "1234567890 items selected (of 98,765)",
+    ];
+    for t in lines.iter().cycle().take(20) {
+        let tree = WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text((*t).into()));
+        doc.execute(Command::Insert { parent: column, index: None, tree }).unwrap();
+    }
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let list = DisplayList::build(&doc, &geometry, &theme);
+    // Ink: how much darker than the background, summed, per design unit squared.
+    let ink = |zoom: f32| {
+        let view = View { zoom, ..view(600, 600, &theme) };
+        let image = cpu().render(&list, &view).unwrap();
+        let bg = theme.canvas;
+        let lum = |r: u8, g: u8, b: u8| 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
+        let base = lum(bg.r, bg.g, bg.b);
+        let total: f64 = image.pixels().iter().map(|p| (base - lum(p.red(), p.green(), p.blue())).max(0.0)).sum();
+        total / f64::from(zoom * zoom)
+    };
+    // 14 px text: an em of 4.2 device pixels is drawn as glyphs, 3.9 greeked.
+    let glyphs = ink(0.30);
+    let greeked = ink(0.28);
+    let ratio = greeked / glyphs;
+    println!("ink per design unit squared: glyphs {glyphs:.1}, greeked {greeked:.1}, ratio {ratio:.2}");
+    assert!((0.75..=1.33).contains(&ratio), "greeked text is {ratio:.2} times as dark as its glyphs");
+}

@@ -8,7 +8,6 @@ use std::ops::Range;
 use trellis_model::Rect;
 
 use super::GpuRenderer;
-use super::instances::Instance;
 use crate::display_list::{DisplayList, Primitive};
 
 /// The most render batches a region splits into (each has a text renderer).
@@ -22,6 +21,9 @@ pub(super) struct Batch {
     /// Instance ranges, and whether a range needs the special pipeline.
     pub(super) shapes: Vec<(Range<u32>, bool)>,
     pub(super) texts: Vec<(usize, usize)>,
+    /// Greeked text, as bars in the frame's instances: drawn where the
+    /// batch's text is.
+    pub(super) bars: Range<u32>,
 }
 
 impl GpuRenderer {
@@ -43,11 +45,21 @@ impl GpuRenderer {
             }
             let batch = batches.last_mut().expect("never empty");
             if has_shapes {
+                // Runs of one pipeline each: a window's shadow needs the
+                // dear one, its full-canvas fill does not.
                 let r = self.ranges[i].clone();
-                let special = self.instances[r.start as usize..r.end as usize].iter().any(Instance::is_special);
-                match batch.shapes.last_mut() {
-                    Some((last, s)) if last.end == r.start && *s == special => last.end = r.end,
-                    _ => batch.shapes.push((r, special)),
+                let mut start = r.start;
+                while start < r.end {
+                    let special = self.instances[start as usize].is_special();
+                    let mut end = start + 1;
+                    while end < r.end && self.instances[end as usize].is_special() == special {
+                        end += 1;
+                    }
+                    match batch.shapes.last_mut() {
+                        Some((last, s)) if last.end == start && *s == special => last.end = end,
+                        _ => batch.shapes.push((start..end, special)),
+                    }
+                    start = end;
                 }
             }
             for (j, prim) in item.primitives.iter().enumerate() {

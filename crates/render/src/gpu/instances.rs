@@ -28,9 +28,10 @@ pub(super) struct Instance {
 }
 
 impl Instance {
-    /// Shadows and images need the pipeline that can draw them.
+    /// Shadows, images and pulsing highlights need the pipeline that can
+    /// draw them.
     pub(super) fn is_special(&self) -> bool {
-        self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE
+        self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE || self.extra[0] > 0.0
     }
 }
 
@@ -53,7 +54,7 @@ fn clip_of(clip: Option<Rect>) -> [f32; 4] {
     clip.map_or(UNCLIPPED, |c| [c.x, c.y, c.right(), c.bottom()])
 }
 
-fn rect_instance(
+pub(super) fn rect_instance(
     rect: Rect,
     radius: f32,
     fill: Color,
@@ -122,6 +123,19 @@ pub(super) fn frame_instances(
     }
     let overlay_end = scratch.len() as u32;
     (scratch, overlay_start..overlay_end)
+}
+
+/// Whether the primitive after the shadow at `k` is its caster, opaque:
+/// then the shadow's inside is painted over, and only the strips around it
+/// are drawn (a window's shadow spans the whole canvas, and its layered
+/// edge is the dearest pixel the renderer draws).
+fn covered_by_next(primitives: &[Primitive], k: usize, opacity: f32) -> bool {
+    let Some(Primitive::Shadow { rect, radius, .. }) = primitives.get(k) else { return false };
+    matches!(
+        primitives.get(k + 1),
+        Some(Primitive::Rect { rect: caster, radius: r, fill, .. })
+            if caster == rect && r <= radius && fill.a == 255 && opacity >= 1.0
+    )
 }
 
 fn overlay_instances(overlays: &OverlayLayer, out: &mut Vec<Instance>) {
@@ -216,18 +230,28 @@ impl GpuRenderer {
     fn item_instances(&mut self, item: &Item) {
         let clip = item.clip;
         let o = item.opacity;
-        for prim in &item.primitives {
+        for (k, prim) in item.primitives.iter().enumerate() {
             match prim {
                 Primitive::Rect { rect, radius, fill, border } => {
                     self.instances.push(rect_instance(*rect, *radius, *fill, *border, o, clip));
                 }
-                Primitive::Shadow { rect, radius, blur, color } => self.instances.push(Instance {
-                    rect: [rect.x, rect.y, rect.w, rect.h],
-                    fill: rgba(*color, o),
-                    clip: clip_of(clip),
-                    params: [KIND_SHADOW, *radius, 0.0, *blur],
-                    ..Instance::default()
-                }),
+                Primitive::Shadow { rect, radius, blur, color } => {
+                    let shadow = Instance {
+                        rect: [rect.x, rect.y, rect.w, rect.h],
+                        fill: rgba(*color, o),
+                        clip: clip_of(clip),
+                        params: [KIND_SHADOW, *radius, 0.0, *blur],
+                        ..Instance::default()
+                    };
+                    if covered_by_next(&item.primitives, k, o) {
+                        // Four strips around the caster's inside (`shapes.wgsl`).
+                        for strip in 1..=4 {
+                            self.instances.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shadow });
+                        }
+                    } else {
+                        self.instances.push(shadow);
+                    }
+                }
                 Primitive::Line { from, to, width, color } => {
                     self.instances.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
                 }

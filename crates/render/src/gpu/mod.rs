@@ -111,6 +111,9 @@ pub struct FrameReport {
     pub encode_ns: u64,
     /// The device was lost and rebuilt before this frame, taking this long.
     pub recovered: Option<Duration>,
+    /// The view panned by these whole device pixels (what the canvas
+    /// showed moved right and down), and the canvas was moved by a copy.
+    pub scrolled: Option<(i32, i32)>,
 }
 
 /// Live GPU objects, as wgpu counts them, and the renderer's own caches:
@@ -149,6 +152,7 @@ pub struct GpuRenderer {
     fonts: FontSystem,
     glyphs: SwashCache,
     texts: HashMap<u64, ShapedText>,
+    greek: crate::text::GreekCache,
     images: HashMap<PathBuf, Option<AtlasImage>>,
     image_allocator: etagere::AtlasAllocator,
     /// The retained instances, a range per display-list item.
@@ -209,6 +213,7 @@ impl GpuRenderer {
             fonts: trellis_text::font_system(),
             glyphs: SwashCache::new(),
             texts: HashMap::new(),
+            greek: crate::text::GreekCache::default(),
             images: HashMap::new(),
             image_allocator: atlas::allocator(),
             instances: Vec::new(),
@@ -276,7 +281,7 @@ impl GpuRenderer {
             texture_views: hal.texture_views.read(),
             bind_groups: hal.bind_groups.read(),
             pipelines: hal.render_pipelines.read(),
-            shaped_texts: self.texts.len(),
+            shaped_texts: self.texts.len() + self.greek.len(),
             atlas_images: self.images.len(),
             text_renderers: self.state.text_renderers.len(),
         }
@@ -383,8 +388,28 @@ impl GpuRenderer {
         }
 
         // A rebuilt list lays the instances out again but redraws only what
-        // the caller says changed; a new view or target redraws everything.
-        let full = resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All;
+        // the caller says changed. A pan by whole device pixels moves what
+        // the canvas shows by a copy and draws only the strips it uncovers;
+        // any other new view or target redraws everything.
+        let scroll =
+            if resized || *redraw == Redraw::All { None } else { self.shown.and_then(|old| scroll(&old, view)) };
+        let full = scroll.is_none() && (resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All);
+        let scrolled;
+        let redraw = match scroll {
+            Some((dx, dy)) => {
+                let target = self.state.canvas.as_ref().expect("made above");
+                scroll_canvas(encoder, target, dx, dy);
+                let mut damaged = match redraw {
+                    Redraw::Regions(r) => r.clone(),
+                    _ => Vec::new(),
+                };
+                damaged.extend(uncovered(view, dx, dy));
+                report.scrolled = Some((dx, dy));
+                scrolled = Redraw::Regions(damaged);
+                &scrolled
+            }
+            None => redraw,
+        };
         let regions = damage::regions(view, redraw, full);
         report.full = full;
         report.redrawn = damage::extent(&regions);
@@ -400,8 +425,7 @@ impl GpuRenderer {
                 Color::rgba(0, 220, 120, 70),
             ][(self.frames % 4) as usize]
         });
-        let (scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
-        self.upload_scratch(&scratch);
+        let (mut scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
 
         let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
 
@@ -413,6 +437,8 @@ impl GpuRenderer {
                 draws.push(b);
             }
         }
+        self.greek_texts(list, view, &mut draws, &mut scratch);
+        self.upload_scratch(&scratch);
         report.instances = draws.iter().map(|b| b.shapes.iter().map(|(r, _)| r.len()).sum::<usize>()).sum();
         report.texts = draws.iter().map(|b| b.texts.len()).sum();
         report.batches = draws.len();
@@ -422,18 +448,29 @@ impl GpuRenderer {
         {
             let target = self.state.canvas.as_ref().expect("made above");
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::CANVAS));
-            let mut pass = load_pass(encoder, &target.canvas_view, "trellis canvas", timer);
+            // A full redraw clears the canvas as the pass begins, which
+            // costs a software rasteriser less than a quad over every pixel.
+            let bg = view.background;
+            let clear = full.then(|| wgpu::Color {
+                r: f64::from(bg.r) / 255.0,
+                g: f64::from(bg.g) / 255.0,
+                b: f64::from(bg.b) / 255.0,
+                a: f64::from(bg.a) / 255.0,
+            });
+            let mut pass = begin_pass(encoder, &target.canvas_view, "trellis canvas", timer, clear);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
                 if region != Some(batch.region) {
                     // A new region: scissor to it and clear it.
                     let (x, y, w, h) = regions[batch.region].scissor;
                     pass.set_scissor_rect(x, y, w, h);
-                    pass.set_pipeline(&self.state.pipeline);
-                    pass.set_bind_group(0, &self.state.bind_group, &[]);
-                    pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                    let k = batch.region as u32;
-                    pass.draw(0..4, k..k + 1);
+                    if clear.is_none() {
+                        pass.set_pipeline(&self.state.pipeline);
+                        pass.set_bind_group(0, &self.state.bind_group, &[]);
+                        pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                        let k = batch.region as u32;
+                        pass.draw(0..4, k..k + 1);
+                    }
                     region = Some(batch.region);
                 }
                 if !batch.shapes.is_empty() {
@@ -448,6 +485,12 @@ impl GpuRenderer {
                         }
                         pass.draw(0..4, r.clone());
                     }
+                }
+                if !batch.bars.is_empty() {
+                    pass.set_bind_group(0, &self.state.bind_group, &[]);
+                    pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                    pass.set_pipeline(&self.state.pipeline);
+                    pass.draw(0..4, batch.bars.clone());
                 }
                 if !batch.texts.is_empty() {
                     let renderer = &self.state.text_renderers[i];
@@ -465,7 +508,7 @@ impl GpuRenderer {
         );
         {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
-            let mut pass = load_pass(encoder, &target.frame_view, "trellis overlays", timer);
+            let mut pass = begin_pass(encoder, &target.frame_view, "trellis overlays", timer, None);
             if !overlay_range.is_empty() {
                 pass.set_bind_group(0, &self.state.bind_group, &[]);
                 pass.set_vertex_buffer(0, self.state.scratch.slice(..));
@@ -504,13 +547,75 @@ impl GpuRenderer {
     }
 }
 
-/// A render pass that draws over what `view` holds, with `timestamps` at
-/// its ends where the frame is timed.
-fn load_pass<'e>(
+/// How far, in whole device pixels, what `old` showed moves on the target
+/// of `new`: `Some` when `new` only pans `old` by whole pixels (so the
+/// canvas can be moved by a copy and look as a fresh drawing would) and
+/// some of it stays in view.
+fn scroll(old: &View, new: &View) -> Option<(i32, i32)> {
+    if old == new
+        || old.zoom != new.zoom
+        || old.scale != new.scale
+        || (old.width, old.height) != (new.width, new.height)
+        || old.background != new.background
+    {
+        return None;
+    }
+    let f = new.factor();
+    let dx = (old.origin.x - new.origin.x) * f;
+    let dy = (old.origin.y - new.origin.y) * f;
+    let (rx, ry) = (dx.round(), dy.round());
+    let whole = (dx - rx).abs() < 0.01 && (dy - ry).abs() < 0.01;
+    let stays = rx.abs() < new.width as f32 && ry.abs() < new.height as f32;
+    (whole && stays).then_some((rx as i32, ry as i32))
+}
+
+/// Moves the canvas's pixels by (`dx`, `dy`): through the frame texture,
+/// since a texture cannot be copied onto itself.
+fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &device::Target, dx: i32, dy: i32) {
+    let (w, h) = (target.width as i32, target.height as i32);
+    let (sx, dx0) = if dx >= 0 { (0, dx) } else { (-dx, 0) };
+    let (sy, dy0) = if dy >= 0 { (0, dy) } else { (-dy, 0) };
+    let size = wgpu::Extent3d { width: (w - dx.abs()) as u32, height: (h - dy.abs()) as u32, depth_or_array_layers: 1 };
+    fn at(texture: &wgpu::Texture, x: i32, y: i32) -> wgpu::TexelCopyTextureInfo<'_> {
+        wgpu::TexelCopyTextureInfo {
+            texture,
+            mip_level: 0,
+            origin: wgpu::Origin3d { x: x as u32, y: y as u32, z: 0 },
+            aspect: wgpu::TextureAspect::All,
+        }
+    }
+    encoder.copy_texture_to_texture(at(&target.canvas, sx, sy), at(&target.frame, dx0, dy0), size);
+    encoder.copy_texture_to_texture(at(&target.frame, dx0, dy0), at(&target.canvas, dx0, dy0), size);
+}
+
+/// The design regions a pan by (`dx`, `dy`) device pixels uncovers in
+/// `view`: a strip along each edge the canvas moved away from.
+fn uncovered(view: &View, dx: i32, dy: i32) -> Vec<Rect> {
+    let f = view.factor();
+    let v = view.visible();
+    let (sx, sy) = (dx.unsigned_abs() as f32 / f, dy.unsigned_abs() as f32 / f);
+    let mut strips = Vec::new();
+    if dx > 0 {
+        strips.push(Rect::new(v.x, v.y, sx, v.h));
+    } else if dx < 0 {
+        strips.push(Rect::new(v.right() - sx, v.y, sx, v.h));
+    }
+    if dy > 0 {
+        strips.push(Rect::new(v.x, v.y, v.w, sy));
+    } else if dy < 0 {
+        strips.push(Rect::new(v.x, v.bottom() - sy, v.w, sy));
+    }
+    strips
+}
+
+/// A render pass that draws over what `view` holds (or over `clear`),
+/// with `timestamps` at its ends where the frame is timed.
+fn begin_pass<'e>(
     encoder: &'e mut wgpu::CommandEncoder,
     view: &wgpu::TextureView,
     label: &str,
     timestamps: Option<wgpu::RenderPassTimestampWrites<'_>>,
+    clear: Option<wgpu::Color>,
 ) -> wgpu::RenderPass<'e> {
     encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
         label: Some(label),
@@ -518,7 +623,10 @@ fn load_pass<'e>(
             view,
             depth_slice: None,
             resolve_target: None,
-            ops: wgpu::Operations { load: wgpu::LoadOp::Load, store: wgpu::StoreOp::Store },
+            ops: wgpu::Operations {
+                load: clear.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+                store: wgpu::StoreOp::Store,
+            },
         })],
         depth_stencil_attachment: None,
         timestamp_writes: timestamps,

@@ -2,11 +2,11 @@
 //! box) and kept while it is drawn, and each batch's text handed to a
 //! glyphon renderer of its own, so that batches keep paint order.
 
-use trellis_model::Rect;
+use trellis_model::{Color, Rect};
 
 use super::GpuRenderer;
 use super::batching::Batch;
-use super::instances::rgba;
+use super::instances::{Instance, rect_instance, rgba};
 use crate::display_list::{DisplayList, Primitive, TextAlign};
 use crate::view::View;
 
@@ -46,7 +46,7 @@ impl GpuRenderer {
                     continue;
                 };
                 let device = view.to_device(rect);
-                if device.w < 1.0 || device.h < 1.0 || size * s < 1.0 {
+                if device.w < 1.0 || device.h < 1.0 || crate::text::greeked(*size, s) {
                     continue;
                 }
                 let key = self.shape(text, *size * s, &device, *align, *wrap);
@@ -112,6 +112,38 @@ impl GpuRenderer {
                 e.push("the glyph atlas is full: some text was not drawn".into());
             }
         }
+    }
+
+    /// Appends the bars of each batch's greeked text (too small to read
+    /// at this zoom) to the frame's instances, and notes each batch's.
+    pub(super) fn greek_texts(
+        &mut self,
+        list: &DisplayList,
+        view: &View,
+        batches: &mut [Batch],
+        scratch: &mut Vec<Instance>,
+    ) {
+        let s = view.factor();
+        for batch in batches {
+            let start = scratch.len() as u32;
+            for &(i, j) in &batch.texts {
+                let item = &list.items[i];
+                let Primitive::Text { rect, text, size, color, align, wrap, top } = &item.primitives[j] else {
+                    continue;
+                };
+                if !crate::text::greeked(*size, s) {
+                    continue;
+                }
+                let ink = Color { a: (f32::from(color.a) * crate::text::GREEK_INK).round() as u8, ..*color };
+                let bars = self.greek.bars(&mut self.fonts, text, *size, rect.w, rect.h, *align, *wrap, *top);
+                for bar in bars {
+                    let r = Rect::new(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
+                    scratch.push(rect_instance(r, 0.0, ink, None, item.opacity, item.clip));
+                }
+            }
+            batch.bars = start..scratch.len() as u32;
+        }
+        self.greek.end_frame();
     }
 
     /// Shapes a text for a device box, or finds it shaped; returns its key.
