@@ -380,14 +380,12 @@ impl Canvas {
             ids.sort_unstable();
             ids.dedup();
         }
-        let changed = self.patch_list(&work, record);
-        // A new view draws the kept list again, all of it: the design did
-        // not change, so nothing is rebuilt (a full rebuild at 10,000
-        // widgets is most of a frame).
-        if work.view {
-            return Redraw::All;
-        }
-        changed
+        // A new view rebuilds nothing (the design did not change; a full
+        // rebuild at 10,000 widgets is most of a frame), and redraws what
+        // the renderer sees it needs: it compares the view with the one it
+        // last drew, moves the canvas by a copy for a pan by whole pixels
+        // and redraws all of it for a zoom.
+        self.patch_list(&work, record)
     }
 
     /// Brings the list up to date with what the steps changed in the design.

@@ -111,18 +111,21 @@ fn an_edited_canvas_equals_a_full_redraw_on_the_gpu() {
     let full = records.iter().filter(|(_, r)| r.redrawn_pixels == 900 * 600).count();
     let none = records.iter().filter(|(_, r)| r.redrawn_pixels == 0).count();
     eprintln!("{} frames: {full} full, {none} overlays only, the rest partial", records.len());
-    // Zoom and pan redraw the whole canvas from the kept list: the design
-    // did not change, so nothing is rebuilt.
+    // A zoom redraws the whole canvas from the kept list, and a pan by
+    // whole pixels moves it by a copy and draws the strips it uncovers:
+    // the design did not change, so nothing is rebuilt.
     let views: Vec<_> = records.iter().filter(|(e, _)| matches!(e.input, Input::Wheel { .. })).collect();
     assert_eq!(views.len(), 3);
     for (e, r) in views {
-        assert_eq!(r.redrawn_pixels, 900 * 600, "{e:?} redraws the canvas");
+        let Input::Wheel { modifiers, .. } = e.input else { unreachable!() };
+        if modifiers.ctrl {
+            assert_eq!(r.redrawn_pixels, 900 * 600, "{e:?} redraws the canvas");
+        } else {
+            assert!(r.redrawn_pixels < 900 * 600 / 4, "{e:?} redraws only the uncovered strips");
+        }
         assert!(!r.rebuilt, "{e:?} rebuilt the display list");
     }
-    assert!(
-        full <= 5,
-        "only the first frame, the zoom to fit and the three view changes redraw everything ({full} did)"
-    );
+    assert!(full <= 5, "only the first frame, the zoom to fit and the zooms redraw everything ({full} did)");
 }
 
 #[test]

@@ -48,6 +48,8 @@ pub struct DragOptions<'a> {
     pub svg: Option<&'a Path>,
     pub trace: Option<&'a Path>,
     pub compare: Option<&'a Path>,
+    /// Only these parts of the session (all when `None`).
+    pub parts: Option<Vec<&'static str>>,
     pub lab: &'a crate::lab::Lab,
 }
 
@@ -71,6 +73,13 @@ struct PartFigures {
     median_ms: f64,
     p99_ms: f64,
     max_ms: f64,
+    /// Heap allocations per frame, over the part's frames after its first
+    /// (a gesture's first frame sets up what the rest reuse): median and
+    /// most. A count, the same every run: tests gate on it.
+    allocations_median: u64,
+    allocations_max: u64,
+    /// Heap allocations of each of the part's frames, in order.
+    allocations: Vec<u64>,
 }
 
 /// The target for a drag frame, end to end, at 10,000 widgets on lavapipe.
@@ -205,7 +214,32 @@ pub(crate) struct Session {
     subject: String,
 }
 
-pub(crate) fn session_events(design: &str, width: f32, height: f32, frames: usize) -> anyhow::Result<(Session, usize)> {
+/// The parts of the session, in the order they run.
+pub(crate) const PARTS: [&str; 9] =
+    ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click", "pan", "zoom"];
+
+/// The parts `--parts` names (comma-separated), checked against [`PARTS`].
+pub(crate) fn parse_parts(text: &str) -> anyhow::Result<Vec<&'static str>> {
+    let mut chosen = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let Some(part) = PARTS.iter().find(|p| p.eq_ignore_ascii_case(name) || p.replace(' ', "-") == name) else {
+            anyhow::bail!("--parts {text}: there is no part '{name}'; the parts are {}", PARTS.join(", "));
+        };
+        chosen.push(*part);
+    }
+    if chosen.is_empty() {
+        anyhow::bail!("--parts {text}: name at least one part, among {}", PARTS.join(", "));
+    }
+    Ok(chosen)
+}
+
+pub(crate) fn session_events(
+    design: &str,
+    width: f32,
+    height: f32,
+    frames: usize,
+    only: Option<&[&'static str]>,
+) -> anyhow::Result<(Session, usize)> {
     let mut scratch = Editor::new(Document::from_json_bytes(design.as_bytes())?);
     let mut events = vec![Event { t: 0.0, input: Input::Viewport { width, height, scale: 1.0 } }];
     scratch.handle(&events[0]);
@@ -240,8 +274,26 @@ pub(crate) fn session_events(design: &str, width: f32, height: f32, frames: usiz
         ScenarioStep::Action(Action::Redo),
         ScenarioStep::Click { at: Target::At(at(0.999, 0.999)), shift: false },
     ];
-    let names = ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click"];
-    let parts = names.into_iter().zip(steps.into_iter().map(|s| vec![s]));
+    let centre = at(0.5, 0.5);
+    // 60 wheel steps of 6 by 4 pixels (a brisk trackpad pan), out and back.
+    let pan: Vec<ScenarioStep> = (0..60)
+        .map(|i| {
+            let sign = if i < 30 { -1.0 } else { 1.0 };
+            ScenarioStep::Wheel { at: centre, dx: 6.0 * sign, dy: 4.0 * sign, ctrl: false }
+        })
+        .collect();
+    // 30 notches of the wheel with ctrl (10% each) around the centre: in, then out.
+    let notch = 1.1f32.ln() / 0.002;
+    let zoom: Vec<ScenarioStep> = (0..30)
+        .map(|i| ScenarioStep::Wheel { at: centre, dx: 0.0, dy: if i < 15 { notch } else { -notch }, ctrl: true })
+        .collect();
+    let mut parts: Vec<(&'static str, Vec<ScenarioStep>)> =
+        PARTS[..7].iter().copied().zip(steps.into_iter().map(|s| vec![s])).collect();
+    parts.push(("pan", pan));
+    parts.push(("zoom", zoom));
+    if let Some(only) = only {
+        parts.retain(|(name, _)| only.contains(name));
+    }
     let mut clock = 2.0;
     let mut commits = 0;
     // The first two events set the view up; they are not measured.
@@ -386,7 +438,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         None => ("none".to_owned(), "none (--no-render: the editor core alone)".to_owned()),
     };
     o.lab.set_renderer(&adapter, &backend);
-    let (session, expected_commits) = session_events(&text, width as f32, height as f32, o.frames)?;
+    let (session, expected_commits) = session_events(&text, width as f32, height as f32, o.frames, o.parts.as_deref())?;
     let quiet = o.json.is_some_and(|p| p.as_os_str() == "-");
     let bar = progress_bar(session.events.len() as u64 * 5);
     bar.set_message(format!("{widgets} widgets on {backend}"));
@@ -405,14 +457,24 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     let warm = run_pass(&text, renderer, &session, &journal(0), false, false, Some(&bar), o.lab, || {}, |_| {})?;
     let mut before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
+    let mut allocation_series = Vec::with_capacity(session.events.len());
     let ready = || {
         CountingAllocator::reset_peak();
         before = CountingAllocator::snapshot();
     };
     let measured =
         run_pass(&text, warm.renderer, &session, &journal(1), true, o.vsync, Some(&bar), o.lab, ready, |_| {
-            heap_series.push(CountingAllocator::snapshot().bytes_in_use);
+            let now = CountingAllocator::snapshot();
+            heap_series.push(now.bytes_in_use);
+            allocation_series.push(now.allocations);
         })?;
+    // Allocations made by each frame: each count less the one before it.
+    let frame_allocations: Vec<u64> = std::iter::once(before.allocations)
+        .chain(allocation_series.iter().copied())
+        .collect::<Vec<u64>>()
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .collect();
     let after = CountingAllocator::snapshot();
     let (records, commits, commit_ns) = (measured.records, measured.commits, measured.commit_ns);
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
@@ -463,7 +525,22 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         let times: Vec<u64> =
             records.iter().zip(&session.labels).filter(|(_, l)| **l == label).map(|(r, _)| r.total_ns).collect();
         let (median_ms, _, p99_ms, max_ms) = summary_ms(times.clone());
-        parts.push(PartFigures { part: label, frames: times.len(), median_ms, p99_ms, max_ms });
+        let each: Vec<u64> =
+            frame_allocations.iter().zip(&session.labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
+        let mut allocations: Vec<u64> = each.iter().skip(1).copied().collect();
+        allocations.sort_unstable();
+        let allocations_median = allocations.get(allocations.len() / 2).copied().unwrap_or(0);
+        let allocations_max = allocations.last().copied().unwrap_or(0);
+        parts.push(PartFigures {
+            part: label,
+            frames: times.len(),
+            median_ms,
+            p99_ms,
+            max_ms,
+            allocations_median,
+            allocations_max,
+            allocations: each,
+        });
     }
     let clock = clock_read_ns();
     let instrumentation = Instrumentation {
@@ -528,7 +605,14 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         ]);
     }
     report::print_table(&t, o.json);
-    let mut t = report::table(&["part of the session", "frames", "median", "p99", "max"]);
+    let mut t = report::table(&[
+        "part of the session",
+        "frames",
+        "median",
+        "p99",
+        "max",
+        "allocations per frame (median / most, after the first)",
+    ]);
     for p in &parts {
         t.add_row(vec![
             p.part.to_owned(),
@@ -536,6 +620,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             format!("{:.2} ms", p.median_ms),
             format!("{:.2} ms", p.p99_ms),
             format!("{:.2} ms", p.max_ms),
+            format!("{} / {}", p.allocations_median, p.allocations_max),
         ]);
     }
     report::print_table(&t, o.json);

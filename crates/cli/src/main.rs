@@ -381,6 +381,10 @@ enum Bench {
         /// Print the ratio of every metric to an earlier run's --json report.
         #[arg(long, value_name = "OLD.json")]
         compare: Option<PathBuf>,
+        /// Run only these parts of the session, in its order (comma-separated):
+        /// palette-drop, drag, resize, marquee, undo, redo, click, pan, zoom.
+        #[arg(long, value_name = "A,B,...")]
+        parts: Option<String>,
         #[command(flatten)]
         lab: lab::LabOptions,
     },
@@ -525,29 +529,34 @@ fn main() -> ExitCode {
                     svg,
                     trace,
                     compare,
+                    parts,
                     lab,
                 },
         } => {
             let design = design.choice();
-            lab::Lab::start(&lab, "bench drag").and_then(|lab| {
-                let verdict = drag_bench::drag(&drag_bench::DragOptions {
-                    design,
-                    size: &size,
-                    backend: backend.as_deref(),
-                    no_render,
-                    frames,
-                    vsync,
-                    budget_ms,
-                    min_fps,
-                    json: json.as_deref(),
-                    svg: svg.as_deref(),
-                    trace: trace.as_deref(),
-                    compare: compare.as_deref(),
-                    lab: &lab,
-                })?;
-                lab.finish()?;
-                Ok(verdict)
-            })
+            let parts = parts.as_deref().map(drag_bench::parse_parts).transpose();
+            parts.and_then(|parts| lab::Lab::start(&lab, "bench drag").map(|lab| (parts, lab))).and_then(
+                |(parts, lab)| {
+                    let verdict = drag_bench::drag(&drag_bench::DragOptions {
+                        design,
+                        size: &size,
+                        backend: backend.as_deref(),
+                        no_render,
+                        frames,
+                        vsync,
+                        budget_ms,
+                        min_fps,
+                        json: json.as_deref(),
+                        svg: svg.as_deref(),
+                        trace: trace.as_deref(),
+                        compare: compare.as_deref(),
+                        parts,
+                        lab: &lab,
+                    })?;
+                    lab.finish()?;
+                    Ok(verdict)
+                },
+            )
         }
         Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets, view } } => {
             render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets, view)

@@ -324,6 +324,61 @@ fn bench_drag_runs_the_session_end_to_end_and_writes_json_svg_and_a_trace() {
     trellis().args(["bench", "drag", "--frames", "4", "--compare", "Cargo.toml"]).assert().code(2);
 }
 
+/// `bench drag --parts` runs a subset of the session, pan and zoom
+/// included; each part has its row and its allocations per frame.
+#[test]
+fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("parts.json");
+    let output = trellis()
+        .args(["bench", "drag", "--widgets", "400", "--size", "640x400", "--parts", "pan,zoom", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    let parts: Vec<(&str, u64)> = report["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["part"].as_str().unwrap(), p["frames"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(parts, [("pan", 60), ("zoom", 30)]);
+    for p in report["parts"].as_array().unwrap() {
+        assert_eq!(p["allocations"].as_array().unwrap().len() as u64, p["frames"].as_u64().unwrap());
+    }
+
+    let output = trellis().args(["bench", "drag", "--widgets", "400", "--parts", "drag,spin"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("there is no part 'spin'") && err.contains("palette drop, drag"), "{err}");
+}
+
+/// The editor core's drag, pan and zoom frames allocate a handful of
+/// times on the standard 10,000-widget design (a free card dragged): a
+/// count, the same every run, so this gates it (`bench drag --no-render`;
+/// the renderer's frames add wgpu's own allocations, about 75 a frame, and
+/// a widget dragged inside a layout still allocates 60 to 90 times).
+#[test]
+fn editor_core_drag_and_pan_frames_allocate_little() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("core.json");
+    let output = trellis()
+        .args(["bench", "drag", "--frames", "60", "--no-render", "--parts", "drag,pan,zoom", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    let part = |name: &str| report["parts"].as_array().unwrap().iter().find(|p| p["part"] == name).unwrap().clone();
+    let (drag, pan, zoom) = (part("drag"), part("pan"), part("zoom"));
+    eprintln!("drag allocations: {}", drag["allocations"]);
+    assert!(drag["allocations_median"].as_u64().unwrap() <= 16, "drag frames: {}", drag["allocations"]);
+    assert!(pan["allocations_max"].as_u64().unwrap() <= 8, "pan frames: {}", pan["allocations"]);
+    assert!(zoom["allocations_max"].as_u64().unwrap() <= 8, "zoom frames: {}", zoom["allocations"]);
+}
+
 #[test]
 fn bench_drag_runs_on_the_bundled_demo() {
     let output = trellis().args(["bench", "drag", "--demo", "--frames", "8", "--json", "-"]).output().unwrap();
