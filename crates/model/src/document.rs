@@ -304,6 +304,22 @@ impl Document {
         out
     }
 
+    /// Appends every widget of the subtree at `id` to `out`, parents
+    /// before children (breadth first), allocating nothing but what `out`
+    /// grows by: for per-frame work that reuses its vector.
+    pub fn extend_subtree(&self, id: WidgetId, out: &mut Vec<WidgetId>) {
+        if !self.nodes.contains_key(id) {
+            return;
+        }
+        let mut next = out.len();
+        out.push(id);
+        while next < out.len() {
+            let n = out[next];
+            out.extend_from_slice(&self.nodes[n].children);
+            next += 1;
+        }
+    }
+
     pub(crate) fn collect_subtree(&self, id: WidgetId, out: &mut Vec<WidgetId>) {
         let mut stack = vec![id];
         while let Some(n) = stack.pop() {

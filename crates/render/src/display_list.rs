@@ -113,6 +113,11 @@ pub struct DisplayList {
     index: SecondaryMap<WidgetId, usize>,
     /// Which build this list is: a new one means every item changed.
     epoch: u64,
+    /// Which structure (order and membership of items) this is: a new one
+    /// within the same build means items moved in paint order, came or
+    /// went, and those made again are in `changed`; the others are as
+    /// they were, wherever they now are.
+    revision: u64,
     /// Items patched since the last `take_changed`.
     changed: Vec<usize>,
 }
@@ -183,7 +188,9 @@ impl DisplayList {
         }
         let old_index = std::mem::take(&mut self.index);
         let mut old_items: Vec<Option<Item>> = std::mem::take(&mut self.items).into_iter().map(Some).collect();
-        self.epoch = next_epoch();
+        // The same build, in a new structure: the items made again below
+        // are the changes (earlier patches' indices meant the old order).
+        self.revision = next_epoch();
         self.changed.clear();
         let mut regions = Vec::new();
         for w in doc.iter() {
@@ -194,6 +201,9 @@ impl DisplayList {
                 Some(item) => Some(item),
                 None => {
                     let fresh = item(geometry, theme, &w);
+                    if fresh.is_some() {
+                        self.changed.push(self.items.len());
+                    }
                     match (before.and_then(|i| old_items[i].take()), &fresh) {
                         (Some(b), Some(n)) if b == *n => {}
                         (Some(b), Some(n)) => regions.extend([b.bounds, n.bounds]),
@@ -224,6 +234,14 @@ impl DisplayList {
     /// Which build of the list this is; it changes when every item may have.
     pub fn epoch(&self) -> u64 {
         self.epoch
+    }
+
+    /// Which structure of the list this is: it changes when items are
+    /// inserted, removed or reordered ([`DisplayList::rebuild`]); the items
+    /// made again then are in [`DisplayList::take_changed`], and every
+    /// other item is as it was, at its new index.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The items patched since the last call, in the order they were.

@@ -207,6 +207,59 @@ fn panning_by_a_copy_draws_what_a_full_redraw_draws() {
     assert!(r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap().full);
 }
 
+/// Inserts, deletes and reorders keep every other item's instances where
+/// they are in the buffer (paint order lives in the ranges): only the
+/// items made again are written, and the frame equals a fresh full
+/// drawing of the final design.
+#[test]
+fn structural_edits_write_only_new_items_and_draw_what_a_full_redraw_draws() {
+    use trellis_model::{Command, ZOrder};
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let mut m = MovingCards::new(Theme::LIGHT);
+    let v = m.view();
+    let none = OverlayLayer::new(&m.theme, v.factor());
+    let first = r.draw(&m.list, &[], &v, &Redraw::All, &none, 0.0).unwrap();
+    let all = first.instances;
+    for k in 0..12 {
+        let cards = m.doc.children(m.doc.root()).to_vec();
+        let card = cards[(k * 7 + 3) % cards.len()];
+        let moved = match k % 4 {
+            0 => m.doc.execute(Command::Duplicate { ids: vec![card], offset: (13.0, 9.0) }).unwrap().created,
+            1 => {
+                m.doc.execute(Command::Delete { ids: vec![card] }).unwrap();
+                Vec::new()
+            }
+            2 => {
+                m.doc.execute(Command::Reorder { ids: vec![card], to: ZOrder::ToFront }).unwrap();
+                vec![card]
+            }
+            _ => {
+                m.doc.execute(Command::Reorder { ids: vec![card], to: ZOrder::ToBack }).unwrap();
+                vec![card]
+            }
+        };
+        m.geometry.update(&m.doc);
+        let regions = m.list.rebuild(&m.doc, &m.geometry, &m.theme, &moved, &[]);
+        let changed = m.list.take_changed();
+        let report = r.draw(&m.list, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+        assert!(!report.full, "edit {k} redraws only what changed");
+        assert!(
+            report.patched_instances * 10 < all,
+            "edit {k} wrote {} of about {all} instances",
+            report.patched_instances
+        );
+    }
+    // A move after the edits patches in place, at the items' new indices.
+    let regions = m.step();
+    let changed = m.list.take_changed();
+    r.draw(&m.list, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    let edited = r.read_frame().unwrap();
+    let mut fresh = GpuRenderer::new(gpu(None).unwrap());
+    let full = gpu_frame(&mut fresh, &m.rebuilt(), &v, &none);
+    assert_close("gpu-structural-vs-full", &edited, &full, DAMAGE);
+}
+
 /// Text too small to read is greeked alike on both backends: the whole
 /// generated design zoomed out until labels are under four device pixels
 /// to the em.

@@ -239,7 +239,7 @@ impl Editor {
                         step.damage.add(r);
                     }
                     if self.doc.contains(id) {
-                        step.repaint.extend(self.doc.descendants(id));
+                        self.doc.extend_subtree(id, &mut step.repaint);
                     }
                 }
                 Change::Inserted { id, .. } | Change::Removed { id, .. } | Change::Moved { id, .. } => {

@@ -152,6 +152,8 @@ pub struct Geometry {
     /// The widgets behind `damage` (moved or resized; removed ones are not
     /// listed, they have nothing left to draw).
     moved: Vec<WidgetId>,
+    /// Scratch for a subtree's widgets, reused frame after frame.
+    subtree: Vec<WidgetId>,
 }
 
 impl fmt::Debug for Geometry {
@@ -194,6 +196,7 @@ impl Geometry {
             bulk: false,
             damage: Some(Vec::new()),
             moved: Vec::new(),
+            subtree: Vec::new(),
         };
         geometry.rebuild(doc);
         geometry
@@ -282,14 +285,18 @@ impl Geometry {
     /// moved, resized, appeared or went away. `None` means everything (after
     /// a full layout).
     pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
-        self.damage.replace(Vec::new())
+        // Sized as the last frame's, so that a gesture's frames allocate
+        // once here rather than grow the vector step by step.
+        let size = self.damage.as_ref().map_or(0, Vec::len);
+        self.damage.replace(Vec::with_capacity(size))
     }
 
     /// The widgets whose rectangles changed since the last call (what a
     /// renderer must repaint). Empty after a full layout, where
     /// [`Geometry::take_damage`] says everything.
     pub fn take_moved(&mut self) -> Vec<WidgetId> {
-        std::mem::take(&mut self.moved)
+        let size = self.moved.len();
+        std::mem::replace(&mut self.moved, Vec::with_capacity(size))
     }
 
     fn moved(&mut self, id: WidgetId, old: Rect, new: Rect) {

@@ -163,7 +163,11 @@ impl Geometry {
         if rect.x == old.x && rect.y == old.y {
             return;
         }
-        for at in doc.descendants(id) {
+        // Parents before children, as positions below read the parent's.
+        let mut subtree = std::mem::take(&mut self.subtree);
+        subtree.clear();
+        doc.extend_subtree(id, &mut subtree);
+        for &at in &subtree {
             let b = &self.boxes[at];
             let (rect, clip) = if at == id {
                 (Rect::new(rect.x, rect.y, old.w, old.h), clip)
@@ -184,6 +188,7 @@ impl Geometry {
             self.sync_index(at);
             self.stats.translated += 1;
         }
+        self.subtree = subtree;
     }
 }
 

@@ -11,7 +11,7 @@ use super::GpuRenderer;
 use crate::display_list::{DisplayList, Primitive};
 
 /// The most render batches a region splits into (each has a text renderer).
-const MAX_BATCHES: usize = 64;
+const MAX_BATCHES: usize = 256;
 
 /// The draws of one batch: instance ranges, then texts (item, primitive).
 #[derive(Debug, Default)]

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use trellis_geometry::Point;
-use trellis_model::{Color, Rect};
+use trellis_model::{Color, Rect, WidgetId};
 
 use super::GpuRenderer;
 use super::damage::Region;
@@ -163,14 +163,23 @@ fn overlay_instances(overlays: &OverlayLayer, out: &mut Vec<Instance>) {
     }
 }
 
+/// Beyond this many instances no item uses (left behind by items made
+/// again elsewhere, or by widgets gone), on top of as many as are used,
+/// the retained buffer is laid out again from the list.
+const MAX_DEAD_INSTANCES: usize = 65_536;
+
 impl GpuRenderer {
+    /// Lays every item's instances out again, in paint order.
     pub(super) fn rebuild_instances(&mut self, list: &DisplayList) {
         self.instances.clear();
         self.ranges.clear();
+        self.by_widget.clear();
         for item in &list.items {
             let start = self.instances.len() as u32;
             self.item_instances(item);
-            self.ranges.push(start..self.instances.len() as u32);
+            let range = start..self.instances.len() as u32;
+            self.by_widget.insert(item.widget, range.clone());
+            self.ranges.push(range);
         }
         self.upload_instances();
     }
@@ -187,30 +196,106 @@ impl GpuRenderer {
         }
     }
 
-    /// Rewrites the instances of the patched items in place; when an item
-    /// now has a different number of them, everything is laid out again.
-    pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
+    /// The instances of one item, made into the reused scratch vector.
+    fn fresh_instances(&mut self, item: &Item) -> Vec<Instance> {
+        let mut fresh = std::mem::take(&mut self.fresh);
+        fresh.clear();
+        let keep = std::mem::replace(&mut self.instances, fresh);
+        self.item_instances(item);
+        std::mem::replace(&mut self.instances, keep)
+    }
+
+    /// Puts `fresh` as `widget`'s instances: over its old ones when it has
+    /// as many, else appended (the old ones left unused). Writes them to
+    /// the buffer now unless `appended_from` says appended ones are
+    /// uploaded together later. Returns their range.
+    fn place_instances(&mut self, widget: WidgetId, fresh: &[Instance], old: Option<Range<u32>>) -> Range<u32> {
+        let range = match old {
+            Some(r) if r.len() == fresh.len() => {
+                self.instances[r.start as usize..r.end as usize].copy_from_slice(fresh);
+                if !fresh.is_empty() && u64::from(r.end) <= self.state.instance_capacity {
+                    let offset = u64::from(r.start) * std::mem::size_of::<Instance>() as u64;
+                    self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(fresh));
+                }
+                r
+            }
+            _ => {
+                let start = self.instances.len() as u32;
+                self.instances.extend_from_slice(fresh);
+                start..self.instances.len() as u32
+            }
+        };
+        self.by_widget.insert(widget, range.clone());
+        range
+    }
+
+    /// Uploads the instances appended since `from` (growing the buffer,
+    /// and uploading everything, when they no longer fit).
+    fn upload_appended(&mut self, from: usize) {
+        if self.instances.len() as u64 > self.state.instance_capacity {
+            self.upload_instances();
+        } else if self.instances.len() > from {
+            let offset = from as u64 * std::mem::size_of::<Instance>() as u64;
+            self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(&self.instances[from..]));
+        }
+    }
+
+    /// After the list's tree changed (items inserted, removed or
+    /// reordered; the same build otherwise): every item keeps the
+    /// instances it had, wherever it now is in paint order, and only the
+    /// items made again (`changed`) get new ones. Paint order lives in
+    /// `ranges`, so nothing is moved or uploaded for an item that only
+    /// changed its place. Returns how many instances were written.
+    pub(super) fn restructure_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
+        let mut remade = std::mem::take(&mut self.remade);
+        remade.clear();
+        remade.resize(list.items.len(), false);
+        for &i in changed {
+            if let Some(r) = remade.get_mut(i) {
+                *r = true;
+            }
+        }
+        let appended_from = self.instances.len();
         let mut written = 0;
-        let mut fresh = Vec::new();
+        self.ranges.clear();
+        for (i, item) in list.items.iter().enumerate() {
+            let old = self.by_widget.get(item.widget).cloned();
+            let range = match old {
+                Some(r) if !remade[i] => r,
+                old => {
+                    let fresh = self.fresh_instances(item);
+                    written += fresh.len();
+                    let r = self.place_instances(item.widget, &fresh, old);
+                    self.fresh = fresh;
+                    r
+                }
+            };
+            self.ranges.push(range);
+        }
+        self.remade = remade;
+        let live: usize = self.ranges.iter().map(|r| r.len()).sum();
+        if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
+            self.rebuild_instances(list);
+            return self.instances.len();
+        }
+        self.upload_appended(appended_from);
+        written
+    }
+
+    /// Rewrites the instances of the patched items: in place, or, for an
+    /// item that now has a different number of them, appended.
+    pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
+        let appended_from = self.instances.len();
+        let mut written = 0;
         for &i in changed {
             let Some(item) = list.items.get(i) else { continue };
-            let range = self.ranges[i].clone();
-            let keep = std::mem::take(&mut self.instances);
-            self.instances = fresh;
-            self.item_instances(item);
-            fresh = std::mem::replace(&mut self.instances, keep);
-            if fresh.len() != range.len() {
-                self.rebuild_instances(list);
-                return self.instances.len();
-            }
-            self.instances[range.start as usize..range.end as usize].copy_from_slice(&fresh);
-            let offset = u64::from(range.start) * std::mem::size_of::<Instance>() as u64;
-            if !fresh.is_empty() {
-                self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(&fresh));
-            }
+            let fresh = self.fresh_instances(item);
             written += fresh.len();
-            fresh.clear();
+            let range = self.place_instances(item.widget, &fresh, Some(self.ranges[i].clone()));
+            self.ranges[i] = range;
+            self.fresh = fresh;
         }
+        self.upload_appended(appended_from);
         written
     }
 

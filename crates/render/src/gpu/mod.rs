@@ -158,6 +158,13 @@ pub struct GpuRenderer {
     /// The retained instances, a range per display-list item.
     instances: Vec<Instance>,
     ranges: Vec<Range<u32>>,
+    /// Each widget's instances, wherever they are in the buffer.
+    by_widget: slotmap::SecondaryMap<trellis_model::WidgetId, Range<u32>>,
+    /// Scratch for an item's instances and the items made again.
+    fresh: Vec<Instance>,
+    remade: Vec<bool>,
+    /// The list structure (`DisplayList::revision`) the ranges follow.
+    revision: Option<u64>,
     /// The list epoch and view the canvas texture shows.
     epoch: Option<u64>,
     shown: Option<View>,
@@ -218,6 +225,10 @@ impl GpuRenderer {
             image_allocator: atlas::allocator(),
             instances: Vec::new(),
             ranges: Vec::new(),
+            by_widget: slotmap::SecondaryMap::new(),
+            fresh: Vec::new(),
+            remade: Vec::new(),
+            revision: None,
             epoch: None,
             shown: None,
             frames: 0,
@@ -380,12 +391,14 @@ impl GpuRenderer {
         let resized = self.state.target(&self.gpu.device, view.width, view.height);
 
         // Bring the retained instances up to date.
-        let rebuild = self.epoch != Some(list.epoch()) || self.ranges.len() != list.items.len();
-        if rebuild {
+        if self.epoch != Some(list.epoch()) {
             self.rebuild_instances(list);
+        } else if self.revision != Some(list.revision()) || self.ranges.len() != list.items.len() {
+            report.patched_instances = self.restructure_instances(list, changed);
         } else {
             report.patched_instances = self.patch_instances(list, changed);
         }
+        self.revision = Some(list.revision());
 
         // A rebuilt list lays the instances out again but redraws only what
         // the caller says changed. A pan by whole device pixels moves what
