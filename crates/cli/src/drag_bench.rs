@@ -215,8 +215,63 @@ pub(crate) struct Session {
 }
 
 /// The parts of the session, in the order they run.
-pub(crate) const PARTS: [&str; 9] =
-    ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click", "pan", "zoom"];
+pub(crate) const PARTS: [&str; 13] = [
+    "palette drop",
+    "drag",
+    "resize",
+    "marquee",
+    "undo",
+    "redo",
+    "click",
+    "pan",
+    "zoom",
+    "select-all-move",
+    "set-property-1000",
+    "paste-1000",
+    "delete-1000",
+];
+
+/// How many widgets the bulk parts edit, at least (whole top-level
+/// widgets, first in paint order, until they hold this many).
+const BULK_WIDGETS: usize = 1000;
+
+/// The bulk parts: select everything and nudge it; set a property on, copy
+/// and paste, and delete about [`BULK_WIDGETS`] widgets.
+fn bulk_parts(doc: &Document) -> Vec<(&'static str, Vec<ScenarioStep>)> {
+    use trellis_editor::{Key, Modifiers, SelectMode};
+    let name = |id: WidgetId| doc.widget(id).map(|w| w.name().to_owned()).unwrap_or_default();
+    let (mut roots, mut all) = (Vec::new(), Vec::new());
+    let mut widgets = 0;
+    for &top in doc.children(doc.root()) {
+        if widgets >= BULK_WIDGETS {
+            break;
+        }
+        roots.push(name(top));
+        for id in doc.descendants(top) {
+            widgets += 1;
+            if doc.widget(id).is_some_and(|w| w.kind().has(trellis_model::PropKey::Opacity)) {
+                all.push(name(id));
+            }
+        }
+    }
+    let select = || ScenarioStep::Panel(Input::Select { names: roots.clone(), mode: SelectMode::Replace });
+    let nudge = ScenarioStep::Key { key: Key::Right, modifiers: Modifiers { shift: true, ..Modifiers::NONE } };
+    let mut select_all_move = vec![ScenarioStep::Action(Action::SelectAll)];
+    select_all_move.extend(std::iter::repeat_n(nudge, 10));
+    vec![
+        ("select-all-move", select_all_move),
+        (
+            "set-property-1000",
+            vec![ScenarioStep::Panel(Input::SetProperty {
+                names: all,
+                key: "opacity".into(),
+                value: serde_json::json!(0.8),
+            })],
+        ),
+        ("paste-1000", vec![select(), ScenarioStep::Action(Action::Copy), ScenarioStep::Action(Action::Paste)]),
+        ("delete-1000", vec![select(), ScenarioStep::Action(Action::Delete)]),
+    ]
+}
 
 /// The parts `--parts` names (comma-separated), checked against [`PARTS`].
 pub(crate) fn parse_parts(text: &str) -> anyhow::Result<Vec<&'static str>> {
@@ -291,6 +346,7 @@ pub(crate) fn session_events(
         PARTS[..7].iter().copied().zip(steps.into_iter().map(|s| vec![s])).collect();
     parts.push(("pan", pan));
     parts.push(("zoom", zoom));
+    parts.extend(bulk_parts(scratch.doc()));
     if let Some(only) = only {
         parts.retain(|(name, _)| only.contains(name));
     }

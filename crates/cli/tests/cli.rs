@@ -331,7 +331,8 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("parts.json");
     let output = trellis()
-        .args(["bench", "drag", "--widgets", "400", "--size", "640x400", "--parts", "pan,zoom", "--json"])
+        .args(["bench", "drag", "--widgets", "400", "--size", "640x400"])
+        .args(["--parts", "pan,zoom,select-all-move,set-property-1000,paste-1000,delete-1000", "--json"])
         .arg(&json)
         .output()
         .unwrap();
@@ -344,7 +345,18 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
         .iter()
         .map(|p| (p["part"].as_str().unwrap(), p["frames"].as_u64().unwrap()))
         .collect();
-    assert_eq!(parts, [("pan", 60), ("zoom", 30)]);
+    assert_eq!(
+        parts,
+        [
+            ("pan", 60),
+            ("zoom", 30),
+            ("select-all-move", 21),
+            ("set-property-1000", 1),
+            ("paste-1000", 3),
+            ("delete-1000", 2)
+        ]
+    );
+    assert_eq!(report["commits"], 13, "ten nudges, the property, the paste and the delete commit");
     for p in report["parts"].as_array().unwrap() {
         assert_eq!(p["allocations"].as_array().unwrap().len() as u64, p["frames"].as_u64().unwrap());
     }

@@ -213,9 +213,8 @@ impl GpuRenderer {
         let range = match old {
             Some(r) if r.len() == fresh.len() => {
                 self.instances[r.start as usize..r.end as usize].copy_from_slice(fresh);
-                if !fresh.is_empty() && u64::from(r.end) <= self.state.instance_capacity {
-                    let offset = u64::from(r.start) * std::mem::size_of::<Instance>() as u64;
-                    self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(fresh));
+                if !fresh.is_empty() {
+                    self.dirty.push(r.clone());
                 }
                 r
             }
@@ -229,15 +228,33 @@ impl GpuRenderer {
         range
     }
 
-    /// Uploads the instances appended since `from` (growing the buffer,
-    /// and uploading everything, when they no longer fit).
-    fn upload_appended(&mut self, from: usize) {
+    /// Uploads the instances rewritten in place and those appended since
+    /// `from` (growing the buffer, and uploading everything, when they no
+    /// longer fit). Many rewrites (a bulk edit) go up as one span: a write
+    /// per item costs more than the bytes between them.
+    fn upload_changes(&mut self, from: usize) {
+        const MAX_WRITES: usize = 32;
+        let mut dirty = std::mem::take(&mut self.dirty);
         if self.instances.len() as u64 > self.state.instance_capacity {
             self.upload_instances();
-        } else if self.instances.len() > from {
-            let offset = from as u64 * std::mem::size_of::<Instance>() as u64;
-            self.gpu.queue.write_buffer(&self.state.instances, offset, bytemuck::cast_slice(&self.instances[from..]));
+        } else {
+            if self.instances.len() > from {
+                dirty.push(from as u32..self.instances.len() as u32);
+            }
+            if dirty.len() > MAX_WRITES {
+                let start = dirty.iter().map(|r| r.start).min().unwrap_or(0);
+                let end = dirty.iter().map(|r| r.end).max().unwrap_or(0);
+                dirty.clear();
+                dirty.push(start..end);
+            }
+            for r in &dirty {
+                let offset = u64::from(r.start) * std::mem::size_of::<Instance>() as u64;
+                let bytes = bytemuck::cast_slice(&self.instances[r.start as usize..r.end as usize]);
+                self.gpu.queue.write_buffer(&self.state.instances, offset, bytes);
+            }
         }
+        dirty.clear();
+        self.dirty = dirty;
     }
 
     /// After the list's tree changed (items inserted, removed or
@@ -275,10 +292,11 @@ impl GpuRenderer {
         self.remade = remade;
         let live: usize = self.ranges.iter().map(|r| r.len()).sum();
         if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
+            self.dirty.clear();
             self.rebuild_instances(list);
             return self.instances.len();
         }
-        self.upload_appended(appended_from);
+        self.upload_changes(appended_from);
         written
     }
 
@@ -295,7 +313,7 @@ impl GpuRenderer {
             self.ranges[i] = range;
             self.fresh = fresh;
         }
-        self.upload_appended(appended_from);
+        self.upload_changes(appended_from);
         written
     }
 

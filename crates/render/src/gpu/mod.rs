@@ -163,6 +163,8 @@ pub struct GpuRenderer {
     /// Scratch for an item's instances and the items made again.
     fresh: Vec<Instance>,
     remade: Vec<bool>,
+    /// Instances rewritten in place, to upload at the end of the update.
+    dirty: Vec<Range<u32>>,
     /// The list structure (`DisplayList::revision`) the ranges follow.
     revision: Option<u64>,
     /// The list epoch and view the canvas texture shows.
@@ -228,6 +230,7 @@ impl GpuRenderer {
             by_widget: slotmap::SecondaryMap::new(),
             fresh: Vec::new(),
             remade: Vec::new(),
+            dirty: Vec::new(),
             revision: None,
             epoch: None,
             shown: None,
