@@ -348,11 +348,21 @@ impl Canvas {
             record.display_list_ns += listed.duration_since(start).as_nanos() as u64;
         }
         if let Some(r) = &mut self.renderer {
-            let report = match (r, encoder) {
+            let drawn = match (r, encoder) {
                 (Renderer::Gpu(g), Some(encoder)) => g
                     .record(encoder, &self.list, &changed, &view, &redraw, &self.overlays, time)
-                    .map_err(RenderError::from)?,
-                (r, _) => r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time)?,
+                    .map_err(RenderError::from),
+                (r, _) => r.draw(&self.list, &changed, &view, &redraw, &self.overlays, time),
+            };
+            let report = match drawn {
+                Ok(report) => report,
+                Err(e) => {
+                    // The changes taken for this draw never reached the
+                    // renderer: the next draw starts from the whole list.
+                    self.list_work.build = true;
+                    self.pending = Redraw::All;
+                    return Err(e.into());
+                }
             };
             record.redrawn_pixels = report.redrawn_pixels;
             if let Some(listed) = listed {

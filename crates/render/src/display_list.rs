@@ -186,6 +186,14 @@ impl DisplayList {
         for id in moved {
             stale.extend(doc.descendants(*id));
         }
+        // Items patched or made again since the last `take_changed` are
+        // made again here too: their indices are about to mean nothing, and
+        // a renderer keeps the instances of every item not listed.
+        for &i in &self.changed {
+            if let Some(item) = self.items.get(i) {
+                stale.insert(item.widget);
+            }
+        }
         let old_index = std::mem::take(&mut self.index);
         let mut old_items: Vec<Option<Item>> = std::mem::take(&mut self.items).into_iter().map(Some).collect();
         // The same build, in a new structure: the items made again below

@@ -290,8 +290,7 @@ impl GpuRenderer {
             self.ranges.push(range);
         }
         self.remade = remade;
-        let live: usize = self.ranges.iter().map(|r| r.len()).sum();
-        if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
+        if self.too_many_dead() {
             self.dirty.clear();
             self.rebuild_instances(list);
             return self.instances.len();
@@ -313,8 +312,20 @@ impl GpuRenderer {
             self.ranges[i] = range;
             self.fresh = fresh;
         }
+        if self.too_many_dead() {
+            self.dirty.clear();
+            self.rebuild_instances(list);
+            return self.instances.len();
+        }
         self.upload_changes(appended_from);
         written
+    }
+
+    /// Whether unused instances (left by items that grew, shrank or went)
+    /// are worth laying the buffer out again for.
+    fn too_many_dead(&self) -> bool {
+        let live: usize = self.ranges.iter().map(|r| r.len()).sum();
+        self.instances.len() > 2 * live + MAX_DEAD_INSTANCES
     }
 
     pub(super) fn upload_scratch(&mut self, scratch: &[Instance]) {

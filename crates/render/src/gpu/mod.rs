@@ -413,14 +413,17 @@ impl GpuRenderer {
         let scrolled;
         let redraw = match scroll {
             Some((dx, dy)) => {
-                let target = self.state.canvas.as_ref().expect("made above");
-                scroll_canvas(encoder, target, dx, dy);
+                // Under a hundredth of a pixel apart, the views show the same.
+                if (dx, dy) != (0, 0) {
+                    let target = self.state.canvas.as_ref().expect("made above");
+                    scroll_canvas(encoder, target, dx, dy);
+                    report.scrolled = Some((dx, dy));
+                }
                 let mut damaged = match redraw {
                     Redraw::Regions(r) => r.clone(),
                     _ => Vec::new(),
                 };
                 damaged.extend(uncovered(view, dx, dy));
-                report.scrolled = Some((dx, dy));
                 scrolled = Redraw::Regions(damaged);
                 &scrolled
             }
@@ -466,12 +469,14 @@ impl GpuRenderer {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::CANVAS));
             // A full redraw clears the canvas as the pass begins, which
             // costs a software rasteriser less than a quad over every pixel.
+            // Premultiplied, as the shader's clear quad writes it.
             let bg = view.background;
+            let a = f64::from(bg.a) / 255.0;
             let clear = full.then(|| wgpu::Color {
-                r: f64::from(bg.r) / 255.0,
-                g: f64::from(bg.g) / 255.0,
-                b: f64::from(bg.b) / 255.0,
-                a: f64::from(bg.a) / 255.0,
+                r: f64::from(bg.r) / 255.0 * a,
+                g: f64::from(bg.g) / 255.0 * a,
+                b: f64::from(bg.b) / 255.0 * a,
+                a,
             });
             let mut pass = begin_pass(encoder, &target.canvas_view, "trellis canvas", timer, clear);
             let mut region = None;
