@@ -113,6 +113,29 @@ fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Poin
 }
 
 #[allow(clippy::too_many_arguments)]
+/// What one step draws, whichever way it is redrawn.
+struct Frame<'a> {
+    list: &'a DisplayList,
+    view: &'a View,
+    overlays: &'a OverlayLayer,
+    time: f32,
+}
+
+/// Draws `frame` with `redraw`, waits for the GPU, and adds the timing to `samples`.
+fn timed(
+    renderer: &mut trellis_render::Renderer,
+    frame: &Frame<'_>,
+    changed: &[usize],
+    redraw: &Redraw,
+    samples: &mut Samples,
+) -> anyhow::Result<()> {
+    let began = Instant::now();
+    let r = renderer.draw(frame.list, changed, frame.view, redraw, frame.overlays, frame.time)?;
+    renderer.finish();
+    samples.add(began.elapsed(), &r, renderer.gpu_time_ns(), frame.view);
+    Ok(())
+}
+
 /// What changes from one step of `bench render` to the next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,14 +225,9 @@ pub fn render(
             // chooses (a copy and strips for a pan), then in full.
             view = moved_view(&home, motion, step, steps);
             let now = clock.elapsed().as_secs_f32();
-            let began = Instant::now();
-            let r = renderer.draw(&list, &[], &view, &Redraw::Nothing, &overlays, now)?;
-            renderer.finish();
-            damage.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
-            let began = Instant::now();
-            let r = renderer.draw(&list, &[], &view, &Redraw::All, &overlays, now)?;
-            renderer.finish();
-            full.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+            let frame = Frame { list: &list, view: &view, overlays: &overlays, time: now };
+            timed(&mut renderer, &frame, &[], &Redraw::Nothing, &mut damage)?;
+            timed(&mut renderer, &frame, &[], &Redraw::All, &mut full)?;
             bar.set_position(step as u64);
             continue;
         }
@@ -252,15 +270,9 @@ pub fn render(
         overlays.trail(&trail);
         // The overlays of the last frame and this one are redrawn every
         // frame anyway; the canvas only where the card was and is.
-        let began = Instant::now();
-        let r = renderer.draw(&list, &changed, &view, &redraw, &overlays, now)?;
-        renderer.finish();
-        damage.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
-
-        let began = Instant::now();
-        let r = renderer.draw(&list, &[], &view, &Redraw::All, &overlays, now)?;
-        renderer.finish();
-        full.add(began.elapsed(), &r, renderer.gpu_time_ns(), &view);
+        let frame = Frame { list: &list, view: &view, overlays: &overlays, time: now };
+        timed(&mut renderer, &frame, &changed, &redraw, &mut damage)?;
+        timed(&mut renderer, &frame, &[], &Redraw::All, &mut full)?;
         bar.set_position(step as u64);
     }
     bar.finish_and_clear();

@@ -262,11 +262,10 @@ impl CpuRenderer {
                     pixmap.stroke_path(&path, &paint(*c, opacity), &stroke, t, mask);
                 }
             }
-            Primitive::Text { rect, text, size, color: c, align, wrap, top }
-                if crate::text::greeked(*size, view.factor()) =>
-            {
+            Primitive::Text { rect, size, color: c, .. } if crate::text::greeked(*size, view.factor()) => {
                 let ink = Color { a: (f32::from(c.a) * crate::text::GREEK_INK).round() as u8, ..*c };
-                let bars = self.greek.bars(&mut self.fonts, text, *size, rect.w, rect.h, *align, *wrap, *top);
+                let bars =
+                    self.greek.bars(&mut self.fonts, &crate::text::GreekText::of(prim).expect("a text primitive"));
                 for bar in bars {
                     let r = tiny_skia::Rect::from_xywh(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
                     if let Some(r) = r {

@@ -73,25 +73,14 @@ impl GreekCache {
     const KEEP_FRAMES: u64 = 120;
     const FLOOR: usize = 4096;
 
-    /// The bars of a text in a box of `w` by `h` design units.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn bars(
-        &mut self,
-        fonts: &mut FontSystem,
-        text: &str,
-        size: f32,
-        w: f32,
-        h: f32,
-        align: TextAlign,
-        wrap: bool,
-        top: bool,
-    ) -> &[Rect] {
+    /// The bars of a text, relative to its box.
+    pub(crate) fn bars(&mut self, fonts: &mut FontSystem, t: &GreekText<'_>) -> &[Rect] {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (text, size.to_bits(), w.to_bits(), h.to_bits(), align as u8, wrap, top).hash(&mut hasher);
+        (t.text, t.size.to_bits(), t.w.to_bits(), t.h.to_bits(), t.align as u8, t.wrap, t.top).hash(&mut hasher);
         let key = hasher.finish();
         let frame = self.frame;
-        let entry = self.bars.entry(key).or_insert_with(|| (greek_bars(fonts, text, size, w, h, align, wrap, top), 0));
+        let entry = self.bars.entry(key).or_insert_with(|| (greek_bars(fonts, t), 0));
         entry.1 = frame;
         &entry.0
     }
@@ -111,19 +100,35 @@ impl GreekCache {
     }
 }
 
+/// A text primitive as greeking sees it: what it says, its size, its box's
+/// size (design units) and how it sits in the box.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GreekText<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) size: f32,
+    pub(crate) w: f32,
+    pub(crate) h: f32,
+    pub(crate) align: TextAlign,
+    pub(crate) wrap: bool,
+    pub(crate) top: bool,
+}
+
+impl<'a> GreekText<'a> {
+    /// A text primitive's part in greeking; `None` for other primitives.
+    pub(crate) fn of(primitive: &'a crate::display_list::Primitive) -> Option<Self> {
+        match primitive {
+            crate::display_list::Primitive::Text { rect, text, size, align, wrap, top, .. } => {
+                Some(GreekText { text, size: *size, w: rect.w, h: rect.h, align: *align, wrap: *wrap, top: *top })
+            }
+            _ => None,
+        }
+    }
+}
+
 /// One bar per line over its x-height band, from its first glyph to its
 /// end, cut to the box; relative to the box's top left, in design units.
-#[allow(clippy::too_many_arguments)]
-fn greek_bars(
-    fonts: &mut FontSystem,
-    text: &str,
-    size: f32,
-    w: f32,
-    h: f32,
-    align: TextAlign,
-    wrap: bool,
-    top: bool,
-) -> Vec<Rect> {
+fn greek_bars(fonts: &mut FontSystem, t: &GreekText<'_>) -> Vec<Rect> {
+    let GreekText { text, size, w, h, align, wrap, top } = *t;
     let shaped = shape(fonts, text, size, &Rect::new(0.0, 0.0, w, h), align, wrap);
     let dy = if top { 0.0 } else { shaped.centre_dy };
     let x_height = 0.5 * size;

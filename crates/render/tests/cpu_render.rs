@@ -262,18 +262,6 @@ fn a_missing_image_is_drawn_as_a_crossed_box_and_sizes_are_checked() {
 #[test]
 fn greeked_text_carries_the_ink_of_its_glyphs() {
     let theme = Theme::LIGHT;
-    let mut doc = Document::new();
-    let root = doc.root();
-    let column = doc
-        .execute(Command::Insert {
-            parent: root,
-            index: None,
-            tree: WidgetTree::bare(WidgetKind::Column)
-                .with(PropKey::Width, PropValue::Number(600.0))
-                .with(PropKey::Height, PropValue::Number(600.0)),
-        })
-        .unwrap()
-        .created[0];
     let lines = [
         "The quick brown fox jumps over the lazy dog",
         "Settings, Profile and Notifications",
@@ -281,10 +269,16 @@ fn greeked_text_carries_the_ink_of_its_glyphs() {
         "Export the design as HTML, egui or Slint code",
         "1234567890 items selected (of 98,765)",
     ];
-    for t in lines.iter().cycle().take(20) {
-        let tree = WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text((*t).into()));
-        doc.execute(Command::Insert { parent: column, index: None, tree }).unwrap();
-    }
+    // A 600-unit column of twenty labels.
+    let labels = lines.iter().cycle().take(20).fold(
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, PropValue::Number(600.0))
+            .with(PropKey::Height, PropValue::Number(600.0)),
+        |column, t| column.child(WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text((*t).into()))),
+    );
+    let mut doc = Document::new();
+    let root = doc.root();
+    doc.execute(Command::Insert { parent: root, index: None, tree: labels }).unwrap();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let list = DisplayList::build(&doc, &geometry, &theme);
     // Ink: how much darker than the background, summed, per design unit squared.

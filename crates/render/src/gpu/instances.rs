@@ -290,13 +290,7 @@ impl GpuRenderer {
             self.ranges.push(range);
         }
         self.remade = remade;
-        if self.too_many_dead() {
-            self.dirty.clear();
-            self.rebuild_instances(list);
-            return self.instances.len();
-        }
-        self.upload_changes(appended_from);
-        written
+        self.finish_update(list, appended_from, written)
     }
 
     /// Rewrites the instances of the patched items: in place, or, for an
@@ -312,20 +306,22 @@ impl GpuRenderer {
             self.ranges[i] = range;
             self.fresh = fresh;
         }
-        if self.too_many_dead() {
+        self.finish_update(list, appended_from, written)
+    }
+
+    /// Ends an update that wrote `written` instances: lays the buffer out
+    /// again when unused instances (left by items that grew, shrank or
+    /// went) have piled up, else uploads what changed. Returns how many
+    /// instances were written.
+    fn finish_update(&mut self, list: &DisplayList, appended_from: usize, written: usize) -> usize {
+        let live: usize = self.ranges.iter().map(|r| r.len()).sum();
+        if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
             self.dirty.clear();
             self.rebuild_instances(list);
             return self.instances.len();
         }
         self.upload_changes(appended_from);
         written
-    }
-
-    /// Whether unused instances (left by items that grew, shrank or went)
-    /// are worth laying the buffer out again for.
-    fn too_many_dead(&self) -> bool {
-        let live: usize = self.ranges.iter().map(|r| r.len()).sum();
-        self.instances.len() > 2 * live + MAX_DEAD_INSTANCES
     }
 
     pub(super) fn upload_scratch(&mut self, scratch: &[Instance]) {

@@ -128,14 +128,16 @@ impl GpuRenderer {
             let start = scratch.len() as u32;
             for &(i, j) in &batch.texts {
                 let item = &list.items[i];
-                let Primitive::Text { rect, text, size, color, align, wrap, top } = &item.primitives[j] else {
+                let Primitive::Text { rect, size, color, .. } = &item.primitives[j] else {
                     continue;
                 };
                 if !crate::text::greeked(*size, s) {
                     continue;
                 }
                 let ink = Color { a: (f32::from(color.a) * crate::text::GREEK_INK).round() as u8, ..*color };
-                let bars = self.greek.bars(&mut self.fonts, text, *size, rect.w, rect.h, *align, *wrap, *top);
+                let bars = self
+                    .greek
+                    .bars(&mut self.fonts, &crate::text::GreekText::of(&item.primitives[j]).expect("a text primitive"));
                 for bar in bars {
                     let r = Rect::new(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
                     scratch.push(rect_instance(r, 0.0, ink, None, item.opacity, item.clip));
