@@ -150,9 +150,15 @@ struct DragReport {
     phases: Vec<PhaseFigures>,
     parts: Vec<PartFigures>,
     instrumentation: Instrumentation,
-    /// Heap bytes in use at the end, and the peak during the run.
+    /// Heap bytes in use at the end, and the peak during the run (the
+    /// journal's closing write included).
     heap_bytes: usize,
     heap_peak_bytes: usize,
+    /// Heap bytes in use once the design was loaded, laid out, drawn and
+    /// its journal started (before the first measured frame), and the peak
+    /// over the measured frames alone.
+    heap_after_load_bytes: usize,
+    heap_frames_peak_bytes: usize,
     allocations_per_frame: f64,
     commits: usize,
     journal_commits: JournalCommits,
@@ -514,6 +520,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     let mut before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
     let mut allocation_series = Vec::with_capacity(session.events.len());
+    let mut frames_peak = 0;
     let ready = || {
         CountingAllocator::reset_peak();
         before = CountingAllocator::snapshot();
@@ -523,6 +530,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             let now = CountingAllocator::snapshot();
             heap_series.push(now.bytes_in_use);
             allocation_series.push(now.allocations);
+            frames_peak = now.peak_bytes;
         })?;
     // Allocations made by each frame: each count less the one before it.
     let frame_allocations: Vec<u64> = std::iter::once(before.allocations)
@@ -709,7 +717,11 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             journal_commits.full_text_hash_us
         );
         say!(
-            "Heap: {:.1} MiB in use at the end, peak {:.1} MiB; {:.0} allocations per frame.",
+            "Heap: {:.1} MiB after load, peak {:.1} MiB during the frames ({:.2}x after load), {:.1} MiB at the end \
+             (peak {:.1} MiB with the journal's closing write); {:.0} allocations per frame.",
+            before.bytes_in_use as f64 / 1048576.0,
+            frames_peak as f64 / 1048576.0,
+            frames_peak as f64 / (before.bytes_in_use as f64).max(1.0),
             after.bytes_in_use as f64 / 1048576.0,
             after.peak_bytes as f64 / 1048576.0,
             after.allocations.saturating_sub(before.allocations) as f64 / records.len().max(1) as f64
@@ -755,6 +767,8 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         instrumentation,
         heap_bytes: after.bytes_in_use,
         heap_peak_bytes: after.peak_bytes,
+        heap_after_load_bytes: before.bytes_in_use,
+        heap_frames_peak_bytes: frames_peak,
         allocations_per_frame: after.allocations.saturating_sub(before.allocations) as f64
             / records.len().max(1) as f64,
         commits,

@@ -287,6 +287,10 @@ fn bench_drag_runs_the_session_end_to_end_and_writes_json_svg_and_a_trace() {
     let drag = report["parts"].as_array().unwrap().iter().find(|p| p["part"] == "drag").unwrap();
     assert_eq!(drag["frames"], 14, "press, 12 moves, release");
     assert!(report["commits"].as_u64().unwrap() >= 3, "the drop, the drag and the resize commit");
+    // The heap when the frames start, and its peak over them.
+    let (loaded, peak) =
+        (report["heap_after_load_bytes"].as_u64().unwrap(), report["heap_frames_peak_bytes"].as_u64().unwrap());
+    assert!(loaded > 0 && peak >= loaded, "after load {loaded}, peak over the frames {peak}");
     if gpu_required() {
         assert!(records.iter().any(|r| r["gpu_ns"].as_u64().is_some_and(|ns| ns > 0)), "GPU time is measured");
     }
