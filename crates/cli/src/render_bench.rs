@@ -150,9 +150,11 @@ pub enum Motion {
 
 /// The view of `step` of `steps` for a pan or a zoom starting at `home`.
 fn moved_view(home: &View, motion: Motion, step: usize, steps: usize) -> View {
-    // Out for the first half, back for the second.
-    let half = steps / 2;
-    let k = if step <= half { step } else { steps - step } as f32;
+    // Out and back, over and over: 30 steps out at most (a long --frames
+    // run must not pan off to infinity or zoom past any float).
+    let half = (steps / 2).min(30);
+    let phase = step % (2 * half).max(1);
+    let k = if phase <= half { phase } else { 2 * half - phase } as f32;
     match motion {
         Motion::Drag => *home,
         Motion::Pan => {

@@ -72,6 +72,8 @@ pub(crate) struct GreekCache {
 impl GreekCache {
     const KEEP_FRAMES: u64 = 120;
     const FLOOR: usize = 4096;
+    /// About 16 MB of bars.
+    const MAX_BARS: usize = 1 << 20;
 
     /// The bars of a text, relative to its box.
     pub(crate) fn bars(&mut self, fonts: &mut FontSystem, t: &GreekText<'_>) -> &[Rect] {
@@ -85,9 +87,15 @@ impl GreekCache {
         &entry.0
     }
 
-    /// A frame is done: forget bars not drawn for a while.
+    /// A frame is done: forget bars not drawn for a while, and, past
+    /// [`Self::MAX_BARS`] bars kept (a design of long wrapped texts), every
+    /// text's but this frame's.
     pub(crate) fn end_frame(&mut self) {
+        let now = self.frame;
         self.frame += 1;
+        if self.bars.values().map(|(b, _)| b.len()).sum::<usize>() > Self::MAX_BARS {
+            self.bars.retain(|_, (_, used)| *used == now);
+        }
         if self.bars.len() > Self::FLOOR {
             let now = self.frame;
             self.bars.retain(|_, (_, used)| now.saturating_sub(*used) <= Self::KEEP_FRAMES);
