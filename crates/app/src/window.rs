@@ -28,6 +28,9 @@ use crate::workbench::{Pending, Workbench};
 /// gesture is under way (the inspector follows a drag at this rate).
 pub const PANEL_REFRESH: Duration = Duration::from_millis(250);
 
+/// The refresh interval assumed where the display does not say (60 Hz).
+const DEFAULT_FRAME_INTERVAL: Duration = Duration::from_micros(16_667);
+
 /// What runs once when the event loop ends.
 pub(crate) type AtEnd = Box<dyn FnOnce(&Shell)>;
 
@@ -36,6 +39,12 @@ pub(crate) type AtEnd = Box<dyn FnOnce(&Shell)>;
 pub enum Wake {
     /// Something asked for a frame.
     Repaint,
+    /// egui asked for a pass (an animation, a hover): due like its
+    /// output's repaint delay, so a canvas gesture throttles it.
+    Egui {
+        /// From now.
+        delay: Duration,
+    },
 }
 
 /// Something that drives the window instead of a person (the window
@@ -44,8 +53,12 @@ pub trait Driver {
     /// Feeds input due by now; returns when it next wants to run, or
     /// `None` when it is done (the window closes).
     fn drive(&mut self, shell: &mut Shell) -> Option<Instant>;
-    /// A frame was presented.
-    fn presented(&mut self, _shell: &Shell, _sample: &FrameSample, _latency_ns: u64) {}
+    /// A frame was presented. Returns a time sooner than the one
+    /// [`Driver::drive`] last gave when the driver wants its turn earlier
+    /// because of this frame (a replay that feeds one input per frame).
+    fn presented(&mut self, _shell: &Shell, _sample: &FrameSample, _latency_ns: u64) -> Option<Instant> {
+        None
+    }
 }
 
 /// The window's state.
@@ -66,6 +79,13 @@ pub struct Shell {
     egui_due: bool,
     egui_deadline: Option<Instant>,
     last_egui: Option<Instant>,
+    /// The display's refresh interval: animations (egui's, the canvas's
+    /// drop-target pulse) draw at most this often, as under vsync, even
+    /// when the present does not wait for it (mailbox, Xvfb).
+    frame_interval: Duration,
+    last_frame: Option<Instant>,
+    /// The canvas's next animation frame.
+    animation_due: Option<Instant>,
     /// A canvas gesture owns the pointer (pressed on the canvas, not yet released).
     capture: bool,
     pointer: Option<Pos2>,
@@ -124,6 +144,9 @@ impl Shell {
             egui_due: true,
             egui_deadline: None,
             last_egui: None,
+            frame_interval: DEFAULT_FRAME_INTERVAL,
+            last_frame: None,
+            animation_due: None,
             capture: false,
             pointer: None,
             pointer_in_egui: true,
@@ -150,8 +173,8 @@ impl Shell {
 
     pub(crate) fn set_proxy(&mut self, proxy: EventLoopProxy<Wake>) {
         let waker = proxy.clone();
-        self.egui_ctx.set_request_repaint_callback(move |_| {
-            let _ = waker.send_event(Wake::Repaint);
+        self.egui_ctx.set_request_repaint_callback(move |info| {
+            let _ = waker.send_event(Wake::Egui { delay: info.delay });
         });
         let waker = std::sync::Mutex::new(proxy.clone());
         self.wb.set_waker(Arc::new(move || {
@@ -205,6 +228,12 @@ impl Shell {
         self.egui_state = Some(self.egui_input(&window, max_side));
         self.ppp = window.scale_factor() as f32;
         self.presenter = Some(presenter);
+        self.frame_interval = window
+            .current_monitor()
+            .and_then(|m| m.refresh_rate_millihertz())
+            .filter(|mhz| *mhz > 0)
+            .map_or(DEFAULT_FRAME_INTERVAL, |mhz| Duration::from_secs_f64(1000.0 / f64::from(mhz)))
+            .clamp(Duration::from_micros(4_000), Duration::from_millis(34));
         self.window = Some(window.clone());
         self.opened = Instant::now();
         window.request_redraw();
@@ -376,6 +405,8 @@ impl Shell {
             Some("a canvas redraw")
         } else if self.egui_deadline.is_some_and(|d| d <= soon) {
             Some("egui's repaint request (an animation)")
+        } else if self.animation_due.is_some_and(|d| d <= soon) {
+            Some("the canvas's animation")
         } else if self.wb.panels_stale {
             Some("the panels' refresh")
         } else if self.presenter.as_ref().is_some_and(Presenter::panels_pending) {
@@ -432,13 +463,20 @@ impl Shell {
 
     fn egui_wants(&self, now: Instant) -> bool {
         if self.egui_due {
-            // A gesture's own changes refresh the panels at a throttled rate.
+            // Input for the panels.
             return true;
         }
-        if self.egui_deadline.is_some_and(|d| d <= now) {
-            return true;
+        // During a canvas gesture, the panels follow its changes and their
+        // own animations at a throttled rate (and exactly on release).
+        if self.panels_throttled_until().is_some_and(|t| now < t) {
+            return false;
         }
-        self.wb.panels_stale && (!self.capture || self.last_egui.is_none_or(|t| now.duration_since(t) >= PANEL_REFRESH))
+        self.egui_deadline.is_some_and(|d| d <= now) || self.wb.panels_stale
+    }
+
+    /// Until when a canvas gesture holds the panels back, if one is under way.
+    fn panels_throttled_until(&self) -> Option<Instant> {
+        if self.capture { self.last_egui.map(|t| t + PANEL_REFRESH) } else { None }
     }
 
     fn run_egui(&mut self, window: &Window) -> Duration {
@@ -634,7 +672,8 @@ impl Shell {
         // before this frame began: it is part of the frame that shows them.
         let before_frame_ns = self.wb.input_work_ns();
         let mut egui_time = Duration::ZERO;
-        if self.egui_wants(started) {
+        let egui_pass = self.egui_wants(started);
+        if egui_pass {
             egui_time = self.run_egui(&window);
         }
         if self.wb.quit {
@@ -646,6 +685,7 @@ impl Shell {
             window.set_title(&title);
             self.title = title;
         }
+        self.last_frame = Some(started);
         let mut record = self.wb.take_record();
         let animating = {
             let o = &self.wb.step().overlays;
@@ -722,6 +762,7 @@ impl Shell {
             allocations: trellis_diag::CountingAllocator::snapshot().allocations.saturating_sub(allocations),
             panel_pixels: self.presenter.as_ref().map_or(0, |p| p.egui_shaded_pixels),
             canvas_pixels: record.redrawn_pixels,
+            egui_pass,
         };
         let latency = self.oldest_input.take().map_or(0, |t| t.elapsed().as_nanos() as u64);
         self.frames += 1;
@@ -745,13 +786,13 @@ impl Shell {
             self.observer = Some(observer);
         }
         if let Some(mut driver) = self.driver.take() {
-            driver.presented(self, &sample, latency);
+            if let Some(sooner) = driver.presented(self, &sample, latency) {
+                self.driver_next = Some(self.driver_next.map_or(sooner, |t| t.min(sooner)));
+            }
             self.driver = Some(driver);
         }
         self.hud.push(sample);
-        if animating {
-            self.request_redraw();
-        }
+        self.animation_due = animating.then(|| started + self.frame_interval);
     }
 
     fn update_hud(&mut self) {
@@ -771,24 +812,38 @@ impl Shell {
     }
 
     fn schedule(&mut self, event_loop: &ActiveEventLoop) {
-        let mut next: Option<Instant> = self.egui_deadline;
+        // Animations draw at the display's rate, not as fast as frames go.
+        let paced = |t: Instant| self.last_frame.map_or(t, |f| t.max(f + self.frame_interval));
+        let mut next: Option<Instant> = match (self.egui_deadline.map(paced), self.panels_throttled_until()) {
+            (Some(d), Some(t)) => Some(d.max(t)),
+            (d, _) => d,
+        };
+        if let Some(a) = self.animation_due {
+            next = Some(next.map_or(a, |n| n.min(a)));
+        }
         if self.wb.panels_stale
             && let Some(t) = self.last_egui
         {
             let due = t + PANEL_REFRESH;
             next = Some(next.map_or(due, |n| n.min(due)));
         }
-        if let Some(d) = self.driver_next {
-            next = Some(next.map_or(d, |n| n.min(d)));
-        }
         if self.presenter.as_ref().is_some_and(Presenter::panels_pending) {
             next = Some(Instant::now());
         }
+        let now = Instant::now();
+        if next.is_some_and(|t| t <= now) {
+            event_loop.set_control_flow(ControlFlow::Poll);
+            self.request_redraw();
+            return;
+        }
+        // The driver's turn needs no frame of its own: the input it feeds
+        // asks for one. A frame presented before that input came would show
+        // nothing new and cost a whole present.
+        if let Some(d) = self.driver_next {
+            next = Some(next.map_or(d, |n| n.min(d)));
+        }
         match next {
-            Some(t) if t <= Instant::now() => {
-                event_loop.set_control_flow(ControlFlow::Poll);
-                self.request_redraw();
-            }
+            Some(t) if t <= now => event_loop.set_control_flow(ControlFlow::Poll),
             Some(t) => event_loop.set_control_flow(ControlFlow::WaitUntil(t)),
             None => event_loop.set_control_flow(ControlFlow::Wait),
         }
@@ -861,9 +916,19 @@ impl ApplicationHandler<Wake> for Shell {
         }
     }
 
-    fn user_event(&mut self, _event_loop: &ActiveEventLoop, _event: Wake) {
-        self.egui_due = true;
-        self.request_redraw();
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: Wake) {
+        match event {
+            Wake::Repaint => {
+                self.egui_due = true;
+                self.request_redraw();
+            }
+            // The schedule (next, in `about_to_wait`) asks for the frame
+            // when it is due: a frame now would show nothing new.
+            Wake::Egui { delay } => {
+                let at = Instant::now() + delay.min(Duration::from_secs(3600));
+                self.egui_deadline = Some(self.egui_deadline.map_or(at, |d| d.min(at)));
+            }
+        }
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
@@ -947,6 +1012,10 @@ impl ApplicationHandler<Wake> for Shell {
                     self.wb.end_session();
                     event_loop.exit();
                     return;
+                }
+                // What it fed (through the panels' path too) is drawn next.
+                if self.egui_due || self.canvas_dirty {
+                    self.request_redraw();
                 }
             }
             self.driver = Some(driver);

@@ -1,8 +1,14 @@
 //! `trellis bench window`: the real editor window, every panel showing,
 //! played a session of input at a fixed rate through the window's own
 //! input path, every frame presented; then two seconds of idling, in
-//! which an editor must draw nothing; then, if asked, a bare egui window
-//! of the same size repainting continuously, for the ratio.
+//! which an editor must draw nothing.
+//!
+//! Asked to compare with a bare egui window, it first measures both frame
+//! rates under one policy, as fast as each can repaint: the editor over
+//! the session's drag fed one input per presented frame (then undone),
+//! and right after, a bare egui window of the same size repainting
+//! continuously. The session's own rate cannot pass its input's 120 Hz,
+//! so it is not the one compared.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +32,9 @@ pub struct BenchPlan {
     pub events: Vec<(&'static str, Input)>,
     /// Inputs per second.
     pub rate_hz: f64,
+    /// A drag fed one input per presented frame before the session, to
+    /// measure how fast the editor can draw (then undone); empty for none.
+    pub capacity: Vec<Input>,
 }
 
 /// One presented frame of the session.
@@ -58,25 +67,65 @@ pub struct WindowBenchReport {
     pub composes_by_copy: bool,
     /// The bare egui window's frame rate, when compared.
     pub bare_fps: Option<f64>,
+    /// The editor's frame rate over a drag fed one input per frame, when
+    /// compared with the bare window.
+    pub capacity_fps: Option<f64>,
+    /// Frames that drag took.
+    pub capacity_frames: u64,
+    /// Those frames' phases.
+    pub capacity_samples: Vec<FrameSample>,
     /// How long the session took to play, in seconds.
     pub session_s: f64,
 }
+
+/// How long the capacity drag waits for a frame to show an input before
+/// it feeds the next anyway (an input that changed nothing on screen).
+const CAPACITY_FRAME_WAIT: Duration = Duration::from_millis(100);
+
+/// How long the bare window repaints.
+const BARE_SECONDS: Duration = Duration::from_secs(2);
 
 /// What makes a plan once the canvas's size is known.
 pub type PlanMaker = Box<dyn FnOnce(f32, f32, &Editor) -> BenchPlan>;
 
 enum Phase {
-    Warmup { since_frame: u64 },
-    Playing { start: Instant, next: usize },
-    Settle { until: Instant },
-    Idle { from_frame: u64, until: Instant },
-    Bare { frames: u64, until: Option<Instant>, started: Option<Instant> },
+    Warmup {
+        since_frame: u64,
+    },
+    /// `shown`: the frame count when the last input was fed.
+    Capacity {
+        next: usize,
+        shown: u64,
+        started: Option<(Instant, u64)>,
+    },
+    Undo {
+        since_frame: u64,
+    },
+    Playing {
+        start: Instant,
+        next: usize,
+    },
+    /// After the capacity drag (`then_play`) or after the session.
+    Settle {
+        until: Instant,
+        then_play: bool,
+    },
+    Idle {
+        from_frame: u64,
+        until: Instant,
+    },
+    Bare {
+        frames: u64,
+        until: Option<Instant>,
+        started: Option<Instant>,
+    },
     Done,
 }
 
 struct BenchDriver {
     plan: Option<PlanMaker>,
     events: Vec<(&'static str, Input)>,
+    capacity: Vec<Input>,
     rate: f64,
     phase: Phase,
     part: &'static str,
@@ -132,6 +181,7 @@ impl Driver for BenchDriver {
                         shell.send(input);
                     }
                     self.events = plan.events;
+                    self.capacity = if self.compare_bare { plan.capacity } else { Vec::new() };
                     self.rate = plan.rate_hz.max(1.0);
                     *since_frame = shell.frames;
                     return Some(now + Duration::from_millis(300));
@@ -142,7 +192,44 @@ impl Driver for BenchDriver {
                 let mut r = self.report.borrow_mut();
                 r.canvas = (shell.canvas_rect.width(), shell.canvas_rect.height());
                 drop(r);
-                self.phase = Phase::Playing { start: now, next: 0 };
+                self.phase = if self.capacity.is_empty() {
+                    Phase::Playing { start: now, next: 0 }
+                } else {
+                    Phase::Capacity { next: 0, shown: shell.frames, started: None }
+                };
+                Some(now)
+            }
+            Phase::Capacity { next, shown, started } => {
+                // The next input once a frame showed the last one (or, if
+                // it changed nothing on screen, after a while).
+                if *next > 0 && shell.frames == *shown {
+                    return Some(now + CAPACITY_FRAME_WAIT);
+                }
+                let (start, first_frame) = *started.get_or_insert((now, shell.frames));
+                if *next < self.capacity.len() {
+                    Self::inject(shell, self.capacity[*next].clone());
+                    *next += 1;
+                    *shown = shell.frames;
+                    return Some(now + CAPACITY_FRAME_WAIT);
+                }
+                let secs = now.duration_since(start).as_secs_f64();
+                let frames = shell.frames - first_frame;
+                let mut r = self.report.borrow_mut();
+                r.capacity_frames = frames;
+                r.capacity_fps = Some(frames as f64 / secs.max(1e-9));
+                drop(r);
+                // The session starts from the design as it was.
+                shell.send(Input::Action(trellis_editor::Action::Undo));
+                self.phase = Phase::Undo { since_frame: shell.frames };
+                Some(now + Duration::from_millis(20))
+            }
+            Phase::Undo { since_frame } => {
+                if shell.frames <= *since_frame {
+                    return Some(now + Duration::from_millis(20));
+                }
+                // The bare window right after, so that both rates come
+                // from the same moment of a shared machine.
+                self.phase = Phase::Bare { frames: 0, until: None, started: None };
                 Some(now)
             }
             Phase::Playing { start, next } => {
@@ -155,14 +242,18 @@ impl Driver for BenchDriver {
                 }
                 if *next >= self.events.len() {
                     self.report.borrow_mut().session_s = start.elapsed().as_secs_f64();
-                    self.phase = Phase::Settle { until: now + Duration::from_millis(500) };
+                    self.phase = Phase::Settle { until: now + Duration::from_millis(500), then_play: false };
                     return Some(now + Duration::from_millis(500));
                 }
                 Some(*start + Duration::from_secs_f64(*next as f64 * interval))
             }
-            Phase::Settle { until } => {
+            Phase::Settle { until, then_play } => {
                 if now < *until {
                     return Some(*until);
+                }
+                if *then_play {
+                    self.phase = Phase::Playing { start: now, next: 0 };
+                    return Some(now);
                 }
                 self.part = "idle";
                 let until = now + Duration::from_secs(2);
@@ -174,16 +265,12 @@ impl Driver for BenchDriver {
                     return Some(*until);
                 }
                 self.report.borrow_mut().idle_frames = shell.frames - *from_frame;
-                if self.compare_bare {
-                    self.phase = Phase::Bare { frames: 0, until: None, started: None };
-                    return Some(now);
-                }
                 self.phase = Phase::Done;
                 None
             }
             Phase::Bare { frames, until, started } => {
                 let start = *started.get_or_insert(now);
-                let end = *until.get_or_insert(start + Duration::from_secs(3));
+                let end = *until.get_or_insert(start + BARE_SECONDS);
                 if now < end {
                     shell.bare_egui_frame();
                     *frames += 1;
@@ -191,17 +278,24 @@ impl Driver for BenchDriver {
                 }
                 let secs = now.duration_since(start).as_secs_f64();
                 self.report.borrow_mut().bare_fps = Some(*frames as f64 / secs.max(1e-9));
-                self.phase = Phase::Done;
-                None
+                // The editor shows itself again before its session.
+                shell.egui_due_now();
+                self.phase = Phase::Settle { until: now + Duration::from_millis(300), then_play: true };
+                Some(now + Duration::from_millis(300))
             }
             Phase::Done => None,
         }
     }
 
-    fn presented(&mut self, _shell: &Shell, sample: &FrameSample, latency_ns: u64) {
+    fn presented(&mut self, _shell: &Shell, sample: &FrameSample, latency_ns: u64) -> Option<Instant> {
+        if matches!(self.phase, Phase::Capacity { .. }) {
+            self.report.borrow_mut().capacity_samples.push(*sample);
+            // The next input at once, as a continuously repainting app would.
+            return Some(Instant::now());
+        }
         // Frames that show the session's input: while it plays, and those
         // that present its last inputs after.
-        let showing_input = matches!(self.phase, Phase::Settle { .. }) && latency_ns > 0;
+        let showing_input = matches!(self.phase, Phase::Settle { then_play: false, .. }) && latency_ns > 0;
         if matches!(self.phase, Phase::Playing { .. }) || showing_input {
             self.report.borrow_mut().frames.push(BenchFrame {
                 part: self.part,
@@ -209,12 +303,13 @@ impl Driver for BenchDriver {
                 latency_ms: latency_ns as f64 / 1e6,
             });
         }
+        None
     }
 }
 
-/// Opens the editor window on `doc` at `size` pixels, plays the plan
-/// `make_plan` makes for the canvas's size, idles two seconds, and (with
-/// `compare_bare`) measures a bare egui window of the same size.
+/// Opens the editor window on `doc` at `size` pixels, (with
+/// `compare_bare`) measures its rate against a bare egui window's, plays
+/// the plan `make_plan` makes for the canvas's size and idles two seconds.
 pub fn bench_window(
     doc: Document,
     base_dir: Option<std::path::PathBuf>,
@@ -228,6 +323,7 @@ pub fn bench_window(
     let driver = BenchDriver {
         plan: Some(make_plan),
         events: Vec::new(),
+        capacity: Vec::new(),
         rate: 120.0,
         phase: Phase::Warmup { since_frame: 0 },
         part: "setup",

@@ -4,7 +4,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use trellis_app::Workbench;
 use trellis_app::ui::{self, Hud};
 use trellis_editor::{Input, SelectMode};
@@ -684,4 +684,25 @@ fn the_preview_shows_the_designs_pictures_from_its_folder() {
     );
     h.run();
     assert_eq!(h.state().preview().map(trellis_preview::Preview::loaded_images), Some(1), "the avatar is shown");
+}
+
+/// Regression: selecting a widget deep in a long design opens its
+/// ancestors in the layers tree and scrolls the tree to its row. The
+/// offset asked for could lie past the tree's end, so the tree sprang back
+/// and then coasted at sub-pixel speed for seconds, and the idle editor
+/// drew about a hundred frames a second (`trellis bench window --widgets
+/// 2000` counted 180 to 320 frames in its two idle seconds).
+#[test]
+fn revealing_a_row_near_the_trees_end_settles_without_frames_after() {
+    let doc = trellis_model::generate(2000, 1);
+    let names: Vec<String> = doc.iter().map(|w| w.name().to_owned()).collect();
+    let mut h = bench_on(doc);
+    h.run();
+    for name in names.iter().rev().take(3) {
+        h.state_mut().send(Input::Select { names: vec![name.clone()], mode: SelectMode::Replace });
+        assert!(h.try_run().is_ok(), "selecting {name}: egui still asks for frames");
+        assert_eq!(h.state().selected_names(), vec![name.clone()]);
+        let roles: Vec<Role> = h.query_all_by_label(name).map(|n| n.accesskit_node().role()).collect();
+        assert!(roles.iter().any(|r| *r != Role::TextInput), "{name}'s row is shown in the tree: {roles:?}");
+    }
 }

@@ -101,6 +101,8 @@ struct WindowFrame {
     panel_pixels: u64,
     canvas_pixels: u64,
     allocations: u64,
+    /// egui ran the panels (else their last output was kept).
+    egui_pass: bool,
 }
 
 #[derive(Serialize)]
@@ -120,9 +122,17 @@ struct WindowReport {
     latency_p99_ms: f64,
     idle_frames: u64,
     bare_fps: Option<f64>,
+    /// The editor's rate over the drag fed one input per frame: the rate
+    /// compared with the bare window's (both repaint as fast as they can).
+    capacity_fps: Option<f64>,
+    capacity_frames: u64,
+    /// Those frames' times (`p50_ms`, `p99_ms`, ...).
+    capacity_stats: Option<FrameStats>,
     fps_ratio_to_bare: Option<f64>,
     machine: crate::bench_commands::Machine,
     frames: Vec<WindowFrame>,
+    /// The frames of the drag fed one input per frame (`--compare-bare`).
+    full_rate_frames: Vec<WindowFrame>,
 }
 
 fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
@@ -162,7 +172,13 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
             }
             Err(_) => Vec::new(),
         };
-        BenchPlan { setup: vec![Input::Action(Action::ZoomToFit)], events, rate_hz: 120.0 }
+        // The same drag, fed one input per frame for the ratio to the
+        // bare window, then undone.
+        let capacity = match drag_bench::session_events(&design, width, height, frames, Some(&["drag"])) {
+            Ok((session, _)) => session.events.into_iter().map(|e| e.input).collect(),
+            Err(_) => Vec::new(),
+        };
+        BenchPlan { setup: vec![Input::Action(Action::ZoomToFit)], events, rate_hz: 120.0, capacity }
     });
     report::note(format_args!(
         "bench window: {label}, {}x{} window, playing the drag session at 120 Hz",
@@ -242,7 +258,14 @@ fn summarize(r: &WindowBenchReport, design: String, widgets: usize) -> WindowRep
         adapter: r.adapter.clone(),
         software: r.software,
         composes_by_copy: r.composes_by_copy,
-        fps_ratio_to_bare: r.bare_fps.map(|b| stats.fps / b.max(1e-9)),
+        fps_ratio_to_bare: r.bare_fps.zip(r.capacity_fps).map(|(b, c)| c / b.max(1e-9)),
+        capacity_fps: r.capacity_fps,
+        capacity_frames: r.capacity_frames,
+        capacity_stats: (!r.capacity_samples.is_empty()).then(|| {
+            let f: Vec<Frame> =
+                r.capacity_samples.iter().map(|s| Frame { start_ms: s.at_s * 1e3, duration_ms: s.total_ms }).collect();
+            FrameStats::of(&f, 60.0)
+        }),
         stats,
         drag,
         parts,
@@ -252,26 +275,31 @@ fn summarize(r: &WindowBenchReport, design: String, widgets: usize) -> WindowRep
         idle_frames: r.idle_frames,
         bare_fps: r.bare_fps,
         machine: crate::bench_commands::Machine::here(),
-        frames: r
-            .frames
-            .iter()
-            .map(|f| WindowFrame {
-                part: f.part,
-                start_ms: f.sample.at_s * 1e3,
-                total_ms: f.sample.total_ms,
-                event_ms: f.sample.event_ms,
-                layout_ms: f.sample.layout_ms,
-                display_list_ms: f.sample.display_list_ms,
-                egui_ms: f.sample.egui_ms,
-                encode_ms: f.sample.encode_ms,
-                gpu_ms: f.sample.gpu_ms,
-                present_ms: f.sample.present_ms,
-                latency_ms: f.latency_ms,
-                panel_pixels: f.sample.panel_pixels,
-                canvas_pixels: f.sample.canvas_pixels,
-                allocations: f.sample.allocations,
-            })
-            .collect(),
+        frames: r.frames.iter().map(|f| window_frame(f.part, &f.sample, f.latency_ms)).collect(),
+        full_rate_frames: r.capacity_samples.iter().map(|s| window_frame(FULL_RATE, s, 0.0)).collect(),
+    }
+}
+
+/// The part name of the frames of the drag fed one input per frame.
+const FULL_RATE: &str = "full-rate drag";
+
+fn window_frame(part: &'static str, s: &trellis_app::ui::FrameSample, latency_ms: f64) -> WindowFrame {
+    WindowFrame {
+        part,
+        start_ms: s.at_s * 1e3,
+        total_ms: s.total_ms,
+        event_ms: s.event_ms,
+        layout_ms: s.layout_ms,
+        display_list_ms: s.display_list_ms,
+        egui_ms: s.egui_ms,
+        encode_ms: s.encode_ms,
+        gpu_ms: s.gpu_ms,
+        present_ms: s.present_ms,
+        latency_ms,
+        panel_pixels: s.panel_pixels,
+        canvas_pixels: s.canvas_pixels,
+        allocations: s.allocations,
+        egui_pass: s.egui_pass,
     }
 }
 
@@ -310,7 +338,13 @@ fn print(r: &WindowReport) {
         ("idle frames (2 s)".to_owned(), r.idle_frames.to_string()),
         ("machine".to_owned(), r.machine.describe()),
     ];
-    if let (Some(b), Some(ratio)) = (r.bare_fps, r.fps_ratio_to_bare) {
+    if let (Some(b), Some(c), Some(ratio)) = (r.bare_fps, r.capacity_fps, r.fps_ratio_to_bare) {
+        let times = r
+            .capacity_stats
+            .as_ref()
+            .map(|s| format!(", p50 {:.2} ms, p99 {:.2} ms", s.p50_ms, s.p99_ms))
+            .unwrap_or_default();
+        kv.push(("drag at full rate".to_owned(), format!("{c:.1} fps over {} frames{times}", r.capacity_frames)));
         kv.push(("bare egui window".to_owned(), format!("{b:.1} fps; the editor draws {ratio:.1}x its rate")));
     }
     report::print_table(&report::key_values(kv), None);

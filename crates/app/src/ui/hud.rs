@@ -37,6 +37,8 @@ pub struct FrameSample {
     pub panel_pixels: u64,
     /// Canvas pixels the renderer redrew.
     pub canvas_pixels: u64,
+    /// egui ran the panels this frame (else their last output was kept).
+    pub egui_pass: bool,
 }
 
 impl FrameSample {

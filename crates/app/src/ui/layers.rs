@@ -101,13 +101,17 @@ pub(super) fn show(ui: &mut egui::Ui, wb: &mut Workbench) {
         wb.panel.renaming = Some((*id, w.name().to_owned()));
     }
     let total = wb.panel.rows.rows.len();
+    // Rows come and go (expand, filter, reveal): past its end, the tree
+    // would spring back and then coast for seconds of sub-pixel frames.
+    ui.spacing_mut().scroll.kinetic.rubber_band = false;
     let mut area = egui::ScrollArea::vertical().id_salt("layers").auto_shrink([false, false]);
     if std::mem::take(&mut wb.panel.reveal_selection)
         && let Some(first) = wb.editor().selection().first()
         && let Some(i) = wb.panel.rows.rows.iter().position(|(id, _)| id == first)
     {
         let spacing = ui.spacing().item_spacing.y;
-        area = area.vertical_scroll_offset((i as f32 * (ROW_HEIGHT + spacing) - 60.0).max(0.0));
+        let end = (total as f32 * (ROW_HEIGHT + spacing) - spacing - ui.available_height()).max(0.0);
+        area = area.vertical_scroll_offset((i as f32 * (ROW_HEIGHT + spacing) - 60.0).clamp(0.0, end));
     }
     area.show_rows(ui, ROW_HEIGHT, total, |ui, range| {
         for i in range {
