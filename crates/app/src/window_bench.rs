@@ -92,14 +92,18 @@ enum Phase {
     Warmup {
         since_frame: u64,
     },
-    /// `shown`: the frame count when the last input was fed.
+    /// `shown`: the frame count when the last input was fed, at `fed_at`.
     Capacity {
         next: usize,
         shown: u64,
-        started: Option<(Instant, u64)>,
+        fed_at: Instant,
+        started: Option<Instant>,
     },
+    /// Until the undo of the capacity drag is shown and the editor has
+    /// nothing left to draw (or `until`).
     Undo {
         since_frame: u64,
+        until: Instant,
     },
     Playing {
         start: Instant,
@@ -192,39 +196,46 @@ impl Driver for BenchDriver {
                 let mut r = self.report.borrow_mut();
                 r.canvas = (shell.canvas_rect.width(), shell.canvas_rect.height());
                 drop(r);
-                self.phase = if self.capacity.is_empty() {
-                    Phase::Playing { start: now, next: 0 }
+                self.phase = if !self.capacity.is_empty() {
+                    Phase::Capacity { next: 0, shown: shell.frames, fed_at: now, started: None }
+                } else if self.compare_bare {
+                    // No drag to play here: the bare window alone, no ratio.
+                    Phase::Bare { frames: 0, until: None, started: None }
                 } else {
-                    Phase::Capacity { next: 0, shown: shell.frames, started: None }
+                    Phase::Playing { start: now, next: 0 }
                 };
                 Some(now)
             }
-            Phase::Capacity { next, shown, started } => {
-                // The next input once a frame showed the last one (or, if
-                // it changed nothing on screen, after a while).
-                if *next > 0 && shell.frames == *shown {
-                    return Some(now + CAPACITY_FRAME_WAIT);
+            Phase::Capacity { next, shown, fed_at, started } => {
+                // The next input once a frame showed the last one, or, if
+                // none did (it changed nothing on screen), after a while.
+                let waited = now.duration_since(*fed_at) >= CAPACITY_FRAME_WAIT;
+                if *next > 0 && shell.frames == *shown && !waited {
+                    return Some(*fed_at + CAPACITY_FRAME_WAIT);
                 }
-                let (start, first_frame) = *started.get_or_insert((now, shell.frames));
+                let start = *started.get_or_insert(now);
                 if *next < self.capacity.len() {
                     Self::inject(shell, self.capacity[*next].clone());
                     *next += 1;
                     *shown = shell.frames;
+                    *fed_at = now;
                     return Some(now + CAPACITY_FRAME_WAIT);
                 }
                 let secs = now.duration_since(start).as_secs_f64();
-                let frames = shell.frames - first_frame;
                 let mut r = self.report.borrow_mut();
+                let frames = r.capacity_samples.len() as u64;
                 r.capacity_frames = frames;
                 r.capacity_fps = Some(frames as f64 / secs.max(1e-9));
                 drop(r);
-                // The session starts from the design as it was.
+                // The session starts from the design as it was, nothing selected.
                 shell.send(Input::Action(trellis_editor::Action::Undo));
-                self.phase = Phase::Undo { since_frame: shell.frames };
+                shell.send(Input::Select { names: Vec::new(), mode: trellis_editor::SelectMode::Replace });
+                self.phase = Phase::Undo { since_frame: shell.frames, until: now + Duration::from_secs(2) };
                 Some(now + Duration::from_millis(20))
             }
-            Phase::Undo { since_frame } => {
-                if shell.frames <= *since_frame {
+            Phase::Undo { since_frame, until } => {
+                let settled = shell.frames > *since_frame && shell.frame_due(Duration::ZERO).is_none();
+                if !settled && now < *until {
                     return Some(now + Duration::from_millis(20));
                 }
                 // The bare window right after, so that both rates come
@@ -288,8 +299,11 @@ impl Driver for BenchDriver {
     }
 
     fn presented(&mut self, _shell: &Shell, sample: &FrameSample, latency_ns: u64) -> Option<Instant> {
-        if matches!(self.phase, Phase::Capacity { .. }) {
-            self.report.borrow_mut().capacity_samples.push(*sample);
+        if let Phase::Capacity { started, .. } = self.phase {
+            // From the first input fed: an earlier frame shows none of them.
+            if started.is_some() {
+                self.report.borrow_mut().capacity_samples.push(*sample);
+            }
             // The next input at once, as a continuously repainting app would.
             return Some(Instant::now());
         }

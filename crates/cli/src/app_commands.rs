@@ -346,6 +346,8 @@ fn print(r: &WindowReport) {
             .unwrap_or_default();
         kv.push(("drag at full rate".to_owned(), format!("{c:.1} fps over {} frames{times}", r.capacity_frames)));
         kv.push(("bare egui window".to_owned(), format!("{b:.1} fps; the editor draws {ratio:.1}x its rate")));
+    } else if let Some(b) = r.bare_fps {
+        kv.push(("bare egui window".to_owned(), format!("{b:.1} fps; no ratio: the drag could not be played here")));
     }
     report::print_table(&report::key_values(kv), None);
 }

@@ -1,9 +1,11 @@
 //! `trellis leakcheck`: cycles of baseline, action and back (as MemLab does
 //! them) for each scenario, with the heap and every live-object kind
 //! sampled after each cycle; what keeps growing after the warm-up leaks.
-//! Every cycle ends by drawing the design, so the renderer's caches and GPU
-//! objects are part of the check. `--self-test` plants one leak of each
-//! kind in turn and shows that each is caught and named.
+//! Every input of a cycle is a frame of the canvas (`Canvas::frame`, the
+//! path the app takes: the display list patched, only the damage redrawn,
+//! a pan moved by a copy), so the renderer's caches and GPU objects are
+//! part of the check as a session uses them. `--self-test` plants one leak
+//! of each kind in turn and shows that each is caught and named.
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -11,16 +13,15 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
-use trellis_canvas::FrameRecord;
+use trellis_canvas::{Canvas, FrameRecord};
 use trellis_diag::{
     CountingAllocator, Growth, HEAP_TOLERANCE_BYTES_PER_CYCLE, SurvivingSite, check_cycles, surviving_sites,
 };
 use trellis_editor::journal::{DesignSource, JournalWriter};
-use trellis_editor::scenario::Scenario;
-use trellis_editor::{Action, Editor, Event, Input, PlantedLeak};
-use trellis_geometry::Point;
+use trellis_editor::scenario::{FRAME_MS, Scenario, events_for};
+use trellis_editor::{Action, Editor, Event, Input, Modifiers, PlantedLeak, Step};
 use trellis_model::Document;
-use trellis_render::{DisplayList, GpuPlantedLeak, OverlayLayer, Redraw, Renderer, Theme, View};
+use trellis_render::{GpuPlantedLeak, Renderer, Theme};
 
 use crate::bench_commands::Machine;
 use crate::render_command::{forced_backend, open_renderer};
@@ -34,9 +35,25 @@ const SCENARIOS: &[(&str, &str)] = &[
     ("reparent", "drag card_1 to card_6 steps 10"),
     ("copy-paste", "click card_5\nkey ctrl+c\nkey ctrl+v"),
     ("undo-redo", "drag card_4 by 20,10 steps 5 nosnap"),
+    // Pans by whole pixels move the canvas by a copy; zooms redraw it.
+    (
+        "pan-zoom",
+        "wheel 300,200 40,24\nwheel 300,200 40,24\nwheel 300,200 -40,-24\nwheel 300,200 -40,-24\n\
+         wheel 300,200 0,95.3 ctrl\nwheel 300,200 0,95.3 ctrl\nwheel 300,200 0,-95.3 ctrl\nwheel 300,200 0,-95.3 ctrl",
+    ),
+    // Every widget at once: deleted and back, nudged and back, pasted.
+    (
+        "bulk-edit",
+        "action select_all\naction delete\naction undo\naction select_all\nkey shift+right\naction undo\n\
+         action select_all\naction copy\naction paste",
+    ),
     ("open-close", ""),
     ("device-loss", ""),
 ];
+
+/// The canvas the cycles draw: big enough that labels are shaped, not
+/// greeked, at half size.
+const VIEW_SIZE: (f32, f32) = (640.0, 400.0);
 
 /// A leak the self-test plants, each in a real cache or registry of the
 /// product, once per cycle.
@@ -136,66 +153,96 @@ pub(crate) fn named_exactly(leaking: &[String], own: &[&str]) -> bool {
     named_own && !named_other
 }
 
-/// What a cycle works on.
+/// What a cycle works on: the canvas (editor and renderer) as the app has it.
 struct Bench {
-    editor: Editor,
-    renderer: Renderer,
-    view: View,
-    theme: Theme,
-    overlays: OverlayLayer,
+    canvas: Canvas,
     design_file: std::path::PathBuf,
     clock: f64,
     /// Runs started, for naming each run's journal.
     runs: usize,
 }
 
+/// The phases of the frames `b` adds to `a`.
+fn add_frame(a: &mut FrameRecord, b: &FrameRecord) {
+    a.event_ns += b.event_ns;
+    a.layout_ns += b.layout_ns;
+    a.display_list_ns += b.display_list_ns;
+    a.encode_ns += b.encode_ns;
+    a.wait_ns += b.wait_ns;
+    a.gpu_ns = match (a.gpu_ns, b.gpu_ns) {
+        (Some(x), Some(y)) => Some(x + y),
+        (x, y) => x.or(y),
+    };
+    a.redrawn_pixels += b.redrawn_pixels;
+    a.rebuilt |= b.rebuilt;
+}
+
 impl Bench {
-    fn draw(&mut self) -> anyhow::Result<()> {
-        let list = DisplayList::build(self.editor.doc(), self.editor.geometry(), &self.theme);
-        self.overlays.clear();
-        for id in self.editor.selection() {
-            if let Some(r) = self.editor.geometry().rect(*id) {
-                self.overlays.selection(r);
-            }
-        }
-        self.renderer.draw(&list, &[], &self.view, &Redraw::All, &self.overlays, 0.0)?;
-        self.renderer.finish();
+    /// One input, as one frame of the canvas.
+    fn frame(&mut self, input: Input, cycle: &mut FrameRecord) -> anyhow::Result<()> {
+        self.clock += FRAME_MS;
+        let (_, record) = self.canvas.frame(&Event { t: self.clock, input })?;
+        add_frame(cycle, &record);
         Ok(())
     }
 
-    fn live(&self) -> Vec<(String, usize)> {
-        crate::lab::live_objects(&self.editor, Some(&self.renderer))
+    /// The canvas's size, then half size at the design's top left.
+    fn set_view(&mut self, cycle: &mut FrameRecord) -> anyhow::Result<()> {
+        self.frame(Input::Viewport { width: VIEW_SIZE.0, height: VIEW_SIZE.1, scale: 1.0 }, cycle)?;
+        let half = 0.5f32.ln() / 0.002;
+        self.frame(
+            Input::Wheel { x: 0.0, y: 0.0, dx: 0.0, dy: half, modifiers: Modifiers { ctrl: true, ..Modifiers::NONE } },
+            cycle,
+        )
     }
 
-    fn cycle(&mut self, name: &str, script: Option<&Scenario>, plant: Plant) -> anyhow::Result<()> {
+    /// `doc` opened in a new editor on the same renderer, as the app opens a design.
+    fn open(&mut self, doc: Document, cycle: &mut FrameRecord) -> anyhow::Result<()> {
+        let old = std::mem::replace(&mut self.canvas, Canvas::new(Editor::new(Document::new()), None, Theme::LIGHT));
+        // The old editor, with its document, geometry and history, goes.
+        let (_, renderer) = old.into_parts();
+        self.canvas = Canvas::new(Editor::new(doc), renderer, Theme::LIGHT);
+        self.set_view(cycle)
+    }
+
+    fn live(&self) -> Vec<(String, usize)> {
+        crate::lab::live_objects(self.canvas.editor(), self.canvas.renderer())
+    }
+
+    /// One cycle, every input drawn as a frame; returns their phases, summed.
+    fn cycle(&mut self, name: &str, script: Option<&Scenario>, plant: Plant) -> anyhow::Result<FrameRecord> {
+        let mut record = FrameRecord::default();
         match name {
             "open-close" => {
                 let doc = Document::load(&self.design_file)?;
-                // The old editor, with its document, geometry and history, goes.
-                self.editor = Editor::new(doc);
+                self.open(doc, &mut record)?;
             }
             "device-loss" => {
-                if let Renderer::Gpu(g) = &self.renderer {
+                if let Some(Renderer::Gpu(g)) = self.canvas.renderer() {
                     g.destroy_device();
                 }
+                // The next frame finds the device lost and draws on a new one.
+                let step = Step::default();
+                self.clock += FRAME_MS;
+                add_frame(&mut record, &self.canvas.draw(&step, (self.clock / 1000.0) as f32, true)?);
             }
             _ => {
                 let script = script.expect("editor scenarios have a script");
-                script.run(&mut self.editor, &mut self.clock, &mut |_, _| {})?;
+                for step in &script.steps {
+                    for input in events_for(self.canvas.editor(), step).with_context(|| format!("{step:?}"))? {
+                        self.frame(input, &mut record)?;
+                    }
+                }
                 // Through events, as a user's shortcut: the journal records them.
-                let mut act = |action: Action| {
-                    self.clock += 16.0;
-                    self.editor.handle(&Event { t: self.clock, input: Input::Action(action) });
-                };
-                act(Action::Undo);
+                self.frame(Input::Action(Action::Undo), &mut record)?;
                 if name == "undo-redo" {
-                    act(Action::Redo);
-                    act(Action::Undo);
+                    self.frame(Input::Action(Action::Redo), &mut record)?;
+                    self.frame(Input::Action(Action::Undo), &mut record)?;
                 }
             }
         }
         self.plant(plant);
-        Ok(())
+        Ok(record)
     }
 
     /// Plants one leak of the kind asked for, through the product's own
@@ -203,14 +250,14 @@ impl Bench {
     fn plant(&mut self, plant: Plant) {
         match plant {
             Plant::None => {}
-            Plant::Subscription => std::mem::forget(self.editor.doc().subscribe()),
-            Plant::DetachedSubtree => self.editor.plant_leak(PlantedLeak::DetachedSubtree),
-            Plant::UndoEntry => self.editor.plant_leak(PlantedLeak::UndoEntry),
-            Plant::JournalLine => self.editor.plant_leak(PlantedLeak::JournalLine),
-            Plant::LayoutMemoEntry => self.editor.plant_leak(PlantedLeak::LayoutMemoEntry),
+            Plant::Subscription => std::mem::forget(self.canvas.editor().doc().subscribe()),
+            Plant::DetachedSubtree => self.canvas.editor_mut().plant_leak(PlantedLeak::DetachedSubtree),
+            Plant::UndoEntry => self.canvas.editor_mut().plant_leak(PlantedLeak::UndoEntry),
+            Plant::JournalLine => self.canvas.editor_mut().plant_leak(PlantedLeak::JournalLine),
+            Plant::LayoutMemoEntry => self.canvas.editor_mut().plant_leak(PlantedLeak::LayoutMemoEntry),
             Plant::HeapBlock => plant_heap_block(),
             Plant::ShapedText | Plant::AtlasImage | Plant::GpuTexture | Plant::GpuBuffer => {
-                let Renderer::Gpu(g) = &mut self.renderer else { return };
+                let Some(Renderer::Gpu(g)) = self.canvas.renderer_mut() else { return };
                 match plant {
                     Plant::ShapedText => g.plant_leak(GpuPlantedLeak::ShapedText),
                     Plant::AtlasImage => g.plant_leak(GpuPlantedLeak::AtlasImage),
@@ -309,20 +356,13 @@ fn run_scenario(
                 // editor as its event phase, the drawing as its encode phase.
                 let started = Instant::now();
                 let mut b = bench.borrow_mut();
-                let result = b.cycle(name, script.as_ref(), plant).and_then(|()| {
-                    let acted = Instant::now();
-                    b.draw()?;
-                    Ok(acted)
-                });
-                match result {
-                    Ok(acted) => {
+                match b.cycle(name, script.as_ref(), plant) {
+                    Ok(frames) => {
                         let record = FrameRecord {
                             index: i as u64,
                             start_ms: started.duration_since(trace.origin).as_secs_f64() * 1e3,
-                            event_ns: acted.duration_since(started).as_nanos() as u64,
-                            encode_ns: acted.elapsed().as_nanos() as u64,
                             total_ns: started.elapsed().as_nanos() as u64,
-                            ..FrameRecord::default()
+                            ..frames
                         };
                         lab.frame(&record);
                         if let Some(t) = &trace.records {
@@ -360,19 +400,18 @@ fn attribute(name: &str, warmup: usize, plant: Plant, bench: &RefCell<Bench>) ->
     let mut b = bench.borrow_mut();
     for _ in 0..warmup {
         b.cycle(name, script.as_ref(), plant)?;
-        b.draw()?;
     }
     let mut failure = None;
     // A quarter of the smallest leak the check catches: below that, a site is noise.
     let min_bytes = HEAP_TOLERANCE_BYTES_PER_CYCLE / 2.0 * ATTRIBUTION_CYCLES as f64;
     let sites = surviving_sites(ATTRIBUTION_CYCLES, 3, min_bytes, || {
         for _ in 0..ATTRIBUTION_CYCLES {
-            if let Err(e) = b.cycle(name, script.as_ref(), plant).and_then(|()| b.draw()) {
+            if let Err(e) = b.cycle(name, script.as_ref(), plant) {
                 failure = Some(e);
                 break;
             }
             // Written out, as before every sample of the check itself.
-            if let Some(j) = b.editor.journal() {
+            if let Some(j) = b.canvas.editor().journal() {
                 j.flush();
             }
         }
@@ -384,45 +423,34 @@ fn attribute(name: &str, warmup: usize, plant: Plant, bench: &RefCell<Bench>) ->
 }
 
 fn fresh_bench(renderer: Renderer, design_file: &Path) -> anyhow::Result<Bench> {
-    let theme = Theme::LIGHT;
-    let view = View {
-        origin: Point::new(0.0, 0.0),
-        zoom: 0.25,
-        scale: 1.0,
-        width: 320,
-        height: 200,
-        background: theme.canvas,
-    };
     let doc = Document::load(design_file)?;
-    Ok(Bench {
-        editor: Editor::new(doc),
-        renderer,
-        overlays: OverlayLayer::new(&theme, view.factor()),
-        view,
-        theme,
+    let mut bench = Bench {
+        canvas: Canvas::new(Editor::new(doc), Some(renderer), Theme::LIGHT),
         design_file: design_file.to_owned(),
         clock: 0.0,
         runs: 0,
-    })
+    };
+    bench.set_view(&mut FrameRecord::default())?;
+    Ok(bench)
 }
 
 impl Bench {
     /// Back to the design as saved, with a new journal, as a session that
     /// has just opened it: every run starts from the same state.
     fn restart(&mut self, name: &str) -> anyhow::Result<()> {
-        self.editor = Editor::new(Document::load(&self.design_file)?);
+        self.open(Document::load(&self.design_file)?, &mut FrameRecord::default())?;
         let dir = self.design_file.parent().expect("the design lives in the check's temporary directory");
         // Journaled, as the app's sessions are: its queue is a live-object kind too.
         self.runs += 1;
         let journal = JournalWriter::create(
             &dir.join(format!("{name}-{}.journal", self.runs)),
             DesignSource::Generated { widgets: 300, seed: 4 },
-            *self.editor.viewport(),
-            self.editor.settings().clone(),
-            self.editor.measurer_id(),
+            *self.canvas.editor().viewport(),
+            self.canvas.editor().settings().clone(),
+            self.canvas.editor().measurer_id(),
         )
         .context("creating the leak check's journal")?;
-        self.editor.set_journal(journal);
+        self.canvas.editor_mut().set_journal(journal);
         Ok(())
     }
 }

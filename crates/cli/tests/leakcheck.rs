@@ -38,11 +38,12 @@ fn leaking(result: &Value) -> Vec<String> {
     result["growth"]["leaking"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
 }
 
-/// The editing scenarios, whose heap verdicts once depended on the run's
-/// length (issue 14). Opening and closing the design and losing the device
-/// are checked at 100 and 200 cycles: at 1,000 they took two and a half
-/// minutes of the suite, for the same verdict (README, "Figures").
-const EDITING_SCENARIOS: &[&str] = &["insert-delete", "drag", "resize", "reparent", "copy-paste", "undo-redo"];
+/// The editing scenarios whose heap verdicts once depended on the run's
+/// length (issue 14): those that change the tree. The others are checked
+/// at 100 and 200 cycles: since every input of a cycle is a frame of the
+/// canvas, 1,000 cycles of each would take about three minutes of the
+/// suite (debug build), for the same verdict (README, "Figures").
+const EDITING_SCENARIOS: &[&str] = &["insert-delete", "reparent", "copy-paste"];
 
 fn assert_clean(report: &Value, text: &str, cycles: &str, expected: usize) {
     let results = report["results"].as_array().unwrap();
@@ -60,9 +61,9 @@ fn clean_code_gets_the_same_verdict_at_100_200_and_1000_cycles() {
         let (code, report, text) = leakcheck(&["--cycles", cycles]);
         let expected = if report["backend"] == "cpu" {
             assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but leakcheck drew on the CPU");
-            7
+            9
         } else {
-            8
+            10
         };
         assert_clean(&report, &text, cycles, expected);
         assert_eq!(code, Some(0), "{text}");

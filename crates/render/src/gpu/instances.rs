@@ -165,8 +165,11 @@ fn overlay_instances(overlays: &OverlayLayer, out: &mut Vec<Instance>) {
 
 /// Beyond this many instances no item uses (left behind by items made
 /// again elsewhere, or by widgets gone), on top of as many as are used,
-/// the retained buffer is laid out again from the list.
-const MAX_DEAD_INSTANCES: usize = 65_536;
+/// the retained buffer is laid out again from the list. Small, so that a
+/// small design's buffer stops growing within a few edits (the leak check
+/// sees a buffer that grows for hundreds of cycles as a leak); a large
+/// design's allowance is its own size.
+const MAX_DEAD_INSTANCES: usize = 256;
 
 impl GpuRenderer {
     /// Lays every item's instances out again, in paint order.
