@@ -166,13 +166,13 @@ fn a_2_mib_single_line_journal_is_refused_with_a_short_message() {
 fn a_bad_header_version_is_reported_as_not_a_journal_header() {
     let dir = tempfile::tempdir().unwrap();
     let journal = good_journal(dir.path());
-    let text = fs::read_to_string(&journal).unwrap().replacen("\"version\":3", "\"version\":-1", 1);
+    let text = fs::read_to_string(&journal).unwrap().replacen("\"version\":4", "\"version\":-1", 1);
     fs::write(&journal, text).unwrap();
     let r = run(trellis().arg("replay").arg(&journal));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("its first line is not a journal header"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("line 1: the header's version is -1; expected a whole number from 1 to 3"),
+        r.stderr.contains("line 1: the header's version is -1; expected a whole number from 1 to 4"),
         "{}",
         r.stderr
     );

@@ -139,7 +139,7 @@ fn names_that_clash_as_rust_identifiers_get_distinct_ones() {
     let children: Vec<Value> =
         names.iter().map(|(kind, name)| serde_json::json!({ "kind": kind, "name": name, "props": {} })).collect();
     let file = serde_json::json!({
-        "format": "trellis", "version": 1,
+        "format": "trellis", "version": 2,
         "root": { "kind": "window", "name": "window", "props": { "layout": "column" }, "children": children }
     });
     let doc = Document::from_json_bytes(file.to_string().as_bytes()).expect("valid names");

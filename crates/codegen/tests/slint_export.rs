@@ -250,7 +250,7 @@ fn design_named(names: &[(&str, &str)]) -> Document {
         })
         .collect();
     let file = serde_json::json!({
-        "format": "trellis", "version": 1,
+        "format": "trellis", "version": 2,
         "root": { "kind": "window", "name": "window", "props": { "layout": "column" }, "children": children }
     });
     Document::from_json_bytes(file.to_string().as_bytes()).expect("the names are valid widget names")

@@ -27,6 +27,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) viewport: &'a mut Viewport,
     pub(crate) settings: &'a mut Settings,
     pub(crate) clipboard: &'a mut Option<String>,
+    /// Pasted designs are read as a session before design format 2 read them.
+    pub(crate) pastes_before_v2: bool,
 }
 
 impl Scope<'_> {
@@ -229,7 +231,12 @@ fn copy(s: &mut Scope<'_>, ids: &[WidgetId], step: &mut Step) -> Result<(), Stri
 /// Pastes a `.trellis` design's top-level widgets into the selected
 /// container, or beside the selection, or on the window.
 pub(crate) fn paste(s: &mut Scope<'_>, text: &str, step: &mut Step) {
-    let clip = match Document::from_json_bytes(text.as_bytes()) {
+    let parsed = if s.pastes_before_v2 {
+        Document::from_json_bytes_before_v2(text.as_bytes())
+    } else {
+        Document::from_json_bytes(text.as_bytes())
+    };
+    let clip = match parsed {
         Ok(doc) => doc,
         Err(e) => {
             step.status = format!("cannot paste: the clipboard is not a Trellis design ({e})");

@@ -82,7 +82,8 @@ fn replay_inner(
     if header.measurer != replaying {
         return Err(JournalError::MeasurerMismatch { path: path.to_owned(), recorded: header.measurer, replaying });
     }
-    let mut editor = Editor::with_measurer(header.design.load()?, measurer);
+    let mut editor = Editor::with_measurer(header.design.load_as_recorded(header.version)?, measurer);
+    editor.pastes_before_v2 = header.version < 4;
     editor.settings = header.settings;
     editor.set_viewport(header.viewport);
     let mut report = ReplayReport { version: header.version, ..ReplayReport::default() };
@@ -159,8 +160,13 @@ fn rebuild_inner(
     let mut first_mismatch = None;
     let (mut editor, report) = replay_checking(journal, measurer, &mut first_mismatch)?;
     editor.cancel();
-    let doc = editor.into_document();
+    let mut doc = editor.into_document();
     let rebuilt = format!("{:016x}", recorded_hash(report.version, &doc));
+    if report.version < 4 {
+        // Checked as the session had it; handed on as a format-1 file
+        // opened now would be, so it keeps its look once saved.
+        doc.migrate_layout_from_format_1();
+    }
     let divergence = first_mismatch.or_else(|| match (&report.recorded_hash, report.recorded_line) {
         (Some(recorded), Some(line)) if *recorded != rebuilt => Some(Divergence {
             line,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use trellis_editor::journal::{DesignSource, JournalError, JournalWriter};
 use trellis_editor::replay::{RecoverError, rebuild, recover, replay};
 use trellis_editor::scenario::{Scenario, ScenarioError, StepError};
-use trellis_editor::{Editor, Settings, Viewport};
+use trellis_editor::{Editor, Event, Input, Settings, Viewport};
 use trellis_model::limits::{MAX_JOURNAL_BYTES, MAX_JOURNAL_LINE_BYTES};
 use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
 
@@ -93,14 +93,14 @@ fn header_error(dir: &Path, edit: impl Fn(&str) -> String) -> String {
 #[test]
 fn each_bad_header_version_says_what_it_is_and_what_was_expected() {
     let dir = tempfile::tempdir().unwrap();
-    let expected = "expected a whole number from 1 to 3 (this Trellis reads journal versions 1 to 3)";
+    let expected = "expected a whole number from 1 to 4 (this Trellis reads journal versions 1 to 4)";
     for bad in ["-1", "1.5", "\"1\"", "4294967296", "0", "null"] {
-        let message = header_error(dir.path(), |h| h.replace("\"version\":3", &format!("\"version\":{bad}")));
+        let message = header_error(dir.path(), |h| h.replace("\"version\":4", &format!("\"version\":{bad}")));
         assert!(message.contains(&format!("line 1: the header's version is {bad}; {expected}")), "{bad}: {message}");
     }
     let message = header_error(dir.path(), |_| String::new());
     assert!(message.contains("line 1 is empty"), "{message}");
-    let message = header_error(dir.path(), |h| h.replace("\"version\":3,", ""));
+    let message = header_error(dir.path(), |h| h.replace("\"version\":4,", ""));
     assert!(message.contains("the header has no version"), "{message}");
 }
 
@@ -108,9 +108,9 @@ fn each_bad_header_version_says_what_it_is_and_what_was_expected() {
 fn a_newer_journal_version_asks_to_update_trellis() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut lines) = recorded(dir.path());
-    lines[0] = lines[0].replace("\"version\":3", "\"version\":4");
+    lines[0] = lines[0].replace("\"version\":4", "\"version\":5");
     write_lines(&path, &lines);
-    assert!(matches!(replay(&path, &mut |_, _| {}), Err(JournalError::FutureVersion { found: 4, .. })));
+    assert!(matches!(replay(&path, &mut |_, _| {}), Err(JournalError::FutureVersion { found: 5, .. })));
 }
 
 #[test]
@@ -188,13 +188,14 @@ fn a_version_2_journal_still_verifies_with_the_hash_it_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let (path, lines) = recorded(dir.path());
     let (editor, _) = replay(&path, &mut |_, _| {}).unwrap();
-    let old_hash = format!("{:016x}", editor.doc().full_text_hash());
+    // Version 2 journals were written by builds of file format 1.
+    let old_hash = format!("{:016x}", editor.doc().full_text_hash_as_format(1));
     let new_hash = format!("{:016x}", editor.doc().content_hash());
     assert_ne!(old_hash, new_hash);
     // Rewrite the journal as version 2 would have: the end record carries the old hash.
     let mut old = lines.clone();
-    old[0] = lines[0].replacen("\"version\":3", "\"version\":2", 1);
-    assert_ne!(old[0], lines[0], "the header names version 3");
+    old[0] = lines[0].replacen("\"version\":4", "\"version\":2", 1);
+    assert_ne!(old[0], lines[0], "the header names version 4");
     let end = old.len() - 1;
     old[end] = lines[end].replace(&new_hash, &old_hash);
     old.retain(|l| !l.contains("\"record\":\"commit\""));
@@ -329,4 +330,84 @@ fn journal_writer_create_leaves_an_existing_journal_alone() {
     let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
     f.flush().unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), lines.len());
+}
+
+/// A journal of version 3 was recorded by a build of file format 1: it
+/// embedded its design as format 1 and hashed every commit as format 1.
+/// Format 2 migrates a version-1 file's flowed items (a fixed-size button
+/// in a row gets its width as its minimum); the replay starts from the
+/// design as the session had it, without that migration, and reads what it
+/// pasted from the system clipboard (format-1 text) as it did, so the
+/// hashes it recorded still match. The design it rebuilds for recovery is
+/// then migrated, as the file opened now would be.
+#[test]
+fn a_version_3_journal_of_a_format_1_design_replays_as_its_session_had_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.journal");
+    let v1 = r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","props":{"layout":"row","width":300,"height":200},"children":[
+        {"kind":"button","name":"ok","props":{"text":"OK","width":120,"height":30}},
+        {"kind":"button","name":"cancel","props":{"text":"Cancel","width":120,"height":30}}]}}"#;
+    let as_recorded = Document::from_json_bytes_before_v2(v1.as_bytes()).unwrap();
+    let min_width = |d: &Document| d.widget(d.find("ok").unwrap()).unwrap().length(PropKey::MinWidth);
+    assert_eq!(min_width(&as_recorded), None, "the design as a format-1 session had it");
+    assert_eq!(min_width(&Document::from_json_bytes(v1.as_bytes()).unwrap()), Some(120.0), "format 2 migrates it");
+
+    // A session of two commits, journaled by this build; each commit's
+    // hash as this build and as format 1 computes it.
+    let steps = ["set ok text Fine", "set cancel text Back"];
+    let mut editor = Editor::new(as_recorded);
+    let journal = JournalWriter::create(
+        &path,
+        DesignSource::Embedded { json: v1.to_owned() },
+        Viewport::default(),
+        Settings::default(),
+        editor.measurer_id(),
+    )
+    .unwrap();
+    editor.set_journal(journal);
+    let mut hashes = Vec::new();
+    let mut clock = 0.0;
+    for step in steps {
+        Scenario::parse(step).unwrap().run(&mut editor, &mut clock, &mut |_, _| {}).unwrap();
+        hashes.push((editor.doc().content_hash(), editor.doc().content_hash_as_format(1)));
+    }
+    // A row with a sized button, copied by a format-1 build, pasted on the window.
+    let clip = r#"{"format":"trellis","version":1,"root":{"kind":"window","name":"clip","children":[
+        {"kind":"row","name":"pasted_row","props":{"width":100},"children":[
+            {"kind":"button","name":"pasted","props":{"text":"P","width":80,"height":30}}]}]}}"#;
+    editor.handle(&Event { t: clock + 16.0, input: Input::PasteText { text: clip.to_owned() } });
+    let pasted = |d: &Document| d.widget(d.find("pasted").unwrap()).unwrap().length(PropKey::MinWidth);
+    assert_eq!(pasted(editor.doc()), Some(80.0), "this build migrates a format-1 paste");
+    // What the format-1 session had: the paste unmigrated.
+    let mut then = Editor::new(Document::from_json_bytes_before_v2(v1.as_bytes()).unwrap());
+    let mut t = 0.0;
+    for step in steps {
+        Scenario::parse(step).unwrap().run(&mut then, &mut t, &mut |_, _| {}).unwrap();
+    }
+    let unmigrated = Document::from_json_bytes_before_v2(clip.as_bytes()).unwrap();
+    then.handle(&Event { t: t + 16.0, input: Input::PasteText { text: unmigrated.to_json_string() } });
+    assert_eq!(pasted(then.doc()), None);
+    hashes.push((editor.doc().content_hash(), then.doc().content_hash_as_format(1)));
+    editor.take_journal().unwrap().finish(editor.doc()).unwrap();
+
+    // The journal as a format-1 build wrote it: version 3, format-1 hashes.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[0] = lines[0].replacen("\"version\":4", "\"version\":3", 1);
+    assert!(lines[0].contains("\"version\":3"), "{}", lines[0]);
+    for line in lines.iter_mut().skip(1) {
+        for (now, then) in &hashes {
+            *line = line.replace(&format!("{now:016x}"), &format!("{then:016x}"));
+        }
+    }
+    write_lines(&path, &lines);
+    let (replayed, report) = replay(&path, &mut |_, _| {}).unwrap();
+    assert_eq!(report.version, 3);
+    assert!(report.verified(), "{report:?}");
+    assert_eq!(min_width(replayed.doc()), None, "replayed without the migration");
+    assert_eq!(pasted(replayed.doc()), None, "the paste read as the session read it");
+    // Rebuilt for recovery: verified, then migrated as the file would be.
+    let (rebuilt, _, divergence) = rebuild(&path).unwrap();
+    assert_eq!(divergence, None);
+    assert_eq!((min_width(&rebuilt), pasted(&rebuilt)), (Some(120.0), Some(80.0)));
 }

@@ -87,7 +87,7 @@ fn generated_and_random_designs_compile_run_and_sit_where_the_canvas_puts_them()
     designs.push(("clashing names".into(), clashing_names()));
     // Its only button is hidden: the events it declares are never pushed.
     let hidden = serde_json::json!({
-        "format": "trellis", "version": 1,
+        "format": "trellis", "version": 2,
         "root": { "kind": "window", "name": "window", "props": {}, "children": [
             { "kind": "button", "name": "go", "props": { "visible": false, "text": "Go" } },
             { "kind": "tabs", "name": "hidden_tabs", "props": { "visible": false, "items": ["a"] } }
@@ -308,7 +308,7 @@ fn clashing_names() -> Document {
         })
         .collect();
     let file = serde_json::json!({
-        "format": "trellis", "version": 1,
+        "format": "trellis", "version": 2,
         "root": { "kind": "window", "name": "window", "props": { "layout": "column" }, "children": children }
     });
     Document::from_json_bytes(file.to_string().as_bytes()).expect("valid names")

@@ -512,3 +512,24 @@ fn a_child_on_the_page_of_a_tabs_widget_shorter_than_its_bar_takes_what_css_give
     let g = geometry(&doc);
     assert_eq!(g.rect(image).unwrap().h, 0.0);
 }
+
+/// Format 2 lays out as CSS: in a row too narrow for its items, an item
+/// with an explicit width shrinks toward its content. Format 1 kept the
+/// explicit width; a version-1 file, migrated on load, still does.
+#[test]
+fn a_version_1_file_lays_out_as_format_1_did_and_format_2_as_css() {
+    let design = |version: u32| {
+        format!(
+            r#"{{"format":"trellis","version":{version},"root":{{"kind":"window","name":"w","props":{{"layout":"row","width":200,"height":100}},"children":[
+            {{"kind":"button","name":"a","props":{{"text":"A","width":150,"height":30}}}},
+            {{"kind":"button","name":"b","props":{{"text":"B","width":150,"height":30}}}}]}}}}"#
+        )
+    };
+    let width = |json: String| {
+        let doc = Document::from_json_bytes(json.as_bytes()).unwrap();
+        geometry(&doc).rect(doc.find("a").unwrap()).unwrap().w
+    };
+    assert_eq!(width(design(1)), 150.0, "format 1: the explicit width is the minimum");
+    let css = width(design(2));
+    assert_eq!(css, 100.0, "format 2: both shrink into the 200 px row, as CSS shrinks them");
+}

@@ -136,10 +136,11 @@ fn combine(own: Part, children: impl ExactSizeIterator<Item = Part>) -> Part {
     part
 }
 
-/// The file around the root: `{`, the format and version entries, and
-/// `"root": ` before the root's brace (at level 1); `\n}\n` after it.
-fn file_frame() -> (String, &'static str) {
-    (format!("{{\n  \"format\": \"{FORMAT_NAME}\",\n  \"version\": {FORMAT_VERSION},\n  \"root\": "), "\n}\n")
+/// The file of format `version` around the root: `{`, the format and
+/// version entries, and `"root": ` before the root's brace (at level 1);
+/// `\n}\n` after it.
+fn file_frame(version: u32) -> (String, &'static str) {
+    (format!("{{\n  \"format\": \"{FORMAT_NAME}\",\n  \"version\": {version},\n  \"root\": "), "\n}\n")
 }
 
 impl Document {
@@ -201,7 +202,13 @@ impl Document {
     /// commit and replays check it. After any command it costs no more
     /// than a lookup: it is kept up to date per subtree.
     pub fn content_hash(&self) -> u64 {
-        let (before, after) = file_frame();
+        self.content_hash_as_format(FORMAT_VERSION)
+    }
+
+    /// [`Document::content_hash`] as a build writing format `version`
+    /// computed it: what a journal recorded under that format holds.
+    pub fn content_hash_as_format(&self, version: u32) -> u64 {
+        let (before, after) = file_frame(version);
         let root = self.tree_part(self.root);
         fnv(fnv(fnv(FNV_OFFSET, before.as_bytes()), &root.hash.to_le_bytes()), after.as_bytes())
     }
@@ -210,7 +217,7 @@ impl Document {
     /// known without writing it. Commands keep it within
     /// [`crate::limits::MAX_FILE_BYTES`].
     pub fn saved_size(&self) -> u64 {
-        let (before, after) = file_frame();
+        let (before, after) = file_frame(FORMAT_VERSION);
         before.len() as u64 + self.tree_part(self.root).size_at(1) + after.len() as u64
     }
 }

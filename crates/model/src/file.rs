@@ -2,7 +2,7 @@
 //! every problem reported at its path, migration of older versions, and
 //! atomic saves.
 //!
-//! A file is `{"format": "trellis", "version": 1, "root": WIDGET}` where a
+//! A file is `{"format": "trellis", "version": 2, "root": WIDGET}` where a
 //! widget is `{"kind", "name", "props", "children"}`. Keys come in a fixed
 //! order, properties in table order and only when they differ from their
 //! default, so saving the same design twice gives the same bytes and a
@@ -27,7 +27,13 @@ use crate::property::{Align, Color, Justify, LayoutMode, PropKey, PropType, Prop
 /// The value of the `format` field.
 pub const FORMAT_NAME: &str = "trellis";
 /// The format version this build writes. It reads this one and every older one.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2 (layout as CSS lays it out): a flex or grid item's automatic
+/// minimum size comes from its content, not from its explicit size. A
+/// version-1 file is migrated on load so that it looks the same: each
+/// flowed item that took its minimum from its explicit size gets that
+/// size as its minimum (see `migrate.rs`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One problem found in a design file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -387,13 +393,14 @@ pub(crate) fn write_own_json(node: &Node, out: impl Write) -> io::Result<()> {
     OwnView(node).serialize(&mut ser).map_err(io::Error::other)
 }
 
-struct FileView<'a>(&'a Document);
+/// The document as a file of the given format version.
+struct FileView<'a>(&'a Document, u32);
 
 impl Serialize for FileView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(3))?;
         map.serialize_entry("format", FORMAT_NAME)?;
-        map.serialize_entry("version", &FORMAT_VERSION)?;
+        map.serialize_entry("version", &self.1)?;
         map.serialize_entry("root", &WidgetView { doc: self.0, node: &self.0.nodes[self.0.root] })?;
         map.end()
     }
@@ -420,7 +427,7 @@ impl Document {
     /// Writes the design in the file format (pretty, canonical).
     pub fn write_json(&self, out: impl Write) -> io::Result<()> {
         let mut ser = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::with_indent(b"  "));
-        FileView(self).serialize(&mut ser).map_err(io::Error::other)?;
+        FileView(self, FORMAT_VERSION).serialize(&mut ser).map_err(io::Error::other)?;
         let mut out = ser.into_inner();
         out.write_all(b"\n")
     }
@@ -437,8 +444,14 @@ impl Document {
     /// so new journals record [`Document::content_hash`]; replays of old
     /// journals check this one.
     pub fn full_text_hash(&self) -> u64 {
+        self.full_text_hash_as_format(FORMAT_VERSION)
+    }
+
+    /// [`Document::full_text_hash`] of the text a build writing format
+    /// `version` wrote: what a journal recorded under that format hashed.
+    pub fn full_text_hash_as_format(&self, version: u32) -> u64 {
         let mut hasher = HashWriter(0xcbf2_9ce4_8422_2325);
-        serde_json::to_writer(&mut hasher, &FileView(self)).expect("hashing cannot fail");
+        serde_json::to_writer(&mut hasher, &FileView(self, version)).expect("hashing cannot fail");
         hasher.0
     }
 
@@ -464,18 +477,27 @@ impl Document {
     /// Like [`Document::from_json_bytes`], also telling which format
     /// version the bytes were in (older ones are migrated on load).
     pub fn from_json_bytes_versioned(bytes: &[u8]) -> Result<(Document, u32), LoadError> {
-        if bytes.len() as u64 > limits::MAX_FILE_BYTES {
-            return Err(LoadError::TooLarge { size: bytes.len() as u64, limit: limits::MAX_FILE_BYTES });
+        parse(bytes, LayoutMigration::Apply)
+    }
+
+    /// Migrates a design read as a format-1 session had it
+    /// ([`Document::from_json_bytes_before_v2`]) as loading a format-1 file
+    /// does: the minimum sizes format 1 implied are written out. Not an
+    /// edit: there is nothing to undo.
+    pub fn migrate_layout_from_format_1(&mut self) {
+        for id in crate::migrate::v1_to_v2(self) {
+            self.touch_own(id);
         }
-        // Fast path: the current version parses straight into typed form.
-        let (raw, version) = match serde_json::from_slice::<RawFile>(bytes) {
-            Ok(raw) if raw.format == FORMAT_NAME && raw.version == FORMAT_VERSION => (raw, FORMAT_VERSION),
-            Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
-                return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
-            }
-            _ => slow_parse(bytes)?,
-        };
-        Ok((build(&raw)?, version))
+        self.refresh_digests();
+    }
+
+    /// The design as a session recorded before format 2 had it: a
+    /// version-1 design is read without the migration of its flowed items'
+    /// minimum sizes (the rest is as [`Document::from_json_bytes`] reads
+    /// it). Replays of journals recorded before format 2 start from this,
+    /// so that the hashes they recorded still match.
+    pub fn from_json_bytes_before_v2(bytes: &[u8]) -> Result<Document, LoadError> {
+        parse(bytes, LayoutMigration::Skip).map(|(doc, _)| doc)
     }
 
     /// Loads a design file. The file is only read, never modified.
@@ -819,7 +841,33 @@ fn syntax_error(e: &serde_json::Error) -> LoadError {
     LoadError::Syntax { line: e.line(), column: e.column(), message }
 }
 
-/// The careful path: older versions, and files with errors to explain.
+/// Whether a version-0 or 1 design's flowed items get their minimum sizes (`migrate::v1_to_v2`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LayoutMigration {
+    Apply,
+    Skip,
+}
+
+fn parse(bytes: &[u8], migration: LayoutMigration) -> Result<(Document, u32), LoadError> {
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { size: bytes.len() as u64, limit: limits::MAX_FILE_BYTES });
+    }
+    // Fast path: versions 1 and 2 parse straight into typed form (which
+    // also finds a property given twice; a JSON value would keep the last).
+    let (raw, version) = match serde_json::from_slice::<RawFile>(bytes) {
+        Ok(raw) if raw.format == FORMAT_NAME && (1..=FORMAT_VERSION).contains(&raw.version) => {
+            let version = raw.version;
+            (raw, version)
+        }
+        Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
+            return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
+        }
+        _ => slow_parse(bytes)?,
+    };
+    Ok((build(&raw, version <= 1 && migration == LayoutMigration::Apply)?, version))
+}
+
+/// The careful path: version 0, and files with errors to explain.
 fn slow_parse(bytes: &[u8]) -> Result<(RawFile, u32), LoadError> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax_error(&e))?;
     let Value::Object(top) = &value else { return Err(LoadError::NotTrellis) };
@@ -866,7 +914,9 @@ fn site_path(sites: &[Site], mut at: usize) -> String {
     path
 }
 
-fn build(raw: &RawFile) -> Result<Document, LoadError> {
+/// The document `raw` describes; with `migrate_v1`, with format 2's
+/// minimum sizes written out (`migrate::v1_to_v2`).
+fn build(raw: &RawFile, migrate_v1: bool) -> Result<Document, LoadError> {
     let mut problems = Vec::new();
     let mut sites = vec![Site { parent: None, index: 0 }];
     let mut doc: Option<Document> = None;
@@ -1002,6 +1052,10 @@ fn build(raw: &RawFile) -> Result<Document, LoadError> {
         node.children.shrink_to_fit();
     }
     doc.keep_names_half_full();
+    if migrate_v1 {
+        // No digest is computed yet but the root's, which never changes.
+        crate::migrate::v1_to_v2(&mut doc);
+    }
     doc.refresh_digests();
     doc.mark_saved();
     Ok(doc)

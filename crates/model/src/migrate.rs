@@ -5,10 +5,19 @@
 //! "rect": [x, y, w, h], "props": {...}, "children": [...]}}`.
 //! Version 1 renamed `type` to `kind` (in snake_case), `id` to `name`, and
 //! moved the rectangle into the `x`, `y`, `width` and `height` properties.
+//!
+//! Version 2 lays out as CSS does: a flex or grid item's automatic minimum
+//! size comes from its content. In version 1 it came from the item's
+//! explicit size, so an item with a width in a row too narrow for its items
+//! kept that width where CSS shrinks it. `v1_to_v2` keeps version-1
+//! files looking the same by writing that minimum out.
 
 use serde_json::{Map, Value, json};
 
+use crate::document::{Document, WidgetId};
 use crate::file::{FORMAT_NAME, LoadError};
+use crate::kind::WidgetKind;
+use crate::property::{LayoutMode, PropKey, PropValue};
 
 pub(crate) fn v0_to_v1(value: Value) -> Result<Value, LoadError> {
     let Value::Object(mut top) = value else { return Err(LoadError::NotTrellis) };
@@ -70,4 +79,52 @@ fn snake_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// Version 1 to 2, on the design as read: every flowed item that version 1
+/// did not let shrink below its explicit size gets that size as its
+/// minimum, on the main axis of its parent's row or column, unless it has
+/// a minimum there already. A version-1 item's minimum was its explicit
+/// size clamped by its maximum. Those items are the ones Trellis sizes from
+/// their content: leaves other than labels (which wrap instead), and
+/// containers that place their children (absolute containers, scroll
+/// areas, tabs). A grid sizes an item with an explicit size by that size
+/// under both versions (taffy's track sizing takes it as the item's
+/// minimum contribution), so grid items are left alone. Returns the
+/// widgets it changed; their digests are the caller's to refresh.
+pub(crate) fn v1_to_v2(doc: &mut Document) -> Vec<WidgetId> {
+    let mut changed = Vec::new();
+    let ids: Vec<WidgetId> = doc.iter().map(|w| w.id()).collect();
+    for id in ids {
+        let minimums: Vec<(PropKey, f32)> = {
+            let w = doc.widget(id).expect("listed from the document");
+            let Some(parent) = w.parent().and_then(|p| doc.widget(p)) else { continue };
+            let arranges = |k: WidgetKind, layout: LayoutMode| k.is_container() && layout != LayoutMode::Absolute;
+            if !arranges(parent.kind(), parent.layout())
+                || arranges(w.kind(), w.layout())
+                || w.kind() == WidgetKind::Label
+            {
+                continue;
+            }
+            let axes: &[(PropKey, PropKey, PropKey)] = match parent.layout() {
+                LayoutMode::Row => &[(PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth)],
+                LayoutMode::Column => &[(PropKey::Height, PropKey::MinHeight, PropKey::MaxHeight)],
+                LayoutMode::Grid | LayoutMode::Absolute => &[],
+            };
+            axes.iter()
+                .filter(|(_, min, _)| w.get(*min).is_none())
+                .filter_map(|(size, min, max)| {
+                    let explicit = w.length(*size)?;
+                    Some((*min, w.length(*max).map_or(explicit, |m| explicit.min(m))))
+                })
+                .collect()
+        };
+        if !minimums.is_empty() {
+            changed.push(id);
+        }
+        for (key, value) in minimums {
+            doc.nodes[id].props.set(key, Some(PropValue::Number(value)));
+        }
+    }
+    changed
 }

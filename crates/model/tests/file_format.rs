@@ -58,10 +58,14 @@ fn output_is_stable_and_a_one_widget_edit_is_a_small_diff() {
 }
 
 #[test]
-fn version_0_files_migrate_to_version_1() {
-    let doc = Document::from_json_bytes(&fixture("login_v0.json")).unwrap();
+fn version_0_files_migrate_to_version_1_then_2() {
+    // Version 0 to 1: the version-1 file written by the build of that format.
+    let v1 = Document::from_json_bytes_before_v2(&fixture("login_v0.json")).unwrap();
     let expected = String::from_utf8(fixture("login_v1.trellis.json")).unwrap();
-    assert_eq!(doc.to_json_string(), expected);
+    assert_eq!(v1.to_json_string().replacen("\"version\": 2", "\"version\": 1", 1), expected);
+    // Then to 2, as that version-1 file migrates.
+    let doc = Document::from_json_bytes(&fixture("login_v0.json")).unwrap();
+    assert_eq!(doc.to_json_string(), Document::from_json_bytes(expected.as_bytes()).unwrap().to_json_string());
     let input = doc.widget(doc.find("user_input").unwrap()).unwrap();
     assert_eq!(input.kind(), WidgetKind::TextInput);
 }
@@ -124,7 +128,7 @@ fn non_finite_and_negative_sizes_are_refused() {
 #[test]
 fn wrong_format_future_versions_and_malformed_json_get_clear_errors() {
     let err = Document::from_json_bytes(br#"{"format":"trellis","version":7,"root":{}}"#).unwrap_err();
-    assert!(matches!(err, LoadError::FutureVersion { found: 7, supported: 1 }));
+    assert!(matches!(err, LoadError::FutureVersion { found: 7, supported: 2 }));
     assert!(err.to_string().contains("update Trellis"));
     let err = Document::from_json_bytes(br#"{"hello": "world"}"#).unwrap_err();
     assert!(matches!(err, LoadError::NotTrellis), "{err}");
@@ -346,4 +350,54 @@ fn a_property_value_round_trips_through_its_file_json() {
     assert!(err.to_string().starts_with("opacity: "), "{err}");
     let err = value_from_file_json(PropKey::Fill, &serde_json::json!(3)).unwrap_err();
     assert!(err.to_string().contains("expected"), "{err}");
+}
+
+/// Format 2 lays out as CSS: a flowed item's automatic minimum comes from
+/// its content. In format 1 it was the item's explicit size, so a version-1
+/// file gets that size as its minimum on its row's or column's main axis,
+/// and looks the same. Labels (they wrap) and items with a minimum are
+/// left alone; a maximum clamps the minimum, as it clamped the size.
+#[test]
+fn a_version_1_file_gets_its_flowed_items_explicit_sizes_as_minimums() {
+    let v1 = br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","props":{"layout":"row","width":400,"height":300},"children":[
+        {"kind":"button","name":"fixed","props":{"width":120,"height":30}},
+        {"kind":"button","name":"auto","props":{"text":"Auto"}},
+        {"kind":"label","name":"wrapping","props":{"width":100}},
+        {"kind":"button","name":"has_min","props":{"width":120,"min_width":50}},
+        {"kind":"button","name":"clamped","props":{"width":120,"max_width":80}},
+        {"kind":"panel","name":"placed","props":{"width":90,"height":60}},
+        {"kind":"row","name":"flowing","props":{"width":100},"children":[
+            {"kind":"checkbox","name":"in_row","props":{"width":70,"height":20}}]},
+        {"kind":"column","name":"col","children":[
+            {"kind":"button","name":"in_column","props":{"width":70,"height":40}}]},
+        {"kind":"grid","name":"grid","props":{"grid_columns":"1fr 1fr"},"children":[
+            {"kind":"button","name":"in_grid","props":{"width":30,"height":20}}]},
+        {"kind":"panel","name":"absolute","children":[
+            {"kind":"button","name":"placed_child","props":{"x":5,"y":5,"width":50,"height":20}}]}]}}"#;
+    let (doc, version) = Document::from_json_bytes_versioned(v1).unwrap();
+    assert_eq!(version, 1);
+    let min = |name: &str| {
+        let w = doc.widget(doc.find(name).unwrap()).unwrap();
+        (w.length(PropKey::MinWidth), w.length(PropKey::MinHeight))
+    };
+    assert_eq!(min("fixed"), (Some(120.0), None), "a row applies it to the width");
+    assert_eq!(min("auto"), (None, None), "no explicit size, nothing to keep");
+    assert_eq!(min("wrapping"), (None, None), "labels wrap instead");
+    assert_eq!(min("has_min"), (Some(50.0), None), "a minimum of its own stays");
+    assert_eq!(min("clamped"), (Some(80.0), None), "the maximum clamps it");
+    assert_eq!(min("placed"), (Some(90.0), None), "a container placing its children is sized by them");
+    assert_eq!(min("flowing"), (None, None), "a row sizes itself from its items");
+    assert_eq!(min("in_row"), (Some(70.0), None));
+    assert_eq!(min("in_column"), (None, Some(40.0)), "a column applies it to the height");
+    assert_eq!(min("in_grid"), (None, None), "a grid sized it by its explicit size in both versions");
+    assert_eq!(min("placed_child"), (None, None), "placed children do not flow");
+    // Saved as version 2, and read back unchanged.
+    let text = doc.to_json_string();
+    assert!(text.contains("\"version\": 2"), "{}", &text[..60]);
+    let (again, version) = Document::from_json_bytes_versioned(text.as_bytes()).unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(again.to_json_string(), text);
+    // Journals recorded before format 2 replay from the design unmigrated.
+    let before = Document::from_json_bytes_before_v2(v1).unwrap();
+    assert_eq!(before.widget(before.find("fixed").unwrap()).unwrap().length(PropKey::MinWidth), None);
 }

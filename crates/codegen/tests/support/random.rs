@@ -74,7 +74,7 @@ pub fn random_design(seed: u64) -> Document {
     let mut d = Dice(seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
     let mut counter = 0usize;
     let root = widget(&mut d, WidgetKind::Window, None, 0, &mut counter);
-    let file = json!({ "format": "trellis", "version": 1, "root": root });
+    let file = json!({ "format": "trellis", "version": 2, "root": root });
     Document::from_json_bytes(file.to_string().as_bytes()).expect("a random design is valid")
 }
 

@@ -42,6 +42,9 @@ pub struct Editor {
     space: bool,
     pointer: Option<(f32, f32)>,
     clipboard: Option<String>,
+    /// Replaying a journal recorded before design format 2: pasted designs
+    /// are read as that session read them (`Document::from_json_bytes_before_v2`).
+    pub(crate) pastes_before_v2: bool,
     trail: VecDeque<(Point, f64)>,
     now: f64,
     cache: QueryCache,
@@ -89,6 +92,7 @@ impl Editor {
             space: false,
             pointer: None,
             clipboard: None,
+            pastes_before_v2: false,
             trail: VecDeque::new(),
             now: 0.0,
             cache: QueryCache::new(),
@@ -310,6 +314,7 @@ impl Editor {
             viewport: &mut self.viewport,
             settings: &mut self.settings,
             clipboard: &mut self.clipboard,
+            pastes_before_v2: self.pastes_before_v2,
         }
     }
 

@@ -33,13 +33,20 @@ use crate::viewport::Viewport;
 /// The format of this build's journals. Version 2 added the text measurer
 /// to the header; version 3 records [`Document::content_hash`], kept up to
 /// date per subtree, instead of a hash of the whole file text
-/// ([`Document::full_text_hash`]), so that a commit costs what it changed.
-/// This build still reads versions 1 and 2.
-pub const JOURNAL_VERSION: u32 = 3;
+/// ([`Document::full_text_hash`]), so that a commit costs what it changed;
+/// version 4 is written by builds whose designs are of file format 2
+/// (layout as CSS lays it out). This build still reads versions 1 to 3:
+/// their designs are replayed as their sessions had them (a version-1
+/// design without format 2's migration) and hashed as format 1.
+pub const JOURNAL_VERSION: u32 = 4;
 
 /// The hash a journal of format `version` records for `doc`.
 pub(crate) fn recorded_hash(version: u32, doc: &Document) -> u64 {
-    if version >= 3 { doc.content_hash() } else { doc.full_text_hash() }
+    match version {
+        ..=2 => doc.full_text_hash_as_format(1),
+        3 => doc.content_hash_as_format(1),
+        _ => doc.content_hash(),
+    }
 }
 
 /// The design a session started from.
@@ -63,9 +70,19 @@ pub enum DesignSource {
 }
 
 impl DesignSource {
-    /// Builds the design again, as the session started from it.
+    /// Builds the design again, as a session of this build starts from it.
     pub fn load(&self) -> Result<Document, LoadError> {
+        self.load_as_recorded(JOURNAL_VERSION)
+    }
+
+    /// Builds the design again, as the session of a journal of format
+    /// `journal_version` started from it: before version 4, an embedded
+    /// design of file format 1 without format 2's migration.
+    pub fn load_as_recorded(&self, journal_version: u32) -> Result<Document, LoadError> {
         match self {
+            DesignSource::Embedded { json } if journal_version < 4 => {
+                Document::from_json_bytes_before_v2(json.as_bytes())
+            }
             DesignSource::Embedded { json } => Document::from_json_bytes(json.as_bytes()),
             DesignSource::Demo => trellis_model::try_demo_design(),
             DesignSource::Generated { widgets, seed } => Ok(trellis_model::generate(*widgets, *seed)),
