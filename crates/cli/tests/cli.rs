@@ -36,7 +36,7 @@ fn demo_out_writes_a_valid_design_that_info_describes() {
     assert!(out.contains("500"), "{out}");
     let info: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
     assert_eq!(info["widgets"], 500);
-    assert_eq!(info["format_version"], 1);
+    assert_eq!(info["format_version"], 2);
     assert!(info["by_kind"]["button"].as_u64().unwrap() > 10);
     // The same seed gives the same design, byte for byte.
     let again = dir.path().join("again.trellis.json");
