@@ -707,6 +707,8 @@ impl Shell {
             match drawn {
                 Ok(r) => {
                     record.redrawn_pixels = r.redrawn_pixels;
+                    record.resampled = r.resampled;
+                    record.stale_pixels = r.stale_pixels;
                     record.encode_ns += r.encode_ns;
                     record.display_list_ns += r.display_list_ns;
                     record.gpu_ns = r.gpu_ns;
@@ -781,6 +783,8 @@ impl Shell {
                 total_ns: ns(sample.total_ms),
                 redrawn_pixels: record.redrawn_pixels,
                 rebuilt: record.rebuilt,
+                resampled: record.resampled,
+                stale_pixels: record.stale_pixels,
             };
             observer(&frame, self);
             self.observer = Some(observer);

@@ -48,6 +48,12 @@ pub struct FrameRecord {
     pub redrawn_pixels: u64,
     /// The display list was rebuilt (the tree changed).
     pub rebuilt: bool,
+    /// The view changed by more than a whole-pixel pan and drawing it
+    /// whole would have cost more than the renderer's budget: the last
+    /// frame was scaled to it, to be drawn exactly in the next frames.
+    pub resampled: bool,
+    /// Device pixels still showing a resampled drawing after this frame.
+    pub stale_pixels: u64,
 }
 
 impl FrameRecord {
@@ -283,9 +289,12 @@ impl Canvas {
         Ok(record)
     }
 
-    /// Whether a draw has something to bring to the canvas.
+    /// Whether a draw has something to bring to the canvas: a change not
+    /// drawn yet, or a zoomed canvas still being drawn exactly, tile by tile.
     pub fn has_pending_redraw(&self) -> bool {
-        self.pending != Redraw::Nothing || !self.list_work.is_empty()
+        self.pending != Redraw::Nothing
+            || !self.list_work.is_empty()
+            || self.renderer.as_ref().is_some_and(Renderer::is_refining)
     }
 
     /// Draws in `theme` from now on: the display list is rebuilt in its colours.
@@ -365,6 +374,8 @@ impl Canvas {
                 }
             };
             record.redrawn_pixels = report.redrawn_pixels;
+            record.resampled = report.resampled;
+            record.stale_pixels = report.stale_pixels;
             if let Some(listed) = listed {
                 record.encode_ns = listed.elapsed().as_nanos() as u64;
             }

@@ -87,6 +87,15 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
         last = Some(step);
     }
     assert_eq!(canvas.editor().doc().content_hash(), scratch.doc().content_hash(), "the canvas ran the same session");
+    // The frames the app goes on drawing with no input: a zoomed canvas
+    // still being drawn exactly, tile by tile.
+    let mut settling = 0;
+    while canvas.has_pending_redraw() {
+        let record = canvas.draw(last.as_ref().unwrap(), (events.last().unwrap().t / 1000.0) as f32, true).unwrap();
+        assert!(record.redrawn_pixels > 0, "a frame drawn to settle draws something");
+        settling += 1;
+        assert!(settling < 200, "the canvas settles");
+    }
     let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
     let view = canvas.view();
     let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
@@ -111,17 +120,22 @@ fn an_edited_canvas_equals_a_full_redraw_on_the_gpu() {
     let full = records.iter().filter(|(_, r)| r.redrawn_pixels == 900 * 600).count();
     let none = records.iter().filter(|(_, r)| r.redrawn_pixels == 0).count();
     eprintln!("{} frames: {full} full, {none} overlays only, the rest partial", records.len());
-    // A zoom redraws the whole canvas from the kept list, and a pan by
-    // whole pixels moves it by a copy and draws the strips it uncovers:
-    // the design did not change, so nothing is rebuilt.
-    let views: Vec<_> = records.iter().filter(|(e, _)| matches!(e.input, Input::Wheel { .. })).collect();
+    // A zoom redraws the whole canvas from the kept list (or, where that
+    // costs more than the renderer's budget, as on a software adapter,
+    // scales the last frame and draws it exactly in the next frames), and
+    // a pan by whole pixels moves it by a copy and draws the strips it
+    // uncovers: the design did not change, so nothing is rebuilt.
+    let views: Vec<_> = (1..records.len()).filter(|&k| matches!(records[k].0.input, Input::Wheel { .. })).collect();
     assert_eq!(views.len(), 3);
-    for (e, r) in views {
+    for k in views {
+        let ((e, r), stale_before) = (&records[k], records[k - 1].1.stale_pixels > 0);
         let Input::Wheel { modifiers, .. } = e.input else { unreachable!() };
         if modifiers.ctrl {
-            assert_eq!(r.redrawn_pixels, 900 * 600, "{e:?} redraws the canvas");
+            assert!(r.redrawn_pixels == 900 * 600 || r.resampled, "{e:?} redraws or resamples the canvas");
         } else {
-            assert!(r.redrawn_pixels < 900 * 600 / 4, "{e:?} redraws only the uncovered strips");
+            // A pan while a zoom is still being drawn exactly also draws
+            // some of the tiles left.
+            assert!(r.redrawn_pixels < 900 * 600 / 4 || stale_before, "{e:?} redraws only the uncovered strips");
         }
         assert!(!r.rebuilt, "{e:?} rebuilt the display list");
     }

@@ -199,7 +199,7 @@ pub fn leakcheck_app(o: &AppLeakOptions<'_>, lab: &crate::lab::Lab) -> anyhow::R
             bar.set_message(format!("{scenario}: attributing the heap's growth"));
             match attribute(&mut window, scenario) {
                 Ok(sites) => (sites, None),
-                Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+                Err(e) => (Vec::new(), Some(crate::report::error_chain(&e))),
             }
         } else {
             (Vec::new(), None)

@@ -207,12 +207,12 @@ fn answer(url: &str, shared: &Shared, started: Instant) -> Response {
         "/debug/pprof/profile" => match seconds(query) {
             Err(e) => text(400, &e),
             Ok(n) => match crate::cpu_profile::CpuProfile::start() {
-                Err(e) => text(409, &format!("{e:#}")),
+                Err(e) => text(409, &crate::report::error_chain(&e)),
                 Ok(p) => {
                     std::thread::sleep(Duration::from_secs(n));
                     match p.protobuf() {
                         Ok((bytes, _)) => reply(200, "application/octet-stream", bytes),
-                        Err(e) => text(500, &format!("{e:#}")),
+                        Err(e) => text(500, &crate::report::error_chain(&e)),
                     }
                 }
             },

@@ -377,11 +377,17 @@ pub(crate) fn session_events(
 /// What one pass through the session gave.
 struct Pass {
     records: Vec<FrameRecord>,
+    /// The part of the session each record belongs to.
+    labels: Vec<&'static str>,
     renderer: Option<Renderer>,
     commits: usize,
     /// What each commit cost to journal, in nanoseconds.
     commit_ns: Vec<u64>,
 }
+
+/// The most frames drawn with no input at the end of a part, bringing the
+/// canvas up to date; each is bounded by the renderer's budget.
+const MAX_SETTLING_FRAMES: usize = 600;
 
 /// Runs the events through a canvas whose editor keeps a journal in
 /// `journal`, as the app's sessions do.
@@ -399,8 +405,15 @@ fn run_pass(
     mut heap: impl FnMut(&FrameRecord),
 ) -> anyhow::Result<Pass> {
     let mut canvas = Canvas::new(Editor::new(Document::from_json_bytes(design.as_bytes())?), renderer, Theme::LIGHT);
+    let mut last = None;
     for e in &session.setup {
-        canvas.frame(e)?;
+        last = Some(canvas.frame(e)?.0);
+    }
+    // The view the setup zoomed to, drawn exactly before the session starts.
+    let mut settling = 0;
+    while let Some(step) = last.as_ref().filter(|_| canvas.has_pending_redraw() && settling < MAX_SETTLING_FRAMES) {
+        canvas.draw(step, 0.0, true)?;
+        settling += 1;
     }
     let editor = canvas.editor_mut();
     let writer = JournalWriter::create(
@@ -423,12 +436,8 @@ fn run_pass(
     let mut commits = 0;
     let tick = Duration::from_secs_f64(1.0 / 60.0);
     let started = Instant::now();
-    for e in events {
-        let (step, mut record) = canvas.frame(e)?;
-        if step.committed.is_some() {
-            commits += 1;
-            commit_ns.push(canvas.editor().last_commit_ns());
-        }
+    let mut labels = Vec::with_capacity(events.len());
+    let mut shown = |mut record: FrameRecord, canvas: &Canvas| {
         if vsync {
             // Present at the next 60 Hz tick, as a swap chain with vsync would.
             let since = started.elapsed();
@@ -444,6 +453,28 @@ fn run_pass(
             lab.live(&crate::lab::live_objects(canvas.editor(), canvas.renderer()));
         }
         records.push(record);
+    };
+    for (i, e) in events.iter().enumerate() {
+        let (step, record) = canvas.frame(e)?;
+        if step.committed.is_some() {
+            commits += 1;
+            commit_ns.push(canvas.editor().last_commit_ns());
+        }
+        shown(record, &canvas);
+        let label = session.labels[i];
+        labels.push(label);
+        // At the end of a part, the frames the app would go on drawing
+        // with no input (a zoomed canvas drawn exactly, tile by tile)
+        // count in that part.
+        if session.labels.get(i + 1) != Some(&label) {
+            let mut settling = 0;
+            while canvas.has_pending_redraw() && settling < MAX_SETTLING_FRAMES {
+                let record = canvas.draw(&step, (e.t / 1000.0) as f32, true)?;
+                shown(record, &canvas);
+                labels.push(label);
+                settling += 1;
+            }
+        }
         if let Some(b) = bar {
             b.inc(1);
         }
@@ -452,7 +483,7 @@ fn run_pass(
         writer.finish(canvas.editor().doc()).context("finishing the benchmark's journal")?;
     }
     let (_, renderer) = canvas.into_parts();
-    Ok(Pass { records, renderer, commits, commit_ns })
+    Ok(Pass { records, labels, renderer, commits, commit_ns })
 }
 
 fn summary_ms(mut v: Vec<u64>) -> (f64, f64, f64, f64) {
@@ -541,14 +572,16 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         .collect();
     let after = CountingAllocator::snapshot();
     let (records, commits, commit_ns) = (measured.records, measured.commits, measured.commit_ns);
+    let labels = measured.labels;
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
     let bare =
         run_pass(&text, measured.renderer, &session, &journal(2), false, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
     let again = run_pass(&text, bare.renderer, &session, &journal(3), true, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
     let bare_again =
         run_pass(&text, again.renderer, &session, &journal(4), false, o.vsync, Some(&bar), o.lab, || {}, |_| {})?;
-    let (bare, again, bare_again) = (bare.records, again.records, bare_again.records);
     bar.finish_and_clear();
+    crate::render_command::check_drawn(bare_again.renderer.as_ref())?;
+    let (bare, again, bare_again) = (bare.records, again.records, bare_again.records);
     let journal_commits = {
         let (median_ms, _, _, max_ms) = summary_ms(commit_ns.clone());
         // What a commit cost when journals hashed the whole file text
@@ -582,15 +615,15 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         phases.push(PhaseFigures { phase: name, median_ms, p95_ms, p99_ms, max_ms, share: sum as f64 / total as f64 });
     }
     let mut parts: Vec<PartFigures> = Vec::new();
-    for label in session.labels.iter().copied() {
+    for label in labels.iter().copied() {
         if parts.iter().any(|p| p.part == label) {
             continue;
         }
         let times: Vec<u64> =
-            records.iter().zip(&session.labels).filter(|(_, l)| **l == label).map(|(r, _)| r.total_ns).collect();
+            records.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(r, _)| r.total_ns).collect();
         let (median_ms, _, p99_ms, max_ms) = summary_ms(times.clone());
         let each: Vec<u64> =
-            frame_allocations.iter().zip(&session.labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
+            frame_allocations.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
         let mut allocations: Vec<u64> = each.iter().skip(1).copied().collect();
         allocations.sort_unstable();
         let allocations_median = allocations.get(allocations.len() / 2).copied().unwrap_or(0);

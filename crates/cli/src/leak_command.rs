@@ -566,7 +566,7 @@ pub fn leakcheck(
             bar.set_message(format!("{name}: attributing the heap's growth"));
             match attribute(&name, warmup, plant, &bench) {
                 Ok(sites) => (sites, None),
-                Err(e) => (Vec::new(), Some(format!("{e:#}"))),
+                Err(e) => (Vec::new(), Some(crate::report::error_chain(&e))),
             }
         } else {
             (Vec::new(), None)

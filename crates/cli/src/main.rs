@@ -569,7 +569,7 @@ fn main() -> ExitCode {
         Ok(report::Verdict::Pass) => ExitCode::SUCCESS,
         Ok(report::Verdict::Fail) => ExitCode::from(1),
         Err(e) => {
-            report::note(format_args!("error: {e:#}"));
+            report::note(format_args!("error: {}", report::error_chain(&e)));
             ExitCode::from(2)
         }
     }

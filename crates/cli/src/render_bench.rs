@@ -278,6 +278,7 @@ pub fn render(
         bar.set_position(step as u64);
     }
     bar.finish_and_clear();
+    crate::render_command::check_drawn(Some(&renderer))?;
 
     let damage = damage.mode();
     let full = full.mode();

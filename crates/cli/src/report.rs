@@ -127,7 +127,44 @@ pub(crate) use say;
 
 /// A line on standard error that never fails the run: whoever started us
 /// may have stopped listening (`eprintln!` would panic on a closed pipe).
+/// An error and its causes on one line, as `{:#}` joins them, but with a
+/// cause left out when the message before it already ends with its text:
+/// library errors name their cause in their own message too, so the
+/// plain chain would say "No such file" twice.
+pub fn error_chain(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let said = cause.to_string();
+        if text.is_empty() {
+            text = said;
+        } else if !text.ends_with(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+    }
+    text
+}
+
 pub fn note(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+
+    #[test]
+    fn a_cause_the_message_already_names_is_said_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot read x: {source}")]
+        struct Read {
+            source: std::io::Error,
+        }
+        let e = anyhow::Error::new(Read { source: io }).context("loading the design");
+        assert_eq!(super::error_chain(&e), "loading the design: cannot read x: No such file");
+        let plain: anyhow::Result<()> = Err(anyhow::anyhow!("inner")).context("outer");
+        assert_eq!(super::error_chain(&plain.unwrap_err()), "outer: inner");
+    }
 }

@@ -112,6 +112,25 @@ impl Renderer {
         }
     }
 
+    /// Whether the next frames bring a resampled canvas back to an exact
+    /// drawing (see [`GpuRenderer::is_refining`]); never on the CPU.
+    pub fn is_refining(&self) -> bool {
+        match self {
+            Renderer::Gpu(g) => g.is_refining(),
+            Renderer::Cpu(_) => false,
+        }
+    }
+
+    /// Errors the GPU device reported while drawing (a shader or pipeline
+    /// it refused: the frames may show nothing), cleared by the call;
+    /// none on the CPU.
+    pub fn take_errors(&self) -> Vec<String> {
+        match self {
+            Renderer::Gpu(g) => g.take_errors(),
+            Renderer::Cpu(_) => Vec::new(),
+        }
+    }
+
     /// Waits until the frame is finished (a no-op on the CPU).
     pub fn finish(&mut self) {
         if let Renderer::Gpu(g) = self {

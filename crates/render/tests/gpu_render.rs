@@ -200,11 +200,78 @@ fn panning_by_a_copy_draws_what_a_full_redraw_draws() {
     let full = gpu_frame(&mut fresh, &m.rebuilt(), &v, &none);
     assert_close("gpu-pan-vs-full", &panned, &full, DAMAGE);
 
-    // A pan by a fraction of a pixel, or a zoom, redraws in full.
+    // A pan by a fraction of a pixel, or a zoom, redraws in full where the
+    // whole view costs less than the budget (else see `a_zoom_too_dear...`).
+    r.refine_budget = usize::MAX;
     v.origin.x += 0.5 / f;
     assert!(r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap().full);
     v.zoom *= 1.1;
     assert!(r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap().full);
+}
+
+/// Zooms `v` by `by` around the middle of its target.
+fn zoom_around_middle(v: &mut View, by: f32) {
+    let f = v.factor();
+    let middle = Point::new(v.origin.x + v.width as f32 / 2.0 / f, v.origin.y + v.height as f32 / 2.0 / f);
+    v.zoom *= by;
+    let g = v.factor();
+    v.origin = Point::new(middle.x - (middle.x - v.origin.x) * f / g, middle.y - (middle.y - v.origin.y) * f / g);
+}
+
+/// A zoom costing more than the budget to draw whole shows the last frame
+/// scaled at once, then draws the view exactly a few tiles a frame, each
+/// frame within the budget; pans and moved cards in between are drawn
+/// exactly too, and the end equals a fresh full drawing.
+#[test]
+fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw_draws() {
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let mut m = MovingCards::new(Theme::LIGHT);
+    let mut v = m.view();
+    let none = OverlayLayer::new(&m.theme, v.factor());
+    let first = r.draw(&m.list, &[], &v, &Redraw::All, &none, 0.0).unwrap();
+    // A tenth of what the whole view draws.
+    r.refine_budget = first.instances / 10;
+    for (k, by) in [1.1, 1.1, 1.1, 1.0 / 1.1].into_iter().enumerate() {
+        zoom_around_middle(&mut v, by);
+        // The second zoom comes with a card moved in the same frame.
+        let (changed, redraw) = if k == 1 {
+            let regions = m.step();
+            (m.list.take_changed(), Redraw::Regions(regions))
+        } else {
+            (Vec::new(), Redraw::Nothing)
+        };
+        let report = r.draw(&m.list, &changed, &v, &redraw, &none, 0.0).unwrap();
+        assert!(report.resampled && !report.full, "zoom {k} is resampled: {report:?}");
+        assert!(r.is_refining());
+    }
+    // A pan by whole pixels while the canvas is still stale moves what is
+    // stale with it.
+    let f = v.factor();
+    v.origin = Point::new(v.origin.x - 40.0 / f, v.origin.y + 24.0 / f);
+    let panned = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert_eq!(panned.scrolled, Some((40, -24)));
+    let mut frames = 0;
+    while r.is_refining() {
+        let report = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+        assert!(report.refined_tiles >= 1 && !report.full, "frame {frames} brings tiles back: {report:?}");
+        assert!(
+            report.instances <= r.refine_budget * 4,
+            "frame {frames} drew {} instances for a budget of {}",
+            report.instances,
+            r.refine_budget
+        );
+        frames += 1;
+        assert!(frames < 500, "refinement ends");
+    }
+    assert!(frames > 2, "brought back over several frames, not in one: {frames}");
+    let refined = r.read_frame().unwrap();
+    let mut fresh = GpuRenderer::new(gpu(None).unwrap());
+    let full = gpu_frame(&mut fresh, &m.rebuilt(), &v, &none);
+    assert_close("gpu-refined-zoom-vs-full", &refined, &full, DAMAGE);
+    // Nothing stale: a frame with nothing changed draws nothing.
+    let idle = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert_eq!((idle.redrawn_pixels, idle.refined_tiles), (0, 0));
 }
 
 /// Inserts, deletes and reorders keep every other item's instances where

@@ -1,7 +1,10 @@
 //! Paint order between shapes and text. Shapes are instanced and text goes
 //! through glyphon, each in one draw, so a region's items are split into
 //! batches: a batch draws its shapes, then its text, and a shape that would
-//! cover text of the current batch starts the next one.
+//! cover text of the current batch starts the next one. Greeked text (too
+//! small to read, drawn as bars) is instanced like the shapes: it keeps its
+//! place among them and never starts a batch; a batch holding some is
+//! gathered, shapes and bars in paint order, into the frame's instances.
 
 use std::ops::Range;
 
@@ -13,22 +16,51 @@ use crate::display_list::{DisplayList, Primitive};
 /// The most render batches a region splits into (each has a text renderer).
 const MAX_BATCHES: usize = 256;
 
-/// The draws of one batch: instance ranges, then texts (item, primitive).
+/// The draws of one batch: shapes and greeked text in paint order, then
+/// texts (item, primitive).
 #[derive(Debug, Default)]
 pub(super) struct Batch {
     /// Which of the frame's regions this batch draws in.
     pub(super) region: usize,
-    /// Instance ranges, and whether a range needs the special pipeline.
-    pub(super) shapes: Vec<(Range<u32>, bool)>,
+    /// Ranges of the retained instances, whether a range needs the
+    /// special pipeline, and greeked texts between them.
+    pub(super) shapes: Vec<Run>,
     pub(super) texts: Vec<(usize, usize)>,
-    /// Greeked text, as bars in the frame's instances: drawn where the
-    /// batch's text is.
-    pub(super) bars: Range<u32>,
+    /// Where the batch holds greeked text: its shapes and bars copied, in
+    /// order, into the frame's instances, as runs of one pipeline each.
+    /// Empty otherwise: the shapes are drawn from the retained instances.
+    pub(super) gathered: Vec<(Range<u32>, bool)>,
+}
+
+/// A part of a batch's shapes.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Run {
+    /// Retained instances, and whether they need the special pipeline.
+    Shapes(Range<u32>, bool),
+    /// A text drawn as bars: item and primitive.
+    Greeked(usize, usize),
+}
+
+impl Batch {
+    /// Whether the batch's shapes are gathered into the frame's instances.
+    pub(super) fn has_greeked(&self) -> bool {
+        self.shapes.iter().any(|r| matches!(r, Run::Greeked(..)))
+    }
+
+    /// Instances the batch draws: retained shapes, or gathered ones.
+    pub(super) fn instances(&self) -> usize {
+        if self.gathered.is_empty() {
+            self.shapes.iter().map(|r| if let Run::Shapes(r, _) = r { r.len() } else { 0 }).sum()
+        } else {
+            self.gathered.iter().map(|(r, _)| r.len()).sum()
+        }
+    }
 }
 
 impl GpuRenderer {
-    /// Which items to draw for `region`, in batches that keep paint order.
-    pub(super) fn plan(&self, list: &DisplayList, region: &Rect) -> Vec<Batch> {
+    /// Which items to draw for `region`, in batches that keep paint order,
+    /// at `factor` device pixels per design unit (which text is greeked).
+    pub(super) fn plan(&self, list: &DisplayList, region: &Rect, factor: f32) -> Vec<Batch> {
         let mut batches = vec![Batch::default()];
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region);
@@ -56,16 +88,20 @@ impl GpuRenderer {
                         end += 1;
                     }
                     match batch.shapes.last_mut() {
-                        Some((last, s)) if last.end == start && *s == special => last.end = end,
-                        _ => batch.shapes.push((start..end, special)),
+                        Some(Run::Shapes(last, s)) if last.end == start && *s == special => last.end = end,
+                        _ => batch.shapes.push(Run::Shapes(start..end, special)),
                     }
                     start = end;
                 }
             }
             for (j, prim) in item.primitives.iter().enumerate() {
-                if let Primitive::Text { rect, .. } = prim {
-                    batch.texts.push((i, j));
-                    covered.mark(rect);
+                if let Primitive::Text { rect, size, .. } = prim {
+                    if crate::text::greeked(*size, factor) {
+                        batch.shapes.push(Run::Greeked(i, j));
+                    } else {
+                        batch.texts.push((i, j));
+                        covered.mark(rect);
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@
 
 use super::atlas;
 use super::instances::Instance;
+use super::refine::Resampler;
 use super::timestamps::Timer;
 use crate::adapter::Gpu;
 use crate::view::View;
@@ -66,6 +67,8 @@ pub(super) struct DeviceState {
     pub(super) timer: Option<Timer>,
     /// The format of the canvas and frame textures.
     pub(super) format: wgpu::TextureFormat,
+    /// Draws the last frame scaled to a new view (`refine.rs`).
+    pub(super) resampler: Resampler,
 }
 
 /// The canvas (kept between frames) and the frame (canvas plus overlays).
@@ -76,6 +79,8 @@ pub(super) struct Target {
     pub(super) canvas_view: wgpu::TextureView,
     pub(super) frame: wgpu::Texture,
     pub(super) frame_view: wgpu::TextureView,
+    /// Samples the frame texture, where the canvas is copied to be resampled.
+    pub(super) resample_bind: wgpu::BindGroup,
 }
 
 impl DeviceState {
@@ -186,6 +191,7 @@ impl DeviceState {
             glyphon::TextAtlas::with_color_mode(device, &gpu.queue, &text_cache, format, glyphon::ColorMode::Web);
         let text_viewport = glyphon::Viewport::new(device, &text_cache);
         let timer = gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY).then(|| Timer::new(gpu));
+        let resampler = Resampler::new(device, format);
         DeviceState {
             pipeline,
             special_pipeline,
@@ -202,6 +208,7 @@ impl DeviceState {
             text_renderers: Vec::new(),
             timer,
             format,
+            resampler,
         }
     }
 
@@ -230,7 +237,8 @@ impl DeviceState {
         let frame = make("trellis frame");
         let canvas_view = canvas.create_view(&wgpu::TextureViewDescriptor::default());
         let frame_view = frame.create_view(&wgpu::TextureViewDescriptor::default());
-        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view });
+        let resample_bind = self.resampler.bind(device, &frame_view);
+        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view, resample_bind });
         true
     }
 }

@@ -25,6 +25,7 @@ mod instances;
 mod planted;
 mod readback;
 mod recovery;
+mod refine;
 mod text;
 mod timestamps;
 
@@ -114,6 +115,15 @@ pub struct FrameReport {
     /// The view panned by these whole device pixels (what the canvas
     /// showed moved right and down), and the canvas was moved by a copy.
     pub scrolled: Option<(i32, i32)>,
+    /// The view changed by more than a pan and the whole view would cost
+    /// more than [`GpuRenderer::refine_budget`] to draw: the last frame
+    /// was scaled to the new view, to be drawn exactly tile by tile.
+    pub resampled: bool,
+    /// Stale tiles drawn exactly this frame.
+    pub refined_tiles: usize,
+    /// Device pixels still showing a resampled drawing after this frame:
+    /// while any are, [`GpuRenderer::is_refining`] asks for more frames.
+    pub stale_pixels: u64,
 }
 
 /// Live GPU objects, as wgpu counts them, and the renderer's own caches:
@@ -176,6 +186,15 @@ pub struct GpuRenderer {
     /// mapped once the caller has submitted it.
     pending_timer: Option<usize>,
     recoveries: Recoveries,
+    /// What of the canvas shows a resampled drawing, to bring back.
+    refinement: refine::Refinement,
+    /// What a frame draws, at most, to bring a resampled canvas back, in
+    /// instances (128 device pixels of widget boxes or of the region count
+    /// as one); a new view costing more than this to draw whole is
+    /// resampled first (see `refine.rs`). By default 4,000 on a software
+    /// adapter (about 5 ms on lavapipe) and 1,000,000 on a GPU, where a
+    /// whole view is cheap.
+    pub refine_budget: usize,
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
     /// The directory image paths are relative to (the design file's).
@@ -213,6 +232,7 @@ impl GpuRenderer {
         recovery::watch_device(&gpu.device, &lost, &errors);
         let state = DeviceState::new(&gpu, format);
         let backend = crate::adapter::backend_of(&gpu.info);
+        let refine_budget = if gpu.info.device_type == wgpu::DeviceType::Cpu { 4_000 } else { 1_000_000 };
         GpuRenderer {
             gpu,
             backend,
@@ -238,6 +258,8 @@ impl GpuRenderer {
             last_gpu_ns: None,
             pending_timer: None,
             recoveries: Recoveries::default(),
+            refinement: refine::Refinement::default(),
+            refine_budget,
             tint_redraws: false,
             base_dir: PathBuf::from("."),
         }
@@ -251,6 +273,13 @@ impl GpuRenderer {
     /// The backend the adapter runs on.
     pub fn backend(&self) -> BackendKind {
         self.backend
+    }
+
+    /// Whether some of the canvas still shows a resampled drawing: the
+    /// next frames bring it back to an exact one, so draw them even when
+    /// nothing changed.
+    pub fn is_refining(&self) -> bool {
+        self.refinement.is_stale()
     }
 
     /// The device drawing, for a presenter to share (copying the frame
@@ -405,11 +434,37 @@ impl GpuRenderer {
 
         // A rebuilt list lays the instances out again but redraws only what
         // the caller says changed. A pan by whole device pixels moves what
-        // the canvas shows by a copy and draws only the strips it uncovers;
-        // any other new view or target redraws everything.
+        // the canvas shows by a copy and draws only the strips it uncovers.
+        // Any other new view redraws everything, unless that costs more
+        // than the budget: then the last frame is scaled to it and drawn
+        // exactly a few tiles a frame (`refine.rs`).
         let scroll =
             if resized || *redraw == Redraw::All { None } else { self.shown.and_then(|old| scroll(&old, view)) };
-        let full = scroll.is_none() && (resized || self.shown.as_ref() != Some(view) || *redraw == Redraw::All);
+        let new_view = self.shown.as_ref() != Some(view);
+        let mut resample = None;
+        if scroll.is_none() && !resized && *redraw != Redraw::All && new_view {
+            let old = self.shown.filter(|old| {
+                (old.width, old.height) == (view.width, view.height) && old.background == view.background
+            });
+            if let Some(old) = old
+                && self.refinement.count(list, &self.ranges, view) > self.refine_budget
+            {
+                resample = Some(old);
+            }
+        }
+        let full = resample.is_none() && scroll.is_none() && (resized || new_view || *redraw == Redraw::All);
+        let mut budget = self.refine_budget;
+        if let Some(old) = resample {
+            self.resample(encoder, &old, view);
+            self.refinement.mark_all(view.width, view.height);
+            report.resampled = true;
+            // The resampling is this frame's work: during a zoom gesture
+            // the next view comes before tiles drawn now would be seen;
+            // the frames after it bring the canvas back.
+            budget = 0;
+        } else if full {
+            self.refinement.clear();
+        }
         let scrolled;
         let redraw = match scroll {
             Some((dx, dy)) => {
@@ -418,6 +473,7 @@ impl GpuRenderer {
                     let target = self.state.canvas.as_ref().expect("made above");
                     scroll_canvas(encoder, target, dx, dy);
                     report.scrolled = Some((dx, dy));
+                    self.refinement.shift(dx, dy, view.width, view.height);
                 }
                 let mut damaged = match redraw {
                     Redraw::Regions(r) => r.clone(),
@@ -429,6 +485,24 @@ impl GpuRenderer {
             }
             None => redraw,
         };
+        let refined;
+        let redraw = if !full && self.refinement.is_stale() {
+            if !self.refinement.counted_for(view) {
+                self.refinement.count(list, &self.ranges, view);
+            }
+            let tiles = self.refinement.take(budget, view);
+            report.refined_tiles = tiles.len();
+            let mut damaged = match redraw {
+                Redraw::Regions(r) => r.clone(),
+                _ => Vec::new(),
+            };
+            damaged.extend(tiles);
+            refined = Redraw::Regions(damaged);
+            &refined
+        } else {
+            redraw
+        };
+        report.stale_pixels = self.refinement.stale_pixels();
         let regions = damage::regions(view, redraw, full);
         report.full = full;
         report.redrawn = damage::extent(&regions);
@@ -451,14 +525,14 @@ impl GpuRenderer {
         // Each region's batches, one after the other; a batch remembers its region.
         let mut draws = Vec::new();
         for (k, region) in regions.iter().enumerate() {
-            for mut b in self.plan(list, &region.design) {
+            for mut b in self.plan(list, &region.design, view.factor()) {
                 b.region = k;
                 draws.push(b);
             }
         }
-        self.greek_texts(list, view, &mut draws, &mut scratch);
+        self.gather_greeked(list, &mut draws, &mut scratch);
         self.upload_scratch(&scratch);
-        report.instances = draws.iter().map(|b| b.shapes.iter().map(|(r, _)| r.len()).sum::<usize>()).sum();
+        report.instances = draws.iter().map(batching::Batch::instances).sum();
         report.texts = draws.iter().map(|b| b.texts.len()).sum();
         report.batches = draws.len();
         if !draws.is_empty() {
@@ -470,14 +544,7 @@ impl GpuRenderer {
             // A full redraw clears the canvas as the pass begins, which
             // costs a software rasteriser less than a quad over every pixel.
             // Premultiplied, as the shader's clear quad writes it.
-            let bg = view.background;
-            let a = f64::from(bg.a) / 255.0;
-            let clear = full.then(|| wgpu::Color {
-                r: f64::from(bg.r) / 255.0 * a,
-                g: f64::from(bg.g) / 255.0 * a,
-                b: f64::from(bg.b) / 255.0 * a,
-                a,
-            });
+            let clear = full.then(|| clear_colour(view.background));
             let mut pass = begin_pass(encoder, &target.canvas_view, "trellis canvas", timer, clear);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
@@ -494,24 +561,18 @@ impl GpuRenderer {
                     }
                     region = Some(batch.region);
                 }
-                if !batch.shapes.is_empty() {
-                    pass.set_bind_group(0, &self.state.bind_group, &[]);
-                    pass.set_vertex_buffer(0, self.state.instances.slice(..));
-                    let mut current = None;
-                    for (r, special) in &batch.shapes {
-                        if current != Some(*special) {
-                            let p = if *special { &self.state.special_pipeline } else { &self.state.pipeline };
-                            pass.set_pipeline(p);
-                            current = Some(*special);
-                        }
-                        pass.draw(0..4, r.clone());
-                    }
-                }
-                if !batch.bars.is_empty() {
+                if !batch.gathered.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
                     pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                    pass.set_pipeline(&self.state.pipeline);
-                    pass.draw(0..4, batch.bars.clone());
+                    draw_runs(&mut pass, &self.state, batch.gathered.iter().cloned());
+                } else if !batch.shapes.is_empty() {
+                    pass.set_bind_group(0, &self.state.bind_group, &[]);
+                    pass.set_vertex_buffer(0, self.state.instances.slice(..));
+                    let runs = batch.shapes.iter().filter_map(|r| match r {
+                        batching::Run::Shapes(r, special) => Some((r.clone(), *special)),
+                        batching::Run::Greeked(..) => None,
+                    });
+                    draw_runs(&mut pass, &self.state, runs);
                 }
                 if !batch.texts.is_empty() {
                     let renderer = &self.state.text_renderers[i];
@@ -556,6 +617,25 @@ impl GpuRenderer {
         self.epoch = Some(list.epoch());
         self.shown = Some(*view);
         self.frames += 1;
+    }
+
+    /// Draws what the canvas showed for `old` scaled and moved to `new`,
+    /// over the background: through the frame texture, since a texture
+    /// cannot be sampled while drawn into.
+    fn resample(&self, encoder: &mut wgpu::CommandEncoder, old: &View, new: &View) {
+        let target = self.state.canvas.as_ref().expect("made before");
+        encoder.copy_texture_to_texture(
+            target.canvas.as_image_copy(),
+            target.frame.as_image_copy(),
+            wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
+        );
+        let uniform = refine::ResampleUniform::new(old, new);
+        self.gpu.queue.write_buffer(&self.state.resampler.uniform, 0, bytemuck::bytes_of(&uniform));
+        let mut pass =
+            begin_pass(encoder, &target.canvas_view, "trellis resample", None, Some(clear_colour(new.background)));
+        pass.set_pipeline(&self.state.resampler.pipeline);
+        pass.set_bind_group(0, &target.resample_bind, &[]);
+        pass.draw(0..4, 0..1);
     }
 
     /// Waits until the GPU has finished every frame submitted, and reads the
@@ -627,6 +707,31 @@ fn uncovered(view: &View, dx: i32, dy: i32) -> Vec<Rect> {
         strips.push(Rect::new(v.x, v.bottom() - sy, v.w, sy));
     }
     strips
+}
+
+/// Draws instance ranges of the bound buffer, each with the pipeline it
+/// needs, switching pipelines only between runs that differ.
+fn draw_runs(
+    pass: &mut wgpu::RenderPass<'_>,
+    state: &device::DeviceState,
+    runs: impl Iterator<Item = (Range<u32>, bool)>,
+) {
+    let mut current = None;
+    for (r, special) in runs {
+        if current != Some(special) {
+            pass.set_pipeline(if special { &state.special_pipeline } else { &state.pipeline });
+            current = Some(special);
+        }
+        pass.draw(0..4, r);
+    }
+}
+
+/// `background` as a pass clears to it: premultiplied, as the shader's
+/// clear quad writes it.
+fn clear_colour(background: Color) -> wgpu::Color {
+    let a = f64::from(background.a) / 255.0;
+    let channel = |c: u8| f64::from(c) / 255.0 * a;
+    wgpu::Color { r: channel(background.r), g: channel(background.g), b: channel(background.b), a }
 }
 
 /// A render pass that draws over what `view` holds (or over `clear`),

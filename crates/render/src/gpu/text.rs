@@ -5,7 +5,7 @@
 use trellis_model::{Color, Rect};
 
 use super::GpuRenderer;
-use super::batching::Batch;
+use super::batching::{Batch, Run};
 use super::instances::{Instance, rect_instance, rgba};
 use crate::display_list::{DisplayList, Primitive, TextAlign};
 use crate::view::View;
@@ -114,36 +114,40 @@ impl GpuRenderer {
         }
     }
 
-    /// Appends the bars of each batch's greeked text (too small to read
-    /// at this zoom) to the frame's instances, and notes each batch's.
-    pub(super) fn greek_texts(
-        &mut self,
-        list: &DisplayList,
-        view: &View,
-        batches: &mut [Batch],
-        scratch: &mut Vec<Instance>,
-    ) {
-        let s = view.factor();
-        for batch in batches {
-            let start = scratch.len() as u32;
-            for &(i, j) in &batch.texts {
-                let item = &list.items[i];
-                let Primitive::Text { rect, size, color, .. } = &item.primitives[j] else {
-                    continue;
-                };
-                if !crate::text::greeked(*size, s) {
-                    continue;
-                }
-                let ink = Color { a: (f32::from(color.a) * crate::text::GREEK_INK).round() as u8, ..*color };
-                let bars = self
-                    .greek
-                    .bars(&mut self.fonts, &crate::text::GreekText::of(&item.primitives[j]).expect("a text primitive"));
-                for bar in bars {
-                    let r = Rect::new(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
-                    scratch.push(rect_instance(r, 0.0, ink, None, item.opacity, item.clip));
+    /// Gathers the shapes of each batch holding greeked text (too small to
+    /// read, drawn as bars) into `scratch`, with the bars where the text is
+    /// in paint order, as runs of one pipeline each (`Batch::gathered`).
+    pub(super) fn gather_greeked(&mut self, list: &DisplayList, batches: &mut [Batch], scratch: &mut Vec<Instance>) {
+        for batch in batches.iter_mut().filter(|b| b.has_greeked()) {
+            let mut gathered: Vec<(std::ops::Range<u32>, bool)> = Vec::new();
+            let mut push_run = |start: u32, end: u32, special: bool| match gathered.last_mut() {
+                Some((last, s)) if last.end == start && *s == special => last.end = end,
+                _ if start < end => gathered.push((start..end, special)),
+                _ => {}
+            };
+            for run in &batch.shapes {
+                let start = scratch.len() as u32;
+                match run {
+                    Run::Shapes(r, special) => {
+                        scratch.extend_from_slice(&self.instances[r.start as usize..r.end as usize]);
+                        push_run(start, scratch.len() as u32, *special);
+                    }
+                    Run::Greeked(i, j) => {
+                        let item = &list.items[*i];
+                        let Primitive::Text { rect, color, .. } = &item.primitives[*j] else {
+                            continue;
+                        };
+                        let ink = Color { a: (f32::from(color.a) * crate::text::GREEK_INK).round() as u8, ..*color };
+                        let text = crate::text::GreekText::of(&item.primitives[*j]).expect("a text primitive");
+                        for bar in self.greek.bars(&mut self.fonts, &text) {
+                            let r = Rect::new(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
+                            scratch.push(rect_instance(r, 0.0, ink, None, item.opacity, item.clip));
+                        }
+                        push_run(start, scratch.len() as u32, false);
+                    }
                 }
             }
-            batch.bars = start..scratch.len() as u32;
+            batch.gathered = gathered;
         }
         self.greek.end_frame();
     }
