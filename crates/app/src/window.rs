@@ -834,6 +834,11 @@ impl Shell {
         if self.presenter.as_ref().is_some_and(Presenter::panels_pending) {
             next = Some(Instant::now());
         }
+        // A zoomed canvas still being drawn exactly, tile by tile: each
+        // frame is bounded by the renderer's budget, so draw the next now.
+        if self.wb.canvas().renderer().is_some_and(Renderer::is_refining) {
+            next = Some(Instant::now());
+        }
         let now = Instant::now();
         if next.is_some_and(|t| t <= now) {
             event_loop.set_control_flow(ControlFlow::Poll);

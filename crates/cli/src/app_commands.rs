@@ -121,6 +121,9 @@ struct WindowReport {
     latency_p50_ms: f64,
     latency_p99_ms: f64,
     idle_frames: u64,
+    /// Waits for the editor to have nothing left to draw that ran out of
+    /// time (a redraw the window never drew): should be 0.
+    settle_timeouts: u64,
     bare_fps: Option<f64>,
     /// The editor's rate over the drag fed one input per frame: the rate
     /// compared with the bare window's (both repaint as fast as they can).
@@ -208,6 +211,13 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
         report::note(format_args!("FAIL: the idle editor drew {} frames in two seconds (must be 0)", out.idle_frames));
         verdict = Verdict::Fail;
     }
+    if out.settle_timeouts > 0 {
+        report::note(format_args!(
+            "FAIL: {} wait(s) for the editor to finish drawing ran out of time: a redraw was pending that the window never drew",
+            out.settle_timeouts
+        ));
+        verdict = Verdict::Fail;
+    }
     Ok(verdict)
 }
 
@@ -261,6 +271,7 @@ fn summarize(r: &WindowBenchReport, design: String, widgets: usize) -> WindowRep
         fps_ratio_to_bare: r.bare_fps.zip(r.capacity_fps).map(|(b, c)| c / b.max(1e-9)),
         capacity_fps: r.capacity_fps,
         capacity_frames: r.capacity_frames,
+        settle_timeouts: r.settle_timeouts,
         capacity_stats: (!r.capacity_samples.is_empty()).then(|| {
             let f: Vec<Frame> =
                 r.capacity_samples.iter().map(|s| Frame { start_ms: s.at_s * 1e3, duration_ms: s.total_ms }).collect();

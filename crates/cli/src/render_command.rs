@@ -76,15 +76,15 @@ pub fn check_output(width: u32, height: u32, flags: &str, renderer: &Renderer) -
     Ok(())
 }
 
-/// Refuses a benchmark's figures when the GPU reported errors while it
-/// drew: a refused shader or pipeline draws nothing, very fast, and its
-/// frame times would be false.
+/// Refuses a benchmark's figures when the renderer reported problems while
+/// it drew (a shader or pipeline the GPU refused draws nothing, very fast;
+/// a full glyph atlas leaves text out): its frame times would be false.
 pub fn check_drawn(renderer: Option<&Renderer>) -> anyhow::Result<()> {
     let errors = renderer.map(Renderer::take_errors).unwrap_or_default();
     if let Some(first) = errors.first() {
         bail!(
-            "the GPU reported {} error(s) while drawing, so these figures are not trustworthy; the first: {}; \
-             this is a bug in Trellis or the driver: report it, or run with --backend cpu",
+            "the renderer reported {} problem(s) while drawing, so these figures are not trustworthy; the first: {}; \
+             report it with the command, or run with --backend cpu",
             errors.len(),
             first.trim()
         );

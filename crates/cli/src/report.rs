@@ -125,8 +125,6 @@ macro_rules! say {
 }
 pub(crate) use say;
 
-/// A line on standard error that never fails the run: whoever started us
-/// may have stopped listening (`eprintln!` would panic on a closed pipe).
 /// An error and its causes on one line, as `{:#}` joins them, but with a
 /// cause left out when the message before it already ends with its text:
 /// library errors name their cause in their own message too, so the
@@ -145,6 +143,8 @@ pub fn error_chain(error: &anyhow::Error) -> String {
     text
 }
 
+/// A line on standard error that never fails the run: whoever started us
+/// may have stopped listening (`eprintln!` would panic on a closed pipe).
 pub fn note(line: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");

@@ -473,7 +473,23 @@ impl Writer<'_> {
         }
         let inner = std::mem::replace(&mut self.body, outer);
         let used = |name: &str| if is_empty_code(&inner) { "_".to_owned() } else { name.to_owned() };
+        // A container's opacity fades its box and all inside it, as on the
+        // canvas: set on the `Ui`s it paints and lays out its children in.
+        let opacity = w.number(PropKey::Opacity);
+        let fade =
+            |ui: &str| if opacity < 1.0 { format!("{ui}.multiply_opacity({});\n", f(opacity)) } else { String::new() };
         match place {
+            Place::Free { origin: parent, rect: r } if opacity < 1.0 => {
+                let _ = writeln!(
+                    self.body,
+                    "{{\nlet rect = egui::Rect::from_min_size({parent} + egui::vec2({}, {}), egui::vec2({}, {}));\nui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {{\n{}{paint}\n{bind}\n{inner}}});\n}}",
+                    f(r.x),
+                    f(r.y),
+                    f(r.w),
+                    f(r.h),
+                    fade("ui"),
+                );
+            }
             Place::Free { origin: parent, rect: r } => {
                 let _ = writeln!(
                     self.body,
@@ -499,13 +515,17 @@ impl Writer<'_> {
                 let style = item_style(self.geometry, self.doc, w.id());
                 let node =
                     format!("tui.id(egui_taffy::tid({})).style({})", rust_string(w.name()), style_code(&style, w));
+                let tui_fade = if is_empty_code(&inner) { String::new() } else { fade("tui.egui_ui_mut()") };
                 if flows_here {
                     if paint.is_empty() {
-                        let _ = writeln!(self.body, "{node}.add(|{}| {{\n{inner}}});", used("tui"));
+                        let _ = writeln!(self.body, "{node}.add(|{}| {{\n{tui_fade}{inner}}});", used("tui"));
                     } else {
+                        // egui_taffy lays the children out in the `Ui` the
+                        // background was painted in: faded there, once.
                         let _ = writeln!(
                             self.body,
-                            "{node}.add_with_background_ui(|ui, container| {{\nlet rect = container.full_container();\n{paint}\n}}, |{}, _| {{\n{inner}}});",
+                            "{node}.add_with_background_ui(|ui, container| {{\n{}let rect = container.full_container();\n{paint}\n}}, |{}, _| {{\n{inner}}});",
+                            fade("ui"),
                             used("tui")
                         );
                     }
@@ -515,8 +535,9 @@ impl Writer<'_> {
                         if paint.is_empty() && bind.is_empty() { "" } else { "let rect = ui.max_rect();" };
                     let _ = writeln!(
                         self.body,
-                        "{node}.ui(|{}| {{\n{rect_binding}\n{paint}\n{bind}\n{inner}}});",
-                        if needs_ui { "ui" } else { "_" }
+                        "{node}.ui(|{}| {{\n{}{rect_binding}\n{paint}\n{bind}\n{inner}}});",
+                        if needs_ui { "ui" } else { "_" },
+                        if needs_ui { fade("ui") } else { String::new() },
                     );
                 }
             }

@@ -94,6 +94,21 @@ fn generated_and_random_designs_compile_run_and_sit_where_the_canvas_puts_them()
         ] }
     });
     designs.push(("hidden controls".into(), Document::from_json_bytes(hidden.to_string().as_bytes()).expect("valid")));
+    // Every container of the demo and of a generated design half faded,
+    // some inside others: placed, flowing and painted containers each
+    // fade in their own way, and all of it must compile.
+    for (name, mut doc) in
+        [("faded demo", trellis_model::demo_design()), ("faded generated", trellis_model::generate(60, 2))]
+    {
+        let containers: Vec<_> = doc.iter().filter(|w| w.kind().is_container()).map(|w| w.id()).collect();
+        doc.execute(trellis_model::Command::SetProperty {
+            ids: containers,
+            key: trellis_model::PropKey::Opacity,
+            value: Some(trellis_model::PropValue::Number(0.5)),
+        })
+        .expect("containers have an opacity");
+        designs.push((name.into(), doc));
+    }
 
     let mut lib = String::from("//! Exports under test (written by trellis-exported's tests).\n#![deny(warnings)]\n");
     let mut runs = String::new();

@@ -221,7 +221,15 @@ impl Run<'_> {
             return;
         }
         let rect = rect_at(origin, rect);
-        if w.kind().is_container() {
+        let opacity = w.number(PropKey::Opacity);
+        if w.kind().is_container() && opacity < 1.0 {
+            // A container's opacity fades its box and all inside it, as on the canvas.
+            ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+                ui.multiply_opacity(opacity);
+                self.paint(ui, &w, rect);
+                self.inside(ui, &w, rect.min);
+            });
+        } else if w.kind().is_container() {
             self.paint(ui, &w, rect);
             ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.inside(ui, &w, rect.min));
         } else {
@@ -251,8 +259,16 @@ impl Run<'_> {
         } else if flows(&w) && w.kind() != WidgetKind::ScrollArea {
             let children: Vec<WidgetId> = w.children().to_vec();
             let (doc, theme) = (self.doc, self.theme);
+            let opacity = w.number(PropKey::Opacity);
             node.add_with_background_ui(
-                |ui, container| paint(ui, doc, theme, &w, container.full_container()),
+                |ui, container| {
+                    if opacity < 1.0 {
+                        ui.multiply_opacity(opacity);
+                    }
+                    paint(ui, doc, theme, &w, container.full_container());
+                },
+                // egui_taffy lays the children out in the `Ui` the
+                // background was painted in: already faded.
                 |tui, _| {
                     for child in children {
                         self.flow(tui, child);
@@ -261,6 +277,10 @@ impl Run<'_> {
             );
         } else {
             node.ui(|ui| {
+                let opacity = w.number(PropKey::Opacity);
+                if opacity < 1.0 {
+                    ui.multiply_opacity(opacity);
+                }
                 let rect = ui.max_rect();
                 self.paint(ui, &w, rect);
                 self.inside(ui, &w, rect.min);
@@ -558,5 +578,57 @@ mod tests {
             .collect();
         assert_eq!(names, in_tree);
         assert!(preview.events.is_empty());
+    }
+
+    /// The filled rectangles painted inside `within` (points), with their colours.
+    fn filled_inside(doc: &Document, within: egui::Rect) -> Vec<(egui::Rect, egui::Color32)> {
+        let geometry = Geometry::new(doc, trellis_geometry::FontMeasurer::shared());
+        let mut preview = Preview::new(doc);
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+            ..Default::default()
+        };
+        let mut output = ctx.run_ui(input, |ui| {
+            preview.show(ui, doc, &geometry, Theme::LIGHT);
+        });
+        // No painter takes the font atlas here.
+        output.textures_delta.clear();
+        output
+            .shapes
+            .iter()
+            .filter_map(|c| match &c.shape {
+                egui::Shape::Rect(r) if within.expand(0.5).contains_rect(r.rect) && r.fill.a() > 0 => {
+                    Some((r.rect, r.fill))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A container's opacity fades its box and every widget inside it, as
+    /// the canvas draws it (and the egui export writes it).
+    #[test]
+    fn a_containers_opacity_fades_what_is_inside_it() {
+        let mut doc = trellis_model::demo_design();
+        let button = doc.find("cancel_button").unwrap();
+        let parent = doc.parent(button).unwrap();
+        let geometry = Geometry::new(&doc, trellis_geometry::FontMeasurer::shared());
+        let r = geometry.rect(parent).unwrap();
+        let within = egui::Rect::from_min_size(egui::pos2(r.x, r.y), egui::vec2(r.w, r.h));
+        let plain = filled_inside(&doc, within);
+        doc.execute(trellis_model::Command::SetProperty {
+            ids: vec![parent],
+            key: PropKey::Opacity,
+            value: Some(trellis_model::PropValue::Number(0.5)),
+        })
+        .unwrap();
+        let faded = filled_inside(&doc, within);
+        assert!(plain.len() >= 2, "the container and a button paint inside it: {plain:?}");
+        assert_eq!(plain.len(), faded.len());
+        for ((rect, before), (_, after)) in plain.iter().zip(&faded) {
+            let half = f32::from(before.a()) / 2.0;
+            assert!((f32::from(after.a()) - half).abs() <= 1.0, "{rect:?}: {before:?} faded to {after:?}");
+        }
     }
 }

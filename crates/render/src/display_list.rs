@@ -134,7 +134,7 @@ impl DisplayList {
     pub fn build(doc: &Document, geometry: &Geometry, theme: &Theme) -> Self {
         let mut list = DisplayList { epoch: next_epoch(), ..DisplayList::default() };
         for w in doc.iter() {
-            if let Some(item) = item(geometry, theme, &w) {
+            if let Some(item) = item(doc, geometry, theme, &w) {
                 list.index.insert(w.id(), list.items.len());
                 list.items.push(item);
             }
@@ -147,7 +147,7 @@ impl DisplayList {
     /// the widget's place in the list changed and the list must be rebuilt.
     pub fn patch(&mut self, doc: &Document, geometry: &Geometry, theme: &Theme, id: WidgetId) -> Option<Vec<Rect>> {
         let w = doc.widget(id);
-        let fresh = w.as_ref().and_then(|w| item(geometry, theme, w));
+        let fresh = w.as_ref().and_then(|w| item(doc, geometry, theme, w));
         match (self.index.get(id).copied(), fresh) {
             (Some(i), Some(new)) => {
                 let old = std::mem::replace(&mut self.items[i], new);
@@ -208,7 +208,7 @@ impl DisplayList {
             let now = match kept {
                 Some(item) => Some(item),
                 None => {
-                    let fresh = item(geometry, theme, &w);
+                    let fresh = item(doc, geometry, theme, &w);
                     if fresh.is_some() {
                         self.changed.push(self.items.len());
                     }
@@ -290,7 +290,7 @@ fn inset(r: Rect, dx: f32, dy: f32) -> Rect {
 }
 
 /// The primitives of one widget, or `None` when nothing of it shows.
-fn item(geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
+fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
     let id = w.id();
     if geometry.is_hidden(id) {
         return None;
@@ -598,7 +598,22 @@ fn item(geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
         _ => acc,
     });
     let bounds = inset(spread, -2.0, -2.0);
-    Some(Item { widget: id, primitives: p, clip, opacity: w.number(PropKey::Opacity), bounds })
+    Some(Item { widget: id, primitives: p, clip, opacity: opacity(doc, w), bounds })
+}
+
+/// A widget's opacity times its ancestors': a container's opacity fades
+/// everything inside it, as CSS, egui and Slint fade a container's
+/// children (each shape by the product, not the group as one layer). A
+/// change of a container's opacity repaints its subtree (the editor
+/// repaints a restyled widget's descendants).
+fn opacity(doc: &Document, w: &WidgetRef<'_>) -> f32 {
+    let mut opacity = w.number(PropKey::Opacity);
+    let mut parent = w.parent();
+    while let Some(p) = parent.and_then(|p| doc.widget(p)) {
+        opacity *= p.number(PropKey::Opacity);
+        parent = p.parent();
+    }
+    opacity
 }
 
 fn clip_of(geometry: &Geometry, id: WidgetId) -> Option<Rect> {

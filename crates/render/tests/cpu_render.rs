@@ -298,3 +298,35 @@ fn greeked_text_carries_the_ink_of_its_glyphs() {
     println!("ink per design unit squared: glyphs {glyphs:.1}, greeked {greeked:.1}, ratio {ratio:.2}");
     assert!((0.75..=1.33).contains(&ratio), "greeked text is {ratio:.2} times as dark as its glyphs");
 }
+
+/// A container's opacity fades everything inside it, as the exporters'
+/// CSS, egui and Slint fade a container's children: each item's opacity is
+/// its own times its ancestors'. Patching the container's subtree, as the
+/// editor repaints a restyled widget's descendants, gives the same list.
+#[test]
+fn a_containers_opacity_fades_its_children() {
+    use trellis_geometry::{FontMeasurer, Geometry};
+    use trellis_render::DisplayList;
+    let theme = Theme::LIGHT;
+    let mut doc = demo_design();
+    let button = doc.find("cancel_button").unwrap();
+    let parent = doc.parent(button).unwrap();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let opacity_of = |list: &DisplayList, id| list.items.iter().find(|i| i.widget == id).unwrap().opacity;
+    assert_eq!(opacity_of(&list, button), 1.0);
+    for (id, value) in [(parent, 0.5), (button, 0.8)] {
+        doc.execute(Command::SetProperty {
+            ids: vec![id],
+            key: PropKey::Opacity,
+            value: Some(PropValue::Number(value)),
+        })
+        .unwrap();
+    }
+    for id in doc.descendants(parent) {
+        list.patch(&doc, &geometry, &theme, id).unwrap();
+    }
+    assert!((opacity_of(&list, button) - 0.4).abs() < 1e-6, "{}", opacity_of(&list, button));
+    assert!((opacity_of(&list, parent) - 0.5).abs() < 1e-6);
+    assert!(list.items == DisplayList::build(&doc, &geometry, &theme).items, "the patched list is the built one");
+}

@@ -230,10 +230,28 @@ fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw
     let mut v = m.view();
     let none = OverlayLayer::new(&m.theme, v.factor());
     let first = r.draw(&m.list, &[], &v, &Redraw::All, &none, 0.0).unwrap();
-    // A tenth of what the whole view draws.
-    r.refine_budget = first.instances / 10;
+    let before = r.read_frame().unwrap();
+    // About a tenth of what the whole view costs (its instances and the
+    // pixels of its widgets' boxes, 128 to an instance).
+    r.refine_budget = 1_500;
+    assert!(first.instances < r.refine_budget, "the budget is mostly pixels here");
     for (k, by) in [1.1, 1.1, 1.1, 1.0 / 1.1].into_iter().enumerate() {
         zoom_around_middle(&mut v, by);
+        if k == 0 {
+            // The resampled frame is the old one scaled where the new view
+            // puts it: nearer a fresh drawing of the new view than the old
+            // frame is (a wrong offset or scale would put it farther).
+            let mut probe = GpuRenderer::new(gpu(None).unwrap());
+            probe.refine_budget = r.refine_budget;
+            let home = m.view();
+            probe.draw(&m.list, &[], &home, &Redraw::All, &none, 0.0).unwrap();
+            assert!(probe.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap().resampled);
+            let resampled = probe.read_frame().unwrap();
+            let target = gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &m.list, &v, &none);
+            let (near, far) = (difference(&resampled, &target).mean, difference(&before, &target).mean);
+            eprintln!("resampled frame: mean difference {near:.3} from the new view, the old frame {far:.3}");
+            assert!(near < far / 2.0, "the resampled frame is near the new view: {near} against {far}");
+        }
         // The second zoom comes with a card moved in the same frame.
         let (changed, redraw) = if k == 1 {
             let regions = m.step();
@@ -264,6 +282,7 @@ fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw
         frames += 1;
         assert!(frames < 500, "refinement ends");
     }
+    eprintln!("brought back in {frames} frames");
     assert!(frames > 2, "brought back over several frames, not in one: {frames}");
     let refined = r.read_frame().unwrap();
     let mut fresh = GpuRenderer::new(gpu(None).unwrap());
@@ -272,6 +291,11 @@ fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw
     // Nothing stale: a frame with nothing changed draws nothing.
     let idle = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
     assert_eq!((idle.redrawn_pixels, idle.refined_tiles), (0, 0));
+    // A budget of 0 draws every view whole: it could never bring one back.
+    r.refine_budget = 0;
+    zoom_around_middle(&mut v, 1.1);
+    let whole = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert!(whole.full && !whole.resampled && !r.is_refining());
 }
 
 /// Inserts, deletes and reorders keep every other item's instances where

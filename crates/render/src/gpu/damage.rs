@@ -26,14 +26,16 @@ pub(super) fn regions(view: &View, redraw: &Redraw, full: bool) -> Vec<Region> {
             _ => Vec::new(),
         }
     };
-    // One device pixel more, for antialiased edges that reach past
-    // bounds; then whole device pixels, cut to the target.
+    damage.into_iter().filter_map(|r| region(view, r)).collect()
+}
+
+/// The region redrawing design rectangle `r`: one device pixel more, for
+/// antialiased edges that reach past bounds, in whole device pixels cut
+/// to the target; `None` off the target.
+pub(super) fn region(view: &View, r: Rect) -> Option<Region> {
     let m = 1.0 / view.factor();
-    damage
-        .into_iter()
-        .map(|r| Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m))
-        .filter_map(|design| view.device_pixels(&design).map(|scissor| Region { design, scissor }))
-        .collect()
+    let design = Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m);
+    view.device_pixels(&design).map(|scissor| Region { design, scissor })
 }
 
 /// The device-pixel box around every region's scissor.

@@ -189,11 +189,12 @@ pub struct GpuRenderer {
     /// What of the canvas shows a resampled drawing, to bring back.
     refinement: refine::Refinement,
     /// What a frame draws, at most, to bring a resampled canvas back, in
-    /// instances (128 device pixels of widget boxes or of the region count
-    /// as one); a new view costing more than this to draw whole is
-    /// resampled first (see `refine.rs`). By default 4,000 on a software
-    /// adapter (about 5 ms on lavapipe) and 1,000,000 on a GPU, where a
-    /// whole view is cheap.
+    /// instances (128 device pixels of widget boxes, or of the tiles
+    /// redrawn, count as one); a new view whose widgets cost more than
+    /// this to draw whole is resampled first (see `refine.rs`). By default
+    /// 4,000 on a software adapter (about 5 ms on lavapipe) and 1,000,000
+    /// on a GPU, where a view would need about a million widgets in it
+    /// to be resampled. 0 draws every view whole.
     pub refine_budget: usize,
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
@@ -446,14 +447,16 @@ impl GpuRenderer {
             let old = self.shown.filter(|old| {
                 (old.width, old.height) == (view.width, view.height) && old.background == view.background
             });
+            // A budget of 0 would never bring the canvas back: draw whole.
             if let Some(old) = old
+                && self.refine_budget > 0
                 && self.refinement.count(list, &self.ranges, view) > self.refine_budget
             {
                 resample = Some(old);
             }
         }
         let full = resample.is_none() && scroll.is_none() && (resized || new_view || *redraw == Redraw::All);
-        let mut budget = self.refine_budget;
+        let mut budget = self.refine_budget.max(1);
         if let Some(old) = resample {
             self.resample(encoder, &old, view);
             self.refinement.mark_all(view.width, view.height);
@@ -485,25 +488,21 @@ impl GpuRenderer {
             }
             None => redraw,
         };
-        let refined;
-        let redraw = if !full && self.refinement.is_stale() {
-            if !self.refinement.counted_for(view) {
+        let mut regions = damage::regions(view, redraw, full);
+        if !full && self.refinement.is_stale() {
+            if !self.refinement.counted_for(view, list) {
                 self.refinement.count(list, &self.ranges, view);
             }
+            // Each tile its own region: merged with others, a tile's box
+            // could take in one the budget left for a later frame.
             let tiles = self.refinement.take(budget, view);
             report.refined_tiles = tiles.len();
-            let mut damaged = match redraw {
-                Redraw::Regions(r) => r.clone(),
-                _ => Vec::new(),
-            };
-            damaged.extend(tiles);
-            refined = Redraw::Regions(damaged);
-            &refined
-        } else {
-            redraw
-        };
+            regions.extend(tiles.into_iter().filter_map(|t| damage::region(view, t)));
+            // What this frame draws anyway (damage, strips) is exact too.
+            let drawn: Vec<_> = regions.iter().map(|r| r.scissor).collect();
+            self.refinement.drop_covered(&drawn);
+        }
         report.stale_pixels = self.refinement.stale_pixels();
-        let regions = damage::regions(view, redraw, full);
         report.full = full;
         report.redrawn = damage::extent(&regions);
         report.redrawn_pixels = regions.iter().map(|r| u64::from(r.scissor.2) * u64::from(r.scissor.3)).sum();

@@ -46,8 +46,8 @@ pub(super) struct Refinement {
     cells: Vec<f32>,
     columns: u32,
     rows: u32,
-    /// The view `cells` were counted for.
-    counted: Option<View>,
+    /// The view, list epoch and list structure `cells` were counted for.
+    counted: Option<(View, u64, u64)>,
 }
 
 impl Refinement {
@@ -91,14 +91,16 @@ impl Refinement {
     }
 
     /// Counts what drawing each tile of `view` would cost (`ranges` are the
-    /// items' instances) and returns what the whole view costs, in
-    /// instances.
+    /// items' instances) and returns what the whole view's widgets cost,
+    /// in instances. A full redraw clears the canvas by its render pass,
+    /// nearly free, so unlike a tile's (`cost`) the view's own pixels are
+    /// not counted: an empty design is always drawn whole.
     pub(super) fn count(&mut self, list: &DisplayList, ranges: &[std::ops::Range<u32>], view: &View) -> usize {
         self.columns = view.width.div_ceil(TILE);
         self.rows = view.height.div_ceil(TILE);
         self.cells.clear();
         self.cells.resize((self.columns * self.rows) as usize, 0.0);
-        self.counted = Some(*view);
+        self.counted = Some((*view, list.epoch(), list.revision()));
         let visible = view.visible();
         let (width, height) = (view.width as f32, view.height as f32);
         let mut total = 0.0;
@@ -127,9 +129,17 @@ impl Refinement {
         total as usize
     }
 
-    /// Whether the counts are for `view`.
-    pub(super) fn counted_for(&self, view: &View) -> bool {
-        self.counted.as_ref() == Some(view)
+    /// Whether the counts are for `view` and `list` as it is.
+    pub(super) fn counted_for(&self, view: &View, list: &DisplayList) -> bool {
+        self.counted == Some((*view, list.epoch(), list.revision()))
+    }
+
+    /// Forgets the stale rectangles inside one of `drawn` (device-pixel
+    /// scissors this frame redraws exactly anyway).
+    pub(super) fn drop_covered(&mut self, drawn: &[PixelRect]) {
+        let inside =
+            |r: &PixelRect, d: &PixelRect| r.0 >= d.0 && r.1 >= d.1 && r.0 + r.2 <= d.0 + d.2 && r.1 + r.3 <= d.1 + d.3;
+        self.stale.retain(|r| !drawn.iter().any(|d| inside(r, d)));
     }
 
     /// The instances drawing `r` would cost, from the tiles it overlaps,
@@ -343,5 +353,11 @@ mod tests {
         assert_eq!(r.stale_pixels(), (1280 - 300) * (800 - 100));
         r.shift(5000, 0, 1280, 800);
         assert!(!r.is_stale());
+        // What a frame redraws anyway is no longer stale: a region over the
+        // first tile and a half drops the first tile only.
+        r.mark_all(1280, 800);
+        r.drop_covered(&[(0, 0, 384, 300)]);
+        assert_eq!(r.stale.len(), 19);
+        assert!(!r.stale.contains(&(0, 0, 256, 256)));
     }
 }
