@@ -88,6 +88,9 @@ pub struct Shell {
     animation_due: Option<Instant>,
     /// A canvas gesture owns the pointer (pressed on the canvas, not yet released).
     capture: bool,
+    /// When the canvas last got a wheel step: scrolling and zooming are a
+    /// gesture too, and hold the panels back as a drag does.
+    wheeled_at: Option<Instant>,
     pointer: Option<Pos2>,
     pointer_in_egui: bool,
     modifiers: Modifiers,
@@ -148,6 +151,7 @@ impl Shell {
             last_frame: None,
             animation_due: None,
             capture: false,
+            wheeled_at: None,
             pointer: None,
             pointer_in_egui: true,
             modifiers: Modifiers::NONE,
@@ -325,7 +329,9 @@ impl Shell {
         }
         let (x, y) = self.canvas_xy(p);
         self.send_to_canvas(Input::Wheel { x, y, dx, dy, modifiers: self.modifiers });
-        self.egui_due = true;
+        // The panels (the zoom readout) follow at the throttled rate, and
+        // exactly once the wheel has been still for a refresh interval.
+        self.wheeled_at = Some(Instant::now());
         false
     }
 
@@ -474,9 +480,11 @@ impl Shell {
         self.egui_deadline.is_some_and(|d| d <= now) || self.wb.panels_stale
     }
 
-    /// Until when a canvas gesture holds the panels back, if one is under way.
+    /// Until when a canvas gesture holds the panels back, if one is under
+    /// way: a drag, or wheel steps less than a refresh interval apart.
     fn panels_throttled_until(&self) -> Option<Instant> {
-        if self.capture { self.last_egui.map(|t| t + PANEL_REFRESH) } else { None }
+        let wheeling = self.wheeled_at.is_some_and(|t| t.elapsed() < PANEL_REFRESH);
+        if self.capture || wheeling { self.last_egui.map(|t| t + PANEL_REFRESH) } else { None }
     }
 
     fn run_egui(&mut self, window: &Window) -> Duration {
@@ -992,6 +1000,7 @@ impl ApplicationHandler<Wake> for Shell {
                     let (x, y) = self.canvas_xy(p);
                     let modifiers = Modifiers::CTRL;
                     self.send_to_canvas(Input::Wheel { x, y, dx: 0.0, dy: (*delta as f32) * 300.0, modifiers });
+                    self.wheeled_at = Some(Instant::now());
                     to_egui = false;
                 }
             }

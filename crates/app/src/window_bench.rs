@@ -162,6 +162,13 @@ impl BenchDriver {
                 shell.pointer_moved(at(x, y));
                 shell.pointer_button(button, false);
             }
+            // As winit's wheel reaches the window: over the canvas, it
+            // scrolls or zooms it, and the panels follow throttled.
+            Input::Wheel { x, y, dx, dy, modifiers } => {
+                shell.set_modifiers(modifiers);
+                shell.pointer_moved(at(x, y));
+                shell.wheel(dx, dy);
+            }
             Input::KeyDown { key, modifiers } => {
                 shell.set_modifiers(modifiers);
                 shell.key(key, true);

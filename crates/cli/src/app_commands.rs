@@ -165,11 +165,11 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
     let frames = o.frames;
     // A design the session cannot be played on (nothing to drag) is refused
     // before any window opens.
-    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(&drag_bench::PARTS[..7]))?;
+    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(&drag_bench::PARTS[..9]))?;
     let plan = Box::new(move |width: f32, height: f32, _: &trellis_editor::Editor| {
         // Checked above at the window's size; at the canvas's, a failure
         // plays nothing rather than stop the window.
-        let events = match drag_bench::session_events(&design, width, height, frames, Some(&drag_bench::PARTS[..7])) {
+        let events = match drag_bench::session_events(&design, width, height, frames, Some(&drag_bench::PARTS[..9])) {
             Ok((session, _)) => {
                 session.labels.iter().copied().zip(session.events.into_iter().map(|e| e.input)).collect()
             }
