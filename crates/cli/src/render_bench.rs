@@ -53,6 +53,11 @@ struct RenderBenchReport {
     /// Model, layout and display-list patch of each step (not drawing).
     update: Summary,
     damage_limited: Mode,
+    /// With pan and zoom, the frames that draw a resampled step exactly
+    /// (see `GpuRenderer::refine_budget`), when there were any.
+    refining: Option<Mode>,
+    /// How many such frames a step took (median).
+    refining_frames_median: usize,
     full: Mode,
     /// Full-redraw median over damage-limited median.
     speedup: f64,
@@ -113,6 +118,10 @@ fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Poin
 }
 
 #[allow(clippy::too_many_arguments)]
+/// The most frames one step is drawn exactly over: each is bounded by the
+/// renderer's budget, so this only stops a broken renderer.
+const MAX_REFINING_FRAMES: usize = 1000;
+
 /// What one step draws, whichever way it is redrawn.
 struct Frame<'a> {
     list: &'a DisplayList,
@@ -219,6 +228,7 @@ pub fn render(
     let bar = progress_bar(steps as u64);
     bar.set_message(format!("{widgets} widgets on {}", renderer.backend()));
     let (mut damage, mut full, mut update) = (Samples::new(), Samples::new(), Vec::new());
+    let (mut refining, mut refining_frames) = (Samples::new(), Vec::new());
     let clock = Instant::now();
     let mut trail: Vec<(Point, f32)> = Vec::new();
     for step in 1..=steps {
@@ -229,6 +239,14 @@ pub fn render(
             let now = clock.elapsed().as_secs_f32();
             let frame = Frame { list: &list, view: &view, overlays: &overlays, time: now };
             timed(&mut renderer, &frame, &[], &Redraw::Nothing, &mut damage)?;
+            // A step too dear to draw whole was shown resampled: the
+            // frames that then draw it exactly, each timed.
+            let mut frames = 0;
+            while renderer.is_refining() && frames < MAX_REFINING_FRAMES {
+                timed(&mut renderer, &frame, &[], &Redraw::Nothing, &mut refining)?;
+                frames += 1;
+            }
+            refining_frames.push(frames);
             timed(&mut renderer, &frame, &[], &Redraw::All, &mut full)?;
             bar.set_position(step as u64);
             continue;
@@ -282,6 +300,10 @@ pub fn render(
 
     let damage = damage.mode();
     let full = full.mode();
+    let refined = !refining.frame.is_empty();
+    let refining = refined.then(|| refining.mode());
+    refining_frames.sort_unstable();
+    let refining_frames_median = refining_frames.get(refining_frames.len() / 2).copied().unwrap_or(0);
     let speedup = full.frame.median_ns / damage.frame.median_ns.max(1.0);
     let machine = Machine::here();
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
@@ -315,7 +337,8 @@ pub fn render(
         "instances",
     ]);
     let incremental = if motion == Motion::Drag { "damage-limited" } else { "incremental" };
-    for (name, m) in [(incremental, &damage), ("full", &full)] {
+    let rows = [(incremental, Some(&damage)), ("refining (each frame)", refining.as_ref()), ("full", Some(&full))];
+    for (name, m) in rows.into_iter().filter_map(|(n, m)| m.map(|m| (n, m))) {
         t.add_row(vec![
             name.to_owned(),
             ms(m.frame.median_ns),
@@ -329,6 +352,11 @@ pub fn render(
     }
     report::print_table(&t, json);
     let update = Summary::of(&mut update);
+    if !quiet && refined {
+        say!(
+            "A step the renderer resampled (too dear to draw whole) was then drawn exactly over {refining_frames_median} more frames (median), each within its budget: the refining row."
+        );
+    }
     if !quiet {
         say!(
             "Full redraw / {incremental} (median): {speedup:.1}x.{}",
@@ -371,6 +399,8 @@ pub fn render(
                 view: motion,
                 update,
                 damage_limited: damage,
+                refining,
+                refining_frames_median,
                 full,
                 speedup,
             },

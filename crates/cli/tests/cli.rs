@@ -562,6 +562,32 @@ fn bench_render_compares_full_and_damage_limited_redraw_in_one_run() {
     if gpu_required() {
         assert_ne!(report["backend"], "cpu", "CI draws on its software Vulkan adapter");
     }
+    assert!(report["refining"].is_null(), "a drag never resamples");
+    // Zoom steps too dear to draw whole on a software adapter are shown
+    // resampled, then drawn exactly over frames of their own: timed too.
+    let out = trellis()
+        .args([
+            "bench",
+            "render",
+            "--widgets",
+            "2000",
+            "--frames",
+            "6",
+            "--size",
+            "640x400",
+            "--view",
+            "zoom",
+            "--json",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    if report["adapter"].as_str().unwrap().contains("llvmpipe") {
+        assert!(report["refining"]["frame"]["samples"].as_u64().unwrap() >= 6, "{report}");
+        assert!(report["refining_frames_median"].as_u64().unwrap() >= 1, "{report}");
+    }
     trellis().args(["bench", "render", "--widgets", "0"]).assert().code(2);
     trellis().args(["bench", "render", "--size", "nope"]).assert().code(2);
 }
