@@ -7,7 +7,12 @@
 //! cycles and still holds `live` of them. A site that rebuilds the current
 //! state every cycle (a display list, a frame's buffers) holds at most one
 //! cycle's worth, `total / cycles`; what a site holds beyond that outlived
-//! its cycle. Sites are ranked by those surviving bytes.
+//! its cycle. Sites that hold a block for every other cycle or more come
+//! first (what a leak leaves behind as the cycles go), then the rest, each
+//! by those surviving bytes: a buffer that grew once to a new high-water
+//! mark during the profiled cycles (a GPU driver's staging memory for a
+//! larger upload, a table that doubled) holds one large block, and would
+//! otherwise outrank the leak.
 //!
 //! The profile is switched on inside the [`CountingAllocator`], so it needs
 //! that allocator installed as the global allocator; dhat's own bookkeeping
@@ -149,7 +154,10 @@ fn rank(profile: &Profile, cycles: usize, most: usize, min_bytes: f64) -> Vec<Su
             })
         })
         .collect();
-    sites.sort_by(|a, b| b.surviving_bytes.total_cmp(&a.surviving_bytes));
+    let accumulates = |s: &SurvivingSite| s.live_blocks.saturating_mul(2) >= cycles as u64;
+    sites.sort_by(|a, b| {
+        accumulates(b).cmp(&accumulates(a)).then_with(|| b.surviving_bytes.total_cmp(&a.surviving_bytes))
+    });
     sites.truncate(most);
     sites
 }
@@ -245,6 +253,20 @@ mod tests {
             ]
         );
         assert_eq!(sites[0].site(), "set (geometry/src/spatial.rs:143)", "not the standard library's push");
+    }
+
+    #[test]
+    fn a_site_leaving_a_block_every_cycle_outranks_one_large_block_that_grew_once() {
+        let p = profile(vec![
+            // A buffer that grew once to 160 KiB during the profiled cycles.
+            ProgramPoint { tb: 164_000, eb: Some(164_000), ebk: Some(1), fs: vec![1, 2, 3, 7] },
+            // A 32-byte block left every cycle.
+            ProgramPoint { tb: 3_200, eb: Some(3_200), ebk: Some(100), fs: vec![1, 2, 8, 3, 4, 5, 6] },
+        ]);
+        let sites = rank(&p, 100, 3, 1.0);
+        assert_eq!(sites.len(), 2, "both are listed");
+        assert_eq!(sites[0].live_blocks, 100, "the leak first");
+        assert_eq!(sites[1].live_blocks, 1);
     }
 
     #[test]
