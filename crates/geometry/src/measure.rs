@@ -459,7 +459,9 @@ pub(crate) fn container_content(
     let gaps = (n - 1.0).max(0.0) * gap;
     let (cw, ch) = match (w.kind(), w.layout()) {
         (WidgetKind::Tabs, _) => {
-            let (pw, ph) = children.iter().fold((0.0f32, 0.0f32), |(a, b), c| (a.max(c.2), b.max(c.3)));
+            // Each page's children sit at their offset below the bar, as
+            // in an absolute container.
+            let (pw, ph) = children.iter().fold((0.0f32, 0.0f32), |(a, b), c| (a.max(c.0 + c.2), b.max(c.1 + c.3)));
             (pw, ph + TAB_BAR_HEIGHT)
         }
         (_, LayoutMode::Absolute) => {

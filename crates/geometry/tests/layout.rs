@@ -533,3 +533,80 @@ fn a_version_1_file_lays_out_as_format_1_did_and_format_2_as_css() {
     let css = width(design(2));
     assert_eq!(css, 100.0, "format 2: both shrink into the 200 px row, as CSS shrinks them");
 }
+
+/// Random design 16: a row sized to its content counts a scroll area's
+/// minimum and maximum width, as CSS clamps any other item (taffy 0.15
+/// takes a scroll container's flex basis alone there).
+#[test]
+fn a_row_sized_to_its_content_counts_a_scroll_areas_minimum_and_maximum() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).at(10.0, 10.0));
+    let empty = insert(
+        &mut doc,
+        row,
+        WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::MinWidth, n(68.0)).with(PropKey::Grow, n(2.0)),
+    );
+    let wide = insert(&mut doc, row, WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::MaxWidth, n(50.0)));
+    insert(&mut doc, wide, sized(WidgetKind::Button, 200.0, 20.0).at(0.0, 0.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(empty).unwrap().w, 68.0);
+    assert_eq!(g.rect(wide).unwrap().w, 50.0);
+    assert_eq!(g.rect(row).unwrap().w, 118.0);
+    // Still a scroll container: it shrinks below its content when the row
+    // is too narrow, and a column's scroll area likewise.
+    set(&mut doc, row, PropKey::Width, n(30.0));
+    let mut g = g;
+    g.update(&doc);
+    assert_eq!(g.rect(wide).unwrap().w, 0.0, "the minimum of a scroll area is 0");
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 20: a tabs widget sized by its pages holds each page's
+/// children at their offsets, as an absolute container does; it used to
+/// take their sizes alone, so a child placed 22 px in was 22 px too narrow
+/// for its own content (and wrapped in a browser where the canvas did not).
+#[test]
+fn a_tabs_widget_sized_by_its_pages_counts_where_their_children_sit() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Tabs).at(0.0, 0.0));
+    let column = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Column).at(22.0, 5.0));
+    let label = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text("over Settings brown".into())),
+    );
+    let g = geometry(&doc);
+    let (tabs_box, column_box, label_box) = (g.rect(tabs).unwrap(), g.rect(column).unwrap(), g.rect(label).unwrap());
+    assert_eq!(tabs_box.w, 22.0 + label_box.w, "the page holds the child at its offset");
+    assert_eq!(tabs_box.h, TAB_BAR_HEIGHT + 5.0 + label_box.h);
+    assert_eq!(column_box.w, label_box.w, "the label has its one-line width: {label_box:?}");
+    assert_eq!(label_box.h, 17.5, "one line");
+}
+
+/// Random design 119: a column sizes to its items as a browser does, each
+/// clamped by its maximum (taffy 0.15 summed the unclamped content of a
+/// widget Trellis measures, here tabs taller than their `max_height`).
+#[test]
+fn a_column_in_a_grid_counts_its_items_at_their_maximum_not_their_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0).with(PropKey::AlignItems, PropValue::Align(Align::Center)),
+    );
+    let column = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column));
+    insert(&mut doc, column, sized(WidgetKind::Button, 148.0, 50.0));
+    let tabs = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Tabs).with(PropKey::Width, n(272.0)).with(PropKey::MaxHeight, n(124.5)),
+    );
+    insert(&mut doc, tabs, sized(WidgetKind::Button, 40.0, 20.0).at(0.0, 160.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(tabs).unwrap().h, 124.5);
+    assert_eq!(g.rect(column).unwrap(), Rect::new(0.0, 0.0, 272.0, 174.5), "the column encloses its items");
+    assert_eq!(g.rect(grid).unwrap().h, 174.5);
+}

@@ -98,7 +98,10 @@ impl Geometry {
             let wide = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MaxContent).0;
             return Some([(narrow, height), (wide, height)]);
         }
-        let content = content_size(doc, id, &*self.measurer, &self.boxes);
+        // Clamped by the maximum, as `compute` measures it.
+        let (cw, ch) = content_size(doc, id, &*self.measurer, &self.boxes);
+        let max = |k: PropKey, v: f32| w.length(k).map_or(v, |m| v.min(m)).max(0.0);
+        let content = (max(PropKey::MaxWidth, cw), max(PropKey::MaxHeight, ch));
         Some([content, content])
     }
 
@@ -106,7 +109,8 @@ impl Geometry {
     pub(super) fn style_for(&self, doc: &Document, id: WidgetId) -> Style {
         let w = doc.widget(id).expect("styled widgets are in the document");
         let b = &self.boxes[id];
-        taffy_style(&w, b.flowed, b.is_flex_container().then_some(b.layout))
+        let flowed_in = b.parent.and_then(|p| self.boxes.get(p)).filter(|_| b.flowed).map(|p| p.layout);
+        taffy_style(&w, flowed_in, b.is_flex_container().then_some(b.layout))
     }
 
     pub(super) fn ensure_nodes(&mut self, doc: &Document, root: WidgetId) -> NodeId {
@@ -180,7 +184,14 @@ impl Geometry {
                         // A container's padding and border are in its taffy
                         // style; taffy adds them to what is measured here.
                         let edge = if w.kind().is_container() { 2.0 * inset(&w) } else { 0.0 };
-                        let content = ((content.0 - edge).max(0.0), (content.1 - edge).max(0.0));
+                        // At most the widget's maximum: taffy 0.15 sizes a
+                        // row or column to fit its items' flex bases where
+                        // CSS takes their sizes clamped by min and max.
+                        let max = |k: PropKey| w.length(k).map_or(f32::INFINITY, |m| m - edge);
+                        let content = (
+                            (content.0 - edge).min(max(PropKey::MaxWidth)).max(0.0),
+                            (content.1 - edge).min(max(PropKey::MaxHeight)).max(0.0),
+                        );
                         Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
                     },
                 )

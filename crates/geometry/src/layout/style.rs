@@ -72,11 +72,13 @@ pub(super) const TAFFY_KEYS: &[PropKey] = &[
     PropKey::Visible,
 ];
 
-/// The taffy style of one widget. `flowed`: its parent lays it out by flex
-/// or grid, so the item properties (grow, shrink, self-alignment, grid
-/// cell) apply. `arranges`: the flex or grid layout it gives its own
-/// children; `None` for leaves, absolute containers and tabs.
-pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed: bool, arranges: Option<LayoutMode>) -> Style {
+/// The taffy style of one widget. `flowed_in`: the flex or grid layout its
+/// parent places it by, so the item properties (grow, shrink,
+/// self-alignment, grid cell) apply; `None` when placed at `x`/`y` or the
+/// root. `arranges`: the flex or grid layout it gives its own children;
+/// `None` for leaves, absolute containers and tabs.
+pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arranges: Option<LayoutMode>) -> Style {
+    let flowed = flowed_in.is_some();
     let mut s = Style::default();
     let dim = |v: Option<f32>| v.map_or(Dimension::auto(), Dimension::length);
     let lpa = |v: Option<f32>| v.map_or(LengthPercentageAuto::auto(), LengthPercentageAuto::length);
@@ -89,6 +91,17 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed: bool, arranges: Option<Layo
         // hide the scroll bar, so none takes room here either.
         s.overflow = Point { x: Overflow::Hidden, y: Overflow::Hidden };
         s.scrollbar_width = 0.0;
+        if matches!(flowed_in, Some(LayoutMode::Row | LayoutMode::Column)) {
+            // In a row or column, the same as an explicit minimum of 0:
+            // taffy 0.15 sizes a row or column to its content by a scroll
+            // container's flex basis alone, ignoring its minimum and
+            // maximum, where CSS clamps it like any other item. (A grid
+            // keeps the scroll container: taffy follows the browsers'
+            // grid quirks for it.)
+            s.overflow = Point { x: Overflow::Visible, y: Overflow::Visible };
+            let min = |v: Option<f32>| LengthPercentageAuto::length(v.unwrap_or(0.0));
+            s.min_size = Size { width: min(w.length(PropKey::MinWidth)), height: min(w.length(PropKey::MinHeight)) };
+        }
     }
     if flowed {
         s.flex_grow = w.number(PropKey::Grow);
