@@ -610,3 +610,28 @@ fn a_column_in_a_grid_counts_its_items_at_their_maximum_not_their_content() {
     assert_eq!(g.rect(column).unwrap(), Rect::new(0.0, 0.0, 272.0, 174.5), "the column encloses its items");
     assert_eq!(g.rect(grid).unwrap().h, 174.5);
 }
+
+/// Random design 68: a container's maximum below its padding and border
+/// does not make its grid row shorter than the container is (CSS never
+/// makes a box smaller than its padding and border).
+#[test]
+fn a_grid_row_holds_a_container_whose_maximum_is_below_its_padding() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Grid, 100.0, 3.0).at(0.0, 0.0).with(PropKey::AlignItems, PropValue::Align(Align::End)),
+    );
+    let panel = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Panel)
+            .with(PropKey::Height, n(118.0))
+            .with(PropKey::MaxHeight, n(21.0))
+            .with(PropKey::Padding, n(13.5)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(panel).unwrap().h, 27.0, "its padding");
+    assert_eq!(g.rect(panel).unwrap().y, 0.0, "at the end of a row as tall as it is");
+}

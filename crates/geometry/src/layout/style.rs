@@ -126,6 +126,14 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arra
         let border = LengthPercentage::length(w.number(PropKey::BorderWidth));
         s.padding = taffy::Rect { left: padding, right: padding, top: padding, bottom: padding };
         s.border = taffy::Rect { left: border, right: border, top: border, bottom: border };
+        // So is a maximum: CSS never makes a box smaller than its padding
+        // and border, which taffy 0.15 forgets in a grid item's
+        // contribution to its row (the item overflows a row sized to the
+        // maximum, and aligns off by the difference).
+        let edges = 2.0 * inset(w);
+        let floor =
+            |max: Option<f32>| max.map_or(LengthPercentageAuto::auto(), |m| LengthPercentageAuto::length(m.max(edges)));
+        s.max_size = Size { width: floor(w.length(PropKey::MaxWidth)), height: floor(w.length(PropKey::MaxHeight)) };
     }
     if let Some(mode) = arranges {
         let gap = LengthPercentage::length(w.number(PropKey::Gap));
