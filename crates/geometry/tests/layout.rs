@@ -635,3 +635,23 @@ fn a_grid_row_holds_a_container_whose_maximum_is_below_its_padding() {
     assert_eq!(g.rect(panel).unwrap().h, 27.0, "its padding");
     assert_eq!(g.rect(panel).unwrap().y, 0.0, "at the end of a row as tall as it is");
 }
+
+/// Random design 76: a column holding a row whose height is above its
+/// maximum is as tall as that maximum, not the height (taffy 0.15 summed
+/// the unclamped flex bases when a grid sized the column).
+#[test]
+fn a_column_counts_an_items_height_above_its_maximum_as_the_maximum() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0));
+    let column = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column));
+    let row = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::Height, n(144.5)).with(PropKey::MaxHeight, n(38.0)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(row).unwrap().h, 38.0);
+    assert_eq!(g.rect(column).unwrap().h, 38.0);
+    assert_eq!(g.rect(grid).unwrap().h, 38.0);
+}

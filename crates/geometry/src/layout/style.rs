@@ -82,9 +82,23 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arra
     let mut s = Style::default();
     let dim = |v: Option<f32>| v.map_or(Dimension::auto(), Dimension::length);
     let lpa = |v: Option<f32>| v.map_or(LengthPercentageAuto::auto(), LengthPercentageAuto::length);
-    s.size = Size { width: dim(w.length(PropKey::Width)), height: dim(w.length(PropKey::Height)) };
+    // A maximum is never below the padding and border: CSS never makes a
+    // box smaller than they are, which taffy 0.15 forgets in a grid item's
+    // contribution to its row (the item overflows a row sized to the
+    // maximum, and aligns off by the difference).
+    let edges = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
+    let max = |k: PropKey| w.length(k).map(|m| m.max(edges));
+    // An explicit size above the maximum is the maximum: taffy 0.15 sizes
+    // a row or column to fit its items' unclamped flex bases, where CSS
+    // clamps them (what this changes otherwise: how a shrinking line
+    // shares its shortfall, by flex bases).
+    let size = |k: PropKey, m: PropKey| w.length(k).map(|v| max(m).map_or(v, |m| v.min(m)));
+    s.size = Size {
+        width: dim(size(PropKey::Width, PropKey::MaxWidth)),
+        height: dim(size(PropKey::Height, PropKey::MaxHeight)),
+    };
     s.min_size = Size { width: lpa(w.length(PropKey::MinWidth)), height: lpa(w.length(PropKey::MinHeight)) };
-    s.max_size = Size { width: lpa(w.length(PropKey::MaxWidth)), height: lpa(w.length(PropKey::MaxHeight)) };
+    s.max_size = Size { width: lpa(max(PropKey::MaxWidth)), height: lpa(max(PropKey::MaxHeight)) };
     if w.kind() == WidgetKind::ScrollArea {
         // CSS `overflow: auto`: a scroll container, whose automatic minimum
         // size as a flex or grid item is 0 (it scrolls instead). Exports
@@ -126,14 +140,6 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arra
         let border = LengthPercentage::length(w.number(PropKey::BorderWidth));
         s.padding = taffy::Rect { left: padding, right: padding, top: padding, bottom: padding };
         s.border = taffy::Rect { left: border, right: border, top: border, bottom: border };
-        // So is a maximum: CSS never makes a box smaller than its padding
-        // and border, which taffy 0.15 forgets in a grid item's
-        // contribution to its row (the item overflows a row sized to the
-        // maximum, and aligns off by the difference).
-        let edges = 2.0 * inset(w);
-        let floor =
-            |max: Option<f32>| max.map_or(LengthPercentageAuto::auto(), |m| LengthPercentageAuto::length(m.max(edges)));
-        s.max_size = Size { width: floor(w.length(PropKey::MaxWidth)), height: floor(w.length(PropKey::MaxHeight)) };
     }
     if let Some(mode) = arranges {
         let gap = LengthPercentage::length(w.number(PropKey::Gap));
