@@ -150,6 +150,7 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         uses_tui: false,
         uses_content: false,
         uses_fill: false,
+        helpers: std::collections::BTreeSet::new(),
     };
     w.root(doc.root());
     let mut code = String::new();
@@ -192,11 +193,19 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
     // Events declared for hidden widgets only are never pushed.
     let events_binding =
         if w.body.contains("events.push(") { "let mut events = Vec::new();" } else { "let events = Vec::new();" };
+    let colors: Vec<String> = visuals_colors(&source.theme).into_iter().map(color).collect();
     let _ = writeln!(
         code,
-        "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n{}\nevents\n}}\n}}",
-        w.body
+        "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n// The design's look, whatever the app's theme; the app's is restored after.\nlet outer = std::mem::replace(ui.visuals_mut(), Self::visuals());\n{}\n*ui.visuals_mut() = outer;\nevents\n}}\n/// egui's look in the design's theme ({}), as the canvas draws its widgets.\npub fn visuals() -> egui::Visuals {{\ntheme_visuals({}, [{}])\n}}\n}}",
+        w.body,
+        source.theme.name,
+        source.theme.name == Theme::DARK.name,
+        colors.join(", ")
     );
+    code.push_str(include_str!("egui_widgets/visuals.rs"));
+    for helper in &w.helpers {
+        code.push_str(helper.source());
+    }
     if w.uses_fill {
         code.push_str(
             "/// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.\nfn fill(ui: &mut egui::Ui, align: egui::Align, widget: impl egui::Widget) -> egui::Response {\nlet layout = egui::Layout::left_to_right(egui::Align::Center).with_main_align(align).with_main_justify(true).with_cross_justify(true);\nui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner\n}\n",
@@ -289,6 +298,63 @@ struct Writer<'a> {
     uses_tui: bool,
     uses_content: bool,
     uses_fill: bool,
+    helpers: std::collections::BTreeSet<Helper>,
+}
+
+/// The widget helpers a generated module may carry, written once, in
+/// `egui_widgets/`, and compiled by the preview too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Helper {
+    OnField,
+    Switch,
+    Tab,
+    Progress,
+}
+
+impl Helper {
+    fn source(self) -> &'static str {
+        match self {
+            Helper::OnField => include_str!("egui_widgets/on_field.rs"),
+            Helper::Switch => include_str!("egui_widgets/switch.rs"),
+            Helper::Tab => include_str!("egui_widgets/tab.rs"),
+            Helper::Progress => include_str!("egui_widgets/progress.rs"),
+        }
+    }
+}
+
+/// The theme's colours in the order `theme_visuals` (in
+/// `egui_widgets/visuals.rs`) takes them.
+pub fn visuals_colors(theme: &Theme) -> [Color; 10] {
+    [
+        theme.window,
+        theme.panel,
+        theme.border,
+        theme.text,
+        theme.muted,
+        theme.accent,
+        theme.on_accent,
+        theme.control,
+        theme.field,
+        theme.track,
+    ]
+}
+
+/// How wide each tab of a bar `width` wide with `tabs` tabs is, as the
+/// canvas draws them.
+pub fn tab_width(width: f32, tabs: usize) -> f32 {
+    if tabs == 0 { 0.0 } else { (width / tabs as f32).min(160.0) }
+}
+
+/// A button's outline as the canvas draws it: its border where it has
+/// one, the theme's 1-point line otherwise.
+pub fn button_border(w: &WidgetRef<'_>, theme: &Theme) -> (f32, Color) {
+    let width = w.number(PropKey::BorderWidth);
+    if width > 0.0 { (width, w.color(PropKey::BorderColor).unwrap_or(theme.border)) } else { (1.0, theme.border) }
+}
+
+/// A button's corner radius as the canvas draws it (6 unless set).
+pub fn button_radius(w: &WidgetRef<'_>) -> f32 {
+    if w.get(PropKey::CornerRadius).is_some() { w.number(PropKey::CornerRadius) } else { 6.0 }
 }
 
 /// Where a widget is shown: in a taffy node of its parent's layout, or at
@@ -436,7 +502,11 @@ impl Writer<'_> {
         if w.kind() == WidgetKind::Tabs {
             let _ = self.tabs_state(w);
         }
+        // Only its fields and events: a hidden widget draws nothing, so it
+        // needs no helper.
+        let helpers = self.helpers.clone();
         let _ = self.control(w);
+        self.helpers = helpers;
         let children: Vec<WidgetId> = w.children().to_vec();
         for c in children {
             if let Some(c) = self.doc.widget(c) {
@@ -555,14 +625,21 @@ impl Writer<'_> {
                 let (current, event) = self.tabs_state(w);
                 let titles: Vec<String> = w.items().iter().map(|t| rust_string(t)).collect();
                 if !titles.is_empty() {
+                    self.helpers.insert(Helper::Tab);
                     let _ = writeln!(
                         self.body,
-                        "let before = self.{current};\nui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin}, egui::vec2({}, {}))), |ui| {{\nui.horizontal(|ui| {{",
+                        "let before = self.{current};\nui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin}, egui::vec2({}, {}))), |ui| {{\nlet bar = ui.max_rect();\nui.painter().hline(bar.x_range(), bar.bottom(), egui::Stroke::new(1.0, {}));\nui.spacing_mut().item_spacing.x = 0.0;\nui.horizontal(|ui| {{",
                         f(rect.w),
-                        f(TAB_BAR_HEIGHT)
+                        f(TAB_BAR_HEIGHT),
+                        color(self.source.theme.border),
                     );
+                    let width = f(tab_width(rect.w, titles.len()));
+                    let size = f(w.number(PropKey::FontSize));
                     for (i, title) in titles.iter().enumerate() {
-                        let _ = writeln!(self.body, "ui.selectable_value(&mut self.{current}, {i}, {title});");
+                        let _ = writeln!(
+                            self.body,
+                            "if tab(ui, self.{current} == {i}, egui::RichText::new({title}).size({size}), {width}).clicked() {{ self.{current} = {i}; }}"
+                        );
                     }
                     let _ = writeln!(self.body, "}});\n}});\nif self.{current} != before {{ events.push({event}); }}");
                 }
@@ -670,9 +747,17 @@ impl Writer<'_> {
             WidgetKind::Button => {
                 let event = self.event(w, "clicked");
                 // One line, as on the canvas: a narrow button clips its text.
-                Control::widget(format!("egui::Button::new({}).truncate()", rich(&text, text_color)))
-                    .then(format!("if response.clicked() {{ events.push({event}); }}"))
-                    .before(FIT_HEIGHT.into())
+                let fill = w.color(PropKey::Fill).map_or(String::new(), |c| format!(".fill({})", color(c)));
+                let (width, stroke) = button_border(w, &theme);
+                Control::widget(format!(
+                    "egui::Button::new({}).truncate(){fill}.stroke(egui::Stroke::new({}, {})).corner_radius({})",
+                    rich(&text, text_color),
+                    f(width),
+                    color(stroke),
+                    f(button_radius(w)),
+                ))
+                .then(format!("if response.clicked() {{ events.push({event}); }}"))
+                .before(FIT_HEIGHT.into())
             }
             WidgetKind::TextInput | WidgetKind::TextArea => {
                 let initial = if w.text(PropKey::Text).is_empty() {
@@ -689,20 +774,26 @@ impl Writer<'_> {
                 ))
                 .then(format!("if response.changed() {{ events.push({event}); }}"))
             }
-            WidgetKind::Checkbox | WidgetKind::Toggle => {
-                if w.kind() == WidgetKind::Toggle {
-                    self.approximations.push(Approximation {
-                        widget: w.name().to_owned(),
-                        property: "kind",
-                        note: "egui has no switch: a toggle is a checkbox".into(),
-                    });
-                }
+            WidgetKind::Toggle => {
                 let checked = w.flag(PropKey::Checked);
                 let field = self.field(w, "checked", "bool", checked.to_string(), !checked);
                 let event = self.event(w, "changed");
+                self.helpers.insert(Helper::Switch);
+                Control::Block(format!(
+                    "let response = switch(ui, &mut self.{field}, {});\nif response.changed() {{ events.push({event}); }}",
+                    rich(&text, text_color)
+                ))
+            }
+            WidgetKind::Checkbox => {
+                let checked = w.flag(PropKey::Checked);
+                let field = self.field(w, "checked", "bool", checked.to_string(), !checked);
+                let event = self.event(w, "changed");
+                self.helpers.insert(Helper::OnField);
                 Control::widget(format!("egui::Checkbox::new(&mut self.{field}, {})", rich(&text, text_color)))
                     .then(format!("if response.changed() {{ events.push({event}); }}"))
-                    .before(format!("{FIT_HEIGHT}\nui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);"))
+                    .before(format!(
+                        "{FIT_HEIGHT}\nui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);\non_field(ui);"
+                    ))
             }
             WidgetKind::Slider => {
                 let v = w.number(PropKey::Value);
@@ -713,7 +804,7 @@ impl Writer<'_> {
                 // The canvas shows no number beside a slider; a screen reader
                 // names it by its label.
                 Control::widget(format!(
-                    "egui::Slider::new(&mut self.{field}, {}..={}).show_value(false){step}",
+                    "egui::Slider::new(&mut self.{field}, {}..={}).show_value(false).trailing_fill(true){step}",
                     f(min),
                     f(max.max(min))
                 ))
@@ -734,7 +825,9 @@ impl Writer<'_> {
                 } else {
                     "0.0".into()
                 };
-                Control::widget(format!("egui::ProgressBar::new({fraction})"))
+                self.helpers.insert(Helper::Progress);
+                let fill = color(w.color(PropKey::Fill).unwrap_or(theme.accent));
+                Control::Block(format!("progress(ui, {fraction}, {fill});"))
             }
             WidgetKind::RadioGroup | WidgetKind::Dropdown | WidgetKind::List => {
                 let selected = w.int(PropKey::Selected);
@@ -747,6 +840,9 @@ impl Writer<'_> {
                 let field = self.field(w, "selected", "Option<usize>", initial, default);
                 let event = self.event(w, "changed");
                 let items: Vec<String> = w.items().iter().map(|i| rust_string(i)).collect();
+                if w.kind() != WidgetKind::List {
+                    self.helpers.insert(Helper::OnField);
+                }
                 let mut body = format!(
                     "let before = self.{field};\nlet items: [&str; {}] = [{}];\n",
                     items.len(),
@@ -756,7 +852,7 @@ impl Writer<'_> {
                     WidgetKind::RadioGroup => {
                         let _ = writeln!(
                             body,
-                            "ui.vertical(|ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.radio_value(&mut self.{field}, Some(i), *item);\n}}\n}});"
+                            "on_field(ui);\nui.vertical(|ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.radio_value(&mut self.{field}, Some(i), *item);\n}}\n}});"
                         );
                     }
                     WidgetKind::Dropdown => {
@@ -767,7 +863,7 @@ impl Writer<'_> {
                         );
                         let _ = writeln!(
                             body,
-                            "ui.spacing_mut().interact_size.y = ui.available_height();\nlet combo = egui::ComboBox::from_id_salt({}).selected_text(shown).width(ui.available_width()).show_ui(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), *item);\n}}\n}});\nui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label({}));",
+                            "on_field(ui);\nui.spacing_mut().interact_size.y = ui.available_height();\nlet combo = egui::ComboBox::from_id_salt({}).selected_text(shown).width(ui.available_width()).show_ui(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), *item);\n}}\n}});\nui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label({}));",
                             rust_string(w.name()),
                             accessible_name(w)
                         );

@@ -152,3 +152,22 @@ fn names_that_clash_as_rust_identifiers_get_distinct_ones() {
     assert_eq!(export.events, ["NameChanged", "GoClicked", "GoClicked2", "UiChanged", "EventsChanged"]);
     assert!(export.fields.iter().all(|f| f != "ui" && f != "events"), "{:?}", export.fields);
 }
+
+/// The module carries only the widget helpers it calls: a hidden toggle
+/// keeps its field but draws nothing, so no `switch` is written (an unused
+/// helper would fail a user's `-D warnings` build).
+#[test]
+fn the_module_carries_only_the_helpers_its_shown_widgets_call() {
+    let doc = Document::from_json_bytes(
+        br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w","props":{"layout":"column"},"children":[
+        {"kind":"toggle","name":"hidden_toggle","props":{"visible":false}},
+        {"kind":"progress_bar","name":"shown_progress"}]}}"#,
+    )
+    .expect("a design");
+    let source = export(&doc, None, None).source;
+    assert!(source.contains("hidden_toggle_checked"), "the hidden toggle keeps its field");
+    assert!(!source.contains("fn switch"), "no switch is drawn");
+    assert!(!source.contains("fn on_field") && !source.contains("fn tab("));
+    assert!(source.contains("fn progress(") && source.matches("progress(").count() >= 2, "the progress bar is drawn");
+    assert!(source.contains("fn theme_visuals") && source.contains("Self::visuals()"), "the theme always applies");
+}

@@ -115,6 +115,7 @@ impl Demo {
     pub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<DemoEvent> {
         let mut events = Vec::new();
         let origin = ui.max_rect().min;
+        let outer = std::mem::replace(ui.visuals_mut(), Self::visuals());
         ui.painter()
             .rect_filled(
                 egui::Rect::from_min_size(origin, egui::vec2(1280.0, 800.0)),
@@ -175,7 +176,14 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::BackButtonClicked);
@@ -270,7 +278,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(255, 255, 255)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgb(37, 99, 235))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::SaveButtonClicked);
@@ -369,7 +385,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavGeneralClicked);
@@ -403,7 +427,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAccountClicked);
@@ -437,7 +469,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavPrivacyClicked);
@@ -471,7 +511,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavNotificationsClicked);
@@ -505,7 +553,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAppearanceClicked);
@@ -562,7 +618,15 @@ impl Demo {
                                                     .size(14.0)
                                                     .color(egui::Color32::from_rgb(17, 24, 39)),
                                             )
-                                            .truncate(),
+                                            .truncate()
+                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
+                                            .stroke(
+                                                egui::Stroke::new(
+                                                    1.0,
+                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                ),
+                                            )
+                                            .corner_radius(6.0),
                                     );
                                     if response.clicked() {
                                         events.push(DemoEvent::NavAboutClicked);
@@ -683,22 +747,48 @@ impl Demo {
                                                             ),
                                                         ),
                                                     |ui| {
+                                                        let bar = ui.max_rect();
+                                                        ui.painter()
+                                                            .hline(
+                                                                bar.x_range(),
+                                                                bar.bottom(),
+                                                                egui::Stroke::new(
+                                                                    1.0,
+                                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                                ),
+                                                            );
+                                                        ui.spacing_mut().item_spacing.x = 0.0;
                                                         ui.horizontal(|ui| {
-                                                            ui.selectable_value(
-                                                                &mut self.settings_tabs_current,
-                                                                0,
-                                                                "Profile",
-                                                            );
-                                                            ui.selectable_value(
-                                                                &mut self.settings_tabs_current,
-                                                                1,
-                                                                "Preferences",
-                                                            );
-                                                            ui.selectable_value(
-                                                                &mut self.settings_tabs_current,
-                                                                2,
-                                                                "Advanced",
-                                                            );
+                                                            if tab(
+                                                                    ui,
+                                                                    self.settings_tabs_current == 0,
+                                                                    egui::RichText::new("Profile").size(14.0),
+                                                                    160.0,
+                                                                )
+                                                                .clicked()
+                                                            {
+                                                                self.settings_tabs_current = 0;
+                                                            }
+                                                            if tab(
+                                                                    ui,
+                                                                    self.settings_tabs_current == 1,
+                                                                    egui::RichText::new("Preferences").size(14.0),
+                                                                    160.0,
+                                                                )
+                                                                .clicked()
+                                                            {
+                                                                self.settings_tabs_current = 1;
+                                                            }
+                                                            if tab(
+                                                                    ui,
+                                                                    self.settings_tabs_current == 2,
+                                                                    egui::RichText::new("Advanced").size(14.0),
+                                                                    160.0,
+                                                                )
+                                                                .clicked()
+                                                            {
+                                                                self.settings_tabs_current = 2;
+                                                            }
                                                         });
                                                     },
                                                 );
@@ -921,6 +1011,7 @@ impl Demo {
                                                                                     .language_dropdown_selected
                                                                                     .and_then(|i| items.get(i).copied())
                                                                                     .unwrap_or("");
+                                                                                on_field(ui);
                                                                                 ui.spacing_mut().interact_size.y = ui.available_height();
                                                                                 let combo = egui::ComboBox::from_id_salt(
                                                                                         "language_dropdown",
@@ -987,6 +1078,7 @@ impl Demo {
                                                                             .ui_manual(|ui, _| {
                                                                                 let before = self.theme_radio_selected;
                                                                                 let items: [&str; 3] = ["Light", "Dark", "System"];
+                                                                                on_field(ui);
                                                                                 ui.vertical(|ui| {
                                                                                     for (i, item) in items.iter().enumerate() {
                                                                                         ui.radio_value(
@@ -1047,6 +1139,7 @@ impl Demo {
                                                                                             0.0..=100.0,
                                                                                         )
                                                                                         .show_value(false)
+                                                                                        .trailing_fill(true)
                                                                                         .step_by(5.0),
                                                                                 );
                                                                                 ui.ctx()
@@ -1099,6 +1192,7 @@ impl Demo {
                                                                                 ui.style_mut().wrap_mode = Some(
                                                                                     egui::TextWrapMode::Truncate,
                                                                                 );
+                                                                                on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
                                                                                     egui::Align::Min,
@@ -1150,19 +1244,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.spacing_mut().interact_size.y = ui.available_height();
-                                                                                ui.style_mut().wrap_mode = Some(
-                                                                                    egui::TextWrapMode::Truncate,
-                                                                                );
-                                                                                let response = fill(
+                                                                                let response = switch(
                                                                                     ui,
-                                                                                    egui::Align::Min,
-                                                                                    egui::Checkbox::new(
-                                                                                        &mut self.sync_toggle_checked,
-                                                                                        egui::RichText::new("Sync across devices")
-                                                                                            .size(14.0)
-                                                                                            .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                    ),
+                                                                                    &mut self.sync_toggle_checked,
+                                                                                    egui::RichText::new("Sync across devices")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                 );
                                                                                 if response.changed() {
                                                                                     events.push(DemoEvent::SyncToggleChanged);
@@ -1280,13 +1367,11 @@ impl Demo {
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        fill(
+                                                        progress(
                                                             ui,
-                                                            egui::Align::Min,
-                                                            egui::ProgressBar::new(
-                                                                ((self.storage_progress_value - 0.0) / 100.0)
-                                                                    .clamp(0.0, 1.0),
-                                                            ),
+                                                            ((self.storage_progress_value - 0.0) / 100.0)
+                                                                .clamp(0.0, 1.0),
+                                                            egui::Color32::from_rgb(37, 99, 235),
                                                         );
                                                         leaf_content(egui::vec2(140.0, 8.0), egui::vec2(140.0, 8.0))
                                                     });
@@ -1328,7 +1413,14 @@ impl Demo {
                                                                         .size(14.0)
                                                                         .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                 )
-                                                                .truncate(),
+                                                                .truncate()
+                                                                .stroke(
+                                                                    egui::Stroke::new(
+                                                                        1.0,
+                                                                        egui::Color32::from_rgb(209, 213, 219),
+                                                                    ),
+                                                                )
+                                                                .corner_radius(6.0),
                                                         );
                                                         if response.clicked() {
                                                             events.push(DemoEvent::CancelButtonClicked);
@@ -1359,7 +1451,15 @@ impl Demo {
                                                                         .size(14.0)
                                                                         .color(egui::Color32::from_rgb(255, 255, 255)),
                                                                 )
-                                                                .truncate(),
+                                                                .truncate()
+                                                                .fill(egui::Color32::from_rgb(37, 99, 235))
+                                                                .stroke(
+                                                                    egui::Stroke::new(
+                                                                        1.0,
+                                                                        egui::Color32::from_rgb(209, 213, 219),
+                                                                    ),
+                                                                )
+                                                                .corner_radius(6.0),
                                                         );
                                                         if response.clicked() {
                                                             events.push(DemoEvent::ApplyButtonClicked);
@@ -1376,8 +1476,205 @@ impl Demo {
                 },
             );
         }
+        *ui.visuals_mut() = outer;
         events
     }
+    /// egui's look in the design's theme (light), as the canvas draws its widgets.
+    pub fn visuals() -> egui::Visuals {
+        theme_visuals(
+            false,
+            [
+                egui::Color32::from_rgb(255, 255, 255),
+                egui::Color32::from_rgb(249, 250, 251),
+                egui::Color32::from_rgb(209, 213, 219),
+                egui::Color32::from_rgb(17, 24, 39),
+                egui::Color32::from_rgb(107, 114, 128),
+                egui::Color32::from_rgb(37, 99, 235),
+                egui::Color32::from_rgb(255, 255, 255),
+                egui::Color32::from_rgb(243, 244, 246),
+                egui::Color32::from_rgb(255, 255, 255),
+                egui::Color32::from_rgb(229, 231, 235),
+            ],
+        )
+    }
+}
+/// egui's look in a design's theme, so that the widgets look as the canvas
+/// draws them whatever the app's own theme is. The colours, in order:
+/// window, panel, border, text, muted, accent, on accent, control, field,
+/// track.
+pub(crate) fn theme_visuals(dark: bool, colors: [egui::Color32; 10]) -> egui::Visuals {
+    let [window, panel, border, text, muted, accent, on_accent, control, field, track] = colors;
+    let mut v = if dark { egui::Visuals::dark() } else { egui::Visuals::light() };
+    v.panel_fill = window;
+    v.window_fill = window;
+    v.faint_bg_color = panel;
+    v.extreme_bg_color = field;
+    v.text_edit_bg_color = Some(field);
+    v.weak_text_color = Some(muted);
+    v.hyperlink_color = accent;
+    v.selection.bg_fill = accent;
+    v.selection.stroke = egui::Stroke::new(1.0, on_accent);
+    v.handle_shape = egui::style::HandleShape::Circle;
+    let outline = egui::Stroke::new(1.0, border);
+    let states = [
+        (&mut v.widgets.noninteractive, window, window, outline, 1.0),
+        (&mut v.widgets.inactive, track, control, outline, 1.0),
+        (&mut v.widgets.hovered, track, control, egui::Stroke::new(1.0, muted), 1.5),
+        (&mut v.widgets.active, track, control, egui::Stroke::new(1.0, accent), 1.5),
+        (&mut v.widgets.open, track, field, outline, 1.0),
+    ];
+    for (state, bg, weak, stroke, width) in states {
+        state.bg_fill = bg;
+        state.weak_bg_fill = weak;
+        state.bg_stroke = stroke;
+        state.fg_stroke = egui::Stroke::new(width, text);
+        state.corner_radius = egui::CornerRadius::same(4);
+        state.expansion = 0.0;
+    }
+    v
+}
+/// Lets the checkboxes, radio buttons and dropdowns added to `ui` after it
+/// sit on the field colour, as the canvas draws them (egui draws them on
+/// the colour the theme gives tracks).
+pub(crate) fn on_field(ui: &mut egui::Ui) {
+    let field = ui.visuals().extreme_bg_color;
+    let widgets = &mut ui.visuals_mut().widgets;
+    for state in [&mut widgets.inactive, &mut widgets.hovered, &mut widgets.active] {
+        state.bg_fill = field;
+        state.weak_bg_fill = field;
+    }
+}
+/// A toggle switch as the canvas draws it: a 32 by 18 track, accent when
+/// on, with a round knob, and its text 40 points in. Clicking flips `on`.
+pub(crate) fn switch(
+    ui: &mut egui::Ui,
+    on: &mut bool,
+    text: egui::RichText,
+) -> egui::Response {
+    let size = ui.available_size();
+    let (rect, mut response) = ui.allocate_exact_size(size, egui::Sense::click());
+    if response.clicked() {
+        *on = !*on;
+        response.mark_changed();
+    }
+    let galley = egui::WidgetText::from(text)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            (rect.width() - 40.0).max(0.0),
+            egui::TextStyle::Button,
+        );
+    let (enabled, checked) = (ui.is_enabled(), *on);
+    response
+        .widget_info(|| egui::WidgetInfo::selected(
+            egui::Role::Switch,
+            enabled,
+            checked,
+            galley.text(),
+        ));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let track = egui::Rect::from_min_size(
+            egui::pos2(rect.left(), rect.center().y - 9.0),
+            egui::vec2(32.0, 18.0),
+        );
+        let fill = if checked {
+            visuals.selection.bg_fill
+        } else {
+            visuals.widgets.inactive.bg_fill
+        };
+        let knob_x = if checked { track.right() - 9.0 } else { track.left() + 9.0 };
+        let painter = ui.painter();
+        painter.rect_filled(track, 9.0, fill);
+        painter
+            .circle_filled(
+                egui::pos2(knob_x, track.center().y),
+                7.0,
+                visuals.selection.stroke.color,
+            );
+        let at = egui::pos2(rect.left() + 40.0, rect.center().y - galley.size().y / 2.0);
+        painter.galley(at, galley, visuals.text_color());
+    }
+    response
+}
+/// One tab of a tab bar as the canvas draws it: its title centred, in the
+/// accent colour and underlined when it is the tab shown, muted otherwise.
+pub(crate) fn tab(
+    ui: &mut egui::Ui,
+    shown: bool,
+    title: egui::RichText,
+    width: f32,
+) -> egui::Response {
+    let size = egui::vec2(width, ui.available_height());
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+    let visuals = ui.visuals();
+    let color = if shown {
+        visuals.selection.bg_fill
+    } else {
+        visuals.weak_text_color()
+    };
+    let galley = egui::WidgetText::from(title.color(color))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            width,
+            egui::TextStyle::Button,
+        );
+    let enabled = ui.is_enabled();
+    response
+        .widget_info(|| egui::WidgetInfo::selected(
+            egui::Role::Tab,
+            enabled,
+            shown,
+            galley.text(),
+        ));
+    if ui.is_rect_visible(rect) {
+        let painter = ui.painter();
+        let at = rect.center() - galley.size() / 2.0;
+        painter.galley(at, galley, color);
+        if shown {
+            let y = rect.bottom() - 1.0;
+            painter
+                .hline(
+                    (rect.left() + 8.0)..=(rect.right() - 8.0),
+                    y,
+                    egui::Stroke::new(2.0, color),
+                );
+        }
+    }
+    response
+}
+/// A progress bar as the canvas draws it: a track at most 8 points high,
+/// centred in the box, filled to `fraction` with `fill`.
+pub(crate) fn progress(
+    ui: &mut egui::Ui,
+    fraction: f32,
+    fill: egui::Color32,
+) -> egui::Response {
+    let size = ui.available_size();
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let fraction = fraction.clamp(0.0, 1.0);
+    response
+        .widget_info(|| {
+            let mut info = egui::WidgetInfo::new(egui::Role::ProgressIndicator);
+            info.value = Some(f64::from(fraction) * 100.0);
+            info
+        });
+    if ui.is_rect_visible(rect) {
+        let h = rect.height().min(8.0);
+        let track = egui::Rect::from_min_size(
+            egui::pos2(rect.left(), rect.center().y - h / 2.0),
+            egui::vec2(rect.width(), h),
+        );
+        let painter = ui.painter();
+        painter.rect_filled(track, h / 2.0, ui.visuals().widgets.inactive.bg_fill);
+        let done = egui::Rect::from_min_size(
+            track.min,
+            egui::vec2(track.width() * fraction, h),
+        );
+        painter.rect_filled(done, h / 2.0, fill);
+    }
+    response
 }
 /// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.
 fn fill(

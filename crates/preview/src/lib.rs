@@ -137,8 +137,7 @@ impl Preview {
     /// events (also kept in [`Preview::events`]).
     pub fn show(&mut self, ui: &mut egui::Ui, doc: &Document, geometry: &Geometry, theme: Theme) -> Vec<PreviewEvent> {
         // The widgets in the design's theme, whatever the window's.
-        ui.style_mut().visuals =
-            if theme.name == Theme::DARK.name { egui::Visuals::dark() } else { egui::Visuals::light() };
+        ui.style_mut().visuals = visuals(&theme);
         let mut run = Run {
             doc,
             geometry,
@@ -165,6 +164,28 @@ struct Run<'a> {
     events: Vec<PreviewEvent>,
     loader: Option<&'a ImageLoader>,
     images: &'a mut HashMap<String, Option<egui::TextureHandle>>,
+}
+
+/// The egui helpers the exported code carries, compiled here from the
+/// same source: the preview draws a switch, a tab or a progress bar, and
+/// takes its look from a theme, exactly as the generated module does.
+mod widgets {
+    include!("../../codegen/src/egui_widgets/visuals.rs");
+    include!("../../codegen/src/egui_widgets/switch.rs");
+    include!("../../codegen/src/egui_widgets/tab.rs");
+    include!("../../codegen/src/egui_widgets/progress.rs");
+    include!("../../codegen/src/egui_widgets/on_field.rs");
+}
+
+/// egui's look in `theme`: what the preview shows a design in, and what
+/// the exported module's `visuals()` returns for it.
+pub fn visuals(theme: &Theme) -> egui::Visuals {
+    let [window, panel, border, text, muted, accent, on_accent, control, field, track] =
+        trellis_codegen::egui::visuals_colors(theme);
+    widgets::theme_visuals(
+        theme.name == Theme::DARK.name,
+        [window, panel, border, text, muted, accent, on_accent, control, field, track].map(color),
+    )
 }
 
 fn color(c: Color) -> egui::Color32 {
@@ -304,10 +325,19 @@ impl Run<'_> {
                     _ => 0,
                 };
                 let before = current;
+                let tab_width = trellis_codegen::egui::tab_width(rect.w, w.items().len());
+                let border = color(self.theme.border);
+                let size = w.number(PropKey::FontSize);
                 ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
+                    ui.painter().hline(bar.x_range(), bar.bottom(), egui::Stroke::new(1.0, border));
+                    ui.spacing_mut().item_spacing.x = 0.0;
                     ui.horizontal(|ui| {
                         for (i, title) in w.items().iter().enumerate() {
-                            ui.selectable_value(&mut current, i, title.as_str());
+                            if widgets::tab(ui, current == i, egui::RichText::new(title).size(size), tab_width)
+                                .clicked()
+                            {
+                                current = i;
+                            }
                         }
                     });
                 });
@@ -369,7 +399,14 @@ impl Run<'_> {
             }
             WidgetKind::Button => {
                 ui.spacing_mut().interact_size.y = ui.available_height();
-                if put(ui, w, egui::Button::new(rich(w.text(PropKey::Text))).truncate()).clicked() {
+                let mut button = egui::Button::new(rich(w.text(PropKey::Text))).truncate();
+                if let Some(fill) = w.color(PropKey::Fill) {
+                    button = button.fill(color(fill));
+                }
+                let (width, stroke) = trellis_codegen::egui::button_border(w, &theme);
+                button = button.stroke(egui::Stroke::new(width, color(stroke)));
+                button = button.corner_radius(trellis_codegen::egui::button_radius(w));
+                if put(ui, w, button).clicked() {
                     self.event(w, "clicked");
                 }
             }
@@ -394,7 +431,15 @@ impl Run<'_> {
                 let mut on = matches!(self.values.get(&id), Some(Value::Checked(true)));
                 ui.spacing_mut().interact_size.y = ui.available_height();
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                let response = put(ui, w, egui::Checkbox::new(&mut on, rich(w.text(PropKey::Text))));
+                let response = if w.kind() == WidgetKind::Toggle {
+                    if !w.flag(PropKey::Enabled) {
+                        ui.disable();
+                    }
+                    widgets::switch(ui, &mut on, rich(w.text(PropKey::Text)))
+                } else {
+                    widgets::on_field(ui);
+                    put(ui, w, egui::Checkbox::new(&mut on, rich(w.text(PropKey::Text))))
+                };
                 self.values.insert(id, Value::Checked(on));
                 if response.changed() {
                     self.event(w, "changed");
@@ -408,12 +453,13 @@ impl Run<'_> {
                 let (min, max, step) = (w.number(PropKey::Min), w.number(PropKey::Max), w.number(PropKey::Step));
                 if w.kind() == WidgetKind::ProgressBar {
                     let fraction = if max > min { ((v - min) / (max - min)).clamp(0.0, 1.0) } else { 0.0 };
-                    put(ui, w, egui::ProgressBar::new(fraction));
+                    let fill = color(w.color(PropKey::Fill).unwrap_or(theme.accent));
+                    widgets::progress(ui, fraction, fill);
                     return;
                 }
                 ui.spacing_mut().slider_width = ui.available_width();
                 ui.spacing_mut().interact_size.y = ui.available_height();
-                let mut slider = egui::Slider::new(&mut v, min..=max.max(min)).show_value(false);
+                let mut slider = egui::Slider::new(&mut v, min..=max.max(min)).show_value(false).trailing_fill(true);
                 if step > 0.0 {
                     slider = slider.step_by(f64::from(step));
                 }
@@ -433,6 +479,7 @@ impl Run<'_> {
                 let items = w.items();
                 match w.kind() {
                     WidgetKind::RadioGroup => {
+                        widgets::on_field(ui);
                         ui.vertical(|ui| {
                             for (i, item) in items.iter().enumerate() {
                                 ui.radio_value(&mut chosen, Some(i), item.as_str());
@@ -443,6 +490,7 @@ impl Run<'_> {
                         let shown =
                             chosen.and_then(|i| items.get(i)).map_or(w.text(PropKey::Placeholder), String::as_str);
                         ui.spacing_mut().interact_size.y = ui.available_height();
+                        widgets::on_field(ui);
                         let combo = egui::ComboBox::from_id_salt(w.name())
                             .selected_text(shown)
                             .width(ui.available_width())

@@ -1,0 +1,169 @@
+//! The demo's egui export drawn by egui (egui_kittest's wgpu renderer, on
+//! the software adapter in CI) looks like the canvas's drawing of the
+//! design, and like the live preview's: the module carries the design's
+//! theme as egui visuals, and draws switches, tabs and progress bars as
+//! the canvas does, with the very helpers the preview runs.
+//!
+//! Without a GPU adapter these tests say so and pass, unless
+//! `TRELLIS_REQUIRE_GPU=1` (CI sets it), which makes them fail.
+
+use egui_kittest::Harness;
+use tiny_skia::Pixmap;
+use trellis_exported::Demo;
+use trellis_geometry::{FontMeasurer, Geometry, Point};
+use trellis_model::{Document, Theme};
+use trellis_render::{CpuRenderer, DisplayList, View};
+
+/// The demo window's size.
+const SIZE: (u32, u32) = (1280, 800);
+
+fn adapter_or_skip() -> bool {
+    let (gpu, probe) = trellis_render::open(trellis_render::backend_override().unwrap());
+    if gpu.is_none() {
+        let required = std::env::var("TRELLIS_REQUIRE_GPU").is_ok_and(|v| v == "1");
+        assert!(!required, "TRELLIS_REQUIRE_GPU=1 but no adapter works: {}", probe.reason);
+        eprintln!("skipped: no GPU adapter ({})", probe.reason);
+    }
+    gpu.is_some()
+}
+
+/// What `show` draws in a harness, cropped to the design's window.
+fn drawn<S: 'static>(state: S, show: impl FnMut(&mut egui::Ui, &mut S) + 'static) -> Pixmap {
+    let mut show = show;
+    let mut origin = egui::Pos2::ZERO;
+    let origin_at: std::rc::Rc<std::cell::Cell<egui::Pos2>> = std::rc::Rc::default();
+    let seen = origin_at.clone();
+    let mut h = Harness::builder().with_size([SIZE.0 as f32 + 16.0, SIZE.1 as f32 + 16.0]).build_ui_state(
+        move |ui, s: &mut S| {
+            // No image loader is installed (an app installs egui_extras's):
+            // the avatar shows egui's warning sign, as a box.
+            ui.ctx().set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+            seen.set(ui.max_rect().min);
+            show(ui, s);
+        },
+        state,
+    );
+    h.run();
+    let image = h.render().expect("kittest renders with egui-wgpu");
+    origin = origin_at.get().max(origin);
+    let (x0, y0) = (origin.x.round() as u32, origin.y.round() as u32);
+    let mut out = Pixmap::new(SIZE.0, SIZE.1).expect("a pixmap");
+    for y in 0..SIZE.1 {
+        for x in 0..SIZE.0 {
+            let [r, g, b, a] = image.get_pixel(x0 + x, y0 + y).0;
+            let c = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
+            out.pixels_mut()[(y * SIZE.0 + x) as usize] = c;
+        }
+    }
+    out
+}
+
+/// The canvas's drawing of `doc` in `theme` (the CPU rasteriser, as
+/// `trellis render --backend cpu` draws it).
+fn canvas(doc: &Document, theme: &Theme) -> Pixmap {
+    let geometry = Geometry::new(doc, FontMeasurer::shared());
+    let list = DisplayList::build(doc, &geometry, theme);
+    let mut cpu = CpuRenderer::new();
+    cpu.base_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/assets").into();
+    let view = View {
+        origin: Point::new(0.0, 0.0),
+        zoom: 1.0,
+        scale: 1.0,
+        width: SIZE.0,
+        height: SIZE.1,
+        background: theme.canvas,
+    };
+    cpu.render(&list, &view).expect("the canvas draws")
+}
+
+/// The fraction of 8x8 blocks whose mean colour differs by more than
+/// `threshold` (of 255) in some channel: anti-aliasing and the controls'
+/// finer details differ between egui and the canvas, a wrong colour, a
+/// misplaced or missing widget does not hide in them.
+fn differing_blocks(a: &Pixmap, b: &Pixmap, threshold: f64) -> f64 {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    let (w, h) = (a.width(), a.height());
+    let (mut differ, mut blocks) = (0u32, 0u32);
+    for by in (0..h).step_by(8) {
+        for bx in (0..w).step_by(8) {
+            let mut sum = [0f64; 6];
+            let mut n = 0.0;
+            for y in by..(by + 8).min(h) {
+                for x in bx..(bx + 8).min(w) {
+                    for (k, p) in [a, b].iter().enumerate() {
+                        let c = p.pixel(x, y).expect("inside").demultiply();
+                        sum[3 * k] += f64::from(c.red());
+                        sum[3 * k + 1] += f64::from(c.green());
+                        sum[3 * k + 2] += f64::from(c.blue());
+                    }
+                    n += 1.0;
+                }
+            }
+            let diff = (0..3).map(|c| (sum[c] - sum[3 + c]).abs() / n).fold(0.0, f64::max);
+            blocks += 1;
+            differ += u32::from(diff > threshold);
+        }
+    }
+    f64::from(differ) / f64::from(blocks)
+}
+
+fn save_on_failure(name: &str, image: &Pixmap) {
+    if let Some(dir) = std::env::var_os("TRELLIS_KEEP_FAILED") {
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = image.save_png(std::path::Path::new(&dir).join(name));
+    }
+}
+
+#[test]
+fn the_exported_demo_drawn_by_egui_looks_like_the_canvas() {
+    if !adapter_or_skip() {
+        return;
+    }
+    let exported = drawn(Demo::default(), |ui, demo: &mut Demo| {
+        let _ = demo.ui(ui);
+    });
+    let doc = trellis_model::demo_design();
+    let light = canvas(&doc, &Theme::LIGHT);
+    let differ = differing_blocks(&exported, &light, 16.0);
+    eprintln!("the export against the canvas: {:.1}% of blocks differ", differ * 100.0);
+    if differ >= 0.06 {
+        save_on_failure("egui-export.png", &exported);
+        save_on_failure("canvas.png", &light);
+    }
+    assert!(differ < 0.06, "{:.1}% of the exported demo differs from the canvas", differ * 100.0);
+
+    // The comparison can fail: the canvas in the other theme, or another
+    // design, does not pass for the export.
+    let dark = differing_blocks(&exported, &canvas(&doc, &Theme::DARK), 16.0);
+    eprintln!("... against the dark canvas: {:.1}%", dark * 100.0);
+    assert!(dark > 0.5, "the dark canvas differs in {:.1}% of blocks", dark * 100.0);
+    let other = differing_blocks(&exported, &canvas(&trellis_model::generate(60, 1), &Theme::LIGHT), 16.0);
+    eprintln!("... against another design: {:.1}%", other * 100.0);
+    assert!(other > 0.25, "another design differs in {:.1}% of blocks", other * 100.0);
+}
+
+#[test]
+fn the_preview_and_the_export_draw_the_demo_alike() {
+    if !adapter_or_skip() {
+        return;
+    }
+    let exported = drawn(Demo::default(), |ui, demo: &mut Demo| {
+        let _ = demo.ui(ui);
+    });
+    let doc = trellis_model::demo_design();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let preview = trellis_preview::Preview::new(&doc);
+    let previewed = drawn(preview, move |ui, p: &mut trellis_preview::Preview| {
+        let _ = p.show(ui, &doc, &geometry, Theme::LIGHT);
+    });
+    let differ = differing_blocks(&exported, &previewed, 4.0);
+    eprintln!("the export against the preview: {:.2}% of blocks differ", differ * 100.0);
+    assert!(differ < 0.01, "{:.2}% of the preview differs from the export", differ * 100.0);
+}
+
+/// One mapping: the module's look is the preview's for its theme.
+#[test]
+fn the_exported_visuals_are_the_previews_for_the_designs_theme() {
+    assert_eq!(Demo::visuals(), trellis_preview::visuals(&Theme::LIGHT));
+    assert_ne!(Demo::visuals(), trellis_preview::visuals(&Theme::DARK));
+}
