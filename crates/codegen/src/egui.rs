@@ -523,7 +523,8 @@ impl Writer<'_> {
         // Children placed in the container's own `Ui` need its corner.
         let placed_inside = !self.flows(w) || w.kind() == WidgetKind::ScrollArea;
         let any_shown = w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
-        let tab_bar = w.kind() == WidgetKind::Tabs && !w.items().is_empty();
+        // A tab bar draws its edge line even without titles.
+        let tab_bar = w.kind() == WidgetKind::Tabs;
         let bind = if placed_inside && (any_shown || tab_bar) && w.kind() != WidgetKind::ScrollArea {
             format!("let {origin} = rect.min;")
         } else {
@@ -624,14 +625,18 @@ impl Writer<'_> {
             WidgetKind::Tabs => {
                 let (current, event) = self.tabs_state(w);
                 let titles: Vec<String> = w.items().iter().map(|t| rust_string(t)).collect();
+                let line =
+                    format!("egui::Rect::from_min_size({origin}, egui::vec2({}, {}))", f(rect.w), f(TAB_BAR_HEIGHT));
+                let _ = writeln!(
+                    self.body,
+                    "// The tab bar's lower edge.\n{{\nlet bar = {line};\nui.painter().hline(bar.x_range(), bar.bottom(), egui::Stroke::new(1.0, {}));\n}}",
+                    color(self.source.theme.border),
+                );
                 if !titles.is_empty() {
                     self.helpers.insert(Helper::Tab);
                     let _ = writeln!(
                         self.body,
-                        "let before = self.{current};\nui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin}, egui::vec2({}, {}))), |ui| {{\nlet bar = ui.max_rect();\nui.painter().hline(bar.x_range(), bar.bottom(), egui::Stroke::new(1.0, {}));\nui.spacing_mut().item_spacing.x = 0.0;\nui.horizontal(|ui| {{",
-                        f(rect.w),
-                        f(TAB_BAR_HEIGHT),
-                        color(self.source.theme.border),
+                        "let before = self.{current};\nui.scope_builder(egui::UiBuilder::new().max_rect({line}), |ui| {{\nui.spacing_mut().item_spacing.x = 0.0;\nlet row = egui::Layout::left_to_right(egui::Align::Min);\nui.allocate_ui_with_layout(ui.available_size(), row, |ui| {{",
                     );
                     let width = f(tab_width(rect.w, titles.len()));
                     let size = f(w.number(PropKey::FontSize));
@@ -768,10 +773,12 @@ impl Writer<'_> {
                 let field = self.field(w, "text", "String", initial, w.text(PropKey::Text).is_empty());
                 let event = self.event(w, "changed");
                 let make = if w.kind() == WidgetKind::TextInput { "singleline" } else { "multiline" };
+                self.helpers.insert(Helper::OnField);
                 Control::widget(format!(
                     "egui::TextEdit::{make}(&mut self.{field}).hint_text({}).font(egui::FontId::proportional({font}))",
                     rust_string(w.text(PropKey::Placeholder))
                 ))
+                .before("on_field(ui);".into())
                 .then(format!("if response.changed() {{ events.push({event}); }}"))
             }
             WidgetKind::Toggle => {
@@ -809,7 +816,7 @@ impl Writer<'_> {
                     f(max.max(min))
                 ))
                 .before(
-                    "// The track spans the widget's box, as on the canvas.\nui.spacing_mut().slider_width = ui.available_width();\nui.spacing_mut().interact_size.y = ui.available_height();".into(),
+                    "// The track spans the widget's box and is 4 points high, as on the canvas.\nui.spacing_mut().slider_width = ui.available_width();\nui.spacing_mut().slider_rail_height = 4.0;\nui.spacing_mut().interact_size.y = ui.available_height();".into(),
                 )
                 .then(format!(
                     "ui.ctx().accesskit_node_builder(response.id, |node| node.set_label({}));\nif response.changed() {{ events.push({event}); }}",

@@ -239,6 +239,7 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
+                                    on_field(ui);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -737,6 +738,21 @@ impl Demo {
                                                         egui::StrokeKind::Inside,
                                                     );
                                                 let settings_tabs_origin = rect.min;
+                                                {
+                                                    let bar = egui::Rect::from_min_size(
+                                                        settings_tabs_origin,
+                                                        egui::vec2(992.0, 32.0),
+                                                    );
+                                                    ui.painter()
+                                                        .hline(
+                                                            bar.x_range(),
+                                                            bar.bottom(),
+                                                            egui::Stroke::new(
+                                                                1.0,
+                                                                egui::Color32::from_rgb(209, 213, 219),
+                                                            ),
+                                                        );
+                                                }
                                                 let before = self.settings_tabs_current;
                                                 ui.scope_builder(
                                                     egui::UiBuilder::new()
@@ -747,49 +763,44 @@ impl Demo {
                                                             ),
                                                         ),
                                                     |ui| {
-                                                        let bar = ui.max_rect();
-                                                        ui.painter()
-                                                            .hline(
-                                                                bar.x_range(),
-                                                                bar.bottom(),
-                                                                egui::Stroke::new(
-                                                                    1.0,
-                                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                                ),
-                                                            );
                                                         ui.spacing_mut().item_spacing.x = 0.0;
-                                                        ui.horizontal(|ui| {
-                                                            if tab(
-                                                                    ui,
-                                                                    self.settings_tabs_current == 0,
-                                                                    egui::RichText::new("Profile").size(14.0),
-                                                                    160.0,
-                                                                )
-                                                                .clicked()
-                                                            {
-                                                                self.settings_tabs_current = 0;
-                                                            }
-                                                            if tab(
-                                                                    ui,
-                                                                    self.settings_tabs_current == 1,
-                                                                    egui::RichText::new("Preferences").size(14.0),
-                                                                    160.0,
-                                                                )
-                                                                .clicked()
-                                                            {
-                                                                self.settings_tabs_current = 1;
-                                                            }
-                                                            if tab(
-                                                                    ui,
-                                                                    self.settings_tabs_current == 2,
-                                                                    egui::RichText::new("Advanced").size(14.0),
-                                                                    160.0,
-                                                                )
-                                                                .clicked()
-                                                            {
-                                                                self.settings_tabs_current = 2;
-                                                            }
-                                                        });
+                                                        let row = egui::Layout::left_to_right(egui::Align::Min);
+                                                        ui.allocate_ui_with_layout(
+                                                            ui.available_size(),
+                                                            row,
+                                                            |ui| {
+                                                                if tab(
+                                                                        ui,
+                                                                        self.settings_tabs_current == 0,
+                                                                        egui::RichText::new("Profile").size(14.0),
+                                                                        160.0,
+                                                                    )
+                                                                    .clicked()
+                                                                {
+                                                                    self.settings_tabs_current = 0;
+                                                                }
+                                                                if tab(
+                                                                        ui,
+                                                                        self.settings_tabs_current == 1,
+                                                                        egui::RichText::new("Preferences").size(14.0),
+                                                                        160.0,
+                                                                    )
+                                                                    .clicked()
+                                                                {
+                                                                    self.settings_tabs_current = 1;
+                                                                }
+                                                                if tab(
+                                                                        ui,
+                                                                        self.settings_tabs_current == 2,
+                                                                        egui::RichText::new("Advanced").size(14.0),
+                                                                        160.0,
+                                                                    )
+                                                                    .clicked()
+                                                                {
+                                                                    self.settings_tabs_current = 2;
+                                                                }
+                                                            },
+                                                        );
                                                     },
                                                 );
                                                 if self.settings_tabs_current != before {
@@ -856,6 +867,7 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
+                                                                                on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
                                                                                     egui::Align::Min,
@@ -904,6 +916,7 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
+                                                                                on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
                                                                                     egui::Align::Min,
@@ -952,6 +965,7 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
+                                                                                on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
                                                                                     egui::Align::Min,
@@ -1130,6 +1144,7 @@ impl Demo {
                                                                             })
                                                                             .ui_manual(|ui, _| {
                                                                                 ui.spacing_mut().slider_width = ui.available_width();
+                                                                                ui.spacing_mut().slider_rail_height = 4.0;
                                                                                 ui.spacing_mut().interact_size.y = ui.available_height();
                                                                                 let response = fill(
                                                                                     ui,
@@ -1533,16 +1548,25 @@ pub(crate) fn theme_visuals(dark: bool, colors: [egui::Color32; 10]) -> egui::Vi
     }
     v
 }
-/// Lets the checkboxes, radio buttons and dropdowns added to `ui` after it
-/// sit on the field colour, as the canvas draws them (egui draws them on
-/// the colour the theme gives tracks).
+/// Lets the controls added to `ui` after it sit on the field colour, as
+/// the canvas draws them (egui draws checkboxes, radio buttons and
+/// dropdowns on the colour the theme gives tracks), and keeps a focused
+/// text field's outline and selected text visible there: the accent on a
+/// pale accent, where elsewhere the theme draws on-accent over the accent.
 pub(crate) fn on_field(ui: &mut egui::Ui) {
-    let field = ui.visuals().extreme_bg_color;
-    let widgets = &mut ui.visuals_mut().widgets;
-    for state in [&mut widgets.inactive, &mut widgets.hovered, &mut widgets.active] {
+    let visuals = ui.visuals_mut();
+    let field = visuals.extreme_bg_color;
+    let accent = visuals.selection.bg_fill;
+    for state in [
+        &mut visuals.widgets.inactive,
+        &mut visuals.widgets.hovered,
+        &mut visuals.widgets.active,
+    ] {
         state.bg_fill = field;
         state.weak_bg_fill = field;
     }
+    visuals.selection.stroke = egui::Stroke::new(1.0, accent);
+    visuals.selection.bg_fill = accent.gamma_multiply(0.25);
 }
 /// A toggle switch as the canvas draws it: a 32 by 18 track, accent when
 /// on, with a round knob, and its text 40 points in. Clicking flips `on`.
@@ -1585,6 +1609,16 @@ pub(crate) fn switch(
         };
         let knob_x = if checked { track.right() - 9.0 } else { track.left() + 9.0 };
         let painter = ui.painter();
+        if response.has_focus() {
+            let ring = track.expand(2.0);
+            painter
+                .rect_stroke(
+                    ring,
+                    11.0,
+                    egui::Stroke::new(1.0, visuals.selection.bg_fill),
+                    egui::StrokeKind::Inside,
+                );
+        }
         painter.rect_filled(track, 9.0, fill);
         painter
             .circle_filled(
@@ -1622,14 +1656,23 @@ pub(crate) fn tab(
         );
     let enabled = ui.is_enabled();
     response
-        .widget_info(|| egui::WidgetInfo::selected(
+        .widget_info(|| egui::WidgetInfo::labeled(
             egui::Role::Tab,
             enabled,
-            shown,
             galley.text(),
         ));
+    ui.ctx().accesskit_node_builder(response.id, |node| node.set_selected(shown));
     if ui.is_rect_visible(rect) {
         let painter = ui.painter();
+        if response.has_focus() {
+            painter
+                .rect_stroke(
+                    rect,
+                    4.0,
+                    egui::Stroke::new(1.0, color),
+                    egui::StrokeKind::Inside,
+                );
+        }
         let at = rect.center() - galley.size() / 2.0;
         painter.galley(at, galley, color);
         if shown {

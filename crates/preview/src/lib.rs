@@ -331,7 +331,8 @@ impl Run<'_> {
                 ui.scope_builder(egui::UiBuilder::new().max_rect(bar), |ui| {
                     ui.painter().hline(bar.x_range(), bar.bottom(), egui::Stroke::new(1.0, border));
                     ui.spacing_mut().item_spacing.x = 0.0;
-                    ui.horizontal(|ui| {
+                    let row = egui::Layout::left_to_right(egui::Align::Min);
+                    ui.allocate_ui_with_layout(bar.size(), row, |ui| {
                         for (i, title) in w.items().iter().enumerate() {
                             if widgets::tab(ui, current == i, egui::RichText::new(title).size(size), tab_width)
                                 .clicked()
@@ -421,6 +422,7 @@ impl Run<'_> {
                 } else {
                     egui::TextEdit::multiline(&mut text)
                 };
+                widgets::on_field(ui);
                 let response = put(ui, w, edit.hint_text(w.text(PropKey::Placeholder)).font(font));
                 self.values.insert(id, Value::Text(text));
                 if response.changed() {
@@ -432,9 +434,6 @@ impl Run<'_> {
                 ui.spacing_mut().interact_size.y = ui.available_height();
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let response = if w.kind() == WidgetKind::Toggle {
-                    if !w.flag(PropKey::Enabled) {
-                        ui.disable();
-                    }
                     widgets::switch(ui, &mut on, rich(w.text(PropKey::Text)))
                 } else {
                     widgets::on_field(ui);
@@ -458,6 +457,7 @@ impl Run<'_> {
                     return;
                 }
                 ui.spacing_mut().slider_width = ui.available_width();
+                ui.spacing_mut().slider_rail_height = 4.0;
                 ui.spacing_mut().interact_size.y = ui.available_height();
                 let mut slider = egui::Slider::new(&mut v, min..=max.max(min)).show_value(false).trailing_fill(true);
                 if step > 0.0 {
@@ -552,9 +552,6 @@ impl Run<'_> {
 /// Adds `widget` over the whole of `ui`'s box, its content aligned as the
 /// exported code's `fill` aligns it and centred in height.
 fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui::Response {
-    if !w.flag(PropKey::Enabled) {
-        ui.disable();
-    }
     let align = match (w.kind(), w.align(PropKey::TextAlign)) {
         (WidgetKind::Button, trellis_model::Align::Center) => egui::Align::Center,
         (WidgetKind::Button, trellis_model::Align::End) => egui::Align::Max,

@@ -21,6 +21,10 @@ pub(crate) fn switch(ui: &mut egui::Ui, on: &mut bool, text: egui::RichText) -> 
         let fill = if checked { visuals.selection.bg_fill } else { visuals.widgets.inactive.bg_fill };
         let knob_x = if checked { track.right() - 9.0 } else { track.left() + 9.0 };
         let painter = ui.painter();
+        if response.has_focus() {
+            let ring = track.expand(2.0);
+            painter.rect_stroke(ring, 11.0, egui::Stroke::new(1.0, visuals.selection.bg_fill), egui::StrokeKind::Inside);
+        }
         painter.rect_filled(track, 9.0, fill);
         painter.circle_filled(egui::pos2(knob_x, track.center().y), 7.0, visuals.selection.stroke.color);
         let at = egui::pos2(rect.left() + 40.0, rect.center().y - galley.size().y / 2.0);

@@ -12,9 +12,14 @@ pub(crate) fn tab(ui: &mut egui::Ui, shown: bool, title: egui::RichText, width: 
         egui::TextStyle::Button,
     );
     let enabled = ui.is_enabled();
-    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Tab, enabled, shown, galley.text()));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Tab, enabled, galley.text()));
+    // A tab's being shown is "selected" to a screen reader.
+    ui.ctx().accesskit_node_builder(response.id, |node| node.set_selected(shown));
     if ui.is_rect_visible(rect) {
         let painter = ui.painter();
+        if response.has_focus() {
+            painter.rect_stroke(rect, 4.0, egui::Stroke::new(1.0, color), egui::StrokeKind::Inside);
+        }
         let at = rect.center() - galley.size() / 2.0;
         painter.galley(at, galley, color);
         if shown {
