@@ -194,6 +194,15 @@ fn widgets_apart(doc: &Document, a: &Pixmap, b: &Pixmap, limit: f64) -> Vec<(Str
     apart
 }
 
+/// The exported demo as egui draws it; `None` (said) without an adapter.
+fn exported_demo() -> Option<Pixmap> {
+    adapter_or_skip().then(|| {
+        drawn(Demo::default(), |ui, demo: &mut Demo| {
+            let _ = demo.ui(ui);
+        })
+    })
+}
+
 fn save_on_failure(name: &str, image: &Pixmap) {
     if let Some(dir) = std::env::var_os("TRELLIS_KEEP_FAILED") {
         let _ = std::fs::create_dir_all(&dir);
@@ -203,12 +212,7 @@ fn save_on_failure(name: &str, image: &Pixmap) {
 
 #[test]
 fn the_exported_demo_drawn_by_egui_looks_like_the_canvas() {
-    if !adapter_or_skip() {
-        return;
-    }
-    let exported = drawn(Demo::default(), |ui, demo: &mut Demo| {
-        let _ = demo.ui(ui);
-    });
+    let Some(exported) = exported_demo() else { return };
     let doc = trellis_model::demo_design();
     let light = canvas(&doc, &Theme::LIGHT);
     let differ = differing_blocks(&exported, &light, 16.0);
@@ -264,12 +268,7 @@ fn the_exported_demo_drawn_by_egui_looks_like_the_canvas() {
 
 #[test]
 fn the_preview_and_the_export_draw_the_demo_alike() {
-    if !adapter_or_skip() {
-        return;
-    }
-    let exported = drawn(Demo::default(), |ui, demo: &mut Demo| {
-        let _ = demo.ui(ui);
-    });
+    let Some(exported) = exported_demo() else { return };
     let doc = trellis_model::demo_design();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let preview = trellis_preview::Preview::new(&doc);
