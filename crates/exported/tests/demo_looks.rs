@@ -89,22 +89,8 @@ fn differing_blocks(a: &Pixmap, b: &Pixmap, threshold: f64) -> f64 {
     let (mut differ, mut blocks) = (0u32, 0u32);
     for by in (0..h).step_by(8) {
         for bx in (0..w).step_by(8) {
-            let mut sum = [0f64; 6];
-            let mut n = 0.0;
-            for y in by..(by + 8).min(h) {
-                for x in bx..(bx + 8).min(w) {
-                    for (k, p) in [a, b].iter().enumerate() {
-                        let c = p.pixel(x, y).expect("inside").demultiply();
-                        sum[3 * k] += f64::from(c.red());
-                        sum[3 * k + 1] += f64::from(c.green());
-                        sum[3 * k + 2] += f64::from(c.blue());
-                    }
-                    n += 1.0;
-                }
-            }
-            let diff = (0..3).map(|c| (sum[c] - sum[3 + c]).abs() / n).fold(0.0, f64::max);
             blocks += 1;
-            differ += u32::from(diff > threshold);
+            differ += u32::from(shift_over(a, b, bx..(bx + 8).min(w), by..(by + 8).min(h)) > threshold);
         }
     }
     f64::from(differ) / f64::from(blocks)
@@ -115,10 +101,16 @@ fn differing_blocks(a: &Pixmap, b: &Pixmap, threshold: f64) -> f64 {
 fn mean_shift(a: &Pixmap, b: &Pixmap, r: trellis_model::Rect) -> f64 {
     let (x0, y0) = (r.x.max(0.0) as u32, r.y.max(0.0) as u32);
     let (x1, y1) = ((r.right().min(a.width() as f32)) as u32, (r.bottom().min(a.height() as f32)) as u32);
+    shift_over(a, b, x0..x1, y0..y1)
+}
+
+/// The largest difference of one channel's mean over the pixels `xs` by
+/// `ys` between two pictures (0 over no pixels).
+fn shift_over(a: &Pixmap, b: &Pixmap, xs: std::ops::Range<u32>, ys: std::ops::Range<u32>) -> f64 {
     let mut sum = [0f64; 6];
     let mut n = 0.0;
-    for y in y0..y1 {
-        for x in x0..x1 {
+    for y in ys {
+        for x in xs.clone() {
             for (k, p) in [a, b].iter().enumerate() {
                 let c = p.pixel(x, y).expect("inside").demultiply();
                 sum[3 * k] += f64::from(c.red());
