@@ -180,12 +180,7 @@ mod widgets {
 /// egui's look in `theme`: what the preview shows a design in, and what
 /// the exported module's `visuals()` returns for it.
 pub fn visuals(theme: &Theme) -> egui::Visuals {
-    let [window, panel, border, text, muted, accent, on_accent, control, field, track] =
-        trellis_codegen::egui::visuals_colors(theme);
-    widgets::theme_visuals(
-        theme.name == Theme::DARK.name,
-        [window, panel, border, text, muted, accent, on_accent, control, field, track].map(color),
-    )
+    widgets::theme_visuals(theme.name == Theme::DARK.name, trellis_codegen::egui::visuals_colors(theme).map(color))
 }
 
 fn color(c: Color) -> egui::Color32 {
