@@ -85,9 +85,7 @@ pub fn export(
     let started = Instant::now();
     let page = trellis_codegen::export_html(&doc, &geometry, &source)?;
     let generate = started.elapsed();
-    for warning in &page.warnings {
-        report::note(format_args!("warning: {warning}"));
-    }
+    print_warnings(&page.warnings);
     let bounds = geometry.bounds();
     let window = (bounds.right().ceil().clamp(1.0, 4096.0) as u32, bounds.bottom().ceil().clamp(1.0, 4096.0) as u32);
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
@@ -249,10 +247,7 @@ fn export_code(
         }
     };
     let generate = started.elapsed();
-    for warning in &export.warnings {
-        report::note(format_args!("warning: {warning}"));
-    }
-    const LISTED: usize = 20;
+    print_warnings(&export.warnings);
     for a in export.approximations.iter().take(LISTED) {
         report::note(format_args!("approximated: widget '{}', {}: {}", a.widget, a.property, a.note));
     }
@@ -312,4 +307,18 @@ struct GeneratedCode {
 
 fn bytes(n: u64) -> String {
     crate::design_commands::bytes(n as usize)
+}
+
+/// How many warnings and approximations are printed; the rest are counted
+/// (a 100,000-widget design can have thousands of missing images).
+const LISTED: usize = 20;
+
+/// The first [`LISTED`] warnings on standard error, and how many more.
+fn print_warnings(warnings: &[String]) {
+    for warning in warnings.iter().take(LISTED) {
+        report::note(format_args!("warning: {warning}"));
+    }
+    if warnings.len() > LISTED {
+        report::note(format_args!("warning: {} more (every one is in --json)", warnings.len() - LISTED));
+    }
 }

@@ -1,10 +1,10 @@
-//! What exporting costs: the HTML/CSS page and the Slint component of a
-//! 100,000-widget design (the target is under one second each),
-//! from a laid-out geometry.
+//! What exporting costs: the HTML/CSS page, the Slint component and the
+//! egui module of a 100,000-widget design (the target is under one
+//! second each), from a laid-out geometry.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use trellis_codegen::{ExportSource, SlintSource, export_html, export_slint};
+use trellis_codegen::{EguiSource, ExportSource, SlintSource, export_egui, export_html, export_slint};
 use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::Theme;
 
@@ -26,6 +26,16 @@ fn export(c: &mut Criterion) {
     };
     group.bench_function("slint 100k widgets", |b| {
         b.iter(|| export_slint(black_box(&doc), &geometry, &slint));
+    });
+    let egui = EguiSource {
+        file_name: "bench.trellis.json".into(),
+        type_name: None,
+        design_dir: None,
+        out_dir: None,
+        theme: Theme::LIGHT,
+    };
+    group.bench_function("egui 100k widgets", |b| {
+        b.iter(|| export_egui(black_box(&doc), &geometry, &egui).expect("a generated design exports"));
     });
     group.finish();
 }

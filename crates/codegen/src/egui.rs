@@ -11,7 +11,6 @@
 //! A design's texts only ever reach the code as escaped string literals,
 //! and its names only as sanitised identifiers.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -21,6 +20,7 @@ use trellis_model::{Color, Document, LayoutMode, PropKey, Rect, Theme, Track, Wi
 
 use crate::escaping::rust_string;
 use crate::identifiers::{Identifiers, Language, type_name};
+use crate::rust_format::{INITIALIZER_UNITS_FROM, UNIT_END, UnitKind};
 use crate::slint::Approximation;
 
 /// What a design is exported from, for egui.
@@ -83,6 +83,29 @@ struct Field {
 /// Exports `doc`, laid out as `geometry` (which must follow `doc`), as an
 /// egui module.
 pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> Result<EguiExport, EguiExportError> {
+    write_module(doc, geometry, source, true)
+}
+
+/// The module [`export_egui`] writes, before formatting: each widget's
+/// statements, each field, variant and initializer between the
+/// formatter's marks (`\u{1}` and `\u{3}` to `\u{5}` open one, `\u{2}`
+/// closes it). For the tests, which check the formatter against
+/// prettyplease.
+#[doc(hidden)]
+pub fn export_egui_unformatted(
+    doc: &Document,
+    geometry: &Geometry,
+    source: &EguiSource,
+) -> Result<EguiExport, EguiExportError> {
+    write_module(doc, geometry, source, false)
+}
+
+fn write_module(
+    doc: &Document,
+    geometry: &Geometry,
+    source: &EguiSource,
+    formatted: bool,
+) -> Result<EguiExport, EguiExportError> {
     let base = match &source.type_name {
         Some(name) => type_name(name),
         None => type_name(source.file_name.split('.').next().unwrap_or_default()),
@@ -142,11 +165,12 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         fields: Vec::new(),
         events: Vec::new(),
         event_docs: Vec::new(),
-        idents: HashMap::new(),
+        idents: rustc_hash::FxHashMap::default(),
         approximations: Vec::new(),
         warnings: Vec::new(),
         event_type: format!("{type_ident}Event"),
-        body: String::new(),
+        // About 550 bytes of code per widget: grown once, not doubled from nothing.
+        body: String::with_capacity(doc.len().saturating_mul(560)),
         uses_tui: false,
         uses_content: false,
         uses_fill: false,
@@ -170,14 +194,24 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
     let all_default = w.fields.iter().all(|f| f.default);
     let derives = if all_default { "Clone, Debug, Default, PartialEq" } else { "Clone, Debug, PartialEq" };
     let _ = writeln!(code, "#[derive({derives})]\npub struct {type_ident} {{");
+    // Each field, variant and initializer is a unit for the formatter.
+    let (field_mark, variant_mark, initializer_mark) =
+        (UnitKind::Field.start(), UnitKind::Variant.start(), UnitKind::Initializer.start());
     for f in &w.fields {
-        let _ = writeln!(code, "/// {}\npub {}: {},", f.doc, f.ident, f.ty);
+        let _ = writeln!(code, "{field_mark}\n/// {}\npub {}: {},\n{UNIT_END}", f.doc, f.ident, f.ty);
     }
     code.push_str("}\n");
     if !all_default {
         let _ = writeln!(code, "impl Default for {type_ident} {{\nfn default() -> Self {{\nSelf {{");
-        for f in &w.fields {
-            let _ = writeln!(code, "{}: {},", f.ident, f.initial);
+        // The last field is not a unit: prettyplease measures its comma
+        // differently (written only when the lines break).
+        let marked = w.fields.len() >= INITIALIZER_UNITS_FROM;
+        for (i, f) in w.fields.iter().enumerate() {
+            if marked && i + 1 < w.fields.len() {
+                let _ = writeln!(code, "{initializer_mark}\n{}: {},\n{UNIT_END}", f.ident, f.initial);
+            } else {
+                let _ = writeln!(code, "{}: {},", f.ident, f.initial);
+            }
         }
         code.push_str("}\n}\n}\n");
     }
@@ -187,7 +221,7 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
         "/// What the user did in one frame of [`{type_ident}::ui`].\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum {event_type} {{"
     );
     for (variant, doc) in w.events.iter().zip(&w.event_docs) {
-        let _ = writeln!(code, "/// {doc}\n{variant},");
+        let _ = writeln!(code, "{variant_mark}\n/// {doc}\n{variant},\n{UNIT_END}");
     }
     code.push_str("}\n");
     // Events declared for hidden widgets only are never pushed.
@@ -216,8 +250,12 @@ pub fn export_egui(doc: &Document, geometry: &Geometry, source: &EguiSource) -> 
             "/// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.\nfn leaf_content(narrow: egui::Vec2, wide: egui::Vec2) -> egui_taffy::TuiContainerResponse<()> {\negui_taffy::TuiContainerResponse { inner: (), min_size: narrow, intrinsic_size: None, max_size: wide, infinite: egui::Vec2b::FALSE }\n}\n",
         );
     }
-    let file = syn::parse_file(&code).map_err(|e| EguiExportError::Unparsable(e.to_string()))?;
-    let text = format!("{header}\n{}", prettyplease::unparse(&file));
+    let code = if formatted {
+        crate::rust_format::format_file(&code).map_err(|e| EguiExportError::Unparsable(e.to_string()))?
+    } else {
+        code
+    };
+    let text = format!("{header}\n{code}");
     Ok(EguiExport {
         source: text,
         type_name: type_ident,
@@ -290,7 +328,7 @@ struct Writer<'a> {
     fields: Vec<Field>,
     events: Vec<String>,
     event_docs: Vec<String>,
-    idents: HashMap<WidgetId, String>,
+    idents: rustc_hash::FxHashMap<WidgetId, String>,
     approximations: Vec<Approximation>,
     warnings: Vec<String>,
     event_type: String,
@@ -471,7 +509,17 @@ impl Writer<'_> {
         }
     }
 
+    /// `id`'s code, marked as a unit for the formatter (`rust_format`),
+    /// which formats each widget's code once per shape.
     fn widget(&mut self, id: WidgetId, place: Place<'_>) {
+        self.body.push(UnitKind::Statements.start());
+        self.body.push('\n');
+        self.widget_code(id, place);
+        self.body.push(UNIT_END);
+        self.body.push('\n');
+    }
+
+    fn widget_code(&mut self, id: WidgetId, place: Place<'_>) {
         let Some(w) = self.doc.widget(id) else { return };
         if !w.flag(PropKey::Visible) {
             // Hidden: no node, no space (CSS `display: none`), but its
@@ -480,8 +528,7 @@ impl Writer<'_> {
             let _ = writeln!(self.body, "// `{}` is hidden.", w.name());
             return;
         }
-        let kind = w.kind();
-        if kind.is_container() {
+        if w.kind().is_container() {
             self.container(&w, place);
         } else {
             self.leaf(&w, place);
@@ -530,10 +577,83 @@ impl Writer<'_> {
         } else {
             String::new()
         };
-        // What goes inside is written first: a closure with nothing in it
-        // names its parameters `_`.
-        let outer = std::mem::take(&mut self.body);
         let flows_here = matches!(place, Place::Flow) && self.flows(w) && w.kind() != WidgetKind::ScrollArea;
+        // A container's opacity fades its box and all inside it, as on the
+        // canvas: set on the `Ui`s it paints and lays out its children in.
+        let opacity = w.number(PropKey::Opacity);
+        let fade =
+            |ui: &str| if opacity < 1.0 { format!("{ui}.multiply_opacity({});\n", f(opacity)) } else { String::new() };
+        let node = match place {
+            Place::Flow => {
+                let style = item_style(self.geometry, self.doc, w.id());
+                format!("tui.id(egui_taffy::tid({})).style({})", rust_string(w.name()), style_code(&style, w))
+            }
+            Place::Free { .. } => String::new(),
+        };
+        // The container's statement before and after what is inside it,
+        // as it is written when nothing is inside (`empty`, comments at
+        // most: a closure then names its parameters `_`) or something is.
+        let wrap = |empty: bool| -> (String, String) {
+            let used = |name: &'static str| if empty { "_" } else { name };
+            match place {
+                Place::Free { origin: parent, rect: r } => {
+                    let head = format!(
+                        "{{\nlet rect = egui::Rect::from_min_size({parent} + egui::vec2({}, {}), egui::vec2({}, {}));\n",
+                        f(r.x),
+                        f(r.y),
+                        f(r.w),
+                        f(r.h),
+                    );
+                    let scope = "ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {\n";
+                    if opacity < 1.0 {
+                        (format!("{head}{scope}{}{paint}\n{bind}\n", fade("ui")), "});\n}\n".to_owned())
+                    } else if !empty {
+                        (format!("{head}{paint}\n{scope}{bind}\n"), "});\n}\n".to_owned())
+                    } else if paint.is_empty() {
+                        // Nothing to paint and nothing inside: the rectangle
+                        // is the design's only trace.
+                        (format!("{head}{paint}\nlet _ = rect;\n"), "}\n".to_owned())
+                    } else {
+                        (format!("{head}{paint}\n"), "}\n".to_owned())
+                    }
+                }
+                Place::Flow if flows_here && paint.is_empty() => {
+                    let tui_fade = if empty { String::new() } else { fade("tui.egui_ui_mut()") };
+                    (format!("{node}.add(|{}| {{\n{tui_fade}", used("tui")), "});\n".to_owned())
+                }
+                // egui_taffy lays the children out in the `Ui` the
+                // background was painted in: faded there, once.
+                Place::Flow if flows_here => (
+                    format!(
+                        "{node}.add_with_background_ui(|ui, container| {{\n{}let rect = container.full_container();\n{paint}\n}}, |{}, _| {{\n",
+                        fade("ui"),
+                        used("tui")
+                    ),
+                    "});\n".to_owned(),
+                ),
+                Place::Flow => {
+                    let needs_ui = !(empty && paint.is_empty());
+                    let rect_binding =
+                        if paint.is_empty() && bind.is_empty() { "" } else { "let rect = ui.max_rect();" };
+                    (
+                        format!(
+                            "{node}.ui(|{}| {{\n{}{rect_binding}\n{paint}\n{bind}\n",
+                            if needs_ui { "ui" } else { "_" },
+                            if needs_ui { fade("ui") } else { String::new() },
+                        ),
+                        "});\n".to_owned(),
+                    )
+                }
+            }
+        };
+        // What is inside is written in place, after the statement's start
+        // as it is when something is inside; if nothing is, the statement
+        // is written again as it is then (copying each container's code
+        // into its parent's instead cost a copy per level of nesting).
+        let (before, after) = wrap(false);
+        let start = self.body.len();
+        self.body.push_str(&before);
+        let inside = self.body.len();
         if flows_here {
             let children: Vec<WidgetId> = w.children().to_vec();
             for child in children {
@@ -542,76 +662,13 @@ impl Writer<'_> {
         } else {
             self.container_inside(w, &origin, rect);
         }
-        let inner = std::mem::replace(&mut self.body, outer);
-        let used = |name: &str| if is_empty_code(&inner) { "_".to_owned() } else { name.to_owned() };
-        // A container's opacity fades its box and all inside it, as on the
-        // canvas: set on the `Ui`s it paints and lays out its children in.
-        let opacity = w.number(PropKey::Opacity);
-        let fade =
-            |ui: &str| if opacity < 1.0 { format!("{ui}.multiply_opacity({});\n", f(opacity)) } else { String::new() };
-        match place {
-            Place::Free { origin: parent, rect: r } if opacity < 1.0 => {
-                let _ = writeln!(
-                    self.body,
-                    "{{\nlet rect = egui::Rect::from_min_size({parent} + egui::vec2({}, {}), egui::vec2({}, {}));\nui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {{\n{}{paint}\n{bind}\n{inner}}});\n}}",
-                    f(r.x),
-                    f(r.y),
-                    f(r.w),
-                    f(r.h),
-                    fade("ui"),
-                );
-            }
-            Place::Free { origin: parent, rect: r } => {
-                let _ = writeln!(
-                    self.body,
-                    "{{\nlet rect = egui::Rect::from_min_size({parent} + egui::vec2({}, {}), egui::vec2({}, {}));\n{paint}",
-                    f(r.x),
-                    f(r.y),
-                    f(r.w),
-                    f(r.h),
-                );
-                if !is_empty_code(&inner) {
-                    let _ = writeln!(
-                        self.body,
-                        "ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {{\n{bind}\n{inner}}});"
-                    );
-                } else if paint.is_empty() {
-                    // Nothing to paint and nothing inside: the rectangle
-                    // is the design's only trace.
-                    let _ = writeln!(self.body, "let _ = rect;");
-                }
-                self.body.push_str("}\n");
-            }
-            Place::Flow => {
-                let style = item_style(self.geometry, self.doc, w.id());
-                let node =
-                    format!("tui.id(egui_taffy::tid({})).style({})", rust_string(w.name()), style_code(&style, w));
-                let tui_fade = if is_empty_code(&inner) { String::new() } else { fade("tui.egui_ui_mut()") };
-                if flows_here {
-                    if paint.is_empty() {
-                        let _ = writeln!(self.body, "{node}.add(|{}| {{\n{tui_fade}{inner}}});", used("tui"));
-                    } else {
-                        // egui_taffy lays the children out in the `Ui` the
-                        // background was painted in: faded there, once.
-                        let _ = writeln!(
-                            self.body,
-                            "{node}.add_with_background_ui(|ui, container| {{\n{}let rect = container.full_container();\n{paint}\n}}, |{}, _| {{\n{inner}}});",
-                            fade("ui"),
-                            used("tui")
-                        );
-                    }
-                } else {
-                    let needs_ui = !(is_empty_code(&inner) && paint.is_empty());
-                    let rect_binding =
-                        if paint.is_empty() && bind.is_empty() { "" } else { "let rect = ui.max_rect();" };
-                    let _ = writeln!(
-                        self.body,
-                        "{node}.ui(|{}| {{\n{}{rect_binding}\n{paint}\n{bind}\n{inner}}});",
-                        if needs_ui { "ui" } else { "_" },
-                        if needs_ui { fade("ui") } else { String::new() },
-                    );
-                }
-            }
+        if is_empty_code(&self.body[inside..]) {
+            self.body.truncate(start);
+            let (before, after) = wrap(true);
+            self.body.push_str(&before);
+            self.body.push_str(&after);
+        } else {
+            self.body.push_str(&after);
         }
     }
 
@@ -654,7 +711,9 @@ impl Writer<'_> {
                     for (i, child) in children.iter().enumerate() {
                         let place = Place::Free { origin, rect: placed_rect(self.geometry, w.id(), *child) };
                         let _ = writeln!(self.body, "{i} => {{");
-                        self.widget(*child, place);
+                        // Not a unit of its own: prettyplease writes an arm
+                        // holding one block as that block's statements.
+                        self.widget_code(*child, place);
                         self.body.push_str("}\n");
                     }
                     self.body.push_str("_ => {}\n}\n");
@@ -666,7 +725,11 @@ impl Writer<'_> {
                     .iter()
                     .filter_map(|c| self.geometry.rect(*c))
                     .fold(Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
-                let outer = std::mem::take(&mut self.body);
+                // Written as `container` writes its statement.
+                let start = self.body.len();
+                let show = format!("egui::ScrollArea::both().id_salt({}).show(ui, |", rust_string(w.name()));
+                let _ = writeln!(self.body, "{show}ui| {{");
+                let inside = self.body.len();
                 let any_shown =
                     w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
                 if !self.flows(w) && any_shown {
@@ -679,13 +742,11 @@ impl Writer<'_> {
                     );
                 }
                 self.children_in(w, origin, rect);
-                let inner = std::mem::replace(&mut self.body, outer);
-                let param = if is_empty_code(&inner) { "_" } else { "ui" };
-                let _ = writeln!(
-                    self.body,
-                    "egui::ScrollArea::both().id_salt({}).show(ui, |{param}| {{\n{inner}}});",
-                    rust_string(w.name())
-                );
+                if is_empty_code(&self.body[inside..]) {
+                    self.body.truncate(start);
+                    let _ = writeln!(self.body, "{show}_| {{");
+                }
+                self.body.push_str("});\n");
             }
             _ => self.children_in(w, origin, rect),
         }
@@ -996,7 +1057,10 @@ const FIT_HEIGHT: &str = "ui.spacing_mut().interact_size.y = ui.available_height
 /// Whether generated statements are only comments (a closure holding them
 /// names its parameters `_`).
 fn is_empty_code(code: &str) -> bool {
-    code.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("//"))
+    code.lines().all(|l| {
+        let l = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{1}' || c == '\u{2}');
+        l.is_empty() || l.starts_with("//")
+    })
 }
 
 /// What a screen reader calls a control that shows no text of its own:

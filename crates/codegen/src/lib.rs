@@ -22,6 +22,7 @@ mod escaping;
 pub mod html;
 mod identifiers;
 pub mod output_dir;
+mod rust_format;
 pub mod slint;
 
 pub use browser::{Browser, BrowserError, Deviation, Verification};

@@ -8,12 +8,16 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use trellis_codegen::egui::export_egui_unformatted;
 use trellis_codegen::{EguiExport, EguiSource, export_egui};
 use trellis_geometry::{FontMeasurer, Geometry};
 use trellis_model::{Document, Theme};
 
 mod support;
 use support::{HOSTILE, demo_with_texts};
+#[path = "support/random.rs"]
+mod random;
+use random::random_design;
 
 fn exported_crate() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../exported/src")
@@ -170,4 +174,55 @@ fn the_module_carries_only_the_helpers_its_shown_widgets_call() {
     assert!(!source.contains("fn on_field") && !source.contains("fn tab("));
     assert!(source.contains("fn progress(") && source.matches("progress(").count() >= 2, "the progress bar is drawn");
     assert!(source.contains("fn theme_visuals") && source.contains("Self::visuals()"), "the theme always applies");
+}
+
+/// Containers of every kind nested as deep as a design may be, each
+/// beside a label, a button at the bottom.
+fn deepest_design() -> Document {
+    let kinds = ["row", "column", "panel", "scroll_area", "grid", "tabs"];
+    let mut tree = r#"{"kind":"button","name":"deepest","props":{"text":"Go"}}"#.to_owned();
+    for i in 0..trellis_model::limits::MAX_DEPTH - 2 {
+        tree = format!(
+            r#"{{"kind":"{}","name":"c{i}","children":[{{"kind":"label","name":"l{i}"}},{tree}]}}"#,
+            kinds[i % kinds.len()]
+        );
+    }
+    let json =
+        format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","children":[{tree}]}}}}"#);
+    Document::from_json_bytes(json.as_bytes()).expect("a design at the depth limit loads")
+}
+
+/// The exporter formats each widget's code once per shape
+/// (`rust_format`), not the whole module: the result must still be what
+/// prettyplease writes for the whole module, for every kind of widget,
+/// every layout, hostile texts, long names and deep nesting.
+#[test]
+fn an_export_is_formatted_exactly_as_prettyplease_formats_it() {
+    let mut designs: Vec<(String, Document)> =
+        (1..=300u64).map(|s| (format!("random {s}"), random_design(s))).collect();
+    designs.push(("generated 2000".into(), trellis_model::generate(2000, 7)));
+    for (k, hostile) in HOSTILE.iter().enumerate() {
+        designs.push((format!("hostile {k}"), demo_with_texts(|i| format!("{hostile}{i}"))));
+    }
+    designs.push(("nested to the depth limit".into(), deepest_design()));
+    designs.push((
+        "64 KiB text, the limit".into(),
+        demo_with_texts(|i| if i == 3 { "x".repeat(65_536) } else { format!("t{i}") }),
+    ));
+    let source = EguiSource {
+        file_name: "demo.trellis.json".into(),
+        type_name: None,
+        design_dir: None,
+        out_dir: None,
+        theme: Theme::LIGHT,
+    };
+    for (what, doc) in designs {
+        let geometry = Geometry::new(&doc, FontMeasurer::shared());
+        let got = export_egui(&doc, &geometry, &source).expect("exports").source;
+        let raw = export_egui_unformatted(&doc, &geometry, &source).expect("exports").source;
+        let (header, raw) = raw.split_once("\n\n").expect("a header");
+        let unmarked: String = raw.chars().filter(|c| !matches!(c, '\u{1}'..='\u{5}')).collect();
+        let want = format!("{header}\n\n{}", prettyplease::unparse(&syn::parse_file(&unmarked).expect("parses")));
+        assert!(got == want, "{what}: formatted differently {}", first_difference(&got, &want));
+    }
 }
