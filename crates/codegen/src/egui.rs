@@ -230,7 +230,7 @@ fn write_module(
     let colors: Vec<String> = visuals_colors(&source.theme).into_iter().map(color).collect();
     let _ = writeln!(
         code,
-        "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n// The design's look, whatever the app's theme; the app's is restored after.\nlet outer = std::mem::replace(ui.visuals_mut(), Self::visuals());\n{}\n*ui.visuals_mut() = outer;\nevents\n}}\n/// egui's look in the design's theme ({}), as the canvas draws its widgets.\npub fn visuals() -> egui::Visuals {{\ntheme_visuals({}, [{}])\n}}\n}}",
+        "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n// The design's look, whatever the app's theme; the app's is restored after.\nlet outer = std::mem::replace(ui.visuals_mut(), Self::visuals());\n// Popups (a dropdown's list, a tooltip) take the context's style: the design's too, while the design shows.\nlet app_style = ui.ctx().global_style();\nui.ctx().global_style_mut(|style| style.visuals = Self::visuals());\n{}\nui.ctx().set_global_style(app_style);\n*ui.visuals_mut() = outer;\nevents\n}}\n/// egui's look in the design's theme ({}), as the canvas draws its widgets.\npub fn visuals() -> egui::Visuals {{\ntheme_visuals({}, [{}])\n}}\n}}",
         w.body,
         source.theme.name,
         source.theme.name == Theme::DARK.name,
@@ -848,8 +848,9 @@ impl Writer<'_> {
                 let event = self.event(w, "changed");
                 self.helpers.insert(Helper::Switch);
                 Control::Block(format!(
-                    "let response = switch(ui, &mut self.{field}, {});\nif response.changed() {{ events.push({event}); }}",
-                    rich(&text, text_color)
+                    "let response = switch(ui, &mut self.{field}, {}){};\nif response.changed() {{ events.push({event}); }}",
+                    rich(&text, text_color),
+                    tooltip(w)
                 ))
             }
             WidgetKind::Checkbox => {
@@ -979,15 +980,14 @@ impl Writer<'_> {
                     (WidgetKind::Button, trellis_model::Align::End) => "egui::Align::Max",
                     _ => "egui::Align::Min",
                 };
-                let add = if enabled {
-                    format!("fill(ui, {align}, {make})")
-                } else {
-                    format!("ui.disable();\nfill(ui, {align}, {make})")
-                };
+                let add = format!("fill(ui, {align}, {make}){}", tooltip(w));
+                // A disabled control: its `Ui` is disabled before it is
+                // added (and its response is still the control's).
+                let disable = if enabled { "" } else { "ui.disable();\n" };
                 if then.is_empty() {
-                    format!("{before}\n{add};")
+                    format!("{before}\n{disable}{add};")
                 } else {
-                    format!("{before}\nlet response = {add};\n{then}")
+                    format!("{before}\n{disable}let response = {add};\n{then}")
                 }
             }
             Control::Block(block) if !enabled && !block.is_empty() => format!("ui.disable();\n{block}"),
@@ -1061,6 +1061,16 @@ fn is_empty_code(code: &str) -> bool {
         let l = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{1}' || c == '\u{2}');
         l.is_empty() || l.starts_with("//")
     })
+}
+
+/// The call showing `w`'s tooltip on its response when the pointer rests
+/// on it (enabled or not, as a browser shows a `title`), or nothing.
+fn tooltip(w: &WidgetRef<'_>) -> String {
+    match w.text(PropKey::Tooltip) {
+        "" => String::new(),
+        tip if w.flag(PropKey::Enabled) => format!(".on_hover_text({})", rust_string(tip)),
+        tip => format!(".on_disabled_hover_text({})", rust_string(tip)),
+    }
 }
 
 /// What a screen reader calls a control that shows no text of its own:

@@ -116,6 +116,8 @@ impl Demo {
         let mut events = Vec::new();
         let origin = ui.max_rect().min;
         let outer = std::mem::replace(ui.visuals_mut(), Self::visuals());
+        let app_style = ui.ctx().global_style();
+        ui.ctx().global_style_mut(|style| style.visuals = Self::visuals());
         ui.painter()
             .rect_filled(
                 egui::Rect::from_min_size(origin, egui::vec2(1280.0, 800.0)),
@@ -241,12 +243,13 @@ impl Demo {
                                 .ui_manual(|ui, _| {
                                     on_field(ui);
                                     let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::TextEdit::singleline(&mut self.search_input_text)
-                                            .hint_text("Search settings")
-                                            .font(egui::FontId::proportional(14.0)),
-                                    );
+                                            ui,
+                                            egui::Align::Min,
+                                            egui::TextEdit::singleline(&mut self.search_input_text)
+                                                .hint_text("Search settings")
+                                                .font(egui::FontId::proportional(14.0)),
+                                        )
+                                        .on_hover_text("Find a setting by name");
                                     if response.changed() {
                                         events.push(DemoEvent::SearchInputChanged);
                                     }
@@ -1491,6 +1494,7 @@ impl Demo {
                 },
             );
         }
+        ui.ctx().set_global_style(app_style);
         *ui.visuals_mut() = outer;
         events
     }

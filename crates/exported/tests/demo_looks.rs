@@ -2,12 +2,14 @@
 //! the software adapter in CI) looks like the canvas's drawing of the
 //! design, and like the live preview's: the module carries the design's
 //! theme as egui visuals, and draws switches, tabs and progress bars as
-//! the canvas does, with the very helpers the preview runs.
+//! the canvas does, with the very helpers the preview runs; its popups
+//! (a dropdown's list, a tooltip) take the design's theme too.
 //!
 //! Without a GPU adapter these tests say so and pass, unless
 //! `TRELLIS_REQUIRE_GPU=1` (CI sets it), which makes them fail.
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use tiny_skia::Pixmap;
 use trellis_exported::Demo;
 use trellis_geometry::{FontMeasurer, Geometry, Point};
@@ -277,4 +279,76 @@ fn the_preview_and_the_export_draw_the_demo_alike() {
 fn the_exported_visuals_are_the_previews_for_the_designs_theme() {
     assert_eq!(Demo::visuals(), trellis_preview::visuals(&Theme::LIGHT));
     assert_ne!(Demo::visuals(), trellis_preview::visuals(&Theme::DARK));
+}
+
+/// The demo in a kittest harness of its own, for a test that interacts;
+/// the state keeps where the design's corner is.
+fn interactive_demo() -> Harness<'static, (Demo, egui::Pos2)> {
+    let mut h = Harness::builder().with_size([SIZE.0 as f32 + 16.0, SIZE.1 as f32 + 16.0]).build_ui_state(
+        |ui, (demo, origin): &mut (Demo, egui::Pos2)| {
+            ui.ctx().set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+            *origin = ui.max_rect().min;
+            let _ = demo.ui(ui);
+        },
+        (Demo::default(), egui::Pos2::ZERO),
+    );
+    h.run();
+    h
+}
+
+/// Popups (a dropdown's list, a tooltip) are drawn in the design's theme,
+/// as its widgets are, whatever the app's (kittest's is dark); the app's
+/// own style is given back once the design is drawn.
+#[test]
+fn popups_and_tooltips_take_the_designs_theme() {
+    if !adapter_or_skip() {
+        return;
+    }
+    let mut h = interactive_demo();
+    let app_style = h.ctx.global_style();
+    assert!(app_style.visuals.dark_mode, "kittest's own theme is dark, the demo's light");
+    // The mean brightness (0 to 255) of a box of the harness's picture.
+    let brightness = |h: &mut Harness<'static, (Demo, egui::Pos2)>, rect: egui::Rect| {
+        let image = h.render().expect("kittest renders with egui-wgpu");
+        let (mut sum, mut n) = (0.0_f64, 0.0_f64);
+        for y in rect.top().round() as u32..rect.bottom().round() as u32 {
+            for x in rect.left().round() as u32..rect.right().round() as u32 {
+                let [r, g, b, _] = image.get_pixel(x, y).0;
+                sum += (f64::from(r) + f64::from(g) + f64::from(b)) / 3.0;
+                n += 1.0;
+            }
+        }
+        sum / n.max(1.0)
+    };
+
+    // The search field's tooltip, the pointer resting on the field.
+    let doc = trellis_model::demo_design();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let field = geometry.rect(doc.find("search_input").expect("the demo has a search field")).expect("laid out");
+    let origin = h.state().1;
+    h.hover_at(origin + egui::vec2(field.x + field.w / 2.0, field.y + field.h / 2.0));
+    h.run_steps(4);
+    // The field is named by its tooltip for screen readers too: the
+    // tooltip is the node outside the field's box.
+    let field_box = egui::Rect::from_min_size(origin + egui::vec2(field.x, field.y), egui::vec2(field.w, field.h));
+    let tips: Vec<egui::Rect> = h
+        .query_all_by_label("Find a setting by name")
+        .map(|node| node.rect())
+        .filter(|r| !field_box.contains(r.center()))
+        .collect();
+    assert_eq!(tips.len(), 1, "one tooltip shows: {tips:?}");
+    let tip = tips[0].expand(2.0);
+    let tip_brightness = brightness(&mut h, tip);
+    eprintln!("the tooltip's brightness: {tip_brightness:.0}");
+    assert!(tip_brightness > 160.0, "the tooltip is drawn dark ({tip_brightness:.0}), in the app's theme");
+    assert_eq!(h.ctx.global_style().visuals, app_style.visuals, "the app's style is given back");
+
+    // The language dropdown's list, opened.
+    h.get_by_label("language_dropdown").click();
+    h.run();
+    let item = h.get_by_label("Deutsch").rect();
+    let list_brightness = brightness(&mut h, item);
+    eprintln!("the dropdown list's brightness: {list_brightness:.0}");
+    assert!(list_brightness > 160.0, "the list is drawn dark ({list_brightness:.0}), in the app's theme");
+    assert_eq!(h.ctx.global_style().visuals, app_style.visuals, "the app's style is given back");
 }

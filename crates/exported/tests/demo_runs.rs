@@ -156,4 +156,25 @@ fn the_live_preview_lays_the_demo_out_exactly_as_its_compiled_export() {
     h.get_by_label("Save").click();
     h.run();
     assert!(h.state().preview.events.iter().any(|e| e.widget == "save_button" && e.what == "clicked"));
+
+    // Both show the search field's tooltip where the pointer rests, and
+    // give the app its own style back.
+    let app_style = h.ctx.global_style();
+    let field = geometry.rect(doc.find("search_input").expect("the demo has a search field")).expect("laid out");
+    let origin = h.state().origin;
+    assert_eq!(tooltips_shown(&mut h, origin, field), 1, "the preview shows the tooltip");
+    assert_eq!(h.ctx.global_style().visuals, app_style.visuals);
+    let mut exported = harness();
+    let origin = exported.state().origin;
+    assert_eq!(tooltips_shown(&mut exported, origin, field), 1, "the export shows the tooltip");
+}
+
+/// How many tooltips "Find a setting by name" show once the pointer rests
+/// on `field` (the design's box of the search field; the field is named by
+/// its tooltip for screen readers too, so the tooltip is the node outside).
+fn tooltips_shown<S>(h: &mut Harness<'_, S>, origin: egui::Pos2, field: trellis_model::Rect) -> usize {
+    h.hover_at(origin + egui::vec2(field.x + field.w / 2.0, field.y + field.h / 2.0));
+    h.run_steps(4);
+    let field_box = egui::Rect::from_min_size(origin + egui::vec2(field.x, field.y), egui::vec2(field.w, field.h));
+    h.query_all_by_label("Find a setting by name").filter(|n| !field_box.contains(n.rect().center())).count()
 }

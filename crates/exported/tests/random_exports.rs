@@ -289,7 +289,8 @@ fn dump() {{
 }
 
 /// A column of widgets named like the generated code's own words, Rust's
-/// words in other editions, and names that clash once suffixed.
+/// words in other editions, and names that clash once suffixed (with
+/// tooltips, some disabled).
 fn clashing_names() -> Document {
     let names = [
         ("text_input", "name"),
@@ -317,7 +318,11 @@ fn clashing_names() -> Document {
                 _ if v["name"] == "no_tabs" => v["props"] = serde_json::json!({}),
                 Some("radio_group" | "dropdown" | "list" | "tabs") => {}
                 Some("slider") => v["props"] = serde_json::json!({}),
-                _ => v["props"] = serde_json::json!({ "text": "x" }),
+                // Tooltips on controls enabled and disabled.
+                _ => {
+                    let enabled = v["name"].as_str().is_some_and(|n| n.len() % 2 == 0);
+                    v["props"] = serde_json::json!({ "text": "x", "tooltip": "tip", "enabled": enabled });
+                }
             }
             v
         })

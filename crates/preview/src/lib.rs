@@ -136,8 +136,12 @@ impl Preview {
     /// `ui`'s available space, in `theme`'s colours; returns this frame's
     /// events (also kept in [`Preview::events`]).
     pub fn show(&mut self, ui: &mut egui::Ui, doc: &Document, geometry: &Geometry, theme: Theme) -> Vec<PreviewEvent> {
-        // The widgets in the design's theme, whatever the window's.
+        // The widgets in the design's theme, whatever the window's; popups
+        // (a dropdown's list, a tooltip) take the context's style, the
+        // design's too while it shows, as in the exported code.
         ui.style_mut().visuals = visuals(&theme);
+        let app_style = ui.ctx().global_style();
+        ui.ctx().global_style_mut(|style| style.visuals = visuals(&theme));
         let mut run = Run {
             doc,
             geometry,
@@ -148,6 +152,7 @@ impl Preview {
             images: &mut self.images,
         };
         run.root(ui, doc.root());
+        ui.ctx().set_global_style(app_style);
         let events = run.events;
         self.events.extend(events.iter().cloned());
         let excess = self.events.len().saturating_sub(Self::KEPT_EVENTS);
@@ -429,7 +434,7 @@ impl Run<'_> {
                 ui.spacing_mut().interact_size.y = ui.available_height();
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let response = if w.kind() == WidgetKind::Toggle {
-                    widgets::switch(ui, &mut on, rich(w.text(PropKey::Text)))
+                    with_tooltip(widgets::switch(ui, &mut on, rich(w.text(PropKey::Text))), w)
                 } else {
                     widgets::on_field(ui);
                     put(ui, w, egui::Checkbox::new(&mut on, rich(w.text(PropKey::Text))))
@@ -556,7 +561,17 @@ fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui:
         .with_main_align(align)
         .with_main_justify(true)
         .with_cross_justify(true);
-    ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner
+    with_tooltip(ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner, w)
+}
+
+/// `response` showing `w`'s tooltip when the pointer rests on it, as the
+/// exported code does.
+fn with_tooltip(response: egui::Response, w: &WidgetRef<'_>) -> egui::Response {
+    match w.text(PropKey::Tooltip) {
+        "" => response,
+        tip if w.flag(PropKey::Enabled) => response.on_hover_text(tip),
+        tip => response.on_disabled_hover_text(tip),
+    }
 }
 
 /// What a screen reader calls a control that shows no text of its own, as
