@@ -250,12 +250,12 @@ fn write_module(
             "/// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.\nfn leaf_content(narrow: egui::Vec2, wide: egui::Vec2) -> egui_taffy::TuiContainerResponse<()> {\negui_taffy::TuiContainerResponse { inner: (), min_size: narrow, intrinsic_size: None, max_size: wide, infinite: egui::Vec2b::FALSE }\n}\n",
         );
     }
-    let code = if formatted {
-        crate::rust_format::format_file(&code).map_err(|e| EguiExportError::Unparsable(e.to_string()))?
+    let text = if formatted {
+        crate::rust_format::format_file(&format!("{header}\n"), &code)
+            .map_err(|e| EguiExportError::Unparsable(e.to_string()))?
     } else {
-        code
+        format!("{header}\n{code}")
     };
-    let text = format!("{header}\n{code}");
     Ok(EguiExport {
         source: text,
         type_name: type_ident,

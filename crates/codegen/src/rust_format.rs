@@ -90,9 +90,10 @@ pub(crate) const INITIALIZER_UNITS_FROM: usize = 5;
 /// formatted, as every unit's context breaks its lines.
 const PLACEHOLDER: &str = "__trellis_unit_";
 
-/// Formats `code` (Rust items, with units marked) as prettyplease formats
-/// the same code without the marks.
-pub(crate) fn format_file(code: &str) -> Result<String, syn::Error> {
+/// `head` (a comment, kept as it is), then `code` (Rust items, with
+/// units marked) formatted as prettyplease formats the same code without
+/// the marks.
+pub(crate) fn format_file(head: &str, code: &str) -> Result<String, syn::Error> {
     let units = Units::split(code);
     let skeleton = prettyplease::unparse(&syn::parse_file(&units.texts[0])?);
     // The skeleton's lines in pieces that each start at a placeholder,
@@ -143,7 +144,8 @@ pub(crate) fn format_file(code: &str) -> Result<String, syn::Error> {
         .flat_map(|(w, (_, ranges))| ranges.iter().map(move |(i, r)| (*i, w, r.clone())))
         .collect();
     order.sort_unstable_by_key(|(i, _, _)| *i);
-    let mut out = String::with_capacity(done.iter().map(|(text, _)| text.len()).sum());
+    let mut out = String::with_capacity(head.len() + done.iter().map(|(text, _)| text.len()).sum::<usize>());
+    out.push_str(head);
     for (_, worker, range) in order {
         out.push_str(&done[worker].0[range]);
     }
@@ -660,7 +662,7 @@ mod tests {
             unit("b", "2.0"),
             unit("non-ASCII é", "3.0"),
         );
-        assert_eq!(format_file(&code).expect("formats"), plain(&code));
+        assert_eq!(format_file("", &code).expect("formats"), plain(&code));
     }
 
     #[test]
@@ -687,7 +689,7 @@ mod tests {
             code.push_str(&format!("{variant}\n/// `{name}` was clicked.\n{name},\n{UNIT_END}\n"));
         }
         code.push_str("}\n");
-        assert_eq!(format_file(&code).expect("formats"), plain(&code));
+        assert_eq!(format_file("", &code).expect("formats"), plain(&code));
     }
 
     #[test]
@@ -711,7 +713,7 @@ mod tests {
         code.push_str("}\n");
         let units = Units::split(&code);
         assert!(units.texts[0].lines().count() < 500, "runs of placeholders are grouped");
-        assert_eq!(format_file(&code).expect("formats"), plain(&code));
+        assert_eq!(format_file("", &code).expect("formats"), plain(&code));
     }
 
     #[test]
