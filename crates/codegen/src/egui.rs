@@ -1063,13 +1063,16 @@ fn is_empty_code(code: &str) -> bool {
     })
 }
 
-/// The call showing `w`'s tooltip on its response when the pointer rests
-/// on it (enabled or not, as a browser shows a `title`), or nothing.
+/// The calls showing `w`'s tooltip on its response when the pointer rests
+/// on it, enabled or not (as a browser shows a `title`), or nothing.
+/// `on_hover_text` also describes the control to screen readers, which
+/// `on_disabled_hover_text` does not: a disabled control gets both, and
+/// egui shows one.
 fn tooltip(w: &WidgetRef<'_>) -> String {
     match w.text(PropKey::Tooltip) {
         "" => String::new(),
         tip if w.flag(PropKey::Enabled) => format!(".on_hover_text({})", rust_string(tip)),
-        tip => format!(".on_disabled_hover_text({})", rust_string(tip)),
+        tip => format!(".on_hover_text({0}).on_disabled_hover_text({0})", rust_string(tip)),
     }
 }
 

@@ -14,6 +14,12 @@ struct App {
     origin: egui::Pos2,
 }
 
+/// The live preview of the demo, and where its corner is.
+struct Running {
+    preview: trellis_preview::Preview,
+    origin: egui::Pos2,
+}
+
 fn harness() -> Harness<'static, App> {
     let app = App { state: Demo::default(), events: Vec::new(), origin: egui::Pos2::ZERO };
     let mut h = Harness::builder().with_size([1300.0, 820.0]).build_ui_state(
@@ -130,10 +136,6 @@ fn the_live_preview_lays_the_demo_out_exactly_as_its_compiled_export() {
 
     let doc = trellis_model::demo_design();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
-    struct Running {
-        preview: trellis_preview::Preview,
-        origin: egui::Pos2,
-    }
     let mut h = Harness::builder().with_size([1300.0, 820.0]).build_ui_state(
         |ui, run: &mut Running| {
             ui.ctx().set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
@@ -157,24 +159,66 @@ fn the_live_preview_lays_the_demo_out_exactly_as_its_compiled_export() {
     h.run();
     assert!(h.state().preview.events.iter().any(|e| e.widget == "save_button" && e.what == "clicked"));
 
-    // Both show the search field's tooltip where the pointer rests, and
-    // give the app its own style back.
-    let app_style = h.ctx.global_style();
+    // Both show the search field's tooltip where the pointer rests, on
+    // the design's popup colour (kittest's own theme is dark, the demo's
+    // light), and give the app its own style back.
     let field = geometry.rect(doc.find("search_input").expect("the demo has a search field")).expect("laid out");
-    let origin = h.state().origin;
-    assert_eq!(tooltips_shown(&mut h, origin, field), 1, "the preview shows the tooltip");
-    assert_eq!(h.ctx.global_style().visuals, app_style.visuals);
     let mut exported = harness();
-    let origin = exported.state().origin;
-    assert_eq!(tooltips_shown(&mut exported, origin, field), 1, "the export shows the tooltip");
+    shows_the_tooltip_in_the_designs_theme(&mut h, "the preview", field);
+    shows_the_tooltip_in_the_designs_theme(&mut exported, "the export", field);
 }
 
-/// How many tooltips "Find a setting by name" show once the pointer rests
-/// on `field` (the design's box of the search field; the field is named by
-/// its tooltip for screen readers too, so the tooltip is the node outside).
-fn tooltips_shown<S>(h: &mut Harness<'_, S>, origin: egui::Pos2, field: trellis_model::Rect) -> usize {
+/// What a harness's state knows: where the design's corner is.
+trait Origin {
+    fn origin(&self) -> egui::Pos2;
+}
+
+impl Origin for App {
+    fn origin(&self) -> egui::Pos2 {
+        self.origin
+    }
+}
+
+impl Origin for Running {
+    fn origin(&self) -> egui::Pos2 {
+        self.origin
+    }
+}
+
+/// Rests the pointer on `field` (the design's box of the search field):
+/// its tooltip shows once (the field is named by its tooltip for screen
+/// readers too, so the tooltip is the node outside the field), on the
+/// design's popup colour as the topmost filled rectangle under it (a
+/// frame is painted layer by layer, tooltips last), and the app's own style, dark,
+/// is back after the frame.
+fn shows_the_tooltip_in_the_designs_theme<S: Origin>(h: &mut Harness<'_, S>, what: &str, field: trellis_model::Rect) {
+    assert!(h.ctx.global_style().visuals.dark_mode, "{what}: kittest's own style is dark, the demo's light");
+    let origin = h.state().origin();
     h.hover_at(origin + egui::vec2(field.x + field.w / 2.0, field.y + field.h / 2.0));
     h.run_steps(4);
     let field_box = egui::Rect::from_min_size(origin + egui::vec2(field.x, field.y), egui::vec2(field.w, field.h));
-    h.query_all_by_label("Find a setting by name").filter(|n| !field_box.contains(n.rect().center())).count()
+    let tips: Vec<egui::Rect> = h
+        .query_all_by_label("Find a setting by name")
+        .map(|n| n.rect())
+        .filter(|r| !field_box.contains(r.center()))
+        .collect();
+    assert_eq!(tips.len(), 1, "{what} shows the tooltip once: {tips:?}");
+    let point = tips[0].center();
+    fn topmost_fill(shape: &egui::Shape, point: egui::Pos2) -> Option<egui::Color32> {
+        match shape {
+            egui::Shape::Rect(r) if r.rect.contains(point) && r.fill.a() > 0 => Some(r.fill),
+            // A frame with its shadow.
+            egui::Shape::Vec(shapes) => shapes.iter().rev().find_map(|s| topmost_fill(s, point)),
+            _ => None,
+        }
+    }
+    let topmost = h
+        .output()
+        .shapes
+        .iter()
+        .rev()
+        .filter(|clipped| clipped.clip_rect.contains(point))
+        .find_map(|clipped| topmost_fill(&clipped.shape, point));
+    assert_eq!(topmost, Some(Demo::visuals().window_fill), "{what}: the tooltip is in the design's theme");
+    assert!(h.ctx.global_style().visuals.dark_mode, "{what}: the app's own style is back");
 }

@@ -570,7 +570,7 @@ fn with_tooltip(response: egui::Response, w: &WidgetRef<'_>) -> egui::Response {
     match w.text(PropKey::Tooltip) {
         "" => response,
         tip if w.flag(PropKey::Enabled) => response.on_hover_text(tip),
-        tip => response.on_disabled_hover_text(tip),
+        tip => response.on_hover_text(tip).on_disabled_hover_text(tip),
     }
 }
 
