@@ -16,6 +16,8 @@ use trellis_geometry::{FontMeasurer, Geometry, Point};
 use trellis_model::{Document, Theme};
 use trellis_render::{CpuRenderer, DisplayList, View};
 
+mod support;
+
 /// The demo window's size.
 const SIZE: (u32, u32) = (1280, 800);
 
@@ -326,16 +328,7 @@ fn popups_and_tooltips_take_the_designs_theme() {
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let field = geometry.rect(doc.find("search_input").expect("the demo has a search field")).expect("laid out");
     let origin = h.state().1;
-    h.hover_at(origin + egui::vec2(field.x + field.w / 2.0, field.y + field.h / 2.0));
-    h.run_steps(4);
-    // The field is named by its tooltip for screen readers too: the
-    // tooltip is the node outside the field's box.
-    let field_box = egui::Rect::from_min_size(origin + egui::vec2(field.x, field.y), egui::vec2(field.w, field.h));
-    let tips: Vec<egui::Rect> = h
-        .query_all_by_label("Find a setting by name")
-        .map(|node| node.rect())
-        .filter(|r| !field_box.contains(r.center()))
-        .collect();
+    let tips = support::search_tooltips(&mut h, origin, field);
     assert_eq!(tips.len(), 1, "one tooltip shows: {tips:?}");
     let tip = tips[0].expand(2.0);
     let tip_brightness = brightness(&mut h, tip);

@@ -8,6 +8,8 @@ use egui_kittest::kittest::{By, NodeT, Queryable};
 use trellis_exported::{Demo, DemoEvent};
 use trellis_geometry::{FontMeasurer, Geometry};
 
+mod support;
+
 struct App {
     state: Demo,
     events: Vec<DemoEvent>,
@@ -186,22 +188,13 @@ impl Origin for Running {
 }
 
 /// Rests the pointer on `field` (the design's box of the search field):
-/// its tooltip shows once (the field is named by its tooltip for screen
-/// readers too, so the tooltip is the node outside the field), on the
-/// design's popup colour as the topmost filled rectangle under it (a
-/// frame is painted layer by layer, tooltips last), and the app's own style, dark,
-/// is back after the frame.
+/// its tooltip shows once, on the design's popup colour as the topmost
+/// filled rectangle under it (a frame is painted layer by layer, tooltips
+/// last), and the app's own style, dark, is back after the frame.
 fn shows_the_tooltip_in_the_designs_theme<S: Origin>(h: &mut Harness<'_, S>, what: &str, field: trellis_model::Rect) {
     assert!(h.ctx.global_style().visuals.dark_mode, "{what}: kittest's own style is dark, the demo's light");
     let origin = h.state().origin();
-    h.hover_at(origin + egui::vec2(field.x + field.w / 2.0, field.y + field.h / 2.0));
-    h.run_steps(4);
-    let field_box = egui::Rect::from_min_size(origin + egui::vec2(field.x, field.y), egui::vec2(field.w, field.h));
-    let tips: Vec<egui::Rect> = h
-        .query_all_by_label("Find a setting by name")
-        .map(|n| n.rect())
-        .filter(|r| !field_box.contains(r.center()))
-        .collect();
+    let tips = support::search_tooltips(h, origin, field);
     assert_eq!(tips.len(), 1, "{what} shows the tooltip once: {tips:?}");
     let point = tips[0].center();
     fn topmost_fill(shape: &egui::Shape, point: egui::Pos2) -> Option<egui::Color32> {
