@@ -646,23 +646,30 @@ impl Writer<'_> {
                 }
             }
         };
-        // What is inside is written in place, after the statement's start
-        // as it is when something is inside; if nothing is, the statement
-        // is written again as it is then (copying each container's code
-        // into its parent's instead cost a copy per level of nesting).
+        self.around(wrap, |this| {
+            if flows_here {
+                let children: Vec<WidgetId> = w.children().to_vec();
+                for child in children {
+                    this.widget(child, Place::Flow);
+                }
+            } else {
+                this.container_inside(w, &origin, rect);
+            }
+        });
+    }
+
+    /// Writes what `inside` writes within a statement: `wrap(false)`'s
+    /// start and end around it, or, when it wrote comments at most,
+    /// `wrap(true)`'s with nothing inside. What is inside is written in
+    /// place, once (writing it apart and copying it into the parent cost
+    /// a copy of every widget's code per level of nesting).
+    fn around(&mut self, wrap: impl Fn(bool) -> (String, String), inside: impl FnOnce(&mut Self)) {
         let (before, after) = wrap(false);
         let start = self.body.len();
         self.body.push_str(&before);
-        let inside = self.body.len();
-        if flows_here {
-            let children: Vec<WidgetId> = w.children().to_vec();
-            for child in children {
-                self.widget(child, Place::Flow);
-            }
-        } else {
-            self.container_inside(w, &origin, rect);
-        }
-        if is_empty_code(&self.body[inside..]) {
+        let written = self.body.len();
+        inside(self);
+        if is_empty_code(&self.body[written..]) {
             self.body.truncate(start);
             let (before, after) = wrap(true);
             self.body.push_str(&before);
@@ -725,28 +732,23 @@ impl Writer<'_> {
                     .iter()
                     .filter_map(|c| self.geometry.rect(*c))
                     .fold(Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
-                // Written as `container` writes its statement.
-                let start = self.body.len();
                 let show = format!("egui::ScrollArea::both().id_salt({}).show(ui, |", rust_string(w.name()));
-                let _ = writeln!(self.body, "{show}ui| {{");
-                let inside = self.body.len();
                 let any_shown =
                     w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
-                if !self.flows(w) && any_shown {
-                    // Placed children: the scrolled content spans them all.
-                    let _ = writeln!(
-                        self.body,
-                        "let (scrolled, _) = ui.allocate_exact_size(egui::vec2({}, {}), egui::Sense::hover());\nlet {origin} = scrolled.min;",
-                        f((content.right() - rect.x).max(rect.w)),
-                        f((content.bottom() - rect.y).max(rect.h)),
-                    );
-                }
-                self.children_in(w, origin, rect);
-                if is_empty_code(&self.body[inside..]) {
-                    self.body.truncate(start);
-                    let _ = writeln!(self.body, "{show}_| {{");
-                }
-                self.body.push_str("});\n");
+                let wrap =
+                    |empty: bool| (format!("{show}{}| {{\n", if empty { "_" } else { "ui" }), "});\n".to_owned());
+                self.around(wrap, |this| {
+                    if !this.flows(w) && any_shown {
+                        // Placed children: the scrolled content spans them all.
+                        let _ = writeln!(
+                            this.body,
+                            "let (scrolled, _) = ui.allocate_exact_size(egui::vec2({}, {}), egui::Sense::hover());\nlet {origin} = scrolled.min;",
+                            f((content.right() - rect.x).max(rect.w)),
+                            f((content.bottom() - rect.y).max(rect.h)),
+                        );
+                    }
+                    this.children_in(w, origin, rect);
+                });
             }
             _ => self.children_in(w, origin, rect),
         }

@@ -313,16 +313,13 @@ impl Formatter<'_> {
             }
             None => None,
         };
-        let Some((layout, tokens)) = layout else {
+        // A unit without a known shape is formatted as it is.
+        let Some((layout, tokens)) = layout.filter(|(layout, tokens)| layout.pieces.len() == tokens.len() + 1) else {
             let formatted = format_alone(code, kind, depth)?;
             return self.expand(&formatted, out);
         };
         // The rest of a placeholder's line, once its unit is written.
         let mut skip_line = false;
-        if layout.pieces.len() != tokens.len() + 1 {
-            let formatted = format_alone(code, kind, depth)?;
-            return self.expand(&formatted, out);
-        }
         for (i, token) in tokens.iter().enumerate() {
             push_piece(out, &layout.pieces[i], &mut skip_line);
             let line_start = || out.rfind('\n').map_or(0, |n| n + 1);
