@@ -655,3 +655,49 @@ fn a_column_counts_an_items_height_above_its_maximum_as_the_maximum() {
     assert_eq!(g.rect(column).unwrap().h, 38.0);
     assert_eq!(g.rect(grid).unwrap().h, 38.0);
 }
+
+/// Random design 93: on a column that grows, an item that cannot grow but
+/// is held at its minimum takes that minimum out of the free space before
+/// the items whose grow factors sum below one share it (taffy 0.15 took
+/// the item's content, 0 here, and handed out 31 px too much).
+#[test]
+fn a_line_growing_by_less_than_one_counts_an_item_at_its_minimum() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    set(&mut doc, root, PropKey::Layout, PropValue::Layout(LayoutMode::Column));
+    set(&mut doc, root, PropKey::Height, n(375.0));
+    let panel = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Panel).with(PropKey::MinHeight, n(61.0)));
+    let image = insert(&mut doc, root, sized(WidgetKind::Image, 64.0, 64.0).with(PropKey::Grow, n(0.5)));
+    // The explicit height of the image is its flex base; an explicit
+    // height below a minimum counts as that minimum too.
+    let held = insert(&mut doc, root, sized(WidgetKind::Panel, 10.0, 20.0).with(PropKey::MinHeight, n(30.0)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(panel).unwrap().h, 61.0);
+    assert_eq!(g.rect(held).unwrap().h, 30.0);
+    // Half of what the three leave free: (375 - 61 - 64 - 30) / 2.
+    assert_eq!(g.rect(image).unwrap().h, 64.0 + 110.0);
+}
+
+/// Random design 293: an item that can grow shares the free space from
+/// its own height even when its minimum is above it, as CSS does (the
+/// minimum holds only if what it gets stays below it).
+#[test]
+fn a_growing_item_below_its_minimum_shares_free_space_from_its_height() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    set(&mut doc, root, PropKey::Layout, PropValue::Layout(LayoutMode::Column));
+    set(&mut doc, root, PropKey::Height, n(483.0));
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).with(PropKey::Grow, n(2.0)));
+    let dropdown = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Dropdown)
+            .with(PropKey::Height, n(12.0))
+            .with(PropKey::MinHeight, n(16.5))
+            .with(PropKey::Grow, n(1.0)),
+    );
+    let g = geometry(&doc);
+    // 483 - 12 free: two thirds to the row, one third to the dropdown.
+    assert_eq!(g.rect(row).unwrap().h, 314.0);
+    assert_eq!(g.rect(dropdown).unwrap().h, 12.0 + 157.0);
+}

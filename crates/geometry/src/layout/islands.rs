@@ -100,7 +100,7 @@ impl Geometry {
         }
         // Limited as `compute` measures it.
         let (cw, ch) = content_size(doc, id, &*self.measurer, &self.boxes);
-        let content = (cw.min(content_limit(&w, PropKey::MaxWidth)), ch.min(content_limit(&w, PropKey::MaxHeight)));
+        let content = (clamp_content(&w, cw, Axis::Width), clamp_content(&w, ch, Axis::Height));
         Some([content, content])
     }
 
@@ -184,8 +184,8 @@ impl Geometry {
                         // style; taffy adds them to what is measured here.
                         let edge = if w.kind().is_container() { 2.0 * inset(&w) } else { 0.0 };
                         let content = (
-                            (content.0 - edge).min(content_limit(&w, PropKey::MaxWidth) - edge).max(0.0),
-                            (content.1 - edge).min(content_limit(&w, PropKey::MaxHeight) - edge).max(0.0),
+                            (clamp_content(&w, content.0, Axis::Width) - edge).max(0.0),
+                            (clamp_content(&w, content.1, Axis::Height) - edge).max(0.0),
                         );
                         Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
                     },
@@ -342,15 +342,37 @@ fn empty_container_content(w: &trellis_model::WidgetRef<'_>) -> (f32, f32) {
     (extent(PropKey::GridColumns), extent(PropKey::GridRows))
 }
 
-/// The most a measured widget's content counts for along one axis: its
-/// maximum. taffy 0.15 sizes a row or column to fit its items' flex bases
-/// where CSS takes them clamped by min and max, so the content is clamped
-/// before taffy sees it. What this changes otherwise: a shrinking line
-/// shares its shortfall by flex bases, and such an item's is now its
-/// maximum, where its automatic minimum (`min(content, max)`) usually
-/// holds it anyway; with an explicit smaller minimum the share differs.
-/// The browser tests found that case rarer than the one fixed (random
-/// designs 119 and 196).
-fn content_limit(w: &WidgetRef<'_>, max: PropKey) -> f32 {
-    w.length(max).unwrap_or(f32::INFINITY)
+/// One axis of a widget's box.
+#[derive(Clone, Copy)]
+enum Axis {
+    Width,
+    Height,
+}
+
+/// What a measured widget's content counts for along one axis: the
+/// content clamped by the widget's maximum and, for a widget that cannot
+/// grow, by its minimum (which wins, as in CSS). CSS clamps an item's
+/// flex base size wherever it is used; taffy 0.15 does not everywhere, so
+/// the content is clamped before taffy sees it:
+/// - by the maximum: taffy sizes a row or column to fit its items'
+///   unclamped flex bases (random designs 76, 119, 196, 285);
+/// - by the minimum: an item that cannot grow, on a line that grows,
+///   counts in the line's initial free space at its unclamped flex base
+///   where CSS takes its clamped size, so a line whose grow factors sum
+///   below one hands out too much (random design 93). An item that can
+///   grow keeps its content: CSS shares free space from unclamped flex
+///   bases (random design 293).
+///
+/// What CSS computes for the item stays the same: on a line that grows or
+/// shrinks past a limit, the item is frozen at that limit either way. A
+/// shrinking line shares its shortfall by flex bases, which differs only
+/// when an item measured above its maximum may shrink below it (an
+/// explicit smaller minimum); the browser tests found no such design.
+fn clamp_content(w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
+    let (min, max) = match axis {
+        Axis::Width => (PropKey::MinWidth, PropKey::MaxWidth),
+        Axis::Height => (PropKey::MinHeight, PropKey::MaxHeight),
+    };
+    let floor = if w.number(PropKey::Grow) == 0.0 { w.length(min).unwrap_or(0.0) } else { 0.0 };
+    content.min(w.length(max).unwrap_or(f32::INFINITY)).max(floor)
 }

@@ -88,14 +88,20 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arra
     // maximum, and aligns off by the difference).
     let edges = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
     let max = |k: PropKey| w.length(k).map(|m| m.max(edges));
-    // An explicit size above the maximum is the maximum: taffy 0.15 sizes
-    // a row or column to fit its items' unclamped flex bases, where CSS
-    // clamps them (what this changes otherwise: how a shrinking line
-    // shares its shortfall, by flex bases).
-    let size = |k: PropKey, m: PropKey| w.length(k).map(|v| max(m).map_or(v, |m| v.min(m)));
+    // An explicit size above the maximum is the maximum, and, for a
+    // widget that cannot grow, one below the minimum is the minimum, as
+    // measured content is clamped (`clamp_content` in islands.rs says why
+    // taffy 0.15 needs it and why only then).
+    let floor = |lo: PropKey| if w.number(PropKey::Grow) == 0.0 { w.length(lo) } else { None };
+    let size = |k: PropKey, lo: PropKey, hi: PropKey| {
+        w.length(k).map(|v| {
+            let v = max(hi).map_or(v, |m| v.min(m));
+            floor(lo).map_or(v, |m| v.max(m))
+        })
+    };
     s.size = Size {
-        width: dim(size(PropKey::Width, PropKey::MaxWidth)),
-        height: dim(size(PropKey::Height, PropKey::MaxHeight)),
+        width: dim(size(PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth)),
+        height: dim(size(PropKey::Height, PropKey::MinHeight, PropKey::MaxHeight)),
     };
     s.min_size = Size { width: lpa(w.length(PropKey::MinWidth)), height: lpa(w.length(PropKey::MinHeight)) };
     s.max_size = Size { width: lpa(max(PropKey::MaxWidth)), height: lpa(max(PropKey::MaxHeight)) };
