@@ -227,7 +227,7 @@ fn write_module(
     // Events declared for hidden widgets only are never pushed.
     let events_binding =
         if w.body.contains("events.push(") { "let mut events = Vec::new();" } else { "let events = Vec::new();" };
-    let colors: Vec<String> = visuals_colors(&source.theme).into_iter().map(color).collect();
+    let colors: Vec<String> = visuals_colors(&source.theme).into_iter().map(|c| color(c).to_string()).collect();
     let _ = writeln!(
         code,
         "impl {type_ident} {{\n/// Shows the design at the top-left corner of `ui`'s available space and returns what the user did this frame.\npub fn ui(&mut self, ui: &mut egui::Ui) -> Vec<{event_type}> {{\n{events_binding}\nlet origin = ui.max_rect().min;\n// The design's look, whatever the app's theme; the app's is restored after.\nlet outer = std::mem::replace(ui.visuals_mut(), Self::visuals());\n// Popups (a dropdown's list, a tooltip) take the context's style: the design's too, while the design shows.\nlet app_style = ui.ctx().global_style();\nui.ctx().global_style_mut(|style| style.visuals = Self::visuals());\n{}\nui.ctx().set_global_style(app_style);\n*ui.visuals_mut() = outer;\nevents\n}}\n/// egui's look in the design's theme ({}), as the canvas draws its widgets.\npub fn visuals() -> egui::Visuals {{\ntheme_visuals({}, [{}])\n}}\n}}",
@@ -403,17 +403,38 @@ enum Place<'o> {
     Free { origin: &'o str, rect: Rect },
 }
 
-fn f(v: f32) -> String {
+/// An `f32` literal (`12.0`, `0.5`): shown where it is written, so that
+/// the 100,000 numbers of a large design make no string each.
+fn f(v: f32) -> FloatLiteral {
     let v = if v.is_finite() { v } else { 0.0 };
-    let v = if v == 0.0 { 0.0 } else { v };
-    format!("{v:?}")
+    FloatLiteral(if v == 0.0 { 0.0 } else { v })
 }
 
-fn color(c: Color) -> String {
-    if c.a == 255 {
-        format!("egui::Color32::from_rgb({}, {}, {})", c.r, c.g, c.b)
-    } else {
-        format!("egui::Color32::from_rgba_unmultiplied({}, {}, {}, {})", c.r, c.g, c.b, c.a)
+#[derive(Clone, Copy)]
+struct FloatLiteral(f32);
+
+impl std::fmt::Display for FloatLiteral {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "{:?}", self.0)
+    }
+}
+
+/// A `Color32` expression, shown where it is written (as [`f`]).
+fn color(c: Color) -> ColorCode {
+    ColorCode(c)
+}
+
+#[derive(Clone, Copy)]
+struct ColorCode(Color);
+
+impl std::fmt::Display for ColorCode {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let c = self.0;
+        if c.a == 255 {
+            write!(out, "egui::Color32::from_rgb({}, {}, {})", c.r, c.g, c.b)
+        } else {
+            write!(out, "egui::Color32::from_rgba_unmultiplied({}, {}, {}, {})", c.r, c.g, c.b, c.a)
+        }
     }
 }
 
@@ -788,7 +809,7 @@ impl Writer<'_> {
         if fill.is_none() && stroke == "egui::Stroke::NONE" {
             return String::new();
         }
-        let fill = fill.map_or("egui::Color32::TRANSPARENT".into(), color);
+        let fill = fill.map_or("egui::Color32::TRANSPARENT".into(), |c| color(c).to_string());
         format!(
             "ui.painter().rect({rect}, {}, {fill}, {stroke}, egui::StrokeKind::Inside);",
             f(w.number(PropKey::CornerRadius))
@@ -868,7 +889,7 @@ impl Writer<'_> {
             }
             WidgetKind::Slider => {
                 let v = w.number(PropKey::Value);
-                let field = self.field(w, "value", "f32", f(v), v == 0.0);
+                let field = self.field(w, "value", "f32", f(v).to_string(), v == 0.0);
                 let event = self.event(w, "changed");
                 let (min, max, step) = (w.number(PropKey::Min), w.number(PropKey::Max), w.number(PropKey::Step));
                 let step = if step > 0.0 { format!(".step_by({})", f(step)) } else { String::new() };
@@ -889,7 +910,7 @@ impl Writer<'_> {
             }
             WidgetKind::ProgressBar => {
                 let v = w.number(PropKey::Value);
-                let field = self.field(w, "value", "f32", f(v), v == 0.0);
+                let field = self.field(w, "value", "f32", f(v).to_string(), v == 0.0);
                 let (min, max) = (w.number(PropKey::Min), w.number(PropKey::Max));
                 let fraction = if max > min {
                     format!("((self.{field} - {}) / {}).clamp(0.0, 1.0)", f(min), f(max - min))
@@ -1122,68 +1143,81 @@ impl Control {
 /// imports it).
 fn style_code(s: &Style, w: &WidgetRef<'_>) -> String {
     let d = Style::default();
-    let mut fields = Vec::new();
+    // Written field by field into one string: a large design has a style
+    // per widget, and a string per field was a good part of its export.
+    let mut out = String::with_capacity(160);
+    out.push_str("Style { ");
+    let start = out.len();
+    let field = |out: &mut String, args: std::fmt::Arguments<'_>| {
+        if out.len() > start {
+            out.push_str(", ");
+        }
+        let _ = out.write_fmt(args);
+    };
     if s.display != d.display {
-        fields.push(format!("display: Display::{:?}", s.display));
+        field(&mut out, format_args!("display: Display::{:?}", s.display));
     }
     if s.overflow != d.overflow {
-        fields.push(format!(
-            "overflow: egui_taffy::taffy::Point {{ x: egui_taffy::taffy::Overflow::{:?}, y: egui_taffy::taffy::Overflow::{:?} }}",
-            s.overflow.x, s.overflow.y
-        ));
+        field(
+            &mut out,
+            format_args!(
+                "overflow: egui_taffy::taffy::Point {{ x: egui_taffy::taffy::Overflow::{:?}, y: egui_taffy::taffy::Overflow::{:?} }}",
+                s.overflow.x, s.overflow.y
+            ),
+        );
     }
     if s.scrollbar_width != d.scrollbar_width {
-        fields.push(format!("scrollbar_width: {}", f(s.scrollbar_width)));
+        field(&mut out, format_args!("scrollbar_width: {}", f(s.scrollbar_width)));
     }
     if s.size != d.size {
-        fields.push(format!("size: {}", size([dimension(s.size.width), dimension(s.size.height)])));
+        field(&mut out, format_args!("size: {}", SizeCode([dimension(s.size.width), dimension(s.size.height)])));
     }
     for (name, v, dv) in [("min_size", s.min_size, d.min_size), ("max_size", s.max_size, d.max_size)] {
         if v != dv {
-            fields.push(format!("{name}: {}", size([lpa(v.width), lpa(v.height)])));
+            field(&mut out, format_args!("{name}: {}", SizeCode([lpa(v.width), lpa(v.height)])));
         }
     }
     if s.margin != d.margin {
         let m = s.margin;
-        fields.push(format!("margin: {}", sides([lpa(m.left), lpa(m.right), lpa(m.top), lpa(m.bottom)])));
+        field(&mut out, format_args!("margin: {}", SidesCode([lpa(m.left), lpa(m.right), lpa(m.top), lpa(m.bottom)])));
     }
     for (name, v, dv) in [("padding", s.padding, d.padding), ("border", s.border, d.border)] {
         if v != dv {
-            fields.push(format!("{name}: {}", sides([lp(v.left), lp(v.right), lp(v.top), lp(v.bottom)])));
+            field(&mut out, format_args!("{name}: {}", SidesCode([lp(v.left), lp(v.right), lp(v.top), lp(v.bottom)])));
         }
     }
     if s.gap != d.gap {
-        fields.push(format!("gap: {}", size([lp(s.gap.width), lp(s.gap.height)])));
+        field(&mut out, format_args!("gap: {}", SizeCode([lp(s.gap.width), lp(s.gap.height)])));
     }
     if s.flex_direction != d.flex_direction {
-        fields.push(format!("flex_direction: FlexDirection::{:?}", s.flex_direction));
+        field(&mut out, format_args!("flex_direction: FlexDirection::{:?}", s.flex_direction));
     }
     if s.flex_wrap != d.flex_wrap {
-        fields.push(format!("flex_wrap: FlexWrap::{:?}", s.flex_wrap));
+        field(&mut out, format_args!("flex_wrap: FlexWrap::{:?}", s.flex_wrap));
     }
     if s.flex_grow != d.flex_grow {
-        fields.push(format!("flex_grow: {}", f(s.flex_grow)));
+        field(&mut out, format_args!("flex_grow: {}", f(s.flex_grow)));
     }
     if s.flex_shrink != d.flex_shrink {
-        fields.push(format!("flex_shrink: {}", f(s.flex_shrink)));
+        field(&mut out, format_args!("flex_shrink: {}", f(s.flex_shrink)));
     }
     if s.align_items != d.align_items {
-        fields.push(format!("align_items: {}", align_items(s.align_items)));
+        field(&mut out, format_args!("align_items: {}", align_items(s.align_items)));
     }
     if s.justify_items != d.justify_items {
-        fields.push(format!("justify_items: {}", align_items(s.justify_items)));
+        field(&mut out, format_args!("justify_items: {}", align_items(s.justify_items)));
     }
     if s.align_self != d.align_self {
-        fields.push(format!(
-            "align_self: {}",
-            s.align_self.map_or("None".into(), |a| format!("Some({})", align_items(a)))
-        ));
+        match s.align_self {
+            Some(a) => field(&mut out, format_args!("align_self: Some({})", align_items(a))),
+            None => field(&mut out, format_args!("align_self: None")),
+        }
     }
     if s.align_content != d.align_content {
-        fields.push(format!("align_content: {}", align_content(s.align_content)));
+        field(&mut out, format_args!("align_content: {}", align_content(s.align_content)));
     }
     if s.justify_content != d.justify_content {
-        fields.push(format!("justify_content: {}", align_content(s.justify_content)));
+        field(&mut out, format_args!("justify_content: {}", align_content(s.justify_content)));
     }
     for (name, v, key) in [
         ("grid_template_columns", &s.grid_template_columns, PropKey::GridColumns),
@@ -1191,7 +1225,7 @@ fn style_code(s: &Style, w: &WidgetRef<'_>) -> String {
     ] {
         if !v.is_empty() {
             let tracks: Vec<String> = v.iter().zip(w.tracks(key)).map(|(t, design)| track(t, *design)).collect();
-            fields.push(format!("{name}: vec![{}]", tracks.join(", ")));
+            field(&mut out, format_args!("{name}: vec![{}]", tracks.join(", ")));
         }
     }
     // An automatic start spanning one track is where taffy's default
@@ -1199,48 +1233,91 @@ fn style_code(s: &Style, w: &WidgetRef<'_>) -> String {
     let one_cell = taffy::Line { start: taffy::GridPlacement::Auto, end: taffy::GridPlacement::Span(1) };
     for (name, v, dv) in [("grid_column", &s.grid_column, &d.grid_column), ("grid_row", &s.grid_row, &d.grid_row)] {
         if v != dv && *v != one_cell {
-            fields.push(format!("{name}: Line {{ start: {}, end: {} }}", placement(&v.start), placement(&v.end)));
+            field(
+                &mut out,
+                format_args!("{name}: Line {{ start: {}, end: {} }}", placement(&v.start), placement(&v.end)),
+            );
         }
     }
-    if fields.is_empty() {
+    if out.len() == start {
         return "Style::default()".into();
     }
-    format!("Style {{ {}, ..Default::default() }}", fields.join(", "))
+    out.push_str(", ..Default::default() }");
+    out
 }
 
 /// A `Size`: one value when both are the same.
-fn size([width, height]: [String; 2]) -> String {
-    if width == height { width } else { format!("Size {{ width: {width}, height: {height} }}") }
+struct SizeCode([LengthCode; 2]);
+
+impl std::fmt::Display for SizeCode {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [width, height] = self.0;
+        if width == height {
+            write!(out, "{width}")
+        } else {
+            write!(out, "Size {{ width: {width}, height: {height} }}")
+        }
+    }
 }
 
 /// A `Rect` of four sides: one value when all are the same.
-fn sides([left, right, top, bottom]: [String; 4]) -> String {
-    if left == right && right == top && top == bottom {
-        left
-    } else {
-        format!("Rect {{ left: {left}, right: {right}, top: {top}, bottom: {bottom} }}")
+struct SidesCode([LengthCode; 4]);
+
+impl std::fmt::Display for SidesCode {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [left, right, top, bottom] = self.0;
+        if left == right && right == top && top == bottom {
+            write!(out, "{left}")
+        } else {
+            write!(out, "Rect {{ left: {left}, right: {right}, top: {top}, bottom: {bottom} }}")
+        }
     }
 }
 
-fn dimension(v: taffy::Dimension) -> String {
-    if v.is_auto() { "auto()".into() } else { format!("length({})", f(v.value())) }
+/// A length as taffy's helpers write it: `length(12.0)` or `auto()`.
+#[derive(Clone, Copy, PartialEq)]
+enum LengthCode {
+    Length(f32),
+    Auto,
 }
 
-fn lpa(v: taffy::LengthPercentageAuto) -> String {
+impl std::fmt::Display for LengthCode {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LengthCode::Length(v) => write!(out, "length({})", f(*v)),
+            LengthCode::Auto => out.write_str("auto()"),
+        }
+    }
+}
+
+fn dimension(v: taffy::Dimension) -> LengthCode {
+    if v.is_auto() { LengthCode::Auto } else { LengthCode::Length(v.value()) }
+}
+
+fn lpa(v: taffy::LengthPercentageAuto) -> LengthCode {
     match v.expand() {
-        taffy::style::ExpandedLengthPercentageAuto::Length(x) => format!("length({})", f(x)),
-        _ => "auto()".into(),
+        taffy::style::ExpandedLengthPercentageAuto::Length(x) => LengthCode::Length(x),
+        _ => LengthCode::Auto,
     }
 }
 
-fn lp(v: taffy::LengthPercentage) -> String {
+fn lp(v: taffy::LengthPercentage) -> LengthCode {
     match v.expand() {
-        taffy::style::ExpandedLengthPercentage::Length(x) => format!("length({})", f(x)),
-        _ => "length(0.0)".into(),
+        taffy::style::ExpandedLengthPercentage::Length(x) => LengthCode::Length(x),
+        _ => LengthCode::Length(0.0),
     }
 }
 
-fn align_items(a: taffy::AlignItems) -> String {
+/// A named constant of one of taffy's alignment types.
+struct AlignCode(&'static str, &'static str);
+
+impl std::fmt::Display for AlignCode {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "{}::{}", self.0, self.1)
+    }
+}
+
+fn align_items(a: taffy::AlignItems) -> AlignCode {
     let named = [
         ("FLEX_START", taffy::AlignItems::FLEX_START),
         ("FLEX_END", taffy::AlignItems::FLEX_END),
@@ -1251,10 +1328,10 @@ fn align_items(a: taffy::AlignItems) -> String {
         ("BASELINE", taffy::AlignItems::BASELINE),
     ];
     let name = named.iter().find(|(_, v)| *v == a).map_or("STRETCH", |(n, _)| n);
-    format!("AlignItems::{name}")
+    AlignCode("AlignItems", name)
 }
 
-fn align_content(a: taffy::AlignContent) -> String {
+fn align_content(a: taffy::AlignContent) -> AlignCode {
     let named = [
         ("FLEX_START", taffy::AlignContent::FLEX_START),
         ("FLEX_END", taffy::AlignContent::FLEX_END),
@@ -1267,7 +1344,7 @@ fn align_content(a: taffy::AlignContent) -> String {
         ("SPACE_EVENLY", taffy::AlignContent::SPACE_EVENLY),
     ];
     let name = named.iter().find(|(_, v)| *v == a).map_or("FLEX_START", |(n, _)| n);
-    format!("AlignContent::{name}")
+    AlignCode("AlignContent", name)
 }
 
 /// A grid track as code: the design's track, written with the taffy

@@ -7,6 +7,8 @@
 //! [`Identifiers::claim`], which makes it valid and unused, whatever the
 //! name was.
 
+use std::sync::LazyLock;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The language an identifier is for.
@@ -154,6 +156,11 @@ const SLINT_RESERVED: &[&str] = &[
     "z",
 ];
 
+/// [`RUST_RESERVED`] and [`SLINT_RESERVED`] as sets: every widget's
+/// identifiers are looked up in them.
+static RUST_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| RUST_RESERVED.iter().copied().collect());
+static SLINT_WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| SLINT_RESERVED.iter().copied().collect());
+
 /// The identifiers handed out so far in one scope of generated code.
 pub(crate) struct Identifiers {
     language: Language,
@@ -176,6 +183,53 @@ impl Identifiers {
     /// become `_`, a leading digit gets a letter before it, and a reserved
     /// or taken word gets a number after it (`_2`, `-2`, ...).
     pub(crate) fn claim(&mut self, base: &str) -> String {
+        let ident = if self.already_valid(base) { base.to_owned() } else { self.made_valid(base) };
+        let (reserved, joint) = match self.language {
+            Language::Rust => (&*RUST_WORDS, "_"),
+            Language::RustType => (&*RUST_WORDS, ""),
+            Language::Slint => (&*SLINT_WORDS, "-"),
+        };
+        let free =
+            |candidate: &str, taken: &FxHashSet<String>| !reserved.contains(candidate) && !taken.contains(candidate);
+        if free(&ident, &self.taken) {
+            self.taken.insert(ident.clone());
+            return ident;
+        }
+        let mut n = self.next_number.get(&ident).copied().unwrap_or(2);
+        let mut chosen = format!("{ident}{joint}{n}");
+        while !free(&chosen, &self.taken) {
+            n += 1;
+            chosen = format!("{ident}{joint}{n}");
+        }
+        self.next_number.insert(ident, n + 1);
+        self.taken.insert(chosen.clone());
+        chosen
+    }
+
+    /// Whether [`Identifiers::made_valid`] would give `base` back as it
+    /// is (most names: the model keeps them so), which is much cheaper to
+    /// tell than to make.
+    fn already_valid(&self, base: &str) -> bool {
+        let bytes = base.as_bytes();
+        let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else { return false };
+        match self.language {
+            // snake_case without a leading, trailing or doubled `_`.
+            Language::Rust => {
+                first.is_ascii_lowercase()
+                    && *last != b'_'
+                    && !base.contains("__")
+                    && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            }
+            Language::RustType => {
+                first.is_ascii_alphabetic() && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            }
+            Language::Slint => false,
+        }
+    }
+
+    /// `base` made a valid identifier of the language (not yet checked
+    /// against reserved or taken words).
+    fn made_valid(&self, base: &str) -> String {
         let mut ident: String =
             base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
         if self.language != Language::Slint {
@@ -198,26 +252,7 @@ impl Identifiers {
         if self.language == Language::Slint {
             ident = slint_normal(&ident);
         }
-        let (reserved, joint) = match self.language {
-            Language::Rust => (RUST_RESERVED, "_"),
-            Language::RustType => (RUST_RESERVED, ""),
-            Language::Slint => (SLINT_RESERVED, "-"),
-        };
-        let free =
-            |candidate: &str, taken: &FxHashSet<String>| !reserved.contains(&candidate) && !taken.contains(candidate);
-        if free(&ident, &self.taken) {
-            self.taken.insert(ident.clone());
-            return ident;
-        }
-        let mut n = self.next_number.get(&ident).copied().unwrap_or(2);
-        let mut chosen = format!("{ident}{joint}{n}");
-        while !free(&chosen, &self.taken) {
-            n += 1;
-            chosen = format!("{ident}{joint}{n}");
-        }
-        self.next_number.insert(ident, n + 1);
-        self.taken.insert(chosen.clone());
-        chosen
+        ident
     }
 }
 
@@ -275,6 +310,31 @@ mod tests {
         assert_eq!(slint.claim("accessible-checked"), "accessible-checked-2");
         assert_eq!(slint.claim("_private"), "_private");
         assert_eq!(slint.claim("states"), "states-2");
+    }
+
+    /// The shortcut for names that are already valid gives what the full
+    /// rules give, for every name of up to four characters from an
+    /// alphabet with each kind of character the rules treat apart.
+    #[test]
+    fn a_name_taken_as_it_is_is_what_the_rules_would_make_of_it() {
+        let alphabet = ['a', 'Z', '0', '_', '-', 'é', ' '];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last.iter().flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}"))).collect();
+            names.extend(last.iter().cloned());
+        }
+        let mut shortcuts = 0;
+        for language in [Language::Rust, Language::RustType, Language::Slint] {
+            let ids = Identifiers::new(language);
+            for name in &names {
+                if ids.already_valid(name) {
+                    shortcuts += 1;
+                    assert_eq!(ids.made_valid(name), *name, "{language:?}");
+                }
+            }
+        }
+        assert!(shortcuts > 100, "the shortcut is taken: {shortcuts}");
     }
 
     #[test]

@@ -108,46 +108,59 @@ pub(crate) fn format_file(head: &str, code: &str) -> Result<String, syn::Error> 
     }
     pieces.push(rest);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(pieces.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    // The calling thread formats pieces from the front, straight into the
+    // file's text; helpers take them from the back, and their pieces are
+    // copied in after. (Gathering every piece into a new string cost the
+    // file's size twice over in copies and fresh pages.)
+    let remaining = std::sync::Mutex::new(0..pieces.len());
+    let take = |from_front: bool| {
+        let mut r = remaining.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if from_front { r.next() } else { r.next_back() }
+    };
     // Formatted code is about three times as long as the code given.
-    let estimate = code.len() * 7 / 2 / threads;
+    let estimate = head.len() + code.len() * 7 / 2;
     type Formatted = (String, Vec<(usize, std::ops::Range<usize>)>);
-    // Each worker takes the next piece until none is left.
-    let work = || -> Result<Formatted, syn::Error> {
+    let work = |mut out: String, from_front: bool| -> Result<Formatted, syn::Error> {
         let mut formatter = Formatter { units: &units, shapes: HashMap::default() };
-        let (mut out, mut ranges) = (String::with_capacity(estimate), Vec::new());
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else { return Ok((out, ranges)) };
+        let mut ranges = Vec::new();
+        while let Some(i) = take(from_front) {
             let start = out.len();
-            formatter.expand(piece, &mut out)?;
+            formatter.expand(pieces[i], &mut out)?;
             ranges.push((i, start..out.len()));
         }
+        Ok((out, ranges))
     };
-    let done: Vec<Result<Formatted, syn::Error>> = std::thread::scope(|scope| {
+    let (front, helpers) = std::thread::scope(|scope| {
         // Units nest as deep as the design (32 widgets, each a few blocks)
         // and syn and prettyplease recurse through them. A thread that
         // cannot start leaves its share to the others.
         let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().stack_size(32 << 20).spawn_scoped(scope, work).ok())
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(32 << 20)
+                    .spawn_scoped(scope, || work(String::with_capacity(estimate / threads), false))
+                    .ok()
+            })
             .collect();
-        let mut done = vec![work()];
-        for helper in helpers {
-            done.push(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        done
+        let mut out = String::with_capacity(estimate);
+        out.push_str(head);
+        let front = work(out, true);
+        let helpers: Vec<Result<Formatted, syn::Error>> =
+            helpers.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect();
+        (front, helpers)
     });
-    let done = done.into_iter().collect::<Result<Vec<Formatted>, _>>()?;
-    let mut order: Vec<(usize, usize, std::ops::Range<usize>)> = done
+    let (mut out, _) = front?;
+    let helpers = helpers.into_iter().collect::<Result<Vec<Formatted>, _>>()?;
+    let mut order: Vec<(usize, usize, std::ops::Range<usize>)> = helpers
         .iter()
         .enumerate()
-        .flat_map(|(w, (_, ranges))| ranges.iter().map(move |(i, r)| (*i, w, r.clone())))
+        .flat_map(|(h, (_, ranges))| ranges.iter().map(move |(i, r)| (*i, h, r.clone())))
         .collect();
+    // Every helper's piece comes after every piece of the front.
     order.sort_unstable_by_key(|(i, _, _)| *i);
-    let mut out = String::with_capacity(head.len() + done.iter().map(|(text, _)| text.len()).sum::<usize>());
-    out.push_str(head);
-    for (_, worker, range) in order {
-        out.push_str(&done[worker].0[range]);
+    out.reserve(order.iter().map(|(_, _, r)| r.len()).sum());
+    for (_, helper, range) in order {
+        out.push_str(&helpers[helper].0[range]);
     }
     Ok(out)
 }
