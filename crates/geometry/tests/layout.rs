@@ -701,3 +701,72 @@ fn a_growing_item_below_its_minimum_shares_free_space_from_its_height() {
     assert_eq!(g.rect(row).unwrap().h, 314.0);
     assert_eq!(g.rect(dropdown).unwrap().h, 12.0 + 157.0);
 }
+
+/// Random design 161: an empty row that cannot grow, held at its minimum
+/// width, counts at that minimum in its parent's free space, as any other
+/// item does (the one before it grows by half of what is left).
+#[test]
+fn an_empty_row_at_its_minimum_counts_at_its_minimum_in_a_growing_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).at(0.0, 0.0).with(PropKey::Width, n(278.5)));
+    let growing = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Row).with(PropKey::Grow, n(0.5)));
+    let held = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Row).with(PropKey::MinWidth, n(87.5)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(held).unwrap().w, 87.5);
+    assert_eq!(g.rect(growing).unwrap().w, (278.5 - 87.5) / 2.0);
+}
+
+/// Random design 163: a grid with `fr` columns in a column that leaves it
+/// its own width is as wide as the column allows, no narrower than its
+/// min-content width and no wider than its max-content width (taffy 0.15
+/// gave it its max-content width whatever the room).
+#[test]
+fn a_grid_in_a_column_fits_its_content_to_the_columns_width() {
+    for (column_width, grid_width) in [(147.5, 303.5), (400.0, 400.0), (600.0, 464.5)] {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let column = insert(
+            &mut doc,
+            root,
+            WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Width, n(column_width)),
+        );
+        let tracks = Track::parse_template("62px 3fr 2fr auto").unwrap();
+        let grid = insert(
+            &mut doc,
+            column,
+            WidgetTree::bare(WidgetKind::Grid).with(PropKey::GridColumns, PropValue::Tracks(tracks)),
+        );
+        let spacer =
+            insert(&mut doc, grid, sized(WidgetKind::Spacer, 241.5, 0.0).with(PropKey::GridColumn, PropValue::Int(2)));
+        let mut g = geometry(&doc);
+        assert_eq!(g.rect(grid).unwrap().w, grid_width, "in a column {column_width} wide");
+        assert_eq!(g.rect(spacer).unwrap().x, 62.0);
+        // The same after an edit elsewhere in the island.
+        set(&mut doc, spacer, PropKey::Height, n(4.0));
+        g.update(&doc);
+        assert_eq!(g.rect(grid).unwrap().w, grid_width);
+        assert_matches_full_layout(&doc, &g);
+    }
+}
+
+/// Random design 107: a wrapping row in a column, on two lines, is as wide
+/// as the column (taffy 0.15 took the row's padding off twice).
+#[test]
+fn a_wrapping_row_of_two_lines_in_a_column_is_as_wide_as_the_column() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Width, n(679.5)));
+    let row = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)).with(PropKey::Padding, n(1.0)),
+    );
+    for width in [169.5, 152.0, 152.0, 232.0] {
+        insert(&mut doc, row, sized(WidgetKind::Panel, width, 29.5));
+    }
+    let g = geometry(&doc);
+    assert_eq!(g.rect(row).unwrap().w, 679.5);
+    assert_eq!(g.rect(row).unwrap().h, 1.0 + 29.5 + 29.5 + 1.0, "two lines");
+}

@@ -4,7 +4,7 @@
 //! by everything that determines it, so a repeated card costs one lookup.
 
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
-use trellis_model::{Document, PropKey, PropValue, Rect, Track, WidgetId, WidgetRef};
+use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetRef};
 
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
@@ -26,6 +26,9 @@ const MEMO_CAPACITY: usize = 16_384;
 pub(crate) struct Remembered {
     pub(crate) rels: Vec<Rect>,
     pub(crate) wrapped: bool,
+    /// The fit-content bounds found (see `fits_its_width`), by position
+    /// among the island's members.
+    pub(crate) fit_widths: Vec<(usize, (f32, f32))>,
 }
 
 impl Geometry {
@@ -67,6 +70,9 @@ impl Geometry {
     pub fn taffy_style(&self, doc: &Document, id: WidgetId) -> Option<Style> {
         let b = self.boxes.get(id)?;
         let mut style = self.style_for(doc, id);
+        if let Some(bounds) = b.fit_width {
+            fit_to_width(&mut style, bounds);
+        }
         let parent = b.parent.filter(|p| self.boxes.get(*p).is_some_and(|p| p.is_flex_container()));
         if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(&p)) {
             let visible = |c: &WidgetId| doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
@@ -166,6 +172,11 @@ impl Geometry {
                         let Some(w) = id.and_then(|id| doc.widget(id)) else { return Size::ZERO };
                         if boxes.get(w.id()).is_some_and(WidgetBox::is_flex_container) {
                             let (width, height) = empty_container_content(&w);
+                            // Clamped as any measured content is, with its
+                            // padding and border (random design 161).
+                            let edge = 2.0 * inset(&w);
+                            let width = (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0);
+                            let height = (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0);
                             return Size {
                                 width: known.width.unwrap_or(width),
                                 height: known.height.unwrap_or(height),
@@ -213,10 +224,19 @@ impl Geometry {
             }
             if let Some(m) = found {
                 self.stats.memo_hits += 1;
-                return members[1..].iter().zip(&m.rels).map(|((m, _), r)| (*m, *r)).collect();
+                let out = members[1..].iter().zip(&m.rels).map(|((m, _), r)| (*m, *r)).collect();
+                let fit_widths = m.fit_widths.clone();
+                for (m, _) in &members {
+                    self.boxes[*m].fit_width = None;
+                }
+                for (at, bounds) in fit_widths {
+                    self.boxes[members[at].0].fit_width = Some(bounds);
+                }
+                return out;
             }
         }
         let node = self.ensure_nodes(doc, root);
+        let fit_widths = self.fit_widths(doc, &members);
         let mut style = self.taffy.style(node).expect("the node exists").clone();
         style.size = Size { width: Dimension::length(origin.w), height: Dimension::length(origin.h) };
         self.taffy.set_style(node, style).expect("the node exists");
@@ -246,12 +266,76 @@ impl Geometry {
             });
             // Under a marker, every layout goes by its words (the marker stays).
             if wrapped || self.memo.get(&key).is_some_and(|m| m.wrapped) {
-                self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true });
+                self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true, fit_widths: Vec::new() });
                 key.extend(&words);
             }
-            self.memo.insert(key, Remembered { rels: rels[1..].to_vec(), wrapped });
+            self.memo.insert(key, Remembered { rels: rels[1..].to_vec(), wrapped, fit_widths });
         }
         out
+    }
+
+    /// Finds the min-content and max-content widths of every member that
+    /// [`fits_its_width`], innermost first (an inner one's bounds size the
+    /// outer), and gives its taffy node the style that fits it between
+    /// them; every other member's node keeps (or gets back) its own.
+    fn fit_widths(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, (f32, f32))> {
+        let mut found = Vec::new();
+        for (at, (m, _)) in members.iter().enumerate().skip(1).rev() {
+            let had = self.boxes[*m].fit_width.take();
+            let fits = self.fits_its_width(doc, *m);
+            if !fits && had.is_none() {
+                continue;
+            }
+            let node = self.boxes[*m].node.expect("members have nodes");
+            // Back to the style the mapping gives (the gap margin kept).
+            let mut style = self.taffy.style(node).expect("the node exists").clone();
+            let own = self.style_for(doc, *m);
+            style.align_self = own.align_self;
+            style.min_size.width = own.min_size.width;
+            style.max_size.width = own.max_size.width;
+            self.taffy.set_style(node, style.clone()).expect("the node exists");
+            if !fits {
+                continue;
+            }
+            let mut width = |available: AvailableSpace| {
+                self.compute(doc, node, Size { width: available, height: AvailableSpace::MaxContent });
+                self.taffy.layout(node).expect("laid out").size.width
+            };
+            let bounds = (width(AvailableSpace::MinContent), width(AvailableSpace::MaxContent));
+            fit_to_width(&mut style, bounds);
+            self.taffy.set_style(node, style).expect("the node exists");
+            self.boxes[*m].fit_width = Some(bounds);
+            found.push((at, bounds));
+        }
+        found
+    }
+
+    /// Whether `id` is a grid, or a wrapping row, placed in a column that
+    /// leaves it its own width (aligned at the start, auto width, no
+    /// minimum or maximum width). CSS gives it its fit-content width: the
+    /// column's width, but no narrower than its min-content width and no
+    /// wider than its max-content width. taffy 0.15 gives such a grid its
+    /// max-content width whatever the room (a grid with `fr` columns
+    /// overflows the column: random designs 36, 137, 163), and such a
+    /// wrapping row the room less its padding (random design 107). So
+    /// Trellis finds the two widths with taffy and hands it the item
+    /// stretched to the column, clamped between them: the same width.
+    fn fits_its_width(&self, doc: &Document, id: WidgetId) -> bool {
+        let b = &self.boxes[id];
+        let Some(parent) = b.parent.and_then(|p| self.boxes.get(p)) else { return false };
+        let fits_content =
+            b.is_flex_container() && (b.layout == LayoutMode::Grid || (b.layout == LayoutMode::Row && b.wrap));
+        if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !fits_content {
+            return false;
+        }
+        let (Some(w), Some(p)) = (doc.widget(id), b.parent.and_then(|p| doc.widget(p))) else { return false };
+        let align = match w.align(PropKey::AlignSelf) {
+            trellis_model::Align::Auto => p.align(PropKey::AlignItems),
+            a => a,
+        };
+        align == trellis_model::Align::Start
+            && w.flag(PropKey::Visible)
+            && [PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth].iter().all(|k| w.length(*k).is_none())
     }
 
     /// Everything taffy reads for an island, in a fixed order: equal keys
@@ -375,4 +459,13 @@ fn clamp_content(w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
     };
     let floor = if w.number(PropKey::Grow) == 0.0 { w.length(min).unwrap_or(0.0) } else { 0.0 };
     content.min(w.length(max).unwrap_or(f32::INFINITY)).max(floor)
+}
+
+/// The style of an item [`Geometry::fits_its_width`] says taffy would size
+/// wrongly: stretched to its column, between its min-content and
+/// max-content widths (`bounds`).
+fn fit_to_width(style: &mut Style, (min, max): (f32, f32)) {
+    style.align_self = Some(taffy::prelude::AlignItems::STRETCH);
+    style.min_size.width = taffy::prelude::LengthPercentageAuto::length(min);
+    style.max_size.width = taffy::prelude::LengthPercentageAuto::length(max);
 }

@@ -73,6 +73,10 @@ pub(crate) struct WidgetBox {
     /// and again after any of its properties changed): layout asks for it
     /// several times a pass, and it goes with the widget's box.
     pub(crate) natural: std::cell::Cell<Option<(f32, f32)>>,
+    /// For a widget taffy would size wrongly to fit its width, its
+    /// min-content and max-content widths, which its taffy style then
+    /// carries (see `fits_its_width` in islands.rs).
+    pub(crate) fit_width: Option<(f32, f32)>,
 }
 
 impl WidgetBox {
@@ -271,7 +275,10 @@ impl Geometry {
     #[doc(hidden)]
     pub fn plant_memo_leak(&mut self) {
         let key = vec![u32::MAX, u32::MAX, self.memo.len() as u32];
-        self.memo.insert(key, islands::Remembered { rels: vec![Rect::new(0.0, 0.0, 1.0, 1.0)], wrapped: false });
+        self.memo.insert(
+            key,
+            islands::Remembered { rels: vec![Rect::new(0.0, 0.0, 1.0, 1.0)], wrapped: false, fit_widths: Vec::new() },
+        );
     }
 
     /// Whether no widget is laid out. The window is always laid out, so
