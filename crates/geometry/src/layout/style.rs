@@ -8,6 +8,9 @@
 //! widget's box from [`Geometry::layout_css`], so the two cannot disagree
 //! about where a widget lands. Change what a property means here and
 //! nowhere else, and keep [`TAFFY_KEYS`] listing every property read.
+//! Where taffy 0.15 computes otherwise than CSS, taffy gets an equivalent
+//! style: gaps as margins here, measured content clamped and fit-content
+//! widths in `islands.rs` (`clamp_content`, `fits_its_width`).
 //!
 //! | Trellis | CSS |
 //! |---|---|
