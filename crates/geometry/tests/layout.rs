@@ -770,3 +770,28 @@ fn a_wrapping_row_of_two_lines_in_a_column_is_as_wide_as_the_column() {
     assert_eq!(g.rect(row).unwrap().w, 679.5);
     assert_eq!(g.rect(row).unwrap().h, 1.0 + 29.5 + 29.5 + 1.0, "two lines");
 }
+
+/// Random design 159: a row sized by its items counts the gap before an
+/// item that grows and is held at its minimum (taffy 0.15 left the gap out
+/// when the row's items carried it as a margin, which they now do only
+/// when the row's grow or shrink factors sum below one).
+#[test]
+fn a_row_sized_by_a_growing_item_at_its_minimum_counts_the_gap_before_it() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).at(0.0, 0.0).with(PropKey::Gap, n(15.0)));
+    insert(&mut doc, row, WidgetTree::bare(WidgetKind::Tabs));
+    let spacer = insert(
+        &mut doc,
+        row,
+        WidgetTree::bare(WidgetKind::Spacer).with(PropKey::MinWidth, n(15.5)).with(PropKey::Grow, n(2.5)),
+    );
+    let mut g = geometry(&doc);
+    assert_eq!(g.rect(row).unwrap().w, 30.5);
+    assert_eq!(g.rect(spacer).unwrap().x, 15.0);
+    // Below one, the items carry the gap, and the row still counts it.
+    set(&mut doc, spacer, PropKey::Grow, n(0.5));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert_eq!(g.rect(spacer).unwrap().x, 15.0);
+}

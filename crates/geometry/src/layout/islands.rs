@@ -74,7 +74,7 @@ impl Geometry {
             fit_to_width(&mut style, bounds);
         }
         let parent = b.parent.filter(|p| self.boxes.get(*p).is_some_and(|p| p.is_flex_container()));
-        if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(&p)) {
+        if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(doc, &p)) {
             let visible = |c: &WidgetId| doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
             let siblings = doc.children(b.parent?);
             let index = siblings.iter().position(|c| *c == id)?;
@@ -115,7 +115,8 @@ impl Geometry {
         let w = doc.widget(id).expect("styled widgets are in the document");
         let b = &self.boxes[id];
         let flowed_in = b.parent.and_then(|p| self.boxes.get(p)).filter(|_| b.flowed).map(|p| p.layout);
-        taffy_style(&w, flowed_in, b.is_flex_container().then_some(b.layout))
+        let arranges = b.is_flex_container().then_some(b.layout);
+        taffy_style(&w, flowed_in, arranges, arranges.is_some() && style::gaps_as_margins(doc, &w).is_some())
     }
 
     pub(super) fn ensure_nodes(&mut self, doc: &Document, root: WidgetId) -> NodeId {
@@ -128,7 +129,7 @@ impl Geometry {
     fn create_node(&mut self, doc: &Document, id: WidgetId) -> NodeId {
         let style = self.style_for(doc, id);
         let node = if self.boxes[id].is_flex_container() {
-            let gaps = style::gaps_as_margins(&doc.widget(id).expect("styled widgets are in the document"));
+            let gaps = style::gaps_as_margins(doc, &doc.widget(id).expect("styled widgets are in the document"));
             let mut after_visible = false;
             let children: Vec<NodeId> = doc
                 .children(id)

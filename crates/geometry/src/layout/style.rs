@@ -80,7 +80,12 @@ pub(super) const TAFFY_KEYS: &[PropKey] = &[
 /// self-alignment, grid cell) apply; `None` when placed at `x`/`y` or the
 /// root. `arranges`: the flex or grid layout it gives its own children;
 /// `None` for leaves, absolute containers and tabs.
-pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arranges: Option<LayoutMode>) -> Style {
+pub(super) fn taffy_style(
+    w: &WidgetRef<'_>,
+    flowed_in: Option<LayoutMode>,
+    arranges: Option<LayoutMode>,
+    gaps_as_margins: bool,
+) -> Style {
     let flowed = flowed_in.is_some();
     let mut s = Style::default();
     let dim = |v: Option<f32>| v.map_or(Dimension::auto(), Dimension::length);
@@ -153,7 +158,7 @@ pub(super) fn taffy_style(w: &WidgetRef<'_>, flowed_in: Option<LayoutMode>, arra
     if let Some(mode) = arranges {
         let gap = LengthPercentage::length(w.number(PropKey::Gap));
         s.gap = Size { width: gap, height: gap };
-        if gaps_as_margins(w).is_some() {
+        if gaps_as_margins {
             // See `gaps_as_margins`: the items carry the gap instead.
             let none = LengthPercentage::length(0.0);
             if mode == LayoutMode::Row {
@@ -224,12 +229,24 @@ fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
 /// margin before them (every shown item but the first) instead of taffy
 /// placing it: the same layout in CSS, but taffy 0.15 subtracts a line's
 /// gaps from its free space a second time when the line's grow (or
-/// shrink) factors sum below one, which CSS does not. A wrapping row
-/// keeps taffy's gaps: which item starts a line is not known here.
-pub(super) fn gaps_as_margins(w: &WidgetRef<'_>) -> Option<(LayoutMode, f32)> {
+/// shrink) factors sum below one, which CSS does not. Only then: taffy
+/// leaves an item's margin out when it sizes a row or column to items
+/// that grow and are held at their minimum (random designs 16, 159). A
+/// wrapping row keeps taffy's gaps: which item starts a line is not known
+/// here.
+pub(super) fn gaps_as_margins(doc: &Document, w: &WidgetRef<'_>) -> Option<(LayoutMode, f32)> {
     let mode = w.layout();
     let gap = w.number(PropKey::Gap);
-    (matches!(mode, LayoutMode::Row | LayoutMode::Column) && !w.flag(PropKey::Wrap) && gap > 0.0).then_some((mode, gap))
+    if !matches!(mode, LayoutMode::Row | LayoutMode::Column) || w.flag(PropKey::Wrap) || gap <= 0.0 {
+        return None;
+    }
+    let (mut grow, mut shrink) = (0.0, 0.0);
+    for c in w.children().iter().filter_map(|c| doc.widget(*c)).filter(|c| c.flag(PropKey::Visible)) {
+        grow += c.number(PropKey::Grow);
+        shrink += c.number(PropKey::Shrink);
+    }
+    let below_one = |sum: f32| sum > 0.0 && sum < 1.0;
+    (below_one(grow) || below_one(shrink)).then_some((mode, gap))
 }
 
 /// Puts a gap before an item of a row or column ([`gaps_as_margins`]).
