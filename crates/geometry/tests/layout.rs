@@ -795,3 +795,32 @@ fn a_row_sized_by_a_growing_item_at_its_minimum_counts_the_gap_before_it() {
     assert_matches_full_layout(&doc, &g);
     assert_eq!(g.rect(spacer).unwrap().x, 15.0);
 }
+
+/// Random design 155: a column too short for its items, justified to its
+/// end, overflows at its start; a scroll area in it shrinks no further
+/// than its padding (taffy 0.15 shrank it below, then drew it at its
+/// padding past the column's end).
+#[test]
+fn a_scroll_area_in_an_overfull_column_keeps_its_padding_and_the_column_overflows() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .at(0.0, 0.0)
+            .with(PropKey::Height, n(28.5))
+            .with(PropKey::Gap, n(6.5))
+            .with(PropKey::JustifyContent, PropValue::Justify(trellis_model::Justify::End)),
+    );
+    // A control: its automatic minimum is its content, so it keeps it.
+    let toggle = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Toggle));
+    let scroll = insert(&mut doc, column, WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::Padding, n(5.5)));
+    insert(&mut doc, scroll, WidgetTree::bare(WidgetKind::Panel).with(PropKey::MinHeight, n(52.5)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(scroll).unwrap().h, 11.0, "its padding");
+    assert_eq!(g.rect(scroll).unwrap().bottom(), 28.5, "at the column's end");
+    let toggle = g.rect(toggle).unwrap();
+    assert_eq!(toggle.y, 28.5 - 11.0 - 6.5 - toggle.h, "overflowing at the start: {toggle:?}");
+    assert!(toggle.y < 0.0, "{toggle:?}");
+}

@@ -111,7 +111,12 @@ pub(super) fn taffy_style(
         width: dim(size(PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth)),
         height: dim(size(PropKey::Height, PropKey::MinHeight, PropKey::MaxHeight)),
     };
-    s.min_size = Size { width: lpa(w.length(PropKey::MinWidth)), height: lpa(w.length(PropKey::MinHeight)) };
+    // A minimum is never below the padding and border either (the same in
+    // CSS): taffy 0.15 shrinks an item to a minimum below them, then draws
+    // it at their size, past where it placed the next item (random design
+    // 155: a scroll area, whose minimum here is 0, in a full column).
+    let min = |k: PropKey| w.length(k).map(|m| m.max(edges));
+    s.min_size = Size { width: lpa(min(PropKey::MinWidth)), height: lpa(min(PropKey::MinHeight)) };
     s.max_size = Size { width: lpa(max(PropKey::MaxWidth)), height: lpa(max(PropKey::MaxHeight)) };
     if w.kind() == WidgetKind::ScrollArea {
         // CSS `overflow: auto`: a scroll container, whose automatic minimum
@@ -127,8 +132,8 @@ pub(super) fn taffy_style(
             // keeps the scroll container: taffy follows the browsers'
             // grid quirks for it.)
             s.overflow = Point { x: Overflow::Visible, y: Overflow::Visible };
-            let min = |v: Option<f32>| LengthPercentageAuto::length(v.unwrap_or(0.0));
-            s.min_size = Size { width: min(w.length(PropKey::MinWidth)), height: min(w.length(PropKey::MinHeight)) };
+            let min = |k: PropKey| LengthPercentageAuto::length(min(k).unwrap_or(edges));
+            s.min_size = Size { width: min(PropKey::MinWidth), height: min(PropKey::MinHeight) };
         }
     }
     if flowed {
