@@ -824,3 +824,34 @@ fn a_scroll_area_in_an_overfull_column_keeps_its_padding_and_the_column_overflow
     assert_eq!(toggle.y, 28.5 - 11.0 - 6.5 - toggle.h, "overflowing at the start: {toggle:?}");
     assert!(toggle.y < 0.0, "{toggle:?}");
 }
+
+/// Random design 103: on a wrapping row's line whose grow factors sum
+/// below one, the items grow by that share of what the gaps leave free,
+/// and every line starts at the padding edge (taffy 0.15 took the gaps
+/// from the free space twice).
+#[test]
+fn a_wrapping_line_growing_by_less_than_one_takes_its_gaps_once() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Row)
+            .at(0.0, 0.0)
+            .with(PropKey::Width, n(1080.0))
+            .with(PropKey::Gap, n(13.5))
+            .with(PropKey::Padding, n(4.0))
+            .with(PropKey::Wrap, PropValue::Bool(true)),
+    );
+    let growing = insert(&mut doc, row, sized(WidgetKind::Panel, 0.0, 10.0).with(PropKey::Grow, n(0.5)));
+    let empty = insert(&mut doc, row, sized(WidgetKind::Panel, 0.0, 10.0));
+    let wide = insert(&mut doc, row, sized(WidgetKind::Panel, 700.0, 10.0));
+    let next_line = insert(&mut doc, row, sized(WidgetKind::Panel, 500.0, 10.0));
+    let g = geometry(&doc);
+    let inner = 1080.0 - 8.0;
+    assert_eq!(g.rect(growing).unwrap(), Rect::new(4.0, 4.0, (inner - 700.0 - 2.0 * 13.5) / 2.0, 10.0));
+    assert_eq!(g.rect(empty).unwrap().x, 4.0 + g.rect(growing).unwrap().w + 13.5);
+    assert_eq!(g.rect(wide).unwrap().right(), g.rect(empty).unwrap().x + 13.5 + 700.0);
+    assert_eq!(g.rect(next_line).unwrap(), Rect::new(4.0, 4.0 + 10.0 + 13.5, 500.0, 10.0), "a line of its own");
+    assert_eq!(g.rect(row).unwrap().h, 4.0 + 10.0 + 13.5 + 10.0 + 4.0);
+}

@@ -78,7 +78,8 @@ impl Geometry {
             let visible = |c: &WidgetId| doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
             let siblings = doc.children(b.parent?);
             let index = siblings.iter().position(|c| *c == id)?;
-            if visible(&id) && siblings[..index].iter().any(visible) {
+            let wraps = doc.widget(b.parent?).is_some_and(|p| p.flag(PropKey::Wrap));
+            if visible(&id) && (wraps || siblings[..index].iter().any(visible)) {
                 style::put_gap_before(&mut style, gap);
             }
         }
@@ -129,8 +130,10 @@ impl Geometry {
     fn create_node(&mut self, doc: &Document, id: WidgetId) -> NodeId {
         let style = self.style_for(doc, id);
         let node = if self.boxes[id].is_flex_container() {
-            let gaps = style::gaps_as_margins(doc, &doc.widget(id).expect("styled widgets are in the document"));
-            let mut after_visible = false;
+            let w = doc.widget(id).expect("styled widgets are in the document");
+            let gaps = style::gaps_as_margins(doc, &w);
+            // In a wrapping container the first item carries a gap too.
+            let mut after_visible = w.flag(PropKey::Wrap);
             let children: Vec<NodeId> = doc
                 .children(id)
                 .iter()

@@ -164,12 +164,22 @@ pub(super) fn taffy_style(
         let gap = LengthPercentage::length(w.number(PropKey::Gap));
         s.gap = Size { width: gap, height: gap };
         if gaps_as_margins {
-            // See `gaps_as_margins`: the items carry the gap instead.
+            // See `gaps_as_margins`: the items carry the gap instead, and
+            // a wrapping container's content starts a gap early, so that
+            // the item starting each line sits where CSS puts it.
             let none = LengthPercentage::length(0.0);
+            let early = LengthPercentage::length(w.number(PropKey::Padding) - w.number(PropKey::Gap));
+            let wraps = w.flag(PropKey::Wrap);
             if mode == LayoutMode::Row {
                 s.gap.width = none;
+                if wraps {
+                    s.padding.left = early;
+                }
             } else {
                 s.gap.height = none;
+                if wraps {
+                    s.padding.top = early;
+                }
             }
         }
         s.align_items = align_items(w.align(PropKey::AlignItems)).unwrap_or(AlignItems::STRETCH);
@@ -230,28 +240,37 @@ fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
         .collect()
 }
 
-/// The gap of a single-line row or column, when its items carry it as a
-/// margin before them (every shown item but the first) instead of taffy
-/// placing it: the same layout in CSS, but taffy 0.15 subtracts a line's
-/// gaps from its free space a second time when the line's grow (or
-/// shrink) factors sum below one, which CSS does not. Only then: taffy
-/// leaves an item's margin out when it sizes a row or column to items
-/// that grow and are held at their minimum (random designs 16, 159). A
-/// wrapping row keeps taffy's gaps: which item starts a line is not known
-/// here.
+/// The gap of a row or column, when its items carry it as a margin before
+/// them instead of taffy placing it: every shown item but the first, or
+/// in a wrapping row every shown item, whose content then starts a
+/// gap before its padding edge (taffy takes a negative padding), so the
+/// item that starts a line sits at the padding edge and a line breaks
+/// where CSS breaks it. The same layout in CSS, but taffy 0.15 subtracts a
+/// line's gaps from its free space a second time when the line's grow (or
+/// shrink) factors sum below one, which CSS does not (random design 103).
+/// Only then: taffy leaves an item's margin out when it sizes a row or
+/// column to items that grow and are held at their minimum (random
+/// designs 16, 159). Which items share a line of a wrapping container is
+/// not known here, so there any item whose factor is below one counts.
 pub(super) fn gaps_as_margins(doc: &Document, w: &WidgetRef<'_>) -> Option<(LayoutMode, f32)> {
     let mode = w.layout();
     let gap = w.number(PropKey::Gap);
-    if !matches!(mode, LayoutMode::Row | LayoutMode::Column) || w.flag(PropKey::Wrap) || gap <= 0.0 {
+    let wraps = w.flag(PropKey::Wrap);
+    // A wrapping column keeps taffy's gaps: taffy sizes one by wrapping it
+    // where CSS does not (see README "HTML/CSS export"), and the margins
+    // made that worse (random design 221).
+    if !matches!(mode, LayoutMode::Row | LayoutMode::Column) || gap <= 0.0 || (wraps && mode == LayoutMode::Column) {
         return None;
     }
-    let (mut grow, mut shrink) = (0.0, 0.0);
+    let below_one = |factor: f32| factor > 0.0 && factor < 1.0;
+    let (mut grow, mut shrink, mut any_below_one) = (0.0, 0.0, false);
     for c in w.children().iter().filter_map(|c| doc.widget(*c)).filter(|c| c.flag(PropKey::Visible)) {
-        grow += c.number(PropKey::Grow);
-        shrink += c.number(PropKey::Shrink);
+        let (g, s) = (c.number(PropKey::Grow), c.number(PropKey::Shrink));
+        grow += g;
+        shrink += s;
+        any_below_one |= below_one(g) || below_one(s);
     }
-    let below_one = |sum: f32| sum > 0.0 && sum < 1.0;
-    (below_one(grow) || below_one(shrink)).then_some((mode, gap))
+    (below_one(grow) || below_one(shrink) || (wraps && any_below_one)).then_some((mode, gap))
 }
 
 /// Puts a gap before an item of a row or column ([`gaps_as_margins`]).
