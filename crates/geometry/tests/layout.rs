@@ -855,3 +855,32 @@ fn a_wrapping_line_growing_by_less_than_one_takes_its_gaps_once() {
     assert_eq!(g.rect(next_line).unwrap(), Rect::new(4.0, 4.0 + 10.0 + 13.5, 500.0, 10.0), "a line of its own");
     assert_eq!(g.rect(row).unwrap().h, 4.0 + 10.0 + 13.5 + 10.0 + 4.0);
 }
+
+/// Random design 36: such a grid's own minimum and maximum width still
+/// hold around its fit-content width.
+#[test]
+fn a_grid_fitting_a_column_keeps_its_own_minimum_and_maximum_width() {
+    for (column_width, min, max, grid_width) in
+        [(147.5, Some(350.0), None, 350.0), (400.0, None, Some(320.0), 320.0), (147.5, Some(61.5), None, 303.5)]
+    {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let column = insert(
+            &mut doc,
+            root,
+            WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Width, n(column_width)),
+        );
+        let mut tree = WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("62px 3fr 2fr auto").unwrap()));
+        if let Some(min) = min {
+            tree = tree.with(PropKey::MinWidth, n(min));
+        }
+        if let Some(max) = max {
+            tree = tree.with(PropKey::MaxWidth, n(max));
+        }
+        let grid = insert(&mut doc, column, tree);
+        insert(&mut doc, grid, sized(WidgetKind::Spacer, 241.5, 0.0).with(PropKey::GridColumn, PropValue::Int(2)));
+        let g = geometry(&doc);
+        assert_eq!(g.rect(grid).unwrap().w, grid_width, "min {min:?} max {max:?} in {column_width}");
+    }
+}

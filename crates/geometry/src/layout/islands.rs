@@ -315,10 +315,11 @@ impl Geometry {
     }
 
     /// Whether `id` is a grid, or a wrapping row, placed in a column that
-    /// leaves it its own width (aligned at the start, auto width, no
-    /// minimum or maximum width). CSS gives it its fit-content width: the
-    /// column's width, but no narrower than its min-content width and no
-    /// wider than its max-content width. taffy 0.15 gives such a grid its
+    /// leaves it its own width (aligned at the start, auto width). CSS
+    /// gives it its fit-content width: the column's width, but no narrower
+    /// than its min-content width and no wider than its max-content width
+    /// (then its own minimum and maximum, which taffy has applied to the
+    /// two widths it measured, so they hold). taffy 0.15 gives such a grid its
     /// max-content width whatever the room (a grid with `fr` columns
     /// overflows the column: random designs 36, 137, 163), and such a
     /// wrapping row the room less its padding (random design 107). So
@@ -337,9 +338,7 @@ impl Geometry {
             trellis_model::Align::Auto => p.align(PropKey::AlignItems),
             a => a,
         };
-        align == trellis_model::Align::Start
-            && w.flag(PropKey::Visible)
-            && [PropKey::Width, PropKey::MinWidth, PropKey::MaxWidth].iter().all(|k| w.length(*k).is_none())
+        align == trellis_model::Align::Start && w.flag(PropKey::Visible) && w.length(PropKey::Width).is_none()
     }
 
     /// Everything taffy reads for an island, in a fixed order: equal keys
