@@ -884,3 +884,23 @@ fn a_grid_fitting_a_column_keeps_its_own_minimum_and_maximum_width() {
         assert_eq!(g.rect(grid).unwrap().w, grid_width, "min {min:?} max {max:?} in {column_width}");
     }
 }
+
+/// Random design 216: a wrapping column without a height, in a column too
+/// short for it, keeps its items on one line, as a browser does (its
+/// min-content height is its height on one line; taffy 0.15 wrapped it
+/// into a second line beside the first).
+#[test]
+fn a_wrapping_column_in_a_short_column_stays_on_one_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Height, n(23.0)));
+    let column =
+        insert(&mut doc, outer, WidgetTree::bare(WidgetKind::Column).with(PropKey::Wrap, PropValue::Bool(true)));
+    let first = insert(&mut doc, column, sized(WidgetKind::Panel, 0.0, 32.0));
+    let second = insert(&mut doc, column, sized(WidgetKind::Panel, 15.0, 15.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(column).unwrap().h, 47.0);
+    assert_eq!(g.rect(first).unwrap().y, 0.0);
+    assert_eq!(g.rect(second).unwrap(), Rect::new(0.0, 32.0, 15.0, 15.0), "below the first, not beside it");
+}

@@ -41,7 +41,7 @@ impl Geometry {
                 indexed: None,
                 rel: Rect::default(),
                 natural: std::cell::Cell::new(None),
-                fit_width: None,
+                intrinsic: None,
             };
             if b.is_flex_container() && !flowed {
                 islands.push(at);

@@ -26,9 +26,9 @@ const MEMO_CAPACITY: usize = 16_384;
 pub(crate) struct Remembered {
     pub(crate) rels: Vec<Rect>,
     pub(crate) wrapped: bool,
-    /// The fit-content bounds found (see `fits_its_width`), by position
-    /// among the island's members.
-    pub(crate) fit_widths: Vec<(usize, (f32, f32))>,
+    /// The intrinsic sizes found for taffy (see [`Intrinsic`]), by
+    /// position among the island's members.
+    pub(crate) intrinsics: Vec<(usize, Intrinsic)>,
 }
 
 impl Geometry {
@@ -70,8 +70,8 @@ impl Geometry {
     pub fn taffy_style(&self, doc: &Document, id: WidgetId) -> Option<Style> {
         let b = self.boxes.get(id)?;
         let mut style = self.style_for(doc, id);
-        if let Some(bounds) = b.fit_width {
-            fit_to_width(&mut style, bounds);
+        if let Some(intrinsic) = b.intrinsic {
+            intrinsic.apply(&mut style);
         }
         let parent = b.parent.filter(|p| self.boxes.get(*p).is_some_and(|p| p.is_flex_container()));
         if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(doc, &p)) {
@@ -229,18 +229,18 @@ impl Geometry {
             if let Some(m) = found {
                 self.stats.memo_hits += 1;
                 let out = members[1..].iter().zip(&m.rels).map(|((m, _), r)| (*m, *r)).collect();
-                let fit_widths = m.fit_widths.clone();
+                let intrinsics = m.intrinsics.clone();
                 for (m, _) in &members {
-                    self.boxes[*m].fit_width = None;
+                    self.boxes[*m].intrinsic = None;
                 }
-                for (at, bounds) in fit_widths {
-                    self.boxes[members[at].0].fit_width = Some(bounds);
+                for (at, intrinsic) in intrinsics {
+                    self.boxes[members[at].0].intrinsic = Some(intrinsic);
                 }
                 return out;
             }
         }
         let node = self.ensure_nodes(doc, root);
-        let fit_widths = self.fit_widths(doc, &members);
+        let intrinsics = self.intrinsics(doc, &members);
         let mut style = self.taffy.style(node).expect("the node exists").clone();
         style.size = Size { width: Dimension::length(origin.w), height: Dimension::length(origin.h) };
         self.taffy.set_style(node, style).expect("the node exists");
@@ -270,24 +270,25 @@ impl Geometry {
             });
             // Under a marker, every layout goes by its words (the marker stays).
             if wrapped || self.memo.get(&key).is_some_and(|m| m.wrapped) {
-                self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true, fit_widths: Vec::new() });
+                self.memo.insert(key.clone(), Remembered { rels: Vec::new(), wrapped: true, intrinsics: Vec::new() });
                 key.extend(&words);
             }
-            self.memo.insert(key, Remembered { rels: rels[1..].to_vec(), wrapped, fit_widths });
+            self.memo.insert(key, Remembered { rels: rels[1..].to_vec(), wrapped, intrinsics });
         }
         out
     }
 
-    /// Finds the min-content and max-content widths of every member that
-    /// [`fits_its_width`], innermost first (an inner one's bounds size the
-    /// outer), and gives its taffy node the style that fits it between
-    /// them; every other member's node keeps (or gets back) its own.
-    fn fit_widths(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, (f32, f32))> {
+    /// Finds the intrinsic sizes taffy would get wrong for every member
+    /// that needs them ([`Geometry::needs_intrinsic`]), innermost first (an
+    /// inner one's sizes size the outer), and gives its taffy node the
+    /// style that lays it out as CSS; every other member's node keeps (or
+    /// gets back) its own.
+    fn intrinsics(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, Intrinsic)> {
         let mut found = Vec::new();
         for (at, (m, _)) in members.iter().enumerate().skip(1).rev() {
-            let had = self.boxes[*m].fit_width.take();
-            let fits = self.fits_its_width(doc, *m);
-            if !fits && had.is_none() {
+            let had = self.boxes[*m].intrinsic.take();
+            let needs = self.needs_intrinsic(doc, *m);
+            if needs.is_none() && had.is_none() {
                 continue;
             }
             let node = self.boxes[*m].node.expect("members have nodes");
@@ -295,23 +296,45 @@ impl Geometry {
             let mut style = self.taffy.style(node).expect("the node exists").clone();
             let own = self.style_for(doc, *m);
             style.align_self = own.align_self;
-            style.min_size.width = own.min_size.width;
-            style.max_size.width = own.max_size.width;
+            style.min_size = own.min_size;
+            style.max_size = own.max_size;
             self.taffy.set_style(node, style.clone()).expect("the node exists");
-            if !fits {
-                continue;
-            }
-            let mut width = |available: AvailableSpace| {
-                self.compute(doc, node, Size { width: available, height: AvailableSpace::MaxContent });
-                self.taffy.layout(node).expect("laid out").size.width
+            let Some(axis) = needs else { continue };
+            let mut measure = |width: AvailableSpace| {
+                self.compute(doc, node, Size { width, height: AvailableSpace::MaxContent });
+                self.taffy.layout(node).expect("laid out").size
             };
-            let bounds = (width(AvailableSpace::MinContent), width(AvailableSpace::MaxContent));
-            fit_to_width(&mut style, bounds);
+            let intrinsic = match axis {
+                Axis::Width => Intrinsic::FitWidth(
+                    measure(AvailableSpace::MinContent).width,
+                    measure(AvailableSpace::MaxContent).width,
+                ),
+                Axis::Height => Intrinsic::MinHeight(measure(AvailableSpace::MaxContent).height),
+            };
+            intrinsic.apply(&mut style);
             self.taffy.set_style(node, style).expect("the node exists");
-            self.boxes[*m].fit_width = Some(bounds);
-            found.push((at, bounds));
+            self.boxes[*m].intrinsic = Some(intrinsic);
+            found.push((at, intrinsic));
         }
         found
+    }
+
+    /// Which of `id`'s intrinsic sizes taffy gets wrong where it sits, if
+    /// any: see [`Intrinsic`].
+    fn needs_intrinsic(&self, doc: &Document, id: WidgetId) -> Option<Axis> {
+        if self.fits_its_width(doc, id) {
+            return Some(Axis::Width);
+        }
+        let b = &self.boxes[id];
+        let parent = b.parent.and_then(|p| self.boxes.get(p))?;
+        let w = doc.widget(id)?;
+        let wrapping_column = b.is_flex_container() && b.layout == LayoutMode::Column && b.wrap;
+        (b.flowed
+            && wrapping_column
+            && matches!(parent.layout, LayoutMode::Column | LayoutMode::Grid)
+            && w.flag(PropKey::Visible)
+            && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none()))
+        .then_some(Axis::Height)
     }
 
     /// Whether `id` is a grid, or a wrapping row, placed in a column that
@@ -464,11 +487,33 @@ fn clamp_content(w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
     content.min(w.length(max).unwrap_or(f32::INFINITY)).max(floor)
 }
 
-/// The style of an item [`Geometry::fits_its_width`] says taffy would size
-/// wrongly: stretched to its column, between its min-content and
-/// max-content widths (`bounds`).
-fn fit_to_width(style: &mut Style, (min, max): (f32, f32)) {
-    style.align_self = Some(taffy::prelude::AlignItems::STRETCH);
-    style.min_size.width = taffy::prelude::LengthPercentageAuto::length(min);
-    style.max_size.width = taffy::prelude::LengthPercentageAuto::length(max);
+/// An intrinsic size taffy 0.15 gets otherwise than CSS, measured with
+/// taffy first and handed to it in the item's style.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Intrinsic {
+    /// A grid or wrapping row that fits a column's width
+    /// ([`Geometry::fits_its_width`]): its min-content and max-content
+    /// widths, between which it is stretched to the column.
+    FitWidth(f32, f32),
+    /// A wrapping column without a height in a column or a grid: its
+    /// height on one line. A browser's min-content height of such a column
+    /// is that height (its height does not limit it, so it does not wrap),
+    /// where taffy wraps it at every item, so it shrank in a column and
+    /// sized a grid row too short (random designs 144, 216). Its maximum,
+    /// which CSS applies to the automatic minimum, still holds.
+    MinHeight(f32),
+}
+
+impl Intrinsic {
+    fn apply(self, style: &mut Style) {
+        use taffy::prelude::LengthPercentageAuto;
+        match self {
+            Intrinsic::FitWidth(min, max) => {
+                style.align_self = Some(taffy::prelude::AlignItems::STRETCH);
+                style.min_size.width = LengthPercentageAuto::length(min);
+                style.max_size.width = LengthPercentageAuto::length(max);
+            }
+            Intrinsic::MinHeight(height) => style.min_size.height = LengthPercentageAuto::length(height),
+        }
+    }
 }

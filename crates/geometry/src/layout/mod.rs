@@ -73,10 +73,9 @@ pub(crate) struct WidgetBox {
     /// and again after any of its properties changed): layout asks for it
     /// several times a pass, and it goes with the widget's box.
     pub(crate) natural: std::cell::Cell<Option<(f32, f32)>>,
-    /// For a widget taffy would size wrongly to fit its width, its
-    /// min-content and max-content widths, which its taffy style then
-    /// carries (see `fits_its_width` in islands.rs).
-    pub(crate) fit_width: Option<(f32, f32)>,
+    /// An intrinsic size taffy would get wrong for this widget, which its
+    /// taffy style then carries (`Intrinsic` in islands.rs).
+    pub(crate) intrinsic: Option<islands::Intrinsic>,
 }
 
 impl WidgetBox {
@@ -277,7 +276,7 @@ impl Geometry {
         let key = vec![u32::MAX, u32::MAX, self.memo.len() as u32];
         self.memo.insert(
             key,
-            islands::Remembered { rels: vec![Rect::new(0.0, 0.0, 1.0, 1.0)], wrapped: false, fit_widths: Vec::new() },
+            islands::Remembered { rels: vec![Rect::new(0.0, 0.0, 1.0, 1.0)], wrapped: false, intrinsics: Vec::new() },
         );
     }
 

@@ -10,7 +10,7 @@
 //! nowhere else, and keep [`TAFFY_KEYS`] listing every property read.
 //! Where taffy 0.15 computes otherwise than CSS, taffy gets an equivalent
 //! style: gaps as margins here, measured content clamped and fit-content
-//! widths in `islands.rs` (`clamp_content`, `fits_its_width`).
+//! widths and heights in `islands.rs` (`clamp_content`, `Intrinsic`).
 //!
 //! | Trellis | CSS |
 //! |---|---|
