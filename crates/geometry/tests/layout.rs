@@ -904,3 +904,27 @@ fn a_wrapping_column_in_a_short_column_stays_on_one_line() {
     assert_eq!(g.rect(first).unwrap().y, 0.0);
     assert_eq!(g.rect(second).unwrap(), Rect::new(0.0, 32.0, 15.0, 15.0), "below the first, not beside it");
 }
+
+/// Random design 57: a scroll area in a grid's implicit row, in a grid too
+/// short for its rows, keeps a row as tall as its padding (taffy 0.15 gave
+/// the row what was left, and the scroll area covered the next row).
+#[test]
+fn a_scroll_area_in_a_short_grid_keeps_a_row_as_tall_as_its_padding() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Grid)
+            .at(0.0, 0.0)
+            .with(PropKey::Height, n(124.0))
+            .with(PropKey::Gap, n(13.0))
+            .with(PropKey::Padding, n(12.0)),
+    );
+    insert(&mut doc, grid, sized(WidgetKind::Panel, 152.0, 29.5));
+    let scroll = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::Padding, n(6.0)));
+    let last = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Grid).with(PropKey::MinHeight, n(37.0)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(scroll).unwrap().h, 12.0);
+    assert_eq!(g.rect(last).unwrap().y, g.rect(scroll).unwrap().bottom() + 13.0, "below it, past the grid's end");
+}

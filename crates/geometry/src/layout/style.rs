@@ -134,6 +134,14 @@ pub(super) fn taffy_style(
             s.overflow = Point { x: Overflow::Visible, y: Overflow::Visible };
             let min = |k: PropKey| LengthPercentageAuto::length(min(k).unwrap_or(edges));
             s.min_size = Size { width: min(PropKey::MinWidth), height: min(PropKey::MinHeight) };
+        } else if flowed_in == Some(LayoutMode::Grid) && edges > 0.0 {
+            // In a grid, its padding and border as its minimum (where none
+            // is set): a browser sizes its track to them at least, as CSS
+            // never makes a box smaller than they are, where taffy 0.15
+            // took 0 and drew the scroll area over the next track (random
+            // designs 57, 112).
+            let min = |k: PropKey| LengthPercentageAuto::length(min(k).unwrap_or(edges));
+            s.min_size = Size { width: min(PropKey::MinWidth), height: min(PropKey::MinHeight) };
         }
     }
     if flowed {
