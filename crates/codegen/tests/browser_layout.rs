@@ -176,13 +176,13 @@ fn three_hundred_random_designs_lay_out_in_chromium_as_on_the_canvas() {
 /// Random designs that still lay out differently in Chromium (by seed).
 /// Every other design must match: a new divergence fails the test, and so
 /// does a listed design that now matches (remove it), so this list only
-/// shrinks. Each entry is a layout rule Trellis still computes
-/// differently from CSS (grid track sizing with spanning items, flex
-/// grow factors summing below one, wrapped flex lines of mixed items, see
-/// README "HTML/CSS export"), to be fixed in the layout, never here.
-const KNOWN_DIVERGENT: &[u64] = &[
-    3, 12, 20, 36, 51, 57, 78, 82, 89, 91, 92, 103, 163, 189, 216, 226, 239, 246, 251, 288, 295,
-];
+/// shrinks. Each entry is a layout rule Trellis (through taffy) still
+/// computes differently from CSS (mostly grid track sizing with spanning
+/// items and grid min-content widths; see README "HTML/CSS export"), to be
+/// fixed in the layout, never here. `examples/shrink_divergence.rs` shrinks
+/// one to the few widgets that diverge.
+const KNOWN_DIVERGENT: &[u64] =
+    &[3, 12, 20, 36, 51, 57, 78, 82, 89, 91, 92, 103, 163, 189, 216, 226, 239, 246, 251, 288, 295];
 
 /// Every property that moves or sizes a widget.
 const LAYOUT_KEYS: &[PropKey] = &[

@@ -928,3 +928,36 @@ fn a_scroll_area_in_a_short_grid_keeps_a_row_as_tall_as_its_padding() {
     assert_eq!(g.rect(scroll).unwrap().h, 12.0);
     assert_eq!(g.rect(last).unwrap().y, g.rect(scroll).unwrap().bottom() + 13.0, "below it, past the grid's end");
 }
+
+/// A scroll area laid out as a wrapping column still shrinks in a short
+/// column (a scroll container has no content-based minimum), and a
+/// wrapping column in a grid's fixed row takes the row's height: neither
+/// is held at its height on one line.
+#[test]
+fn a_wrapping_scroll_area_or_fixed_grid_row_is_not_held_at_one_line() {
+    let wrapping = |kind: WidgetKind| {
+        let tree = WidgetTree::bare(kind);
+        let tree = if kind == WidgetKind::ScrollArea {
+            tree.with(PropKey::Layout, PropValue::Layout(LayoutMode::Column))
+        } else {
+            tree
+        };
+        tree.with(PropKey::Wrap, PropValue::Bool(true)).child(sized(WidgetKind::Panel, 10.0, 32.0)).child(sized(
+            WidgetKind::Panel,
+            10.0,
+            15.0,
+        ))
+    };
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Height, n(23.0)));
+    let scroll = insert(&mut doc, outer, wrapping(WidgetKind::ScrollArea));
+    let rows = PropValue::Tracks(Track::parse_template("20px").unwrap());
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 100.0).with(PropKey::GridRows, rows));
+    let column =
+        insert(&mut doc, grid, wrapping(WidgetKind::Column).with(PropKey::AlignSelf, PropValue::Align(Align::Stretch)));
+    let g = geometry(&doc);
+    assert!(g.rect(scroll).unwrap().h <= 23.0, "{:?}", g.rect(scroll));
+    assert_eq!(g.rect(column).unwrap().h, 20.0);
+}

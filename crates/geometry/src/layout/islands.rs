@@ -4,7 +4,7 @@
 //! by everything that determines it, so a repeated card costs one lookup.
 
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
-use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetRef};
+use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetRef};
 
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
@@ -163,6 +163,13 @@ impl Geometry {
     }
 
     pub(super) fn compute(&mut self, doc: &Document, node: NodeId, available: Size<AvailableSpace>) {
+        self.lay_out(doc, node, available);
+        self.stats.islands += 1;
+    }
+
+    /// [`Geometry::compute`] without counting an island: a measurement of
+    /// one member (see [`Intrinsic`]).
+    fn lay_out(&mut self, doc: &Document, node: NodeId, available: Size<AvailableSpace>) {
         let measurer = &*self.measurer;
         let boxes = &self.boxes;
         self.taffy
@@ -207,7 +214,6 @@ impl Geometry {
                 )
             })
             .expect("taffy lays out its own nodes");
-        self.stats.islands += 1;
     }
 
     /// Lays out the island rooted at `root` (whose box is set): the
@@ -301,7 +307,7 @@ impl Geometry {
             self.taffy.set_style(node, style.clone()).expect("the node exists");
             let Some(axis) = needs else { continue };
             let mut measure = |width: AvailableSpace| {
-                self.compute(doc, node, Size { width, height: AvailableSpace::MaxContent });
+                self.lay_out(doc, node, Size { width, height: AvailableSpace::MaxContent });
                 self.taffy.layout(node).expect("laid out").size
             };
             let intrinsic = match axis {
@@ -328,10 +334,24 @@ impl Geometry {
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
         let w = doc.widget(id)?;
-        let wrapping_column = b.is_flex_container() && b.layout == LayoutMode::Column && b.wrap;
+        // A scroll area keeps its minimum (its padding and border): CSS
+        // gives a scroll container no content-based minimum.
+        let wrapping_column =
+            b.is_flex_container() && b.layout == LayoutMode::Column && b.wrap && b.kind != WidgetKind::ScrollArea;
+        // In a grid only where rows are sized by content: a grid item's
+        // content-based minimum applies to `auto` and `fr` rows, and a
+        // fixed row holds the item at its height.
+        let rows_by_content = match parent.layout {
+            LayoutMode::Column => true,
+            LayoutMode::Grid => b
+                .parent
+                .and_then(|p| doc.widget(p))
+                .is_some_and(|p| !p.tracks(PropKey::GridRows).iter().any(|t| matches!(t, Track::Px(_)))),
+            _ => false,
+        };
         (b.flowed
             && wrapping_column
-            && matches!(parent.layout, LayoutMode::Column | LayoutMode::Grid)
+            && rows_by_content
             && w.flag(PropKey::Visible)
             && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none()))
         .then_some(Axis::Height)
@@ -495,8 +515,8 @@ pub(crate) enum Intrinsic {
     /// ([`Geometry::fits_its_width`]): its min-content and max-content
     /// widths, between which it is stretched to the column.
     FitWidth(f32, f32),
-    /// A wrapping column without a height in a column or a grid: its
-    /// height on one line. A browser's min-content height of such a column
+    /// A wrapping column without a height (not a scroll area) in a column,
+    /// or in a grid without fixed rows: its height on one line. A browser's min-content height of such a column
     /// is that height (its height does not limit it, so it does not wrap),
     /// where taffy wraps it at every item, so it shrank in a column and
     /// sized a grid row too short (random designs 144, 216). Its maximum,
