@@ -149,10 +149,7 @@ impl Demo {
                             },
                             padding: length(12.0),
                             border: length(1.0),
-                            gap: Size {
-                                width: length(0.0),
-                                height: length(8.0),
-                            },
+                            gap: length(8.0),
                             flex_shrink: 0.0,
                             align_items: AlignItems::CENTER,
                             align_content: AlignContent::FLEX_START,
@@ -201,12 +198,6 @@ impl Demo {
                                         width: length(200.0),
                                         height: length(28.0),
                                     },
-                                    margin: Rect {
-                                        left: length(8.0),
-                                        right: length(0.0),
-                                        top: length(0.0),
-                                        bottom: length(0.0),
-                                    },
                                     flex_grow: 1.0,
                                     ..Default::default()
                                 })
@@ -231,12 +222,6 @@ impl Demo {
                                     size: Size {
                                         width: length(240.0),
                                         height: length(32.0),
-                                    },
-                                    margin: Rect {
-                                        left: length(8.0),
-                                        right: length(0.0),
-                                        top: length(0.0),
-                                        bottom: length(0.0),
                                     },
                                     ..Default::default()
                                 })
@@ -263,12 +248,6 @@ impl Demo {
                                     size: Size {
                                         width: length(96.0),
                                         height: length(32.0),
-                                    },
-                                    margin: Rect {
-                                        left: length(8.0),
-                                        right: length(0.0),
-                                        top: length(0.0),
-                                        bottom: length(0.0),
                                     },
                                     ..Default::default()
                                 })
@@ -329,10 +308,7 @@ impl Demo {
                             },
                             padding: length(12.0),
                             border: length(1.0),
-                            gap: Size {
-                                width: length(4.0),
-                                height: length(0.0),
-                            },
+                            gap: length(4.0),
                             flex_direction: FlexDirection::Column,
                             flex_shrink: 0.0,
                             align_items: AlignItems::FLEX_START,
@@ -371,12 +347,6 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
-                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
@@ -412,12 +382,6 @@ impl Demo {
                                     size: Size {
                                         width: length(216.0),
                                         height: length(32.0),
-                                    },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
                                     },
                                     ..Default::default()
                                 })
@@ -455,12 +419,6 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
-                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
@@ -496,12 +454,6 @@ impl Demo {
                                     size: Size {
                                         width: length(216.0),
                                         height: length(32.0),
-                                    },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
                                     },
                                     ..Default::default()
                                 })
@@ -539,12 +491,6 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
-                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
@@ -581,12 +527,6 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(1.0),
                                     },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
-                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
@@ -603,12 +543,6 @@ impl Demo {
                                     size: Size {
                                         width: length(216.0),
                                         height: length(32.0),
-                                    },
-                                    margin: Rect {
-                                        left: length(0.0),
-                                        right: length(0.0),
-                                        top: length(4.0),
-                                        bottom: length(0.0),
                                     },
                                     ..Default::default()
                                 })
@@ -677,10 +611,7 @@ impl Demo {
                                             height: length(744.0),
                                         },
                                         padding: length(24.0),
-                                        gap: Size {
-                                            width: length(12.0),
-                                            height: length(0.0),
-                                        },
+                                        gap: length(12.0),
                                         flex_direction: FlexDirection::Column,
                                         flex_shrink: 0.0,
                                         align_items: AlignItems::FLEX_START,
@@ -718,12 +649,6 @@ impl Demo {
                                                 size: Size {
                                                     width: length(992.0),
                                                     height: length(600.0),
-                                                },
-                                                margin: Rect {
-                                                    left: length(0.0),
-                                                    right: length(0.0),
-                                                    top: length(12.0),
-                                                    bottom: length(0.0),
                                                 },
                                                 ..Default::default()
                                             })
@@ -1330,16 +1255,7 @@ impl Demo {
                                                     width: length(992.0),
                                                     height: length(40.0),
                                                 },
-                                                margin: Rect {
-                                                    left: length(0.0),
-                                                    right: length(0.0),
-                                                    top: length(12.0),
-                                                    bottom: length(0.0),
-                                                },
-                                                gap: Size {
-                                                    width: length(0.0),
-                                                    height: length(8.0),
-                                                },
+                                                gap: length(8.0),
                                                 align_items: AlignItems::CENTER,
                                                 align_content: AlignContent::FLEX_START,
                                                 justify_content: AlignContent::FLEX_START,
@@ -1376,12 +1292,6 @@ impl Demo {
                                                             width: length(200.0),
                                                             height: length(12.0),
                                                         },
-                                                        margin: Rect {
-                                                            left: length(8.0),
-                                                            right: length(0.0),
-                                                            top: length(0.0),
-                                                            bottom: length(0.0),
-                                                        },
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
@@ -1395,12 +1305,6 @@ impl Demo {
                                                     });
                                                 tui.id(egui_taffy::tid("footer_spacer"))
                                                     .style(Style {
-                                                        margin: Rect {
-                                                            left: length(8.0),
-                                                            right: length(0.0),
-                                                            top: length(0.0),
-                                                            bottom: length(0.0),
-                                                        },
                                                         flex_grow: 1.0,
                                                         ..Default::default()
                                                     })
@@ -1412,12 +1316,6 @@ impl Demo {
                                                         size: Size {
                                                             width: length(96.0),
                                                             height: length(32.0),
-                                                        },
-                                                        margin: Rect {
-                                                            left: length(8.0),
-                                                            right: length(0.0),
-                                                            top: length(0.0),
-                                                            bottom: length(0.0),
                                                         },
                                                         ..Default::default()
                                                     })
@@ -1450,12 +1348,6 @@ impl Demo {
                                                         size: Size {
                                                             width: length(96.0),
                                                             height: length(32.0),
-                                                        },
-                                                        margin: Rect {
-                                                            left: length(8.0),
-                                                            right: length(0.0),
-                                                            top: length(0.0),
-                                                            bottom: length(0.0),
                                                         },
                                                         ..Default::default()
                                                     })
