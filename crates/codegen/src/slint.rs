@@ -135,14 +135,15 @@ pub fn export_slint(doc: &Document, geometry: &Geometry, source: &SlintSource) -
     out.used.sort_unstable();
     out.used.dedup();
     if !out.used.is_empty() {
-        let _ = writeln!(text, "\nimport {{ {} }} from \"std-widgets.slint\";", out.used.join(", "));
+        text.push('\n');
+        text.push_str(&import_line(&out.used));
     }
     let _ = write!(text, "\nexport component {component} inherits Window {{\n");
     text.push_str(&out.declarations);
     if !out.declarations.is_empty() {
         text.push('\n');
     }
-    text.push_str(&out.body);
+    text.push_str(&separate_elements(&out.body));
     text.push_str("}\n");
     SlintExport {
         source: text,
@@ -357,7 +358,7 @@ impl Writer<'_> {
             WidgetKind::Dropdown => {
                 self.used.push("ComboBox");
                 let items: Vec<String> = w.items().iter().map(|i| slint_string(i)).collect();
-                lines.push(format!("model: [{}];", items.join(", ")));
+                lines.push(model_line(&items));
                 let prop = self.property(&w, "selected", "int", &w.int(PropKey::Selected).to_string());
                 lines.push(format!("current-index <=> root.{prop};"));
                 "ComboBox"
@@ -365,7 +366,7 @@ impl Writer<'_> {
             WidgetKind::List => {
                 self.used.push("StandardListView");
                 let items: Vec<String> = w.items().iter().map(|i| format!("{{ text: {} }}", slint_string(i))).collect();
-                lines.push(format!("model: [{}];", items.join(", ")));
+                lines.push(model_line(&items));
                 let prop = self.property(&w, "selected", "int", &w.int(PropKey::Selected).to_string());
                 lines.push(format!("current-item <=> root.{prop};"));
                 "StandardListView"
@@ -797,6 +798,89 @@ fn is_place_line(line: &str) -> bool {
     PLACE.iter().any(|p| line.starts_with(p))
 }
 
+// The three functions below write what `slint-lsp format` (1.18) would
+// make of the export otherwise, so that formatting it in an editor
+// changes nothing (`exports_are_formatted_as_slint_lsp_formats_them`).
+
+/// The import of the std widgets used: one line, or a name a line (with a
+/// trailing comma) when that line would be over 80 characters.
+fn import_line(used: &[&str]) -> String {
+    const FROM: &str = "from \"std-widgets.slint\";";
+    let line = format!("import {{ {} }} {FROM}\n", used.join(", "));
+    if line.trim_end().len() <= 80 {
+        return line;
+    }
+    let mut out = String::from("import {\n");
+    for name in used {
+        let _ = writeln!(out, "    {name},");
+    }
+    let _ = writeln!(out, "}} {FROM}");
+    out
+}
+
+/// `model: [...];` with `items` (expressions without spaces except between
+/// an object literal's tokens): one line, or an item a line when the
+/// items are long. slint-lsp measures an array as the length of its items'
+/// tokens, spaces left out, plus two for each item, and breaks it from 80.
+fn model_line(items: &[String]) -> String {
+    let measure: usize = items.iter().map(|i| i.len() - tokens_spaces(i) + 2).sum();
+    if measure < 80 {
+        return format!("model: [{}];", items.join(", "));
+    }
+    format!("model: [\n    {}\n];", items.join(",\n    "))
+}
+
+/// The spaces between the tokens of `item` (an object literal's, outside
+/// its string literal; a string literal alone has none).
+fn tokens_spaces(item: &str) -> usize {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut spaces = 0;
+    for c in item.chars() {
+        match (in_string, escaped, c) {
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (true, ..) => escaped = false,
+            (false, _, '"') => in_string = true,
+            (false, _, ' ') => spaces += 1,
+            _ => {}
+        }
+    }
+    spaces
+}
+
+/// `body` (the component's elements, a line each) as slint-lsp lays
+/// elements out: a blank line after every element that its parent's
+/// closing brace does not follow, and an empty element on one line
+/// (`Rectangle { }`). An element's line opens with its type name (`Text {`,
+/// `name := Button {`); a callback's handler (`clicked => {`) is not one.
+fn separate_elements(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + body.len() / 16);
+    let mut open: Vec<bool> = Vec::new();
+    let mut lines = body.lines().peekable();
+    while let Some(line) = lines.next() {
+        let code = line.trim();
+        let opens = !code.starts_with("//") && code.ends_with('{');
+        let element = opens && code.split(" := ").last().unwrap_or(code).starts_with(|c: char| c.is_ascii_uppercase());
+        out.push_str(line);
+        let closed_element = if opens && lines.peek().is_some_and(|next| next.trim() == "}") {
+            lines.next();
+            out.push_str(" }");
+            element
+        } else if opens {
+            open.push(element);
+            false
+        } else {
+            !code.starts_with("//") && code.starts_with('}') && open.pop() == Some(true)
+        };
+        out.push('\n');
+        if closed_element && lines.peek().is_some_and(|next| !next.trim().starts_with('}')) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn write_lines(out: &mut String, indent: &str, text: &str) {
     for line in text.lines() {
         let _ = writeln!(out, "{indent}{line}");
@@ -937,4 +1021,48 @@ fn grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Vec<(usize, usize)> {
         cells[i] = cell;
     }
     cells
+}
+
+/// The layout rules of `slint-lsp format` 1.18 the export follows, at their
+/// edges as slint-lsp was seen to format them (the full comparison runs in
+/// `tests/slint_export.rs` where slint-lsp is installed).
+#[cfg(test)]
+mod formatting_tests {
+    use super::{import_line, model_line, separate_elements};
+
+    #[test]
+    fn an_import_of_80_characters_stays_on_one_line_and_of_81_takes_a_name_a_line() {
+        let eighty = ["Button", "CheckBox", &"X".repeat(25)];
+        let line = import_line(&eighty);
+        assert_eq!(line.trim_end().len(), 80);
+        assert_eq!(line.lines().count(), 1);
+        let eighty_one = ["Button", "CheckBox", &"X".repeat(26)];
+        assert_eq!(
+            import_line(&eighty_one),
+            format!("import {{\n    Button,\n    CheckBox,\n    {},\n}} from \"std-widgets.slint\";\n", "X".repeat(26))
+        );
+    }
+
+    #[test]
+    fn an_array_measuring_79_stays_on_one_line_and_80_takes_an_item_a_line() {
+        let item = |n: usize| format!("\"{}\"", "a".repeat(n - 2));
+        assert_eq!(model_line(&[item(37), item(38)]).lines().count(), 1);
+        assert_eq!(model_line(&[item(38), item(38)]), format!("model: [\n    {0},\n    {0}\n];", item(38)));
+        // An object literal is measured without the spaces between its
+        // tokens: `{text:"…"}` is 7 more than its string.
+        let object = |n: usize| format!("{{ text: {} }}", item(n));
+        assert_eq!(model_line(&[object(30), object(31)]).lines().count(), 1);
+        assert_eq!(model_line(&[object(31), object(31)]).lines().count(), 4);
+        // Spaces inside a string literal count.
+        assert_eq!(model_line(&["\"a b\"".to_owned()]), "model: [\"a b\"];");
+    }
+
+    #[test]
+    fn child_elements_are_followed_by_a_blank_line_and_empty_ones_close_on_their_line() {
+        let body = "    a := Rectangle {\n        b := Text {\n            text: \"x {\";\n        }\n        c := Rectangle {\n        }\n        clicked => {\n            root.go();\n        }\n        width: 1px;\n    }\n    d := Button {\n    }\n";
+        assert_eq!(
+            separate_elements(body),
+            "    a := Rectangle {\n        b := Text {\n            text: \"x {\";\n        }\n\n        c := Rectangle { }\n\n        clicked => {\n            root.go();\n        }\n        width: 1px;\n    }\n\n    d := Button { }\n"
+        );
+    }
 }

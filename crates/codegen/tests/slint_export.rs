@@ -177,8 +177,11 @@ fn random_designs_compile_with_no_diagnostic() {
     assert!(approximated.contains("grid_columns"), "the sample covers approximations: {approximated:?}");
 }
 
-/// The export's text with every string literal emptied and every comment
-/// dropped: what the code is made of, without what it says.
+/// The export's text with every string literal emptied, every comment
+/// dropped and the spaces and line breaks between tokens left out: what
+/// the code is made of, without what it says. (Where lines break is not
+/// structure: slint-lsp breaks a long array an item a line, and the
+/// export follows it.)
 fn skeleton(source: &str) -> String {
     let mut out = String::new();
     for line in source.lines().filter(|l| !l.trim_start().starts_with("//")) {
@@ -194,14 +197,13 @@ fn skeleton(source: &str) -> String {
                     }
                     _ => escaped = false,
                 }
-            } else {
+            } else if !c.is_whitespace() {
                 out.push(c);
                 if c == '"' {
                     in_string = true;
                 }
             }
         }
-        out.push('\n');
     }
     out
 }
@@ -303,4 +305,67 @@ fn names_that_are_slint_words_or_collide_after_sanitising_still_compile() {
     let named = export_slint(&doc, &geometry, &source);
     assert_eq!(named.component, "ButtonDesign");
     assert_compiles_cleanly("a design named Button", &named, folders.out.path());
+}
+
+/// `source` as `slint-lsp format` writes it.
+fn formatted_by(slint_lsp: &Path, source: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(slint_lsp)
+        .args(["format", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs slint-lsp");
+    let mut stdin = child.stdin.take().expect("a pipe");
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("slint-lsp finishes");
+    writer.join().expect("the writer ends").expect("slint-lsp reads the export");
+    assert!(out.status.success(), "slint-lsp format failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The first line where `a` and `b` differ, with its neighbours.
+fn first_difference(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let around = |lines: &[&str]| lines[at.saturating_sub(2)..(at + 3).min(lines.len())].join("\n");
+    format!("line {}:\n--- exported\n{}\n--- formatted\n{}", at + 1, around(&a), around(&b))
+}
+
+/// Exports are already formatted the way `slint-lsp format` formats them,
+/// so formatting on save in an editor changes nothing: the demo, generated
+/// designs, the 300 random designs, hostile texts and names. Needs the
+/// `slint-lsp` binary (`cargo install slint-lsp --version 1.18.1
+/// --no-default-features`), named by `TRELLIS_SLINT_LSP`; without it the
+/// test says so and passes (CI does not build it: about 10 minutes).
+#[test]
+fn exports_are_formatted_as_slint_lsp_formats_them() {
+    let Some(slint_lsp) = std::env::var_os("TRELLIS_SLINT_LSP").map(PathBuf::from) else {
+        eprintln!("skipped: set TRELLIS_SLINT_LSP to a slint-lsp 1.18 binary to compare with its formatting");
+        return;
+    };
+    let folders = folders();
+    let mut designs: Vec<(String, Document)> = vec![
+        ("the demo".into(), trellis_model::demo_design()),
+        ("generated 60".into(), trellis_model::generate(60, 1)),
+        ("generated 500".into(), trellis_model::generate(500, 7)),
+        ("hostile texts".into(), demo_with_texts(|i| format!("{}{i}", HOSTILE[i % HOSTILE.len()]))),
+    ];
+    designs.extend((1..=300u64).map(|seed| (format!("random design {seed}"), random_design(seed))));
+    let mut unlike = Vec::new();
+    for (what, doc) in &designs {
+        let source = export(doc, &folders).source;
+        let formatted = formatted_by(&slint_lsp, &source);
+        if formatted != source {
+            unlike.push(format!("{what}: {}", first_difference(&source, &formatted)));
+        }
+    }
+    assert!(
+        unlike.is_empty(),
+        "{} of {} exports are not formatted as slint-lsp formats them; the first:\n{}",
+        unlike.len(),
+        designs.len(),
+        unlike.first().map_or("", String::as_str)
+    );
 }

@@ -285,7 +285,10 @@ fn dump() {{
         unexpected.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
     );
     assert!(mended.is_empty(), "these now match: take them out of KNOWN_DIVERGENT: {mended:?}");
-    eprintln!("{checked} widgets checked; {} off, all in the {} known divergent designs", off.len(), known.len());
+    eprintln!("{checked} widgets checked; {} off, all in the {} known divergent designs:", off.len(), known.len());
+    for line in &off {
+        eprintln!("  {line}");
+    }
 }
 
 /// A column of widgets named like the generated code's own words, Rust's

@@ -85,12 +85,18 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
         lo = a - vec2f(margin);
         hi = b + vec2f(margin);
         let strip = u32(instance.extra.w + 0.5);
-        if kind == SHADOW && strip > 0u {
-            // Under an opaque caster only the shadow's edge shows: the quad
-            // is one of four strips around where the caster covers every
-            // pixel (a pixel in from its edge and its rounded corners). The
+        if strip > 0u {
+            // Under an opaque caster only a shadow's edge shows, and a
+            // rectangle with no fill shows only its border: the quad is one
+            // of four strips around what is skipped (for a shadow, where
+            // the caster covers every pixel, a pixel in from its edge and
+            // its rounded corners; for a border, where the pixel is a pixel
+            // clear of the border and the corners, and adds nothing). The
             // strips share exact edges, so no pixel is drawn twice.
-            let inset = instance.params.y * f + 1.0;
+            var inset = instance.params.y * f + 1.0;
+            if kind == RECT {
+                inset = max(instance.params.y, instance.params.z) * f + 1.0;
+            }
             var ilo = a + vec2f(inset);
             var ihi = b - vec2f(inset);
             if any(ilo >= ihi) {

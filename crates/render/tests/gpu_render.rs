@@ -24,6 +24,12 @@ use common::{MovingCards, Tolerance, difference, gpu, view, widget_noise, widget
 /// the sheet in both themes: mean difference at most 0.0124, at most 4
 /// pixels far off (both dark images).
 const GPU_VS_CPU: Tolerance = Tolerance { mean: 0.04, far: 12 };
+/// The same at a zoom that puts edges between pixels: measured 0.0557 and
+/// 0.0744 mean, at most 1 pixel far off, on the outlined page at 1.37 and
+/// 0.61 (0.0665 at 1.37 on an earlier version of the page, the same with
+/// its outlines drawn as strips and drawn whole). A strip missing or drawn twice
+/// would put whole edges far off.
+const GPU_VS_CPU_ZOOMED: Tolerance = Tolerance { mean: 0.2, far: 12 };
 /// Measured per widget: signature pixels off by at most 13.4% (the radio
 /// group's antialiased dots: 304 against 268) or 130 pixels (the round
 /// avatar image: 7000 against 7130); mean colour of a widget's own pixels
@@ -484,4 +490,105 @@ fn a_frame_recorded_into_the_callers_encoder_equals_a_drawn_one() {
     let err = caller.record(&mut encoder, &l, &[], &v, &Redraw::All, &overlays, 0.0).unwrap_err();
     assert!(err.to_string().contains("lost"), "{err}");
     assert_eq!(caller.recoveries().count, 0, "record never replaces the device under its caller");
+}
+
+/// An opaque page holding large outlines over no fill (a rounded one with a
+/// thick border, a square one), a button to move, a label, and a scroll
+/// area where an opaque panel, cut by the scroll area's edge, lies over a
+/// button, in a window.
+fn outlines_on_a_page() -> Document {
+    let json = r##"{"format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "width": 900.0, "height": 700.0 }, "children": [
+            { "kind": "panel", "name": "page", "props": {
+                "x": 20.0, "y": 20.0, "width": 860.0, "height": 660.0, "corner_radius": 12.0,
+                "fill": "#eef2f7", "border_width": 2.0 }, "children": [
+                { "kind": "column", "name": "rounded", "props": {
+                    "x": 40.0, "y": 40.0, "width": 600.0, "height": 400.0, "corner_radius": 16.0,
+                    "border_width": 3.0, "border_color": "#2563eb", "padding": 16.0, "gap": 8.0 }, "children": [
+                    { "kind": "label", "name": "caption", "props": { "text": "Inside an outline", "height": 28.0 } },
+                    { "kind": "button", "name": "inside", "props": { "text": "Press", "width": 120.0, "height": 32.0 } }
+                ] },
+                { "kind": "row", "name": "square", "props": {
+                    "x": 40.0, "y": 460.0, "width": 460.0, "height": 160.0, "border_width": 1.0 } },
+                { "kind": "scroll_area", "name": "scroller", "props": {
+                    "x": 540.0, "y": 430.0, "width": 300.0, "height": 210.0 }, "children": [
+                    { "kind": "button", "name": "under", "props": {
+                        "x": 40.0, "y": 40.0, "width": 100.0, "height": 30.0, "text": "Hidden" } },
+                    { "kind": "panel", "name": "over", "props": {
+                        "x": -60.0, "y": 10.0, "width": 340.0, "height": 180.0, "fill": "#fef3c7" } }
+                ] },
+                { "kind": "button", "name": "mover", "props": {
+                    "x": 650.0, "y": 40.0, "width": 120.0, "height": 32.0, "text": "Move me" } }
+            ] }
+        ] }
+    }"##;
+    Document::from_json_bytes(json.as_bytes()).expect("a valid design")
+}
+
+/// Regression test for the hollow-outline and covered-region shortcuts
+/// (`instances.rs`, `batching.rs`): a large outline over no fill is drawn
+/// as strips around its empty inside, and a damaged region inside an
+/// opaque shape is neither cleared nor drawn under that shape. Both must
+/// draw exactly what drawing everything did: the frame is compared with
+/// the CPU reference (which draws every rectangle whole), and a move
+/// inside the page, drawn damage-limited, with a fresh full drawing.
+#[test]
+fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw_does() {
+    use trellis_model::Command;
+    let Some(g) = gpu(None) else { return };
+    let theme = Theme::LIGHT;
+    let mut doc = outlines_on_a_page();
+    let mut geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let mut l = DisplayList::build(&doc, &geometry, &theme);
+    let none = OverlayLayer::new(&theme, 1.0);
+    let mut r = GpuRenderer::new(g);
+    let mut cpu = CpuRenderer::new();
+    for zoom in [1.0, 1.37, 0.61] {
+        let v = View { zoom, ..view(900, 700, &theme) };
+        let on_gpu = gpu_frame(&mut r, &l, &v, &none);
+        let tolerance = if zoom == 1.0 { GPU_VS_CPU } else { GPU_VS_CPU_ZOOMED };
+        assert_close(&format!("outlines-gpu-vs-cpu-{zoom}"), &on_gpu, &cpu.render(&l, &v).unwrap(), tolerance);
+    }
+    let v = view(900, 700, &theme);
+    let all = r.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap();
+    let mover = doc.find("mover").unwrap();
+    for (dx, dy) in [(-13.5, 7.25), (-40.0, 20.0), (17.0, -9.0)] {
+        let f = doc.widget(mover).unwrap().frame();
+        doc.execute(Command::SetFrame { id: mover, frame: Rect::new(f.x + dx, f.y + dy, f.w, f.h) }).unwrap();
+        geometry.update(&doc);
+        let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
+        let changed = l.take_changed();
+        let report = r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+        assert!(!report.full);
+        // Under the page: the window and its shadow; over it, in the
+        // region: the button's shapes. The page itself is drawn.
+        assert!(
+            report.instances < all.instances / 2,
+            "a region inside the page draws from the page up: {} of {} instances",
+            report.instances,
+            all.instances
+        );
+    }
+    // A copy of the page a little down and right hides the original's
+    // outlines and buttons, which lie wholly inside it: of the region's
+    // items only the window, both pages and the copy's own are drawn, and
+    // of those not the button under the panel in the copy's scroll area
+    // (both clipped to it).
+    let page = doc.find("page").unwrap();
+    let copy = doc.execute(Command::Duplicate { ids: vec![page], offset: (8.0, 6.0) }).unwrap().created;
+    geometry.update(&doc);
+    let regions = l.rebuild(&doc, &geometry, &theme, &copy, &[]);
+    let changed = l.take_changed();
+    let report = r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    // Per page: two outlines of four strips, two buttons, the scroll
+    // area's outline and bar, and the panel over the hidden button. The
+    // window is its fill and its shadow's four strips (cut away by the
+    // scissor).
+    let per_page = 4 + 1 + 4 + 1 + 2 + 1;
+    assert_eq!(report.instances, 5 + 1 + 1 + per_page, "the window, the pages and the copy's outlines and buttons");
+    let incremental = r.read_frame().unwrap();
+    let fresh =
+        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
+    assert_close("outlines-damage-vs-full", &incremental, &fresh, DAMAGE);
+    assert_eq!(r.take_errors(), Vec::<String>::new());
 }

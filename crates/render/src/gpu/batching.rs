@@ -11,7 +11,9 @@ use std::ops::Range;
 use trellis_model::Rect;
 
 use super::GpuRenderer;
-use crate::display_list::{DisplayList, Primitive};
+use super::damage::Region;
+use crate::display_list::{DisplayList, Item, Primitive};
+use crate::view::View;
 
 /// The most render batches a region splits into (each has a text renderer).
 const MAX_BATCHES: usize = 256;
@@ -30,6 +32,10 @@ pub(super) struct Batch {
     /// order, into the frame's instances, as runs of one pipeline each.
     /// Empty otherwise: the shapes are drawn from the retained instances.
     pub(super) gathered: Vec<(Range<u32>, bool)>,
+    /// Whether an opaque shape this batch's region draws covers every
+    /// pixel of it: the region needs no clear, and nothing under that
+    /// shape is drawn.
+    pub(super) covered: bool,
 }
 
 /// A part of a batch's shapes.
@@ -59,13 +65,26 @@ impl Batch {
 
 impl GpuRenderer {
     /// Which items to draw for `region`, in batches that keep paint order,
-    /// at `factor` device pixels per design unit (which text is greeked).
-    pub(super) fn plan(&self, list: &DisplayList, region: &Rect, factor: f32) -> Vec<Batch> {
-        let mut batches = vec![Batch::default()];
+    /// seen through `view` (its zoom says which text is greeked).
+    ///
+    /// What opaque shapes hide is left out. An item whose opaque shape
+    /// covers every pixel of the region hides everything painted before it
+    /// there: the plan starts at it, and the region is not cleared. A few
+    /// large opaque shapes nearest the top also hide every earlier item
+    /// lying wholly inside them. When a damaged region lies inside a window
+    /// or an opaque panel (a reflow, a bulk edit), or a pasted panel lies
+    /// over the original, the clear and the layers underneath were pixels
+    /// shaded for nothing.
+    pub(super) fn plan(&self, list: &DisplayList, region: &Region, view: &View) -> Vec<Batch> {
+        let factor = view.factor();
+        let pixels = scissor_in_design(region, view);
+        let region = &region.design;
+        let hidden = Occlusion::find(list, region, &pixels, factor);
+        let mut batches = vec![Batch { covered: hidden.from.is_some(), ..Batch::default() }];
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region);
-        for (i, item) in list.items.iter().enumerate() {
-            if !overlaps(&item.bounds, region) {
+        for (i, item) in list.items.iter().enumerate().skip(hidden.from.unwrap_or(0)) {
+            if !overlaps(&item.bounds, region) || hidden.hides(i, item, factor) {
                 continue;
             }
             let has_shapes = !self.ranges[i].is_empty();
@@ -107,6 +126,117 @@ impl GpuRenderer {
         }
         batches
     }
+}
+
+/// What opaque shapes hide in one region.
+struct Occlusion {
+    /// The last item covering the whole region, if one does.
+    from: Option<usize>,
+    /// Large opaque insides above it, topmost first, with their items.
+    above: [(usize, Rect); Occlusion::MOST],
+    count: usize,
+}
+
+impl Occlusion {
+    /// Insides kept: each costs every item of the region a test.
+    const MOST: usize = 4;
+
+    /// Walks the region's items from the top down to the first that
+    /// covers it, keeping the first few opaque insides of at least a
+    /// sixteenth of the region on the way.
+    fn find(list: &DisplayList, region: &Rect, pixels: &Rect, factor: f32) -> Occlusion {
+        let mut o = Occlusion { from: None, above: [(0, Rect::default()); Self::MOST], count: 0 };
+        let least = region.w * region.h / 16.0;
+        for (i, item) in list.items.iter().enumerate().rev() {
+            if !overlaps(&item.bounds, region) {
+                continue;
+            }
+            // Bounds first: most items are far smaller than the region.
+            if contains(&item.bounds, pixels, 0.0) && covers(item, pixels, factor) {
+                o.from = Some(i);
+                break;
+            }
+            if o.count < Self::MOST
+                && item.bounds.w * item.bounds.h >= least
+                && let Some(inside) = opaque_inside(item, factor, 1.0)
+                && inside.w * inside.h >= least
+            {
+                o.above[o.count] = (i, inside);
+                o.count += 1;
+            }
+        }
+        o
+    }
+
+    /// Whether item `i` lies wholly inside the opaque inside of a later
+    /// item, its antialiased edge included.
+    fn hides(&self, i: usize, item: &Item, factor: f32) -> bool {
+        let edge = 1.0 / factor;
+        self.above[..self.count].iter().any(|(j, inside)| *j > i && contains(inside, &item.bounds, edge))
+    }
+}
+
+/// The design-space box of a region's scissor: every pixel it draws has
+/// its centre inside.
+fn scissor_in_design(region: &Region, view: &View) -> Rect {
+    let f = view.factor();
+    let (x, y, w, h) = region.scissor;
+    Rect::new(view.origin.x + x as f32 / f, view.origin.y + y as f32 / f, w as f32 / f, h as f32 / f)
+}
+
+/// Whether one of `item`'s rectangles sets every pixel of `pixels` (a
+/// design-space box) to its own colour: opaque, the item not faded, and
+/// `pixels` inside its clip and at least half a device pixel inside the
+/// rectangle's edge, clear of its rounded corners. There the shader's
+/// coverage is exactly 1 and the fill's alpha exactly 1, so blending keeps
+/// nothing of what was under it, and a border over it stays opaque.
+fn covers(item: &Item, pixels: &Rect, factor: f32) -> bool {
+    if item.opacity < 1.0 {
+        return false;
+    }
+    if let Some(clip) = item.clip
+        && !contains(&clip, pixels, 0.0)
+    {
+        return false;
+    }
+    // Half a pixel for the coverage ramp, half more for rounding.
+    let edge = 1.0 / factor;
+    item.primitives.iter().any(|p| {
+        matches!(p, Primitive::Rect { rect, radius, fill, .. }
+            if fill.a == 255 && contains(rect, pixels, radius.max(0.0) + edge))
+    })
+}
+
+/// The box inside `item`'s first opaque rectangle, and inside its clip,
+/// where [`covers`] holds; `slack` device pixels further in.
+pub(super) fn opaque_inside(item: &Item, factor: f32, slack: f32) -> Option<Rect> {
+    if item.opacity < 1.0 {
+        return None;
+    }
+    let inside = item.primitives.iter().find_map(|p| match p {
+        Primitive::Rect { rect, radius, fill, .. } if fill.a == 255 => {
+            let inset = radius.max(0.0) + (1.0 + slack) / factor;
+            Some(Rect::new(rect.x + inset, rect.y + inset, rect.w - 2.0 * inset, rect.h - 2.0 * inset))
+        }
+        _ => None,
+    })?;
+    let inside = match item.clip {
+        Some(clip) => {
+            let (x0, y0) = (inside.x.max(clip.x), inside.y.max(clip.y));
+            let (x1, y1) = (inside.right().min(clip.right()), inside.bottom().min(clip.bottom()));
+            Rect::new(x0, y0, x1 - x0, y1 - y0)
+        }
+        None => inside,
+    };
+    (inside.w > 0.0 && inside.h > 0.0).then_some(inside)
+}
+
+/// Whether `inner` lies inside `outer` shrunk by `inset` on every side.
+fn contains(outer: &Rect, inner: &Rect, inset: f32) -> bool {
+    inner.x >= outer.x + inset
+        && inner.y >= outer.y + inset
+        && inner.right() <= outer.right() - inset
+        && inner.bottom() <= outer.bottom() - inset
 }
 
 fn overlaps(a: &Rect, b: &Rect) -> bool {

@@ -38,6 +38,55 @@ pub(super) fn region(view: &View, r: Rect) -> Option<Region> {
     view.device_pixels(&design).map(|scissor| Region { design, scissor })
 }
 
+/// Splits each region that crosses the edge of `inside` (a design box some
+/// item paints opaque, the root window's) into the part within it and the
+/// strips around that part, when that part is most of the region. The part
+/// within needs no clear and nothing under that item drawn (`plan`): a
+/// bulk edit or a reflow that reaches the window's edge damages a region
+/// just past it, and drawn whole that region's clear and the layers under
+/// the window were pixels shaded for nothing.
+pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<Region> {
+    let f = view.factor();
+    let to_device = |v: f32, o: f32| (v - o) * f;
+    let (ix0, iy0) = (to_device(inside.x, view.origin.x).ceil(), to_device(inside.y, view.origin.y).ceil());
+    let (ix1, iy1) =
+        (to_device(inside.right(), view.origin.x).floor(), to_device(inside.bottom(), view.origin.y).floor());
+    let mut out = Vec::with_capacity(regions.len());
+    for region in regions {
+        let (x, y, w, h) = region.scissor;
+        let (x0, y0, x1, y1) = (x as f32, y as f32, (x + w) as f32, (y + h) as f32);
+        let (mx0, my0, mx1, my1) = (x0.max(ix0), y0.max(iy0), x1.min(ix1), y1.min(iy1));
+        let middle = (mx1 - mx0).max(0.0) * (my1 - my0).max(0.0);
+        let whole = (x1 - x0) * (y1 - y0);
+        if middle >= whole || middle < whole / 2.0 {
+            out.push(region);
+            continue;
+        }
+        let pieces =
+            [(mx0, my0, mx1, my1), (x0, y0, x1, my0), (x0, my1, x1, y1), (x0, my0, mx0, my1), (mx1, my0, x1, my1)];
+        for (a, b, c, d) in pieces {
+            if c > a && d > b {
+                out.push(piece(view, (a as u32, b as u32, (c - a) as u32, (d - b) as u32)));
+            }
+        }
+    }
+    out
+}
+
+/// The region drawn under scissor `s`, with a device pixel of design
+/// around it, as [`region`] gives it.
+fn piece(view: &View, s: (u32, u32, u32, u32)) -> Region {
+    let f = view.factor();
+    let m = 1.0 / f;
+    let design = Rect::new(
+        view.origin.x + s.0 as f32 / f - m,
+        view.origin.y + s.1 as f32 / f - m,
+        s.2 as f32 / f + 2.0 * m,
+        s.3 as f32 / f + 2.0 * m,
+    );
+    Region { design, scissor: s }
+}
+
 /// The device-pixel box around every region's scissor.
 pub(super) fn extent(regions: &[Region]) -> Option<(u32, u32, u32, u32)> {
     regions.iter().map(|r| r.scissor).reduce(|a, b| {

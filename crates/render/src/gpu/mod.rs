@@ -489,6 +489,11 @@ impl GpuRenderer {
             None => redraw,
         };
         let mut regions = damage::regions(view, redraw, full);
+        if !full
+            && let Some(inside) = list.items.first().and_then(|root| batching::opaque_inside(root, view.factor(), 0.5))
+        {
+            regions = damage::split_at(regions, &inside, view);
+        }
         if !full && self.refinement.is_stale() {
             if !self.refinement.counted_for(view, list) {
                 self.refinement.count(list, &self.ranges, view);
@@ -524,7 +529,7 @@ impl GpuRenderer {
         // Each region's batches, one after the other; a batch remembers its region.
         let mut draws = Vec::new();
         for (k, region) in regions.iter().enumerate() {
-            for mut b in self.plan(list, &region.design, view.factor()) {
+            for mut b in self.plan(list, region, view) {
                 b.region = k;
                 draws.push(b);
             }
@@ -551,7 +556,7 @@ impl GpuRenderer {
                     // A new region: scissor to it and clear it.
                     let (x, y, w, h) = regions[batch.region].scissor;
                     pass.set_scissor_rect(x, y, w, h);
-                    if clear.is_none() {
+                    if clear.is_none() && !batch.covered {
                         pass.set_pipeline(&self.state.pipeline);
                         pass.set_bind_group(0, &self.state.bind_group, &[]);
                         pass.set_vertex_buffer(0, self.state.scratch.slice(..));
