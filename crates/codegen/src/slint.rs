@@ -818,35 +818,44 @@ fn import_line(used: &[&str]) -> String {
     out
 }
 
-/// `model: [...];` with `items` (expressions without spaces except between
-/// an object literal's tokens): one line, or an item a line when the
-/// items are long. slint-lsp measures an array as the length of its items'
-/// tokens, spaces left out, plus two for each item, and breaks it from 80.
+/// `model: [...];` with `items` (string literals, or object literals
+/// `{ text: "..." }`, each on one line): one line, or an item a line when
+/// the items are long. slint-lsp measures an array, and an object literal,
+/// as the length of its parts' tokens, spaces left out (an array's items
+/// two more each), and breaks it from 80: an array an item a line, an
+/// object literal a member a line.
 fn model_line(items: &[String]) -> String {
-    let measure: usize = items.iter().map(|i| i.len() - tokens_spaces(i) + 2).sum();
+    let measure: usize = items.iter().map(|i| token_length(i) + 2).sum();
     if measure < 80 {
         return format!("model: [{}];", items.join(", "));
     }
+    let items: Vec<String> = items
+        .iter()
+        .map(|item| match item.strip_prefix("{ ").and_then(|i| i.strip_suffix(" }")) {
+            Some(member) if token_length(member) >= 80 => format!("{{\n        {member}\n    }}"),
+            _ => item.clone(),
+        })
+        .collect();
     format!("model: [\n    {}\n];", items.join(",\n    "))
 }
 
-/// The spaces between the tokens of `item` (an object literal's, outside
-/// its string literal; a string literal alone has none).
-fn tokens_spaces(item: &str) -> usize {
+/// The length of `code` without the spaces between its tokens (those
+/// inside a string literal count).
+fn token_length(code: &str) -> usize {
     let mut in_string = false;
     let mut escaped = false;
     let mut spaces = 0;
-    for c in item.chars() {
+    for c in code.chars() {
         match (in_string, escaped, c) {
             (true, false, '\\') => escaped = true,
             (true, false, '"') => in_string = false,
             (true, ..) => escaped = false,
             (false, _, '"') => in_string = true,
-            (false, _, ' ') => spaces += 1,
+            (false, _, c) if c.is_whitespace() => spaces += c.len_utf8(),
             _ => {}
         }
     }
-    spaces
+    code.len() - spaces
 }
 
 /// `body` (the component's elements, a line each) as slint-lsp lays
@@ -1055,6 +1064,10 @@ mod formatting_tests {
         assert_eq!(model_line(&[object(31), object(31)]).lines().count(), 4);
         // Spaces inside a string literal count.
         assert_eq!(model_line(&["\"a b\"".to_owned()]), "model: [\"a b\"];");
+        // An object literal whose member measures 80 (`text:` and a string
+        // of 75) takes a line for it; 79 stays on one line.
+        let long = model_line(&[object(74), object(75)]);
+        assert_eq!(long, format!("model: [\n    {},\n    {{\n        text: {}\n    }}\n];", object(74), item(75)));
     }
 
     #[test]

@@ -178,15 +178,18 @@ fn random_designs_compile_with_no_diagnostic() {
 }
 
 /// The export's text with every string literal emptied, every comment
-/// dropped and the spaces and line breaks between tokens left out: what
-/// the code is made of, without what it says. (Where lines break is not
-/// structure: slint-lsp breaks a long array an item a line, and the
-/// export follows it.)
+/// dropped, and the spaces and line breaks between tokens made one space,
+/// or none beside punctuation: what the code is made of, without what it
+/// says. (Where lines break is not structure: slint-lsp breaks a long
+/// array an item a line, and the export follows it; `a - b` and `a-b`
+/// still differ.)
 fn skeleton(source: &str) -> String {
     let mut out = String::new();
+    let punctuation = |c: char| "[](){},;:".contains(c);
     for line in source.lines().filter(|l| !l.trim_start().starts_with("//")) {
         let mut in_string = false;
         let mut escaped = false;
+        let mut space = true;
         for c in line.chars() {
             if in_string {
                 match (escaped, c) {
@@ -197,7 +200,13 @@ fn skeleton(source: &str) -> String {
                     }
                     _ => escaped = false,
                 }
-            } else if !c.is_whitespace() {
+            } else if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.ends_with(punctuation) && !punctuation(c) && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
                 out.push(c);
                 if c == '"' {
                     in_string = true;
@@ -353,6 +362,20 @@ fn exports_are_formatted_as_slint_lsp_formats_them() {
         ("hostile texts".into(), demo_with_texts(|i| format!("{}{i}", HOSTILE[i % HOSTILE.len()]))),
     ];
     designs.extend((1..=300u64).map(|seed| (format!("random design {seed}"), random_design(seed))));
+    // Items of every length around where slint-lsp breaks an array and an
+    // object literal, one list and one dropdown a length.
+    let children: Vec<Value> = (60..=90)
+        .flat_map(|n| {
+            let items = vec!["x".repeat(n), "y".repeat(n / 3)];
+            [
+                serde_json::json!({ "kind": "list", "name": format!("list_{n}"), "props": { "items": items } }),
+                serde_json::json!({ "kind": "dropdown", "name": format!("drop_{n}"), "props": { "items": items } }),
+            ]
+        })
+        .collect();
+    let long_items = serde_json::json!({ "format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "layout": "column" }, "children": children } });
+    designs.push(("long items".into(), Document::from_json_bytes(long_items.to_string().as_bytes()).expect("valid")));
     let mut unlike = Vec::new();
     for (what, doc) in &designs {
         let source = export(doc, &folders).source;

@@ -289,6 +289,20 @@ fn inset(r: Rect, dx: f32, dy: f32) -> Rect {
     Rect::new(r.x + dx, r.y + dy, (r.w - 2.0 * dx).max(0.0), (r.h - 2.0 * dy).max(0.0))
 }
 
+/// What `prim` paints, in design coordinates (a line's round ends and a
+/// shadow's fade included).
+fn extent(prim: &Primitive) -> Rect {
+    match prim {
+        Primitive::Rect { rect, .. } | Primitive::Text { rect, .. } | Primitive::Image { rect, .. } => *rect,
+        Primitive::Shadow { rect, blur, .. } => inset(*rect, -blur, -blur),
+        Primitive::Line { from, to, width, .. } => {
+            let half = width / 2.0;
+            let (x0, y0) = (from.x.min(to.x) - half, from.y.min(to.y) - half);
+            Rect::new(x0, y0, from.x.max(to.x) + half - x0, from.y.max(to.y) + half - y0)
+        }
+    }
+}
+
 /// The primitives of one widget, or `None` when nothing of it shows.
 fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -> Option<Item> {
     let id = w.id();
@@ -593,10 +607,11 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
         }
         WidgetKind::Spacer => {}
     }
-    let spread = p.iter().fold(r, |acc, prim| match prim {
-        Primitive::Shadow { rect, blur, .. } => acc.union(&inset(*rect, -blur, -blur)),
-        _ => acc,
-    });
+    // Everything the item paints, not only its box: a slider's knob at
+    // either end, a toggle's track and a checkbox's mark can reach past a
+    // small widget's box, and what these bounds leave out a redraw misses
+    // and an opaque shape over them is wrongly taken to hide.
+    let spread = p.iter().fold(r, |acc, prim| acc.union(&extent(prim)));
     let bounds = inset(spread, -2.0, -2.0);
     Some(Item { widget: id, primitives: p, clip, opacity: opacity(doc, w), bounds })
 }

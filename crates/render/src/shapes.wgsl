@@ -40,8 +40,9 @@ struct Instance {
     // kind, corner radius, border or line width, shadow blur.
     @location(4) params: vec4f,
     // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
-    // speed. Shadows: w picks a strip around an opaque caster (1 to 4: top,
-    // bottom, left, right), 0 the whole shadow.
+    // speed. Shadows and rectangles: w picks a strip around what is skipped
+    // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
+    // border over no fill), 0 the whole shape.
     @location(5) extra: vec4f,
 };
 
@@ -85,7 +86,9 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
         lo = a - vec2f(margin);
         hi = b + vec2f(margin);
         let strip = u32(instance.extra.w + 0.5);
-        if strip > 0u {
+        // Only shadows and rectangles come in strips: an image's `extra`
+        // is its place in the atlas.
+        if (kind == SHADOW || kind == RECT) && strip > 0u {
             // Under an opaque caster only a shadow's edge shows, and a
             // rectangle with no fill shows only its border: the quad is one
             // of four strips around what is skipped (for a shadow, where

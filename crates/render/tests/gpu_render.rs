@@ -592,3 +592,66 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
     assert_close("outlines-damage-vs-full", &incremental, &fresh, DAMAGE);
     assert_eq!(r.take_errors(), Vec::<String>::new());
 }
+
+/// Regression test: an image placed low in the atlas (any picture over
+/// 1,024 pixels is scaled to 1,024 and put at its top, so its lower atlas
+/// edge is half way down) was taken for a strip of a shape when strips
+/// came to rectangles, and only its top rows were drawn. It is drawn
+/// whole, as the CPU reference draws it.
+#[test]
+fn a_large_image_is_drawn_whole() {
+    use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
+    let Some(g) = gpu(None) else { return };
+    let dir = std::env::temp_dir().join(format!("trellis-large-image-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut picture = Pixmap::new(1200, 1200).unwrap();
+    picture.fill(tiny_skia::Color::from_rgba8(20, 160, 60, 255));
+    picture.save_png(dir.join("large.png")).unwrap();
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tree = WidgetTree::palette(WidgetKind::Image)
+        .at(40.0, 40.0)
+        .with(PropKey::Width, PropValue::Number(300.0))
+        .with(PropKey::Height, PropValue::Number(200.0))
+        .with(PropKey::Image, PropValue::Text("large.png".into()));
+    doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    let theme = Theme::LIGHT;
+    let l = list(&doc, &theme);
+    let v = view(400, 300, &theme);
+    let mut r = GpuRenderer::new(g);
+    r.base_dir = dir.clone();
+    let on_gpu = gpu_frame(&mut r, &l, &v, &OverlayLayer::new(&theme, 1.0));
+    let middle = on_gpu.pixel(190, 140).unwrap();
+    assert!(middle.green() > 140 && middle.red() < 40, "the image's middle is drawn: {middle:?}");
+    let mut cpu = CpuRenderer::new();
+    cpu.base_dir = dir.clone();
+    assert_close("large-image-gpu-vs-cpu", &on_gpu, &cpu.render(&l, &v).unwrap(), GPU_VS_CPU);
+    assert_eq!(r.take_errors(), Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Regression test: a widget's bounds take in everything it paints, not
+/// only its box. A toggle 4 units square paints a 32-unit track; a panel
+/// covering the toggle's box but not its track must not be taken to hide
+/// it (once, only the box counted, and the track was left out).
+#[test]
+fn what_a_widget_paints_past_its_box_is_not_taken_as_hidden() {
+    let Some(g) = gpu(None) else { return };
+    let json = r##"{"format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "width": 300.0, "height": 200.0 }, "children": [
+            { "kind": "toggle", "name": "tiny", "props": {
+                "x": 100.0, "y": 100.0, "width": 4.0, "height": 4.0, "checked": true } },
+            { "kind": "panel", "name": "over", "props": {
+                "x": 10.0, "y": 10.0, "width": 100.0, "height": 100.0 } }
+        ] }
+    }"##;
+    let doc = Document::from_json_bytes(json.as_bytes()).expect("a valid design");
+    let theme = Theme::LIGHT;
+    let l = list(&doc, &theme);
+    let tiny = doc.find("tiny").unwrap();
+    let item = l.items.iter().find(|i| i.widget == tiny).unwrap();
+    assert!(item.bounds.right() >= 132.0, "the bounds take in the track: {:?}", item.bounds);
+    let v = view(300, 200, &theme);
+    let on_gpu = gpu_frame(&mut GpuRenderer::new(g), &l, &v, &OverlayLayer::new(&theme, 1.0));
+    assert_close("past-the-box-gpu-vs-cpu", &on_gpu, &CpuRenderer::new().render(&l, &v).unwrap(), GPU_VS_CPU);
+}

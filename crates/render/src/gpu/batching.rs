@@ -186,8 +186,8 @@ fn scissor_in_design(region: &Region, view: &View) -> Rect {
 
 /// Whether one of `item`'s rectangles sets every pixel of `pixels` (a
 /// design-space box) to its own colour: opaque, the item not faded, and
-/// `pixels` inside its clip and at least half a device pixel inside the
-/// rectangle's edge, clear of its rounded corners. There the shader's
+/// `pixels` inside its clip and a device pixel inside the rectangle's edge
+/// past its corner radius (every pixel centre half a pixel further in). There the shader's
 /// coverage is exactly 1 and the fill's alpha exactly 1, so blending keeps
 /// nothing of what was under it, and a border over it stays opaque.
 fn covers(item: &Item, pixels: &Rect, factor: f32) -> bool {

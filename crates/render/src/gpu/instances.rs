@@ -117,8 +117,13 @@ pub(super) fn frame_instances(
     let overlay_start = scratch.len() as u32;
     overlay_instances(overlays, &mut scratch);
     if let Some(hue) = tint {
+        // Exactly each region's pixels, so that the pieces of a split
+        // region tint alike, without darker seams where they meet.
+        let s = view.factor();
         for region in regions {
-            scratch.push(rect_instance(region.design, 0.0, hue, None, 1.0, None));
+            let (x, y, w, h) = region.scissor;
+            let r = Rect::new(view.origin.x + x as f32 / s, view.origin.y + y as f32 / s, w as f32 / s, h as f32 / s);
+            scratch.push(rect_instance(r, 0.0, hue, None, 1.0, None));
         }
     }
     let overlay_end = scratch.len() as u32;
