@@ -180,9 +180,9 @@ fn random_designs_compile_with_no_diagnostic() {
 /// The export's text with every string literal emptied, every comment
 /// dropped, and the spaces and line breaks between tokens made one space,
 /// or none beside punctuation: what the code is made of, without what it
-/// says. (Where lines break is not structure: slint-lsp breaks a long
-/// array an item a line, and the export follows it; `a - b` and `a-b`
-/// still differ.)
+/// says. An interpolation (`\{` in a string) is kept: it is code. (Where
+/// lines break is not structure: slint-lsp breaks a long array an item a
+/// line, and the export follows it; `a - b` and `a-b` still differ.)
 fn skeleton(source: &str) -> String {
     let mut out = String::new();
     let punctuation = |c: char| "[](){},;:".contains(c);
@@ -197,6 +197,11 @@ fn skeleton(source: &str) -> String {
                     (false, '"') => {
                         in_string = false;
                         out.push('"');
+                    }
+                    // `\{` opens code inside a Slint string: structure.
+                    (true, '{') => {
+                        escaped = false;
+                        out.push_str("\\{");
                     }
                     _ => escaped = false,
                 }

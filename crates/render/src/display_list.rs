@@ -99,7 +99,9 @@ pub struct Item {
     pub clip: Option<Rect>,
     /// Multiplies the alpha of every primitive.
     pub opacity: f32,
-    /// The widget's visible bounds, shadows included: what a change redraws.
+    /// Everything the widget paints (its box, shadows, a knob or a track
+    /// reaching past it), two units more: what a change redraws, and what
+    /// an opaque shape must hold to hide it.
     pub bounds: Rect,
 }
 
