@@ -569,6 +569,23 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
             all.instances
         );
     }
+    // A move across the page's edge: drawn from the window up.
+    let f = doc.widget(mover).unwrap().frame();
+    doc.execute(Command::SetFrame { id: mover, frame: Rect::new(f.x + 160.0, f.y, f.w, f.h) }).unwrap();
+    geometry.update(&doc);
+    let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
+    let changed = l.take_changed();
+    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    let crossed = r.read_frame().unwrap();
+    let fresh =
+        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
+    assert_close("outlines-across-the-edge-vs-full", &crossed, &fresh, DAMAGE);
+    // And back.
+    doc.execute(Command::SetFrame { id: mover, frame: f }).unwrap();
+    geometry.update(&doc);
+    let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
+    let changed = l.take_changed();
+    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
     // A copy of the page a little down and right hides the original's
     // outlines and buttons, which lie wholly inside it: of the region's
     // items only the window, both pages and the copy's own are drawn, and
@@ -590,6 +607,21 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
     let fresh =
         gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
     assert_close("outlines-damage-vs-full", &incremental, &fresh, DAMAGE);
+    // The copy moved past the window's edge: its region is cut at the
+    // window's inside (`damage::split_at`), each piece drawn on its own.
+    let f = doc.widget(copy[0]).unwrap().frame();
+    doc.execute(Command::SetFrame { id: copy[0], frame: Rect::new(f.x + 30.0, f.y + 25.0, f.w, f.h) }).unwrap();
+    geometry.update(&doc);
+    let mut regions = Vec::new();
+    for id in doc.descendants(copy[0]) {
+        regions.extend(l.patch(&doc, &geometry, &theme, id).expect("a move keeps the paint order"));
+    }
+    let changed = l.take_changed();
+    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    let moved = r.read_frame().unwrap();
+    let fresh =
+        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
+    assert_close("outlines-past-the-window-vs-full", &moved, &fresh, DAMAGE);
     assert_eq!(r.take_errors(), Vec::<String>::new());
 }
 
