@@ -530,16 +530,16 @@ fn outlines_on_a_page() -> Document {
 /// as strips around its empty inside, and a damaged region inside an
 /// opaque shape is neither cleared nor drawn under that shape. Both must
 /// draw exactly what drawing everything did: the frame is compared with
-/// the CPU reference (which draws every rectangle whole), and a move
-/// inside the page, drawn damage-limited, with a fresh full drawing.
+/// the CPU reference (which draws every rectangle whole), and moves and a
+/// duplication, drawn damage-limited, with a fresh full drawing.
 #[test]
 fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw_does() {
     use trellis_model::Command;
     let Some(g) = gpu(None) else { return };
     let theme = Theme::LIGHT;
-    let mut doc = outlines_on_a_page();
-    let mut geometry = Geometry::new(&doc, FontMeasurer::shared());
-    let mut l = DisplayList::build(&doc, &geometry, &theme);
+    let doc = outlines_on_a_page();
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let l = DisplayList::build(&doc, &geometry, &theme);
     let none = OverlayLayer::new(&theme, 1.0);
     let mut r = GpuRenderer::new(g);
     let mut cpu = CpuRenderer::new();
@@ -549,16 +549,11 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
         let tolerance = if zoom == 1.0 { GPU_VS_CPU } else { GPU_VS_CPU_ZOOMED };
         assert_close(&format!("outlines-gpu-vs-cpu-{zoom}"), &on_gpu, &cpu.render(&l, &v).unwrap(), tolerance);
     }
-    let v = view(900, 700, &theme);
-    let all = r.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap();
-    let mover = doc.find("mover").unwrap();
+    let mut page = Edited { doc, geometry, list: l, theme, view: view(900, 700, &theme), overlays: none };
+    let all = page.draw_all(&mut r);
+    let mover = page.doc.find("mover").unwrap();
     for (dx, dy) in [(-13.5, 7.25), (-40.0, 20.0), (17.0, -9.0)] {
-        let f = doc.widget(mover).unwrap().frame();
-        doc.execute(Command::SetFrame { id: mover, frame: Rect::new(f.x + dx, f.y + dy, f.w, f.h) }).unwrap();
-        geometry.update(&doc);
-        let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
-        let changed = l.take_changed();
-        let report = r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+        let report = page.move_by(&mut r, mover, dx, dy);
         assert!(!report.full);
         // Under the page: the window and its shadow; over it, in the
         // region: the button's shapes. The page itself is drawn.
@@ -569,60 +564,84 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
             all.instances
         );
     }
-    // A move across the page's edge: drawn from the window up.
-    let f = doc.widget(mover).unwrap().frame();
-    doc.execute(Command::SetFrame { id: mover, frame: Rect::new(f.x + 160.0, f.y, f.w, f.h) }).unwrap();
-    geometry.update(&doc);
-    let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
-    let changed = l.take_changed();
-    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
-    let crossed = r.read_frame().unwrap();
-    let fresh =
-        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
-    assert_close("outlines-across-the-edge-vs-full", &crossed, &fresh, DAMAGE);
-    // And back.
-    doc.execute(Command::SetFrame { id: mover, frame: f }).unwrap();
-    geometry.update(&doc);
-    let regions = l.patch(&doc, &geometry, &theme, mover).expect("a move keeps the paint order");
-    let changed = l.take_changed();
-    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    // A move across the page's edge: drawn from the window up; and back.
+    page.move_by(&mut r, mover, 160.0, 0.0);
+    page.assert_as_drawn_afresh(&mut r, "outlines-across-the-edge-vs-full");
+    page.move_by(&mut r, mover, -160.0, 0.0);
     // A copy of the page a little down and right hides the original's
     // outlines and buttons, which lie wholly inside it: of the region's
     // items only the window, both pages and the copy's own are drawn, and
     // of those not the button under the panel in the copy's scroll area
     // (both clipped to it).
-    let page = doc.find("page").unwrap();
-    let copy = doc.execute(Command::Duplicate { ids: vec![page], offset: (8.0, 6.0) }).unwrap().created;
-    geometry.update(&doc);
-    let regions = l.rebuild(&doc, &geometry, &theme, &copy, &[]);
-    let changed = l.take_changed();
-    let report = r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    let original = page.doc.find("page").unwrap();
+    let copy = page.doc.execute(Command::Duplicate { ids: vec![original], offset: (8.0, 6.0) }).unwrap().created;
+    page.geometry.update(&page.doc);
+    let regions = page.list.rebuild(&page.doc, &page.geometry, &page.theme, &copy, &[]);
+    let report = page.draw(&mut r, regions);
     // Per page: two outlines of four strips, two buttons, the scroll
     // area's outline and bar, and the panel over the hidden button. The
     // window is its fill and its shadow's four strips (cut away by the
     // scissor).
     let per_page = 4 + 1 + 4 + 1 + 2 + 1;
     assert_eq!(report.instances, 5 + 1 + 1 + per_page, "the window, the pages and the copy's outlines and buttons");
-    let incremental = r.read_frame().unwrap();
-    let fresh =
-        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
-    assert_close("outlines-damage-vs-full", &incremental, &fresh, DAMAGE);
+    page.assert_as_drawn_afresh(&mut r, "outlines-damage-vs-full");
     // The copy moved past the window's edge: its region is cut at the
     // window's inside (`damage::split_at`), each piece drawn on its own.
-    let f = doc.widget(copy[0]).unwrap().frame();
-    doc.execute(Command::SetFrame { id: copy[0], frame: Rect::new(f.x + 30.0, f.y + 25.0, f.w, f.h) }).unwrap();
-    geometry.update(&doc);
-    let mut regions = Vec::new();
-    for id in doc.descendants(copy[0]) {
-        regions.extend(l.patch(&doc, &geometry, &theme, id).expect("a move keeps the paint order"));
-    }
-    let changed = l.take_changed();
-    r.draw(&l, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
-    let moved = r.read_frame().unwrap();
-    let fresh =
-        gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &DisplayList::build(&doc, &geometry, &theme), &v, &none);
-    assert_close("outlines-past-the-window-vs-full", &moved, &fresh, DAMAGE);
+    page.move_by(&mut r, copy[0], 30.0, 25.0);
+    page.assert_as_drawn_afresh(&mut r, "outlines-past-the-window-vs-full");
     assert_eq!(r.take_errors(), Vec::<String>::new());
+}
+
+/// A design being edited, its list patched as the canvas patches it, and
+/// drawn damage-limited.
+struct Edited {
+    doc: Document,
+    geometry: Geometry,
+    list: DisplayList,
+    theme: Theme,
+    view: View,
+    overlays: OverlayLayer,
+}
+
+impl Edited {
+    fn draw_all(&mut self, r: &mut GpuRenderer) -> trellis_render::FrameReport {
+        r.draw(&self.list, &[], &self.view, &Redraw::All, &self.overlays, 0.0).unwrap()
+    }
+
+    /// Draws the changed items and `regions`.
+    fn draw(&mut self, r: &mut GpuRenderer, regions: Vec<Rect>) -> trellis_render::FrameReport {
+        let changed = self.list.take_changed();
+        r.draw(&self.list, &changed, &self.view, &Redraw::Regions(regions), &self.overlays, 0.0).unwrap()
+    }
+
+    /// Moves `id` and what it holds by (`dx`, `dy`) and draws the damage.
+    fn move_by(
+        &mut self,
+        r: &mut GpuRenderer,
+        id: trellis_model::WidgetId,
+        dx: f32,
+        dy: f32,
+    ) -> trellis_render::FrameReport {
+        let f = self.doc.widget(id).unwrap().frame();
+        let frame = Rect::new(f.x + dx, f.y + dy, f.w, f.h);
+        self.doc.execute(trellis_model::Command::SetFrame { id, frame }).unwrap();
+        self.geometry.update(&self.doc);
+        let mut regions = Vec::new();
+        for d in self.doc.descendants(id) {
+            regions.extend(
+                self.list.patch(&self.doc, &self.geometry, &self.theme, d).expect("a move keeps the paint order"),
+            );
+        }
+        self.draw(r, regions)
+    }
+
+    /// What `r` shows equals a fresh full drawing of the design as it is.
+    fn assert_as_drawn_afresh(&self, r: &mut GpuRenderer, name: &str) {
+        let shown = r.read_frame().unwrap();
+        let list = DisplayList::build(&self.doc, &self.geometry, &self.theme);
+        let fresh = gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &list, &self.view, &self.overlays);
+        assert_close(name, &shown, &fresh, DAMAGE);
+    }
 }
 
 /// Regression test: an image placed low in the atlas (any picture over
