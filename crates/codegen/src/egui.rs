@@ -247,7 +247,7 @@ fn write_module(
     }
     if w.uses_content {
         code.push_str(
-            "/// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.\nfn leaf_content(narrow: egui::Vec2, wide: egui::Vec2) -> egui_taffy::TuiContainerResponse<()> {\negui_taffy::TuiContainerResponse { inner: (), min_size: narrow, intrinsic_size: None, max_size: wide, infinite: egui::Vec2b::FALSE }\n}\n",
+            "/// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.\n/// egui_taffy rounds the narrowest up to whole points: given rounded down, a line the canvas fills exactly does not overflow by the fractions and wrap.\nfn leaf_content(narrow: egui::Vec2, wide: egui::Vec2) -> egui_taffy::TuiContainerResponse<()> {\negui_taffy::TuiContainerResponse { inner: (), min_size: narrow.floor(), intrinsic_size: None, max_size: wide, infinite: egui::Vec2b::FALSE }\n}\n",
         );
     }
     let text = if formatted {
@@ -305,10 +305,34 @@ pub fn item_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
 }
 
 /// A leaf's narrowest and widest content for egui_taffy, as Trellis
-/// measures it ([`Geometry::leaf_content`]).
+/// measures it ([`Geometry::leaf_content`]); for a container egui_taffy
+/// takes as a leaf, its content without its padding and border, which
+/// egui_taffy adds from its style. A scroll area whose children flow is
+/// a leaf there, holding its own taffy layout: its laid-out box is its
+/// content.
 pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32, f32); 2] {
+    if let Some(content) = geometry.leaf_content(doc, id) {
+        return content;
+    }
     let natural = geometry.rect(id).unwrap_or_default();
-    geometry.leaf_content(doc, id).unwrap_or([(natural.w, natural.h); 2])
+    let style = item_style(geometry, doc, id);
+    let length = |v: taffy::LengthPercentage| match lp(v) {
+        LengthCode::Length(x) => x.max(0.0),
+        LengthCode::Auto => 0.0,
+    };
+    let edge = |a, b| length(a) + length(b);
+    let across = edge(style.padding.left, style.padding.right) + edge(style.border.left, style.border.right);
+    let down = edge(style.padding.top, style.padding.bottom) + edge(style.border.top, style.border.bottom);
+    [((natural.w - across).max(0.0), (natural.h - down).max(0.0)); 2]
+}
+
+/// Whether `code` names the identifier `name` (not merely a longer one
+/// ending or starting with it).
+fn uses_name(code: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code.match_indices(name).any(|(at, _)| {
+        !code[..at].chars().next_back().is_some_and(word) && !code[at + name.len()..].chars().next().is_some_and(word)
+    })
 }
 
 /// Where `child` goes in `parent`'s own area when `parent` places it: its
@@ -343,6 +367,8 @@ struct Writer<'a> {
 /// `egui_widgets/`, and compiled by the preview too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
+    Label,
+    LayoutAt,
     OnField,
     Switch,
     Tab,
@@ -352,6 +378,8 @@ enum Helper {
 impl Helper {
     fn source(self) -> &'static str {
         match self {
+            Helper::Label => include_str!("egui_widgets/label.rs"),
+            Helper::LayoutAt => include_str!("egui_widgets/layout_at.rs"),
             Helper::OnField => include_str!("egui_widgets/on_field.rs"),
             Helper::Switch => include_str!("egui_widgets/switch.rs"),
             Helper::Tab => include_str!("egui_widgets/tab.rs"),
@@ -513,10 +541,11 @@ impl Writer<'_> {
                 // The container's own box, fixed where it sits, lays its
                 // children out with taffy.
                 self.uses_tui = true;
+                self.helpers.insert(Helper::LayoutAt);
                 let style = island_style(self.geometry, self.doc, w.id());
                 let _ = writeln!(
                     self.body,
-                    "egui_taffy::tui(ui, ui.scope_id().with({})).reserve_space(egui::vec2({}, {})).style({}).show(|tui| {{",
+                    "layout_at(ui, {}, egui::vec2({}, {}), {}, |tui| {{",
                     rust_string(w.name()),
                     f(rect.w),
                     f(rect.h),
@@ -598,7 +627,12 @@ impl Writer<'_> {
         } else {
             String::new()
         };
-        let flows_here = matches!(place, Place::Flow) && self.flows(w) && w.kind() != WidgetKind::ScrollArea;
+        // A row, column or grid showing no child is a leaf for egui_taffy,
+        // measured as Trellis measures it: egui_taffy takes a node without
+        // children for a leaf of no size, where an empty grid still has
+        // its tracks (random design 285).
+        let flows_here =
+            matches!(place, Place::Flow) && self.flows(w) && w.kind() != WidgetKind::ScrollArea && any_shown;
         // A container's opacity fades its box and all inside it, as on the
         // canvas: set on the `Ui`s it paints and lays out its children in.
         let opacity = w.number(PropKey::Opacity);
@@ -610,6 +644,19 @@ impl Writer<'_> {
                 format!("tui.id(egui_taffy::tid({})).style({})", rust_string(w.name()), style_code(&style, w))
             }
             Place::Free { .. } => String::new(),
+        };
+        let content = if matches!(place, Place::Flow) && !flows_here {
+            self.uses_content = true;
+            let [narrow, wide] = leaf_content(self.geometry, self.doc, w.id());
+            format!(
+                "leaf_content(egui::vec2({}, {}), egui::vec2({}, {}))",
+                f(narrow.0),
+                f(narrow.1),
+                f(wide.0),
+                f(wide.1)
+            )
+        } else {
+            String::new()
         };
         // The container's statement before and after what is inside it,
         // as it is written when nothing is inside (`empty`, comments at
@@ -652,17 +699,30 @@ impl Writer<'_> {
                     ),
                     "});\n".to_owned(),
                 ),
+                // A leaf for egui_taffy, measured as Trellis measures it,
+                // drawn over its whole box: egui_taffy's `Ui` for a leaf
+                // is the box inside its padding and border, where the
+                // canvas places children from the padding's outer edge
+                // and shows a scroll area's view over the box (random
+                // design 76).
                 Place::Flow => {
                     let needs_ui = !(empty && paint.is_empty());
-                    let rect_binding =
-                        if paint.is_empty() && bind.is_empty() { "" } else { "let rect = ui.max_rect();" };
+                    let scrolls = w.kind() == WidgetKind::ScrollArea && !empty;
+                    let needs_rect = !(paint.is_empty() && bind.is_empty() && !scrolls);
+                    let rect_binding = if needs_rect { "let rect = container.full_container();" } else { "" };
+                    let (scope, scope_end) = if scrolls {
+                        ("ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {\n", "});\n")
+                    } else {
+                        ("", "")
+                    };
                     (
                         format!(
-                            "{node}.ui(|{}| {{\n{}{rect_binding}\n{paint}\n{bind}\n",
+                            "{node}.ui_manual(|{}, {}| {{\n{}{rect_binding}\n{paint}\n{scope}{bind}\n",
                             if needs_ui { "ui" } else { "_" },
+                            if needs_rect { "container" } else { "_" },
                             if needs_ui { fade("ui") } else { String::new() },
                         ),
-                        "});\n".to_owned(),
+                        format!("{scope_end}{content}\n}});\n"),
                     )
                 }
             }
@@ -761,14 +821,27 @@ impl Writer<'_> {
                 self.around(wrap, |this| {
                     if !this.flows(w) && any_shown {
                         // Placed children: the scrolled content spans them all.
+                        let size = format!(
+                            "egui::vec2({}, {})",
+                            f((content.right() - rect.x).max(rect.w)),
+                            f((content.bottom() - rect.y).max(rect.h))
+                        );
+                        let start = this.body.len();
                         let _ = writeln!(
                             this.body,
-                            "let (scrolled, _) = ui.allocate_exact_size(egui::vec2({}, {}), egui::Sense::hover());\nlet {origin} = scrolled.min;",
-                            f((content.right() - rect.x).max(rect.w)),
-                            f((content.bottom() - rect.y).max(rect.h)),
+                            "let (scrolled, _) = ui.allocate_exact_size({size}, egui::Sense::hover());\nlet {origin} = scrolled.min;"
                         );
+                        let placed = this.body.len();
+                        this.children_in(w, origin, rect);
+                        // Children that draw nothing (empty space) leave the
+                        // corner unused (random design 29).
+                        if !uses_name(&this.body[placed..], origin) {
+                            let scrolled = format!("let _ = ui.allocate_exact_size({size}, egui::Sense::hover());\n");
+                            this.body.replace_range(start..placed, &scrolled);
+                        }
+                    } else {
+                        this.children_in(w, origin, rect);
                     }
-                    this.children_in(w, origin, rect);
                 });
             }
             _ => self.children_in(w, origin, rect),
@@ -823,15 +896,19 @@ impl Writer<'_> {
         let text = rust_string(w.text(PropKey::Text));
         let font = f(w.number(PropKey::FontSize));
         let rich = |text: &str, c: Color| format!("egui::RichText::new({text}).size({font}).color({})", color(c));
+        // In the design's size, coloured as egui colours a selected or
+        // unselected choice.
+        let sized = |text: &str| format!("egui::RichText::new({text}).size({font})");
         let text_color = w.color(PropKey::TextColor).unwrap_or(theme.text);
         match w.kind() {
             WidgetKind::Label => {
                 let align = match w.align(PropKey::TextAlign) {
-                    trellis_model::Align::Center => ".halign(egui::Align::Center)",
-                    trellis_model::Align::End => ".halign(egui::Align::RIGHT)",
-                    _ => "",
+                    trellis_model::Align::Center => "egui::Align::Center",
+                    trellis_model::Align::End => "egui::Align::Max",
+                    _ => "egui::Align::Min",
                 };
-                Control::widget(format!("egui::Label::new({}).wrap(){align}", rich(&text, text_color)))
+                self.helpers.insert(Helper::Label);
+                Control::Block(format!("label(ui, {}, {align}){};", rich(&text, text_color), tooltip(w)))
             }
             WidgetKind::Button => {
                 let event = self.event(w, "clicked");
@@ -846,7 +923,7 @@ impl Writer<'_> {
                     f(button_radius(w)),
                 ))
                 .then(format!("if response.clicked() {{ events.push({event}); }}"))
-                .before(FIT_HEIGHT.into())
+                .before(format!("{FIT_HEIGHT}\n{BUTTON_PADDING}"))
             }
             WidgetKind::TextInput | WidgetKind::TextArea => {
                 let initial = if w.text(PropKey::Text).is_empty() {
@@ -884,7 +961,7 @@ impl Writer<'_> {
                 Control::widget(format!("egui::Checkbox::new(&mut self.{field}, {})", rich(&text, text_color)))
                     .then(format!("if response.changed() {{ events.push({event}); }}"))
                     .before(format!(
-                        "{FIT_HEIGHT}\nui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);\non_field(ui);"
+                        "{FIT_SQUARE}\nui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);\non_field(ui);"
                     ))
             }
             WidgetKind::Slider => {
@@ -944,27 +1021,33 @@ impl Writer<'_> {
                     WidgetKind::RadioGroup => {
                         let _ = writeln!(
                             body,
-                            "on_field(ui);\nui.vertical(|ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.radio_value(&mut self.{field}, Some(i), *item);\n}}\n}});"
+                            "on_field(ui);\nui.vertical(|ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.radio_value(&mut self.{field}, Some(i), {});\n}}\n}});",
+                            rich("*item", text_color)
                         );
                     }
                     WidgetKind::Dropdown => {
+                        // On one line in the design's font, the placeholder
+                        // muted, as the canvas draws it.
                         let _ = writeln!(
                             body,
-                            "let shown = self.{field}.and_then(|i| items.get(i).copied()).unwrap_or({});",
-                            rust_string(w.text(PropKey::Placeholder))
+                            "let shown = match self.{field}.and_then(|i| items.get(i).copied()) {{\nSome(item) => {},\nNone => {},\n}};",
+                            rich("item", text_color),
+                            rich(&rust_string(w.text(PropKey::Placeholder)), theme.muted),
                         );
                         let _ = writeln!(
                             body,
-                            "on_field(ui);\nui.spacing_mut().interact_size.y = ui.available_height();\nlet combo = egui::ComboBox::from_id_salt({}).selected_text(shown).width(ui.available_width()).show_ui(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), *item);\n}}\n}});\nui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label({}));",
+                            "on_field(ui);\nui.spacing_mut().interact_size.y = ui.available_height();\nlet combo = egui::ComboBox::from_id_salt({}).selected_text(shown).truncate().width(ui.available_width()).show_ui(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), {});\n}}\n}});\nui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label({}));",
                             rust_string(w.name()),
+                            sized("*item"),
                             accessible_name(w)
                         );
                     }
                     _ => {
                         let _ = writeln!(
                             body,
-                            "egui::ScrollArea::vertical().id_salt({}).show(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), *item);\n}}\n}});",
-                            rust_string(w.name())
+                            "egui::ScrollArea::vertical().id_salt({}).show(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), {});\n}}\n}});",
+                            rust_string(w.name()),
+                            sized("*item")
                         );
                     }
                 }
@@ -1076,6 +1159,16 @@ impl Writer<'_> {
 /// Statements letting a control be as low as its box: egui's controls are
 /// at least its "interact size" high (20 points), the canvas's may be less.
 const FIT_HEIGHT: &str = "ui.spacing_mut().interact_size.y = ui.available_height();";
+
+/// [`FIT_HEIGHT`] for a checkbox, which egui makes at least its interact
+/// size wide as well: a box taller than it is wide would widen it (random
+/// design 251). The layout's justify makes it as high as its box.
+const FIT_SQUARE: &str = "ui.spacing_mut().interact_size.y = ui.available_height().min(ui.available_width());";
+
+/// A button's text as the canvas insets it: 8 points from the sides and
+/// none from the top and bottom (egui's 2 made a button lower than 20
+/// points taller than its box).
+const BUTTON_PADDING: &str = "ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);";
 
 /// Whether generated statements are only comments (a closure holding them
 /// names its parameters `_`).

@@ -140,9 +140,11 @@ impl Demo {
             ui.scope_builder(
                 egui::UiBuilder::new().max_rect(rect),
                 |ui| {
-                    egui_taffy::tui(ui, ui.scope_id().with("toolbar"))
-                        .reserve_space(egui::vec2(1280.0, 56.0))
-                        .style(Style {
+                    layout_at(
+                        ui,
+                        "toolbar",
+                        egui::vec2(1280.0, 56.0),
+                        Style {
                             size: Size {
                                 width: length(1280.0),
                                 height: length(56.0),
@@ -155,8 +157,8 @@ impl Demo {
                             align_content: AlignContent::FLEX_START,
                             justify_content: AlignContent::FLEX_START,
                             ..Default::default()
-                        })
-                        .show(|tui| {
+                        },
+                        |tui| {
                             tui.id(egui_taffy::tid("back_button"))
                                 .style(Style {
                                     size: Size {
@@ -167,6 +169,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Center,
@@ -202,15 +205,12 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    fill(
+                                    label(
                                         ui,
+                                        egui::RichText::new("General settings")
+                                            .size(18.0)
+                                            .color(egui::Color32::from_rgb(17, 24, 39)),
                                         egui::Align::Min,
-                                        egui::Label::new(
-                                                egui::RichText::new("General settings")
-                                                    .size(18.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .wrap(),
                                     );
                                     leaf_content(
                                         egui::vec2(64.026, 28.0),
@@ -253,6 +253,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Center,
@@ -279,7 +280,8 @@ impl Demo {
                                         egui::vec2(52.756, 29.5),
                                     )
                                 });
-                        });
+                        },
+                    );
                 },
             );
         }
@@ -299,9 +301,11 @@ impl Demo {
             ui.scope_builder(
                 egui::UiBuilder::new().max_rect(rect),
                 |ui| {
-                    egui_taffy::tui(ui, ui.scope_id().with("sidebar"))
-                        .reserve_space(egui::vec2(240.0, 744.0))
-                        .style(Style {
+                    layout_at(
+                        ui,
+                        "sidebar",
+                        egui::vec2(240.0, 744.0),
+                        Style {
                             size: Size {
                                 width: length(240.0),
                                 height: length(744.0),
@@ -315,8 +319,8 @@ impl Demo {
                             align_content: AlignContent::FLEX_START,
                             justify_content: AlignContent::FLEX_START,
                             ..Default::default()
-                        })
-                        .show(|tui| {
+                        },
+                        |tui| {
                             tui.id(egui_taffy::tid("nav_title"))
                                 .style(Style {
                                     size: Size {
@@ -326,15 +330,12 @@ impl Demo {
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    fill(
+                                    label(
                                         ui,
+                                        egui::RichText::new("Settings")
+                                            .size(18.0)
+                                            .color(egui::Color32::from_rgb(17, 24, 39)),
                                         egui::Align::Min,
-                                        egui::Label::new(
-                                                egui::RichText::new("Settings")
-                                                    .size(18.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .wrap(),
                                     );
                                     leaf_content(
                                         egui::vec2(65.628, 32.0),
@@ -351,6 +352,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -387,6 +389,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -423,6 +426,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -459,6 +463,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -495,6 +500,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -548,6 +554,7 @@ impl Demo {
                                 })
                                 .ui_manual(|ui, _| {
                                     ui.spacing_mut().interact_size.y = ui.available_height();
+                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                     let response = fill(
                                         ui,
                                         egui::Align::Min,
@@ -574,7 +581,8 @@ impl Demo {
                                         egui::vec2(62.668003, 29.5),
                                     )
                                 });
-                        });
+                        },
+                    );
                 },
             );
         }
@@ -599,9 +607,11 @@ impl Demo {
                         .show(
                             ui,
                             |ui| {
-                                egui_taffy::tui(ui, ui.scope_id().with("content"))
-                                    .reserve_space(egui::vec2(1040.0, 744.0))
-                                    .style(Style {
+                                layout_at(
+                                    ui,
+                                    "content",
+                                    egui::vec2(1040.0, 744.0),
+                                    Style {
                                         overflow: egui_taffy::taffy::Point {
                                             x: egui_taffy::taffy::Overflow::Hidden,
                                             y: egui_taffy::taffy::Overflow::Hidden,
@@ -618,8 +628,8 @@ impl Demo {
                                         align_content: AlignContent::FLEX_START,
                                         justify_content: AlignContent::FLEX_START,
                                         ..Default::default()
-                                    })
-                                    .show(|tui| {
+                                    },
+                                    |tui| {
                                         tui.id(egui_taffy::tid("page_title"))
                                             .style(Style {
                                                 size: Size {
@@ -629,15 +639,12 @@ impl Demo {
                                                 ..Default::default()
                                             })
                                             .ui_manual(|ui, _| {
-                                                fill(
+                                                label(
                                                     ui,
+                                                    egui::RichText::new("General")
+                                                        .size(24.0)
+                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                     egui::Align::Min,
-                                                    egui::Label::new(
-                                                            egui::RichText::new("General")
-                                                                .size(24.0)
-                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                        )
-                                                        .wrap(),
                                                 );
                                                 leaf_content(
                                                     egui::vec2(83.064, 32.0),
@@ -652,8 +659,8 @@ impl Demo {
                                                 },
                                                 ..Default::default()
                                             })
-                                            .ui(|ui| {
-                                                let rect = ui.max_rect();
+                                            .ui_manual(|ui, container| {
+                                                let rect = container.full_container();
                                                 ui.painter()
                                                     .rect(
                                                         rect,
@@ -743,9 +750,11 @@ impl Demo {
                                                         ui.scope_builder(
                                                             egui::UiBuilder::new().max_rect(rect),
                                                             |ui| {
-                                                                egui_taffy::tui(ui, ui.scope_id().with("profile_page"))
-                                                                    .reserve_space(egui::vec2(960.0, 560.0))
-                                                                    .style(Style {
+                                                                layout_at(
+                                                                    ui,
+                                                                    "profile_page",
+                                                                    egui::vec2(960.0, 560.0),
+                                                                    Style {
                                                                         display: Display::Grid,
                                                                         size: Size {
                                                                             width: length(960.0),
@@ -760,8 +769,8 @@ impl Demo {
                                                                         justify_content: AlignContent::FLEX_START,
                                                                         grid_template_columns: vec![length(160.0), fr(1.0)],
                                                                         ..Default::default()
-                                                                    })
-                                                                    .show(|tui| {
+                                                                    },
+                                                                    |tui| {
                                                                         tui.id(egui_taffy::tid("name_label"))
                                                                             .style(Style {
                                                                                 size: Size {
@@ -771,15 +780,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Display name")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Display name")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(44.632, 28.0),
@@ -820,15 +826,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Email")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Email")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(33.866, 28.0),
@@ -869,15 +872,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Bio")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Bio")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(20.286001, 28.0),
@@ -918,15 +918,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Language")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Language")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(60.928, 28.0),
@@ -949,16 +946,28 @@ impl Demo {
                                                                                     "Français",
                                                                                     "日本語",
                                                                                 ];
-                                                                                let shown = self
+                                                                                let shown = match self
                                                                                     .language_dropdown_selected
                                                                                     .and_then(|i| items.get(i).copied())
-                                                                                    .unwrap_or("");
+                                                                                {
+                                                                                    Some(item) => {
+                                                                                        egui::RichText::new(item)
+                                                                                            .size(14.0)
+                                                                                            .color(egui::Color32::from_rgb(17, 24, 39))
+                                                                                    }
+                                                                                    None => {
+                                                                                        egui::RichText::new("")
+                                                                                            .size(14.0)
+                                                                                            .color(egui::Color32::from_rgb(107, 114, 128))
+                                                                                    }
+                                                                                };
                                                                                 on_field(ui);
                                                                                 ui.spacing_mut().interact_size.y = ui.available_height();
                                                                                 let combo = egui::ComboBox::from_id_salt(
                                                                                         "language_dropdown",
                                                                                     )
                                                                                     .selected_text(shown)
+                                                                                    .truncate()
                                                                                     .width(ui.available_width())
                                                                                     .show_ui(
                                                                                         ui,
@@ -967,7 +976,7 @@ impl Demo {
                                                                                                 ui.selectable_value(
                                                                                                     &mut self.language_dropdown_selected,
                                                                                                     Some(i),
-                                                                                                    *item,
+                                                                                                    egui::RichText::new(*item).size(14.0),
                                                                                                 );
                                                                                             }
                                                                                         },
@@ -994,15 +1003,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Theme")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Theme")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(43.064003, 28.0),
@@ -1026,7 +1032,9 @@ impl Demo {
                                                                                         ui.radio_value(
                                                                                             &mut self.theme_radio_selected,
                                                                                             Some(i),
-                                                                                            *item,
+                                                                                            egui::RichText::new(*item)
+                                                                                                .size(14.0)
+                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                         );
                                                                                     }
                                                                                 });
@@ -1047,15 +1055,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Volume")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Volume")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(48.174, 28.0),
@@ -1107,15 +1112,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Newsletter")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Newsletter")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(69.426, 28.0),
@@ -1131,7 +1133,9 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.spacing_mut().interact_size.y = ui.available_height();
+                                                                                ui.spacing_mut().interact_size.y = ui
+                                                                                    .available_height()
+                                                                                    .min(ui.available_width());
                                                                                 ui.style_mut().wrap_mode = Some(
                                                                                     egui::TextWrapMode::Truncate,
                                                                                 );
@@ -1163,15 +1167,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Sync")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Sync")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(28.28, 28.0),
@@ -1211,15 +1212,12 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                fill(
+                                                                                label(
                                                                                     ui,
+                                                                                    egui::RichText::new("Avatar")
+                                                                                        .size(14.0)
+                                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
                                                                                     egui::Align::Min,
-                                                                                    egui::Label::new(
-                                                                                            egui::RichText::new("Avatar")
-                                                                                                .size(14.0)
-                                                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                        )
-                                                                                        .wrap(),
                                                                                 );
                                                                                 leaf_content(
                                                                                     egui::vec2(40.600002, 28.0),
@@ -1240,7 +1238,8 @@ impl Demo {
                                                                                 );
                                                                                 leaf_content(egui::vec2(64.0, 64.0), egui::vec2(64.0, 64.0))
                                                                             });
-                                                                    });
+                                                                    },
+                                                                );
                                                             },
                                                         );
                                                     }
@@ -1248,6 +1247,10 @@ impl Demo {
                                                     2 => {}
                                                     _ => {}
                                                 }
+                                                leaf_content(
+                                                    egui::vec2(960.0, 592.0),
+                                                    egui::vec2(960.0, 592.0),
+                                                )
                                             });
                                         tui.id(egui_taffy::tid("footer"))
                                             .style(Style {
@@ -1271,15 +1274,12 @@ impl Demo {
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        fill(
+                                                        label(
                                                             ui,
+                                                            egui::RichText::new("Storage used")
+                                                                .size(14.0)
+                                                                .color(egui::Color32::from_rgb(17, 24, 39)),
                                                             egui::Align::Min,
-                                                            egui::Label::new(
-                                                                    egui::RichText::new("Storage used")
-                                                                        .size(14.0)
-                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                )
-                                                                .wrap(),
                                                         );
                                                         leaf_content(
                                                             egui::vec2(48.86, 28.0),
@@ -1321,6 +1321,7 @@ impl Demo {
                                                     })
                                                     .ui_manual(|ui, _| {
                                                         ui.spacing_mut().interact_size.y = ui.available_height();
+                                                        ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                                         let response = fill(
                                                             ui,
                                                             egui::Align::Center,
@@ -1353,6 +1354,7 @@ impl Demo {
                                                     })
                                                     .ui_manual(|ui, _| {
                                                         ui.spacing_mut().interact_size.y = ui.available_height();
+                                                        ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                                                         let response = fill(
                                                             ui,
                                                             egui::Align::Center,
@@ -1380,7 +1382,8 @@ impl Demo {
                                                         )
                                                     });
                                             });
-                                    });
+                                    },
+                                );
                             },
                         );
                 },
@@ -1443,6 +1446,81 @@ pub(crate) fn theme_visuals(dark: bool, colors: [egui::Color32; 10]) -> egui::Vi
         state.expansion = 0.0;
     }
     v
+}
+/// A label as the canvas draws it: its text wrapped at the box's width,
+/// each line aligned as `align` says, the lines centred in the box's
+/// height and clipped to the box. egui's own label grows to show all of a
+/// text too long for its box, over whatever is next to it, where the
+/// canvas shows what fits.
+pub(crate) fn label(
+    ui: &mut egui::Ui,
+    text: egui::RichText,
+    align: egui::Align,
+) -> egui::Response {
+    let size = ui.available_size();
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    let mut job = std::sync::Arc::unwrap_or_clone(
+        egui::WidgetText::from(text)
+            .into_layout_job(
+                ui.style(),
+                egui::FontSelection::Default,
+                egui::Align::Center,
+            ),
+    );
+    job.wrap = egui::text::TextWrapping::wrap_at_width(rect.width());
+    job.halign = align;
+    let galley = ui.fonts_mut(|fonts| fonts.layout_job(job));
+    let enabled = ui.is_enabled();
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(
+            egui::Role::Label,
+            enabled,
+            galley.text(),
+        ));
+    if ui.is_rect_visible(rect) {
+        let x = match align {
+            egui::Align::Min => rect.left(),
+            egui::Align::Center => rect.center().x,
+            egui::Align::Max => rect.right(),
+        };
+        let at = egui::pos2(x, rect.center().y - galley.size().y / 2.0);
+        let color = ui.visuals().text_color();
+        ui.painter()
+            .with_clip_rect(rect.intersect(ui.clip_rect()))
+            .galley(at, galley, color);
+    }
+    response
+}
+/// egui_taffy's layout of a container's box, `size` points, at `ui`'s
+/// cursor, as `style` says; `add` adds the children. egui_taffy rounds a
+/// layout to whole points from its corner, so a layout whose corner is at
+/// a fraction of a point (placed freely, or inside another at one) added
+/// its own rounding to its parent's. Here the corner is put on a whole
+/// point and the fraction carried into the layout as a margin: each edge
+/// rounds as its exact position does, however deep layouts nest.
+pub(crate) fn layout_at<R>(
+    ui: &mut egui::Ui,
+    id: &str,
+    size: egui::Vec2,
+    mut style: egui_taffy::taffy::Style,
+    add: impl FnOnce(&mut egui_taffy::Tui) -> R,
+) -> R {
+    let at = ui.cursor().min;
+    let corner = at.floor();
+    let fraction = at - corner;
+    style.margin.left = egui_taffy::taffy::LengthPercentageAuto::length(fraction.x);
+    style.margin.top = egui_taffy::taffy::LengthPercentageAuto::length(fraction.y);
+    let rect = egui::Rect::from_min_size(corner, size + fraction);
+    ui.scope_builder(
+            egui::UiBuilder::new().max_rect(rect),
+            |ui| {
+                egui_taffy::tui(ui, ui.scope_id().with(id))
+                    .reserve_space(rect.size())
+                    .style(style)
+                    .show(add)
+            },
+        )
+        .inner
 }
 /// Lets the controls added to `ui` after it sit on the field colour, as
 /// the canvas draws them (egui draws checkboxes, radio buttons and
@@ -1628,13 +1706,14 @@ fn fill(
     ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner
 }
 /// A leaf's content for egui_taffy: its narrowest and widest sizes, as Trellis measured them with the design's font.
+/// egui_taffy rounds the narrowest up to whole points: given rounded down, a line the canvas fills exactly does not overflow by the fractions and wrap.
 fn leaf_content(
     narrow: egui::Vec2,
     wide: egui::Vec2,
 ) -> egui_taffy::TuiContainerResponse<()> {
     egui_taffy::TuiContainerResponse {
         inner: (),
-        min_size: narrow,
+        min_size: narrow.floor(),
         intrinsic_size: None,
         max_size: wide,
         infinite: egui::Vec2b::FALSE,

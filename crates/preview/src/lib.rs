@@ -180,6 +180,8 @@ mod widgets {
     include!("../../codegen/src/egui_widgets/tab.rs");
     include!("../../codegen/src/egui_widgets/progress.rs");
     include!("../../codegen/src/egui_widgets/on_field.rs");
+    include!("../../codegen/src/egui_widgets/layout_at.rs");
+    include!("../../codegen/src/egui_widgets/label.rs");
 }
 
 /// egui's look in `theme`: what the preview shows a design in, and what
@@ -225,14 +227,12 @@ impl Run<'_> {
             return;
         }
         let rect = self.geometry.rect(w.id()).unwrap_or_default();
-        egui_taffy::tui(ui, ui.scope_id().with(w.name()))
-            .reserve_space(egui::vec2(rect.w, rect.h))
-            .style(island_style(self.geometry, self.doc, w.id()))
-            .show(|tui| {
-                for child in children {
-                    self.flow(tui, child);
-                }
-            });
+        let style = island_style(self.geometry, self.doc, w.id());
+        widgets::layout_at(ui, w.name(), egui::vec2(rect.w, rect.h), style, |tui| {
+            for child in children {
+                self.flow(tui, child);
+            }
+        });
     }
 
     /// A widget placed at `rect` relative to `origin`.
@@ -269,15 +269,12 @@ impl Run<'_> {
             let [narrow, wide] = leaf_content(self.geometry, self.doc, id);
             node.ui_manual(|ui, _| {
                 self.control(ui, &w);
-                egui_taffy::TuiContainerResponse {
-                    inner: (),
-                    min_size: egui::vec2(narrow.0, narrow.1),
-                    intrinsic_size: None,
-                    max_size: egui::vec2(wide.0, wide.1),
-                    infinite: egui::Vec2b::FALSE,
-                }
+                measured(narrow, wide)
             });
-        } else if flows(&w) && w.kind() != WidgetKind::ScrollArea {
+        } else if flows(&w)
+            && w.kind() != WidgetKind::ScrollArea
+            && w.children().iter().any(|c| self.doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible)))
+        {
             let children: Vec<WidgetId> = w.children().to_vec();
             let (doc, theme) = (self.doc, self.theme);
             let opacity = w.number(PropKey::Opacity);
@@ -297,14 +294,23 @@ impl Run<'_> {
                 },
             );
         } else {
-            node.ui(|ui| {
+            // As the export writes it: a leaf measured as Trellis measures
+            // it, drawn over its whole box (egui_taffy's `Ui` for a leaf is
+            // the box inside its padding and border).
+            let [narrow, wide] = leaf_content(self.geometry, self.doc, id);
+            node.ui_manual(|ui, container| {
                 let opacity = w.number(PropKey::Opacity);
                 if opacity < 1.0 {
                     ui.multiply_opacity(opacity);
                 }
-                let rect = ui.max_rect();
+                let rect = container.full_container();
                 self.paint(ui, &w, rect);
-                self.inside(ui, &w, rect.min);
+                if w.kind() == WidgetKind::ScrollArea {
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.inside(ui, &w, rect.min));
+                } else {
+                    self.inside(ui, &w, rect.min);
+                }
+                measured(narrow, wide)
             });
         }
     }
@@ -387,19 +393,22 @@ impl Run<'_> {
         let theme = self.theme;
         let text_color = color(w.color(PropKey::TextColor).unwrap_or(theme.text));
         let rich = |text: &str| egui::RichText::new(text).size(w.number(PropKey::FontSize)).color(text_color);
+        // Coloured as egui colours a selected or unselected choice.
+        let sized = |text: &str| egui::RichText::new(text).size(w.number(PropKey::FontSize));
         let id = w.id();
         match w.kind() {
             WidgetKind::Label => {
-                let mut label = egui::Label::new(rich(w.text(PropKey::Text))).wrap();
-                match w.align(PropKey::TextAlign) {
-                    trellis_model::Align::Center => label = label.halign(egui::Align::Center),
-                    trellis_model::Align::End => label = label.halign(egui::Align::RIGHT),
-                    _ => {}
-                }
-                put(ui, w, label);
+                let align = match w.align(PropKey::TextAlign) {
+                    trellis_model::Align::Center => egui::Align::Center,
+                    trellis_model::Align::End => egui::Align::Max,
+                    _ => egui::Align::Min,
+                };
+                with_tooltip(widgets::label(ui, rich(w.text(PropKey::Text)), align), w);
             }
             WidgetKind::Button => {
+                // As the export writes it (`BUTTON_PADDING` there).
                 ui.spacing_mut().interact_size.y = ui.available_height();
+                ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
                 let mut button = egui::Button::new(rich(w.text(PropKey::Text))).truncate();
                 if let Some(fill) = w.color(PropKey::Fill) {
                     button = button.fill(color(fill));
@@ -431,7 +440,9 @@ impl Run<'_> {
             }
             WidgetKind::Checkbox | WidgetKind::Toggle => {
                 let mut on = matches!(self.values.get(&id), Some(Value::Checked(true)));
-                ui.spacing_mut().interact_size.y = ui.available_height();
+                // As the export writes it (`FIT_SQUARE` there): egui makes
+                // a checkbox at least this wide as well.
+                ui.spacing_mut().interact_size.y = ui.available_height().min(ui.available_width());
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let response = if w.kind() == WidgetKind::Toggle {
                     with_tooltip(widgets::switch(ui, &mut on, rich(w.text(PropKey::Text))), w)
@@ -482,21 +493,28 @@ impl Run<'_> {
                         widgets::on_field(ui);
                         ui.vertical(|ui| {
                             for (i, item) in items.iter().enumerate() {
-                                ui.radio_value(&mut chosen, Some(i), item.as_str());
+                                ui.radio_value(&mut chosen, Some(i), rich(item));
                             }
                         });
                     }
                     WidgetKind::Dropdown => {
-                        let shown =
-                            chosen.and_then(|i| items.get(i)).map_or(w.text(PropKey::Placeholder), String::as_str);
+                        // On one line in the design's font, the placeholder
+                        // muted, as the canvas draws it (and the export).
+                        let shown = match chosen.and_then(|i| items.get(i)) {
+                            Some(item) => rich(item),
+                            None => egui::RichText::new(w.text(PropKey::Placeholder))
+                                .size(w.number(PropKey::FontSize))
+                                .color(color(theme.muted)),
+                        };
                         ui.spacing_mut().interact_size.y = ui.available_height();
                         widgets::on_field(ui);
                         let combo = egui::ComboBox::from_id_salt(w.name())
                             .selected_text(shown)
+                            .truncate()
                             .width(ui.available_width())
                             .show_ui(ui, |ui| {
                                 for (i, item) in items.iter().enumerate() {
-                                    ui.selectable_value(&mut chosen, Some(i), item.as_str());
+                                    ui.selectable_value(&mut chosen, Some(i), sized(item));
                                 }
                             });
                         ui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label(accessible_name(w)));
@@ -504,7 +522,7 @@ impl Run<'_> {
                     _ => {
                         egui::ScrollArea::vertical().id_salt(w.name()).show(ui, |ui| {
                             for (i, item) in items.iter().enumerate() {
-                                ui.selectable_value(&mut chosen, Some(i), item.as_str());
+                                ui.selectable_value(&mut chosen, Some(i), sized(item));
                             }
                         });
                     }
@@ -551,6 +569,20 @@ impl Run<'_> {
 
 /// Adds `widget` over the whole of `ui`'s box, its content aligned as the
 /// exported code's `fill` aligns it and centred in height.
+/// A leaf's content for egui_taffy, as the export's `leaf_content` gives
+/// it: egui_taffy rounds the narrowest size up to whole points, so it is
+/// given rounded down, or a line the canvas fills exactly would overflow
+/// by the fractions and wrap.
+fn measured(narrow: (f32, f32), wide: (f32, f32)) -> egui_taffy::TuiContainerResponse<()> {
+    egui_taffy::TuiContainerResponse {
+        inner: (),
+        min_size: egui::vec2(narrow.0, narrow.1).floor(),
+        intrinsic_size: None,
+        max_size: egui::vec2(wide.0, wide.1),
+        infinite: egui::Vec2b::FALSE,
+    }
+}
+
 fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui::Response {
     let align = match (w.kind(), w.align(PropKey::TextAlign)) {
         (WidgetKind::Button, trellis_model::Align::Center) => egui::Align::Center,

@@ -8,7 +8,7 @@ use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, Widge
 
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
-use crate::measure::{content_size, inset, label_size, wraps};
+use crate::measure::{Boxes, TextMeasurer, content_size, inset, label_size, wraps};
 
 /// Most island layouts remembered; the memo starts over when full.
 const MEMO_CAPACITY: usize = 16_384;
@@ -89,15 +89,35 @@ impl Geometry {
     /// What a leaf's content measures, as taffy asks it while laying out:
     /// `[min-content, max-content]` sizes (a label's narrowest and widest
     /// lines; any other leaf's content, whatever the space), each with the
-    /// height at the leaf's laid-out width. `None` for a container or a
-    /// widget not laid out. An exporter whose target measures leaves
+    /// height at the leaf's laid-out width; an absolute container's or
+    /// tabs' content, or a row's, column's or grid's that shows no child,
+    /// without its padding and border, which taffy adds, as for any
+    /// container measured as a leaf. `None` for a row, column or grid
+    /// showing children (taffy lays it out from them) or a widget not
+    /// laid out. An exporter whose target measures leaves
     /// itself (egui_taffy) hands these over, so the layout does not depend
     /// on the target's fonts.
     pub fn leaf_content(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
         let w = doc.widget(id)?;
         let b = self.boxes.get(id)?;
         if w.kind().is_container() {
-            return None;
+            let shows_children = w.children().iter().any(|c| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible)));
+            if b.is_flex_container() && shows_children {
+                return None;
+            }
+            if b.is_flex_container() {
+                // As `lay_out` measures a row, column or grid without
+                // children (an empty grid still has its tracks).
+                let (width, height) = empty_container_content(&w);
+                let edge = 2.0 * inset(&w);
+                let content = (
+                    (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0),
+                    (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0),
+                );
+                return Some([content, content]);
+            }
+            let content = measured_content(doc, &w, &*self.measurer, &self.boxes);
+            return Some([content, content]);
         }
         if wraps(w.kind()) {
             let height = b.rect.h;
@@ -198,17 +218,7 @@ impl Geometry {
                                 label_size(&w, measurer, (known.width, known.height), available.width);
                             return Size { width, height };
                         }
-                        // The content's size: taffy applies the widget's
-                        // own width and height, and takes its automatic
-                        // minimum from this, as CSS does.
-                        let content = content_size(doc, w.id(), measurer, boxes);
-                        // A container's padding and border are in its taffy
-                        // style; taffy adds them to what is measured here.
-                        let edge = if w.kind().is_container() { 2.0 * inset(&w) } else { 0.0 };
-                        let content = (
-                            (clamp_content(&w, content.0, Axis::Width) - edge).max(0.0),
-                            (clamp_content(&w, content.1, Axis::Height) - edge).max(0.0),
-                        );
+                        let content = measured_content(doc, &w, measurer, boxes);
                         Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
                     },
                 )
@@ -470,6 +480,20 @@ fn empty_container_content(w: &trellis_model::WidgetRef<'_>) -> (f32, f32) {
         fixed + gap * (tracks.len().max(1) - 1) as f32
     };
     (extent(PropKey::GridColumns), extent(PropKey::GridRows))
+}
+
+/// What taffy is told a leaf, or a container it does not lay out, holds:
+/// the content's size, from which taffy takes its automatic minimum and
+/// to which it applies the widget's own width and height, as CSS does.
+fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
+    let content = content_size(doc, w.id(), measurer, boxes);
+    // A container's padding and border are in its taffy style; taffy adds
+    // them to what is measured here.
+    let edge = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
+    (
+        (clamp_content(w, content.0, Axis::Width) - edge).max(0.0),
+        (clamp_content(w, content.1, Axis::Height) - edge).max(0.0),
+    )
 }
 
 /// One axis of a widget's box.

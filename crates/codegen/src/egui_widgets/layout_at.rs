@@ -1,0 +1,25 @@
+/// egui_taffy's layout of a container's box, `size` points, at `ui`'s
+/// cursor, as `style` says; `add` adds the children. egui_taffy rounds a
+/// layout to whole points from its corner, so a layout whose corner is at
+/// a fraction of a point (placed freely, or inside another at one) added
+/// its own rounding to its parent's. Here the corner is put on a whole
+/// point and the fraction carried into the layout as a margin: each edge
+/// rounds as its exact position does, however deep layouts nest.
+pub(crate) fn layout_at<R>(
+    ui: &mut egui::Ui,
+    id: &str,
+    size: egui::Vec2,
+    mut style: egui_taffy::taffy::Style,
+    add: impl FnOnce(&mut egui_taffy::Tui) -> R,
+) -> R {
+    let at = ui.cursor().min;
+    let corner = at.floor();
+    let fraction = at - corner;
+    style.margin.left = egui_taffy::taffy::LengthPercentageAuto::length(fraction.x);
+    style.margin.top = egui_taffy::taffy::LengthPercentageAuto::length(fraction.y);
+    let rect = egui::Rect::from_min_size(corner, size + fraction);
+    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+        egui_taffy::tui(ui, ui.scope_id().with(id)).reserve_space(rect.size()).style(style).show(add)
+    })
+    .inner
+}
