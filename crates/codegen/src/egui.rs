@@ -175,6 +175,7 @@ fn write_module(
         uses_content: false,
         uses_fill: false,
         helpers: std::collections::BTreeSet::new(),
+        origins_used: rustc_hash::FxHashSet::default(),
     };
     w.root(doc.root());
     let mut code = String::new();
@@ -316,23 +317,16 @@ pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32,
     }
     let natural = geometry.rect(id).unwrap_or_default();
     let style = item_style(geometry, doc, id);
+    // Raw, as taffy adds them: a wrapping row's padding may be negative
+    // (its content starts a gap early).
     let length = |v: taffy::LengthPercentage| match lp(v) {
-        LengthCode::Length(x) => x.max(0.0),
+        LengthCode::Length(x) => x,
         LengthCode::Auto => 0.0,
     };
     let edge = |a, b| length(a) + length(b);
     let across = edge(style.padding.left, style.padding.right) + edge(style.border.left, style.border.right);
     let down = edge(style.padding.top, style.padding.bottom) + edge(style.border.top, style.border.bottom);
     [((natural.w - across).max(0.0), (natural.h - down).max(0.0)); 2]
-}
-
-/// Whether `code` names the identifier `name` (not merely a longer one
-/// ending or starting with it).
-fn uses_name(code: &str, name: &str) -> bool {
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    code.match_indices(name).any(|(at, _)| {
-        !code[..at].chars().next_back().is_some_and(word) && !code[at + name.len()..].chars().next().is_some_and(word)
-    })
 }
 
 /// Where `child` goes in `parent`'s own area when `parent` places it: its
@@ -361,6 +355,10 @@ struct Writer<'a> {
     uses_content: bool,
     uses_fill: bool,
     helpers: std::collections::BTreeSet<Helper>,
+    /// The `{ident}_origin` corners some written code places from: a
+    /// corner nothing is placed from is not bound (it would not compile
+    /// under `deny(warnings)`).
+    origins_used: rustc_hash::FxHashSet<String>,
 }
 
 /// The widget helpers a generated module may carry, written once, in
@@ -727,6 +725,10 @@ impl Writer<'_> {
                 }
             }
         };
+        if let Place::Free { origin: parent, .. } = place {
+            self.origins_used.insert(parent.to_owned());
+        }
+        let start = self.body.len();
         self.around(wrap, |this| {
             if flows_here {
                 let children: Vec<WidgetId> = w.children().to_vec();
@@ -737,6 +739,14 @@ impl Writer<'_> {
                 this.container_inside(w, &origin, rect);
             }
         });
+        // Children that draw nothing (empty space, hidden) leave the
+        // corner unused.
+        if !bind.is_empty()
+            && !self.origins_used.contains(&origin)
+            && let Some(at) = self.body[start..].find(&bind)
+        {
+            self.body.replace_range(start + at..start + at + bind.len(), "");
+        }
     }
 
     /// Writes what `inside` writes within a statement: `wrap(false)`'s
@@ -770,6 +780,7 @@ impl Writer<'_> {
             WidgetKind::Tabs => {
                 let (current, event) = self.tabs_state(w);
                 let titles: Vec<String> = w.items().iter().map(|t| rust_string(t)).collect();
+                self.origins_used.insert(origin.to_owned());
                 let line =
                     format!("egui::Rect::from_min_size({origin}, egui::vec2({}, {}))", f(rect.w), f(TAB_BAR_HEIGHT));
                 let _ = writeln!(
@@ -835,7 +846,7 @@ impl Writer<'_> {
                         this.children_in(w, origin, rect);
                         // Children that draw nothing (empty space) leave the
                         // corner unused (random design 29).
-                        if !uses_name(&this.body[placed..], origin) {
+                        if !this.origins_used.contains(origin) {
                             let scrolled = format!("let _ = ui.allocate_exact_size({size}, egui::Sense::hover());\n");
                             this.body.replace_range(start..placed, &scrolled);
                         }
@@ -1107,6 +1118,7 @@ impl Writer<'_> {
                 let _ = writeln!(self.body, "// `{}` is empty space.", w.name());
             }
             Place::Free { origin, rect } => {
+                self.origins_used.insert(origin.to_owned());
                 let _ = writeln!(
                     self.body,
                     "ui.scope_builder(egui::UiBuilder::new().max_rect(egui::Rect::from_min_size({origin} + egui::vec2({}, {}), egui::vec2({}, {}))), |ui| {{\n{fade}{body}\n}});",

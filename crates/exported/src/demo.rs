@@ -1495,9 +1495,11 @@ pub(crate) fn label(
 /// cursor, as `style` says; `add` adds the children. egui_taffy rounds a
 /// layout to whole points from its corner, so a layout whose corner is at
 /// a fraction of a point (placed freely, or inside another at one) added
-/// its own rounding to its parent's. Here the corner is put on a whole
-/// point and the fraction carried into the layout as a margin: each edge
-/// rounds as its exact position does, however deep layouts nest.
+/// its own rounding to its parent's. Here the corner is put on the next
+/// whole point and the fraction carried back into the layout as a
+/// negative margin: each edge rounds as its exact position does, however
+/// deep layouts nest, and the space taken is still the box (a scroll
+/// area's content does not grow by the fraction).
 pub(crate) fn layout_at<R>(
     ui: &mut egui::Ui,
     id: &str,
@@ -1506,11 +1508,11 @@ pub(crate) fn layout_at<R>(
     add: impl FnOnce(&mut egui_taffy::Tui) -> R,
 ) -> R {
     let at = ui.cursor().min;
-    let corner = at.floor();
-    let fraction = at - corner;
-    style.margin.left = egui_taffy::taffy::LengthPercentageAuto::length(fraction.x);
-    style.margin.top = egui_taffy::taffy::LengthPercentageAuto::length(fraction.y);
-    let rect = egui::Rect::from_min_size(corner, size + fraction);
+    let corner = at.ceil();
+    let back = at - corner;
+    style.margin.left = egui_taffy::taffy::LengthPercentageAuto::length(back.x);
+    style.margin.top = egui_taffy::taffy::LengthPercentageAuto::length(back.y);
+    let rect = egui::Rect::from_min_size(corner, (size + back).max(egui::Vec2::ZERO));
     ui.scope_builder(
             egui::UiBuilder::new().max_rect(rect),
             |ui| {

@@ -80,7 +80,7 @@ fn generated_and_random_designs_compile_run_and_sit_where_the_canvas_puts_them()
     ];
     // TRELLIS_EGUI_EVERY_RANDOM=1 takes all 300 (several minutes to
     // compile), to survey them: it reports what diverges and asserts
-    // nothing of the random designs.
+    // nothing but that every export compiles and runs.
     let every = std::env::var_os("TRELLIS_EGUI_EVERY_RANDOM").is_some();
     let step = if every { 1 } else { 25 };
     designs
@@ -234,7 +234,8 @@ fn dump() {{
         // The hidden controls show nothing. (The hostile texts, far longer
         // than their boxes, are compared since labels clip them as the
         // canvas does; the clashing names, a column of controls of
-        // half-point heights, since egui_taffy no longer rounds each up.)
+        // half-point heights, since egui_taffy is given each one's
+        // narrowest size rounded down, which it rounds up no further.)
         if what == "hidden controls" {
             continue;
         }
@@ -370,6 +371,38 @@ fn regressions() -> Vec<(String, Document)> {
                     { "kind": "button", "name": "third", "props": { "width": 120.0, "text": "Third" } }
                 ]
             }])),
+        ),
+        // Corners nothing is placed from are not bound, or the module
+        // would not compile under `deny(warnings)`: a panel in a row and a
+        // faded panel placed freely, each holding only empty space, and a
+        // scroll area holding empty space and a hidden widget named as
+        // the corner's variable is (random design 29). A scroll area laid
+        // out as a wrapping row whose gap exceeds its padding, its items'
+        // shrink factors summing below one (its content starts a gap
+        // early: a negative padding for taffy), keeps its width, and the
+        // button after it its place.
+        (
+            "corners nothing is placed from".into(),
+            design(serde_json::json!([
+                { "kind": "row", "name": "holder", "props": { "x": 10.0, "y": 10.0, "width": 700.0, "height": 120.0, "gap": 4.0 },
+                  "children": [
+                    { "kind": "panel", "name": "spaced", "props": { "width": 80.0, "height": 60.0 },
+                      "children": [{ "kind": "spacer", "name": "gap_only", "props": { "x": 4.0, "y": 4.0, "width": 10.0, "height": 10.0 } }] },
+                    { "kind": "scroll_area", "name": "s", "props": { "width": 80.0, "height": 60.0 },
+                      "children": [
+                        { "kind": "spacer", "name": "nothing", "props": { "x": 4.0, "y": 4.0, "width": 10.0, "height": 10.0 } },
+                        { "kind": "label", "name": "s_origin", "props": { "visible": false, "text": "s_origin" } }
+                      ] },
+                    { "kind": "scroll_area", "name": "early", "props": { "layout": "row", "wrap": true, "gap": 12.0, "padding": 2.0, "height": 60.0 },
+                      "children": [
+                        { "kind": "button", "name": "early_one", "props": { "width": 70.0, "height": 30.0, "shrink": 0.25, "text": "Early one" } },
+                        { "kind": "button", "name": "early_two", "props": { "width": 70.0, "height": 30.0, "shrink": 0.25, "text": "Early two" } }
+                      ] },
+                    { "kind": "button", "name": "after_early", "props": { "width": 90.0, "height": 30.0, "text": "After" } }
+                  ] },
+                { "kind": "panel", "name": "faded", "props": { "x": 10.5, "y": 200.5, "width": 80.0, "height": 60.0, "opacity": 0.5 },
+                  "children": [{ "kind": "spacer", "name": "faded_gap", "props": { "x": 4.0, "y": 4.0, "width": 10.0, "height": 10.0 } }] }
+            ])),
         ),
         // egui_taffy took a grid showing no child for a leaf of no size,
         // where its fixed tracks still size it (random design 285).

@@ -567,8 +567,6 @@ impl Run<'_> {
     }
 }
 
-/// Adds `widget` over the whole of `ui`'s box, its content aligned as the
-/// exported code's `fill` aligns it and centred in height.
 /// A leaf's content for egui_taffy, as the export's `leaf_content` gives
 /// it: egui_taffy rounds the narrowest size up to whole points, so it is
 /// given rounded down, or a line the canvas fills exactly would overflow
@@ -583,6 +581,8 @@ fn measured(narrow: (f32, f32), wide: (f32, f32)) -> egui_taffy::TuiContainerRes
     }
 }
 
+/// Adds `widget` over the whole of `ui`'s box, its content aligned as the
+/// exported code's `fill` aligns it and centred in height.
 fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui::Response {
     let align = match (w.kind(), w.align(PropKey::TextAlign)) {
         (WidgetKind::Button, trellis_model::Align::Center) => egui::Align::Center,
