@@ -213,8 +213,8 @@ impl Demo {
                                         egui::Align::Min,
                                     );
                                     leaf_content(
-                                        egui::vec2(64.026, 28.0),
-                                        egui::vec2(130.42802, 28.0),
+                                        egui::vec2(64.026, 22.5),
+                                        egui::vec2(130.42802, 22.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("search_input"))
@@ -338,8 +338,8 @@ impl Demo {
                                         egui::Align::Min,
                                     );
                                     leaf_content(
-                                        egui::vec2(65.628, 32.0),
-                                        egui::vec2(65.628, 32.0),
+                                        egui::vec2(65.628, 22.5),
+                                        egui::vec2(65.628, 22.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_general"))
@@ -647,8 +647,8 @@ impl Demo {
                                                     egui::Align::Min,
                                                 );
                                                 leaf_content(
-                                                    egui::vec2(83.064, 32.0),
-                                                    egui::vec2(83.064, 32.0),
+                                                    egui::vec2(83.064, 30.0),
+                                                    egui::vec2(83.064, 30.0),
                                                 )
                                             });
                                         tui.id(egui_taffy::tid("settings_tabs"))
@@ -788,8 +788,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(44.632, 28.0),
-                                                                                    egui::vec2(82.67, 28.0),
+                                                                                    egui::vec2(44.632, 17.5),
+                                                                                    egui::vec2(82.67, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("name_input"))
@@ -834,8 +834,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(33.866, 28.0),
-                                                                                    egui::vec2(33.866, 28.0),
+                                                                                    egui::vec2(33.866, 17.5),
+                                                                                    egui::vec2(33.866, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("email_input"))
@@ -880,8 +880,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(20.286001, 28.0),
-                                                                                    egui::vec2(20.286001, 28.0),
+                                                                                    egui::vec2(20.286001, 17.5),
+                                                                                    egui::vec2(20.286001, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("bio_area"))
@@ -926,8 +926,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(60.928, 28.0),
-                                                                                    egui::vec2(60.928, 28.0),
+                                                                                    egui::vec2(60.928, 17.5),
+                                                                                    egui::vec2(60.928, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("language_dropdown"))
@@ -1011,8 +1011,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(43.064003, 28.0),
-                                                                                    egui::vec2(43.064003, 28.0),
+                                                                                    egui::vec2(43.064003, 17.5),
+                                                                                    egui::vec2(43.064003, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("theme_radio"))
@@ -1063,8 +1063,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(48.174, 28.0),
-                                                                                    egui::vec2(48.174, 28.0),
+                                                                                    egui::vec2(48.174, 17.5),
+                                                                                    egui::vec2(48.174, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("volume_slider"))
@@ -1120,8 +1120,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(69.426, 28.0),
-                                                                                    egui::vec2(69.426, 28.0),
+                                                                                    egui::vec2(69.426, 17.5),
+                                                                                    egui::vec2(69.426, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("newsletter_checkbox"))
@@ -1175,8 +1175,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(28.28, 28.0),
-                                                                                    egui::vec2(28.28, 28.0),
+                                                                                    egui::vec2(28.28, 17.5),
+                                                                                    egui::vec2(28.28, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("sync_toggle"))
@@ -1220,8 +1220,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(40.600002, 28.0),
-                                                                                    egui::vec2(40.600002, 28.0),
+                                                                                    egui::vec2(40.600002, 17.5),
+                                                                                    egui::vec2(40.600002, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("avatar_image"))
@@ -1282,8 +1282,8 @@ impl Demo {
                                                             egui::Align::Min,
                                                         );
                                                         leaf_content(
-                                                            egui::vec2(48.86, 28.0),
-                                                            egui::vec2(81.844, 28.0),
+                                                            egui::vec2(48.86, 17.5),
+                                                            egui::vec2(81.844, 17.5),
                                                         )
                                                     });
                                                 tui.id(egui_taffy::tid("storage_progress"))

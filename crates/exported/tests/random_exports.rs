@@ -418,6 +418,19 @@ fn regressions() -> Vec<(String, Document)> {
                 ]
             }])),
         ),
+        // A label a column grows was given egui_taffy its grown height as
+        // its content, so egui grew it again (random design 186).
+        (
+            "a label a column grows".into(),
+            design(serde_json::json!([{
+                "kind": "column", "name": "growing", "props": { "x": 10.0, "y": 10.0, "width": 300.0, "height": 480.0, "padding": 16.0 },
+                "children": [
+                    { "kind": "label", "name": "grown", "props": { "grow": 1.5, "font_size": 11.0, "text": "A label that grows with the column it is in" } },
+                    { "kind": "checkbox", "name": "grown_too", "props": { "height": 56.5, "grow": 3.0, "font_size": 11.0, "text": "Grown too" } },
+                    { "kind": "button", "name": "below", "props": { "width": 100.0, "height": 30.0, "text": "Below" } }
+                ]
+            }])),
+        ),
         // egui's label grew to show all of a text too long for its box,
         // over its neighbours, where the canvas clips (random design 81).
         (

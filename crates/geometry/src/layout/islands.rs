@@ -120,7 +120,16 @@ impl Geometry {
             return Some([content, content]);
         }
         if wraps(w.kind()) {
-            let height = b.rect.h;
+            // The height its lines take at its laid-out width, as taffy
+            // measures it there, where the label was laid out at least
+            // that high: a column may have grown or stretched it, and
+            // egui_taffy, taking that for content, would grow it again
+            // (random design 186). Its laid-out height where that is less
+            // (a grid measured its lines at its track's width, or a
+            // maximum holds it; design 288).
+            let width = b.rect.w;
+            let lines = label_size(&w, &*self.measurer, (Some(width), None), AvailableSpace::Definite(width)).1;
+            let height = lines.min(b.rect.h);
             let narrow = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MinContent).0;
             let wide = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MaxContent).0;
             return Some([(narrow, height), (wide, height)]);
