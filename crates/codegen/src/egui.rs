@@ -176,6 +176,7 @@ fn write_module(
         uses_fill: false,
         helpers: std::collections::BTreeSet::new(),
         origins_used: rustc_hash::FxHashSet::default(),
+        islands: Vec::new(),
     };
     w.root(doc.root());
     let mut code = String::new();
@@ -243,7 +244,7 @@ fn write_module(
     }
     if w.uses_fill {
         code.push_str(
-            "/// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.\nfn fill(ui: &mut egui::Ui, align: egui::Align, widget: impl egui::Widget) -> egui::Response {\nlet layout = egui::Layout::left_to_right(egui::Align::Center).with_main_align(align).with_main_justify(true).with_cross_justify(true);\nui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner\n}\n",
+            "/// Adds `widget` over the whole of `ui`'s box, from its left and centred in height, as the canvas draws it.\nfn fill(ui: &mut egui::Ui, widget: impl egui::Widget) -> egui::Response {\nlet layout = egui::Layout::left_to_right(egui::Align::Center).with_main_justify(true).with_cross_justify(true);\nui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner\n}\n",
         );
     }
     if w.uses_content {
@@ -288,21 +289,120 @@ pub fn island_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style 
 
 /// The style of a widget laid out by its parent's flex or grid layout: the
 /// canvas's own. An absolute container, tabs or a scroll area placing its
-/// children has, where its size is auto, the size Trellis measured (as the
-/// HTML export's `contain-intrinsic-size` gives it): egui_taffy cannot
-/// measure what is placed inside it.
+/// children is a leaf for egui_taffy, given what Trellis measured inside
+/// it ([`leaf_content`]); egui_taffy rounds that to whole points, so in a
+/// row or column, where its size is auto, it is given the size Trellis
+/// laid it out at, exactly (a style keeps fractions: random design 55),
+/// except along the line when it grows: there its flex basis is its
+/// measured content, or its size would be grown again (design 71). In a
+/// grid it keeps its measured content: taffy aligns an item of a fixed
+/// size that overflows its cell at the start, where the canvas's measured
+/// one overflows as its alignment says (designs 59 and 189).
 pub fn item_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
     let mut style = geometry.taffy_style(doc, id).unwrap_or_default();
-    if let Some(w) = doc.widget(id).filter(|w| w.kind().is_container() && !flows(w)) {
-        let rect = geometry.rect(w.id()).unwrap_or_default();
-        if style.size.width.is_auto() {
+    let Some(w) = doc.widget(id) else { return style };
+    let line = w.parent().and_then(|p| doc.widget(p)).map(|p| p.layout());
+    if !w.kind().is_container() {
+        automatic_minimum(geometry, doc, id, line, &mut style);
+        return style;
+    }
+    if flows(&w) {
+        return style;
+    }
+    if !matches!(line, Some(LayoutMode::Row | LayoutMode::Column)) {
+        return style;
+    }
+    let rect = geometry.rect(id).unwrap_or_default();
+    let along =
+        |row: bool| style.flex_grow > 0.0 && line == Some(if row { LayoutMode::Row } else { LayoutMode::Column });
+    let [_, wide] = leaf_content(geometry, doc, id);
+    let length = |v: taffy::LengthPercentage| match lp(v) {
+        LengthCode::Length(x) => x,
+        LengthCode::Auto => 0.0,
+    };
+    let edges =
+        |a: taffy::LengthPercentage, b, c: taffy::LengthPercentage, d| length(a) + length(b) + length(c) + length(d);
+    if style.size.width.is_auto() {
+        if along(true) {
+            if style.flex_basis.is_auto() {
+                let frame = edges(style.padding.left, style.padding.right, style.border.left, style.border.right);
+                style.flex_basis = taffy::Dimension::length(wide.0 + frame);
+            }
+        } else {
             style.size.width = taffy::Dimension::length(rect.w);
         }
-        if style.size.height.is_auto() {
+    }
+    if style.size.height.is_auto() {
+        if along(false) {
+            if style.flex_basis.is_auto() {
+                let frame = edges(style.padding.top, style.padding.bottom, style.border.top, style.border.bottom);
+                style.flex_basis = taffy::Dimension::length(wide.1 + frame);
+            }
+        } else {
             style.size.height = taffy::Dimension::length(rect.h);
         }
     }
     style
+}
+
+/// A leaf's automatic minimum along its row's or column's line, made
+/// explicit as taffy would find it from the exact narrowest content
+/// Trellis measured: egui_taffy rounds the content it is given to whole
+/// points, and items shrunk to their minimum in an overflowing line each
+/// lost their fraction (random design 81).
+fn automatic_minimum(geometry: &Geometry, doc: &Document, id: WidgetId, line: Option<LayoutMode>, style: &mut Style) {
+    let row = match line {
+        Some(LayoutMode::Row) => true,
+        Some(LayoutMode::Column) => false,
+        _ => return,
+    };
+    let overflow = if row { style.overflow.x } else { style.overflow.y };
+    if overflow != taffy::Overflow::Visible {
+        return;
+    }
+    let [narrow, _] = leaf_content(geometry, doc, id);
+    let length = |v: taffy::LengthPercentage| match lp(v) {
+        LengthCode::Length(x) => x,
+        LengthCode::Auto => 0.0,
+    };
+    let (frame, content, min, size, max) = if row {
+        (
+            length(style.padding.left)
+                + length(style.padding.right)
+                + length(style.border.left)
+                + length(style.border.right),
+            narrow.0,
+            style.min_size.width,
+            style.size.width,
+            style.max_size.width,
+        )
+    } else {
+        (
+            length(style.padding.top)
+                + length(style.padding.bottom)
+                + length(style.border.top)
+                + length(style.border.bottom),
+            narrow.1,
+            style.min_size.height,
+            style.size.height,
+            style.max_size.height,
+        )
+    };
+    if !min.is_auto() {
+        return;
+    }
+    let mut minimum = content + frame;
+    for limit in [dimension(size), lpa(max)] {
+        if let LengthCode::Length(x) = limit {
+            minimum = minimum.min(x);
+        }
+    }
+    let minimum = taffy::LengthPercentageAuto::length(minimum.max(frame));
+    if row {
+        style.min_size.width = minimum;
+    } else {
+        style.min_size.height = minimum;
+    }
 }
 
 /// A leaf's narrowest and widest content for egui_taffy, as Trellis
@@ -316,7 +416,7 @@ pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32,
         return content;
     }
     let natural = geometry.rect(id).unwrap_or_default();
-    let style = item_style(geometry, doc, id);
+    let style = geometry.taffy_style(doc, id).unwrap_or_default();
     // Raw, as taffy adds them: a wrapping row's padding may be negative
     // (its content starts a gap early).
     let length = |v: taffy::LengthPercentage| match lp(v) {
@@ -359,12 +459,18 @@ struct Writer<'a> {
     /// corner nothing is placed from is not bound (it would not compile
     /// under `deny(warnings)`).
     origins_used: rustc_hash::FxHashSet<String>,
+    /// The taffy layouts being written, innermost last: the variable
+    /// holding each one's exact top-left corner, and its box.
+    islands: Vec<(String, Rect)>,
 }
 
 /// The widget helpers a generated module may carry, written once, in
 /// `egui_widgets/`, and compiled by the preview too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
+    Button,
+    Checkbox,
+    Dropdown,
     Label,
     LayoutAt,
     OnField,
@@ -376,6 +482,9 @@ enum Helper {
 impl Helper {
     fn source(self) -> &'static str {
         match self {
+            Helper::Button => include_str!("egui_widgets/button.rs"),
+            Helper::Checkbox => include_str!("egui_widgets/checkbox.rs"),
+            Helper::Dropdown => include_str!("egui_widgets/dropdown.rs"),
             Helper::Label => include_str!("egui_widgets/label.rs"),
             Helper::LayoutAt => include_str!("egui_widgets/layout_at.rs"),
             Helper::OnField => include_str!("egui_widgets/on_field.rs"),
@@ -540,18 +649,21 @@ impl Writer<'_> {
                 // children out with taffy.
                 self.uses_tui = true;
                 self.helpers.insert(Helper::LayoutAt);
+                self.origins_used.insert(origin.to_owned());
                 let style = island_style(self.geometry, self.doc, w.id());
                 let _ = writeln!(
                     self.body,
-                    "layout_at(ui, {}, egui::vec2({}, {}), {}, |tui| {{",
+                    "layout_at(ui, {}, {origin}, egui::vec2({}, {}), {}, |tui| {{",
                     rust_string(w.name()),
                     f(rect.w),
                     f(rect.h),
                     style_code(&style, w)
                 );
+                self.islands.push((origin.to_owned(), rect));
                 for child in children {
                     self.widget(child, Place::Flow);
                 }
+                self.islands.pop();
                 self.body.push_str("});\n");
             }
         }
@@ -615,22 +727,35 @@ impl Writer<'_> {
         let ident = self.ident(w);
         let origin = format!("{ident}_origin");
         let paint = self.background(w, "rect");
-        // Children placed in the container's own `Ui` need its corner.
-        let placed_inside = !self.flows(w) || w.kind() == WidgetKind::ScrollArea;
         let any_shown = w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
         // A tab bar draws its edge line even without titles.
         let tab_bar = w.kind() == WidgetKind::Tabs;
-        let bind = if placed_inside && (any_shown || tab_bar) && w.kind() != WidgetKind::ScrollArea {
-            format!("let {origin} = rect.min;")
-        } else {
-            String::new()
-        };
         // A row, column or grid showing no child is a leaf for egui_taffy,
         // measured as Trellis measures it: egui_taffy takes a node without
         // children for a leaf of no size, where an empty grid still has
         // its tracks (random design 285).
         let flows_here =
             matches!(place, Place::Flow) && self.flows(w) && w.kind() != WidgetKind::ScrollArea && any_shown;
+        // The container's exact corner. egui_taffy rounds a box it lays out
+        // to whole points: children placed, or laid out, from its rounded
+        // corner would add that rounding to their own (random design 117,
+        // 1.5 px), so they start from the corner of the layout it is in,
+        // kept exact, and where Trellis puts it there.
+        let corner = match (place, self.islands.last()) {
+            (Place::Flow, Some((island, at))) => {
+                let island = island.clone();
+                self.origins_used.insert(island.clone());
+                format!("{island} + egui::vec2({}, {})", f(rect.x - at.x), f(rect.y - at.y))
+            }
+            _ => "rect.min".to_owned(),
+        };
+        // Children placed, or laid out, in the container's own `Ui` need
+        // its corner (a scroll area's is bound inside it).
+        let bind = if (any_shown || tab_bar) && w.kind() != WidgetKind::ScrollArea && !flows_here {
+            format!("let {origin} = {corner};")
+        } else {
+            String::new()
+        };
         // A container's opacity fades its box and all inside it, as on the
         // canvas: set on the `Ui`s it paints and lays out its children in.
         let opacity = w.number(PropKey::Opacity);
@@ -736,7 +861,7 @@ impl Writer<'_> {
                     this.widget(child, Place::Flow);
                 }
             } else {
-                this.container_inside(w, &origin, rect);
+                this.container_inside(w, &origin, &corner, rect);
             }
         });
         // Children that draw nothing (empty space, hidden) leave the
@@ -775,7 +900,9 @@ impl Writer<'_> {
     }
 
     /// What is inside a container's box, with `origin` its top-left corner.
-    fn container_inside(&mut self, w: &WidgetRef<'_>, origin: &str, rect: Rect) {
+    /// What is inside `w`, whose exact corner is the expression `corner`:
+    /// bound to `origin` where what is inside needs it.
+    fn container_inside(&mut self, w: &WidgetRef<'_>, origin: &str, corner: &str, rect: Rect) {
         match w.kind() {
             WidgetKind::Tabs => {
                 let (current, event) = self.tabs_state(w);
@@ -824,12 +951,17 @@ impl Writer<'_> {
                     .iter()
                     .filter_map(|c| self.geometry.rect(*c))
                     .fold(Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
-                let show = format!("egui::ScrollArea::both().id_salt({}).show(ui, |", rust_string(w.name()));
+                let show = format!("egui::ScrollArea::both().id_salt({}).show_viewport(ui, |", rust_string(w.name()));
                 let any_shown =
                     w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
-                let wrap =
-                    |empty: bool| (format!("{show}{}| {{\n", if empty { "_" } else { "ui" }), "});\n".to_owned());
+                let wrap = |empty: bool| {
+                    (format!("{show}{}| {{\n", if empty { "_, _" } else { "ui, viewport" }), "});\n".to_owned())
+                };
                 self.around(wrap, |this| {
+                    // The content's exact corner: egui puts the scrolled
+                    // `Ui` on a whole point.
+                    let bind = format!("let {origin} = {corner} - viewport.min.to_vec2();\n");
+                    let start = this.body.len();
                     if !this.flows(w) && any_shown {
                         // Placed children: the scrolled content spans them all.
                         let size = format!(
@@ -837,21 +969,20 @@ impl Writer<'_> {
                             f((content.right() - rect.x).max(rect.w)),
                             f((content.bottom() - rect.y).max(rect.h))
                         );
-                        let start = this.body.len();
-                        let _ = writeln!(
-                            this.body,
-                            "let (scrolled, _) = ui.allocate_exact_size({size}, egui::Sense::hover());\nlet {origin} = scrolled.min;"
-                        );
-                        let placed = this.body.len();
-                        this.children_in(w, origin, rect);
-                        // Children that draw nothing (empty space) leave the
-                        // corner unused (random design 29).
-                        if !this.origins_used.contains(origin) {
-                            let scrolled = format!("let _ = ui.allocate_exact_size({size}, egui::Sense::hover());\n");
-                            this.body.replace_range(start..placed, &scrolled);
-                        }
-                    } else {
-                        this.children_in(w, origin, rect);
+                        let _ = writeln!(this.body, "let _ = ui.allocate_exact_size({size}, egui::Sense::hover());");
+                    }
+                    let placed = this.body.len();
+                    this.body.push_str(&bind);
+                    this.children_in(w, origin, rect);
+                    // Children that draw nothing (empty space) leave the
+                    // corner unused (random design 29).
+                    if !this.origins_used.contains(origin) {
+                        this.body.replace_range(placed..placed + bind.len(), "");
+                        // The viewport is then unused. Renamed in as many
+                        // bytes (the formatter drops the spaces): `around`
+                        // holds positions before `start`.
+                        let head = this.body[..start].rfind("|ui, viewport|").expect("the scroll area's closure");
+                        this.body.replace_range(head..head + "|ui, viewport|".len(), "|ui, _       |");
                     }
                 });
             }
@@ -923,18 +1054,22 @@ impl Writer<'_> {
             }
             WidgetKind::Button => {
                 let event = self.event(w, "clicked");
-                // One line, as on the canvas: a narrow button clips its text.
-                let fill = w.color(PropKey::Fill).map_or(String::new(), |c| format!(".fill({})", color(c)));
+                let align = match w.align(PropKey::TextAlign) {
+                    trellis_model::Align::Center => "egui::Align::Center",
+                    trellis_model::Align::End => "egui::Align::Max",
+                    _ => "egui::Align::Min",
+                };
+                let fill = w.color(PropKey::Fill).map_or("None".to_owned(), |c| format!("Some({})", color(c)));
                 let (width, stroke) = button_border(w, &theme);
-                Control::widget(format!(
-                    "egui::Button::new({}).truncate(){fill}.stroke(egui::Stroke::new({}, {})).corner_radius({})",
+                self.helpers.insert(Helper::Button);
+                Control::Block(format!(
+                    "if button(ui, {}, {align}, {fill}, egui::Stroke::new({}, {}), {}){}.clicked() {{ events.push({event}); }}",
                     rich(&text, text_color),
                     f(width),
                     color(stroke),
                     f(button_radius(w)),
+                    tooltip(w),
                 ))
-                .then(format!("if response.clicked() {{ events.push({event}); }}"))
-                .before(format!("{FIT_HEIGHT}\n{BUTTON_PADDING}"))
             }
             WidgetKind::TextInput | WidgetKind::TextArea => {
                 let initial = if w.text(PropKey::Text).is_empty() {
@@ -968,12 +1103,12 @@ impl Writer<'_> {
                 let checked = w.flag(PropKey::Checked);
                 let field = self.field(w, "checked", "bool", checked.to_string(), !checked);
                 let event = self.event(w, "changed");
-                self.helpers.insert(Helper::OnField);
-                Control::widget(format!("egui::Checkbox::new(&mut self.{field}, {})", rich(&text, text_color)))
-                    .then(format!("if response.changed() {{ events.push({event}); }}"))
-                    .before(format!(
-                        "{FIT_SQUARE}\nui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);\non_field(ui);"
-                    ))
+                self.helpers.insert(Helper::Checkbox);
+                Control::Block(format!(
+                    "if checkbox(ui, &mut self.{field}, {}){}.changed() {{ events.push({event}); }}",
+                    rich(&text, text_color),
+                    tooltip(w)
+                ))
             }
             WidgetKind::Slider => {
                 let v = w.number(PropKey::Value);
@@ -988,9 +1123,7 @@ impl Writer<'_> {
                     f(min),
                     f(max.max(min))
                 ))
-                .before(
-                    "// The track spans the widget's box and is 4 points high, as on the canvas.\nui.spacing_mut().slider_width = ui.available_width();\nui.spacing_mut().slider_rail_height = 4.0;\nui.spacing_mut().interact_size.y = ui.available_height();".into(),
-                )
+                .before(format!("// The track spans the widget's box and is 4 points high, as on the canvas.\nui.spacing_mut().slider_width = ui.available_width();\nui.spacing_mut().slider_rail_height = 4.0;\n{FIT_HEIGHT}\n{SLIDER_BODY}"))
                 .then(format!(
                     "ui.ctx().accesskit_node_builder(response.id, |node| node.set_label({}));\nif response.changed() {{ events.push({event}); }}",
                     accessible_name(w)
@@ -1020,9 +1153,11 @@ impl Writer<'_> {
                 let field = self.field(w, "selected", "Option<usize>", initial, default);
                 let event = self.event(w, "changed");
                 let items: Vec<String> = w.items().iter().map(|i| rust_string(i)).collect();
-                if w.kind() != WidgetKind::List {
-                    self.helpers.insert(Helper::OnField);
-                }
+                match w.kind() {
+                    WidgetKind::RadioGroup => self.helpers.insert(Helper::OnField),
+                    WidgetKind::Dropdown => self.helpers.insert(Helper::Dropdown),
+                    _ => false,
+                };
                 let mut body = format!(
                     "let before = self.{field};\nlet items: [&str; {}] = [{}];\n",
                     items.len(),
@@ -1037,19 +1172,12 @@ impl Writer<'_> {
                         );
                     }
                     WidgetKind::Dropdown => {
-                        // On one line in the design's font, the placeholder
-                        // muted, as the canvas draws it.
                         let _ = writeln!(
                             body,
-                            "let shown = match self.{field}.and_then(|i| items.get(i).copied()) {{\nSome(item) => {},\nNone => {},\n}};",
-                            rich("item", text_color),
-                            rich(&rust_string(w.text(PropKey::Placeholder)), theme.muted),
-                        );
-                        let _ = writeln!(
-                            body,
-                            "on_field(ui);\nui.spacing_mut().interact_size.y = ui.available_height();\nlet combo = egui::ComboBox::from_id_salt({}).selected_text(shown).truncate().width(ui.available_width()).show_ui(ui, |ui| {{\nfor (i, item) in items.iter().enumerate() {{\nui.selectable_value(&mut self.{field}, Some(i), {});\n}}\n}});\nui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label({}));",
-                            rust_string(w.name()),
-                            sized("*item"),
+                            "let response = dropdown(ui, &mut self.{field}, &items, {}, {font}, {}){};\nui.ctx().accesskit_node_builder(response.id, |node| node.set_label({}));",
+                            rust_string(w.text(PropKey::Placeholder)),
+                            color(text_color),
+                            tooltip(w),
                             accessible_name(w)
                         );
                     }
@@ -1090,14 +1218,7 @@ impl Writer<'_> {
         let body = match &control {
             Control::Widget { before, make, then } => {
                 self.uses_fill = true;
-                // A button's text sits as its text alignment says; every
-                // other control starts at the left, as on the canvas.
-                let align = match (w.kind(), w.align(PropKey::TextAlign)) {
-                    (WidgetKind::Button, trellis_model::Align::Center) => "egui::Align::Center",
-                    (WidgetKind::Button, trellis_model::Align::End) => "egui::Align::Max",
-                    _ => "egui::Align::Min",
-                };
-                let add = format!("fill(ui, {align}, {make}){}", tooltip(w));
+                let add = format!("fill(ui, {make}){}", tooltip(w));
                 // A disabled control: its `Ui` is disabled before it is
                 // added (and its response is still the control's).
                 let disable = if enabled { "" } else { "ui.disable();\n" };
@@ -1172,15 +1293,11 @@ impl Writer<'_> {
 /// at least its "interact size" high (20 points), the canvas's may be less.
 const FIT_HEIGHT: &str = "ui.spacing_mut().interact_size.y = ui.available_height();";
 
-/// [`FIT_HEIGHT`] for a checkbox, which egui makes at least its interact
-/// size wide as well: a box taller than it is wide would widen it (random
-/// design 251). The layout's justify makes it as high as its box.
-const FIT_SQUARE: &str = "ui.spacing_mut().interact_size.y = ui.available_height().min(ui.available_width());";
-
-/// A button's text as the canvas insets it: 8 points from the sides and
-/// none from the top and bottom (egui's 2 made a button lower than 20
-/// points taller than its box).
-const BUTTON_PADDING: &str = "ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);";
+/// egui makes a slider at least a line of body text high (the line of the
+/// number it would show beside it, which is not shown); the canvas's may
+/// be lower. Body text a fifth smaller than the box is a line lower than
+/// it in egui's fonts.
+const SLIDER_BODY: &str = "let body = egui::FontId::proportional((ui.available_height() * 0.8).max(0.5));\nui.style_mut().text_styles.insert(egui::TextStyle::Body, body);";
 
 /// Whether generated statements are only comments (a closure holding them
 /// names its parameters `_`).

@@ -140,9 +140,11 @@ impl Demo {
             ui.scope_builder(
                 egui::UiBuilder::new().max_rect(rect),
                 |ui| {
+                    let toolbar_origin = rect.min;
                     layout_at(
                         ui,
                         "toolbar",
+                        toolbar_origin,
                         egui::vec2(1280.0, 56.0),
                         Style {
                             size: Size {
@@ -165,29 +167,28 @@ impl Demo {
                                         width: length(72.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: length(53.316),
+                                        height: auto(),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Center,
-                                        egui::Button::new(
-                                                egui::RichText::new("Back")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Back")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Center,
+                                            None,
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::BackButtonClicked);
                                     }
                                     leaf_content(
@@ -200,6 +201,10 @@ impl Demo {
                                     size: Size {
                                         width: length(200.0),
                                         height: length(28.0),
+                                    },
+                                    min_size: Size {
+                                        width: length(64.026),
+                                        height: auto(),
                                     },
                                     flex_grow: 1.0,
                                     ..Default::default()
@@ -223,13 +228,16 @@ impl Demo {
                                         width: length(240.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: length(136.0),
+                                        height: auto(),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
                                     on_field(ui);
                                     let response = fill(
                                             ui,
-                                            egui::Align::Min,
                                             egui::TextEdit::singleline(&mut self.search_input_text)
                                                 .hint_text("Search settings")
                                                 .font(egui::FontId::proportional(14.0)),
@@ -249,30 +257,28 @@ impl Demo {
                                         width: length(96.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: length(52.756),
+                                        height: auto(),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Center,
-                                        egui::Button::new(
-                                                egui::RichText::new("Save")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(255, 255, 255)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgb(37, 99, 235))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Save")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(255, 255, 255)),
+                                            egui::Align::Center,
+                                            Some(egui::Color32::from_rgb(37, 99, 235)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::SaveButtonClicked);
                                     }
                                     leaf_content(
@@ -301,9 +307,11 @@ impl Demo {
             ui.scope_builder(
                 egui::UiBuilder::new().max_rect(rect),
                 |ui| {
+                    let sidebar_origin = rect.min;
                     layout_at(
                         ui,
                         "sidebar",
+                        sidebar_origin,
                         egui::vec2(240.0, 744.0),
                         Style {
                             size: Size {
@@ -327,6 +335,10 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(22.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
@@ -348,30 +360,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("General")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("General")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavGeneralClicked);
                                     }
                                     leaf_content(
@@ -385,30 +395,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("Account")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Account")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavAccountClicked);
                                     }
                                     leaf_content(
@@ -422,30 +430,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("Privacy")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Privacy")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavPrivacyClicked);
                                     }
                                     leaf_content(
@@ -459,30 +465,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("Notifications")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Notifications")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavNotificationsClicked);
                                     }
                                     leaf_content(
@@ -496,30 +500,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("Appearance")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("Appearance")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavAppearanceClicked);
                                     }
                                     leaf_content(
@@ -531,6 +533,10 @@ impl Demo {
                                 .style(Style {
                                     size: Size {
                                         width: length(216.0),
+                                        height: length(1.0),
+                                    },
+                                    min_size: Size {
+                                        width: auto(),
                                         height: length(1.0),
                                     },
                                     ..Default::default()
@@ -550,30 +556,28 @@ impl Demo {
                                         width: length(216.0),
                                         height: length(32.0),
                                     },
+                                    min_size: Size {
+                                        width: auto(),
+                                        height: length(29.5),
+                                    },
                                     ..Default::default()
                                 })
                                 .ui_manual(|ui, _| {
-                                    ui.spacing_mut().interact_size.y = ui.available_height();
-                                    ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                    let response = fill(
-                                        ui,
-                                        egui::Align::Min,
-                                        egui::Button::new(
-                                                egui::RichText::new("About")
-                                                    .size(14.0)
-                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
-                                            )
-                                            .truncate()
-                                            .fill(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0))
-                                            .stroke(
-                                                egui::Stroke::new(
-                                                    1.0,
-                                                    egui::Color32::from_rgb(209, 213, 219),
-                                                ),
-                                            )
-                                            .corner_radius(6.0),
-                                    );
-                                    if response.clicked() {
+                                    if button(
+                                            ui,
+                                            egui::RichText::new("About")
+                                                .size(14.0)
+                                                .color(egui::Color32::from_rgb(17, 24, 39)),
+                                            egui::Align::Min,
+                                            Some(egui::Color32::from_rgba_unmultiplied(0, 0, 0, 0)),
+                                            egui::Stroke::new(
+                                                1.0,
+                                                egui::Color32::from_rgb(209, 213, 219),
+                                            ),
+                                            6.0,
+                                        )
+                                        .clicked()
+                                    {
                                         events.push(DemoEvent::NavAboutClicked);
                                     }
                                     leaf_content(
@@ -604,12 +608,14 @@ impl Demo {
                 |ui| {
                     egui::ScrollArea::both()
                         .id_salt("content")
-                        .show(
+                        .show_viewport(
                             ui,
-                            |ui| {
+                            |ui, viewport| {
+                                let content_origin = rect.min - viewport.min.to_vec2();
                                 layout_at(
                                     ui,
                                     "content",
+                                    content_origin,
                                     egui::vec2(1040.0, 744.0),
                                     Style {
                                         overflow: egui_taffy::taffy::Point {
@@ -635,6 +641,10 @@ impl Demo {
                                                 size: Size {
                                                     width: length(400.0),
                                                     height: length(32.0),
+                                                },
+                                                min_size: Size {
+                                                    width: auto(),
+                                                    height: length(30.0),
                                                 },
                                                 ..Default::default()
                                             })
@@ -672,7 +682,8 @@ impl Demo {
                                                         ),
                                                         egui::StrokeKind::Inside,
                                                     );
-                                                let settings_tabs_origin = rect.min;
+                                                let settings_tabs_origin = content_origin
+                                                    + egui::vec2(24.0, 68.0);
                                                 {
                                                     let bar = egui::Rect::from_min_size(
                                                         settings_tabs_origin,
@@ -750,9 +761,11 @@ impl Demo {
                                                         ui.scope_builder(
                                                             egui::UiBuilder::new().max_rect(rect),
                                                             |ui| {
+                                                                let profile_page_origin = rect.min;
                                                                 layout_at(
                                                                     ui,
                                                                     "profile_page",
+                                                                    profile_page_origin,
                                                                     egui::vec2(960.0, 560.0),
                                                                     Style {
                                                                         display: Display::Grid,
@@ -804,7 +817,6 @@ impl Demo {
                                                                                 on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
-                                                                                    egui::Align::Min,
                                                                                     egui::TextEdit::singleline(&mut self.name_input_text)
                                                                                         .hint_text("Your name")
                                                                                         .font(egui::FontId::proportional(14.0)),
@@ -850,7 +862,6 @@ impl Demo {
                                                                                 on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
-                                                                                    egui::Align::Min,
                                                                                     egui::TextEdit::singleline(&mut self.email_input_text)
                                                                                         .hint_text("you@example.com")
                                                                                         .font(egui::FontId::proportional(14.0)),
@@ -896,7 +907,6 @@ impl Demo {
                                                                                 on_field(ui);
                                                                                 let response = fill(
                                                                                     ui,
-                                                                                    egui::Align::Min,
                                                                                     egui::TextEdit::multiline(&mut self.bio_area_text)
                                                                                         .hint_text("A few words about you")
                                                                                         .font(egui::FontId::proportional(14.0)),
@@ -946,44 +956,17 @@ impl Demo {
                                                                                     "Français",
                                                                                     "日本語",
                                                                                 ];
-                                                                                let shown = match self
-                                                                                    .language_dropdown_selected
-                                                                                    .and_then(|i| items.get(i).copied())
-                                                                                {
-                                                                                    Some(item) => {
-                                                                                        egui::RichText::new(item)
-                                                                                            .size(14.0)
-                                                                                            .color(egui::Color32::from_rgb(17, 24, 39))
-                                                                                    }
-                                                                                    None => {
-                                                                                        egui::RichText::new("")
-                                                                                            .size(14.0)
-                                                                                            .color(egui::Color32::from_rgb(107, 114, 128))
-                                                                                    }
-                                                                                };
-                                                                                on_field(ui);
-                                                                                ui.spacing_mut().interact_size.y = ui.available_height();
-                                                                                let combo = egui::ComboBox::from_id_salt(
-                                                                                        "language_dropdown",
-                                                                                    )
-                                                                                    .selected_text(shown)
-                                                                                    .truncate()
-                                                                                    .width(ui.available_width())
-                                                                                    .show_ui(
-                                                                                        ui,
-                                                                                        |ui| {
-                                                                                            for (i, item) in items.iter().enumerate() {
-                                                                                                ui.selectable_value(
-                                                                                                    &mut self.language_dropdown_selected,
-                                                                                                    Some(i),
-                                                                                                    egui::RichText::new(*item).size(14.0),
-                                                                                                );
-                                                                                            }
-                                                                                        },
-                                                                                    );
+                                                                                let response = dropdown(
+                                                                                    ui,
+                                                                                    &mut self.language_dropdown_selected,
+                                                                                    &items,
+                                                                                    "",
+                                                                                    14.0,
+                                                                                    egui::Color32::from_rgb(17, 24, 39),
+                                                                                );
                                                                                 ui.ctx()
                                                                                     .accesskit_node_builder(
-                                                                                        combo.response.id,
+                                                                                        response.id,
                                                                                         |node| node.set_label("language_dropdown"),
                                                                                     );
                                                                                 if self.language_dropdown_selected != before {
@@ -1079,9 +1062,14 @@ impl Demo {
                                                                                 ui.spacing_mut().slider_width = ui.available_width();
                                                                                 ui.spacing_mut().slider_rail_height = 4.0;
                                                                                 ui.spacing_mut().interact_size.y = ui.available_height();
+                                                                                let body = egui::FontId::proportional(
+                                                                                    (ui.available_height() * 0.8).max(0.5),
+                                                                                );
+                                                                                ui.style_mut()
+                                                                                    .text_styles
+                                                                                    .insert(egui::TextStyle::Body, body);
                                                                                 let response = fill(
                                                                                     ui,
-                                                                                    egui::Align::Min,
                                                                                     egui::Slider::new(
                                                                                             &mut self.volume_slider_value,
                                                                                             0.0..=100.0,
@@ -1133,24 +1121,15 @@ impl Demo {
                                                                                 ..Default::default()
                                                                             })
                                                                             .ui_manual(|ui, _| {
-                                                                                ui.spacing_mut().interact_size.y = ui
-                                                                                    .available_height()
-                                                                                    .min(ui.available_width());
-                                                                                ui.style_mut().wrap_mode = Some(
-                                                                                    egui::TextWrapMode::Truncate,
-                                                                                );
-                                                                                on_field(ui);
-                                                                                let response = fill(
-                                                                                    ui,
-                                                                                    egui::Align::Min,
-                                                                                    egui::Checkbox::new(
+                                                                                if checkbox(
+                                                                                        ui,
                                                                                         &mut self.newsletter_checkbox_checked,
                                                                                         egui::RichText::new("Send me product news")
                                                                                             .size(14.0)
                                                                                             .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                                    ),
-                                                                                );
-                                                                                if response.changed() {
+                                                                                    )
+                                                                                    .changed()
+                                                                                {
                                                                                     events.push(DemoEvent::NewsletterCheckboxChanged);
                                                                                 }
                                                                                 leaf_content(
@@ -1232,7 +1211,6 @@ impl Demo {
                                                                             .ui_manual(|ui, _| {
                                                                                 fill(
                                                                                     ui,
-                                                                                    egui::Align::Min,
                                                                                     egui::Image::new(egui::include_image!("avatar.png"))
                                                                                         .fit_to_exact_size(ui.available_size()),
                                                                                 );
@@ -1271,6 +1249,10 @@ impl Demo {
                                                             width: length(100.0),
                                                             height: length(28.0),
                                                         },
+                                                        min_size: Size {
+                                                            width: length(48.86),
+                                                            height: auto(),
+                                                        },
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
@@ -1292,6 +1274,10 @@ impl Demo {
                                                             width: length(200.0),
                                                             height: length(12.0),
                                                         },
+                                                        min_size: Size {
+                                                            width: length(140.0),
+                                                            height: auto(),
+                                                        },
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
@@ -1305,6 +1291,10 @@ impl Demo {
                                                     });
                                                 tui.id(egui_taffy::tid("footer_spacer"))
                                                     .style(Style {
+                                                        min_size: Size {
+                                                            width: length(0.0),
+                                                            height: auto(),
+                                                        },
                                                         flex_grow: 1.0,
                                                         ..Default::default()
                                                     })
@@ -1317,29 +1307,28 @@ impl Demo {
                                                             width: length(96.0),
                                                             height: length(32.0),
                                                         },
+                                                        min_size: Size {
+                                                            width: length(65.3),
+                                                            height: auto(),
+                                                        },
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        ui.spacing_mut().interact_size.y = ui.available_height();
-                                                        ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                                        let response = fill(
-                                                            ui,
-                                                            egui::Align::Center,
-                                                            egui::Button::new(
-                                                                    egui::RichText::new("Cancel")
-                                                                        .size(14.0)
-                                                                        .color(egui::Color32::from_rgb(17, 24, 39)),
-                                                                )
-                                                                .truncate()
-                                                                .stroke(
-                                                                    egui::Stroke::new(
-                                                                        1.0,
-                                                                        egui::Color32::from_rgb(209, 213, 219),
-                                                                    ),
-                                                                )
-                                                                .corner_radius(6.0),
-                                                        );
-                                                        if response.clicked() {
+                                                        if button(
+                                                                ui,
+                                                                egui::RichText::new("Cancel")
+                                                                    .size(14.0)
+                                                                    .color(egui::Color32::from_rgb(17, 24, 39)),
+                                                                egui::Align::Center,
+                                                                None,
+                                                                egui::Stroke::new(
+                                                                    1.0,
+                                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                                ),
+                                                                6.0,
+                                                            )
+                                                            .clicked()
+                                                        {
                                                             events.push(DemoEvent::CancelButtonClicked);
                                                         }
                                                         leaf_content(egui::vec2(65.3, 29.5), egui::vec2(65.3, 29.5))
@@ -1350,30 +1339,28 @@ impl Demo {
                                                             width: length(96.0),
                                                             height: length(32.0),
                                                         },
+                                                        min_size: Size {
+                                                            width: length(59.504),
+                                                            height: auto(),
+                                                        },
                                                         ..Default::default()
                                                     })
                                                     .ui_manual(|ui, _| {
-                                                        ui.spacing_mut().interact_size.y = ui.available_height();
-                                                        ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                                                        let response = fill(
-                                                            ui,
-                                                            egui::Align::Center,
-                                                            egui::Button::new(
-                                                                    egui::RichText::new("Apply")
-                                                                        .size(14.0)
-                                                                        .color(egui::Color32::from_rgb(255, 255, 255)),
-                                                                )
-                                                                .truncate()
-                                                                .fill(egui::Color32::from_rgb(37, 99, 235))
-                                                                .stroke(
-                                                                    egui::Stroke::new(
-                                                                        1.0,
-                                                                        egui::Color32::from_rgb(209, 213, 219),
-                                                                    ),
-                                                                )
-                                                                .corner_radius(6.0),
-                                                        );
-                                                        if response.clicked() {
+                                                        if button(
+                                                                ui,
+                                                                egui::RichText::new("Apply")
+                                                                    .size(14.0)
+                                                                    .color(egui::Color32::from_rgb(255, 255, 255)),
+                                                                egui::Align::Center,
+                                                                Some(egui::Color32::from_rgb(37, 99, 235)),
+                                                                egui::Stroke::new(
+                                                                    1.0,
+                                                                    egui::Color32::from_rgb(209, 213, 219),
+                                                                ),
+                                                                6.0,
+                                                            )
+                                                            .clicked()
+                                                        {
                                                             events.push(DemoEvent::ApplyButtonClicked);
                                                         }
                                                         leaf_content(
@@ -1447,6 +1434,230 @@ pub(crate) fn theme_visuals(dark: bool, colors: [egui::Color32; 10]) -> egui::Vi
     }
     v
 }
+/// A button as the canvas draws it: exactly its box, filled and outlined,
+/// its text on one line 8 points in from the sides, placed as `align`
+/// says, centred in height and cut to the box. egui's own button is at
+/// least its padding and an ellipsis wide and a line of text high, where
+/// the canvas's may be smaller. Hovered and pressed, its outline takes
+/// the theme's colour for that state.
+pub(crate) fn button(
+    ui: &mut egui::Ui,
+    text: egui::RichText,
+    align: egui::Align,
+    fill: Option<egui::Color32>,
+    stroke: egui::Stroke,
+    radius: f32,
+) -> egui::Response {
+    let size = ui.available_size();
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+    let inside = rect.shrink2(egui::vec2(8.0, 0.0));
+    let galley = egui::WidgetText::from(text)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            inside.width().max(0.0),
+            egui::TextStyle::Button,
+        );
+    let enabled = ui.is_enabled();
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(
+            egui::Role::Button,
+            enabled,
+            galley.text(),
+        ));
+    if ui.is_rect_visible(rect) {
+        let state = ui.style().interact(&response);
+        let outline = if response.hovered() || response.is_pointer_button_down_on()
+            || response.has_focus()
+        {
+            egui::Stroke::new(stroke.width.max(1.0), state.bg_stroke.color)
+        } else {
+            stroke
+        };
+        let painter = ui.painter();
+        painter
+            .rect(
+                rect,
+                radius,
+                fill.unwrap_or(state.weak_bg_fill),
+                outline,
+                egui::StrokeKind::Inside,
+            );
+        let x = match align {
+            egui::Align::Min => inside.left(),
+            egui::Align::Center => inside.center().x - galley.size().x / 2.0,
+            egui::Align::Max => inside.right() - galley.size().x,
+        };
+        let at = egui::pos2(x, rect.center().y - galley.size().y / 2.0);
+        painter
+            .with_clip_rect(rect.intersect(ui.clip_rect()))
+            .galley(at, galley, state.text_color());
+    }
+    response
+}
+/// A checkbox as the canvas draws it: exactly its box, a 16-point mark
+/// at its left centred in height (the accent with a tick when checked,
+/// the field colour when not), its text on one line 24 points in, cut to
+/// the box. Clicking flips `checked`. egui's own checkbox is at least a
+/// line of text high and its mark and an ellipsis wide, where the
+/// canvas's may be smaller.
+pub(crate) fn checkbox(
+    ui: &mut egui::Ui,
+    checked: &mut bool,
+    text: egui::RichText,
+) -> egui::Response {
+    let size = ui.available_size();
+    let (rect, mut response) = ui.allocate_exact_size(size, egui::Sense::click());
+    if response.clicked() {
+        *checked = !*checked;
+        response.mark_changed();
+    }
+    let galley = egui::WidgetText::from(text)
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            (rect.width() - 24.0).max(0.0),
+            egui::TextStyle::Button,
+        );
+    let (enabled, on) = (ui.is_enabled(), *checked);
+    response
+        .widget_info(|| egui::WidgetInfo::selected(
+            egui::Role::CheckBox,
+            enabled,
+            on,
+            galley.text(),
+        ));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let state = ui.style().interact(&response);
+        let mark = egui::Rect::from_min_size(
+            egui::pos2(rect.left(), rect.center().y - 8.0),
+            egui::vec2(16.0, 16.0),
+        );
+        let (fill, outline) = if on {
+            (visuals.selection.bg_fill, visuals.selection.bg_fill)
+        } else if response.hovered() || response.has_focus() {
+            (visuals.extreme_bg_color, state.bg_stroke.color)
+        } else {
+            (visuals.extreme_bg_color, visuals.widgets.inactive.bg_stroke.color)
+        };
+        let painter = ui.painter();
+        painter
+            .rect(
+                mark,
+                3.0,
+                fill,
+                egui::Stroke::new(1.0, outline),
+                egui::StrokeKind::Inside,
+            );
+        if on {
+            let tick = [
+                egui::vec2(3.5, 8.0),
+                egui::vec2(6.5, 11.0),
+                egui::vec2(12.5, 4.5),
+            ]
+                .map(|v| mark.min + v);
+            painter
+                .line(
+                    tick.to_vec(),
+                    egui::Stroke::new(2.0, visuals.selection.stroke.color),
+                );
+        }
+        let at = egui::pos2(rect.left() + 24.0, rect.center().y - galley.size().y / 2.0);
+        painter
+            .with_clip_rect(rect.intersect(ui.clip_rect()))
+            .galley(at, galley, state.text_color());
+    }
+    response
+}
+/// A dropdown as the canvas draws it: exactly its box, a field showing
+/// the chosen item (or the placeholder, muted) on one line 8 points in,
+/// cut 32 points before the right edge, and a chevron 14 points from it.
+/// A click opens the list of `items` below it, egui's menu popup as its
+/// combo box opens one; choosing sets `selected` and marks the response
+/// changed. egui's own combo box is at least its padding, an ellipsis and
+/// its icon wide, where the canvas's may be narrower.
+pub(crate) fn dropdown(
+    ui: &mut egui::Ui,
+    selected: &mut Option<usize>,
+    items: &[&str],
+    placeholder: &str,
+    size: f32,
+    color: egui::Color32,
+) -> egui::Response {
+    let (rect, mut response) = ui
+        .allocate_exact_size(ui.available_size(), egui::Sense::click());
+    let shown = match selected.and_then(|i| items.get(i)) {
+        Some(item) => egui::RichText::new(*item).color(color),
+        None => egui::RichText::new(placeholder).color(ui.visuals().weak_text_color()),
+    };
+    let galley = egui::WidgetText::from(shown.size(size))
+        .into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            (rect.width() - 32.0).max(0.0),
+            egui::TextStyle::Button,
+        );
+    let enabled = ui.is_enabled();
+    response
+        .widget_info(|| {
+            let mut info = egui::WidgetInfo::new(egui::Role::ComboBox);
+            info.enabled = enabled;
+            info.current_text_value = Some(galley.text().to_owned());
+            info
+        });
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        let state = ui.style().interact(&response);
+        let painter = ui.painter();
+        let outline = if response.hovered() || response.has_focus() {
+            state.bg_stroke.color
+        } else {
+            visuals.widgets.inactive.bg_stroke.color
+        };
+        painter
+            .rect(
+                rect,
+                4.0,
+                visuals.extreme_bg_color,
+                egui::Stroke::new(1.0, outline),
+                egui::StrokeKind::Inside,
+            );
+        let at = egui::pos2(rect.left() + 8.0, rect.center().y - galley.size().y / 2.0);
+        painter
+            .with_clip_rect(rect.intersect(ui.clip_rect()))
+            .galley(at, galley, visuals.text_color());
+        let tip = egui::pos2(rect.right() - 14.0, rect.center().y + 2.0);
+        let chevron = vec![
+            tip + egui::vec2(- 4.0, - 4.0), tip, tip + egui::vec2(4.0, - 4.0)
+        ];
+        painter.line(chevron, egui::Stroke::new(1.5, visuals.weak_text_color()));
+    }
+    let before = *selected;
+    egui::Popup::menu(&response)
+        .width(rect.width())
+        .show(|ui| {
+            egui::ScrollArea::vertical()
+                .max_height(ui.spacing().combo_height)
+                .show(
+                    ui,
+                    |ui| {
+                        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                        for (i, item) in items.iter().enumerate() {
+                            ui.selectable_value(
+                                selected,
+                                Some(i),
+                                egui::RichText::new(*item).size(size),
+                            );
+                        }
+                    },
+                );
+        });
+    if *selected != before {
+        response.mark_changed();
+    }
+    response
+}
 /// A label as the canvas draws it: its text wrapped at the box's width,
 /// each line aligned as `align` says, the lines centred in the box's
 /// height and clipped to the box. egui's own label grows to show all of a
@@ -1491,23 +1702,23 @@ pub(crate) fn label(
     }
     response
 }
-/// egui_taffy's layout of a container's box, `size` points, at `ui`'s
-/// cursor, as `style` says; `add` adds the children. egui_taffy rounds a
-/// layout to whole points from its corner, so a layout whose corner is at
-/// a fraction of a point (placed freely, or inside another at one) added
-/// its own rounding to its parent's. Here the corner is put on the next
-/// whole point and the fraction carried back into the layout as a
-/// negative margin: each edge rounds as its exact position does, however
-/// deep layouts nest, and the space taken is still the box (a scroll
-/// area's content does not grow by the fraction).
+/// egui_taffy's layout of a container's box, `size` points, with its
+/// top-left corner at `at`, as `style` says; `add` adds the children.
+/// egui_taffy rounds a layout to whole points from its corner, so a layout
+/// whose corner is at a fraction of a point (placed freely, or inside
+/// another at one) added its own rounding to its parent's. Here the corner
+/// is put on the next whole point and the fraction carried back into the
+/// layout as a negative margin: each edge rounds as its exact position
+/// does, however deep layouts nest, and the space taken is still the box
+/// (a scroll area's content does not grow by the fraction).
 pub(crate) fn layout_at<R>(
     ui: &mut egui::Ui,
     id: &str,
+    at: egui::Pos2,
     size: egui::Vec2,
     mut style: egui_taffy::taffy::Style,
     add: impl FnOnce(&mut egui_taffy::Tui) -> R,
 ) -> R {
-    let at = ui.cursor().min;
     let corner = at.ceil();
     let back = at - corner;
     style.margin.left = egui_taffy::taffy::LengthPercentageAuto::length(back.x);
@@ -1695,14 +1906,9 @@ pub(crate) fn progress(
     }
     response
 }
-/// Adds `widget` over the whole of `ui`'s box, its content aligned as `align` says and centred in height, as the canvas draws it.
-fn fill(
-    ui: &mut egui::Ui,
-    align: egui::Align,
-    widget: impl egui::Widget,
-) -> egui::Response {
+/// Adds `widget` over the whole of `ui`'s box, from its left and centred in height, as the canvas draws it.
+fn fill(ui: &mut egui::Ui, widget: impl egui::Widget) -> egui::Response {
     let layout = egui::Layout::left_to_right(egui::Align::Center)
-        .with_main_align(align)
         .with_main_justify(true)
         .with_cross_justify(true);
     ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner

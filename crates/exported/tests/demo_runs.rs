@@ -215,3 +215,34 @@ fn shows_the_tooltip_in_the_designs_theme<S: Origin>(h: &mut Harness<'_, S>, wha
     assert_eq!(topmost, Some(Demo::visuals().window_fill), "{what}: the tooltip is in the design's theme");
     assert!(h.ctx.global_style().visuals.dark_mode, "{what}: the app's own style is back");
 }
+
+/// The checkbox and dropdown helpers (drawn to their boxes, as the canvas
+/// draws them) are still controls: a click flips a checkbox, and a
+/// dropdown opens its list, from which a click chooses.
+#[test]
+fn checkboxes_flip_and_dropdowns_choose() {
+    use egui::accesskit::Role;
+    let mut h = harness();
+    assert!(!h.state().state.newsletter_checkbox_checked);
+    h.get_by_role_and_label(Role::CheckBox, "Send me product news").click();
+    h.run();
+    assert!(h.state().state.newsletter_checkbox_checked, "a click checks it");
+    assert!(h.state().events.contains(&DemoEvent::NewsletterCheckboxChanged));
+    h.get_by_role_and_label(Role::CheckBox, "Send me product news").click();
+    h.run();
+    assert!(!h.state().state.newsletter_checkbox_checked, "a second click unchecks it");
+
+    let before = h.state().state.language_dropdown_selected;
+    assert_ne!(before, Some(2));
+    assert!(h.query_by_label("Français").is_none(), "the list is closed");
+    h.get_by_role_and_label(Role::ComboBox, "language_dropdown").click();
+    h.run();
+    h.get_by_label("Français").click();
+    h.run();
+    assert_eq!(h.state().state.language_dropdown_selected, Some(2), "the item clicked is chosen");
+    assert!(h.state().events.contains(&DemoEvent::LanguageDropdownChanged));
+    h.run();
+    assert!(h.query_by_label("Français").is_none(), "choosing closes the list");
+    let shown = h.get_by_role_and_label(Role::ComboBox, "language_dropdown");
+    assert_eq!(shown.accesskit_node().value().as_deref(), Some("Français"), "the dropdown shows the choice");
+}

@@ -182,6 +182,9 @@ mod widgets {
     include!("../../codegen/src/egui_widgets/on_field.rs");
     include!("../../codegen/src/egui_widgets/layout_at.rs");
     include!("../../codegen/src/egui_widgets/label.rs");
+    include!("../../codegen/src/egui_widgets/button.rs");
+    include!("../../codegen/src/egui_widgets/checkbox.rs");
+    include!("../../codegen/src/egui_widgets/dropdown.rs");
 }
 
 /// egui's look in `theme`: what the preview shows a design in, and what
@@ -228,9 +231,10 @@ impl Run<'_> {
         }
         let rect = self.geometry.rect(w.id()).unwrap_or_default();
         let style = island_style(self.geometry, self.doc, w.id());
-        widgets::layout_at(ui, w.name(), egui::vec2(rect.w, rect.h), style, |tui| {
+        let island = (origin, rect);
+        widgets::layout_at(ui, w.name(), origin, egui::vec2(rect.w, rect.h), style, |tui| {
             for child in children {
-                self.flow(tui, child);
+                self.flow(tui, child, island);
             }
         });
     }
@@ -258,8 +262,10 @@ impl Run<'_> {
         }
     }
 
-    /// A widget laid out by its parent's taffy layout.
-    fn flow(&mut self, tui: &mut egui_taffy::Tui, id: WidgetId) {
+    /// A widget laid out by its parent's taffy layout, whose box is
+    /// `island`'s second (in the design) and whose exact corner is its
+    /// first.
+    fn flow(&mut self, tui: &mut egui_taffy::Tui, id: WidgetId, island: (egui::Pos2, trellis_model::Rect)) {
         let Some(w) = self.doc.widget(id) else { return };
         if !w.flag(PropKey::Visible) {
             return;
@@ -289,7 +295,7 @@ impl Run<'_> {
                 // background was painted in: already faded.
                 |tui, _| {
                     for child in children {
-                        self.flow(tui, child);
+                        self.flow(tui, child, island);
                     }
                 },
             );
@@ -298,6 +304,10 @@ impl Run<'_> {
             // it, drawn over its whole box (egui_taffy's `Ui` for a leaf is
             // the box inside its padding and border).
             let [narrow, wide] = leaf_content(self.geometry, self.doc, id);
+            // As the export places from it: the exact corner, not the box
+            // egui_taffy rounded to whole points.
+            let at = self.geometry.rect(id).unwrap_or_default();
+            let corner = island.0 + egui::vec2(at.x - island.1.x, at.y - island.1.y);
             node.ui_manual(|ui, container| {
                 let opacity = w.number(PropKey::Opacity);
                 if opacity < 1.0 {
@@ -306,9 +316,9 @@ impl Run<'_> {
                 let rect = container.full_container();
                 self.paint(ui, &w, rect);
                 if w.kind() == WidgetKind::ScrollArea {
-                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.inside(ui, &w, rect.min));
+                    ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| self.inside(ui, &w, corner));
                 } else {
-                    self.inside(ui, &w, rect.min);
+                    self.inside(ui, &w, corner);
                 }
                 measured(narrow, wide)
             });
@@ -366,14 +376,14 @@ impl Run<'_> {
                     .fold(trellis_model::Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
                 let any_shown =
                     w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
-                egui::ScrollArea::both().id_salt(w.name()).show(ui, |ui| {
-                    let mut origin = origin;
+                egui::ScrollArea::both().id_salt(w.name()).show_viewport(ui, |ui, viewport| {
                     if !flows(w) && any_shown {
                         let size =
                             egui::vec2((content.right() - rect.x).max(rect.w), (content.bottom() - rect.y).max(rect.h));
-                        origin = ui.allocate_exact_size(size, egui::Sense::hover()).0.min;
+                        ui.allocate_exact_size(size, egui::Sense::hover());
                     }
-                    self.children(ui, w, origin);
+                    // The content's exact corner, as the export binds it.
+                    self.children(ui, w, origin - viewport.min.to_vec2());
                 });
             }
             _ => self.children(ui, w, origin),
@@ -406,17 +416,17 @@ impl Run<'_> {
                 with_tooltip(widgets::label(ui, rich(w.text(PropKey::Text)), align), w);
             }
             WidgetKind::Button => {
-                // As the export writes it (`BUTTON_PADDING` there).
-                ui.spacing_mut().interact_size.y = ui.available_height();
-                ui.spacing_mut().button_padding = egui::vec2(8.0, 0.0);
-                let mut button = egui::Button::new(rich(w.text(PropKey::Text))).truncate();
-                if let Some(fill) = w.color(PropKey::Fill) {
-                    button = button.fill(color(fill));
-                }
+                let align = match w.align(PropKey::TextAlign) {
+                    trellis_model::Align::Center => egui::Align::Center,
+                    trellis_model::Align::End => egui::Align::Max,
+                    _ => egui::Align::Min,
+                };
+                let fill = w.color(PropKey::Fill).map(color);
                 let (width, stroke) = trellis_codegen::egui::button_border(w, &theme);
-                button = button.stroke(egui::Stroke::new(width, color(stroke)));
-                button = button.corner_radius(trellis_codegen::egui::button_radius(w));
-                if put(ui, w, button).clicked() {
+                let stroke = egui::Stroke::new(width, color(stroke));
+                let radius = trellis_codegen::egui::button_radius(w);
+                let response = widgets::button(ui, rich(w.text(PropKey::Text)), align, fill, stroke, radius);
+                if with_tooltip(response, w).clicked() {
                     self.event(w, "clicked");
                 }
             }
@@ -440,16 +450,12 @@ impl Run<'_> {
             }
             WidgetKind::Checkbox | WidgetKind::Toggle => {
                 let mut on = matches!(self.values.get(&id), Some(Value::Checked(true)));
-                // As the export writes it (`FIT_SQUARE` there): egui makes
-                // a checkbox at least this wide as well.
-                ui.spacing_mut().interact_size.y = ui.available_height().min(ui.available_width());
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let response = if w.kind() == WidgetKind::Toggle {
-                    with_tooltip(widgets::switch(ui, &mut on, rich(w.text(PropKey::Text))), w)
+                    widgets::switch(ui, &mut on, rich(w.text(PropKey::Text)))
                 } else {
-                    widgets::on_field(ui);
-                    put(ui, w, egui::Checkbox::new(&mut on, rich(w.text(PropKey::Text))))
+                    widgets::checkbox(ui, &mut on, rich(w.text(PropKey::Text)))
                 };
+                let response = with_tooltip(response, w);
                 self.values.insert(id, Value::Checked(on));
                 if response.changed() {
                     self.event(w, "changed");
@@ -469,7 +475,10 @@ impl Run<'_> {
                 }
                 ui.spacing_mut().slider_width = ui.available_width();
                 ui.spacing_mut().slider_rail_height = 4.0;
+                // As the export writes it (`SLIDER_BODY` there).
                 ui.spacing_mut().interact_size.y = ui.available_height();
+                let body = egui::FontId::proportional((ui.available_height() * 0.8).max(0.5));
+                ui.style_mut().text_styles.insert(egui::TextStyle::Body, body);
                 let mut slider = egui::Slider::new(&mut v, min..=max.max(min)).show_value(false).trailing_fill(true);
                 if step > 0.0 {
                     slider = slider.step_by(f64::from(step));
@@ -498,26 +507,12 @@ impl Run<'_> {
                         });
                     }
                     WidgetKind::Dropdown => {
-                        // On one line in the design's font, the placeholder
-                        // muted, as the canvas draws it (and the export).
-                        let shown = match chosen.and_then(|i| items.get(i)) {
-                            Some(item) => rich(item),
-                            None => egui::RichText::new(w.text(PropKey::Placeholder))
-                                .size(w.number(PropKey::FontSize))
-                                .color(color(theme.muted)),
-                        };
-                        ui.spacing_mut().interact_size.y = ui.available_height();
-                        widgets::on_field(ui);
-                        let combo = egui::ComboBox::from_id_salt(w.name())
-                            .selected_text(shown)
-                            .truncate()
-                            .width(ui.available_width())
-                            .show_ui(ui, |ui| {
-                                for (i, item) in items.iter().enumerate() {
-                                    ui.selectable_value(&mut chosen, Some(i), sized(item));
-                                }
-                            });
-                        ui.ctx().accesskit_node_builder(combo.response.id, |node| node.set_label(accessible_name(w)));
+                        let items: Vec<&str> = items.iter().map(String::as_str).collect();
+                        let placeholder = w.text(PropKey::Placeholder);
+                        let size = w.number(PropKey::FontSize);
+                        let response = widgets::dropdown(ui, &mut chosen, &items, placeholder, size, text_color);
+                        let response = with_tooltip(response, w);
+                        ui.ctx().accesskit_node_builder(response.id, |node| node.set_label(accessible_name(w)));
                     }
                     _ => {
                         egui::ScrollArea::vertical().id_salt(w.name()).show(ui, |ui| {
@@ -581,18 +576,10 @@ fn measured(narrow: (f32, f32), wide: (f32, f32)) -> egui_taffy::TuiContainerRes
     }
 }
 
-/// Adds `widget` over the whole of `ui`'s box, its content aligned as the
-/// exported code's `fill` aligns it and centred in height.
+/// Adds `widget` over the whole of `ui`'s box, from its left and centred
+/// in height, as the exported code's `fill` adds it.
 fn put(ui: &mut egui::Ui, w: &WidgetRef<'_>, widget: impl egui::Widget) -> egui::Response {
-    let align = match (w.kind(), w.align(PropKey::TextAlign)) {
-        (WidgetKind::Button, trellis_model::Align::Center) => egui::Align::Center,
-        (WidgetKind::Button, trellis_model::Align::End) => egui::Align::Max,
-        _ => egui::Align::Min,
-    };
-    let layout = egui::Layout::left_to_right(egui::Align::Center)
-        .with_main_align(align)
-        .with_main_justify(true)
-        .with_cross_justify(true);
+    let layout = egui::Layout::left_to_right(egui::Align::Center).with_main_justify(true).with_cross_justify(true);
     with_tooltip(ui.allocate_ui_with_layout(ui.available_size(), layout, |ui| ui.add(widget)).inner, w)
 }
 
