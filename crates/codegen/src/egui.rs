@@ -962,8 +962,13 @@ impl Writer<'_> {
                     // `Ui` on a whole point.
                     let bind = format!("let {origin} = {corner} - viewport.min.to_vec2();\n");
                     let start = this.body.len();
-                    if !this.flows(w) && any_shown {
-                        // Placed children: the scrolled content spans them all.
+                    if any_shown {
+                        // The scrolled content spans the box and every
+                        // child. What is inside is added in a `Ui` of its
+                        // own, which takes no room: children at a fraction
+                        // of a point from the whole point egui starts the
+                        // content at would make it that much larger, and
+                        // scrollable by it.
                         let size = format!(
                             "egui::vec2({}, {})",
                             f((content.right() - rect.x).max(rect.w)),
@@ -971,11 +976,23 @@ impl Writer<'_> {
                         );
                         let _ = writeln!(this.body, "let _ = ui.allocate_exact_size({size}, egui::Sense::hover());");
                     }
+                    let child = this.body.len();
+                    if any_shown {
+                        this.body
+                            .push_str("let ui = &mut ui.new_child(egui::UiBuilder::new().max_rect(ui.max_rect()));\n");
+                    }
                     let placed = this.body.len();
                     this.body.push_str(&bind);
                     this.children_in(w, origin, rect);
-                    // Children that draw nothing (empty space) leave the
-                    // corner unused (random design 29).
+                    let nothing_inside = !crate::rust_format::names(&this.body[placed + bind.len()..], "ui");
+                    // Children that draw nothing (empty space, a container
+                    // with nothing to paint) leave the `Ui` unused, and the
+                    // corner too where nothing is placed from it (random
+                    // design 29).
+                    if nothing_inside {
+                        this.body.replace_range(child..placed, "");
+                    }
+                    let placed = if nothing_inside { child } else { placed };
                     if !this.origins_used.contains(origin) {
                         this.body.replace_range(placed..placed + bind.len(), "");
                         // The viewport is then unused. Renamed in as many

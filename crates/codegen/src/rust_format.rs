@@ -497,6 +497,22 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Whether `code` names `word` (an identifier) outside its string
+/// literals and comments; `true` where it cannot tell (what the lexer does
+/// not know), so that a caller keeps what may be used.
+pub(crate) fn names(code: &str, word: &str) -> bool {
+    let bytes = code.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some((len, _)) = next_token(bytes, at) else { return true };
+        if &bytes[at..at + len] == word.as_bytes() {
+            return true;
+        }
+        at += len;
+    }
+    false
+}
+
 /// The length and kind of the token at `at`; `None` for what this lexer
 /// does not know (char literals, lifetimes, raw and byte strings, block
 /// and inner doc comments, non-ASCII outside texts and comments).
@@ -653,6 +669,16 @@ mod tests {
     fn plain(code: &str) -> String {
         let unmarked: String = code.chars().filter(|c| !matches!(c, '\u{1}'..='\u{5}')).collect();
         prettyplease::unparse(&syn::parse_file(&unmarked).expect("parses"))
+    }
+
+    #[test]
+    fn a_word_is_named_only_as_an_identifier() {
+        assert!(names("let _ = ui.max_rect();", "ui"));
+        assert!(names("layout_at(ui, \"x\")", "ui"));
+        assert!(!names("let _ = rect; // ui\nlet s = \"ui \\\" ui\";", "ui"));
+        assert!(!names("let build_ui = 1; let ui_x = uiy;", "ui"));
+        // What the lexer does not know may name it.
+        assert!(names("let c = 'u';", "ui"));
     }
 
     #[test]

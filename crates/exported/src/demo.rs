@@ -611,6 +611,13 @@ impl Demo {
                         .show_viewport(
                             ui,
                             |ui, viewport| {
+                                let _ = ui
+                                    .allocate_exact_size(
+                                        egui::vec2(1040.0, 744.0),
+                                        egui::Sense::hover(),
+                                    );
+                                let ui = &mut ui
+                                    .new_child(egui::UiBuilder::new().max_rect(ui.max_rect()));
                                 let content_origin = rect.min - viewport.min.to_vec2();
                                 layout_at(
                                     ui,
@@ -1534,14 +1541,25 @@ pub(crate) fn checkbox(
             egui::pos2(rect.left(), rect.center().y - 8.0),
             egui::vec2(16.0, 16.0),
         );
-        let (fill, outline) = if on {
-            (visuals.selection.bg_fill, visuals.selection.bg_fill)
-        } else if response.hovered() || response.has_focus() {
-            (visuals.extreme_bg_color, state.bg_stroke.color)
+        let fill = if on { visuals.selection.bg_fill } else { visuals.extreme_bg_color };
+        let outline = if response.hovered() {
+            state.bg_stroke.color
+        } else if on {
+            visuals.selection.bg_fill
         } else {
-            (visuals.extreme_bg_color, visuals.widgets.inactive.bg_stroke.color)
+            visuals.widgets.inactive.bg_stroke.color
         };
         let painter = ui.painter();
+        if response.has_focus() {
+            let ring = mark.expand(2.0);
+            painter
+                .rect_stroke(
+                    ring,
+                    5.0,
+                    egui::Stroke::new(1.0, visuals.selection.bg_fill),
+                    egui::StrokeKind::Inside,
+                );
+        }
         painter
             .rect(
                 mark,
@@ -1634,8 +1652,11 @@ pub(crate) fn dropdown(
         painter.line(chevron, egui::Stroke::new(1.5, visuals.weak_text_color()));
     }
     let before = *selected;
-    egui::Popup::menu(&response)
+    let popup = egui::Popup::menu(&response)
         .width(rect.width())
+        .style(egui::style::StyleModifier::default());
+    let list = popup.get_id();
+    let shown = popup
         .show(|ui| {
             egui::ScrollArea::vertical()
                 .max_height(ui.spacing().combo_height)
@@ -1653,6 +1674,13 @@ pub(crate) fn dropdown(
                     },
                 );
         });
+    if shown.is_some() {
+        ui.ctx()
+            .accesskit_node_builder(
+                list,
+                |node| node.set_role(egui::accesskit::Role::ListBox),
+            );
+    }
     if *selected != before {
         response.mark_changed();
     }
@@ -1709,8 +1737,7 @@ pub(crate) fn label(
 /// another at one) added its own rounding to its parent's. Here the corner
 /// is put on the next whole point and the fraction carried back into the
 /// layout as a negative margin: each edge rounds as its exact position
-/// does, however deep layouts nest, and the space taken is still the box
-/// (a scroll area's content does not grow by the fraction).
+/// does, however deep layouts nest.
 pub(crate) fn layout_at<R>(
     ui: &mut egui::Ui,
     id: &str,

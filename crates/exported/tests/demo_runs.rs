@@ -237,6 +237,7 @@ fn checkboxes_flip_and_dropdowns_choose() {
     assert!(h.query_by_label("Français").is_none(), "the list is closed");
     h.get_by_role_and_label(Role::ComboBox, "language_dropdown").click();
     h.run();
+    assert!(h.query_by_role(Role::ListBox).is_some(), "a screen reader hears the open list as a list box");
     h.get_by_label("Français").click();
     h.run();
     assert_eq!(h.state().state.language_dropdown_selected, Some(2), "the item clicked is chosen");
@@ -245,4 +246,40 @@ fn checkboxes_flip_and_dropdowns_choose() {
     assert!(h.query_by_label("Français").is_none(), "choosing closes the list");
     let shown = h.get_by_role_and_label(Role::ComboBox, "language_dropdown");
     assert_eq!(shown.accesskit_node().value().as_deref(), Some("Français"), "the dropdown shows the choice");
+}
+
+/// A scroll area at a fraction of a point whose content fits does not
+/// scroll in the preview (as `random_exports.rs` checks of the export):
+/// its children start from its exact corner, in a `Ui` of their own, so
+/// the content is no larger than the box egui starts on a whole point.
+#[test]
+fn the_preview_does_not_scroll_a_scroll_area_at_a_fraction_whose_content_fits() {
+    let json = serde_json::json!({
+        "format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "width": 400.0, "height": 300.0 }, "children": [{
+            "kind": "scroll_area", "name": "placing_at_a_fraction", "props": { "x": 10.5, "y": 10.5, "width": 200.0, "height": 100.0 },
+            "children": [ { "kind": "label", "name": "fits", "props": { "x": 0.0, "y": 0.0, "width": 200.0, "height": 100.0, "text": "Fits in the box" } } ]
+        }] }
+    });
+    let doc = trellis_model::Document::from_json_bytes(json.to_string().as_bytes()).expect("a valid design");
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let mut h = Harness::builder().with_size([420.0, 320.0]).build_ui_state(
+        |ui, run: &mut Running| {
+            run.origin = ui.max_rect().min;
+            run.preview.show(ui, &doc, &geometry, trellis_model::Theme::LIGHT);
+        },
+        Running { preview: trellis_preview::Preview::new(&doc), origin: egui::Pos2::ZERO },
+    );
+    h.run();
+    let before = h.get_by_value("Fits in the box").rect();
+    h.hover_at(h.state().origin + egui::vec2(100.0, 50.0));
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(-40.0, -40.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(10);
+    assert_eq!(h.get_by_value("Fits in the box").rect(), before, "the wheel scrolled content that fits");
 }

@@ -164,11 +164,27 @@ fn run<S: 'static>(design: &str, state: S, show: fn(&mut S, &mut egui::Ui), size
     // A text's words are its value (accesskit's static text); a control's
     // name is its label.
     let said = |n: &egui_kittest::kittest::AccessKitNode<'_>| n.label().or_else(|| n.value());
-    for node in h.query_all(By::new().predicate(move |n| said(n).is_some())) {{
-        let r = node.rect();
-        let label = said(&node.accesskit_node()).unwrap_or_default().replace(['\t', '\n'], " ");
-        println!("TRELLIS_RECT\t{{design}}\t{{label}}\t{{}}\t{{}}\t{{}}\t{{}}", r.min.x - origin.x, r.min.y - origin.y, r.width(), r.height());
-    }}
+    let dump = |h: &Harness<'_, App<S>>, what: &str| {{
+        for node in h.query_all(By::new().predicate(move |n| said(n).is_some())) {{
+            let r = node.rect();
+            let label = said(&node.accesskit_node()).unwrap_or_default().replace(['\t', '\n'], " ");
+            println!("{{what}}\t{{design}}\t{{label}}\t{{}}\t{{}}\t{{}}\t{{}}", r.min.x - origin.x, r.min.y - origin.y, r.width(), r.height());
+        }}
+    }};
+    dump(&h, "TRELLIS_RECT");
+    // The wheel turned over the point 30, 30 of the design: a scroll area
+    // there whose content fits must not move it.
+    h.hover_at(origin + egui::vec2(30.0, 30.0));
+    h.event(egui::Event::MouseWheel {{
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(-40.0, -40.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    }});
+    // Steps, not `run`: a tooltip under the pointer keeps asking for more.
+    h.run_steps(10);
+    dump(&h, "TRELLIS_SCROLLED");
 }}
 
 #[test]
@@ -217,12 +233,36 @@ fn dump() {{
     eprintln!("compiled and ran {} exports in {:.1} s", designs.len(), started.elapsed().as_secs_f64());
 
     let mut boxes: HashMap<(String, String), Vec<[f32; 4]>> = HashMap::new();
-    for line in stdout.lines().filter_map(|l| l.strip_prefix("TRELLIS_RECT\t")) {
+    let mut scrolled: HashMap<(String, String), Vec<[f32; 4]>> = HashMap::new();
+    for line in stdout.lines() {
         let parts: Vec<&str> = line.split('\t').collect();
-        let [design, label, x, y, w, h] = parts[..] else { continue };
+        let [what, design, label, x, y, w, h] = parts[..] else { continue };
         let n = |s: &str| s.parse::<f32>().unwrap_or(f32::NAN);
-        boxes.entry((design.to_owned(), label.to_owned())).or_default().push([n(x), n(y), n(w), n(h)]);
+        let into = match what {
+            "TRELLIS_RECT" => &mut boxes,
+            "TRELLIS_SCROLLED" => &mut scrolled,
+            _ => continue,
+        };
+        into.entry((design.to_owned(), label.to_owned())).or_default().push([n(x), n(y), n(w), n(h)]);
     }
+    // A scroll area whose content fits does not scroll: under the wheel,
+    // the regression designs about scroll areas at a fraction of a point
+    // show every widget where it was.
+    let mut moved = Vec::new();
+    for (i, (what, _)) in designs.iter().enumerate() {
+        if !what.starts_with("a scroll area at a fraction") {
+            continue;
+        }
+        let design = format!("d{i}");
+        let before: Vec<_> = boxes.iter().filter(|(k, _)| k.0 == design).collect();
+        assert!(!before.is_empty(), "{what}: no widget found");
+        for (key, at) in before {
+            if scrolled.get(key) != Some(at) {
+                moved.push(format!("{what}: {:?} moved from {at:?} to {:?}", key.1, scrolled.get(key)));
+            }
+        }
+    }
+    assert!(moved.is_empty(), "the wheel scrolled content that fits:\n{}", moved.join("\n"));
     let (mut candidates, mut checked) = (0, 0);
     let (mut off, mut unfound) = (Vec::new(), Vec::new());
     for (i, ((what, doc), geometry)) in designs.iter().zip(&geometries).enumerate() {
@@ -509,6 +549,24 @@ fn regressions() -> Vec<(String, Document)> {
                     { "kind": "label", "name": "last_words", "props": { "font_size": 13.5, "text": "Ünïcödé 12,345.67 jumps" } },
                     { "kind": "panel", "name": "wide_panel", "props": { "width": 397.0, "height": 40.0, "shrink": 0.0 } }
                 ]
+            }])),
+        ),
+        // egui starts a scroll area's content on a whole point: children
+        // from an exact corner at a fraction of a point made the content
+        // larger than the box by the fraction, and the wheel scrolled it
+        // (checked above, under the wheel, as well as within 1 px).
+        (
+            "a scroll area at a fraction of a point, laying out".into(),
+            design(serde_json::json!([{
+                "kind": "scroll_area", "name": "flowing_at_a_fraction", "props": { "x": 10.25, "y": 10.25, "width": 200.0, "height": 100.0, "layout": "column" },
+                "children": [ { "kind": "label", "name": "fits_flowing", "props": { "height": 40.0, "text": "Fits in the flowing one" } } ]
+            }])),
+        ),
+        (
+            "a scroll area at a fraction of a point, placing".into(),
+            design(serde_json::json!([{
+                "kind": "scroll_area", "name": "placing_at_a_fraction", "props": { "x": 10.5, "y": 10.5, "width": 200.0, "height": 100.0 },
+                "children": [ { "kind": "label", "name": "fits_placed", "props": { "x": 0.0, "y": 0.0, "width": 200.0, "height": 100.0, "text": "Fits in the placing one" } } ]
             }])),
         ),
         // egui's button, checkbox, combo box and slider are at least their

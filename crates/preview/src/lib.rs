@@ -377,12 +377,16 @@ impl Run<'_> {
                 let any_shown =
                     w.children().iter().filter_map(|c| self.doc.widget(*c)).any(|c| c.flag(PropKey::Visible));
                 egui::ScrollArea::both().id_salt(w.name()).show_viewport(ui, |ui, viewport| {
-                    if !flows(w) && any_shown {
-                        let size =
-                            egui::vec2((content.right() - rect.x).max(rect.w), (content.bottom() - rect.y).max(rect.h));
-                        ui.allocate_exact_size(size, egui::Sense::hover());
+                    if !any_shown {
+                        return;
                     }
-                    // The content's exact corner, as the export binds it.
+                    // As the export writes it: the content is the box and
+                    // every child, exactly, and what is inside is added in
+                    // a `Ui` taking no room, from the content's exact corner.
+                    let size =
+                        egui::vec2((content.right() - rect.x).max(rect.w), (content.bottom() - rect.y).max(rect.h));
+                    ui.allocate_exact_size(size, egui::Sense::hover());
+                    let ui = &mut ui.new_child(egui::UiBuilder::new().max_rect(ui.max_rect()));
                     self.children(ui, w, origin - viewport.min.to_vec2());
                 });
             }

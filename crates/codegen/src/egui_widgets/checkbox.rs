@@ -23,14 +23,20 @@ pub(crate) fn checkbox(ui: &mut egui::Ui, checked: &mut bool, text: egui::RichTe
         let visuals = ui.visuals();
         let state = ui.style().interact(&response);
         let mark = egui::Rect::from_min_size(egui::pos2(rect.left(), rect.center().y - 8.0), egui::vec2(16.0, 16.0));
-        let (fill, outline) = if on {
-            (visuals.selection.bg_fill, visuals.selection.bg_fill)
-        } else if response.hovered() || response.has_focus() {
-            (visuals.extreme_bg_color, state.bg_stroke.color)
+        let fill = if on { visuals.selection.bg_fill } else { visuals.extreme_bg_color };
+        let outline = if response.hovered() {
+            state.bg_stroke.color
+        } else if on {
+            visuals.selection.bg_fill
         } else {
-            (visuals.extreme_bg_color, visuals.widgets.inactive.bg_stroke.color)
+            visuals.widgets.inactive.bg_stroke.color
         };
         let painter = ui.painter();
+        if response.has_focus() {
+            // A ring for the keyboard, clear of the mark (the accent on the accent when checked).
+            let ring = mark.expand(2.0);
+            painter.rect_stroke(ring, 5.0, egui::Stroke::new(1.0, visuals.selection.bg_fill), egui::StrokeKind::Inside);
+        }
         painter.rect(mark, 3.0, fill, egui::Stroke::new(1.0, outline), egui::StrokeKind::Inside);
         if on {
             let tick = [egui::vec2(3.5, 8.0), egui::vec2(6.5, 11.0), egui::vec2(12.5, 4.5)].map(|v| mark.min + v);

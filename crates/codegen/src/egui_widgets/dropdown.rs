@@ -44,7 +44,10 @@ pub(crate) fn dropdown(
         painter.line(chevron, egui::Stroke::new(1.5, visuals.weak_text_color()));
     }
     let before = *selected;
-    egui::Popup::menu(&response).width(rect.width()).show(|ui| {
+    // Styled as egui's combo box styles its list, not as a menu.
+    let popup = egui::Popup::menu(&response).width(rect.width()).style(egui::style::StyleModifier::default());
+    let list = popup.get_id();
+    let shown = popup.show(|ui| {
         egui::ScrollArea::vertical().max_height(ui.spacing().combo_height).show(ui, |ui| {
             // A narrow dropdown's list still shows whole items.
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
@@ -53,6 +56,10 @@ pub(crate) fn dropdown(
             }
         });
     });
+    if shown.is_some() {
+        // A screen reader hears the open list as a list box, as egui's combo box's.
+        ui.ctx().accesskit_node_builder(list, |node| node.set_role(egui::accesskit::Role::ListBox));
+    }
     if *selected != before {
         response.mark_changed();
     }

@@ -5,8 +5,7 @@
 /// another at one) added its own rounding to its parent's. Here the corner
 /// is put on the next whole point and the fraction carried back into the
 /// layout as a negative margin: each edge rounds as its exact position
-/// does, however deep layouts nest, and the space taken is still the box
-/// (a scroll area's content does not grow by the fraction).
+/// does, however deep layouts nest.
 pub(crate) fn layout_at<R>(
     ui: &mut egui::Ui,
     id: &str,
