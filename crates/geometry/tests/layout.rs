@@ -656,6 +656,34 @@ fn a_column_counts_an_items_height_above_its_maximum_as_the_maximum() {
     assert_eq!(g.rect(grid).unwrap().h, 38.0);
 }
 
+/// Random design 82: a column holding a label whose lines are taller than
+/// its maximum height counts the label at that maximum, as a browser does
+/// (taffy 0.15 summed the label's measured lines, 80 px here, where the
+/// label itself is held at 18: the column was 62 px taller than
+/// Chromium's). Random design 288 lays out as in Chromium with it too.
+#[test]
+fn a_column_counts_a_labels_lines_above_its_maximum_height_as_the_maximum() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0));
+    let column = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column));
+    insert(&mut doc, column, sized(WidgetKind::Slider, 110.0, 159.0));
+    let label = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Label).with(PropKey::Width, n(242.0)).with(PropKey::MaxHeight, n(18.0)).with(
+            PropKey::Text,
+            PropValue::Text(
+                "jumps jumps long-hyphenated-word long-hyphenated-word WWW il Cancel\n12,345.67 brown over".into(),
+            ),
+        ),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(label).unwrap().h, 18.0);
+    assert_eq!(g.rect(column).unwrap().h, 177.0, "the slider and the label at its maximum");
+    assert_eq!(g.rect(grid).unwrap().h, 177.0);
+}
+
 /// Random design 93: on a column that grows, an item that cannot grow but
 /// is held at its minimum takes that minimum out of the free space before
 /// the items whose grow factors sum below one share it (taffy 0.15 took

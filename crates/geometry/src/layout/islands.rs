@@ -223,8 +223,18 @@ impl Geometry {
                             };
                         }
                         if wraps(w.kind()) {
-                            let (width, height) =
-                                label_size(&w, measurer, (known.width, known.height), available.width);
+                            // Clamped as any measured content is (a column
+                            // summed a label's lines past its maximum height
+                            // where CSS takes the maximum: random design 82,
+                            // 62 px), its lines then taken at the clamped width.
+                            let width = known.width.unwrap_or_else(|| {
+                                let width = label_size(&w, measurer, (None, known.height), available.width).0;
+                                clamp_content(&w, width, Axis::Width)
+                            });
+                            let height = known.height.unwrap_or_else(|| {
+                                let lines = label_size(&w, measurer, (Some(width), None), available.width).1;
+                                clamp_content(&w, lines, Axis::Height)
+                            });
                             return Size { width, height };
                         }
                         let content = measured_content(doc, &w, measurer, boxes);
