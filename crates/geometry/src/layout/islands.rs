@@ -228,7 +228,8 @@ impl Geometry {
                             // where CSS takes the maximum: random design 82,
                             // 62 px), its lines then taken at the clamped width.
                             let width = known.width.unwrap_or_else(|| {
-                                let width = label_size(&w, measurer, (None, known.height), available.width).0;
+                                // The width alone: a height given skips measuring the lines twice.
+                                let width = label_size(&w, measurer, (None, Some(0.0)), available.width).0;
                                 clamp_content(&w, width, Axis::Width)
                             });
                             let height = known.height.unwrap_or_else(|| {
