@@ -316,17 +316,10 @@ pub fn item_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
     let along =
         |row: bool| style.flex_grow > 0.0 && line == Some(if row { LayoutMode::Row } else { LayoutMode::Column });
     let [_, wide] = leaf_content(geometry, doc, id);
-    let length = |v: taffy::LengthPercentage| match lp(v) {
-        LengthCode::Length(x) => x,
-        LengthCode::Auto => 0.0,
-    };
-    let edges =
-        |a: taffy::LengthPercentage, b, c: taffy::LengthPercentage, d| length(a) + length(b) + length(c) + length(d);
     if style.size.width.is_auto() {
         if along(true) {
             if style.flex_basis.is_auto() {
-                let frame = edges(style.padding.left, style.padding.right, style.border.left, style.border.right);
-                style.flex_basis = taffy::Dimension::length(wide.0 + frame);
+                style.flex_basis = taffy::Dimension::length(wide.0 + frame(&style, true));
             }
         } else {
             style.size.width = taffy::Dimension::length(rect.w);
@@ -335,8 +328,7 @@ pub fn item_style(geometry: &Geometry, doc: &Document, id: WidgetId) -> Style {
     if style.size.height.is_auto() {
         if along(false) {
             if style.flex_basis.is_auto() {
-                let frame = edges(style.padding.top, style.padding.bottom, style.border.top, style.border.bottom);
-                style.flex_basis = taffy::Dimension::length(wide.1 + frame);
+                style.flex_basis = taffy::Dimension::length(wide.1 + frame(&style, false));
             }
         } else {
             style.size.height = taffy::Dimension::length(rect.h);
@@ -361,32 +353,11 @@ fn automatic_minimum(geometry: &Geometry, doc: &Document, id: WidgetId, line: Op
         return;
     }
     let [narrow, _] = leaf_content(geometry, doc, id);
-    let length = |v: taffy::LengthPercentage| match lp(v) {
-        LengthCode::Length(x) => x,
-        LengthCode::Auto => 0.0,
-    };
-    let (frame, content, min, size, max) = if row {
-        (
-            length(style.padding.left)
-                + length(style.padding.right)
-                + length(style.border.left)
-                + length(style.border.right),
-            narrow.0,
-            style.min_size.width,
-            style.size.width,
-            style.max_size.width,
-        )
+    let frame = frame(style, row);
+    let (content, min, size, max) = if row {
+        (narrow.0, style.min_size.width, style.size.width, style.max_size.width)
     } else {
-        (
-            length(style.padding.top)
-                + length(style.padding.bottom)
-                + length(style.border.top)
-                + length(style.border.bottom),
-            narrow.1,
-            style.min_size.height,
-            style.size.height,
-            style.max_size.height,
-        )
+        (narrow.1, style.min_size.height, style.size.height, style.max_size.height)
     };
     if !min.is_auto() {
         return;
@@ -417,16 +388,23 @@ pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32,
     }
     let natural = geometry.rect(id).unwrap_or_default();
     let style = geometry.taffy_style(doc, id).unwrap_or_default();
-    // Raw, as taffy adds them: a wrapping row's padding may be negative
-    // (its content starts a gap early).
+    [((natural.w - frame(&style, true)).max(0.0), (natural.h - frame(&style, false)).max(0.0)); 2]
+}
+
+/// A style's padding and border across (`row`) or down, as taffy adds
+/// them: raw (a wrapping row's padding may be negative: its content starts
+/// a gap early).
+fn frame(style: &Style, row: bool) -> f32 {
     let length = |v: taffy::LengthPercentage| match lp(v) {
         LengthCode::Length(x) => x,
         LengthCode::Auto => 0.0,
     };
-    let edge = |a, b| length(a) + length(b);
-    let across = edge(style.padding.left, style.padding.right) + edge(style.border.left, style.border.right);
-    let down = edge(style.padding.top, style.padding.bottom) + edge(style.border.top, style.border.bottom);
-    [((natural.w - across).max(0.0), (natural.h - down).max(0.0)); 2]
+    let (p, b) = (&style.padding, &style.border);
+    if row {
+        length(p.left) + length(p.right) + length(b.left) + length(b.right)
+    } else {
+        length(p.top) + length(p.bottom) + length(b.top) + length(b.bottom)
+    }
 }
 
 /// Where `child` goes in `parent`'s own area when `parent` places it: its
