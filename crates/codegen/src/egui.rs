@@ -924,9 +924,11 @@ impl Writer<'_> {
                 }
             }
             WidgetKind::ScrollArea => {
+                // What a hidden child would take is not content.
                 let content = w
                     .children()
                     .iter()
+                    .filter(|c| self.doc.widget(**c).is_some_and(|c| c.flag(PropKey::Visible)))
                     .filter_map(|c| self.geometry.rect(*c))
                     .fold(Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
                 let show = format!("egui::ScrollArea::both().id_salt({}).show_viewport(ui, |", rust_string(w.name()));

@@ -569,6 +569,23 @@ fn regressions() -> Vec<(String, Document)> {
                 "children": [ { "kind": "label", "name": "fits_placed", "props": { "x": 0.0, "y": 0.0, "width": 200.0, "height": 100.0, "text": "Fits in the placing one" } } ]
             }])),
         ),
+        // A label held narrower than its line by a maximum width was given
+        // to egui_taffy with its whole line as its widest content, so a
+        // row sized to its items was as wide as the line, where the canvas
+        // clamps it (found by a helper reviewer).
+        (
+            "a label narrower than its line".into(),
+            design(serde_json::json!([{
+                "kind": "column", "name": "holding_column", "props": { "x": 0.0, "y": 0.0, "width": 700.0, "height": 200.0, "align_items": "start" },
+                "children": [{
+                    "kind": "row", "name": "sized_to_items", "props": { "gap": 8.0, "justify_content": "end" },
+                    "children": [
+                        { "kind": "label", "name": "held_narrow", "props": { "max_width": 120.0, "text": "A long line of words held narrower than itself" } },
+                        { "kind": "button", "name": "after_the_label", "props": { "text": "After" } }
+                    ]
+                }]
+            }])),
+        ),
         // egui's button, checkbox, combo box and slider are at least their
         // padding, mark, icon or a line of text; the canvas's may be
         // smaller, even empty (random designs 16, 52, 61, 105, 157, 200,

@@ -369,9 +369,11 @@ impl Run<'_> {
             }
             WidgetKind::ScrollArea => {
                 let rect = self.geometry.rect(w.id()).unwrap_or_default();
+                // What a hidden child would take is not content (as the export).
                 let content = w
                     .children()
                     .iter()
+                    .filter(|c| self.doc.widget(**c).is_some_and(|c| c.flag(PropKey::Visible)))
                     .filter_map(|c| self.geometry.rect(*c))
                     .fold(trellis_model::Rect::new(rect.x, rect.y, 0.0, 0.0), |acc, r| acc.union(&r));
                 let any_shown =

@@ -8,7 +8,7 @@ use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, Widge
 
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
-use crate::measure::{Boxes, TextMeasurer, content_size, inset, label_size, wraps};
+use crate::measure::{Boxes, TextMeasurer, clamp_size, content_size, inset, label_size, wraps};
 
 /// Most island layouts remembered; the memo starts over when full.
 const MEMO_CAPACITY: usize = 16_384;
@@ -126,13 +126,19 @@ impl Geometry {
             // egui_taffy, taking that for content, would grow it again
             // (random design 186). Its laid-out height where that is less
             // (a grid measured its lines at its track's width, or a
-            // maximum holds it; design 288).
+            // maximum holds it; design 288). Limited as `lay_out`
+            // measures it.
             let width = b.rect.w;
             let lines = label_size(&w, &*self.measurer, (Some(width), None), AvailableSpace::Definite(width)).1;
-            let height = lines.min(b.rect.h);
-            let narrow = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MinContent).0;
-            let wide = label_size(&w, &*self.measurer, (None, Some(height)), AvailableSpace::MaxContent).0;
-            return Some([(narrow, height), (wide, height)]);
+            let height = clamp_content(&w, lines, Axis::Height).min(b.rect.h);
+            let measured = |available| {
+                let width = label_size(&w, &*self.measurer, (None, Some(height)), available).0;
+                clamp_content(&w, width, Axis::Width)
+            };
+            return Some([
+                (measured(AvailableSpace::MinContent), height),
+                (measured(AvailableSpace::MaxContent), height),
+            ]);
         }
         // Limited as `compute` measures it.
         let (cw, ch) = content_size(doc, id, &*self.measurer, &self.boxes);
@@ -233,7 +239,11 @@ impl Geometry {
                                 clamp_content(&w, width, Axis::Width)
                             });
                             let height = known.height.unwrap_or_else(|| {
-                                let lines = label_size(&w, measurer, (Some(width), None), available.width).1;
+                                // Its lines at the width it is drawn at,
+                                // never below its minimum, even where it
+                                // grows (its basis may be below it).
+                                let at = clamp_size(&w, (width, 0.0)).0;
+                                let lines = label_size(&w, measurer, (Some(at), None), available.width).1;
                                 clamp_content(&w, lines, Axis::Height)
                             });
                             return Size { width, height };
