@@ -989,3 +989,52 @@ fn a_wrapping_scroll_area_or_fixed_grid_row_is_not_held_at_one_line() {
     assert!(g.rect(scroll).unwrap().h <= 23.0, "{:?}", g.rect(scroll));
     assert_eq!(g.rect(column).unwrap().h, 20.0);
 }
+
+/// Random designs 78 and 189: an `auto` column holding only items that
+/// measure nothing is as wide as they are, 0, so an item spanning it and
+/// an empty column grows the empty one (CSS sets the column's growth limit
+/// to its items' largest max-content contribution; taffy 0.15 left it
+/// unlimited when that was 0 and shared the spanning item between both).
+#[test]
+fn an_auto_column_of_empty_items_gives_a_spanning_item_to_the_other_column() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    for empty in [WidgetKind::Row, WidgetKind::Spacer] {
+        let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0));
+        let wide =
+            insert(&mut doc, grid, sized(WidgetKind::Panel, 200.0, 10.0).with(PropKey::ColumnSpan, PropValue::Int(2)));
+        let nothing = insert(&mut doc, grid, WidgetTree::bare(empty).with(PropKey::GridRow, PropValue::Int(2)));
+        let g = geometry(&doc);
+        assert_eq!(g.rect(grid).unwrap().w, 200.0);
+        assert_eq!(g.rect(wide).unwrap().w, 200.0);
+        assert!(g.rect(nothing).unwrap().w < 0.01, "{empty:?} in the first column: {:?}", g.rect(nothing));
+        assert_matches_full_layout(&doc, &g);
+    }
+}
+
+/// Random design 91: a grid sized under a min-content constraint (here
+/// its min-content width, its automatic minimum in a row) takes an item's
+/// explicit minimum width where that is below its content, as Chromium
+/// does; so a grid in a row narrower than the item shrinks to the row
+/// (taffy 0.15 took the item's content, and the grid overflowed the row).
+#[test]
+fn a_grid_in_a_narrow_row_shrinks_to_an_items_minimum_width() {
+    let build = |min: Option<f32>| {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let row = insert(&mut doc, root, sized(WidgetKind::Row, 100.0, 40.0).at(0.0, 0.0));
+        let grid = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Grid));
+        let mut input = WidgetTree::bare(WidgetKind::TextInput);
+        if let Some(min) = min {
+            input = input.with(PropKey::MinWidth, n(min));
+        }
+        let input = insert(&mut doc, grid, input);
+        let g = geometry(&doc);
+        assert_matches_full_layout(&doc, &g);
+        (g.rect(grid).unwrap().w, g.rect(input).unwrap().w)
+    };
+    assert_eq!(build(Some(60.0)), (100.0, 100.0), "the grid and the input at the row's width");
+    // Without the minimum, the input's content holds the grid wider.
+    let (grid, _) = build(None);
+    assert!(grid > 100.0, "{grid}");
+}

@@ -98,6 +98,15 @@ impl Geometry {
     /// itself (egui_taffy) hands these over, so the layout does not depend
     /// on the target's fonts.
     pub fn leaf_content(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
+        let mut content = self.leaf_content_measured(doc, id)?;
+        // As `lay_out` tells taffy (see `min_content_in_grid` and `something`).
+        if grid_item(&self.boxes, id) {
+            content[0].0 = min_content_in_grid(&doc.widget(id)?, content[0].0);
+        }
+        Some(if in_grid(&self.boxes, id) { content.map(|(w, h)| (something(w), something(h))) } else { content })
+    }
+
+    fn leaf_content_measured(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
         let w = doc.widget(id)?;
         let b = self.boxes.get(id)?;
         if w.kind().is_container() {
@@ -215,41 +224,58 @@ impl Geometry {
                     style,
                     |_, _| 0.0,
                     |known, available| {
-                        let Some(w) = id.and_then(|id| doc.widget(id)) else { return Size::ZERO };
-                        if boxes.get(w.id()).is_some_and(WidgetBox::is_flex_container) {
-                            let (width, height) = empty_container_content(&w);
-                            // Clamped as any measured content is, with its
-                            // padding and border (random design 161).
-                            let edge = 2.0 * inset(&w);
-                            let width = (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0);
-                            let height = (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0);
-                            return Size {
-                                width: known.width.unwrap_or(width),
-                                height: known.height.unwrap_or(height),
-                            };
+                        let measured = (|| {
+                            let Some(w) = id.and_then(|id| doc.widget(id)) else { return Size::ZERO };
+                            if boxes.get(w.id()).is_some_and(WidgetBox::is_flex_container) {
+                                let (width, height) = empty_container_content(&w);
+                                // Clamped as any measured content is, with its
+                                // padding and border (random design 161).
+                                let edge = 2.0 * inset(&w);
+                                let width = (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0);
+                                let height = (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0);
+                                return Size {
+                                    width: known.width.unwrap_or(width),
+                                    height: known.height.unwrap_or(height),
+                                };
+                            }
+                            if wraps(w.kind()) {
+                                // Clamped as any measured content is (a column
+                                // summed a label's lines past its maximum height
+                                // where CSS takes the maximum: random design 82,
+                                // 62 px), its lines then taken at the clamped width.
+                                let width = known.width.unwrap_or_else(|| {
+                                    // The width alone: a height given skips measuring the lines twice.
+                                    let width = label_size(&w, measurer, (None, Some(0.0)), available.width).0;
+                                    clamp_content(&w, width, Axis::Width)
+                                });
+                                let height = known.height.unwrap_or_else(|| {
+                                    // Its lines at the width it is drawn at,
+                                    // never below its minimum, even where it
+                                    // grows (its basis may be below it).
+                                    let at = clamp_size(&w, (width, 0.0)).0;
+                                    let lines = label_size(&w, measurer, (Some(at), None), available.width).1;
+                                    clamp_content(&w, lines, Axis::Height)
+                                });
+                                return Size { width, height };
+                            }
+                            let content = measured_content(doc, &w, measurer, boxes);
+                            Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
+                        })();
+                        let Some(w) = id.and_then(|id| doc.widget(id)).filter(|w| grid_item(boxes, w.id())) else {
+                            return measured;
+                        };
+                        let width = match (known.width, available.width) {
+                            (Some(width), _) => width,
+                            (None, AvailableSpace::MinContent) => min_content_in_grid(&w, measured.width),
+                            (None, _) => measured.width,
+                        };
+                        if !in_grid(boxes, w.id()) {
+                            return Size { width, ..measured };
                         }
-                        if wraps(w.kind()) {
-                            // Clamped as any measured content is (a column
-                            // summed a label's lines past its maximum height
-                            // where CSS takes the maximum: random design 82,
-                            // 62 px), its lines then taken at the clamped width.
-                            let width = known.width.unwrap_or_else(|| {
-                                // The width alone: a height given skips measuring the lines twice.
-                                let width = label_size(&w, measurer, (None, Some(0.0)), available.width).0;
-                                clamp_content(&w, width, Axis::Width)
-                            });
-                            let height = known.height.unwrap_or_else(|| {
-                                // Its lines at the width it is drawn at,
-                                // never below its minimum, even where it
-                                // grows (its basis may be below it).
-                                let at = clamp_size(&w, (width, 0.0)).0;
-                                let lines = label_size(&w, measurer, (Some(at), None), available.width).1;
-                                clamp_content(&w, lines, Axis::Height)
-                            });
-                            return Size { width, height };
+                        Size {
+                            width: if known.width.is_some() { width } else { something(width) },
+                            height: known.height.unwrap_or(something(measured.height)),
                         }
-                        let content = measured_content(doc, &w, measurer, boxes);
-                        Size { width: known.width.unwrap_or(content.0), height: known.height.unwrap_or(content.1) }
                     },
                 )
             })
@@ -515,6 +541,51 @@ fn empty_container_content(w: &trellis_model::WidgetRef<'_>) -> (f32, f32) {
 /// What taffy is told a leaf, or a container it does not lay out, holds:
 /// the content's size, from which taffy takes its automatic minimum and
 /// to which it applies the widget's own width and height, as CSS does.
+/// What Trellis tells taffy about an item of a grid whose content
+/// measures nothing along an axis: the least length taffy tells from
+/// none, [`SOMETHING`]. CSS sets the growth limit of an `auto` track to
+/// the largest max-content contribution of its items, 0 when they are
+/// all empty, so that an item spanning it and another track grows the
+/// other; taffy 0.15 only sets it when that contribution is above 0 and
+/// leaves the track as if it held nothing, free to share the spanning
+/// item's size (random designs 3, 78, 189: an empty row in the first
+/// column of a grid whose second item spans two). A 1/1024 px box is
+/// nothing to the eye and within every tolerance.
+fn something(measured: f32) -> f32 {
+    if measured > 0.0 { measured } else { SOMETHING }
+}
+
+/// See [`something`]; a power of two, so sums of it stay exact.
+pub(super) const SOMETHING: f32 = 1.0 / 1024.0;
+
+/// Whether `id` is an item of a grid whose measured content is all it
+/// has (no padding or border, which taffy adds to it).
+fn in_grid(boxes: &Boxes, id: WidgetId) -> bool {
+    grid_item(boxes, id) && boxes.get(id).is_some_and(|b| !(b.kind.is_container() && b.inset > 0.0))
+}
+
+/// Whether `id` is an item of a grid.
+fn grid_item(boxes: &Boxes, id: WidgetId) -> bool {
+    boxes
+        .get(id)
+        .is_some_and(|b| b.flowed && b.parent.and_then(|p| boxes.get(p)).is_some_and(|p| p.layout == LayoutMode::Grid))
+}
+
+/// What a grid item's content counts for when its grid is sized under a
+/// min-content constraint (its min-content width, as a flex item or a
+/// fit-content width needs it): its minimum width where one is set below
+/// its content. Chromium sizes such a grid's tracks by its items' minimum
+/// contributions, which an explicit minimum makes that minimum, where
+/// taffy 0.15, following the letter of CSS Grid, takes their
+/// min-content contributions (random design 91: a grid in a narrower row
+/// shrinks to the row in Chromium, its text input having a minimum
+/// width below its content, and did not in taffy). `content` is without
+/// the padding and border, which taffy adds.
+fn min_content_in_grid(w: &WidgetRef<'_>, content: f32) -> f32 {
+    let edge = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
+    w.length(PropKey::MinWidth).map_or(content, |min| content.min((min - edge).max(0.0)))
+}
+
 fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
     let content = content_size(doc, w.id(), measurer, boxes);
     // A container's padding and border are in its taffy style; taffy adds

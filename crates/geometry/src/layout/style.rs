@@ -46,6 +46,7 @@ use taffy::style::{CheapCloneStr, Overflow};
 use trellis_model::{Align, Document, Justify, LayoutMode, PropKey, Track, WidgetId, WidgetKind, WidgetRef};
 
 use super::Geometry;
+use super::islands::SOMETHING;
 use crate::measure::{TAB_BAR_HEIGHT, content_size, inset, wraps};
 
 /// Every property [`taffy_style`] reads. The island memo keys on these: one
@@ -95,7 +96,10 @@ pub(super) fn taffy_style(
     // contribution to its row (the item overflows a row sized to the
     // maximum, and aligns off by the difference).
     let edges = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
-    let max = |k: PropKey| w.length(k).map(|m| m.max(edges));
+    // A grid item is never sized to nothing, as its measured content is
+    // never nothing (`something` in islands.rs says why).
+    let something = |v: f32| if flowed_in == Some(LayoutMode::Grid) { v.max(SOMETHING) } else { v };
+    let max = |k: PropKey| w.length(k).map(|m| something(m.max(edges)));
     // An explicit size above the maximum is the maximum, and, for a
     // widget that cannot grow, one below the minimum is the minimum, as
     // measured content is clamped (`clamp_content` in islands.rs says why
@@ -104,7 +108,7 @@ pub(super) fn taffy_style(
     let size = |k: PropKey, lo: PropKey, hi: PropKey| {
         w.length(k).map(|v| {
             let v = max(hi).map_or(v, |m| v.min(m));
-            floor(lo).map_or(v, |m| v.max(m))
+            something(floor(lo).map_or(v, |m| v.max(m)))
         })
     };
     s.size = Size {
