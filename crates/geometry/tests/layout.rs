@@ -1038,3 +1038,31 @@ fn a_grid_in_a_narrow_row_shrinks_to_an_items_minimum_width() {
     let (grid, _) = build(None);
     assert!(grid > 100.0, "{grid}");
 }
+
+/// As Chromium computes it (`min-height` below an item's content, with an
+/// item spanning its row and the next; checked in Chromium 156): a grid
+/// whose rows are sized by content takes an item's explicit minimum height
+/// as its row's base size, so the spanning item's height is shared with
+/// the next row, and the first row then grows to the item's content
+/// (27 + 21.75 for the spanning item's share, then 86.5, plus 21.75).
+#[test]
+fn a_grid_row_starts_from_an_items_minimum_height_below_its_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0));
+    let tall = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Panel).with(PropKey::MinHeight, n(27.0)));
+    insert(&mut doc, tall, sized(WidgetKind::Panel, 20.0, 86.5).at(0.0, 0.0));
+    let spanning = insert(
+        &mut doc,
+        grid,
+        sized(WidgetKind::Panel, 10.0, 70.5)
+            .with(PropKey::GridRow, PropValue::Int(1))
+            .with(PropKey::GridColumn, PropValue::Int(2))
+            .with(PropKey::RowSpan, PropValue::Int(2)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(grid).unwrap().h, 108.25);
+    assert_eq!(g.rect(tall).unwrap().h, 86.5);
+    assert_eq!(g.rect(spanning).unwrap().y, 0.0);
+    assert_matches_full_layout(&doc, &g);
+}

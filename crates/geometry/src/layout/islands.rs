@@ -101,7 +101,11 @@ impl Geometry {
         let mut content = self.leaf_content_measured(doc, id)?;
         // As `lay_out` tells taffy (see `min_content_in_grid` and `something`).
         if grid_item(&self.boxes, id) {
-            content[0].0 = min_content_in_grid(&doc.widget(id)?, content[0].0);
+            let w = doc.widget(id)?;
+            content[0] = (
+                min_content_in_grid(&w, content[0].0, Axis::Width),
+                min_content_in_grid(&w, content[0].1, Axis::Height),
+            );
         }
         Some(if in_grid(&self.boxes, id) { content.map(|(w, h)| (something(w), something(h))) } else { content })
     }
@@ -264,17 +268,20 @@ impl Geometry {
                         let Some(w) = id.and_then(|id| doc.widget(id)).filter(|w| grid_item(boxes, w.id())) else {
                             return measured;
                         };
-                        let width = match (known.width, available.width) {
-                            (Some(width), _) => width,
-                            (None, AvailableSpace::MinContent) => min_content_in_grid(&w, measured.width),
-                            (None, _) => measured.width,
+                        let shim = in_grid(boxes, w.id());
+                        let axis = |known: Option<f32>, available: AvailableSpace, measured: f32, axis: Axis| {
+                            let Some(known) = known else {
+                                let measured = match available {
+                                    AvailableSpace::MinContent => min_content_in_grid(&w, measured, axis),
+                                    _ => measured,
+                                };
+                                return if shim { something(measured) } else { measured };
+                            };
+                            known
                         };
-                        if !in_grid(boxes, w.id()) {
-                            return Size { width, ..measured };
-                        }
                         Size {
-                            width: if known.width.is_some() { width } else { something(width) },
-                            height: known.height.unwrap_or(something(measured.height)),
+                            width: axis(known.width, available.width, measured.width, Axis::Width),
+                            height: axis(known.height, available.height, measured.height, Axis::Height),
                         }
                     },
                 )
@@ -571,19 +578,26 @@ fn grid_item(boxes: &Boxes, id: WidgetId) -> bool {
         .is_some_and(|b| b.flowed && b.parent.and_then(|p| boxes.get(p)).is_some_and(|p| p.layout == LayoutMode::Grid))
 }
 
-/// What a grid item's content counts for when its grid is sized under a
-/// min-content constraint (its min-content width, as a flex item or a
-/// fit-content width needs it): its minimum width where one is set below
-/// its content. Chromium sizes such a grid's tracks by its items' minimum
+/// What a grid item's content counts for along an axis where its grid
+/// sizes its tracks under a min-content constraint (a grid's min-content
+/// width, as a flex item or a fit-content width needs it; its rows when
+/// its height is its content's): its minimum where one is set below its
+/// content. Chromium sizes such tracks by its items' minimum
 /// contributions, which an explicit minimum makes that minimum, where
 /// taffy 0.15, following the letter of CSS Grid, takes their
 /// min-content contributions (random design 91: a grid in a narrower row
 /// shrinks to the row in Chromium, its text input having a minimum
-/// width below its content, and did not in taffy). `content` is without
+/// width below its content, and did not in taffy; in design 89 a row
+/// holding an item with a minimum height below its content shares an
+/// item spanning it and the next row in Chromium). `content` is without
 /// the padding and border, which taffy adds.
-fn min_content_in_grid(w: &WidgetRef<'_>, content: f32) -> f32 {
+fn min_content_in_grid(w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
     let edge = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
-    w.length(PropKey::MinWidth).map_or(content, |min| content.min((min - edge).max(0.0)))
+    let min = match axis {
+        Axis::Width => PropKey::MinWidth,
+        Axis::Height => PropKey::MinHeight,
+    };
+    w.length(min).map_or(content, |min| content.min((min - edge).max(0.0)))
 }
 
 fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
