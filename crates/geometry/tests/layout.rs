@@ -1066,3 +1066,39 @@ fn a_grid_row_starts_from_an_items_minimum_height_below_its_content() {
     assert_eq!(g.rect(spanning).unwrap().y, 0.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random designs 91 and 12: a grid in a row shrinks to its min-content
+/// width as Chromium computes it, from its items' minimum contributions:
+/// a container item's minimum width below its content (91), and the
+/// padding and border alone of an item spanning an `fr` column and
+/// another (12). taffy 0.15 took their min-content contributions, and
+/// the grid overflowed the row.
+#[test]
+fn a_grid_in_a_narrow_row_shrinks_to_its_items_minimum_contributions() {
+    let tracks = |s: &str| PropValue::Tracks(Track::parse_template(s).unwrap());
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 100.0, 40.0).at(0.0, 0.0));
+    let grid = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Grid));
+    let inner = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Row).with(PropKey::MinWidth, n(120.0)));
+    insert(&mut doc, inner, WidgetTree::bare(WidgetKind::TextInput).with(PropKey::FontSize, n(18.0)));
+    let spanned =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(100.0)).at(0.0, 100.0));
+    let fr_grid = insert(
+        &mut doc,
+        spanned,
+        WidgetTree::bare(WidgetKind::Grid).with(PropKey::Padding, n(20.0)).with(PropKey::GridColumns, tracks("2fr")),
+    );
+    insert(
+        &mut doc,
+        fr_grid,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, tracks("132.5px"))
+            .with(PropKey::ColumnSpan, PropValue::Int(3)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(grid).unwrap().w, 120.0, "held at the item's minimum, past the row");
+    assert_eq!(g.rect(inner).unwrap().w, 120.0);
+    assert_eq!(g.rect(fr_grid).unwrap().w, 100.0, "shrunk to the row");
+    assert_matches_full_layout(&doc, &g);
+}

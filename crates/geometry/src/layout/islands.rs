@@ -6,6 +6,7 @@
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetRef};
 
+use super::grid_cells::grid_cells;
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
 use crate::measure::{Boxes, TextMeasurer, clamp_size, content_size, inset, label_size, wraps};
@@ -378,17 +379,21 @@ impl Geometry {
             style.min_size = own.min_size;
             style.max_size = own.max_size;
             self.taffy.set_style(node, style.clone()).expect("the node exists");
-            let Some(axis) = needs else { continue };
-            let mut measure = |width: AvailableSpace| {
-                self.lay_out(doc, node, Size { width, height: AvailableSpace::MaxContent });
-                self.taffy.layout(node).expect("laid out").size
-            };
-            let intrinsic = match axis {
-                Axis::Width => Intrinsic::FitWidth(
-                    measure(AvailableSpace::MinContent).width,
-                    measure(AvailableSpace::MaxContent).width,
+            let Some(needs) = needs else { continue };
+            let grid = self.boxes[*m].layout == LayoutMode::Grid;
+            let intrinsic = match needs {
+                Needs::FitWidth => Intrinsic::FitWidth(
+                    if grid {
+                        self.grid_min_content_width(doc, *m, node)
+                    } else {
+                        self.measure_node(doc, node, AvailableSpace::MinContent).width
+                    },
+                    self.measure_node(doc, node, AvailableSpace::MaxContent).width,
                 ),
-                Axis::Height => Intrinsic::MinHeight(measure(AvailableSpace::MaxContent).height),
+                Needs::MinHeight => {
+                    Intrinsic::MinHeight(self.measure_node(doc, node, AvailableSpace::MaxContent).height)
+                }
+                Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
             };
             intrinsic.apply(&mut style);
             self.taffy.set_style(node, style).expect("the node exists");
@@ -398,15 +403,76 @@ impl Geometry {
         found
     }
 
+    /// `node` laid out at `width` (its height its content's): its size.
+    fn measure_node(&mut self, doc: &Document, node: NodeId, width: AvailableSpace) -> Size<f32> {
+        self.lay_out(doc, node, Size { width, height: AvailableSpace::MaxContent });
+        self.taffy.layout(node).expect("laid out").size
+    }
+
+    /// The min-content width of the grid `id` (its taffy node `node`) as
+    /// Chromium computes it: its columns sized by its items' minimum
+    /// contributions, where taffy 0.15 takes their min-content
+    /// contributions (see `min_content_in_grid`, which does this for
+    /// leaves as taffy measures them). They differ for an item with a
+    /// minimum width below its content (random design 91), and for an item
+    /// spanning several columns, one of them `fr`, whose automatic minimum
+    /// is then 0 (its padding and border: random design 12). So taffy
+    /// measures the grid with each such item's maximum width at its
+    /// minimum contribution for the time it measures, which makes its
+    /// min-content contribution that.
+    fn grid_min_content_width(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
+        let mut held = Vec::new();
+        if let Some(grid) = doc.widget(id) {
+            let columns = grid.tracks(PropKey::GridColumns);
+            for (c, (_, column)) in grid.children().iter().zip(grid_cells(doc, &grid)) {
+                let Some(item) = doc.widget(*c).filter(|c| c.flag(PropKey::Visible)) else { continue };
+                let Some(item_node) = self.boxes.get(*c).and_then(|b| b.node) else { continue };
+                if item.length(PropKey::Width).is_some() {
+                    continue;
+                }
+                let edges = if item.kind().is_container() { 2.0 * inset(&item) } else { 0.0 };
+                let span = item.int(PropKey::ColumnSpan).max(1) as usize;
+                let crosses_fr =
+                    span > 1 && (column..column + span).any(|t| matches!(columns.get(t), Some(Track::Fr(_))));
+                let minimum = match item.length(PropKey::MinWidth) {
+                    Some(min) => min.max(edges),
+                    None if crosses_fr => edges,
+                    None => continue,
+                };
+                let style = self.taffy.style(item_node).expect("the node exists").clone();
+                let mut capped = style.clone();
+                let max = item.length(PropKey::MaxWidth).map_or(minimum, |m| m.max(edges).min(minimum));
+                capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(max);
+                self.taffy.set_style(item_node, capped).expect("the node exists");
+                held.push((item_node, style));
+            }
+        }
+        let width = self.measure_node(doc, node, AvailableSpace::MinContent).width;
+        for (item_node, style) in held {
+            self.taffy.set_style(item_node, style).expect("the node exists");
+        }
+        width
+    }
+
     /// Which of `id`'s intrinsic sizes taffy gets wrong where it sits, if
     /// any: see [`Intrinsic`].
-    fn needs_intrinsic(&self, doc: &Document, id: WidgetId) -> Option<Axis> {
+    fn needs_intrinsic(&self, doc: &Document, id: WidgetId) -> Option<Needs> {
         if self.fits_its_width(doc, id) {
-            return Some(Axis::Width);
+            return Some(Needs::FitWidth);
         }
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
         let w = doc.widget(id)?;
+        if b.flowed
+            && b.is_flex_container()
+            && b.layout == LayoutMode::Grid
+            && parent.layout == LayoutMode::Row
+            && w.flag(PropKey::Visible)
+            && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
+            && grid_items_below_their_content(doc, &w)
+        {
+            return Some(Needs::MinWidth);
+        }
         // A scroll area keeps its minimum (its padding and border): CSS
         // gives a scroll container no content-based minimum.
         let wrapping_column =
@@ -427,7 +493,7 @@ impl Geometry {
             && rows_by_content
             && w.flag(PropKey::Visible)
             && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none()))
-        .then_some(Axis::Height)
+        .then_some(Needs::MinHeight)
     }
 
     /// Whether `id` is a grid, or a wrapping row, placed in a column that
@@ -661,6 +727,18 @@ pub(crate) enum Intrinsic {
     /// sized a grid row too short (random designs 144, 216). Its maximum,
     /// which CSS applies to the automatic minimum, still holds.
     MinHeight(f32),
+    /// A grid in a row, where its min-content width is its automatic
+    /// minimum: that width as Chromium computes it
+    /// ([`Geometry::grid_min_content_width`]), as its minimum.
+    MinWidth(f32),
+}
+
+/// Which intrinsic size an item needs found first (see [`Intrinsic`]).
+#[derive(Clone, Copy)]
+enum Needs {
+    FitWidth,
+    MinHeight,
+    MinWidth,
 }
 
 impl Intrinsic {
@@ -673,6 +751,19 @@ impl Intrinsic {
                 style.max_size.width = LengthPercentageAuto::length(max);
             }
             Intrinsic::MinHeight(height) => style.min_size.height = LengthPercentageAuto::length(height),
+            Intrinsic::MinWidth(width) => style.min_size.width = LengthPercentageAuto::length(width),
         }
     }
+}
+
+/// Whether a grid has an item whose minimum contribution may be below its
+/// min-content contribution (see [`Geometry::grid_min_content_width`]):
+/// one with a minimum width, or spanning several columns, one of them `fr`.
+fn grid_items_below_their_content(doc: &Document, grid: &WidgetRef<'_>) -> bool {
+    let fr = grid.tracks(PropKey::GridColumns).iter().any(|t| matches!(t, Track::Fr(_)));
+    grid.children().iter().filter_map(|c| doc.widget(*c)).any(|c| {
+        c.flag(PropKey::Visible)
+            && c.length(PropKey::Width).is_none()
+            && (c.length(PropKey::MinWidth).is_some() || (fr && c.int(PropKey::ColumnSpan) > 1))
+    })
 }

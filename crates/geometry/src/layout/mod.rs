@@ -30,12 +30,14 @@ use crate::measure::TextMeasurer;
 use crate::spatial::{Entry, SpatialGrid};
 
 mod boxes;
+mod grid_cells;
 mod indexing;
 mod islands;
 mod placement;
 mod style;
 mod update;
 
+pub use grid_cells::grid_cells;
 pub(crate) use placement::intersect;
 pub use style::{CssDeclaration, css_border, css_px};
 

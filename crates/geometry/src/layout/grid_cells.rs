@@ -1,0 +1,84 @@
+//! Where CSS grid puts each item of a grid: its cell, from the items'
+//! lines and spans alone (placement never depends on sizes). The Slint
+//! export writes every item's cell out from here, and the layout reads
+//! which tracks an item spans (see `Geometry::grid_min_content_width`).
+
+use trellis_model::{Document, PropKey, WidgetRef};
+
+/// Each child's cell (row, column), from 0, placed as CSS grid places
+/// items in row order: explicit lines first, then each automatic item in
+/// the first free cells after the previous one. Hidden children take no
+/// cell.
+pub fn grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Vec<(usize, usize)> {
+    let template = grid.tracks(PropKey::GridColumns).len();
+    let items: Vec<_> = grid.children().iter().filter_map(|c| doc.widget(*c)).collect();
+    let explicit_cols =
+        items.iter().map(|c| (c.int(PropKey::GridColumn).max(0) + c.int(PropKey::ColumnSpan).max(1) - 1) as usize);
+    let columns = template.max(explicit_cols.max().unwrap_or(0)).max(1);
+    let mut taken: Vec<Vec<bool>> = Vec::new();
+    let occupy = |taken: &mut Vec<Vec<bool>>, row: usize, col: usize, rs: usize, cs: usize| {
+        for r in row..row + rs {
+            while taken.len() <= r {
+                taken.push(vec![false; columns]);
+            }
+            for cell in &mut taken[r][col.min(columns)..(col + cs).min(columns)] {
+                *cell = true;
+            }
+        }
+    };
+    let fits = |taken: &Vec<Vec<bool>>, row: usize, col: usize, rs: usize, cs: usize| {
+        col + cs <= columns
+            && (row..row + rs).all(|r| (col..col + cs).all(|c| taken.get(r).is_none_or(|cells| !cells[c])))
+    };
+    let mut cells = vec![(0, 0); items.len()];
+    let mut automatic = Vec::new();
+    for (i, c) in items.iter().enumerate() {
+        let (row, col) = (c.int(PropKey::GridRow), c.int(PropKey::GridColumn));
+        let (rs, cs) =
+            (c.int(PropKey::RowSpan).max(1) as usize, (c.int(PropKey::ColumnSpan).max(1) as usize).min(columns));
+        if !c.flag(PropKey::Visible) {
+            continue;
+        }
+        if row > 0 && col > 0 {
+            cells[i] = (row as usize - 1, col as usize - 1);
+            occupy(&mut taken, row as usize - 1, col as usize - 1, rs, cs);
+        } else {
+            automatic.push((i, row, col, rs, cs));
+        }
+    }
+    let (mut cursor_row, mut cursor_col) = (0usize, 0usize);
+    for (i, row, col, rs, cs) in automatic {
+        let cell = if row > 0 {
+            // Locked to a row: the first columns free in it.
+            let r = row as usize - 1;
+            (0..=columns - cs).find(|c| fits(&taken, r, *c, rs, cs)).map_or((r, 0), |c| (r, c))
+        } else if col > 0 {
+            // Locked to a column: the first row from the cursor where it
+            // fits, on the next row when the column is behind the cursor.
+            let c = col as usize - 1;
+            let mut r = cursor_row + usize::from(c < cursor_col);
+            while !fits(&taken, r, c, rs, cs) {
+                r += 1;
+            }
+            (r, c)
+        } else {
+            let (mut r, mut c) = (cursor_row, cursor_col);
+            loop {
+                if c + cs > columns {
+                    (r, c) = (r + 1, 0);
+                } else if fits(&taken, r, c, rs, cs) {
+                    break (r, c);
+                } else {
+                    c += 1;
+                }
+            }
+        };
+        occupy(&mut taken, cell.0, cell.1, rs, cs);
+        if row == 0 {
+            cursor_row = cell.0;
+            cursor_col = cell.1 + cs;
+        }
+        cells[i] = cell;
+    }
+    cells
+}
