@@ -1102,3 +1102,24 @@ fn a_grid_in_a_narrow_row_shrinks_to_its_items_minimum_contributions() {
     assert_eq!(g.rect(fr_grid).unwrap().w, 100.0, "shrunk to the row");
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 216: a column sized by its content is as wide as a
+/// wrapping column in it on one line, as it is laid out (the wrapping
+/// column's one-line height is its minimum): the column's own size was
+/// found without that minimum, the wrapping column wrapped at the
+/// column's height, and the column came out as wide as two lines.
+#[test]
+fn a_column_sized_by_its_content_holds_a_wrapping_column_on_one_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Column).with(PropKey::Height, n(23.0)).at(0.0, 0.0));
+    let wrapping =
+        insert(&mut doc, column, WidgetTree::bare(WidgetKind::Column).with(PropKey::Wrap, PropValue::Bool(true)));
+    insert(&mut doc, wrapping, sized(WidgetKind::Panel, 64.0, 64.0));
+    insert(&mut doc, wrapping, WidgetTree::bare(WidgetKind::Row).with(PropKey::Padding, n(7.5)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(wrapping).unwrap().h, 79.0, "on one line");
+    assert_eq!(g.rect(column).unwrap().w, 64.0);
+    assert_matches_full_layout(&doc, &g);
+}

@@ -358,12 +358,28 @@ impl Geometry {
         out
     }
 
+    /// The members of the island rooted at `root`, each with its parent's
+    /// position among them, in the order [`Geometry::solve_island`] lists
+    /// them.
+    pub(super) fn island_members(&self, doc: &Document, root: WidgetId) -> Vec<(WidgetId, usize)> {
+        let mut members = Vec::new();
+        let mut stack = vec![(root, usize::MAX)];
+        while let Some((id, parent)) = stack.pop() {
+            members.push((id, parent));
+            if self.boxes.get(id).is_some_and(WidgetBox::is_flex_container) {
+                let me = members.len() - 1;
+                stack.extend(doc.children(id).iter().rev().map(|c| (*c, me)));
+            }
+        }
+        members
+    }
+
     /// Finds the intrinsic sizes taffy would get wrong for every member
     /// that needs them ([`Geometry::needs_intrinsic`]), innermost first (an
     /// inner one's sizes size the outer), and gives its taffy node the
     /// style that lays it out as CSS; every other member's node keeps (or
     /// gets back) its own.
-    fn intrinsics(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, Intrinsic)> {
+    pub(super) fn intrinsics(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, Intrinsic)> {
         let mut found = Vec::new();
         for (at, (m, _)) in members.iter().enumerate().skip(1).rev() {
             let had = self.boxes[*m].intrinsic.take();

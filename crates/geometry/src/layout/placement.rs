@@ -80,6 +80,13 @@ impl Geometry {
         if self.boxes[id].is_flex_container() && !self.boxes[id].flowed {
             // An island root sized by its content: ask taffy for max-content.
             let node = self.ensure_nodes(doc, id);
+            // Sized with the intrinsic sizes taffy needs handed (see
+            // `Intrinsic`), as it is then laid out: without them, a root
+            // holding such a member was sized as taffy alone sizes it
+            // (random design 216: a column 15 px too wide around a
+            // wrapping column).
+            let members = self.island_members(doc, id);
+            self.intrinsics(doc, &members);
             let available = Size {
                 width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
                 height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
