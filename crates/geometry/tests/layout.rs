@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use trellis_geometry::{FixedAdvanceMeasurer, Geometry, TAB_BAR_HEIGHT};
+use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, Geometry, TAB_BAR_HEIGHT};
 use trellis_model::{
     Align, Command, Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetTree, generate,
 };
@@ -1122,4 +1122,30 @@ fn a_column_sized_by_its_content_holds_a_wrapping_column_on_one_line() {
     assert_eq!(g.rect(wrapping).unwrap().h, 79.0, "on one line");
     assert_eq!(g.rect(column).unwrap().w, 64.0);
     assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 239: a row in a column that leaves it its own width
+/// (aligned at the start) and is narrower than the row's content takes
+/// its fit-content width, here its min-content width: a wrapping row in
+/// it wraps (taffy 0.15 gave the row its max-content width, and nothing
+/// wrapped).
+#[test]
+fn a_row_in_a_narrow_column_aligned_at_the_start_takes_its_min_content_width() {
+    let doc = Document::from_json_bytes(
+        br#"{"format": "trellis", "version": 2, "root": {"kind": "window", "name": "window",
+            "props": {"width": 408.5, "layout": "column"}, "children": [
+            {"kind": "row", "name": "row", "children": [
+                {"kind": "panel", "name": "wrapping", "props": {"layout": "row", "gap": 4.0, "wrap": true},
+                 "children": [{"kind": "row", "name": "empty"}, {"kind": "button", "name": "button", "props": {"width": 248.0}}]},
+                {"kind": "radio_group", "name": "radios", "props": {"items": ["notifications notifications", "", "Account e-mail"]}}
+            ]}]}}"#,
+    )
+    .unwrap();
+    let g = Geometry::new(&doc, FontMeasurer::shared());
+    let id = |name: &str| doc.find(name).unwrap();
+    let radios = g.rect(id("radios")).unwrap().w;
+    assert_eq!(g.rect(id("wrapping")).unwrap().w, 248.0, "its widest item");
+    assert_eq!(g.rect(id("row")).unwrap().w, 248.0 + radios, "the wrapping row at its widest item, and the radios");
+    assert_eq!(g.rect(id("button")).unwrap().y, 4.0, "on the second line");
+    assert_eq!(g.rect(id("row")), Geometry::new(&doc, FontMeasurer::shared()).rect(id("row")));
 }

@@ -512,22 +512,24 @@ impl Geometry {
         .then_some(Needs::MinHeight)
     }
 
-    /// Whether `id` is a grid, or a wrapping row, placed in a column that
-    /// leaves it its own width (aligned at the start, auto width). CSS
+    /// Whether `id` is a grid or a row placed in a column that leaves it
+    /// its own width (aligned at the start, auto width). CSS
     /// gives it its fit-content width: the column's width, but no narrower
     /// than its min-content width and no wider than its max-content width
     /// (then its own minimum and maximum, which taffy has applied to the
     /// two widths it measured, so they hold). taffy 0.15 gives such a grid its
     /// max-content width whatever the room (a grid with `fr` columns
-    /// overflows the column: random designs 36, 137, 163), and such a
-    /// wrapping row the room less its padding (random design 107). So
+    /// overflows the column: random designs 36, 137, 163), such a
+    /// wrapping row the room less its padding (random design 107), and
+    /// such a row its max-content width where its items could shrink to
+    /// their min-content widths (random design 239: a row holding a
+    /// wrapping row, 4 px too wide in a column narrower than both). So
     /// Trellis finds the two widths with taffy and hands it the item
     /// stretched to the column, clamped between them: the same width.
     fn fits_its_width(&self, doc: &Document, id: WidgetId) -> bool {
         let b = &self.boxes[id];
         let Some(parent) = b.parent.and_then(|p| self.boxes.get(p)) else { return false };
-        let fits_content =
-            b.is_flex_container() && (b.layout == LayoutMode::Grid || (b.layout == LayoutMode::Row && b.wrap));
+        let fits_content = b.is_flex_container() && matches!(b.layout, LayoutMode::Grid | LayoutMode::Row);
         if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !fits_content {
             return false;
         }
