@@ -1149,3 +1149,34 @@ fn a_row_in_a_narrow_column_aligned_at_the_start_takes_its_min_content_width() {
     assert_eq!(g.rect(id("button")).unwrap().y, 4.0, "on the second line");
     assert_eq!(g.rect(id("row")), Geometry::new(&doc, FontMeasurer::shared()).rect(id("row")));
 }
+
+/// Random design 163: a grid centred in a column of a known width takes
+/// its fit-content width there (here its min-content width, wider than
+/// the column) and is centred at it, overflowing both sides alike (taffy
+/// 0.15 gave it its max-content width, the `fr` tracks sized by the
+/// widest item, and centred that).
+#[test]
+fn a_grid_centred_in_a_narrow_column_takes_its_fit_content_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, n(147.5))
+            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
+            .at(0.0, 0.0),
+    );
+    let grid = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("62px 3fr 2fr auto").unwrap())),
+    );
+    insert(&mut doc, grid, sized(WidgetKind::Panel, 241.5, 10.0).with(PropKey::GridColumn, PropValue::Int(2)));
+    let g = geometry(&doc);
+    let r = g.rect(grid).unwrap();
+    assert_eq!(r.w, 303.5, "62 px and the item: the 2fr track takes nothing");
+    assert_eq!(r.x, (147.5 - 303.5) / 2.0, "centred");
+    assert_matches_full_layout(&doc, &g);
+}

@@ -398,14 +398,18 @@ impl Geometry {
             let Some(needs) = needs else { continue };
             let grid = self.boxes[*m].layout == LayoutMode::Grid;
             let intrinsic = match needs {
-                Needs::FitWidth => Intrinsic::FitWidth(
-                    if grid {
+                Needs::FitWidth(room) => {
+                    let min = if grid {
                         self.grid_min_content_width(doc, *m, node)
                     } else {
                         self.measure_node(doc, node, AvailableSpace::MinContent).width
-                    },
-                    self.measure_node(doc, node, AvailableSpace::MaxContent).width,
-                ),
+                    };
+                    let max = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
+                    match room {
+                        None => Intrinsic::FitWidth(min, max),
+                        Some(room) => Intrinsic::Width(room.min(max).max(min)),
+                    }
+                }
                 Needs::MinHeight => {
                     Intrinsic::MinHeight(self.measure_node(doc, node, AvailableSpace::MaxContent).height)
                 }
@@ -473,8 +477,8 @@ impl Geometry {
     /// Which of `id`'s intrinsic sizes taffy gets wrong where it sits, if
     /// any: see [`Intrinsic`].
     fn needs_intrinsic(&self, doc: &Document, id: WidgetId) -> Option<Needs> {
-        if self.fits_its_width(doc, id) {
-            return Some(Needs::FitWidth);
+        if let Some(room) = self.fits_its_width(doc, id) {
+            return Some(Needs::FitWidth(room));
         }
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
@@ -526,19 +530,38 @@ impl Geometry {
     /// wrapping row, 4 px too wide in a column narrower than both). So
     /// Trellis finds the two widths with taffy and hands it the item
     /// stretched to the column, clamped between them: the same width.
-    fn fits_its_width(&self, doc: &Document, id: WidgetId) -> bool {
+    ///
+    /// Aligned at the centre or the end, it is put there at that width:
+    /// found where the column's width is its own (random design 163: a
+    /// grid centred in a narrower column, wider than the column by its
+    /// `fr` tracks, then off by 80 px), `Some(room)`.
+    fn fits_its_width(&self, doc: &Document, id: WidgetId) -> Option<Option<f32>> {
         let b = &self.boxes[id];
-        let Some(parent) = b.parent.and_then(|p| self.boxes.get(p)) else { return false };
+        let parent = b.parent.and_then(|p| self.boxes.get(p))?;
         let fits_content = b.is_flex_container() && matches!(b.layout, LayoutMode::Grid | LayoutMode::Row);
         if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !fits_content {
-            return false;
+            return None;
         }
-        let (Some(w), Some(p)) = (doc.widget(id), b.parent.and_then(|p| doc.widget(p))) else { return false };
+        let (w, p) = (doc.widget(id)?, doc.widget(b.parent?)?);
+        if !w.flag(PropKey::Visible) || w.length(PropKey::Width).is_some() {
+            return None;
+        }
         let align = match w.align(PropKey::AlignSelf) {
             trellis_model::Align::Auto => p.align(PropKey::AlignItems),
             a => a,
         };
-        align == trellis_model::Align::Start && w.flag(PropKey::Visible) && w.length(PropKey::Width).is_none()
+        match align {
+            trellis_model::Align::Start => Some(None),
+            trellis_model::Align::Center | trellis_model::Align::End => {
+                // The column's width is its own unless a row sizes it.
+                let in_a_row = parent.flowed
+                    && parent.parent.and_then(|g| self.boxes.get(g)).is_some_and(|g| g.layout == LayoutMode::Row);
+                let width = p.length(PropKey::Width).filter(|_| !in_a_row)?;
+                let width = clamp_size(&p, (width, 0.0)).0.max(2.0 * inset(&p));
+                Some(Some(width - 2.0 * inset(&p)))
+            }
+            _ => None,
+        }
     }
 
     /// Everything taffy reads for an island, in a fixed order: equal keys
@@ -749,12 +772,17 @@ pub(crate) enum Intrinsic {
     /// minimum: that width as Chromium computes it
     /// ([`Geometry::grid_min_content_width`]), as its minimum.
     MinWidth(f32),
+    /// A grid or row centred or at the end of a column whose width is
+    /// known ([`Geometry::fits_its_width`]): its fit-content width.
+    Width(f32),
 }
 
 /// Which intrinsic size an item needs found first (see [`Intrinsic`]).
 #[derive(Clone, Copy)]
 enum Needs {
-    FitWidth,
+    /// At the start (`None`), or at the centre or end of a column whose
+    /// width leaves it this room.
+    FitWidth(Option<f32>),
     MinHeight,
     MinWidth,
 }
@@ -770,6 +798,10 @@ impl Intrinsic {
             }
             Intrinsic::MinHeight(height) => style.min_size.height = LengthPercentageAuto::length(height),
             Intrinsic::MinWidth(width) => style.min_size.width = LengthPercentageAuto::length(width),
+            Intrinsic::Width(width) => {
+                style.min_size.width = LengthPercentageAuto::length(width);
+                style.max_size.width = LengthPercentageAuto::length(width);
+            }
         }
     }
 }
