@@ -1180,3 +1180,40 @@ fn a_grid_centred_in_a_narrow_column_takes_its_fit_content_width() {
     assert_eq!(r.x, (147.5 - 303.5) / 2.0, "centred");
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 3: a padded container spanning an `fr` column and
+/// another counts its padding as its minimum contribution, as Chromium
+/// does (CSS gives it no content-based minimum, but a box is never
+/// smaller than its padding and border), so the `fr` column holds it; an
+/// item below it in that column is as wide (taffy 0.15 took 0, and the
+/// `fr` column got only what was left).
+#[test]
+fn a_padded_item_spanning_an_fr_column_holds_it_at_its_padding() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::Width, n(179.0))
+            .with(PropKey::Padding, n(8.0))
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 3fr").unwrap()))
+            .at(0.0, 0.0),
+    );
+    insert(&mut doc, grid, sized(WidgetKind::Panel, 140.0, 8.0));
+    // Row 1, column 1: the spanning item takes the `fr` column and an
+    // implicit `auto` one after it.
+    insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Spacer).with(PropKey::GridRow, PropValue::Int(1)));
+    insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::Padding, n(19.5))
+            .with(PropKey::GridRow, PropValue::Int(1))
+            .with(PropKey::ColumnSpan, PropValue::Int(2)),
+    );
+    let below = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Panel).with(PropKey::Height, n(32.0)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(below).unwrap().w, 39.0, "the fr column at the spanning item's padding");
+    assert_matches_full_layout(&doc, &g);
+}

@@ -99,15 +99,12 @@ impl Geometry {
     /// itself (egui_taffy) hands these over, so the layout does not depend
     /// on the target's fonts.
     pub fn leaf_content(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
-        let mut content = self.leaf_content_measured(doc, id)?;
-        // As `lay_out` tells taffy (see `min_content_in_grid` and `something`).
-        if grid_item(&self.boxes, id) {
-            let w = doc.widget(id)?;
-            content[0] = (
-                min_content_in_grid(&w, content[0].0, Axis::Width),
-                min_content_in_grid(&w, content[0].1, Axis::Height),
-            );
-        }
+        let content = self.leaf_content_measured(doc, id)?;
+        // As `lay_out` tells taffy (see `something`). Not its minimum as
+        // its min-content (`min_content_in_grid`): egui_taffy also clamps
+        // a leaf's size in a definite space to the narrow size it is
+        // handed, which would let a leaf shrink below its content (random
+        // designs 54 and 194 in the egui test).
         Some(if in_grid(&self.boxes, id) { content.map(|(w, h)| (something(w), something(h))) } else { content })
     }
 
@@ -166,7 +163,12 @@ impl Geometry {
         let b = &self.boxes[id];
         let flowed_in = b.parent.and_then(|p| self.boxes.get(p)).filter(|_| b.flowed).map(|p| p.layout);
         let arranges = b.is_flex_container().then_some(b.layout);
-        taffy_style(&w, flowed_in, arranges, arranges.is_some() && style::gaps_as_margins(doc, &w).is_some())
+        let mut style =
+            taffy_style(&w, flowed_in, arranges, arranges.is_some() && style::gaps_as_margins(doc, &w).is_some());
+        if flowed_in == Some(LayoutMode::Grid) {
+            floor_spanning_flexible_tracks(doc, &w, &mut style);
+        }
+        style
     }
 
     pub(super) fn ensure_nodes(&mut self, doc: &Document, root: WidgetId) -> NodeId {
@@ -803,6 +805,45 @@ impl Intrinsic {
                 style.max_size.width = LengthPercentageAuto::length(width);
             }
         }
+    }
+}
+
+/// A padded container spanning several tracks of a grid, one of them
+/// `fr`, and setting no minimum, has its padding and border as its
+/// minimum along that axis. CSS gives such an item no content-based
+/// minimum (an automatic minimum of 0), and a box is never smaller than
+/// its padding and border, so Chromium counts them as its minimum
+/// contribution; taffy 0.15 takes 0 (random design 3: the `fr` column
+/// under such an item came out 16 px narrow). Explicit, it is the same
+/// minimum, which taffy then counts.
+fn floor_spanning_flexible_tracks(doc: &Document, w: &WidgetRef<'_>, style: &mut Style) {
+    let edges = 2.0 * inset(w);
+    if !w.kind().is_container() || edges <= 0.0 || !w.flag(PropKey::Visible) {
+        return;
+    }
+    let Some(grid) = w.parent().and_then(|p| doc.widget(p)) else { return };
+    let spans_fr = |span: PropKey, template: PropKey| {
+        w.int(span) > 1 && grid.tracks(template).iter().any(|t| matches!(t, Track::Fr(_)))
+    };
+    let (columns, rows) = (
+        spans_fr(PropKey::ColumnSpan, PropKey::GridColumns) && w.length(PropKey::MinWidth).is_none(),
+        spans_fr(PropKey::RowSpan, PropKey::GridRows) && w.length(PropKey::MinHeight).is_none(),
+    );
+    if !columns && !rows {
+        return;
+    }
+    let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return };
+    let (row, column) = grid_cells(doc, &grid)[at];
+    let crosses_fr = |start: usize, span: PropKey, template: PropKey| {
+        let span = w.int(span).max(1) as usize;
+        (start..start + span).any(|t| matches!(grid.tracks(template).get(t), Some(Track::Fr(_))))
+    };
+    let floor = taffy::prelude::LengthPercentageAuto::length(edges);
+    if columns && crosses_fr(column, PropKey::ColumnSpan, PropKey::GridColumns) {
+        style.min_size.width = floor;
+    }
+    if rows && crosses_fr(row, PropKey::RowSpan, PropKey::GridRows) {
+        style.min_size.height = floor;
     }
 }
 
