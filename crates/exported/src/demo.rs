@@ -168,7 +168,7 @@ impl Demo {
                                         height: length(32.0),
                                     },
                                     min_size: Size {
-                                        width: length(53.316),
+                                        width: length(53.328125),
                                         height: auto(),
                                     },
                                     ..Default::default()
@@ -192,8 +192,8 @@ impl Demo {
                                         events.push(DemoEvent::BackButtonClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(53.316, 29.5),
-                                        egui::vec2(53.316, 29.5),
+                                        egui::vec2(53.328125, 29.5),
+                                        egui::vec2(53.328125, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("title_label"))
@@ -203,7 +203,7 @@ impl Demo {
                                         height: length(28.0),
                                     },
                                     min_size: Size {
-                                        width: length(64.026),
+                                        width: length(64.03125),
                                         height: auto(),
                                     },
                                     flex_grow: 1.0,
@@ -218,8 +218,8 @@ impl Demo {
                                         egui::Align::Min,
                                     );
                                     leaf_content(
-                                        egui::vec2(64.026, 22.5),
-                                        egui::vec2(130.42802, 22.5),
+                                        egui::vec2(64.03125, 22.5),
+                                        egui::vec2(130.4375, 22.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("search_input"))
@@ -258,7 +258,7 @@ impl Demo {
                                         height: length(32.0),
                                     },
                                     min_size: Size {
-                                        width: length(52.756),
+                                        width: length(52.765625),
                                         height: auto(),
                                     },
                                     ..Default::default()
@@ -282,8 +282,8 @@ impl Demo {
                                         events.push(DemoEvent::SaveButtonClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(52.756, 29.5),
-                                        egui::vec2(52.756, 29.5),
+                                        egui::vec2(52.765625, 29.5),
+                                        egui::vec2(52.765625, 29.5),
                                     )
                                 });
                         },
@@ -350,8 +350,8 @@ impl Demo {
                                         egui::Align::Min,
                                     );
                                     leaf_content(
-                                        egui::vec2(65.628, 22.5),
-                                        egui::vec2(65.628, 22.5),
+                                        egui::vec2(65.640625, 22.5),
+                                        egui::vec2(65.640625, 22.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_general"))
@@ -385,8 +385,8 @@ impl Demo {
                                         events.push(DemoEvent::NavGeneralClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(72.453995, 29.5),
-                                        egui::vec2(72.453995, 29.5),
+                                        egui::vec2(72.46875, 29.5),
+                                        egui::vec2(72.46875, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_account"))
@@ -420,8 +420,8 @@ impl Demo {
                                         events.push(DemoEvent::NavAccountClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(75.352005, 29.5),
-                                        egui::vec2(75.352005, 29.5),
+                                        egui::vec2(75.359375, 29.5),
+                                        egui::vec2(75.359375, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_privacy"))
@@ -455,8 +455,8 @@ impl Demo {
                                         events.push(DemoEvent::NavPrivacyClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(67.764, 29.5),
-                                        egui::vec2(67.764, 29.5),
+                                        egui::vec2(67.765625, 29.5),
+                                        egui::vec2(67.765625, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_notifications"))
@@ -490,8 +490,8 @@ impl Demo {
                                         events.push(DemoEvent::NavNotificationsClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(103.8, 29.5),
-                                        egui::vec2(103.8, 29.5),
+                                        egui::vec2(103.8125, 29.5),
+                                        egui::vec2(103.8125, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_appearance"))
@@ -525,8 +525,8 @@ impl Demo {
                                         events.push(DemoEvent::NavAppearanceClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(98.535995, 29.5),
-                                        egui::vec2(98.535995, 29.5),
+                                        egui::vec2(98.546875, 29.5),
+                                        egui::vec2(98.546875, 29.5),
                                     )
                                 });
                             tui.id(egui_taffy::tid("nav_separator"))
@@ -581,8 +581,8 @@ impl Demo {
                                         events.push(DemoEvent::NavAboutClicked);
                                     }
                                     leaf_content(
-                                        egui::vec2(62.668003, 29.5),
-                                        egui::vec2(62.668003, 29.5),
+                                        egui::vec2(62.671875, 29.5),
+                                        egui::vec2(62.671875, 29.5),
                                     )
                                 });
                         },
@@ -664,8 +664,8 @@ impl Demo {
                                                     egui::Align::Min,
                                                 );
                                                 leaf_content(
-                                                    egui::vec2(83.064, 30.0),
-                                                    egui::vec2(83.064, 30.0),
+                                                    egui::vec2(83.078125, 30.0),
+                                                    egui::vec2(83.078125, 30.0),
                                                 )
                                             });
                                         tui.id(egui_taffy::tid("settings_tabs"))
@@ -808,8 +808,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(44.632, 17.5),
-                                                                                    egui::vec2(82.67, 17.5),
+                                                                                    egui::vec2(44.640625, 17.5),
+                                                                                    egui::vec2(82.671875, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("name_input"))
@@ -853,8 +853,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(33.866, 17.5),
-                                                                                    egui::vec2(33.866, 17.5),
+                                                                                    egui::vec2(33.875, 17.5),
+                                                                                    egui::vec2(33.875, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("email_input"))
@@ -877,8 +877,8 @@ impl Demo {
                                                                                     events.push(DemoEvent::EmailInputChanged);
                                                                                 }
                                                                                 leaf_content(
-                                                                                    egui::vec2(143.294, 29.5),
-                                                                                    egui::vec2(143.294, 29.5),
+                                                                                    egui::vec2(143.29688, 29.5),
+                                                                                    egui::vec2(143.29688, 29.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("bio_label"))
@@ -898,8 +898,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(20.286001, 17.5),
-                                                                                    egui::vec2(20.286001, 17.5),
+                                                                                    egui::vec2(20.296875, 17.5),
+                                                                                    egui::vec2(20.296875, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("bio_area"))
@@ -943,8 +943,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(60.928, 17.5),
-                                                                                    egui::vec2(60.928, 17.5),
+                                                                                    egui::vec2(60.9375, 17.5),
+                                                                                    egui::vec2(60.9375, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("language_dropdown"))
@@ -1001,8 +1001,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(43.064003, 17.5),
-                                                                                    egui::vec2(43.064003, 17.5),
+                                                                                    egui::vec2(43.078125, 17.5),
+                                                                                    egui::vec2(43.078125, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("theme_radio"))
@@ -1032,8 +1032,8 @@ impl Demo {
                                                                                     events.push(DemoEvent::ThemeRadioChanged);
                                                                                 }
                                                                                 leaf_content(
-                                                                                    egui::vec2(69.038, 60.5),
-                                                                                    egui::vec2(69.038, 60.5),
+                                                                                    egui::vec2(69.046875, 60.5),
+                                                                                    egui::vec2(69.046875, 60.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("volume_label"))
@@ -1053,8 +1053,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(48.174, 17.5),
-                                                                                    egui::vec2(48.174, 17.5),
+                                                                                    egui::vec2(48.1875, 17.5),
+                                                                                    egui::vec2(48.1875, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("volume_slider"))
@@ -1115,8 +1115,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(69.426, 17.5),
-                                                                                    egui::vec2(69.426, 17.5),
+                                                                                    egui::vec2(69.4375, 17.5),
+                                                                                    egui::vec2(69.4375, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("newsletter_checkbox"))
@@ -1140,8 +1140,8 @@ impl Demo {
                                                                                     events.push(DemoEvent::NewsletterCheckboxChanged);
                                                                                 }
                                                                                 leaf_content(
-                                                                                    egui::vec2(166.38002, 17.5),
-                                                                                    egui::vec2(166.38002, 17.5),
+                                                                                    egui::vec2(166.39063, 17.5),
+                                                                                    egui::vec2(166.39063, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("sync_label"))
@@ -1161,8 +1161,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(28.28, 17.5),
-                                                                                    egui::vec2(28.28, 17.5),
+                                                                                    egui::vec2(28.28125, 17.5),
+                                                                                    egui::vec2(28.28125, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("sync_toggle"))
@@ -1185,8 +1185,8 @@ impl Demo {
                                                                                     events.push(DemoEvent::SyncToggleChanged);
                                                                                 }
                                                                                 leaf_content(
-                                                                                    egui::vec2(159.574, 17.5),
-                                                                                    egui::vec2(159.574, 17.5),
+                                                                                    egui::vec2(159.57813, 17.5),
+                                                                                    egui::vec2(159.57813, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("avatar_label"))
@@ -1206,8 +1206,8 @@ impl Demo {
                                                                                     egui::Align::Min,
                                                                                 );
                                                                                 leaf_content(
-                                                                                    egui::vec2(40.600002, 17.5),
-                                                                                    egui::vec2(40.600002, 17.5),
+                                                                                    egui::vec2(40.609375, 17.5),
+                                                                                    egui::vec2(40.609375, 17.5),
                                                                                 )
                                                                             });
                                                                         tui.id(egui_taffy::tid("avatar_image"))
@@ -1257,7 +1257,7 @@ impl Demo {
                                                             height: length(28.0),
                                                         },
                                                         min_size: Size {
-                                                            width: length(48.86),
+                                                            width: length(48.875),
                                                             height: auto(),
                                                         },
                                                         ..Default::default()
@@ -1271,8 +1271,8 @@ impl Demo {
                                                             egui::Align::Min,
                                                         );
                                                         leaf_content(
-                                                            egui::vec2(48.86, 17.5),
-                                                            egui::vec2(81.844, 17.5),
+                                                            egui::vec2(48.875, 17.5),
+                                                            egui::vec2(81.859375, 17.5),
                                                         )
                                                     });
                                                 tui.id(egui_taffy::tid("storage_progress"))
@@ -1315,7 +1315,7 @@ impl Demo {
                                                             height: length(32.0),
                                                         },
                                                         min_size: Size {
-                                                            width: length(65.3),
+                                                            width: length(65.3125),
                                                             height: auto(),
                                                         },
                                                         ..Default::default()
@@ -1338,7 +1338,10 @@ impl Demo {
                                                         {
                                                             events.push(DemoEvent::CancelButtonClicked);
                                                         }
-                                                        leaf_content(egui::vec2(65.3, 29.5), egui::vec2(65.3, 29.5))
+                                                        leaf_content(
+                                                            egui::vec2(65.3125, 29.5),
+                                                            egui::vec2(65.3125, 29.5),
+                                                        )
                                                     });
                                                 tui.id(egui_taffy::tid("apply_button"))
                                                     .style(Style {
@@ -1347,7 +1350,7 @@ impl Demo {
                                                             height: length(32.0),
                                                         },
                                                         min_size: Size {
-                                                            width: length(59.504),
+                                                            width: length(59.515625),
                                                             height: auto(),
                                                         },
                                                         ..Default::default()
@@ -1371,8 +1374,8 @@ impl Demo {
                                                             events.push(DemoEvent::ApplyButtonClicked);
                                                         }
                                                         leaf_content(
-                                                            egui::vec2(59.504, 29.5),
-                                                            egui::vec2(59.504, 29.5),
+                                                            egui::vec2(59.515625, 29.5),
+                                                            egui::vec2(59.515625, 29.5),
                                                         )
                                                     });
                                             });

@@ -219,16 +219,19 @@ impl TextMeasurer for FontMeasurer {
             return (0.0, self.line_height(font_size));
         }
         let width = wrap_width.map_or(NO_WRAP, |w| w.max(0.0).to_bits());
-        self.remember(text, font_size, width, |m| m.measure(text, font_size, wrap_width))
+        self.remember(text, font_size, width, |m| {
+            let (w, h) = m.measure(text, font_size, wrap_width);
+            (layout_unit_ceil(w), h)
+        })
     }
 
     fn widest_word(&self, text: &str, font_size: f32) -> f32 {
-        self.remember(text, font_size, WIDEST_WORD, |m| (m.widest_word(text, font_size), 0.0)).0
+        self.remember(text, font_size, WIDEST_WORD, |m| (layout_unit_ceil(m.widest_word(text, font_size)), 0.0)).0
     }
 
     fn id(&self) -> String {
         format!(
-            "cosmic-text-0.19/1 font={}-light shaping=basic line_height={:?}",
+            "cosmic-text-0.19/2 font={}-light shaping=basic line_height={:?} widths=1/64-up",
             trellis_text::FONT_FAMILY,
             trellis_text::LINE_HEIGHT
         )
@@ -242,6 +245,15 @@ impl TextMeasurer for FontMeasurer {
         let memory = self.remembered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         memory.current.len() + memory.previous.len()
     }
+}
+
+/// A text's width as a browser lays it out: in whole 1/64 px (Chromium's
+/// layout unit), rounded up. A box sized to a text's exact width then
+/// holds it in Chromium too, where it would otherwise be a fraction of a
+/// layout unit short, and a wrapping row there moved the text to its own
+/// line (random design 20).
+fn layout_unit_ceil(width: f32) -> f32 {
+    (width * 64.0).ceil() / 64.0
 }
 
 /// The measurer a journal names by its [`TextMeasurer::id`], if this build
@@ -507,6 +519,26 @@ mod tests {
         assert_eq!(m.id(), FixedAdvanceMeasurer::default().id());
         assert_ne!(m.id(), FixedAdvanceMeasurer { advance: 0.6, ..m }.id());
         assert_ne!(m.id(), FixedAdvanceMeasurer { line_height: 1.5, ..m }.id());
+    }
+
+    /// Random design 20: a label exactly as wide as its wrapping row went
+    /// to the next line in Chromium, which counts a text's width in whole
+    /// 1/64 px, rounded up.
+    #[test]
+    fn the_font_measurer_gives_widths_in_whole_layout_units_rounded_up() {
+        let m = FontMeasurer::default();
+        let mut raw = trellis_text::Measurer::default();
+        for text in ["over Settings Settings long-hyphenated-word brown", "Back", "Ünïcödé il il", "WWW"] {
+            for (size, wrap) in [(14.0, None), (13.5, Some(60.0)), (17.25, None)] {
+                let (w, h) = m.measure(text, size, wrap);
+                let (exact, exact_h) = raw.measure(text, size, wrap);
+                assert_eq!((w * 64.0).fract(), 0.0, "{text:?} at {size}: {w}");
+                assert!(w >= exact && w - exact < 1.0 / 64.0, "{text:?}: {w} for {exact}");
+                assert_eq!(h, exact_h, "heights as measured");
+            }
+            let word = m.widest_word(text, 14.0);
+            assert_eq!((word * 64.0).fract(), 0.0, "{text:?}: widest word {word}");
+        }
     }
 
     #[test]
