@@ -1217,3 +1217,25 @@ fn a_padded_item_spanning_an_fr_column_holds_it_at_its_padding() {
     assert_eq!(g.rect(below).unwrap().w, 39.0, "the fr column at the spanning item's padding");
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 57: a wrapping column without a height in a row whose
+/// height is its content's stays on one line (a browser's min-content
+/// height of it is that line's height), so a grid row holding the row is
+/// as tall (taffy 0.15 wrapped it at every item, and the grid row was as
+/// tall as the tallest item).
+#[test]
+fn a_wrapping_column_in_a_row_in_a_grid_row_stays_on_one_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::MaxHeight, n(25.0)).at(0.0, 0.0));
+    let row = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Row));
+    let column = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Column).with(PropKey::Wrap, PropValue::Bool(true)));
+    insert(&mut doc, column, sized(WidgetKind::Panel, 35.0, 35.0));
+    insert(&mut doc, column, sized(WidgetKind::Panel, 100.0, 29.5));
+    let next = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Grid));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(column).unwrap().h, 64.5, "one line");
+    assert_eq!(g.rect(next).unwrap().y, 64.5, "below the row, past the grid's maximum");
+    assert_matches_full_layout(&doc, &g);
+}

@@ -502,12 +502,26 @@ impl Geometry {
         // In a grid only where rows are sized by content: a grid item's
         // content-based minimum applies to `auto` and `fr` rows, and a
         // fixed row holds the item at its height.
+        let grid_rows_by_content = |grid: WidgetId| {
+            doc.widget(grid).is_some_and(|g| !g.tracks(PropKey::GridRows).iter().any(|t| matches!(t, Track::Px(_))))
+        };
         let rows_by_content = match parent.layout {
             LayoutMode::Column => true,
-            LayoutMode::Grid => b
-                .parent
-                .and_then(|p| doc.widget(p))
-                .is_some_and(|p| !p.tracks(PropKey::GridRows).iter().any(|t| matches!(t, Track::Px(_)))),
+            LayoutMode::Grid => b.parent.is_some_and(grid_rows_by_content),
+            // In a row whose height is its content's (random design 57: a
+            // row holding a wrapping column, in a grid row sized by it):
+            // no height or maximum of its own, and not stretched to a
+            // height set further out (a row in a row, or in a grid's
+            // fixed row).
+            LayoutMode::Row => b.parent.and_then(|p| doc.widget(p)).is_some_and(|row| {
+                let own = [PropKey::Height, PropKey::MaxHeight].iter().all(|k| row.length(*k).is_none());
+                let outer = parent.parent.and_then(|g| self.boxes.get(g)).filter(|_| parent.flowed);
+                own && match outer.map(|o| o.layout) {
+                    None | Some(LayoutMode::Column) => true,
+                    Some(LayoutMode::Grid) => parent.parent.is_some_and(grid_rows_by_content),
+                    Some(_) => false,
+                }
+            }),
             _ => false,
         };
         (b.flowed
@@ -764,10 +778,11 @@ pub(crate) enum Intrinsic {
     /// widths, between which it is stretched to the column.
     FitWidth(f32, f32),
     /// A wrapping column without a height (not a scroll area) in a column,
-    /// or in a grid without fixed rows: its height on one line. A browser's min-content height of such a column
+    /// in a grid without fixed rows, or in a row whose height is its
+    /// content's: its height on one line. A browser's min-content height of such a column
     /// is that height (its height does not limit it, so it does not wrap),
     /// where taffy wraps it at every item, so it shrank in a column and
-    /// sized a grid row too short (random designs 144, 216). Its maximum,
+    /// sized a grid row too short (random designs 144, 216, 57). Its maximum,
     /// which CSS applies to the automatic minimum, still holds.
     MinHeight(f32),
     /// A grid in a row, where its min-content width is its automatic
