@@ -1131,23 +1131,28 @@ fn a_column_sized_by_its_content_holds_a_wrapping_column_on_one_line() {
 /// wrapped).
 #[test]
 fn a_row_in_a_narrow_column_aligned_at_the_start_takes_its_min_content_width() {
-    let doc = Document::from_json_bytes(
-        br#"{"format": "trellis", "version": 2, "root": {"kind": "window", "name": "window",
-            "props": {"width": 408.5, "layout": "column"}, "children": [
-            {"kind": "row", "name": "row", "children": [
-                {"kind": "panel", "name": "wrapping", "props": {"layout": "row", "gap": 4.0, "wrap": true},
-                 "children": [{"kind": "row", "name": "empty"}, {"kind": "button", "name": "button", "props": {"width": 248.0}}]},
-                {"kind": "radio_group", "name": "radios", "props": {"items": ["notifications notifications", "", "Account e-mail"]}}
-            ]}]}}"#,
-    )
-    .unwrap();
-    let g = Geometry::new(&doc, FontMeasurer::shared());
-    let id = |name: &str| doc.find(name).unwrap();
-    let radios = g.rect(id("radios")).unwrap().w;
-    assert_eq!(g.rect(id("wrapping")).unwrap().w, 248.0, "its widest item");
-    assert_eq!(g.rect(id("row")).unwrap().w, 248.0 + radios, "the wrapping row at its widest item, and the radios");
-    assert_eq!(g.rect(id("button")).unwrap().y, 4.0, "on the second line");
-    assert_eq!(g.rect(id("row")), Geometry::new(&doc, FontMeasurer::shared()).rect(id("row")));
+    let row = r#"{"kind": "row", "name": "row", "children": [
+        {"kind": "panel", "name": "wrapping", "props": {"layout": "row", "gap": 4.0, "wrap": true},
+         "children": [{"kind": "row", "name": "empty"}, {"kind": "button", "name": "button", "props": {"width": 248.0}}]},
+        {"kind": "radio_group", "name": "radios", "props": {"items": ["notifications notifications", "", "Account e-mail"]}}
+    ]}"#;
+    // The row in the window's column, and (the rest of design 239) in a
+    // column in it: a column that leaves its items their own width fits
+    // its content the same way.
+    for content in [row.to_string(), format!(r#"{{"kind": "column", "name": "column", "children": [{row}]}}"#)] {
+        let json = format!(
+            r#"{{"format": "trellis", "version": 2, "root": {{"kind": "window", "name": "window",
+                "props": {{"width": 408.5, "layout": "column"}}, "children": [{content}]}}}}"#
+        );
+        let doc = Document::from_json_bytes(json.as_bytes()).unwrap();
+        let g = Geometry::new(&doc, FontMeasurer::shared());
+        let id = |name: &str| doc.find(name).unwrap();
+        let radios = g.rect(id("radios")).unwrap().w;
+        assert_eq!(g.rect(id("wrapping")).unwrap().w, 248.0, "its widest item");
+        assert_eq!(g.rect(id("row")).unwrap().w, 248.0 + radios, "the wrapping row at its widest item, and the radios");
+        assert_eq!(g.rect(id("button")).unwrap().y, 4.0, "on the second line");
+        assert_eq!(g.rect(id("row")), Geometry::new(&doc, FontMeasurer::shared()).rect(id("row")));
+    }
 }
 
 /// Random design 163: a grid centred in a column of a known width takes

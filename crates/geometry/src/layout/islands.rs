@@ -532,8 +532,10 @@ impl Geometry {
         .then_some(Needs::MinHeight)
     }
 
-    /// Whether `id` is a grid or a row placed in a column that leaves it
-    /// its own width (aligned at the start, auto width). CSS
+    /// Whether `id` is a grid, a row or a column that does not wrap (a
+    /// wrapping one keeps its one-line height instead: `Needs::MinHeight`)
+    /// placed in a column that leaves it its own width (aligned at the
+    /// start, auto width). CSS
     /// gives it its fit-content width: the column's width, but no narrower
     /// than its min-content width and no wider than its max-content width
     /// (then its own minimum and maximum, which taffy has applied to the
@@ -543,7 +545,8 @@ impl Geometry {
     /// wrapping row the room less its padding (random design 107), and
     /// such a row its max-content width where its items could shrink to
     /// their min-content widths (random design 239: a row holding a
-    /// wrapping row, 4 px too wide in a column narrower than both). So
+    /// wrapping row, 4 px too wide in a column narrower than both, and a
+    /// column holding that row). So
     /// Trellis finds the two widths with taffy and hands it the item
     /// stretched to the column, clamped between them: the same width.
     ///
@@ -554,7 +557,7 @@ impl Geometry {
     fn fits_its_width(&self, doc: &Document, id: WidgetId) -> Option<Option<f32>> {
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
-        let fits_content = b.is_flex_container() && matches!(b.layout, LayoutMode::Grid | LayoutMode::Row);
+        let fits_content = b.is_flex_container() && (b.layout != LayoutMode::Column || !b.wrap);
         if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !fits_content {
             return None;
         }
