@@ -1244,3 +1244,32 @@ fn a_wrapping_column_in_a_row_in_a_grid_row_stays_on_one_line() {
     assert_eq!(g.rect(next).unwrap().y, 64.5, "below the row, past the grid's maximum");
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 57: a leaf spanning an `fr` column and others has no
+/// minimum in CSS (an automatic minimum of 0), so under a min-content
+/// constraint (here, the min-content width of a grid in a grid's `auto`
+/// column) it counts for nothing, and the grid stretches to its track
+/// (taffy 0.15 counted its content, and the grid overflowed its track).
+#[test]
+fn a_leaf_spanning_an_fr_column_adds_nothing_to_its_grids_min_content_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(203.0)).at(0.0, 0.0));
+    let inner = insert(
+        &mut doc,
+        outer,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 122px 3fr").unwrap())),
+    );
+    let check = insert(
+        &mut doc,
+        inner,
+        WidgetTree::bare(WidgetKind::Checkbox)
+            .with(PropKey::ColumnSpan, PropValue::Int(3))
+            .with(PropKey::Text, PropValue::Text("long-hyphenated-word WWW quick e-mail".into())),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(inner).unwrap().w, 203.0, "stretched to the outer grid's column");
+    assert_eq!(g.rect(check).unwrap().w, 203.0);
+    assert_matches_full_layout(&doc, &g);
+}

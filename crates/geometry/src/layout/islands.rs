@@ -275,7 +275,7 @@ impl Geometry {
                         let axis = |known: Option<f32>, available: AvailableSpace, measured: f32, axis: Axis| {
                             let Some(known) = known else {
                                 let measured = match available {
-                                    AvailableSpace::MinContent => min_content_in_grid(&w, measured, axis),
+                                    AvailableSpace::MinContent => min_content_in_grid(doc, &w, measured, axis),
                                     _ => measured,
                                 };
                                 return if shim { something(measured) } else { measured };
@@ -716,14 +716,30 @@ fn grid_item(boxes: &Boxes, id: WidgetId) -> bool {
 /// width below its content, and did not in taffy; in design 89 a row
 /// holding an item with a minimum height below its content shares an
 /// item spanning it and the next row in Chromium). `content` is without
-/// the padding and border, which taffy adds.
-fn min_content_in_grid(w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
+/// the padding and border, which taffy adds. Without a minimum, an item
+/// spanning several tracks, one of them `fr`, has none in CSS (an
+/// automatic minimum of 0), so nothing counts (random design 57: a
+/// checkbox spanning an `fr` column held its grid at its text's width,
+/// and the grid's parent track with it).
+fn min_content_in_grid(doc: &Document, w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
     let edge = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
-    let min = match axis {
-        Axis::Width => PropKey::MinWidth,
-        Axis::Height => PropKey::MinHeight,
+    let (min, span, template) = match axis {
+        Axis::Width => (PropKey::MinWidth, PropKey::ColumnSpan, PropKey::GridColumns),
+        Axis::Height => (PropKey::MinHeight, PropKey::RowSpan, PropKey::GridRows),
     };
-    w.length(min).map_or(content, |min| content.min((min - edge).max(0.0)))
+    if let Some(min) = w.length(min) {
+        return content.min((min - edge).max(0.0));
+    }
+    let spans = w.int(span).max(1) as usize;
+    let Some(grid) = w.parent().and_then(|p| doc.widget(p)) else { return content };
+    let tracks = grid.tracks(template);
+    if spans < 2 || !tracks.iter().any(|t| matches!(t, Track::Fr(_))) {
+        return content;
+    }
+    let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return content };
+    let (row, column) = grid_cells(doc, &grid)[at];
+    let start = if matches!(axis, Axis::Width) { column } else { row };
+    if (start..start + spans).any(|t| matches!(tracks.get(t), Some(Track::Fr(_)))) { 0.0 } else { content }
 }
 
 fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
