@@ -82,3 +82,57 @@ pub fn grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Vec<(usize, usize)> {
     }
     cells
 }
+
+/// The most items a grid may have, and the furthest line an item's
+/// position and span may reach, for the layout to place its items itself
+/// ([`small_grid_cells`]). Placement costs up to the items times the
+/// cells they cover; the layout asks for it while taffy measures, so
+/// beyond these it leaves the Chromium refinements that need placement
+/// (taffy alone places such a grid) rather than let a hostile design cost
+/// that for every measurement.
+pub const MOST_ITEMS_PLACED: usize = 64;
+
+/// [`grid_cells`] for a grid within [`MOST_ITEMS_PLACED`]; `None` beyond.
+pub(crate) fn small_grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Option<Vec<(usize, usize)>> {
+    let children = grid.children();
+    if children.len() > MOST_ITEMS_PLACED {
+        return None;
+    }
+    let limit = MOST_ITEMS_PLACED as i32;
+    let reach = |line: PropKey, span: PropKey, c: &WidgetRef<'_>| c.int(line).max(0) + c.int(span).max(1) <= limit;
+    let small = children
+        .iter()
+        .filter_map(|c| doc.widget(*c))
+        .all(|c| reach(PropKey::GridColumn, PropKey::ColumnSpan, &c) && reach(PropKey::GridRow, PropKey::RowSpan, &c));
+    small.then(|| grid_cells(doc, grid))
+}
+
+#[cfg(test)]
+mod tests {
+    use trellis_model::{Command, PropValue, WidgetKind, WidgetTree};
+
+    use super::*;
+
+    fn grid_of(children: usize, span: i32) -> Document {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let mut grid = WidgetTree::bare(WidgetKind::Grid);
+        for _ in 0..children {
+            grid = grid.child(WidgetTree::bare(WidgetKind::Panel).with(PropKey::ColumnSpan, PropValue::Int(span)));
+        }
+        doc.execute(Command::Insert { parent: root, index: None, tree: grid }).unwrap();
+        doc
+    }
+
+    #[test]
+    fn only_a_grid_within_the_bounds_is_placed_by_the_layout() {
+        let placed = |doc: &Document| {
+            let grid = doc.widget(doc.children(doc.root())[0]).unwrap();
+            small_grid_cells(doc, &grid).map(|cells| cells.len())
+        };
+        assert_eq!(placed(&grid_of(MOST_ITEMS_PLACED, 2)), Some(MOST_ITEMS_PLACED));
+        assert_eq!(placed(&grid_of(MOST_ITEMS_PLACED + 1, 1)), None, "too many items");
+        assert_eq!(placed(&grid_of(3, MOST_ITEMS_PLACED as i32)), Some(3));
+        assert_eq!(placed(&grid_of(3, MOST_ITEMS_PLACED as i32 + 1)), None, "a span too far");
+    }
+}

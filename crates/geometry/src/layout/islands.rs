@@ -6,7 +6,7 @@
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetRef};
 
-use super::grid_cells::grid_cells;
+use super::grid_cells::small_grid_cells;
 use super::style::{self, TAFFY_KEYS, taffy_style};
 use super::{Geometry, WidgetBox};
 use crate::measure::{Boxes, TextMeasurer, clamp_size, content_size, inset, label_size, wraps};
@@ -446,7 +446,8 @@ impl Geometry {
         let mut held = Vec::new();
         if let Some(grid) = doc.widget(id) {
             let columns = grid.tracks(PropKey::GridColumns);
-            for (c, (_, column)) in grid.children().iter().zip(grid_cells(doc, &grid)) {
+            let cells = small_grid_cells(doc, &grid).unwrap_or_default();
+            for (c, (_, column)) in grid.children().iter().zip(cells) {
                 let Some(item) = doc.widget(*c).filter(|c| c.flag(PropKey::Visible)) else { continue };
                 let Some(item_node) = self.boxes.get(*c).and_then(|b| b.node) else { continue };
                 if item.length(PropKey::Width).is_some() {
@@ -737,7 +738,7 @@ fn min_content_in_grid(doc: &Document, w: &WidgetRef<'_>, content: f32, axis: Ax
         return content;
     }
     let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return content };
-    let (row, column) = grid_cells(doc, &grid)[at];
+    let Some((row, column)) = small_grid_cells(doc, &grid).map(|cells| cells[at]) else { return content };
     let start = if matches!(axis, Axis::Width) { column } else { row };
     if (start..start + spans).any(|t| matches!(tracks.get(t), Some(Track::Fr(_)))) { 0.0 } else { content }
 }
@@ -867,7 +868,7 @@ fn floor_spanning_flexible_tracks(doc: &Document, w: &WidgetRef<'_>, style: &mut
         return;
     }
     let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return };
-    let (row, column) = grid_cells(doc, &grid)[at];
+    let Some((row, column)) = small_grid_cells(doc, &grid).map(|cells| cells[at]) else { return };
     let crosses_fr = |start: usize, span: PropKey, template: PropKey| {
         let span = w.int(span).max(1) as usize;
         (start..start + span).any(|t| matches!(grid.tracks(template).get(t), Some(Track::Fr(_))))
