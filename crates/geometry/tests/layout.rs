@@ -1273,3 +1273,25 @@ fn a_leaf_spanning_an_fr_column_adds_nothing_to_its_grids_min_content_width() {
     assert_eq!(g.rect(check).unwrap().w, 203.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Found in review: whether a grid item's content counts as something
+/// (see `an_auto_column_of_empty_items_gives_a_spanning_item_to_the_other_column`)
+/// follows its padding as the document has it, so an update that takes
+/// an empty panel's padding away lays out as a fresh layout does.
+#[test]
+fn an_empty_grid_item_losing_its_padding_updates_as_a_fresh_layout() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).at(0.0, 0.0));
+    insert(&mut doc, grid, sized(WidgetKind::Panel, 200.0, 10.0).with(PropKey::ColumnSpan, PropValue::Int(2)));
+    let empty = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Panel).with(PropKey::Padding, n(8.0)).with(PropKey::GridRow, PropValue::Int(2)),
+    );
+    let mut g = geometry(&doc);
+    set(&mut doc, empty, PropKey::Padding, n(0.0));
+    g.update(&doc);
+    assert!(g.rect(empty).unwrap().w < 0.01, "{:?}", g.rect(empty));
+    assert_matches_full_layout(&doc, &g);
+}

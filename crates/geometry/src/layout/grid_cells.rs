@@ -6,15 +6,20 @@
 use trellis_model::{Document, PropKey, WidgetRef};
 
 /// Each child's cell (row, column), from 0, placed as CSS grid places
-/// items in row order: explicit lines first, then each automatic item in
-/// the first free cells after the previous one. Hidden children take no
-/// cell.
+/// items in row order: explicit lines first, then the items locked to a
+/// row, then each automatic item in the first free cells after the
+/// previous one. Hidden children take no cell.
 pub fn grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Vec<(usize, usize)> {
     let template = grid.tracks(PropKey::GridColumns).len();
     let items: Vec<_> = grid.children().iter().filter_map(|c| doc.widget(*c)).collect();
-    let explicit_cols =
-        items.iter().map(|c| (c.int(PropKey::GridColumn).max(0) + c.int(PropKey::ColumnSpan).max(1) - 1) as usize);
-    let columns = template.max(explicit_cols.max().unwrap_or(0)).max(1);
+    // The implicit columns: as many as an item's line and span reach, or
+    // its span alone where it is placed automatically. Hidden items are
+    // not in the grid at all (`display: none`).
+    let reach = items.iter().filter(|c| c.flag(PropKey::Visible)).map(|c| {
+        let (col, span) = (c.int(PropKey::GridColumn).max(0), c.int(PropKey::ColumnSpan).max(1));
+        (if col > 0 { col - 1 + span } else { span }) as usize
+    });
+    let columns = template.max(reach.max().unwrap_or(0)).max(1);
     let mut taken: Vec<Vec<bool>> = Vec::new();
     let occupy = |taken: &mut Vec<Vec<bool>>, row: usize, col: usize, rs: usize, cs: usize| {
         for r in row..row + rs {
@@ -46,6 +51,9 @@ pub fn grid_cells(doc: &Document, grid: &WidgetRef<'_>) -> Vec<(usize, usize)> {
             automatic.push((i, row, col, rs, cs));
         }
     }
+    // Items locked to a row are placed before the fully automatic ones,
+    // and move no cursor.
+    automatic.sort_by_key(|&(_, row, ..)| row == 0);
     let (mut cursor_row, mut cursor_col) = (0usize, 0usize);
     for (i, row, col, rs, cs) in automatic {
         let cell = if row > 0 {
@@ -122,6 +130,41 @@ mod tests {
         }
         doc.execute(Command::Insert { parent: root, index: None, tree: grid }).unwrap();
         doc
+    }
+
+    /// A grid with these column tracks and items, each given as its
+    /// (grid_row, grid_column, column_span, visible): its cells.
+    fn cells(columns: &str, items: &[(i32, i32, i32, bool)]) -> Vec<(usize, usize)> {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let tracks = trellis_model::Track::parse_template(columns).unwrap();
+        let mut grid = WidgetTree::bare(WidgetKind::Grid).with(PropKey::GridColumns, PropValue::Tracks(tracks));
+        for &(row, column, span, visible) in items {
+            grid = grid.child(
+                WidgetTree::bare(WidgetKind::Panel)
+                    .with(PropKey::GridRow, PropValue::Int(row))
+                    .with(PropKey::GridColumn, PropValue::Int(column))
+                    .with(PropKey::ColumnSpan, PropValue::Int(span))
+                    .with(PropKey::Visible, PropValue::Bool(visible)),
+            );
+        }
+        doc.execute(Command::Insert { parent: root, index: None, tree: grid }).unwrap();
+        let grid = doc.widget(doc.children(root)[0]).unwrap();
+        grid_cells(&doc, &grid)
+    }
+
+    /// As taffy and Chromium place them (found in review): a hidden item
+    /// adds no column, an automatic item's span adds as many columns as it
+    /// spans, and items locked to a row go before the automatic ones.
+    #[test]
+    fn items_are_placed_as_css_places_them() {
+        let hidden_far_right =
+            cells("1fr auto", &[(0, 4, 1, false), (0, 0, 1, true), (0, 0, 1, true), (0, 0, 2, true)]);
+        assert_eq!(hidden_far_right[1..], [(0, 0), (0, 1), (1, 0)]);
+        let wide_first = cells("1fr auto", &[(0, 0, 3, true), (0, 0, 1, true), (0, 0, 2, true)]);
+        assert_eq!(wide_first, [(0, 0), (1, 0), (1, 1)], "three columns");
+        let row_locked_second = cells("auto auto 1fr", &[(0, 0, 1, true), (1, 0, 2, true)]);
+        assert_eq!(row_locked_second, [(0, 2), (0, 0)]);
     }
 
     #[test]

@@ -105,7 +105,11 @@ impl Geometry {
         // a leaf's size in a definite space to the narrow size it is
         // handed, which would let a leaf shrink below its content (random
         // designs 54 and 194 in the egui test).
-        Some(if in_grid(&self.boxes, id) { content.map(|(w, h)| (something(w), something(h))) } else { content })
+        Some(if in_grid(&self.boxes, &doc.widget(id)?) {
+            content.map(|(w, h)| (something(w), something(h)))
+        } else {
+            content
+        })
     }
 
     fn leaf_content_measured(&self, doc: &Document, id: WidgetId) -> Option<[(f32, f32); 2]> {
@@ -271,7 +275,7 @@ impl Geometry {
                         let Some(w) = id.and_then(|id| doc.widget(id)).filter(|w| grid_item(boxes, w.id())) else {
                             return measured;
                         };
-                        let shim = in_grid(boxes, w.id());
+                        let shim = in_grid(boxes, &w);
                         let axis = |known: Option<f32>, available: AvailableSpace, measured: f32, axis: Axis| {
                             let Some(known) = known else {
                                 let measured = match available {
@@ -446,8 +450,10 @@ impl Geometry {
         let mut held = Vec::new();
         if let Some(grid) = doc.widget(id) {
             let columns = grid.tracks(PropKey::GridColumns);
-            let cells = small_grid_cells(doc, &grid).unwrap_or_default();
-            for (c, (_, column)) in grid.children().iter().zip(cells) {
+            // Without the cells (a large grid), only the minimums count.
+            let cells = small_grid_cells(doc, &grid);
+            for (at, c) in grid.children().iter().enumerate() {
+                let column = cells.as_ref().map(|cells| cells[at].1);
                 let Some(item) = doc.widget(*c).filter(|c| c.flag(PropKey::Visible)) else { continue };
                 let Some(item_node) = self.boxes.get(*c).and_then(|b| b.node) else { continue };
                 if item.length(PropKey::Width).is_some() {
@@ -455,8 +461,10 @@ impl Geometry {
                 }
                 let edges = if item.kind().is_container() { 2.0 * inset(&item) } else { 0.0 };
                 let span = item.int(PropKey::ColumnSpan).max(1) as usize;
-                let crosses_fr =
-                    span > 1 && (column..column + span).any(|t| matches!(columns.get(t), Some(Track::Fr(_))));
+                let crosses_fr = span > 1
+                    && column.is_some_and(|column| {
+                        (column..column + span).any(|t| matches!(columns.get(t), Some(Track::Fr(_))))
+                    });
                 let minimum = match item.length(PropKey::MinWidth) {
                     Some(min) => min.max(edges),
                     None if crosses_fr => edges,
@@ -694,8 +702,11 @@ pub(super) const SOMETHING: f32 = 1.0 / 1024.0;
 
 /// Whether `id` is an item of a grid whose measured content is all it
 /// has (no padding or border, which taffy adds to it).
-fn in_grid(boxes: &Boxes, id: WidgetId) -> bool {
-    grid_item(boxes, id) && boxes.get(id).is_some_and(|b| !(b.kind.is_container() && b.inset > 0.0))
+/// The padding and border are read from the document: a box's own copy
+/// is brought up to date only when the box is placed, after its island
+/// is laid out.
+fn in_grid(boxes: &Boxes, w: &WidgetRef<'_>) -> bool {
+    grid_item(boxes, w.id()) && !(w.kind().is_container() && inset(w) > 0.0)
 }
 
 /// Whether `id` is an item of a grid.
