@@ -382,7 +382,8 @@ enum Bench {
         #[arg(long, value_name = "OLD.json")]
         compare: Option<PathBuf>,
         /// Run only these parts of the session, in its order (comma-separated):
-        /// palette-drop, drag, resize, marquee, undo, redo, click, pan, zoom.
+        /// palette-drop, drag, resize, marquee, undo, redo, click, pan, zoom,
+        /// select-all-move, set-property-1000, paste-1000, delete-1000.
         #[arg(long, value_name = "A,B,...")]
         parts: Option<String>,
         #[command(flatten)]

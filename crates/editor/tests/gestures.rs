@@ -279,6 +279,22 @@ fn copy_cut_and_paste_through_trellis_text() {
     assert!(step.status.contains("not a Trellis design"));
 }
 
+/// Pasting what the editor itself copied uses the design it wrote the
+/// text from, not the text read again: the result is the same as pasting
+/// that text from the system clipboard into an editor that never copied.
+#[test]
+fn pasting_the_editors_own_copy_equals_pasting_its_text() {
+    let mut own = Editor::new(design());
+    let steps = run(&mut own, "select a row panel\nkey ctrl+c\nclick panel\nkey ctrl+v\nkey ctrl+v");
+    let text = steps.iter().find_map(|s| s.clipboard.clone()).unwrap();
+    let mut read = Editor::new(design());
+    run(&mut read, "click panel");
+    read.handle(&event(Input::PasteText { text: text.clone() }));
+    read.handle(&event(Input::PasteText { text }));
+    assert_eq!(own.doc().to_json_string(), read.doc().to_json_string());
+    assert_eq!(own.doc().len(), design().len() + 2 * 6);
+}
+
 #[test]
 fn delete_group_ungroup_align_distribute_order_lock_and_hide() {
     let mut e = Editor::new(design());

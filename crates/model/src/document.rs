@@ -153,6 +153,8 @@ pub struct Document {
     pub(crate) history: History,
     observers: Observers,
     name_counters: HashMap<Box<str>, u32>,
+    /// The listed names that end in a counter, for [`Document::unique_name`].
+    pub(crate) numbered_names: crate::name::NumberedNames,
     revision: u64,
     saved_revision: u64,
 }
@@ -196,6 +198,8 @@ impl Document {
             in_document: true,
             digest: NodeDigest::default(),
         });
+        let mut numbered_names = crate::name::NumberedNames::default();
+        numbered_names.insert(&name);
         let mut names = HashMap::new();
         names.insert(name, root);
         let mut doc = Self {
@@ -207,6 +211,7 @@ impl Document {
             history: History::default(),
             observers: Observers::default(),
             name_counters: HashMap::new(),
+            numbered_names,
             revision: 0,
             saved_revision: 0,
         };
@@ -394,7 +399,7 @@ impl Document {
             .sum();
         let names = self.names.capacity() * (size_of::<(Box<str>, WidgetId)>() + 1)
             + self.names.keys().map(|k| k.len()).sum::<usize>();
-        nodes + per_node + names + self.history.heap_bytes()
+        nodes + per_node + names + self.numbered_names.heap_bytes() + self.history.heap_bytes()
     }
 
     /// A name not taken yet, derived from `base` (`button` → `button_4`).
@@ -412,8 +417,11 @@ impl Document {
         let stem = crate::name::stem(base);
         let counter = self.name_counters.entry(stem.clone().into()).or_insert(1);
         loop {
-            let candidate = format!("{stem}_{counter}");
-            *counter += 1;
+            // The first counter from here whose name the document does not
+            // list, found from the runs of listed ones.
+            let n = self.numbered_names.first_free(&stem, *counter);
+            let candidate = format!("{stem}_{n}");
+            *counter = n.saturating_add(1);
             if free(&self.names, &candidate) {
                 return candidate;
             }
@@ -468,8 +476,10 @@ impl Document {
             node.in_document = value;
             if value {
                 self.names.insert(node.name.clone(), *n);
+                self.numbered_names.insert(&node.name);
             } else {
                 self.names.remove(&node.name);
+                self.numbered_names.remove(&node.name);
             }
         }
         if value {
@@ -633,6 +643,8 @@ impl Document {
                 let old = std::mem::replace(&mut self.nodes[id].name, name.clone());
                 self.touch_own(id);
                 self.names.remove(&old);
+                self.numbered_names.remove(&old);
+                self.numbered_names.insert(&name);
                 self.names.insert(name, id);
                 self.keep_names_half_full();
                 self.observers.notify(&Change::Renamed { id });
@@ -841,5 +853,63 @@ impl<'a> WidgetRef<'a> {
             self.length(PropKey::Width).unwrap_or(0.0),
             self.length(PropKey::Height).unwrap_or(0.0),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Command, WidgetTree};
+
+    /// The first free counter as the runs give it, checked against trying
+    /// each name in turn.
+    fn check_numbered_names(doc: &Document) {
+        for stem in ["label", "button", "panel", "card"] {
+            for from in 0..48 {
+                let mut naive = from;
+                while doc.names.contains_key(format!("{stem}_{naive}").as_str()) {
+                    naive += 1;
+                }
+                assert_eq!(doc.numbered_names.first_free(stem, from), naive, "{stem} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbered_names_follow_inserts_renames_deletes_undo_and_redo() {
+        let mut doc = Document::new();
+        let root = doc.root;
+        let mut seed = 7u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for step in 0..600 {
+            let ids: Vec<WidgetId> = doc.iter().map(|w| w.id()).filter(|id| *id != root).collect();
+            let pick = |r: u32| ids[r as usize % ids.len()];
+            let r = next();
+            let _ = match (r % 7, ids.is_empty()) {
+                (0 | 1, _) | (_, true) => {
+                    let kind = [WidgetKind::Label, WidgetKind::Button, WidgetKind::Panel][next() as usize % 3];
+                    doc.execute(Command::Insert { parent: root, index: None, tree: WidgetTree::palette(kind) })
+                }
+                (2, false) => doc.execute(Command::Rename {
+                    id: pick(next()),
+                    name: format!("{}_{}", ["label", "card"][next() as usize % 2], next() % 40),
+                }),
+                (3, false) => doc.execute(Command::Delete { ids: vec![pick(next())] }),
+                (4, false) => doc.execute(Command::Duplicate { ids: vec![pick(next())], offset: (4.0, 4.0) }),
+                (5, false) => doc.undo().map(|_| Default::default()),
+                _ => doc.redo().map(|_| Default::default()),
+            };
+            if step % 10 == 0 {
+                check_numbered_names(&doc);
+            }
+        }
+        check_numbered_names(&doc);
+        let text = doc.to_json_string();
+        check_numbered_names(&Document::from_json_bytes(text.as_bytes()).unwrap());
     }
 }

@@ -1030,6 +1030,7 @@ fn build(raw: &RawFile, migrate_v1: bool) -> Result<Document, LoadError> {
                     d.adopt_detached(p, id);
                     d.nodes[id].in_document = true;
                     d.names.insert(w.name.as_str().into(), id);
+                    d.numbered_names.insert(&w.name);
                     d.live += 1;
                     id
                 }

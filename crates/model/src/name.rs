@@ -1,6 +1,8 @@
 //! Widget names: unique in a document and valid identifiers in every
 //! language Trellis generates code for (Rust, HTML ids, Slint).
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::limits::MAX_NAME_BYTES;
 
 /// Words that cannot name a widget: Rust keywords, and the ids Slint gives
@@ -102,6 +104,89 @@ pub(crate) fn stem(name: &str) -> String {
     cleaned
 }
 
+/// Which `stem_N` names a document lists, as runs of consecutive `N` per
+/// stem, so that the first free `stem_N` from a counter is one lookup, not
+/// a probe of each taken name: the first paste of a label into a design of
+/// 30,000 labels tried `label_1` to `label_30000` in turn (30 ms of a
+/// 100,000-widget paste). Only counters as [`Document::unique_name`] writes
+/// them count (`label_7`, not `label_07`).
+///
+/// [`Document::unique_name`]: crate::Document::unique_name
+#[derive(Debug, Default)]
+pub(crate) struct NumberedNames {
+    /// Per stem, each run's first number and its last.
+    runs: HashMap<Box<str>, BTreeMap<u32, u32>>,
+}
+
+/// A name as a stem and the counter a generated name ends with.
+fn numbered(name: &str) -> Option<(&str, u32)> {
+    let (stem, digits) = name.rsplit_once('_')?;
+    let canonical = !digits.is_empty() && (digits == "0" || !digits.starts_with('0'));
+    if stem.is_empty() || !canonical || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((stem, digits.parse().ok()?))
+}
+
+impl NumberedNames {
+    /// Notes that `name` is listed.
+    pub(crate) fn insert(&mut self, name: &str) {
+        let Some((stem, n)) = numbered(name) else { return };
+        // Stems are never forgotten (an empty map holds no memory), so that
+        // pastes and undos do not churn the map of stems.
+        let runs = match self.runs.get_mut(stem) {
+            Some(runs) => runs,
+            None => self.runs.entry(stem.into()).or_default(),
+        };
+        let before = runs.range(..=n).next_back().map(|(&s, &e)| (s, e));
+        if before.is_some_and(|(_, e)| e >= n) {
+            return;
+        }
+        let start = match before {
+            Some((s, e)) if e + 1 == n => s,
+            _ => n,
+        };
+        let end = match n.checked_add(1).and_then(|next| runs.remove(&next)) {
+            Some(e) => e,
+            None => n,
+        };
+        runs.insert(start, end);
+    }
+
+    /// Notes that `name` is no longer listed.
+    pub(crate) fn remove(&mut self, name: &str) {
+        let Some((stem, n)) = numbered(name) else { return };
+        let Some(runs) = self.runs.get_mut(stem) else { return };
+        let Some((&start, &end)) = runs.range(..=n).next_back() else { return };
+        if end < n {
+            return;
+        }
+        if start == n {
+            runs.remove(&start);
+        } else {
+            runs.insert(start, n - 1);
+        }
+        if end > n {
+            runs.insert(n + 1, end);
+        }
+    }
+
+    /// The first `N` from `from` on for which `stem_N` is not listed.
+    pub(crate) fn first_free(&self, stem: &str, from: u32) -> u32 {
+        let run_end = self.runs.get(stem).and_then(|runs| runs.range(..=from).next_back()).map(|(_, &e)| e);
+        match run_end {
+            Some(end) if end >= from => end.saturating_add(1),
+            _ => from,
+        }
+    }
+
+    /// Approximate heap bytes, for memory reports.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.runs.capacity() * (size_of::<(Box<str>, BTreeMap<u32, u32>)>() + 1)
+            + self.runs.iter().map(|(stem, runs)| stem.len() + runs.len() * 2 * size_of::<u32>()).sum::<usize>()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +213,38 @@ mod tests {
         assert_eq!(check_name("fn"), Err(NameError::Reserved { word: "fn".into() }));
         let message = check_name("dash-name").unwrap_err().to_string();
         assert!(message.contains("'-' (character 5)"), "{message}");
+    }
+
+    fn taken(names: &NumberedNames, stem: &str) -> Vec<(u32, u32)> {
+        names.runs.get(stem).map(|r| r.iter().map(|(&s, &e)| (s, e)).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn numbered_names_keep_runs_and_find_the_first_free_counter() {
+        let mut names = NumberedNames::default();
+        for n in ["label_1", "label_2", "label_4", "label_3", "label_07", "label_x", "label", "card_0", "label_6"] {
+            names.insert(n);
+        }
+        assert_eq!(taken(&names, "label"), [(1, 4), (6, 6)]);
+        assert_eq!(taken(&names, "card"), [(0, 0)]);
+        assert_eq!(names.first_free("label", 1), 5);
+        assert_eq!(names.first_free("label", 5), 5);
+        assert_eq!(names.first_free("label", 6), 7);
+        assert_eq!(names.first_free("button", 1), 1);
+        names.remove("label_3");
+        names.remove("label_07");
+        assert_eq!(taken(&names, "label"), [(1, 2), (4, 4), (6, 6)]);
+        assert_eq!(names.first_free("label", 1), 3);
+        names.remove("label_1");
+        names.remove("label_6");
+        names.insert("label_5");
+        assert_eq!(taken(&names, "label"), [(2, 2), (4, 5)]);
+        names.insert("label_3");
+        assert_eq!(taken(&names, "label"), [(2, 5)]);
+        names.insert(&format!("big_{}", u32::MAX));
+        assert_eq!(taken(&names, "big"), [(u32::MAX, u32::MAX)]);
+        names.insert("bigger_99999999999");
+        assert_eq!(taken(&names, "bigger"), []);
     }
 
     #[test]

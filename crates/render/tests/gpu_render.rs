@@ -172,6 +172,50 @@ fn damage_limited_gpu_redraws_equal_a_full_redraw_after_random_moves() {
     assert_close("gpu-damage-vs-full", &incremental, &full, DAMAGE);
 }
 
+/// The frame is composed again only where the canvas was redrawn or an
+/// overlay changed: with every card selected, a hover that moves, a card
+/// that moves, a selection outline gone and a pulsing drop target, each
+/// frame equals the canvas with every overlay drawn afresh over it.
+#[test]
+fn overlays_are_composed_again_only_where_something_changed() {
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let mut m = MovingCards::new(Theme::LIGHT);
+    let v = m.view();
+    let cards: Vec<Rect> = m.doc.children(m.doc.root()).iter().filter_map(|c| m.geometry.rect(*c)).collect();
+    let mut overlays = OverlayLayer::new(&m.theme, v.factor());
+    let select_all = |o: &mut OverlayLayer, cards: &[Rect]| cards.iter().for_each(|c| o.selection(*c));
+    select_all(&mut overlays, &cards);
+    let first = r.draw(&m.list, &[], &v, &Redraw::All, &overlays, 0.0).unwrap();
+    let whole = u64::from(v.width) * u64::from(v.height);
+    assert_eq!(first.composed_pixels, whole);
+    let mut composed = Vec::new();
+    for k in 0..8 {
+        let regions = if k % 2 == 1 { m.step() } else { Vec::new() };
+        let changed = m.list.take_changed();
+        overlays.clear();
+        if (3..5).contains(&k) {
+            // A pulsing drop target: composed again every frame it shows.
+            overlays.drop_target(Rect::new(120.0, 90.0, 200.0, 150.0));
+        }
+        overlays.hover(Rect::new(40.0 + 30.0 * k as f32, 60.0, 120.0, 80.0));
+        let kept = if k >= 5 { &cards[1..] } else { &cards[..] };
+        select_all(&mut overlays, kept);
+        // Far apart in the pulse: its alpha differs by a quarter from frame 3 to 4.
+        let time = k as f32 * 0.26;
+        let report = r.draw(&m.list, &changed, &v, &Redraw::Regions(regions), &overlays, time).unwrap();
+        composed.push(report.composed_pixels);
+        let frame = r.read_frame().unwrap();
+        let mut fresh = GpuRenderer::new(gpu(None).unwrap());
+        fresh.draw(&m.list, &[], &v, &Redraw::All, &overlays, time).unwrap();
+        assert_close(&format!("composed-{k}"), &frame, &fresh.read_frame().unwrap(), DAMAGE);
+    }
+    // The same overlays over an unchanged canvas: nothing to compose.
+    let report = r.draw(&m.list, &[], &v, &Redraw::Nothing, &overlays, 1.0).unwrap();
+    assert_eq!(report.composed_pixels, 0);
+    assert!(composed.iter().all(|p| *p * 4 < whole), "each change composes a small part again: {composed:?}");
+}
+
 /// A pan by whole device pixels moves the canvas by a copy and draws only
 /// the strips it uncovers; after pans every way, while cards move too, the
 /// frame equals a fresh full drawing of the same view.
@@ -328,7 +372,7 @@ fn structural_edits_write_only_new_items_and_draw_what_a_full_redraw_draws() {
             0 => m.doc.execute(Command::Duplicate { ids: vec![card], offset: (13.0, 9.0) }).unwrap().created,
             1 => {
                 m.doc.execute(Command::Delete { ids: vec![card] }).unwrap();
-                Vec::new()
+                vec![card]
             }
             2 => {
                 m.doc.execute(Command::Reorder { ids: vec![card], to: ZOrder::ToFront }).unwrap();

@@ -41,7 +41,7 @@ pub struct Editor {
     gesture: Gesture,
     space: bool,
     pointer: Option<(f32, f32)>,
-    clipboard: Option<String>,
+    clipboard: Option<actions::Clipboard>,
     /// Replaying a journal recorded before design format 2: pasted designs
     /// are read as that session read them (`Document::from_json_bytes_before_v2`).
     pub(crate) pastes_before_v2: bool,
@@ -150,7 +150,7 @@ impl Editor {
 
     /// The editor's own clipboard (a `.trellis` design as text).
     pub fn clipboard(&self) -> Option<&str> {
-        self.clipboard.as_deref()
+        self.clipboard.as_ref().map(|c| c.text.as_str())
     }
 
     /// Whether a gesture (drag, resize, marquee...) is in progress.

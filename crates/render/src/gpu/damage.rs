@@ -101,7 +101,7 @@ pub(super) fn extent(regions: &[Region]) -> Option<(u32, u32, u32, u32)> {
 /// new places a step apart), and stay apart when far from each other (a
 /// widget dropped across the canvas), so that the space between them is
 /// not redrawn for nothing.
-fn cluster(rects: &[Rect]) -> Vec<Rect> {
+pub(super) fn cluster(rects: &[Rect]) -> Vec<Rect> {
     const MAX_REGIONS: usize = 8;
     let area = |r: &Rect| r.w.max(0.0) * r.h.max(0.0);
     let mut out: Vec<Rect> = Vec::new();

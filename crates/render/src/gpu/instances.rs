@@ -33,6 +33,23 @@ impl Instance {
     pub(super) fn is_special(&self) -> bool {
         self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE || self.extra[0] > 0.0
     }
+
+    /// An overlay whose alpha changes with time (an image's `extra` is its
+    /// place in the atlas; overlays draw no images).
+    pub(super) fn pulses(&self) -> bool {
+        self.params[0] != KIND_IMAGE && self.extra[0] > 0.0
+    }
+
+    /// The shape's corners (a line's ends) and how far past them it may
+    /// paint (a line's width, a shadow's blur), in design units.
+    pub(super) fn extent(&self) -> (f32, f32, f32, f32, f32) {
+        let [a, b, c, d] = self.rect;
+        if self.params[0] == KIND_LINE {
+            (a, b, c, d, self.params[2].max(0.0))
+        } else {
+            (a, b, a + c, b + d, self.params[3].max(0.0))
+        }
+    }
 }
 
 const KIND_RECT: f32 = 0.0;

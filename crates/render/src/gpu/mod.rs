@@ -19,6 +19,7 @@
 
 mod atlas;
 mod batching;
+mod compose;
 mod damage;
 mod device;
 mod instances;
@@ -124,6 +125,10 @@ pub struct FrameReport {
     /// Device pixels still showing a resampled drawing after this frame:
     /// while any are, [`GpuRenderer::is_refining`] asks for more frames.
     pub stale_pixels: u64,
+    /// Device pixels of the frame composed again (the canvas copied and
+    /// the overlays drawn over it): where the canvas was redrawn or an
+    /// overlay changed, or all of them.
+    pub composed_pixels: u64,
 }
 
 /// Live GPU objects, as wgpu counts them, and the renderer's own caches:
@@ -188,6 +193,8 @@ pub struct GpuRenderer {
     recoveries: Recoveries,
     /// What of the canvas shows a resampled drawing, to bring back.
     refinement: refine::Refinement,
+    /// What the frame texture shows over the canvas.
+    composed: compose::Composed,
     /// What a frame draws, at most, to bring a resampled canvas back, in
     /// instances (128 device pixels of widget boxes, or of the tiles
     /// redrawn, count as one); a new view whose widgets cost more than
@@ -260,6 +267,7 @@ impl GpuRenderer {
             pending_timer: None,
             recoveries: Recoveries::default(),
             refinement: refine::Refinement::default(),
+            composed: compose::Composed::default(),
             refine_budget,
             tint_redraws: false,
             base_dir: PathBuf::from("."),
@@ -459,6 +467,8 @@ impl GpuRenderer {
         let mut budget = self.refine_budget.max(1);
         if let Some(old) = resample {
             self.resample(encoder, &old, view);
+            // The resampling went through the frame texture.
+            self.composed.forget();
             self.refinement.mark_all(view.width, view.height);
             report.resampled = true;
             // The resampling is this frame's work: during a zoom gesture
@@ -475,6 +485,8 @@ impl GpuRenderer {
                 if (dx, dy) != (0, 0) {
                     let target = self.state.canvas.as_ref().expect("made above");
                     scroll_canvas(encoder, target, dx, dy);
+                    // The copy went through the frame texture.
+                    self.composed.forget();
                     report.scrolled = Some((dx, dy));
                     self.refinement.shift(dx, dy, view.width, view.height);
                 }
@@ -523,6 +535,21 @@ impl GpuRenderer {
             ][(self.frames % 4) as usize]
         });
         let (mut scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
+        // Where the frame is composed again, if not whole, and the
+        // overlays that meet each part (copied after the frame's others).
+        let overlays_now = overlay_range.start as usize..overlay_range.end as usize;
+        let recompose = if full { None } else { self.composed.damage(&scratch[overlays_now.clone()], view, &regions) };
+        let mut compose_parts = Vec::new();
+        for part in recompose.iter().flatten() {
+            let start = scratch.len() as u32;
+            for k in overlays_now.clone() {
+                let instance = scratch[k];
+                if compose::meets(*part, &view.to_device(&compose::bounds(&instance))) {
+                    scratch.push(instance);
+                }
+            }
+            compose_parts.push((*part, start..scratch.len() as u32));
+        }
 
         let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
 
@@ -587,31 +614,40 @@ impl GpuRenderer {
         }
 
         let target = self.state.canvas.as_ref().expect("made above");
-        encoder.copy_texture_to_texture(
-            target.canvas.as_image_copy(),
-            target.frame.as_image_copy(),
-            wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
-        );
+        if recompose.is_none() {
+            encoder.copy_texture_to_texture(
+                target.canvas.as_image_copy(),
+                target.frame.as_image_copy(),
+                wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
+            );
+            report.composed_pixels = u64::from(target.width) * u64::from(target.height);
+        }
+        for ((x, y, w, h), _) in &compose_parts {
+            let at = |texture| wgpu::TexelCopyTextureInfo {
+                texture,
+                mip_level: 0,
+                origin: wgpu::Origin3d { x: *x, y: *y, z: 0 },
+                aspect: wgpu::TextureAspect::All,
+            };
+            encoder.copy_texture_to_texture(
+                at(&target.canvas),
+                at(&target.frame),
+                wgpu::Extent3d { width: *w, height: *h, depth_or_array_layers: 1 },
+            );
+            report.composed_pixels += u64::from(*w) * u64::from(*h);
+        }
         {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
             let mut pass = begin_pass(encoder, &target.frame_view, "trellis overlays", timer, None);
-            if !overlay_range.is_empty() {
-                pass.set_bind_group(0, &self.state.bind_group, &[]);
-                pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                // Runs of common and special shapes, in order.
-                let mut start = overlay_range.start;
-                while start < overlay_range.end {
-                    let special = scratch[start as usize].is_special();
-                    let mut end = start + 1;
-                    while end < overlay_range.end && scratch[end as usize].is_special() == special {
-                        end += 1;
-                    }
-                    pass.set_pipeline(if special { &self.state.special_pipeline } else { &self.state.pipeline });
-                    pass.draw(0..4, start..end);
-                    start = end;
-                }
+            if recompose.is_none() {
+                draw_overlays(&mut pass, &self.state, &scratch, overlay_range.clone());
+            }
+            for ((x, y, w, h), run) in &compose_parts {
+                pass.set_scissor_rect(*x, *y, *w, *h);
+                draw_overlays(&mut pass, &self.state, &scratch, run.clone());
             }
         }
+        self.composed.record(&scratch[overlays_now], view);
         if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_mut()) {
             t.resolve(encoder, slot);
         }
@@ -691,6 +727,27 @@ fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &device::Target, dx
     }
     encoder.copy_texture_to_texture(at(&target.canvas, sx, sy), at(&target.frame, dx0, dy0), size);
     encoder.copy_texture_to_texture(at(&target.frame, dx0, dy0), at(&target.canvas, dx0, dy0), size);
+}
+
+/// Draws the overlay instances in `range` of the frame's scratch buffer,
+/// in order: runs of common and special shapes, each with its pipeline.
+fn draw_overlays(pass: &mut wgpu::RenderPass<'_>, state: &DeviceState, scratch: &[Instance], range: Range<u32>) {
+    if range.is_empty() {
+        return;
+    }
+    pass.set_bind_group(0, &state.bind_group, &[]);
+    pass.set_vertex_buffer(0, state.scratch.slice(..));
+    let mut start = range.start;
+    while start < range.end {
+        let special = scratch[start as usize].is_special();
+        let mut end = start + 1;
+        while end < range.end && scratch[end as usize].is_special() == special {
+            end += 1;
+        }
+        pass.set_pipeline(if special { &state.special_pipeline } else { &state.pipeline });
+        pass.draw(0..4, start..end);
+        start = end;
+    }
 }
 
 /// The design regions a pan by (`dx`, `dy`) device pixels uncovers in

@@ -95,6 +95,7 @@ impl GpuRenderer {
         self.image_allocator = atlas::allocator();
         self.epoch = None;
         self.shown = None;
+        self.composed.forget();
         self.refinement.clear();
         self.last_gpu_ns = None;
         let took = start.elapsed();

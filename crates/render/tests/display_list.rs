@@ -1,0 +1,202 @@
+//! The display list kept up to date edit by edit is the list built from
+//! scratch, and every item it does not report as changed is exactly the
+//! item it was (the GPU backend keeps those items' instances as they are).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+use trellis_model::{
+    Change, Command, Document, PropKey, PropValue, Rect, Subscription, Theme, WidgetId, WidgetKind, WidgetTree, ZOrder,
+    generate,
+};
+use trellis_render::{DisplayList, Item};
+
+#[derive(Clone, Debug)]
+enum Action {
+    Insert { parent: usize, kind: usize, index: usize },
+    Delete(Vec<usize>),
+    Move { what: usize, parent: usize, index: usize },
+    Reorder { what: usize, to: u8 },
+    Duplicate(Vec<usize>),
+    Group(Vec<usize>),
+    Ungroup(usize),
+    Show { what: usize, visible: bool },
+    Frame { what: usize, x: i16, y: i16 },
+    Undo,
+    Redo,
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let ix = 0usize..400;
+    prop_oneof![
+        (ix.clone(), 0usize..WidgetKind::ALL.len(), 0usize..6).prop_map(|(parent, kind, index)| Action::Insert {
+            parent,
+            kind,
+            index
+        }),
+        prop::collection::vec(ix.clone(), 1..4).prop_map(Action::Delete),
+        (ix.clone(), ix.clone(), 0usize..6).prop_map(|(what, parent, index)| Action::Move { what, parent, index }),
+        (ix.clone(), 0u8..4).prop_map(|(what, to)| Action::Reorder { what, to }),
+        prop::collection::vec(ix.clone(), 1..3).prop_map(Action::Duplicate),
+        prop::collection::vec(ix.clone(), 1..3).prop_map(Action::Group),
+        ix.clone().prop_map(Action::Ungroup),
+        (ix.clone(), any::<bool>()).prop_map(|(what, visible)| Action::Show { what, visible }),
+        (ix, -50i16..50, -50i16..50).prop_map(|(what, x, y)| Action::Frame { what, x, y }),
+        Just(Action::Undo),
+        Just(Action::Redo),
+    ]
+}
+
+/// Runs one action; the model refuses what makes no sense.
+fn run(doc: &mut Document, action: &Action) {
+    let ids: Vec<WidgetId> = doc.iter().map(|w| w.id()).filter(|id| *id != doc.root()).collect();
+    let containers: Vec<WidgetId> = doc.iter().filter(|w| w.kind().is_container()).map(|w| w.id()).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let pick = |i: usize| ids[i % ids.len()];
+    let container = |i: usize| containers[i % containers.len()];
+    let _ = match action.clone() {
+        Action::Insert { parent, kind, index } => doc.execute(Command::Insert {
+            parent: container(parent),
+            index: Some(index),
+            tree: WidgetTree::palette(WidgetKind::ALL[kind]),
+        }),
+        Action::Delete(what) => doc.execute(Command::Delete { ids: what.into_iter().map(pick).collect() }),
+        Action::Move { what, parent, index } => {
+            doc.execute(Command::Move { ids: vec![pick(what)], parent: container(parent), index: Some(index) })
+        }
+        Action::Reorder { what, to } => doc.execute(Command::Reorder {
+            ids: vec![pick(what)],
+            to: [ZOrder::Forward, ZOrder::Backward, ZOrder::ToFront, ZOrder::ToBack][to as usize],
+        }),
+        Action::Duplicate(what) => {
+            doc.execute(Command::Duplicate { ids: what.into_iter().map(pick).collect(), offset: (8.0, 8.0) })
+        }
+        Action::Group(what) => {
+            doc.execute(Command::Group { ids: what.into_iter().map(pick).collect(), kind: WidgetKind::Panel })
+        }
+        Action::Ungroup(i) => doc.execute(Command::Ungroup { id: pick(i) }),
+        Action::Show { what, visible } => doc.execute(Command::SetProperty {
+            ids: vec![pick(what)],
+            key: PropKey::Visible,
+            value: Some(PropValue::Bool(visible)),
+        }),
+        Action::Frame { what, x, y } => {
+            doc.execute(Command::SetFrame { id: pick(what), frame: Rect::new(x.into(), y.into(), 60.0, 30.0) })
+        }
+        Action::Undo => doc.undo().map(|_| Default::default()),
+        Action::Redo => doc.redo().map(|_| Default::default()),
+    };
+}
+
+/// Brings the list up to date as the canvas does: the widgets the tree
+/// changed around rebuild it, else each repainted widget is patched.
+fn update(doc: &Document, geometry: &mut Geometry, changes: &Subscription, list: &mut DisplayList, theme: &Theme) {
+    geometry.update(doc);
+    let mut restructured = Vec::new();
+    let mut repaint = geometry.take_moved();
+    let full = geometry.take_damage().is_none();
+    for change in changes.drain() {
+        match change {
+            Change::Props { id, .. } | Change::Renamed { id } => {
+                if doc.contains(id) {
+                    repaint.extend(doc.descendants(id));
+                }
+            }
+            Change::Inserted { id, .. } | Change::Removed { id, .. } | Change::Moved { id, .. } => {
+                restructured.push(id);
+            }
+            Change::Reset => {}
+        }
+    }
+    if full {
+        *list = DisplayList::build(doc, geometry, theme);
+        return;
+    }
+    restructured.sort_unstable();
+    restructured.dedup();
+    repaint.sort_unstable();
+    repaint.dedup();
+    if !restructured.is_empty() {
+        list.rebuild(doc, geometry, theme, &restructured, &repaint);
+        return;
+    }
+    for id in &repaint {
+        if list.patch(doc, geometry, theme, *id).is_none() {
+            list.rebuild(doc, geometry, theme, &[], &repaint);
+            return;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_list_kept_up_to_date_is_the_list_built_anew(
+        widgets in 20usize..300,
+        seed in any::<u64>(),
+        steps in prop::collection::vec(prop::collection::vec(action(), 1..4), 1..24),
+    ) {
+        let theme = Theme::LIGHT;
+        let mut doc = generate(widgets, seed);
+        let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        // From here on, updates say what they damaged.
+        geometry.take_damage();
+        let changes = doc.subscribe();
+        let mut list = DisplayList::build(&doc, &geometry, &theme);
+        for (k, actions) in steps.iter().enumerate() {
+            let before: HashMap<WidgetId, Item> = list.items.iter().map(|i| (i.widget, i.clone())).collect();
+            let epoch = list.epoch();
+            // Several inputs between two frames, as the canvas gathers them.
+            for a in actions {
+                run(&mut doc, a);
+            }
+            update(&doc, &mut geometry, &changes, &mut list, &theme);
+            let fresh = DisplayList::build(&doc, &geometry, &theme);
+            prop_assert_eq!(&list.items, &fresh.items, "step {}: {:?}", k, actions);
+            if list.epoch() == epoch {
+                let changed: std::collections::HashSet<usize> = list.take_changed().into_iter().collect();
+                for (i, item) in list.items.iter().enumerate() {
+                    if !changed.contains(&i) {
+                        prop_assert_eq!(
+                            before.get(&item.widget), Some(item),
+                            "step {}: item {} changed without being reported: {:?}", k, i, actions
+                        );
+                    }
+                }
+            } else {
+                list.take_changed();
+            }
+        }
+    }
+}
+
+/// Two subtrees inserted at one place in the old list: the one ending the
+/// deeper subtree comes first, whatever their places among siblings.
+#[test]
+fn insertions_at_one_place_go_deepest_first() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let insert = |doc: &mut Document, parent: WidgetId, index: usize, kind: WidgetKind| {
+        doc.execute(Command::Insert { parent, index: Some(index), tree: WidgetTree::palette(kind) }).unwrap().created[0]
+    };
+    let a = insert(&mut doc, root, 0, WidgetKind::Panel);
+    let b = insert(&mut doc, a, 0, WidgetKind::Panel);
+    let hidden: Vec<WidgetId> = (0..2).map(|i| insert(&mut doc, b, i, WidgetKind::Label)).collect();
+    doc.execute(Command::SetProperty { ids: hidden, key: PropKey::Visible, value: Some(PropValue::Bool(false)) })
+        .unwrap();
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    // The third child of the inner panel, then the second of the outer one.
+    insert(&mut doc, b, 2, WidgetKind::Button);
+    insert(&mut doc, a, 1, WidgetKind::Button);
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+}
