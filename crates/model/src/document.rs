@@ -421,7 +421,8 @@ impl Document {
             // list, found from the runs of listed ones.
             let n = self.numbered_names.first_free(&stem, *counter);
             let candidate = format!("{stem}_{n}");
-            *counter = n.saturating_add(1);
+            // Past the last counter, from 0 again (as the counter did).
+            *counter = n.wrapping_add(1);
             if free(&self.names, &candidate) {
                 return candidate;
             }

@@ -129,6 +129,11 @@ pub struct DisplayList {
     /// subtree is the run of items after its own that are deeper, which is
     /// how a change of the tree finds what to cut without walking it.
     depths: Vec<u32>,
+    /// Items drawn whose parent is not (a widget scrolled out of view, its
+    /// child reaching into view): the run of deeper items after an item
+    /// then takes in such a child, which is not in its subtree, and a
+    /// change of the tree is merged rather than spliced while any is.
+    orphans: usize,
     /// The items after the first a splice changes, moved out while the
     /// list is put back together (kept, so that a splice allocates nothing
     /// when the list does not grow).
@@ -161,6 +166,9 @@ impl DisplayList {
         let mut list = DisplayList { epoch: next_epoch(), ..DisplayList::default() };
         walk(doc, doc.root(), 0, |w, depth| {
             if let Some(item) = item(doc, geometry, theme, w) {
+                if w.parent().is_some_and(|p| !list.index.contains_key(p)) {
+                    list.orphans += 1;
+                }
                 list.index.insert(w.id(), list.items.len());
                 list.items.push(item);
                 list.depths.push(depth);
@@ -248,6 +256,7 @@ impl DisplayList {
         self.changed.clear();
         let mut regions = Vec::new();
         self.depths.clear();
+        self.orphans = 0;
         walk(doc, doc.root(), 0, |w, depth| {
             let id = w.id();
             let before = old_index.get(id).copied();
@@ -270,6 +279,9 @@ impl DisplayList {
                 }
             };
             if let Some(item) = now {
+                if w.parent().is_some_and(|p| !self.index.contains_key(p)) {
+                    self.orphans += 1;
+                }
                 self.index.insert(id, self.items.len());
                 self.items.push(item);
                 self.depths.push(depth);
@@ -303,6 +315,9 @@ impl DisplayList {
         moved: &[WidgetId],
         changed: &[WidgetId],
     ) -> Option<Vec<Rect>> {
+        if self.orphans > 0 {
+            return None;
+        }
         let moved_set: HashSet<WidgetId> = moved.iter().copied().collect();
         // The old runs of the moved subtrees.
         let mut cuts: Vec<Range<usize>> = Vec::new();
@@ -348,15 +363,27 @@ impl DisplayList {
             for (order, &child) in doc.children(*parent).iter().enumerate() {
                 if tops.contains(&child) {
                     let mut fresh = Vec::new();
+                    let mut drawn = HashSet::new();
+                    let mut orphaned = false;
                     walk(doc, child, depth, |w, d| {
                         inserted.insert(w.id());
                         if let Some(item) = item(doc, geometry, theme, w) {
+                            // Its parent drawn: in the list already, or in this subtree.
+                            let parent = w.parent().expect("a moved widget is not the root");
+                            orphaned |= if w.id() == child {
+                                !self.index.contains_key(parent)
+                            } else {
+                                !drawn.contains(&parent)
+                            };
+                            drawn.insert(w.id());
                             fresh.push((item, d));
                         }
                     });
+                    if orphaned {
+                        // Drawn under a parent that is not: merged instead.
+                        return None;
+                    }
                     if !fresh.is_empty() {
-                        // Drawn under a parent that is not: the list
-                        // cannot say where.
                         runs.push(InsertedRun { at: at?, depth, order, items: fresh });
                     }
                 } else if let Some(&i) = self.index.get(child) {
@@ -370,7 +397,7 @@ impl DisplayList {
             }
         }
         runs.sort_unstable_by_key(|run| (run.at, std::cmp::Reverse(run.depth), run.order));
-        cuts.sort_unstable_by_key(|c| c.start);
+        let cuts = merge_ranges(cuts);
         let cut_at = |cuts: &[Range<usize>], i: usize| {
             let k = cuts.partition_point(|c| c.start <= i);
             k > 0 && cuts[k - 1].end > i
@@ -392,16 +419,17 @@ impl DisplayList {
                 (None, None) => {}
             }
         }
-        cuts.extend(hidden);
-        cuts.sort_unstable_by_key(|c| c.start);
-        let mut merged: Vec<Range<usize>> = Vec::with_capacity(cuts.len());
-        for c in cuts {
-            match merged.last_mut() {
-                Some(last) if c.start <= last.end => last.end = last.end.max(c.end),
-                _ => merged.push(c),
+        let cuts = merge_ranges(cuts.into_iter().chain(hidden).collect());
+        // An item kept after a cut whose parent was in it (a widget no
+        // longer drawn, its child still drawn) would be an orphan: in a
+        // list without orphans, an item's parent is the nearest item
+        // before it that is less deep.
+        for c in &cuts {
+            let least = self.depths[c.clone()].iter().min().copied();
+            if self.depths.get(c.end).is_some_and(|d| least.is_some_and(|m| m < *d)) {
+                return None;
             }
         }
-        let cuts = merged;
 
         // From here on the list changes. Items patched since the last
         // `take_changed`, and those patched now, are listed by widget and
@@ -532,6 +560,19 @@ fn extent(prim: &Primitive) -> Rect {
             Rect::new(x0, y0, from.x.max(to.x) + half - x0, from.y.max(to.y) + half - y0)
         }
     }
+}
+
+/// Ranges sorted by start, those that overlap or touch made one.
+fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// Every widget of the subtree at `root` in paint order (pre-order,

@@ -200,3 +200,42 @@ fn insertions_at_one_place_go_deepest_first() {
     update(&doc, &mut geometry, &changes, &mut list, &theme);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }
+
+/// A panel scrolled out of view draws nothing, yet its child reaching
+/// back into view does: the items after a widget's that are deeper are
+/// then not all its subtree. Deleting the button before the panel, and
+/// inserting one there, keep that child where a fresh list has it.
+#[test]
+fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let insert = |doc: &mut Document, parent: WidgetId, tree: WidgetTree| {
+        doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+    };
+    let sized = |kind: WidgetKind, x: f32, y: f32, w: f32, h: f32| {
+        let n = |v: f32| PropValue::Number(v);
+        WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
+    };
+    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 0.0, 0.0, 300.0, 200.0));
+    let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
+    let panel = insert(&mut doc, scroll, sized(WidgetKind::Panel, 10.0, 400.0, 100.0, 100.0));
+    let child = insert(&mut doc, panel, sized(WidgetKind::Button, 0.0, -300.0, 80.0, 30.0));
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let drawn: Vec<WidgetId> = list.items.iter().map(|i| i.widget).collect();
+    assert!(drawn.contains(&child) && !drawn.contains(&panel), "the case this test is about");
+    doc.execute(Command::Delete { ids: vec![button] }).unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+    doc.execute(Command::Insert {
+        parent: scroll,
+        index: Some(0),
+        tree: sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0),
+    })
+    .unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+}

@@ -50,8 +50,8 @@ impl Composed {
             old[same_start..].iter().rev().zip(now[same_start..].iter().rev()).take_while(|(a, b)| a == b).count();
         let mut rects: Vec<Rect> = canvas.iter().map(|r| r.design).collect();
         let changed = old[same_start..old.len() - same_end].iter().chain(&now[same_start..now.len() - same_end]);
-        rects.extend(changed.map(bounds));
-        rects.extend(now.iter().filter(|i| i.pulses()).map(bounds));
+        rects.extend(changed.map(|i| painted(i, view)));
+        rects.extend(now.iter().filter(|i| i.pulses()).map(|i| painted(i, view)));
         let mut parts: Vec<Scissor> =
             damage::cluster(&rects).into_iter().filter_map(|r| damage::region(view, r)).map(|r| r.scissor).collect();
         disjoin(&mut parts);
@@ -84,9 +84,12 @@ fn disjoin(parts: &mut Vec<Scissor>) {
     }
 }
 
-/// Everything an overlay instance may paint, in design units.
-pub(super) fn bounds(i: &Instance) -> Rect {
+/// Everything an overlay instance may paint, in design units: its shape,
+/// its reach, and a device pixel more for the antialiased edge (which a
+/// shape of no width, a marquee dragged straight down, paints too).
+pub(super) fn painted(i: &Instance, view: &View) -> Rect {
     let (x0, y0, x1, y1, reach) = i.extent();
+    let reach = reach + 1.0 / view.factor();
     Rect::new(x0.min(x1) - reach, y0.min(y1) - reach, (x1 - x0).abs() + 2.0 * reach, (y1 - y0).abs() + 2.0 * reach)
 }
 

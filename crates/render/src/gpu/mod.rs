@@ -544,7 +544,7 @@ impl GpuRenderer {
             let start = scratch.len() as u32;
             for k in overlays_now.clone() {
                 let instance = scratch[k];
-                if compose::meets(*part, &view.to_device(&compose::bounds(&instance))) {
+                if compose::meets(*part, &view.to_device(&compose::painted(&instance, view))) {
                     scratch.push(instance);
                 }
             }
