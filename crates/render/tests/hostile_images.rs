@@ -17,12 +17,29 @@ use trellis_render::{CpuRenderer, DisplayList, ImageError, Theme, View, load_ima
 /// Longest a refusal may take: it happens before anything large is read.
 const PROMPT: Duration = Duration::from_secs(20);
 
-/// A fresh empty folder for one test.
-fn folder(name: &str) -> PathBuf {
+/// A fresh empty folder for one test, removed with what it holds when the
+/// test ends (FIFOs and symlinks included).
+fn folder(name: &str) -> Folder {
     let dir = std::env::temp_dir().join(format!("trellis-hostile-images-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Folder(dir)
+}
+
+struct Folder(PathBuf);
+
+impl std::ops::Deref for Folder {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The PNG file's CRC-32 (of a chunk's type and data).
@@ -188,7 +205,6 @@ fn a_sparse_giant_file_is_refused_by_its_size_before_reading() {
     file.set_len(1 << 30).unwrap();
     drop(file);
     assert_missing_box(&dir, "giant.png", "1073741824 bytes, over the limit");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

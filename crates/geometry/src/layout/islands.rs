@@ -157,7 +157,10 @@ impl Geometry {
         }
         // Limited as `compute` measures it.
         let (cw, ch) = content_size(doc, id, &*self.measurer, &self.boxes);
-        let content = (clamp_content(&w, cw, Axis::Width), clamp_content(&w, ch, Axis::Height));
+        let content = (
+            clamp_line_content(doc, &self.boxes, &w, cw, Axis::Width),
+            clamp_line_content(doc, &self.boxes, &w, ch, Axis::Height),
+        );
         Some([content, content])
     }
 
@@ -760,9 +763,39 @@ fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasur
     // them to what is measured here.
     let edge = if w.kind().is_container() { 2.0 * inset(w) } else { 0.0 };
     (
-        (clamp_content(w, content.0, Axis::Width) - edge).max(0.0),
-        (clamp_content(w, content.1, Axis::Height) - edge).max(0.0),
+        (clamp_line_content(doc, boxes, w, content.0, Axis::Width) - edge).max(0.0),
+        (clamp_line_content(doc, boxes, w, content.1, Axis::Height) - edge).max(0.0),
     )
+}
+
+/// [`clamp_content`], except along a row or column of definite length
+/// (its width or height set): there an item keeps content past its
+/// maximum as its flex basis, as in CSS, where a shrinking line shares
+/// its shortfall by unclamped flex bases (random design 246: a scroll
+/// area over its maximum, shrinking by half on a line whose shrink
+/// factors sum to a half, which takes half of the line's initial
+/// shortfall). Such a line is never sized by its items' flex bases,
+/// which is what the clamp is for; the item is still held at its maximum
+/// by taffy, as CSS holds it.
+fn clamp_line_content(doc: &Document, boxes: &Boxes, w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
+    let (length, line) = match axis {
+        Axis::Width => (PropKey::Width, LayoutMode::Row),
+        Axis::Height => (PropKey::Height, LayoutMode::Column),
+    };
+    let on_sized_line = w.parent().is_some_and(|p| {
+        boxes.get(p).is_some_and(|b| b.is_flex_container() && b.layout == line)
+            && doc.widget(p).is_some_and(|p| p.length(length).is_some())
+    });
+    if on_sized_line {
+        let min = match axis {
+            Axis::Width => PropKey::MinWidth,
+            Axis::Height => PropKey::MinHeight,
+        };
+        let floor = if w.number(PropKey::Grow) == 0.0 { w.length(min).unwrap_or(0.0) } else { 0.0 };
+        content.max(floor)
+    } else {
+        clamp_content(w, content, axis)
+    }
 }
 
 /// One axis of a widget's box.
