@@ -1324,3 +1324,39 @@ fn a_scroll_area_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width
     assert_eq!(g.rect(column).unwrap().x, 161.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// The same for a scroll area laid out as a column (random design 246,
+/// shrunk again): taffy measures a container item clamped by its own
+/// maximum, so its max-content width past the maximum is handed to taffy
+/// as its flex basis; when its content no longer passes the maximum, the
+/// basis goes, as a fresh layout has it.
+#[test]
+fn a_column_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(370.5)).with(PropKey::Height, n(60.0)).at(0.0, 0.0),
+    );
+    let scroll = insert(
+        &mut doc,
+        row,
+        WidgetTree::bare(WidgetKind::ScrollArea)
+            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Column))
+            .with(PropKey::MaxWidth, n(161.0))
+            .with(PropKey::Shrink, n(0.5)),
+    );
+    let content = insert(&mut doc, scroll, sized(WidgetKind::Panel, 200.0, 20.0));
+    let column = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Column).with(PropKey::Padding, n(20.0)));
+    insert(&mut doc, column, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(192.5)));
+    let mut g = geometry(&doc);
+    assert_eq!(g.rect(scroll).unwrap().w, 161.0, "200 - 31, held at its maximum");
+    assert_matches_full_layout(&doc, &g);
+    // Content under the maximum: the row's shortfall is 370.5 - 150 -
+    // 232.5 = -12, of which the scroll area takes half.
+    set(&mut doc, content, PropKey::Width, n(150.0));
+    g.update(&doc);
+    assert_eq!(g.rect(scroll).unwrap().w, 144.0);
+    assert_matches_full_layout(&doc, &g);
+}

@@ -423,6 +423,19 @@ impl Geometry {
                     Intrinsic::MinHeight(self.measure_node(doc, node, AvailableSpace::MaxContent).height)
                 }
                 Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
+                Needs::Basis => {
+                    // Its max-content width, its own maximum aside.
+                    let mut unclamped = style.clone();
+                    unclamped.max_size.width = taffy::prelude::LengthPercentageAuto::auto();
+                    self.taffy.set_style(node, unclamped).expect("the node exists");
+                    let width = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
+                    self.taffy.set_style(node, style.clone()).expect("the node exists");
+                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
+                    if width <= max {
+                        continue;
+                    }
+                    Intrinsic::Basis(width)
+                }
             };
             intrinsic.apply(&mut style);
             self.taffy.set_style(node, style).expect("the node exists");
@@ -536,12 +549,24 @@ impl Geometry {
             }),
             _ => false,
         };
-        (b.flowed
+        if b.flowed
             && wrapping_column
             && rows_by_content
             && w.flag(PropKey::Visible)
-            && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none()))
-        .then_some(Needs::MinHeight)
+            && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none())
+        {
+            return Some(Needs::MinHeight);
+        }
+        let on_row_of_set_width = parent.is_flex_container()
+            && parent.layout == LayoutMode::Row
+            && b.parent.and_then(|p| doc.widget(p)).is_some_and(|p| p.length(PropKey::Width).is_some());
+        (b.flowed
+            && b.is_flex_container()
+            && on_row_of_set_width
+            && w.flag(PropKey::Visible)
+            && w.length(PropKey::MaxWidth).is_some()
+            && w.length(PropKey::Width).is_none())
+        .then_some(Needs::Basis)
     }
 
     /// Whether `id` is a grid, a row or a column that does not wrap (a
@@ -856,6 +881,15 @@ pub(crate) enum Intrinsic {
     /// A grid or row centred or at the end of a column whose width is
     /// known ([`Geometry::fits_its_width`]): its fit-content width.
     Width(f32),
+    /// A row, column or grid with a maximum width below its content, on a
+    /// row of set width: its max-content width past that maximum, as its
+    /// flex basis. CSS takes an item's flex base size from its content and
+    /// clamps only its hypothetical size; taffy 0.15 measures a container
+    /// item clamped by its own maximum, so a shrinking row shared its
+    /// shortfall from the wrong basis (random design 246: a scroll area
+    /// laid out as a column, on a row whose shrink factors sum to a half).
+    /// [`clamp_line_content`] does the same for measured items.
+    Basis(f32),
 }
 
 /// Which intrinsic size an item needs found first (see [`Intrinsic`]).
@@ -866,6 +900,7 @@ enum Needs {
     FitWidth(Option<f32>),
     MinHeight,
     MinWidth,
+    Basis,
 }
 
 impl Intrinsic {
@@ -883,6 +918,7 @@ impl Intrinsic {
                 style.min_size.width = LengthPercentageAuto::length(width);
                 style.max_size.width = LengthPercentageAuto::length(width);
             }
+            Intrinsic::Basis(width) => style.flex_basis = Dimension::length(width),
         }
     }
 }
