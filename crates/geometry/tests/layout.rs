@@ -1360,3 +1360,33 @@ fn a_column_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width() {
     assert_eq!(g.rect(scroll).unwrap().w, 144.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 246, shrunk a third time: a row's shrink factors sum to
+/// one and a half, then to a half once the column that cannot shrink is
+/// frozen; taffy 0.15 then takes the row's gap from the free space a
+/// second time, so the gap goes in as a margin (as for a row whose factors
+/// sum below one from the start): the scroll area takes half of
+/// 293.5 - 11 - 160 - 192.5 = -70 from its content, 125 (Chromium: 125;
+/// with the gap taken twice, 114).
+#[test]
+fn a_row_whose_shrink_factors_fall_below_one_takes_its_gap_once() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Row)
+            .with(PropKey::Width, n(293.5))
+            .with(PropKey::Height, n(40.0))
+            .with(PropKey::Gap, n(11.0))
+            .at(0.0, 0.0),
+    );
+    let scroll = insert(&mut doc, row, WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::Shrink, n(0.5)));
+    insert(&mut doc, scroll, sized(WidgetKind::Panel, 160.0, 20.0).at(0.0, 0.0));
+    let column = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Column));
+    insert(&mut doc, column, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(192.5)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(scroll).unwrap().w, 125.0);
+    assert_eq!(g.rect(column).unwrap().x, 136.0);
+    assert_matches_full_layout(&doc, &g);
+}
