@@ -1390,3 +1390,41 @@ fn a_row_whose_shrink_factors_fall_below_one_takes_its_gap_once() {
     assert_eq!(g.rect(column).unwrap().x, 136.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 92, shrunk: a wrapping column in a grid's fixed column
+/// has as its minimum height its height on one line at that column's
+/// width (its label wrapped at 113.5 px), not at its widest, so the row
+/// holding it is that high even in a grid of a smaller set height, and the
+/// next row starts below it (Chromium: 122.5 px; Trellis had 49, the
+/// grid's height, from the label's one line).
+#[test]
+fn a_wrapping_column_in_a_fixed_grid_column_is_measured_at_that_columns_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::Height, n(49.0))
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("1fr 113.5px auto").unwrap()))
+            .at(0.0, 0.0),
+    );
+    let below = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column).with(PropKey::GridRow, PropValue::Int(2)));
+    let column = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::GridColumn, PropValue::Int(2)),
+    );
+    let text = "notifications fox jumps over the lazy dog Preferences account settings and more words";
+    let label =
+        insert(&mut doc, column, WidgetTree::bare(WidgetKind::Label).with(PropKey::Text, PropValue::Text(text.into())));
+    let g = geometry(&doc);
+    let wrapped = g.rect(label).unwrap();
+    assert_eq!(wrapped.w, 113.5);
+    assert!(wrapped.h > 49.0, "the label wraps: {wrapped:?}");
+    assert_eq!(g.rect(column).unwrap().h, wrapped.h);
+    assert_eq!(g.rect(below).unwrap().y, wrapped.h, "the second row starts below the first");
+    assert_matches_full_layout(&doc, &g);
+}

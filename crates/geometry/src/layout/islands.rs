@@ -420,7 +420,13 @@ impl Geometry {
                     }
                 }
                 Needs::MinHeight => {
-                    Intrinsic::MinHeight(self.measure_node(doc, node, AvailableSpace::MaxContent).height)
+                    // At the width it is laid out at where that is known
+                    // first (a grid's fixed columns: random design 92, a
+                    // label wrapping at 113.5 px in such a column, 122.5
+                    // px high on one line, not 17.5), else at its widest.
+                    let width = fixed_columns_width(doc, &self.boxes, *m)
+                        .map_or(AvailableSpace::MaxContent, AvailableSpace::Definite);
+                    Intrinsic::MinHeight(self.measure_node(doc, node, width).height)
                 }
                 Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
                 Needs::Basis => {
@@ -780,6 +786,29 @@ fn min_content_in_grid(doc: &Document, w: &WidgetRef<'_>, content: f32, axis: Ax
     let Some((row, column)) = small_grid_cells(doc, &grid).map(|cells| cells[at]) else { return content };
     let start = if matches!(axis, Axis::Width) { column } else { row };
     if (start..start + spans).any(|t| matches!(tracks.get(t), Some(Track::Fr(_)))) { 0.0 } else { content }
+}
+
+/// The width of the grid columns the item `id` spans when each of them is
+/// fixed (px): the width the grid lays it out at, known before the grid
+/// is laid out.
+fn fixed_columns_width(doc: &Document, boxes: &Boxes, id: WidgetId) -> Option<f32> {
+    let w = doc.widget(id)?;
+    let grid = doc.widget(w.parent()?)?;
+    if boxes.get(grid.id())?.layout != LayoutMode::Grid {
+        return None;
+    }
+    let at = grid.children().iter().position(|c| *c == id)?;
+    let (_, column) = small_grid_cells(doc, &grid)?[at];
+    let span = w.int(PropKey::ColumnSpan).max(1) as usize;
+    let tracks = grid.tracks(PropKey::GridColumns);
+    let mut width = grid.number(PropKey::Gap) * (span - 1) as f32;
+    for t in column..column + span {
+        match tracks.get(t) {
+            Some(Track::Px(px)) => width += px,
+            _ => return None,
+        }
+    }
+    Some(width)
 }
 
 fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasurer, boxes: &Boxes) -> (f32, f32) {
