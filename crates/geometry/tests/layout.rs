@@ -1296,14 +1296,12 @@ fn an_empty_grid_item_losing_its_padding_updates_as_a_fresh_layout() {
     assert_matches_full_layout(&doc, &g);
 }
 
-/// Random design 246, shrunk: on a row of set width, a scroll area whose
-/// content is wider than its maximum has that content as its flex basis,
-/// as in CSS: the row's shrink factors sum to a half once the column that
-/// cannot shrink is frozen, so the scroll area takes half the row's
-/// initial shortfall from its content (200 - 31 = 169), then is held at
-/// its maximum, 161 (Chromium: 161; with the basis clamped first, 149.5).
-#[test]
-fn a_scroll_area_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width() {
+/// A row 370.5 wide holding a scroll area (at most 161 wide, shrinking by
+/// half, laid out as `layout`) whose content is a 200-wide panel, and a
+/// padded column around a 192.5-wide grid, which cannot shrink: random
+/// design 246, shrunk. Returns the design, the scroll area, its content
+/// and the column.
+fn scroll_area_past_its_maximum(layout: LayoutMode) -> (Document, WidgetId, WidgetId, WidgetId) {
     let mut doc = Document::new();
     let root = doc.root();
     let row = insert(
@@ -1314,11 +1312,26 @@ fn a_scroll_area_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width
     let scroll = insert(
         &mut doc,
         row,
-        WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::MaxWidth, n(161.0)).with(PropKey::Shrink, n(0.5)),
+        WidgetTree::bare(WidgetKind::ScrollArea)
+            .with(PropKey::Layout, PropValue::Layout(layout))
+            .with(PropKey::MaxWidth, n(161.0))
+            .with(PropKey::Shrink, n(0.5)),
     );
-    insert(&mut doc, scroll, sized(WidgetKind::Panel, 200.0, 20.0).at(0.0, 0.0));
+    let content = insert(&mut doc, scroll, sized(WidgetKind::Panel, 200.0, 20.0));
     let column = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Column).with(PropKey::Padding, n(20.0)));
     insert(&mut doc, column, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(192.5)));
+    (doc, scroll, content, column)
+}
+
+/// Random design 246, shrunk: on a row of set width, a scroll area whose
+/// content is wider than its maximum has that content as its flex basis,
+/// as in CSS: the row's shrink factors sum to a half once the column that
+/// cannot shrink is frozen, so the scroll area takes half the row's
+/// initial shortfall from its content (200 - 31 = 169), then is held at
+/// its maximum, 161 (Chromium: 161; with the basis clamped first, 149.5).
+#[test]
+fn a_scroll_area_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width() {
+    let (doc, scroll, _, column) = scroll_area_past_its_maximum(LayoutMode::Absolute);
     let g = geometry(&doc);
     assert_eq!(g.rect(scroll).unwrap().w, 161.0);
     assert_eq!(g.rect(column).unwrap().x, 161.0);
@@ -1332,24 +1345,7 @@ fn a_scroll_area_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width
 /// basis goes, as a fresh layout has it.
 #[test]
 fn a_column_past_its_maximum_shrinks_from_its_content_on_a_row_of_set_width() {
-    let mut doc = Document::new();
-    let root = doc.root();
-    let row = insert(
-        &mut doc,
-        root,
-        WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(370.5)).with(PropKey::Height, n(60.0)).at(0.0, 0.0),
-    );
-    let scroll = insert(
-        &mut doc,
-        row,
-        WidgetTree::bare(WidgetKind::ScrollArea)
-            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Column))
-            .with(PropKey::MaxWidth, n(161.0))
-            .with(PropKey::Shrink, n(0.5)),
-    );
-    let content = insert(&mut doc, scroll, sized(WidgetKind::Panel, 200.0, 20.0));
-    let column = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Column).with(PropKey::Padding, n(20.0)));
-    insert(&mut doc, column, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(192.5)));
+    let (mut doc, scroll, content, _) = scroll_area_past_its_maximum(LayoutMode::Column);
     let mut g = geometry(&doc);
     assert_eq!(g.rect(scroll).unwrap().w, 161.0, "200 - 31, held at its maximum");
     assert_matches_full_layout(&doc, &g);
