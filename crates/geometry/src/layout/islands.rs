@@ -175,6 +175,25 @@ impl Geometry {
         if flowed_in == Some(LayoutMode::Grid) {
             floor_spanning_flexible_tracks(doc, &w, &mut style);
         }
+        // Along a row or column of set length, an explicit size above the
+        // maximum stays the flex basis, as in CSS (the mapping makes it the
+        // maximum, for lines sized by their items: see `clamp_content`),
+        // where a shrinking line shares its shortfall by flex bases (random
+        // design 92, shrunk: a toggle 291 wide at most 263 on a full row
+        // shrank with the text input beside it from 263, to 252 where
+        // Chromium holds it at 263 and shrinks the input to its minimum).
+        for (axis, key, max) in
+            [(Axis::Width, PropKey::Width, PropKey::MaxWidth), (Axis::Height, PropKey::Height, PropKey::MaxHeight)]
+        {
+            let above_max = w.length(key).zip(w.length(max)).is_some_and(|(size, max)| size > max);
+            if above_max && on_line_of_set_length(doc, &self.boxes, &w, axis) {
+                let size = Dimension::length(w.length(key).expect("set"));
+                match axis {
+                    Axis::Width => style.size.width = size,
+                    Axis::Height => style.size.height = size,
+                }
+            }
+        }
         style
     }
 
@@ -563,9 +582,7 @@ impl Geometry {
         {
             return Some(Needs::MinHeight);
         }
-        let on_row_of_set_width = parent.is_flex_container()
-            && parent.layout == LayoutMode::Row
-            && b.parent.and_then(|p| doc.widget(p)).is_some_and(|p| p.length(PropKey::Width).is_some());
+        let on_row_of_set_width = on_line_of_set_length(doc, &self.boxes, &w, Axis::Width);
         (b.flowed
             && b.is_flex_container()
             && on_row_of_set_width
@@ -822,6 +839,22 @@ fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasur
     )
 }
 
+/// Whether `w` is an item of a row (along `Width`) or a column (along
+/// `Height`) that does not wrap and whose length along that axis is set.
+/// (A wrapping one is left out: taffy 0.15 breaks its lines by the items'
+/// flex bases where CSS takes their sizes clamped by their maximums, so an
+/// unclamped basis there broke lines Chromium does not: random design 189.)
+fn on_line_of_set_length(doc: &Document, boxes: &Boxes, w: &WidgetRef<'_>, axis: Axis) -> bool {
+    let (length, line) = match axis {
+        Axis::Width => (PropKey::Width, LayoutMode::Row),
+        Axis::Height => (PropKey::Height, LayoutMode::Column),
+    };
+    w.parent().is_some_and(|p| {
+        boxes.get(p).is_some_and(|b| b.is_flex_container() && b.layout == line && !b.wrap)
+            && doc.widget(p).is_some_and(|p| p.length(length).is_some())
+    })
+}
+
 /// [`clamp_content`], except along a row or column of definite length
 /// (its width or height set): there an item keeps content past its
 /// maximum as its flex basis, as in CSS, where a shrinking line shares
@@ -832,15 +865,7 @@ fn measured_content(doc: &Document, w: &WidgetRef<'_>, measurer: &dyn TextMeasur
 /// which is what the clamp is for; the item is still held at its maximum
 /// by taffy, as CSS holds it.
 fn clamp_line_content(doc: &Document, boxes: &Boxes, w: &WidgetRef<'_>, content: f32, axis: Axis) -> f32 {
-    let (length, line) = match axis {
-        Axis::Width => (PropKey::Width, LayoutMode::Row),
-        Axis::Height => (PropKey::Height, LayoutMode::Column),
-    };
-    let on_sized_line = w.parent().is_some_and(|p| {
-        boxes.get(p).is_some_and(|b| b.is_flex_container() && b.layout == line)
-            && doc.widget(p).is_some_and(|p| p.length(length).is_some())
-    });
-    if on_sized_line {
+    if on_line_of_set_length(doc, boxes, w, axis) {
         let min = match axis {
             Axis::Width => PropKey::MinWidth,
             Axis::Height => PropKey::MinHeight,
