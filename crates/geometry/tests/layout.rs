@@ -1450,3 +1450,25 @@ fn a_set_width_above_the_maximum_is_the_flex_basis_on_a_row_of_set_width() {
     assert_eq!(g.rect(third).unwrap().x, 509.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Found in review: a row sized by its content never shrinks its items,
+/// so an item's shrink factor below one does not make its gap a margin
+/// there (taffy 0.15 leaves the margin out of an item held at its
+/// minimum when it sizes a row to its items, as designs 16 and 159
+/// showed): the row is its items and its gap wide.
+#[test]
+fn a_row_sized_by_its_content_keeps_its_gap_with_a_shrink_factor_below_one() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).with(PropKey::Gap, n(10.0)).at(0.0, 0.0));
+    insert(&mut doc, row, sized(WidgetKind::Panel, 80.0, 20.0).with(PropKey::Shrink, n(0.5)));
+    let held = insert(
+        &mut doc,
+        row,
+        WidgetTree::bare(WidgetKind::Panel).with(PropKey::Grow, n(1.0)).with(PropKey::MinWidth, n(150.0)),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(held).unwrap().x, 90.0);
+    assert_eq!(g.rect(row).unwrap().w, 240.0);
+    assert_matches_full_layout(&doc, &g);
+}

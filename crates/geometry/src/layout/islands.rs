@@ -126,8 +126,8 @@ impl Geometry {
                 let (width, height) = empty_container_content(&w);
                 let edge = 2.0 * inset(&w);
                 let content = (
-                    (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0),
-                    (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0),
+                    (clamp_line_content(doc, &self.boxes, &w, width + edge, Axis::Width) - edge).max(0.0),
+                    (clamp_line_content(doc, &self.boxes, &w, height + edge, Axis::Height) - edge).max(0.0),
                 );
                 return Some([content, content]);
             }
@@ -264,8 +264,10 @@ impl Geometry {
                                 // Clamped as any measured content is, with its
                                 // padding and border (random design 161).
                                 let edge = 2.0 * inset(&w);
-                                let width = (clamp_content(&w, width + edge, Axis::Width) - edge).max(0.0);
-                                let height = (clamp_content(&w, height + edge, Axis::Height) - edge).max(0.0);
+                                let width =
+                                    (clamp_line_content(doc, boxes, &w, width + edge, Axis::Width) - edge).max(0.0);
+                                let height =
+                                    (clamp_line_content(doc, boxes, &w, height + edge, Axis::Height) - edge).max(0.0);
                                 return Size {
                                     width: known.width.unwrap_or(width),
                                     height: known.height.unwrap_or(height),
@@ -422,6 +424,7 @@ impl Geometry {
             style.align_self = own.align_self;
             style.min_size = own.min_size;
             style.max_size = own.max_size;
+            style.flex_basis = own.flex_basis;
             self.taffy.set_style(node, style.clone()).expect("the node exists");
             let Some(needs) = needs else { continue };
             let grid = self.boxes[*m].layout == LayoutMode::Grid;

@@ -263,9 +263,10 @@ fn tracks<S: CheapCloneStr>(tracks: &[Track]) -> Vec<GridTemplateComponent<S>> {
 /// The factors that count are those of the items not yet frozen at a
 /// limit, which may be any one of them (random design 246: a row's shrink
 /// factors summed to one and a half, then to a half once the item that
-/// could not shrink was frozen), so any item whose shrink factor is below
-/// one (and above zero: an item that cannot shrink is frozen at once)
-/// counts; which items share a line of a wrapping container is not known
+/// could not shrink was frozen), so on a line whose length is held (set,
+/// or at most a maximum), any item whose shrink factor is below one (and
+/// above zero: an item that cannot shrink is frozen at once) counts;
+/// which items share a line of a wrapping container is not known
 /// here either, so there any item's grow factor below one counts too.
 /// Grow factors otherwise count only by their sum: taffy leaves an item's
 /// margin out when it sizes a row or column to items that grow and are
@@ -282,14 +283,28 @@ pub(super) fn gaps_as_margins(doc: &Document, w: &WidgetRef<'_>) -> Option<(Layo
         return None;
     }
     let below_one = |factor: f32| factor > 0.0 && factor < 1.0;
-    let (mut grow, mut any_grow_below_one, mut any_shrink_below_one) = (0.0, false, false);
+    let (mut grow, mut shrink, mut any_grow_below_one, mut any_shrink_below_one) = (0.0, 0.0, false, false);
     for c in w.children().iter().filter_map(|c| doc.widget(*c)).filter(|c| c.flag(PropKey::Visible)) {
         let (g, s) = (c.number(PropKey::Grow), c.number(PropKey::Shrink));
         grow += g;
+        shrink += s;
         any_grow_below_one |= below_one(g);
         any_shrink_below_one |= below_one(s);
     }
-    (below_one(grow) || any_shrink_below_one || (wraps && any_grow_below_one)).then_some((mode, gap))
+    // Only a line whose length is held (set, or at most a maximum) shrinks
+    // its items; one sized by its content never does, and there the
+    // margins would cost what designs 16 and 159 showed.
+    let (length, max) = if mode == LayoutMode::Row {
+        (PropKey::Width, PropKey::MaxWidth)
+    } else {
+        (PropKey::Height, PropKey::MaxHeight)
+    };
+    let held = w.length(length).is_some() || w.length(max).is_some();
+    (below_one(grow)
+        || below_one(shrink)
+        || (held && any_shrink_below_one)
+        || (wraps && (any_grow_below_one || any_shrink_below_one)))
+        .then_some((mode, gap))
 }
 
 /// Puts a gap before an item of a row or column ([`gaps_as_margins`]).
