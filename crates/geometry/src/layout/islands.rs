@@ -185,9 +185,11 @@ impl Geometry {
         for (axis, key, max) in
             [(Axis::Width, PropKey::Width, PropKey::MaxWidth), (Axis::Height, PropKey::Height, PropKey::MaxHeight)]
         {
-            let above_max = w.length(key).zip(w.length(max)).is_some_and(|(size, max)| size > max);
-            if above_max && on_line_of_set_length(doc, &self.boxes, &w, axis) {
-                let size = Dimension::length(w.length(key).expect("set"));
+            let Some(size) = w.length(key).filter(|size| w.length(max).is_some_and(|max| *size > max)) else {
+                continue;
+            };
+            if on_line_of_set_length(doc, &self.boxes, &w, axis) {
+                let size = Dimension::length(size);
                 match axis {
                     Axis::Width => style.size.width = size,
                     Axis::Height => style.size.height = size,
@@ -585,13 +587,13 @@ impl Geometry {
         {
             return Some(Needs::MinHeight);
         }
-        let on_row_of_set_width = on_line_of_set_length(doc, &self.boxes, &w, Axis::Width);
+        // The cheap tests first: this runs for every member of an island.
         (b.flowed
             && b.is_flex_container()
-            && on_row_of_set_width
-            && w.flag(PropKey::Visible)
             && w.length(PropKey::MaxWidth).is_some()
-            && w.length(PropKey::Width).is_none())
+            && w.length(PropKey::Width).is_none()
+            && w.flag(PropKey::Visible)
+            && on_line_of_set_length(doc, &self.boxes, &w, Axis::Width))
         .then_some(Needs::Basis)
     }
 
