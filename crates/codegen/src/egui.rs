@@ -397,7 +397,7 @@ pub fn leaf_content(geometry: &Geometry, doc: &Document, id: WidgetId) -> [(f32,
 fn frame(style: &Style, row: bool) -> f32 {
     let length = |v: taffy::LengthPercentage| match lp(v) {
         LengthCode::Length(x) => x,
-        LengthCode::Auto => 0.0,
+        LengthCode::Percent(_) | LengthCode::Auto => 0.0,
     };
     let (p, b) = (&style.padding, &style.border);
     if row {
@@ -1493,10 +1493,13 @@ impl std::fmt::Display for SidesCode {
     }
 }
 
-/// A length as taffy's helpers write it: `length(12.0)` or `auto()`.
+/// A length as taffy's helpers write it: `length(12.0)`, `percent(1.0)`
+/// (a share of the parent's width: an item fitting a column that is
+/// sized as it is laid out) or `auto()`.
 #[derive(Clone, Copy, PartialEq)]
 enum LengthCode {
     Length(f32),
+    Percent(f32),
     Auto,
 }
 
@@ -1504,13 +1507,18 @@ impl std::fmt::Display for LengthCode {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LengthCode::Length(v) => write!(out, "length({})", f(*v)),
+            LengthCode::Percent(v) => write!(out, "percent({})", f(*v)),
             LengthCode::Auto => out.write_str("auto()"),
         }
     }
 }
 
 fn dimension(v: taffy::Dimension) -> LengthCode {
-    if v.is_auto() { LengthCode::Auto } else { LengthCode::Length(v.value()) }
+    match v.expand() {
+        taffy::style::ExpandedDimension::Length(x) => LengthCode::Length(x),
+        taffy::style::ExpandedDimension::Percent(x) => LengthCode::Percent(x),
+        _ => LengthCode::Auto,
+    }
 }
 
 fn lpa(v: taffy::LengthPercentageAuto) -> LengthCode {

@@ -1472,3 +1472,205 @@ fn a_row_sized_by_its_content_keeps_its_gap_with_a_shrink_factor_below_one() {
     assert_eq!(g.rect(row).unwrap().w, 240.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random designs 103 and 295, shrunk: a wrapping column too short for
+/// its items, in a row too narrow for it, shrinks to the row as in
+/// Chromium, whose min-content width of a wrapping column is its widest
+/// item's (here 172 px; taffy 0.15 added up its two lines, 236 px, and
+/// the column overflowed the row).
+#[test]
+fn a_wrapping_column_in_a_narrow_row_shrinks_to_its_widest_item() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(200.0)).with(PropKey::Height, n(80.0)).at(0.0, 0.0),
+    );
+    let column = insert(
+        &mut doc,
+        row,
+        WidgetTree::bare(WidgetKind::Column).with(PropKey::Wrap, PropValue::Bool(true)).with(PropKey::Height, n(9.5)),
+    );
+    let wide = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(172.0)));
+    let image = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Image));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(column).unwrap().w, 200.0, "the column shrinks to the row");
+    assert_eq!(g.rect(wide).unwrap().w, 172.0);
+    assert_eq!(g.rect(image).unwrap().x, 172.0, "the second line starts after the first");
+    assert_matches_full_layout(&doc, &g);
+
+    // Narrower than its widest item, it stops there.
+    set(&mut doc, row, PropKey::Width, n(100.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(column).unwrap().w, 172.0);
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 251, shrunk: in a wrapping row sized by its content,
+/// whose items carry its gap as a margin (one shrinks by less than one),
+/// an item held at its maximum width counts that width and its gap, as in
+/// Chromium: the row fits both items on one line. taffy 0.15 clamped the
+/// item's width and gap together by the maximum, so the row came out one
+/// gap short and the second item went to the next line.
+#[test]
+fn an_item_at_its_maximum_keeps_its_gap_in_a_wrapping_row_sized_by_its_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Row)
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::Gap, n(4.5))
+            .at(0.0, 0.0),
+    );
+    let text = insert(&mut doc, row, label("a label wider than its maximum").with(PropKey::MaxWidth, n(60.0)));
+    let check = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Checkbox).with(PropKey::Shrink, n(0.5)));
+    let g = geometry(&doc);
+    let (t, c) = (g.rect(text).unwrap(), g.rect(check).unwrap());
+    assert_eq!(t.w, 60.0);
+    assert_eq!((c.x, c.y), (64.5, 0.0), "on the first line, a gap after the label");
+    assert_eq!(g.rect(row).unwrap().w, 64.5 + c.w);
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 239, shrunk: a row centred in a column sized by its
+/// content, the row holding a wrapping row (an empty row, then a row 248
+/// px wide) beside a row 182.875 px wide. Chromium gives the wrapping row
+/// the min-content width of its widest item (248 px, where taffy 0.15
+/// added the gap and the empty row: 252), so the column and the centred
+/// row are 430.875 px wide, the row's min-content width; the centred row
+/// takes its fit-content width there (taffy gave it its max-content
+/// width, 4 px wider than the column). Both items then shrink, and the
+/// wrapping row breaks its line. Checked against Chromium with
+/// `trellis export --verify` (within 0.005 px).
+#[test]
+fn a_row_centred_in_a_column_sized_by_its_content_fits_it_and_its_wrapping_row_breaks() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer =
+        insert(&mut doc, root, WidgetTree::bare(WidgetKind::Column).with(PropKey::Width, n(408.5)).at(0.0, 0.0));
+    let inner = insert(&mut doc, outer, WidgetTree::bare(WidgetKind::Column));
+    let centred = insert(
+        &mut doc,
+        inner,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::AlignSelf, PropValue::Align(Align::Center)),
+    );
+    let wrapping = insert(
+        &mut doc,
+        centred,
+        WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)).with(PropKey::Gap, n(4.0)),
+    );
+    insert(&mut doc, wrapping, WidgetTree::bare(WidgetKind::Row));
+    let wide = insert(&mut doc, wrapping, sized(WidgetKind::Row, 248.0, 29.5));
+    insert(&mut doc, centred, sized(WidgetKind::Row, 182.875, 60.5));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(inner).unwrap().w, 430.875);
+    let row = g.rect(centred).unwrap();
+    assert_eq!((row.x, row.w), (0.0, 430.875), "the column's width, not the row's max-content width");
+    assert_eq!(g.rect(wide).unwrap().y, 4.0, "the wrapping row breaks after the empty row");
+    assert!((g.rect(wrapping).unwrap().w - 249.682).abs() < 0.01, "{:?}", g.rect(wrapping));
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// A row aligned at the start of a narrow column takes its fit-content
+/// width, whose min-content part counts a wrapping column in it at its
+/// widest item (60 px) as Chromium does, not at its two lines (110 px):
+/// the row is the column's 100 px, where taffy 0.15, measuring the
+/// wrapping column anew, made it 140. Checked against Chromium with
+/// `trellis export --verify` (the wrapping column 78.58 px there).
+#[test]
+fn a_row_fitting_a_column_counts_a_wrapping_column_in_it_at_its_widest_item() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, n(100.0))
+            .with(PropKey::AlignItems, PropValue::Align(Align::Start))
+            .at(0.0, 0.0),
+    );
+    let fitting = insert(&mut doc, outer, WidgetTree::bare(WidgetKind::Row));
+    let wrapping = insert(
+        &mut doc,
+        fitting,
+        WidgetTree::bare(WidgetKind::Column).with(PropKey::Wrap, PropValue::Bool(true)).with(PropKey::Height, n(9.5)),
+    );
+    insert(&mut doc, wrapping, sized(WidgetKind::Row, 60.0, 20.0));
+    insert(&mut doc, wrapping, sized(WidgetKind::Row, 50.0, 20.0));
+    insert(&mut doc, fitting, sized(WidgetKind::Row, 30.0, 20.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(fitting).unwrap().w, 100.0);
+    assert!((g.rect(wrapping).unwrap().w - 78.58).abs() < 0.01, "{:?}", g.rect(wrapping));
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 57, shrunk: a grid in the one `auto` column of a grid
+/// 203 px wide, holding a panel that spans all of its columns (`auto
+/// 122px 3fr`), the panel's content 285.5 px wide (a checkbox's text in
+/// the design). Chromium
+/// starts the outer column at the inner grid's min-content width, where
+/// the panel spanning an `fr` column counts for nothing (122 px), and
+/// grows it to the 203 px there are; taffy 0.15 started it at the panel's
+/// whole text, so both grids overflowed.
+#[test]
+fn a_grid_in_an_auto_column_starts_it_at_its_min_content_width_as_chromium_does() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(203.0)).at(0.0, 0.0));
+    let inner = insert(
+        &mut doc,
+        outer,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 122px 3fr").unwrap())),
+    );
+    let panel = insert(
+        &mut doc,
+        inner,
+        WidgetTree::bare(WidgetKind::Panel)
+            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Grid))
+            .with(PropKey::ColumnSpan, PropValue::Int(3)),
+    );
+    insert(&mut doc, panel, sized(WidgetKind::Row, 285.5, 17.5));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(inner).unwrap().w, 203.0);
+    assert_eq!(g.rect(panel).unwrap().w, 203.0);
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// Random design 103, shrunk again: a wrapping column of set height, its
+/// two lines 228 px wide, at the start of a column 226 px wide, takes its
+/// fit-content width there, 226 px, as in Chromium (its min-content width
+/// its widest item's, 146 px); taffy 0.15 gave it its two lines.
+#[test]
+fn a_wrapping_column_of_set_height_fits_the_column_it_starts() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let holder = insert(
+        &mut doc,
+        root,
+        sized(WidgetKind::Panel, 226.0, 9.5).with(PropKey::Layout, PropValue::Layout(LayoutMode::Column)).at(0.0, 0.0),
+    );
+    let wrapping = insert(
+        &mut doc,
+        holder,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::Height, n(9.5))
+            .with(PropKey::Padding, n(3.0)),
+    );
+    insert(&mut doc, wrapping, sized(WidgetKind::Row, 140.0, 20.0));
+    let second = insert(&mut doc, wrapping, sized(WidgetKind::Row, 82.0, 82.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(wrapping).unwrap().w, 226.0);
+    assert_eq!(g.rect(second).unwrap().x, 143.0, "the second line starts after the first");
+    assert_matches_full_layout(&doc, &g);
+
+    // Narrower than its widest item, it stops there.
+    set(&mut doc, holder, PropKey::Width, n(100.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(wrapping).unwrap().w, 146.0);
+    assert_matches_full_layout(&doc, &g);
+}

@@ -82,6 +82,7 @@ impl Geometry {
             let wraps = doc.widget(b.parent?).is_some_and(|p| p.flag(PropKey::Wrap));
             if visible(&id) && (wraps || siblings[..index].iter().any(visible)) {
                 style::put_gap_before(&mut style, gap);
+                self.no_maximum_beside_a_gap(doc, id, &mut style);
             }
         }
         Some(style)
@@ -164,6 +165,51 @@ impl Geometry {
         Some([content, content])
     }
 
+    /// Leaves out the maximum along the line of an item that carries its
+    /// line's gap as a margin ([`style::gaps_as_margins`]), where the
+    /// maximum is already in what the item measures. taffy 0.15 clamps an
+    /// item's content contribution to a line's intrinsic length with its
+    /// margin included, so the margin vanished under the maximum (random
+    /// design 251: a label at most 155.5 px wide, its text wider, and a
+    /// checkbox in a wrapping row sized by its content came out one gap
+    /// short, and the checkbox went to the next line). CSS adds the margin
+    /// after clamping. Without the maximum, taffy takes the measured,
+    /// clamped content and adds the margin. This holds for an item that
+    /// cannot grow (nothing else takes it past its content) and is
+    /// measured (a leaf, or a row, column or grid showing no child), or
+    /// whose size is set (the mapping puts a size above the maximum at the
+    /// maximum), off a line of set length (where the measured content is
+    /// not clamped: see [`clamp_line_content`]).
+    fn no_maximum_beside_a_gap(&self, doc: &Document, id: WidgetId, style: &mut Style) {
+        let nonzero = |m: taffy::prelude::LengthPercentageAuto| m != taffy::prelude::LengthPercentageAuto::length(0.0);
+        let axis = if nonzero(style.margin.left) {
+            Axis::Width
+        } else if nonzero(style.margin.top) {
+            Axis::Height
+        } else {
+            return;
+        };
+        let Some(w) = doc.widget(id) else { return };
+        let (size, max) = match axis {
+            Axis::Width => (PropKey::Width, PropKey::MaxWidth),
+            Axis::Height => (PropKey::Height, PropKey::MaxHeight),
+        };
+        let shows_children = || w.children().iter().any(|c| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible)));
+        let measured = !self.boxes[id].is_flex_container() || !shows_children();
+        if w.length(max).is_none()
+            || w.number(PropKey::Grow) != 0.0
+            || !(measured || w.length(size).is_some())
+            || on_line_of_set_length(doc, &self.boxes, &w, axis)
+        {
+            return;
+        }
+        let auto = taffy::prelude::LengthPercentageAuto::auto();
+        match axis {
+            Axis::Width => style.max_size.width = auto,
+            Axis::Height => style.max_size.height = auto,
+        }
+    }
+
     /// The taffy style of a widget in its current role.
     pub(super) fn style_for(&self, doc: &Document, id: WidgetId) -> Style {
         let w = doc.widget(id).expect("styled widgets are in the document");
@@ -222,6 +268,7 @@ impl Geometry {
                     if let Some(gap) = gaps.filter(|_| visible && after_visible) {
                         let mut s = self.taffy.style(node).expect("the node exists").clone();
                         style::put_gap_before(&mut s, gap);
+                        self.no_maximum_beside_a_gap(doc, *c, &mut s);
                         self.taffy.set_style(node, s).expect("the node exists");
                     }
                     after_visible |= visible;
@@ -427,6 +474,7 @@ impl Geometry {
             style.min_size = own.min_size;
             style.max_size = own.max_size;
             style.flex_basis = own.flex_basis;
+            self.no_maximum_beside_a_gap(doc, *m, &mut style);
             self.taffy.set_style(node, style.clone()).expect("the node exists");
             let Some(needs) = needs else { continue };
             let grid = self.boxes[*m].layout == LayoutMode::Grid;
@@ -434,13 +482,16 @@ impl Geometry {
                 Needs::FitWidth(room) => {
                     let min = if grid {
                         self.grid_min_content_width(doc, *m, node)
+                    } else if self.boxes[*m].wrap && self.boxes[*m].layout == LayoutMode::Column {
+                        self.one_line_min_content_width(doc, node, &style)
                     } else {
-                        self.measure_node(doc, node, AvailableSpace::MinContent).width
+                        self.min_content_width_holding_items(doc, *m, node)
                     };
                     let max = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
                     match room {
-                        None => Intrinsic::FitWidth(min, max),
-                        Some(room) => Intrinsic::Width(room.min(max).max(min)),
+                        Room::Start => Intrinsic::FitWidth(min, max),
+                        Room::Known(room) => Intrinsic::Width(room.min(max).max(min)),
+                        Room::Column => Intrinsic::Centred(min, max),
                     }
                 }
                 Needs::MinHeight => {
@@ -453,6 +504,11 @@ impl Geometry {
                     Intrinsic::MinHeight(self.measure_node(doc, node, width).height)
                 }
                 Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
+                Needs::LineMinWidth => {
+                    let width = self.one_line_min_content_width(doc, node, &style);
+                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
+                    Intrinsic::MinWidth(width.min(max))
+                }
                 Needs::Basis => {
                     // Its max-content width, its own maximum aside.
                     let mut unclamped = style.clone();
@@ -473,6 +529,47 @@ impl Geometry {
             found.push((at, intrinsic));
         }
         found
+    }
+
+    /// The min-content width of the row or column `id` (its taffy node
+    /// `node`), each item whose minimum width is found first
+    /// ([`Intrinsic::MinWidth`]) held at that minimum for the time it is
+    /// measured, as its min-content contribution: taffy measures an item
+    /// anew there and would take its own min-content width (random design
+    /// 239: a wrapping row holding an empty row and a button 248 px wide,
+    /// 252 px at min-content in taffy, 248 px in Chromium, made the row
+    /// holding it 4 px too wide in a narrow column).
+    fn min_content_width_holding_items(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
+        let mut held = Vec::new();
+        for c in doc.children(id) {
+            let Some(b) = self.boxes.get(*c) else { continue };
+            let (Some(Intrinsic::MinWidth(minimum)), Some(item_node)) = (b.intrinsic, b.node) else { continue };
+            let style = self.taffy.style(item_node).expect("the node exists").clone();
+            let mut capped = style.clone();
+            capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(minimum);
+            self.taffy.set_style(item_node, capped).expect("the node exists");
+            held.push((item_node, style));
+        }
+        let width = self.measure_node(doc, node, AvailableSpace::MinContent).width;
+        for (item_node, style) in held {
+            self.taffy.set_style(item_node, style).expect("the node exists");
+        }
+        width
+    }
+
+    /// The min-content width of the wrapping column `node` (its style
+    /// `style`) as Chromium computes it ([`Intrinsic::MinWidth`]): on one
+    /// line, its height and maximum height aside and no wrapping, for the
+    /// time it is measured.
+    fn one_line_min_content_width(&mut self, doc: &Document, node: NodeId, style: &Style) -> f32 {
+        let mut one_line = style.clone();
+        one_line.size.height = Dimension::auto();
+        one_line.max_size.height = taffy::prelude::LengthPercentageAuto::auto();
+        one_line.flex_wrap = taffy::prelude::FlexWrap::NoWrap;
+        self.taffy.set_style(node, one_line).expect("the node exists");
+        let width = self.measure_node(doc, node, AvailableSpace::MinContent).width;
+        self.taffy.set_style(node, style.clone()).expect("the node exists");
+        width
     }
 
     /// `node` laid out at `width` (its height its content's): its size.
@@ -543,10 +640,11 @@ impl Geometry {
         if b.flowed
             && b.is_flex_container()
             && b.layout == LayoutMode::Grid
-            && parent.layout == LayoutMode::Row
+            && matches!(parent.layout, LayoutMode::Row | LayoutMode::Grid)
             && w.flag(PropKey::Visible)
             && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
             && grid_items_below_their_content(doc, &w)
+            && (parent.layout == LayoutMode::Row || in_a_column_sized_by_content(doc, &w))
         {
             return Some(Needs::MinWidth);
         }
@@ -587,6 +685,14 @@ impl Geometry {
         {
             return Some(Needs::MinHeight);
         }
+        if b.flowed
+            && wrapping_column
+            && parent.layout == LayoutMode::Row
+            && w.flag(PropKey::Visible)
+            && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
+        {
+            return Some(Needs::LineMinWidth);
+        }
         // The cheap tests first: this runs for every member of an island.
         (b.flowed
             && b.is_flex_container()
@@ -618,15 +724,24 @@ impl Geometry {
     /// Aligned at the centre or the end, it is put there at that width:
     /// found where the column's width is its own (random design 163: a
     /// grid centred in a narrower column, wider than the column by its
-    /// `fr` tracks, then off by 80 px), `Some(room)`.
-    fn fits_its_width(&self, doc: &Document, id: WidgetId) -> Option<Option<f32>> {
+    /// `fr` tracks, then off by 80 px), else as a share of the column's
+    /// width ([`Intrinsic::Centred`]).
+    fn fits_its_width(&self, doc: &Document, id: WidgetId) -> Option<Room> {
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
-        let fits_content = b.is_flex_container() && (b.layout != LayoutMode::Column || !b.wrap);
-        if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !fits_content {
+        let wrapping_column = b.layout == LayoutMode::Column && b.wrap;
+        if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !b.is_flex_container() {
             return None;
         }
         let (w, p) = (doc.widget(id)?, doc.widget(b.parent?)?);
+        // A wrapping column of set height (one without keeps its one-line
+        // height: `Needs::MinHeight`) fits the column too, its min-content
+        // width its widest item's (random design 103: a column 9.5 px high
+        // holding two lines 228 px wide, at the start of a column 226 px
+        // wide, is 226 px wide in Chromium).
+        if wrapping_column && (b.kind == WidgetKind::ScrollArea || w.length(PropKey::Height).is_none()) {
+            return None;
+        }
         if !w.flag(PropKey::Visible) || w.length(PropKey::Width).is_some() {
             return None;
         }
@@ -635,14 +750,16 @@ impl Geometry {
             a => a,
         };
         match align {
-            trellis_model::Align::Start => Some(None),
+            trellis_model::Align::Start => Some(Room::Start),
             trellis_model::Align::Center | trellis_model::Align::End => {
                 // The column's width is its own unless a row sizes it.
                 let in_a_row = parent.flowed
                     && parent.parent.and_then(|g| self.boxes.get(g)).is_some_and(|g| g.layout == LayoutMode::Row);
-                let width = p.length(PropKey::Width).filter(|_| !in_a_row)?;
+                let Some(width) = p.length(PropKey::Width).filter(|_| !in_a_row) else {
+                    return Some(Room::Column);
+                };
                 let width = clamp_size(&p, (width, 0.0)).0.max(2.0 * inset(&p));
-                Some(Some(width - 2.0 * inset(&p)))
+                Some(Room::Known(width - 2.0 * inset(&p)))
             }
             _ => None,
         }
@@ -933,13 +1050,33 @@ pub(crate) enum Intrinsic {
     /// sized a grid row too short (random designs 144, 216, 57). Its maximum,
     /// which CSS applies to the automatic minimum, still holds.
     MinHeight(f32),
-    /// A grid in a row, where its min-content width is its automatic
-    /// minimum: that width as Chromium computes it
-    /// ([`Geometry::grid_min_content_width`]), as its minimum.
+    /// A grid in a row, or in a grid's `auto` or `fr` column, where its
+    /// min-content width is its automatic minimum: that width as Chromium
+    /// computes it ([`Geometry::grid_min_content_width`]), as its minimum
+    /// (random design 57: a grid whose `fr` column a panel spans, in the
+    /// one `auto` column of a grid 203 px wide, sized that column by the
+    /// panel's whole text, 285.5 px, where Chromium starts it at the other
+    /// columns' 122 px and grows it to the 203 px there are). Also a
+    /// wrapping column (not a scroll area) in a row: Chromium's
+    /// min-content width of a column that wraps is its widest item's
+    /// min-content contribution (plus its padding and border), as if it
+    /// were on one line, where taffy 0.15 lays it out at its height and
+    /// adds up its lines, so the row could not shrink it (random designs
+    /// 103 and 295: a column 9.5 px high holding items 172 and 64 px wide
+    /// is 172 px at `width: min-content` in Chromium, and shrinks to 234
+    /// px in a row 2 px short). Its own maximum still caps it.
     MinWidth(f32),
     /// A grid or row centred or at the end of a column whose width is
     /// known ([`Geometry::fits_its_width`]): its fit-content width.
     Width(f32),
+    /// The same in a column whose width is found as it is laid out (sized
+    /// by its content, or by a row): the column's width, clamped between
+    /// its min-content and max-content widths, which is the CSS
+    /// fit-content width. taffy 0.15 gives such an item its max-content
+    /// width (random design 239: a row centred in a column as wide as the
+    /// row's min-content width, 4 px narrower than its max-content width,
+    /// overflowed the column by 4 px).
+    Centred(f32, f32),
     /// A row, column or grid with a maximum width below its content, on a
     /// row of set width: its max-content width past that maximum, as its
     /// flex basis. CSS takes an item's flex base size from its content and
@@ -951,14 +1088,26 @@ pub(crate) enum Intrinsic {
     Basis(f32),
 }
 
+/// Where an item fitting a column's width sits ([`Geometry::fits_its_width`]).
+#[derive(Clone, Copy)]
+enum Room {
+    /// At the start, stretched to the column.
+    Start,
+    /// At the centre or end of a column whose width leaves it this room.
+    Known(f32),
+    /// At the centre or end of a column whose width is found as it is
+    /// laid out.
+    Column,
+}
+
 /// Which intrinsic size an item needs found first (see [`Intrinsic`]).
 #[derive(Clone, Copy)]
 enum Needs {
-    /// At the start (`None`), or at the centre or end of a column whose
-    /// width leaves it this room.
-    FitWidth(Option<f32>),
+    FitWidth(Room),
     MinHeight,
     MinWidth,
+    /// A wrapping column in a row: its automatic minimum width.
+    LineMinWidth,
     Basis,
 }
 
@@ -976,6 +1125,11 @@ impl Intrinsic {
             Intrinsic::Width(width) => {
                 style.min_size.width = LengthPercentageAuto::length(width);
                 style.max_size.width = LengthPercentageAuto::length(width);
+            }
+            Intrinsic::Centred(min, max) => {
+                style.size.width = Dimension::percent(1.0);
+                style.min_size.width = LengthPercentageAuto::length(min);
+                style.max_size.width = LengthPercentageAuto::length(max);
             }
             Intrinsic::Basis(width) => style.flex_basis = Dimension::length(width),
         }
@@ -1019,6 +1173,22 @@ fn floor_spanning_flexible_tracks(doc: &Document, w: &WidgetRef<'_>, style: &mut
     if rows && crosses_fr(row, PropKey::RowSpan, PropKey::GridRows) {
         style.min_size.height = floor;
     }
+}
+
+/// Whether the grid item `w` sits in one column of its grid, and that
+/// column is `auto` or `fr`, whose minimum is the item's automatic
+/// minimum: its min-content width (a fixed column holds it at the
+/// column's width; an item spanning an `fr` column and another has no
+/// content-based minimum). Only for grids small enough to be placed here
+/// (see `MOST_ITEMS_PLACED`).
+fn in_a_column_sized_by_content(doc: &Document, w: &WidgetRef<'_>) -> bool {
+    if w.int(PropKey::ColumnSpan) > 1 {
+        return false;
+    }
+    let Some(grid) = w.parent().and_then(|p| doc.widget(p)) else { return false };
+    let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return false };
+    let Some(cells) = small_grid_cells(doc, &grid) else { return false };
+    !matches!(grid.tracks(PropKey::GridColumns).get(cells[at].1), Some(Track::Px(_)))
 }
 
 /// Whether a grid has an item whose minimum contribution may be below its
