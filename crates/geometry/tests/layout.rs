@@ -1674,3 +1674,41 @@ fn a_wrapping_column_of_set_height_fits_the_column_it_starts() {
     assert_eq!(g.rect(wrapping).unwrap().w, 146.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 295, shrunk again: a column holding a padded scroll area
+/// (laid out as a grid, around another scroll area 68 px high) and a
+/// panel, in the first `auto` row of a grid too short for its three rows.
+/// In CSS a box's min-content height is its height laid out, so the row
+/// is the column's 228.5 px and the rows overflow the grid; taffy 0.15
+/// measured the column's min-content height with the scroll area at its
+/// padding, started the row at 160.5 px and grew it to the 225 px left.
+#[test]
+fn a_column_holding_a_scroll_area_holds_its_grid_row_at_its_height() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Height, n(644.0)).at(0.0, 0.0));
+    let column = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column).with(PropKey::Gap, n(16.0)));
+    let scroll = insert(
+        &mut doc,
+        column,
+        WidgetTree::bare(WidgetKind::ScrollArea)
+            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Grid))
+            .with(PropKey::Padding, n(15.5)),
+    );
+    let inner = insert(&mut doc, scroll, WidgetTree::bare(WidgetKind::ScrollArea));
+    insert(&mut doc, inner, WidgetTree::bare(WidgetKind::Label).with(PropKey::Height, n(68.0)));
+    insert(&mut doc, column, WidgetTree::bare(WidgetKind::Panel).with(PropKey::Height, n(113.5)));
+    let second = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::ScrollArea).with(PropKey::Height, n(129.5)));
+    let third = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::Padding, n(4.5))
+            .with(PropKey::GridRows, PropValue::Tracks(Track::parse_template("auto 138.5px 142px").unwrap())),
+    );
+    let g = geometry(&doc);
+    assert_eq!(g.rect(column).unwrap().h, 228.5);
+    assert_eq!(g.rect(second).unwrap().y, 228.5, "the second row starts below the column");
+    assert_eq!(g.rect(third).unwrap().y, 358.0);
+    assert_matches_full_layout(&doc, &g);
+}

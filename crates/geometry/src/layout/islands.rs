@@ -685,6 +685,23 @@ impl Geometry {
         {
             return Some(Needs::MinHeight);
         }
+        // A row or column holding a scroll area, in a grid's row sized by
+        // its content (see `Intrinsic::MinHeight`).
+        if b.flowed
+            && parent.layout == LayoutMode::Grid
+            && rows_by_content
+            && b.is_flex_container()
+            && matches!(b.layout, LayoutMode::Row | LayoutMode::Column)
+            && !b.wrap
+            && b.kind != WidgetKind::ScrollArea
+            && w.flag(PropKey::Visible)
+            && [PropKey::Height, PropKey::MinHeight].iter().all(|k| w.length(*k).is_none())
+            && w.children()
+                .iter()
+                .any(|c| doc.widget(*c).is_some_and(|c| c.kind() == WidgetKind::ScrollArea && c.flag(PropKey::Visible)))
+        {
+            return Some(Needs::MinHeight);
+        }
         if b.flowed
             && wrapping_column
             && parent.layout == LayoutMode::Row
@@ -1048,7 +1065,13 @@ pub(crate) enum Intrinsic {
     /// is that height (its height does not limit it, so it does not wrap),
     /// where taffy wraps it at every item, so it shrank in a column and
     /// sized a grid row too short (random designs 144, 216, 57). Its maximum,
-    /// which CSS applies to the automatic minimum, still holds.
+    /// which CSS applies to the automatic minimum, still holds. Also a row
+    /// or column holding a scroll area, in a grid's row sized by its
+    /// content: in CSS a box's min-content height is its height laid out,
+    /// where taffy measures it under a min-content height and takes the
+    /// scroll area at its minimum (random design 295: a column 228.5 px
+    /// high started its `auto` row at 160.5 px, so the row shrank to the
+    /// 225 px the grid had left where Chromium keeps it at 228.5).
     MinHeight(f32),
     /// A grid in a row, or in a grid's `auto` or `fr` column, where its
     /// min-content width is its automatic minimum: that width as Chromium
