@@ -139,7 +139,8 @@ enum Command {
     },
     /// Leak check: cycles of an action and its undo for each scenario
     /// (insert-delete, drag, resize, reparent, copy-paste, undo-redo,
-    /// open-close, device-loss), each drawn by the renderer; reports the
+    /// pan-zoom, bulk-edit, open-close, device-loss), each drawn by the
+    /// renderer as the app draws it (`Canvas::frame`); reports the
     /// growth per cycle of the heap and of every live-object kind. Exit 1
     /// when anything leaks (or, with --self-test, when a planted leak is
     /// not caught and named).
