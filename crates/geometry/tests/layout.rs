@@ -1712,3 +1712,41 @@ fn a_column_holding_a_scroll_area_holds_its_grid_row_at_its_height() {
     assert_eq!(g.rect(third).unwrap().y, 358.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Random design 12, shrunk: a row in a row 909.5 px wide, holding a
+/// grid whose only item spans its `fr` column and two more. Chromium
+/// counts that grid at its padding in the inner row's min-content width
+/// (the spanning item adds nothing under a min-content constraint), so
+/// the inner row shrinks to the outer one and its items share the
+/// shortfall; taffy measured the grid anew at its content, 312.5 px, and
+/// the inner row overflowed by 15 px. Checked against Chromium with
+/// `trellis export --verify`.
+#[test]
+fn a_row_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let outer = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Row).with(PropKey::Width, n(909.5)).at(0.0, 0.0));
+    let inner = insert(&mut doc, outer, WidgetTree::bare(WidgetKind::Row));
+    insert(&mut doc, inner, sized(WidgetKind::Row, 368.5, 21.5).with(PropKey::MinWidth, n(368.5)));
+    let grid = insert(
+        &mut doc,
+        inner,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::Padding, n(20.0))
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("2fr").unwrap())),
+    );
+    let spanning = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto auto 132.5px auto").unwrap()))
+            .with(PropKey::ColumnSpan, PropValue::Int(3)),
+    );
+    insert(&mut doc, spanning, sized(WidgetKind::Row, 140.0, 8.0));
+    let last = insert(&mut doc, inner, sized(WidgetKind::Row, 243.5, 17.5));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(inner).unwrap().w, 909.5, "the inner row shrinks to the outer one");
+    assert!((g.rect(grid).unwrap().w - 304.578).abs() < 0.01, "{:?}", g.rect(grid));
+    assert!((g.rect(last).unwrap().w - 236.422).abs() < 0.01, "{:?}", g.rect(last));
+    assert_matches_full_layout(&doc, &g);
+}

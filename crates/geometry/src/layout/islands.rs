@@ -509,6 +509,11 @@ impl Geometry {
                     let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
                     Intrinsic::MinWidth(width.min(max))
                 }
+                Needs::HeldMinWidth => {
+                    let width = self.min_content_width_holding_items(doc, *m, node);
+                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
+                    Intrinsic::MinWidth(width.min(max))
+                }
                 Needs::Basis => {
                     // Its max-content width, its own maximum aside.
                     let mut unclamped = style.clone();
@@ -709,6 +714,22 @@ impl Geometry {
             && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
         {
             return Some(Needs::LineMinWidth);
+        }
+        // A row in a row holding an item whose minimum width was found
+        // first: its own automatic minimum counts that item at it.
+        if b.flowed
+            && b.is_flex_container()
+            && b.layout == LayoutMode::Row
+            && !b.wrap
+            && b.kind != WidgetKind::ScrollArea
+            && parent.layout == LayoutMode::Row
+            && w.flag(PropKey::Visible)
+            && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
+            && w.children()
+                .iter()
+                .any(|c| matches!(self.boxes.get(*c).and_then(|b| b.intrinsic), Some(Intrinsic::MinWidth(_))))
+        {
+            return Some(Needs::HeldMinWidth);
         }
         // The cheap tests first: this runs for every member of an island.
         (b.flowed
@@ -1087,7 +1108,13 @@ pub(crate) enum Intrinsic {
     /// adds up its lines, so the row could not shrink it (random designs
     /// 103 and 295: a column 9.5 px high holding items 172 and 64 px wide
     /// is 172 px at `width: min-content` in Chromium, and shrinks to 234
-    /// px in a row 2 px short). Its own maximum still caps it.
+    /// px in a row 2 px short). Its own maximum still caps it. Also a row
+    /// in a row holding such an item: its min-content width measured with
+    /// that item held at its minimum
+    /// ([`Geometry::min_content_width_holding_items`]), where taffy measures
+    /// the item anew (random design 12, shrunk: a grid whose item spans
+    /// its `fr` column counted 312.5 px, not its 40 px of padding, and the
+    /// row overflowed the row around it by 15 px).
     MinWidth(f32),
     /// A grid or row centred or at the end of a column whose width is
     /// known ([`Geometry::fits_its_width`]): its fit-content width.
@@ -1131,6 +1158,9 @@ enum Needs {
     MinWidth,
     /// A wrapping column in a row: its automatic minimum width.
     LineMinWidth,
+    /// A row in a row holding an item with [`Intrinsic::MinWidth`]: its
+    /// automatic minimum width, that item held at its minimum.
+    HeldMinWidth,
     Basis,
 }
 
