@@ -1537,14 +1537,14 @@ fn an_item_at_its_maximum_keeps_its_gap_in_a_wrapping_row_sized_by_its_content()
 
 /// Random design 239, shrunk: a row centred in a column sized by its
 /// content, the row holding a wrapping row (an empty row, then a row 248
-/// px wide) beside a row 182.875 px wide. Chromium gives the wrapping row
-/// the min-content width of its widest item (248 px, where taffy 0.15
-/// added the gap and the empty row: 252), so the column and the centred
-/// row are 430.875 px wide, the row's min-content width; the centred row
-/// takes its fit-content width there (taffy gave it its max-content
-/// width, 4 px wider than the column). Both items then shrink, and the
-/// wrapping row breaks its line. Checked against Chromium with
-/// `trellis export --verify` (within 0.005 px).
+/// px wide) beside a row 182.875 px wide. The column is the centred row's
+/// min-content width, 430.875 px (the wrapping row at its widest item),
+/// 4 px less than its max-content width (the wrapping row on one line,
+/// with its gap). The centred row takes its fit-content width there, the
+/// column's width, where taffy 0.15 gave it its max-content width, 4 px
+/// past the column. Both items then shrink, and the wrapping row breaks
+/// its line. Checked against Chromium with `trellis export --verify`
+/// (within 0.005 px).
 #[test]
 fn a_row_centred_in_a_column_sized_by_its_content_fits_it_and_its_wrapping_row_breaks() {
     let mut doc = Document::new();
@@ -1748,5 +1748,41 @@ fn a_row_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
     assert_eq!(g.rect(inner).unwrap().w, 909.5, "the inner row shrinks to the outer one");
     assert!((g.rect(grid).unwrap().w - 304.578).abs() < 0.01, "{:?}", g.rect(grid));
     assert!((g.rect(last).unwrap().w - 236.422).abs() < 0.01, "{:?}", g.rect(last));
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// A grid in a narrow row, holding a grid (in its one `auto` column) whose
+/// panel spans an `fr` column: Chromium counts the inner grid at its
+/// min-content width without the panel (its 50 px column), so the outer
+/// grid shrinks with the row beside it to fit the row; taffy measured the
+/// inner grid anew at the panel's content and the outer grid overflowed
+/// the row (109 px off in Chromium with the bundled font; checked with
+/// `trellis export --verify`).
+#[test]
+fn a_grid_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 150.0, 40.0).at(0.0, 0.0));
+    let outer = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Grid));
+    let inner = insert(
+        &mut doc,
+        outer,
+        WidgetTree::bare(WidgetKind::Grid)
+            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 50px 1fr").unwrap())),
+    );
+    let panel = insert(
+        &mut doc,
+        inner,
+        WidgetTree::bare(WidgetKind::Panel)
+            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Grid))
+            .with(PropKey::ColumnSpan, PropValue::Int(3)),
+    );
+    insert(&mut doc, panel, sized(WidgetKind::Row, 227.5, 17.5));
+    let beside = insert(&mut doc, row, sized(WidgetKind::Row, 60.0, 10.0));
+    let g = geometry(&doc);
+    let (o, b) = (g.rect(outer).unwrap(), g.rect(beside).unwrap());
+    assert!(o.w < 150.0, "the outer grid shrinks: {o:?}");
+    assert_eq!(b.x, o.w, "the row beside follows it");
+    assert_eq!(b.right(), 150.0, "both fit the row");
     assert_matches_full_layout(&doc, &g);
 }

@@ -71,9 +71,6 @@ impl Geometry {
     pub fn taffy_style(&self, doc: &Document, id: WidgetId) -> Option<Style> {
         let b = self.boxes.get(id)?;
         let mut style = self.style_for(doc, id);
-        if let Some(intrinsic) = b.intrinsic {
-            intrinsic.apply(&mut style);
-        }
         let parent = b.parent.filter(|p| self.boxes.get(*p).is_some_and(|p| p.is_flex_container()));
         if let Some(gap) = parent.and_then(|p| doc.widget(p)).and_then(|p| style::gaps_as_margins(doc, &p)) {
             let visible = |c: &WidgetId| doc.widget(*c).is_some_and(|w| w.flag(PropKey::Visible));
@@ -84,6 +81,10 @@ impl Geometry {
                 style::put_gap_before(&mut style, gap);
                 self.no_maximum_beside_a_gap(doc, id, &mut style);
             }
+        }
+        // Last, as `intrinsics` applies it to the node's style.
+        if let Some(intrinsic) = b.intrinsic {
+            intrinsic.apply(&mut style);
         }
         Some(style)
     }
@@ -471,6 +472,7 @@ impl Geometry {
             let mut style = self.taffy.style(node).expect("the node exists").clone();
             let own = self.style_for(doc, *m);
             style.align_self = own.align_self;
+            style.size.width = own.size.width;
             style.min_size = own.min_size;
             style.max_size = own.max_size;
             style.flex_basis = own.flex_basis;
@@ -540,10 +542,11 @@ impl Geometry {
     /// `node`), each item whose minimum width is found first
     /// ([`Intrinsic::MinWidth`]) held at that minimum for the time it is
     /// measured, as its min-content contribution: taffy measures an item
-    /// anew there and would take its own min-content width (random design
-    /// 239: a wrapping row holding an empty row and a button 248 px wide,
-    /// 252 px at min-content in taffy, 248 px in Chromium, made the row
-    /// holding it 4 px too wide in a narrow column).
+    /// anew there and would take its own min-content width (a wrapping
+    /// column of two lines, 110 px to taffy and 60 px to Chromium at
+    /// min-content, made a row fitting a 100 px column 140 px wide; random
+    /// design 12, shrunk: a grid whose item spans an `fr` column made a row
+    /// in a row 15 px too wide).
     fn min_content_width_holding_items(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
         let mut held = Vec::new();
         for c in doc.children(id) {
@@ -613,10 +616,18 @@ impl Geometry {
                     && column.is_some_and(|column| {
                         (column..column + span).any(|t| matches!(columns.get(t), Some(Track::Fr(_))))
                     });
-                let minimum = match item.length(PropKey::MinWidth) {
-                    Some(min) => min.max(edges),
-                    None if crosses_fr => edges,
-                    None => continue,
+                // A grid item whose minimum width was found first (a grid
+                // in an `auto` or `fr` column) counts at it, as taffy would
+                // otherwise measure it anew at its content.
+                let found = match self.boxes[*c].intrinsic {
+                    Some(Intrinsic::MinWidth(found)) => Some(found),
+                    _ => None,
+                };
+                let minimum = match (item.length(PropKey::MinWidth), found) {
+                    (Some(min), _) => min.max(edges),
+                    (None, _) if crosses_fr => edges,
+                    (None, Some(found)) => found,
+                    (None, None) => continue,
                 };
                 let style = self.taffy.style(item_node).expect("the node exists").clone();
                 let mut capped = style.clone();
@@ -648,7 +659,10 @@ impl Geometry {
             && matches!(parent.layout, LayoutMode::Row | LayoutMode::Grid)
             && w.flag(PropKey::Visible)
             && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
-            && grid_items_below_their_content(doc, &w)
+            && (grid_items_below_their_content(doc, &w)
+                || w.children()
+                    .iter()
+                    .any(|c| matches!(self.boxes.get(*c).and_then(|b| b.intrinsic), Some(Intrinsic::MinWidth(_)))))
             && (parent.layout == LayoutMode::Row || in_a_column_sized_by_content(doc, &w))
         {
             return Some(Needs::MinWidth);
@@ -690,8 +704,8 @@ impl Geometry {
         {
             return Some(Needs::MinHeight);
         }
-        // A row or column holding a scroll area, in a grid's row sized by
-        // its content (see `Intrinsic::MinHeight`).
+        // A row or column holding a scroll area (a direct child), in a
+        // grid without fixed rows (see `Intrinsic::MinHeight`).
         if b.flowed
             && parent.layout == LayoutMode::Grid
             && rows_by_content
@@ -1087,8 +1101,8 @@ pub(crate) enum Intrinsic {
     /// where taffy wraps it at every item, so it shrank in a column and
     /// sized a grid row too short (random designs 144, 216, 57). Its maximum,
     /// which CSS applies to the automatic minimum, still holds. Also a row
-    /// or column holding a scroll area, in a grid's row sized by its
-    /// content: in CSS a box's min-content height is its height laid out,
+    /// or column holding a scroll area, in a grid without fixed rows (its
+    /// row sized by its content): in CSS a box's min-content height is its height laid out,
     /// where taffy measures it under a min-content height and takes the
     /// scroll area at its minimum (random design 295: a column 228.5 px
     /// high started its `auto` row at 160.5 px, so the row shrank to the
@@ -1156,7 +1170,8 @@ enum Needs {
     FitWidth(Room),
     MinHeight,
     MinWidth,
-    /// A wrapping column in a row: its automatic minimum width.
+    /// A wrapping column in a row: its automatic minimum width (unless it
+    /// needs its one-line height first: an item holds one intrinsic).
     LineMinWidth,
     /// A row in a row holding an item with [`Intrinsic::MinWidth`]: its
     /// automatic minimum width, that item held at its minimum.
@@ -1231,16 +1246,19 @@ fn floor_spanning_flexible_tracks(doc: &Document, w: &WidgetRef<'_>, style: &mut
 /// Whether the grid item `w` sits in one column of its grid, and that
 /// column is `auto` or `fr`, whose minimum is the item's automatic
 /// minimum: its min-content width (a fixed column holds it at the
-/// column's width; an item spanning an `fr` column and another has no
-/// content-based minimum). Only for grids small enough to be placed here
-/// (see `MOST_ITEMS_PLACED`).
+/// column's width). An item spanning several columns is left out (one
+/// spanning an `fr` column and another has no content-based minimum; one
+/// spanning `auto` columns only would, but no design has asked for it).
+/// Only for grids small enough to be placed here (see
+/// `MOST_ITEMS_PLACED`), which are placed before the item is looked for
+/// among their children: a large grid costs nothing per item.
 fn in_a_column_sized_by_content(doc: &Document, w: &WidgetRef<'_>) -> bool {
     if w.int(PropKey::ColumnSpan) > 1 {
         return false;
     }
     let Some(grid) = w.parent().and_then(|p| doc.widget(p)) else { return false };
-    let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return false };
     let Some(cells) = small_grid_cells(doc, &grid) else { return false };
+    let Some(at) = grid.children().iter().position(|c| *c == w.id()) else { return false };
     !matches!(grid.tracks(PropKey::GridColumns).get(cells[at].1), Some(Track::Px(_)))
 }
 
