@@ -341,14 +341,12 @@ fn dump() {{
 }
 
 /// Random designs whose egui export does not yet put every widget within
-/// 1 px of the canvas (by seed). Each is one of the designs Chromium lays
-/// out differently from Trellis too (`KNOWN_DIVERGENT` in
-/// `crates/codegen/tests/browser_layout.rs`), not yet shrunk: a grid
-/// whose tracks overflow in a wrapping row (12). (295, a grid's `fr` and
-/// `auto` rows under an item spanning two, now lays out as in Chromium,
-/// and so in egui.) The test fails on any other design that diverges, and
-/// on a listed one that no longer does, so the list can only shrink.
-const KNOWN_DIVERGENT: &[u64] = &[12];
+/// 1 px of the canvas (by seed): none. The last two, 12 and 295, were
+/// designs Chromium laid out differently from Trellis too, and since
+/// Trellis lays them out as Chromium does (3 December), egui follows. The
+/// test fails on any design that diverges, and on a listed one that no
+/// longer does, so the list can only shrink.
+const KNOWN_DIVERGENT: &[u64] = &[];
 
 /// Small designs, each named after what once put egui's widgets
 /// elsewhere than the canvas's (checked within 1 px, like the rest).

@@ -1749,6 +1749,14 @@ fn a_row_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
     assert!((g.rect(grid).unwrap().w - 304.578).abs() < 0.01, "{:?}", g.rect(grid));
     assert!((g.rect(last).unwrap().w - 236.422).abs() < 0.01, "{:?}", g.rect(last));
     assert_matches_full_layout(&doc, &g);
+
+    // Shrunk again: the same with a minimum width on the grid, below what
+    // it holds, which stays its minimum (the whole design 12 then passes).
+    set(&mut doc, grid, PropKey::MinWidth, n(31.5));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(inner).unwrap().w, 909.5);
+    assert!((g.rect(grid).unwrap().w - 304.578).abs() < 0.01, "{:?}", g.rect(grid));
+    assert_matches_full_layout(&doc, &g);
 }
 
 /// A grid in a narrow row, holding a grid (in its one `auto` column) whose

@@ -506,6 +506,7 @@ impl Geometry {
                     Intrinsic::MinHeight(self.measure_node(doc, node, width).height)
                 }
                 Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
+                Needs::MinContentWidth => Intrinsic::MinContentWidth(self.grid_min_content_width(doc, *m, node)),
                 Needs::LineMinWidth => {
                     let width = self.one_line_min_content_width(doc, node, &style);
                     let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
@@ -551,7 +552,7 @@ impl Geometry {
         let mut held = Vec::new();
         for c in doc.children(id) {
             let Some(b) = self.boxes.get(*c) else { continue };
-            let (Some(Intrinsic::MinWidth(minimum)), Some(item_node)) = (b.intrinsic, b.node) else { continue };
+            let (Some(minimum), Some(item_node)) = (held_min_content(b.intrinsic), b.node) else { continue };
             let style = self.taffy.style(item_node).expect("the node exists").clone();
             let mut capped = style.clone();
             capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(minimum);
@@ -619,10 +620,7 @@ impl Geometry {
                 // A grid item whose minimum width was found first (a grid
                 // in an `auto` or `fr` column) counts at it, as taffy would
                 // otherwise measure it anew at its content.
-                let found = match self.boxes[*c].intrinsic {
-                    Some(Intrinsic::MinWidth(found)) => Some(found),
-                    _ => None,
-                };
+                let found = held_min_content(self.boxes[*c].intrinsic);
                 let minimum = match (item.length(PropKey::MinWidth), found) {
                     (Some(min), _) => min.max(edges),
                     (None, _) if crosses_fr => edges,
@@ -662,10 +660,24 @@ impl Geometry {
             && (grid_items_below_their_content(doc, &w)
                 || w.children()
                     .iter()
-                    .any(|c| matches!(self.boxes.get(*c).and_then(|b| b.intrinsic), Some(Intrinsic::MinWidth(_)))))
+                    .any(|c| held_min_content(self.boxes.get(*c).and_then(|b| b.intrinsic)).is_some()))
             && (parent.layout == LayoutMode::Row || in_a_column_sized_by_content(doc, &w))
         {
             return Some(Needs::MinWidth);
+        }
+        // The same grid with a minimum width of its own, which is its
+        // minimum: its min-content width is still what a row holding it
+        // counts it at ([`Intrinsic::MinContentWidth`]).
+        if b.flowed
+            && b.is_flex_container()
+            && b.layout == LayoutMode::Grid
+            && parent.layout == LayoutMode::Row
+            && w.flag(PropKey::Visible)
+            && w.length(PropKey::Width).is_none()
+            && w.length(PropKey::MinWidth).is_some()
+            && grid_items_below_their_content(doc, &w)
+        {
+            return Some(Needs::MinContentWidth);
         }
         // A scroll area keeps its minimum (its padding and border): CSS
         // gives a scroll container no content-based minimum.
@@ -739,9 +751,7 @@ impl Geometry {
             && parent.layout == LayoutMode::Row
             && w.flag(PropKey::Visible)
             && [PropKey::Width, PropKey::MinWidth].iter().all(|k| w.length(*k).is_none())
-            && w.children()
-                .iter()
-                .any(|c| matches!(self.boxes.get(*c).and_then(|b| b.intrinsic), Some(Intrinsic::MinWidth(_))))
+            && w.children().iter().any(|c| held_min_content(self.boxes.get(*c).and_then(|b| b.intrinsic)).is_some())
         {
             return Some(Needs::HeldMinWidth);
         }
@@ -1130,6 +1140,13 @@ pub(crate) enum Intrinsic {
     /// its `fr` column counted 312.5 px, not its 40 px of padding, and the
     /// row overflowed the row around it by 15 px).
     MinWidth(f32),
+    /// A grid in a row with a minimum width of its own: its min-content
+    /// width as Chromium computes it, nothing in its own style (its
+    /// minimum is its own), but what a row holding it counts it at in its
+    /// min-content width ([`Geometry::min_content_width_holding_items`];
+    /// random design 12, shrunk again: such a grid with `min-width:
+    /// 31.5px` still made the row holding it 15 px too wide).
+    MinContentWidth(f32),
     /// A grid or row centred or at the end of a column whose width is
     /// known ([`Geometry::fits_its_width`]): its fit-content width.
     Width(f32),
@@ -1150,6 +1167,16 @@ pub(crate) enum Intrinsic {
     /// laid out as a column, on a row whose shrink factors sum to a half).
     /// [`clamp_line_content`] does the same for measured items.
     Basis(f32),
+}
+
+/// The min-content width an item found first is counted at where its
+/// parent's min-content width is measured ([`Intrinsic::MinWidth`],
+/// [`Intrinsic::MinContentWidth`]).
+fn held_min_content(intrinsic: Option<Intrinsic>) -> Option<f32> {
+    match intrinsic {
+        Some(Intrinsic::MinWidth(width) | Intrinsic::MinContentWidth(width)) => Some(width),
+        _ => None,
+    }
 }
 
 /// Where an item fitting a column's width sits ([`Geometry::fits_its_width`]).
@@ -1173,6 +1200,7 @@ enum Needs {
     /// A wrapping column in a row: its automatic minimum width (unless it
     /// needs its one-line height first: an item holds one intrinsic).
     LineMinWidth,
+    MinContentWidth,
     /// A row in a row holding an item with [`Intrinsic::MinWidth`]: its
     /// automatic minimum width, that item held at its minimum.
     HeldMinWidth,
@@ -1190,6 +1218,7 @@ impl Intrinsic {
             }
             Intrinsic::MinHeight(height) => style.min_size.height = LengthPercentageAuto::length(height),
             Intrinsic::MinWidth(width) => style.min_size.width = LengthPercentageAuto::length(width),
+            Intrinsic::MinContentWidth(_) => {}
             Intrinsic::Width(width) => {
                 style.min_size.width = LengthPercentageAuto::length(width);
                 style.max_size.width = LengthPercentageAuto::length(width);
