@@ -549,15 +549,27 @@ impl Geometry {
     /// design 12, shrunk: a grid whose item spans an `fr` column made a row
     /// in a row 15 px too wide).
     fn min_content_width_holding_items(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
-        let mut held = Vec::new();
-        for c in doc.children(id) {
-            let Some(b) = self.boxes.get(*c) else { continue };
-            let (Some(minimum), Some(item_node)) = (held_min_content(b.intrinsic), b.node) else { continue };
-            let style = self.taffy.style(item_node).expect("the node exists").clone();
+        let holds: Vec<(NodeId, f32)> = doc
+            .children(id)
+            .iter()
+            .filter_map(|c| self.boxes.get(*c))
+            .filter_map(|b| Some((b.node?, held_min_content(b.intrinsic)?)))
+            .collect();
+        self.min_content_width_held(doc, node, &holds)
+    }
+
+    /// The min-content width of `node`, each of `holds`' item nodes held
+    /// at most at its width for the time it is measured (taffy then takes
+    /// that as the item's min-content contribution), their own styles
+    /// given back after.
+    fn min_content_width_held(&mut self, doc: &Document, node: NodeId, holds: &[(NodeId, f32)]) -> f32 {
+        let mut held = Vec::with_capacity(holds.len());
+        for (item_node, width) in holds {
+            let style = self.taffy.style(*item_node).expect("the node exists").clone();
             let mut capped = style.clone();
-            capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(minimum);
-            self.taffy.set_style(item_node, capped).expect("the node exists");
-            held.push((item_node, style));
+            capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(*width);
+            self.taffy.set_style(*item_node, capped).expect("the node exists");
+            held.push((*item_node, style));
         }
         let width = self.measure_node(doc, node, AvailableSpace::MinContent).width;
         for (item_node, style) in held {
@@ -599,7 +611,7 @@ impl Geometry {
     /// minimum contribution for the time it measures, which makes its
     /// min-content contribution that.
     fn grid_min_content_width(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
-        let mut held = Vec::new();
+        let mut holds = Vec::new();
         if let Some(grid) = doc.widget(id) {
             let columns = grid.tracks(PropKey::GridColumns);
             // Without the cells (a large grid), only the minimums count.
@@ -627,19 +639,11 @@ impl Geometry {
                     (None, Some(found)) => found,
                     (None, None) => continue,
                 };
-                let style = self.taffy.style(item_node).expect("the node exists").clone();
-                let mut capped = style.clone();
                 let max = item.length(PropKey::MaxWidth).map_or(minimum, |m| m.max(edges).min(minimum));
-                capped.max_size.width = taffy::prelude::LengthPercentageAuto::length(max);
-                self.taffy.set_style(item_node, capped).expect("the node exists");
-                held.push((item_node, style));
+                holds.push((item_node, max));
             }
         }
-        let width = self.measure_node(doc, node, AvailableSpace::MinContent).width;
-        for (item_node, style) in held {
-            self.taffy.set_style(item_node, style).expect("the node exists");
-        }
-        width
+        self.min_content_width_held(doc, node, &holds)
     }
 
     /// Which of `id`'s intrinsic sizes taffy gets wrong where it sits, if
