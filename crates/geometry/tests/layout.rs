@@ -25,6 +25,21 @@ fn sized(kind: WidgetKind, w: f32, h: f32) -> WidgetTree {
     WidgetTree::bare(kind).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
 }
 
+/// A grid with these columns (a CSS `grid-template-columns` list).
+fn grid_with_columns(template: &str) -> WidgetTree {
+    WidgetTree::bare(WidgetKind::Grid)
+        .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template(template).unwrap()))
+}
+
+/// A grid 203 px wide at the root's top left, holding a grid of columns
+/// `auto 122px 3fr` in its one `auto` column (random design 57): the
+/// inner grid.
+fn grid_in_an_auto_column(doc: &mut Document) -> WidgetId {
+    let root = doc.root();
+    let outer = insert(doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(203.0)).at(0.0, 0.0));
+    insert(doc, outer, grid_with_columns("auto 122px 3fr"))
+}
+
 fn set(doc: &mut Document, id: WidgetId, key: PropKey, value: PropValue) {
     doc.execute(Command::SetProperty { ids: vec![id], key, value: Some(value) }).unwrap();
 }
@@ -898,8 +913,7 @@ fn a_grid_fitting_a_column_keeps_its_own_minimum_and_maximum_width() {
             root,
             WidgetTree::bare(WidgetKind::Column).at(0.0, 0.0).with(PropKey::Width, n(column_width)),
         );
-        let mut tree = WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("62px 3fr 2fr auto").unwrap()));
+        let mut tree = grid_with_columns("62px 3fr 2fr auto");
         if let Some(min) = min {
             tree = tree.with(PropKey::MinWidth, n(min));
         }
@@ -1172,12 +1186,7 @@ fn a_grid_centred_in_a_narrow_column_takes_its_fit_content_width() {
             .with(PropKey::AlignItems, PropValue::Align(Align::Center))
             .at(0.0, 0.0),
     );
-    let grid = insert(
-        &mut doc,
-        column,
-        WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("62px 3fr 2fr auto").unwrap())),
-    );
+    let grid = insert(&mut doc, column, grid_with_columns("62px 3fr 2fr auto"));
     insert(&mut doc, grid, sized(WidgetKind::Panel, 241.5, 10.0).with(PropKey::GridColumn, PropValue::Int(2)));
     let g = geometry(&doc);
     let r = g.rect(grid).unwrap();
@@ -1253,14 +1262,7 @@ fn a_wrapping_column_in_a_row_in_a_grid_row_stays_on_one_line() {
 #[test]
 fn a_leaf_spanning_an_fr_column_adds_nothing_to_its_grids_min_content_width() {
     let mut doc = Document::new();
-    let root = doc.root();
-    let outer = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(203.0)).at(0.0, 0.0));
-    let inner = insert(
-        &mut doc,
-        outer,
-        WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 122px 3fr").unwrap())),
-    );
+    let inner = grid_in_an_auto_column(&mut doc);
     let check = insert(
         &mut doc,
         inner,
@@ -1618,14 +1620,7 @@ fn a_row_fitting_a_column_counts_a_wrapping_column_in_it_at_its_widest_item() {
 #[test]
 fn a_grid_in_an_auto_column_starts_it_at_its_min_content_width_as_chromium_does() {
     let mut doc = Document::new();
-    let root = doc.root();
-    let outer = insert(&mut doc, root, WidgetTree::bare(WidgetKind::Grid).with(PropKey::Width, n(203.0)).at(0.0, 0.0));
-    let inner = insert(
-        &mut doc,
-        outer,
-        WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 122px 3fr").unwrap())),
-    );
+    let inner = grid_in_an_auto_column(&mut doc);
     let panel = insert(
         &mut doc,
         inner,
@@ -1738,9 +1733,7 @@ fn a_row_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
     let spanning = insert(
         &mut doc,
         grid,
-        WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto auto 132.5px auto").unwrap()))
-            .with(PropKey::ColumnSpan, PropValue::Int(3)),
+        grid_with_columns("auto auto 132.5px auto").with(PropKey::ColumnSpan, PropValue::Int(3)),
     );
     insert(&mut doc, spanning, sized(WidgetKind::Row, 140.0, 8.0));
     let last = insert(&mut doc, inner, sized(WidgetKind::Row, 243.5, 17.5));
@@ -1772,12 +1765,7 @@ fn a_grid_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
     let root = doc.root();
     let row = insert(&mut doc, root, sized(WidgetKind::Row, 150.0, 40.0).at(0.0, 0.0));
     let outer = insert(&mut doc, row, WidgetTree::bare(WidgetKind::Grid));
-    let inner = insert(
-        &mut doc,
-        outer,
-        WidgetTree::bare(WidgetKind::Grid)
-            .with(PropKey::GridColumns, PropValue::Tracks(Track::parse_template("auto 50px 1fr").unwrap())),
-    );
+    let inner = insert(&mut doc, outer, grid_with_columns("auto 50px 1fr"));
     let panel = insert(
         &mut doc,
         inner,
