@@ -507,13 +507,13 @@ impl Geometry {
                 }
                 Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
                 Needs::MinContentWidth => Intrinsic::MinContentWidth(self.grid_min_content_width(doc, *m, node)),
-                Needs::LineMinWidth => {
-                    let width = self.one_line_min_content_width(doc, node, &style);
-                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
-                    Intrinsic::MinWidth(width.min(max))
-                }
-                Needs::HeldMinWidth => {
-                    let width = self.min_content_width_holding_items(doc, *m, node);
+                Needs::LineMinWidth | Needs::HeldMinWidth => {
+                    let width = if matches!(needs, Needs::LineMinWidth) {
+                        self.one_line_min_content_width(doc, node, &style)
+                    } else {
+                        self.min_content_width_holding_items(doc, *m, node)
+                    };
+                    // CSS caps an automatic minimum by the maximum.
                     let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
                     Intrinsic::MinWidth(width.min(max))
                 }
