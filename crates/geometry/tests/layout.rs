@@ -1782,3 +1782,93 @@ fn a_grid_in_a_row_counts_a_grid_in_it_at_chromiums_min_content_width() {
     assert_eq!(b.right(), 150.0, "both fit the row");
     assert_matches_full_layout(&doc, &g);
 }
+
+/// A column with a minimum height below its content, in the first row of
+/// a grid whose height is its content's, beside an item spanning that row
+/// and the next (random design 89, shrunk): Chromium starts the first row
+/// at the column's minimum, so the spanning item shares its height with
+/// the second row, which keeps that share when the first row then grows
+/// to the column's content: 86.5 + 21.75 px (checked with `trellis export
+/// --verify`). taffy started the row at the column's content, the
+/// spanning item fitted it, and the grid was 86.5 px high.
+#[test]
+fn a_column_with_a_minimum_below_its_content_starts_its_grid_row_at_that_minimum() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, grid_with_columns("auto auto").at(0.0, 0.0));
+    let held = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column).with(PropKey::MinHeight, n(27.0)));
+    insert(&mut doc, held, sized(WidgetKind::Button, 24.0, 86.5));
+    let spanning =
+        insert(&mut doc, grid, sized(WidgetKind::Button, 32.0, 70.5).with(PropKey::RowSpan, PropValue::Int(2)));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(grid).unwrap().h, 108.25, "{:?}", g.rect(grid));
+    assert_eq!(g.rect(held).unwrap().h, 86.5, "the first row ends at the column's content");
+    assert_eq!(g.rect(spanning).unwrap().y, 0.0);
+    assert_matches_full_layout(&doc, &g);
+
+    // Its minimum above its content holds the row at that minimum, as
+    // before.
+    set(&mut doc, held, PropKey::MinHeight, n(100.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(held).unwrap().h, 100.0);
+    assert_eq!(g.rect(grid).unwrap().h, 100.0, "{:?}", g.rect(grid));
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// A row in a wrapping column, at the start of its line, beside a panel
+/// wider than the column (random design 82, shrunk): Chromium gives the
+/// row its fit-content width against its line's width (the panel's,
+/// 261.5 px), not the column's 251.5 px; its items, 277 px on one line,
+/// still wrap (checked with `trellis export --verify`).
+#[test]
+fn a_row_at_the_start_of_a_wrapping_column_fits_its_line_not_the_column() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, n(251.5))
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .at(0.0, 0.0),
+    );
+    let row = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
+    insert(&mut doc, row, sized(WidgetKind::Button, 140.0, 8.0));
+    let second = insert(&mut doc, row, sized(WidgetKind::Button, 137.0, 10.0));
+    insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(row).unwrap(), Rect::new(0.0, 0.0, 261.5, 18.0));
+    assert_eq!(g.rect(second).unwrap().y, 8.0, "its items still wrap");
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// An `auto` grid row holding only a panel holding an empty row, beside
+/// a padded panel spanning that row and the next (random design 226,
+/// shrunk): CSS keeps the first row at 0 (its items' max-content
+/// contribution) and gives the next row all 28 px, so the centred panel
+/// sits at the top; taffy 0.15 treated the row as holding nothing and
+/// shared the 28 px, 14 px each.
+#[test]
+fn an_auto_row_holding_a_container_of_empty_containers_stays_empty_beside_a_spanning_item() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, grid_with_columns("2fr 89px 135.5px").at(0.0, 0.0));
+    let empty = insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Panel)
+            .with(PropKey::Layout, PropValue::Layout(LayoutMode::Row))
+            .with(PropKey::AlignSelf, PropValue::Align(Align::Center)),
+    );
+    insert(&mut doc, empty, WidgetTree::bare(WidgetKind::Row));
+    insert(
+        &mut doc,
+        grid,
+        WidgetTree::bare(WidgetKind::Panel).with(PropKey::Padding, n(14.0)).with(PropKey::RowSpan, PropValue::Int(2)),
+    );
+    let g = geometry(&doc);
+    let e = g.rect(empty).unwrap();
+    assert!(e.y.abs() < 0.01 && e.h < 0.01, "{e:?}");
+    assert_eq!(g.rect(grid).unwrap().h, 28.0);
+    assert_matches_full_layout(&doc, &g);
+}

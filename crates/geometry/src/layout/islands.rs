@@ -221,6 +221,17 @@ impl Geometry {
             taffy_style(&w, flowed_in, arranges, arranges.is_some() && style::gaps_as_margins(doc, &w).is_some());
         if flowed_in == Some(LayoutMode::Grid) {
             floor_spanning_flexible_tracks(doc, &w, &mut style);
+            if arranges.is_some() {
+                count_at_minimum_contribution(&w, &mut style);
+            }
+            if arranges.is_some() && shows_nothing(doc, &w, 0) {
+                let auto = taffy::prelude::LengthPercentageAuto::auto();
+                for min in [&mut style.min_size.width, &mut style.min_size.height] {
+                    if *min == auto {
+                        *min = taffy::prelude::LengthPercentageAuto::length(SOMETHING);
+                    }
+                }
+            }
         }
         // Along a row or column of set length, an explicit size above the
         // maximum stays the flex basis, as in CSS (the mapping makes it the
@@ -796,10 +807,21 @@ impl Geometry {
         let b = &self.boxes[id];
         let parent = b.parent.and_then(|p| self.boxes.get(p))?;
         let wrapping_column = b.layout == LayoutMode::Column && b.wrap;
-        if !b.flowed || parent.layout != LayoutMode::Column || parent.wrap || !b.is_flex_container() {
+        if !b.flowed || parent.layout != LayoutMode::Column || !b.is_flex_container() {
             return None;
         }
         let (w, p) = (doc.widget(id)?, doc.widget(b.parent?)?);
+        let align = match w.align(PropKey::AlignSelf) {
+            trellis_model::Align::Auto => p.align(PropKey::AlignItems),
+            a => a,
+        };
+        // In a wrapping column, at the start of its line only (see
+        // `Room::Start`): centred or at the end, Chromium fits it to its
+        // line too, but then aligns it in the line, which a stretched
+        // item cannot be.
+        if parent.wrap && align != trellis_model::Align::Start {
+            return None;
+        }
         // A wrapping column of set height (one without keeps its one-line
         // height: `Needs::MinHeight`) fits the column too, its min-content
         // width its widest item's (random design 103: a column 9.5 px high
@@ -811,10 +833,6 @@ impl Geometry {
         if !w.flag(PropKey::Visible) || w.length(PropKey::Width).is_some() {
             return None;
         }
-        let align = match w.align(PropKey::AlignSelf) {
-            trellis_model::Align::Auto => p.align(PropKey::AlignItems),
-            a => a,
-        };
         match align {
             trellis_model::Align::Start => Some(Room::Start),
             trellis_model::Align::Center | trellis_model::Align::End => {
@@ -1186,7 +1204,12 @@ fn held_min_content(intrinsic: Option<Intrinsic>) -> Option<f32> {
 /// Where an item fitting a column's width sits ([`Geometry::fits_its_width`]).
 #[derive(Clone, Copy)]
 enum Room {
-    /// At the start, stretched to the column.
+    /// At the start, stretched to the column. In a wrapping column, to
+    /// its line: Chromium gives an item there its fit-content width
+    /// against its line's width, which an item wider than the column
+    /// makes wider than the column (random design 82: a wrapping row
+    /// beside a panel 261.5 px wide in a column 251.5 px wide is 261.5 px
+    /// wide), and taffy stretches an item to its line.
     Start,
     /// At the centre or end of a column whose width leaves it this room.
     Known(f32),
@@ -1274,6 +1297,73 @@ fn floor_spanning_flexible_tracks(doc: &Document, w: &WidgetRef<'_>, style: &mut
     if rows && crosses_fr(row, PropKey::RowSpan, PropKey::GridRows) {
         style.min_size.height = floor;
     }
+}
+
+/// A row, column or grid laid out by taffy, as an item of a grid, counts
+/// along an axis where it sets a minimum and no size at that minimum
+/// when its grid sizes tracks under a min- or max-content constraint:
+/// Chromium sizes such tracks by its items' minimum contributions, where
+/// taffy 0.15 takes their min-content contributions (see
+/// [`min_content_in_grid`], which does this for leaves as taffy measures
+/// them; taffy measures a container itself). taffy follows the browsers
+/// for a scroll container, so such an item is one to taffy along that
+/// axis: with its minimum set, that changes nothing else of how a grid
+/// sizes tracks by it (no track of Trellis's is `fit-content`), nor of
+/// how it lays out its own items (random design 89: a column with a
+/// minimum height below its content, in a grid whose second row an item
+/// spanning both rows then grows, where taffy grew the first).
+fn count_at_minimum_contribution(w: &WidgetRef<'_>, style: &mut Style) {
+    if w.kind() == WidgetKind::ScrollArea {
+        return;
+    }
+    let at_minimum = |size: PropKey, min: PropKey| w.length(size).is_none() && w.length(min).is_some();
+    if at_minimum(PropKey::Width, PropKey::MinWidth) {
+        style.overflow.x = taffy::Overflow::Hidden;
+    }
+    if at_minimum(PropKey::Height, PropKey::MinHeight) {
+        style.overflow.y = taffy::Overflow::Hidden;
+    }
+}
+
+/// How deep [`shows_nothing`] looks: a container nested deeper is taken
+/// to show something (and keeps taffy's reading), so that a hostile
+/// nesting of empty grids costs a bounded walk per item.
+const MOST_EMPTY_LEVELS: usize = 8;
+
+/// Whether the container `w` shows children and measures nothing along
+/// either axis: no padding, border, gap between shown children, set
+/// size or minimum, and every child it shows is such a container or one
+/// showing no child (an empty grid without tracks of fixed size). As a
+/// grid item, it gets [`SOMETHING`] as its minimum along each axis
+/// setting none, as a leaf measuring nothing gets it as its content
+/// (see [`something`]): with a max-content contribution of 0 taffy 0.15
+/// leaves its track free to share an item spanning it and the next,
+/// where CSS keeps it at 0 (random design 226: an `auto` row holding only
+/// a panel holding an empty row came out 14 px high beside a 28 px panel
+/// spanning it and the next row; Chromium gives the next row all 28).
+/// Its content-based minimum is 0, so the minimum changes nothing else.
+fn shows_nothing(doc: &Document, w: &WidgetRef<'_>, depth: usize) -> bool {
+    if depth > MOST_EMPTY_LEVELS || !w.kind().is_container() || w.kind() == WidgetKind::Tabs || inset(w) > 0.0 {
+        return false;
+    }
+    let sizes = [PropKey::Width, PropKey::Height, PropKey::MinWidth, PropKey::MinHeight];
+    if sizes.iter().any(|k| w.length(*k).is_some_and(|v| v > 0.0)) {
+        return false;
+    }
+    let shown: Vec<WidgetRef<'_>> =
+        w.children().iter().filter_map(|c| doc.widget(*c)).filter(|c| c.flag(PropKey::Visible)).collect();
+    let absolute = w.layout() == LayoutMode::Absolute;
+    // A grid's tracks of fixed size, and the gaps between its tracks.
+    if !absolute && empty_container_content(w) != (0.0, 0.0) {
+        return false;
+    }
+    if shown.is_empty() {
+        return true;
+    }
+    if absolute || (shown.len() > 1 && w.number(PropKey::Gap) > 0.0) {
+        return false;
+    }
+    shown.iter().all(|c| shows_nothing(doc, c, depth + 1))
 }
 
 /// Whether the grid item `w` sits in one column of its grid, and that
