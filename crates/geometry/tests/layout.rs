@@ -1872,3 +1872,28 @@ fn an_auto_row_holding_a_container_of_empty_containers_stays_empty_beside_a_span
     assert_eq!(g.rect(grid).unwrap().h, 28.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// A grid sized by its content, `auto 2fr`, whose column spans both
+/// columns and the next over a scroll area alone in the `auto` column
+/// (random design 51, shrunk): Chromium, measuring the grid's
+/// max-content width, starts the `auto` column at the scroll area's
+/// max-content width, which leaves the column's content nothing to give
+/// the `fr` column: the grid is 140 px wide. taffy started the `auto`
+/// column at the scroll area's minimum (0) and grew the `fr` column by
+/// the column's 108 px.
+#[test]
+fn an_item_spanning_an_fr_column_beside_a_scroll_area_leaves_the_fr_column_empty_at_max_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let grid = insert(&mut doc, root, grid_with_columns("auto 2fr").at(0.0, 0.0));
+    let spanning =
+        insert(&mut doc, grid, WidgetTree::bare(WidgetKind::Column).with(PropKey::ColumnSpan, PropValue::Int(3)));
+    insert(&mut doc, spanning, sized(WidgetKind::Button, 108.0, 21.5));
+    let scroll = insert(&mut doc, grid, WidgetTree::bare(WidgetKind::ScrollArea));
+    insert(&mut doc, scroll, sized(WidgetKind::Button, 140.0, 20.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(grid).unwrap().w, 140.0, "{:?}", g.rect(grid));
+    assert_eq!(g.rect(spanning).unwrap().w, 140.0);
+    assert_eq!(g.rect(scroll).unwrap(), Rect::new(0.0, 21.5, 140.0, 20.0));
+    assert_matches_full_layout(&doc, &g);
+}

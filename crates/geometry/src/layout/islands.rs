@@ -500,7 +500,11 @@ impl Geometry {
                     } else {
                         self.min_content_width_holding_items(doc, *m, node)
                     };
-                    let max = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
+                    let max = if grid {
+                        self.grid_max_content_width(doc, *m, node)
+                    } else {
+                        self.measure_node(doc, node, AvailableSpace::MaxContent).width
+                    };
                     match room {
                         Room::Start => Intrinsic::FitWidth(min, max),
                         Room::Known(room) => Intrinsic::Width(room.min(max).max(min)),
@@ -655,6 +659,78 @@ impl Geometry {
             }
         }
         self.min_content_width_held(doc, node, &holds)
+    }
+
+    /// The max-content width of the grid `id` (its taffy node `node`) as
+    /// Chromium computes it where an item spans an `fr` column and
+    /// another. Under a max-content constraint CSS starts an `auto` column
+    /// at its items' max-content contributions, and an item spanning an
+    /// `fr` column gives that column only what the other columns it spans
+    /// leave of its own; taffy 0.15 starts a column of items spanning it
+    /// alone at their min-content contributions (a scroll area's at its
+    /// minimum), so the spanning item found it narrower and grew the `fr`
+    /// column (random design 51: a column holding a list 108 px wide,
+    /// spanning `auto 2fr` over a scroll area 140 px wide, made the grid
+    /// 248 px wide where Chromium gives 140). So each item alone in an
+    /// `auto` column is held at least at its max-content width for the
+    /// time the grid is measured. Only for grids placed here (see
+    /// `MOST_ITEMS_PLACED`).
+    fn grid_max_content_width(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> f32 {
+        self.at_max_content(doc, id, |g| g.measure_node(doc, node, AvailableSpace::MaxContent).width)
+    }
+
+    /// Runs `measure` (a max-content measurement of the grid `id`) with
+    /// the grid's items held as [`Geometry::grid_max_content_width`] says,
+    /// their own styles given back after; a row or column as it is.
+    pub(super) fn at_max_content<R>(
+        &mut self,
+        doc: &Document,
+        id: WidgetId,
+        measure: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        let mut holds = Vec::new();
+        if self.boxes.get(id).is_some_and(|b| b.layout == LayoutMode::Grid)
+            && let Some(grid) = doc.widget(id)
+            && let Some(cells) = small_grid_cells(doc, &grid)
+        {
+            let columns = grid.tracks(PropKey::GridColumns);
+            let is_fr = |t: usize| matches!(columns.get(t), Some(Track::Fr(_)));
+            let shown = |c: &WidgetId| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible));
+            let span = |c: &WidgetId| doc.widget(*c).map_or(1, |c| c.int(PropKey::ColumnSpan).max(1) as usize);
+            let crosses_fr = grid
+                .children()
+                .iter()
+                .zip(&cells)
+                .any(|(c, (_, column))| shown(c) && span(c) > 1 && (*column..column + span(c)).any(is_fr));
+            if crosses_fr {
+                for (c, (_, column)) in grid.children().iter().zip(&cells) {
+                    let auto = !matches!(columns.get(*column), Some(Track::Px(_) | Track::Fr(_)));
+                    let Some(item_node) = self.boxes.get(*c).and_then(|b| b.node) else { continue };
+                    if !shown(c) || span(c) > 1 || !auto {
+                        continue;
+                    }
+                    let width = self.measure_node(doc, item_node, AvailableSpace::MaxContent).width;
+                    holds.push((item_node, width));
+                }
+            }
+        }
+        let mut held = Vec::with_capacity(holds.len());
+        for (item_node, width) in holds {
+            let style = self.taffy.style(item_node).expect("the node exists").clone();
+            let mut floored = style.clone();
+            let own = match style.min_size.width {
+                m if m.is_auto() => 0.0,
+                m => m.into_raw().value(),
+            };
+            floored.min_size.width = taffy::prelude::LengthPercentageAuto::length(width.max(own));
+            self.taffy.set_style(item_node, floored).expect("the node exists");
+            held.push((item_node, style));
+        }
+        let measured = measure(self);
+        for (item_node, style) in held {
+            self.taffy.set_style(item_node, style).expect("the node exists");
+        }
+        measured
     }
 
     /// Which of `id`'s intrinsic sizes taffy gets wrong where it sits, if

@@ -91,7 +91,13 @@ impl Geometry {
                 width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
                 height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
             };
-            self.compute(doc, node, available);
+            // A grid measured at its max-content width as Chromium
+            // measures it (see `grid_max_content_width`).
+            if ew.is_none() {
+                self.at_max_content(doc, id, |g| g.compute(doc, node, available));
+            } else {
+                self.compute(doc, node, available);
+            }
             let l = self.taffy.layout(node).expect("laid out");
             return (l.size.width, l.size.height);
         }
