@@ -1897,3 +1897,38 @@ fn an_item_spanning_an_fr_column_beside_a_scroll_area_leaves_the_fr_column_empty
     assert_eq!(g.rect(scroll).unwrap(), Rect::new(0.0, 21.5, 140.0, 20.0));
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Rows centred in a wrapping column 216.5 px wide beside a panel 261.5
+/// px wide (random design 82): Chromium fits each against its line, the
+/// panel's width, then centres it there. The wrapping row, 360 px of
+/// items, is 261.5 px wide and keeps the height of its three lines at
+/// the column's width (its height along the column is settled first), its
+/// items now on two; the narrow row is centred in the line, not the
+/// column (checked with `trellis export --verify`).
+#[test]
+fn rows_centred_in_a_wrapping_column_fit_and_centre_in_their_line() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, n(216.5))
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
+            .at(0.0, 0.0),
+    );
+    let fitting =
+        insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
+    for _ in 0..3 {
+        insert(&mut doc, fitting, sized(WidgetKind::Button, 120.0, 10.0));
+    }
+    insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
+    let narrow = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row));
+    insert(&mut doc, narrow, sized(WidgetKind::Button, 50.0, 10.0));
+    let g = geometry(&doc);
+    assert_eq!(g.rect(fitting).unwrap(), Rect::new(0.0, 0.0, 261.5, 30.0));
+    assert_eq!(g.rect(doc.children(fitting)[1]).unwrap().y, 0.0, "two items on its first line");
+    assert_eq!(g.rect(narrow).unwrap(), Rect::new(105.75, 50.0, 50.0, 10.0));
+    assert_matches_full_layout(&doc, &g);
+}

@@ -411,15 +411,21 @@ impl Geometry {
             }
         }
         let node = self.ensure_nodes(doc, root);
-        let intrinsics = self.intrinsics(doc, &members);
+        let mut intrinsics = self.intrinsics(doc, &members, &[]);
         let mut style = self.taffy.style(node).expect("the node exists").clone();
         style.size = Size { width: Dimension::length(origin.w), height: Dimension::length(origin.h) };
         self.taffy.set_style(node, style).expect("the node exists");
-        self.compute(
-            doc,
-            node,
-            Size { width: AvailableSpace::Definite(origin.w), height: AvailableSpace::Definite(origin.h) },
-        );
+        let available = Size { width: AvailableSpace::Definite(origin.w), height: AvailableSpace::Definite(origin.h) };
+        self.compute(doc, node, available);
+        let (measured, fits) = self.fit_lines(doc, &members);
+        if !fits.is_empty() {
+            // Found again with the fitted items in place, which the
+            // minimums found around them count.
+            intrinsics = self.intrinsics(doc, &members, &fits);
+        }
+        if measured {
+            self.lay_out(doc, node, available);
+        }
         // Taffy places each node relative to its parent: accumulate from the root.
         let mut rels = vec![Rect::new(0.0, 0.0, origin.w, origin.h)];
         for (m, parent) in &members[1..] {
@@ -470,12 +476,18 @@ impl Geometry {
     /// inner one's sizes size the outer), and gives its taffy node the
     /// style that lays it out as CSS; every other member's node keeps (or
     /// gets back) its own.
-    pub(super) fn intrinsics(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> Vec<(usize, Intrinsic)> {
+    pub(super) fn intrinsics(
+        &mut self,
+        doc: &Document,
+        members: &[(WidgetId, usize)],
+        fits: &[(usize, Intrinsic)],
+    ) -> Vec<(usize, Intrinsic)> {
         let mut found = Vec::new();
         for (at, (m, _)) in members.iter().enumerate().skip(1).rev() {
             let had = self.boxes[*m].intrinsic.take();
-            let needs = self.needs_intrinsic(doc, *m);
-            if needs.is_none() && had.is_none() {
+            let fit = fits.iter().find(|(a, _)| *a == at).map(|(_, i)| *i);
+            let needs = if fit.is_some() { None } else { self.needs_intrinsic(doc, *m) };
+            if needs.is_none() && had.is_none() && fit.is_none() {
                 continue;
             }
             let node = self.boxes[*m].node.expect("members have nodes");
@@ -489,62 +501,53 @@ impl Geometry {
             style.flex_basis = own.flex_basis;
             self.no_maximum_beside_a_gap(doc, *m, &mut style);
             self.taffy.set_style(node, style.clone()).expect("the node exists");
-            let Some(needs) = needs else { continue };
-            let grid = self.boxes[*m].layout == LayoutMode::Grid;
-            let intrinsic = match needs {
-                Needs::FitWidth(room) => {
-                    let min = if grid {
-                        self.grid_min_content_width(doc, *m, node)
-                    } else if self.boxes[*m].wrap && self.boxes[*m].layout == LayoutMode::Column {
-                        self.one_line_min_content_width(doc, node, &style)
-                    } else {
-                        self.min_content_width_holding_items(doc, *m, node)
-                    };
-                    let max = if grid {
-                        self.grid_max_content_width(doc, *m, node)
-                    } else {
-                        self.measure_node(doc, node, AvailableSpace::MaxContent).width
-                    };
-                    match room {
-                        Room::Start => Intrinsic::FitWidth(min, max),
-                        Room::Known(room) => Intrinsic::Width(room.min(max).max(min)),
-                        Room::Column => Intrinsic::Centred(min, max),
+            let intrinsic = match (fit, needs) {
+                (Some(fit), _) => fit,
+                (None, None) => continue,
+                (None, Some(needs)) => match needs {
+                    Needs::FitWidth(room) => {
+                        let (min, max) = self.fit_content_widths(doc, *m, node, &style);
+                        match room {
+                            Room::Start => Intrinsic::FitWidth(min, max),
+                            Room::Known(room) => Intrinsic::Width(room.min(max).max(min)),
+                            Room::Column => Intrinsic::Centred(min, max),
+                        }
                     }
-                }
-                Needs::MinHeight => {
-                    // At the width it is laid out at where that is known
-                    // first (a grid's fixed columns: random design 92, a
-                    // label wrapping at 113.5 px in such a column, 122.5
-                    // px high on one line, not 17.5), else at its widest.
-                    let width = fixed_columns_width(doc, &self.boxes, *m)
-                        .map_or(AvailableSpace::MaxContent, AvailableSpace::Definite);
-                    Intrinsic::MinHeight(self.measure_node(doc, node, width).height)
-                }
-                Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
-                Needs::MinContentWidth => Intrinsic::MinContentWidth(self.grid_min_content_width(doc, *m, node)),
-                Needs::LineMinWidth | Needs::HeldMinWidth => {
-                    let width = if matches!(needs, Needs::LineMinWidth) {
-                        self.one_line_min_content_width(doc, node, &style)
-                    } else {
-                        self.min_content_width_holding_items(doc, *m, node)
-                    };
-                    // CSS caps an automatic minimum by the maximum.
-                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
-                    Intrinsic::MinWidth(width.min(max))
-                }
-                Needs::Basis => {
-                    // Its max-content width, its own maximum aside.
-                    let mut unclamped = style.clone();
-                    unclamped.max_size.width = taffy::prelude::LengthPercentageAuto::auto();
-                    self.taffy.set_style(node, unclamped).expect("the node exists");
-                    let width = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
-                    self.taffy.set_style(node, style.clone()).expect("the node exists");
-                    let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
-                    if width <= max {
-                        continue;
+                    Needs::MinHeight => {
+                        // At the width it is laid out at where that is known
+                        // first (a grid's fixed columns: random design 92, a
+                        // label wrapping at 113.5 px in such a column, 122.5
+                        // px high on one line, not 17.5), else at its widest.
+                        let width = fixed_columns_width(doc, &self.boxes, *m)
+                            .map_or(AvailableSpace::MaxContent, AvailableSpace::Definite);
+                        Intrinsic::MinHeight(self.measure_node(doc, node, width).height)
                     }
-                    Intrinsic::Basis(width)
-                }
+                    Needs::MinWidth => Intrinsic::MinWidth(self.grid_min_content_width(doc, *m, node)),
+                    Needs::MinContentWidth => Intrinsic::MinContentWidth(self.grid_min_content_width(doc, *m, node)),
+                    Needs::LineMinWidth | Needs::HeldMinWidth => {
+                        let width = if matches!(needs, Needs::LineMinWidth) {
+                            self.one_line_min_content_width(doc, node, &style)
+                        } else {
+                            self.min_content_width_holding_items(doc, *m, node)
+                        };
+                        // CSS caps an automatic minimum by the maximum.
+                        let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
+                        Intrinsic::MinWidth(width.min(max))
+                    }
+                    Needs::Basis => {
+                        // Its max-content width, its own maximum aside.
+                        let mut unclamped = style.clone();
+                        unclamped.max_size.width = taffy::prelude::LengthPercentageAuto::auto();
+                        self.taffy.set_style(node, unclamped).expect("the node exists");
+                        let width = self.measure_node(doc, node, AvailableSpace::MaxContent).width;
+                        self.taffy.set_style(node, style.clone()).expect("the node exists");
+                        let max = doc.widget(*m).and_then(|w| w.length(PropKey::MaxWidth)).unwrap_or(f32::INFINITY);
+                        if width <= max {
+                            continue;
+                        }
+                        Intrinsic::Basis(width)
+                    }
+                },
             };
             intrinsic.apply(&mut style);
             self.taffy.set_style(node, style).expect("the node exists");
@@ -552,6 +555,121 @@ impl Geometry {
             found.push((at, intrinsic));
         }
         found
+    }
+
+    /// The min-content and max-content widths of the row, column or grid
+    /// `id` (its taffy node `node`, its style `style`) as Chromium
+    /// computes them, between which its fit-content width lies.
+    fn fit_content_widths(&mut self, doc: &Document, id: WidgetId, node: NodeId, style: &Style) -> (f32, f32) {
+        let grid = self.boxes[id].layout == LayoutMode::Grid;
+        let min = if grid {
+            self.grid_min_content_width(doc, id, node)
+        } else if self.boxes[id].wrap && self.boxes[id].layout == LayoutMode::Column {
+            self.one_line_min_content_width(doc, node, style)
+        } else {
+            self.min_content_width_holding_items(doc, id, node)
+        };
+        let max = if grid {
+            self.grid_max_content_width(doc, id, node)
+        } else {
+            self.measure_node(doc, node, AvailableSpace::MaxContent).width
+        };
+        (min, max)
+    }
+
+    /// Gives each row, column or grid centred or at the end of its line in
+    /// a wrapping column its fit-content width against its line's width,
+    /// where that is wider than taffy made it ([`Intrinsic::LineWidth`], added
+    /// to `found`), once the island `members` is laid out. Chromium sizes
+    /// such an item against its line, which an item wider than the column
+    /// makes wider than the column, and then aligns it in the line (random
+    /// design 82: a wrapping row centred beside a panel 261.5 px wide in a
+    /// column 216.5 px wide inside is 261.5 px wide, where taffy gave it
+    /// the column's width); at the start of its line it is stretched to it
+    /// instead (see `Room::Start`). Whether the island must be laid out
+    /// again: an item was measured (which lays its subtree out alone).
+    fn fit_lines(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> (bool, Vec<(usize, Intrinsic)>) {
+        let mut measured = false;
+        let mut found = Vec::new();
+        for (at, (m, parent_at)) in members.iter().enumerate().skip(1) {
+            let b = &self.boxes[*m];
+            let parent = members[*parent_at].0;
+            let Some(pb) = self.boxes.get(parent) else { continue };
+            if !b.flowed
+                || !b.is_flex_container()
+                || b.intrinsic.is_some()
+                || pb.layout != LayoutMode::Column
+                || !pb.wrap
+            {
+                continue;
+            }
+            // A wrapping column keeps its one-line height instead (as in
+            // `fits_its_width`).
+            if b.layout == LayoutMode::Column && b.wrap {
+                continue;
+            }
+            let (Some(w), Some(p)) = (doc.widget(*m), doc.widget(parent)) else { continue };
+            if !w.flag(PropKey::Visible) || w.length(PropKey::Width).is_some() {
+                continue;
+            }
+            let align = match w.align(PropKey::AlignSelf) {
+                trellis_model::Align::Auto => p.align(PropKey::AlignItems),
+                a => a,
+            };
+            if !matches!(align, trellis_model::Align::Center | trellis_model::Align::End) {
+                continue;
+            }
+            let node = b.node.expect("members have nodes");
+            let width = self.taffy.layout(node).expect("laid out").size.width;
+            let line = self.line_width(doc, parent, *m);
+            if line <= width + 0.01 {
+                continue;
+            }
+            let style = self.taffy.style(node).expect("the node exists").clone();
+            let (min, max) = self.fit_content_widths(doc, *m, node, &style);
+            // Laid out alone, its subtree no longer holds its place in the
+            // island: the island is laid out again, not from taffy's cache.
+            self.taffy.mark_dirty(node).expect("the node exists");
+            measured = true;
+            let fitted = line.min(max).max(min);
+            if fitted <= width + 0.01 {
+                continue;
+            }
+            // Its height is still its content's at the width taffy gave it.
+            let basis = self.measure_node(doc, node, AvailableSpace::Definite(width)).height;
+            found.push((at, Intrinsic::LineWidth(fitted, basis)));
+        }
+        (measured, found)
+    }
+
+    /// The width of the line of the wrapping column `column` that holds its
+    /// item `item`, as taffy laid it out: its widest item's. An item
+    /// starting above the bottom of the one before starts a new line.
+    fn line_width(&self, doc: &Document, column: WidgetId, item: WidgetId) -> f32 {
+        let mut widest = 0.0_f32;
+        let mut bottom = f32::NEG_INFINITY;
+        let mut holds_item = false;
+        for c in doc.children(column) {
+            let Some(node) = self
+                .boxes
+                .get(*c)
+                .filter(|_| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible)))
+                .and_then(|b| b.node)
+            else {
+                continue;
+            };
+            let l = self.taffy.layout(node).expect("laid out");
+            if l.location.y < bottom - 0.01 {
+                if holds_item {
+                    break;
+                }
+                widest = 0.0;
+            }
+            bottom = l.location.y + l.size.height;
+            widest = widest.max(l.size.width);
+            holds_item |= *c == item;
+        }
+        widest
     }
 
     /// The min-content width of the row or column `id` (its taffy node
@@ -1265,6 +1383,15 @@ pub(crate) enum Intrinsic {
     /// laid out as a column, on a row whose shrink factors sum to a half).
     /// [`clamp_line_content`] does the same for measured items.
     Basis(f32),
+    /// A row, column or grid centred or at the end of its line in a
+    /// wrapping column ([`Geometry::fit_lines`]): its fit-content width
+    /// against the line, and its height at the width taffy first gave it,
+    /// as its flex basis. Chromium settles an item's height along a
+    /// column from its content at its width against the column, and only
+    /// then sizes it against its line (random design 82: a wrapping row
+    /// widened to its line keeps the height of its three lines, 75.5 px,
+    /// though two now take 67.5).
+    LineWidth(f32, f32),
 }
 
 /// The min-content width an item found first is counted at where its
@@ -1332,6 +1459,11 @@ impl Intrinsic {
                 style.max_size.width = LengthPercentageAuto::length(max);
             }
             Intrinsic::Basis(width) => style.flex_basis = Dimension::length(width),
+            Intrinsic::LineWidth(width, height) => {
+                style.min_size.width = LengthPercentageAuto::length(width);
+                style.max_size.width = LengthPercentageAuto::length(width);
+                style.flex_basis = Dimension::length(height);
+            }
         }
     }
 }

@@ -86,7 +86,7 @@ impl Geometry {
             // (random design 216: a column 15 px too wide around a
             // wrapping column).
             let members = self.island_members(doc, id);
-            self.intrinsics(doc, &members);
+            self.intrinsics(doc, &members, &[]);
             let available = Size {
                 width: ew.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
                 height: eh.map_or(AvailableSpace::MaxContent, AvailableSpace::Definite),
