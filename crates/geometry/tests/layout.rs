@@ -1932,3 +1932,68 @@ fn rows_centred_in_a_wrapping_column_fit_and_centre_in_their_line() {
     assert_eq!(g.rect(narrow).unwrap(), Rect::new(105.75, 50.0, 50.0, 10.0));
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Two rows centred in a wrapping column after the panel that makes their
+/// line wider than the column: each fits the line. (Found by a review:
+/// measuring the first row laid it out alone, which moved it, and the
+/// second then read its line from the moved row and missed the panel.)
+#[test]
+fn every_row_centred_in_a_wrapping_column_fits_the_line_an_earlier_panel_widens() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let column = insert(
+        &mut doc,
+        root,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Width, n(216.5))
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
+            .at(0.0, 0.0),
+    );
+    insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
+    let rows: Vec<WidgetId> = (0..2)
+        .map(|_| {
+            let row =
+                insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
+            for _ in 0..3 {
+                insert(&mut doc, row, sized(WidgetKind::Button, 120.0, 10.0));
+            }
+            row
+        })
+        .collect();
+    let g = geometry(&doc);
+    assert_eq!(g.rect(rows[0]).unwrap(), Rect::new(0.0, 20.0, 261.5, 30.0));
+    assert_eq!(g.rect(rows[1]).unwrap(), Rect::new(0.0, 50.0, 261.5, 30.0));
+    assert_matches_full_layout(&doc, &g);
+}
+
+/// A row fitted to its line at one size of its island, then the island
+/// laid out at other sizes, one of them remembered: every layout equals a
+/// fresh one. (Found by a review: a remembered layout left the fitted
+/// width on the row's taffy node, and the next size was laid out with it.)
+#[test]
+fn a_row_fitted_to_its_line_is_not_held_at_that_width_after_a_remembered_layout() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 400.0, 300.0).at(0.0, 0.0));
+    let column = insert(
+        &mut doc,
+        tabs,
+        WidgetTree::bare(WidgetKind::Column)
+            .with(PropKey::Wrap, PropValue::Bool(true))
+            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
+            .at(0.0, 0.0),
+    );
+    let row = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
+    for _ in 0..3 {
+        insert(&mut doc, row, sized(WidgetKind::Button, 120.0, 10.0));
+    }
+    insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
+    let mut g = geometry(&doc);
+    for width in [400.0, 216.5, 400.0, 300.0] {
+        set(&mut doc, tabs, PropKey::Width, n(width));
+        g.update(&doc);
+        assert_matches_full_layout(&doc, &g);
+    }
+    assert_eq!(g.rect(row).unwrap().w, 300.0, "as wide as the column, its items on two lines");
+}

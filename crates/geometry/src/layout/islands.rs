@@ -3,6 +3,8 @@
 //! dropped when its membership may have changed; its result is remembered
 //! by everything that determines it, so a repeated card costs one lookup.
 
+use std::collections::{HashMap, HashSet};
+
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetRef};
 
@@ -402,7 +404,15 @@ impl Geometry {
                 let out = members[1..].iter().zip(&m.rels).map(|((m, _), r)| (*m, *r)).collect();
                 let intrinsics = m.intrinsics.clone();
                 for (m, _) in &members {
-                    self.boxes[*m].intrinsic = None;
+                    // A line's width is found from a layout, not from what
+                    // the key holds: a node carrying one from another layout
+                    // gets its own style back, which the next layout counts
+                    // on (`intrinsics` resets only what it knows of).
+                    if let Some(Intrinsic::LineWidth(..)) = self.boxes[*m].intrinsic.take()
+                        && let Some(node) = self.boxes[*m].node
+                    {
+                        self.reset_style(doc, *m, node);
+                    }
                 }
                 for (at, intrinsic) in intrinsics {
                     self.boxes[members[at].0].intrinsic = Some(intrinsic);
@@ -475,7 +485,9 @@ impl Geometry {
     /// that needs them ([`Geometry::needs_intrinsic`]), innermost first (an
     /// inner one's sizes size the outer), and gives its taffy node the
     /// style that lays it out as CSS; every other member's node keeps (or
-    /// gets back) its own.
+    /// gets back) its own. `fits` (in member order, by position) are the
+    /// line widths [`Geometry::fit_lines`] found after a first layout,
+    /// which those members take instead of what they would need.
     pub(super) fn intrinsics(
         &mut self,
         doc: &Document,
@@ -483,24 +495,17 @@ impl Geometry {
         fits: &[(usize, Intrinsic)],
     ) -> Vec<(usize, Intrinsic)> {
         let mut found = Vec::new();
+        // `fits` is in member order, as `fit_lines` found them.
+        let mut fits = fits.iter().rev().peekable();
         for (at, (m, _)) in members.iter().enumerate().skip(1).rev() {
             let had = self.boxes[*m].intrinsic.take();
-            let fit = fits.iter().find(|(a, _)| *a == at).map(|(_, i)| *i);
+            let fit = fits.next_if(|(a, _)| *a == at).map(|(_, i)| *i);
             let needs = if fit.is_some() { None } else { self.needs_intrinsic(doc, *m) };
             if needs.is_none() && had.is_none() && fit.is_none() {
                 continue;
             }
             let node = self.boxes[*m].node.expect("members have nodes");
-            // Back to the style the mapping gives (the gap margin kept).
-            let mut style = self.taffy.style(node).expect("the node exists").clone();
-            let own = self.style_for(doc, *m);
-            style.align_self = own.align_self;
-            style.size.width = own.size.width;
-            style.min_size = own.min_size;
-            style.max_size = own.max_size;
-            style.flex_basis = own.flex_basis;
-            self.no_maximum_beside_a_gap(doc, *m, &mut style);
-            self.taffy.set_style(node, style.clone()).expect("the node exists");
+            let mut style = self.reset_style(doc, *m, node);
             let intrinsic = match (fit, needs) {
                 (Some(fit), _) => fit,
                 (None, None) => continue,
@@ -557,6 +562,21 @@ impl Geometry {
         found
     }
 
+    /// Gives the taffy node `node` of `id` back the style the mapping gives
+    /// it (the gap margin kept), undoing any [`Intrinsic`]; returns it.
+    fn reset_style(&mut self, doc: &Document, id: WidgetId, node: NodeId) -> Style {
+        let mut style = self.taffy.style(node).expect("the node exists").clone();
+        let own = self.style_for(doc, id);
+        style.align_self = own.align_self;
+        style.size.width = own.size.width;
+        style.min_size = own.min_size;
+        style.max_size = own.max_size;
+        style.flex_basis = own.flex_basis;
+        self.no_maximum_beside_a_gap(doc, id, &mut style);
+        self.taffy.set_style(node, style.clone()).expect("the node exists");
+        style
+    }
+
     /// The min-content and max-content widths of the row, column or grid
     /// `id` (its taffy node `node`, its style `style`) as Chromium
     /// computes them, between which its fit-content width lies.
@@ -579,18 +599,23 @@ impl Geometry {
 
     /// Gives each row, column or grid centred or at the end of its line in
     /// a wrapping column its fit-content width against its line's width,
-    /// where that is wider than taffy made it ([`Intrinsic::LineWidth`], added
-    /// to `found`), once the island `members` is laid out. Chromium sizes
+    /// where that is wider than taffy made it ([`Intrinsic::LineWidth`],
+    /// returned with the member's position), once the island `members` is
+    /// laid out. Chromium sizes
     /// such an item against its line, which an item wider than the column
     /// makes wider than the column, and then aligns it in the line (random
     /// design 82: a wrapping row centred beside a panel 261.5 px wide in a
     /// column 216.5 px wide inside is 261.5 px wide, where taffy gave it
     /// the column's width); at the start of its line it is stretched to it
-    /// instead (see `Room::Start`). Whether the island must be laid out
-    /// again: an item was measured (which lays its subtree out alone).
+    /// instead (see `Room::Start`). Also whether the island must be laid
+    /// out again: an item was measured (which lays its subtree out alone).
     fn fit_lines(&mut self, doc: &Document, members: &[(WidgetId, usize)]) -> (bool, Vec<(usize, Intrinsic)>) {
-        let mut measured = false;
-        let mut found = Vec::new();
+        // First every candidate as the island was laid out (measuring one
+        // lays its subtree out alone, which moves it), each column's lines
+        // read once.
+        let mut lines: HashMap<WidgetId, f32> = HashMap::new();
+        let mut columns_read: HashSet<WidgetId> = HashSet::new();
+        let mut candidates = Vec::new();
         for (at, (m, parent_at)) in members.iter().enumerate().skip(1) {
             let b = &self.boxes[*m];
             let parent = members[*parent_at].0;
@@ -603,8 +628,9 @@ impl Geometry {
             {
                 continue;
             }
-            // A wrapping column keeps its one-line height instead (as in
-            // `fits_its_width`).
+            // A wrapping column is left out: one without a height needs its
+            // one-line height (`Needs::MinHeight`), and an item holds one
+            // intrinsic.
             if b.layout == LayoutMode::Column && b.wrap {
                 continue;
             }
@@ -621,12 +647,30 @@ impl Geometry {
             }
             let node = b.node.expect("members have nodes");
             let width = self.taffy.layout(node).expect("laid out").size.width;
-            let line = self.line_width(doc, parent, *m);
-            if line <= width + 0.01 {
+            // Narrower than the column, taffy gave it its max-content width,
+            // which its line cannot widen.
+            let column = self.taffy.layout(pb.node.expect("members have nodes")).expect("laid out");
+            let inside = column.size.width
+                - column.padding.left
+                - column.padding.right
+                - column.border.left
+                - column.border.right;
+            if width + 0.01 < inside {
                 continue;
             }
+            if columns_read.insert(parent) {
+                self.read_lines(doc, parent, &mut lines);
+            }
+            let line = lines.get(m).copied().unwrap_or(0.0);
+            if line > width + 0.01 {
+                candidates.push((at, *m, node, width, line));
+            }
+        }
+        let mut measured = false;
+        let mut found = Vec::new();
+        for (at, m, node, width, line) in candidates {
             let style = self.taffy.style(node).expect("the node exists").clone();
-            let (min, max) = self.fit_content_widths(doc, *m, node, &style);
+            let (min, max) = self.fit_content_widths(doc, m, node, &style);
             // Laid out alone, its subtree no longer holds its place in the
             // island: the island is laid out again, not from taffy's cache.
             self.taffy.mark_dirty(node).expect("the node exists");
@@ -642,34 +686,27 @@ impl Geometry {
         (measured, found)
     }
 
-    /// The width of the line of the wrapping column `column` that holds its
-    /// item `item`, as taffy laid it out: its widest item's. An item
-    /// starting above the bottom of the one before starts a new line.
-    fn line_width(&self, doc: &Document, column: WidgetId, item: WidgetId) -> f32 {
+    /// The width of each line of the wrapping column `column`, as taffy laid
+    /// it out (its widest item's), put in `lines` for each item shown in it.
+    /// An item starting above the bottom of the one before starts a new
+    /// line.
+    fn read_lines(&self, doc: &Document, column: WidgetId, lines: &mut HashMap<WidgetId, f32>) {
+        let mut line: Vec<WidgetId> = Vec::new();
         let mut widest = 0.0_f32;
         let mut bottom = f32::NEG_INFINITY;
-        let mut holds_item = false;
-        for c in doc.children(column) {
-            let Some(node) = self
-                .boxes
-                .get(*c)
-                .filter(|_| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible)))
-                .and_then(|b| b.node)
-            else {
-                continue;
-            };
+        let shown = |c: &WidgetId| doc.widget(*c).is_some_and(|c| c.flag(PropKey::Visible));
+        for c in doc.children(column).iter().filter(|c| shown(c)) {
+            let Some(node) = self.boxes.get(*c).and_then(|b| b.node) else { continue };
             let l = self.taffy.layout(node).expect("laid out");
             if l.location.y < bottom - 0.01 {
-                if holds_item {
-                    break;
-                }
+                lines.extend(line.drain(..).map(|item| (item, widest)));
                 widest = 0.0;
             }
             bottom = l.location.y + l.size.height;
             widest = widest.max(l.size.width);
-            holds_item |= *c == item;
+            line.push(*c);
         }
-        widest
+        lines.extend(line.drain(..).map(|item| (item, widest)));
     }
 
     /// The min-content width of the row or column `id` (its taffy node
@@ -1538,10 +1575,11 @@ fn count_at_minimum_contribution(w: &WidgetRef<'_>, style: &mut Style) {
 /// nesting of empty grids costs a bounded walk per item.
 const MOST_EMPTY_LEVELS: usize = 8;
 
-/// Whether the container `w` shows children and measures nothing along
-/// either axis: no padding, border, gap between shown children, set
-/// size or minimum, and every child it shows is such a container or one
-/// showing no child (an empty grid without tracks of fixed size). As a
+/// Whether the row, column or grid `w` (or a container laid out as one)
+/// measures nothing along either axis: no padding, border, gap between
+/// shown children, nor a size or minimum above 0, and every child it shows
+/// is such a container (an empty grid without tracks of fixed size
+/// included). As a
 /// grid item, it gets [`SOMETHING`] as its minimum along each axis
 /// setting none, as a leaf measuring nothing gets it as its content
 /// (see [`something`]): with a max-content contribution of 0 taffy 0.15
@@ -1551,7 +1589,12 @@ const MOST_EMPTY_LEVELS: usize = 8;
 /// spanning it and the next row; Chromium gives the next row all 28).
 /// Its content-based minimum is 0, so the minimum changes nothing else.
 fn shows_nothing(doc: &Document, w: &WidgetRef<'_>, depth: usize) -> bool {
-    if depth > MOST_EMPTY_LEVELS || !w.kind().is_container() || w.kind() == WidgetKind::Tabs || inset(w) > 0.0 {
+    // Only rows, columns and grids: what a container placing its children
+    // freely (or tabs) holds is outside the island, so neither the memo's
+    // key nor a rebuild of the island's nodes follows it.
+    let flex = matches!(w.layout(), LayoutMode::Row | LayoutMode::Column | LayoutMode::Grid);
+    if depth > MOST_EMPTY_LEVELS || !w.kind().is_container() || w.kind() == WidgetKind::Tabs || !flex || inset(w) > 0.0
+    {
         return false;
     }
     let sizes = [PropKey::Width, PropKey::Height, PropKey::MinWidth, PropKey::MinHeight];
@@ -1560,15 +1603,14 @@ fn shows_nothing(doc: &Document, w: &WidgetRef<'_>, depth: usize) -> bool {
     }
     let shown: Vec<WidgetRef<'_>> =
         w.children().iter().filter_map(|c| doc.widget(*c)).filter(|c| c.flag(PropKey::Visible)).collect();
-    let absolute = w.layout() == LayoutMode::Absolute;
     // A grid's tracks of fixed size, and the gaps between its tracks.
-    if !absolute && empty_container_content(w) != (0.0, 0.0) {
+    if empty_container_content(w) != (0.0, 0.0) {
         return false;
     }
     if shown.is_empty() {
         return true;
     }
-    if absolute || (shown.len() > 1 && w.number(PropKey::Gap) > 0.0) {
+    if shown.len() > 1 && w.number(PropKey::Gap) > 0.0 {
         return false;
     }
     shown.iter().all(|c| shows_nothing(doc, c, depth + 1))
