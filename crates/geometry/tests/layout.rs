@@ -1898,6 +1898,23 @@ fn an_item_spanning_an_fr_column_beside_a_scroll_area_leaves_the_fr_column_empty
     assert_matches_full_layout(&doc, &g);
 }
 
+/// A column that wraps, its items centred.
+fn centred_wrapping_column() -> WidgetTree {
+    WidgetTree::bare(WidgetKind::Column)
+        .with(PropKey::Wrap, PropValue::Bool(true))
+        .with(PropKey::AlignItems, PropValue::Align(Align::Center))
+}
+
+/// A wrapping row of three buttons 120 x 10 px (360 px on one line) at
+/// the end of `parent`.
+fn wrapping_row_of_three(doc: &mut Document, parent: WidgetId) -> WidgetId {
+    let row = insert(doc, parent, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
+    for _ in 0..3 {
+        insert(doc, row, sized(WidgetKind::Button, 120.0, 10.0));
+    }
+    row
+}
+
 /// Rows centred in a wrapping column 216.5 px wide beside a panel 261.5
 /// px wide (random design 82): Chromium fits each against its line, the
 /// panel's width, then centres it there. The wrapping row, 360 px of
@@ -1909,20 +1926,8 @@ fn an_item_spanning_an_fr_column_beside_a_scroll_area_leaves_the_fr_column_empty
 fn rows_centred_in_a_wrapping_column_fit_and_centre_in_their_line() {
     let mut doc = Document::new();
     let root = doc.root();
-    let column = insert(
-        &mut doc,
-        root,
-        WidgetTree::bare(WidgetKind::Column)
-            .with(PropKey::Width, n(216.5))
-            .with(PropKey::Wrap, PropValue::Bool(true))
-            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
-            .at(0.0, 0.0),
-    );
-    let fitting =
-        insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
-    for _ in 0..3 {
-        insert(&mut doc, fitting, sized(WidgetKind::Button, 120.0, 10.0));
-    }
+    let column = insert(&mut doc, root, centred_wrapping_column().with(PropKey::Width, n(216.5)).at(0.0, 0.0));
+    let fitting = wrapping_row_of_three(&mut doc, column);
     insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
     let narrow = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row));
     insert(&mut doc, narrow, sized(WidgetKind::Button, 50.0, 10.0));
@@ -1941,26 +1946,9 @@ fn rows_centred_in_a_wrapping_column_fit_and_centre_in_their_line() {
 fn every_row_centred_in_a_wrapping_column_fits_the_line_an_earlier_panel_widens() {
     let mut doc = Document::new();
     let root = doc.root();
-    let column = insert(
-        &mut doc,
-        root,
-        WidgetTree::bare(WidgetKind::Column)
-            .with(PropKey::Width, n(216.5))
-            .with(PropKey::Wrap, PropValue::Bool(true))
-            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
-            .at(0.0, 0.0),
-    );
+    let column = insert(&mut doc, root, centred_wrapping_column().with(PropKey::Width, n(216.5)).at(0.0, 0.0));
     insert(&mut doc, column, sized(WidgetKind::Panel, 261.5, 20.0));
-    let rows: Vec<WidgetId> = (0..2)
-        .map(|_| {
-            let row =
-                insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
-            for _ in 0..3 {
-                insert(&mut doc, row, sized(WidgetKind::Button, 120.0, 10.0));
-            }
-            row
-        })
-        .collect();
+    let rows = [wrapping_row_of_three(&mut doc, column), wrapping_row_of_three(&mut doc, column)];
     let g = geometry(&doc);
     assert_eq!(g.rect(rows[0]).unwrap(), Rect::new(0.0, 20.0, 261.5, 30.0));
     assert_eq!(g.rect(rows[1]).unwrap(), Rect::new(0.0, 50.0, 261.5, 30.0));
@@ -1976,14 +1964,7 @@ fn a_row_fitted_to_its_line_is_not_held_at_that_width_after_a_remembered_layout(
     let mut doc = Document::new();
     let root = doc.root();
     let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 400.0, 300.0).at(0.0, 0.0));
-    let column = insert(
-        &mut doc,
-        tabs,
-        WidgetTree::bare(WidgetKind::Column)
-            .with(PropKey::Wrap, PropValue::Bool(true))
-            .with(PropKey::AlignItems, PropValue::Align(Align::Center))
-            .at(0.0, 0.0),
-    );
+    let column = insert(&mut doc, tabs, centred_wrapping_column().at(0.0, 0.0));
     let row = insert(&mut doc, column, WidgetTree::bare(WidgetKind::Row).with(PropKey::Wrap, PropValue::Bool(true)));
     for _ in 0..3 {
         insert(&mut doc, row, sized(WidgetKind::Button, 120.0, 10.0));
