@@ -792,6 +792,7 @@ impl Shell {
                 redrawn_pixels: record.redrawn_pixels,
                 rebuilt: record.rebuilt,
                 resampled: record.resampled,
+                moved_by_copy: record.moved_by_copy,
                 stale_pixels: record.stale_pixels,
             };
             observer(&frame, self);

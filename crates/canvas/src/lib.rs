@@ -19,7 +19,8 @@ use std::time::Instant;
 use serde::Serialize;
 use trellis_editor::{Damage, Editor, Event, Step};
 use trellis_geometry::Point;
-use trellis_render::{DisplayList, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
+use trellis_model::Rect;
+use trellis_render::{DisplayList, Followed, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
 
 pub use overlays::paint as paint_overlays;
 
@@ -52,6 +53,11 @@ pub struct FrameRecord {
     /// whole would have cost more than the renderer's budget: the last
     /// frame was scaled to it, to be drawn exactly in the next frames.
     pub resampled: bool,
+    /// Everything over the window moved by one distance (a select-all
+    /// nudge) and drawing it exactly would have cost more than the
+    /// renderer's budget: its pixels were moved by a copy, to be drawn
+    /// exactly in the next frames.
+    pub moved_by_copy: bool,
     /// Device pixels still showing a resampled drawing after this frame.
     pub stale_pixels: u64,
 }
@@ -109,16 +115,20 @@ struct ListWork {
     view: bool,
     /// Widgets inserted, removed or moved in the tree.
     restructured: Vec<trellis_model::WidgetId>,
-    /// Widgets whose rectangles or properties changed.
+    /// Widgets whose look changed: made again.
     repaint: Vec<trellis_model::WidgetId>,
+    /// Widgets whose box moved or resized: moved, or made again.
+    moved: Vec<trellis_model::WidgetId>,
 }
 
-/// Beyond this many widgets gathered between two draws, the list is
-/// rebuilt whole (and the gathering stops growing).
+/// Beyond this many widgets gathered between two draws, or four times the
+/// widgets drawn if more, the list is rebuilt whole (and the gathering
+/// stops growing): a nudge of everything at 100,000 widgets names each
+/// once and is patched, many steps between two draws are built anew.
 const MAX_LIST_WORK: usize = 65_536;
 
 impl ListWork {
-    fn add(&mut self, step: &Step) {
+    fn add(&mut self, step: &Step, drawn: usize) {
         match step.damage {
             Damage::All => self.build = true,
             Damage::View => self.view = true,
@@ -129,15 +139,17 @@ impl ListWork {
         }
         self.restructured.extend_from_slice(&step.restructured);
         self.repaint.extend_from_slice(&step.repaint);
-        if self.restructured.len() + self.repaint.len() > MAX_LIST_WORK {
+        self.moved.extend_from_slice(&step.moved);
+        if self.restructured.len() + self.repaint.len() + self.moved.len() > MAX_LIST_WORK.max(4 * drawn) {
             self.build = true;
             self.restructured = Vec::new();
             self.repaint = Vec::new();
+            self.moved = Vec::new();
         }
     }
 
     fn is_empty(&self) -> bool {
-        !self.build && !self.view && self.restructured.is_empty() && self.repaint.is_empty()
+        !self.build && !self.view && self.restructured.is_empty() && self.repaint.is_empty() && self.moved.is_empty()
     }
 }
 
@@ -246,7 +258,7 @@ impl Canvas {
         let handled = self.instrumented.then(Instant::now);
         // With no renderer (the core alone), there is nothing to draw from a list.
         if self.renderer.is_some() {
-            self.list_work.add(&step);
+            self.list_work.add(&step, self.list.items.len());
         }
         if let Some(handled) = handled {
             let handling = handled.duration_since(started).as_nanos() as u64;
@@ -375,6 +387,7 @@ impl Canvas {
             };
             record.redrawn_pixels = report.redrawn_pixels;
             record.resampled = report.resampled;
+            record.moved_by_copy = report.translated.is_some();
             record.stale_pixels = report.stale_pixels;
             if let Some(listed) = listed {
                 record.encode_ns = listed.elapsed().as_nanos() as u64;
@@ -397,7 +410,7 @@ impl Canvas {
             return Redraw::All;
         }
         // Each widget once, as it is now (several steps may name it).
-        for ids in [&mut work.restructured, &mut work.repaint] {
+        for ids in [&mut work.restructured, &mut work.repaint, &mut work.moved] {
             ids.sort_unstable();
             ids.dedup();
         }
@@ -412,36 +425,71 @@ impl Canvas {
     /// Brings the list up to date with what the steps changed in the design.
     fn patch_list(&mut self, work: &ListWork, record: &mut FrameRecord) -> Redraw {
         let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
-        if !work.restructured.is_empty() {
+        let rebuild = |list: &mut DisplayList, record: &mut FrameRecord| {
             record.rebuilt = true;
-            return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &work.restructured, &work.repaint));
+            let changed: Vec<_> = work.repaint.iter().chain(&work.moved).copied().collect();
+            Redraw::Regions(list.rebuild(doc, geometry, &self.theme, &work.restructured, &changed))
+        };
+        if !work.restructured.is_empty() {
+            return rebuild(&mut self.list, record);
         }
         let mut regions = Vec::new();
         for id in &work.repaint {
-            match self.list.patch(doc, geometry, &self.theme, *id) {
-                Some(r) => regions.extend(r),
-                None => {
-                    // Shown or hidden: the paint order changed after all.
-                    record.rebuilt = true;
-                    return Redraw::Regions(self.list.rebuild(doc, geometry, &self.theme, &[], &work.repaint));
-                }
+            if !self.list.patch_into(doc, geometry, &self.theme, *id, &mut regions) {
+                // Shown or hidden: the paint order changed after all.
+                return rebuild(&mut self.list, record);
             }
         }
-        if regions.is_empty() { Redraw::Nothing } else { Redraw::Regions(regions) }
+        // Whether every item over the window moved by one distance, and
+        // from where: the renderer may then move their pixels by a copy.
+        let mut shift: Option<(Point, Rect)> = None;
+        let mut uniform = work.repaint.is_empty();
+        for id in &work.moved {
+            if work.repaint.binary_search(id).is_ok() {
+                continue;
+            }
+            let old = regions.len();
+            match self.list.follow(doc, geometry, &self.theme, *id, &mut regions) {
+                None => return rebuild(&mut self.list, record),
+                Some(Followed::Translated(by)) => {
+                    let from = regions[old];
+                    match shift {
+                        None => shift = Some((by, from)),
+                        Some((d, f)) if d == by => shift = Some((d, f.union(&from))),
+                        Some(_) => uniform = false,
+                    }
+                }
+                Some(Followed::Remade) => uniform = false,
+            }
+        }
+        let everything = uniform && work.moved.len() + 1 == self.list.items.len();
+        match shift {
+            _ if regions.is_empty() => Redraw::Nothing,
+            Some((by, from)) if everything && (by.x != 0.0 || by.y != 0.0) => Redraw::Translated { regions, from, by },
+            _ => Redraw::Regions(regions),
+        }
     }
 }
 
 /// Beyond this many damaged regions between two draws, the canvas is redrawn whole.
 const MAX_PENDING_REGIONS: usize = 4096;
 
-/// Two redraws as one: everything wins, regions add up.
+/// Two redraws as one: everything wins, regions add up (a translation
+/// with anything else is regions: the copy would move what else changed).
 fn merge_redraw(a: Redraw, b: Redraw) -> Redraw {
+    let regions = |r: Redraw| match r {
+        Redraw::Regions(r) | Redraw::Translated { regions: r, .. } => r,
+        Redraw::Nothing | Redraw::All => Vec::new(),
+    };
     match (a, b) {
         (Redraw::All, _) | (_, Redraw::All) => Redraw::All,
         (Redraw::Nothing, x) | (x, Redraw::Nothing) => x,
-        // Many small regions cost more to clip and draw than one pass.
-        (Redraw::Regions(a), Redraw::Regions(b)) if a.len() + b.len() > MAX_PENDING_REGIONS => Redraw::All,
-        (Redraw::Regions(mut a), Redraw::Regions(b)) => {
+        (a, b) => {
+            let (mut a, b) = (regions(a), regions(b));
+            // Many small regions cost more to clip and draw than one pass.
+            if a.len() + b.len() > MAX_PENDING_REGIONS {
+                return Redraw::All;
+            }
             a.extend(b);
             Redraw::Regions(a)
         }

@@ -69,7 +69,8 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
     for inputs in events.chunks(batch) {
         if let [e] = inputs {
             let (step, record) = canvas.frame(e).unwrap();
-            assert!(canvas.display_list().items == fresh_list(&canvas).items, "after {e:?} the list is stale");
+            let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-3);
+            assert!(stale.is_none(), "after {e:?} the list is stale at item {stale:?}");
             records.push((e.clone(), record));
             last = Some(step);
             continue;
@@ -82,7 +83,8 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
         let step = steps.last().unwrap().clone();
         let time = (inputs.last().unwrap().t / 1000.0) as f32;
         let record = canvas.draw(&step, time, true).unwrap();
-        assert!(canvas.display_list().items == fresh_list(&canvas).items, "after {inputs:?} the list is stale");
+        let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-3);
+        assert!(stale.is_none(), "after {inputs:?} the list is stale at item {stale:?}");
         records.push((inputs.last().unwrap().clone(), record));
         last = Some(step);
     }
@@ -169,6 +171,56 @@ fn inputs_drawn_together_rebuild_the_display_list_once_and_equal_a_full_redraw()
     if let Some((incremental, full, _)) = session_in_batches(BackendKind::Vulkan, 4) {
         assert_same("vulkan, in batches", &incremental, &full);
     }
+}
+
+/// Selecting everything and nudging it, with a budget every nudge's exact
+/// drawing exceeds: the nudges move the canvas's pixels by a copy and draw
+/// only the strips uncovered, and once the stale part is drawn again the
+/// canvas is exactly a full redraw.
+#[test]
+fn a_nudge_of_everything_moves_pixels_by_a_copy_then_settles_to_a_full_redraw() {
+    let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
+    let Renderer::Gpu(gpu) = &mut renderer else {
+        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
+        eprintln!("skipped: no vulkan adapter ({})", probe.reason);
+        return;
+    };
+    gpu.refine_budget = 300;
+    let theme = Theme::DARK;
+    let mut editor = Editor::new(trellis_model::generate(400, 3));
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    let mut canvas = Canvas::new(editor, Some(renderer), theme);
+    let mut t = 0.0;
+    let mut frame = |canvas: &mut Canvas, input: Input| {
+        t += 16.0;
+        canvas.frame(&Event { t, input }).unwrap()
+    };
+    frame(&mut canvas, Input::Action(Action::ZoomToFit));
+    frame(&mut canvas, Input::Action(Action::SelectAll));
+    let nudge = || Input::KeyDown { key: trellis_editor::Key::Right, modifiers: trellis_editor::Modifiers::SHIFT };
+    let mut last = None;
+    for _ in 0..3 {
+        let (step, record) = frame(&mut canvas, nudge());
+        assert!(record.moved_by_copy, "a nudge of everything past the budget is a copy");
+        assert!(record.stale_pixels > 0 && record.redrawn_pixels < 900 * 600 / 10, "{record:?}");
+        assert!(!record.rebuilt);
+        last = Some(step);
+    }
+    let last = last.unwrap();
+    let mut settling = 0;
+    while canvas.has_pending_redraw() {
+        canvas.draw(&last, (t / 1000.0) as f32, true).unwrap();
+        settling += 1;
+        assert!(settling < 400, "the canvas settles");
+    }
+    let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
+    let view = canvas.view();
+    let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
+    let mut overlays = OverlayLayer::new(&theme, view.factor());
+    paint_overlays(&last.overlays, &mut overlays);
+    let (mut fresh, _) = Renderer::open(Some(BackendKind::Vulkan));
+    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, (t / 1000.0) as f32).unwrap();
+    assert_same("a nudge of everything, settled", &incremental, &fresh.read_frame().unwrap());
 }
 
 /// Mean absolute difference per channel, and the pixels off by more than

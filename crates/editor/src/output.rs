@@ -160,6 +160,17 @@ impl Damage {
         }
     }
 
+    /// Adds regions to redraw (nothing, if all is damaged already),
+    /// taking the vector as it is where there were none: a nudge of
+    /// everything at 100,000 widgets damages 200,000 rectangles.
+    pub fn extend(&mut self, regions: Vec<Rect>) {
+        match self {
+            Damage::None if !regions.is_empty() => *self = Damage::Regions(regions),
+            Damage::None | Damage::View | Damage::All => {}
+            Damage::Regions(v) => v.extend(regions),
+        }
+    }
+
     /// Marks the whole canvas for redrawing in a new view (unless all of
     /// it is to be rebuilt already).
     pub fn view(&mut self) {
@@ -198,9 +209,14 @@ pub struct Step {
     pub committed: Option<String>,
     /// Text the app should put on the system clipboard (copy, cut).
     pub clipboard: Option<String>,
-    /// Widgets whose look or place changed: what a renderer repaints.
+    /// Widgets whose look changed (restyled, with their subtrees): what
+    /// a renderer makes again.
     #[serde(skip)]
     pub repaint: Vec<WidgetId>,
+    /// Widgets whose box moved or resized: what a renderer moves (or
+    /// makes again, where the size changed). A widget may be in both.
+    #[serde(skip)]
+    pub moved: Vec<WidgetId>,
     /// Widgets inserted, removed or moved in the tree (with their
     /// subtrees): the paint order changed around them.
     #[serde(skip)]

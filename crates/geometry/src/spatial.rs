@@ -58,7 +58,8 @@ struct ItemStore {
 impl ItemStore {
     /// A new slot holding `item`.
     fn push(&mut self, item: Option<Item>) -> u32 {
-        if self.len.is_multiple_of(CHUNK) {
+        // A refilled store has its chunks already.
+        if self.len / CHUNK == self.chunks.len() {
             self.chunks.push(vec![None; CHUNK].into_boxed_slice());
         }
         let slot = self.len;
@@ -119,6 +120,50 @@ impl SpatialGrid {
 
     pub(crate) fn len(&self) -> usize {
         self.slot.len()
+    }
+
+    /// Every item moved by `d` (everything over the window nudged): the
+    /// grid moves with them, so each stays in the cells it was in, and
+    /// only the rectangles held change, to `now`'s (each item's rectangle
+    /// and entry as they are now, exactly). `false` where an item would
+    /// change cells after all (a sum rounding across a cell's edge): the
+    /// grid is then half updated, and the caller refills it.
+    pub(crate) fn shift_all(&mut self, d: (f32, f32), now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
+        self.ox += d.0;
+        self.oy += d.1;
+        for slot in 0..self.items.len as u32 {
+            let Some(mut item) = self.items.get(slot) else { continue };
+            let Some((rect, entry)) = now(item.entry.id) else { return false };
+            if item.cells.is_some_and(|c| c != self.range(&rect)) {
+                return false;
+            }
+            item.rect = rect;
+            item.entry = entry;
+            self.items.set(slot, Some(item));
+        }
+        let items = &self.items;
+        for s in self.cells.iter_mut().flatten().chain(&mut self.big) {
+            let item = items.get(s.0).expect("a live slot");
+            (s.1, s.2) = (item.rect, item.entry);
+        }
+        true
+    }
+
+    /// Holds exactly `items` from now on, over the same area, keeping
+    /// every bucket's memory: after a move of most of the design this is
+    /// a fraction of taking each item out of its buckets and putting it
+    /// back.
+    pub(crate) fn refill(&mut self, items: impl Iterator<Item = (WidgetId, Rect, Entry)>) {
+        for bucket in &mut self.cells {
+            bucket.clear();
+        }
+        self.big.clear();
+        self.free.clear();
+        self.slot.clear();
+        self.items.len = 0;
+        for (id, rect, entry) in items {
+            self.set(id, Some((rect, entry)));
+        }
     }
 
     fn col(&self, x: f32) -> u32 {

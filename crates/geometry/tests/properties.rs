@@ -11,6 +11,9 @@ use trellis_model::{
 #[derive(Clone, Debug)]
 enum Edit {
     MoveBy { what: usize, dx: f32, dy: f32 },
+    /// Every top-level widget by the same distance (a select-all nudge:
+    /// the spatial indexes are refilled, or moved whole).
+    MoveAll { dx: f32, dy: f32 },
     Resize { what: usize, w: u16, h: u16 },
     Insert { parent: usize, kind: usize },
     Delete(usize),
@@ -25,6 +28,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     let ix = 0usize..512;
     prop_oneof![
         3 => (ix.clone(), -300.0f32..300.0, -300.0f32..300.0).prop_map(|(what, dx, dy)| Edit::MoveBy { what, dx, dy }),
+        1 => (-300.0f32..300.0, -300.0f32..300.0).prop_map(|(dx, dy)| Edit::MoveAll { dx, dy }),
         1 => (ix.clone(), 0u16..400, 0u16..300).prop_map(|(what, w, h)| Edit::Resize { what, w, h }),
         1 => (ix.clone(), 1usize..WidgetKind::ALL.len()).prop_map(|(parent, kind)| Edit::Insert { parent, kind }),
         1 => ix.clone().prop_map(Edit::Delete),
@@ -47,6 +51,18 @@ fn apply(doc: &mut Document, e: &Edit) {
                 id: w.id(),
                 values: vec![(PropKey::X, Some(PropValue::Number(x))), (PropKey::Y, Some(PropValue::Number(y)))],
             })
+        }
+        Edit::MoveAll { dx, dy } => {
+            let commands = doc
+                .children(doc.root())
+                .iter()
+                .filter_map(|id| doc.widget(*id))
+                .map(|w| {
+                    let at = |k: PropKey, d: f32| (k, Some(PropValue::Number(w.number(k) + d)));
+                    Command::SetProperties { id: w.id(), values: vec![at(PropKey::X, dx), at(PropKey::Y, dy)] }
+                })
+                .collect();
+            doc.execute_all("Nudge", commands)
         }
         Edit::Resize { what, w, h } => {
             let id = pick(what);

@@ -25,7 +25,7 @@ pub use adapter::{
     AdapterReport, BackendKind, BackendOverrideError, DeviceOpenError, Gpu, Probe, backend_override, open,
 };
 pub use cpu::{CpuError, CpuRenderer, save_png};
-pub use display_list::{DisplayList, Item, Primitive, TextAlign};
+pub use display_list::{DisplayList, Followed, Item, Primitive, TextAlign};
 pub use gpu::{FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw, TEXTURE_FORMAT};
 pub use image_file::{ImageError, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};

@@ -168,7 +168,7 @@ impl CpuCanvas {
         let mut report = FrameReport::default();
         let stale = self.shown != Some(*view);
         match (&mut self.canvas, stale, redraw) {
-            (Some(canvas), false, Redraw::Regions(regions)) => {
+            (Some(canvas), false, Redraw::Regions(regions) | Redraw::Translated { regions, .. }) => {
                 if let Some(d) = regions.iter().copied().reduce(|a, b| a.union(&b)) {
                     self.renderer.redraw(canvas, list, view, Some(d));
                     report.redrawn = view.device_pixels(&d);

@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use trellis_geometry::{FontMeasurer, Geometry, Point, QueryCache, TextMeasurer};
-use trellis_model::{Change, Document, Subscription, WidgetId};
+use trellis_model::{Change, Document, PropKey, Subscription, WidgetId};
 
 use self::gestures::Gesture;
 use crate::actions::{self, Scope};
@@ -231,11 +231,15 @@ impl Editor {
         self.selection.retain(|id| self.doc.contains(*id));
         match self.geometry.take_damage() {
             None => step.damage.all(),
-            Some(regions) => regions.into_iter().for_each(|r| step.damage.add(r)),
+            Some(regions) => step.damage.extend(regions),
         }
-        step.repaint = self.geometry.take_moved();
+        step.moved = self.geometry.take_moved();
         for change in self.changes.drain() {
             match change {
+                // A new place is all a position changes: the geometry
+                // lists what moved (a nudge of everything made every
+                // widget again, twice over).
+                Change::Props { keys, .. } if keys.iter().all(|k| matches!(k, PropKey::X | PropKey::Y)) => {}
                 // Restyled widgets repaint where they are, with their
                 // subtrees (visibility and enabled state reach children).
                 Change::Props { id, .. } | Change::Renamed { id } => {

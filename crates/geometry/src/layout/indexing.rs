@@ -4,10 +4,40 @@
 
 use std::collections::HashSet;
 
-use trellis_model::{Document, WidgetId};
+use trellis_model::{Document, Rect, WidgetId};
 
 use super::{Geometry, intersect};
 use crate::spatial::SpatialGrid;
+
+/// How the boxes indexed moved while `bulk` was on.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) enum BulkMoves {
+    /// None yet.
+    #[default]
+    None,
+    /// These many, each by this distance, indexed before and after.
+    By((f32, f32), usize),
+    /// By different distances, or into or out of the index.
+    Mixed,
+}
+
+impl BulkMoves {
+    fn add(&mut self, before: Option<Rect>, now: Option<Rect>) {
+        let d = match (before, now) {
+            (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => (n.x - b.x, n.y - b.y),
+            (None, None) => return,
+            _ => {
+                *self = BulkMoves::Mixed;
+                return;
+            }
+        };
+        *self = match *self {
+            BulkMoves::None => BulkMoves::By(d, 1),
+            BulkMoves::By(e, n) if e == d => BulkMoves::By(e, n + 1),
+            _ => BulkMoves::Mixed,
+        };
+    }
+}
 
 /// Containers with more children than this get an index of their own.
 const CROWDED: usize = 64;
@@ -28,8 +58,10 @@ impl Geometry {
         // The grid skips the update when nothing it holds changed.
         let value = want.map(|r| (r, b.entry(id)));
         let parent = b.parent;
-        self.boxes[id].indexed = want;
-        if !self.bulk {
+        let before = std::mem::replace(&mut self.boxes[id].indexed, want);
+        if self.bulk {
+            self.bulk_moves.add(before, want);
+        } else {
             self.index.set(id, value);
             if let Some(grid) = parent.and_then(|p| self.child_index.get_mut(&p)) {
                 grid.set(id, value);
@@ -51,6 +83,28 @@ impl Geometry {
             if w.children().len() > CROWDED {
                 self.index_children(doc, w.id());
             }
+        }
+    }
+
+    /// Makes every index hold the boxes as they are now, after moves made
+    /// with `bulk` on, keeping the indexes' memory: where every box
+    /// indexed moved by one distance, each index moves with them;
+    /// otherwise each is refilled.
+    pub(super) fn refill_index(&mut self, doc: &Document) {
+        let moves = std::mem::take(&mut self.bulk_moves);
+        let boxes = &self.boxes;
+        let held = |id: WidgetId| boxes.get(id).and_then(|b| b.indexed.map(|r| (id, r, b.entry(id))));
+        let now = |id: WidgetId| held(id).map(|(_, r, e)| (r, e));
+        if let BulkMoves::By(d, moved) = moves
+            && moved == self.index.len()
+            && self.index.shift_all(d, now)
+            && self.child_index.values_mut().all(|grid| grid.shift_all(d, now))
+        {
+            return;
+        }
+        self.index.refill(boxes.keys().filter_map(held));
+        for (parent, grid) in &mut self.child_index {
+            grid.refill(doc.children(*parent).iter().filter_map(|c| held(*c)));
         }
     }
 

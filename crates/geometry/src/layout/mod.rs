@@ -149,8 +149,11 @@ pub struct Geometry {
     pub(crate) root: WidgetId,
     version: u64,
     stats: UpdateStats,
-    /// During a full rebuild the index is bulk-loaded at the end.
+    /// During a full rebuild the index is bulk-loaded at the end, and
+    /// after a translation of most boxes refilled or moved whole.
     bulk: bool,
+    /// How the boxes indexed moved while `bulk` was on.
+    bulk_moves: indexing::BulkMoves,
     /// Old and new rectangles of boxes that moved, resized or went away
     /// since [`Geometry::take_damage`]; `None` after a full rebuild.
     damage: Option<Vec<Rect>>,
@@ -199,6 +202,7 @@ impl Geometry {
             version: 0,
             stats: UpdateStats::default(),
             bulk: false,
+            bulk_moves: indexing::BulkMoves::None,
             damage: Some(Vec::new()),
             moved: Vec::new(),
             subtree: Vec::new(),

@@ -18,14 +18,7 @@ pub(super) struct Region {
 /// The regions a frame redraws: the whole view when `full`, else the
 /// clustered damage of `redraw`.
 pub(super) fn regions(view: &View, redraw: &Redraw, full: bool) -> Vec<Region> {
-    let damage = if full {
-        vec![view.visible()]
-    } else {
-        match redraw {
-            Redraw::Regions(r) => cluster(r),
-            _ => Vec::new(),
-        }
-    };
+    let damage = if full { vec![view.visible()] } else { redraw.regions().map(cluster).unwrap_or_default() };
     damage.into_iter().filter_map(|r| region(view, r)).collect()
 }
 
@@ -75,7 +68,7 @@ pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<
 
 /// The region drawn under scissor `s`, with a device pixel of design
 /// around it, as [`region`] gives it.
-fn piece(view: &View, s: (u32, u32, u32, u32)) -> Region {
+pub(super) fn piece(view: &View, s: (u32, u32, u32, u32)) -> Region {
     let f = view.factor();
     let m = 1.0 / f;
     let design = Rect::new(

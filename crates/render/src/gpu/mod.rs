@@ -87,8 +87,33 @@ pub enum Redraw {
     Nothing,
     /// These design regions changed: old and new places of what moved.
     Regions(Vec<Rect>),
+    /// These design regions changed because every item but the first (the
+    /// window under everything) moved by `by`, design units, from within
+    /// `from` (a select-all nudge): where redrawing them would cost more
+    /// than [`GpuRenderer::refine_budget`], the GPU backend moves their
+    /// pixels by a copy, draws exactly only the strips the move uncovers,
+    /// and brings the moved part back to an exact drawing over the next
+    /// frames, as after a zoom. Anywhere else it means `Regions`.
+    Translated {
+        /// Old and new places of every item moved.
+        regions: Vec<Rect>,
+        /// Where the moved items were, all of them.
+        from: Rect,
+        /// How far they moved.
+        by: trellis_geometry::Point,
+    },
     /// Everything.
     All,
+}
+
+impl Redraw {
+    /// The design regions to redraw, if not everything (nor nothing).
+    pub fn regions(&self) -> Option<&[Rect]> {
+        match self {
+            Redraw::Regions(r) | Redraw::Translated { regions: r, .. } => Some(r),
+            Redraw::Nothing | Redraw::All => None,
+        }
+    }
 }
 
 /// What one frame did, for statistics and tests.
@@ -116,6 +141,11 @@ pub struct FrameReport {
     /// The view panned by these whole device pixels (what the canvas
     /// showed moved right and down), and the canvas was moved by a copy.
     pub scrolled: Option<(i32, i32)>,
+    /// Everything over the window moved by these whole device pixels
+    /// ([`Redraw::Translated`]) and its pixels were moved by a copy: only
+    /// the strips the move uncovered were drawn exactly, the rest is
+    /// brought back to an exact drawing over the next frames.
+    pub translated: Option<(i32, i32)>,
     /// The view changed by more than a pan and the whole view would cost
     /// more than [`GpuRenderer::refine_budget`] to draw: the last frame
     /// was scaled to the new view, to be drawn exactly tile by tile.
@@ -490,17 +520,27 @@ impl GpuRenderer {
                     report.scrolled = Some((dx, dy));
                     self.refinement.shift(dx, dy, view.width, view.height);
                 }
-                let mut damaged = match redraw {
-                    Redraw::Regions(r) => r.clone(),
-                    _ => Vec::new(),
-                };
+                let mut damaged = redraw.regions().map(<[Rect]>::to_vec).unwrap_or_default();
                 damaged.extend(uncovered(view, dx, dy));
                 scrolled = Redraw::Regions(damaged);
                 &scrolled
             }
             None => redraw,
         };
-        let mut regions = damage::regions(view, redraw, full);
+        let mut regions = match redraw {
+            Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
+                match self.translate_canvas(encoder, list, view, moved, *from, *by) {
+                    Some((exact, by)) => {
+                        report.translated = Some(by);
+                        // The copy is this frame's work, as a resampling is.
+                        budget = 0;
+                        exact
+                    }
+                    None => damage::regions(view, redraw, full),
+                }
+            }
+            _ => damage::regions(view, redraw, full),
+        };
         if !full
             && let Some(inside) = list.items.first().and_then(|root| batching::opaque_inside(root, view.factor(), 0.5))
         {
@@ -678,6 +718,59 @@ impl GpuRenderer {
         pass.draw(0..4, 0..1);
     }
 
+    /// Moves the pixels of everything over the window by a copy, when
+    /// drawing its old and new places (`moved`, design) exactly would cost
+    /// more than [`GpuRenderer::refine_budget`]: the moved part is marked
+    /// stale, and the regions returned (the strips around it that the move
+    /// uncovered) are drawn exactly now. `None`, having done nothing, where
+    /// an exact drawing fits the budget or nothing of the move is in view.
+    fn translate_canvas(
+        &mut self,
+        encoder: &mut wgpu::CommandEncoder,
+        list: &DisplayList,
+        view: &View,
+        moved: &[Rect],
+        from: Rect,
+        by: trellis_geometry::Point,
+    ) -> Option<(Vec<damage::Region>, (i32, i32))> {
+        if self.refine_budget == 0 {
+            return None;
+        }
+        let damaged = moved.iter().copied().reduce(|a, b| a.union(&b))?;
+        let damaged = view.device_pixels(&damaged)?;
+        if !self.refinement.counted_for(view, list) {
+            self.refinement.count(list, &self.ranges, view);
+        }
+        if self.refinement.cost(damaged) <= self.refine_budget as f64 {
+            return None;
+        }
+        let f = view.factor();
+        let (dx, dy) = ((by.x * f).round() as i64, (by.y * f).round() as i64);
+        let (sx, sy, sw, sh) = view.device_pixels(&from)?;
+        let (w, h) = (i64::from(view.width), i64::from(view.height));
+        // Where the old pixels land, cut to the target.
+        let x0 = (i64::from(sx) + dx).clamp(0, w);
+        let y0 = (i64::from(sy) + dy).clamp(0, h);
+        let x1 = (i64::from(sx) + i64::from(sw) + dx).clamp(0, w);
+        let y1 = (i64::from(sy) + i64::from(sh) + dy).clamp(0, h);
+        if x1 <= x0 || y1 <= y0 {
+            return None;
+        }
+        let to = (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32);
+        let target = self.state.canvas.as_ref().expect("made before");
+        copy_within(encoder, target, ((x0 - dx) as u32, (y0 - dy) as u32), to);
+        // The copy went through the frame texture.
+        self.composed.forget();
+        // A pixel in from the copy's edges, where a move by a fraction of
+        // a pixel shows what was beside the old pixels, is drawn exactly.
+        let inner = (to.0 + 1, to.1 + 1, to.2.saturating_sub(2), to.3.saturating_sub(2));
+        if inner.2 > 0 && inner.3 > 0 {
+            self.refinement.mark(inner);
+        }
+        let exact = refine::subtract(damaged, inner).into_iter().map(|s| damage::piece(view, s)).collect();
+        Some((exact, (dx as i32, dy as i32)))
+    }
+
     /// Waits until the GPU has finished every frame submitted, and reads the
     /// GPU time of the newest one.
     pub fn finish(&mut self) {
@@ -727,6 +820,23 @@ fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &device::Target, dx
     }
     encoder.copy_texture_to_texture(at(&target.canvas, sx, sy), at(&target.frame, dx0, dy0), size);
     encoder.copy_texture_to_texture(at(&target.frame, dx0, dy0), at(&target.canvas, dx0, dy0), size);
+}
+
+/// Copies the canvas's pixels at `from` (device pixels, top-left) to
+/// `to`: through the frame texture, since a texture cannot be copied onto
+/// itself.
+fn copy_within(encoder: &mut wgpu::CommandEncoder, target: &device::Target, from: (u32, u32), to: refine::PixelRect) {
+    let size = wgpu::Extent3d { width: to.2, height: to.3, depth_or_array_layers: 1 };
+    fn at(texture: &wgpu::Texture, x: u32, y: u32) -> wgpu::TexelCopyTextureInfo<'_> {
+        wgpu::TexelCopyTextureInfo {
+            texture,
+            mip_level: 0,
+            origin: wgpu::Origin3d { x, y, z: 0 },
+            aspect: wgpu::TextureAspect::All,
+        }
+    }
+    encoder.copy_texture_to_texture(at(&target.canvas, from.0, from.1), at(&target.frame, to.0, to.1), size);
+    encoder.copy_texture_to_texture(at(&target.frame, to.0, to.1), at(&target.canvas, to.0, to.1), size);
 }
 
 /// Draws the overlay instances in `range` of the frame's scratch buffer,

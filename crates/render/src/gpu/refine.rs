@@ -90,6 +90,26 @@ impl Refinement {
         self.stale = self.stale.iter().filter_map(|r| moved(*r)).collect();
     }
 
+    /// `r` shows an inexact drawing (pixels moved by a copy by a whole
+    /// pixel where the move was not): stale, in pieces cut at the tiles.
+    pub(super) fn mark(&mut self, r: PixelRect) {
+        // What was stale around it stays stale, and no pixel is listed twice.
+        let before = std::mem::take(&mut self.stale);
+        self.stale.extend(before.into_iter().flat_map(|s| subtract(s, r)));
+        let (x1, y1) = (r.0 + r.2, r.1 + r.3);
+        let mut y = r.1;
+        while y < y1 {
+            let next_y = ((y / TILE + 1) * TILE).min(y1);
+            let mut x = r.0;
+            while x < x1 {
+                let next_x = ((x / TILE + 1) * TILE).min(x1);
+                self.stale.push((x, y, next_x - x, next_y - y));
+                x = next_x;
+            }
+            y = next_y;
+        }
+    }
+
     /// Counts what drawing each tile of `view` would cost (`ranges` are the
     /// items' instances) and returns what the whole view's widgets cost,
     /// in instances. A full redraw clears the canvas by its render pass,
@@ -144,7 +164,7 @@ impl Refinement {
 
     /// The instances drawing `r` would cost, from the tiles it overlaps,
     /// and its own pixels (each is cleared, then drawn over).
-    fn cost(&self, r: PixelRect) -> f64 {
+    pub(super) fn cost(&self, r: PixelRect) -> f64 {
         let mut cost = f64::from(r.2) * f64::from(r.3) / f64::from(PIXELS_PER_INSTANCE);
         for row in r.1 / TILE..(r.1 + r.3).div_ceil(TILE).min(self.rows) {
             for column in r.0 / TILE..(r.0 + r.2).div_ceil(TILE).min(self.columns) {
@@ -208,6 +228,21 @@ impl Refinement {
         }
         taken
     }
+}
+
+/// The parts of `a` outside `b`: at most four rectangles (above, below,
+/// left and right of `b`).
+pub(super) fn subtract(a: PixelRect, b: PixelRect) -> Vec<PixelRect> {
+    let (ax1, ay1, bx1, by1) = (a.0 + a.2, a.1 + a.3, b.0 + b.2, b.1 + b.3);
+    if b.2 == 0 || b.3 == 0 || bx1 <= a.0 || by1 <= a.1 || b.0 >= ax1 || b.1 >= ay1 {
+        return vec![a];
+    }
+    let (mx0, my0, mx1, my1) = (a.0.max(b.0), a.1.max(b.1), ax1.min(bx1), ay1.min(by1));
+    [(a.0, a.1, ax1, my0), (a.0, my1, ax1, ay1), (a.0, my0, mx0, my1), (mx1, my0, ax1, my1)]
+        .into_iter()
+        .filter(|(x0, y0, x1, y1)| x1 > x0 && y1 > y0)
+        .map(|(x0, y0, x1, y1)| (x0, y0, x1 - x0, y1 - y0))
+        .collect()
 }
 
 /// Where the old canvas lands on the new one (see `resample.wgsl`).
