@@ -425,19 +425,22 @@ impl Canvas {
     /// Brings the list up to date with what the steps changed in the design.
     fn patch_list(&mut self, work: &ListWork, record: &mut FrameRecord) -> Redraw {
         let (doc, geometry) = (self.editor.doc(), self.editor.geometry());
-        let rebuild = |list: &mut DisplayList, record: &mut FrameRecord| {
+        // `regions`: what was patched or followed before the rebuild, whose
+        // old places the rebuild no longer knows (their items moved).
+        let rebuild = |list: &mut DisplayList, record: &mut FrameRecord, mut regions: Vec<Rect>| {
             record.rebuilt = true;
             let changed: Vec<_> = work.repaint.iter().chain(&work.moved).copied().collect();
-            Redraw::Regions(list.rebuild(doc, geometry, &self.theme, &work.restructured, &changed))
+            regions.extend(list.rebuild(doc, geometry, &self.theme, &work.restructured, &changed));
+            Redraw::Regions(regions)
         };
         if !work.restructured.is_empty() {
-            return rebuild(&mut self.list, record);
+            return rebuild(&mut self.list, record, Vec::new());
         }
         let mut regions = Vec::new();
         for id in &work.repaint {
             if !self.list.patch_into(doc, geometry, &self.theme, *id, &mut regions) {
                 // Shown or hidden: the paint order changed after all.
-                return rebuild(&mut self.list, record);
+                return rebuild(&mut self.list, record, regions);
             }
         }
         // Whether every item over the window moved by one distance, and
@@ -450,7 +453,7 @@ impl Canvas {
             }
             let old = regions.len();
             match self.list.follow(doc, geometry, &self.theme, *id, &mut regions) {
-                None => return rebuild(&mut self.list, record),
+                None => return rebuild(&mut self.list, record, regions),
                 Some(Followed::Translated(by)) => {
                     let from = regions[old];
                     match shift {

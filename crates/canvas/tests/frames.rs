@@ -69,7 +69,7 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
     for inputs in events.chunks(batch) {
         if let [e] = inputs {
             let (step, record) = canvas.frame(e).unwrap();
-            let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-3);
+            let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-5);
             assert!(stale.is_none(), "after {e:?} the list is stale at item {stale:?}");
             records.push((e.clone(), record));
             last = Some(step);
@@ -83,7 +83,7 @@ fn session_in_batches(backend: BackendKind, batch: usize) -> Option<Session> {
         let step = steps.last().unwrap().clone();
         let time = (inputs.last().unwrap().t / 1000.0) as f32;
         let record = canvas.draw(&step, time, true).unwrap();
-        let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-3);
+        let stale = canvas.display_list().first_difference(&fresh_list(&canvas), 1e-5);
         assert!(stale.is_none(), "after {inputs:?} the list is stale at item {stale:?}");
         records.push((inputs.last().unwrap().clone(), record));
         last = Some(step);
@@ -179,6 +179,34 @@ fn inputs_drawn_together_rebuild_the_display_list_once_and_equal_a_full_redraw()
 /// canvas is exactly a full redraw.
 #[test]
 fn a_nudge_of_everything_moves_pixels_by_a_copy_then_settles_to_a_full_redraw() {
+    use trellis_editor::{Key, Modifiers};
+    let shifted = |key| Input::KeyDown { key, modifiers: Modifiers::SHIFT };
+    nudge_everything_and_settle(0, &[shifted(Key::Right), shifted(Key::Right), shifted(Key::Right)]);
+}
+
+/// Nudges of one unit and of ten every way, at zooms where they are
+/// fractions of a pixel (rounded to whole pixels for the copy), settle to
+/// exactly a full redraw.
+#[test]
+fn nudges_by_fractions_of_a_pixel_every_way_settle_to_a_full_redraw() {
+    use trellis_editor::{Key, Modifiers};
+    let keys = [Key::Right, Key::Down, Key::Left, Key::Up];
+    let nudges: Vec<Input> = keys
+        .iter()
+        .flat_map(|&key| {
+            [Input::KeyDown { key, modifiers: Modifiers::NONE }, Input::KeyDown { key, modifiers: Modifiers::SHIFT }]
+        })
+        .collect();
+    for zoom_steps in [0, 1, 3] {
+        nudge_everything_and_settle(zoom_steps, &nudges);
+    }
+}
+
+/// Selects everything in a generated design zoomed to fit (and then in by
+/// `zoom_steps` wheel notches), nudges it with `nudges` under a budget
+/// each exceeds, and checks each is a copy and the canvas settles to
+/// exactly a full redraw.
+fn nudge_everything_and_settle(zoom_steps: usize, nudges: &[Input]) {
     let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
     let Renderer::Gpu(gpu) = &mut renderer else {
         assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
@@ -196,13 +224,16 @@ fn a_nudge_of_everything_moves_pixels_by_a_copy_then_settles_to_a_full_redraw() 
         canvas.frame(&Event { t, input }).unwrap()
     };
     frame(&mut canvas, Input::Action(Action::ZoomToFit));
+    let ctrl = trellis_editor::Modifiers { ctrl: true, ..trellis_editor::Modifiers::NONE };
+    for _ in 0..zoom_steps {
+        frame(&mut canvas, Input::Wheel { x: 450.0, y: 300.0, dx: 0.0, dy: 120.0, modifiers: ctrl });
+    }
     frame(&mut canvas, Input::Action(Action::SelectAll));
-    let nudge = || Input::KeyDown { key: trellis_editor::Key::Right, modifiers: trellis_editor::Modifiers::SHIFT };
     let mut last = None;
-    for _ in 0..3 {
-        let (step, record) = frame(&mut canvas, nudge());
-        assert!(record.moved_by_copy, "a nudge of everything past the budget is a copy");
-        assert!(record.stale_pixels > 0 && record.redrawn_pixels < 900 * 600 / 10, "{record:?}");
+    for nudge in nudges {
+        let (step, record) = frame(&mut canvas, nudge.clone());
+        assert!(record.moved_by_copy, "{nudge:?} of everything past the budget is a copy");
+        assert!(record.stale_pixels > 0 && record.redrawn_pixels < 900 * 600 / 10, "{nudge:?}: {record:?}");
         assert!(!record.rebuilt);
         last = Some(step);
     }
@@ -220,7 +251,49 @@ fn a_nudge_of_everything_moves_pixels_by_a_copy_then_settles_to_a_full_redraw() 
     paint_overlays(&last.overlays, &mut overlays);
     let (mut fresh, _) = Renderer::open(Some(BackendKind::Vulkan));
     fresh.draw(&list, &[], &view, &Redraw::All, &overlays, (t / 1000.0) as f32).unwrap();
-    assert_same("a nudge of everything, settled", &incremental, &fresh.read_frame().unwrap());
+    assert_same(&format!("{nudges:?} at {zoom_steps} zoom steps, settled"), &incremental, &fresh.read_frame().unwrap());
+}
+
+/// Regression: two buttons in a scroll area nudged together, the second
+/// out of view. The first's item was moved, then the second's leaving
+/// view rebuilt the list, and the rebuild, no longer knowing the first's
+/// old place, did not redraw it: its old edge stayed on the canvas.
+#[test]
+fn a_nudge_that_takes_a_widget_out_of_view_redraws_where_the_others_were() {
+    use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
+    let mut doc = trellis_model::Document::new();
+    let root = doc.root();
+    let sized = |kind: WidgetKind, x: f32, y: f32, w: f32, h: f32| {
+        let n = |v: f32| PropValue::Number(v);
+        WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
+    };
+    let mut insert = |parent, tree| doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0];
+    let scroll = insert(root, sized(WidgetKind::ScrollArea, 20.0, 20.0, 300.0, 200.0));
+    insert(scroll, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
+    insert(scroll, sized(WidgetKind::Button, 295.0, 60.0, 80.0, 30.0));
+    let names: Vec<String> = doc.children(scroll).iter().map(|id| doc.widget(*id).unwrap().name().to_owned()).collect();
+    let theme = Theme::LIGHT;
+    let mut editor = Editor::new(doc);
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 400.0, height: 300.0, scale: 1.0 } });
+    let mut canvas = Canvas::new(editor, Some(Renderer::Cpu(Default::default())), theme);
+    let mut t = 0.0;
+    let mut frame = |canvas: &mut Canvas, input: Input| {
+        t += 16.0;
+        canvas.frame(&Event { t, input }).unwrap()
+    };
+    frame(&mut canvas, Input::Select { names, mode: trellis_editor::SelectMode::Replace });
+    let nudge = Input::KeyDown { key: trellis_editor::Key::Right, modifiers: trellis_editor::Modifiers::SHIFT };
+    let (step, record) = frame(&mut canvas, nudge);
+    assert!(record.rebuilt, "the case this test is about: the button leaving view rebuilds the list");
+    let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
+    let view = canvas.view();
+    let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
+    let mut overlays = OverlayLayer::new(&theme, view.factor());
+    paint_overlays(&step.overlays, &mut overlays);
+    let mut fresh = Renderer::Cpu(Default::default());
+    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, (t / 1000.0) as f32).unwrap();
+    let (mean, far) = difference(&incremental, &fresh.read_frame().unwrap());
+    assert!(far == 0, "{far} pixels far off a full redraw (mean difference {mean})");
 }
 
 /// Mean absolute difference per channel, and the pixels off by more than

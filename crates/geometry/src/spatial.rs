@@ -149,7 +149,9 @@ impl SpatialGrid {
         true
     }
 
-    /// Holds exactly `items` from now on, over the same area, keeping
+    /// Holds exactly `items` from now on, over the area it covers now
+    /// (moved, after a `shift_all` that failed; items outside it are
+    /// clamped into its border cells, so answers stay exact), keeping
     /// every bucket's memory: after a move of most of the design this is
     /// a fraction of taking each item out of its buckets and putting it
     /// back.

@@ -10,17 +10,44 @@ use trellis_model::{
 
 #[derive(Clone, Debug)]
 enum Edit {
-    MoveBy { what: usize, dx: f32, dy: f32 },
+    MoveBy {
+        what: usize,
+        dx: f32,
+        dy: f32,
+    },
     /// Every top-level widget by the same distance (a select-all nudge:
     /// the spatial indexes are refilled, or moved whole).
-    MoveAll { dx: f32, dy: f32 },
-    Resize { what: usize, w: u16, h: u16 },
-    Insert { parent: usize, kind: usize },
+    MoveAll {
+        dx: f32,
+        dy: f32,
+    },
+    Resize {
+        what: usize,
+        w: u16,
+        h: u16,
+    },
+    Insert {
+        parent: usize,
+        kind: usize,
+    },
     Delete(usize),
-    Reparent { what: usize, parent: usize, index: usize },
-    Toggle { what: usize, key: u8 },
-    Layout { what: usize, mode: u8 },
-    Text { what: usize, words: usize },
+    Reparent {
+        what: usize,
+        parent: usize,
+        index: usize,
+    },
+    Toggle {
+        what: usize,
+        key: u8,
+    },
+    Layout {
+        what: usize,
+        mode: u8,
+    },
+    Text {
+        what: usize,
+        words: usize,
+    },
     Undo,
 }
 

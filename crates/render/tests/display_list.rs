@@ -216,7 +216,7 @@ proptest! {
             update(&doc, &mut geometry, &changes, &mut list, &theme);
             let fresh = DisplayList::build(&doc, &geometry, &theme);
             // Moved items are moved by a sum, which rounds.
-            let differs = list.first_difference(&fresh, 1e-3);
+            let differs = list.first_difference(&fresh, 1e-5);
             prop_assert!(
                 differs.is_none(),
                 "step {}: {:?}: item {:?} is {:?}, built anew {:?}",
@@ -337,5 +337,5 @@ fn a_widget_nudged_under_a_scroll_area_edge_is_moved_with_its_new_clip() {
     }
     let after = list.items.iter().find(|i| i.widget == button).and_then(|i| i.clip);
     assert_ne!(before, after, "the case this test is about: the clip changes");
-    assert_eq!(list.first_difference(&DisplayList::build(&doc, &geometry, &theme), 1e-3), None);
+    assert_eq!(list.first_difference(&DisplayList::build(&doc, &geometry, &theme), 1e-5), None);
 }

@@ -761,13 +761,11 @@ impl GpuRenderer {
         copy_within(encoder, target, ((x0 - dx) as u32, (y0 - dy) as u32), to);
         // The copy went through the frame texture.
         self.composed.forget();
-        // A pixel in from the copy's edges, where a move by a fraction of
-        // a pixel shows what was beside the old pixels, is drawn exactly.
-        let inner = (to.0 + 1, to.1 + 1, to.2.saturating_sub(2), to.3.saturating_sub(2));
-        if inner.2 > 0 && inner.3 > 0 {
+        let (exact, inner) = refine::after_copy(damaged, to);
+        if let Some(inner) = inner {
             self.refinement.mark(inner);
         }
-        let exact = refine::subtract(damaged, inner).into_iter().map(|s| damage::piece(view, s)).collect();
+        let exact = exact.into_iter().map(|s| damage::piece(view, s)).collect();
         Some((exact, (dx as i32, dy as i32)))
     }
 

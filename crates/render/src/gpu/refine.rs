@@ -230,6 +230,20 @@ impl Refinement {
     }
 }
 
+/// After pixels were copied to `to` by a move rounded to whole pixels,
+/// with `damaged` the old and new places of what moved: the rectangles to
+/// draw exactly now, and the part of the copy to mark stale. A pixel in
+/// from the copy's edges shows what was beside the old pixels where the
+/// move was a fraction of a pixel, and the copy can land a pixel past the
+/// damage where the move rounds up: both are drawn exactly.
+pub(super) fn after_copy(damaged: PixelRect, to: PixelRect) -> (Vec<PixelRect>, Option<PixelRect>) {
+    let inner = (to.0 + 1, to.1 + 1, to.2.saturating_sub(2), to.3.saturating_sub(2));
+    let (x0, y0) = (damaged.0.min(to.0), damaged.1.min(to.1));
+    let (x1, y1) = ((damaged.0 + damaged.2).max(to.0 + to.2), (damaged.1 + damaged.3).max(to.1 + to.3));
+    let around = (x0, y0, x1 - x0, y1 - y0);
+    (subtract(around, inner), (inner.2 > 0 && inner.3 > 0).then_some(inner))
+}
+
 /// The parts of `a` outside `b`: at most four rectangles (above, below,
 /// left and right of `b`).
 pub(super) fn subtract(a: PixelRect, b: PixelRect) -> Vec<PixelRect> {
@@ -346,6 +360,34 @@ impl Resampler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a move of 0.6 pixels rounded up to 1 copies the old
+    /// pixels' last column to column 11, past the damage (ending at 11):
+    /// it was neither drawn exactly nor marked stale, and kept what the
+    /// copy put there. Every pixel of the damage and of the copy is now
+    /// drawn exactly or stale, and none is both.
+    #[test]
+    fn every_pixel_a_copy_reaches_is_drawn_exactly_or_stale() {
+        let inside = |r: &PixelRect, x: u32, y: u32| x >= r.0 && x < r.0 + r.2 && y >= r.1 && y < r.1 + r.3;
+        let cases = [
+            ((0, 0, 11, 10), (1, 0, 11, 10)),
+            ((5, 5, 20, 20), (4, 4, 21, 21)),
+            ((0, 0, 100, 50), (0, 0, 100, 50)),
+            ((3, 7, 2, 2), (4, 8, 2, 2)),
+        ];
+        for (damaged, to) in cases {
+            let (exact, inner) = after_copy(damaged, to);
+            for y in 0..40 {
+                for x in 0..120 {
+                    let drawn = exact.iter().filter(|r| inside(r, x, y)).count();
+                    let stale = inner.is_some_and(|r| inside(&r, x, y));
+                    if inside(&damaged, x, y) || inside(&to, x, y) {
+                        assert!(drawn + usize::from(stale) == 1, "{damaged:?} {to:?}: pixel {x},{y}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn stale_tiles_cover_the_canvas_once_and_move_with_a_pan() {
