@@ -265,6 +265,17 @@ fn insertions_at_one_place_go_deepest_first() {
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }
 
+/// Inserts `tree` as the last child of `parent`.
+fn insert(doc: &mut Document, parent: WidgetId, tree: WidgetTree) -> WidgetId {
+    doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
+}
+
+/// A widget of `kind` at (`x`, `y`), `w` by `h`.
+fn sized(kind: WidgetKind, x: f32, y: f32, w: f32, h: f32) -> WidgetTree {
+    let n = |v: f32| PropValue::Number(v);
+    WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
+}
+
 /// A panel scrolled out of view draws nothing, yet its child reaching
 /// back into view does: the items after a widget's that are deeper are
 /// then not all its subtree. Deleting the button before the panel, and
@@ -274,13 +285,6 @@ fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
     let theme = Theme::LIGHT;
     let mut doc = Document::new();
     let root = doc.root();
-    let insert = |doc: &mut Document, parent: WidgetId, tree: WidgetTree| {
-        doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
-    };
-    let sized = |kind: WidgetKind, x: f32, y: f32, w: f32, h: f32| {
-        let n = |v: f32| PropValue::Number(v);
-        WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
-    };
     let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 0.0, 0.0, 300.0, 200.0));
     let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
     let panel = insert(&mut doc, scroll, sized(WidgetKind::Panel, 10.0, 400.0, 100.0, 100.0));
@@ -312,13 +316,6 @@ fn a_widget_nudged_under_a_scroll_area_edge_is_moved_with_its_new_clip() {
     let theme = Theme::LIGHT;
     let mut doc = Document::new();
     let root = doc.root();
-    let insert = |doc: &mut Document, parent: WidgetId, tree: WidgetTree| {
-        doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
-    };
-    let sized = |kind: WidgetKind, x: f32, y: f32, w: f32, h: f32| {
-        let n = |v: f32| PropValue::Number(v);
-        WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
-    };
     let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 0.0, 0.0, 300.0, 200.0));
     let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 250.0, 10.0, 80.0, 30.0));
     let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
