@@ -136,7 +136,7 @@ impl Geometry {
                 done.insert(r);
             }
         }
-        // Moving most of the design (a select-all nudge) refills the
+        // Moving most of the design (a select-all nudge) updates the
         // indexes once rather than moving each box in them.
         let share = self.boxes.len() / BULK_SHARE;
         let mut moving = std::mem::take(&mut self.subtree);
@@ -233,9 +233,11 @@ impl Geometry {
     }
 }
 
-/// A translation moving more than the boxes over this refills the
-/// spatial indexes instead of moving each box in them (measured at
-/// 10,000 widgets: refilling costs about what moving a quarter costs).
+/// A translation moving more than the boxes over this updates the
+/// spatial indexes once, at the end, instead of moving each box in them.
+/// A refill touches every box, so a small move is cheaper box by box; the
+/// share is a choice, not a measured break-even (the nudge of everything
+/// it was made for moves all of them).
 const BULK_SHARE: usize = 4;
 
 /// Whether changing a property can move or resize anything.
