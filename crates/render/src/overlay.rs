@@ -72,16 +72,14 @@ impl OverlayLayer {
     fn outline(&mut self, r: Rect, width: f32, color: Color, effect: Effect) {
         let w = width * self.px;
         // The outline sits just outside the widget, so it never hides its
-        // edge. Four edges rather than one framed rectangle: a large frame
-        // would shade every pixel inside it for nothing, which software
-        // rasterisers feel.
-        let (x0, y0, x1, y1) = (r.x - w / 2.0, r.y - w / 2.0, r.right() + w / 2.0, r.bottom() + w / 2.0);
-        for (a, b) in [((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))] {
-            self.push(
-                Primitive::Line { from: Point::new(a.0, a.1), to: Point::new(b.0, b.1), width: w, color },
-                effect,
-            );
-        }
+        // edge: a frame of width `w` around it. One framed rectangle, not
+        // four edges: the backends draw a large frame's inside not at all
+        // (the GPU as four strips), and a small frame as one shape costs a
+        // software rasteriser less than four thin ones, each shading the
+        // blocks of pixels it touches (everything selected at 100,000
+        // widgets is 5,556 outlines).
+        let rect = Rect::new(r.x - w, r.y - w, r.w + 2.0 * w, r.h + 2.0 * w);
+        self.push(Primitive::Rect { rect, radius: 0.0, fill: Color::rgba(0, 0, 0, 0), border: Some((w, color)) }, effect);
     }
 
     /// A selected widget's outline.

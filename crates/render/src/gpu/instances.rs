@@ -496,3 +496,45 @@ impl GpuRenderer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use trellis_model::Theme;
+
+    use super::*;
+
+    /// Regression test for selection outlines drawn as four line shapes:
+    /// with everything selected at 100,000 widgets (5,556 outlines of about
+    /// 16x13 device pixels), lavapipe spent 44 ms a frame on them. An
+    /// outline is one framed rectangle just outside the widget: one shape
+    /// where it is small on screen, four strips around its inside where
+    /// that inside is large.
+    #[test]
+    fn a_selection_outline_is_one_shape_where_small_on_screen_and_four_strips_where_large() {
+        let instances = |o: &OverlayLayer, factor: f32| {
+            let mut out = Vec::new();
+            overlay_instances(o, factor, &mut out);
+            out
+        };
+        let mut o = OverlayLayer::new(&Theme::LIGHT, 1.0);
+        let widget = Rect::new(10.0, 20.0, 300.0, 240.0);
+        o.selection(widget);
+        let [(Primitive::Rect { rect, fill, border: Some((width, _)), .. }, Effect::None)] = &o.primitives[..] else {
+            panic!("one framed rectangle: {:?}", o.primitives);
+        };
+        assert_eq!((*rect, *width, fill.a), (Rect::new(9.0, 19.0, 302.0, 242.0), 1.0, 0), "a frame just outside");
+
+        let strips = instances(&o, 1.0);
+        assert_eq!(strips.len(), 4, "a large inside is skipped");
+        assert_eq!(strips.iter().map(|i| i.extra[3]).collect::<Vec<_>>(), [1.0, 2.0, 3.0, 4.0]);
+
+        // Zoomed to fit 100,000 widgets: 16 by 13 device pixels.
+        let factor = 0.053;
+        o.set_factor(factor);
+        o.clear();
+        o.selection(widget);
+        let small = instances(&o, factor);
+        assert_eq!(small.len(), 1, "a small outline is one shape");
+        assert_eq!(small[0].extra[3], 0.0, "drawn whole");
+    }
+}
