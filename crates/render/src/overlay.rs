@@ -73,13 +73,15 @@ impl OverlayLayer {
         let w = width * self.px;
         // The outline sits just outside the widget, so it never hides its
         // edge: a frame of width `w` around it. One framed rectangle, not
-        // four edges: the backends draw a large frame's inside not at all
-        // (the GPU as four strips), and a small frame as one shape costs a
-        // software rasteriser less than four thin ones, each shading the
-        // blocks of pixels it touches (everything selected at 100,000
-        // widgets is 5,556 outlines).
+        // four edges: the GPU backend draws a large frame as four strips
+        // around its inside, and a small one as one shape, which costs a
+        // software rasteriser less than four (everything selected at
+        // 100,000 widgets, 5,556 outlines: 16 ms of lavapipe's time, not 44).
         let rect = Rect::new(r.x - w, r.y - w, r.w + 2.0 * w, r.h + 2.0 * w);
-        self.push(Primitive::Rect { rect, radius: 0.0, fill: Color::rgba(0, 0, 0, 0), border: Some((w, color)) }, effect);
+        self.push(
+            Primitive::Rect { rect, radius: 0.0, fill: Color::rgba(0, 0, 0, 0), border: Some((w, color)) },
+            effect,
+        );
     }
 
     /// A selected widget's outline.
