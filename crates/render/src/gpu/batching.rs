@@ -63,6 +63,48 @@ impl Batch {
     }
 }
 
+/// Batches emptied for reuse, with the room of their runs, and the list
+/// that held them: planning makes and drops a few vectors a region
+/// otherwise, every frame.
+#[derive(Debug, Default)]
+pub(super) struct BatchPool {
+    spare: Vec<Batch>,
+    list: Vec<Batch>,
+    /// The cells of a region's [`CoverGrid`].
+    cells: Vec<bool>,
+}
+
+impl BatchPool {
+    /// An empty list to plan a frame's batches into.
+    pub(super) fn take_list(&mut self) -> Vec<Batch> {
+        std::mem::take(&mut self.list)
+    }
+
+    /// A batch with nothing in it.
+    fn batch(&mut self) -> Batch {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Takes back a frame's batches, emptied, and the list that held them.
+    pub(super) fn give_back(&mut self, mut list: Vec<Batch>) {
+        // A frame of many regions, once, should not keep its room for ever.
+        const KEEP: usize = 1024;
+        for mut b in list.drain(..) {
+            if self.spare.len() < KEEP {
+                b.shapes.clear();
+                b.texts.clear();
+                b.gathered.clear();
+                b.region = 0;
+                b.covered = false;
+                self.spare.push(b);
+            }
+        }
+        if list.capacity() <= KEEP {
+            self.list = list;
+        }
+    }
+}
+
 impl GpuRenderer {
     /// Which items to draw for `region`, in batches that keep paint order,
     /// seen through `view` (its zoom says which text is greeked).
@@ -75,14 +117,23 @@ impl GpuRenderer {
     /// or an opaque panel (a reflow, a bulk edit), or a pasted panel lies
     /// over the original, the clear and the layers underneath were pixels
     /// shaded for nothing.
-    pub(super) fn plan(&self, list: &DisplayList, region: &Region, view: &View) -> Vec<Batch> {
+    /// The batches are appended to `batches`, taken from `pool`.
+    pub(super) fn plan(
+        &self,
+        list: &DisplayList,
+        region: &Region,
+        view: &View,
+        pool: &mut BatchPool,
+        batches: &mut Vec<Batch>,
+    ) {
         let factor = view.factor();
         let pixels = scissor_in_design(region, view);
         let region = &region.design;
         let hidden = Occlusion::find(list, region, &pixels, factor);
-        let mut batches = vec![Batch { covered: hidden.from.is_some(), ..Batch::default() }];
+        let first = batches.len();
+        batches.push(Batch { covered: hidden.from.is_some(), ..pool.batch() });
         // Coarse cells covered by the current batch's text.
-        let mut covered = CoverGrid::new(*region);
+        let mut covered = CoverGrid::new(*region, std::mem::take(&mut pool.cells));
         for (i, item) in list.items.iter().enumerate().skip(hidden.from.unwrap_or(0)) {
             if !overlaps(&item.bounds, region) || hidden.hides(i, item, factor) {
                 continue;
@@ -90,8 +141,8 @@ impl GpuRenderer {
             let has_shapes = !self.ranges[i].is_empty();
             // Past the cap, paint order between shapes and text is given up
             // rather than the pool of text renderers growing without bound.
-            if has_shapes && batches.len() < MAX_BATCHES && covered.any(&item.bounds) {
-                batches.push(Batch::default());
+            if has_shapes && batches.len() - first < MAX_BATCHES && covered.any(&item.bounds) {
+                batches.push(pool.batch());
                 covered.clear();
             }
             let batch = batches.last_mut().expect("never empty");
@@ -124,7 +175,7 @@ impl GpuRenderer {
                 }
             }
         }
-        batches
+        pool.cells = covered.cells;
     }
 }
 
@@ -255,11 +306,14 @@ struct CoverGrid {
 impl CoverGrid {
     const SIDE: usize = 48;
 
-    fn new(region: Rect) -> Self {
+    /// A grid over `region`, in `cells` (emptied; its room is reused).
+    fn new(region: Rect, mut cells: Vec<bool>) -> Self {
         let cell = (region.w.max(region.h) / Self::SIDE as f32).max(1.0);
         let columns = ((region.w / cell).ceil() as usize).clamp(1, Self::SIDE);
         let rows = ((region.h / cell).ceil() as usize).clamp(1, Self::SIDE);
-        CoverGrid { region, cell, columns, rows, cells: vec![false; columns * rows] }
+        cells.clear();
+        cells.resize(columns * rows, false);
+        CoverGrid { region, cell, columns, rows, cells }
     }
 
     fn span(&self, r: &Rect) -> Option<(Range<usize>, Range<usize>)> {
@@ -287,5 +341,32 @@ impl CoverGrid {
 
     fn clear(&mut self) {
         self.cells.fill(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a frame's batches held must never reach the next frame's: a
+    /// text or a run left in a reused batch would be drawn again.
+    #[test]
+    fn batches_given_back_come_out_empty_with_their_room() {
+        let mut pool = BatchPool::default();
+        let mut list = pool.take_list();
+        list.push(Batch {
+            region: 3,
+            shapes: vec![Run::Shapes(0..4, true), Run::Greeked(1, 0)],
+            texts: vec![(1, 2)],
+            gathered: vec![(0..2, false)],
+            covered: true,
+        });
+        pool.give_back(list);
+        let b = pool.batch();
+        assert!(b.shapes.is_empty() && b.texts.is_empty() && b.gathered.is_empty(), "{b:?}");
+        assert!(!b.covered && b.region == 0, "{b:?}");
+        assert!(b.shapes.capacity() >= 2 && b.texts.capacity() >= 1 && b.gathered.capacity() >= 1);
+        assert!(pool.take_list().capacity() >= 1, "the list keeps its room");
+        assert_eq!(pool.batch().shapes.capacity(), 0, "one batch was given back");
     }
 }

@@ -109,16 +109,18 @@ fn line_instance(
     }
 }
 
-/// This frame's instances beyond the retained ones, in the order they are
-/// drawn: a clear of each redrawn region, then the overlays, then `tint`
-/// over each region. Returns them with the range the overlays and tint take.
+/// This frame's instances beyond the retained ones, into `scratch`
+/// (emptied first), in the order they are drawn: a clear of each redrawn
+/// region, then the overlays, then `tint` over each region. Returns the
+/// range the overlays and tint take.
 pub(super) fn frame_instances(
     regions: &[Region],
     view: &View,
     overlays: &OverlayLayer,
     tint: Option<Color>,
-) -> (Vec<Instance>, Range<u32>) {
-    let mut scratch = Vec::new();
+    scratch: &mut Vec<Instance>,
+) -> Range<u32> {
+    scratch.clear();
     for region in regions {
         let (x, y, w, h) = region.scissor;
         let s = view.factor();
@@ -132,7 +134,7 @@ pub(super) fn frame_instances(
         scratch.push(rect_instance(r, 0.0, view.background, None, 1.0, None));
     }
     let overlay_start = scratch.len() as u32;
-    overlay_instances(overlays, view.factor(), &mut scratch);
+    overlay_instances(overlays, view.factor(), scratch);
     if let Some(hue) = tint {
         // Exactly each region's pixels, so that the pieces of a split
         // region tint alike, without darker seams where they meet.
@@ -144,7 +146,7 @@ pub(super) fn frame_instances(
         }
     }
     let overlay_end = scratch.len() as u32;
-    (scratch, overlay_start..overlay_end)
+    overlay_start..overlay_end
 }
 
 /// What a rectangle's pixels hold. A layout container's outline (a

@@ -210,6 +210,10 @@ pub struct GpuRenderer {
     remade: Vec<bool>,
     /// Instances rewritten in place, to upload at the end of the update.
     dirty: Vec<Range<u32>>,
+    /// The last frame's own instances and batches, emptied, their room kept
+    /// for the next frame's (a drag frame made them anew every time).
+    frame_scratch: Vec<Instance>,
+    frame_batches: batching::BatchPool,
     /// The list structure (`DisplayList::revision`) the ranges follow.
     revision: Option<u64>,
     /// The list epoch and view the canvas texture shows.
@@ -289,6 +293,8 @@ impl GpuRenderer {
             fresh: Vec::new(),
             remade: Vec::new(),
             dirty: Vec::new(),
+            frame_scratch: Vec::new(),
+            frame_batches: batching::BatchPool::default(),
             revision: None,
             epoch: None,
             shown: None,
@@ -574,7 +580,8 @@ impl GpuRenderer {
                 Color::rgba(0, 220, 120, 70),
             ][(self.frames % 4) as usize]
         });
-        let (mut scratch, overlay_range) = instances::frame_instances(&regions, view, overlays, tint);
+        let mut scratch = std::mem::take(&mut self.frame_scratch);
+        let overlay_range = instances::frame_instances(&regions, view, overlays, tint, &mut scratch);
         // Where the frame is composed again, if not whole, and the
         // overlays that meet each part (copied after the frame's others).
         let overlays_now = overlay_range.start as usize..overlay_range.end as usize;
@@ -594,11 +601,13 @@ impl GpuRenderer {
         let timer_slot = self.state.timer.as_ref().and_then(Timer::free);
 
         // Each region's batches, one after the other; a batch remembers its region.
-        let mut draws = Vec::new();
+        let mut pool = std::mem::take(&mut self.frame_batches);
+        let mut draws = pool.take_list();
         for (k, region) in regions.iter().enumerate() {
-            for mut b in self.plan(list, region, view) {
+            let from = draws.len();
+            self.plan(list, region, view, &mut pool, &mut draws);
+            for b in &mut draws[from..] {
                 b.region = k;
-                draws.push(b);
             }
         }
         self.gather_greeked(list, &mut draws, &mut scratch);
@@ -688,6 +697,9 @@ impl GpuRenderer {
             }
         }
         self.composed.record(&scratch[overlays_now], view);
+        self.frame_scratch = scratch;
+        pool.give_back(draws);
+        self.frame_batches = pool;
         if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_mut()) {
             t.resolve(encoder, slot);
         }

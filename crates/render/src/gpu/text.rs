@@ -119,7 +119,8 @@ impl GpuRenderer {
     /// in paint order, as runs of one pipeline each (`Batch::gathered`).
     pub(super) fn gather_greeked(&mut self, list: &DisplayList, batches: &mut [Batch], scratch: &mut Vec<Instance>) {
         for batch in batches.iter_mut().filter(|b| b.has_greeked()) {
-            let mut gathered: Vec<(std::ops::Range<u32>, bool)> = Vec::new();
+            let mut gathered = std::mem::take(&mut batch.gathered);
+            gathered.clear();
             let mut push_run = |start: u32, end: u32, special: bool| match gathered.last_mut() {
                 Some((last, s)) if last.end == start && *s == special => last.end = end,
                 _ if start < end => gathered.push((start..end, special)),
