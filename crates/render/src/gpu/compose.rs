@@ -88,8 +88,13 @@ fn disjoin(parts: &mut Vec<Scissor>) {
 /// its reach, and a device pixel more for the antialiased edge (which a
 /// shape of no width, a marquee dragged straight down, paints too).
 pub(super) fn painted(i: &Instance, view: &View) -> Rect {
+    let px = 1.0 / view.factor();
+    // A strip of a large hollow outline paints its part of the edge only.
+    if let Some(s) = i.strip(px) {
+        return Rect::new(s.x - px, s.y - px, s.w + 2.0 * px, s.h + 2.0 * px);
+    }
     let (x0, y0, x1, y1, reach) = i.extent();
-    let reach = reach + 1.0 / view.factor();
+    let reach = reach + px;
     Rect::new(x0.min(x1) - reach, y0.min(y1) - reach, (x1 - x0).abs() + 2.0 * reach, (y1 - y0).abs() + 2.0 * reach)
 }
 

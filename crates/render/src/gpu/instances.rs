@@ -40,6 +40,31 @@ impl Instance {
         self.params[0] != KIND_IMAGE && self.extra[0] > 0.0
     }
 
+    /// For one of the four strips of a rectangle drawn hollow, the part of
+    /// it that strip covers, as `shapes.wgsl` cuts it, with `px` design
+    /// units to a device pixel; `None` for a shape drawn whole.
+    pub(super) fn strip(&self, px: f32) -> Option<Rect> {
+        let strip = (self.extra[3] + 0.5) as u32;
+        if self.params[0] != KIND_RECT || !(1..=4).contains(&strip) {
+            return None;
+        }
+        let [x, y, w, h] = self.rect;
+        let inset = self.params[1].max(self.params[2]) + px;
+        let (ix0, iy0, ix1, iy1) = (x + inset, y + inset, x + w - inset, y + h - inset);
+        if ix0 >= ix1 || iy0 >= iy1 {
+            // No inside: the shader draws the whole shape in one strip.
+            return None;
+        }
+        let (lx, ly, hx, hy) = (x - px, y - px, x + w + px, y + h + px);
+        let (x0, y0, x1, y1) = match strip {
+            1 => (lx, ly, hx, iy0),
+            2 => (lx, iy1, hx, hy),
+            3 => (lx, iy0, ix0, iy1),
+            _ => (ix1, iy0, hx, iy1),
+        };
+        Some(Rect::new(x0, y0, x1 - x0, y1 - y0))
+    }
+
     /// The shape's corners (a line's ends) and how far past them it may
     /// paint (a line's width, a shadow's blur), in design units.
     pub(super) fn extent(&self) -> (f32, f32, f32, f32, f32) {
@@ -538,5 +563,44 @@ mod tests {
         let small = instances(&o, factor);
         assert_eq!(small.len(), 1, "a small outline is one shape");
         assert_eq!(small[0].extra[3], 0.0, "drawn whole");
+    }
+
+    /// Regression test for a large outline composed again over its whole
+    /// inside: the frame is composed again where an overlay changed or
+    /// pulses, and a pulsing drop target over a large container made that
+    /// the container's whole box every frame (past half the view, the
+    /// whole frame and every overlay), where it paints only along its edge.
+    #[test]
+    fn a_large_outline_is_composed_again_along_its_edge_not_over_its_inside() {
+        let view = View {
+            origin: Point::new(0.0, 0.0),
+            zoom: 1.0,
+            scale: 1.0,
+            width: 1280,
+            height: 800,
+            background: Color::rgb(255, 255, 255),
+        };
+        let mut o = OverlayLayer::new(&Theme::LIGHT, 1.0);
+        let container = Rect::new(100.0, 100.0, 1000.0, 600.0);
+        o.drop_target(container);
+        let mut strips = Vec::new();
+        overlay_instances(&o, 1.0, &mut strips);
+        assert_eq!(strips.len(), 4);
+        assert!(strips.iter().all(Instance::pulses));
+        let painted: Vec<Rect> = strips.iter().map(|i| crate::gpu::compose::painted(i, &view)).collect();
+        let area: f32 = painted.iter().map(|r| r.w * r.h).sum();
+        assert!(area < 0.05 * container.w * container.h, "only the edge: {painted:?}");
+        // Every pixel the frame paints is inside one of them: the frame's
+        // edge (2 units wide, just outside the container) and a pixel of
+        // antialiasing either side.
+        let inside = |x: f32, y: f32| painted.iter().any(|r| x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom());
+        for t in [0.0, 0.3, 0.5, 0.9, 1.0] {
+            let (x, y) = (container.x + t * container.w, container.y + t * container.h);
+            for d in [-3.0, -2.0, -0.5, 0.0, 1.0] {
+                assert!(inside(x, container.y + d) && inside(x, container.bottom() - d), "x {x}, {d} from an edge");
+                assert!(inside(container.x + d, y) && inside(container.right() - d, y), "y {y}, {d} from an edge");
+            }
+        }
+        assert!(!inside(container.x + 500.0, container.y + 300.0), "not the middle");
     }
 }
