@@ -447,6 +447,7 @@ impl Canvas {
         // from where: the renderer may then move their pixels by a copy.
         let mut shift: Option<(Point, Rect)> = None;
         let mut uniform = work.repaint.is_empty();
+        let mut translated = 0;
         for id in &work.moved {
             if work.repaint.binary_search(id).is_ok() {
                 continue;
@@ -455,6 +456,7 @@ impl Canvas {
             match self.list.follow(doc, geometry, &self.theme, *id, &mut regions) {
                 None => return rebuild(&mut self.list, record, regions),
                 Some(Followed::Translated(by)) => {
+                    translated += 1;
                     let from = regions[old];
                     match shift {
                         None => shift = Some((by, from)),
@@ -463,9 +465,11 @@ impl Canvas {
                     }
                 }
                 Some(Followed::Remade) => uniform = false,
+                // A hidden tab page moved with its tabs draws nothing.
+                Some(Followed::Unseen) => {}
             }
         }
-        let everything = uniform && work.moved.len() + 1 == self.list.items.len();
+        let everything = uniform && translated + 1 == self.list.items.len();
         match shift {
             _ if regions.is_empty() => Redraw::Nothing,
             Some((by, from)) if everything && (by.x != 0.0 || by.y != 0.0) => Redraw::Translated { regions, from, by },

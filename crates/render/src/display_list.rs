@@ -149,9 +149,12 @@ impl Item {
 pub enum Followed {
     /// Moved by this much, design units, and otherwise as it was.
     Translated(Point),
-    /// Made again (its size changed, or it shows otherwise), or nothing
-    /// of it is drawn before or after.
+    /// Made again (its size changed, or it shows otherwise), or shown or
+    /// hidden by the move.
     Remade,
+    /// Nothing of it is drawn, before or after (a hidden tab page, say):
+    /// nothing to redraw.
+    Unseen,
 }
 
 /// The whole design, in paint order.
@@ -270,7 +273,12 @@ impl DisplayList {
         id: WidgetId,
         regions: &mut Vec<Rect>,
     ) -> Option<Followed> {
-        let (Some(&i), Some(r)) = (self.index.get(id), geometry.rect(id)) else {
+        let Some(&i) = self.index.get(id) else {
+            // Not drawn before: if it is not drawn now either, `patch_into`
+            // agrees and adds nothing; if it is, the list is rebuilt.
+            return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Unseen);
+        };
+        let Some(r) = geometry.rect(id) else {
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Remade);
         };
         let at = self.items[i].at;
