@@ -42,7 +42,8 @@ struct Instance {
     // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
     // speed. Shadows and rectangles: w picks a strip around what is skipped
     // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
-    // border over no fill), 0 the whole shape.
+    // border over no fill, or the opaque inside of a large rectangle), 5
+    // that inside itself (drawn by `fs_opaque`), 0 the whole shape.
     @location(5) extra: vec4f,
 };
 
@@ -114,14 +115,25 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
                 case 1u: { hi = vec2f(hi.x, ilo.y); }
                 case 2u: { lo = vec2f(lo.x, ihi.y); }
                 case 3u: { lo = vec2f(lo.x, ilo.y); hi = vec2f(ilo.x, ihi.y); }
-                default: { lo = vec2f(ihi.x, ilo.y); hi = vec2f(hi.x, ihi.y); }
+                case 4u: { lo = vec2f(ihi.x, ilo.y); hi = vec2f(hi.x, ihi.y); }
+                default: { lo = ilo; hi = ihi; }
             }
         }
     }
-    // Nothing outside the clip is drawn: the quad stops at it.
+    // Nothing outside the clip is drawn: the quad stops at it. `fs_main`
+    // discards what is past the clip, keeping a pixel whose centre is on
+    // its edge; `fs_opaque` discards nothing, so its quad stops at the clip
+    // itself, widened by 1/256 of a pixel: a centre on the edge is covered
+    // whichever way the rasteriser's edge rule and the rounding fall (only
+    // a centre within 1/256 of a pixel past the clip differs).
     let clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
-    lo = max(lo, clip.xy - vec2f(1.0));
-    hi = max(min(hi, clip.zw + vec2f(1.0)), lo);
+    if kind == RECT && u32(instance.extra.w + 0.5) == 5u {
+        lo = max(lo, clip.xy - vec2f(1.0 / 256.0));
+        hi = max(min(hi, clip.zw + vec2f(1.0 / 256.0)), lo);
+    } else {
+        lo = max(lo, clip.xy - vec2f(1.0));
+        hi = max(min(hi, clip.zw + vec2f(1.0)), lo);
+    }
     let corner = vec2f(f32(corner_index & 1u), f32((corner_index >> 1u) & 1u));
     let p = mix(lo, hi, corner);
     var out: Varyings;
@@ -204,4 +216,13 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
         color = color * (1.0 - v.extra.x * (0.5 + 0.5 * sin(globals.time * v.extra.y)));
     }
     return color;
+}
+
+// The opaque inside of a large rectangle (strip 5): every pixel is the
+// fill, as `fs_main` computes it there (full coverage, no border). Drawn
+// with no blending and no discard, it costs a software rasteriser a store
+// a pixel, and lets it drop what earlier draws left in a tile it covers.
+@fragment
+fn fs_opaque(v: Varyings) -> @location(0) vec4f {
+    return vec4f(v.fill.rgb, 1.0);
 }

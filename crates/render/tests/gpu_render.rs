@@ -625,15 +625,64 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
     // Per page: two outlines of four strips, two buttons, the scroll
     // area's outline and bar, and the panel over the hidden button. The
     // window is its fill and its shadow's four strips (cut away by the
-    // scissor).
+    // scissor). The window's and the pages' fills are large and opaque:
+    // each is its inside and four strips around it.
     let per_page = 4 + 1 + 4 + 1 + 2 + 1;
-    assert_eq!(report.instances, 5 + 1 + 1 + per_page, "the window, the pages and the copy's outlines and buttons");
+    assert_eq!(report.instances, 5 + 4 + 5 + 5 + per_page, "the window, the pages and the copy's outlines and buttons");
     page.assert_as_drawn_afresh(&mut r, "outlines-damage-vs-full");
     // The copy moved past the window's edge: its region is cut at the
     // window's inside (`damage::split_at`), each piece drawn on its own.
     page.move_by(&mut r, copy[0], 30.0, 25.0);
     page.assert_as_drawn_afresh(&mut r, "outlines-past-the-window-vs-full");
     assert_eq!(r.take_errors(), Vec::<String>::new());
+}
+
+/// Large opaque panels are drawn as their insides, unblended, and strips
+/// around them (`instances.rs`). The inside's quad discards nothing, so it
+/// must stop exactly where the clip does: a panel larger than the scroll
+/// area holding it, clipped at fractional coordinates on every side, and
+/// one overlapping another, drawn at zooms that put the edges between
+/// pixels (at zoom 1 the clip's right and bottom edges fall on pixel
+/// centres, which `fs_main` keeps), equal the same drawn with every
+/// rectangle whole and blended.
+/// The panels are dark over a light window: a column of pixels missed or
+/// painted past the clip is hundreds of pixels far off.
+#[test]
+fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
+    let Some(g) = gpu(None) else { return };
+    let json = r##"{"format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "width": 900.0, "height": 700.0 }, "children": [
+            { "kind": "scroll_area", "name": "scroller", "props": {
+                "x": 30.25, "y": 40.5, "width": 500.25, "height": 400.0 }, "children": [
+                { "kind": "panel", "name": "wide", "props": {
+                    "x": -20.5, "y": -10.25, "width": 700.0, "height": 600.0, "corner_radius": 10.0,
+                    "fill": "#1e3a8a", "border_width": 2.0, "border_color": "#f59e0b" } }
+            ] },
+            { "kind": "panel", "name": "lower", "props": {
+                "x": 420.75, "y": 300.25, "width": 440.0, "height": 360.5, "corner_radius": 6.0,
+                "fill": "#7f1d1d", "border_width": 1.0 } }
+        ] }
+    }"##;
+    let doc = Document::from_json_bytes(json.as_bytes()).expect("a valid design");
+    let theme = Theme::LIGHT;
+    let geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let l = DisplayList::build(&doc, &geometry, &theme);
+    let none = OverlayLayer::new(&theme, 1.0);
+    let mut split = GpuRenderer::new(g);
+    let mut whole = GpuRenderer::new(gpu(None).expect("an adapter opened above"));
+    whole.opaque_insides = false;
+    let v = view(900, 700, &theme);
+    let (a, b) = (
+        split.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
+        whole.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
+    );
+    assert_eq!(a.instances, b.instances + 3 * 4, "the window and both panels are drawn as insides and strips");
+    for zoom in [1.0, 1.37, 0.61, 2.5] {
+        let v = View { zoom, ..view(900, 700, &theme) };
+        let name = format!("opaque-insides-vs-whole-{zoom}");
+        assert_close(&name, &gpu_frame(&mut split, &l, &v, &none), &gpu_frame(&mut whole, &l, &v, &none), SAME);
+    }
+    assert_eq!(split.take_errors(), Vec::<String>::new());
 }
 
 /// A design being edited, its list patched as the canvas patches it, and

@@ -12,6 +12,7 @@ use trellis_model::Rect;
 
 use super::GpuRenderer;
 use super::damage::Region;
+use super::instances::Pipe;
 use crate::display_list::{DisplayList, Item, Primitive};
 use crate::view::View;
 
@@ -31,7 +32,7 @@ pub(super) struct Batch {
     /// Where the batch holds greeked text: its shapes and bars copied, in
     /// order, into the frame's instances, as runs of one pipeline each.
     /// Empty otherwise: the shapes are drawn from the retained instances.
-    pub(super) gathered: Vec<(Range<u32>, bool)>,
+    pub(super) gathered: Vec<(Range<u32>, Pipe)>,
     /// Whether an opaque shape this batch's region draws covers every
     /// pixel of it: the region needs no clear, and nothing under that
     /// shape is drawn.
@@ -41,8 +42,8 @@ pub(super) struct Batch {
 /// A part of a batch's shapes.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Run {
-    /// Retained instances, and whether they need the special pipeline.
-    Shapes(Range<u32>, bool),
+    /// Retained instances, and the pipeline that draws them.
+    Shapes(Range<u32>, Pipe),
     /// A text drawn as bars: item and primitive.
     Greeked(usize, usize),
 }
@@ -152,14 +153,14 @@ impl GpuRenderer {
                 let r = self.ranges[i].clone();
                 let mut start = r.start;
                 while start < r.end {
-                    let special = self.instances[start as usize].is_special();
+                    let pipe = self.instances[start as usize].pipe();
                     let mut end = start + 1;
-                    while end < r.end && self.instances[end as usize].is_special() == special {
+                    while end < r.end && self.instances[end as usize].pipe() == pipe {
                         end += 1;
                     }
                     match batch.shapes.last_mut() {
-                        Some(Run::Shapes(last, s)) if last.end == start && *s == special => last.end = end,
-                        _ => batch.shapes.push(Run::Shapes(start..end, special)),
+                        Some(Run::Shapes(last, p)) if last.end == start && *p == pipe => last.end = end,
+                        _ => batch.shapes.push(Run::Shapes(start..end, pipe)),
                     }
                     start = end;
                 }
@@ -356,9 +357,9 @@ mod tests {
         let mut list = pool.take_list();
         list.push(Batch {
             region: 3,
-            shapes: vec![Run::Shapes(0..4, true), Run::Greeked(1, 0)],
+            shapes: vec![Run::Shapes(0..4, Pipe::Special), Run::Greeked(1, 0)],
             texts: vec![(1, 2)],
-            gathered: vec![(0..2, false)],
+            gathered: vec![(0..2, Pipe::Common)],
             covered: true,
         });
         pool.give_back(list);

@@ -4,7 +4,7 @@
 //! that a lost device is rebuilt from scratch and everything re-uploaded.
 
 use super::atlas;
-use super::instances::Instance;
+use super::instances::{Instance, Pipe};
 use super::refine::Resampler;
 use super::timestamps::Timer;
 use crate::adapter::Gpu;
@@ -51,6 +51,8 @@ pub(super) struct DeviceState {
     pub(super) pipeline: wgpu::RenderPipeline,
     /// Every kind, shadows and images included.
     pub(super) special_pipeline: wgpu::RenderPipeline,
+    /// Draws opaque insides (strip 5 of a rectangle) with no blending.
+    pub(super) opaque_pipeline: wgpu::RenderPipeline,
     pub(super) globals: wgpu::Buffer,
     pub(super) bind_group: wgpu::BindGroup,
     pub(super) atlas: wgpu::Texture,
@@ -84,6 +86,15 @@ pub(super) struct Target {
 }
 
 impl DeviceState {
+    /// The pipeline that draws instances of `pipe`.
+    pub(super) fn pipeline_for(&self, pipe: Pipe) -> &wgpu::RenderPipeline {
+        match pipe {
+            Pipe::Common => &self.pipeline,
+            Pipe::Special => &self.special_pipeline,
+            Pipe::Opaque => &self.opaque_pipeline,
+        }
+    }
+
     pub(super) fn new(gpu: &Gpu, format: wgpu::TextureFormat) -> Self {
         let device = &gpu.device;
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -100,7 +111,9 @@ impl DeviceState {
         let attributes = wgpu::vertex_attr_array![
             0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4
         ];
-        let make = |special: bool| {
+        // `special` compiles in shadows and images; `opaque` draws the
+        // opaque insides of large rectangles, replacing what is under them.
+        let make = |special: bool, opaque: bool| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some("trellis shapes"),
                 layout: Some(&layout),
@@ -116,10 +129,10 @@ impl DeviceState {
                 },
                 fragment: Some(wgpu::FragmentState {
                     module: &shader,
-                    entry_point: Some("fs_main"),
+                    entry_point: Some(if opaque { "fs_opaque" } else { "fs_main" }),
                     targets: &[Some(wgpu::ColorTargetState {
                         format,
-                        blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                        blend: (!opaque).then_some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
                     compilation_options: wgpu::PipelineCompilationOptions {
@@ -137,8 +150,9 @@ impl DeviceState {
                 cache: None,
             })
         };
-        let pipeline = make(false);
-        let special_pipeline = make(true);
+        let pipeline = make(false, false);
+        let special_pipeline = make(true, false);
+        let opaque_pipeline = make(false, true);
         let globals = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis globals"),
             size: std::mem::size_of::<Globals>() as u64,
@@ -166,6 +180,7 @@ impl DeviceState {
         DeviceState {
             pipeline,
             special_pipeline,
+            opaque_pipeline,
             globals,
             bind_group,
             atlas,

@@ -27,11 +27,34 @@ pub(super) struct Instance {
     extra: [f32; 4],
 }
 
+/// Which pipeline draws an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pipe {
+    /// Rectangles and lines, blended.
+    Common,
+    /// Shadows, images and pulsing highlights, blended.
+    Special,
+    /// The opaque inside of a rectangle (strip 5), replacing what is
+    /// under it.
+    Opaque,
+}
+
 impl Instance {
     /// Shadows, images and pulsing highlights need the pipeline that can
     /// draw them.
     pub(super) fn is_special(&self) -> bool {
         self.params[0] == KIND_SHADOW || self.params[0] == KIND_IMAGE || self.extra[0] > 0.0
+    }
+
+    /// The pipeline that draws this instance.
+    pub(super) fn pipe(&self) -> Pipe {
+        if self.is_special() {
+            Pipe::Special
+        } else if self.params[0] == KIND_RECT && self.extra[3] == OPAQUE_INSIDE {
+            Pipe::Opaque
+        } else {
+            Pipe::Common
+        }
     }
 
     /// An overlay whose alpha changes with time (an image's `extra` is its
@@ -76,6 +99,10 @@ impl Instance {
         }
     }
 }
+
+/// `extra[3]` of a rectangle drawn as its opaque inside alone (strip 5 in
+/// `shapes.wgsl`), by [`Pipe::Opaque`].
+const OPAQUE_INSIDE: f32 = 5.0;
 
 const KIND_RECT: f32 = 0.0;
 const KIND_SHADOW: f32 = 1.0;
@@ -156,7 +183,11 @@ pub(super) fn frame_instances(
             (w as f32 + 4.0) / s,
             (h as f32 + 4.0) / s,
         );
-        scratch.push(rect_instance(r, 0.0, view.background, None, 1.0, None));
+        let clear = rect_instance(r, 0.0, view.background, None, 1.0, None);
+        // An opaque background is written as it is, not blended (the
+        // quad's inside, a pixel in from its edge, still covers the scissor).
+        let strip = if view.background.a == 255 { OPAQUE_INSIDE } else { 0.0 };
+        scratch.push(Instance { extra: [0.0, 0.0, 0.0, strip], ..clear });
     }
     let overlay_start = scratch.len() as u32;
     overlay_instances(overlays, view.factor(), scratch);
@@ -189,6 +220,20 @@ enum Outline {
     Hollow,
     /// Drawn whole.
     Filled,
+    /// Filled opaque over a large inside: the inside drawn apart, with
+    /// no blending, and four strips around it.
+    OpaqueInside,
+}
+
+/// The area of a rectangle's inside (what strip 5 draws) within its clip,
+/// in square design units.
+fn clipped_inside(shape: &Instance) -> f32 {
+    let [x, y, w, h] = shape.rect;
+    let inset = shape.params[1].max(shape.params[2]);
+    let [cx0, cy0, cx1, cy1] = shape.clip;
+    let (x0, y0) = ((x + inset).max(cx0), (y + inset).max(cy0));
+    let (x1, y1) = ((x + w - inset).min(cx1), (y + h - inset).min(cy1));
+    (x1 - x0).max(0.0) * (y1 - y0).max(0.0)
 }
 
 /// The least inside, in square design units, for which a border over no
@@ -223,6 +268,14 @@ impl Outline {
         match (shape.fill[3] > 0.0, border_shows) {
             (false, false) => Outline::Invisible,
             (false, true) if inside * area_factor >= least => Outline::Hollow,
+            // Opaque, a clip that leaves a large inside, and a plain look.
+            _ if shape.fill[3] >= 1.0
+                && shape.extra == [0.0; 4]
+                && inside * area_factor >= least
+                && clipped_inside(shape) * area_factor >= least / 2.0 =>
+            {
+                Outline::OpaqueInside
+            }
             _ => Outline::Filled,
         }
     }
@@ -460,6 +513,7 @@ impl GpuRenderer {
                 Primitive::Rect { rect, radius, fill, border } => {
                     let shape = rect_instance(*rect, *radius, *fill, *border, o, clip);
                     match Outline::of(&shape) {
+                        Outline::OpaqueInside if !self.opaque_insides => self.instances.push(shape),
                         Outline::Invisible => {}
                         // Four strips around the inside (`shapes.wgsl`).
                         Outline::Hollow => {
@@ -468,6 +522,13 @@ impl GpuRenderer {
                             }
                         }
                         Outline::Filled => self.instances.push(shape),
+                        // The inside first: it replaces what is under it,
+                        // and the strips share its edges.
+                        Outline::OpaqueInside => {
+                            for strip in [OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0] {
+                                self.instances.push(Instance { extra: [0.0, 0.0, 0.0, strip], ..shape });
+                            }
+                        }
                     }
                 }
                 Primitive::Shadow { rect, radius, blur, color } => {
@@ -563,6 +624,31 @@ mod tests {
         let small = instances(&o, factor);
         assert_eq!(small.len(), 1, "a small outline is one shape");
         assert_eq!(small[0].extra[3], 0.0, "drawn whole");
+    }
+
+    /// A large opaque rectangle is drawn as its inside, with no blending,
+    /// and four blended strips around it (the demo's pages and panels
+    /// cost lavapipe three to five blended layers a pixel); a translucent,
+    /// a small, a pulsing or a mostly clipped one is drawn whole.
+    #[test]
+    fn a_large_opaque_rectangle_is_drawn_as_its_inside_and_four_strips() {
+        let white = Color::rgb(255, 255, 255);
+        let page = Rect::new(0.0, 0.0, 900.0, 600.0);
+        let border = Some((2.0, Color::rgb(200, 200, 200)));
+        assert_eq!(Outline::of(&rect_instance(page, 12.0, white, border, 1.0, None)), Outline::OpaqueInside);
+        let inside =
+            Instance { extra: [0.0, 0.0, 0.0, OPAQUE_INSIDE], ..rect_instance(page, 12.0, white, None, 1.0, None) };
+        assert_eq!(inside.pipe(), Pipe::Opaque);
+        assert_eq!(Instance { extra: [0.0, 0.0, 0.0, 1.0], ..inside }.pipe(), Pipe::Common, "a strip is blended");
+
+        let translucent = rect_instance(page, 12.0, white, None, 0.9, None);
+        assert_eq!(Outline::of(&translucent), Outline::Filled);
+        let card = rect_instance(Rect::new(0.0, 0.0, 240.0, 180.0), 8.0, white, None, 1.0, None);
+        assert_eq!(Outline::of(&card), Outline::Filled, "a card's inside is under the least");
+        let clipped = rect_instance(page, 12.0, white, None, 1.0, Some(Rect::new(0.0, 0.0, 900.0, 40.0)));
+        assert_eq!(Outline::of(&clipped), Outline::Filled, "a strip of it shows");
+        let pulsing = Instance { extra: [0.3, 4.0, 0.0, 0.0], ..rect_instance(page, 0.0, white, None, 1.0, None) };
+        assert_eq!(Outline::of(&pulsing), Outline::Filled);
     }
 
     /// Regression test for a large outline composed again over its whole

@@ -42,7 +42,7 @@ use trellis_model::{Color, Rect};
 
 use self::atlas::AtlasImage;
 use self::device::{DeviceState, Globals};
-use self::instances::Instance;
+use self::instances::{Instance, Pipe};
 use self::text::ShapedText;
 use self::timestamps::Timer;
 use crate::adapter::{BackendKind, Gpu};
@@ -239,6 +239,11 @@ pub struct GpuRenderer {
     pub refine_budget: usize,
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
+    /// Draw a large opaque rectangle as its inside, unblended, and four
+    /// strips around it (`instances.rs`); on by default. Off, every
+    /// rectangle is drawn whole and blended, as before: the same picture,
+    /// for comparisons. Read when instances are made (a new renderer).
+    pub opaque_insides: bool,
     /// The directory image paths are relative to (the design file's).
     pub base_dir: PathBuf,
 }
@@ -306,6 +311,7 @@ impl GpuRenderer {
             composed: compose::Composed::default(),
             refine_budget,
             tint_redraws: false,
+            opaque_insides: true,
             base_dir: PathBuf::from("."),
         }
     }
@@ -633,10 +639,10 @@ impl GpuRenderer {
                     let (x, y, w, h) = regions[batch.region].scissor;
                     pass.set_scissor_rect(x, y, w, h);
                     if clear.is_none() && !batch.covered {
-                        pass.set_pipeline(&self.state.pipeline);
+                        let k = batch.region as u32;
+                        pass.set_pipeline(self.state.pipeline_for(scratch[k as usize].pipe()));
                         pass.set_bind_group(0, &self.state.bind_group, &[]);
                         pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                        let k = batch.region as u32;
                         pass.draw(0..4, k..k + 1);
                     }
                     region = Some(batch.region);
@@ -649,7 +655,7 @@ impl GpuRenderer {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
                     pass.set_vertex_buffer(0, self.state.instances.slice(..));
                     let runs = batch.shapes.iter().filter_map(|r| match r {
-                        batching::Run::Shapes(r, special) => Some((r.clone(), *special)),
+                        batching::Run::Shapes(r, pipe) => Some((r.clone(), *pipe)),
                         batching::Run::Greeked(..) => None,
                     });
                     draw_runs(&mut pass, &self.state, runs);
@@ -859,12 +865,12 @@ fn draw_overlays(pass: &mut wgpu::RenderPass<'_>, state: &DeviceState, scratch: 
     pass.set_vertex_buffer(0, state.scratch.slice(..));
     let mut start = range.start;
     while start < range.end {
-        let special = scratch[start as usize].is_special();
+        let pipe = scratch[start as usize].pipe();
         let mut end = start + 1;
-        while end < range.end && scratch[end as usize].is_special() == special {
+        while end < range.end && scratch[end as usize].pipe() == pipe {
             end += 1;
         }
-        pass.set_pipeline(if special { &state.special_pipeline } else { &state.pipeline });
+        pass.set_pipeline(state.pipeline_for(pipe));
         pass.draw(0..4, start..end);
         start = end;
     }
@@ -895,13 +901,13 @@ fn uncovered(view: &View, dx: i32, dy: i32) -> Vec<Rect> {
 fn draw_runs(
     pass: &mut wgpu::RenderPass<'_>,
     state: &device::DeviceState,
-    runs: impl Iterator<Item = (Range<u32>, bool)>,
+    runs: impl Iterator<Item = (Range<u32>, Pipe)>,
 ) {
     let mut current = None;
-    for (r, special) in runs {
-        if current != Some(special) {
-            pass.set_pipeline(if special { &state.special_pipeline } else { &state.pipeline });
-            current = Some(special);
+    for (r, pipe) in runs {
+        if current != Some(pipe) {
+            pass.set_pipeline(state.pipeline_for(pipe));
+            current = Some(pipe);
         }
         pass.draw(0..4, r);
     }

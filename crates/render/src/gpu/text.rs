@@ -6,7 +6,7 @@ use trellis_model::{Color, Rect};
 
 use super::GpuRenderer;
 use super::batching::{Batch, Run};
-use super::instances::{Instance, rect_instance, rgba};
+use super::instances::{Instance, Pipe, rect_instance, rgba};
 use crate::display_list::{DisplayList, Primitive, TextAlign};
 use crate::view::View;
 
@@ -121,17 +121,17 @@ impl GpuRenderer {
         for batch in batches.iter_mut().filter(|b| b.has_greeked()) {
             let mut gathered = std::mem::take(&mut batch.gathered);
             gathered.clear();
-            let mut push_run = |start: u32, end: u32, special: bool| match gathered.last_mut() {
-                Some((last, s)) if last.end == start && *s == special => last.end = end,
-                _ if start < end => gathered.push((start..end, special)),
+            let mut push_run = |start: u32, end: u32, pipe: Pipe| match gathered.last_mut() {
+                Some((last, p)) if last.end == start && *p == pipe => last.end = end,
+                _ if start < end => gathered.push((start..end, pipe)),
                 _ => {}
             };
             for run in &batch.shapes {
                 let start = scratch.len() as u32;
                 match run {
-                    Run::Shapes(r, special) => {
+                    Run::Shapes(r, pipe) => {
                         scratch.extend_from_slice(&self.instances[r.start as usize..r.end as usize]);
-                        push_run(start, scratch.len() as u32, *special);
+                        push_run(start, scratch.len() as u32, *pipe);
                     }
                     Run::Greeked(i, j) => {
                         let item = &list.items[*i];
@@ -144,7 +144,7 @@ impl GpuRenderer {
                             let r = Rect::new(rect.x + bar.x, rect.y + bar.y, bar.w, bar.h);
                             scratch.push(rect_instance(r, 0.0, ink, None, item.opacity, item.clip));
                         }
-                        push_run(start, scratch.len() as u32, false);
+                        push_run(start, scratch.len() as u32, Pipe::Common);
                     }
                 }
             }
