@@ -121,15 +121,14 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
         }
     }
     // Nothing outside the clip is drawn: the quad stops at it. `fs_main`
-    // discards what is past the clip, keeping a pixel whose centre is on
-    // its edge; `fs_opaque` discards nothing, so its quad stops at the clip
-    // itself, widened by 1/256 of a pixel: a centre on the edge is covered
-    // whichever way the rasteriser's edge rule and the rounding fall (only
-    // a centre within 1/256 of a pixel past the clip differs).
+    // discards a pixel whose centre is past the clip (one on its edge is
+    // kept); `fs_opaque` discards nothing, so its quad stops at the whole
+    // pixel edges around exactly the centres `fs_main` keeps: edges half a
+    // pixel from every centre, whatever the rasteriser's edge rule.
     let clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
     if kind == RECT && u32(instance.extra.w + 0.5) == 5u {
-        lo = max(lo, clip.xy - vec2f(1.0 / 256.0));
-        hi = max(min(hi, clip.zw + vec2f(1.0 / 256.0)), lo);
+        lo = max(lo, ceil(clip.xy - vec2f(0.5)));
+        hi = max(min(hi, floor(clip.zw - vec2f(0.5)) + vec2f(1.0)), lo);
     } else {
         lo = max(lo, clip.xy - vec2f(1.0));
         hi = max(min(hi, clip.zw + vec2f(1.0)), lo);

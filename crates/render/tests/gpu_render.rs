@@ -642,9 +642,10 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
 /// must stop exactly where the clip does: a panel larger than the scroll
 /// area holding it, clipped at fractional coordinates on every side, and
 /// one overlapping another, drawn at zooms that put the edges between
-/// pixels (at zoom 1 the clip's right and bottom edges fall on pixel
-/// centres, which `fs_main` keeps), equal the same drawn with every
-/// rectangle whole and blended.
+/// pixels, equal the same drawn with every rectangle whole and blended.
+/// At zoom 1 the first scroll area's right and bottom edges fall on pixel
+/// centres (which `fs_main` keeps), and the second's edges 1/512 of a
+/// pixel past them on every side (which it discards).
 /// The panels are dark over a light window: a column of pixels missed or
 /// painted past the clip is hundreds of pixels far off.
 #[test]
@@ -657,6 +658,12 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
                 { "kind": "panel", "name": "wide", "props": {
                     "x": -20.5, "y": -10.25, "width": 700.0, "height": 600.0, "corner_radius": 10.0,
                     "fill": "#1e3a8a", "border_width": 2.0, "border_color": "#f59e0b" } }
+            ] },
+            { "kind": "scroll_area", "name": "beside", "props": {
+                "x": 560.501953125, "y": 40.501953125, "width": 299.99609375, "height": 399.99609375 }, "children": [
+                { "kind": "panel", "name": "tall", "props": {
+                    "x": -30.0, "y": -20.0, "width": 400.0, "height": 500.0, "corner_radius": 4.0,
+                    "fill": "#14532d" } }
             ] },
             { "kind": "panel", "name": "lower", "props": {
                 "x": 420.75, "y": 300.25, "width": 440.0, "height": 360.5, "corner_radius": 6.0,
@@ -676,11 +683,14 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
         split.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
         whole.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
     );
-    assert_eq!(a.instances, b.instances + 3 * 4, "the window and both panels are drawn as insides and strips");
+    assert_eq!(a.instances, b.instances + 4 * 4, "the window and the three panels are drawn as insides and strips");
     for zoom in [1.0, 1.37, 0.61, 2.5] {
         let v = View { zoom, ..view(900, 700, &theme) };
         let name = format!("opaque-insides-vs-whole-{zoom}");
-        assert_close(&name, &gpu_frame(&mut split, &l, &v, &none), &gpu_frame(&mut whole, &l, &v, &none), SAME);
+        let (a, b) = (gpu_frame(&mut split, &l, &v, &none), gpu_frame(&mut whole, &l, &v, &none));
+        assert_close(&name, &a, &b, SAME);
+        let differing = a.pixels().iter().zip(b.pixels()).filter(|(p, q)| p != q).count();
+        assert_eq!(differing, 0, "{name}: the same picture, pixel for pixel");
     }
     assert_eq!(split.take_errors(), Vec::<String>::new());
 }

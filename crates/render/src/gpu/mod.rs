@@ -242,7 +242,8 @@ pub struct GpuRenderer {
     /// Draw a large opaque rectangle as its inside, unblended, and four
     /// strips around it (`instances.rs`); on by default. Off, every
     /// rectangle is drawn whole and blended, as before: the same picture,
-    /// for comparisons. Read when instances are made (a new renderer).
+    /// for comparisons. Read whenever an item's instances are made: set it
+    /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
     /// The directory image paths are relative to (the design file's).
     pub base_dir: PathBuf,
