@@ -794,6 +794,7 @@ impl Shell {
                 resampled: record.resampled,
                 moved_by_copy: record.moved_by_copy,
                 stale_pixels: record.stale_pixels,
+                composed_pixels: record.composed_pixels,
             };
             observer(&frame, self);
             self.observer = Some(observer);

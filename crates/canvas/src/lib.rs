@@ -60,6 +60,10 @@ pub struct FrameRecord {
     pub moved_by_copy: bool,
     /// Device pixels still showing a resampled drawing after this frame.
     pub stale_pixels: u64,
+    /// Device pixels of the frame composed again over the canvas (the
+    /// canvas copied, the overlays drawn over it); 0 on the CPU backend,
+    /// which draws overlays over a copy of the whole canvas.
+    pub composed_pixels: u64,
 }
 
 impl FrameRecord {
@@ -389,6 +393,7 @@ impl Canvas {
             record.resampled = report.resampled;
             record.moved_by_copy = report.translated.is_some();
             record.stale_pixels = report.stale_pixels;
+            record.composed_pixels = report.composed_pixels;
             if let Some(listed) = listed {
                 record.encode_ns = listed.elapsed().as_nanos() as u64;
             }

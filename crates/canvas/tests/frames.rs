@@ -220,6 +220,46 @@ fn nudges_by_fractions_of_a_pixel_every_way_settle_to_a_full_redraw() {
     for zoom_steps in [0, 1, 3] {
         nudge_everything_and_settle(trellis_model::generate(400, 3), zoom_steps, &nudges);
     }
+    // The frame composed again whole after each copy, as it is where
+    // there are too few overlays for moving them to pay.
+    nudge_everything_and_settle_with(trellis_model::generate(400, 3), 1, &nudges, false);
+}
+
+/// Regression: a nudge of everything moves the frame's pixels with the
+/// canvas's, selection outlines and resize handles too. A handle reaches
+/// past its widget, and with no window around (whose shadow reaches
+/// further) past every pixel the canvas draws exactly or marks stale;
+/// moved by a fraction of a pixel more than the copy, it must be composed
+/// again there too, or it stays a fraction of a pixel off.
+#[test]
+fn a_nudge_of_everything_without_a_window_settles_with_its_handles_exact() {
+    use trellis_editor::{Key, Modifiers};
+    use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
+    // One panel, so that selecting everything shows its handles.
+    let panels = || {
+        let mut doc = trellis_model::Document::new();
+        let root = doc.root();
+        let sized = |kind: WidgetKind, x: f32, y: f32, w: f32, h: f32| {
+            let n = |v: f32| PropValue::Number(v);
+            WidgetTree::palette(kind).at(x, y).with(PropKey::Width, n(w)).with(PropKey::Height, n(h))
+        };
+        let mut insert = |parent, tree| doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0];
+        let outer = insert(root, sized(WidgetKind::Panel, 0.0, 0.0, 1050.0, 550.0));
+        for k in 0..48 {
+            let (x, y) = (5.0 + (k % 8) as f32 * 130.0, 5.0 + (k / 8) as f32 * 90.0);
+            let panel = insert(outer, sized(WidgetKind::Panel, x, y, 120.0, 80.0));
+            insert(panel, sized(WidgetKind::Button, 8.0, 8.0, 100.0, 24.0));
+            insert(panel, sized(WidgetKind::Checkbox, 8.0, 40.0, 100.0, 24.0));
+        }
+        doc
+    };
+    let nudges: Vec<Input> = [Key::Right, Key::Down, Key::Left, Key::Up]
+        .into_iter()
+        .map(|key| Input::KeyDown { key, modifiers: Modifiers::SHIFT })
+        .collect();
+    for zoom_steps in [0, 1] {
+        nudge_everything_and_settle(panels(), zoom_steps, &nudges);
+    }
 }
 
 /// Selects everything in `doc` zoomed to fit (and then in by `zoom_steps`
@@ -227,6 +267,17 @@ fn nudges_by_fractions_of_a_pixel_every_way_settle_to_a_full_redraw() {
 /// and checks each is a copy and the canvas settles to exactly a full
 /// redraw.
 fn nudge_everything_and_settle(doc: trellis_model::Document, zoom_steps: usize, nudges: &[Input]) {
+    nudge_everything_and_settle_with(doc, zoom_steps, nudges, true);
+}
+
+/// As [`nudge_everything_and_settle`], with the frame's pixels moved with
+/// the canvas's (`move_frame`), or composed again whole after each copy.
+fn nudge_everything_and_settle_with(
+    doc: trellis_model::Document,
+    zoom_steps: usize,
+    nudges: &[Input],
+    move_frame: bool,
+) {
     let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
     let Renderer::Gpu(gpu) = &mut renderer else {
         assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
@@ -234,6 +285,8 @@ fn nudge_everything_and_settle(doc: trellis_model::Document, zoom_steps: usize, 
         return;
     };
     gpu.refine_budget = 300;
+    // Move the frame with the canvas even for the few outlines here.
+    gpu.min_overlays_moved = if move_frame { 1 } else { usize::MAX };
     let theme = Theme::DARK;
     let mut editor = Editor::new(doc);
     editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
@@ -254,6 +307,13 @@ fn nudge_everything_and_settle(doc: trellis_model::Document, zoom_steps: usize, 
         let (step, record) = frame(&mut canvas, nudge.clone());
         assert!(record.moved_by_copy, "{nudge:?} of everything past the budget is a copy");
         assert!(record.stale_pixels > 0 && record.redrawn_pixels < 900 * 600 / 10, "{nudge:?}: {record:?}");
+        // The frame's pixels move with the canvas's: the selection
+        // outlines, moved as far, are not drawn again over the whole frame.
+        if move_frame {
+            assert!(record.composed_pixels < 900 * 600 / 10, "{nudge:?} composed the frame again: {record:?}");
+        } else {
+            assert_eq!(record.composed_pixels, 900 * 600, "{nudge:?} composed whole: {record:?}");
+        }
         assert!(!record.rebuilt);
         last = Some(step);
     }

@@ -81,6 +81,9 @@ pub(super) struct Target {
     pub(super) canvas_view: wgpu::TextureView,
     pub(super) frame: wgpu::Texture,
     pub(super) frame_view: wgpu::TextureView,
+    /// Where a copy of part of the canvas or the frame onto itself passes
+    /// through (a texture cannot be copied onto itself).
+    pub(super) scratch: wgpu::Texture,
     /// Samples the frame texture, where the canvas is copied to be resampled.
     pub(super) resample_bind: wgpu::BindGroup,
 }
@@ -204,7 +207,8 @@ impl DeviceState {
         if self.canvas.as_ref().is_some_and(|t| t.width == width && t.height == height) {
             return false;
         }
-        let make = |label| {
+        let copies = wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::COPY_DST;
+        let make = |label, usage| {
             device.create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
                 size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
@@ -212,19 +216,18 @@ impl DeviceState {
                 sample_count: 1,
                 dimension: wgpu::TextureDimension::D2,
                 format: self.format,
-                usage: wgpu::TextureUsages::RENDER_ATTACHMENT
-                    | wgpu::TextureUsages::COPY_SRC
-                    | wgpu::TextureUsages::COPY_DST
-                    | wgpu::TextureUsages::TEXTURE_BINDING,
+                usage,
                 view_formats: &[],
             })
         };
-        let canvas = make("trellis canvas");
-        let frame = make("trellis frame");
+        let drawn = copies | wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING;
+        let canvas = make("trellis canvas", drawn);
+        let frame = make("trellis frame", drawn);
+        let scratch = make("trellis copy scratch", copies);
         let canvas_view = canvas.create_view(&wgpu::TextureViewDescriptor::default());
         let frame_view = frame.create_view(&wgpu::TextureViewDescriptor::default());
         let resample_bind = self.resampler.bind(device, &frame_view);
-        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view, resample_bind });
+        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view, scratch, resample_bind });
         true
     }
 }

@@ -63,6 +63,26 @@ impl Instance {
         self.params[0] != KIND_IMAGE && self.extra[0] > 0.0
     }
 
+    /// Whether `now` is this instance moved by `by` (design units) and
+    /// otherwise the same, each coordinate to within `tol`: a copy of its
+    /// pixels moved by `by` shows it, give or take a fraction of a pixel.
+    pub(super) fn moved_to(&self, now: &Instance, by: Point, tol: f32) -> bool {
+        // Far coordinates (a clip's "unclipped") carry their own rounding.
+        let close = |a: f32, d: f32, b: f32| (a + d - b).abs() <= tol + a.abs() * 1.0e-6;
+        let [x, y, z, w] = self.rect;
+        let [nx, ny, nz, nw] = now.rect;
+        let rect = if self.params[0] == KIND_LINE {
+            close(x, by.x, nx) && close(y, by.y, ny) && close(z, by.x, nz) && close(w, by.y, nw)
+        } else {
+            close(x, by.x, nx) && close(y, by.y, ny) && close(z, 0.0, nz) && close(w, 0.0, nw)
+        };
+        let [cx0, cy0, cx1, cy1] = self.clip;
+        let [nx0, ny0, nx1, ny1] = now.clip;
+        let clip = close(cx0, by.x, nx0) && close(cy0, by.y, ny0) && close(cx1, by.x, nx1) && close(cy1, by.y, ny1);
+        rect && clip
+            && (self.fill, self.border, self.params, self.extra) == (now.fill, now.border, now.params, now.extra)
+    }
+
     /// For one of the four strips of a rectangle drawn hollow, the part of
     /// it that strip covers, as `shapes.wgsl` cuts it, with `px` design
     /// units to a device pixel; `None` for a shape drawn whole.
@@ -294,7 +314,7 @@ fn covered_by_next(primitives: &[Primitive], k: usize, opacity: f32) -> bool {
     )
 }
 
-fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut Vec<Instance>) {
+pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut Vec<Instance>) {
     for (prim, effect) in &overlays.primitives {
         let pulse = match effect {
             Effect::None => [0.0, 0.0],
