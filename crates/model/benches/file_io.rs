@@ -1,5 +1,7 @@
-//! Load and save of a 100,000-widget design, and the model's memory per
-//! widget measured with a counting allocator.
+//! Load and save of a 100,000-widget design, a move of every top-level
+//! widget (what a nudge of everything costs the model, the saved file's
+//! digest brought up to date included), and the model's memory per widget
+//! measured with a counting allocator.
 //!
 //! `cargo bench -p trellis-model --bench file_io`
 
@@ -8,7 +10,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group};
-use trellis_model::{Document, generate};
+use trellis_model::{Command, Document, PropKey, PropValue, generate};
 
 /// Counts bytes in use, so the memory figure is measured, not estimated.
 struct Counting;
@@ -70,6 +72,21 @@ fn file_io(c: &mut Criterion) {
     let path = dir.path().join("big.trellis.json");
     group.bench_function("atomic save to disk (with fsync)", |b| b.iter(|| doc.save(&path).unwrap()));
     group.bench_function("load from disk", |b| b.iter(|| Document::load(&path).unwrap()));
+    let top = doc.children(doc.root()).to_vec();
+    let mut step = 1.0;
+    group.bench_function("move every top-level widget", |b| {
+        b.iter(|| {
+            step = -step;
+            let moves = top
+                .iter()
+                .map(|&id| {
+                    let x = doc.widget(id).unwrap().number(PropKey::X) + step;
+                    Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }
+                })
+                .collect();
+            doc.execute_all("nudge", moves).unwrap();
+        });
+    });
     group.finish();
 }
 
