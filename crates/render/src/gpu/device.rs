@@ -77,15 +77,31 @@ pub(super) struct DeviceState {
 pub(super) struct Target {
     pub(super) width: u32,
     pub(super) height: u32,
-    pub(super) canvas: wgpu::Texture,
-    pub(super) canvas_view: wgpu::TextureView,
+    pub(super) canvas: Canvas,
+    /// The canvas's twin, holding nothing of worth: a move of the canvas's
+    /// pixels copies them into it, which then becomes the canvas (a
+    /// texture cannot be copied onto itself, and through a scratch texture
+    /// every pixel moved would be copied twice). A copy of part of the
+    /// frame onto itself passes through it.
+    pub(super) spare: Canvas,
     pub(super) frame: wgpu::Texture,
     pub(super) frame_view: wgpu::TextureView,
-    /// Where a copy of part of the canvas or the frame onto itself passes
-    /// through (a texture cannot be copied onto itself).
-    pub(super) scratch: wgpu::Texture,
-    /// Samples the frame texture, where the canvas is copied to be resampled.
+}
+
+/// One of the two canvas textures, with what draws into it and what
+/// samples it.
+pub(super) struct Canvas {
+    pub(super) texture: wgpu::Texture,
+    pub(super) view: wgpu::TextureView,
+    /// Samples this texture, for a resampling into the other.
     pub(super) resample_bind: wgpu::BindGroup,
+}
+
+impl Target {
+    /// The spare's pixels become the canvas's.
+    pub(super) fn swap_canvas(&mut self) {
+        std::mem::swap(&mut self.canvas, &mut self.spare);
+    }
 }
 
 impl DeviceState {
@@ -221,13 +237,16 @@ impl DeviceState {
             })
         };
         let drawn = copies | wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING;
-        let canvas = make("trellis canvas", drawn);
+        let canvas = |label| {
+            let texture = make(label, drawn);
+            let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+            let resample_bind = self.resampler.bind(device, &view);
+            Canvas { texture, view, resample_bind }
+        };
+        let (canvas, spare) = (canvas("trellis canvas"), canvas("trellis canvas (spare)"));
         let frame = make("trellis frame", drawn);
-        let scratch = make("trellis copy scratch", copies);
-        let canvas_view = canvas.create_view(&wgpu::TextureViewDescriptor::default());
         let frame_view = frame.create_view(&wgpu::TextureViewDescriptor::default());
-        let resample_bind = self.resampler.bind(device, &frame_view);
-        self.canvas = Some(Target { width, height, canvas, canvas_view, frame, frame_view, scratch, resample_bind });
+        self.canvas = Some(Target { width, height, canvas, spare, frame, frame_view });
         true
     }
 }

@@ -251,7 +251,7 @@ pub struct GpuRenderer {
     /// large outline is four) for which a copy that moves the canvas's
     /// pixels (a nudge of everything) moves the frame's too, overlays and
     /// all, rather than composing the frame again whole. Moving costs two
-    /// more copies of the moved pixels (through a scratch texture);
+    /// more copies of the moved pixels (through the canvas's twin);
     /// composing, one copy of the whole canvas and every overlay drawn
     /// again. On lavapipe a copy of most of a 1280x800 frame costs about
     /// what 500 outline strips do: at 10,000 widgets (2,224 strips)
@@ -357,9 +357,11 @@ impl GpuRenderer {
     }
 
     /// The canvas texture: the design, without overlays. It is drawn into
-    /// frame after frame: read it, never write to it.
+    /// frame after frame: read it, never write to it. A pan, a zoom or a
+    /// move of everything swaps it with its twin, so do not keep it
+    /// across frames.
     pub fn canvas_texture(&self) -> Option<&wgpu::Texture> {
-        self.state.canvas.as_ref().map(|t| &t.canvas)
+        self.state.canvas.as_ref().map(|t| &t.canvas.texture)
     }
 
     /// The format of the canvas and frame textures.
@@ -525,7 +527,7 @@ impl GpuRenderer {
         let mut budget = self.refine_budget.max(1);
         if let Some(old) = resample {
             self.resample(encoder, &old, view);
-            // The resampling went through the frame texture.
+            // Every overlay is somewhere else over the canvas now.
             self.composed.forget();
             self.refinement.mark_all(view.width, view.height);
             report.resampled = true;
@@ -541,9 +543,9 @@ impl GpuRenderer {
             Some((dx, dy)) => {
                 // Under a hundredth of a pixel apart, the views show the same.
                 if (dx, dy) != (0, 0) {
-                    let target = self.state.canvas.as_ref().expect("made above");
+                    let target = self.state.canvas.as_mut().expect("made above");
                     scroll_canvas(encoder, target, dx, dy);
-                    // The copy went through the frame texture.
+                    // Every overlay is somewhere else over the canvas now.
                     self.composed.forget();
                     report.scrolled = Some((dx, dy));
                     self.refinement.shift(dx, dy, view.width, view.height);
@@ -647,7 +649,7 @@ impl GpuRenderer {
             // costs a software rasteriser less than a quad over every pixel.
             // Premultiplied, as the shader's clear quad writes it.
             let clear = full.then(|| clear_colour(view.background));
-            let mut pass = begin_pass(encoder, &target.canvas_view, "trellis canvas", timer, clear);
+            let mut pass = begin_pass(encoder, &target.canvas.view, "trellis canvas", timer, clear);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
                 if region != Some(batch.region) {
@@ -687,7 +689,7 @@ impl GpuRenderer {
         let target = self.state.canvas.as_ref().expect("made above");
         if recompose.is_none() {
             encoder.copy_texture_to_texture(
-                target.canvas.as_image_copy(),
+                target.canvas.texture.as_image_copy(),
                 target.frame.as_image_copy(),
                 wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
             );
@@ -701,7 +703,7 @@ impl GpuRenderer {
                 aspect: wgpu::TextureAspect::All,
             };
             encoder.copy_texture_to_texture(
-                at(&target.canvas),
+                at(&target.canvas.texture),
                 at(&target.frame),
                 wgpu::Extent3d { width: *w, height: *h, depth_or_array_layers: 1 },
             );
@@ -734,22 +736,20 @@ impl GpuRenderer {
     }
 
     /// Draws what the canvas showed for `old` scaled and moved to `new`,
-    /// over the background: through the frame texture, since a texture
-    /// cannot be sampled while drawn into.
-    fn resample(&self, encoder: &mut wgpu::CommandEncoder, old: &View, new: &View) {
-        let target = self.state.canvas.as_ref().expect("made before");
-        encoder.copy_texture_to_texture(
-            target.canvas.as_image_copy(),
-            target.frame.as_image_copy(),
-            wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
-        );
+    /// over the background, into the canvas's twin, which then becomes the
+    /// canvas (a texture cannot be sampled while drawn into).
+    fn resample(&mut self, encoder: &mut wgpu::CommandEncoder, old: &View, new: &View) {
         let uniform = refine::ResampleUniform::new(old, new);
         self.gpu.queue.write_buffer(&self.state.resampler.uniform, 0, bytemuck::bytes_of(&uniform));
-        let mut pass =
-            begin_pass(encoder, &target.canvas_view, "trellis resample", None, Some(clear_colour(new.background)));
-        pass.set_pipeline(&self.state.resampler.pipeline);
-        pass.set_bind_group(0, &target.resample_bind, &[]);
-        pass.draw(0..4, 0..1);
+        let target = self.state.canvas.as_mut().expect("made before");
+        {
+            let clear = Some(clear_colour(new.background));
+            let mut pass = begin_pass(encoder, &target.spare.view, "trellis resample", None, clear);
+            pass.set_pipeline(&self.state.resampler.pipeline);
+            pass.set_bind_group(0, &target.canvas.resample_bind, &[]);
+            pass.draw(0..4, 0..1);
+        }
+        target.swap_canvas();
     }
 
     /// Moves the pixels of everything over the window by a copy, when
@@ -792,8 +792,8 @@ impl GpuRenderer {
         }
         let to = (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32);
         let from = ((x0 - dx) as u32, (y0 - dy) as u32);
-        let target = self.state.canvas.as_ref().expect("made before");
-        copy_within(encoder, &target.canvas, &target.scratch, from, to);
+        let target = self.state.canvas.as_mut().expect("made before");
+        move_canvas(encoder, target, from, to);
         let (exact, inner) = refine::after_copy(damaged, to);
         // The frame's pixels move with the canvas's, overlays and all, where
         // drawing its overlays again would cost more than the copy.
@@ -816,7 +816,8 @@ impl GpuRenderer {
             if x1 > x0 && y1 > y0 {
                 let to = (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32);
                 let from = ((x0 - dx) as u32, (y0 - dy) as u32);
-                copy_within(encoder, &target.frame, &target.scratch, from, to);
+                // The spare holds the canvas as it was, of no more use.
+                copy_within(encoder, &target.frame, &target.spare.texture, from, to);
                 let pixels = (dx as i32, dy as i32);
                 self.composed.moved(compose::Moved { from: (from.0, from.1, to.2, to.3), to, pixels, by });
                 // Moved by a fraction of a pixel more or less than the
@@ -875,23 +876,52 @@ fn scroll(old: &View, new: &View) -> Option<(i32, i32)> {
     (whole && stays).then_some((rx as i32, ry as i32))
 }
 
-/// Moves the canvas's pixels by (`dx`, `dy`): through the frame texture,
-/// since a texture cannot be copied onto itself.
-fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &device::Target, dx: i32, dy: i32) {
+/// Moves the canvas's pixels by (`dx`, `dy`), as a pan does.
+fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &mut device::Target, dx: i32, dy: i32) {
     let (w, h) = (target.width as i32, target.height as i32);
     let (sx, dx0) = if dx >= 0 { (0, dx) } else { (-dx, 0) };
     let (sy, dy0) = if dy >= 0 { (0, dy) } else { (-dy, 0) };
-    let size = wgpu::Extent3d { width: (w - dx.abs()) as u32, height: (h - dy.abs()) as u32, depth_or_array_layers: 1 };
-    fn at(texture: &wgpu::Texture, x: i32, y: i32) -> wgpu::TexelCopyTextureInfo<'_> {
-        wgpu::TexelCopyTextureInfo {
-            texture,
-            mip_level: 0,
-            origin: wgpu::Origin3d { x: x as u32, y: y as u32, z: 0 },
-            aspect: wgpu::TextureAspect::All,
-        }
+    let to = (dx0 as u32, dy0 as u32, (w - dx.abs()) as u32, (h - dy.abs()) as u32);
+    move_canvas(encoder, target, (sx as u32, sy as u32), to);
+}
+
+/// Gives the canvas at `to` (device pixels) the pixels it had at `from`
+/// (top-left), keeping the rest: copied into its twin, which becomes the
+/// canvas. Every pixel is copied once, where a copy within one texture
+/// goes through a scratch texture and copies each moved pixel twice.
+fn move_canvas(
+    encoder: &mut wgpu::CommandEncoder,
+    target: &mut device::Target,
+    from: (u32, u32),
+    to: refine::PixelRect,
+) {
+    let (canvas, spare) = (&target.canvas.texture, &target.spare.texture);
+    copy_pixels(encoder, canvas, from, spare, to);
+    for kept in refine::subtract((0, 0, target.width, target.height), to) {
+        copy_pixels(encoder, canvas, (kept.0, kept.1), spare, kept);
     }
-    encoder.copy_texture_to_texture(at(&target.canvas, sx, sy), at(&target.frame, dx0, dy0), size);
-    encoder.copy_texture_to_texture(at(&target.frame, dx0, dy0), at(&target.canvas, dx0, dy0), size);
+    target.swap_canvas();
+}
+
+/// Copies `from`'s pixels at `at` (top-left) to `into` at `to`.
+fn copy_pixels(
+    encoder: &mut wgpu::CommandEncoder,
+    from: &wgpu::Texture,
+    at: (u32, u32),
+    into: &wgpu::Texture,
+    to: refine::PixelRect,
+) {
+    if to.2 == 0 || to.3 == 0 {
+        return;
+    }
+    let place = |texture, x, y| wgpu::TexelCopyTextureInfo {
+        texture,
+        mip_level: 0,
+        origin: wgpu::Origin3d { x, y, z: 0 },
+        aspect: wgpu::TextureAspect::All,
+    };
+    let size = wgpu::Extent3d { width: to.2, height: to.3, depth_or_array_layers: 1 };
+    encoder.copy_texture_to_texture(place(from, at.0, at.1), place(into, to.0, to.1), size);
 }
 
 /// Copies `texture`'s pixels at `from` (device pixels, top-left) to `to`:
@@ -903,17 +933,8 @@ fn copy_within(
     from: (u32, u32),
     to: refine::PixelRect,
 ) {
-    let size = wgpu::Extent3d { width: to.2, height: to.3, depth_or_array_layers: 1 };
-    fn at(texture: &wgpu::Texture, x: u32, y: u32) -> wgpu::TexelCopyTextureInfo<'_> {
-        wgpu::TexelCopyTextureInfo {
-            texture,
-            mip_level: 0,
-            origin: wgpu::Origin3d { x, y, z: 0 },
-            aspect: wgpu::TextureAspect::All,
-        }
-    }
-    encoder.copy_texture_to_texture(at(texture, from.0, from.1), at(scratch, to.0, to.1), size);
-    encoder.copy_texture_to_texture(at(scratch, to.0, to.1), at(texture, to.0, to.1), size);
+    copy_pixels(encoder, texture, from, scratch, to);
+    copy_pixels(encoder, scratch, (to.0, to.1), texture, to);
 }
 
 /// Draws the overlay instances in `range` of the frame's scratch buffer,
