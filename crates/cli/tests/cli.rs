@@ -367,7 +367,7 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
         [
             ("pan", 60),
             ("zoom", 30),
-            ("select-all-move", 21),
+            ("select-all-move", 22),
             ("set-property-1000", 1),
             ("paste-1000", 3),
             ("delete-1000", 2)

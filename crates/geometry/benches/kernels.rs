@@ -60,6 +60,13 @@ fn layout(c: &mut Criterion) {
             black_box(fx.geometry.update(&fx.doc))
         });
     });
+    group.sample_size(20);
+    group.bench_function("update after a nudge of everything", |b| {
+        b.iter(|| {
+            fx.nudge_everything();
+            black_box(fx.geometry.update(&fx.doc))
+        });
+    });
     group.sample_size(10);
     group.bench_function("full layout (real text, measured before)", |b| {
         b.iter(|| Geometry::new(&fx.doc, FontMeasurer::shared()));

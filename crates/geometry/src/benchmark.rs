@@ -137,6 +137,8 @@ pub struct Fixture {
     widgets: Vec<WidgetId>,
     cards: Vec<WidgetId>,
     rng: u64,
+    /// The next nudge of everything, in design pixels (alternates).
+    nudge: f32,
 }
 
 impl std::fmt::Debug for Fixture {
@@ -152,7 +154,7 @@ impl Fixture {
         let geometry = Geometry::new(&doc, FontMeasurer::shared());
         let widgets = doc.iter().filter(|w| w.parent().is_some()).map(|w| w.id()).collect();
         let cards = doc.children(doc.root()).to_vec();
-        Self { doc, geometry, widgets, cards, rng: seed ^ 0x5851_f42d_4c95_7f2d }
+        Self { doc, geometry, widgets, cards, rng: seed ^ 0x5851_f42d_4c95_7f2d, nudge: 1.0 }
     }
 
     fn next(&mut self) -> f32 {
@@ -204,6 +206,23 @@ impl Fixture {
                 values: vec![(PropKey::X, Some(PropValue::Number(x))), (PropKey::Y, Some(PropValue::Number(y)))],
             })
             .expect("a valid move");
+    }
+
+    /// Moves every top-level widget one design pixel right, then back on
+    /// the next call: a nudge of everything (select all, an arrow key), as
+    /// one commit.
+    pub fn nudge_everything(&mut self) {
+        let step = self.nudge;
+        self.nudge = -step;
+        let moves = self
+            .cards
+            .iter()
+            .map(|&id| {
+                let x = self.doc.widget(id).expect("a card").number(PropKey::X) + step;
+                Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }
+            })
+            .collect();
+        self.doc.execute_all("nudge", moves).expect("a valid nudge");
     }
 
     /// Resizes the first child of a random card's header row.
