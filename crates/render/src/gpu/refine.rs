@@ -420,7 +420,7 @@ impl Resampler {
         Resampler { pipeline, layout, uniform, sampler }
     }
 
-    /// The bind group sampling `source` (a target's frame texture).
+    /// The bind group sampling `source` (one of a target's two canvas textures).
     pub(super) fn bind(&self, device: &wgpu::Device, source: &wgpu::TextureView) -> wgpu::BindGroup {
         device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("trellis resample"),
