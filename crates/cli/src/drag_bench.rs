@@ -448,10 +448,11 @@ fn run_pass(
             record.total_ns += wait.as_nanos() as u64;
         }
         heap(&record);
-        lab.frame(&record);
+        // The counts first: a request that sees a frame sees them too.
         if lab.is_serving() {
             lab.live(&crate::lab::live_objects(canvas.editor(), canvas.renderer()));
         }
+        lab.frame(&record);
         records.push(record);
     };
     for (i, e) in events.iter().enumerate() {

@@ -637,7 +637,7 @@ fn the_debug_endpoint_answers_on_loopback_and_refuses_other_addresses() {
         let (status, body) = http_get(&addr, "/debug/stats");
         assert_eq!(status, 200);
         stats = serde_json::from_slice(&body).unwrap();
-        if stats["frames_kept"].as_u64().unwrap() > 0 {
+        if stats["frames_kept"].as_u64().unwrap() > 0 && stats["live_objects"]["widgets"].is_u64() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
