@@ -155,7 +155,8 @@ impl Refinement {
         self.reset(width, height);
         let mut total = 0.0;
         let (mut n_sum, mut w_sum, mut h_sum) = (0.0, 0.0, 0.0);
-        for (d, n) in boxes {
+        // A box that is not a number covers nothing it could be charged to.
+        for (d, n) in boxes.filter(|(d, n)| [d.x, d.y, d.w, d.h, *n].iter().all(|v| v.is_finite())) {
             total += self.add(&d, n);
             n_sum += f64::from(n);
             w_sum += f64::from(n * d.w.clamp(0.0, TILE as f32));
@@ -487,7 +488,9 @@ mod tests {
             }
         }
         let mut r = Refinement::default();
-        r.count_boxes(1280, 800, boxes.iter().copied());
+        // Boxes that are not numbers change nothing.
+        let nan = (Rect::new(f32::NAN, 10.0, 5.0, f32::INFINITY), 3.0);
+        r.count_boxes(1280, 800, boxes.iter().copied().chain([nan]));
         let drawn = |p: PixelRect| {
             let area = Rect::new(p.0 as f32, p.1 as f32, p.2 as f32, p.3 as f32);
             let widgets: f32 = boxes
