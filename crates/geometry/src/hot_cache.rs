@@ -151,7 +151,12 @@ impl QueryCache {
                 _ => region = Region { left: p.x, top: p.y, right: p.x, bottom: p.y },
             }
         }
-        self.drop = Some((dragged.to_vec(), Cached { version: geometry.version(), region, answer: answer.clone() }));
+        // The dragged list's vector is kept from miss to miss: a drag misses
+        // every few frames, and a fresh copy each time was an allocation.
+        let mut kept = self.drop.take().map(|(d, _)| d).unwrap_or_default();
+        kept.clear();
+        kept.extend_from_slice(dragged);
+        self.drop = Some((kept, Cached { version: geometry.version(), region, answer: answer.clone() }));
         answer
     }
 }

@@ -292,7 +292,8 @@ impl Geometry {
     }
 
     pub(crate) fn container_at(&self, p: Point, dragged: &[WidgetId], source: Source) -> Option<WidgetId> {
-        let mut candidates = Vec::new();
+        // Nested containers under a point are rarely more than a dozen.
+        let mut candidates = Vec::with_capacity(16);
         self.at_point(p, source, &mut candidates);
         self.topmost(candidates.into_iter().filter(|c| self.accepts(*c, dragged)))
             .or_else(|| contains(&self.boxes[self.root].rect, p).then_some(self.root))
@@ -412,7 +413,9 @@ impl Geometry {
         // Targets are children of the parent, so one of them is inside the
         // moving widgets only if it is one of them or the parent is inside.
         let parent_moving = self.in_dragged(q.parent, q.moving);
-        let mut targets: Vec<Rect> = Vec::new();
+        // Room for a crowded neighbourhood at once: growing from empty was
+        // five of a 100,000-widget drag frame's allocations.
+        let mut targets: Vec<Rect> = Vec::with_capacity(32);
         let mut consider = |id: WidgetId, r: &Rect, e: &Entry| {
             if e.parent == Some(q.parent) && !e.hidden && !parent_moving && !q.moving.contains(&id) {
                 targets.push(if e.clipped { self.boxes[id].rect } else { *r });
@@ -443,16 +446,12 @@ impl Geometry {
         // The same answer whatever order the candidates came in.
         targets.sort_by(|a, b| (a.x, a.y, a.w, a.h).partial_cmp(&(b.x, b.y, b.w, b.h)).unwrap_or(Ordering::Equal));
         let parent = self.boxes.get(q.parent).map(WidgetBox::content);
-        let mut edges_x: Vec<f32> = Vec::with_capacity(3 * targets.len() + 3);
-        let mut edges_y: Vec<f32> = Vec::with_capacity(3 * targets.len() + 3);
-        for r in targets.iter().chain(parent.iter()) {
-            edges_x.extend([r.x, r.x + r.w / 2.0, r.right()]);
-            edges_y.extend([r.y, r.y + r.h / 2.0, r.bottom()]);
-        }
+        let edges_x = targets.iter().chain(parent.iter()).flat_map(|r| [r.x, r.x + r.w / 2.0, r.right()]);
+        let edges_y = targets.iter().chain(parent.iter()).flat_map(|r| [r.y, r.y + r.h / 2.0, r.bottom()]);
         let moving_x = [q.rect.x, q.rect.x + q.rect.w / 2.0, q.rect.right()];
         let moving_y = [q.rect.y, q.rect.y + q.rect.h / 2.0, q.rect.bottom()];
-        let edge_dx = best_offset(&moving_x, &edges_x, threshold);
-        let edge_dy = best_offset(&moving_y, &edges_y, threshold);
+        let edge_dx = best_offset(&moving_x, edges_x, threshold);
+        let edge_dy = best_offset(&moving_y, edges_y, threshold);
         let (space_dx, gaps_x) = spacing(&q.rect, &targets, Axis::X, threshold);
         let (space_dy, gaps_y) = spacing(&q.rect, &targets, Axis::Y, threshold);
         let grid_origin = parent.map_or((0.0, 0.0), |p| (p.x, p.y));
@@ -472,10 +471,10 @@ impl Geometry {
         let rect = Rect::new(q.rect.x + dx, q.rect.y + dy, q.rect.w, q.rect.h);
         let mut guides = Vec::new();
         if kind_x == SnapKind::Edge {
-            guides.extend(edge_guides(&rect, &targets, parent, Axis::X));
+            edge_guides(&rect, &targets, parent, Axis::X, &mut guides);
         }
         if kind_y == SnapKind::Edge {
-            guides.extend(edge_guides(&rect, &targets, parent, Axis::Y));
+            edge_guides(&rect, &targets, parent, Axis::Y, &mut guides);
         }
         let mut spacing_guides = Vec::new();
         if kind_x == SnapKind::Spacing {
@@ -500,7 +499,7 @@ fn distance(r: &Rect, p: Point) -> f32 {
 
 /// The smallest move (ties: the more negative) that brings one of the
 /// moving features onto a target feature, within `threshold`.
-fn best_offset(moving: &[f32; 3], targets: &[f32], threshold: f32) -> Option<f32> {
+fn best_offset(moving: &[f32; 3], targets: impl IntoIterator<Item = f32>, threshold: f32) -> Option<f32> {
     let mut best: Option<f32> = None;
     for t in targets {
         for m in moving {
@@ -513,43 +512,49 @@ fn best_offset(moving: &[f32; 3], targets: &[f32], threshold: f32) -> Option<f32
     best
 }
 
+/// A move along one axis and the two equal gaps it makes (start, end).
+type SpacingOption = (f32, [(f32, f32); 2]);
+
 /// Offsets that make the gaps to the neighbours equal: centred between
 /// the nearest neighbour on each side, or repeating a neighbour's gap.
+/// Allocates only the answer's two gaps, when there is one.
 fn spacing(r: &Rect, targets: &[Rect], axis: Axis, threshold: f32) -> (Option<f32>, Vec<Rect>) {
     // Work along `axis`: (start, end) on it, and (start, end) across it.
     let along = |t: &Rect| if axis == Axis::X { (t.x, t.right()) } else { (t.y, t.bottom()) };
     let across = |t: &Rect| if axis == Axis::X { (t.y, t.bottom()) } else { (t.x, t.right()) };
     let (ms, me) = along(r);
     let (cs, ce) = across(r);
-    let band: Vec<&Rect> = targets.iter().filter(|t| across(t).0 < ce && across(t).1 > cs).collect();
-    let before = band.iter().filter(|t| along(t).1 <= ms + threshold).max_by(|a, b| along(a).1.total_cmp(&along(b).1));
-    let after = band.iter().filter(|t| along(t).0 >= me - threshold).min_by(|a, b| along(a).0.total_cmp(&along(b).0));
-    let mut options: Vec<(f32, Vec<(f32, f32)>)> = Vec::new();
+    let band = || targets.iter().filter(|t| across(t).0 < ce && across(t).1 > cs);
+    let before = band().filter(|t| along(t).1 <= ms + threshold).max_by(|a, b| along(a).1.total_cmp(&along(b).1));
+    let after = band().filter(|t| along(t).0 >= me - threshold).min_by(|a, b| along(a).0.total_cmp(&along(b).0));
+    // The options in a fixed order; the first of the smallest moves wins.
+    let mut options: [Option<SpacingOption>; 3] = [None; 3];
     if let (Some(a), Some(b)) = (before, after) {
         let len = me - ms;
         let start = (along(a).1 + along(b).0 - len) / 2.0;
         if start >= along(a).1 {
-            options.push((start - ms, vec![(along(a).1, start), (start + len, along(b).0)]));
+            options[0] = Some((start - ms, [(along(a).1, start), (start + len, along(b).0)]));
         }
     }
     if let Some(a) = before {
-        let behind = band.iter().filter(|t| along(t).1 <= along(a).0).max_by(|x, y| along(x).1.total_cmp(&along(y).1));
+        let behind = band().filter(|t| along(t).1 <= along(a).0).max_by(|x, y| along(x).1.total_cmp(&along(y).1));
         if let Some(aa) = behind {
             let gap = along(a).0 - along(aa).1;
             let start = along(a).1 + gap;
-            options.push((start - ms, vec![(along(aa).1, along(a).0), (along(a).1, start)]));
+            options[1] = Some((start - ms, [(along(aa).1, along(a).0), (along(a).1, start)]));
         }
     }
     if let Some(b) = after {
-        let beyond = band.iter().filter(|t| along(t).0 >= along(b).1).min_by(|x, y| along(x).0.total_cmp(&along(y).0));
+        let beyond = band().filter(|t| along(t).0 >= along(b).1).min_by(|x, y| along(x).0.total_cmp(&along(y).0));
         if let Some(bb) = beyond {
             let gap = along(bb).0 - along(b).1;
             let end = along(b).0 - gap;
-            options.push((end - me, vec![(end, along(b).0), (along(b).1, along(bb).0)]));
+            options[2] = Some((end - me, [(end, along(b).0), (along(b).1, along(bb).0)]));
         }
     }
     let best = options
         .into_iter()
+        .flatten()
         .filter(|(d, _)| d.abs() <= threshold)
         .min_by(|a, b| (a.0.abs(), a.0).partial_cmp(&(b.0.abs(), b.0)).unwrap_or(Ordering::Equal));
     match best {
@@ -572,19 +577,20 @@ fn spacing(r: &Rect, targets: &[Rect], axis: Axis, threshold: f32) -> (Option<f3
 }
 
 /// Guides for every target feature the snapped rectangle lines up with.
-fn edge_guides(r: &Rect, targets: &[Rect], parent: Option<Rect>, axis: Axis) -> Vec<Guide> {
+fn edge_guides(r: &Rect, targets: &[Rect], parent: Option<Rect>, axis: Axis, guides: &mut Vec<Guide>) {
     let features = |t: &Rect| {
         if axis == Axis::X { [t.x, t.x + t.w / 2.0, t.right()] } else { [t.y, t.y + t.h / 2.0, t.bottom()] }
     };
     let span = |t: &Rect| if axis == Axis::X { (t.y, t.bottom()) } else { (t.x, t.right()) };
     let mine = features(r);
-    let mut guides: Vec<Guide> = Vec::new();
+    // The other axis's guides come first; a guide merges with its own axis's.
+    let first = guides.len();
     for t in targets.iter().chain(parent.iter()) {
         for f in features(t) {
             if mine.iter().any(|m| (m - f).abs() < 0.01) {
                 let (a0, a1) = span(r);
                 let (b0, b1) = span(t);
-                match guides.iter_mut().find(|g| (g.at - f).abs() < 0.01) {
+                match guides[first..].iter_mut().find(|g| (g.at - f).abs() < 0.01) {
                     Some(g) => {
                         g.from = g.from.min(b0);
                         g.to = g.to.max(b1);
@@ -594,5 +600,4 @@ fn edge_guides(r: &Rect, targets: &[Rect], parent: Option<Rect>, axis: Axis) -> 
             }
         }
     }
-    guides
 }

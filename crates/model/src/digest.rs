@@ -143,6 +143,14 @@ fn file_frame(version: u32) -> (String, &'static str) {
     (format!("{{\n  \"format\": \"{FORMAT_NAME}\",\n  \"version\": {version},\n  \"root\": "), "\n}\n")
 }
 
+/// The length in bytes of [`file_frame`]'s two parts, without making them:
+/// every command checks the saved size, a drag's on every frame.
+fn file_frame_len(version: u32) -> u64 {
+    let digits = u64::from(version.checked_ilog10().unwrap_or(0) + 1);
+    let fixed = "{\n  \"format\": \"\",\n  \"version\": ,\n  \"root\": ".len() + "\n}\n".len();
+    (fixed + FORMAT_NAME.len()) as u64 + digits
+}
+
 impl Document {
     /// The summary of the subtree at `id`, from the caches where they are
     /// up to date (after any command they all are).
@@ -217,8 +225,7 @@ impl Document {
     /// known without writing it. Commands keep it within
     /// [`crate::limits::MAX_FILE_BYTES`].
     pub fn saved_size(&self) -> u64 {
-        let (before, after) = file_frame(FORMAT_VERSION);
-        before.len() as u64 + self.tree_part(self.root).size_at(1) + after.len() as u64
+        file_frame_len(FORMAT_VERSION) + self.tree_part(self.root).size_at(1)
     }
 }
 
@@ -226,6 +233,14 @@ impl Document {
 mod tests {
     use super::*;
     use crate::{Command, PropKey, PropValue, WidgetKind, WidgetTree, generate};
+
+    #[test]
+    fn the_file_frames_length_is_counted_as_it_is_written() {
+        for version in [0, 1, 9, 10, 99, 100, FORMAT_VERSION, u32::MAX] {
+            let (before, after) = file_frame(version);
+            assert_eq!(file_frame_len(version), (before.len() + after.len()) as u64, "version {version}");
+        }
+    }
 
     #[test]
     fn saved_size_is_the_length_of_the_saved_text() {

@@ -169,6 +169,13 @@ impl Subscription {
         lock(&self.queue).drain(..).collect()
     }
 
+    /// [`Subscription::drain`] into `out` (cleared first), so that a reader
+    /// called every frame keeps one vector instead of making one a frame.
+    pub fn drain_into(&self, out: &mut Vec<Change>) {
+        out.clear();
+        out.extend(lock(&self.queue).drain(..));
+    }
+
     /// How many changes wait unread.
     pub fn pending(&self) -> usize {
         lock(&self.queue).len()

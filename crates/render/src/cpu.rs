@@ -50,7 +50,7 @@ pub struct CpuRenderer {
     greek: crate::text::GreekCache,
     /// Glyphs whose pixels were visited since the last `redraw` began.
     glyphs_drawn: usize,
-    images: HashMap<PathBuf, Option<Pixmap>>,
+    images: crate::image_file::ImageTable<Option<Pixmap>>,
     /// Why images were not drawn, one entry a path, oldest first.
     image_problems: Vec<ImageError>,
     /// The directory image paths are relative to (the design file's).
@@ -115,7 +115,7 @@ impl CpuRenderer {
             shaped: ShapedCache::default(),
             greek: crate::text::GreekCache::default(),
             glyphs_drawn: 0,
-            images: HashMap::new(),
+            images: Default::default(),
             image_problems: Vec::new(),
             base_dir: PathBuf::from("."),
         }
@@ -158,7 +158,7 @@ impl CpuRenderer {
     pub fn redraw(&mut self, pixmap: &mut Pixmap, list: &DisplayList, view: &View, damage: Option<Rect>) {
         self.glyphs_drawn = 0;
         self.shaped.frame += 1;
-        self.greek.end_frame();
+        self.greek.end_frame(|| list.text_count());
         let region = damage.map(|d| view.to_device(&d));
         let region_mask = region.and_then(|r| {
             let mut m = Mask::new(pixmap.width(), pixmap.height())?;
@@ -292,8 +292,7 @@ impl CpuRenderer {
         opacity: f32,
         mask: Option<&Mask>,
     ) {
-        let full = self.base_dir.join(path);
-        if !self.images.contains_key(&full) {
+        if self.images.get(&self.base_dir, path).is_none() {
             let loaded = match load_image(&self.base_dir, path) {
                 Ok(img) => Some(img),
                 Err(e) => {
@@ -302,10 +301,10 @@ impl CpuRenderer {
                     None
                 }
             };
-            self.images.insert(full.clone(), loaded);
+            self.images.insert(&self.base_dir, path, loaded);
         }
-        match &self.images[&full] {
-            Some(img) if img.width() > 0 && img.height() > 0 => {
+        match self.images.get(&self.base_dir, path) {
+            Some(Some(img)) if img.width() > 0 && img.height() > 0 => {
                 let sx = rect.w / img.width() as f32;
                 let sy = rect.h / img.height() as f32;
                 let at = t.pre_translate(rect.x, rect.y).pre_scale(sx, sy);

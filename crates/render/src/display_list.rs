@@ -619,6 +619,11 @@ impl DisplayList {
         self.revision
     }
 
+    /// How many text primitives the list holds (walks every item).
+    pub fn text_count(&self) -> usize {
+        self.items.iter().map(|i| i.primitives.iter().filter(|p| matches!(p, Primitive::Text { .. })).count()).sum()
+    }
+
     /// The items patched since the last call, in the order they were.
     pub fn take_changed(&mut self) -> Vec<usize> {
         std::mem::take(&mut self.changed)

@@ -10,6 +10,7 @@
 //! [`MAX_IMAGE_BYTES`]; reads the PNG header and refuses dimensions over
 //! [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_DECODED_BYTES`] before decoding.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -117,6 +118,42 @@ pub fn load_image(base_dir: &Path, path: &str) -> Result<Pixmap, ImageError> {
 /// naming the widget so that the user knows which one to fix.
 pub(crate) fn report_image_problem(widget: &str, problem: &ImageError) {
     eprintln!("warning: image widget '{widget}': {problem}; it is drawn as the missing-image box");
+}
+
+/// What became of each image a design names (its pixels or its place in
+/// the atlas; `None` when it could not be drawn), by the folder its path
+/// is relative to and the path as the design writes it. Looking one up
+/// allocates nothing: the image of a dragged widget is looked up every
+/// frame, and joining the two into one path was a heap allocation each
+/// time.
+#[derive(Debug)]
+pub(crate) struct ImageTable<T> {
+    by_folder: HashMap<PathBuf, HashMap<String, T>>,
+}
+
+impl<T> Default for ImageTable<T> {
+    fn default() -> Self {
+        Self { by_folder: HashMap::new() }
+    }
+}
+
+impl<T> ImageTable<T> {
+    pub(crate) fn get(&self, base_dir: &Path, path: &str) -> Option<&T> {
+        self.by_folder.get(base_dir)?.get(path)
+    }
+
+    pub(crate) fn insert(&mut self, base_dir: &Path, path: &str, value: T) {
+        self.by_folder.entry(base_dir.to_path_buf()).or_default().insert(path.to_owned(), value);
+    }
+
+    /// How many images, over every folder.
+    pub(crate) fn len(&self) -> usize {
+        self.by_folder.values().map(HashMap::len).sum()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.by_folder.clear();
+    }
 }
 
 /// The file `path` names inside `base_dir`, symlinks followed; refused when
@@ -258,6 +295,20 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_is_found_by_its_folder_and_its_path_as_written() {
+        let mut table = ImageTable::default();
+        table.insert(Path::new("/designs/a"), "icon.png", 1);
+        table.insert(Path::new("/designs/b"), "icon.png", 2);
+        table.insert(Path::new("/designs/a"), "img/logo.png", 3);
+        assert_eq!(table.get(Path::new("/designs/a"), "icon.png"), Some(&1));
+        assert_eq!(table.get(Path::new("/designs/b"), "icon.png"), Some(&2), "another folder's file");
+        assert_eq!(table.get(Path::new("/designs/c"), "icon.png"), None);
+        assert_eq!(table.len(), 3);
+        table.clear();
+        assert_eq!((table.len(), table.get(Path::new("/designs/a"), "icon.png")), (0, None));
+    }
 
     #[test]
     fn paths_climbing_out_lexically_are_refused_before_touching_the_disk() {

@@ -62,15 +62,24 @@ pub fn greeked(size: f32, factor: f32) -> bool {
 /// kept between frames: shaped once at the design size (basic shaping
 /// scales with the size, so the bars hold at any zoom and zooming never
 /// shapes again), then only looked up. Bounded like the shaped-text
-/// caches: entries not drawn for a while go.
+/// caches: entries not drawn for a while go, but only while the cache
+/// holds more than twice the texts of the display list (and at least
+/// [`Self::FLOOR`]). A retained canvas redraws only what changed, so "not
+/// drawn for a while" says little about a text still on screen: at
+/// 100,000 widgets a pan (60 frames of strips) left most texts undrawn for
+/// 120 frames, and the zoom after it shaped 56 texts again a frame (2,000
+/// heap allocations a frame).
 #[derive(Debug, Default)]
 pub(crate) struct GreekCache {
     bars: std::collections::HashMap<u64, (Vec<Rect>, u64)>,
     frame: u64,
+    /// The display list's texts when last counted.
+    live_texts: usize,
 }
 
 impl GreekCache {
     const KEEP_FRAMES: u64 = 120;
+    const RECOUNT_FRAMES: u64 = 64;
     const FLOOR: usize = 4096;
     /// About 16 MB of bars.
     const MAX_BARS: usize = 1 << 20;
@@ -87,18 +96,26 @@ impl GreekCache {
         &entry.0
     }
 
-    /// A frame is done: forget bars not drawn for a while, and, past
-    /// [`Self::MAX_BARS`] bars kept (a design of long wrapped texts), every
-    /// text's but this frame's.
-    pub(crate) fn end_frame(&mut self) {
+    /// A frame is done: forget bars not drawn for a while when there are
+    /// more than twice `live_texts` (the display list's texts, counted
+    /// when the cache may be over that, or every [`Self::RECOUNT_FRAMES`]
+    /// frames: a count walks the list), and, past [`Self::MAX_BARS`] bars
+    /// kept (a design of long wrapped texts), every text's but this
+    /// frame's.
+    pub(crate) fn end_frame(&mut self, live_texts: impl FnOnce() -> usize) {
         let now = self.frame;
         self.frame += 1;
         if self.bars.values().map(|(b, _)| b.len()).sum::<usize>() > Self::MAX_BARS {
             self.bars.retain(|_, (_, used)| *used == now);
         }
         if self.bars.len() > Self::FLOOR {
-            let now = self.frame;
-            self.bars.retain(|_, (_, used)| now.saturating_sub(*used) <= Self::KEEP_FRAMES);
+            if self.bars.len() > 2 * self.live_texts || now.is_multiple_of(Self::RECOUNT_FRAMES) {
+                self.live_texts = live_texts();
+            }
+            if self.bars.len() > 2 * self.live_texts {
+                let now = self.frame;
+                self.bars.retain(|_, (_, used)| now.saturating_sub(*used) <= Self::KEEP_FRAMES);
+            }
         }
     }
 
@@ -165,6 +182,41 @@ mod tests {
     use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
 
     use super::*;
+
+    /// Regression test for a zoom after a pan at 100,000 widgets shaping 56
+    /// greeked texts again every frame: a pan redraws strips, so the texts
+    /// on screen went undrawn for more than `KEEP_FRAMES` frames and were
+    /// dropped as stale. Texts are now dropped as stale only while the
+    /// cache holds more than twice the display list's texts.
+    #[test]
+    fn greek_bars_of_a_design_on_screen_outlive_frames_that_redraw_only_part_of_it() {
+        let many = 3 * GreekCache::FLOOR;
+        let bar = || vec![Rect::new(0.0, 0.0, 4.0, 1.0)];
+        let mut cache = GreekCache::default();
+        // Frames draw every text of the design once (refinement tiles)...
+        for key in 0..many as u64 {
+            cache.bars.insert(key, (bar(), cache.frame));
+            if key % 1000 == 0 {
+                cache.end_frame(|| many);
+            }
+        }
+        // ... then frames draw none of them (strips of a pan).
+        for _ in 0..2 * GreekCache::KEEP_FRAMES {
+            cache.end_frame(|| many);
+        }
+        assert_eq!(cache.len(), many, "texts still in the list are kept");
+
+        // Most widgets deleted: past twice the list's texts, stale ones go.
+        let recounted = std::cell::Cell::new(0);
+        for _ in 0..=GreekCache::KEEP_FRAMES {
+            cache.end_frame(|| {
+                recounted.set(recounted.get() + 1);
+                10
+            });
+        }
+        assert!(recounted.get() >= 1, "the list was counted again");
+        assert_eq!(cache.len(), 0, "nothing drawn for a while, and far more than the list's texts");
+    }
 
     /// The renderer breaks a label's text into exactly the lines the layout
     /// measured for its box, at any zoom: no word pushed onto a line the

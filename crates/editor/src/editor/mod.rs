@@ -34,6 +34,8 @@ pub struct Editor {
     /// a journal records it so a replay can refuse to measure differently.
     measurer_id: String,
     changes: Subscription,
+    /// The changes one step reads, kept (empty) for the next step.
+    change_buffer: Vec<Change>,
     selection: Vec<WidgetId>,
     viewport: Viewport,
     /// The settings the gestures follow; changed only by events.
@@ -85,6 +87,7 @@ impl Editor {
             geometry,
             measurer_id,
             changes,
+            change_buffer: Vec::new(),
             selection: Vec::new(),
             viewport: Viewport::default(),
             settings: Settings::default(),
@@ -234,7 +237,9 @@ impl Editor {
             Some(regions) => step.damage.extend(regions),
         }
         step.moved = self.geometry.take_moved();
-        for change in self.changes.drain() {
+        let mut changes = std::mem::take(&mut self.change_buffer);
+        self.changes.drain_into(&mut changes);
+        for change in changes.drain(..) {
             match change {
                 // A new place is all a position changes: the geometry
                 // lists what moved (a nudge of everything made every
@@ -256,6 +261,7 @@ impl Editor {
                 Change::Reset => step.damage.all(),
             }
         }
+        self.change_buffer = changes;
         if self.viewport != view {
             step.damage.view();
         }

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use slotmap::SecondaryMap;
 use taffy::prelude::{NodeId, TaffyTree};
-use trellis_model::{Document, LayoutMode, Rect, Subscription, WidgetId, WidgetKind};
+use trellis_model::{Change, Document, LayoutMode, Rect, Subscription, WidgetId, WidgetKind};
 
 use crate::measure::TextMeasurer;
 use crate::spatial::{Entry, SpatialGrid};
@@ -135,6 +135,8 @@ pub struct UpdateStats {
 /// edits the document, and answers for another document are meaningless.
 pub struct Geometry {
     changes: Subscription,
+    /// The changes one update reads, kept (empty) for the next.
+    change_buffer: Vec<Change>,
     pub(crate) boxes: SecondaryMap<WidgetId, WidgetBox>,
     taffy: TaffyTree<WidgetId>,
     pub(crate) index: SpatialGrid,
@@ -191,6 +193,7 @@ impl Geometry {
         taffy.disable_rounding();
         let mut geometry = Self {
             changes: doc.subscribe(),
+            change_buffer: Vec::new(),
             boxes: SecondaryMap::new(),
             taffy,
             index: SpatialGrid::new(Rect::new(0.0, 0.0, 1.0, 1.0), 1),

@@ -15,9 +15,12 @@ impl Geometry {
     /// Reads the document's changes since the last update and re-lays out
     /// only what they affect.
     pub fn update(&mut self, doc: &Document) -> UpdateStats {
-        let changes = self.changes.drain();
+        // One vector, kept from update to update (a drag updates every frame).
+        let mut changes = std::mem::take(&mut self.change_buffer);
+        self.changes.drain_into(&mut changes);
         self.stats = UpdateStats { changes: changes.len(), ..UpdateStats::default() };
         if changes.is_empty() {
+            self.change_buffer = changes;
             return self.stats;
         }
         self.version += 1;
@@ -25,13 +28,15 @@ impl Geometry {
             self.root = doc.root();
             self.rebuild(doc);
             self.stats.changes = changes.len();
+            changes.clear();
+            self.change_buffer = changes;
             return self.stats;
         }
         let mut touched: Vec<WidgetId> = Vec::new();
         let mut sibling_parents: HashSet<WidgetId> = HashSet::new();
         let mut new_islands: Vec<WidgetId> = Vec::new();
         let mut translations: Vec<WidgetId> = Vec::new();
-        for change in changes {
+        for change in changes.drain(..) {
             match change {
                 Change::Inserted { id, parent, .. } => {
                     sibling_parents.insert(parent);
@@ -105,6 +110,7 @@ impl Geometry {
                 Change::Reset => unreachable!("handled above"),
             }
         }
+        self.change_buffer = changes;
         self.update_child_indexes(doc, &sibling_parents);
         for p in sibling_parents {
             if self.boxes.contains_key(p) && doc.contains(p) {

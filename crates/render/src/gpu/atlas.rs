@@ -43,8 +43,7 @@ impl GpuRenderer {
     /// An image's place in the atlas, loading and uploading it the first
     /// time; `None` (remembered) when it cannot be read or does not fit.
     pub(super) fn image(&mut self, path: &str, widget: &str) -> Option<AtlasImage> {
-        let full = self.base_dir.join(path);
-        if let Some(found) = self.images.get(&full) {
+        if let Some(found) = self.images.get(&self.base_dir, path) {
             return *found;
         }
         // Refused or unreadable images draw as the missing-image box, with a
@@ -56,7 +55,7 @@ impl GpuRenderer {
                 None
             }
         };
-        self.images.insert(full, placed);
+        self.images.insert(&self.base_dir, path, placed);
         placed
     }
 

@@ -200,7 +200,7 @@ pub struct GpuRenderer {
     glyphs: SwashCache,
     texts: HashMap<u64, ShapedText>,
     greek: crate::text::GreekCache,
-    images: HashMap<PathBuf, Option<AtlasImage>>,
+    images: crate::image_file::ImageTable<Option<AtlasImage>>,
     image_allocator: etagere::AtlasAllocator,
     /// The retained instances, a range per display-list item.
     instances: Vec<Instance>,
@@ -305,7 +305,7 @@ impl GpuRenderer {
             glyphs: SwashCache::new(),
             texts: HashMap::new(),
             greek: crate::text::GreekCache::default(),
-            images: HashMap::new(),
+            images: Default::default(),
             image_allocator: atlas::allocator(),
             instances: Vec::new(),
             ranges: Vec::new(),

@@ -32,12 +32,12 @@ impl GpuRenderer {
                 self.pin_shaped_text(&text, 12.0, &Rect::new(0.0, 0.0, 160.0, 20.0), TextAlign::Start);
             }
             GpuPlantedLeak::AtlasImage => {
-                let path = self.base_dir.join(format!("planted-leak-{}.png", self.images.len()));
+                let path = format!("planted-leak-{}.png", self.images.len());
                 let placed = self
                     .image_allocator
                     .allocate(etagere::size2(1, 1))
                     .map(|a| AtlasImage { uv: [a.rectangle.min.x as f32, a.rectangle.min.y as f32, 0.0, 0.0] });
-                self.images.insert(path, placed);
+                self.images.insert(&self.base_dir, &path, placed);
             }
         }
     }

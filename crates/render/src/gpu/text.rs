@@ -150,7 +150,7 @@ impl GpuRenderer {
             }
             batch.gathered = gathered;
         }
-        self.greek.end_frame();
+        self.greek.end_frame(|| list.text_count());
     }
 
     /// Shapes a text for a device box, or finds it shaped; returns its key.
