@@ -122,13 +122,13 @@ pub(crate) fn report_image_problem(widget: &str, problem: &ImageError) {
 
 /// What became of each image a design names (its pixels or its place in
 /// the atlas; `None` when it could not be drawn), by the folder its path
-/// is relative to and the path as the design writes it. Looking one up
-/// allocates nothing: the image of a dragged widget is looked up every
-/// frame, and joining the two into one path was a heap allocation each
-/// time.
+/// is relative to and the path within it, compared as paths are (by
+/// component: `img//a.png` is `img/a.png`). Looking one up allocates
+/// nothing: the image of a dragged widget is looked up every frame, and
+/// joining the two into one path was a heap allocation each time.
 #[derive(Debug)]
 pub(crate) struct ImageTable<T> {
-    by_folder: HashMap<PathBuf, HashMap<String, T>>,
+    by_folder: HashMap<PathBuf, HashMap<PathBuf, T>>,
 }
 
 impl<T> Default for ImageTable<T> {
@@ -139,11 +139,11 @@ impl<T> Default for ImageTable<T> {
 
 impl<T> ImageTable<T> {
     pub(crate) fn get(&self, base_dir: &Path, path: &str) -> Option<&T> {
-        self.by_folder.get(base_dir)?.get(path)
+        self.by_folder.get(base_dir)?.get(Path::new(path))
     }
 
     pub(crate) fn insert(&mut self, base_dir: &Path, path: &str, value: T) {
-        self.by_folder.entry(base_dir.to_path_buf()).or_default().insert(path.to_owned(), value);
+        self.by_folder.entry(base_dir.to_path_buf()).or_default().insert(PathBuf::from(path), value);
     }
 
     /// How many images, over every folder.
@@ -305,6 +305,7 @@ mod tests {
         assert_eq!(table.get(Path::new("/designs/a"), "icon.png"), Some(&1));
         assert_eq!(table.get(Path::new("/designs/b"), "icon.png"), Some(&2), "another folder's file");
         assert_eq!(table.get(Path::new("/designs/c"), "icon.png"), None);
+        assert_eq!(table.get(Path::new("/designs/a"), "img//logo.png"), Some(&3), "the same path, spelt otherwise");
         assert_eq!(table.len(), 3);
         table.clear();
         assert_eq!((table.len(), table.get(Path::new("/designs/a"), "icon.png")), (0, None));

@@ -75,6 +75,9 @@ pub(crate) struct GreekCache {
     frame: u64,
     /// The display list's texts when last counted.
     live_texts: usize,
+    /// The bars of every entry: kept as entries come and go, since summing
+    /// them each frame walked the whole cache.
+    total_bars: usize,
 }
 
 impl GreekCache {
@@ -91,7 +94,12 @@ impl GreekCache {
         (t.text, t.size.to_bits(), t.w.to_bits(), t.h.to_bits(), t.align as u8, t.wrap, t.top).hash(&mut hasher);
         let key = hasher.finish();
         let frame = self.frame;
-        let entry = self.bars.entry(key).or_insert_with(|| (greek_bars(fonts, t), 0));
+        let total = &mut self.total_bars;
+        let entry = self.bars.entry(key).or_insert_with(|| {
+            let bars = greek_bars(fonts, t);
+            *total += bars.len();
+            (bars, 0)
+        });
         entry.1 = frame;
         &entry.0
     }
@@ -105,8 +113,8 @@ impl GreekCache {
     pub(crate) fn end_frame(&mut self, live_texts: impl FnOnce() -> usize) {
         let now = self.frame;
         self.frame += 1;
-        if self.bars.values().map(|(b, _)| b.len()).sum::<usize>() > Self::MAX_BARS {
-            self.bars.retain(|_, (_, used)| *used == now);
+        if self.total_bars > Self::MAX_BARS {
+            self.retain(|used| used == now);
         }
         if self.bars.len() > Self::FLOOR {
             if self.bars.len() > 2 * self.live_texts || now.is_multiple_of(Self::RECOUNT_FRAMES) {
@@ -114,9 +122,21 @@ impl GreekCache {
             }
             if self.bars.len() > 2 * self.live_texts {
                 let now = self.frame;
-                self.bars.retain(|_, (_, used)| now.saturating_sub(*used) <= Self::KEEP_FRAMES);
+                self.retain(|used| now.saturating_sub(used) <= Self::KEEP_FRAMES);
             }
         }
+    }
+
+    /// Keeps the entries last drawn in a frame `keep` accepts.
+    fn retain(&mut self, keep: impl Fn(u64) -> bool) {
+        let total = &mut self.total_bars;
+        self.bars.retain(|_, (bars, used)| {
+            let kept = keep(*used);
+            if !kept {
+                *total -= bars.len();
+            }
+            kept
+        });
     }
 
     /// How many texts' bars are kept.
@@ -196,6 +216,7 @@ mod tests {
         // Frames draw every text of the design once (refinement tiles)...
         for key in 0..many as u64 {
             cache.bars.insert(key, (bar(), cache.frame));
+            cache.total_bars += 1;
             if key % 1000 == 0 {
                 cache.end_frame(|| many);
             }
@@ -216,6 +237,7 @@ mod tests {
         }
         assert!(recounted.get() >= 1, "the list was counted again");
         assert_eq!(cache.len(), 0, "nothing drawn for a while, and far more than the list's texts");
+        assert_eq!(cache.total_bars, 0, "the bars are counted as entries go");
     }
 
     /// The renderer breaks a label's text into exactly the lines the layout
