@@ -49,7 +49,7 @@ pub use file::{
 pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
 pub use name::{NameError, check_name};
-pub use observe::{Change, MAX_PENDING_CHANGES, Subscription, WidgetCache};
+pub use observe::{Change, KEPT_CHANGES, MAX_PENDING_CHANGES, Subscription, WidgetCache};
 pub use planted::PlantedLeak;
 pub use property::{
     Align, Color, DefaultValue, Group, Justify, LayoutMode, PropError, PropKey, PropSpec, PropType, PropValue, Props,

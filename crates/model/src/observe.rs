@@ -156,6 +156,11 @@ impl Observers {
     }
 }
 
+/// Room a reader's vector keeps between [`Subscription::drain_into`] calls:
+/// a gesture's changes, not the largest paste's (100,000 widgets would keep
+/// megabytes for the rest of the session).
+pub const KEPT_CHANGES: usize = 4096;
+
 /// A live subscription to a document's changes. Drop it to unsubscribe.
 pub struct Subscription {
     table: Weak<Mutex<ObserverTable>>,
@@ -171,8 +176,10 @@ impl Subscription {
 
     /// [`Subscription::drain`] into `out` (cleared first), so that a reader
     /// called every frame keeps one vector instead of making one a frame.
+    /// `out` keeps room for at most [`KEPT_CHANGES`] between reads.
     pub fn drain_into(&self, out: &mut Vec<Change>) {
         out.clear();
+        out.shrink_to(KEPT_CHANGES);
         out.extend(lock(&self.queue).drain(..));
     }
 

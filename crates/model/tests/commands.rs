@@ -451,3 +451,23 @@ fn an_edit_that_would_outgrow_the_file_limit_is_refused_and_changes_nothing() {
     doc.execute(Command::Delete { ids: two }).unwrap();
     doc.execute(Command::Insert { parent: root, index: None, tree: label(inserted) }).unwrap();
 }
+
+/// Regression test for a reader's change vector keeping the room of the
+/// largest batch it ever read (a paste of 100,000 widgets kept megabytes
+/// for the rest of the session): each read keeps at most `KEPT_CHANGES`.
+#[test]
+fn a_readers_change_vector_keeps_room_for_a_gesture_not_the_largest_batch() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 10.0, 10.0);
+    let sub = doc.subscribe();
+    let mut out = Vec::new();
+    for i in 0..2 * trellis_model::KEPT_CHANGES {
+        doc.execute(Command::SetFrame { id, frame: Rect::new(20.0 + i as f32, 10.0, 96.0, 32.0) }).unwrap();
+    }
+    sub.drain_into(&mut out);
+    assert_eq!(out.len(), 2 * trellis_model::KEPT_CHANGES, "every change read");
+    doc.execute(Command::SetFrame { id, frame: Rect::new(0.0, 10.0, 96.0, 32.0) }).unwrap();
+    sub.drain_into(&mut out);
+    assert_eq!(out, vec![Change::Props { id, keys: vec![PropKey::X] }], "only the new change");
+    assert!(out.capacity() <= trellis_model::KEPT_CHANGES, "room kept: {}", out.capacity());
+}

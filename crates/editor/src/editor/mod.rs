@@ -25,10 +25,6 @@ use crate::output::Step;
 use crate::settings::Settings;
 use crate::viewport::Viewport;
 
-/// Room for changes kept from one step to the next: a gesture's, not the
-/// largest paste's (100,000 widgets would keep megabytes for the session).
-const KEPT_CHANGES: usize = 4096;
-
 /// The editor: a document, its layout, the selection, the view, and the
 /// gesture in progress. Feed it [`Event`]s; read the [`Step`]s.
 pub struct Editor {
@@ -265,7 +261,6 @@ impl Editor {
                 Change::Reset => step.damage.all(),
             }
         }
-        changes.shrink_to(KEPT_CHANGES);
         self.change_buffer = changes;
         if self.viewport != view {
             step.damage.view();

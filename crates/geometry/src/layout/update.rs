@@ -11,10 +11,6 @@ use trellis_model::{Change, Document, LayoutMode, PropKey, WidgetId, WidgetKind}
 use super::{Geometry, UpdateStats};
 use crate::measure;
 
-/// Room for changes kept from one update to the next: a paste of 100,000
-/// widgets would otherwise keep megabytes for the rest of the session.
-const KEPT_CHANGES: usize = 4096;
-
 impl Geometry {
     /// Reads the document's changes since the last update and re-lays out
     /// only what they affect.
@@ -33,7 +29,6 @@ impl Geometry {
             self.rebuild(doc);
             self.stats.changes = changes.len();
             changes.clear();
-            changes.shrink_to(KEPT_CHANGES);
             self.change_buffer = changes;
             return self.stats;
         }
@@ -115,7 +110,6 @@ impl Geometry {
                 Change::Reset => unreachable!("handled above"),
             }
         }
-        changes.shrink_to(KEPT_CHANGES);
         self.change_buffer = changes;
         self.update_child_indexes(doc, &sibling_parents);
         for p in sibling_parents {
