@@ -73,6 +73,10 @@ pub(super) struct BatchPool {
     list: Vec<Batch>,
     /// The cells of a region's [`CoverGrid`].
     cells: Vec<bool>,
+    /// The items each of the frame's regions meets ([`BatchPool::sort_items`]).
+    meets: Vec<Vec<u32>>,
+    /// The regions each cell of a coarse grid over them meets.
+    cells_regions: Vec<Vec<u32>>,
 }
 
 impl BatchPool {
@@ -84,6 +88,75 @@ impl BatchPool {
     /// A batch with nothing in it.
     fn batch(&mut self) -> Batch {
         self.spare.pop().unwrap_or_default()
+    }
+
+    /// Finds the items each of `regions` meets, in paint order, in one walk
+    /// over the list. Planning a region walked the whole list twice (for
+    /// what hides what, then for what to draw), so the dozens of regions of
+    /// a frame bringing a canvas back tile by tile, at 100,000 widgets,
+    /// walked it millions of items a frame. Returns them, a list a region;
+    /// give them back with [`BatchPool::give_back_items`].
+    pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> Vec<Vec<u32>> {
+        let mut meets = std::mem::take(&mut self.meets);
+        meets.resize_with(regions.len(), Vec::new);
+        for m in &mut meets {
+            m.clear();
+        }
+        let Some(all) = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)) else {
+            return meets;
+        };
+        // Few regions are each tested; many (tiles across the canvas) are
+        // found through a coarse grid over them, so that an item is tested
+        // against the few near it.
+        const FEW: usize = 4;
+        const SIDE: usize = 16;
+        let grid = RegionGrid::new(all, SIDE);
+        let mut cells = std::mem::take(&mut self.cells_regions);
+        cells.resize_with(SIDE * SIDE, Vec::new);
+        for c in &mut cells {
+            c.clear();
+        }
+        if regions.len() > FEW {
+            for (k, region) in regions.iter().enumerate() {
+                for c in grid.cells(&region.design) {
+                    cells[c].push(k as u32);
+                }
+            }
+        }
+        for (i, item) in list.items.iter().enumerate() {
+            // Most items of a large design miss every region of a frame.
+            if !overlaps(&item.bounds, &all) {
+                continue;
+            }
+            if regions.len() <= FEW {
+                for (m, region) in meets.iter_mut().zip(regions) {
+                    if overlaps(&item.bounds, &region.design) {
+                        m.push(i as u32);
+                    }
+                }
+                continue;
+            }
+            for c in grid.cells(&item.bounds) {
+                for &k in &cells[c] {
+                    let m = &mut meets[k as usize];
+                    // An item over several cells meets a region once.
+                    if m.last() != Some(&(i as u32)) && overlaps(&item.bounds, &regions[k as usize].design) {
+                        m.push(i as u32);
+                    }
+                }
+            }
+        }
+        self.cells_regions = cells;
+        meets
+    }
+
+    /// Takes back the lists [`BatchPool::sort_items`] gave.
+    pub(super) fn give_back_items(&mut self, mut meets: Vec<Vec<u32>>) {
+        // A full redraw of a large design lists every item once: room kept
+        // for the next; the lists of a frame of many regions, not for ever.
+        const KEEP: usize = 64;
+        meets.truncate(KEEP);
+        self.meets = meets;
     }
 
     /// Takes back a frame's batches, emptied, and the list that held them.
@@ -118,11 +191,14 @@ impl GpuRenderer {
     /// or an opaque panel (a reflow, a bulk edit), or a pasted panel lies
     /// over the original, the clear and the layers underneath were pixels
     /// shaded for nothing.
-    /// The batches are appended to `batches`, taken from `pool`.
+    /// `meets` lists, in paint order, the items that meet the region
+    /// ([`BatchPool::sort_items`]). The batches are appended to `batches`,
+    /// taken from `pool`.
     pub(super) fn plan(
         &self,
         list: &DisplayList,
         region: &Region,
+        meets: &[u32],
         view: &View,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
@@ -130,13 +206,17 @@ impl GpuRenderer {
         let factor = view.factor();
         let pixels = scissor_in_design(region, view);
         let region = &region.design;
-        let hidden = Occlusion::find(list, region, &pixels, factor);
+        let hidden = Occlusion::find(list, meets, &pixels, region, factor);
         let first = batches.len();
         batches.push(Batch { covered: hidden.from.is_some(), ..pool.batch() });
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region, std::mem::take(&mut pool.cells));
-        for (i, item) in list.items.iter().enumerate().skip(hidden.from.unwrap_or(0)) {
-            if !overlaps(&item.bounds, region) || hidden.hides(i, item, factor) {
+        let from = hidden.from.unwrap_or(0);
+        let start = meets.partition_point(|i| (*i as usize) < from);
+        for &i in &meets[start..] {
+            let i = i as usize;
+            let item = &list.items[i];
+            if hidden.hides(i, item, factor) {
                 continue;
             }
             let has_shapes = !self.ranges[i].is_empty();
@@ -193,16 +273,14 @@ impl Occlusion {
     /// Insides kept: each costs every item of the region a test.
     const MOST: usize = 4;
 
-    /// Walks the region's items from the top down to the first that
-    /// covers it, keeping the first few opaque insides of at least a
-    /// sixteenth of the region on the way.
-    fn find(list: &DisplayList, region: &Rect, pixels: &Rect, factor: f32) -> Occlusion {
+    /// Walks the region's items (`meets`, in paint order) from the top
+    /// down to the first that covers it, keeping the first few opaque
+    /// insides of at least a sixteenth of the region on the way.
+    fn find(list: &DisplayList, meets: &[u32], pixels: &Rect, region: &Rect, factor: f32) -> Occlusion {
         let mut o = Occlusion { from: None, above: [(0, Rect::default()); Self::MOST], count: 0 };
         let least = region.w * region.h / 16.0;
-        for (i, item) in list.items.iter().enumerate().rev() {
-            if !overlaps(&item.bounds, region) {
-                continue;
-            }
+        for &i in meets.iter().rev() {
+            let (i, item) = (i as usize, &list.items[i as usize]);
             // Bounds first: most items are far smaller than the region.
             if contains(&item.bounds, pixels, 0.0) && covers(item, pixels, factor) {
                 o.from = Some(i);
@@ -295,6 +373,34 @@ fn overlaps(a: &Rect, b: &Rect) -> bool {
     a.x <= b.right() && b.x <= a.right() && a.y <= b.bottom() && b.y <= a.bottom()
 }
 
+/// A coarse grid of `side` by `side` cells over an area, for finding which
+/// of a frame's regions an item meets.
+struct RegionGrid {
+    area: Rect,
+    side: usize,
+    cell_w: f32,
+    cell_h: f32,
+}
+
+impl RegionGrid {
+    fn new(area: Rect, side: usize) -> Self {
+        let cell_w = (area.w / side as f32).max(f32::MIN_POSITIVE);
+        let cell_h = (area.h / side as f32).max(f32::MIN_POSITIVE);
+        RegionGrid { area, side, cell_w, cell_h }
+    }
+
+    /// The cells `r` meets (clamped to the grid), row by row.
+    fn cells(&self, r: &Rect) -> impl Iterator<Item = usize> + use<> {
+        let last = (self.side - 1) as f32;
+        let col = |x: f32| ((x - self.area.x) / self.cell_w).floor().clamp(0.0, last) as usize;
+        let row = |y: f32| ((y - self.area.y) / self.cell_h).floor().clamp(0.0, last) as usize;
+        let (x0, x1) = (col(r.x), col(r.right()));
+        let (y0, y1) = (row(r.y), row(r.bottom()));
+        let side = self.side;
+        (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| y * side + x))
+    }
+}
+
 /// Which coarse cells of a region some text covers.
 struct CoverGrid {
     region: Rect,
@@ -369,5 +475,51 @@ mod tests {
         assert!(b.shapes.capacity() >= 2 && b.texts.capacity() >= 1 && b.gathered.capacity() >= 1);
         assert!(pool.take_list().capacity() >= 1, "the list keeps its room");
         assert_eq!(pool.batch().shapes.capacity(), 0, "one batch was given back");
+    }
+
+    /// Finding every region's items in one walk over the list (through a
+    /// grid over the regions, when there are many) must list exactly the
+    /// items each region meets, in paint order, as testing each item
+    /// against each region does: an item left out is a widget missing
+    /// from the canvas until it is redrawn.
+    #[test]
+    fn the_items_each_region_meets_are_found_in_one_walk_over_the_list() {
+        use std::sync::Arc;
+        use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+        let doc = trellis_model::generate(2000, 7);
+        let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+        let list = DisplayList::build(&doc, &geometry, &trellis_model::Theme::LIGHT);
+        let all = list.items.iter().map(|i| i.bounds).reduce(|a, b| a.union(&b)).expect("items");
+        let region = |x: f32, y: f32, w: f32, h: f32| Region {
+            design: Rect::new(all.x + x * all.w, all.y + y * all.h, w * all.w, h * all.h),
+            scissor: (0, 0, 1, 1),
+        };
+        let mut pool = BatchPool::default();
+        for count in [1usize, 3, 5, 12, 64] {
+            // Tiles of a grid sharing their edges, a few larger ones over
+            // them, one of no area, one past the design.
+            let side = (count as f32).sqrt().ceil();
+            let mut regions: Vec<Region> = (0..count)
+                .map(|k| {
+                    let (col, row) = ((k as f32 % side), (k as f32 / side).floor());
+                    region(col / side * 0.9, row / side * 0.9, 0.9 / side, 0.9 / side)
+                })
+                .collect();
+            if count > 3 {
+                regions[1] = region(0.3, 0.3, 0.5, 0.4);
+                regions[2] = region(0.5, 0.5, 0.0, 0.0);
+                regions[3] = region(1.2, -0.5, 0.3, 0.3);
+            }
+            let meets = pool.sort_items(&list, &regions);
+            assert_eq!(meets.len(), regions.len());
+            for (k, (found, r)) in meets.iter().zip(&regions).enumerate() {
+                let want: Vec<u32> = (0..list.items.len() as u32)
+                    .filter(|i| overlaps(&list.items[*i as usize].bounds, &r.design))
+                    .collect();
+                assert_eq!(found, &want, "region {k} of {count}");
+            }
+            assert!(meets.iter().any(|m| !m.is_empty()), "the regions meet some items");
+            pool.give_back_items(meets);
+        }
     }
 }

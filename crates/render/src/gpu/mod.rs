@@ -627,13 +627,15 @@ impl GpuRenderer {
         // Each region's batches, one after the other; a batch remembers its region.
         let mut pool = std::mem::take(&mut self.frame_batches);
         let mut draws = pool.take_list();
-        for (k, region) in regions.iter().enumerate() {
+        let meets = pool.sort_items(list, &regions);
+        for (k, (region, meets)) in regions.iter().zip(&meets).enumerate() {
             let from = draws.len();
-            self.plan(list, region, view, &mut pool, &mut draws);
+            self.plan(list, region, meets, view, &mut pool, &mut draws);
             for b in &mut draws[from..] {
                 b.region = k;
             }
         }
+        pool.give_back_items(meets);
         self.gather_greeked(list, &mut draws, &mut scratch);
         self.upload_scratch(&scratch);
         report.instances = draws.iter().map(batching::Batch::instances).sum();
