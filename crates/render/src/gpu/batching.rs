@@ -94,12 +94,17 @@ impl BatchPool {
     /// over the list. Planning a region walked the whole list twice (for
     /// what hides what, then for what to draw), so the dozens of regions of
     /// a frame bringing a canvas back tile by tile, at 100,000 widgets,
-    /// walked it millions of items a frame. Returns them, a list a region;
-    /// give them back with [`BatchPool::give_back_items`].
+    /// walked it millions of items a frame. Returns them, a list a region
+    /// (the first `regions.len()`; any after them are spare); give them
+    /// back with [`BatchPool::give_back_items`].
     pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> Vec<Vec<u32>> {
         let mut meets = std::mem::take(&mut self.meets);
-        meets.resize_with(regions.len(), Vec::new);
-        for m in &mut meets {
+        // Lists beyond this frame's regions are kept, with their room, for
+        // a later frame of more.
+        if meets.len() < regions.len() {
+            meets.resize_with(regions.len(), Vec::new);
+        }
+        for m in &mut meets[..regions.len()] {
             m.clear();
         }
         let Some(all) = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)) else {
@@ -118,8 +123,11 @@ impl BatchPool {
         }
         if regions.len() > FEW {
             for (k, region) in regions.iter().enumerate() {
-                for c in grid.cells(&region.design) {
-                    cells[c].push(k as u32);
+                let (xs, ys) = grid.span(&region.design);
+                for y in ys {
+                    for x in xs.clone() {
+                        cells[y * grid.side + x].push(k as u32);
+                    }
                 }
             }
         }
@@ -136,12 +144,15 @@ impl BatchPool {
                 }
                 continue;
             }
-            for c in grid.cells(&item.bounds) {
-                for &k in &cells[c] {
-                    let m = &mut meets[k as usize];
-                    // An item over several cells meets a region once.
-                    if m.last() != Some(&(i as u32)) && overlaps(&item.bounds, &regions[k as usize].design) {
-                        m.push(i as u32);
+            let (xs, ys) = grid.span(&item.bounds);
+            for y in ys {
+                for x in xs.clone() {
+                    for &k in &cells[y * grid.side + x] {
+                        let m = &mut meets[k as usize];
+                        // An item over several cells meets a region once.
+                        if m.last() != Some(&(i as u32)) && overlaps(&item.bounds, &regions[k as usize].design) {
+                            m.push(i as u32);
+                        }
                     }
                 }
             }
@@ -376,28 +387,29 @@ fn overlaps(a: &Rect, b: &Rect) -> bool {
 /// A coarse grid of `side` by `side` cells over an area, for finding which
 /// of a frame's regions an item meets.
 struct RegionGrid {
-    area: Rect,
+    x: f32,
+    y: f32,
+    /// Cells per design unit, across and down.
+    per_x: f32,
+    per_y: f32,
+    last: f32,
     side: usize,
-    cell_w: f32,
-    cell_h: f32,
 }
 
 impl RegionGrid {
     fn new(area: Rect, side: usize) -> Self {
-        let cell_w = (area.w / side as f32).max(f32::MIN_POSITIVE);
-        let cell_h = (area.h / side as f32).max(f32::MIN_POSITIVE);
-        RegionGrid { area, side, cell_w, cell_h }
+        let per = |length: f32| side as f32 / length.max(f32::MIN_POSITIVE);
+        RegionGrid { x: area.x, y: area.y, per_x: per(area.w), per_y: per(area.h), last: (side - 1) as f32, side }
     }
 
-    /// The cells `r` meets (clamped to the grid), row by row.
-    fn cells(&self, r: &Rect) -> impl Iterator<Item = usize> + use<> {
-        let last = (self.side - 1) as f32;
-        let col = |x: f32| ((x - self.area.x) / self.cell_w).floor().clamp(0.0, last) as usize;
-        let row = |y: f32| ((y - self.area.y) / self.cell_h).floor().clamp(0.0, last) as usize;
-        let (x0, x1) = (col(r.x), col(r.right()));
-        let (y0, y1) = (row(r.y), row(r.bottom()));
-        let side = self.side;
-        (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| y * side + x))
+    /// The columns and rows `r` meets, clamped to the grid (a NaN to the
+    /// first): monotonic, so two boxes that meet share a cell.
+    fn span(&self, r: &Rect) -> (Range<usize>, Range<usize>) {
+        // Clamped first, the truncation is a floor.
+        let cell = |v: f32, per: f32| (v * per).max(0.0).min(self.last) as usize;
+        let (x0, x1) = (cell(r.x - self.x, self.per_x), cell(r.right() - self.x, self.per_x));
+        let (y0, y1) = (cell(r.y - self.y, self.per_y), cell(r.bottom() - self.y, self.per_y));
+        (x0..x1 + 1, y0..y1 + 1)
     }
 }
 
@@ -495,7 +507,8 @@ mod tests {
             scissor: (0, 0, 1, 1),
         };
         let mut pool = BatchPool::default();
-        for count in [1usize, 3, 5, 12, 64] {
+        // Fewer regions after more: the spare lists must not leak in.
+        for count in [1usize, 3, 64, 5, 12, 2, 40] {
             // Tiles of a grid sharing their edges, a few larger ones over
             // them, one of no area, one past the design.
             let side = (count as f32).sqrt().ceil();
@@ -511,7 +524,7 @@ mod tests {
                 regions[3] = region(1.2, -0.5, 0.3, 0.3);
             }
             let meets = pool.sort_items(&list, &regions);
-            assert_eq!(meets.len(), regions.len());
+            assert!(meets.len() >= regions.len());
             for (k, (found, r)) in meets.iter().zip(&regions).enumerate() {
                 let want: Vec<u32> = (0..list.items.len() as u32)
                     .filter(|i| overlaps(&list.items[*i as usize].bounds, &r.design))
