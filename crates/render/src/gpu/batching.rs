@@ -39,6 +39,16 @@ pub(super) struct Batch {
     pub(super) covered: bool,
 }
 
+/// Which items of the list meet a region.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Meets<'a> {
+    /// Listed, in paint order ([`BatchPool::sort_items`]).
+    Listed(&'a [u32]),
+    /// Not listed: each item is tested as the region is planned (a frame
+    /// of one region, a full redraw say, walks the list once either way).
+    Unlisted,
+}
+
 /// A part of a batch's shapes.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Run {
@@ -95,10 +105,15 @@ impl BatchPool {
     /// what hides what, then for what to draw), so the dozens of regions of
     /// a frame bringing a canvas back tile by tile, at 100,000 widgets,
     /// walked it millions of items a frame. Returns them, a list a region
-    /// (the first `regions.len()`; any after them are spare); give them
-    /// back with [`BatchPool::give_back_items`].
+    /// (the first `regions.len()`; any after them are spare), or, for a
+    /// lone region, no lists ([`Meets::Unlisted`]); give them back with
+    /// [`BatchPool::give_back_items`].
     pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> Vec<Vec<u32>> {
         let mut meets = std::mem::take(&mut self.meets);
+        if regions.len() < 2 {
+            // Planned by walking the list: one walk, and no list to fill.
+            return meets;
+        }
         // Lists beyond this frame's regions are kept, with their room, for
         // a later frame of more.
         if meets.len() < regions.len() {
@@ -209,7 +224,27 @@ impl GpuRenderer {
         &self,
         list: &DisplayList,
         region: &Region,
-        meets: &[u32],
+        meets: Meets<'_>,
+        view: &View,
+        pool: &mut BatchPool,
+        batches: &mut Vec<Batch>,
+    ) {
+        match meets {
+            Meets::Listed(m) => self.plan_items(list, region, m.iter().map(|i| *i as usize), view, pool, batches),
+            Meets::Unlisted => {
+                let met = |i: &usize| overlaps(&list.items[*i].bounds, &region.design);
+                self.plan_items(list, region, (0..list.items.len()).filter(met), view, pool, batches);
+            }
+        }
+    }
+
+    /// [`GpuRenderer::plan`] over `meets`, the indices of the items that
+    /// meet the region, in paint order.
+    fn plan_items(
+        &self,
+        list: &DisplayList,
+        region: &Region,
+        meets: impl DoubleEndedIterator<Item = usize> + Clone,
         view: &View,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
@@ -217,15 +252,13 @@ impl GpuRenderer {
         let factor = view.factor();
         let pixels = scissor_in_design(region, view);
         let region = &region.design;
-        let hidden = Occlusion::find(list, meets, &pixels, region, factor);
+        let hidden = Occlusion::find(list, meets.clone(), &pixels, region, factor);
         let first = batches.len();
         batches.push(Batch { covered: hidden.from.is_some(), ..pool.batch() });
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region, std::mem::take(&mut pool.cells));
         let from = hidden.from.unwrap_or(0);
-        let start = meets.partition_point(|i| (*i as usize) < from);
-        for &i in &meets[start..] {
-            let i = i as usize;
+        for i in meets.skip_while(|i| *i < from) {
             let item = &list.items[i];
             if hidden.hides(i, item, factor) {
                 continue;
@@ -287,11 +320,17 @@ impl Occlusion {
     /// Walks the region's items (`meets`, in paint order) from the top
     /// down to the first that covers it, keeping the first few opaque
     /// insides of at least a sixteenth of the region on the way.
-    fn find(list: &DisplayList, meets: &[u32], pixels: &Rect, region: &Rect, factor: f32) -> Occlusion {
+    fn find(
+        list: &DisplayList,
+        meets: impl DoubleEndedIterator<Item = usize>,
+        pixels: &Rect,
+        region: &Rect,
+        factor: f32,
+    ) -> Occlusion {
         let mut o = Occlusion { from: None, above: [(0, Rect::default()); Self::MOST], count: 0 };
         let least = region.w * region.h / 16.0;
-        for &i in meets.iter().rev() {
-            let (i, item) = (i as usize, &list.items[i as usize]);
+        for i in meets.rev() {
+            let item = &list.items[i];
             // Bounds first: most items are far smaller than the region.
             if contains(&item.bounds, pixels, 0.0) && covers(item, pixels, factor) {
                 o.from = Some(i);
@@ -508,7 +547,7 @@ mod tests {
         };
         let mut pool = BatchPool::default();
         // Fewer regions after more: the spare lists must not leak in.
-        for count in [1usize, 3, 64, 5, 12, 2, 40] {
+        for count in [2usize, 3, 64, 5, 12, 2, 40] {
             // Tiles of a grid sharing their edges, a few larger ones over
             // them, one of no area, one past the design.
             let side = (count as f32).sqrt().ceil();

@@ -628,9 +628,13 @@ impl GpuRenderer {
         let mut pool = std::mem::take(&mut self.frame_batches);
         let mut draws = pool.take_list();
         let meets = pool.sort_items(list, &regions);
-        for (k, (region, meets)) in regions.iter().zip(&meets).enumerate() {
+        for (k, region) in regions.iter().enumerate() {
             let from = draws.len();
-            self.plan(list, region, meets, view, &mut pool, &mut draws);
+            let met = match regions.len() {
+                1 => batching::Meets::Unlisted,
+                _ => batching::Meets::Listed(&meets[k]),
+            };
+            self.plan(list, region, met, view, &mut pool, &mut draws);
             for b in &mut draws[from..] {
                 b.region = k;
             }
