@@ -49,6 +49,20 @@ pub(super) enum Meets<'a> {
     Unlisted,
 }
 
+/// The items each of a frame's regions meets ([`BatchPool::sort_items`]).
+pub(super) struct RegionItems {
+    /// A list a region, in paint order, where `listed`; spare ones after.
+    lists: Vec<Vec<u32>>,
+    listed: bool,
+}
+
+impl RegionItems {
+    /// The items region `k` meets.
+    pub(super) fn of(&self, k: usize) -> Meets<'_> {
+        if self.listed { Meets::Listed(&self.lists[k]) } else { Meets::Unlisted }
+    }
+}
+
 /// A part of a batch's shapes.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Run {
@@ -104,32 +118,42 @@ impl BatchPool {
     /// over the list. Planning a region walked the whole list (down to
     /// what hides the rest, then up for what to draw), so the dozen
     /// regions of a frame bringing a canvas back tile by tile, at 100,000
-    /// widgets, walked over a million items a frame. Returns them, a list
-    /// a region (the first `regions.len()`; any after them are spare); a
-    /// lone region's items are not listed (it is planned with
-    /// [`Meets::Unlisted`]). Give the lists back with
-    /// [`BatchPool::give_back_items`].
-    pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> Vec<Vec<u32>> {
-        let mut meets = std::mem::take(&mut self.meets);
-        if regions.len() < 2 {
-            // Planned by walking the list: one walk, and no list to fill.
-            return meets;
+    /// widgets, walked over a million items a frame. A lone region's items
+    /// are not listed: planning it walks the list once either way. Give
+    /// the lists back with [`BatchPool::give_back_items`].
+    pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> RegionItems {
+        let mut lists = std::mem::take(&mut self.meets);
+        let listed = regions.len() >= 2;
+        if !listed {
+            return RegionItems { lists, listed };
         }
         // Lists beyond this frame's regions are kept, with their room, for
         // a later frame of more.
-        if meets.len() < regions.len() {
-            meets.resize_with(regions.len(), Vec::new);
+        if lists.len() < regions.len() {
+            lists.resize_with(regions.len(), Vec::new);
         }
-        for m in &mut meets[..regions.len()] {
+        for m in &mut lists[..regions.len()] {
             m.clear();
         }
-        let Some(all) = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)) else {
-            return meets;
-        };
+        let all = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)).expect("two regions or more");
         // Few regions are each tested; many (tiles across the canvas) are
         // found through a coarse grid over them, so that an item is tested
         // against the few near it.
         const FEW: usize = 4;
+        if regions.len() <= FEW {
+            for (i, item) in list.items.iter().enumerate() {
+                // Most items of a large design miss every region of a frame.
+                if !overlaps(&item.bounds, &all) {
+                    continue;
+                }
+                for (m, region) in lists.iter_mut().zip(regions) {
+                    if overlaps(&item.bounds, &region.design) {
+                        m.push(i as u32);
+                    }
+                }
+            }
+            return RegionItems { lists, listed };
+        }
         const SIDE: usize = 16;
         let grid = RegionGrid::new(all, SIDE);
         let mut cells = std::mem::take(&mut self.cells_regions);
@@ -137,34 +161,23 @@ impl BatchPool {
         for c in &mut cells {
             c.clear();
         }
-        if regions.len() > FEW {
-            for (k, region) in regions.iter().enumerate() {
-                let (xs, ys) = grid.span(&region.design);
-                for y in ys {
-                    for x in xs.clone() {
-                        cells[y * grid.side + x].push(k as u32);
-                    }
+        for (k, region) in regions.iter().enumerate() {
+            let (xs, ys) = grid.span(&region.design);
+            for y in ys {
+                for x in xs.clone() {
+                    cells[y * SIDE + x].push(k as u32);
                 }
             }
         }
         for (i, item) in list.items.iter().enumerate() {
-            // Most items of a large design miss every region of a frame.
             if !overlaps(&item.bounds, &all) {
-                continue;
-            }
-            if regions.len() <= FEW {
-                for (m, region) in meets.iter_mut().zip(regions) {
-                    if overlaps(&item.bounds, &region.design) {
-                        m.push(i as u32);
-                    }
-                }
                 continue;
             }
             let (xs, ys) = grid.span(&item.bounds);
             for y in ys {
                 for x in xs.clone() {
-                    for &k in &cells[y * grid.side + x] {
-                        let m = &mut meets[k as usize];
+                    for &k in &cells[y * SIDE + x] {
+                        let m = &mut lists[k as usize];
                         // An item over several cells meets a region once.
                         if m.last() != Some(&(i as u32)) && overlaps(&item.bounds, &regions[k as usize].design) {
                             m.push(i as u32);
@@ -174,16 +187,17 @@ impl BatchPool {
             }
         }
         self.cells_regions = cells;
-        meets
+        RegionItems { lists, listed }
     }
 
     /// Takes back the lists [`BatchPool::sort_items`] gave.
-    pub(super) fn give_back_items(&mut self, mut meets: Vec<Vec<u32>>) {
+    pub(super) fn give_back_items(&mut self, items: RegionItems) {
         // A full redraw of a large design lists every item once: room kept
         // for the next; the lists of a frame of many regions, not for ever.
         const KEEP: usize = 64;
-        meets.truncate(KEEP);
-        self.meets = meets;
+        let mut lists = items.lists;
+        lists.truncate(KEEP);
+        self.meets = lists;
     }
 
     /// Takes back a frame's batches, emptied, and the list that held them.
@@ -433,13 +447,12 @@ struct RegionGrid {
     per_x: f32,
     per_y: f32,
     last: f32,
-    side: usize,
 }
 
 impl RegionGrid {
     fn new(area: Rect, side: usize) -> Self {
         let per = |length: f32| side as f32 / length.max(f32::MIN_POSITIVE);
-        RegionGrid { x: area.x, y: area.y, per_x: per(area.w), per_y: per(area.h), last: (side - 1) as f32, side }
+        RegionGrid { x: area.x, y: area.y, per_x: per(area.w), per_y: per(area.h), last: (side - 1) as f32 }
     }
 
     /// The columns and rows `r` meets, clamped to the grid (a NaN to the
@@ -549,6 +562,10 @@ mod tests {
         let mut pool = BatchPool::default();
         // Fewer regions after more: the spare lists must not leak in.
         for count in [2usize, 3, 64, 5, 12, 2, 40] {
+            // A lone region is walked, not listed.
+            let lone = pool.sort_items(&list, &[region(0.0, 0.0, 1.0, 1.0)]);
+            assert!(matches!(lone.of(0), Meets::Unlisted));
+            pool.give_back_items(lone);
             // Tiles of a grid sharing their edges, a few larger ones over
             // them, one of no area, one past the design.
             let side = (count as f32).sqrt().ceil();
@@ -564,14 +581,16 @@ mod tests {
                 regions[3] = region(1.2, -0.5, 0.3, 0.3);
             }
             let meets = pool.sort_items(&list, &regions);
-            assert!(meets.len() >= regions.len());
-            for (k, (found, r)) in meets.iter().zip(&regions).enumerate() {
+            let mut met = 0;
+            for (k, r) in regions.iter().enumerate() {
                 let want: Vec<u32> = (0..list.items.len() as u32)
                     .filter(|i| overlaps(&list.items[*i as usize].bounds, &r.design))
                     .collect();
-                assert_eq!(found, &want, "region {k} of {count}");
+                let Meets::Listed(found) = meets.of(k) else { panic!("{count} regions are listed") };
+                assert_eq!(found, &want[..], "region {k} of {count}");
+                met += found.len();
             }
-            assert!(meets.iter().any(|m| !m.is_empty()), "the regions meet some items");
+            assert!(met > 0, "the regions meet some items");
             pool.give_back_items(meets);
         }
     }

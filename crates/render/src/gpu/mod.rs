@@ -630,11 +630,7 @@ impl GpuRenderer {
         let meets = pool.sort_items(list, &regions);
         for (k, region) in regions.iter().enumerate() {
             let from = draws.len();
-            let met = match regions.len() {
-                1 => batching::Meets::Unlisted,
-                _ => batching::Meets::Listed(&meets[k]),
-            };
-            self.plan(list, region, met, view, &mut pool, &mut draws);
+            self.plan(list, region, meets.of(k), view, &mut pool, &mut draws);
             for b in &mut draws[from..] {
                 b.region = k;
             }
