@@ -94,6 +94,19 @@ pub(crate) struct SpatialGrid {
     items: ItemStore,
     free: Vec<u32>,
     slot: SecondaryMap<WidgetId, u32>,
+    /// How far every item has moved since the rectangles held for it (in
+    /// the items and in the buckets) were written: an item's rectangle is
+    /// the one held moved by this much, exactly (checked when it moved).
+    /// A nudge of everything then moves no bucket's copy: rewriting them
+    /// all was most of a 10,000-widget nudge's layout time, one cache miss
+    /// after another across the buckets.
+    lag: (f32, f32),
+}
+
+/// `r` moved by `by`, as every query and check computes it (the same sum,
+/// so an item found exact when it moved is answered exactly).
+fn moved(r: &Rect, by: (f32, f32)) -> Rect {
+    Rect::new(r.x + by.0, r.y + by.1, r.w, r.h)
 }
 
 impl SpatialGrid {
@@ -115,6 +128,7 @@ impl SpatialGrid {
             items: ItemStore::default(),
             free: Vec::new(),
             slot: SecondaryMap::new(),
+            lag: (0.0, 0.0),
         }
     }
 
@@ -123,30 +137,53 @@ impl SpatialGrid {
     }
 
     /// Every item moved by `d` (everything over the window nudged): the
-    /// grid moves with them, so each stays in the cells it was in, and
-    /// only the rectangles held change, to `now`'s (each item's rectangle
-    /// and entry as they are now, exactly). `false` where an item would
-    /// change cells after all (a sum rounding across a cell's edge): the
-    /// grid is then half updated, and the caller refills it.
+    /// grid moves with them, so each stays in the cells it was in, and the
+    /// rectangles held stay as they are, lagging one more step behind
+    /// (`lag`). `false` where an item's rectangle `now` is not the one held
+    /// moved by the new lag, exactly (a sum rounding), where its entry
+    /// changed, or where it would change cells after all: the caller then
+    /// refills the grid (nothing held was changed but the grid's place).
     pub(crate) fn shift_all(&mut self, d: (f32, f32), now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
         self.ox += d.0;
         self.oy += d.1;
+        let lag = (self.lag.0 + d.0, self.lag.1 + d.1);
         for slot in 0..self.items.len as u32 {
-            let Some(mut item) = self.items.get(slot) else { continue };
+            let Some(item) = self.items.get(slot) else { continue };
             let Some((rect, entry)) = now(item.entry.id) else { return false };
+            if entry != item.entry || moved(&item.rect, lag) != rect {
+                return false;
+            }
             if item.cells.is_some_and(|c| c != self.range(&rect)) {
                 return false;
             }
-            item.rect = rect;
-            item.entry = entry;
-            self.items.set(slot, Some(item));
         }
-        let items = &self.items;
-        for s in self.cells.iter_mut().flatten().chain(&mut self.big) {
-            let item = items.get(s.0).expect("a live slot");
-            (s.1, s.2) = (item.rect, item.entry);
-        }
+        self.lag = lag;
         true
+    }
+
+    /// What to hold for an item at `rect`: the rectangle that the lag
+    /// moves onto `rect` exactly. Where none does (a difference that
+    /// rounds), every rectangle held is first brought up to date and the
+    /// lag dropped.
+    fn held_for(&mut self, rect: Rect) -> Rect {
+        if self.lag == (0.0, 0.0) {
+            return rect;
+        }
+        let held = Rect::new(rect.x - self.lag.0, rect.y - self.lag.1, rect.w, rect.h);
+        if moved(&held, self.lag) == rect {
+            return held;
+        }
+        let lag = std::mem::replace(&mut self.lag, (0.0, 0.0));
+        for slot in 0..self.items.len as u32 {
+            if let Some(mut item) = self.items.get(slot) {
+                item.rect = moved(&item.rect, lag);
+                self.items.set(slot, Some(item));
+            }
+        }
+        for s in self.cells.iter_mut().flatten().chain(&mut self.big) {
+            s.1 = moved(&s.1, lag);
+        }
+        rect
     }
 
     /// Holds exactly `items` from now on, over the area it covers now
@@ -163,6 +200,7 @@ impl SpatialGrid {
         self.free.clear();
         self.slot.clear();
         self.items.len = 0;
+        self.lag = (0.0, 0.0);
         for (id, rect, entry) in items {
             self.set(id, Some((rect, entry)));
         }
@@ -185,7 +223,7 @@ impl SpatialGrid {
     pub(crate) fn set(&mut self, id: WidgetId, value: Option<(Rect, Entry)>) {
         if let Some(slot) = self.slot.get(id).copied() {
             let item = self.items.get(slot).expect("a live slot");
-            if value.is_some_and(|(r, e)| r == item.rect && e == item.entry) {
+            if value.is_some_and(|(r, e)| r == moved(&item.rect, self.lag) && e == item.entry) {
                 return;
             }
             self.slot.remove(id);
@@ -208,6 +246,7 @@ impl SpatialGrid {
         let (x0, y0, x1, y1) = self.range(&rect);
         let covered = (x1 - x0 + 1) as usize * (y1 - y0 + 1) as usize;
         let cells = (covered <= MAX_CELLS_PER_ITEM).then_some((x0, y0, x1, y1));
+        let rect = self.held_for(rect);
         let item = Some(Item { rect, entry, cells });
         let slot = match self.free.pop() {
             Some(s) => {
@@ -233,9 +272,10 @@ impl SpatialGrid {
     pub(crate) fn at_point(&self, x: f32, y: f32, mut f: impl FnMut(&Rect, &Entry)) {
         let contains = |r: &Rect| x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom();
         let bucket = &self.cells[(self.row(y) * self.cols + self.col(x)) as usize];
-        for (_, rect, entry) in bucket.iter().chain(self.big.iter()) {
-            if contains(rect) {
-                f(rect, entry);
+        for (_, held, entry) in bucket.iter().chain(self.big.iter()) {
+            let rect = moved(held, self.lag);
+            if contains(&rect) {
+                f(&rect, entry);
             }
         }
     }
@@ -253,20 +293,22 @@ impl SpatialGrid {
         };
         for y in qy0..=qy1 {
             for x in qx0..=qx1 {
-                for (_, rect, entry) in &self.cells[(y * self.cols + x) as usize] {
-                    if !keep(rect) {
+                for (_, held, entry) in &self.cells[(y * self.cols + x) as usize] {
+                    let rect = moved(held, self.lag);
+                    if !keep(&rect) {
                         continue;
                     }
                     // An item spans several cells: report it from the first one both share.
                     if (self.col(rect.x).max(qx0), self.row(rect.y).max(qy0)) == (x, y) {
-                        f(rect, entry);
+                        f(&rect, entry);
                     }
                 }
             }
         }
-        for (_, rect, entry) in &self.big {
-            if keep(rect) {
-                f(rect, entry);
+        for (_, held, entry) in &self.big {
+            let rect = moved(held, self.lag);
+            if keep(&rect) {
+                f(&rect, entry);
             }
         }
     }
@@ -314,24 +356,32 @@ mod tests {
         }
         all.retain(|(id, _)| !removed.contains(id));
         assert_eq!(grid.len(), all.len());
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+    }
+
+    /// Every query, at 500 random places, against testing every item; the
+    /// rectangles reported must be the items' own, bit for bit.
+    fn assert_answers_as_a_scan(grid: &SpatialGrid, all: &[(WidgetId, Rect)], next: &mut impl FnMut(f32) -> f32) {
+        let sorted = |mut v: Vec<(WidgetId, [u32; 4])>| {
+            v.sort();
+            v
+        };
+        let bits = |r: &Rect| [r.x.to_bits(), r.y.to_bits(), r.w.to_bits(), r.h.to_bits()];
         for _ in 0..500 {
             let (x, y) = (next(1600.0) - 300.0, next(1600.0) - 300.0);
             let mut got = Vec::new();
-            grid.at_point(x, y, |_, e| got.push(e.id));
-            got.sort();
-            let mut want: Vec<_> = all
+            grid.at_point(x, y, |r, e| got.push((e.id, bits(r))));
+            let want = all
                 .iter()
                 .filter(|(_, r)| x >= r.x && x <= r.right() && y >= r.y && y <= r.bottom())
-                .map(|(id, _)| *id)
+                .map(|(id, r)| (*id, bits(r)))
                 .collect();
-            want.sort();
-            assert_eq!(got, want);
+            assert_eq!(sorted(got), sorted(want));
             let q = Rect::new(x, y, next(400.0), next(400.0));
             for inside in [false, true] {
                 let mut got = Vec::new();
-                grid.in_rect(q, inside, |_, e| got.push(e.id));
-                got.sort();
-                let mut want: Vec<_> = all
+                grid.in_rect(q, inside, |r, e| got.push((e.id, bits(r))));
+                let want = all
                     .iter()
                     .filter(|(_, i)| {
                         if inside {
@@ -340,11 +390,95 @@ mod tests {
                             i.x <= q.right() && i.right() >= q.x && i.y <= q.bottom() && i.bottom() >= q.y
                         }
                     })
-                    .map(|(id, _)| *id)
+                    .map(|(id, r)| (*id, bits(r)))
                     .collect();
-                want.sort();
-                assert_eq!(got, want, "inside: {inside}");
+                assert_eq!(sorted(got), sorted(want), "inside: {inside}");
             }
         }
+    }
+
+    #[test]
+    fn a_nudge_of_everything_rewrites_no_copy_and_every_answer_stays_exact() {
+        let mut keys: SlotMap<WidgetId, ()> = SlotMap::with_key();
+        let mut grid = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 100);
+        let mut seed = 11u64;
+        let mut next = |m: f32| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 40) as f32 / (1u64 << 24) as f32 * m
+        };
+        let mut all = Vec::new();
+        for i in 0..300 {
+            let id = keys.insert(());
+            let r = if i % 50 == 0 {
+                Rect::new(-200.0, -200.0, 1500.0, 1500.0)
+            } else {
+                let whole = |v: f32| v.floor();
+                Rect::new(whole(next(1400.0)) - 200.0, whole(next(1400.0)) - 200.0, next(120.0), next(120.0))
+            };
+            grid.set(id, Some((r, entry(id))));
+            all.push((id, r));
+        }
+        let shift = |grid: &mut SpatialGrid, all: &mut Vec<(WidgetId, Rect)>, d: (f32, f32)| {
+            for (_, r) in all.iter_mut() {
+                *r = Rect::new(r.x + d.0, r.y + d.1, r.w, r.h);
+            }
+            let now = |id| all.iter().find(|(i, _)| *i == id).map(|(_, r)| (*r, entry(id)));
+            let kept = grid.shift_all(d, now);
+            if !kept {
+                // As the layout does when a shift cannot be kept.
+                grid.refill(all.iter().map(|(id, r)| (*id, *r, entry(*id))));
+            }
+            kept
+        };
+
+        // Whole-pixel nudges: every copy stays as it was, the lag carries them.
+        for d in [(1.0, 0.0), (0.0, -10.0), (3.0, 7.0), (-1.0, 0.0), (0.0, 1.0)] {
+            assert!(shift(&mut grid, &mut all, d), "a whole-pixel nudge of {d:?} keeps every copy");
+            assert_answers_as_a_scan(&grid, &all, &mut next);
+        }
+        assert_eq!(grid.lag, (3.0, -2.0));
+
+        // Single items moved while the copies lag: held so that the lag
+        // moves them onto their place exactly.
+        for (k, (id, r)) in all.iter_mut().enumerate() {
+            if k % 4 == 1 {
+                *r = Rect::new(next(1400.0) - 200.0, next(1400.0) - 200.0, r.w, r.h);
+                grid.set(*id, Some((*r, entry(*id))));
+            }
+        }
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+
+        // A place no held rectangle reaches through the lag (-0.001 - 3.0
+        // rounds): everything held catches up first.
+        let (id, r) = &mut all[2];
+        *r = Rect::new(-0.001, 5.0, r.w, r.h);
+        grid.set(*id, Some((*r, entry(*id))));
+        assert_eq!(grid.lag, (0.0, 0.0));
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+
+        // Nudges that round (a tenth of a pixel): caught, and refilled.
+        let mut refilled = 0;
+        for _ in 0..4 {
+            if !shift(&mut grid, &mut all, (0.1, -0.3)) {
+                refilled += 1;
+            }
+            assert_answers_as_a_scan(&grid, &all, &mut next);
+        }
+        assert!(refilled > 0, "some sum of tenths rounds");
+        // A sum that rounds where no cell changes (a grid of one cell):
+        // caught by comparing the rectangles alone.
+        let mut one = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 1);
+        let id = all[0].0;
+        let mut truth = Rect::new(0.7, 0.7, 10.0, 10.0);
+        one.set(id, Some((truth, entry(id))));
+        let rounded = (0..20).any(|_| {
+            truth = Rect::new(truth.x + 0.1, truth.y + 0.1, truth.w, truth.h);
+            !one.shift_all((0.1, 0.1), |_| Some((truth, entry(id))))
+        });
+        assert!(rounded, "adding tenths one at a time and all at once differ somewhere");
+
+        // A changed entry is caught too.
+        let now = |id| all.iter().find(|(i, _)| *i == id).map(|(_, r)| (*r, Entry { depth: 9, ..entry(id) }));
+        assert!(!grid.shift_all((0.0, 0.0), now), "an entry that changed is not kept");
     }
 }

@@ -333,7 +333,7 @@ impl Serialize for ValueView<'_> {
             PropValue::Number(v) => v.serialize(s),
             PropValue::Int(v) => v.serialize(s),
             PropValue::Bool(v) => v.serialize(s),
-            PropValue::Color(c) => c.to_string().serialize(s),
+            PropValue::Color(c) => c.serialize(s),
             PropValue::Text(t) => t.serialize(s),
             PropValue::Items(items) => items.serialize(s),
             PropValue::Layout(v) => v.as_str().serialize(s),

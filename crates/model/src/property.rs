@@ -44,21 +44,46 @@ impl Color {
         let a = if hex.len() == 8 { byte(6)? } else { 255 };
         Some(Self::rgba(byte(0)?, byte(2)?, byte(4)?, a))
     }
+
+    /// The colour as the file writes it: `#rrggbb`, or `#rrggbbaa` when
+    /// not opaque, in lower case. Made without allocating: the saved
+    /// file's digest writes a widget's colours again after every edit of
+    /// it, a nudge of everything every colour in the design.
+    pub fn hex(&self) -> HexColor {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut bytes = [b'#'; 9];
+        let channels = [self.r, self.g, self.b, self.a];
+        let len = if self.a == 255 { 3 } else { 4 };
+        for (i, c) in channels[..len].iter().enumerate() {
+            bytes[1 + 2 * i] = DIGITS[usize::from(c >> 4)];
+            bytes[2 + 2 * i] = DIGITS[usize::from(c & 15)];
+        }
+        HexColor { bytes, len: 1 + 2 * len as u8 }
+    }
+}
+
+/// A colour's text, `#rrggbb` or `#rrggbbaa` ([`Color::hex`]).
+#[derive(Clone, Copy, Debug)]
+pub struct HexColor {
+    bytes: [u8; 9],
+    len: u8,
+}
+
+impl HexColor {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("'#' and hex digits are ASCII")
+    }
 }
 
 impl serde::Serialize for Color {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
+        s.serialize_str(self.hex().as_str())
     }
 }
 
 impl fmt::Display for Color {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.a == 255 {
-            write!(f, "#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
-        } else {
-            write!(f, "#{:02x}{:02x}{:02x}{:02x}", self.r, self.g, self.b, self.a)
-        }
+        f.write_str(self.hex().as_str())
     }
 }
 
@@ -883,6 +908,20 @@ mod tests {
         assert_eq!(Color::parse_hex("#ABCDEF").unwrap().to_string(), "#abcdef");
         for bad in ["", "#", "#12345", "123456", "#12345g", "#1234567", "#ééé"] {
             assert!(Color::parse_hex(bad).is_none(), "{bad}");
+        }
+        // Every channel value, in every place, opaque and not.
+        for v in 0..=255u8 {
+            for c in [Color::rgba(v, 0, 255, 255), Color::rgba(1, v, 16, 255), Color::rgba(0, 9, v, 7)] {
+                let want = if c.a == 255 {
+                    format!("#{:02x}{:02x}{:02x}", c.r, c.g, c.b)
+                } else {
+                    format!("#{:02x}{:02x}{:02x}{:02x}", c.r, c.g, c.b, c.a)
+                };
+                assert_eq!(c.to_string(), want);
+                assert_eq!(Color::parse_hex(&want), Some(c));
+            }
+            let translucent = Color::rgba(0, 0, 0, v);
+            assert_eq!(Color::parse_hex(translucent.hex().as_str()), Some(translucent));
         }
     }
 
