@@ -52,8 +52,8 @@ pub use name::{NameError, check_name};
 pub use observe::{Change, KEPT_CHANGES, MAX_PENDING_CHANGES, Subscription, WidgetCache};
 pub use planted::PlantedLeak;
 pub use property::{
-    Align, Color, DefaultValue, Group, Justify, LayoutMode, PropError, PropKey, PropSpec, PropType, PropValue, Props,
-    Track, TrackError,
+    Align, Color, DefaultValue, Group, HexColor, Justify, LayoutMode, PropError, PropKey, PropKeys, PropSpec, PropType,
+    PropValue, Props, Track, TrackError,
 };
 pub use theme::Theme;
 pub use validate::ConflictError;

@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use crate::document::WidgetId;
-use crate::property::PropKey;
+use crate::property::PropKeys;
 
 /// What one primitive operation changed. Subscribers read these to update
 /// their own derived state (layout, spatial index, display list).
@@ -53,7 +53,7 @@ pub enum Change {
         /// The widget.
         id: WidgetId,
         /// The properties whose value changed.
-        keys: Vec<PropKey>,
+        keys: PropKeys,
     },
     /// `id` was renamed.
     Renamed {

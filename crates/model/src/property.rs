@@ -70,6 +70,7 @@ pub struct HexColor {
 }
 
 impl HexColor {
+    /// The text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("'#' and hex digits are ASCII")
     }
@@ -462,8 +463,70 @@ pub enum DefaultValue {
     EmptyTracks,
 }
 
-// Loading tracks seen keys in a u64 bit set.
+// Loading tracks seen keys in a u64 bit set, and so does `PropKeys`.
 const _: () = assert!(PropKey::ALL.len() <= 64);
+
+/// A set of property keys, iterated in file order: what a change of a
+/// widget's properties names. A bit each, so it is copied with the change
+/// to every subscriber without allocating (a nudge of everything changes
+/// every top-level widget's position, and each subscriber hears of each).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PropKeys(u64);
+
+impl PropKeys {
+    /// No key.
+    pub const fn new() -> Self {
+        Self(0)
+    }
+
+    /// Adds `key` (a second time changes nothing).
+    pub fn insert(&mut self, key: PropKey) {
+        self.0 |= 1 << key as u8;
+    }
+
+    /// Whether `key` is in the set.
+    pub fn contains(&self, key: PropKey) -> bool {
+        self.0 & (1 << key as u8) != 0
+    }
+
+    /// Whether no key is in the set.
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many keys are in the set.
+    pub fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The keys, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = PropKey> + use<> {
+        let bits = self.0;
+        PropKey::ALL.iter().copied().filter(move |k| bits & (1 << *k as u8) != 0)
+    }
+}
+
+impl FromIterator<PropKey> for PropKeys {
+    fn from_iter<I: IntoIterator<Item = PropKey>>(keys: I) -> Self {
+        let mut set = Self::new();
+        for k in keys {
+            set.insert(k);
+        }
+        set
+    }
+}
+
+impl<const N: usize> From<[PropKey; N]> for PropKeys {
+    fn from(keys: [PropKey; N]) -> Self {
+        keys.into_iter().collect()
+    }
+}
+
+impl fmt::Debug for PropKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
 
 macro_rules! prop_table {
     ($($key:ident => $name:literal, $group:ident, $ty:expr, $default:expr, $doc:literal;)*) => {
@@ -923,6 +986,22 @@ mod tests {
             let translucent = Color::rgba(0, 0, 0, v);
             assert_eq!(Color::parse_hex(translucent.hex().as_str()), Some(translucent));
         }
+    }
+
+    #[test]
+    fn a_set_of_keys_holds_each_key_once_and_lists_them_in_file_order() {
+        let mut set = PropKeys::new();
+        assert!(set.is_empty());
+        for key in PropKey::ALL.iter().rev() {
+            set.insert(*key);
+            set.insert(*key);
+        }
+        assert_eq!(set.len(), PropKey::ALL.len());
+        assert_eq!(set.iter().collect::<Vec<_>>(), PropKey::ALL);
+        let two = PropKeys::from([PropKey::Y, PropKey::X, PropKey::Y]);
+        assert_eq!(two.iter().collect::<Vec<_>>(), [PropKey::X, PropKey::Y]);
+        assert!(two.contains(PropKey::X) && !two.contains(PropKey::Width));
+        assert_eq!(format!("{two:?}"), "{X, Y}");
     }
 
     #[test]

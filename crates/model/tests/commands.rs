@@ -2,8 +2,8 @@
 //! through the public API as the editor will drive them.
 
 use trellis_model::{
-    Change, Command, ConflictError, Document, LayoutMode, ModelError, NameError, PropError, PropKey, PropValue, Rect,
-    SelectionError, WidgetCache, WidgetKind, WidgetTree, ZOrder, limits,
+    Change, Command, ConflictError, Document, LayoutMode, ModelError, NameError, PropError, PropKey, PropKeys,
+    PropValue, Rect, SelectionError, WidgetCache, WidgetKind, WidgetTree, ZOrder, limits,
 };
 
 fn insert(doc: &mut Document, parent: trellis_model::WidgetId, tree: WidgetTree) -> trellis_model::WidgetId {
@@ -323,7 +323,7 @@ fn subscriptions_see_changes_and_dropping_the_handle_unsubscribes() {
     doc.execute(Command::SetProperty { ids: vec![id], key: PropKey::X, value: Some(PropValue::Number(3.0)) }).unwrap();
     let changes = sub.drain();
     assert!(matches!(changes[0], Change::Inserted { id: i, .. } if i == id));
-    assert_eq!(changes[1], Change::Props { id, keys: vec![PropKey::X] });
+    assert_eq!(changes[1], Change::Props { id, keys: PropKeys::from([PropKey::X]) });
     assert_eq!(doc.live_counts().subscriptions, 1);
     drop(sub);
     assert_eq!(doc.live_counts().subscriptions, 0);
@@ -393,7 +393,7 @@ fn setting_a_property_to_its_current_value_is_not_reported_and_not_an_undo_step(
     let steps = doc.live_counts().undo_entries;
     let sub = doc.subscribe();
     doc.execute(Command::SetFrame { id, frame: Rect::new(20.0, 10.0, 96.0, 32.0) }).unwrap();
-    assert_eq!(sub.drain(), vec![Change::Props { id, keys: vec![PropKey::X] }], "only x changed");
+    assert_eq!(sub.drain(), vec![Change::Props { id, keys: PropKeys::from([PropKey::X]) }], "only x changed");
     doc.execute(Command::SetFrame { id, frame: Rect::new(20.0, 10.0, 96.0, 32.0) }).unwrap();
     assert!(sub.drain().is_empty());
     assert_eq!(doc.live_counts().undo_entries, steps + 1);
@@ -468,6 +468,6 @@ fn a_readers_change_vector_keeps_room_for_a_gesture_not_the_largest_batch() {
     assert_eq!(out.len(), 2 * trellis_model::KEPT_CHANGES, "every change read");
     doc.execute(Command::SetFrame { id, frame: Rect::new(0.0, 10.0, 96.0, 32.0) }).unwrap();
     sub.drain_into(&mut out);
-    assert_eq!(out, vec![Change::Props { id, keys: vec![PropKey::X] }], "only the new change");
+    assert_eq!(out, vec![Change::Props { id, keys: PropKeys::from([PropKey::X]) }], "only the new change");
     assert!(out.capacity() <= trellis_model::KEPT_CHANGES, "room kept: {}", out.capacity());
 }

@@ -77,7 +77,7 @@ impl Geometry {
                     let Some(b) = self.boxes.get(id) else { continue };
                     b.natural.set(None);
                     let mut layout = false;
-                    for key in keys {
+                    for key in keys.iter() {
                         match key {
                             PropKey::X | PropKey::Y if !b.flowed && b.parent.is_some() => translations.push(id),
                             PropKey::X | PropKey::Y => {}
