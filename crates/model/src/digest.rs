@@ -24,6 +24,17 @@ use crate::file::{FORMAT_NAME, FORMAT_VERSION};
 /// Spaces the file's pretty printer writes for each level of nesting.
 const INDENT: u64 = 2;
 
+/// Out-of-date own parts from which they are written on several threads.
+/// A part takes about a microsecond; the 556 of a nudge of everything at
+/// 10,000 widgets took longer on two threads than on one on this 2-core
+/// machine (event phase 1.5 to 2.1 ms against 1.25 to 1.6), the 5,556 at
+/// 100,000 widgets less (10.2 and 11.1 ms against 13.4 and 12.9). Unit
+/// tests take the threads from fewer, to reach them with a small design.
+const PARALLEL_OWN_PARTS: usize = if cfg!(test) { 512 } else { 4096 };
+
+/// The most threads that write own parts.
+const MAX_DIGEST_THREADS: usize = 4;
+
 /// A widget's or a subtree's part of the saved file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Part {
@@ -167,7 +178,51 @@ impl Document {
     /// Brings every out-of-date summary in the document up to date: the
     /// widgets edited since the last refresh and their ancestors.
     pub(crate) fn refresh_digests(&mut self) {
+        if self.unwritten_own_parts >= PARALLEL_OWN_PARTS {
+            self.write_own_parts();
+        }
         self.refresh_tree(self.root);
+        self.unwritten_own_parts = 0;
+    }
+
+    /// Writes the out-of-date own parts, on several threads when there are
+    /// many: each is a widget written as JSON and counted, independent of
+    /// every other, and a nudge of everything at 100,000 widgets writes
+    /// 5,556 of them (a seventh of the frame on one thread).
+    fn write_own_parts(&mut self) {
+        let mut stale = Vec::new();
+        let mut dirty = vec![self.root];
+        while let Some(id) = dirty.pop() {
+            let node = &self.nodes[id];
+            if node.digest.tree.is_some() {
+                continue;
+            }
+            if node.digest.own.is_none() {
+                stale.push(id);
+            }
+            dirty.extend_from_slice(&node.children);
+        }
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS);
+        if stale.len() < PARALLEL_OWN_PARTS || threads < 2 {
+            return;
+        }
+        let nodes = &self.nodes;
+        let chunk = stale.len().div_ceil(threads);
+        let parts: Vec<Part> = std::thread::scope(|scope| {
+            let mut chunks = stale.chunks(chunk);
+            let first = chunks.next().unwrap_or_default();
+            let others: Vec<_> = chunks
+                .map(|ids| scope.spawn(move || ids.iter().map(|id| own_part(&nodes[*id])).collect::<Vec<_>>()))
+                .collect();
+            let mut parts: Vec<Part> = first.iter().map(|id| own_part(&nodes[*id])).collect();
+            for other in others {
+                parts.extend(other.join().expect("writing a widget's part does not panic"));
+            }
+            parts
+        });
+        for (id, part) in stale.into_iter().zip(parts) {
+            self.nodes[id].digest.own = Some(part);
+        }
     }
 
     fn refresh_tree(&mut self, id: WidgetId) -> Part {
@@ -191,6 +246,7 @@ impl Document {
     /// date (after a change to its properties or name).
     pub(crate) fn touch_own(&mut self, id: WidgetId) {
         self.nodes[id].digest.own = None;
+        self.unwritten_own_parts += 1;
         self.touch_tree(id);
     }
 
@@ -279,6 +335,32 @@ mod tests {
             assert_eq!(doc.saved_size(), text.len() as u64);
             assert_eq!(doc.content_hash(), Document::from_json_bytes(text.as_bytes()).unwrap().content_hash());
         }
+    }
+
+    /// A nudge of everything writes its own parts on several threads; each
+    /// must be the part of its own widget, as one thread writes it.
+    #[test]
+    fn own_parts_written_on_several_threads_are_those_one_thread_writes() {
+        let mut doc = generate(12_000, 5);
+        let top = doc.children(doc.root()).to_vec();
+        assert!(top.len() >= PARALLEL_OWN_PARTS, "{} cards", top.len());
+        let moves = top
+            .iter()
+            .enumerate()
+            .map(|(k, &id)| {
+                let x = doc.widget(id).unwrap().number(PropKey::X) + k as f32 * 0.5;
+                Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }
+            })
+            .collect();
+        assert_eq!(doc.unwritten_own_parts, 0);
+        doc.execute_all("nudge", moves).unwrap();
+        let kept = (doc.content_hash(), doc.saved_size());
+        for node in doc.nodes.values_mut() {
+            node.digest = NodeDigest::default();
+        }
+        // With no summary kept, each is made on this thread as it is asked for.
+        assert_eq!((doc.content_hash(), doc.saved_size()), kept);
+        assert_eq!(kept.1, doc.to_json_string().len() as u64);
     }
 
     #[test]

@@ -157,6 +157,11 @@ pub struct Document {
     pub(crate) numbered_names: crate::name::NumberedNames,
     revision: u64,
     saved_revision: u64,
+    /// Own parts of the saved file's digest made out of date since the
+    /// digests were last brought up to date, at most (a widget edited
+    /// twice counts twice): few are written on one thread without looking
+    /// for them.
+    pub(crate) unwritten_own_parts: usize,
 }
 
 impl fmt::Debug for Document {
@@ -213,6 +218,7 @@ impl Document {
             name_counters: HashMap::new(),
             numbered_names,
             revision: 0,
+            unwritten_own_parts: 1,
             saved_revision: 0,
         };
         doc.refresh_digests();
@@ -436,6 +442,7 @@ impl Document {
     }
 
     pub(crate) fn new_detached(&mut self, kind: WidgetKind, name: Box<str>, props: Props) -> WidgetId {
+        self.unwritten_own_parts += 1;
         self.nodes.insert(Node {
             kind,
             name,
