@@ -448,6 +448,7 @@ mod tests {
         }
         assert_answers_as_a_scan(&grid, &all, &mut next);
 
+        assert_eq!(grid.lag, (3.0, -2.0), "no single move above made everything catch up");
         // A place no held rectangle reaches through the lag (-0.001 - 3.0
         // rounds): everything held catches up first.
         let (id, r) = &mut all[2];

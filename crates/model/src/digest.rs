@@ -179,17 +179,19 @@ impl Document {
     /// widgets edited since the last refresh and their ancestors.
     pub(crate) fn refresh_digests(&mut self) {
         if self.unwritten_own_parts >= PARALLEL_OWN_PARTS {
-            self.write_own_parts();
+            let threads = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS);
+            self.write_own_parts(threads);
         }
         self.refresh_tree(self.root);
         self.unwritten_own_parts = 0;
     }
 
-    /// Writes the out-of-date own parts, on several threads when there are
+    /// Writes the out-of-date own parts on `threads` threads when there are
     /// many: each is a widget written as JSON and counted, independent of
     /// every other, and a nudge of everything at 100,000 widgets writes
-    /// 5,556 of them (a seventh of the frame on one thread).
-    fn write_own_parts(&mut self) {
+    /// 5,556 of them (a seventh of the frame on one thread). Returns how
+    /// many it wrote (none when too few, or one thread, were worth it).
+    fn write_own_parts(&mut self, threads: usize) -> usize {
         let mut stale = Vec::new();
         let mut dirty = vec![self.root];
         while let Some(id) = dirty.pop() {
@@ -202,9 +204,8 @@ impl Document {
             }
             dirty.extend_from_slice(&node.children);
         }
-        let threads = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS);
         if stale.len() < PARALLEL_OWN_PARTS || threads < 2 {
-            return;
+            return 0;
         }
         let nodes = &self.nodes;
         let chunk = stale.len().div_ceil(threads);
@@ -220,9 +221,11 @@ impl Document {
             }
             parts
         });
+        let written = parts.len();
         for (id, part) in stale.into_iter().zip(parts) {
             self.nodes[id].digest.own = Some(part);
         }
+        written
     }
 
     fn refresh_tree(&mut self, id: WidgetId) -> Part {
@@ -344,23 +347,20 @@ mod tests {
         let mut doc = generate(12_000, 5);
         let top = doc.children(doc.root()).to_vec();
         assert!(top.len() >= PARALLEL_OWN_PARTS, "{} cards", top.len());
-        let moves = top
-            .iter()
-            .enumerate()
-            .map(|(k, &id)| {
-                let x = doc.widget(id).unwrap().number(PropKey::X) + k as f32 * 0.5;
-                Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }
-            })
-            .collect();
-        assert_eq!(doc.unwritten_own_parts, 0);
-        doc.execute_all("nudge", moves).unwrap();
-        let kept = (doc.content_hash(), doc.saved_size());
+        for (k, &id) in top.iter().enumerate() {
+            let x = doc.widget(id).unwrap().number(PropKey::X) + k as f32 * 0.5;
+            doc.nodes[id].props.set(PropKey::X, Some(PropValue::Number(x)));
+            doc.touch_own(id);
+        }
+        assert_eq!(doc.write_own_parts(1), 0, "one thread leaves the parts to the refresh");
+        assert_eq!(doc.write_own_parts(3), top.len(), "every card's part, on three threads");
+        let threaded = (doc.refresh_tree(doc.root), doc.content_hash(), doc.saved_size());
         for node in doc.nodes.values_mut() {
             node.digest = NodeDigest::default();
         }
         // With no summary kept, each is made on this thread as it is asked for.
-        assert_eq!((doc.content_hash(), doc.saved_size()), kept);
-        assert_eq!(kept.1, doc.to_json_string().len() as u64);
+        assert_eq!((doc.refresh_tree(doc.root), doc.content_hash(), doc.saved_size()), threaded);
+        assert_eq!(threaded.2, doc.to_json_string().len() as u64);
     }
 
     #[test]

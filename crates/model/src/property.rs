@@ -63,7 +63,7 @@ impl Color {
 }
 
 /// A colour's text, `#rrggbb` or `#rrggbbaa` ([`Color::hex`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct HexColor {
     bytes: [u8; 9],
     len: u8,
@@ -73,6 +73,18 @@ impl HexColor {
     /// The text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).expect("'#' and hex digits are ASCII")
+    }
+}
+
+impl fmt::Debug for HexColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for HexColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -282,7 +282,7 @@ impl DisplayList {
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Remade);
         };
         let at = self.items[i].at;
-        let parent = doc.parent(id);
+        let parent = geometry.parent(id);
         let still_drawn = !geometry.is_hidden(id) && (parent.is_none() || geometry.visible_rect(id).is_some());
         if (r.w, r.h) != (at.w, at.h) || !still_drawn || parent.is_none() {
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Remade);

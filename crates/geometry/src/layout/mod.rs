@@ -244,6 +244,14 @@ impl Geometry {
         }
     }
 
+    /// The widget's parent as laid out: the document's, once the layout is
+    /// up to date; `None` for the root and for widgets not laid out. Read
+    /// with its box, this costs no trip to the document's node (a cache
+    /// miss a widget when following every item of a nudge of everything).
+    pub fn parent(&self, id: WidgetId) -> Option<WidgetId> {
+        self.boxes.get(id).and_then(|b| b.parent)
+    }
+
     /// Whether the widget is hidden (itself, by an ancestor, or on a tab page not shown).
     pub fn is_hidden(&self, id: WidgetId) -> bool {
         self.boxes.get(id).is_none_or(|b| b.hidden)

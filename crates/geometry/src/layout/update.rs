@@ -77,9 +77,12 @@ impl Geometry {
                     let Some(b) = self.boxes.get(id) else { continue };
                     b.natural.set(None);
                     let mut layout = false;
+                    // Once, for x and y both: each translation is a walk of the subtree.
+                    if (keys.contains(PropKey::X) || keys.contains(PropKey::Y)) && !b.flowed && b.parent.is_some() {
+                        translations.push(id);
+                    }
                     for key in keys.iter() {
                         match key {
-                            PropKey::X | PropKey::Y if !b.flowed && b.parent.is_some() => translations.push(id),
                             PropKey::X | PropKey::Y => {}
                             PropKey::Layout => {
                                 // The children change role: rebuild the subtree's state.
