@@ -128,12 +128,16 @@ pub(crate) fn report_image_problem(widget: &str, problem: &ImageError) {
 /// joining the two into one path was a heap allocation each time.
 #[derive(Debug)]
 pub(crate) struct ImageTable<T> {
-    by_folder: HashMap<PathBuf, HashMap<PathBuf, T>>,
+    by_folder: FastMap<PathBuf, FastMap<PathBuf, T>>,
 }
+
+/// A map hashed with a seeded fast hasher: looked up every frame, by keys
+/// a design chooses.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl<T> Default for ImageTable<T> {
     fn default() -> Self {
-        Self { by_folder: HashMap::new() }
+        Self { by_folder: FastMap::default() }
     }
 }
 
@@ -148,7 +152,7 @@ impl<T> ImageTable<T> {
 
     /// How many images, over every folder.
     pub(crate) fn len(&self) -> usize {
-        self.by_folder.values().map(HashMap::len).sum()
+        self.by_folder.values().map(FastMap::len).sum()
     }
 
     pub(crate) fn clear(&mut self) {

@@ -71,7 +71,9 @@ pub fn greeked(size: f32, factor: f32) -> bool {
 /// heap allocations a frame).
 #[derive(Debug, Default)]
 pub(crate) struct GreekCache {
-    bars: std::collections::HashMap<u64, (Vec<Rect>, u64)>,
+    bars: crate::image_file::FastMap<u64, (Vec<Rect>, u64)>,
+    /// Keys a text by its content and box (seeded per run).
+    keys: foldhash::quality::RandomState,
     frame: u64,
     /// The display list's texts when last counted.
     live_texts: usize,
@@ -89,10 +91,9 @@ impl GreekCache {
 
     /// The bars of a text, relative to its box.
     pub(crate) fn bars(&mut self, fonts: &mut FontSystem, t: &GreekText<'_>) -> &[Rect] {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (t.text, t.size.to_bits(), t.w.to_bits(), t.h.to_bits(), t.align as u8, t.wrap, t.top).hash(&mut hasher);
-        let key = hasher.finish();
+        use std::hash::BuildHasher;
+        let key =
+            self.keys.hash_one((t.text, t.size.to_bits(), t.w.to_bits(), t.h.to_bits(), t.align as u8, t.wrap, t.top));
         let frame = self.frame;
         let total = &mut self.total_bars;
         let entry = self.bars.entry(key).or_insert_with(|| {

@@ -30,7 +30,6 @@ mod refine;
 mod text;
 mod timestamps;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -198,7 +197,10 @@ pub struct GpuRenderer {
     errors: Arc<Mutex<Vec<String>>>,
     fonts: FontSystem,
     glyphs: SwashCache,
-    texts: HashMap<u64, ShapedText>,
+    texts: crate::image_file::FastMap<u64, ShapedText>,
+    /// Keys a shaped text by its content and box (seeded per run; a key
+    /// found is checked against the text, so a collision is a miss).
+    text_keys: foldhash::quality::RandomState,
     greek: crate::text::GreekCache,
     images: crate::image_file::ImageTable<Option<AtlasImage>>,
     image_allocator: etagere::AtlasAllocator,
@@ -303,7 +305,8 @@ impl GpuRenderer {
             errors,
             fonts: trellis_text::font_system(),
             glyphs: SwashCache::new(),
-            texts: HashMap::new(),
+            texts: Default::default(),
+            text_keys: Default::default(),
             greek: crate::text::GreekCache::default(),
             images: Default::default(),
             image_allocator: atlas::allocator(),

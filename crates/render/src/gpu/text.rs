@@ -155,15 +155,9 @@ impl GpuRenderer {
 
     /// Shapes a text for a device box, or finds it shaped; returns its key.
     fn shape(&mut self, text: &str, size: f32, device: &Rect, align: TextAlign, wrap: bool) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        text.hash(&mut h);
-        size.to_bits().hash(&mut h);
-        device.w.to_bits().hash(&mut h);
-        device.h.to_bits().hash(&mut h);
-        (align as u8).hash(&mut h);
-        wrap.hash(&mut h);
-        let key = h.finish();
+        use std::hash::BuildHasher;
+        let key =
+            self.text_keys.hash_one((text, size.to_bits(), device.w.to_bits(), device.h.to_bits(), align as u8, wrap));
         let frame = self.frames;
         let shaped_for = (size.to_bits(), device.w.to_bits(), device.h.to_bits(), align as u8, wrap);
         if let Some(t) = self.texts.get_mut(&key)
