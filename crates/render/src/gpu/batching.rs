@@ -121,7 +121,7 @@ impl BatchPool {
     /// widgets, walked over a million items a frame. A lone region's items
     /// are not listed: planning it walks the list once either way. Give
     /// the lists back with [`BatchPool::give_back_items`].
-    pub(super) fn sort_items(&mut self, list: &DisplayList, regions: &[Region]) -> RegionItems {
+    pub(super) fn sort_items(&mut self, bounds: &[Rect], regions: &[Region]) -> RegionItems {
         let mut lists = std::mem::take(&mut self.meets);
         let listed = regions.len() >= 2;
         if !listed {
@@ -141,13 +141,13 @@ impl BatchPool {
         // against the few near it.
         const FEW: usize = 4;
         if regions.len() <= FEW {
-            for (i, item) in list.items.iter().enumerate() {
+            for (i, item) in bounds.iter().enumerate() {
                 // Most items of a large design miss every region of a frame.
-                if !overlaps(&item.bounds, &all) {
+                if !overlaps(item, &all) {
                     continue;
                 }
                 for (m, region) in lists.iter_mut().zip(regions) {
-                    if overlaps(&item.bounds, &region.design) {
+                    if overlaps(item, &region.design) {
                         m.push(i as u32);
                     }
                 }
@@ -169,17 +169,17 @@ impl BatchPool {
                 }
             }
         }
-        for (i, item) in list.items.iter().enumerate() {
-            if !overlaps(&item.bounds, &all) {
+        for (i, item) in bounds.iter().enumerate() {
+            if !overlaps(item, &all) {
                 continue;
             }
-            let (xs, ys) = grid.span(&item.bounds);
+            let (xs, ys) = grid.span(item);
             for y in ys {
                 for x in xs.clone() {
                     for &k in &cells[y * SIDE + x] {
                         let m = &mut lists[k as usize];
                         // An item over several cells meets a region once.
-                        if m.last() != Some(&(i as u32)) && overlaps(&item.bounds, &regions[k as usize].design) {
+                        if m.last() != Some(&(i as u32)) && overlaps(item, &regions[k as usize].design) {
                             m.push(i as u32);
                         }
                     }
@@ -554,6 +554,7 @@ mod tests {
         let doc = trellis_model::generate(2000, 7);
         let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
         let list = DisplayList::build(&doc, &geometry, &trellis_model::Theme::LIGHT);
+        let bounds: Vec<Rect> = list.items.iter().map(|i| i.bounds).collect();
         let all = list.items.iter().map(|i| i.bounds).reduce(|a, b| a.union(&b)).expect("items");
         let region = |x: f32, y: f32, w: f32, h: f32| Region {
             design: Rect::new(all.x + x * all.w, all.y + y * all.h, w * all.w, h * all.h),
@@ -563,7 +564,7 @@ mod tests {
         // Fewer regions after more: the spare lists must not leak in.
         for count in [2usize, 3, 64, 5, 12, 2, 40] {
             // A lone region is walked, not listed.
-            let lone = pool.sort_items(&list, &[region(0.0, 0.0, 1.0, 1.0)]);
+            let lone = pool.sort_items(&bounds, &[region(0.0, 0.0, 1.0, 1.0)]);
             assert!(matches!(lone.of(0), Meets::Unlisted));
             pool.give_back_items(lone);
             // Tiles of a grid sharing their edges, a few larger ones over
@@ -580,7 +581,7 @@ mod tests {
                 regions[2] = region(0.5, 0.5, 0.0, 0.0);
                 regions[3] = region(1.2, -0.5, 0.3, 0.3);
             }
-            let meets = pool.sort_items(&list, &regions);
+            let meets = pool.sort_items(&bounds, &regions);
             let mut met = 0;
             for (k, r) in regions.iter().enumerate() {
                 let want: Vec<u32> = (0..list.items.len() as u32)

@@ -361,6 +361,7 @@ impl GpuRenderer {
     pub(super) fn rebuild_instances(&mut self, list: &DisplayList) {
         self.instances.clear();
         self.ranges.clear();
+        self.item_bounds.clear();
         self.by_widget.clear();
         for item in &list.items {
             let start = self.instances.len() as u32;
@@ -368,6 +369,7 @@ impl GpuRenderer {
             let range = start..self.instances.len() as u32;
             self.by_widget.insert(item.widget, range.clone());
             self.ranges.push(range);
+            self.item_bounds.push(item.bounds);
         }
         self.upload_instances();
     }
@@ -464,7 +466,9 @@ impl GpuRenderer {
         let appended_from = self.instances.len();
         let mut written = 0;
         self.ranges.clear();
+        self.item_bounds.clear();
         for (i, item) in list.items.iter().enumerate() {
+            self.item_bounds.push(item.bounds);
             let old = self.by_widget.get(item.widget).cloned();
             let range = match old {
                 Some(r) if !remade[i] => r,
@@ -493,6 +497,9 @@ impl GpuRenderer {
             written += fresh.len();
             let range = self.place_instances(item.widget, &fresh, Some(self.ranges[i].clone()));
             self.ranges[i] = range;
+            if let Some(b) = self.item_bounds.get_mut(i) {
+                *b = item.bounds;
+            }
             self.fresh = fresh;
         }
         self.finish_update(list, appended_from, written)
