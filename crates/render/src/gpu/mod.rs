@@ -198,8 +198,10 @@ pub struct GpuRenderer {
     fonts: FontSystem,
     glyphs: SwashCache,
     texts: crate::image_file::FastMap<u64, ShapedText>,
-    /// Keys a shaped text by its content and box (seeded per run; a key
-    /// found is checked against the text, so a collision is a miss).
+    /// Keys a shaped text by its content and box (seeded per run). A key
+    /// found is checked against the text, so a collision shapes again;
+    /// two colliding texts in one frame would share the later one's
+    /// shaping (64-bit keys: about one chance in 10^11 for a million texts).
     text_keys: foldhash::quality::RandomState,
     greek: crate::text::GreekCache,
     images: crate::image_file::ImageTable<Option<AtlasImage>>,
@@ -636,6 +638,7 @@ impl GpuRenderer {
         // Each region's batches, one after the other; a batch remembers its region.
         let mut pool = std::mem::take(&mut self.frame_batches);
         let mut draws = pool.take_list();
+        debug_assert_eq!(self.item_bounds.len(), list.items.len(), "item bounds kept with the instances");
         if self.item_bounds.len() != list.items.len() {
             // Kept with the instances, so never expected; cheap to mend.
             self.item_bounds.clear();
