@@ -2,6 +2,12 @@
 // rounded rectangles with a border, soft shadows, lines and images. Sizes
 // arrive in design units and are turned into device pixels here, so that
 // coverage is computed where the pixels are.
+//
+// Three pipelines draw them (`Pipe` in gpu/instances.rs): the common one
+// (`vs_common`, `fs_common`) rectangles and lines, most of a design; the
+// special one (`vs_main`, `fs_main`) every kind, shadows, images and
+// pulsing highlights; the opaque one (`vs_common`, `fs_opaque`) the opaque
+// insides of large rectangles.
 
 struct Globals {
     origin: vec2f,
@@ -17,12 +23,6 @@ struct Globals {
 @group(0) @binding(0) var<uniform> globals: Globals;
 @group(0) @binding(1) var atlas: texture_2d<f32>;
 @group(0) @binding(2) var atlas_sampler: sampler;
-
-// Off in the pipeline that draws the common shapes (rectangles, lines):
-// the shadow loop, the texture sample and the pulse's sine are compiled
-// out, which software rasterisers, running every branch of a shader, feel
-// on every pixel.
-override SHADOWS_AND_IMAGES: bool = true;
 
 const RECT: u32 = 0u;
 const SHADOW: u32 = 1u;
@@ -47,23 +47,52 @@ struct Instance {
     @location(5) extra: vec4f,
 };
 
+// What the full shader (`fs_main`) reads. A software rasteriser sets up
+// every varying of every triangle, so each costs on every shape however
+// small; the common pipeline passes far fewer (`Lean`).
 struct Varyings {
     @builtin(position) position: vec4f,
     @location(0) @interpolate(flat) rect: vec4f,
     @location(1) @interpolate(flat) fill: vec4f,
     @location(2) @interpolate(flat) border: vec4f,
-    @location(3) @interpolate(flat) clip: vec4f,
-    @location(4) @interpolate(flat) params: vec4f,
-    @location(5) @interpolate(flat) extra: vec4f,
-    @location(6) uv: vec2f,
+    @location(3) @interpolate(flat) params: vec4f,
+    @location(4) @interpolate(flat) extra: vec4f,
+    @location(5) uv: vec2f,
 };
+
+// What the common pipeline's shader (`fs_common`) reads: a shape and its
+// look in two varyings. Colours are bytes already (`rgba` rounds them as
+// the CPU rasteriser does), so packing them loses nothing. What the shader
+// can take from the vertex stage it does (centre, half extents less the
+// radius, a line's direction over its length squared): a software
+// rasteriser pays for each operation on every pixel.
+struct Lean {
+    @builtin(position) position: vec4f,
+    // A rectangle: its centre, and its half extents less the corner
+    // radius. A line: one end, and the vector to the other over its
+    // length squared. In device pixels.
+    @location(0) @interpolate(flat) shape: vec4f,
+    // Fill and border (pack4x8unorm); the corner radius, or for a line
+    // half its width with the sign bit set; the border's width, or for a
+    // line its length squared.
+    @location(1) @interpolate(flat) look: vec4u,
+};
+
+const LINE_BIT: u32 = 0x80000000u;
 
 fn to_device(p: vec2f) -> vec2f {
     return (p - globals.origin) * globals.factor;
 }
 
-@vertex
-fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Varyings {
+// An instance's quad corner in device pixels and the shape it bounds
+// (rect: lo, hi; line: its two ends).
+struct Placed {
+    position: vec4f,
+    corner: vec2f,
+    rect: vec4f,
+};
+
+fn place(corner_index: u32, instance: Instance) -> Placed {
     let f = globals.factor;
     let kind = u32(instance.params.x + 0.5);
     var rect: vec4f;
@@ -120,31 +149,67 @@ fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Vary
             }
         }
     }
-    // Nothing outside the clip is drawn: the quad stops at it. `fs_main`
-    // discards a pixel whose centre is past the clip (one on its edge is
-    // kept); `fs_opaque` discards nothing, so its quad stops at the whole
-    // pixel edges around exactly the centres `fs_main` keeps: edges half a
-    // pixel from every centre, whatever the rasteriser's edge rule.
+    // Nothing outside the clip is drawn, and no shader discards: the quad
+    // stops at the whole pixel edges around exactly the pixel centres
+    // within the clip (one on its edge is kept), whatever the rasteriser's
+    // edge rule, since no centre lies on a whole pixel edge.
     let clip = vec4f(to_device(instance.clip.xy), to_device(instance.clip.zw));
-    if kind == RECT && u32(instance.extra.w + 0.5) == 5u {
-        lo = max(lo, ceil(clip.xy - vec2f(0.5)));
-        hi = max(min(hi, floor(clip.zw - vec2f(0.5)) + vec2f(1.0)), lo);
-    } else {
-        lo = max(lo, clip.xy - vec2f(1.0));
-        hi = max(min(hi, clip.zw + vec2f(1.0)), lo);
-    }
+    lo = max(lo, ceil(clip.xy - vec2f(0.5)));
+    hi = max(min(hi, floor(clip.zw - vec2f(0.5)) + vec2f(1.0)), lo);
     let corner = vec2f(f32(corner_index & 1u), f32((corner_index >> 1u) & 1u));
     let p = mix(lo, hi, corner);
-    var out: Varyings;
+    var out: Placed;
     out.position = vec4f(p.x / globals.size.x * 2.0 - 1.0, 1.0 - p.y / globals.size.y * 2.0, 0.0, 1.0);
+    out.corner = p;
     out.rect = rect;
+    return out;
+}
+
+// Every kind (the special pipeline).
+@vertex
+fn vs_main(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Varyings {
+    let f = globals.factor;
+    let placed = place(corner_index, instance);
+    var out: Varyings;
+    out.position = placed.position;
+    out.rect = placed.rect;
     out.fill = instance.fill;
     out.border = instance.border;
-    out.clip = clip;
     out.params = vec4f(instance.params.x, instance.params.y * f, instance.params.z * f, instance.params.w * f);
     out.extra = instance.extra;
-    let span = max(rect.zw - rect.xy, vec2f(1e-6));
-    out.uv = mix(instance.extra.xy, instance.extra.zw, (p - rect.xy) / span);
+    let span = max(placed.rect.zw - placed.rect.xy, vec2f(1e-6));
+    out.uv = mix(instance.extra.xy, instance.extra.zw, (placed.corner - placed.rect.xy) / span);
+    return out;
+}
+
+// Rectangles and lines, neither pulsing (the common and opaque pipelines;
+// `Instance::pipe`).
+@vertex
+fn vs_common(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Lean {
+    let f = globals.factor;
+    let placed = place(corner_index, instance);
+    var out: Lean;
+    out.position = placed.position;
+    let lo = placed.rect.xy;
+    let hi = placed.rect.zw;
+    if u32(instance.params.x + 0.5) == LINE {
+        let ab = hi - lo;
+        let length2 = max(dot(ab, ab), 1e-6);
+        out.shape = vec4f(lo, ab / length2);
+        let half_width = instance.params.z * f * 0.5;
+        out.look = vec4u(pack4x8unorm(instance.fill), 0u, bitcast<u32>(abs(half_width)) | LINE_BIT, bitcast<u32>(length2));
+    } else {
+        let half = (hi - lo) * 0.5;
+        // abs: a radius of -0 would read as a line.
+        let r = abs(clamp(instance.params.y * f, 0.0, min(half.x, half.y)));
+        out.shape = vec4f((lo + hi) * 0.5, half - vec2f(r));
+        out.look = vec4u(
+            pack4x8unorm(instance.fill),
+            pack4x8unorm(instance.border),
+            bitcast<u32>(r),
+            bitcast<u32>(instance.params.z * f),
+        );
+    }
     return out;
 }
 
@@ -154,6 +219,13 @@ fn rounded_box(p: vec2f, lo: vec2f, hi: vec2f, radius: f32) -> f32 {
     let r = clamp(radius, 0.0, min(half.x, half.y));
     let q = abs(p - (lo + hi) * 0.5) - half + vec2f(r);
     return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0) - r;
+}
+
+// Distance from p to the segment from a to b.
+fn to_segment(p: vec2f, a: vec2f, b: vec2f) -> f32 {
+    let ab = b - a;
+    let h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
+    return length(p - a - ab * h);
 }
 
 // Pixel coverage of a shape at signed distance d: a one-pixel ramp.
@@ -166,27 +238,27 @@ fn premultiply(c: vec4f, a: f32) -> vec4f {
     return vec4f(c.rgb * alpha, alpha);
 }
 
+// A shape at signed distance d, with a border `width` wide inside its
+// edge: what both shaders draw for a rectangle.
+fn bordered(d: f32, width: f32, fill: vec4f, border: vec4f) -> vec4f {
+    let outer = coverage(d);
+    // The border is painted over the fill; with no width the ring is
+    // empty and leaves the fill as it is.
+    let ring = clamp(outer - coverage(d + width), 0.0, 1.0);
+    let b = premultiply(border, ring);
+    return b + premultiply(fill, outer) * (1.0 - b.a);
+}
+
 @fragment
 fn fs_main(v: Varyings) -> @location(0) vec4f {
     let p = v.position.xy;
-    if p.x < v.clip.x || p.y < v.clip.y || p.x > v.clip.z || p.y > v.clip.w {
-        discard;
-    }
     let kind = u32(v.params.x + 0.5);
     let radius = v.params.y;
     let width = v.params.z;
     var color = vec4f(0.0);
     if kind == RECT {
-        let d = rounded_box(p, v.rect.xy, v.rect.zw, radius);
-        let outer = coverage(d);
-        color = premultiply(v.fill, outer);
-        if width > 0.0 {
-            // The border lies inside the edge and is painted over the fill.
-            let ring = clamp(outer - coverage(d + width), 0.0, 1.0);
-            let b = premultiply(v.border, ring);
-            color = b + color * (1.0 - b.a);
-        }
-    } else if SHADOWS_AND_IMAGES && kind == SHADOW {
+        color = bordered(rounded_box(p, v.rect.xy, v.rect.zw, radius), width, v.fill, v.border);
+    } else if kind == SHADOW {
         // Six widening, downward-shifted layers of a faint colour, as the
         // CPU rasteriser draws them, so that both backends agree.
         let blur = v.params.w;
@@ -200,28 +272,42 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
         }
         color = vec4f(v.fill.rgb * a, a);
     } else if kind == LINE {
-        let a = v.rect.xy;
-        let ab = v.rect.zw - a;
-        let h = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
-        let d = length(p - a - ab * h) - width * 0.5;
-        color = premultiply(v.fill, coverage(d));
-    } else if SHADOWS_AND_IMAGES && kind == IMAGE {
+        color = premultiply(v.fill, coverage(to_segment(p, v.rect.xy, v.rect.zw) - width * 0.5));
+    } else if kind == IMAGE {
         let inside = coverage(rounded_box(p, v.rect.xy, v.rect.zw, 0.0));
         // The atlas holds premultiplied texels; fill.a is the opacity.
         color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);
     }
-    if SHADOWS_AND_IMAGES && kind != IMAGE && v.extra.x > 0.0 {
+    if kind != IMAGE && v.extra.x > 0.0 {
         // A pulsing highlight: the alpha breathes between 1 and 1 - depth.
         color = color * (1.0 - v.extra.x * (0.5 + 0.5 * sin(globals.time * v.extra.y)));
     }
     return color;
 }
 
-// The opaque inside of a large rectangle (strip 5): every pixel is the
-// fill, as `fs_main` computes it there (full coverage, no border). Drawn
-// with no blending and no discard, it costs a software rasteriser a store
-// a pixel, and lets it drop what earlier draws left in a tile it covers.
+// Rectangles and lines (`vs_common`). A software rasteriser runs both
+// sides of a branch whose lanes differ, so both distances are taken
+// without one, sharing the square root: a line costs little more here
+// than a pipeline of its own would, and keeps its place among the
+// rectangles. The same distances as `rounded_box` and `to_segment`.
 @fragment
-fn fs_opaque(v: Varyings) -> @location(0) vec4f {
-    return vec4f(v.fill.rgb, 1.0);
+fn fs_common(v: Lean) -> @location(0) vec4f {
+    let line = v.look.z >= LINE_BIT;
+    let r = bitcast<f32>(v.look.z & ~LINE_BIT);
+    let q = v.position.xy - v.shape.xy;
+    let k = abs(q) - v.shape.zw;
+    let h = clamp(dot(q, v.shape.zw), 0.0, 1.0);
+    let out = select(max(k, vec2f(0.0)), q - v.shape.zw * (h * bitcast<f32>(v.look.w)), line);
+    let d = length(out) + select(min(max(k.x, k.y), 0.0), 0.0, line) - r;
+    let width = select(bitcast<f32>(v.look.w), 0.0, line);
+    return bordered(d, width, unpack4x8unorm(v.look.x), unpack4x8unorm(v.look.y));
+}
+
+// The opaque inside of a large rectangle (strip 5): every pixel is the
+// fill, as `fs_common` computes it there (full coverage, no border). Drawn
+// with no blending, it costs a software rasteriser a store a pixel, and
+// lets it drop what earlier draws left in a tile it covers.
+@fragment
+fn fs_opaque(v: Lean) -> @location(0) vec4f {
+    return vec4f(unpack4x8unorm(v.look.x).rgb, 1.0);
 }

@@ -7,8 +7,10 @@ mod common;
 
 use tiny_skia::Pixmap;
 use trellis_geometry::{FontMeasurer, Geometry, Point};
-use trellis_model::{Document, Rect, demo_design};
-use trellis_render::{BackendKind, CpuRenderer, DisplayList, GpuRenderer, OverlayLayer, Redraw, Theme, View};
+use trellis_model::{Color, Document, Rect, demo_design};
+use trellis_render::{
+    BackendKind, CpuRenderer, DisplayList, GpuRenderer, OverlayLayer, Primitive, Redraw, Theme, View,
+};
 
 use common::widgets::{WidgetLooks, WidgetTolerance};
 use common::{MovingCards, Tolerance, difference, gpu, view, widget_noise, widget_sheet};
@@ -693,6 +695,99 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
         assert_eq!(differing, 0, "{name}: the same picture, pixel for pixel");
     }
     assert_eq!(split.take_errors(), Vec::<String>::new());
+}
+
+/// Rectangles and lines, most of what a design draws, are drawn by a lean
+/// shader (two varyings a shape, lines through a negative radius), the
+/// rest by the full shader; both keep exactly the pixels whose centres
+/// lie within the clip, with no discard. Regression test for the lean
+/// shader drifting from the full one: rounded, bordered and translucent
+/// rectangles, lines across, down and slanted (a checkbox's tick, a
+/// dropdown's chevron), clipped by a scroll area between pixels, drawn at
+/// zooms that put the edges between pixels, equal the same drawn by the
+/// full shader to a unit of a channel. And the clip: at zoom 1 the
+/// scroll area's right edge lies on a pixel centre (kept) and its left a
+/// quarter pixel before one (kept), so a dark panel larger than it paints
+/// exactly the columns 30 to 530.
+#[test]
+fn rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop_at_the_clip() {
+    let Some(g) = gpu(None) else { return };
+    let json = r##"{"format": "trellis", "version": 2,
+        "root": { "kind": "window", "name": "window", "props": { "width": 900.0, "height": 700.0, "fill": "#ffffff" }, "children": [
+            { "kind": "scroll_area", "name": "scroller", "props": {
+                "x": 30.25, "y": 40.5, "width": 500.25, "height": 400.0 }, "children": [
+                { "kind": "panel", "name": "wide", "props": {
+                    "x": -20.5, "y": -10.25, "width": 700.0, "height": 600.0,
+                    "fill": "#111827" } },
+                { "kind": "panel", "name": "card", "props": {
+                    "x": 20.3, "y": 30.7, "width": 300.4, "height": 200.2, "corner_radius": 9.5,
+                    "fill": "#e0f2fe", "border_width": 2.5, "border_color": "#f59e0b", "opacity": 0.6 } },
+                { "kind": "checkbox", "name": "tick", "props": {
+                    "x": 40.6, "y": 60.2, "width": 180.0, "height": 24.0, "text": "Ticked", "checked": true } },
+                { "kind": "dropdown", "name": "chevron", "props": {
+                    "x": 40.6, "y": 100.9, "width": 200.0, "height": 32.0, "items": ["One", "Two"], "selected": 0 } },
+                { "kind": "separator", "name": "across", "props": {
+                    "x": 10.3, "y": 150.45, "width": 470.0, "height": 1.0 } },
+                { "kind": "separator", "name": "down", "props": {
+                    "x": 350.55, "y": 5.0, "width": 1.0, "height": 500.0 } },
+                { "kind": "separator", "name": "past_the_clip", "props": {
+                    "x": 400.2, "y": 250.6, "width": 300.0, "height": 1.0 } }
+            ] },
+            { "kind": "tabs", "name": "tabs", "props": {
+                "x": 560.4, "y": 40.6, "width": 300.0, "height": 300.0, "items": ["A", "B", "C"], "selected": 1 } }
+        ] }
+    }"##;
+    let doc = Document::from_json_bytes(json.as_bytes()).expect("a valid design");
+    let theme = Theme::LIGHT;
+    let mut l = list(&doc, &theme);
+    // Lines no widget draws, over the window, before the list is first
+    // drawn: of no width (a width of -0 must not read as a rectangle),
+    // slanted, thick, of no length, fractional everywhere.
+    let ink = Color::rgba(190, 18, 60, 230);
+    for (from, to, width) in [
+        ((600.3, 400.7), (840.6, 620.2), 0.0),
+        ((580.5, 450.25), (880.75, 450.25), 0.0),
+        ((600.1, 660.4), (860.9, 480.3), 7.3),
+        ((620.6, 380.2), (620.6, 380.2), 5.0),
+        ((570.2, 360.3), (570.2, 690.7), 2.6),
+    ] {
+        l.items[0].primitives.push(Primitive::Line {
+            from: Point::new(from.0, from.1),
+            to: Point::new(to.0, to.1),
+            width,
+            color: ink,
+        });
+    }
+    let none = OverlayLayer::new(&theme, 1.0);
+    let mut lean = GpuRenderer::new(g);
+    let mut full = GpuRenderer::new(gpu(None).expect("an adapter opened above"));
+    full.lean_shapes = false;
+    for zoom in [1.0, 1.37, 0.61, 2.5] {
+        let v = View { zoom, ..view(900, 700, &theme) };
+        let name = format!("lean-vs-full-shader-{zoom}");
+        let (a, b) = (gpu_frame(&mut lean, &l, &v, &none), gpu_frame(&mut full, &l, &v, &none));
+        assert_close(&name, &a, &b, SAME);
+        let most = a
+            .pixels()
+            .iter()
+            .zip(b.pixels())
+            .map(|(p, q)| {
+                let (p, q) = ([p.red(), p.green(), p.blue(), p.alpha()], [q.red(), q.green(), q.blue(), q.alpha()]);
+                p.iter().zip(q).map(|(x, y)| x.abs_diff(y)).max().unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(most <= 1, "{name}: a channel differs by {most}");
+        if zoom == 1.0 {
+            let dark = |x: u32, y: u32| a.pixel(x, y).expect("on the frame").red() < 64;
+            for y in [45, 200, 439] {
+                assert!(!dark(29, y) && dark(30, y), "row {y}: the clip starts at column 30");
+                assert!(dark(530, y) && !dark(531, y), "row {y}: the clip ends at column 530 (its edge on the centre)");
+            }
+        }
+    }
+    assert_eq!(lean.take_errors(), Vec::<String>::new());
+    assert_eq!(full.take_errors(), Vec::<String>::new());
 }
 
 /// A design being edited, its list patched as the canvas patches it, and

@@ -47,9 +47,9 @@ impl Globals {
 
 /// Everything created from the device: rebuilt when it is lost.
 pub(super) struct DeviceState {
-    /// Rectangles and lines only.
+    /// Rectangles and axis-aligned lines, with two varyings a shape.
     pub(super) pipeline: wgpu::RenderPipeline,
-    /// Every kind, shadows and images included.
+    /// Every kind, shadows, images, slanted lines and pulses included.
     pub(super) special_pipeline: wgpu::RenderPipeline,
     /// Draws opaque insides (strip 5 of a rectangle) with no blending.
     pub(super) opaque_pipeline: wgpu::RenderPipeline,
@@ -105,9 +105,12 @@ impl Target {
 }
 
 impl DeviceState {
-    /// The pipeline that draws instances of `pipe`.
-    pub(super) fn pipeline_for(&self, pipe: Pipe) -> &wgpu::RenderPipeline {
+    /// The pipeline that draws instances of `pipe`: with `lean` off, the
+    /// common shapes too are drawn by the full shader
+    /// ([`GpuRenderer::lean_shapes`](super::GpuRenderer::lean_shapes)).
+    pub(super) fn pipeline_for(&self, pipe: Pipe, lean: bool) -> &wgpu::RenderPipeline {
         match pipe {
+            Pipe::Common if !lean => &self.special_pipeline,
             Pipe::Common => &self.pipeline,
             Pipe::Special => &self.special_pipeline,
             Pipe::Opaque => &self.opaque_pipeline,
@@ -130,15 +133,16 @@ impl DeviceState {
         let attributes = wgpu::vertex_attr_array![
             0 => Float32x4, 1 => Float32x4, 2 => Float32x4, 3 => Float32x4, 4 => Float32x4, 5 => Float32x4
         ];
-        // `special` compiles in shadows and images; `opaque` draws the
-        // opaque insides of large rectangles, replacing what is under them.
+        // `special` draws every kind with the full shader; `opaque` the
+        // opaque insides of large rectangles, replacing what is under them;
+        // neither, rectangles and axis-aligned lines (`shapes.wgsl`).
         let make = |special: bool, opaque: bool| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some("trellis shapes"),
                 layout: Some(&layout),
                 vertex: wgpu::VertexState {
                     module: &shader,
-                    entry_point: Some("vs_main"),
+                    entry_point: Some(if special { "vs_main" } else { "vs_common" }),
                     buffers: &[Some(wgpu::VertexBufferLayout {
                         array_stride: std::mem::size_of::<Instance>() as u64,
                         step_mode: wgpu::VertexStepMode::Instance,
@@ -148,16 +152,17 @@ impl DeviceState {
                 },
                 fragment: Some(wgpu::FragmentState {
                     module: &shader,
-                    entry_point: Some(if opaque { "fs_opaque" } else { "fs_main" }),
+                    entry_point: Some(match (special, opaque) {
+                        (true, _) => "fs_main",
+                        (false, true) => "fs_opaque",
+                        (false, false) => "fs_common",
+                    }),
                     targets: &[Some(wgpu::ColorTargetState {
                         format,
                         blend: (!opaque).then_some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
-                    compilation_options: wgpu::PipelineCompilationOptions {
-                        constants: &[("SHADOWS_AND_IMAGES", if special { 1.0 } else { 0.0 })],
-                        ..Default::default()
-                    },
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
                 }),
                 primitive: wgpu::PrimitiveState {
                     topology: wgpu::PrimitiveTopology::TriangleStrip,

@@ -30,7 +30,8 @@ pub(super) struct Instance {
 /// Which pipeline draws an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Pipe {
-    /// Rectangles and lines, blended.
+    /// Rectangles and lines, blended, by a lean shader (`vs_common` in
+    /// `shapes.wgsl`).
     Common,
     /// Shadows, images and pulsing highlights, blended.
     Special,

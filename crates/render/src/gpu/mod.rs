@@ -256,6 +256,11 @@ pub struct GpuRenderer {
     /// for comparisons. Read whenever an item's instances are made: set it
     /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
+    /// Draw rectangles and axis-aligned lines with the common pipeline's
+    /// lean shader (two varyings a shape, `shapes.wgsl`); on by default.
+    /// Off, they are drawn by the full shader that draws every kind: the
+    /// same picture, for comparisons.
+    pub lean_shapes: bool,
     /// The fewest overlay instances (selection outlines and handles; a
     /// large outline is four) for which a copy that moves the canvas's
     /// pixels (a nudge of everything) moves the frame's too, overlays and
@@ -338,6 +343,7 @@ impl GpuRenderer {
             refine_budget,
             tint_redraws: false,
             opaque_insides: true,
+            lean_shapes: true,
             min_overlays_moved: 512,
             base_dir: PathBuf::from("."),
         }
@@ -677,7 +683,7 @@ impl GpuRenderer {
                     pass.set_scissor_rect(x, y, w, h);
                     if clear.is_none() && !batch.covered {
                         let k = batch.region as u32;
-                        pass.set_pipeline(self.state.pipeline_for(scratch[k as usize].pipe()));
+                        pass.set_pipeline(self.state.pipeline_for(scratch[k as usize].pipe(), self.lean_shapes));
                         pass.set_bind_group(0, &self.state.bind_group, &[]);
                         pass.set_vertex_buffer(0, self.state.scratch.slice(..));
                         pass.draw(0..4, k..k + 1);
@@ -687,7 +693,7 @@ impl GpuRenderer {
                 if !batch.gathered.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
                     pass.set_vertex_buffer(0, self.state.scratch.slice(..));
-                    draw_runs(&mut pass, &self.state, batch.gathered.iter().cloned());
+                    draw_runs(&mut pass, &self.state, self.lean_shapes, batch.gathered.iter().cloned());
                 } else if !batch.shapes.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
                     pass.set_vertex_buffer(0, self.state.instances.slice(..));
@@ -695,7 +701,7 @@ impl GpuRenderer {
                         batching::Run::Shapes(r, pipe) => Some((r.clone(), *pipe)),
                         batching::Run::Greeked(..) => None,
                     });
-                    draw_runs(&mut pass, &self.state, runs);
+                    draw_runs(&mut pass, &self.state, self.lean_shapes, runs);
                 }
                 if !batch.texts.is_empty() {
                     let renderer = &self.state.text_renderers[i];
@@ -732,11 +738,11 @@ impl GpuRenderer {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
             let mut pass = begin_pass(encoder, &target.frame_view, "trellis overlays", timer, None);
             if recompose.is_none() {
-                draw_overlays(&mut pass, &self.state, &scratch, overlay_range.clone());
+                draw_overlays(&mut pass, &self.state, self.lean_shapes, &scratch, overlay_range.clone());
             }
             for ((x, y, w, h), run) in &compose_parts {
                 pass.set_scissor_rect(*x, *y, *w, *h);
-                draw_overlays(&mut pass, &self.state, &scratch, run.clone());
+                draw_overlays(&mut pass, &self.state, self.lean_shapes, &scratch, run.clone());
             }
         }
         self.composed.record(&scratch[overlays_now], view);
@@ -958,7 +964,13 @@ fn copy_within(
 
 /// Draws the overlay instances in `range` of the frame's scratch buffer,
 /// in order: runs of common and special shapes, each with its pipeline.
-fn draw_overlays(pass: &mut wgpu::RenderPass<'_>, state: &DeviceState, scratch: &[Instance], range: Range<u32>) {
+fn draw_overlays(
+    pass: &mut wgpu::RenderPass<'_>,
+    state: &DeviceState,
+    lean: bool,
+    scratch: &[Instance],
+    range: Range<u32>,
+) {
     if range.is_empty() {
         return;
     }
@@ -971,7 +983,7 @@ fn draw_overlays(pass: &mut wgpu::RenderPass<'_>, state: &DeviceState, scratch: 
         while end < range.end && scratch[end as usize].pipe() == pipe {
             end += 1;
         }
-        pass.set_pipeline(state.pipeline_for(pipe));
+        pass.set_pipeline(state.pipeline_for(pipe, lean));
         pass.draw(0..4, start..end);
         start = end;
     }
@@ -1002,12 +1014,13 @@ fn uncovered(view: &View, dx: i32, dy: i32) -> Vec<Rect> {
 fn draw_runs(
     pass: &mut wgpu::RenderPass<'_>,
     state: &device::DeviceState,
+    lean: bool,
     runs: impl Iterator<Item = (Range<u32>, Pipe)>,
 ) {
     let mut current = None;
     for (r, pipe) in runs {
         if current != Some(pipe) {
-            pass.set_pipeline(state.pipeline_for(pipe));
+            pass.set_pipeline(state.pipeline_for(pipe, lean));
             current = Some(pipe);
         }
         pass.draw(0..4, r);
