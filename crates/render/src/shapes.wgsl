@@ -72,13 +72,25 @@ struct Lean {
     // radius. A line: one end, and the vector to the other over its
     // length squared. In device pixels.
     @location(0) @interpolate(flat) shape: vec4f,
-    // Fill and border (pack4x8unorm); the corner radius, or for a line
+    // Fill and border (`pack_colour`); the corner radius, or for a line
     // half its width with the sign bit set; the border's width, or for a
     // line its length squared.
     @location(1) @interpolate(flat) look: vec4u,
 };
 
 const LINE_BIT: u32 = 0x80000000u;
+
+// A colour as four bytes, red lowest: what pack4x8unorm computes, written
+// out because the GL backend's translation of it needs GLSL 4.00 or ES
+// 3.10, and the renderer asks no more than downlevel limits.
+fn pack_colour(c: vec4f) -> u32 {
+    let b = vec4u(round(clamp(c, vec4f(0.0), vec4f(1.0)) * 255.0));
+    return b.x | (b.y << 8u) | (b.z << 16u) | (b.w << 24u);
+}
+
+fn unpack_colour(c: u32) -> vec4f {
+    return vec4f(vec4u(c, c >> 8u, c >> 16u, c >> 24u) & vec4u(255u)) / 255.0;
+}
 
 fn to_device(p: vec2f) -> vec2f {
     return (p - globals.origin) * globals.factor;
@@ -196,16 +208,17 @@ fn vs_common(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Le
         let ab = hi - lo;
         let length2 = max(dot(ab, ab), 1e-6);
         out.shape = vec4f(lo, ab / length2);
+        // Lines of a negative width are never made (`item_instances`).
         let half_width = instance.params.z * f * 0.5;
-        out.look = vec4u(pack4x8unorm(instance.fill), 0u, bitcast<u32>(abs(half_width)) | LINE_BIT, bitcast<u32>(length2));
+        out.look = vec4u(pack_colour(instance.fill), 0u, bitcast<u32>(half_width) | LINE_BIT, bitcast<u32>(length2));
     } else {
         let half = (hi - lo) * 0.5;
         // abs: a radius of -0 would read as a line.
-        let r = abs(clamp(instance.params.y * f, 0.0, min(half.x, half.y)));
+        let r = abs(clamp(instance.params.y * f, 0.0, max(min(half.x, half.y), 0.0)));
         out.shape = vec4f((lo + hi) * 0.5, half - vec2f(r));
         out.look = vec4u(
-            pack4x8unorm(instance.fill),
-            pack4x8unorm(instance.border),
+            pack_colour(instance.fill),
+            pack_colour(instance.border),
             bitcast<u32>(r),
             bitcast<u32>(instance.params.z * f),
         );
@@ -216,7 +229,7 @@ fn vs_common(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Le
 // Signed distance from p to a rounded box (negative inside).
 fn rounded_box(p: vec2f, lo: vec2f, hi: vec2f, radius: f32) -> f32 {
     let half = (hi - lo) * 0.5;
-    let r = clamp(radius, 0.0, min(half.x, half.y));
+    let r = clamp(radius, 0.0, max(min(half.x, half.y), 0.0));
     let q = abs(p - (lo + hi) * 0.5) - half + vec2f(r);
     return length(max(q, vec2f(0.0))) + min(max(q.x, q.y), 0.0) - r;
 }
@@ -300,7 +313,7 @@ fn fs_common(v: Lean) -> @location(0) vec4f {
     let out = select(max(k, vec2f(0.0)), q - v.shape.zw * (h * bitcast<f32>(v.look.w)), line);
     let d = length(out) + select(min(max(k.x, k.y), 0.0), 0.0, line) - r;
     let width = select(bitcast<f32>(v.look.w), 0.0, line);
-    return bordered(d, width, unpack4x8unorm(v.look.x), unpack4x8unorm(v.look.y));
+    return bordered(d, width, unpack_colour(v.look.x), unpack_colour(v.look.y));
 }
 
 // The opaque inside of a large rectangle (strip 5): every pixel is the
@@ -309,5 +322,5 @@ fn fs_common(v: Lean) -> @location(0) vec4f {
 // lets it drop what earlier draws left in a tile it covers.
 @fragment
 fn fs_opaque(v: Lean) -> @location(0) vec4f {
-    return vec4f(unpack4x8unorm(v.look.x).rgb, 1.0);
+    return vec4f(unpack_colour(v.look.x).rgb, 1.0);
 }

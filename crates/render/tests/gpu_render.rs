@@ -640,14 +640,15 @@ fn outlines_over_no_fill_and_regions_inside_an_opaque_page_draw_as_a_full_redraw
 }
 
 /// Large opaque panels are drawn as their insides, unblended, and strips
-/// around them (`instances.rs`). The inside's quad discards nothing, so it
-/// must stop exactly where the clip does: a panel larger than the scroll
-/// area holding it, clipped at fractional coordinates on every side, and
-/// one overlapping another, drawn at zooms that put the edges between
-/// pixels, equal the same drawn with every rectangle whole and blended.
-/// At zoom 1 the first scroll area's right and bottom edges fall on pixel
-/// centres (which `fs_main` keeps), and the second's edges 1/512 of a
-/// pixel past them on every side (which it discards).
+/// around them (`instances.rs`): a panel larger than the scroll area
+/// holding it, clipped at fractional coordinates on every side, and one
+/// overlapping another, drawn at zooms that put the edges between pixels,
+/// equal the same drawn with every rectangle whole and blended. At zoom 1
+/// the first scroll area's right and bottom edges fall on pixel centres,
+/// and the second's edges 1/512 of a pixel past them on every side. (Every
+/// quad now stops at the clip the same way, with no discard; the clip
+/// itself is checked by
+/// `rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop_at_the_clip`.)
 /// The panels are dark over a light window: a column of pixels missed or
 /// painted past the clip is hundreds of pixels far off.
 #[test]
@@ -705,10 +706,13 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
 /// rectangles, lines across, down and slanted (a checkbox's tick, a
 /// dropdown's chevron), clipped by a scroll area between pixels, drawn at
 /// zooms that put the edges between pixels, equal the same drawn by the
-/// full shader to a unit of a channel. And the clip: at zoom 1 the
-/// scroll area's right edge lies on a pixel centre (kept) and its left a
-/// quarter pixel before one (kept), so a dark panel larger than it paints
-/// exactly the columns 30 to 530.
+/// full shader to a unit of a channel. And the clip, at zoom 1: the first
+/// scroll area's right and bottom edges lie on pixel centres (kept) and
+/// its left and top before them, so an opaque dark panel larger than it
+/// paints exactly the columns 30 to 530 and the rows 40 to 440; the
+/// second's edges lie 1/512 of a pixel past pixel centres (the centre
+/// outside on each side), so a translucent panel larger than it, blended,
+/// paints exactly the columns 41 to 339 and the rows 461 to 659.
 #[test]
 fn rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop_at_the_clip() {
     let Some(g) = gpu(None) else { return };
@@ -732,6 +736,12 @@ fn rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop
                     "x": 350.55, "y": 5.0, "width": 1.0, "height": 500.0 } },
                 { "kind": "separator", "name": "past_the_clip", "props": {
                     "x": 400.2, "y": 250.6, "width": 300.0, "height": 1.0 } }
+            ] },
+            { "kind": "scroll_area", "name": "tight", "props": {
+                "x": 40.501953125, "y": 460.501953125, "width": 299.99609375, "height": 199.99609375 }, "children": [
+                { "kind": "panel", "name": "tinted", "props": {
+                    "x": -12.25, "y": -9.5, "width": 330.0, "height": 230.0, "corner_radius": 3.0,
+                    "fill": "#7f1d1d", "opacity": 0.8 } }
             ] },
             { "kind": "tabs", "name": "tabs", "props": {
                 "x": 560.4, "y": 40.6, "width": 300.0, "height": 300.0, "items": ["A", "B", "C"], "selected": 1 } }
@@ -758,6 +768,20 @@ fn rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop
             color: ink,
         });
     }
+    // Rectangles no widget draws: a pill whose radius is past half its
+    // height, one of no size with a border, and one of radius -0.
+    for (rect, radius) in [
+        (Rect::new(640.3, 520.6, 150.2, 14.7), 40.0),
+        (Rect::new(700.5, 560.5, 0.0, 0.0), 2.0),
+        (Rect::new(610.7, 580.2, 60.3, 30.1), -0.0),
+    ] {
+        l.items[0].primitives.push(Primitive::Rect {
+            rect,
+            radius,
+            fill: ink,
+            border: Some((1.5, Color::rgba(15, 23, 42, 255))),
+        });
+    }
     let none = OverlayLayer::new(&theme, 1.0);
     let mut lean = GpuRenderer::new(g);
     let mut full = GpuRenderer::new(gpu(None).expect("an adapter opened above"));
@@ -779,10 +803,30 @@ fn rectangles_and_lines_drawn_by_the_lean_shader_equal_the_full_shaders_and_stop
             .unwrap_or(0);
         assert!(most <= 1, "{name}: a channel differs by {most}");
         if zoom == 1.0 {
-            let dark = |x: u32, y: u32| a.pixel(x, y).expect("on the frame").red() < 64;
+            let at = |x: u32, y: u32| a.pixel(x, y).expect("on the frame");
+            let dark = |x: u32, y: u32| at(x, y).red() < 64;
+            let white = |x: u32, y: u32| {
+                let p = at(x, y);
+                (p.red(), p.green(), p.blue()) == (255, 255, 255)
+            };
             for y in [45, 200, 439] {
-                assert!(!dark(29, y) && dark(30, y), "row {y}: the clip starts at column 30");
-                assert!(dark(530, y) && !dark(531, y), "row {y}: the clip ends at column 530 (its edge on the centre)");
+                assert!(white(29, y) && dark(30, y), "row {y}: the clip starts at column 30");
+                assert!(dark(530, y) && white(531, y), "row {y}: the clip ends at column 530 (its edge on the centre)");
+            }
+            for x in [35, 200, 525] {
+                assert!(white(x, 39) && dark(x, 40), "column {x}: the clip starts at row 40");
+                assert!(dark(x, 440) && white(x, 441), "column {x}: the clip ends at row 440 (its edge on the centre)");
+            }
+            // Translucent dark red, tinted (green 70 here); outside it, the
+            // scroll area's own border's antialiased edge (green 234).
+            let tinted = |x: u32, y: u32| at(x, y).green() < 128;
+            for y in [462, 560, 658] {
+                assert!(!tinted(40, y) && tinted(41, y), "row {y}: the blended panel starts at column 41");
+                assert!(tinted(339, y) && !tinted(340, y), "row {y}: the blended panel ends at column 339");
+            }
+            for x in [42, 200, 338] {
+                assert!(!tinted(x, 460) && tinted(x, 461), "column {x}: the blended panel starts at row 461");
+                assert!(tinted(x, 659) && !tinted(x, 660), "column {x}: the blended panel ends at row 659");
             }
         }
     }

@@ -47,9 +47,9 @@ impl Globals {
 
 /// Everything created from the device: rebuilt when it is lost.
 pub(super) struct DeviceState {
-    /// Rectangles and axis-aligned lines, with two varyings a shape.
+    /// Rectangles and lines, with two varyings a shape.
     pub(super) pipeline: wgpu::RenderPipeline,
-    /// Every kind, shadows, images, slanted lines and pulses included.
+    /// Every kind, shadows, images and pulses included.
     pub(super) special_pipeline: wgpu::RenderPipeline,
     /// Draws opaque insides (strip 5 of a rectangle) with no blending.
     pub(super) opaque_pipeline: wgpu::RenderPipeline,
@@ -135,7 +135,7 @@ impl DeviceState {
         ];
         // `special` draws every kind with the full shader; `opaque` the
         // opaque insides of large rectangles, replacing what is under them;
-        // neither, rectangles and axis-aligned lines (`shapes.wgsl`).
+        // neither, rectangles and lines (`shapes.wgsl`).
         let make = |special: bool, opaque: bool| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some("trellis shapes"),

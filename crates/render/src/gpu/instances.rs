@@ -577,6 +577,8 @@ impl GpuRenderer {
                         self.instances.push(shadow);
                     }
                 }
+                // A line of a negative width draws nothing, as on the CPU.
+                Primitive::Line { width, .. } if width.is_nan() || *width < 0.0 => {}
                 Primitive::Line { from, to, width, color } => {
                     self.instances.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
                 }

@@ -256,10 +256,11 @@ pub struct GpuRenderer {
     /// for comparisons. Read whenever an item's instances are made: set it
     /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
-    /// Draw rectangles and axis-aligned lines with the common pipeline's
-    /// lean shader (two varyings a shape, `shapes.wgsl`); on by default.
-    /// Off, they are drawn by the full shader that draws every kind: the
-    /// same picture, for comparisons.
+    /// Draw rectangles and lines with the common pipeline's lean shader
+    /// (two varyings a shape, `shapes.wgsl`); on by default. Off, they are
+    /// drawn by the full shader that draws every kind: the same picture,
+    /// for comparisons. Opaque insides and region clears keep their own
+    /// pipeline either way.
     pub lean_shapes: bool,
     /// The fewest overlay instances (selection outlines and handles; a
     /// large outline is four) for which a copy that moves the canvas's
