@@ -206,12 +206,11 @@ impl Presenter {
         (self.config.width, self.config.height)
     }
 
-    /// The format the canvas should draw in to be copied into the window.
+    /// The format the canvas should draw in: the window's, to be copied
+    /// into it (one of the two the renderer draws in), or the renderer's
+    /// own where the window is drawn through egui.
     pub fn canvas_format(&self) -> wgpu::TextureFormat {
-        match self.config.format {
-            wgpu::TextureFormat::Bgra8Unorm if self.composes_by_copy => wgpu::TextureFormat::Bgra8Unorm,
-            _ => trellis_render::TEXTURE_FORMAT,
-        }
+        if self.composes_by_copy { self.config.format } else { trellis_render::TEXTURE_FORMAT }
     }
 
     /// The adapter presenting.

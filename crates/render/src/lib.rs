@@ -26,7 +26,10 @@ pub use adapter::{
 };
 pub use cpu::{CpuError, CpuRenderer, save_png};
 pub use display_list::{DisplayList, Followed, Item, Primitive, TextAlign};
-pub use gpu::{FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw, TEXTURE_FORMAT};
+pub use gpu::{
+    FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,
+    TEXTURE_FORMAT,
+};
 pub use image_file::{ImageError, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};

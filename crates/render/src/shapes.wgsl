@@ -47,50 +47,42 @@ struct Instance {
     @location(5) extra: vec4f,
 };
 
-// What the full shader (`fs_main`) reads. A software rasteriser sets up
-// every varying of every triangle, so each costs on every shape however
-// small; the common pipeline passes far fewer (`Lean`).
+// Every varying is the same at a quad's four corners (or, for an image's
+// texel, follows it linearly) and interpolated linearly, never flat: Mesa's
+// llvmpipe (lavapipe) draws such a quad, axis-aligned, as one rectangle
+// rather than two triangles (one set-up instead of two, each block of
+// pixels shaded once) when the target is blue first (`TEXTURE_FORMAT`),
+// and never when a fragment shader reads a flat input. A varying
+// interpolated with zero slopes is its value exactly.
+
+// What the full shader (`fs_main`) reads.
 struct Varyings {
     @builtin(position) position: vec4f,
-    @location(0) @interpolate(flat) rect: vec4f,
-    @location(1) @interpolate(flat) fill: vec4f,
-    @location(2) @interpolate(flat) border: vec4f,
-    @location(3) @interpolate(flat) params: vec4f,
-    @location(4) @interpolate(flat) extra: vec4f,
-    @location(5) uv: vec2f,
+    @location(0) @interpolate(linear) rect: vec4f,
+    @location(1) @interpolate(linear) fill: vec4f,
+    @location(2) @interpolate(linear) border: vec4f,
+    @location(3) @interpolate(linear) params: vec4f,
+    @location(4) @interpolate(linear) extra: vec4f,
+    @location(5) @interpolate(linear) uv: vec2f,
 };
 
-// What the common pipeline's shader (`fs_common`) reads: a shape and its
-// look in two varyings. Colours are bytes already (`rgba` rounds them as
-// the CPU rasteriser does), so packing them loses nothing. What the shader
-// can take from the vertex stage it does (centre, half extents less the
-// radius, a line's direction over its length squared): a software
-// rasteriser pays for each operation on every pixel.
+// What the common pipeline's shader (`fs_common`) reads: no clip, no
+// kind beyond line or not, and what the vertex stage can work out once
+// (centre, half extents less the radius, a line's direction over its
+// length squared) rather than every pixel. A software rasteriser sets up
+// every varying of every shape and pays for each operation on every pixel.
 struct Lean {
     @builtin(position) position: vec4f,
     // A rectangle: its centre, and its half extents less the corner
     // radius. A line: one end, and the vector to the other over its
     // length squared. In device pixels.
-    @location(0) @interpolate(flat) shape: vec4f,
-    // Fill and border (`pack_colour`); the corner radius, or for a line
-    // half its width with the sign bit set; the border's width, or for a
-    // line its length squared.
-    @location(1) @interpolate(flat) look: vec4u,
+    @location(0) @interpolate(linear) shape: vec4f,
+    @location(1) @interpolate(linear) fill: vec4f,
+    @location(2) @interpolate(linear) border: vec4f,
+    // The corner radius (a line: half its width); the border's width (a
+    // line: its length squared); 1 for a line, else 0.
+    @location(3) @interpolate(linear) params: vec4f,
 };
-
-const LINE_BIT: u32 = 0x80000000u;
-
-// A colour as four bytes, red lowest: what pack4x8unorm computes, written
-// out because the GL backend's translation of it needs GLSL 4.00 or ES
-// 3.10, and the renderer asks no more than downlevel limits.
-fn pack_colour(c: vec4f) -> u32 {
-    let b = vec4u(round(clamp(c, vec4f(0.0), vec4f(1.0)) * 255.0));
-    return b.x | (b.y << 8u) | (b.z << 16u) | (b.w << 24u);
-}
-
-fn unpack_colour(c: u32) -> vec4f {
-    return vec4f(vec4u(c, c >> 8u, c >> 16u, c >> 24u) & vec4u(255u)) / 255.0;
-}
 
 fn to_device(p: vec2f) -> vec2f {
     return (p - globals.origin) * globals.factor;
@@ -204,24 +196,20 @@ fn vs_common(@builtin(vertex_index) corner_index: u32, instance: Instance) -> Le
     out.position = placed.position;
     let lo = placed.rect.xy;
     let hi = placed.rect.zw;
+    out.fill = instance.fill;
+    // Lines of a negative width are never made (`item_instances`).
     if u32(instance.params.x + 0.5) == LINE {
         let ab = hi - lo;
         let length2 = max(dot(ab, ab), 1e-6);
         out.shape = vec4f(lo, ab / length2);
-        // Lines of a negative width are never made (`item_instances`).
-        let half_width = instance.params.z * f * 0.5;
-        out.look = vec4u(pack_colour(instance.fill), 0u, bitcast<u32>(half_width) | LINE_BIT, bitcast<u32>(length2));
+        out.border = vec4f(0.0);
+        out.params = vec4f(instance.params.z * f * 0.5, length2, 1.0, 0.0);
     } else {
         let half = (hi - lo) * 0.5;
-        // abs: a radius of -0 would read as a line.
-        let r = abs(clamp(instance.params.y * f, 0.0, max(min(half.x, half.y), 0.0)));
+        let r = clamp(instance.params.y * f, 0.0, max(min(half.x, half.y), 0.0));
         out.shape = vec4f((lo + hi) * 0.5, half - vec2f(r));
-        out.look = vec4u(
-            pack_colour(instance.fill),
-            pack_colour(instance.border),
-            bitcast<u32>(r),
-            bitcast<u32>(instance.params.z * f),
-        );
+        out.border = instance.border;
+        out.params = vec4f(r, instance.params.z * f, 0.0, 0.0);
     }
     return out;
 }
@@ -305,15 +293,15 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
 // rectangles. The same distances as `rounded_box` and `to_segment`.
 @fragment
 fn fs_common(v: Lean) -> @location(0) vec4f {
-    let line = v.look.z >= LINE_BIT;
-    let r = bitcast<f32>(v.look.z & ~LINE_BIT);
+    let line = v.params.z > 0.5;
+    let r = v.params.x;
     let q = v.position.xy - v.shape.xy;
     let k = abs(q) - v.shape.zw;
     let h = clamp(dot(q, v.shape.zw), 0.0, 1.0);
-    let out = select(max(k, vec2f(0.0)), q - v.shape.zw * (h * bitcast<f32>(v.look.w)), line);
+    let out = select(max(k, vec2f(0.0)), q - v.shape.zw * (h * v.params.y), line);
     let d = length(out) + select(min(max(k.x, k.y), 0.0), 0.0, line) - r;
-    let width = select(bitcast<f32>(v.look.w), 0.0, line);
-    return bordered(d, width, unpack_colour(v.look.x), unpack_colour(v.look.y));
+    let width = select(v.params.y, 0.0, line);
+    return bordered(d, width, v.fill, v.border);
 }
 
 // The opaque inside of a large rectangle (strip 5): every pixel is the
@@ -322,5 +310,5 @@ fn fs_common(v: Lean) -> @location(0) vec4f {
 // lets it drop what earlier draws left in a tile it covers.
 @fragment
 fn fs_opaque(v: Lean) -> @location(0) vec4f {
-    return vec4f(unpack_colour(v.look.x).rgb, 1.0);
+    return vec4f(v.fill.rgb, 1.0);
 }

@@ -146,6 +146,34 @@ fn vulkan_and_gl_draw_the_same_frame() {
     assert_close("vulkan-vs-gl", &a, &b, VULKAN_VS_GL);
 }
 
+/// The canvas is blue first wherever the adapter can draw and blend in it
+/// (lavapipe then draws each quad as one rectangle, `TEXTURE_FORMAT`), and
+/// red first when asked (an RGBA window copies the canvas in): the same
+/// picture either way, read back red first, overlays included (an image's
+/// channels: `a_large_image_is_drawn_whole`).
+#[test]
+fn a_canvas_blue_first_draws_what_a_red_first_one_draws() {
+    let Some(g) = gpu(None) else { return };
+    let theme = Theme::LIGHT;
+    let l = list(&demo_design(), &theme);
+    let v = view(1280, 800, &theme);
+    let mut overlays = OverlayLayer::new(&theme, 1.0);
+    overlays.selection(Rect::new(40.0, 40.0, 300.0, 200.0));
+    overlays.handle(Point::new(340.0, 240.0));
+    let mut blue = GpuRenderer::new(g);
+    assert_eq!(blue.target_format(), trellis_render::TEXTURE_FORMAT);
+    assert_eq!(trellis_render::TEXTURE_FORMAT, wgpu::TextureFormat::Bgra8Unorm);
+    let mut red = GpuRenderer::with_target_format(
+        gpu(None).expect("an adapter opened above"),
+        trellis_render::FALLBACK_TEXTURE_FORMAT,
+    );
+    assert_eq!(red.target_format(), wgpu::TextureFormat::Rgba8Unorm);
+    let (a, b) = (gpu_frame(&mut blue, &l, &v, &overlays), gpu_frame(&mut red, &l, &v, &overlays));
+    assert_close("blue-first-vs-red-first", &a, &b, SAME);
+    assert_eq!(blue.take_errors(), Vec::<String>::new());
+    assert_eq!(red.take_errors(), Vec::<String>::new());
+}
+
 #[test]
 fn damage_limited_gpu_redraws_equal_a_full_redraw_after_random_moves() {
     let Some(g) = gpu(None) else { return };
@@ -699,7 +727,7 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
 }
 
 /// Rectangles and lines, most of what a design draws, are drawn by a lean
-/// shader (two varyings a shape, lines through a negative radius), the
+/// shader (fewer varyings, lines and rectangles without a branch), the
 /// rest by the full shader; both keep exactly the pixels whose centres
 /// lie within the clip, with no discard. Regression test for the lean
 /// shader drifting from the full one: rounded, bordered and translucent

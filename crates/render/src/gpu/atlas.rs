@@ -6,10 +6,11 @@
 use tiny_skia::Pixmap;
 
 use super::GpuRenderer;
-use super::device::TEXTURE_FORMAT;
 use crate::image_file::{load_image, report_image_problem};
 
 const ATLAS_SIZE: u32 = 2048;
+/// Images are uploaded as the loader decodes them: red first.
+const ATLAS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 /// Images larger than this on a side are scaled down before they enter the atlas.
 const ATLAS_MAX_IMAGE: u32 = 1024;
 
@@ -28,7 +29,7 @@ pub(super) fn texture(device: &wgpu::Device) -> wgpu::Texture {
         mip_level_count: 1,
         sample_count: 1,
         dimension: wgpu::TextureDimension::D2,
-        format: TEXTURE_FORMAT,
+        format: ATLAS_FORMAT,
         usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
         view_formats: &[],
     })

@@ -14,13 +14,42 @@ use crate::view::View;
 /// ([`GpuRenderer::canvas_texture`](super::GpuRenderer::canvas_texture),
 /// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)),
 /// unless the renderer was opened for another
-/// ([`GpuRenderer::with_target_format`](super::GpuRenderer::with_target_format)).
+/// ([`GpuRenderer::with_target_format`](super::GpuRenderer::with_target_format))
+/// or the adapter cannot draw and blend in it ([`FALLBACK_TEXTURE_FORMAT`]).
+///
+/// Blue first: Mesa's llvmpipe (lavapipe, the software adapter) draws a
+/// quad whose inputs are the same at its four corners as one rectangle,
+/// not two triangles, only into this format; that halves its set-up and
+/// shades each block of pixels once (see `shapes.wgsl`).
 ///
 /// Colours are blended as stored (sRGB values), as the CPU rasteriser and
 /// most UI toolkits blend them, so the textures hold sRGB-encoded values in
 /// a format wgpu treats as linear: present them without a further sRGB
 /// conversion.
-pub const TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+pub const TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Bgra8Unorm;
+
+/// The canvas and frame textures' format where the adapter cannot draw
+/// and blend in [`TEXTURE_FORMAT`] (some OpenGL ES drivers).
+pub const FALLBACK_TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+/// The canvas and frame textures' format for `asked` on `adapter`: one of
+/// the two the renderer draws in (anything else means
+/// [`TEXTURE_FORMAT`]), or the other where the adapter cannot draw, blend,
+/// sample and copy in it.
+pub(super) fn target_format(adapter: &wgpu::Adapter, asked: wgpu::TextureFormat) -> wgpu::TextureFormat {
+    let asked = if asked == FALLBACK_TEXTURE_FORMAT { asked } else { TEXTURE_FORMAT };
+    let usable = |format| {
+        let features = adapter.get_texture_format_features(format);
+        features.allowed_usages.contains(
+            wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::TEXTURE_BINDING
+                | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::COPY_DST,
+        ) && features.flags.contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
+    };
+    let other = if asked == TEXTURE_FORMAT { FALLBACK_TEXTURE_FORMAT } else { TEXTURE_FORMAT };
+    if usable(asked) || !usable(other) { asked } else { other }
+}
 
 /// The shader's uniforms (see `shapes.wgsl`).
 #[repr(C)]
@@ -47,7 +76,7 @@ impl Globals {
 
 /// Everything created from the device: rebuilt when it is lost.
 pub(super) struct DeviceState {
-    /// Rectangles and lines, with two varyings a shape.
+    /// Rectangles and lines, by a lean shader (`vs_common`, `fs_common`).
     pub(super) pipeline: wgpu::RenderPipeline,
     /// Every kind, shadows, images and pulses included.
     pub(super) special_pipeline: wgpu::RenderPipeline,

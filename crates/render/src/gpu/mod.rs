@@ -49,7 +49,7 @@ use crate::display_list::DisplayList;
 use crate::overlay::OverlayLayer;
 use crate::view::View;
 
-pub use self::device::TEXTURE_FORMAT;
+pub use self::device::{FALLBACK_TEXTURE_FORMAT, TEXTURE_FORMAT};
 pub use self::planted::GpuPlantedLeak;
 pub use self::recovery::Recoveries;
 
@@ -257,7 +257,7 @@ pub struct GpuRenderer {
     /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
     /// Draw rectangles and lines with the common pipeline's lean shader
-    /// (two varyings a shape, `shapes.wgsl`); on by default. Off, they are
+    /// (fewer varyings, less work a pixel: `shapes.wgsl`); on by default. Off, they are
     /// drawn by the full shader that draws every kind: the same picture,
     /// for comparisons. Opaque insides and region clears keep their own
     /// pipeline either way.
@@ -297,13 +297,12 @@ impl GpuRenderer {
     /// A renderer whose canvas and frame textures are in `format`: the
     /// app asks for its window surface's format (without sRGB) so that a
     /// frame reaches the window by a copy, with no shading pass. Any
-    /// format but `Bgra8Unorm` means [`TEXTURE_FORMAT`]: the values are
-    /// sRGB-encoded either way.
+    /// format but [`FALLBACK_TEXTURE_FORMAT`] means [`TEXTURE_FORMAT`], and
+    /// either means the other where the adapter cannot draw and blend in
+    /// it: the values are sRGB-encoded either way
+    /// ([`GpuRenderer::target_format`] says which).
     pub fn with_target_format(gpu: Gpu, format: wgpu::TextureFormat) -> Self {
-        let format = match format {
-            wgpu::TextureFormat::Bgra8Unorm => format,
-            _ => TEXTURE_FORMAT,
-        };
+        let format = device::target_format(&gpu.adapter, format);
         let lost = Arc::new(AtomicBool::new(false));
         let errors = Arc::new(Mutex::new(Vec::new()));
         recovery::watch_device(&gpu.device, &lost, &errors);
