@@ -210,7 +210,7 @@ impl Presenter {
     /// into it (one of the two the renderer draws in), or the renderer's
     /// own where the window is drawn through egui.
     pub fn canvas_format(&self) -> wgpu::TextureFormat {
-        if self.composes_by_copy { self.config.format } else { trellis_render::TEXTURE_FORMAT }
+        if self.composes_by_copy { self.config.format } else { trellis_render::preferred_target_format(&self.adapter) }
     }
 
     /// The adapter presenting.

@@ -28,7 +28,7 @@ pub use cpu::{CpuError, CpuRenderer, save_png};
 pub use display_list::{DisplayList, Followed, Item, Primitive, TextAlign};
 pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,
-    TEXTURE_FORMAT,
+    TEXTURE_FORMAT, preferred_target_format,
 };
 pub use image_file::{ImageError, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};

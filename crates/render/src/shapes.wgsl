@@ -48,12 +48,16 @@ struct Instance {
 };
 
 // Every varying is the same at a quad's four corners (or, for an image's
-// texel, follows it linearly) and interpolated linearly, never flat: Mesa's
-// llvmpipe (lavapipe) draws such a quad, axis-aligned, as one rectangle
-// rather than two triangles (one set-up instead of two, each block of
-// pixels shaded once) when the target is blue first (`TEXTURE_FORMAT`),
-// and never when a fragment shader reads a flat input. A varying
-// interpolated with zero slopes is its value exactly.
+// texel, follows them) and interpolated linearly, never flat: Mesa's
+// llvmpipe (lavapipe; 22.3 read) draws such a quad, axis-aligned, as one
+// rectangle rather than two triangles (one set-up instead of two, each
+// block of pixels shaded once) when the target is blue first
+// (`TEXTURE_FORMAT`), and never when a fragment shader reads a flat input.
+// Linearly, not with perspective (the same values, w being 1), saves it a
+// division a pixel; GLSL ES has no such qualifier, so on OpenGL the
+// renderer drops it (`device::shapes_source`). A varying interpolated
+// with zero slopes is, in practice, its value exactly; what needs a whole
+// value (a kind, a flag) is read with a margin.
 
 // What the full shader (`fs_main`) reads.
 struct Varyings {

@@ -147,8 +147,9 @@ fn vulkan_and_gl_draw_the_same_frame() {
 }
 
 /// The canvas is blue first wherever the adapter can draw and blend in it
-/// (lavapipe then draws each quad as one rectangle, `TEXTURE_FORMAT`), and
-/// red first when asked (an RGBA window copies the canvas in): the same
+/// but on OpenGL (lavapipe then draws each quad as one rectangle,
+/// `TEXTURE_FORMAT`), and red first when asked (an RGBA window copies the
+/// canvas in, and on OpenGL): the same
 /// picture either way, read back red first, overlays included (an image's
 /// channels: `a_large_image_is_drawn_whole`).
 #[test]
@@ -160,13 +161,14 @@ fn a_canvas_blue_first_draws_what_a_red_first_one_draws() {
     let mut overlays = OverlayLayer::new(&theme, 1.0);
     overlays.selection(Rect::new(40.0, 40.0, 300.0, 200.0));
     overlays.handle(Point::new(340.0, 240.0));
-    let mut blue = GpuRenderer::new(g);
-    assert_eq!(blue.target_format(), trellis_render::TEXTURE_FORMAT);
+    let again = trellis_render::Gpu::open_on(g.instance.clone(), g.adapter.clone()).expect("the adapter opened above");
+    let gl = g.info.backend == wgpu::Backend::Gl;
+    let mut blue = GpuRenderer::with_target_format(g, trellis_render::TEXTURE_FORMAT);
     assert_eq!(trellis_render::TEXTURE_FORMAT, wgpu::TextureFormat::Bgra8Unorm);
-    let mut red = GpuRenderer::with_target_format(
-        gpu(None).expect("an adapter opened above"),
-        trellis_render::FALLBACK_TEXTURE_FORMAT,
-    );
+    assert_eq!(blue.target_format(), trellis_render::TEXTURE_FORMAT);
+    let preferred = if gl { trellis_render::FALLBACK_TEXTURE_FORMAT } else { trellis_render::TEXTURE_FORMAT };
+    assert_eq!(trellis_render::preferred_target_format(&again.adapter), preferred);
+    let mut red = GpuRenderer::with_target_format(again, trellis_render::FALLBACK_TEXTURE_FORMAT);
     assert_eq!(red.target_format(), wgpu::TextureFormat::Rgba8Unorm);
     let (a, b) = (gpu_frame(&mut blue, &l, &v, &overlays), gpu_frame(&mut red, &l, &v, &overlays));
     assert_close("blue-first-vs-red-first", &a, &b, SAME);

@@ -12,15 +12,15 @@ use crate::view::View;
 
 /// The pixel format of the canvas and frame textures
 /// ([`GpuRenderer::canvas_texture`](super::GpuRenderer::canvas_texture),
-/// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)),
-/// unless the renderer was opened for another
-/// ([`GpuRenderer::with_target_format`](super::GpuRenderer::with_target_format))
-/// or the adapter cannot draw and blend in it ([`FALLBACK_TEXTURE_FORMAT`]).
+/// [`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture))
+/// wherever the adapter can draw and blend in it, but on OpenGL
+/// ([`preferred_target_format`]), unless the renderer was opened for the
+/// other ([`GpuRenderer::with_target_format`](super::GpuRenderer::with_target_format)).
 ///
-/// Blue first: Mesa's llvmpipe (lavapipe, the software adapter) draws a
-/// quad whose inputs are the same at its four corners as one rectangle,
-/// not two triangles, only into this format; that halves its set-up and
-/// shades each block of pixels once (see `shapes.wgsl`).
+/// Blue first: Mesa's llvmpipe (lavapipe, the software adapter; Mesa 22.3
+/// read) draws a quad whose inputs are the same at its four corners as one
+/// rectangle, not two triangles, only into this format; that halves its
+/// set-up and shades each block of pixels once (see `shapes.wgsl`).
 ///
 /// Colours are blended as stored (sRGB values), as the CPU rasteriser and
 /// most UI toolkits blend them, so the textures hold sRGB-encoded values in
@@ -28,27 +28,60 @@ use crate::view::View;
 /// conversion.
 pub const TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Bgra8Unorm;
 
-/// The canvas and frame textures' format where the adapter cannot draw
-/// and blend in [`TEXTURE_FORMAT`] (some OpenGL ES drivers).
+/// The canvas and frame textures' format on OpenGL, where wgpu keeps
+/// [`TEXTURE_FORMAT`] as red first anyway (and reading it back blue first
+/// needs an extension on OpenGL ES), and where an adapter cannot draw and
+/// blend in [`TEXTURE_FORMAT`].
 pub const FALLBACK_TEXTURE_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
-/// The canvas and frame textures' format for `asked` on `adapter`: one of
-/// the two the renderer draws in (anything else means
-/// [`TEXTURE_FORMAT`]), or the other where the adapter cannot draw, blend,
-/// sample and copy in it.
+/// The format a renderer draws its canvas in on `adapter` unless asked for
+/// another: [`TEXTURE_FORMAT`], but [`FALLBACK_TEXTURE_FORMAT`] on OpenGL
+/// or where the adapter cannot draw, blend, filter and copy in it.
+pub fn preferred_target_format(adapter: &wgpu::Adapter) -> wgpu::TextureFormat {
+    choose_format(None, adapter.get_info().backend == wgpu::Backend::Gl, |f| usable(adapter, f))
+}
+
+/// The canvas and frame textures' format for `asked` on `adapter`: either
+/// of the two the renderer draws in, as asked where the adapter can use
+/// it; anything else means [`preferred_target_format`].
 pub(super) fn target_format(adapter: &wgpu::Adapter, asked: wgpu::TextureFormat) -> wgpu::TextureFormat {
-    let asked = if asked == FALLBACK_TEXTURE_FORMAT { asked } else { TEXTURE_FORMAT };
-    let usable = |format| {
-        let features = adapter.get_texture_format_features(format);
-        features.allowed_usages.contains(
-            wgpu::TextureUsages::RENDER_ATTACHMENT
-                | wgpu::TextureUsages::TEXTURE_BINDING
-                | wgpu::TextureUsages::COPY_SRC
-                | wgpu::TextureUsages::COPY_DST,
-        ) && features.flags.contains(wgpu::TextureFormatFeatureFlags::BLENDABLE)
-    };
-    let other = if asked == TEXTURE_FORMAT { FALLBACK_TEXTURE_FORMAT } else { TEXTURE_FORMAT };
-    if usable(asked) || !usable(other) { asked } else { other }
+    choose_format(Some(asked), adapter.get_info().backend == wgpu::Backend::Gl, |f| usable(adapter, f))
+}
+
+/// Whether the renderer can draw, blend, filter, sample and copy in `format`.
+fn usable(adapter: &wgpu::Adapter, format: wgpu::TextureFormat) -> bool {
+    let features = adapter.get_texture_format_features(format);
+    features.allowed_usages.contains(
+        wgpu::TextureUsages::RENDER_ATTACHMENT
+            | wgpu::TextureUsages::TEXTURE_BINDING
+            | wgpu::TextureUsages::COPY_SRC
+            | wgpu::TextureUsages::COPY_DST,
+    ) && features
+        .flags
+        .contains(wgpu::TextureFormatFeatureFlags::BLENDABLE | wgpu::TextureFormatFeatureFlags::FILTERABLE)
+}
+
+/// The choice of [`target_format`] and [`preferred_target_format`]: the
+/// format asked for (either of the two), else the one this backend
+/// prefers, as long as it is usable; else the other, if that is.
+fn choose_format(
+    asked: Option<wgpu::TextureFormat>,
+    gl: bool,
+    usable: impl Fn(wgpu::TextureFormat) -> bool,
+) -> wgpu::TextureFormat {
+    let preferred = if gl { FALLBACK_TEXTURE_FORMAT } else { TEXTURE_FORMAT };
+    let first = asked.filter(|f| [TEXTURE_FORMAT, FALLBACK_TEXTURE_FORMAT].contains(f)).unwrap_or(preferred);
+    let other = if first == TEXTURE_FORMAT { FALLBACK_TEXTURE_FORMAT } else { TEXTURE_FORMAT };
+    if usable(first) || !usable(other) { first } else { other }
+}
+
+/// The shapes shader for `backend`. Its varyings are interpolated
+/// linearly, which saves a software rasteriser a division a pixel over
+/// perspective (the same values, w being 1), but GLSL ES has no
+/// qualifier for it: on OpenGL they are interpolated the default way.
+pub(super) fn shapes_source(backend: wgpu::Backend) -> std::borrow::Cow<'static, str> {
+    const SOURCE: &str = include_str!("../shapes.wgsl");
+    if backend == wgpu::Backend::Gl { SOURCE.replace("@interpolate(linear) ", "").into() } else { SOURCE.into() }
 }
 
 /// The shader's uniforms (see `shapes.wgsl`).
@@ -150,7 +183,7 @@ impl DeviceState {
         let device = &gpu.device;
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("trellis shapes"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("../shapes.wgsl").into()),
+            source: wgpu::ShaderSource::Wgsl(shapes_source(gpu.info.backend)),
         });
         let bind_group_layout =
             uniform_texture_sampler_layout(device, "trellis shapes", wgpu::ShaderStages::VERTEX_FRAGMENT);
@@ -355,4 +388,85 @@ pub(super) fn instance_buffer(device: &wgpu::Device, label: &str, count: u64) ->
         mapped_at_creation: false,
     });
     (buffer, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Validates a shader and writes each entry point as wgpu's OpenGL ES
+    /// backend would: GLSL ES 3.00 (Android, ANGLE, WebGL 2).
+    fn as_glsl_es_300(name: &str, source: &str) -> Result<(), String> {
+        use naga::back::glsl;
+        let module =
+            naga::front::wgsl::parse_str(source).map_err(|e| format!("{name}: {}", e.emit_to_string(source)))?;
+        let info = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::empty())
+            .validate(&module)
+            .map_err(|e| format!("{name}: {}", e.emit_to_string(source)))?;
+        assert!(!module.entry_points.is_empty(), "{name} has entry points");
+        for entry in &module.entry_points {
+            let options = glsl::Options { version: glsl::Version::new_gles(300), ..glsl::Options::default() };
+            let pipeline =
+                glsl::PipelineOptions { shader_stage: entry.stage, entry_point: entry.name.clone(), multiview: None };
+            let mut out = String::new();
+            glsl::Writer::new(
+                &mut out,
+                &module,
+                &info,
+                &options,
+                &pipeline,
+                naga::proc::BoundsCheckPolicies::default(),
+            )
+            .and_then(|mut w| w.write().map(|_| ()))
+            .map_err(|e| format!("{name}: {} does not translate to GLSL ES 3.00: {e:?}", entry.name))?;
+            assert!(out.starts_with("#version 300 es"), "{name}: {}", entry.name);
+        }
+        Ok(())
+    }
+
+    /// Regression test for shaders that worked on Vulkan and desktop GL
+    /// but not on OpenGL ES 3.0, where a construct the backend cannot
+    /// write (`pack4x8unorm`, a linear interpolation qualifier) fails at
+    /// pipeline creation alone, with nothing drawn, and no adapter on
+    /// this machine takes that path: every entry point of the shaders as
+    /// the OpenGL backend gets them translates to GLSL ES 3.00, and the
+    /// shapes shader as the others get it still validates.
+    #[test]
+    fn the_shaders_the_opengl_backend_gets_translate_to_glsl_es_300() {
+        as_glsl_es_300("shapes.wgsl (OpenGL)", &shapes_source(wgpu::Backend::Gl)).unwrap();
+        as_glsl_es_300("resample.wgsl", include_str!("../resample.wgsl")).unwrap();
+        let vulkan = shapes_source(wgpu::Backend::Vulkan);
+        assert!(vulkan.contains("@interpolate(linear)"), "elsewhere varyings are interpolated linearly");
+        let module = naga::front::wgsl::parse_str(&vulkan).expect("the shapes shader parses");
+        naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::empty())
+            .validate(&module)
+            .expect("the shapes shader validates");
+    }
+
+    const BLUE: wgpu::TextureFormat = TEXTURE_FORMAT;
+    const RED: wgpu::TextureFormat = FALLBACK_TEXTURE_FORMAT;
+
+    /// Blue first by default but on OpenGL; either when asked; the other
+    /// where the adapter cannot use the one chosen; never a third format.
+    #[test]
+    fn the_canvas_format_is_blue_first_but_on_gl_or_where_it_cannot_be_used() {
+        let both = |_| true;
+        assert_eq!(choose_format(None, false, both), BLUE);
+        assert_eq!(choose_format(None, true, both), RED, "OpenGL keeps blue first as red first anyway");
+        assert_eq!(choose_format(Some(RED), false, both), RED, "an RGBA window copies the canvas in");
+        assert_eq!(choose_format(Some(BLUE), true, both), BLUE, "a BGRA window on OpenGL");
+        let sorts = [wgpu::TextureFormat::Rgba16Float, wgpu::TextureFormat::Bgra8UnormSrgb];
+        for other in sorts {
+            assert_eq!(choose_format(Some(other), false, both), BLUE, "{other:?} is not drawn in");
+            assert_eq!(choose_format(Some(other), true, both), RED, "{other:?} is not drawn in");
+        }
+        let only_red = |f| f == RED;
+        assert_eq!(choose_format(None, false, only_red), RED);
+        assert_eq!(choose_format(Some(BLUE), false, only_red), RED);
+        let only_blue = |f| f == BLUE;
+        assert_eq!(choose_format(None, true, only_blue), BLUE);
+        assert_eq!(choose_format(Some(RED), false, only_blue), BLUE);
+        let neither = |_| false;
+        assert_eq!(choose_format(Some(RED), false, neither), RED, "nothing better to fall back to");
+    }
 }

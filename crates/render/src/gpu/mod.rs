@@ -49,7 +49,7 @@ use crate::display_list::DisplayList;
 use crate::overlay::OverlayLayer;
 use crate::view::View;
 
-pub use self::device::{FALLBACK_TEXTURE_FORMAT, TEXTURE_FORMAT};
+pub use self::device::{FALLBACK_TEXTURE_FORMAT, TEXTURE_FORMAT, preferred_target_format};
 pub use self::planted::GpuPlantedLeak;
 pub use self::recovery::Recoveries;
 
@@ -289,18 +289,20 @@ impl std::fmt::Debug for GpuRenderer {
 }
 
 impl GpuRenderer {
-    /// A renderer on an opened device, drawing in [`TEXTURE_FORMAT`].
+    /// A renderer on an opened device, drawing in the format it prefers
+    /// there ([`preferred_target_format`]: [`TEXTURE_FORMAT`] but on OpenGL).
     pub fn new(gpu: Gpu) -> Self {
-        Self::with_target_format(gpu, TEXTURE_FORMAT)
+        let format = preferred_target_format(&gpu.adapter);
+        Self::with_target_format(gpu, format)
     }
 
     /// A renderer whose canvas and frame textures are in `format`: the
     /// app asks for its window surface's format (without sRGB) so that a
-    /// frame reaches the window by a copy, with no shading pass. Any
-    /// format but [`FALLBACK_TEXTURE_FORMAT`] means [`TEXTURE_FORMAT`], and
-    /// either means the other where the adapter cannot draw and blend in
-    /// it: the values are sRGB-encoded either way
-    /// ([`GpuRenderer::target_format`] says which).
+    /// frame reaches the window by a copy, with no shading pass. Either
+    /// [`TEXTURE_FORMAT`] or [`FALLBACK_TEXTURE_FORMAT`], as asked where
+    /// the adapter can draw and blend in it, else the other; any other
+    /// format means [`preferred_target_format`]. The values are
+    /// sRGB-encoded either way ([`GpuRenderer::target_format`] says which).
     pub fn with_target_format(gpu: Gpu, format: wgpu::TextureFormat) -> Self {
         let format = device::target_format(&gpu.adapter, format);
         let lost = Arc::new(AtomicBool::new(false));

@@ -87,7 +87,9 @@ impl GpuRenderer {
         };
         let lost = Arc::new(AtomicBool::new(false));
         watch_device(&gpu.device, &lost, &self.errors);
-        self.state = DeviceState::new(&gpu, self.state.format);
+        // Another adapter may have been opened: its format is checked again.
+        let format = super::device::target_format(&gpu.adapter, self.state.format);
+        self.state = DeviceState::new(&gpu, format);
         self.gpu = gpu;
         self.lost = lost;
         // Every image must be uploaded again into the new atlas.
