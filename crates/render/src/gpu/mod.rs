@@ -257,10 +257,10 @@ pub struct GpuRenderer {
     /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
     /// Draw rectangles and lines with the common pipeline's lean shader
-    /// (fewer varyings, less work a pixel: `shapes.wgsl`); on by default. Off, they are
-    /// drawn by the full shader that draws every kind: the same picture,
-    /// for comparisons. Opaque insides and region clears keep their own
-    /// pipeline either way.
+    /// (fewer varyings, less work a pixel: `shapes.wgsl`); on by default.
+    /// Off, they are drawn by the full shader that draws every kind: the
+    /// same picture, for comparisons. Opaque insides and region clears
+    /// keep their own pipeline either way.
     pub lean_shapes: bool,
     /// The fewest overlay instances (selection outlines and handles; a
     /// large outline is four) for which a copy that moves the canvas's
