@@ -207,11 +207,12 @@ impl SpatialGrid {
     }
 
     fn col(&self, x: f32) -> u32 {
-        (((x - self.ox) / self.cell).floor().max(0.0) as u32).min(self.cols - 1)
+        // The cast is the floor here: it saturates below at 0 (NaN too).
+        (((x - self.ox) / self.cell) as u32).min(self.cols - 1)
     }
 
     fn row(&self, y: f32) -> u32 {
-        (((y - self.oy) / self.cell).floor().max(0.0) as u32).min(self.rows - 1)
+        (((y - self.oy) / self.cell) as u32).min(self.rows - 1)
     }
 
     fn range(&self, r: &Rect) -> (u32, u32, u32, u32) {

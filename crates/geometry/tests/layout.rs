@@ -1978,3 +1978,83 @@ fn a_row_fitted_to_its_line_is_not_held_at_that_width_after_a_remembered_layout(
     }
     assert_eq!(g.rect(row).unwrap().w, 300.0, "as wide as the column, its items on two lines");
 }
+
+/// Widgets placed at their x and y inside tabs, panels and the window,
+/// moved with their ancestors, in the same batch as their own offsets
+/// change (before and after the ancestor's move in the batch): every
+/// layout equals a fresh one. A translation places descendants from the
+/// offsets kept with their boxes, not from the document.
+#[test]
+fn a_translation_places_descendants_at_their_offsets_even_when_they_change_in_the_same_batch() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let panel = insert(&mut doc, root, sized(WidgetKind::Panel, 400.0, 300.0).at(10.0, 10.0));
+    let tabs = insert(&mut doc, panel, sized(WidgetKind::Tabs, 300.0, 200.0).at(5.0, 7.0));
+    let page = insert(&mut doc, tabs, sized(WidgetKind::Panel, 250.0, 120.0).at(3.0, 4.0));
+    let inner = insert(&mut doc, page, sized(WidgetKind::Button, 40.0, 20.0).at(11.0, 13.0));
+    let mut g = geometry(&doc);
+    let move_to = |doc: &mut Document, id: WidgetId, x: f32, y: f32| {
+        doc.execute(Command::SetProperties { id, values: vec![(PropKey::X, Some(n(x))), (PropKey::Y, Some(n(y)))] })
+            .unwrap();
+    };
+    // The descendant's offset changes first, then its ancestor moves.
+    move_to(&mut doc, inner, 21.5, 2.25);
+    move_to(&mut doc, panel, 30.0, 40.0);
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    // The ancestor first, then the descendant, and one in between.
+    move_to(&mut doc, panel, 31.0, 41.0);
+    move_to(&mut doc, page, 0.5, 0.125);
+    move_to(&mut doc, inner, 1.0, 1.0);
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    // Moved alone after all that: from the offsets kept.
+    move_to(&mut doc, panel, 0.0, 0.0);
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert_eq!(g.rect(inner).unwrap(), g.rect(page).map(|p| Rect::new(p.x + 1.0, p.y + 1.0, 40.0, 20.0)).unwrap());
+}
+
+/// Regression test for a nudge of everything at 100,000 widgets, which
+/// listed 200,000 damaged rectangles (3 MB) a frame that nothing read one
+/// by one: past `MAX_DAMAGE_REGIONS` they are kept as one around them.
+#[test]
+fn the_damage_of_a_move_of_thousands_is_one_rectangle_around_it() {
+    let mut doc = generate(6_000, 1);
+    let mut g = geometry(&doc);
+    let before = g.bounds();
+    assert_eq!(g.take_damage(), None, "everything, after the first layout");
+    g.take_moved();
+    let root = doc.root();
+    let commands = doc
+        .children(root)
+        .iter()
+        .filter_map(|id| doc.widget(*id))
+        .map(|w| Command::SetProperties {
+            id: w.id(),
+            values: vec![
+                (PropKey::X, Some(n(w.number(PropKey::X) + 3.0))),
+                (PropKey::Y, Some(n(w.number(PropKey::Y) + 2.0))),
+            ],
+        })
+        .collect();
+    doc.execute_all("Nudge", commands).unwrap();
+    g.update(&doc);
+    let moved = g.take_moved();
+    assert_eq!(moved.len(), doc.len() - 1, "every widget but the window moved");
+    let damage = g.take_damage().expect("regions, not everything");
+    assert!(damage.len() <= trellis_geometry::MAX_DAMAGE_REGIONS + 2, "{} regions", damage.len());
+    let around = damage.iter().copied().reduce(|a, b| a.union(&b)).unwrap();
+    for id in moved {
+        let r = g.rect(id).unwrap();
+        let old = Rect::new(r.x - 3.0, r.y - 2.0, r.w, r.h);
+        for r in [r, old] {
+            assert!(
+                around.x <= r.x && around.y <= r.y && around.right() >= r.right() && around.bottom() >= r.bottom(),
+                "{r:?} outside the damage {around:?}"
+            );
+        }
+    }
+    assert!(around.w <= before.w + 3.0 && around.h <= before.h + 2.0);
+    assert_matches_full_layout(&doc, &g);
+}

@@ -20,6 +20,17 @@ slotmap::new_key_type! {
     pub struct WidgetId;
 }
 
+impl WidgetId {
+    /// A small number for the arena slot the id names: ids of widgets
+    /// alive together never share one, a freed id may share it with a
+    /// newer widget's. For tables indexed by widget (dense, unlike a map),
+    /// which must still compare the whole id.
+    pub fn slot(self) -> usize {
+        // The key's low half is its slot index in slotmap 1.
+        (slotmap::Key::data(&self).as_ffi() & 0xffff_ffff) as usize
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub(crate) kind: WidgetKind,
@@ -325,9 +336,32 @@ impl Document {
         let mut next = out.len();
         out.push(id);
         while next < out.len() {
-            let n = out[next];
-            out.extend_from_slice(&self.nodes[n].children);
+            let children = &self.nodes[out[next]].children;
+            // Most widgets are leaves: no copy call for them.
+            if !children.is_empty() {
+                out.extend_from_slice(children);
+            }
             next += 1;
+        }
+    }
+
+    /// Appends the subtree at `id` to `out` in paint order (each widget,
+    /// then its children's subtrees, first to last), with `stack` as
+    /// scratch; nothing if `id` is not in the document. Walked in this
+    /// order, a moved subtree's widgets meet the display list's items one
+    /// after the other.
+    pub fn extend_subtree_in_paint_order(&self, id: WidgetId, out: &mut Vec<WidgetId>, stack: &mut Vec<WidgetId>) {
+        if !self.nodes.contains_key(id) {
+            return;
+        }
+        stack.clear();
+        stack.push(id);
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            let children = &self.nodes[n].children;
+            if !children.is_empty() {
+                stack.extend(children.iter().rev());
+            }
         }
     }
 

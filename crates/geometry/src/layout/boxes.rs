@@ -40,6 +40,7 @@ impl Geometry {
                 locked: false,
                 indexed: None,
                 rel: Rect::default(),
+                at: (0.0, 0.0),
                 natural: std::cell::Cell::new(None),
                 intrinsic: None,
             };

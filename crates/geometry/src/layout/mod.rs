@@ -71,6 +71,11 @@ pub(crate) struct WidgetBox {
     /// For island members: the box relative to the island root's origin, as
     /// the island computation gave it (a translation reuses it exactly).
     pub(crate) rel: Rect,
+    /// For widgets placed at their `x` and `y` (children of absolute
+    /// containers, tabs and the window): those, as last read for its
+    /// placement. A translation of an ancestor places it again from them
+    /// without reading the document (a cache miss a widget at 100,000).
+    pub(crate) at: (f32, f32),
     /// A leaf's size on one line, as its text measured (`None` until asked,
     /// and again after any of its properties changed): layout asks for it
     /// several times a pass, and it goes with the widget's box.
@@ -108,6 +113,10 @@ impl WidgetBox {
         )
     }
 }
+
+/// Beyond this many damaged rectangles since the last
+/// [`Geometry::take_damage`], they are kept as the one rectangle around them.
+pub const MAX_DAMAGE_REGIONS: usize = 4096;
 
 /// What one [`Geometry::update`] did, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -164,6 +173,8 @@ pub struct Geometry {
     moved: Vec<WidgetId>,
     /// Scratch for a subtree's widgets, reused frame after frame.
     subtree: Vec<WidgetId>,
+    /// Scratch for walking a subtree.
+    walk_stack: Vec<WidgetId>,
 }
 
 impl fmt::Debug for Geometry {
@@ -209,6 +220,7 @@ impl Geometry {
             damage: Some(Vec::new()),
             moved: Vec::new(),
             subtree: Vec::new(),
+            walk_stack: Vec::new(),
         };
         geometry.rebuild(doc);
         geometry
@@ -305,8 +317,9 @@ impl Geometry {
 
     /// The regions whose pixels may have changed since the last call, in
     /// design coordinates: the old and new rectangles of every widget that
-    /// moved, resized, appeared or went away. `None` means everything (after
-    /// a full layout).
+    /// moved, resized, appeared or went away, or, past
+    /// [`MAX_DAMAGE_REGIONS`], one rectangle around them. `None` means
+    /// everything (after a full layout).
     pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
         // Sized as the last frame's, so that a gesture's frames allocate
         // once here rather than grow the vector step by step.
@@ -324,6 +337,13 @@ impl Geometry {
 
     fn moved(&mut self, id: WidgetId, old: Rect, new: Rect) {
         if let Some(d) = &mut self.damage {
+            if d.len() >= MAX_DAMAGE_REGIONS {
+                // Past this, one region holding them all (a nudge of
+                // everything at 100,000 widgets wrote 200,000, 3 MB, a frame).
+                let all = d.iter().copied().reduce(|a, b| a.union(&b)).expect("full");
+                d.clear();
+                d.push(all);
+            }
             d.push(old);
             d.push(new);
             self.moved.push(id);

@@ -24,9 +24,10 @@ impl Geometry {
             // Flowed: its island root placed it already.
             return (self.boxes[id].rect, clip);
         }
-        let content = pb.content();
+        let (content, tabs) = (pb.content(), pb.kind == WidgetKind::Tabs);
         let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
-        if pb.kind == WidgetKind::Tabs {
+        self.boxes[id].at = (x, y);
+        if tabs {
             // The page's height may be negative (a tabs widget lower than
             // its bar): CSS subtracts the child's offset from it as it is
             // and only then keeps the result from going below zero.
@@ -45,20 +46,6 @@ impl Geometry {
         let available = AvailableSpace::Definite((content.w + padding - x).max(0.0));
         let (width, height) = self.own_size(doc, id, available);
         (Rect::new(content.x + x, content.y + y, width, height), clip)
-    }
-
-    /// Where the parent puts a placed widget whose size is already known.
-    fn placement_at(&mut self, doc: &Document, id: WidgetId, size: (f32, f32)) -> (Rect, Option<Rect>) {
-        let w = doc.widget(id).expect("placed widgets are in the document");
-        let parent = w.parent().expect("placed widgets have a parent");
-        let pb = &self.boxes[parent];
-        let clip = child_clip(pb);
-        let content = pb.content();
-        let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
-        if pb.kind == WidgetKind::Tabs {
-            return (Rect::new(content.x + x, content.y + TAB_BAR_HEIGHT + y, size.0, size.1), clip);
-        }
-        (Rect::new(content.x + x, content.y + y, size.0, size.1), clip)
     }
 
     /// The size of a placed widget: explicit, or its content's.
@@ -169,18 +156,16 @@ impl Geometry {
     /// Moves the subtree at `id` to where its parent now puts it; nothing
     /// else is touched. Positions are recomputed with the same formulas a
     /// full layout uses (not shifted by a delta), so they match it exactly;
-    /// sizes and island layouts are reused as they are.
-    pub(super) fn translate(&mut self, doc: &Document, id: WidgetId) {
+    /// sizes and island layouts are reused as they are. `subtree` is the
+    /// subtree's widgets, parents before children.
+    pub(super) fn translate(&mut self, doc: &Document, id: WidgetId, subtree: &[WidgetId]) {
         let old = self.boxes[id].rect;
         let (rect, clip) = self.placement(doc, id);
         if rect.x == old.x && rect.y == old.y {
             return;
         }
         // Parents before children, as positions below read the parent's.
-        let mut subtree = std::mem::take(&mut self.subtree);
-        subtree.clear();
-        doc.extend_subtree(id, &mut subtree);
-        for &at in &subtree {
+        for &at in subtree {
             let b = &self.boxes[at];
             let (rect, clip) = if at == id {
                 (Rect::new(rect.x, rect.y, old.w, old.h), clip)
@@ -190,9 +175,10 @@ impl Geometry {
                 if b.flowed {
                     (offset(b.rel, self.boxes[self.island_root(at)].rect), clip)
                 } else {
-                    let size = (b.rect.w, b.rect.h);
-                    let (r, _) = self.placement_at(doc, at, size);
-                    (r, clip)
+                    // At the x and y it was placed at: nothing it holds
+                    // changed, or it is in the batch's translations and
+                    // placed again from its properties after this.
+                    (placed_at(&self.boxes[parent], b.at, (b.rect.w, b.rect.h)), clip)
                 }
             };
             let before = std::mem::replace(&mut self.boxes[at].rect, rect);
@@ -201,8 +187,17 @@ impl Geometry {
             self.sync_index(at);
             self.stats.translated += 1;
         }
-        self.subtree = subtree;
     }
+}
+
+/// Where a parent that places its children at their `x` and `y` puts
+/// one of the size given: the same sums a full layout makes.
+fn placed_at(parent: &WidgetBox, (x, y): (f32, f32), (w, h): (f32, f32)) -> Rect {
+    let content = parent.content();
+    if parent.kind == WidgetKind::Tabs {
+        return Rect::new(content.x + x, content.y + TAB_BAR_HEIGHT + y, w, h);
+    }
+    Rect::new(content.x + x, content.y + y, w, h)
 }
 
 fn offset(r: Rect, origin: Rect) -> Rect {

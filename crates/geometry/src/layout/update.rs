@@ -146,21 +146,23 @@ impl Geometry {
             }
         }
         // Moving most of the design (a select-all nudge) updates the
-        // indexes once rather than moving each box in them.
+        // indexes once rather than moving each box in them. Each moved
+        // subtree is walked once, here: the translations below reuse it.
         let share = self.boxes.len() / BULK_SHARE;
         let mut moving = std::mem::take(&mut self.subtree);
         moving.clear();
+        let mut walked = Vec::with_capacity(translations.len());
+        let mut stack = std::mem::take(&mut self.walk_stack);
         for id in &translations {
-            if moving.len() > share {
-                break;
-            }
-            doc.extend_subtree(*id, &mut moving);
+            let start = moving.len();
+            doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
+            walked.push(start..moving.len());
         }
+        self.walk_stack = stack;
         self.bulk = moving.len() > share;
         self.bulk_moves = super::indexing::BulkMoves::None;
-        self.subtree = moving;
         let bulk = self.bulk;
-        for id in translations {
+        for (id, subtree) in translations.into_iter().zip(walked) {
             if !self.boxes.contains_key(id) || self.under_any(id, &done) {
                 continue;
             }
@@ -179,9 +181,10 @@ impl Geometry {
                 self.place(doc, r, rect, clip);
                 done.insert(r);
             } else {
-                self.translate(doc, id);
+                self.translate(doc, id, &moving[subtree]);
             }
         }
+        self.subtree = moving;
         if bulk {
             self.bulk = false;
             self.refill_index(doc);
