@@ -2058,3 +2058,34 @@ fn the_damage_of_a_move_of_thousands_is_one_rectangle_around_it() {
     assert!(around.w <= before.w + 3.0 && around.h <= before.h + 2.0);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Regression test (random design 86, seed 0, found by the incremental
+/// layout property): the window made a column, its cards shrink to their
+/// content, then a card's footer is hidden. The card's content is lower
+/// now, and so may be the card; taffy had kept what it measured of the
+/// card and laid it out at its old minimum.
+#[test]
+fn hiding_a_child_of_a_card_in_a_column_lets_the_card_shrink_to_its_new_content() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    set(&mut doc, root, PropKey::Width, n(300.0));
+    set(&mut doc, root, PropKey::Height, n(400.0));
+    set(&mut doc, root, PropKey::Layout, PropValue::Layout(LayoutMode::Column));
+    let card = |doc: &mut Document| {
+        let card = insert(doc, root, sized(WidgetKind::Panel, 300.0, 240.0));
+        insert(doc, card, sized(WidgetKind::Panel, 100.0, 100.0).at(10.0, 10.0));
+        let footer = insert(doc, card, sized(WidgetKind::Panel, 100.0, 40.0).at(10.0, 180.0));
+        (card, footer)
+    };
+    let (first, footer) = card(&mut doc);
+    card(&mut doc);
+    let mut g = geometry(&doc);
+    assert_eq!(g.rect(first).unwrap().h, 220.0, "shrunk to its content, footer and all");
+    set(&mut doc, footer, PropKey::Visible, PropValue::Bool(false));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert!(g.rect(first).unwrap().h < 200.0, "{:?}", g.rect(first));
+    set(&mut doc, footer, PropKey::Visible, PropValue::Bool(true));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+}

@@ -133,6 +133,11 @@ impl Geometry {
         for island in islands {
             self.build_island(doc, island);
         }
+        for t in &touched {
+            if self.boxes.contains_key(*t) {
+                self.forget_measured_ancestors(doc, *t);
+            }
+        }
         let mut roots: Vec<WidgetId> =
             touched.into_iter().filter(|t| self.boxes.contains_key(*t)).map(|t| self.relayout_root(doc, t)).collect();
         roots.sort_by_key(|r| self.boxes[*r].depth);
@@ -228,6 +233,24 @@ impl Geometry {
             at = self.boxes.get(a).and_then(|b| b.parent);
         }
         false
+    }
+
+    /// Marks dirty in taffy the nodes of the containers whose size follows
+    /// their children's, from `id` up (those `relayout_root` climbs
+    /// through): taffy keeps what it measured of each, and a content that
+    /// changed below one (a child hidden in a card that is an item of a
+    /// column) was otherwise laid out at its old size.
+    fn forget_measured_ancestors(&mut self, doc: &Document, id: WidgetId) {
+        let mut at = self.island_root(id);
+        while let Some(parent) = self.boxes[at].parent {
+            if !size_follows_children(doc, parent) {
+                break;
+            }
+            if let Some(node) = self.boxes[parent].node {
+                self.taffy.mark_dirty(node).expect("the node exists");
+            }
+            at = self.island_root(parent);
+        }
     }
 
     /// The widget whose subtree must be laid out again when `id` changes
