@@ -462,7 +462,12 @@ impl Canvas {
             ids.sort_unstable();
             ids.dedup();
         }
-        dedup_in_order(&mut work.moved, &mut self.seen);
+        if work.moved.len() <= FEW_MOVED {
+            work.moved.sort_unstable();
+            work.moved.dedup();
+        } else {
+            dedup_in_order(&mut work.moved, &mut self.seen);
+        }
         // A new view rebuilds nothing (the design did not change; a full
         // rebuild at 10,000 widgets is most of a frame), and redraws what
         // the renderer sees it needs: it compares the view with the one it
@@ -529,6 +534,16 @@ impl Canvas {
         }
     }
 }
+
+/// Up to this many moved widgets between two draws are sorted, which
+/// orders most of them as they are painted (widgets are mostly made in
+/// that order): an item whose number of instances changed gets new ones
+/// at the end of the renderer's buffer, in the order followed, and in
+/// paint order they draw in fewer runs (a demo session's marquee and redo
+/// took 0.6 ms more of lavapipe's time otherwise). More (a nudge of
+/// everything names each widget of each moved subtree in paint order)
+/// are only rid of repeats, which costs a fraction of a sort.
+const FEW_MOVED: usize = 4096;
 
 /// Removes the repeats from `ids`, keeping the first of each, in one pass
 /// over a table by slot (`seen`, left all `None` again): sorting them
