@@ -2089,3 +2089,54 @@ fn hiding_a_child_of_a_card_in_a_column_lets_the_card_shrink_to_its_new_content(
     g.update(&doc);
     assert_matches_full_layout(&doc, &g);
 }
+
+/// Nudges of everything, which after the first take each moved subtree
+/// from a list of the widgets in paint order rather than walking the
+/// document, between edits that change the tree (a card put into
+/// another, the cards reordered, one inserted, one deleted, a container
+/// made a column): each layout equals a fresh one.
+#[test]
+fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
+    let mut doc = generate(3_000, 5);
+    let mut g = geometry(&doc);
+    let root = doc.root();
+    let nudge = |doc: &mut Document, g: &mut Geometry, d: f32| {
+        let commands = doc
+            .children(root)
+            .iter()
+            .filter_map(|id| doc.widget(*id))
+            .map(|w| Command::SetProperties {
+                id: w.id(),
+                values: vec![
+                    (PropKey::X, Some(n(w.number(PropKey::X) + d))),
+                    (PropKey::Y, Some(n(w.number(PropKey::Y) - d / 2.0))),
+                ],
+            })
+            .collect();
+        doc.execute_all("Nudge", commands).unwrap();
+        g.update(doc);
+        assert!(g.last_update().translated > doc.len() / 2, "{:?}", g.last_update());
+        assert_matches_full_layout(doc, g);
+    };
+    nudge(&mut doc, &mut g, 1.0);
+    nudge(&mut doc, &mut g, 0.25);
+    let cards: Vec<WidgetId> = doc.children(root).to_vec();
+    doc.execute(Command::Move { ids: vec![cards[3]], parent: cards[10], index: Some(0) }).unwrap();
+    g.update(&doc);
+    nudge(&mut doc, &mut g, 3.0);
+    doc.execute(Command::Move { ids: vec![cards[20]], parent: root, index: Some(0) }).unwrap();
+    g.update(&doc);
+    nudge(&mut doc, &mut g, -2.0);
+    insert(&mut doc, cards[7], sized(WidgetKind::Button, 30.0, 10.0).at(4.0, 4.0));
+    nudge(&mut doc, &mut g, 1.5);
+    doc.execute(Command::Delete { ids: vec![cards[30]] }).unwrap();
+    nudge(&mut doc, &mut g, 1.0);
+    set(&mut doc, cards[40], PropKey::Layout, PropValue::Layout(LayoutMode::Column));
+    nudge(&mut doc, &mut g, 2.0);
+    nudge(&mut doc, &mut g, 2.0);
+    doc.undo().unwrap();
+    doc.undo().unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    nudge(&mut doc, &mut g, 1.0);
+}

@@ -16,6 +16,7 @@ impl Geometry {
     /// Creates boxes for the subtree at `id` (its parent's box exists),
     /// listing the island roots in it.
     pub(super) fn add_subtree(&mut self, doc: &Document, id: WidgetId, islands: &mut Vec<WidgetId>) {
+        self.paint_order_valid = false;
         let mut stack = vec![id];
         while let Some(at) = stack.pop() {
             let w = doc.widget(at).expect("added widgets are in the document");
@@ -41,6 +42,7 @@ impl Geometry {
                 indexed: None,
                 rel: Rect::default(),
                 at: (0.0, 0.0),
+                order: (0, 0),
                 natural: std::cell::Cell::new(None),
                 intrinsic: None,
             };
@@ -114,13 +116,42 @@ impl Geometry {
         }
     }
 
+    /// Lists every widget in paint order (`paint_order`), each box
+    /// learning its place in it and its subtree's length. Not valid if a
+    /// widget of the document has no box (never once laid out).
+    pub(super) fn make_paint_order(&mut self, doc: &Document) {
+        let mut order = std::mem::take(&mut self.paint_order);
+        order.clear();
+        // Each widget is visited twice: to list it, then, after its
+        // subtree, to learn the subtree's length.
+        let mut stack = vec![(self.root, false)];
+        let mut valid = true;
+        while let Some((id, done)) = stack.pop() {
+            let Some(b) = self.boxes.get_mut(id) else {
+                valid = false;
+                break;
+            };
+            if done {
+                b.order.1 = order.len() as u32 - b.order.0;
+                continue;
+            }
+            b.order = (order.len() as u32, 1);
+            order.push(id);
+            stack.push((id, true));
+            stack.extend(doc.children(id).iter().rev().map(|c| (*c, false)));
+        }
+        self.paint_order = order;
+        self.paint_order_valid = valid && self.paint_order.len() == doc.len();
+    }
+
     /// Drops the boxes of `ids` and everything they held: index entries,
     /// a child index, taffy nodes. Their rectangles count as damage.
     pub(super) fn remove_boxes(&mut self, ids: &[WidgetId]) {
+        self.paint_order_valid = false;
         for id in ids {
             if let Some(b) = self.boxes.remove(*id) {
                 if let Some(d) = &mut self.damage {
-                    d.push(b.rect);
+                    super::add_damage(d, b.rect);
                 }
                 if b.indexed.is_some() {
                     self.index.set(*id, None);

@@ -154,17 +154,30 @@ impl Geometry {
         // indexes once rather than moving each box in them. Each moved
         // subtree is walked once, here: the translations below reuse it.
         let share = self.boxes.len() / BULK_SHARE;
-        let mut moving = std::mem::take(&mut self.subtree);
-        moving.clear();
         let mut walked = Vec::with_capacity(translations.len());
-        let mut stack = std::mem::take(&mut self.walk_stack);
-        for id in &translations {
-            let start = moving.len();
-            doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
-            walked.push(start..moving.len());
+        // Subtrees are slices of the paint order, where it is kept (from
+        // a nudge of everything to the next); else walked in the document.
+        let in_order = self.paint_order_valid;
+        let mut moving = std::mem::take(if in_order { &mut self.paint_order } else { &mut self.subtree });
+        let mut total = 0;
+        if in_order {
+            for id in &translations {
+                let (start, len) = self.boxes.get(*id).map_or((0, 0), |b| (b.order.0 as usize, b.order.1 as usize));
+                walked.push(start..start + len);
+                total += len;
+            }
+        } else {
+            moving.clear();
+            let mut stack = std::mem::take(&mut self.walk_stack);
+            for id in &translations {
+                let start = moving.len();
+                doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
+                walked.push(start..moving.len());
+            }
+            self.walk_stack = stack;
+            total = moving.len();
         }
-        self.walk_stack = stack;
-        self.bulk = moving.len() > share;
+        self.bulk = total > share;
         self.bulk_moves = super::indexing::BulkMoves::None;
         let bulk = self.bulk;
         for (id, subtree) in translations.into_iter().zip(walked) {
@@ -189,10 +202,18 @@ impl Geometry {
                 self.translate(doc, id, &moving[subtree]);
             }
         }
-        self.subtree = moving;
+        if in_order {
+            self.paint_order = moving;
+        } else {
+            self.subtree = moving;
+        }
         if bulk {
             self.bulk = false;
             self.refill_index(doc);
+            if !self.paint_order_valid {
+                // For the next nudge of everything.
+                self.make_paint_order(doc);
+            }
         }
         self.stats
     }
