@@ -160,7 +160,14 @@ impl Geometry {
     /// subtree's widgets, parents before children.
     pub(super) fn translate(&mut self, doc: &Document, id: WidgetId, subtree: &[WidgetId]) {
         let old = self.boxes[id].rect;
-        let (rect, clip) = self.placement(doc, id);
+        // Where `placement` puts it, without sizing it again: the caller
+        // translates only widgets whose size does not follow their place.
+        let parent = self.boxes[id].parent.expect("translated widgets have a parent");
+        let w = doc.widget(id).expect("translated widgets are in the document");
+        let at = (w.number(PropKey::X), w.number(PropKey::Y));
+        self.boxes[id].at = at;
+        let pb = &self.boxes[parent];
+        let (rect, clip) = (placed_at(pb, at, (old.w, old.h)), child_clip(pb));
         if rect.x == old.x && rect.y == old.y {
             return;
         }
@@ -168,7 +175,7 @@ impl Geometry {
         for &at in subtree {
             let b = &self.boxes[at];
             let (rect, clip) = if at == id {
-                (Rect::new(rect.x, rect.y, old.w, old.h), clip)
+                (rect, clip)
             } else {
                 let parent = b.parent.expect("a descendant has a parent");
                 let clip = child_clip(&self.boxes[parent]);
