@@ -2140,3 +2140,25 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     assert_matches_full_layout(&doc, &g);
     nudge(&mut doc, &mut g, 1.0);
 }
+
+/// Regression test (found by a review): a tab page's child with no width
+/// or height fills the page less its offset, so moving it resizes it.
+/// The move was taken for a translation, which keeps sizes, and the
+/// child kept its old size.
+#[test]
+fn moving_a_tab_pages_child_of_auto_size_resizes_it_to_the_page_left() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 300.0, 200.0).at(10.0, 10.0));
+    let child = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Panel).at(0.0, 0.0));
+    let wide = insert(&mut doc, tabs, WidgetTree::bare(WidgetKind::Panel).with(PropKey::Height, n(40.0)).at(0.0, 0.0));
+    let mut g = geometry(&doc);
+    let w0 = g.rect(child).unwrap().w;
+    for (id, x, y) in [(child, 50.0, 0.0), (child, 50.0, 30.0), (wide, 20.0, 5.0)] {
+        doc.execute(Command::SetProperties { id, values: vec![(PropKey::X, Some(n(x))), (PropKey::Y, Some(n(y)))] })
+            .unwrap();
+        g.update(&doc);
+        assert_matches_full_layout(&doc, &g);
+    }
+    assert_eq!(g.rect(child).unwrap().w, w0 - 50.0, "the page less its offset");
+}

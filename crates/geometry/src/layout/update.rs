@@ -185,9 +185,14 @@ impl Geometry {
                 continue;
             }
             let parent = self.boxes[id].parent.expect("placed widgets have a parent");
-            // A wrapping label's width follows the room left right of it.
-            let size_follows_position = measure::wraps(self.boxes[id].kind)
-                && doc.widget(id).is_some_and(|w| w.length(PropKey::Width).is_none());
+            // A wrapping label's width follows the room left right of it;
+            // a tab page's child of unset width or height fills the page
+            // less its offset.
+            let size_follows_position = doc.widget(id).is_some_and(|w| {
+                let (width, height) = (w.length(PropKey::Width), w.length(PropKey::Height));
+                (measure::wraps(self.boxes[id].kind) && width.is_none())
+                    || (self.boxes[parent].kind == WidgetKind::Tabs && (width.is_none() || height.is_none()))
+            });
             if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) || size_follows_position {
                 let r = self.relayout_root(doc, id);
                 if self.boxes[r].is_flex_container() {
