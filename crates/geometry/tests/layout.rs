@@ -2015,6 +2015,24 @@ fn a_translation_places_descendants_at_their_offsets_even_when_they_change_in_th
     assert_eq!(g.rect(inner).unwrap(), g.rect(page).map(|p| Rect::new(p.x + 1.0, p.y + 1.0, 40.0, 20.0)).unwrap());
 }
 
+/// Moves every top-level widget by (`dx`, `dy`) in one undo step, as the
+/// editor's nudge of a selection of everything does.
+fn nudge_everything(doc: &mut Document, dx: f32, dy: f32) {
+    let commands = doc
+        .children(doc.root())
+        .iter()
+        .filter_map(|id| doc.widget(*id))
+        .map(|w| Command::SetProperties {
+            id: w.id(),
+            values: vec![
+                (PropKey::X, Some(n(w.number(PropKey::X) + dx))),
+                (PropKey::Y, Some(n(w.number(PropKey::Y) + dy))),
+            ],
+        })
+        .collect();
+    doc.execute_all("Nudge", commands).unwrap();
+}
+
 /// Regression test for a nudge of everything at 100,000 widgets, which
 /// listed 200,000 damaged rectangles (3 MB) a frame that nothing read one
 /// by one: past `MAX_DAMAGE_REGIONS` they are kept as one around them.
@@ -2025,20 +2043,7 @@ fn the_damage_of_a_move_of_thousands_is_one_rectangle_around_it() {
     let before = g.bounds();
     assert_eq!(g.take_damage(), None, "everything, after the first layout");
     g.take_moved();
-    let root = doc.root();
-    let commands = doc
-        .children(root)
-        .iter()
-        .filter_map(|id| doc.widget(*id))
-        .map(|w| Command::SetProperties {
-            id: w.id(),
-            values: vec![
-                (PropKey::X, Some(n(w.number(PropKey::X) + 3.0))),
-                (PropKey::Y, Some(n(w.number(PropKey::Y) + 2.0))),
-            ],
-        })
-        .collect();
-    doc.execute_all("Nudge", commands).unwrap();
+    nudge_everything(&mut doc, 3.0, 2.0);
     g.update(&doc);
     let moved = g.take_moved();
     assert_eq!(moved.len(), doc.len() - 1, "every widget but the window moved");
@@ -2101,19 +2106,7 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     let mut g = geometry(&doc);
     let root = doc.root();
     let nudge = |doc: &mut Document, g: &mut Geometry, d: f32| {
-        let commands = doc
-            .children(root)
-            .iter()
-            .filter_map(|id| doc.widget(*id))
-            .map(|w| Command::SetProperties {
-                id: w.id(),
-                values: vec![
-                    (PropKey::X, Some(n(w.number(PropKey::X) + d))),
-                    (PropKey::Y, Some(n(w.number(PropKey::Y) - d / 2.0))),
-                ],
-            })
-            .collect();
-        doc.execute_all("Nudge", commands).unwrap();
+        nudge_everything(doc, d, -d / 2.0);
         g.update(doc);
         assert!(g.last_update().translated > doc.len() / 2, "{:?}", g.last_update());
         assert_matches_full_layout(doc, g);
