@@ -37,15 +37,16 @@ impl Geometry {
                 (w.length(PropKey::Width).unwrap_or(page.w - x), w.length(PropKey::Height).unwrap_or(page.h - y)),
             );
             let floor = if w.kind().is_container() { 2.0 * measure::inset(&w) } else { 0.0 };
-            return (Rect::new(page.x + x, page.y + y, size.0.max(floor), size.1.max(floor)), clip);
+            let size = (size.0.max(floor), size.1.max(floor));
+            return (placed_at(&self.boxes[parent], (x, y), size), clip);
         }
         // What CSS gives an absolutely placed box that shrinks to fit: the
         // containing block's width from where it starts. That block is the
         // parent's padding box, so a label may wrap into the right padding.
         let padding = doc.widget(parent).map_or(0.0, |p| p.number(PropKey::Padding));
         let available = AvailableSpace::Definite((content.w + padding - x).max(0.0));
-        let (width, height) = self.own_size(doc, id, available);
-        (Rect::new(content.x + x, content.y + y, width, height), clip)
+        let size = self.own_size(doc, id, available);
+        (placed_at(&self.boxes[parent], (x, y), size), clip)
     }
 
     /// The size of a placed widget: explicit, or its content's.
@@ -198,7 +199,8 @@ impl Geometry {
 }
 
 /// Where a parent that places its children at their `x` and `y` puts
-/// one of the size given: the same sums a full layout makes.
+/// one of the size given: the one statement of those sums, which a full
+/// layout and a translation both make, so they agree to the bit.
 fn placed_at(parent: &WidgetBox, (x, y): (f32, f32), (w, h): (f32, f32)) -> Rect {
     let content = parent.content();
     if parent.kind == WidgetKind::Tabs {

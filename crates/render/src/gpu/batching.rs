@@ -135,20 +135,16 @@ impl BatchPool {
         for m in &mut lists[..regions.len()] {
             m.clear();
         }
-        let all = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)).expect("two regions or more");
-        // Few regions are each tested; many (tiles across the canvas) are
+        // Few regions are each tested in one pass over the items: most
+        // items of a large design miss a region, and a loop testing one
+        // rectangle against them all costs a fraction of one testing each
+        // item against every region in turn (the six thin strips around a
+        // design nudged whole, whose union is all of it: 1.4 ms at 100,000
+        // widgets through the grid). Many (tiles across the canvas) are
         // found through a coarse grid over them, so that an item is tested
-        // against the few near it. The six thin strips around a design
-        // nudged whole (all of it in their union) cost less tested each:
-        // 8.6-9.2 against 9.7-9.9 ms of encoding a nudge at 100,000
-        // widgets, with four as the limit.
+        // against the few near it.
         const FEW: usize = 8;
         if regions.len() <= FEW {
-            // One pass over the items a region: most items of a large
-            // design miss a region, and a loop testing one rectangle
-            // against them all costs a fraction of one testing each item
-            // against every region in turn (the six strips around a design
-            // nudged whole: 1.4 ms at 100,000 widgets).
             for (m, region) in lists.iter_mut().zip(regions) {
                 let r = region.design;
                 let (x0, x1, y0, y1) = (r.x, r.right(), r.y, r.bottom());
@@ -160,6 +156,7 @@ impl BatchPool {
             }
             return RegionItems { lists, listed };
         }
+        let all = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)).expect("two regions or more");
         const SIDE: usize = 16;
         let grid = RegionGrid::new(all, SIDE);
         let mut cells = std::mem::take(&mut self.cells_regions);
