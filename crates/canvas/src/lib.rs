@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use trellis_editor::{Damage, Editor, Event, Step};
-use trellis_geometry::Point;
+use trellis_geometry::{MAX_DAMAGE_REGIONS, Point};
 use trellis_model::Rect;
 use trellis_render::{DisplayList, Followed, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
 
@@ -499,7 +499,9 @@ impl Canvas {
         }
         // Whether every item over the window moved by one distance, and
         // from where: the renderer may then move their pixels by a copy.
-        let mut shift: Option<(Point, Rect)> = None;
+        // The distance and the extremes (left, top, right, bottom) of the
+        // old places.
+        let mut shift: Option<(Point, [f32; 4])> = None;
         let mut uniform = work.repaint.is_empty();
         let mut translated = 0;
         for id in &work.moved {
@@ -512,15 +514,26 @@ impl Canvas {
                 Some(Followed::Translated(by)) => {
                     translated += 1;
                     let from = regions[old];
-                    match shift {
-                        None => shift = Some((by, from)),
-                        Some((d, f)) if d == by => shift = Some((d, f.union(&from))),
+                    match &mut shift {
+                        None => shift = Some((by, [from.x, from.y, from.right(), from.bottom()])),
+                        Some((d, f)) if *d == by => {
+                            let (right, bottom) = (from.right(), from.bottom());
+                            *f = [
+                                if from.x < f[0] { from.x } else { f[0] },
+                                if from.y < f[1] { from.y } else { f[1] },
+                                if right > f[2] { right } else { f[2] },
+                                if bottom > f[3] { bottom } else { f[3] },
+                            ];
+                        }
                         Some(_) => uniform = false,
                     }
                 }
                 Some(Followed::Remade) => uniform = false,
                 // A hidden tab page moved with its tabs draws nothing.
                 Some(Followed::Unseen) => {}
+            }
+            if regions.len() >= 2 * MAX_DAMAGE_REGIONS {
+                fold_regions(&mut regions);
             }
         }
         let everything = uniform && translated + 1 == self.list.items.len();
@@ -529,9 +542,23 @@ impl Canvas {
             return Redraw::Nothing;
         }
         match shift {
-            Some((by, from)) if everything && (by.x != 0.0 || by.y != 0.0) => Redraw::Translated { regions, from, by },
+            Some((by, [x0, y0, x1, y1])) if everything && (by.x != 0.0 || by.y != 0.0) => {
+                Redraw::Translated { regions, from: Rect::new(x0, y0, x1 - x0, y1 - y0), by }
+            }
             _ => Redraw::Regions(regions),
         }
+    }
+}
+
+/// Replaces `regions` by the one rectangle around them. The old and new
+/// places of each item a nudge of everything moves are 200,000 rectangles
+/// at 100,000 widgets, which the renderer read again only to find the area
+/// around them (a millisecond); past twice [`MAX_DAMAGE_REGIONS`] they are
+/// kept as that area, as the layout keeps its damage.
+fn fold_regions(regions: &mut Vec<Rect>) {
+    if let Some(all) = Rect::around(regions) {
+        regions.clear();
+        regions.push(all);
     }
 }
 

@@ -188,6 +188,50 @@ fn a_nudge_of_everything_moves_pixels_by_a_copy_then_settles_to_a_full_redraw() 
     );
 }
 
+/// A nudge of more widgets than the canvas keeps damaged rectangles for
+/// (`MAX_DAMAGE_REGIONS` old and new places each) keeps them as the area
+/// around them: moved by a copy, it settles to a full redraw all the same.
+#[test]
+fn a_nudge_of_everything_past_the_damage_kept_settles_to_a_full_redraw() {
+    use trellis_editor::{Key, Modifiers};
+    let doc = trellis_model::generate(trellis_geometry::MAX_DAMAGE_REGIONS + 500, 3);
+    nudge_everything_and_settle(doc, 0, &[Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT }]);
+}
+
+/// A nudge of thousands of widgets, all but one, is no move of everything
+/// (no copy): their places, more than the canvas keeps, are redrawn as the
+/// area around them, and the canvas shows what a full redraw does (the CPU
+/// rasteriser's edges of a partial redraw differ by a shade).
+#[test]
+fn a_nudge_of_all_but_one_of_thousands_redraws_them_all() {
+    let doc = trellis_model::generate(trellis_geometry::MAX_DAMAGE_REGIONS + 500, 3);
+    let tops = doc.children(doc.root());
+    let names: Vec<String> = tops[1..].iter().map(|id| doc.widget(*id).expect("listed").name().to_owned()).collect();
+    let theme = Theme::DARK;
+    let mut editor = Editor::new(doc);
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    let mut canvas = Canvas::new(editor, Some(Renderer::Cpu(Default::default())), theme);
+    let mut t = 0.0;
+    let mut frame = |canvas: &mut Canvas, input: Input| {
+        t += 16.0;
+        canvas.frame(&Event { t, input }).unwrap()
+    };
+    frame(&mut canvas, Input::Action(Action::ZoomToFit));
+    frame(&mut canvas, Input::Select { names, mode: trellis_editor::SelectMode::Replace });
+    let nudge = Input::KeyDown { key: trellis_editor::Key::Down, modifiers: trellis_editor::Modifiers::SHIFT };
+    let (step, record) = frame(&mut canvas, nudge);
+    assert!(!record.rebuilt && !record.moved_by_copy, "{record:?}");
+    let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
+    let view = canvas.view();
+    let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
+    let mut overlays = OverlayLayer::new(&theme, view.factor());
+    paint_overlays(&step.overlays, &mut overlays);
+    let mut fresh = Renderer::Cpu(Default::default());
+    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, (t / 1000.0) as f32).unwrap();
+    let (mean, far) = difference(&incremental, &fresh.read_frame().unwrap());
+    assert!(far == 0, "{far} pixels far off a full redraw (mean difference {mean})");
+}
+
 /// Regression: in the bundled demo, the tabs' hidden pages move with the
 /// rest when everything is nudged. They draw nothing, but they were
 /// counted as items made again, so the move was not seen as one of

@@ -35,6 +35,14 @@ const PARALLEL_OWN_PARTS: usize = if cfg!(test) { 512 } else { 4096 };
 /// The most threads that write own parts.
 const MAX_DIGEST_THREADS: usize = 4;
 
+/// The threads that write own parts: asked of the system once, since
+/// asking reads the process's cgroup files (a tenth of a millisecond, in
+/// every frame of a nudge of everything at 100,000 widgets).
+fn digest_threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS))
+}
+
 /// A widget's or a subtree's part of the saved file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Part {
@@ -179,7 +187,7 @@ impl Document {
     /// widgets edited since the last refresh and their ancestors.
     pub(crate) fn refresh_digests(&mut self) {
         if self.unwritten_own_parts >= PARALLEL_OWN_PARTS {
-            let threads = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS);
+            let threads = digest_threads();
             self.write_own_parts(threads);
         }
         self.refresh_tree(self.root);

@@ -107,6 +107,25 @@ impl Rect {
         let y = self.y.min(other.y);
         Rect::new(x, y, self.right().max(other.right()) - x, self.bottom().max(other.bottom()) - y)
     }
+
+    /// The smallest rectangle holding all of `rects`; `None` for none.
+    /// Their extremes are found first, each on its own, then made a
+    /// rectangle once: folding with [`Rect::union`] makes each step wait
+    /// for the last one's sums (about 5 ns a rectangle, a millisecond for
+    /// the 200,000 places of a nudge of everything at 100,000 widgets).
+    pub fn around(rects: &[Rect]) -> Option<Rect> {
+        let first = rects.first()?;
+        let mut lo = (first.x, first.y);
+        let mut hi = (first.right(), first.bottom());
+        // Comparisons rather than `min` and `max`, which also weigh NaN: a
+        // single instruction each.
+        for r in &rects[1..] {
+            let (right, bottom) = (r.right(), r.bottom());
+            lo = (if r.x < lo.0 { r.x } else { lo.0 }, if r.y < lo.1 { r.y } else { lo.1 });
+            hi = (if right > hi.0 { right } else { hi.0 }, if bottom > hi.1 { bottom } else { hi.1 });
+        }
+        Some(Rect::new(lo.0, lo.1, hi.0 - lo.0, hi.1 - lo.1))
+    }
 }
 
 /// How many of each kind of object the model keeps alive. Leak checks
@@ -902,6 +921,18 @@ impl<'a> WidgetRef<'a> {
 mod tests {
     use super::*;
     use crate::{Command, WidgetTree};
+
+    #[test]
+    fn the_rectangle_around_many_holds_each_and_no_more() {
+        assert_eq!(Rect::around(&[]), None);
+        let one = Rect::new(3.0, -2.0, 4.0, 5.0);
+        assert_eq!(Rect::around(&[one]), Some(one));
+        let rects =
+            [one, Rect::new(-1.0, 0.0, 1.0, 1.0), Rect::new(10.0, 9.0, 0.0, 0.0), Rect::new(0.0, -8.0, 1.0, 1.0)];
+        assert_eq!(Rect::around(&rects), Some(Rect::new(-1.0, -8.0, 11.0, 17.0)));
+        let folded = rects.iter().copied().reduce(|a, b| a.union(&b));
+        assert_eq!(Rect::around(&rects), folded, "what folding with union gives, on whole numbers");
+    }
 
     /// The first free counter as the runs give it, checked against trying
     /// each name in turn.

@@ -122,13 +122,17 @@ pub(crate) fn report_image_problem(widget: &str, problem: &ImageError) {
 
 /// What became of each image a design names (its pixels or its place in
 /// the atlas; `None` when it could not be drawn), by the folder its path
-/// is relative to and the path within it, compared as paths are (by
-/// component: `img//a.png` is `img/a.png`). Looking one up allocates
-/// nothing: the image of a dragged widget is looked up every frame, and
-/// joining the two into one path was a heap allocation each time.
+/// is relative to and the path as written (`img//a.png` is an entry of its
+/// own beside `img/a.png`: the same file, read once for each spelling).
+/// Looking one up allocates nothing and hashes the path's bytes once: the
+/// images of every moved widget are looked up in the frame that moves
+/// them, and hashing the folder and the path component by component, as
+/// paths hash, was a third of making a nudged card's instances.
 #[derive(Debug)]
 pub(crate) struct ImageTable<T> {
-    by_folder: FastMap<PathBuf, FastMap<PathBuf, T>>,
+    /// A design's images are all relative to its folder, and a session
+    /// opens a few: each folder is found by comparing bytes.
+    by_folder: Vec<(PathBuf, FastMap<Box<str>, T>)>,
 }
 
 /// A map hashed with a seeded fast hasher: looked up every frame, by keys
@@ -137,22 +141,33 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl<T> Default for ImageTable<T> {
     fn default() -> Self {
-        Self { by_folder: FastMap::default() }
+        Self { by_folder: Vec::new() }
     }
 }
 
 impl<T> ImageTable<T> {
+    fn folder(&self, base_dir: &Path) -> Option<&FastMap<Box<str>, T>> {
+        self.by_folder.iter().find(|(dir, _)| dir.as_os_str() == base_dir.as_os_str()).map(|(_, images)| images)
+    }
+
     pub(crate) fn get(&self, base_dir: &Path, path: &str) -> Option<&T> {
-        self.by_folder.get(base_dir)?.get(Path::new(path))
+        self.folder(base_dir)?.get(path)
     }
 
     pub(crate) fn insert(&mut self, base_dir: &Path, path: &str, value: T) {
-        self.by_folder.entry(base_dir.to_path_buf()).or_default().insert(PathBuf::from(path), value);
+        let at = match self.by_folder.iter().position(|(dir, _)| dir.as_os_str() == base_dir.as_os_str()) {
+            Some(at) => at,
+            None => {
+                self.by_folder.push((base_dir.to_path_buf(), FastMap::default()));
+                self.by_folder.len() - 1
+            }
+        };
+        self.by_folder[at].1.insert(path.into(), value);
     }
 
     /// How many images, over every folder.
     pub(crate) fn len(&self) -> usize {
-        self.by_folder.values().map(FastMap::len).sum()
+        self.by_folder.iter().map(|(_, images)| images.len()).sum()
     }
 
     pub(crate) fn clear(&mut self) {
@@ -309,8 +324,11 @@ mod tests {
         assert_eq!(table.get(Path::new("/designs/a"), "icon.png"), Some(&1));
         assert_eq!(table.get(Path::new("/designs/b"), "icon.png"), Some(&2), "another folder's file");
         assert_eq!(table.get(Path::new("/designs/c"), "icon.png"), None);
-        assert_eq!(table.get(Path::new("/designs/a"), "img//logo.png"), Some(&3), "the same path, spelt otherwise");
-        assert_eq!(table.len(), 3);
+        assert_eq!(table.get(Path::new("/designs/a"), "img//logo.png"), None, "the same file, spelt otherwise");
+        table.insert(Path::new("/designs/a"), "img//logo.png", 4);
+        assert_eq!(table.get(Path::new("/designs/a"), "img/logo.png"), Some(&3));
+        assert_eq!(table.get(Path::new("/designs/a"), "img//logo.png"), Some(&4));
+        assert_eq!(table.len(), 4);
         table.clear();
         assert_eq!((table.len(), table.get(Path::new("/designs/a"), "icon.png")), (0, None));
     }

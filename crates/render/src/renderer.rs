@@ -169,7 +169,7 @@ impl CpuCanvas {
         let stale = self.shown != Some(*view);
         match (&mut self.canvas, stale, redraw) {
             (Some(canvas), false, Redraw::Regions(regions) | Redraw::Translated { regions, .. }) => {
-                if let Some(d) = regions.iter().copied().reduce(|a, b| a.union(&b)) {
+                if let Some(d) = trellis_model::Rect::around(regions) {
                     self.renderer.redraw(canvas, list, view, Some(d));
                     report.redrawn = view.device_pixels(&d);
                     report.redrawn_pixels = report.redrawn.map_or(0, |(_, _, w, h)| u64::from(w) * u64::from(h));

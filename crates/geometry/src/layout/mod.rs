@@ -126,7 +126,7 @@ pub const MAX_DAMAGE_REGIONS: usize = 4096;
 /// wrote 200,000, 3 MB, a frame).
 fn add_damage(d: &mut Vec<Rect>, r: Rect) {
     if d.len() >= MAX_DAMAGE_REGIONS {
-        let all = d.iter().copied().reduce(|a, b| a.union(&b)).expect("full");
+        let all = Rect::around(d).expect("full");
         d.clear();
         d.push(all);
     }

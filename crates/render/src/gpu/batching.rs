@@ -39,27 +39,16 @@ pub(super) struct Batch {
     pub(super) covered: bool,
 }
 
-/// Which items of the list meet a region.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Meets<'a> {
-    /// Listed, in paint order ([`BatchPool::sort_items`]).
-    Listed(&'a [u32]),
-    /// Not listed: each item is tested as the region is planned (a frame
-    /// of one region, a full redraw say, walks the list once either way).
-    Unlisted,
-}
-
 /// The items each of a frame's regions meets ([`BatchPool::sort_items`]).
 pub(super) struct RegionItems {
-    /// A list a region, in paint order, where `listed`; spare ones after.
+    /// A list a region, in paint order; spare ones after.
     lists: Vec<Vec<u32>>,
-    listed: bool,
 }
 
 impl RegionItems {
-    /// The items region `k` meets.
-    pub(super) fn of(&self, k: usize) -> Meets<'_> {
-        if self.listed { Meets::Listed(&self.lists[k]) } else { Meets::Unlisted }
+    /// The items region `k` meets, in paint order.
+    pub(super) fn of(&self, k: usize) -> &[u32] {
+        &self.lists[k]
     }
 }
 
@@ -119,14 +108,13 @@ impl BatchPool {
     /// what hides the rest, then up for what to draw), so the dozen
     /// regions of a frame bringing a canvas back tile by tile, at 100,000
     /// widgets, walked over a million items a frame. A lone region's items
-    /// are not listed: planning it walks the list once either way. Give
-    /// the lists back with [`BatchPool::give_back_items`].
+    /// are listed too: planning walks them twice (what hides the rest,
+    /// then what to draw), and testing each item's bounds in the list
+    /// itself, a few cache lines an item, took a tenth of the encoding of
+    /// a nudge of everything at 100,000 widgets for the one thin strip it
+    /// draws. Give the lists back with [`BatchPool::give_back_items`].
     pub(super) fn sort_items(&mut self, bounds: &[Rect], regions: &[Region]) -> RegionItems {
         let mut lists = std::mem::take(&mut self.meets);
-        let listed = regions.len() >= 2;
-        if !listed {
-            return RegionItems { lists, listed };
-        }
         // Lists beyond this frame's regions are kept, with their room, for
         // a later frame of more.
         if lists.len() < regions.len() {
@@ -154,9 +142,9 @@ impl BatchPool {
                     }
                 }
             }
-            return RegionItems { lists, listed };
+            return RegionItems { lists };
         }
-        let all = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)).expect("two regions or more");
+        let all = regions.iter().map(|r| r.design).reduce(|a, b| a.union(&b)).expect("more than a few regions");
         const SIDE: usize = 16;
         let grid = RegionGrid::new(all, SIDE);
         let mut cells = std::mem::take(&mut self.cells_regions);
@@ -190,7 +178,7 @@ impl BatchPool {
             }
         }
         self.cells_regions = cells;
-        RegionItems { lists, listed }
+        RegionItems { lists }
     }
 
     /// Takes back the lists [`BatchPool::sort_items`] gave.
@@ -242,18 +230,12 @@ impl GpuRenderer {
         &self,
         list: &DisplayList,
         region: &Region,
-        meets: Meets<'_>,
+        meets: &[u32],
         view: &View,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
     ) {
-        match meets {
-            Meets::Listed(m) => self.plan_items(list, region, m.iter().map(|i| *i as usize), view, pool, batches),
-            Meets::Unlisted => {
-                let met = |i: &usize| overlaps(&list.items[*i].bounds, &region.design);
-                self.plan_items(list, region, (0..list.items.len()).filter(met), view, pool, batches);
-            }
-        }
+        self.plan_items(list, region, meets.iter().map(|i| *i as usize), view, pool, batches);
     }
 
     /// [`GpuRenderer::plan`] over `meets`, the indices of the items that
@@ -565,10 +547,10 @@ mod tests {
         };
         let mut pool = BatchPool::default();
         // Fewer regions after more: the spare lists must not leak in.
-        for count in [2usize, 3, 64, 5, 8, 9, 12, 2, 40] {
-            // A lone region is walked, not listed.
+        for count in [1usize, 2, 3, 64, 5, 8, 9, 12, 2, 40] {
+            // A lone region over everything lists everything.
             let lone = pool.sort_items(&bounds, &[region(0.0, 0.0, 1.0, 1.0)]);
-            assert!(matches!(lone.of(0), Meets::Unlisted));
+            assert_eq!(lone.of(0).len(), list.items.len());
             pool.give_back_items(lone);
             // Tiles of a grid sharing their edges, a few larger ones over
             // them, one of no area, one past the design.
@@ -590,7 +572,7 @@ mod tests {
                 let want: Vec<u32> = (0..list.items.len() as u32)
                     .filter(|i| overlaps(&list.items[*i as usize].bounds, &r.design))
                     .collect();
-                let Meets::Listed(found) = meets.of(k) else { panic!("{count} regions are listed") };
+                let found = meets.of(k);
                 assert_eq!(found, &want[..], "region {k} of {count}");
                 met += found.len();
             }

@@ -136,7 +136,10 @@ const UNCLIPPED: [f32; 4] = [-1.0e9, -1.0e9, 1.0e9, 1.0e9];
 /// A colour as the shader takes it: straight alpha, with `opacity` applied
 /// and rounded to a byte as the CPU rasteriser rounds it.
 pub(super) fn rgba(c: Color, opacity: f32) -> [f32; 4] {
-    let alpha = (f32::from(c.a) * opacity.clamp(0.0, 1.0)).round() / 255.0;
+    // Whole opacity (most shapes) rounds nothing; `round` is a call into
+    // libm here, two a rectangle, 100,000 rectangles in a nudge of everything.
+    let alpha =
+        if opacity >= 1.0 { f32::from(c.a) } else { (f32::from(c.a) * opacity.clamp(0.0, 1.0)).round() } / 255.0;
     [f32::from(c.r) / 255.0, f32::from(c.g) / 255.0, f32::from(c.b) / 255.0, alpha]
 }
 

@@ -797,7 +797,7 @@ impl GpuRenderer {
         if self.refine_budget == 0 {
             return None;
         }
-        let damaged = moved.iter().copied().reduce(|a, b| a.union(&b))?;
+        let damaged = Rect::around(moved)?;
         let damaged = view.device_pixels(&damaged)?;
         if !self.refinement.counted_for(view, list) {
             self.refinement.count(list, &self.ranges, view);
