@@ -91,7 +91,7 @@ pub enum Primitive {
 }
 
 /// A widget's primitives and how they are composed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Item {
     /// The widget drawn.
     #[serde(skip)]
@@ -110,13 +110,35 @@ pub struct Item {
     /// that only moved is moved by the difference (`DisplayList::follow`).
     #[serde(skip)]
     pub at: Rect,
+    /// Which making of an item this is, unique in the process, kept by
+    /// moves and clones: what the GPU renderer made instances from is this
+    /// item moved `moves` times less, so that it can move them likewise.
+    #[serde(skip)]
+    pub(crate) made: u64,
+    /// Moves since it was made.
+    #[serde(skip)]
+    pub(crate) moves: u32,
+}
+
+/// Two items draw the same whenever they were made.
+impl PartialEq for Item {
+    fn eq(&self, other: &Self) -> bool {
+        (self.widget, &self.primitives, self.clip, self.opacity, self.bounds, self.at)
+            == (other.widget, &other.primitives, other.clip, other.opacity, other.bounds, other.at)
+    }
+}
+
+/// The next [`Item::made`].
+fn next_made() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Item {
     /// Moves everything the item paints to the box `to` (its clip is the
     /// caller's). Shapes that are the box itself land on it exactly; the
     /// others move by the difference, which rounds.
-    fn translate(&mut self, to: Rect) {
+    pub(crate) fn translate(&mut self, to: Rect) {
         let (from, d) = (self.at, Point::new(to.x - self.at.x, to.y - self.at.y));
         let shift = |r: &mut Rect| {
             if *r == from {
@@ -141,6 +163,7 @@ impl Item {
         self.bounds.x += d.x;
         self.bounds.y += d.y;
         self.at = to;
+        self.moves = self.moves.wrapping_add(1);
     }
 }
 
@@ -1074,7 +1097,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
     // and an opaque shape over them is wrongly taken to hide.
     let spread = p.iter().fold(r, |acc, prim| acc.union(&extent(prim)));
     let bounds = inset(spread, -2.0, -2.0);
-    Some(Item { widget: id, primitives: p, clip, opacity: opacity(doc, w), bounds, at: r })
+    Some(Item { widget: id, primitives: p, clip, opacity: opacity(doc, w), bounds, at: r, made: next_made(), moves: 0 })
 }
 
 /// A widget's opacity times its ancestors': a container's opacity fades

@@ -147,6 +147,66 @@ fn clip_of(clip: Option<Rect>) -> [f32; 4] {
     clip.map_or(UNCLIPPED, |c| [c.x, c.y, c.right(), c.bottom()])
 }
 
+/// What an item's retained instances were made from: which making of it
+/// (`Item::made`), moved how many times, at which box; and whether moving
+/// its primitives moves its instances alike (`move_instances`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Made {
+    made: u64,
+    moves: u32,
+    at: Rect,
+    movable: bool,
+}
+
+impl Made {
+    /// Not known (an item kept over a change of the list's structure): its
+    /// next change makes its instances again.
+    const UNKNOWN: Made = Made { made: 0, moves: 0, at: Rect::new(0.0, 0.0, 0.0, 0.0), movable: false };
+
+    fn of(item: &Item, movable: bool) -> Made {
+        Made { made: item.made, moves: item.moves, at: item.at, movable }
+    }
+
+    /// Whether `item` is what these instances were made from, moved once
+    /// more: then moving them as `Item::translate` moved its primitives
+    /// gives what making them again would, to the bit.
+    fn moved_once_to(&self, item: &Item) -> bool {
+        self.movable && self.made == item.made && item.moves == self.moves.wrapping_add(1)
+    }
+}
+
+/// Moves an item's instances as `Item::translate` moved its primitives,
+/// from box `from` to box `to` (the same sums, so the same floats), and
+/// gives them `clip`. A shape that is the box lands on it; the rest, and
+/// both ends of a line, move by the difference. Only for a `movable` item
+/// (`Made`: no image, whose missing-file cross is drawn from its corners).
+/// `false`, with the instances half moved, where a large opaque shape's
+/// new clip draws it otherwise (its inside apart or not, `Outline::of`,
+/// as `opaque_insides` allows): the item's instances must be made again.
+fn move_instances(shapes: &mut [Instance], from: Rect, to: Rect, clip: [f32; 4], opaque_insides: bool) -> bool {
+    let d = Point::new(to.x - from.x, to.y - from.y);
+    for s in shapes {
+        let [x, y, w, h] = s.rect;
+        s.rect = if s.params[0] == KIND_LINE {
+            [x + d.x, y + d.y, w + d.x, h + d.y]
+        } else if Rect::new(x, y, w, h) == from {
+            [to.x, to.y, to.w, to.h]
+        } else {
+            [x + d.x, y + d.y, w, h]
+        };
+        s.clip = clip;
+        // A rectangle drawn whole or as its opaque inside (not a strip).
+        let strip = s.extra[3];
+        if s.params[0] == KIND_RECT && (strip == 0.0 || strip == OPAQUE_INSIDE) {
+            let inside_apart = Outline::of(&Instance { extra: [0.0; 4], ..*s }) == Outline::OpaqueInside;
+            if (inside_apart && opaque_insides) != (strip == OPAQUE_INSIDE) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 pub(super) fn rect_instance(
     rect: Rect,
     radius: f32,
@@ -366,14 +426,16 @@ impl GpuRenderer {
         self.instances.clear();
         self.ranges.clear();
         self.item_bounds.clear();
+        self.made_from.clear();
         self.by_widget.clear();
         for item in &list.items {
             let start = self.instances.len() as u32;
-            self.item_instances(item);
+            let movable = self.item_instances(item);
             let range = start..self.instances.len() as u32;
             self.by_widget.insert(item.widget, range.clone());
             self.ranges.push(range);
             self.item_bounds.push(item.bounds);
+            self.made_from.push(Made::of(item, movable));
         }
         self.upload_instances();
     }
@@ -390,13 +452,14 @@ impl GpuRenderer {
         }
     }
 
-    /// The instances of one item, made into the reused scratch vector.
-    fn fresh_instances(&mut self, item: &Item) -> Vec<Instance> {
+    /// The instances of one item, made into the reused scratch vector, and
+    /// what they were made from.
+    fn fresh_instances(&mut self, item: &Item) -> (Vec<Instance>, Made) {
         let mut fresh = std::mem::take(&mut self.fresh);
         fresh.clear();
         let keep = std::mem::replace(&mut self.instances, fresh);
-        self.item_instances(item);
-        std::mem::replace(&mut self.instances, keep)
+        let movable = self.item_instances(item);
+        (std::mem::replace(&mut self.instances, keep), Made::of(item, movable))
     }
 
     /// Puts `fresh` as `widget`'s instances: over its old ones when it has
@@ -410,7 +473,11 @@ impl GpuRenderer {
                 if !fresh.is_empty() {
                     self.dirty.push(r.clone());
                 }
-                r
+                // Where it already was: a nudge of everything rewrites every
+                // item's instances in place, and finding each widget in the
+                // map again was a cache miss an item.
+                debug_assert_eq!(self.by_widget.get(widget), Some(&r), "the map names the range replaced");
+                return r;
             }
             _ => {
                 let start = self.instances.len() as u32;
@@ -464,40 +531,63 @@ impl GpuRenderer {
         let mut written = 0;
         self.ranges.clear();
         self.item_bounds.clear();
+        self.made_from.clear();
         for (i, item) in list.items.iter().enumerate() {
             self.item_bounds.push(item.bounds);
             let old = self.by_widget.get(item.widget).cloned();
-            let range = match old {
-                Some(r) if !remade[i] => r,
+            let (range, made) = match old {
+                // What a kept item's instances were made from is kept by
+                // its old place in the list, gone now.
+                Some(r) if !remade[i] => (r, Made::UNKNOWN),
                 old => {
-                    let fresh = self.fresh_instances(item);
+                    let (fresh, made) = self.fresh_instances(item);
                     written += fresh.len();
                     let r = self.place_instances(item.widget, &fresh, old);
                     self.fresh = fresh;
-                    r
+                    (r, made)
                 }
             };
             self.ranges.push(range);
+            self.made_from.push(made);
         }
         self.remade = remade;
         self.finish_update(list, appended_from, written)
     }
 
     /// Rewrites the instances of the patched items: in place, or, for an
-    /// item that now has a different number of them, appended.
+    /// item that now has a different number of them, appended. An item
+    /// only moved since its instances were made has them moved where they
+    /// are, without reading its primitives: most of a nudge of everything
+    /// at 100,000 widgets was making each item's instances again.
     pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
         let appended_from = self.instances.len();
         let mut written = 0;
         for &i in changed {
             let Some(item) = list.items.get(i) else { continue };
-            let fresh = self.fresh_instances(item);
-            written += fresh.len();
-            let range = self.place_instances(item.widget, &fresh, Some(self.ranges[i].clone()));
-            self.ranges[i] = range;
+            let old = self.ranges[i].clone();
+            let was = self.made_from.get(i).copied().unwrap_or(Made::UNKNOWN);
+            let shapes = &mut self.instances[old.start as usize..old.end as usize];
+            let made = if was.moved_once_to(item)
+                && move_instances(shapes, was.at, item.at, clip_of(item.clip), self.opaque_insides)
+            {
+                written += shapes.len();
+                if !old.is_empty() {
+                    self.dirty.push(old);
+                }
+                Made::of(item, true)
+            } else {
+                let (fresh, made) = self.fresh_instances(item);
+                written += fresh.len();
+                self.ranges[i] = self.place_instances(item.widget, &fresh, Some(old));
+                self.fresh = fresh;
+                made
+            };
+            if let Some(m) = self.made_from.get_mut(i) {
+                *m = made;
+            }
             if let Some(b) = self.item_bounds.get_mut(i) {
                 *b = item.bounds;
             }
-            self.fresh = fresh;
         }
         self.finish_update(list, appended_from, written)
     }
@@ -529,58 +619,79 @@ impl GpuRenderer {
         }
     }
 
-    /// The shapes of one item, appended to the retained instances.
-    fn item_instances(&mut self, item: &Item) {
-        let clip = item.clip;
-        let o = item.opacity;
-        for (k, prim) in item.primitives.iter().enumerate() {
-            match prim {
-                Primitive::Rect { rect, radius, fill, border } => {
-                    let shape = rect_instance(*rect, *radius, *fill, *border, o, clip);
-                    match Outline::of(&shape) {
-                        Outline::OpaqueInside if !self.opaque_insides => self.instances.push(shape),
-                        Outline::Invisible => {}
-                        // Four strips around the inside (`shapes.wgsl`).
-                        Outline::Hollow => {
-                            for strip in 1..=4 {
-                                self.instances.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shape });
-                            }
-                        }
-                        Outline::Filled => self.instances.push(shape),
-                        // The inside first: it replaces what is under it,
-                        // and the strips share its edges.
-                        Outline::OpaqueInside => {
-                            for strip in [OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0] {
-                                self.instances.push(Instance { extra: [0.0, 0.0, 0.0, strip], ..shape });
-                            }
-                        }
-                    }
-                }
-                Primitive::Shadow { rect, radius, blur, color } => {
-                    let shadow = Instance {
-                        rect: [rect.x, rect.y, rect.w, rect.h],
-                        fill: rgba(*color, o),
-                        clip: clip_of(clip),
-                        params: [KIND_SHADOW, *radius, 0.0, *blur],
-                        ..Instance::default()
-                    };
-                    if covered_by_next(&item.primitives, k, o) {
-                        // Four strips around the caster's inside (`shapes.wgsl`).
+    /// The shapes of one item, appended to the retained instances. Returns
+    /// whether they move as its primitives do (`move_instances`).
+    fn item_instances(&mut self, item: &Item) -> bool {
+        let mut out = std::mem::take(&mut self.instances);
+        let opaque_insides = self.opaque_insides;
+        let movable = item_shapes(item, opaque_insides, |path, widget| self.image(path, widget), &mut out);
+        self.instances = out;
+        movable
+    }
+}
+
+/// The shapes of one item, appended to `out`, its images placed by
+/// `image`, and opaque insides drawn apart where `opaque_insides`. Returns
+/// whether they move as its primitives do (`move_instances`).
+fn item_shapes(
+    item: &Item,
+    opaque_insides: bool,
+    mut image: impl FnMut(&str, &str) -> Option<super::AtlasImage>,
+    out: &mut Vec<Instance>,
+) -> bool {
+    let clip = item.clip;
+    let o = item.opacity;
+    let mut movable = true;
+    for (k, prim) in item.primitives.iter().enumerate() {
+        match prim {
+            Primitive::Rect { rect, radius, fill, border } => {
+                let shape = rect_instance(*rect, *radius, *fill, *border, o, clip);
+                match Outline::of(&shape) {
+                    Outline::OpaqueInside if !opaque_insides => out.push(shape),
+                    Outline::Invisible => {}
+                    // Four strips around the inside (`shapes.wgsl`).
+                    Outline::Hollow => {
                         for strip in 1..=4 {
-                            self.instances.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shadow });
+                            out.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shape });
                         }
-                    } else {
-                        self.instances.push(shadow);
+                    }
+                    Outline::Filled => out.push(shape),
+                    // The inside first: it replaces what is under it,
+                    // and the strips share its edges.
+                    Outline::OpaqueInside => {
+                        for strip in [OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0] {
+                            out.push(Instance { extra: [0.0, 0.0, 0.0, strip], ..shape });
+                        }
                     }
                 }
-                // A line of a negative width draws nothing, as on the CPU.
-                Primitive::Line { width, .. } if width.is_nan() || *width < 0.0 => {}
-                Primitive::Line { from, to, width, color } => {
-                    self.instances.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
+            }
+            Primitive::Shadow { rect, radius, blur, color } => {
+                let shadow = Instance {
+                    rect: [rect.x, rect.y, rect.w, rect.h],
+                    fill: rgba(*color, o),
+                    clip: clip_of(clip),
+                    params: [KIND_SHADOW, *radius, 0.0, *blur],
+                    ..Instance::default()
+                };
+                if covered_by_next(&item.primitives, k, o) {
+                    // Four strips around the caster's inside (`shapes.wgsl`).
+                    for strip in 1..=4 {
+                        out.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shadow });
+                    }
+                } else {
+                    out.push(shadow);
                 }
-                Primitive::Text { .. } => {}
-                Primitive::Image { rect, path, widget } => match self.image(path, widget) {
-                    Some(img) => self.instances.push(Instance {
+            }
+            // A line of a negative width draws nothing, as on the CPU.
+            Primitive::Line { width, .. } if width.is_nan() || *width < 0.0 => {}
+            Primitive::Line { from, to, width, color } => {
+                out.push(line_instance(*from, *to, *width, *color, o, clip, 0.0));
+            }
+            Primitive::Text { .. } => {}
+            Primitive::Image { rect, path, widget } => {
+                movable = false;
+                match image(path, widget) {
+                    Some(img) => out.push(Instance {
                         rect: [rect.x, rect.y, rect.w, rect.h],
                         fill: [1.0, 1.0, 1.0, o.clamp(0.0, 1.0)],
                         clip: clip_of(clip),
@@ -595,7 +706,7 @@ impl GpuRenderer {
                             ((rect.x, rect.y), (rect.right(), rect.bottom())),
                             ((rect.right(), rect.y), (rect.x, rect.bottom())),
                         ] {
-                            self.instances.push(line_instance(
+                            out.push(line_instance(
                                 Point::new(a.0, a.1),
                                 Point::new(b.0, b.1),
                                 1.0,
@@ -606,10 +717,11 @@ impl GpuRenderer {
                             ));
                         }
                     }
-                },
+                }
             }
         }
     }
+    movable
 }
 
 /// Instances between two rewritten spans that are sent again rather than
@@ -675,6 +787,109 @@ mod tests {
     use trellis_model::Theme;
 
     use super::*;
+
+    /// The instances of an item moved where they are equal, to the bit,
+    /// those made again from its primitives moved by `Item::translate`
+    /// (which a settled canvas must equal: a full redraw makes them so),
+    /// for every kind of item of a generated design, by whole and by
+    /// fractional distances, at fractional places.
+    #[test]
+    fn moving_an_items_instances_makes_what_making_them_again_does() {
+        use std::sync::Arc;
+        use trellis_geometry::{FixedAdvanceMeasurer, Geometry};
+        let mut items = Vec::new();
+        for doc in [trellis_model::generate(600, 5), trellis_model::demo_design()] {
+            let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+            items.extend(DisplayList::build(&doc, &geometry, &Theme::LIGHT).items);
+        }
+        let (mut moved, mut lines, mut shadows, mut unmovable) = (0, 0, 0, 0);
+        for item in &items {
+            let mut shapes = Vec::new();
+            let movable = item_shapes(item, true, |_, _| None, &mut shapes);
+            let has_image = item.primitives.iter().any(|p| matches!(p, Primitive::Image { .. }));
+            assert!(!(has_image && movable), "a missing image's cross is drawn from its corners");
+            if !movable {
+                unmovable += 1;
+                continue;
+            }
+            let at = item.at;
+            for (k, by) in [(10.0, 0.0), (0.3, -7.1), (-0.125, 1.0e-3), (1234.567, -89.01)].into_iter().enumerate() {
+                // Off the whole grid: sums that round.
+                let base = Rect::new(at.x + 0.1 * k as f32, at.y - 0.7, at.w, at.h);
+                let mut before = item.clone();
+                before.translate(base);
+                let mut old = Vec::new();
+                item_shapes(&before, true, |_, _| None, &mut old);
+                let was = Made::of(&before, true);
+                let mut after = before.clone();
+                after.translate(Rect::new(base.x + by.0, base.y + by.1, at.w, at.h));
+                after.clip = after.clip.map(|c| Rect::new(c.x + by.0, c.y + by.1, c.w, c.h));
+                assert!(was.moved_once_to(&after) && !was.moved_once_to(&before), "one move since");
+                let mut fresh = Vec::new();
+                assert!(item_shapes(&after, true, |_, _| None, &mut fresh));
+                assert!(move_instances(&mut old, was.at, after.at, clip_of(after.clip), true));
+                assert_eq!(
+                    bytemuck::cast_slice::<_, u8>(&old),
+                    bytemuck::cast_slice::<_, u8>(&fresh),
+                    "{item:?} by {by:?}"
+                );
+                moved += 1;
+            }
+            lines += usize::from(shapes.iter().any(|s| s.params[0] == KIND_LINE));
+            shadows += usize::from(shapes.iter().any(|s| s.params[0] == KIND_SHADOW));
+        }
+        assert!(moved > 400 && lines > 0 && shadows > 0 && unmovable > 0, "{moved} {lines} {shadows} {unmovable}");
+        // Moved twice, or made again, it is made again.
+        let item = items.iter().find(|i| item_shapes(i, true, |_, _| None, &mut Vec::new())).expect("movable");
+        let was = Made::of(item, true);
+        let mut twice = item.clone();
+        twice.translate(Rect::new(item.at.x + 1.0, item.at.y, item.at.w, item.at.h));
+        twice.translate(Rect::new(item.at.x + 2.0, item.at.y, item.at.w, item.at.h));
+        assert!(!was.moved_once_to(&twice));
+        assert!(!Made::UNKNOWN.moved_once_to(item) && !Made::of(item, false).moved_once_to(item));
+    }
+
+    /// A large opaque shape is drawn as its inside and four strips where
+    /// its clip leaves most of that inside: moved mostly out of a clip that
+    /// stays, it is drawn whole, one instance, and moving its five cannot
+    /// make that.
+    #[test]
+    fn a_large_opaque_shape_moved_out_of_its_clip_is_made_again() {
+        let square = Rect::new(0.0, 0.0, 400.0, 400.0);
+        let fill = Color::rgba(255, 255, 255, 255);
+        let item = Item {
+            widget: WidgetId::default(),
+            primitives: vec![Primitive::Rect { rect: square, radius: 0.0, fill, border: None }],
+            clip: Some(square),
+            opacity: 1.0,
+            bounds: square,
+            at: square,
+            made: 1,
+            moves: 0,
+        };
+        let mut shapes = Vec::new();
+        assert!(item_shapes(&item, true, |_, _| None, &mut shapes));
+        assert_eq!(shapes.len(), 5, "inside apart");
+        for (by, still) in [(300.0, true), (350.0, false)] {
+            let mut after = item.clone();
+            after.translate(Rect::new(by, 0.0, 400.0, 400.0));
+            let mut moved = shapes.clone();
+            let done = move_instances(&mut moved, item.at, after.at, clip_of(after.clip), true);
+            let mut fresh = Vec::new();
+            item_shapes(&after, true, |_, _| None, &mut fresh);
+            assert_eq!(done, still, "moved by {by}");
+            assert_eq!(fresh.len(), if still { 5 } else { 1 });
+            if still {
+                assert_eq!(moved, fresh);
+            }
+        }
+        // Without insides apart it is one instance either way.
+        let mut whole = Vec::new();
+        item_shapes(&item, false, |_, _| None, &mut whole);
+        let mut after = item.clone();
+        after.translate(Rect::new(350.0, 0.0, 400.0, 400.0));
+        assert!(move_instances(&mut whole, item.at, after.at, clip_of(after.clip), false));
+    }
 
     /// Regression test for a drag frame's uploads at 100,000 widgets: each
     /// rewritten item went up as its own `write_buffer`, a dozen a frame for

@@ -214,6 +214,9 @@ pub struct GpuRenderer {
     /// rather than the items themselves (a cache line or two each: 10 MB
     /// at 100,000 widgets, walked by every frame of several regions).
     item_bounds: Vec<Rect>,
+    /// What each item's instances were made from, in paint order as
+    /// `ranges` (`instances::Made`).
+    made_from: Vec<instances::Made>,
     /// Each widget's instances, wherever they are in the buffer.
     by_widget: slotmap::SecondaryMap<trellis_model::WidgetId, Range<u32>>,
     /// Scratch for an item's instances and the items made again.
@@ -327,6 +330,7 @@ impl GpuRenderer {
             instances: Vec::new(),
             ranges: Vec::new(),
             item_bounds: Vec::new(),
+            made_from: Vec::new(),
             by_widget: slotmap::SecondaryMap::new(),
             fresh: Vec::new(),
             remade: Vec::new(),
