@@ -186,12 +186,16 @@ impl Document {
     /// Brings every out-of-date summary in the document up to date: the
     /// widgets edited since the last refresh and their ancestors.
     pub(crate) fn refresh_digests(&mut self) {
-        if self.unwritten_own_parts >= PARALLEL_OWN_PARTS {
+        if self.unwritten_own.len() >= PARALLEL_OWN_PARTS {
             let threads = digest_threads();
             self.write_own_parts(threads);
         }
         self.refresh_tree(self.root);
-        self.unwritten_own_parts = 0;
+        self.unwritten_own.clear();
+        // The room a load or a paste of a whole design took, not kept.
+        if self.unwritten_own.capacity() > 4 * PARALLEL_OWN_PARTS {
+            self.unwritten_own.shrink_to(PARALLEL_OWN_PARTS);
+        }
     }
 
     /// Writes the out-of-date own parts on `threads` threads when there are
@@ -200,22 +204,12 @@ impl Document {
     /// 5,556 of them (a seventh of the frame on one thread). Returns how
     /// many it wrote (none when too few, or one thread, were worth it).
     fn write_own_parts(&mut self, threads: usize) -> usize {
-        let mut stale = Vec::new();
-        let mut dirty = vec![self.root];
-        while let Some(id) = dirty.pop() {
-            let node = &self.nodes[id];
-            if node.digest.tree.is_some() {
-                continue;
-            }
-            if node.digest.own.is_none() {
-                stale.push(id);
-            }
-            dirty.extend_from_slice(&node.children);
-        }
+        let nodes = &self.nodes;
+        let out_of_date = |id: &&WidgetId| nodes.get(**id).is_some_and(|n| n.in_document && n.digest.own.is_none());
+        let stale: Vec<WidgetId> = self.unwritten_own.iter().filter(out_of_date).copied().collect();
         if stale.len() < PARALLEL_OWN_PARTS || threads < 2 {
             return 0;
         }
-        let nodes = &self.nodes;
         let chunk = stale.len().div_ceil(threads);
         let parts: Vec<Part> = std::thread::scope(|scope| {
             let mut chunks = stale.chunks(chunk);
@@ -256,8 +250,10 @@ impl Document {
     /// Marks the widget's own text and every subtree holding it out of
     /// date (after a change to its properties or name).
     pub(crate) fn touch_own(&mut self, id: WidgetId) {
-        self.nodes[id].digest.own = None;
-        self.unwritten_own_parts += 1;
+        // Listed when it went out of date, not again.
+        if self.nodes[id].digest.own.take().is_some() {
+            self.unwritten_own.push(id);
+        }
         self.touch_tree(id);
     }
 

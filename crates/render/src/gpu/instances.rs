@@ -666,6 +666,12 @@ fn item_shapes(
                 }
             }
             Primitive::Shadow { rect, radius, blur, color } => {
+                // Whether the shadow is drawn as strips depends on its
+                // caster's box being its own (`covered_by_next`): two boxes
+                // a rounding apart could meet after a move.
+                if matches!(item.primitives.get(k + 1), Some(Primitive::Rect { rect: caster, .. }) if caster != rect) {
+                    movable = false;
+                }
                 let shadow = Instance {
                     rect: [rect.x, rect.y, rect.w, rect.h],
                     fill: rgba(*color, o),
