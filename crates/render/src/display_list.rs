@@ -66,7 +66,7 @@ pub enum Primitive {
         /// The box; text outside it is cut off.
         rect: Rect,
         /// What it says.
-        text: String,
+        text: Box<str>,
         /// The font size, in design units.
         size: f32,
         /// The text's colour.
@@ -83,10 +83,10 @@ pub enum Primitive {
         /// The box the image is stretched to fill.
         rect: Rect,
         /// The PNG file, relative to the renderer's `base_dir`.
-        path: String,
+        path: Box<str>,
         /// The image widget's name, for the warning when the file cannot
         /// be drawn.
-        widget: String,
+        widget: Box<str>,
     },
 }
 
@@ -809,7 +809,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
     let text = text_color(w, theme);
     let label = |p: &mut Vec<Primitive>, rect: Rect, s: &str, color: Color, align: TextAlign| {
         if !s.is_empty() {
-            p.push(Primitive::Text { rect, text: s.to_owned(), size: font, color, align, wrap: false, top: false });
+            p.push(Primitive::Text { rect, text: s.into(), size: font, color, align, wrap: false, top: false });
         }
     };
     match w.kind() {
@@ -875,7 +875,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
                 let align = align_of(w, TextAlign::Start);
                 p.push(Primitive::Text {
                     rect: r,
-                    text: s.to_owned(),
+                    text: s.into(),
                     size: font,
                     color: text,
                     align,
@@ -921,7 +921,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
                 if !shown.is_empty() {
                     p.push(Primitive::Text {
                         rect: area,
-                        text: shown.to_owned(),
+                        text: shown.into(),
                         size: font,
                         color,
                         align: TextAlign::Start,
@@ -1073,7 +1073,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
             p.push(Primitive::Rect { rect: r, radius, fill: theme.control, border: Some((1.0, theme.border)) });
             let path = w.text(PropKey::Image);
             if !path.is_empty() {
-                p.push(Primitive::Image { rect: r, path: path.to_owned(), widget: w.name().to_owned() });
+                p.push(Primitive::Image { rect: r, path: path.into(), widget: w.name().into() });
             }
         }
         WidgetKind::Separator => {

@@ -336,3 +336,13 @@ fn a_widget_nudged_under_a_scroll_area_edge_is_moved_with_its_new_clip() {
     assert_ne!(before, after, "the case this test is about: the clip changes");
     assert_eq!(list.first_difference(&DisplayList::build(&doc, &geometry, &theme), 1e-5), None);
 }
+
+/// A nudge of everything moves every primitive of every item: at 100,000
+/// widgets the display list's phase is a walk over their memory, so a
+/// primitive stays small (a text's or an image's strings boxed, not three
+/// growable strings widening every rectangle to the largest kind).
+#[test]
+fn a_primitive_stays_small() {
+    let size = std::mem::size_of::<trellis_render::Primitive>();
+    assert!(size <= 56, "a primitive takes {size} bytes");
+}
