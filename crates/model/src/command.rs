@@ -490,8 +490,8 @@ impl Document {
     }
 
     /// Creates `tree` out of the document, checking every widget first.
-    fn build_detached(&mut self, tree: &WidgetTree, created: &mut Vec<WidgetId>) -> Result<WidgetId, ModelError> {
-        let mut stack = vec![tree];
+    fn build_detached(&mut self, tree: WidgetTree, created: &mut Vec<WidgetId>) -> Result<WidgetId, ModelError> {
+        let mut stack = vec![&tree];
         while let Some(t) = stack.pop() {
             if t.kind.is_root_only() {
                 return Err(ModelError::WindowNotRoot);
@@ -512,25 +512,36 @@ impl Document {
             }
             stack.extend(t.children.iter());
         }
+        // The tree is taken apart as it is built: each widget's properties
+        // move into the document rather than being copied (a paste of a
+        // thousand widgets copied each a second time).
         let mut names = HashSet::new();
-        let root = self.build_node(tree, &mut names);
+        let WidgetTree { kind, name, props, children } = tree;
+        let root = self.build_node(kind, name.as_deref(), props, &mut names);
         created.push(root);
-        let mut stack = vec![(tree, root)];
-        while let Some((t, id)) = stack.pop() {
-            for child in &t.children {
-                let cid = self.build_node(child, &mut names);
+        let mut stack = vec![(children, root)];
+        while let Some((children, id)) = stack.pop() {
+            for child in children {
+                let WidgetTree { kind, name, props, children } = child;
+                let cid = self.build_node(kind, name.as_deref(), props, &mut names);
                 self.adopt_detached(id, cid);
-                stack.push((child, cid));
+                stack.push((children, cid));
             }
         }
         Ok(root)
     }
 
-    fn build_node(&mut self, tree: &WidgetTree, names: &mut HashSet<Box<str>>) -> WidgetId {
-        let base = tree.name.as_deref().unwrap_or(tree.kind.name_prefix());
+    fn build_node(
+        &mut self,
+        kind: WidgetKind,
+        name: Option<&str>,
+        props: Props,
+        names: &mut HashSet<Box<str>>,
+    ) -> WidgetId {
+        let base = name.unwrap_or(kind.name_prefix());
         let name: Box<str> = self.unique_name_avoiding(base, names).into();
         names.insert(name.clone());
-        self.new_detached(tree.kind, name, tree.props.clone())
+        self.new_detached(kind, name, props)
     }
 
     /// Siblings in `ids` without the root, without duplicates, without
@@ -565,7 +576,7 @@ impl Document {
         match command {
             Command::Insert { parent, index, tree } => {
                 self.get(parent)?;
-                let id = self.build_detached(&tree, created)?;
+                let id = self.build_detached(tree, created)?;
                 self.step(Op::Attach { id, parent, index: index.unwrap_or(usize::MAX) }, inv)?;
                 outcome.created.push(id);
             }
@@ -629,7 +640,7 @@ impl Document {
                     tree.props.set(PropKey::Y, Some(PropValue::Number(w.number(PropKey::Y) + offset.1)));
                     let parent = w.parent().expect("not the root");
                     let index = self.index_in_parent(id).expect("has a parent") + 1;
-                    let copy = self.build_detached(&tree, created)?;
+                    let copy = self.build_detached(tree, created)?;
                     self.step(Op::Attach { id: copy, parent, index }, inv)?;
                     outcome.created.push(copy);
                 }
@@ -696,7 +707,7 @@ impl Document {
             .at(bounds.x, bounds.y)
             .with(PropKey::Width, PropValue::Number(bounds.w))
             .with(PropKey::Height, PropValue::Number(bounds.h));
-        let group = self.build_detached(&tree, created)?;
+        let group = self.build_detached(tree, created)?;
         self.step(Op::Attach { id: group, parent, index: members[0].0 }, inv)?;
         for (i, (_, id)) in members.iter().enumerate() {
             self.step(Op::Move { id: *id, parent: group, index: i }, inv)?;

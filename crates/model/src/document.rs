@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::fmt::Write as _;
 
 use slotmap::SlotMap;
 
@@ -477,12 +478,20 @@ impl Document {
             return base.to_owned();
         }
         let stem = crate::name::stem(base);
-        let counter = self.name_counters.entry(stem.clone().into()).or_insert(1);
+        // The stem's counter, its key made only the first time it is used.
+        if !self.name_counters.contains_key(&*stem) {
+            self.name_counters.insert(stem.as_ref().into(), 1);
+        }
+        let counter = self.name_counters.get_mut(&*stem).expect("inserted above");
         loop {
             // The first counter from here whose name the document does not
             // list, found from the runs of listed ones.
             let n = self.numbered_names.first_free(&stem, *counter);
-            let candidate = format!("{stem}_{n}");
+            // Exactly as long as it is, so that it becomes a boxed name
+            // without being copied again.
+            let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+            let mut candidate = String::with_capacity(stem.len() + 1 + digits);
+            write!(candidate, "{stem}_{n}").expect("writing to a string cannot fail");
             // Past the last counter, from 0 again (as the counter did).
             *counter = n.wrapping_add(1);
             if free(&self.names, &candidate) {

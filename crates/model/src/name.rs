@@ -81,7 +81,9 @@ pub fn check_name(name: &str) -> Result<(), NameError> {
 
 /// The part of a name before a trailing `_<digits>` (`button_12` → `button`),
 /// turned into a valid name if it was not one.
-pub(crate) fn stem(name: &str) -> String {
+/// Borrowed where it is one already (a pasted widget's name, each widget
+/// of a paste of thousands).
+pub(crate) fn stem(name: &str) -> std::borrow::Cow<'_, str> {
     let base = match name.rsplit_once('_') {
         Some((stem, digits))
             if !stem.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
@@ -90,6 +92,18 @@ pub(crate) fn stem(name: &str) -> String {
         }
         _ => name,
     };
+    let valid = |s: &str| {
+        let b = s.as_bytes();
+        !b.is_empty()
+            && s.len() <= MAX_NAME_BYTES - 8
+            && (b[0].is_ascii_alphabetic() || b[0] == b'_')
+            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            && !RESERVED.contains(&s)
+            && s != "_"
+    };
+    if valid(base) {
+        return std::borrow::Cow::Borrowed(base);
+    }
     let mut cleaned: String = base
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
@@ -101,7 +115,7 @@ pub(crate) fn stem(name: &str) -> String {
     if RESERVED.contains(&cleaned.as_str()) || cleaned == "_" {
         cleaned.push_str("_widget");
     }
-    cleaned
+    std::borrow::Cow::Owned(cleaned)
 }
 
 /// Which `stem_N` names a document lists, as runs of consecutive `N` per
