@@ -19,7 +19,7 @@ use std::time::Instant;
 use serde::Serialize;
 use trellis_editor::{Damage, Editor, Event, Step};
 use trellis_geometry::{MAX_DAMAGE_REGIONS, Point};
-use trellis_model::Rect;
+use trellis_model::{Extremes, Rect};
 use trellis_render::{DisplayList, Followed, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
 
 pub use overlays::paint as paint_overlays;
@@ -499,9 +499,8 @@ impl Canvas {
         }
         // Whether every item over the window moved by one distance, and
         // from where: the renderer may then move their pixels by a copy.
-        // The distance and the extremes (left, top, right, bottom) of the
-        // old places.
-        let mut shift: Option<(Point, [f32; 4])> = None;
+        // The distance, and the extremes of the old places.
+        let mut shift: Option<(Point, Extremes)> = None;
         let mut uniform = work.repaint.is_empty();
         let mut translated = 0;
         for id in &work.moved {
@@ -515,16 +514,12 @@ impl Canvas {
                     translated += 1;
                     let from = regions[old];
                     match &mut shift {
-                        None => shift = Some((by, [from.x, from.y, from.right(), from.bottom()])),
-                        Some((d, f)) if *d == by => {
-                            let (right, bottom) = (from.right(), from.bottom());
-                            *f = [
-                                if from.x < f[0] { from.x } else { f[0] },
-                                if from.y < f[1] { from.y } else { f[1] },
-                                if right > f[2] { right } else { f[2] },
-                                if bottom > f[3] { bottom } else { f[3] },
-                            ];
+                        None => {
+                            let mut extremes = Extremes::default();
+                            extremes.hold(&from);
+                            shift = Some((by, extremes));
                         }
+                        Some((d, extremes)) if *d == by => extremes.hold(&from),
                         Some(_) => uniform = false,
                     }
                 }
@@ -541,10 +536,8 @@ impl Canvas {
             self.spare_regions = regions;
             return Redraw::Nothing;
         }
-        match shift {
-            Some((by, [x0, y0, x1, y1])) if everything && (by.x != 0.0 || by.y != 0.0) => {
-                Redraw::Translated { regions, from: Rect::new(x0, y0, x1 - x0, y1 - y0), by }
-            }
+        match shift.and_then(|(by, extremes)| Some((by, extremes.rect()?))) {
+            Some((by, from)) if everything && (by.x != 0.0 || by.y != 0.0) => Redraw::Translated { regions, from, by },
             _ => Redraw::Regions(regions),
         }
     }
@@ -556,10 +549,10 @@ impl Canvas {
 /// around them (a millisecond); past twice [`MAX_DAMAGE_REGIONS`] they are
 /// kept as that area, as the layout keeps its damage.
 fn fold_regions(regions: &mut Vec<Rect>) {
-    if let Some(all) = Rect::around(regions) {
-        regions.clear();
-        regions.push(all);
-    }
+    // Rectangles of no number (NaN) hold nothing.
+    let all = Rect::around(regions);
+    regions.clear();
+    regions.extend(all);
 }
 
 /// Up to this many moved widgets between two draws are sorted, which

@@ -40,7 +40,7 @@ mod validate;
 
 pub use command::{Command, Outcome, WidgetTree, ZOrder};
 pub use demo::{CARD_WIDGETS, DEMO_IMAGES, DEMO_JSON, demo_design, generate, try_demo_design};
-pub use document::{Document, LiveCounts, Rect, WidgetId, WidgetRef};
+pub use document::{Document, Extremes, LiveCounts, Rect, WidgetId, WidgetRef};
 pub use error::{ModelError, SelectionError};
 pub use file::{
     FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, value_from_file_json,

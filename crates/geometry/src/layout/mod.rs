@@ -126,9 +126,10 @@ pub const MAX_DAMAGE_REGIONS: usize = 4096;
 /// wrote 200,000, 3 MB, a frame).
 fn add_damage(d: &mut Vec<Rect>, r: Rect) {
     if d.len() >= MAX_DAMAGE_REGIONS {
-        let all = Rect::around(d).expect("full");
+        // Rectangles of no number (NaN) hold nothing.
+        let all = Rect::around(d);
         d.clear();
-        d.push(all);
+        d.extend(all);
     }
     d.push(r);
 }
