@@ -503,7 +503,10 @@ impl Canvas {
         let mut shift: Option<(Point, Extremes)> = None;
         let mut uniform = work.repaint.is_empty();
         let mut translated = 0;
-        for id in &work.moved {
+        for (k, id) in work.moved.iter().enumerate() {
+            if let Some(ahead) = work.moved.get(k + PREFETCH_AHEAD) {
+                self.list.prefetch(*ahead);
+            }
             if work.repaint.binary_search(id).is_ok() {
                 continue;
             }
@@ -564,6 +567,14 @@ fn fold_regions(regions: &mut Vec<Rect>) {
 /// everything names each widget of each moved subtree in paint order)
 /// are only rid of repeats, which costs a fraction of a sort.
 const FEW_MOVED: usize = 4096;
+
+/// How many moved widgets ahead of the one followed have their items'
+/// primitives fetched into the cache. Following a nudge of everything at
+/// 100,000 widgets waited on memory at its first read of each item's
+/// primitives (over half of the display-list phase, by `perf annotate`):
+/// fetched 8 ahead, the phase took 4.0 to 4.2 ms instead of 5.6 to 5.9
+/// (16 ahead measured the same as 8).
+const PREFETCH_AHEAD: usize = 8;
 
 /// Removes the repeats from `ids`, keeping the first of each, in one pass
 /// over a table by slot (`seen`, left all `None` again): sorting them

@@ -320,6 +320,22 @@ impl DisplayList {
         Some(Followed::Translated(d))
     }
 
+    /// Asks the processor to bring widget `id`'s primitives into the cache,
+    /// for a [`DisplayList::follow`] of it soon after.
+    pub fn prefetch(&self, id: WidgetId) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(item) = self.index.get(id).and_then(|&i| self.items.get(i)) {
+            let bytes = std::mem::size_of_val(item.primitives.as_slice());
+            let at = item.primitives.as_ptr().cast::<i8>();
+            for line in (0..bytes).step_by(64) {
+                // SAFETY: a prefetch is a hint; it reads nothing and never faults.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.wrapping_add(line)) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = id;
+    }
+
     /// Records that item `i` changed, for [`DisplayList::take_changed`].
     fn record_change(&mut self, i: usize) {
         if self.changed.len() >= self.items.len() {
