@@ -18,6 +18,7 @@ wheel 450,300 0,-120 ctrl
 resize card_2 se by 40,30 steps 6
 drag card_1 to card_6 steps 10
 click card_5
+set card_5 fill \"#336699\"
 key ctrl+d
 marquee 10,10 400,300 touching
 action undo

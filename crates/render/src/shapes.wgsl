@@ -29,6 +29,9 @@ const SHADOW: u32 = 1u;
 const LINE: u32 = 2u;
 const IMAGE: u32 = 3u;
 
+// Read from two vertex buffers (`InstanceBuffers` in gpu/device.rs):
+// locations 0 and 3, where the shape draws, from one; the rest from the
+// other.
 struct Instance {
     // Rect: x, y, w, h; line: the two end points.
     @location(0) rect: vec4f,

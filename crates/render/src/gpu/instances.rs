@@ -10,7 +10,7 @@ use trellis_model::{Color, Rect, WidgetId};
 
 use super::GpuRenderer;
 use super::damage::Region;
-use super::device::instance_buffer;
+use super::device::InstanceBuffers;
 use crate::display_list::{DisplayList, Item, Primitive};
 use crate::overlay::{Effect, OverlayLayer, PULSE};
 use crate::view::View;
@@ -23,6 +23,25 @@ pub(super) struct Instance {
     fill: [f32; 4],
     border: [f32; 4],
     clip: [f32; 4],
+    params: [f32; 4],
+    extra: [f32; 4],
+}
+
+/// Where an instance draws: its box (or a line's ends) and its clip, all
+/// that moving it changes (`InstanceBuffers`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub(super) struct Place {
+    rect: [f32; 4],
+    clip: [f32; 4],
+}
+
+/// What an instance draws: the rest of it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub(super) struct Look {
+    fill: [f32; 4],
+    border: [f32; 4],
     params: [f32; 4],
     extra: [f32; 4],
 }
@@ -41,6 +60,20 @@ pub(super) enum Pipe {
 }
 
 impl Instance {
+    pub(super) fn place(&self) -> Place {
+        Place { rect: self.rect, clip: self.clip }
+    }
+
+    pub(super) fn look(&self) -> Look {
+        Look { fill: self.fill, border: self.border, params: self.params, extra: self.extra }
+    }
+
+    /// Whether `other` draws what this does wherever it is: the same look,
+    /// bit for bit (a radius of -0 is not one of 0).
+    fn looks_as(&self, other: &Instance) -> bool {
+        bytemuck::bytes_of(&self.look()) == bytemuck::bytes_of(&other.look())
+    }
+
     /// Shadows, images and pulsing highlights need the pipeline that can
     /// draw them.
     pub(super) fn is_special(&self) -> bool {
@@ -179,7 +212,7 @@ impl Made {
 /// from box `from` to box `to` (the same sums, so the same floats), and
 /// gives them `clip`. A shape that is the box lands on it; the rest, and
 /// both ends of a line, move by the difference. Only for a `movable` item
-/// (`Made`: no image, whose missing-file cross is drawn from its corners).
+/// (`Made`: no missing image, whose cross is drawn from its box's corners).
 /// `false`, with the instances half moved, where a large opaque shape's
 /// new clip draws it otherwise (its inside apart or not, `Outline::of`,
 /// as `opaque_insides` allows): the item's instances must be made again.
@@ -442,14 +475,11 @@ impl GpuRenderer {
 
     fn upload_instances(&mut self) {
         let needed = (self.instances.len() as u64).max(1);
-        if needed > self.state.instance_capacity {
-            let (b, c) = instance_buffer(&self.gpu.device, "trellis canvas instances", needed + needed / 2);
-            self.state.instances = b;
-            self.state.instance_capacity = c;
+        if needed > self.state.instances.capacity() {
+            self.state.instances =
+                InstanceBuffers::new(&self.gpu.device, "trellis canvas instances", needed + needed / 2);
         }
-        if !self.instances.is_empty() {
-            self.gpu.queue.write_buffer(&self.state.instances, 0, bytemuck::cast_slice(&self.instances));
-        }
+        self.state.instances.write(&self.gpu.queue, 0, &self.instances, false, &mut self.staging);
     }
 
     /// The instances of one item, made into the reused scratch vector, and
@@ -469,9 +499,13 @@ impl GpuRenderer {
     fn place_instances(&mut self, widget: WidgetId, fresh: &[Instance], old: Option<Range<u32>>) -> Range<u32> {
         let range = match old {
             Some(r) if r.len() == fresh.len() => {
-                self.instances[r.start as usize..r.end as usize].copy_from_slice(fresh);
+                let old = &mut self.instances[r.start as usize..r.end as usize];
+                // An item made again only to move it (an image) looks as
+                // it did: its places alone go up.
+                let same_looks = old.iter().zip(fresh).all(|(o, n)| o.looks_as(n));
+                old.copy_from_slice(fresh);
                 if !fresh.is_empty() {
-                    self.dirty.push(r.clone());
+                    if same_looks { &mut self.dirty_places } else { &mut self.dirty }.push(r.clone());
                 }
                 // Where it already was: a nudge of everything rewrites every
                 // item's instances in place, and finding each widget in the
@@ -495,21 +529,25 @@ impl GpuRenderer {
     /// per item costs more than the bytes between them.
     fn upload_changes(&mut self, from: usize) {
         let mut dirty = std::mem::take(&mut self.dirty);
-        if self.instances.len() as u64 > self.state.instance_capacity {
+        let mut moved = std::mem::take(&mut self.dirty_places);
+        if self.instances.len() as u64 > self.state.instances.capacity() {
             self.upload_instances();
         } else {
             if self.instances.len() > from {
                 dirty.push(from as u32..self.instances.len() as u32);
             }
-            plan_writes(&mut dirty);
-            for r in &dirty {
-                let offset = u64::from(r.start) * std::mem::size_of::<Instance>() as u64;
-                let bytes = bytemuck::cast_slice(&self.instances[r.start as usize..r.end as usize]);
-                self.gpu.queue.write_buffer(&self.state.instances, offset, bytes);
+            for (spans, places_only) in [(&mut dirty, false), (&mut moved, true)] {
+                plan_writes(spans);
+                for r in spans.iter() {
+                    let shapes = &self.instances[r.start as usize..r.end as usize];
+                    self.state.instances.write(&self.gpu.queue, r.start, shapes, places_only, &mut self.staging);
+                }
             }
         }
         dirty.clear();
+        moved.clear();
         self.dirty = dirty;
+        self.dirty_places = moved;
     }
 
     /// After the list's tree changed (items inserted, removed or
@@ -572,7 +610,7 @@ impl GpuRenderer {
             {
                 written += shapes.len();
                 if !old.is_empty() {
-                    self.dirty.push(old);
+                    self.dirty_places.push(old);
                 }
                 Made::of(item, true)
             } else {
@@ -600,6 +638,7 @@ impl GpuRenderer {
         let live: usize = self.ranges.iter().map(|r| r.len()).sum();
         if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
             self.dirty.clear();
+            self.dirty_places.clear();
             self.rebuild_instances(list);
             return self.instances.len();
         }
@@ -609,14 +648,10 @@ impl GpuRenderer {
 
     pub(super) fn upload_scratch(&mut self, scratch: &[Instance]) {
         let needed = (scratch.len() as u64).max(1);
-        if needed > self.state.scratch_capacity {
-            let (b, c) = instance_buffer(&self.gpu.device, "trellis frame instances", needed);
-            self.state.scratch = b;
-            self.state.scratch_capacity = c;
+        if needed > self.state.scratch.capacity() {
+            self.state.scratch = InstanceBuffers::new(&self.gpu.device, "trellis frame instances", needed);
         }
-        if !scratch.is_empty() {
-            self.gpu.queue.write_buffer(&self.state.scratch, 0, bytemuck::cast_slice(scratch));
-        }
+        self.state.scratch.write(&self.gpu.queue, 0, scratch, false, &mut self.staging);
     }
 
     /// The shapes of one item, appended to the retained instances. Returns
@@ -695,7 +730,6 @@ fn item_shapes(
             }
             Primitive::Text { .. } => {}
             Primitive::Image { rect, path, widget } => {
-                movable = false;
                 match image(path, widget) {
                     Some(img) => out.push(Instance {
                         rect: [rect.x, rect.y, rect.w, rect.h],
@@ -707,6 +741,9 @@ fn item_shapes(
                     }),
                     // A missing or unreadable image shows as a crossed box, as on the CPU.
                     None => {
+                        // Its corners are sums of the box, which a move
+                        // by the difference rounds otherwise.
+                        movable = false;
                         let grey = Color::rgba(128, 128, 128, 160);
                         for (a, b) in [
                             ((rect.x, rect.y), (rect.right(), rect.bottom())),
@@ -799,6 +836,29 @@ mod tests {
     /// (which a settled canvas must equal: a full redraw makes them so),
     /// for every kind of item of a generated design, by whole and by
     /// fractional distances, at fractional places.
+    /// The two vertex streams hold every field of an instance, once.
+    #[test]
+    fn an_instance_is_its_place_and_its_look() {
+        assert_eq!(std::mem::size_of::<Place>() + std::mem::size_of::<Look>(), std::mem::size_of::<Instance>());
+        let shape = Instance {
+            rect: [1.0, 2.0, 3.0, 4.0],
+            fill: [5.0, 6.0, 7.0, 8.0],
+            border: [9.0, 10.0, 11.0, 12.0],
+            clip: [13.0, 14.0, 15.0, 16.0],
+            params: [17.0, 18.0, 19.0, 20.0],
+            extra: [21.0, 22.0, 23.0, 24.0],
+        };
+        let (place, look) = (shape.place(), shape.look());
+        let mut seen: Vec<f32> = bytemuck::cast_slice(bytemuck::bytes_of(&place)).to_vec();
+        seen.extend_from_slice(bytemuck::cast_slice(bytemuck::bytes_of(&look)));
+        seen.sort_by(f32::total_cmp);
+        assert_eq!(seen, (1..=24).map(|v| v as f32).collect::<Vec<_>>());
+        assert!(shape.looks_as(&Instance { rect: [0.0; 4], clip: [0.0; 4], ..shape }));
+        assert!(!shape.looks_as(&Instance { fill: [5.0, 6.0, 7.0, 0.5], ..shape }));
+        let zero = Instance { params: [17.0, 0.0, 19.0, 20.0], ..shape };
+        assert!(!zero.looks_as(&Instance { params: [17.0, -0.0, 19.0, 20.0], ..shape }), "bit for bit");
+    }
+
     #[test]
     fn moving_an_items_instances_makes_what_making_them_again_does() {
         use std::sync::Arc;
@@ -808,43 +868,54 @@ mod tests {
             let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
             items.extend(DisplayList::build(&doc, &geometry, &Theme::LIGHT).items);
         }
-        let (mut moved, mut lines, mut shadows, mut unmovable) = (0, 0, 0, 0);
-        for item in &items {
-            let mut shapes = Vec::new();
-            let movable = item_shapes(item, true, |_, _| None, &mut shapes);
-            let has_image = item.primitives.iter().any(|p| matches!(p, Primitive::Image { .. }));
-            assert!(!(has_image && movable), "a missing image's cross is drawn from its corners");
-            if !movable {
-                unmovable += 1;
-                continue;
+        let (mut moved, mut lines, mut shadows, mut unmovable, mut images) = (0, 0, 0, 0, 0);
+        // Images missing (a crossed box) and found in the atlas.
+        for found in [None, Some(super::super::AtlasImage { uv: [0.25, 0.5, 0.75, 1.0] })] {
+            let image = |_: &str, _: &str| found;
+            for item in &items {
+                let mut shapes = Vec::new();
+                let movable = item_shapes(item, true, image, &mut shapes);
+                let has_image = item.primitives.iter().any(|p| matches!(p, Primitive::Image { .. }));
+                if has_image {
+                    assert_eq!(movable, found.is_some(), "a missing image's cross is drawn from its corners");
+                }
+                if !movable {
+                    unmovable += 1;
+                    continue;
+                }
+                let at = item.at;
+                for (k, by) in [(10.0, 0.0), (0.3, -7.1), (-0.125, 1.0e-3), (1234.567, -89.01)].into_iter().enumerate()
+                {
+                    // Off the whole grid: sums that round.
+                    let base = Rect::new(at.x + 0.1 * k as f32, at.y - 0.7, at.w, at.h);
+                    let mut before = item.clone();
+                    before.translate(base);
+                    let mut old = Vec::new();
+                    item_shapes(&before, true, image, &mut old);
+                    let was = Made::of(&before, true);
+                    let mut after = before.clone();
+                    after.translate(Rect::new(base.x + by.0, base.y + by.1, at.w, at.h));
+                    after.clip = after.clip.map(|c| Rect::new(c.x + by.0, c.y + by.1, c.w, c.h));
+                    assert!(was.moved_once_to(&after) && !was.moved_once_to(&before), "one move since");
+                    let mut fresh = Vec::new();
+                    assert!(item_shapes(&after, true, image, &mut fresh));
+                    assert!(move_instances(&mut old, was.at, after.at, clip_of(after.clip), true));
+                    assert_eq!(
+                        bytemuck::cast_slice::<_, u8>(&old),
+                        bytemuck::cast_slice::<_, u8>(&fresh),
+                        "{item:?} by {by:?}"
+                    );
+                    moved += 1;
+                }
+                lines += usize::from(shapes.iter().any(|s| s.params[0] == KIND_LINE));
+                shadows += usize::from(shapes.iter().any(|s| s.params[0] == KIND_SHADOW));
+                images += usize::from(shapes.iter().any(|s| s.params[0] == KIND_IMAGE));
             }
-            let at = item.at;
-            for (k, by) in [(10.0, 0.0), (0.3, -7.1), (-0.125, 1.0e-3), (1234.567, -89.01)].into_iter().enumerate() {
-                // Off the whole grid: sums that round.
-                let base = Rect::new(at.x + 0.1 * k as f32, at.y - 0.7, at.w, at.h);
-                let mut before = item.clone();
-                before.translate(base);
-                let mut old = Vec::new();
-                item_shapes(&before, true, |_, _| None, &mut old);
-                let was = Made::of(&before, true);
-                let mut after = before.clone();
-                after.translate(Rect::new(base.x + by.0, base.y + by.1, at.w, at.h));
-                after.clip = after.clip.map(|c| Rect::new(c.x + by.0, c.y + by.1, c.w, c.h));
-                assert!(was.moved_once_to(&after) && !was.moved_once_to(&before), "one move since");
-                let mut fresh = Vec::new();
-                assert!(item_shapes(&after, true, |_, _| None, &mut fresh));
-                assert!(move_instances(&mut old, was.at, after.at, clip_of(after.clip), true));
-                assert_eq!(
-                    bytemuck::cast_slice::<_, u8>(&old),
-                    bytemuck::cast_slice::<_, u8>(&fresh),
-                    "{item:?} by {by:?}"
-                );
-                moved += 1;
-            }
-            lines += usize::from(shapes.iter().any(|s| s.params[0] == KIND_LINE));
-            shadows += usize::from(shapes.iter().any(|s| s.params[0] == KIND_SHADOW));
         }
-        assert!(moved > 400 && lines > 0 && shadows > 0 && unmovable > 0, "{moved} {lines} {shadows} {unmovable}");
+        assert!(
+            moved > 400 && lines > 0 && shadows > 0 && unmovable > 0 && images > 0,
+            "{moved} {lines} {shadows} {unmovable} {images}"
+        );
         // Moved twice, or made again, it is made again.
         let item = items.iter().find(|i| item_shapes(i, true, |_, _| None, &mut Vec::new())).expect("movable");
         let was = Made::of(item, true);

@@ -224,6 +224,10 @@ pub struct GpuRenderer {
     remade: Vec<bool>,
     /// Instances rewritten in place, to upload at the end of the update.
     dirty: Vec<Range<u32>>,
+    /// Instances only moved in place: their places alone go up.
+    dirty_places: Vec<Range<u32>>,
+    /// Room for the instances going up, kept between uploads.
+    staging: device::Staging,
     /// The last frame's own instances and batches, emptied, their room kept
     /// for the next frame's (a drag frame made them anew every time).
     frame_scratch: Vec<Instance>,
@@ -335,6 +339,8 @@ impl GpuRenderer {
             fresh: Vec::new(),
             remade: Vec::new(),
             dirty: Vec::new(),
+            dirty_places: Vec::new(),
+            staging: device::Staging::default(),
             frame_scratch: Vec::new(),
             frame_batches: batching::BatchPool::default(),
             revision: None,
@@ -691,18 +697,18 @@ impl GpuRenderer {
                         let k = batch.region as u32;
                         pass.set_pipeline(self.state.pipeline_for(scratch[k as usize].pipe(), self.lean_shapes));
                         pass.set_bind_group(0, &self.state.bind_group, &[]);
-                        pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                        self.state.scratch.bind(&mut pass);
                         pass.draw(0..4, k..k + 1);
                     }
                     region = Some(batch.region);
                 }
                 if !batch.gathered.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
-                    pass.set_vertex_buffer(0, self.state.scratch.slice(..));
+                    self.state.scratch.bind(&mut pass);
                     draw_runs(&mut pass, &self.state, self.lean_shapes, batch.gathered.iter().cloned());
                 } else if !batch.shapes.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
-                    pass.set_vertex_buffer(0, self.state.instances.slice(..));
+                    self.state.instances.bind(&mut pass);
                     let runs = batch.shapes.iter().filter_map(|r| match r {
                         batching::Run::Shapes(r, pipe) => Some((r.clone(), *pipe)),
                         batching::Run::Greeked(..) => None,
@@ -981,7 +987,7 @@ fn draw_overlays(
         return;
     }
     pass.set_bind_group(0, &state.bind_group, &[]);
-    pass.set_vertex_buffer(0, state.scratch.slice(..));
+    state.scratch.bind(pass);
     let mut start = range.start;
     while start < range.end {
         let pipe = scratch[start as usize].pipe();
