@@ -445,15 +445,27 @@ impl InstanceBuffers {
             staging.looks.clear();
             staging.looks.extend(instances.iter().map(Instance::look));
             queue.write_buffer(&self.looks, offset(std::mem::size_of::<Look>()), bytemuck::cast_slice(&staging.looks));
+            // Looks go up in bulk only when the buffer is laid out again:
+            // their room is not kept for it (8 MB at 100,000 widgets).
+            if staging.looks.capacity() > Staging::KEEP_LOOKS {
+                staging.looks = Vec::new();
+            }
         }
     }
 }
 
-/// The two streams of instances being written, kept between writes.
+/// The two streams of instances being written, kept between writes: the
+/// places a nudge of everything moves, every frame of it; the looks of a
+/// few items made again.
 #[derive(Default)]
 pub(super) struct Staging {
     places: Vec<Place>,
     looks: Vec<Look>,
+}
+
+impl Staging {
+    /// The most looks whose room is kept (256 KiB).
+    const KEEP_LOOKS: usize = 4096;
 }
 
 #[cfg(test)]
