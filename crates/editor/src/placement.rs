@@ -21,7 +21,8 @@ pub(crate) fn is_flowed(doc: &Document, id: WidgetId) -> bool {
 /// The widgets of `ids` whose ancestors are not also listed, in order:
 /// moving or copying an ancestor already takes its descendants along.
 pub(crate) fn top_level(doc: &Document, ids: &[WidgetId]) -> Vec<WidgetId> {
-    let set: HashSet<WidgetId> = ids.iter().copied().collect();
+    let mut set: HashSet<WidgetId, foldhash::fast::RandomState> = HashSet::default();
+    set.extend(ids.iter().copied());
     ids.iter()
         .copied()
         .filter(|id| {

@@ -715,7 +715,10 @@ impl Document {
                         old.push((key, previous));
                     }
                 }
-                if let Some(problem) = crate::validate::widget_invariants(kind, &node.props).into_iter().next() {
+                let recheck = old.iter().any(|(key, _)| crate::validate::may_conflict(*key));
+                if recheck
+                    && let Some(problem) = crate::validate::widget_invariants(kind, &node.props).into_iter().next()
+                {
                     for (key, value) in old.into_iter().rev() {
                         node.props.set(key, value);
                     }
