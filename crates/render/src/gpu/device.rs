@@ -424,48 +424,33 @@ impl InstanceBuffers {
     }
 
     /// Writes `instances` from instance `at` on: their places, and their
-    /// looks too unless `places_only`. `staging` is room reused between
-    /// writes, whatever it held.
-    pub(super) fn write(
-        &self,
-        queue: &wgpu::Queue,
-        at: u32,
-        instances: &[Instance],
-        places_only: bool,
-        staging: &mut Staging,
-    ) {
-        if instances.is_empty() {
-            return;
-        }
-        staging.places.clear();
-        staging.places.extend(instances.iter().map(Instance::place));
-        let offset = |size: usize| u64::from(at) * size as u64;
-        queue.write_buffer(&self.places, offset(std::mem::size_of::<Place>()), bytemuck::cast_slice(&staging.places));
+    /// looks too unless `places_only`. Each stream is written straight
+    /// into the staging memory wgpu uploads from, with no copy between.
+    pub(super) fn write(&self, queue: &wgpu::Queue, at: u32, instances: &[Instance], places_only: bool) {
+        write_stream::<PLACE_BYTES>(queue, &self.places, at, instances.iter().map(|s| bytemuck::cast(s.place())));
         if !places_only {
-            staging.looks.clear();
-            staging.looks.extend(instances.iter().map(Instance::look));
-            queue.write_buffer(&self.looks, offset(std::mem::size_of::<Look>()), bytemuck::cast_slice(&staging.looks));
-            // Looks go up in bulk only when the buffer is laid out again:
-            // their room is not kept for it (8 MB at 100,000 widgets).
-            if staging.looks.capacity() > Staging::KEEP_LOOKS {
-                staging.looks = Vec::new();
-            }
+            write_stream::<LOOK_BYTES>(queue, &self.looks, at, instances.iter().map(|s| bytemuck::cast(s.look())));
         }
     }
 }
 
-/// The two streams of instances being written, kept between writes: the
-/// places a nudge of everything moves, every frame of it; the looks of a
-/// few items made again.
-#[derive(Default)]
-pub(super) struct Staging {
-    places: Vec<Place>,
-    looks: Vec<Look>,
-}
+const PLACE_BYTES: usize = std::mem::size_of::<Place>();
+const LOOK_BYTES: usize = std::mem::size_of::<Look>();
 
-impl Staging {
-    /// The most looks whose room is kept (256 KiB).
-    const KEEP_LOOKS: usize = 4096;
+/// Writes the `N`-byte records of `records` into `buffer` from record `at`
+/// on. A write wgpu refuses (out of the buffer) is reported through the
+/// device's error handler, as `write_buffer` reports it.
+fn write_stream<const N: usize>(
+    queue: &wgpu::Queue,
+    buffer: &wgpu::Buffer,
+    at: u32,
+    records: impl ExactSizeIterator<Item = [u8; N]>,
+) {
+    let Some(size) = wgpu::BufferSize::new((records.len() * N) as u64) else { return };
+    if let Some(mut view) = queue.write_buffer_with(buffer, u64::from(at) * N as u64, size) {
+        let (whole, _) = view.slice(..).into_chunks::<N>();
+        whole.write_iter(records);
+    }
 }
 
 #[cfg(test)]

@@ -479,7 +479,7 @@ impl GpuRenderer {
             self.state.instances =
                 InstanceBuffers::new(&self.gpu.device, "trellis canvas instances", needed + needed / 2);
         }
-        self.state.instances.write(&self.gpu.queue, 0, &self.instances, false, &mut self.staging);
+        self.state.instances.write(&self.gpu.queue, 0, &self.instances, false);
     }
 
     /// The instances of one item, made into the reused scratch vector, and
@@ -540,7 +540,7 @@ impl GpuRenderer {
                 plan_writes(spans);
                 for r in spans.iter() {
                     let shapes = &self.instances[r.start as usize..r.end as usize];
-                    self.state.instances.write(&self.gpu.queue, r.start, shapes, places_only, &mut self.staging);
+                    self.state.instances.write(&self.gpu.queue, r.start, shapes, places_only);
                 }
             }
         }
@@ -651,7 +651,7 @@ impl GpuRenderer {
         if needed > self.state.scratch.capacity() {
             self.state.scratch = InstanceBuffers::new(&self.gpu.device, "trellis frame instances", needed);
         }
-        self.state.scratch.write(&self.gpu.queue, 0, scratch, false, &mut self.staging);
+        self.state.scratch.write(&self.gpu.queue, 0, scratch, false);
     }
 
     /// The shapes of one item, appended to the retained instances. Returns

@@ -226,8 +226,6 @@ pub struct GpuRenderer {
     dirty: Vec<Range<u32>>,
     /// Instances only moved in place: their places alone go up.
     dirty_places: Vec<Range<u32>>,
-    /// Room for the instances going up, kept between uploads.
-    staging: device::Staging,
     /// The last frame's own instances and batches, emptied, their room kept
     /// for the next frame's (a drag frame made them anew every time).
     frame_scratch: Vec<Instance>,
@@ -340,7 +338,6 @@ impl GpuRenderer {
             remade: Vec::new(),
             dirty: Vec::new(),
             dirty_places: Vec::new(),
-            staging: device::Staging::default(),
             frame_scratch: Vec::new(),
             frame_batches: batching::BatchPool::default(),
             revision: None,
