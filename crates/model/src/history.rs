@@ -24,9 +24,9 @@ pub(crate) struct Pending {
     /// Inverses in the order the forward operations were applied.
     pub(crate) inverses: Vec<Op>,
     /// Properties whose original value is already recorded: a drag of 120
-    /// moves keeps one inverse, not 120. Hashed by foldhash (seeded per
-    /// process), not SipHash: a nudge of everything at 100,000 widgets
-    /// records 11,112.
+    /// moves keeps one inverse, not 120. Hashed by foldhash (randomly
+    /// seeded, per set), not SipHash: a nudge of everything at 100,000
+    /// widgets records 11,112.
     pub(crate) recorded: HashSet<(WidgetId, PropKey), foldhash::fast::RandomState>,
 }
 

@@ -140,31 +140,42 @@ mod tests {
 
     /// Setting a property outside `INVARIANT_KEYS` is not checked against
     /// the invariants again: it must not change what they find, whatever
-    /// they find (here every conflict at once).
+    /// they find. Two widgets between them break every invariant: one its
+    /// bounds (min above max, for values and sizes) and its selection,
+    /// the other its value (out of bounds that hold).
     #[test]
     fn the_invariants_read_only_the_keys_listed_for_them() {
-        for &kind in WidgetKind::ALL {
-            let mut props = Props::default();
-            for (key, value) in [
-                (PropKey::Min, PropValue::Number(10.0)),
-                (PropKey::Max, PropValue::Number(0.0)),
-                (PropKey::MinWidth, PropValue::Number(50.0)),
-                (PropKey::MaxWidth, PropValue::Number(5.0)),
-                (PropKey::MinHeight, PropValue::Number(50.0)),
-                (PropKey::MaxHeight, PropValue::Number(5.0)),
+        let n = PropValue::Number;
+        let broken = [
+            vec![
+                (PropKey::Min, n(10.0)),
+                (PropKey::Max, n(0.0)),
+                (PropKey::MinWidth, n(50.0)),
+                (PropKey::MaxWidth, n(5.0)),
+                (PropKey::MinHeight, n(50.0)),
+                (PropKey::MaxHeight, n(5.0)),
                 (PropKey::Selected, PropValue::Int(4)),
                 (PropKey::Items, PropValue::Items(vec!["one".into()])),
-            ] {
-                props.set(key, Some(value));
-            }
-            let found = widget_invariants(kind, &props);
-            assert!(found.len() >= 2, "{kind:?}: {found:?}");
-            for &key in PropKey::ALL.iter().filter(|k| !may_conflict(**k)) {
-                let mut changed = props.clone();
-                changed.set(key, Some(some_value(key)));
-                assert_ne!(changed, props, "{key:?} changed");
-                assert_eq!(widget_invariants(kind, &changed), found, "{kind:?}: setting {key:?}");
+            ],
+            vec![(PropKey::Min, n(0.0)), (PropKey::Max, n(10.0)), (PropKey::Value, n(20.0))],
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for &kind in WidgetKind::ALL {
+            for values in &broken {
+                let mut props = Props::default();
+                for (key, value) in values {
+                    props.set(*key, Some(value.clone()));
+                }
+                let found = widget_invariants(kind, &props);
+                seen.extend(found.iter().map(|(_, problem)| std::mem::discriminant(problem)));
+                for &key in PropKey::ALL.iter().filter(|k| !may_conflict(**k)) {
+                    let mut changed = props.clone();
+                    changed.set(key, Some(some_value(key)));
+                    assert_ne!(changed, props, "{key:?} changed");
+                    assert_eq!(widget_invariants(kind, &changed), found, "{kind:?}: setting {key:?}");
+                }
             }
         }
+        assert_eq!(seen.len(), 3, "every kind of problem found: {seen:?}");
     }
 }

@@ -325,11 +325,14 @@ impl DisplayList {
     pub fn prefetch(&self, id: WidgetId) {
         #[cfg(target_arch = "x86_64")]
         if let Some(item) = self.index.get(id).and_then(|&i| self.items.get(i)) {
-            let bytes = std::mem::size_of_val(item.primitives.as_slice());
-            let at = item.primitives.as_ptr().cast::<i8>();
-            for line in (0..bytes).step_by(64) {
-                // SAFETY: a prefetch is a hint; it reads nothing and never faults.
-                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.wrapping_add(line)) };
+            // Every cache line the primitives touch, from the one they start in.
+            let start = item.primitives.as_ptr() as usize;
+            let end = start + std::mem::size_of_val(item.primitives.as_slice());
+            for line in (start & !63..end).step_by(64) {
+                // SAFETY: SSE, all `_mm_prefetch` needs, is part of every
+                // x86-64 processor; a prefetch reads nothing it is given and
+                // never faults, whatever the address.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
             }
         }
         #[cfg(not(target_arch = "x86_64"))]

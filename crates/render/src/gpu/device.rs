@@ -190,10 +190,6 @@ impl DeviceState {
             bind_group_layouts: &[Some(&bind_group_layout)],
             ..Default::default()
         });
-        // An instance's fields, by their locations in `shapes.wgsl`, in
-        // two streams (`InstanceBuffers`).
-        let place_attributes = wgpu::vertex_attr_array![0 => Float32x4, 3 => Float32x4];
-        let look_attributes = wgpu::vertex_attr_array![1 => Float32x4, 2 => Float32x4, 4 => Float32x4, 5 => Float32x4];
         // `special` draws every kind with the full shader; `opaque` the
         // opaque insides of large rectangles, replacing what is under them;
         // neither, rectangles and lines (`shapes.wgsl`).
@@ -208,12 +204,12 @@ impl DeviceState {
                         Some(wgpu::VertexBufferLayout {
                             array_stride: std::mem::size_of::<Place>() as u64,
                             step_mode: wgpu::VertexStepMode::Instance,
-                            attributes: &place_attributes,
+                            attributes: &PLACE_ATTRIBUTES,
                         }),
                         Some(wgpu::VertexBufferLayout {
                             array_stride: std::mem::size_of::<Look>() as u64,
                             step_mode: wgpu::VertexStepMode::Instance,
-                            attributes: &look_attributes,
+                            attributes: &LOOK_ATTRIBUTES,
                         }),
                     ],
                     compilation_options: wgpu::PipelineCompilationOptions::default(),
@@ -380,6 +376,13 @@ fn bind(
         ],
     })
 }
+
+/// An instance's fields, by their locations in `shapes.wgsl`, in the two
+/// streams of [`InstanceBuffers`]: its box and clip, then the rest.
+pub(super) const PLACE_ATTRIBUTES: [wgpu::VertexAttribute; 2] =
+    wgpu::vertex_attr_array![0 => Float32x4, 3 => Float32x4];
+pub(super) const LOOK_ATTRIBUTES: [wgpu::VertexAttribute; 4] =
+    wgpu::vertex_attr_array![1 => Float32x4, 2 => Float32x4, 4 => Float32x4, 5 => Float32x4];
 
 /// Instances on the GPU, as two vertex streams: where each draws
 /// ([`Place`], what a move rewrites) and what it draws ([`Look`]). A nudge

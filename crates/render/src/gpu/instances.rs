@@ -500,8 +500,9 @@ impl GpuRenderer {
         let range = match old {
             Some(r) if r.len() == fresh.len() => {
                 let old = &mut self.instances[r.start as usize..r.end as usize];
-                // An item made again only to move it (an image) looks as
-                // it did: its places alone go up.
+                // An item made again only to move it (a missing image's
+                // cross, an item moved twice since it was made, or after a
+                // change of the tree) looks as it did: its places alone go up.
                 let same_looks = old.iter().zip(fresh).all(|(o, n)| o.looks_as(n));
                 old.copy_from_slice(fresh);
                 if !fresh.is_empty() {
@@ -768,7 +769,7 @@ fn item_shapes(
 }
 
 /// Instances between two rewritten spans that are sent again rather than
-/// start another write: each `write_buffer` makes its own staging buffer
+/// start another write: each write of a stream makes its own staging buffer
 /// (a dozen heap allocations in wgpu and a driver call), while 128
 /// instances are 12 KiB of copying. A dragged card's items sit next to
 /// each other in the buffer, so their rewrites go up as one write.
@@ -831,14 +832,11 @@ mod tests {
 
     use super::*;
 
-    /// The instances of an item moved where they are equal, to the bit,
-    /// those made again from its primitives moved by `Item::translate`
-    /// (which a settled canvas must equal: a full redraw makes them so),
-    /// for every kind of item of a generated design, by whole and by
-    /// fractional distances, at fractional places.
-    /// The two vertex streams hold every field of an instance, once.
+    /// The two vertex streams hold every field of an instance, once, each
+    /// where its vertex attribute reads it (`shapes.wgsl`'s locations).
     #[test]
     fn an_instance_is_its_place_and_its_look() {
+        use super::super::device::{LOOK_ATTRIBUTES, PLACE_ATTRIBUTES};
         assert_eq!(std::mem::size_of::<Place>() + std::mem::size_of::<Look>(), std::mem::size_of::<Instance>());
         let shape = Instance {
             rect: [1.0, 2.0, 3.0, 4.0],
@@ -848,17 +846,32 @@ mod tests {
             params: [17.0, 18.0, 19.0, 20.0],
             extra: [21.0, 22.0, 23.0, 24.0],
         };
-        let (place, look) = (shape.place(), shape.look());
-        let mut seen: Vec<f32> = bytemuck::cast_slice(bytemuck::bytes_of(&place)).to_vec();
-        seen.extend_from_slice(bytemuck::cast_slice(bytemuck::bytes_of(&look)));
-        seen.sort_by(f32::total_cmp);
-        assert_eq!(seen, (1..=24).map(|v| v as f32).collect::<Vec<_>>());
+        // Location by location, what the shader reads from each stream.
+        let read = |bytes: &[u8], attributes: &[wgpu::VertexAttribute]| -> Vec<(u32, [f32; 4])> {
+            attributes
+                .iter()
+                .map(|a| {
+                    let at = a.offset as usize;
+                    (a.shader_location, bytemuck::pod_read_unaligned(&bytes[at..at + 16]))
+                })
+                .collect()
+        };
+        let mut seen = read(bytemuck::bytes_of(&shape.place()), &PLACE_ATTRIBUTES);
+        seen.extend(read(bytemuck::bytes_of(&shape.look()), &LOOK_ATTRIBUTES));
+        seen.sort_by_key(|(location, _)| *location);
+        let fields = [shape.rect, shape.fill, shape.border, shape.clip, shape.params, shape.extra];
+        assert_eq!(seen, fields.into_iter().enumerate().map(|(k, f)| (k as u32, f)).collect::<Vec<_>>());
         assert!(shape.looks_as(&Instance { rect: [0.0; 4], clip: [0.0; 4], ..shape }));
         assert!(!shape.looks_as(&Instance { fill: [5.0, 6.0, 7.0, 0.5], ..shape }));
         let zero = Instance { params: [17.0, 0.0, 19.0, 20.0], ..shape };
         assert!(!zero.looks_as(&Instance { params: [17.0, -0.0, 19.0, 20.0], ..shape }), "bit for bit");
     }
 
+    /// The instances of an item moved where they are equal, to the bit,
+    /// those made again from its primitives moved by `Item::translate`
+    /// (which a settled canvas must equal: a full redraw makes them so),
+    /// for every kind of item of a generated design, by whole and by
+    /// fractional distances, at fractional places.
     #[test]
     fn moving_an_items_instances_makes_what_making_them_again_does() {
         use std::sync::Arc;
