@@ -184,6 +184,34 @@ fn scroll_areas_clip_what_they_hold() {
     assert_eq!(g.visible_rect(deeper), None, "entirely scrolled out of view");
 }
 
+/// What drawing reads of a box at once is what each question answers
+/// apart: in view, clipped, scrolled out and hidden widgets alike.
+#[test]
+fn a_drawn_box_is_the_rect_visible_part_and_state_asked_apart() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 100.0, 100.0));
+    let inner = insert(&mut doc, scroll, sized(WidgetKind::Panel, 100.0, 100.0).at(50.0, 50.0));
+    insert(&mut doc, inner, sized(WidgetKind::Button, 20.0, 20.0).at(60.0, 60.0));
+    let hidden = insert(&mut doc, root, sized(WidgetKind::Label, 30.0, 10.0).at(200.0, 10.0));
+    set(&mut doc, hidden, PropKey::Visible, PropValue::Bool(false));
+    let g = geometry(&doc);
+    let mut seen = (0, 0, 0);
+    for w in doc.iter() {
+        let id = w.id();
+        let drawn = g.drawn_box(id).expect("laid out");
+        assert_eq!(Some(drawn.rect), g.rect(id));
+        assert_eq!(drawn.visible, g.visible_rect(id));
+        assert_eq!(drawn.hidden, g.is_hidden(id));
+        assert_eq!(drawn.has_parent, g.parent(id).is_some());
+        seen.0 += usize::from(drawn.visible.is_some_and(|v| v != drawn.rect));
+        seen.1 += usize::from(drawn.visible.is_none());
+        seen.2 += usize::from(drawn.hidden);
+    }
+    assert_eq!(seen, (1, 1, 1), "clipped, scrolled out, hidden");
+    assert_eq!(g.drawn_box(inner).map(|b| b.visible), Some(Some(Rect::new(50.0, 50.0, 50.0, 50.0))));
+}
+
 #[test]
 fn hidden_widgets_take_no_space_in_a_row() {
     let mut doc = Document::new();

@@ -301,20 +301,19 @@ impl DisplayList {
             // agrees and adds nothing; if it is, the list is rebuilt.
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Unseen);
         };
-        let Some(r) = geometry.rect(id) else {
+        let Some(placed) = geometry.drawn_box(id) else {
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Remade);
         };
-        let at = self.items[i].at;
-        let parent = geometry.parent(id);
-        let still_drawn = !geometry.is_hidden(id) && (parent.is_none() || geometry.visible_rect(id).is_some());
-        if (r.w, r.h) != (at.w, at.h) || !still_drawn || parent.is_none() {
+        let (r, at) = (placed.rect, self.items[i].at);
+        let still_drawn = !placed.hidden && placed.visible.is_some();
+        if (r.w, r.h) != (at.w, at.h) || !still_drawn || !placed.has_parent {
             return self.patch_into(doc, geometry, theme, id, regions).then_some(Followed::Remade);
         }
         let d = Point::new(r.x - at.x, r.y - at.y);
         let item = &mut self.items[i];
         regions.push(item.bounds);
         item.translate(r);
-        item.clip = clip_of(geometry, id);
+        item.clip = clip_from(&placed);
         regions.push(item.bounds);
         self.record_change(i);
         Some(Followed::Translated(d))
@@ -1135,7 +1134,10 @@ fn opacity(doc: &Document, w: &WidgetRef<'_>) -> f32 {
 }
 
 fn clip_of(geometry: &Geometry, id: WidgetId) -> Option<Rect> {
-    let r = geometry.rect(id)?;
-    let v = geometry.visible_rect(id)?;
-    (v != r).then_some(v)
+    clip_from(&geometry.drawn_box(id)?)
+}
+
+/// What scroll areas leave of a box, where they cut it.
+fn clip_from(placed: &trellis_geometry::DrawnBox) -> Option<Rect> {
+    placed.visible.filter(|v| *v != placed.rect)
 }

@@ -134,6 +134,19 @@ fn add_damage(d: &mut Vec<Rect>, r: Rect) {
     d.push(r);
 }
 
+/// A widget's box as drawing needs it ([`Geometry::drawn_box`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawnBox {
+    /// The border box ([`Geometry::rect`]).
+    pub rect: Rect,
+    /// What scroll areas leave of it ([`Geometry::visible_rect`]).
+    pub visible: Option<Rect>,
+    /// Hidden, itself or by an ancestor ([`Geometry::is_hidden`]).
+    pub hidden: bool,
+    /// Not the root ([`Geometry::parent`] is some).
+    pub has_parent: bool,
+}
+
 /// What one [`Geometry::update`] did, for tests and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UpdateStats {
@@ -260,6 +273,18 @@ impl Geometry {
     /// What the last update did.
     pub fn last_update(&self) -> UpdateStats {
         self.stats
+    }
+
+    /// What drawing a widget needs of its box, read at once: following
+    /// every item of a nudge of everything asked for each part apart, a
+    /// lookup of the widget each.
+    pub fn drawn_box(&self, id: WidgetId) -> Option<DrawnBox> {
+        let b = self.boxes.get(id)?;
+        let visible = match b.clip {
+            None => Some(b.rect),
+            Some(c) => intersect(b.rect, c),
+        };
+        Some(DrawnBox { rect: b.rect, visible, hidden: b.hidden, has_parent: b.parent.is_some() })
     }
 
     /// The border box of a widget in design coordinates.
