@@ -188,11 +188,15 @@ impl Geometry {
             // A wrapping label's width follows the room left right of it;
             // a tab page's child of unset width or height fills the page
             // less its offset.
-            let size_follows_position = doc.widget(id).is_some_and(|w| {
-                let (width, height) = (w.length(PropKey::Width), w.length(PropKey::Height));
-                (measure::wraps(self.boxes[id].kind) && width.is_none())
-                    || (self.boxes[parent].kind == WidgetKind::Tabs && (width.is_none() || height.is_none()))
-            });
+            // Only then are its width and height read from the document (a
+            // nudge of everything at 100,000 widgets waited on memory for
+            // the properties of each of the 5,556 moved there).
+            let (wraps, in_tabs) = (measure::wraps(self.boxes[id].kind), self.boxes[parent].kind == WidgetKind::Tabs);
+            let size_follows_position = (wraps || in_tabs)
+                && doc.widget(id).is_some_and(|w| {
+                    let (width, height) = (w.length(PropKey::Width), w.length(PropKey::Height));
+                    (wraps && width.is_none()) || (in_tabs && (width.is_none() || height.is_none()))
+                });
             if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) || size_follows_position {
                 let r = self.relayout_root(doc, id);
                 if self.boxes[r].is_flex_container() {
