@@ -172,13 +172,21 @@ fn tabs_show_only_the_selected_page_below_the_tab_bar() {
     assert!(g.is_hidden(first) && !g.is_hidden(second));
 }
 
+/// A 100x100 scroll area at the root holding a panel that reaches past
+/// its corner (cut to its quarter inside), which holds a button entirely
+/// out of view. Returns the panel and the button.
+fn scroll_area_cutting_a_panel_and_hiding_a_button(doc: &mut Document) -> (WidgetId, WidgetId) {
+    let root = doc.root();
+    let scroll = insert(doc, root, sized(WidgetKind::ScrollArea, 100.0, 100.0));
+    let inner = insert(doc, scroll, sized(WidgetKind::Panel, 100.0, 100.0).at(50.0, 50.0));
+    let deeper = insert(doc, inner, sized(WidgetKind::Button, 20.0, 20.0).at(60.0, 60.0));
+    (inner, deeper)
+}
+
 #[test]
 fn scroll_areas_clip_what_they_hold() {
     let mut doc = Document::new();
-    let root = doc.root();
-    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 100.0, 100.0));
-    let inner = insert(&mut doc, scroll, sized(WidgetKind::Panel, 100.0, 100.0).at(50.0, 50.0));
-    let deeper = insert(&mut doc, inner, sized(WidgetKind::Button, 20.0, 20.0).at(60.0, 60.0));
+    let (inner, deeper) = scroll_area_cutting_a_panel_and_hiding_a_button(&mut doc);
     let g = geometry(&doc);
     assert_eq!(g.visible_rect(inner), Some(Rect::new(50.0, 50.0, 50.0, 50.0)));
     assert_eq!(g.visible_rect(deeper), None, "entirely scrolled out of view");
@@ -189,10 +197,8 @@ fn scroll_areas_clip_what_they_hold() {
 #[test]
 fn a_drawn_box_is_the_rect_visible_part_and_state_asked_apart() {
     let mut doc = Document::new();
+    let (inner, _) = scroll_area_cutting_a_panel_and_hiding_a_button(&mut doc);
     let root = doc.root();
-    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 100.0, 100.0));
-    let inner = insert(&mut doc, scroll, sized(WidgetKind::Panel, 100.0, 100.0).at(50.0, 50.0));
-    insert(&mut doc, inner, sized(WidgetKind::Button, 20.0, 20.0).at(60.0, 60.0));
     let hidden = insert(&mut doc, root, sized(WidgetKind::Label, 30.0, 10.0).at(200.0, 10.0));
     set(&mut doc, hidden, PropKey::Visible, PropValue::Bool(false));
     let g = geometry(&doc);
