@@ -101,6 +101,33 @@ pub(crate) struct SpatialGrid {
     /// all was most of a 10,000-widget nudge's layout time, one cache miss
     /// after another across the buckets.
     lag: (f32, f32),
+    /// Items whose held rectangle is not [`exact`]: while there are none, a
+    /// move of everything by an exact distance needs no check item by item
+    /// ([`SpatialGrid::shift_all_exact`]).
+    inexact: usize,
+}
+
+/// The largest coordinate [`exact`] admits. Sums and differences of two
+/// such values are multiples of 1/8 below 2^19 in size, which need at
+/// most 22 of an `f32`'s 24 significant bits: computed without rounding.
+const EXACT_LIMIT: f32 = 262_144.0;
+
+/// Whether `v` is a multiple of 1/8 within [`EXACT_LIMIT`] (whole and
+/// half pixels at any design size the builder makes; a coordinate near
+/// the million limit or a third of a pixel is not, and is checked).
+#[inline]
+pub(crate) fn exact(v: f32) -> bool {
+    // Scaling by 8 is exact, and so is the cast of a whole number of
+    // eighths within the limit (not `fract`, a call into libm, in every
+    // box of a nudge of everything); NaN fails the first test.
+    let eighths = v * 8.0;
+    eighths.abs() <= EXACT_LIMIT * 8.0 && (eighths as i32) as f32 == eighths
+}
+
+/// Whether every coordinate and side of `r` is [`exact`].
+#[inline]
+pub(crate) fn exact_rect(r: &Rect) -> bool {
+    exact(r.x) && exact(r.y) && exact(r.w) && exact(r.h)
 }
 
 /// `r` moved by `by`, as every query and check computes it (the same sum,
@@ -129,6 +156,7 @@ impl SpatialGrid {
             free: Vec::new(),
             slot: SecondaryMap::new(),
             lag: (0.0, 0.0),
+            inexact: 0,
         }
     }
 
@@ -147,16 +175,48 @@ impl SpatialGrid {
         self.ox += d.0;
         self.oy += d.1;
         let lag = (self.lag.0 + d.0, self.lag.1 + d.1);
-        for slot in 0..self.items.len as u32 {
-            let Some(item) = self.items.get(slot) else { continue };
-            let Some((rect, entry)) = now(item.entry.id) else { return false };
-            if entry != item.entry || moved(&item.rect, lag) != rect {
-                return false;
-            }
-            if item.cells.is_some_and(|c| c != self.range(&rect)) {
-                return false;
-            }
+        if !self.holds_with_lag(lag, now) {
+            return false;
         }
+        self.lag = lag;
+        true
+    }
+
+    /// Whether every item's rectangle `now` is the one held moved by `lag`,
+    /// exactly, in the cells it is listed in, with the entry held.
+    fn holds_with_lag(&self, lag: (f32, f32), now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
+        (0..self.items.len as u32).filter_map(|slot| self.items.get(slot)).all(|item| {
+            now(item.entry.id).is_some_and(|(rect, entry)| {
+                entry == item.entry
+                    && moved(&item.rect, lag) == rect
+                    && item.cells.is_none_or(|c| c == self.range(&rect))
+            })
+        })
+    }
+
+    /// Whether the grid holds exactly what `now` says of each item it
+    /// holds: what [`SpatialGrid::shift_all_exact`]'s proof promises,
+    /// checked in debug builds.
+    pub(crate) fn holds(&self, now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
+        self.holds_with_lag(self.lag, now)
+    }
+
+    /// Every item moved by `d`, where the caller has proved each held
+    /// exactly where it was, moved by `d` exactly, its size and entry
+    /// unchanged: as [`SpatialGrid::shift_all`], without reading an item,
+    /// when every rectangle held, the lag, the grid's corner and `d` are
+    /// [`exact`]. Then each sum below and in every query is exact, so a
+    /// rectangle held moves onto its item's place by the new lag, and its
+    /// distance from the grid's corner, hence its cells, stays the same.
+    /// `false` (nothing changed) otherwise: the caller checks item by item.
+    pub(crate) fn shift_all_exact(&mut self, d: (f32, f32)) -> bool {
+        let lag = (self.lag.0 + d.0, self.lag.1 + d.1);
+        let corner = (self.ox + d.0, self.oy + d.1);
+        let all_exact = [d.0, d.1, self.lag.0, self.lag.1, self.ox, self.oy, lag.0, lag.1, corner.0, corner.1];
+        if self.inexact > 0 || !all_exact.into_iter().all(exact) {
+            return false;
+        }
+        (self.ox, self.oy) = corner;
         self.lag = lag;
         true
     }
@@ -174,9 +234,11 @@ impl SpatialGrid {
             return held;
         }
         let lag = std::mem::replace(&mut self.lag, (0.0, 0.0));
+        self.inexact = 0;
         for slot in 0..self.items.len as u32 {
             if let Some(mut item) = self.items.get(slot) {
                 item.rect = moved(&item.rect, lag);
+                self.inexact += usize::from(!exact_rect(&item.rect));
                 self.items.set(slot, Some(item));
             }
         }
@@ -201,6 +263,7 @@ impl SpatialGrid {
         self.slot.clear();
         self.items.len = 0;
         self.lag = (0.0, 0.0);
+        self.inexact = 0;
         for (id, rect, entry) in items {
             self.set(id, Some((rect, entry)));
         }
@@ -229,6 +292,7 @@ impl SpatialGrid {
             }
             self.slot.remove(id);
             self.items.set(slot, None);
+            self.inexact -= usize::from(!exact_rect(&item.rect));
             match item.cells {
                 None => self.big.retain(|s| s.0 != slot),
                 Some((x0, y0, x1, y1)) => {
@@ -248,6 +312,7 @@ impl SpatialGrid {
         let covered = (x1 - x0 + 1) as usize * (y1 - y0 + 1) as usize;
         let cells = (covered <= MAX_CELLS_PER_ITEM).then_some((x0, y0, x1, y1));
         let rect = self.held_for(rect);
+        self.inexact += usize::from(!exact_rect(&rect));
         let item = Some(Item { rect, entry, cells });
         let slot = match self.free.pop() {
             Some(s) => {
@@ -482,5 +547,43 @@ mod tests {
         // A changed entry is caught too.
         let now = |id| all.iter().find(|(i, _)| *i == id).map(|(_, r)| (*r, Entry { depth: 9, ..entry(id) }));
         assert!(!grid.shift_all((0.0, 0.0), now), "an entry that changed is not kept");
+    }
+
+    /// The count of held rectangles that are not exact follows every way
+    /// one is written: put in, replaced, taken out, caught up with the lag.
+    #[test]
+    fn a_shift_by_arithmetic_is_refused_while_any_held_rectangle_is_not_exact() {
+        let mut keys: SlotMap<WidgetId, ()> = SlotMap::with_key();
+        let mut grid = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 100);
+        let ids: Vec<WidgetId> = (0..50).map(|_| keys.insert(())).collect();
+        for (k, id) in ids.iter().enumerate() {
+            let r = Rect::new(k as f32 * 19.0, k as f32 * 7.5, 30.0, 12.25);
+            grid.set(*id, Some((r, entry(*id))));
+        }
+        assert!(grid.shift_all_exact((1.0, -0.5)), "whole and half pixels");
+        assert_eq!(grid.lag, (1.0, -0.5));
+        assert!(!grid.shift_all_exact((0.1, 0.0)), "a tenth is not exact");
+        assert_eq!(grid.lag, (1.0, -0.5), "a refusal changes nothing");
+
+        let third = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
+        grid.set(ids[3], Some((third, entry(ids[3]))));
+        assert!(!grid.shift_all_exact((1.0, 0.0)), "a held third of a pixel");
+        grid.set(ids[3], Some((Rect::new(40.0, 5.0, 10.0, 10.0), entry(ids[3]))));
+        assert!(grid.shift_all_exact((1.0, 0.0)), "replaced by an exact one");
+        grid.set(ids[4], Some((third, entry(ids[4]))));
+        grid.set(ids[4], None);
+        assert!(grid.shift_all_exact((1.0, 0.0)), "taken out");
+        assert!(!grid.shift_all_exact((300_000.0, 0.0)), "a lag past the exact range");
+
+        // A place the lag cannot reach exactly makes every held rectangle
+        // catch up (the lag dropped), counted again as they are rewritten.
+        grid.set(ids[5], Some((Rect::new(-0.001, 5.0, 10.0, 10.0), entry(ids[5]))));
+        assert_eq!(grid.lag, (0.0, 0.0));
+        assert!(!grid.shift_all_exact((1.0, 0.0)), "-0.001 is held");
+        grid.set(ids[5], Some((Rect::new(2.0, 5.0, 10.0, 10.0), entry(ids[5]))));
+        assert!(grid.shift_all_exact((1.0, 0.0)));
+
+        let mut far = SpatialGrid::new(Rect::new(300_000.0, 0.0, 1000.0, 1000.0), 1);
+        assert!(!far.shift_all_exact((1.0, 0.0)), "a grid corner past the exact range");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, Geometry, TAB_BAR_HEIGHT};
+use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, Geometry, Marquee, Point, TAB_BAR_HEIGHT};
 use trellis_model::{
     Align, Command, Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetTree, generate,
 };
@@ -2142,7 +2142,11 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     let nudge = |doc: &mut Document, g: &mut Geometry, d: f32| {
         nudge_everything(doc, d, -d / 2.0);
         g.update(doc);
-        assert!(g.last_update().translated > doc.len() / 2, "{:?}", g.last_update());
+        let stats = g.last_update();
+        assert!(stats.translated > doc.len() / 2, "{stats:?}");
+        // Whole and quarter pixels: the indexes move without a read where
+        // nothing was laid out again.
+        assert!(stats.index_moved_by_arithmetic || stats.relaid_out > 0, "{stats:?}");
         assert_matches_full_layout(doc, g);
     };
     nudge(&mut doc, &mut g, 1.0);
@@ -2166,6 +2170,70 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     g.update(&doc);
     assert_matches_full_layout(&doc, &g);
     nudge(&mut doc, &mut g, 1.0);
+}
+
+/// A nudge of everything moves the spatial indexes by arithmetic only
+/// where that is exact; a third of a pixel, a widget moved inside a moved
+/// card, and coordinates past the exact range are checked widget by
+/// widget instead. Hit tests and marquees answer as a fresh layout's do
+/// after each (debug builds also check every index item against its box).
+#[test]
+fn a_nudge_of_everything_moves_the_indexes_by_arithmetic_only_where_it_is_exact() {
+    let mut doc = generate(2_000, 9);
+    let root = doc.root();
+    let panel = insert(&mut doc, root, sized(WidgetKind::Panel, 200.0, 100.0).at(50.0, 60.0));
+    let inner = insert(&mut doc, panel, sized(WidgetKind::Button, 40.0, 20.0).at(10.0, 10.0));
+    let still = insert(&mut doc, root, sized(WidgetKind::Button, 40.0, 20.0).at(3.0, 3.0));
+    let mut g = geometry(&doc);
+    let answers = |doc: &Document, g: &Geometry| {
+        let fresh = geometry(doc);
+        let sampled = doc.iter().map(|w| w.id()).step_by(37).chain([panel, inner, still]);
+        for (k, id) in sampled.enumerate() {
+            let r = g.rect(id).unwrap();
+            // Inside, and on two corners (edges count): off by a pixel misses.
+            for (x, y) in [(r.x + r.w / 3.0, r.y + r.h / 2.0), (r.x, r.y), (r.right(), r.bottom())] {
+                assert_eq!(g.hit_test(Point { x, y }), fresh.hit_test(Point { x, y }), "hit test at {x},{y}");
+            }
+            let area = Rect::new(r.x - 40.0, r.y - 30.0, 90.0 + k as f32 % 50.0, 70.0);
+            for mode in [Marquee::Inside, Marquee::Touching] {
+                assert_eq!(g.marquee(area, mode), fresh.marquee(area, mode), "marquee over {area:?}");
+            }
+        }
+        assert_matches_full_layout(doc, g);
+    };
+    let nudge = |doc: &mut Document, g: &mut Geometry, dx: f32, dy: f32| {
+        nudge_everything(doc, dx, dy);
+        g.update(doc);
+        answers(doc, g);
+        g.last_update().index_moved_by_arithmetic
+    };
+    assert!(nudge(&mut doc, &mut g, 1.0, -1.0), "a whole pixel");
+    assert!(nudge(&mut doc, &mut g, 0.125, 10.0), "an eighth of a pixel");
+    assert!(!nudge(&mut doc, &mut g, 1.0 / 3.0, 0.0), "a third of a pixel");
+    assert!(!nudge(&mut doc, &mut g, 1.0, 1.0), "coordinates a third off the eighths stay checked");
+    assert!(!nudge(&mut doc, &mut g, -1.0 / 3.0, 0.0), "back on the eighths from a third");
+    assert!(nudge(&mut doc, &mut g, 1.0, 0.0), "refilled on the way back: exact again");
+
+    // A panel's child moved in the same edit as every top-level widget
+    // but a button: the child is translated with its panel, then again to
+    // its own place, by the same distance each time. As many moves as
+    // boxes indexed, all by one distance; yet the button did not move.
+    let right_by_2 = |doc: &Document, id: WidgetId| Command::SetProperties {
+        id,
+        values: vec![(PropKey::X, Some(n(doc.widget(id).unwrap().number(PropKey::X) + 2.0)))],
+    };
+    let mut commands = vec![right_by_2(&doc, inner)];
+    commands.extend(doc.children(root).iter().filter(|id| **id != still).map(|id| right_by_2(&doc, *id)));
+    doc.execute_all("Nudge", commands).unwrap();
+    g.update(&doc);
+    answers(&doc, &g);
+    assert!(!g.last_update().index_moved_by_arithmetic, "a box translated twice is not two boxes moved");
+    assert!(nudge(&mut doc, &mut g, 1.0, 0.0), "everything again");
+
+    // Far out, past the range in which sums are exact.
+    assert!(!nudge(&mut doc, &mut g, 300_000.0, 0.0), "coordinates past 262,144");
+    assert!(!nudge(&mut doc, &mut g, -300_000.0, 0.0), "the copies held are still far out");
+    assert!(nudge(&mut doc, &mut g, 1.0, 0.0), "back in range, exact again");
 }
 
 /// Regression test (found by a review): a tab page's child with no width

@@ -4,6 +4,7 @@
 
 use trellis_model::{Document, LayoutMode, PropKey, Rect, WidgetId};
 
+use super::indexing::Reindex;
 use super::{Geometry, WidgetBox};
 use crate::measure;
 
@@ -101,7 +102,7 @@ impl Geometry {
                     if let Some(b) = self.boxes.get_mut(*c) {
                         b.z = (n as u64 + 1) * Z_GAP;
                     }
-                    self.sync_index(*c);
+                    self.sync_index(*c, Reindex::Placed);
                 }
                 return;
             }
@@ -109,7 +110,7 @@ impl Geometry {
                 if let Some(b) = self.boxes.get_mut(*c) {
                     b.z = prev + step * (n as u64 + 1);
                 }
-                self.sync_index(*c);
+                self.sync_index(*c, Reindex::Placed);
             }
             prev += step * (j - i) as u64;
             i = j;

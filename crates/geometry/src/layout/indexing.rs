@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use trellis_model::{Document, Rect, WidgetId};
 
 use super::{Geometry, intersect};
-use crate::spatial::SpatialGrid;
+use crate::spatial::{SpatialGrid, exact, exact_rect};
 
 /// How the boxes indexed moved while `bulk` was on.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -15,16 +15,27 @@ pub(super) enum BulkMoves {
     /// None yet.
     #[default]
     None,
-    /// These many, each by this distance, indexed before and after.
-    By((f32, f32), usize),
+    /// These many, each by distance `d`, indexed before and after.
+    /// `proven` while each was a box translated once, with an entry the
+    /// translation cannot change, to a place whose corner is [`exact`]:
+    /// then, where an index holds only exact rectangles (so each box's
+    /// place before was exact too), each moved by `d` to the bit, and
+    /// the index can move with them by arithmetic alone
+    /// ([`SpatialGrid::shift_all_exact`]).
+    By { d: (f32, f32), count: usize, proven: bool },
     /// By different distances, or into or out of the index.
     Mixed,
 }
 
 impl BulkMoves {
-    fn add(&mut self, before: Option<Rect>, now: Option<Rect>) {
-        let d = match (before, now) {
-            (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => (n.x - b.x, n.y - b.y),
+    #[inline]
+    fn add(&mut self, before: Option<Rect>, now: Option<Rect>, proven: bool) {
+        let (d, proven) = match (before, now) {
+            (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => {
+                // Both corners on eighths within the limit: the difference
+                // is exact, so each moved by `d` exactly.
+                ((n.x - b.x, n.y - b.y), proven && exact(n.x) && exact(n.y))
+            }
             (None, None) => return,
             _ => {
                 *self = BulkMoves::Mixed;
@@ -32,10 +43,48 @@ impl BulkMoves {
             }
         };
         *self = match *self {
-            BulkMoves::None => BulkMoves::By(d, 1),
-            BulkMoves::By(e, n) if e == d => BulkMoves::By(e, n + 1),
+            BulkMoves::None => BulkMoves::By { d, count: 1, proven },
+            BulkMoves::By { d: e, count, proven: so_far } if e == d => {
+                BulkMoves::By { d, count: count + 1, proven: so_far && proven }
+            }
             _ => BulkMoves::Mixed,
         };
+    }
+}
+
+/// Why a box is indexed again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reindex {
+    /// Placed or ordered: anything it holds may have changed.
+    Placed,
+    /// Translated with its subtree: only its rectangle and clip moved.
+    Translated,
+}
+
+/// The boxes indexed again during one bulk update, a bit per arena slot:
+/// a box translated twice there (a moved widget inside another moved one)
+/// must not count as two of the boxes that moved.
+#[derive(Debug, Default)]
+pub(super) struct SeenSlots {
+    words: Vec<u64>,
+}
+
+impl SeenSlots {
+    /// Forgets every box, keeping the room (a bit per slot).
+    pub(super) fn clear(&mut self) {
+        self.words.fill(0);
+    }
+
+    /// Marks the box; whether it was not marked yet.
+    fn first_time(&mut self, id: WidgetId) -> bool {
+        let slot = id.slot();
+        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        let first = self.words[word] & bit == 0;
+        self.words[word] |= bit;
+        first
     }
 }
 
@@ -45,7 +94,7 @@ const CROWDED: usize = 64;
 impl Geometry {
     /// Makes the spatial index hold the widget's visible rectangle and what
     /// queries need to know of it.
-    pub(super) fn sync_index(&mut self, id: WidgetId) {
+    pub(super) fn sync_index(&mut self, id: WidgetId, why: Reindex) {
         let b = &self.boxes[id];
         let want = if id == self.root {
             None
@@ -58,10 +107,19 @@ impl Geometry {
         // The grid skips the update when nothing it holds changed.
         let value = want.map(|r| (r, b.entry(id)));
         let parent = b.parent;
-        let before = std::mem::replace(&mut self.boxes[id].indexed, want);
         if self.bulk {
-            self.bulk_moves.add(before, want);
+            // A translation keeps the parent, depth, order and flags; the
+            // entry's one other field, whether the clip cuts the box, is
+            // kept too when box and clip move by one exact distance (the
+            // caller's check of the indexed rectangle, which is their
+            // overlap, sees any other move).
+            let entry_kept = why == Reindex::Translated
+                && b.clip.is_none_or(|c| exact_rect(&b.rect) && exact_rect(&c))
+                && self.bulk_seen.first_time(id);
+            let before = std::mem::replace(&mut self.boxes[id].indexed, want);
+            self.bulk_moves.add(before, want, entry_kept);
         } else {
+            self.boxes[id].indexed = want;
             self.index.set(id, value);
             if let Some(grid) = parent.and_then(|p| self.child_index.get_mut(&p)) {
                 grid.set(id, value);
@@ -95,12 +153,26 @@ impl Geometry {
         let boxes = &self.boxes;
         let held = |id: WidgetId| boxes.get(id).and_then(|b| b.indexed.map(|r| (id, r, b.entry(id))));
         let now = |id: WidgetId| held(id).map(|(_, r, e)| (r, e));
-        if let BulkMoves::By(d, moved) = moves
-            && moved == self.index.len()
-            && self.index.shift_all(d, now)
-            && self.child_index.values_mut().all(|grid| grid.shift_all(d, now))
+        if let BulkMoves::By { d, count, proven } = moves
+            && count == self.index.len()
         {
-            return;
+            // Proven, each index moves by arithmetic; otherwise, or where
+            // an index holds a rectangle that is not exact, it checks each
+            // item (2 ms of a nudge of everything at 100,000 widgets).
+            let mut by_arithmetic = proven;
+            let mut shift = |grid: &mut SpatialGrid| {
+                let exact = proven && grid.shift_all_exact(d);
+                by_arithmetic &= exact;
+                exact || grid.shift_all(d, now)
+            };
+            if shift(&mut self.index) && self.child_index.values_mut().all(&mut shift) {
+                self.stats.index_moved_by_arithmetic = by_arithmetic;
+                debug_assert!(
+                    self.index.holds(now) && self.child_index.values().all(|grid| grid.holds(now)),
+                    "the indexes moved with the boxes"
+                );
+                return;
+            }
         }
         self.index.refill(boxes.keys().filter_map(held));
         for (parent, grid) in &mut self.child_index {

@@ -162,6 +162,11 @@ pub struct UpdateStats {
     pub memo_hits: usize,
     /// Whether everything was rebuilt (first layout, or after a reset).
     pub full: bool,
+    /// Whether a move of everything moved the spatial indexes by arithmetic
+    /// alone, reading none of their items: every box translated once,
+    /// every distance, coordinate and side a multiple of 1/8 pixel within
+    /// 262,144 (README, "Limits").
+    pub index_moved_by_arithmetic: bool,
 }
 
 /// The laid-out design and its spatial index: where every widget of one
@@ -194,6 +199,8 @@ pub struct Geometry {
     bulk: bool,
     /// How the boxes indexed moved while `bulk` was on.
     bulk_moves: indexing::BulkMoves,
+    /// The boxes indexed again during the bulk update under way.
+    bulk_seen: indexing::SeenSlots,
     /// Old and new rectangles of boxes that moved, resized or went away
     /// since [`Geometry::take_damage`]; `None` after a full rebuild.
     damage: Option<Vec<Rect>>,
@@ -254,6 +261,7 @@ impl Geometry {
             stats: UpdateStats::default(),
             bulk: false,
             bulk_moves: indexing::BulkMoves::None,
+            bulk_seen: indexing::SeenSlots::default(),
             damage: Some(Vec::new()),
             moved: Vec::new(),
             subtree: Vec::new(),

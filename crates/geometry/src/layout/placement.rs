@@ -7,6 +7,7 @@
 use taffy::prelude::{AvailableSpace, Size};
 use trellis_model::{Document, PropKey, Rect, WidgetId, WidgetKind};
 
+use super::indexing::Reindex;
 use super::{Geometry, WidgetBox};
 use crate::measure::{self, TAB_BAR_HEIGHT, natural_size_within};
 
@@ -122,7 +123,7 @@ impl Geometry {
         b.inset = measure::inset(&w);
         b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
         b.locked = parent_locked || w.flag(PropKey::Locked);
-        self.sync_index(id);
+        self.sync_index(id, Reindex::Placed);
         self.stats.relaid_out += 1;
     }
 
@@ -192,7 +193,7 @@ impl Geometry {
             let before = std::mem::replace(&mut self.boxes[at].rect, rect);
             self.boxes[at].clip = clip;
             self.moved(at, before, rect);
-            self.sync_index(at);
+            self.sync_index(at, Reindex::Translated);
             self.stats.translated += 1;
         }
     }
