@@ -382,4 +382,51 @@ mod tests {
         let reloaded = Document::from_json_bytes(doc.to_json_string().as_bytes()).unwrap();
         assert_eq!(reloaded.content_hash(), edited);
     }
+
+    /// A widget's subtree part after every kind of change below it (a
+    /// child's property, its children reordered, a grandchild deleted,
+    /// each undone), with the widget's own edit after each: what the file
+    /// written then says.
+    #[test]
+    fn the_subtree_part_follows_every_change_below_a_widget() {
+        let mut doc = generate(300, 4);
+        let card = doc.children(doc.root())[2];
+        let first = doc.children(card)[0];
+        let last = *doc.children(card).last().unwrap();
+        let agrees = |doc: &Document, step: &str| {
+            let text = doc.to_json_string();
+            assert_eq!(doc.saved_size(), text.len() as u64, "{step}");
+            assert_eq!(
+                doc.content_hash(),
+                Document::from_json_bytes(text.as_bytes()).unwrap().content_hash(),
+                "{step}"
+            );
+        };
+        let nudge = |doc: &mut Document, id: WidgetId| {
+            let x = doc.widget(id).unwrap().number(PropKey::X) + 1.0;
+            doc.execute(Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }).unwrap();
+        };
+        nudge(&mut doc, card);
+        agrees(&doc, "the card moved");
+        nudge(&mut doc, first);
+        nudge(&mut doc, card);
+        agrees(&doc, "a child moved, then the card");
+        doc.execute(Command::Move { ids: vec![last], parent: card, index: Some(0) }).unwrap();
+        nudge(&mut doc, card);
+        agrees(&doc, "the children reordered, then the card moved");
+        let grandchild = doc.iter().find(|w| w.parent().is_some_and(|p| doc.parent(p) == Some(card))).map(|w| w.id());
+        {
+            let g = grandchild.expect("the card has a grandchild");
+            doc.execute(Command::Delete { ids: vec![g] }).unwrap();
+            nudge(&mut doc, card);
+            agrees(&doc, "a grandchild deleted, then the card moved");
+        }
+        for _ in 0..4 {
+            doc.undo().unwrap();
+            agrees(&doc, "undone");
+            nudge(&mut doc, card);
+            agrees(&doc, "undone, then the card moved");
+            doc.undo().unwrap();
+        }
+    }
 }
