@@ -101,11 +101,59 @@ pub(crate) struct SpatialGrid {
     /// all was most of a 10,000-widget nudge's layout time, one cache miss
     /// after another across the buckets.
     lag: (f32, f32),
-    /// Items whose held rectangle is not [`exact`]: while there are none, a
-    /// move of everything by an exact distance needs no check item by item
+    /// The slots of items whose held rectangle is not [`exact`] (a widget
+    /// dragged to a fraction of a pixel at some zoom): a move of everything
+    /// checks those one by one and the rest by arithmetic
     /// ([`SpatialGrid::shift_all_exact`]).
-    inexact: usize,
+    inexact: SlotSet,
 }
+
+/// A set of item slots, a bit each.
+#[derive(Debug, Default)]
+struct SlotSet {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl SlotSet {
+    fn set(&mut self, slot: u32, on: bool) {
+        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        if word >= self.words.len() {
+            if !on {
+                return;
+            }
+            self.words.resize(word + 1, 0);
+        }
+        let was = self.words[word] & bit != 0;
+        if on != was {
+            self.words[word] ^= bit;
+            self.len = if on { self.len + 1 } else { self.len - 1 };
+        }
+    }
+
+    fn clear(&mut self) {
+        self.words.fill(0);
+        self.len = 0;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.words.iter().enumerate().flat_map(|(w, word)| {
+            let mut bits = *word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    w as u32 * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// Past one item in this many to check one by one (held inexact, or not
+/// proven by the caller), [`SpatialGrid::shift_all_exact`] leaves every
+/// item to [`SpatialGrid::shift_all`]'s check instead.
+const MOST_CHECKED_APART: usize = 8;
 
 /// The largest coordinate [`exact`] admits. Sums and differences of two
 /// such values are multiples of 1/8 below 2^19 in size, which need at
@@ -156,7 +204,7 @@ impl SpatialGrid {
             free: Vec::new(),
             slot: SecondaryMap::new(),
             lag: (0.0, 0.0),
-            inexact: 0,
+            inexact: SlotSet::default(),
         }
     }
 
@@ -185,12 +233,14 @@ impl SpatialGrid {
     /// Whether every item's rectangle `now` is the one held moved by `lag`,
     /// exactly, in the cells it is listed in, with the entry held.
     fn holds_with_lag(&self, lag: (f32, f32), now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
-        (0..self.items.len as u32).filter_map(|slot| self.items.get(slot)).all(|item| {
-            now(item.entry.id).is_some_and(|(rect, entry)| {
-                entry == item.entry
-                    && moved(&item.rect, lag) == rect
-                    && item.cells.is_none_or(|c| c == self.range(&rect))
-            })
+        (0..self.items.len as u32).filter_map(|slot| self.items.get(slot)).all(|item| self.item_holds(&item, lag, &now))
+    }
+
+    /// Whether the item's rectangle `now` is the one held moved by `lag`,
+    /// exactly, in the cells it is listed in, with the entry held.
+    fn item_holds(&self, item: &Item, lag: (f32, f32), now: impl Fn(WidgetId) -> Option<(Rect, Entry)>) -> bool {
+        now(item.entry.id).is_some_and(|(rect, entry)| {
+            entry == item.entry && moved(&item.rect, lag) == rect && item.cells.is_none_or(|c| c == self.range(&rect))
         })
     }
 
@@ -201,22 +251,45 @@ impl SpatialGrid {
         self.holds_with_lag(self.lag, now)
     }
 
-    /// Every item moved by `d`, where the caller has proved each held
-    /// exactly where it was, moved by `d` exactly, its size and entry
-    /// unchanged: as [`SpatialGrid::shift_all`], without reading an item,
-    /// when every rectangle held, the lag, the grid's corner and `d` are
-    /// [`exact`]. Then each sum below and in every query is exact, so a
-    /// rectangle held moves onto its item's place by the new lag, and its
-    /// distance from the grid's corner, hence its cells, stays the same.
-    /// `false` (nothing changed) otherwise: the caller checks item by item.
-    pub(crate) fn shift_all_exact(&mut self, d: (f32, f32)) -> bool {
+    /// Every item moved by `d`, as [`SpatialGrid::shift_all`], where the
+    /// caller has proved every item but those of `apart` moved from a place
+    /// [`exact`] to one exact, by `d` to the bit, its size and entry
+    /// unchanged: those items are not read. When the lag, the grid's corner
+    /// and `d` are exact too, each sum below and in every query is exact,
+    /// so such an item's held rectangle, if exact, moves onto its place by
+    /// the new lag, and its distance from the corner, hence its cells,
+    /// stays the same. Items held inexact and those of `apart` are checked
+    /// one by one. `false` (nothing changed) when a check fails or the
+    /// distances are not exact: the caller checks every item.
+    pub(crate) fn shift_all_exact(
+        &mut self,
+        d: (f32, f32),
+        apart: &[WidgetId],
+        now: impl Fn(WidgetId) -> Option<(Rect, Entry)>,
+    ) -> bool {
         let lag = (self.lag.0 + d.0, self.lag.1 + d.1);
         let corner = (self.ox + d.0, self.oy + d.1);
         let all_exact = [d.0, d.1, self.lag.0, self.lag.1, self.ox, self.oy, lag.0, lag.1, corner.0, corner.1];
-        if self.inexact > 0 || !all_exact.into_iter().all(exact) {
+        if !all_exact.into_iter().all(exact) {
             return false;
         }
+        // Those the caller names that this grid holds (a container's grid
+        // holds its children alone).
+        let named_here = apart.iter().filter(|id| self.slot.contains_key(**id)).count();
+        if self.inexact.len + named_here > self.len() / MOST_CHECKED_APART {
+            return false;
+        }
+        // Cells are found from the new corner, as queries will.
+        let (old_corner, old_lag) = ((self.ox, self.oy), self.lag);
         (self.ox, self.oy) = corner;
+        let slots = self.inexact.iter().chain(apart.iter().filter_map(|id| self.slot.get(*id).copied()));
+        let checked =
+            slots.into_iter().all(|slot| self.items.get(slot).is_none_or(|item| self.item_holds(&item, lag, &now)));
+        if !checked {
+            (self.ox, self.oy) = old_corner;
+            return false;
+        }
+        debug_assert_eq!(self.lag, old_lag);
         self.lag = lag;
         true
     }
@@ -234,11 +307,10 @@ impl SpatialGrid {
             return held;
         }
         let lag = std::mem::replace(&mut self.lag, (0.0, 0.0));
-        self.inexact = 0;
         for slot in 0..self.items.len as u32 {
             if let Some(mut item) = self.items.get(slot) {
                 item.rect = moved(&item.rect, lag);
-                self.inexact += usize::from(!exact_rect(&item.rect));
+                self.inexact.set(slot, !exact_rect(&item.rect));
                 self.items.set(slot, Some(item));
             }
         }
@@ -263,7 +335,7 @@ impl SpatialGrid {
         self.slot.clear();
         self.items.len = 0;
         self.lag = (0.0, 0.0);
-        self.inexact = 0;
+        self.inexact.clear();
         for (id, rect, entry) in items {
             self.set(id, Some((rect, entry)));
         }
@@ -292,7 +364,7 @@ impl SpatialGrid {
             }
             self.slot.remove(id);
             self.items.set(slot, None);
-            self.inexact -= usize::from(!exact_rect(&item.rect));
+            self.inexact.set(slot, false);
             match item.cells {
                 None => self.big.retain(|s| s.0 != slot),
                 Some((x0, y0, x1, y1)) => {
@@ -312,7 +384,6 @@ impl SpatialGrid {
         let covered = (x1 - x0 + 1) as usize * (y1 - y0 + 1) as usize;
         let cells = (covered <= MAX_CELLS_PER_ITEM).then_some((x0, y0, x1, y1));
         let rect = self.held_for(rect);
-        self.inexact += usize::from(!exact_rect(&rect));
         let item = Some(Item { rect, entry, cells });
         let slot = match self.free.pop() {
             Some(s) => {
@@ -321,6 +392,7 @@ impl SpatialGrid {
             }
             None => self.items.push(item),
         };
+        self.inexact.set(slot, !exact_rect(&rect));
         self.slot.insert(id, slot);
         match cells {
             None => self.big.push((slot, rect, entry)),
@@ -549,41 +621,81 @@ mod tests {
         assert!(!grid.shift_all((0.0, 0.0), now), "an entry that changed is not kept");
     }
 
-    /// The count of held rectangles that are not exact follows every way
-    /// one is written: put in, replaced, taken out, caught up with the lag.
+    /// A shift by arithmetic checks one by one the items held inexact
+    /// (followed through every way one is written: put in, replaced, taken
+    /// out, caught up with the lag) and those the caller names, and is
+    /// refused where the distances are not exact or too many need a check.
     #[test]
-    fn a_shift_by_arithmetic_is_refused_while_any_held_rectangle_is_not_exact() {
+    fn a_shift_by_arithmetic_checks_the_inexact_items_and_those_named() {
         let mut keys: SlotMap<WidgetId, ()> = SlotMap::with_key();
         let mut grid = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 100);
-        let ids: Vec<WidgetId> = (0..50).map(|_| keys.insert(())).collect();
-        for (k, id) in ids.iter().enumerate() {
-            let r = Rect::new(k as f32 * 19.0, k as f32 * 7.5, 30.0, 12.25);
-            grid.set(*id, Some((r, entry(*id))));
+        let mut all: Vec<(WidgetId, Rect)> =
+            (0..50).map(|k| (keys.insert(()), Rect::new(k as f32 * 19.0, k as f32 * 7.5, 30.0, 12.25))).collect();
+        for (id, r) in &all {
+            grid.set(*id, Some((*r, entry(*id))));
         }
-        assert!(grid.shift_all_exact((1.0, -0.5)), "whole and half pixels");
+        let ids: Vec<WidgetId> = all.iter().map(|(id, _)| *id).collect();
+        // Every item moved by `d` but the one named, moved by `odd` more.
+        let shift = |grid: &mut SpatialGrid, all: &mut Vec<(WidgetId, Rect)>, d: (f32, f32), apart: &[WidgetId]| {
+            let moved: Vec<(WidgetId, Rect)> =
+                all.iter().map(|(id, r)| (*id, Rect::new(r.x + d.0, r.y + d.1, r.w, r.h))).collect();
+            let now = |id| moved.iter().find(|(i, _)| *i == id).map(|(_, r)| (*r, entry(id)));
+            let kept = grid.shift_all_exact(d, apart, now);
+            if kept {
+                *all = moved;
+            }
+            kept
+        };
+        assert!(shift(&mut grid, &mut all, (1.0, -0.5), &[]), "whole and half pixels");
         assert_eq!(grid.lag, (1.0, -0.5));
-        assert!(!grid.shift_all_exact((0.1, 0.0)), "a tenth is not exact");
+        assert!(!shift(&mut grid, &mut all, (0.1, 0.0), &[]), "a tenth is not exact");
         assert_eq!(grid.lag, (1.0, -0.5), "a refusal changes nothing");
 
-        let third = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
-        grid.set(ids[3], Some((third, entry(ids[3]))));
-        assert!(!grid.shift_all_exact((1.0, 0.0)), "a held third of a pixel");
-        grid.set(ids[3], Some((Rect::new(40.0, 5.0, 10.0, 10.0), entry(ids[3]))));
-        assert!(grid.shift_all_exact((1.0, 0.0)), "replaced by an exact one");
-        grid.set(ids[4], Some((third, entry(ids[4]))));
+        // One held a third of a pixel off: checked, and found where it is.
+        all[3].1 = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
+        grid.set(ids[3], Some((all[3].1, entry(ids[3]))));
+        assert!(shift(&mut grid, &mut all, (1.0, 0.0), &[]), "one inexact, checked");
+        // ... and caught where it is not (the others are taken on trust).
+        let wrong = |id: WidgetId| {
+            let (_, r) = all.iter().find(|(i, _)| *i == id).unwrap();
+            Some((if id == ids[3] { Rect::new(0.0, 0.0, 1.0, 1.0) } else { *r }, entry(id)))
+        };
+        assert!(!grid.shift_all_exact((0.0, 0.0), &[], wrong), "the inexact item is read");
+        assert!(!grid.shift_all_exact((0.0, 0.0), &[ids[9]], |id| if id == ids[9] { None } else { wrong(id) }));
+        all[3].1 = Rect::new(40.0, 5.0, 10.0, 10.0);
+        grid.set(ids[3], Some((all[3].1, entry(ids[3]))));
+        all[4].1 = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
+        grid.set(ids[4], Some((all[4].1, entry(ids[4]))));
         grid.set(ids[4], None);
-        assert!(grid.shift_all_exact((1.0, 0.0)), "taken out");
-        assert!(!grid.shift_all_exact((300_000.0, 0.0)), "a lag past the exact range");
+        all.remove(4);
+        assert_eq!(grid.inexact.len, 0, "replaced by an exact one, and taken out");
+
+        // Too many to check one by one: left to the check of every item.
+        for (k, (id, r)) in all.iter_mut().enumerate().take(20).skip(10) {
+            *r = Rect::new(k as f32 + 0.3, 5.0, 10.0, 10.0);
+            grid.set(*id, Some((*r, entry(*id))));
+        }
+        assert!(!shift(&mut grid, &mut all, (1.0, 0.0), &[]), "ten of 49 inexact");
+        let named: Vec<WidgetId> = all[20..30].iter().map(|(id, _)| *id).collect();
+        for (k, (id, r)) in all.iter_mut().enumerate().take(20).skip(10) {
+            *r = Rect::new(k as f32, 5.0, 10.0, 10.0);
+            grid.set(*id, Some((*r, entry(*id))));
+        }
+        assert!(!shift(&mut grid, &mut all, (1.0, 0.0), &named), "ten of 49 named");
+        assert!(shift(&mut grid, &mut all, (1.0, 0.0), &named[..3]), "three named");
+        assert!(!shift(&mut grid, &mut all, (300_000.0, 0.0), &[]), "a lag past the exact range");
 
         // A place the lag cannot reach exactly makes every held rectangle
-        // catch up (the lag dropped), counted again as they are rewritten.
-        grid.set(ids[5], Some((Rect::new(-0.001, 5.0, 10.0, 10.0), entry(ids[5]))));
+        // catch up (the lag dropped), each counted again as it is rewritten.
+        all[5].1 = Rect::new(-0.001, 5.0, 10.0, 10.0);
+        grid.set(all[5].0, Some((all[5].1, entry(all[5].0))));
         assert_eq!(grid.lag, (0.0, 0.0));
-        assert!(!grid.shift_all_exact((1.0, 0.0)), "-0.001 is held");
-        grid.set(ids[5], Some((Rect::new(2.0, 5.0, 10.0, 10.0), entry(ids[5]))));
-        assert!(grid.shift_all_exact((1.0, 0.0)));
+        assert_eq!(grid.inexact.len, 1, "-0.001 is held");
+        all[5].1 = Rect::new(2.0, 5.0, 10.0, 10.0);
+        grid.set(all[5].0, Some((all[5].1, entry(all[5].0))));
+        assert!(shift(&mut grid, &mut all, (1.0, 0.0), &[]));
 
         let mut far = SpatialGrid::new(Rect::new(300_000.0, 0.0, 1000.0, 1000.0), 1);
-        assert!(!far.shift_all_exact((1.0, 0.0)), "a grid corner past the exact range");
+        assert!(!far.shift_all_exact((1.0, 0.0), &[], |_| None), "a grid corner past the exact range");
     }
 }

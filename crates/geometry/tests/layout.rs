@@ -2209,6 +2209,16 @@ fn a_nudge_of_everything_moves_the_indexes_by_arithmetic_only_where_it_is_exact(
     };
     assert!(nudge(&mut doc, &mut g, 1.0, -1.0), "a whole pixel");
     assert!(nudge(&mut doc, &mut g, 0.125, 10.0), "an eighth of a pixel");
+    // A few widgets off the eighths (sixty-fourths, dragged at some zoom):
+    // those are checked one by one, the rest still moved by arithmetic.
+    for (k, id) in doc.children(root).to_vec().into_iter().enumerate().step_by(40) {
+        let x = doc.widget(id).unwrap().number(PropKey::X) + (1 + k % 3) as f32 / 64.0;
+        doc.execute(Command::SetProperties { id, values: vec![(PropKey::X, Some(n(x)))] }).unwrap();
+    }
+    g.update(&doc);
+    answers(&doc, &g);
+    assert!(nudge(&mut doc, &mut g, 1.0, 1.0), "a few widgets off the eighths");
+    assert!(nudge(&mut doc, &mut g, -2.0, 0.5), "again");
     assert!(!nudge(&mut doc, &mut g, 1.0 / 3.0, 0.0), "a third of a pixel");
     assert!(!nudge(&mut doc, &mut g, 1.0, 1.0), "coordinates a third off the eighths stay checked");
     assert!(!nudge(&mut doc, &mut g, -1.0 / 3.0, 0.0), "back on the eighths from a third");

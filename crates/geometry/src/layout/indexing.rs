@@ -15,40 +15,34 @@ pub(super) enum BulkMoves {
     /// None yet.
     #[default]
     None,
-    /// These many, each by distance `d`, indexed before and after.
-    /// `proven` while each was a box translated once, with an entry the
-    /// translation cannot change, to a place whose corner is [`exact`]:
-    /// then, where an index holds only exact rectangles (so each box's
-    /// place before was exact too), each moved by `d` to the bit, and
-    /// the index can move with them by arithmetic alone
-    /// ([`SpatialGrid::shift_all_exact`]).
-    By { d: (f32, f32), count: usize, proven: bool },
+    /// These many, each by distance `d`, indexed before and after; each a
+    /// different box while `distinct`.
+    By { d: (f32, f32), count: usize, distinct: bool },
     /// By different distances, or into or out of the index.
     Mixed,
 }
 
 impl BulkMoves {
+    /// Counts a box indexed again; whether it moved by the distance the
+    /// others did, its size kept.
     #[inline]
-    fn add(&mut self, before: Option<Rect>, now: Option<Rect>, proven: bool) {
-        let (d, proven) = match (before, now) {
-            (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => {
-                // Both corners on eighths within the limit: the difference
-                // is exact, so each moved by `d` exactly.
-                ((n.x - b.x, n.y - b.y), proven && exact(n.x) && exact(n.y))
-            }
-            (None, None) => return,
+    fn add(&mut self, before: Option<Rect>, now: Option<Rect>, first_time: bool) -> bool {
+        let d = match (before, now) {
+            (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => (n.x - b.x, n.y - b.y),
+            (None, None) => return true,
             _ => {
                 *self = BulkMoves::Mixed;
-                return;
+                return false;
             }
         };
         *self = match *self {
-            BulkMoves::None => BulkMoves::By { d, count: 1, proven },
-            BulkMoves::By { d: e, count, proven: so_far } if e == d => {
-                BulkMoves::By { d, count: count + 1, proven: so_far && proven }
+            BulkMoves::None => BulkMoves::By { d, count: 1, distinct: first_time },
+            BulkMoves::By { d: e, count, distinct } if e == d => {
+                BulkMoves::By { d, count: count + 1, distinct: distinct && first_time }
             }
             _ => BulkMoves::Mixed,
         };
+        matches!(self, BulkMoves::By { .. })
     }
 }
 
@@ -108,16 +102,20 @@ impl Geometry {
         let value = want.map(|r| (r, b.entry(id)));
         let parent = b.parent;
         if self.bulk {
+            let first_time = self.bulk_seen.first_time(id);
             // A translation keeps the parent, depth, order and flags; the
             // entry's one other field, whether the clip cuts the box, is
             // kept too when box and clip move by one exact distance (the
-            // caller's check of the indexed rectangle, which is their
-            // overlap, sees any other move).
-            let entry_kept = why == Reindex::Translated
+            // check of the indexed rectangle, which is their overlap, sees
+            // any other move). A box moved from a corner on eighths to
+            // another then moved by the common distance to the bit.
+            let proven = why == Reindex::Translated
                 && b.clip.is_none_or(|c| exact_rect(&b.rect) && exact_rect(&c))
-                && self.bulk_seen.first_time(id);
+                && want.is_none_or(|r| exact(r.x) && exact(r.y));
             let before = std::mem::replace(&mut self.boxes[id].indexed, want);
-            self.bulk_moves.add(before, want, entry_kept);
+            if self.bulk_moves.add(before, want, first_time) && !proven && want.is_some() {
+                self.bulk_apart.push(id);
+            }
         } else {
             self.boxes[id].indexed = want;
             self.index.set(id, value);
@@ -153,27 +151,39 @@ impl Geometry {
         let boxes = &self.boxes;
         let held = |id: WidgetId| boxes.get(id).and_then(|b| b.indexed.map(|r| (id, r, b.entry(id))));
         let now = |id: WidgetId| held(id).map(|(_, r, e)| (r, e));
-        if let BulkMoves::By { d, count, proven } = moves
+        let apart = std::mem::take(&mut self.bulk_apart);
+        if let BulkMoves::By { d, count, distinct } = moves
             && count == self.index.len()
         {
-            // Proven, each index moves by arithmetic; otherwise, or where
-            // an index holds a rectangle that is not exact, it checks each
+            // Each box moved once, all but `apart` proven exact: each index
+            // moves by arithmetic, checking those and what it holds inexact
+            // one by one; otherwise, or where that fails, it checks every
             // item (2 ms of a nudge of everything at 100,000 widgets).
-            let mut by_arithmetic = proven;
+            let mut by_arithmetic = distinct;
             let mut shift = |grid: &mut SpatialGrid| {
-                let exact = proven && grid.shift_all_exact(d);
+                let exact = distinct && grid.shift_all_exact(d, &apart, now);
                 by_arithmetic &= exact;
                 exact || grid.shift_all(d, now)
             };
-            if shift(&mut self.index) && self.child_index.values_mut().all(&mut shift) {
+            // Every grid is asked, even after one failed: each moves its
+            // corner with the boxes, where its refill keeps it.
+            let mut kept = shift(&mut self.index);
+            for grid in self.child_index.values_mut() {
+                kept &= shift(grid);
+            }
+            if kept {
                 self.stats.index_moved_by_arithmetic = by_arithmetic;
                 debug_assert!(
                     self.index.holds(now) && self.child_index.values().all(|grid| grid.holds(now)),
                     "the indexes moved with the boxes"
                 );
+                self.bulk_apart = apart;
+                self.bulk_apart.clear();
                 return;
             }
         }
+        self.bulk_apart = apart;
+        self.bulk_apart.clear();
         self.index.refill(boxes.keys().filter_map(held));
         for (parent, grid) in &mut self.child_index {
             grid.refill(doc.children(*parent).iter().filter_map(|c| held(*c)));

@@ -162,10 +162,11 @@ pub struct UpdateStats {
     pub memo_hits: usize,
     /// Whether everything was rebuilt (first layout, or after a reset).
     pub full: bool,
-    /// Whether a move of everything moved the spatial indexes by arithmetic
-    /// alone, reading none of their items: every box translated once,
-    /// every distance, coordinate and side a multiple of 1/8 pixel within
-    /// 262,144 (README, "Limits").
+    /// Whether a move of everything moved the spatial indexes by arithmetic,
+    /// reading only the items it could not prove moved exactly: every box
+    /// translated once, by a distance that is a multiple of 1/8 pixel, and
+    /// at most one in eight of them, or of the rectangles held, off the
+    /// eighths or past 262,144 (README, "Limits").
     pub index_moved_by_arithmetic: bool,
 }
 
@@ -201,6 +202,9 @@ pub struct Geometry {
     bulk_moves: indexing::BulkMoves,
     /// The boxes indexed again during the bulk update under way.
     bulk_seen: indexing::SeenSlots,
+    /// The boxes of the bulk update under way whose move is not proven
+    /// exact: the indexes check those one by one.
+    bulk_apart: Vec<WidgetId>,
     /// Old and new rectangles of boxes that moved, resized or went away
     /// since [`Geometry::take_damage`]; `None` after a full rebuild.
     damage: Option<Vec<Rect>>,
@@ -262,6 +266,7 @@ impl Geometry {
             bulk: false,
             bulk_moves: indexing::BulkMoves::None,
             bulk_seen: indexing::SeenSlots::default(),
+            bulk_apart: Vec::new(),
             damage: Some(Vec::new()),
             moved: Vec::new(),
             subtree: Vec::new(),
