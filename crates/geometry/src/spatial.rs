@@ -150,14 +150,16 @@ impl SlotSet {
     }
 }
 
-/// Past one item in this many to check one by one (held inexact, or not
-/// proven by the caller), [`SpatialGrid::shift_all_exact`] leaves every
+/// Past one item in this many to check one by one (held inexact, or
+/// unproven by the caller), [`SpatialGrid::shift_all_exact`] leaves every
 /// item to [`SpatialGrid::shift_all`]'s check instead.
-const MOST_CHECKED_APART: usize = 8;
+const MOST_UNPROVEN: usize = 8;
 
-/// The largest coordinate [`exact`] admits. Sums and differences of two
-/// such values are multiples of 1/8 below 2^19 in size, which need at
-/// most 22 of an `f32`'s 24 significant bits: computed without rounding.
+/// The largest coordinate [`exact`] admits. A held rectangle moved by the
+/// lag, its right edge, and its distance from the grid's corner are sums
+/// of at most three such values: multiples of 1/8 below 2^20 in size,
+/// which need at most 23 of an `f32`'s 24 significant bits, so they are
+/// computed without rounding.
 const EXACT_LIMIT: f32 = 262_144.0;
 
 /// Whether `v` is a multiple of 1/8 within [`EXACT_LIMIT`] (whole and
@@ -252,19 +254,19 @@ impl SpatialGrid {
     }
 
     /// Every item moved by `d`, as [`SpatialGrid::shift_all`], where the
-    /// caller has proved every item but those of `apart` moved from a place
+    /// caller has proved every item but those of `unproven` moved from a place
     /// [`exact`] to one exact, by `d` to the bit, its size and entry
     /// unchanged: those items are not read. When the lag, the grid's corner
     /// and `d` are exact too, each sum below and in every query is exact,
     /// so such an item's held rectangle, if exact, moves onto its place by
     /// the new lag, and its distance from the corner, hence its cells,
-    /// stays the same. Items held inexact and those of `apart` are checked
+    /// stays the same. Items held inexact and those `unproven` are checked
     /// one by one. `false` (nothing changed) when a check fails or the
     /// distances are not exact: the caller checks every item.
     pub(crate) fn shift_all_exact(
         &mut self,
         d: (f32, f32),
-        apart: &[WidgetId],
+        unproven: &[WidgetId],
         now: impl Fn(WidgetId) -> Option<(Rect, Entry)>,
     ) -> bool {
         let lag = (self.lag.0 + d.0, self.lag.1 + d.1);
@@ -275,14 +277,14 @@ impl SpatialGrid {
         }
         // Those the caller names that this grid holds (a container's grid
         // holds its children alone).
-        let named_here = apart.iter().filter(|id| self.slot.contains_key(**id)).count();
-        if self.inexact.len + named_here > self.len() / MOST_CHECKED_APART {
+        let named_here = unproven.iter().filter(|id| self.slot.contains_key(**id)).count();
+        if self.inexact.len + named_here > self.len() / MOST_UNPROVEN {
             return false;
         }
         // Cells are found from the new corner, as queries will.
         let (old_corner, old_lag) = ((self.ox, self.oy), self.lag);
         (self.ox, self.oy) = corner;
-        let slots = self.inexact.iter().chain(apart.iter().filter_map(|id| self.slot.get(*id).copied()));
+        let slots = self.inexact.iter().chain(unproven.iter().filter_map(|id| self.slot.get(*id).copied()));
         let checked =
             slots.into_iter().all(|slot| self.items.get(slot).is_none_or(|item| self.item_holds(&item, lag, &now)));
         if !checked {
@@ -636,11 +638,11 @@ mod tests {
         }
         let ids: Vec<WidgetId> = all.iter().map(|(id, _)| *id).collect();
         // Every item moved by `d` but the one named, moved by `odd` more.
-        let shift = |grid: &mut SpatialGrid, all: &mut Vec<(WidgetId, Rect)>, d: (f32, f32), apart: &[WidgetId]| {
+        let shift = |grid: &mut SpatialGrid, all: &mut Vec<(WidgetId, Rect)>, d: (f32, f32), unproven: &[WidgetId]| {
             let moved: Vec<(WidgetId, Rect)> =
                 all.iter().map(|(id, r)| (*id, Rect::new(r.x + d.0, r.y + d.1, r.w, r.h))).collect();
             let now = |id| moved.iter().find(|(i, _)| *i == id).map(|(_, r)| (*r, entry(id)));
-            let kept = grid.shift_all_exact(d, apart, now);
+            let kept = grid.shift_all_exact(d, unproven, now);
             if kept {
                 *all = moved;
             }
@@ -655,15 +657,21 @@ mod tests {
         all[3].1 = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
         grid.set(ids[3], Some((all[3].1, entry(ids[3]))));
         assert!(shift(&mut grid, &mut all, (1.0, 0.0), &[]), "one inexact, checked");
-        // ... and caught where it is not (the others are taken on trust).
-        let wrong = |id: WidgetId| {
-            let (_, r) = all.iter().find(|(i, _)| *i == id).unwrap();
-            Some((if id == ids[3] { Rect::new(0.0, 0.0, 1.0, 1.0) } else { *r }, entry(id)))
+        // ... and caught where it is not.
+        let truth = |all: &Vec<(WidgetId, Rect)>, id: WidgetId| all.iter().find(|(i, _)| *i == id).map(|(_, r)| *r);
+        let off = |all: &Vec<(WidgetId, Rect)>, id: WidgetId, odd: WidgetId| {
+            let r = truth(all, id)?;
+            Some((if id == odd { Rect::new(0.0, 0.0, 1.0, 1.0) } else { r }, entry(id)))
         };
-        assert!(!grid.shift_all_exact((0.0, 0.0), &[], wrong), "the inexact item is read");
-        assert!(!grid.shift_all_exact((0.0, 0.0), &[ids[9]], |id| if id == ids[9] { None } else { wrong(id) }));
+        assert!(!grid.shift_all_exact((0.0, 0.0), &[], |id| off(&all, id, ids[3])), "the inexact item is read");
         all[3].1 = Rect::new(40.0, 5.0, 10.0, 10.0);
         grid.set(ids[3], Some((all[3].1, entry(ids[3]))));
+        // An item held exact is read only when the caller names it.
+        assert!(grid.shift_all_exact((0.0, 0.0), &[], |id| off(&all, id, ids[9])), "taken on trust");
+        assert!(!grid.shift_all_exact((0.0, 0.0), &[ids[9]], |id| off(&all, id, ids[9])), "named, and read");
+        let moved_entry = |id: WidgetId| truth(&all, id).map(|r| (r, Entry { hidden: id == ids[9], ..entry(id) }));
+        assert!(!grid.shift_all_exact((0.0, 0.0), &[ids[9]], moved_entry), "named, its entry changed");
+        assert!(grid.shift_all_exact((0.0, 0.0), &[ids[9]], |id| truth(&all, id).map(|r| (r, entry(id)))));
         all[4].1 = Rect::new(100.0 / 3.0, 5.0, 10.0, 10.0);
         grid.set(ids[4], Some((all[4].1, entry(ids[4]))));
         grid.set(ids[4], None);

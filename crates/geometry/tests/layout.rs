@@ -2246,6 +2246,33 @@ fn a_nudge_of_everything_moves_the_indexes_by_arithmetic_only_where_it_is_exact(
     assert!(nudge(&mut doc, &mut g, 1.0, 0.0), "back in range, exact again");
 }
 
+/// Regression test (found by a review): a scroll area's child a hair left
+/// of its content edge (x = -2^-20) is cut by the clip; a nudge rounds
+/// that hair away, so the child is no longer cut, though the part the
+/// index holds moved by the nudge's distance at its size. The move was
+/// taken as proven from the new places alone, and the index kept the
+/// child marked as cut: a move is proven only from exact places.
+#[test]
+fn a_nudge_that_rounds_a_child_out_of_its_clip_is_checked_not_proven() {
+    let mut doc = generate(400, 3);
+    let root = doc.root();
+    let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 200.0, 100.0).at(15.0, 20.0));
+    let hair = -1.0 / 1_048_576.0;
+    let child = insert(&mut doc, scroll, sized(WidgetKind::Button, 64.0, 10.0).at(hair, 5.0));
+    let mut g = geometry(&doc);
+    let content = g.content_rect(scroll).unwrap();
+    assert_eq!(content.x, 15.0, "a scroll area of no padding or border");
+    let cut = |g: &Geometry| g.visible_rect(child) != g.rect(child);
+    assert!(cut(&g), "{:?} against {:?}", g.rect(child), g.visible_rect(child));
+    nudge_everything(&mut doc, 18.0, 0.0);
+    g.update(&doc);
+    assert!(!cut(&g), "the hair rounded away: {:?}", g.rect(child));
+    assert_matches_full_layout(&doc, &g);
+    assert!(!g.last_update().index_moved_by_arithmetic, "the child's move is checked");
+    let at = g.rect(child).unwrap();
+    assert_eq!(g.hit_test(Point { x: at.x, y: at.y + 1.0 }), Some(child));
+}
+
 /// Regression test (found by a review): a tab page's child with no width
 /// or height fills the page less its offset, so moving it resizes it.
 /// The move was taken for a translation, which keeps sizes, and the

@@ -51,8 +51,9 @@ impl BulkMoves {
 pub(super) enum Reindex {
     /// Placed or ordered: anything it holds may have changed.
     Placed,
-    /// Translated with its subtree: only its rectangle and clip moved.
-    Translated,
+    /// Translated with its subtree: only its rectangle and clip moved,
+    /// from a rectangle and clip that were [`exact`] or not.
+    Translated { from_exact: bool },
 }
 
 /// The boxes indexed again during one bulk update, a bit per arena slot:
@@ -98,25 +99,26 @@ impl Geometry {
                 Some(c) => intersect(b.rect, c),
             }
         };
-        // The grid skips the update when nothing it holds changed.
-        let value = want.map(|r| (r, b.entry(id)));
-        let parent = b.parent;
         if self.bulk {
             let first_time = self.bulk_seen.first_time(id);
-            // A translation keeps the parent, depth, order and flags; the
+            // A translation keeps the parent, depth, order and flags. The
             // entry's one other field, whether the clip cuts the box, is
-            // kept too when box and clip move by one exact distance (the
-            // check of the indexed rectangle, which is their overlap, sees
-            // any other move). A box moved from a corner on eighths to
-            // another then moved by the common distance to the bit.
-            let proven = why == Reindex::Translated
+            // kept too when box and clip were exact and are: the indexed
+            // rectangle, their overlap, then has the box's size exactly
+            // when it is the box, and the caller compares its size before
+            // and after. A box moved from a corner on eighths to another
+            // moved by the common distance to the bit.
+            let proven = why == Reindex::Translated { from_exact: true }
                 && b.clip.is_none_or(|c| exact_rect(&b.rect) && exact_rect(&c))
                 && want.is_none_or(|r| exact(r.x) && exact(r.y));
             let before = std::mem::replace(&mut self.boxes[id].indexed, want);
             if self.bulk_moves.add(before, want, first_time) && !proven && want.is_some() {
-                self.bulk_apart.push(id);
+                self.bulk_unproven.push(id);
             }
         } else {
+            // The grid skips the update when nothing it holds changed.
+            let value = want.map(|r| (r, b.entry(id)));
+            let parent = b.parent;
             self.boxes[id].indexed = want;
             self.index.set(id, value);
             if let Some(grid) = parent.and_then(|p| self.child_index.get_mut(&p)) {
@@ -151,17 +153,19 @@ impl Geometry {
         let boxes = &self.boxes;
         let held = |id: WidgetId| boxes.get(id).and_then(|b| b.indexed.map(|r| (id, r, b.entry(id))));
         let now = |id: WidgetId| held(id).map(|(_, r, e)| (r, e));
-        let apart = std::mem::take(&mut self.bulk_apart);
+        let unproven = std::mem::take(&mut self.bulk_unproven);
         if let BulkMoves::By { d, count, distinct } = moves
             && count == self.index.len()
         {
-            // Each box moved once, all but `apart` proven exact: each index
+            // Each box moved once, all but `unproven` proven exact: each index
             // moves by arithmetic, checking those and what it holds inexact
             // one by one; otherwise, or where that fails, it checks every
             // item (2 ms of a nudge of everything at 100,000 widgets).
-            let mut by_arithmetic = distinct;
+            // Past one box in eight unproven, every item is checked anyway.
+            let few = distinct && unproven.len() <= count / 8;
+            let mut by_arithmetic = few;
             let mut shift = |grid: &mut SpatialGrid| {
-                let exact = distinct && grid.shift_all_exact(d, &apart, now);
+                let exact = few && grid.shift_all_exact(d, &unproven, now);
                 by_arithmetic &= exact;
                 exact || grid.shift_all(d, now)
             };
@@ -177,13 +181,13 @@ impl Geometry {
                     self.index.holds(now) && self.child_index.values().all(|grid| grid.holds(now)),
                     "the indexes moved with the boxes"
                 );
-                self.bulk_apart = apart;
-                self.bulk_apart.clear();
+                self.bulk_unproven = unproven;
+                self.bulk_unproven.clear();
                 return;
             }
         }
-        self.bulk_apart = apart;
-        self.bulk_apart.clear();
+        self.bulk_unproven = unproven;
+        self.bulk_unproven.clear();
         self.index.refill(boxes.keys().filter_map(held));
         for (parent, grid) in &mut self.child_index {
             grid.refill(doc.children(*parent).iter().filter_map(|c| held(*c)));

@@ -166,7 +166,7 @@ pub struct UpdateStats {
     /// reading only the items it could not prove moved exactly: every box
     /// translated once, by a distance that is a multiple of 1/8 pixel, and
     /// at most one in eight of them, or of the rectangles held, off the
-    /// eighths or past 262,144 (README, "Limits").
+    /// eighths or past 262,144 (README, "Layout and spatial queries").
     pub index_moved_by_arithmetic: bool,
 }
 
@@ -204,7 +204,7 @@ pub struct Geometry {
     bulk_seen: indexing::SeenSlots,
     /// The boxes of the bulk update under way whose move is not proven
     /// exact: the indexes check those one by one.
-    bulk_apart: Vec<WidgetId>,
+    bulk_unproven: Vec<WidgetId>,
     /// Old and new rectangles of boxes that moved, resized or went away
     /// since [`Geometry::take_damage`]; `None` after a full rebuild.
     damage: Option<Vec<Rect>>,
@@ -266,7 +266,7 @@ impl Geometry {
             bulk: false,
             bulk_moves: indexing::BulkMoves::None,
             bulk_seen: indexing::SeenSlots::default(),
-            bulk_apart: Vec::new(),
+            bulk_unproven: Vec::new(),
             damage: Some(Vec::new()),
             moved: Vec::new(),
             subtree: Vec::new(),

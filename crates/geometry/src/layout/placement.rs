@@ -10,6 +10,7 @@ use trellis_model::{Document, PropKey, Rect, WidgetId, WidgetKind};
 use super::indexing::Reindex;
 use super::{Geometry, WidgetBox};
 use crate::measure::{self, TAB_BAR_HEIGHT, natural_size_within};
+use crate::spatial::exact_rect;
 
 impl Geometry {
     /// Where the parent puts `id`: its border box and inherited clip.
@@ -191,9 +192,10 @@ impl Geometry {
                 }
             };
             let before = std::mem::replace(&mut self.boxes[at].rect, rect);
-            self.boxes[at].clip = clip;
+            let clip_before = std::mem::replace(&mut self.boxes[at].clip, clip);
             self.moved(at, before, rect);
-            self.sync_index(at, Reindex::Translated);
+            let from_exact = exact_rect(&before) && clip_before.is_none_or(|c| exact_rect(&c));
+            self.sync_index(at, Reindex::Translated { from_exact });
             self.stats.translated += 1;
         }
     }

@@ -180,7 +180,7 @@ impl Geometry {
         self.bulk = total > share;
         self.bulk_moves = super::indexing::BulkMoves::None;
         self.bulk_seen.clear();
-        self.bulk_apart.clear();
+        self.bulk_unproven.clear();
         let bulk = self.bulk;
         for (id, subtree) in translations.into_iter().zip(walked) {
             if !self.boxes.contains_key(id) || self.under_any(id, &done) {

@@ -569,8 +569,8 @@ mod tests {
 
     /// Blocks are passed over by their bounding box: exact for items
     /// scattered at random (boxes as large as the design), for rectangles
-    /// with a NaN or infinite side (they meet nothing, or everything), and
-    /// for a last block that is not full.
+    /// and regions with a NaN or infinite side (they meet nothing, or
+    /// everything), and for a last block that is not full.
     #[test]
     fn items_meeting_a_region_are_those_a_test_of_each_finds() {
         let mut seed = 5u64;
@@ -599,6 +599,8 @@ mod tests {
             Rect::new(300.0, 300.0, 0.0, 0.0),
             Rect::new(-50.0, -50.0, 3000.0, 3000.0),
             Rect::new(5000.0, 5000.0, 10.0, 10.0),
+            Rect::new(f32::NAN, 0.0, 10.0, 10.0),
+            Rect::new(0.0, 0.0, 100.0, f32::INFINITY),
         ]
         .into_iter()
         .map(|design| Region { design, scissor: (0, 0, 1, 1) })
