@@ -25,7 +25,7 @@ pub(super) enum BulkMoves {
 impl BulkMoves {
     /// Counts a box indexed again; whether it moved by the distance the
     /// others did, its size kept.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, before: Option<Rect>, now: Option<Rect>, first_time: bool) -> bool {
         let d = match (before, now) {
             (Some(b), Some(n)) if (b.w, b.h) == (n.w, n.h) => (n.x - b.x, n.y - b.y),
@@ -52,7 +52,8 @@ pub(super) enum Reindex {
     /// Placed or ordered: anything it holds may have changed.
     Placed,
     /// Translated with its subtree: only its rectangle and clip moved,
-    /// from a rectangle and clip that were [`exact`] or not.
+    /// `from_exact` where no clip cut it before, or the rectangle and clip
+    /// it had were [`exact`].
     Translated { from_exact: bool },
 }
 
@@ -103,7 +104,8 @@ impl Geometry {
             let first_time = self.bulk_seen.first_time(id);
             // A translation keeps the parent, depth, order and flags. The
             // entry's one other field, whether the clip cuts the box, is
-            // kept too when box and clip were exact and are: the indexed
+            // kept too where box and clip were exact, or there was no
+            // clip, and are exact, or there is none: the indexed
             // rectangle, their overlap, then has the box's size exactly
             // when it is the box, and the caller compares its size before
             // and after. A box moved from a corner on eighths to another

@@ -194,7 +194,9 @@ impl Geometry {
             let before = std::mem::replace(&mut self.boxes[at].rect, rect);
             let clip_before = std::mem::replace(&mut self.boxes[at].clip, clip);
             self.moved(at, before, rect);
-            let from_exact = exact_rect(&before) && clip_before.is_none_or(|c| exact_rect(&c));
+            // Whether the clip cut it is known from its place now where no
+            // clip did before, or box and clip were exact.
+            let from_exact = clip_before.is_none_or(|c| exact_rect(&before) && exact_rect(&c));
             self.sync_index(at, Reindex::Translated { from_exact });
             self.stats.translated += 1;
         }
