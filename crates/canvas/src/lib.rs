@@ -504,6 +504,11 @@ impl Canvas {
         let mut uniform = work.repaint.is_empty();
         let mut translated = 0;
         for (k, id) in work.moved.iter().enumerate() {
+            // The items twice as far ahead, so that finding the primitives
+            // of those half as far reads an item already fetched.
+            if let Some(far) = work.moved.get(k + 2 * PREFETCH_AHEAD) {
+                self.list.prefetch_item(*far);
+            }
             if let Some(ahead) = work.moved.get(k + PREFETCH_AHEAD) {
                 self.list.prefetch(*ahead);
             }

@@ -166,6 +166,33 @@ fn arrows_nudge_by_one_or_ten_pixels() {
     assert_eq!(e.doc().live_counts().undo_entries, 3, "one step per key press");
 }
 
+/// An arrow moves along one axis and leaves the other as it was: a widget
+/// with no `y` of its own keeps none, and a nudge right then left gives
+/// back the very design (the saved file's hash), not one with `y: 0`.
+/// (Nudges set only the axis moved along; the model already took setting
+/// an unset `y` to its default as no change.)
+#[test]
+fn a_nudge_along_one_axis_leaves_the_other_as_it_was() {
+    let mut doc = design();
+    let root = doc.root();
+    let tree = WidgetTree::bare(WidgetKind::Button)
+        .named("c")
+        .with(PropKey::X, n(600.0))
+        .with(PropKey::Width, n(60.0))
+        .with(PropKey::Height, n(30.0));
+    doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    let mut e = Editor::new(doc);
+    let before = e.doc().content_hash();
+    run(&mut e, "click c\nkey right");
+    let c = e.doc().widget(id(&e, "c")).unwrap();
+    assert_eq!((c.get(PropKey::X), c.get(PropKey::Y)), (Some(&n(601.0)), None));
+    run(&mut e, "key left");
+    assert_eq!(e.doc().content_hash(), before, "right then left is no change");
+    run(&mut e, "key shift+down");
+    assert_eq!(rect(&e, "c").y, 10.0);
+    assert_eq!(e.doc().widget(id(&e, "c")).unwrap().get(PropKey::X), Some(&n(600.0)));
+}
+
 #[test]
 fn resize_handles_follow_shift_for_aspect_and_alt_for_centre() {
     let mut e = Editor::new(design());

@@ -338,6 +338,26 @@ impl DisplayList {
         let _ = id;
     }
 
+    /// Asks the processor to bring widget `id`'s item into the cache, for a
+    /// [`DisplayList::prefetch`] of its primitives soon after: that reads
+    /// where the item holds them.
+    pub fn prefetch_item(&self, id: WidgetId) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(&i) = self.index.get(id)
+            && let Some(item) = self.items.get(i)
+        {
+            // The item's address, not its contents: nothing is read.
+            let start = std::ptr::from_ref(item) as usize;
+            for line in (start & !63..start + std::mem::size_of::<Item>()).step_by(64) {
+                // SAFETY: as in `prefetch`: SSE is part of every x86-64
+                // processor, and a prefetch never reads or faults.
+                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = id;
+    }
+
     /// Records that item `i` changed, for [`DisplayList::take_changed`].
     fn record_change(&mut self, i: usize) {
         if self.changed.len() >= self.items.len() {

@@ -67,15 +67,20 @@ impl Editor {
         }
         let ids: Vec<WidgetId> =
             top_level(&self.doc, &self.selection).into_iter().filter(|id| !is_flowed(&self.doc, *id)).collect();
+        // Only the axes the arrow moves along: setting the other to what it
+        // is changes nothing, yet reading and setting it was half the
+        // property work of a nudge of everything.
+        let axes: Vec<(PropKey, f32)> =
+            [(PropKey::X, dx), (PropKey::Y, dy)].into_iter().filter(|(_, d)| *d != 0.0).collect();
+        if axes.is_empty() {
+            return;
+        }
         let commands = ids
             .iter()
             .filter_map(|id| self.doc.widget(*id))
             .map(|w| Command::SetProperties {
                 id: w.id(),
-                values: vec![
-                    (PropKey::X, Some(PropValue::Number(w.number(PropKey::X) + dx))),
-                    (PropKey::Y, Some(PropValue::Number(w.number(PropKey::Y) + dy))),
-                ],
+                values: axes.iter().map(|(key, d)| (*key, Some(PropValue::Number(w.number(*key) + d)))).collect(),
             })
             .collect::<Vec<_>>();
         if !commands.is_empty()
