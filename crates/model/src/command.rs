@@ -334,6 +334,14 @@ impl Document {
 
     /// Runs several commands as one undo step, all or nothing.
     pub fn execute_all(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<Outcome, ModelError> {
+        self.hold_changes();
+        let done = self.execute_all_held(label, commands);
+        self.tell_held_changes();
+        done
+    }
+
+    /// [`Document::execute_all`] while its changes are held.
+    fn execute_all_held(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<Outcome, ModelError> {
         self.begin(label)?;
         let size_before = self.saved_size();
         let mut outcome = Outcome::default();
@@ -382,7 +390,9 @@ impl Document {
             return Err(ModelError::TransactionOpen);
         }
         let Some(tx) = self.history.undo.pop_back() else { return Ok(false) };
+        self.hold_changes();
         let applied = self.apply_all(tx.ops);
+        self.tell_held_changes();
         self.refresh_digests();
         let mut redo = applied?;
         redo.reverse();
@@ -396,7 +406,9 @@ impl Document {
             return Err(ModelError::TransactionOpen);
         }
         let Some(tx) = self.history.redo.pop() else { return Ok(false) };
+        self.hold_changes();
         let applied = self.apply_all(tx.ops);
+        self.tell_held_changes();
         self.refresh_digests();
         let mut undo = applied?;
         undo.reverse();

@@ -124,24 +124,37 @@ impl Observers {
     }
 
     pub(crate) fn notify(&self, change: &Change) {
-        let table = lock(&self.table);
-        if let Change::Removed { subtree, .. } = change {
-            for (_, cache) in &table.caches {
-                cache.purge(subtree);
-            }
+        self.notify_all(std::slice::from_ref(change));
+    }
+
+    /// Tells every subscriber `changes`, in order, taking each lock once
+    /// (a batch of commands tells its changes together).
+    pub(crate) fn notify_all(&self, changes: &[Change]) {
+        if changes.is_empty() {
+            return;
         }
-        if matches!(change, Change::Reset) {
-            for (_, cache) in &table.caches {
-                cache.clear();
+        let table = lock(&self.table);
+        for change in changes {
+            if let Change::Removed { subtree, .. } = change {
+                for (_, cache) in &table.caches {
+                    cache.purge(subtree);
+                }
+            }
+            if matches!(change, Change::Reset) {
+                for (_, cache) in &table.caches {
+                    cache.clear();
+                }
             }
         }
         for (_, queue) in &table.queues {
             let mut queue = lock(queue);
-            if queue.len() >= MAX_PENDING_CHANGES {
-                queue.clear();
-                queue.push_back(Change::Reset);
-            } else if queue.back() != Some(&Change::Reset) {
-                queue.push_back(change.clone());
+            for change in changes {
+                if queue.len() >= MAX_PENDING_CHANGES {
+                    queue.clear();
+                    queue.push_back(Change::Reset);
+                } else if queue.back() != Some(&Change::Reset) {
+                    queue.push_back(change.clone());
+                }
             }
         }
     }

@@ -329,6 +329,35 @@ fn subscriptions_see_changes_and_dropping_the_handle_unsubscribes() {
     assert_eq!(doc.live_counts().subscriptions, 0);
 }
 
+/// A batch of commands tells its changes together when it ends, in the
+/// order they were made: a failed one its changes and then their undoing,
+/// an undo and a redo theirs; an unread subscription still stays bounded
+/// when one batch makes more changes than it holds.
+#[test]
+fn a_batch_tells_its_changes_in_order_when_it_ends() {
+    let mut doc = Document::new();
+    let (a, b) = (button(&mut doc, 0.0, 0.0), button(&mut doc, 50.0, 0.0));
+    let sub = doc.subscribe();
+    let set = |id, x: f32| Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(x)))] };
+    let x = |id| Change::Props { id, keys: PropKeys::from([PropKey::X]) };
+    doc.execute_all("Nudge", vec![set(a, 1.0), set(b, 51.0), set(a, 2.0)]).unwrap();
+    assert_eq!(sub.drain(), vec![x(a), x(b), x(a)]);
+    let gone = doc.root();
+    let failing = Command::SetProperties { id: gone, values: vec![(PropKey::X, Some(PropValue::Number(f32::NAN)))] };
+    assert!(doc.execute_all("Nudge", vec![set(b, 60.0), failing]).is_err());
+    assert_eq!(sub.drain(), vec![x(b), x(b)], "made, then undone");
+    assert_eq!(doc.widget(b).unwrap().number(PropKey::X), 51.0);
+    // The step restores each property once, last changed first.
+    doc.undo().unwrap();
+    assert_eq!(sub.drain(), vec![x(b), x(a)]);
+    doc.redo().unwrap();
+    assert_eq!(sub.drain(), vec![x(a), x(b)]);
+    let many: Vec<Command> = (0..trellis_model::MAX_PENDING_CHANGES + 10).map(|i| set(a, (i % 100) as f32)).collect();
+    doc.execute_all("Many", many).unwrap();
+    assert!(sub.pending() <= trellis_model::MAX_PENDING_CHANGES);
+    assert!(sub.drain().contains(&Change::Reset));
+}
+
 #[test]
 fn an_unread_subscription_cannot_grow_without_bound() {
     let mut doc = Document::new();
