@@ -342,9 +342,8 @@ fn a_batch_tells_its_changes_in_order_when_it_ends() {
     let x = |id| Change::Props { id, keys: PropKeys::from([PropKey::X]) };
     doc.execute_all("Nudge", vec![set(a, 1.0), set(b, 51.0), set(a, 2.0)]).unwrap();
     assert_eq!(sub.drain(), vec![x(a), x(b), x(a)]);
-    let gone = doc.root();
-    let failing = Command::SetProperties { id: gone, values: vec![(PropKey::X, Some(PropValue::Number(f32::NAN)))] };
-    assert!(doc.execute_all("Nudge", vec![set(b, 60.0), failing]).is_err());
+    let nan_x = Command::SetProperties { id: a, values: vec![(PropKey::X, Some(PropValue::Number(f32::NAN)))] };
+    assert!(doc.execute_all("Nudge", vec![set(b, 60.0), nan_x]).is_err());
     assert_eq!(sub.drain(), vec![x(b), x(b)], "made, then undone");
     assert_eq!(doc.widget(b).unwrap().number(PropKey::X), 51.0);
     // The step restores each property once, last changed first.
@@ -388,6 +387,18 @@ fn widget_caches_are_purged_when_their_widget_leaves_the_document() {
     doc.execute(Command::Delete { ids: vec![panel] }).unwrap();
     assert_eq!(cache.len(), 0, "the subtree's entries went with it");
     assert!(!cache.insert(&doc, inner, "stale".into()), "no entries for widgets that are gone");
+    // Through a batch, whose changes are told when it ends, and an undo.
+    doc.undo().unwrap();
+    assert!(cache.insert(&doc, inner, "back".into()));
+    let other = insert(&mut doc, root, WidgetTree::palette(WidgetKind::Label));
+    assert!(cache.insert(&doc, other, "other".into()));
+    doc.execute_all("Delete", vec![Command::Delete { ids: vec![panel] }, Command::Delete { ids: vec![other] }])
+        .unwrap();
+    assert_eq!(cache.len(), 0, "both subtrees' entries went with them");
+    doc.undo().unwrap();
+    assert!(cache.insert(&doc, other, "again".into()));
+    doc.undo().unwrap();
+    assert_eq!(cache.len(), 0, "undoing the insert took it out again");
     drop(cache);
     assert_eq!(doc.live_counts().caches, 0);
 }
