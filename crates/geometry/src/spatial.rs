@@ -108,16 +108,27 @@ pub(crate) struct SpatialGrid {
     inexact: SlotSet,
 }
 
-/// A set of item slots, a bit each.
+/// A set of slots (item slots, or widgets' arena slots), a bit each.
 #[derive(Debug, Default)]
-struct SlotSet {
+pub(crate) struct SlotSet {
     words: Vec<u64>,
     len: usize,
 }
 
 impl SlotSet {
-    fn set(&mut self, slot: u32, on: bool) {
-        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+    /// Adds `slot`; whether it was not in the set yet.
+    pub(crate) fn insert(&mut self, slot: usize) -> bool {
+        let was = self.contains(slot);
+        self.set(slot, true);
+        !was
+    }
+
+    fn contains(&self, slot: usize) -> bool {
+        self.words.get(slot / 64).is_some_and(|w| w & (1u64 << (slot % 64)) != 0)
+    }
+
+    fn set(&mut self, slot: usize, on: bool) {
+        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
         if word >= self.words.len() {
             if !on {
                 return;
@@ -131,7 +142,8 @@ impl SlotSet {
         }
     }
 
-    fn clear(&mut self) {
+    /// Empties the set, keeping the room.
+    pub(crate) fn clear(&mut self) {
         self.words.fill(0);
         self.len = 0;
     }
@@ -282,7 +294,7 @@ impl SpatialGrid {
             return false;
         }
         // Cells are found from the new corner, as queries will.
-        let (old_corner, old_lag) = ((self.ox, self.oy), self.lag);
+        let old_corner = (self.ox, self.oy);
         (self.ox, self.oy) = corner;
         let slots = self.inexact.iter().chain(unproven.iter().filter_map(|id| self.slot.get(*id).copied()));
         let checked =
@@ -291,7 +303,6 @@ impl SpatialGrid {
             (self.ox, self.oy) = old_corner;
             return false;
         }
-        debug_assert_eq!(self.lag, old_lag);
         self.lag = lag;
         true
     }
@@ -312,7 +323,7 @@ impl SpatialGrid {
         for slot in 0..self.items.len as u32 {
             if let Some(mut item) = self.items.get(slot) {
                 item.rect = moved(&item.rect, lag);
-                self.inexact.set(slot, !exact_rect(&item.rect));
+                self.inexact.set(slot as usize, !exact_rect(&item.rect));
                 self.items.set(slot, Some(item));
             }
         }
@@ -366,7 +377,7 @@ impl SpatialGrid {
             }
             self.slot.remove(id);
             self.items.set(slot, None);
-            self.inexact.set(slot, false);
+            self.inexact.set(slot as usize, false);
             match item.cells {
                 None => self.big.retain(|s| s.0 != slot),
                 Some((x0, y0, x1, y1)) => {
@@ -394,7 +405,7 @@ impl SpatialGrid {
             }
             None => self.items.push(item),
         };
-        self.inexact.set(slot, !exact_rect(&rect));
+        self.inexact.set(slot as usize, !exact_rect(&rect));
         self.slot.insert(id, slot);
         match cells {
             None => self.big.push((slot, rect, entry)),

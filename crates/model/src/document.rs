@@ -561,8 +561,7 @@ impl Document {
     pub(crate) fn hold_changes(&mut self) {
         // A batch inside another would tell the outer one's changes early.
         debug_assert!(self.held_changes.is_none(), "batches do not nest");
-        let room = std::mem::take(&mut self.held_room);
-        self.held_changes.get_or_insert(room);
+        self.held_changes = Some(std::mem::take(&mut self.held_room));
     }
 
     /// Tells the observers the changes held since

@@ -322,40 +322,20 @@ impl DisplayList {
     /// Asks the processor to bring widget `id`'s primitives into the cache,
     /// for a [`DisplayList::follow`] of it soon after.
     pub fn prefetch(&self, id: WidgetId) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(item) = self.index.get(id).and_then(|&i| self.items.get(i)) {
-            // Every cache line the primitives touch, from the one they start in.
             let start = item.primitives.as_ptr() as usize;
-            let end = start + std::mem::size_of_val(item.primitives.as_slice());
-            for line in (start & !63..end).step_by(64) {
-                // SAFETY: SSE, all `_mm_prefetch` needs, is part of every
-                // x86-64 processor; a prefetch reads nothing it is given and
-                // never faults, whatever the address.
-                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
-            }
+            fetch_into_cache(start, std::mem::size_of_val(item.primitives.as_slice()));
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = id;
     }
 
     /// Asks the processor to bring widget `id`'s item into the cache, for a
     /// [`DisplayList::prefetch`] of its primitives soon after: that reads
     /// where the item holds them.
     pub fn prefetch_item(&self, id: WidgetId) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(&i) = self.index.get(id)
-            && let Some(item) = self.items.get(i)
-        {
+        if let Some(item) = self.index.get(id).and_then(|&i| self.items.get(i)) {
             // The item's address, not its contents: nothing is read.
-            let start = std::ptr::from_ref(item) as usize;
-            for line in (start & !63..start + std::mem::size_of::<Item>()).step_by(64) {
-                // SAFETY: as in `prefetch`: SSE is part of every x86-64
-                // processor, and a prefetch never reads or faults.
-                unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
-            }
+            fetch_into_cache(std::ptr::from_ref(item) as usize, std::mem::size_of::<Item>());
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = id;
     }
 
     /// Records that item `i` changed, for [`DisplayList::take_changed`].
@@ -759,6 +739,21 @@ impl DisplayList {
     pub fn primitive_count(&self) -> usize {
         self.items.iter().map(|i| i.primitives.len()).sum()
     }
+}
+
+/// Asks the processor to bring the `len` bytes at address `start` into
+/// the cache: every line they touch, from the one they start in. A hint on
+/// x86-64 (`_mm_prefetch`), nothing elsewhere.
+fn fetch_into_cache(start: usize, len: usize) {
+    #[cfg(target_arch = "x86_64")]
+    for line in (start & !63..start + len).step_by(64) {
+        // SAFETY: SSE, all `_mm_prefetch` needs, is part of every x86-64
+        // processor; a prefetch reads nothing it is given and never
+        // faults, whatever the address.
+        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(line as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (start, len);
 }
 
 fn text_color(w: &WidgetRef<'_>, theme: &Theme) -> Color {

@@ -68,8 +68,8 @@ impl Editor {
         let ids: Vec<WidgetId> =
             top_level(&self.doc, &self.selection).into_iter().filter(|id| !is_flowed(&self.doc, *id)).collect();
         // Only the axes the arrow moves along: setting the other to what it
-        // is changes nothing, yet reading and setting it was half the
-        // property work of a nudge of everything.
+        // is changes nothing, yet it was read and set for every widget of
+        // a nudge of everything.
         let axes: Vec<(PropKey, f32)> =
             [(PropKey::X, dx), (PropKey::Y, dy)].into_iter().filter(|(_, d)| *d != 0.0).collect();
         if axes.is_empty() {

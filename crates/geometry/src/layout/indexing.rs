@@ -57,33 +57,6 @@ pub(super) enum Reindex {
     Translated { from_exact: bool },
 }
 
-/// The boxes indexed again during one bulk update, a bit per arena slot:
-/// a box translated twice there (a moved widget inside another moved one)
-/// must not count as two of the boxes that moved.
-#[derive(Debug, Default)]
-pub(super) struct SeenSlots {
-    words: Vec<u64>,
-}
-
-impl SeenSlots {
-    /// Forgets every box, keeping the room (a bit per slot).
-    pub(super) fn clear(&mut self) {
-        self.words.fill(0);
-    }
-
-    /// Marks the box; whether it was not marked yet.
-    fn first_time(&mut self, id: WidgetId) -> bool {
-        let slot = id.slot();
-        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
-        if word >= self.words.len() {
-            self.words.resize(word + 1, 0);
-        }
-        let first = self.words[word] & bit == 0;
-        self.words[word] |= bit;
-        first
-    }
-}
-
 /// Containers with more children than this get an index of their own.
 const CROWDED: usize = 64;
 
@@ -101,7 +74,7 @@ impl Geometry {
             }
         };
         if self.bulk {
-            let first_time = self.bulk_seen.first_time(id);
+            let first_time = self.bulk_seen.insert(id.slot());
             // A translation keeps the parent, depth, order and flags. The
             // entry's one other field, whether the clip cuts the box, is
             // kept too where box and clip were exact, or there was no
@@ -156,40 +129,41 @@ impl Geometry {
         let held = |id: WidgetId| boxes.get(id).and_then(|b| b.indexed.map(|r| (id, r, b.entry(id))));
         let now = |id: WidgetId| held(id).map(|(_, r, e)| (r, e));
         let unproven = std::mem::take(&mut self.bulk_unproven);
-        if let BulkMoves::By { d, count, distinct } = moves
-            && count == self.index.len()
-        {
-            // Each box moved once, all but `unproven` proven exact: each index
-            // moves by arithmetic, checking those and what it holds inexact
-            // one by one; otherwise, or where that fails, it checks every
-            // item (2 ms of a nudge of everything at 100,000 widgets).
-            // Past one box in eight unproven, every item is checked anyway.
-            let few = distinct && unproven.len() <= count / 8;
-            let mut by_arithmetic = few;
-            let mut shift = |grid: &mut SpatialGrid| {
-                let exact = few && grid.shift_all_exact(d, &unproven, now);
-                by_arithmetic &= exact;
-                exact || grid.shift_all(d, now)
-            };
-            // Every grid is asked, even after one failed: each moves its
-            // corner with the boxes, where its refill keeps it.
-            let mut kept = shift(&mut self.index);
-            for grid in self.child_index.values_mut() {
-                kept &= shift(grid);
+        let kept = match moves {
+            BulkMoves::By { d, count, distinct } if count == self.index.len() => {
+                // Each box moved once, all but `unproven` proven exact: each
+                // index moves by arithmetic, checking those and what it
+                // holds inexact one by one; otherwise, or where that fails,
+                // it checks every item (2 ms of a nudge of everything at
+                // 100,000 widgets). Past one box in eight unproven, every
+                // item is checked anyway.
+                let few = distinct && unproven.len() <= count / 8;
+                let mut by_arithmetic = few;
+                let mut shift = |grid: &mut SpatialGrid| {
+                    let exact = few && grid.shift_all_exact(d, &unproven, now);
+                    by_arithmetic &= exact;
+                    exact || grid.shift_all(d, now)
+                };
+                // Every grid is asked, even after one failed: each moves its
+                // corner with the boxes, where its refill keeps it.
+                let mut kept = shift(&mut self.index);
+                for grid in self.child_index.values_mut() {
+                    kept &= shift(grid);
+                }
+                self.stats.index_moved_by_arithmetic = kept && by_arithmetic;
+                kept
             }
-            if kept {
-                self.stats.index_moved_by_arithmetic = by_arithmetic;
-                debug_assert!(
-                    self.index.holds(now) && self.child_index.values().all(|grid| grid.holds(now)),
-                    "the indexes moved with the boxes"
-                );
-                self.bulk_unproven = unproven;
-                self.bulk_unproven.clear();
-                return;
-            }
-        }
+            _ => false,
+        };
         self.bulk_unproven = unproven;
         self.bulk_unproven.clear();
+        if kept {
+            debug_assert!(
+                self.index.holds(now) && self.child_index.values().all(|grid| grid.holds(now)),
+                "the indexes moved with the boxes"
+            );
+            return;
+        }
         self.index.refill(boxes.keys().filter_map(held));
         for (parent, grid) in &mut self.child_index {
             grid.refill(doc.children(*parent).iter().filter_map(|c| held(*c)));

@@ -201,7 +201,7 @@ pub struct Geometry {
     /// How the boxes indexed moved while `bulk` was on.
     bulk_moves: indexing::BulkMoves,
     /// The boxes indexed again during the bulk update under way.
-    bulk_seen: indexing::SeenSlots,
+    bulk_seen: crate::spatial::SlotSet,
     /// The boxes of the bulk update under way whose move is not proven
     /// exact: the indexes check those one by one.
     bulk_unproven: Vec<WidgetId>,
@@ -265,7 +265,7 @@ impl Geometry {
             stats: UpdateStats::default(),
             bulk: false,
             bulk_moves: indexing::BulkMoves::None,
-            bulk_seen: indexing::SeenSlots::default(),
+            bulk_seen: crate::spatial::SlotSet::default(),
             bulk_unproven: Vec::new(),
             damage: Some(Vec::new()),
             moved: Vec::new(),

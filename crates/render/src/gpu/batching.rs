@@ -111,11 +111,11 @@ fn push_meeting(bounds: &[Rect], regions: &[Region], out: &mut [Vec<u32>]) {
         let (mut left, mut top, mut right, mut bottom) =
             (f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY);
         for item in block {
-            let (r, b) = (item.right(), item.bottom());
+            let (item_right, item_bottom) = (item.right(), item.bottom());
             left = if item.x < left { item.x } else { left };
             top = if item.y < top { item.y } else { top };
-            right = if r > right { r } else { right };
-            bottom = if b > bottom { b } else { bottom };
+            right = if item_right > right { item_right } else { right };
+            bottom = if item_bottom > bottom { item_bottom } else { bottom };
         }
         for (region, list) in regions.iter().zip(out.iter_mut()) {
             let r = region.design;
