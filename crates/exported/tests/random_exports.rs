@@ -206,7 +206,7 @@ fn dump() {{
     std::fs::write(
         scratch.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"trellis-egui-scratch\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\negui = {}\negui_taffy = {}\n\n[dev-dependencies]\negui_kittest = {}\n\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[workspace]\n",
+            "[package]\nname = \"trellis-egui-scratch\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\negui = {}\negui_taffy = {}\n\n[dev-dependencies]\negui_kittest = {}\n\n[profile.dev]\ndebug = false\n\n[workspace]\n",
             version("egui").expect("egui"),
             version("egui_taffy").expect("egui_taffy"),
             version("egui_kittest").expect("egui_kittest"),
