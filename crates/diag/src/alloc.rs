@@ -1,6 +1,7 @@
 //! A counting global allocator: bytes in use, their peak, and how many
-//! allocations were made. Two relaxed atomic updates per call keep it cheap
-//! enough to stay on in every build of the `trellis` binary.
+//! allocations were made. Two relaxed atomic updates per call (three at a
+//! new peak) keep it cheap enough to stay on in every build of the
+//! `trellis` binary.
 //!
 //! Install it in a binary with
 //! `#[global_allocator] static ALLOC: CountingAllocator = CountingAllocator;`
@@ -105,7 +106,12 @@ impl CountingAllocator {
 
     fn grew(by: usize) {
         let now = IN_USE.fetch_add(by, Ordering::Relaxed) + by;
-        PEAK.fetch_max(now, Ordering::Relaxed);
+        // A read first: few allocations make a new peak, and a read costs
+        // far less than a locked update (a paste of 1,000 widgets allocates
+        // about 15,000 times, each counted).
+        if now > PEAK.load(Ordering::Relaxed) {
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
     }
 }

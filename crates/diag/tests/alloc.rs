@@ -23,4 +23,13 @@ fn bytes_in_use_rise_and_fall_and_the_peak_remembers() {
         grow.push(i);
     }
     assert!(CountingAllocator::snapshot().bytes_in_use >= 800_000, "reallocations are counted");
+    // A peak measured afresh rises with the next block, read before it is
+    // raised or not.
+    drop(grow);
+    CountingAllocator::reset_peak();
+    let from = CountingAllocator::snapshot().peak_bytes;
+    let big = vec![1u8; 8 << 20];
+    let peak = CountingAllocator::snapshot().peak_bytes;
+    assert!(peak >= from + (7 << 20), "the peak follows a new high: {from} then {peak}");
+    drop(big);
 }
