@@ -527,7 +527,7 @@ impl Document {
         // The tree is taken apart as it is built: each widget's properties
         // move into the document rather than being copied (a paste of a
         // thousand widgets copied each a second time).
-        let mut names = HashSet::new();
+        let mut names = crate::name::NameSet::default();
         let WidgetTree { kind, name, props, children } = tree;
         let root = self.build_node(kind, name.as_deref(), props, &mut names);
         created.push(root);
@@ -548,7 +548,7 @@ impl Document {
         kind: WidgetKind,
         name: Option<&str>,
         props: Props,
-        names: &mut HashSet<Box<str>>,
+        names: &mut crate::name::NameSet,
     ) -> WidgetId {
         let base = name.unwrap_or(kind.name_prefix());
         let name: Box<str> = self.unique_name_avoiding(base, names).into();

@@ -1,7 +1,6 @@
 //! The widget tree: an arena of nodes addressed by generational ids, and the
 //! primitive, reversible operations every command is made of.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fmt::Write as _;
 
@@ -209,13 +208,13 @@ pub struct Document {
     /// Names of the widgets in the document. Detached widgets are not
     /// listed: history is linear, so every state undo or redo returns to was
     /// a valid state with unique names.
-    pub(crate) names: HashMap<Box<str>, WidgetId>,
+    pub(crate) names: crate::name::NameMap<WidgetId>,
     /// The most names [`Document::keep_names_half_full`] has made room for.
     names_room: usize,
     pub(crate) live: usize,
     pub(crate) history: History,
     observers: Observers,
-    name_counters: HashMap<Box<str>, u32>,
+    name_counters: crate::name::NameMap<u32>,
     /// The listed names that end in a counter, for [`Document::unique_name`].
     pub(crate) numbered_names: crate::name::NumberedNames,
     revision: u64,
@@ -278,7 +277,7 @@ impl Document {
         });
         let mut numbered_names = crate::name::NumberedNames::default();
         numbered_names.insert(&name);
-        let mut names = HashMap::new();
+        let mut names = crate::name::NameMap::default();
         names.insert(name, root);
         let mut doc = Self {
             nodes,
@@ -288,7 +287,7 @@ impl Document {
             live: 1,
             history: History::default(),
             observers: Observers::default(),
-            name_counters: HashMap::new(),
+            name_counters: crate::name::NameMap::default(),
             numbered_names,
             revision: 0,
             unwritten_own: vec![root],
@@ -509,13 +508,13 @@ impl Document {
 
     /// A name not taken yet, derived from `base` (`button` → `button_4`).
     pub fn unique_name(&mut self, base: &str) -> String {
-        self.unique_name_avoiding(base, &HashSet::new())
+        self.unique_name_avoiding(base, &crate::name::NameSet::default())
     }
 
     /// A name taken neither in the document nor in `also_taken` (the names
     /// of a subtree being built).
-    pub(crate) fn unique_name_avoiding(&mut self, base: &str, also_taken: &HashSet<Box<str>>) -> String {
-        let free = |names: &HashMap<Box<str>, WidgetId>, n: &str| !names.contains_key(n) && !also_taken.contains(n);
+    pub(crate) fn unique_name_avoiding(&mut self, base: &str, also_taken: &crate::name::NameSet) -> String {
+        let free = |names: &crate::name::NameMap<WidgetId>, n: &str| !names.contains_key(n) && !also_taken.contains(n);
         if free(&self.names, base) && crate::name::check_name(base).is_ok() {
             return base.to_owned();
         }
