@@ -793,6 +793,7 @@ impl Shell {
                 rebuilt: record.rebuilt,
                 resampled: record.resampled,
                 moved_by_copy: record.moved_by_copy,
+                drawn_over: record.drawn_over,
                 stale_pixels: record.stale_pixels,
                 composed_pixels: record.composed_pixels,
             };

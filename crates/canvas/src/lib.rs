@@ -58,6 +58,10 @@ pub struct FrameRecord {
     /// renderer's budget: its pixels were moved by a copy, to be drawn
     /// exactly in the next frames.
     pub moved_by_copy: bool,
+    /// Widgets were added over everything else and nothing else changed
+    /// (a paste, a duplicate, a palette drop on the window): only they
+    /// were drawn, over the canvas as it was.
+    pub drawn_over: bool,
     /// Device pixels still showing a resampled drawing after this frame.
     pub stale_pixels: u64,
     /// Device pixels of the frame composed again over the canvas (the
@@ -421,6 +425,7 @@ impl Canvas {
             record.redrawn_pixels = report.redrawn_pixels;
             record.resampled = report.resampled;
             record.moved_by_copy = report.translated.is_some();
+            record.drawn_over = report.drawn_over;
             record.stale_pixels = report.stale_pixels;
             record.composed_pixels = report.composed_pixels;
             if let Some(listed) = listed {
@@ -431,7 +436,8 @@ impl Canvas {
             }
         }
         self.changed = changed;
-        if let Redraw::Regions(mut regions) | Redraw::Translated { mut regions, .. } = redraw
+        if let Redraw::Regions(mut regions) | Redraw::Translated { mut regions, .. } | Redraw::Over { mut regions, .. } =
+            redraw
             && regions.capacity() <= MAX_SPARE_REGIONS
         {
             regions.clear();
@@ -485,8 +491,16 @@ impl Canvas {
         let rebuild = |list: &mut DisplayList, record: &mut FrameRecord, mut regions: Vec<Rect>| {
             record.rebuilt = true;
             let changed: Vec<_> = work.repaint.iter().chain(&work.moved).copied().collect();
-            regions.extend(list.rebuild(doc, geometry, &self.theme, &work.restructured, &changed));
-            Redraw::Regions(regions)
+            let patched_before = !regions.is_empty();
+            let (made, added) = list.rebuild_noting_additions(doc, geometry, &self.theme, &work.restructured, &changed);
+            regions.extend(made);
+            // Widgets added over everything else, and nothing else changed:
+            // drawn over the canvas as it is (a paste of 1,000 widgets at
+            // 10,000 redrew the originals under them too).
+            match added {
+                Some(first) if !patched_before => Redraw::Over { regions, first },
+                _ => Redraw::Regions(regions),
+            }
         };
         if !work.restructured.is_empty() {
             return rebuild(&mut self.list, record, regions);
@@ -629,10 +643,12 @@ fn dedup_in_order(ids: &mut Vec<trellis_model::WidgetId>, seen: &mut Vec<Option<
 const MAX_PENDING_REGIONS: usize = 4096;
 
 /// Two redraws as one: everything wins, regions add up (a translation
-/// with anything else is regions: the copy would move what else changed).
+/// with anything else is regions: the copy would move what else changed;
+/// additions over everything with anything else are regions too: what
+/// else changed may be under them).
 fn merge_redraw(a: Redraw, b: Redraw) -> Redraw {
     let regions = |r: Redraw| match r {
-        Redraw::Regions(r) | Redraw::Translated { regions: r, .. } => r,
+        Redraw::Regions(r) | Redraw::Translated { regions: r, .. } | Redraw::Over { regions: r, .. } => r,
         Redraw::Nothing | Redraw::All => Vec::new(),
     };
     match (a, b) {

@@ -369,9 +369,27 @@ impl DisplayList {
         moved: &[WidgetId],
         changed: &[WidgetId],
     ) -> Vec<Rect> {
+        self.rebuild_noting_additions(doc, geometry, theme, moved, changed).0
+    }
+
+    /// [`DisplayList::rebuild`], and where the change only added items
+    /// after every other one (a paste, a duplicate or a palette drop on
+    /// the window, nothing else changed): the index of the first new item.
+    /// What lies under them is then drawn as it was, and they can be drawn
+    /// over it ([`Redraw::Over`]).
+    ///
+    /// [`Redraw::Over`]: crate::Redraw::Over
+    pub fn rebuild_noting_additions(
+        &mut self,
+        doc: &Document,
+        geometry: &Geometry,
+        theme: &Theme,
+        moved: &[WidgetId],
+        changed: &[WidgetId],
+    ) -> (Vec<Rect>, Option<usize>) {
         match self.splice(doc, geometry, theme, moved, changed) {
-            Some(regions) => regions,
-            None => self.merge(doc, geometry, theme, moved, changed),
+            Some(spliced) => spliced,
+            None => (self.merge(doc, geometry, theme, moved, changed), None),
         }
     }
 
@@ -463,7 +481,7 @@ impl DisplayList {
         theme: &Theme,
         moved: &[WidgetId],
         changed: &[WidgetId],
-    ) -> Option<Vec<Rect>> {
+    ) -> Option<(Vec<Rect>, Option<usize>)> {
         if self.orphans > 0 {
             return None;
         }
@@ -580,6 +598,11 @@ impl DisplayList {
             }
         }
 
+        // Only additions, after every item: nothing drawn before changed.
+        let end = self.items.len();
+        let added = (patches.is_empty() && cuts.is_empty() && !runs.is_empty() && runs.iter().all(|r| r.at == end))
+            .then_some(end);
+
         // From here on the list changes. Items patched since the last
         // `take_changed`, and those patched now, are listed by widget and
         // found again at the end: their indices may move.
@@ -627,7 +650,7 @@ impl DisplayList {
             self.spare = tail;
         }
         self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
-        Some(regions)
+        Some((regions, added.filter(|&k| k < self.items.len())))
     }
 
     /// Appends a run of new items (a subtree, in paint order), as changes.

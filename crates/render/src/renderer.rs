@@ -168,7 +168,11 @@ impl CpuCanvas {
         let mut report = FrameReport::default();
         let stale = self.shown != Some(*view);
         match (&mut self.canvas, stale, redraw) {
-            (Some(canvas), false, Redraw::Regions(regions) | Redraw::Translated { regions, .. }) => {
+            (
+                Some(canvas),
+                false,
+                Redraw::Regions(regions) | Redraw::Translated { regions, .. } | Redraw::Over { regions, .. },
+            ) => {
                 if let Some(d) = trellis_model::Rect::around(regions) {
                     self.renderer.redraw(canvas, list, view, Some(d));
                     report.redrawn = view.device_pixels(&d);

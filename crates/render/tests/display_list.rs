@@ -20,6 +20,11 @@ enum Action {
         kind: usize,
         index: usize,
     },
+    /// A widget put after every other child (a paste, a palette drop).
+    Append {
+        parent: usize,
+        kind: usize,
+    },
     Delete(Vec<usize>),
     Move {
         what: usize,
@@ -61,6 +66,7 @@ fn action() -> impl Strategy<Value = Action> {
             kind,
             index
         }),
+        (ix.clone(), 0usize..WidgetKind::ALL.len()).prop_map(|(parent, kind)| Action::Append { parent, kind }),
         prop::collection::vec(ix.clone(), 1..4).prop_map(Action::Delete),
         (ix.clone(), ix.clone(), 0usize..6).prop_map(|(what, parent, index)| Action::Move { what, parent, index }),
         (ix.clone(), 0u8..4).prop_map(|(what, to)| Action::Reorder { what, to }),
@@ -94,6 +100,11 @@ fn run(doc: &mut Document, action: &Action) {
             index: Some(index),
             tree: WidgetTree::palette(WidgetKind::ALL[kind]),
         }),
+        Action::Append { parent, kind } => {
+            // The root half the time: there the widget is over everything.
+            let parent = if parent % 2 == 0 { doc.root() } else { container(parent) };
+            doc.execute(Command::Insert { parent, index: None, tree: WidgetTree::palette(WidgetKind::ALL[kind]) })
+        }
         Action::Delete(what) => doc.execute(Command::Delete { ids: what.into_iter().map(pick).collect() }),
         Action::Move { what, parent, index } => {
             doc.execute(Command::Move { ids: vec![pick(what)], parent: container(parent), index: Some(index) })
@@ -138,8 +149,15 @@ fn run(doc: &mut Document, action: &Action) {
 
 /// Brings the list up to date as the canvas does: the widgets the tree
 /// changed around rebuild it, else each restyled widget is patched and
-/// each moved one followed.
-fn update(doc: &Document, geometry: &mut Geometry, changes: &Subscription, list: &mut DisplayList, theme: &Theme) {
+/// each moved one followed. The first item added over every other, where
+/// the tree changed by that alone.
+fn update(
+    doc: &Document,
+    geometry: &mut Geometry,
+    changes: &Subscription,
+    list: &mut DisplayList,
+    theme: &Theme,
+) -> Option<usize> {
     geometry.update(doc);
     let mut restructured = Vec::new();
     let mut repaint = Vec::new();
@@ -162,7 +180,7 @@ fn update(doc: &Document, geometry: &mut Geometry, changes: &Subscription, list:
     }
     if full {
         *list = DisplayList::build(doc, geometry, theme);
-        return;
+        return None;
     }
     restructured.sort_unstable();
     restructured.dedup();
@@ -172,22 +190,22 @@ fn update(doc: &Document, geometry: &mut Geometry, changes: &Subscription, list:
     moved.dedup();
     let changed: Vec<WidgetId> = repaint.iter().chain(&moved).copied().collect();
     if !restructured.is_empty() {
-        list.rebuild(doc, geometry, theme, &restructured, &changed);
-        return;
+        return list.rebuild_noting_additions(doc, geometry, theme, &restructured, &changed).1;
     }
     for id in &repaint {
         if list.patch(doc, geometry, theme, *id).is_none() {
             list.rebuild(doc, geometry, theme, &[], &changed);
-            return;
+            return None;
         }
     }
     let mut regions = Vec::new();
     for id in moved.iter().filter(|id| repaint.binary_search(id).is_err()) {
         if list.follow(doc, geometry, theme, *id, &mut regions).is_none() {
             list.rebuild(doc, geometry, theme, &[], &changed);
-            return;
+            return None;
         }
     }
+    None
 }
 
 proptest! {
@@ -208,12 +226,19 @@ proptest! {
         let mut list = DisplayList::build(&doc, &geometry, &theme);
         for (k, actions) in steps.iter().enumerate() {
             let before: HashMap<WidgetId, Item> = list.items.iter().map(|i| (i.widget, i.clone())).collect();
+            let in_order = list.items.clone();
             let epoch = list.epoch();
             // Several inputs between two frames, as the canvas gathers them.
             for a in actions {
                 run(&mut doc, a);
             }
-            update(&doc, &mut geometry, &changes, &mut list, &theme);
+            // Items said to be added over every other are drawn over the
+            // canvas as it is: every item before them must be as it was.
+            if let Some(first) = update(&doc, &mut geometry, &changes, &mut list, &theme) {
+                prop_assert_eq!(first, in_order.len(), "step {}: {:?}", k, actions);
+                prop_assert!(first < list.items.len(), "step {}: {:?}: nothing added", k, actions);
+                prop_assert!(list.items[..first] == in_order[..], "step {}: {:?}: an item under the new ones changed", k, actions);
+            }
             let fresh = DisplayList::build(&doc, &geometry, &theme);
             // Moved items are moved by a sum, which rounds.
             let differs = list.first_difference(&fresh, 1e-5);

@@ -33,9 +33,9 @@ pub(super) struct Batch {
     /// order, into the frame's instances, as runs of one pipeline each.
     /// Empty otherwise: the shapes are drawn from the retained instances.
     pub(super) gathered: Vec<(Range<u32>, Pipe)>,
-    /// Whether an opaque shape this batch's region draws covers every
-    /// pixel of it: the region needs no clear, and nothing under that
-    /// shape is drawn.
+    /// Whether the region needs no clear: an opaque shape it draws covers
+    /// every pixel of it (nothing under that shape is drawn), or what it
+    /// draws goes over the canvas as it is ([`super::Redraw::Over`]).
     pub(super) covered: bool,
 }
 
@@ -266,25 +266,37 @@ impl GpuRenderer {
     /// `meets` lists, in paint order, the items that meet the region
     /// ([`BatchPool::sort_items`]). The batches are appended to `batches`,
     /// taken from `pool`.
+    ///
+    /// With `over`, only the items from that index on are drawn, over the
+    /// region as the canvas shows it, which is not cleared: they were added
+    /// over everything else ([`Redraw::Over`]).
+    ///
+    /// [`Redraw::Over`]: super::Redraw::Over
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn plan(
         &self,
         list: &DisplayList,
         region: &Region,
         meets: &[u32],
+        over: Option<usize>,
         view: &View,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
     ) {
-        self.plan_items(list, region, meets.iter().map(|i| *i as usize), view, pool, batches);
+        let first = over.unwrap_or(0);
+        let items = meets.iter().map(|i| *i as usize).filter(move |i| *i >= first);
+        self.plan_items(list, region, items, over.is_some(), view, pool, batches);
     }
 
     /// [`GpuRenderer::plan`] over `meets`, the indices of the items that
     /// meet the region, in paint order.
+    #[allow(clippy::too_many_arguments)]
     fn plan_items(
         &self,
         list: &DisplayList,
         region: &Region,
         meets: impl DoubleEndedIterator<Item = usize> + Clone,
+        over: bool,
         view: &View,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
@@ -294,7 +306,7 @@ impl GpuRenderer {
         let region = &region.design;
         let hidden = Occlusion::find(list, meets.clone(), &pixels, region, factor);
         let first = batches.len();
-        batches.push(Batch { covered: hidden.from.is_some(), ..pool.batch() });
+        batches.push(Batch { covered: over || hidden.from.is_some(), ..pool.batch() });
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region, std::mem::take(&mut pool.cells));
         let from = hidden.from.unwrap_or(0);

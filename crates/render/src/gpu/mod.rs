@@ -101,6 +101,18 @@ pub enum Redraw {
         /// How far they moved.
         by: trellis_geometry::Point,
     },
+    /// New items were added over everything else, within these design
+    /// regions: the items from `first` on, the last of the list (a paste,
+    /// a duplicate, a widget dropped on the window). What lies under them
+    /// is drawn already, so the GPU backend draws only them, over the
+    /// canvas as it is, where the canvas is exact (no zoom still being
+    /// drawn exactly, no pan this frame). Anywhere else it means `Regions`.
+    Over {
+        /// Where the new items are.
+        regions: Vec<Rect>,
+        /// The first new item; every item after it is new too.
+        first: usize,
+    },
     /// Everything.
     All,
 }
@@ -109,7 +121,7 @@ impl Redraw {
     /// The design regions to redraw, if not everything (nor nothing).
     pub fn regions(&self) -> Option<&[Rect]> {
         match self {
-            Redraw::Regions(r) | Redraw::Translated { regions: r, .. } => Some(r),
+            Redraw::Regions(r) | Redraw::Translated { regions: r, .. } | Redraw::Over { regions: r, .. } => Some(r),
             Redraw::Nothing | Redraw::All => None,
         }
     }
@@ -149,6 +161,9 @@ pub struct FrameReport {
     /// more than [`GpuRenderer::refine_budget`] to draw: the last frame
     /// was scaled to the new view, to be drawn exactly tile by tile.
     pub resampled: bool,
+    /// Only the items added over everything else were drawn, over the
+    /// canvas as it was ([`Redraw::Over`]).
+    pub drawn_over: bool,
     /// Stale tiles drawn exactly this frame.
     pub refined_tiles: usize,
     /// Device pixels still showing a resampled drawing after this frame:
@@ -583,7 +598,18 @@ impl GpuRenderer {
             }
             None => redraw,
         };
+        // New items over everything else go over the canvas as it is,
+        // where it shows the list without them exactly. One region around
+        // them all: overlapping regions would blend an item twice.
+        let mut over = None;
         let mut regions = match redraw {
+            Redraw::Over { regions: added, first }
+                if !full && resample.is_none() && scroll.is_none() && !self.refinement.is_stale() =>
+            {
+                over = Some(*first);
+                report.drawn_over = true;
+                Rect::around(added).and_then(|r| damage::region(view, r)).into_iter().collect()
+            }
             Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
                 match self.translate_canvas(encoder, list, view, moved, *from, *by) {
                     Some((exact, by)) => {
@@ -598,6 +624,7 @@ impl GpuRenderer {
             _ => damage::regions(view, redraw, full),
         };
         if !full
+            && over.is_none()
             && let Some(inside) = list.items.first().and_then(|root| batching::opaque_inside(root, view.factor(), 0.5))
         {
             regions = damage::split_at(regions, &inside, view);
@@ -662,7 +689,7 @@ impl GpuRenderer {
         let meets = pool.sort_items(&self.item_bounds, &regions);
         for (k, region) in regions.iter().enumerate() {
             let from = draws.len();
-            self.plan(list, region, meets.of(k), view, &mut pool, &mut draws);
+            self.plan(list, region, meets.of(k), over, view, &mut pool, &mut draws);
             for b in &mut draws[from..] {
                 b.region = k;
             }
