@@ -222,6 +222,72 @@ key ctrl+z
     }
 }
 
+/// Widgets added over everything while the canvas is not exact (a nudge
+/// moved by a copy, a zoom still being drawn tile by tile) are drawn as any
+/// region is, not over the canvas; once it is exact again they are drawn
+/// over it. Each time the canvas settles to a full redraw, bit for bit.
+#[test]
+fn widgets_added_while_the_canvas_is_not_exact_are_not_drawn_over_it() {
+    use trellis_editor::{Key, Modifiers};
+    let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
+    let Renderer::Gpu(gpu) = &mut renderer else {
+        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
+        eprintln!("skipped: no vulkan adapter ({})", probe.reason);
+        return;
+    };
+    // Every nudge of everything and every zoom past this: copies and
+    // resamplings, drawn exactly over the next frames.
+    gpu.refine_budget = 300;
+    let theme = Theme::DARK;
+    let mut editor = Editor::new(trellis_model::generate(400, 3));
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    let mut canvas = Canvas::new(editor, Some(renderer), theme);
+    let mut t = 0.0;
+    let mut frame = |canvas: &mut Canvas, input: Input| {
+        t += 16.0;
+        canvas.frame(&Event { t, input }).unwrap()
+    };
+    let settle_and_compare = |canvas: &mut Canvas, last: &trellis_editor::Step, what: &str| {
+        let mut settling = 0;
+        while canvas.has_pending_redraw() {
+            canvas.draw(last, 1.0, true).unwrap();
+            settling += 1;
+            assert!(settling < 400, "the canvas settles");
+        }
+        let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
+        let view = canvas.view();
+        let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
+        let mut overlays = OverlayLayer::new(&theme, view.factor());
+        paint_overlays(&last.overlays, &mut overlays);
+        let (mut fresh, _) = Renderer::open(Some(BackendKind::Vulkan));
+        fresh.draw(&list, &[], &view, &Redraw::All, &overlays, 1.0).unwrap();
+        assert_same(what, &incremental, &fresh.read_frame().unwrap());
+    };
+    let paste = Input::Action(Action::Paste);
+
+    frame(&mut canvas, Input::Action(Action::ZoomToFit));
+    frame(&mut canvas, Input::Action(Action::SelectAll));
+    let (_, nudged) = frame(&mut canvas, Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT });
+    assert!(nudged.moved_by_copy && nudged.stale_pixels > 0, "{nudged:?}");
+    let cards = ["card_1", "card_5", "card_9"].map(String::from).to_vec();
+    frame(&mut canvas, Input::Select { names: cards, mode: trellis_editor::SelectMode::Replace });
+    frame(&mut canvas, Input::Action(Action::Copy));
+    let (step, pasted) = frame(&mut canvas, paste.clone());
+    assert!(pasted.rebuilt && !pasted.drawn_over, "a paste after a nudge moved by a copy: {pasted:?}");
+    settle_and_compare(&mut canvas, &step, "a paste after a nudge moved by a copy");
+
+    let ctrl = Modifiers { ctrl: true, ..Modifiers::NONE };
+    let (_, zoomed) = frame(&mut canvas, Input::Wheel { x: 450.0, y: 300.0, dx: 0.0, dy: 120.0, modifiers: ctrl });
+    assert!(zoomed.resampled && zoomed.stale_pixels > 0, "{zoomed:?}");
+    let (step, pasted) = frame(&mut canvas, paste.clone());
+    assert!(pasted.rebuilt && !pasted.drawn_over, "a paste while a zoom is drawn exactly: {pasted:?}");
+    settle_and_compare(&mut canvas, &step, "a paste while a zoom is drawn exactly");
+
+    let (step, pasted) = frame(&mut canvas, paste);
+    assert!(pasted.drawn_over, "a paste on a settled canvas: {pasted:?}");
+    settle_and_compare(&mut canvas, &step, "a paste on a settled canvas");
+}
+
 /// Selecting everything and nudging it, with a budget every nudge's exact
 /// drawing exceeds: the nudges move the canvas's pixels by a copy and draw
 /// only the strips uncovered, and once the stale part is drawn again the

@@ -107,6 +107,10 @@ pub enum Redraw {
     /// is drawn already, so the GPU backend draws only them, over the
     /// canvas as it is, where the canvas is exact (no zoom still being
     /// drawn exactly, no pan this frame). Anywhere else it means `Regions`.
+    /// The result is a full redraw's to the bit while the region's plan
+    /// keeps paint order; past the cap on a region's batches (256) a full
+    /// redraw gives up the order between shapes and text, and drawn over,
+    /// the new items keep it among themselves.
     Over {
         /// Where the new items are.
         regions: Vec<Rect>,
@@ -607,8 +611,9 @@ impl GpuRenderer {
                 if !full && resample.is_none() && scroll.is_none() && !self.refinement.is_stale() =>
             {
                 over = Some(*first);
-                report.drawn_over = true;
-                Rect::around(added).and_then(|r| damage::region(view, r)).into_iter().collect()
+                let around: Vec<_> = Rect::around(added).and_then(|r| damage::region(view, r)).into_iter().collect();
+                report.drawn_over = !around.is_empty();
+                around
             }
             Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
                 match self.translate_canvas(encoder, list, view, moved, *from, *by) {
