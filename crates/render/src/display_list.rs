@@ -120,6 +120,23 @@ pub struct Item {
     pub(crate) moves: u32,
 }
 
+impl Item {
+    /// An item drawing nothing, holding a place while a splice rewrites
+    /// the items around it.
+    fn vacant() -> Self {
+        Item {
+            widget: WidgetId::default(),
+            primitives: Vec::new(),
+            clip: None,
+            opacity: 0.0,
+            bounds: Rect::default(),
+            at: Rect::default(),
+            made: 0,
+            moves: 0,
+        }
+    }
+}
+
 /// Two items draw the same whenever they were made.
 impl PartialEq for Item {
     fn eq(&self, other: &Self) -> bool {
@@ -206,11 +223,18 @@ pub struct DisplayList {
     /// then takes in such a child, which is not in its subtree, and a
     /// change of the tree is merged rather than spliced while any is.
     orphans: usize,
-    /// The items after the first a splice changes, moved out while the
-    /// list is put back together (kept, so that a splice allocates nothing
-    /// when the list does not grow).
+    /// The items after the last a splice changes, moved out while the
+    /// changed part is put back together (kept, so that a splice allocates
+    /// nothing when the list does not grow).
     spare: Vec<(Item, u32)>,
+    /// The items from the first a splice changes to the last, moved out
+    /// likewise; kept while small.
+    spare_window: Vec<(Item, u32)>,
 }
+
+/// The most items [`DisplayList::spare_window`] keeps room for between
+/// splices: a move from one end of the list to the other moves them all.
+const MAX_SPARE_WINDOW: usize = 4096;
 
 /// A subtree's new items, to insert in the list.
 struct InsertedRun {
@@ -626,39 +650,91 @@ impl DisplayList {
                     regions.push(item.bounds);
                 }
             }
+            // Only the old items from the first change to the last are put
+            // together again. Those after it keep their order, and where
+            // the changes add as many items as they take (a widget moved to
+            // another parent, its undo and redo) their places too: the
+            // window is rewritten in place. An undo of such a move near the
+            // start of the list at 100,000 widgets moved every later item
+            // out and back and wrote its place again (8 ms).
+            let last = cuts.iter().map(|c| c.end).chain(runs.iter().map(|r| r.at)).max().unwrap_or(first);
+            let added: usize = runs.iter().map(|r| r.items.len()).sum();
+            let taken: usize = cuts.iter().map(|c| c.len()).sum();
+            let in_place = added == taken;
             let mut tail = std::mem::take(&mut self.spare);
             tail.clear();
-            tail.extend(self.items.drain(first..).zip(self.depths.drain(first..)));
+            if !in_place {
+                tail.extend(self.items.drain(last..).zip(self.depths.drain(last..)));
+            }
+            let mut window = std::mem::take(&mut self.spare_window);
+            window.clear();
+            if in_place {
+                window.extend(
+                    (first..last).map(|i| (std::mem::replace(&mut self.items[i], Item::vacant()), self.depths[i])),
+                );
+            } else {
+                window.extend(self.items.drain(first..).zip(self.depths.drain(first..)));
+            }
+            let mut at = first;
             let mut runs = runs.into_iter().peekable();
             let mut cuts = cuts.iter().peekable();
-            for (k, (item, depth)) in tail.drain(..).enumerate() {
+            for (k, (item, depth)) in window.drain(..).enumerate() {
                 let old = first + k;
                 while let Some(run) = runs.next_if(|run| run.at <= old) {
-                    self.insert_run(run.items, &mut regions);
+                    self.insert_run(&mut at, run.items, &mut regions);
                 }
                 while cuts.next_if(|c| c.end <= old).is_some() {}
                 if cuts.peek().is_some_and(|c| c.start <= old) {
                     continue;
                 }
-                self.index.insert(item.widget, self.items.len());
-                self.items.push(item);
-                self.depths.push(depth);
+                self.place(at, item, depth);
+                at += 1;
             }
             for run in runs {
-                self.insert_run(run.items, &mut regions);
+                self.insert_run(&mut at, run.items, &mut regions);
+            }
+            debug_assert!(!in_place || at == last, "a window rewritten in place keeps its length");
+            if !in_place {
+                let moved_to = self.items.len();
+                self.items.reserve(tail.len());
+                self.depths.reserve(tail.len());
+                for (item, depth) in tail.drain(..) {
+                    self.items.push(item);
+                    self.depths.push(depth);
+                }
+                if moved_to != last {
+                    for (k, item) in self.items[moved_to..].iter().enumerate() {
+                        self.index.insert(item.widget, moved_to + k);
+                    }
+                }
             }
             self.spare = tail;
+            if window.capacity() <= MAX_SPARE_WINDOW {
+                self.spare_window = window;
+            }
         }
         self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
         Some((regions, added.filter(|&k| k < self.items.len())))
     }
 
     /// Appends a run of new items (a subtree, in paint order), as changes.
-    fn insert_run(&mut self, run: Vec<(Item, u32)>, regions: &mut Vec<Rect>) {
+    fn insert_run(&mut self, at: &mut usize, run: Vec<(Item, u32)>, regions: &mut Vec<Rect>) {
         for (item, depth) in run {
             regions.push(item.bounds);
-            self.index.insert(item.widget, self.items.len());
-            self.changed.push(self.items.len());
+            self.changed.push(*at);
+            self.place(*at, item, depth);
+            *at += 1;
+        }
+    }
+
+    /// Puts `item` at index `at`: over the vacant item there, or at the end.
+    fn place(&mut self, at: usize, item: Item, depth: u32) {
+        self.index.insert(item.widget, at);
+        if at < self.items.len() {
+            self.items[at] = item;
+            self.depths[at] = depth;
+        } else {
+            debug_assert_eq!(at, self.items.len(), "items are put in order");
             self.items.push(item);
             self.depths.push(depth);
         }
