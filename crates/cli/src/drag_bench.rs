@@ -311,6 +311,11 @@ pub(crate) fn session_events(
     let subject_name = name.clone();
     let b = scratch.geometry().bounds();
     let at = |fx: f32, fy: f32| Point::new(b.x + b.w * fx, b.y + b.h * fy);
+    // A marquee starts on empty canvas: pressed on a widget, the same
+    // gesture moves it (from a point inside the design it did, at every
+    // size). Half the fit's margin up and left of the design.
+    let corner = scratch.viewport().to_screen(Point::new(b.x, b.y));
+    let marquee_start = scratch.viewport().to_design(corner.x - 16.0, corner.y - 16.0);
     let steps = vec![
         ScenarioStep::Palette { kind: WidgetKind::Button, at: at(0.3, 0.3), steps: 10 },
         ScenarioStep::DragBy {
@@ -330,7 +335,7 @@ pub(crate) fn session_events(
             shift: false,
             alt: false,
         },
-        ScenarioStep::Marquee { from: at(0.05, 0.05), to: at(0.3, 0.3), touching: true, shift: false },
+        ScenarioStep::Marquee { from: marquee_start, to: at(0.3, 0.3), touching: true, shift: false },
         ScenarioStep::Action(Action::Undo),
         ScenarioStep::Action(Action::Redo),
         ScenarioStep::Click { at: Target::At(at(0.999, 0.999)), shift: false },

@@ -725,3 +725,24 @@ fn the_demo_is_written_and_drawn_with_its_images() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !err.contains("missing-image"), "{err}");
 }
+
+/// Regression: the benchmark's marquee started inside the design, on a
+/// widget, so the gesture moved that widget (a commit, a reparent at
+/// 100,000 widgets) instead of drawing a marquee, and its undo and redo
+/// undid and redid that move. It starts on empty canvas now.
+#[test]
+fn the_bench_marquee_starts_on_empty_canvas_and_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("marquee.json");
+    for design in [&["--demo"][..], &["--widgets", "2000"]] {
+        trellis()
+            .args(["bench", "drag", "--parts", "marquee", "--no-render", "--json"])
+            .arg(&json)
+            .args(design)
+            .assert()
+            .success();
+        let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+        assert_eq!(report["commits"], 0, "{design:?}: the marquee committed an edit");
+        assert_eq!(report["parts"][0]["frames"], 12, "{design:?}: press, ten moves, release");
+    }
+}
