@@ -229,40 +229,14 @@ key ctrl+z
 #[test]
 fn widgets_added_while_the_canvas_is_not_exact_are_not_drawn_over_it() {
     use trellis_editor::{Key, Modifiers};
-    let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
-    let Renderer::Gpu(gpu) = &mut renderer else {
-        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
-        eprintln!("skipped: no vulkan adapter ({})", probe.reason);
-        return;
-    };
-    // Every nudge of everything and every zoom past this: copies and
-    // resamplings, drawn exactly over the next frames.
-    gpu.refine_budget = 300;
-    let theme = Theme::DARK;
-    let mut editor = Editor::new(trellis_model::generate(400, 3));
-    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
-    let mut canvas = Canvas::new(editor, Some(renderer), theme);
+    let Some(mut canvas) = vulkan_canvas(trellis_model::generate(400, 3), |_| {}) else { return };
     let mut t = 0.0;
     let mut frame = |canvas: &mut Canvas, input: Input| {
         t += 16.0;
         canvas.frame(&Event { t, input }).unwrap()
     };
-    let settle_and_compare = |canvas: &mut Canvas, last: &trellis_editor::Step, what: &str| {
-        let mut settling = 0;
-        while canvas.has_pending_redraw() {
-            canvas.draw(last, 1.0, true).unwrap();
-            settling += 1;
-            assert!(settling < 400, "the canvas settles");
-        }
-        let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
-        let view = canvas.view();
-        let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
-        let mut overlays = OverlayLayer::new(&theme, view.factor());
-        paint_overlays(&last.overlays, &mut overlays);
-        let (mut fresh, _) = Renderer::open(Some(BackendKind::Vulkan));
-        fresh.draw(&list, &[], &view, &Redraw::All, &overlays, 1.0).unwrap();
-        assert_same(what, &incremental, &fresh.read_frame().unwrap());
-    };
+    let settle_and_compare =
+        |canvas: &mut Canvas, last: &trellis_editor::Step, what: &str| settle_to_a_full_redraw(canvas, last, 1.0, what);
     let paste = Input::Action(Action::Paste);
 
     frame(&mut canvas, Input::Action(Action::ZoomToFit));
@@ -426,19 +400,11 @@ fn nudge_everything_and_settle_with(
     nudges: &[Input],
     move_frame: bool,
 ) {
-    let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
-    let Renderer::Gpu(gpu) = &mut renderer else {
-        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
-        eprintln!("skipped: no vulkan adapter ({})", probe.reason);
+    // Move the frame with the canvas even for the few outlines here.
+    let Some(mut canvas) = vulkan_canvas(doc, |gpu| gpu.min_overlays_moved = if move_frame { 1 } else { usize::MAX })
+    else {
         return;
     };
-    gpu.refine_budget = 300;
-    // Move the frame with the canvas even for the few outlines here.
-    gpu.min_overlays_moved = if move_frame { 1 } else { usize::MAX };
-    let theme = Theme::DARK;
-    let mut editor = Editor::new(doc);
-    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
-    let mut canvas = Canvas::new(editor, Some(renderer), theme);
     let mut t = 0.0;
     let mut frame = |canvas: &mut Canvas, input: Input| {
         t += 16.0;
@@ -465,21 +431,46 @@ fn nudge_everything_and_settle_with(
         assert!(!record.rebuilt);
         last = Some(step);
     }
-    let last = last.unwrap();
+    let what = format!("{nudges:?} at {zoom_steps} zoom steps, settled");
+    settle_to_a_full_redraw(&mut canvas, &last.unwrap(), (t / 1000.0) as f32, &what);
+}
+
+/// A 900x600 canvas of `doc` on Vulkan, dark, with a budget every nudge of
+/// everything and every zoom exceeds (copies and resamplings, drawn
+/// exactly over the next frames), the renderer then set up by `tune`;
+/// `None`, said, where there is no adapter and none is required.
+fn vulkan_canvas(doc: trellis_model::Document, tune: impl FnOnce(&mut trellis_render::GpuRenderer)) -> Option<Canvas> {
+    let (mut renderer, probe) = Renderer::open(Some(BackendKind::Vulkan));
+    let Renderer::Gpu(gpu) = &mut renderer else {
+        assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but vulkan does not open: {}", probe.reason);
+        eprintln!("skipped: no vulkan adapter ({})", probe.reason);
+        return None;
+    };
+    gpu.refine_budget = 300;
+    tune(gpu);
+    let mut editor = Editor::new(doc);
+    editor.handle(&Event { t: 0.0, input: Input::Viewport { width: 900.0, height: 600.0, scale: 1.0 } });
+    Some(Canvas::new(editor, Some(renderer), Theme::DARK))
+}
+
+/// Draws until nothing is pending, then checks that the canvas shows,
+/// bit for bit, a full redraw of the design with `last`'s overlays.
+fn settle_to_a_full_redraw(canvas: &mut Canvas, last: &trellis_editor::Step, time: f32, what: &str) {
     let mut settling = 0;
     while canvas.has_pending_redraw() {
-        canvas.draw(&last, (t / 1000.0) as f32, true).unwrap();
+        canvas.draw(last, time, true).unwrap();
         settling += 1;
         assert!(settling < 400, "the canvas settles");
     }
     let incremental = canvas.renderer_mut().unwrap().read_frame().unwrap();
     let view = canvas.view();
+    let theme = Theme::DARK;
     let list = DisplayList::build(canvas.editor().doc(), canvas.editor().geometry(), &theme);
     let mut overlays = OverlayLayer::new(&theme, view.factor());
     paint_overlays(&last.overlays, &mut overlays);
     let (mut fresh, _) = Renderer::open(Some(BackendKind::Vulkan));
-    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, (t / 1000.0) as f32).unwrap();
-    assert_same(&format!("{nudges:?} at {zoom_steps} zoom steps, settled"), &incremental, &fresh.read_frame().unwrap());
+    fresh.draw(&list, &[], &view, &Redraw::All, &overlays, time).unwrap();
+    assert_same(what, &incremental, &fresh.read_frame().unwrap());
 }
 
 /// Regression: two buttons in a scroll area nudged together, the second
