@@ -294,6 +294,33 @@ pub(crate) fn parse_parts(text: &str) -> anyhow::Result<Vec<&'static str>> {
     Ok(chosen)
 }
 
+/// Where the marquee starts: on empty canvas (the window's background or
+/// none), since pressed on a widget the same gesture moves it (from 5 % into
+/// the design, as it started before, it did in every design measured).
+/// Half the fit's margin up and left of the design's corner where that is
+/// empty and in view; else the empty point of the view nearest it, looked
+/// for every 8 pixels (a widget may reach past the window's corner).
+fn marquee_start(editor: &Editor) -> Option<Point> {
+    let (view, geometry, root) = (editor.viewport(), editor.geometry(), editor.doc().root());
+    let b = geometry.bounds();
+    let corner = view.to_screen(Point::new(b.x, b.y));
+    let (w, h) = (view.width.max(1.0), view.height.max(1.0));
+    let wanted = ((corner.x - 16.0).clamp(0.0, w - 1.0), (corner.y - 16.0).clamp(0.0, h - 1.0));
+    let empty = |(x, y): (f32, f32)| geometry.hit_test(view.to_design(x, y)).is_none_or(|id| id == root);
+    if empty(wanted) {
+        return Some(view.to_design(wanted.0, wanted.1));
+    }
+    let (cols, rows) = ((w / 8.0) as u32, (h / 8.0) as u32);
+    (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (4.0 + 8.0 * c as f32, 4.0 + 8.0 * r as f32)))
+        .filter(|&p| empty(p))
+        .min_by(|a, b| {
+            let d = |p: &(f32, f32)| (p.0 - wanted.0).hypot(p.1 - wanted.1);
+            d(a).total_cmp(&d(b))
+        })
+        .map(|(x, y)| view.to_design(x, y))
+}
+
 pub(crate) fn session_events(
     design: &str,
     width: f32,
@@ -311,11 +338,12 @@ pub(crate) fn session_events(
     let subject_name = name.clone();
     let b = scratch.geometry().bounds();
     let at = |fx: f32, fy: f32| Point::new(b.x + b.w * fx, b.y + b.h * fy);
-    // A marquee starts on empty canvas: pressed on a widget, the same
-    // gesture moves it (from a point inside the design it did, at every
-    // size). Half the fit's margin up and left of the design.
-    let corner = scratch.viewport().to_screen(Point::new(b.x, b.y));
-    let marquee_start = scratch.viewport().to_design(corner.x - 16.0, corner.y - 16.0);
+    let marquee_start = match only {
+        Some(only) if !only.contains(&"marquee") => at(0.0, 0.0),
+        _ => marquee_start(&scratch).context(
+            "the design leaves no empty canvas in view to start the marquee from; leave it out with --parts",
+        )?,
+    };
     let steps = vec![
         ScenarioStep::Palette { kind: WidgetKind::Button, at: at(0.3, 0.3), steps: 10 },
         ScenarioStep::DragBy {

@@ -734,7 +734,19 @@ fn the_demo_is_written_and_drawn_with_its_images() {
 fn the_bench_marquee_starts_on_empty_canvas_and_moves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("marquee.json");
-    for design in [&["--demo"][..], &["--widgets", "2000"]] {
+    // A card reaching past the window's top-left corner, where the
+    // marquee would otherwise start.
+    let overhang = dir.path().join("overhang.trellis.json");
+    let mut doc = trellis_model::generate(200, 1);
+    let card = doc.children(doc.root())[0];
+    doc.execute(trellis_model::Command::SetFrame {
+        id: card,
+        frame: trellis_model::Rect::new(-300.0, -300.0, 400.0, 400.0),
+    })
+    .unwrap();
+    doc.save(&overhang).unwrap();
+    let overhang = overhang.to_str().unwrap();
+    for design in [&["--demo"][..], &["--widgets", "2000"], &["--design", overhang]] {
         trellis()
             .args(["bench", "drag", "--parts", "marquee", "--no-render", "--json"])
             .arg(&json)

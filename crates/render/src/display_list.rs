@@ -658,9 +658,9 @@ impl DisplayList {
             // start of the list at 100,000 widgets moved every later item
             // out and back and wrote its place again (8 ms).
             let last = cuts.iter().map(|c| c.end).chain(runs.iter().map(|r| r.at)).max().unwrap_or(first);
-            let added: usize = runs.iter().map(|r| r.items.len()).sum();
+            let inserted: usize = runs.iter().map(|r| r.items.len()).sum();
             let taken: usize = cuts.iter().map(|c| c.len()).sum();
-            let in_place = added == taken;
+            let in_place = inserted == taken;
             let mut tail = std::mem::take(&mut self.spare);
             tail.clear();
             if !in_place {
@@ -695,18 +695,16 @@ impl DisplayList {
             }
             debug_assert!(!in_place || at == last, "a window rewritten in place keeps its length");
             if !in_place {
+                // The later items, moved along by what the window gained or lost.
                 let moved_to = self.items.len();
                 self.items.reserve(tail.len());
                 self.depths.reserve(tail.len());
                 for (item, depth) in tail.drain(..) {
+                    self.index.insert(item.widget, self.items.len());
                     self.items.push(item);
                     self.depths.push(depth);
                 }
-                if moved_to != last {
-                    for (k, item) in self.items[moved_to..].iter().enumerate() {
-                        self.index.insert(item.widget, moved_to + k);
-                    }
-                }
+                debug_assert_ne!(moved_to, last, "a window that keeps its length is rewritten in place");
             }
             self.spare = tail;
             if window.capacity() <= MAX_SPARE_WINDOW {
