@@ -236,6 +236,11 @@ pub struct DisplayList {
 /// splices: a move from one end of the list to the other moves them all.
 const MAX_SPARE_WINDOW: usize = 4096;
 
+/// Up to this many places (cuts, and places where runs go in) a splice
+/// that grows or shrinks the list makes its changes where they are
+/// ([`DisplayList::cut_and_insert`]): each moves the items after it.
+const FEW_PLACES: usize = 4;
+
 /// A subtree's new items, to insert in the list.
 struct InsertedRun {
     /// Before the old item at this index.
@@ -661,6 +666,12 @@ impl DisplayList {
             let inserted: usize = runs.iter().map(|r| r.items.len()).sum();
             let taken: usize = cuts.iter().map(|c| c.len()).sum();
             let in_place = inserted == taken;
+            let places = cuts.len() + runs.iter().map(|r| r.at).collect::<HashSet<_>>().len();
+            if !in_place && places <= FEW_PLACES {
+                self.cut_and_insert(first, &cuts, runs, &mut regions);
+                self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
+                return Some((regions, added.filter(|&k| k < self.items.len())));
+            }
             let mut tail = std::mem::take(&mut self.spare);
             tail.clear();
             if !in_place {
@@ -713,6 +724,55 @@ impl DisplayList {
         }
         self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
         Some((regions, added.filter(|&k| k < self.items.len())))
+    }
+
+    /// [`DisplayList::splice`] where the list grows or shrinks at a few
+    /// places (a delete, a drop into a container, a paste among siblings):
+    /// each cut and insertion is made where it is, from the last back so
+    /// that the places before it hold, moving the items after it within
+    /// the vector; then the places from the first change on are written
+    /// again. Taking every later item out and putting it back instead was
+    /// most of a delete of 1,000 widgets at the start of a 100,000-widget
+    /// list (9.7 ms of display list, half of it filling the spare vector).
+    fn cut_and_insert(&mut self, first: usize, cuts: &[Range<usize>], runs: Vec<InsertedRun>, regions: &mut Vec<Rect>) {
+        // A run placed inside a cut goes where the cut ends: all between goes.
+        let mut runs: Vec<(usize, Vec<(Item, u32)>)> = runs
+            .into_iter()
+            .map(|r| (cuts.iter().find(|c| c.start < r.at && r.at < c.end).map_or(r.at, |c| c.end), r.items))
+            .collect();
+        let mut inserted = Vec::new();
+        let mut cuts_left = cuts.len();
+        loop {
+            let cut = cuts_left.checked_sub(1).map(|k| cuts[k].clone());
+            let run = runs.last().map(|r| r.0);
+            match (cut, run) {
+                (None, None) => break,
+                // At one place, the cut first: the run then takes its place.
+                (Some(c), r) if r.is_none_or(|r| c.start >= r) => {
+                    self.items.drain(c.clone());
+                    self.depths.drain(c);
+                    cuts_left -= 1;
+                }
+                (_, run) => {
+                    let Some(at) = run else { break };
+                    // Every run at this place, in order.
+                    let from = runs.iter().rposition(|r| r.0 != at).map_or(0, |k| k + 1);
+                    let group: Vec<(Item, u32)> = runs.drain(from..).flat_map(|r| r.1).collect();
+                    for (item, _) in &group {
+                        regions.push(item.bounds);
+                        inserted.push(item.widget);
+                    }
+                    self.depths.splice(at..at, group.iter().map(|(_, d)| *d));
+                    self.items.splice(at..at, group.into_iter().map(|(item, _)| item));
+                }
+            }
+        }
+        for (k, item) in self.items[first..].iter().enumerate() {
+            self.index.insert(item.widget, first + k);
+        }
+        let made = self.changed.len();
+        self.changed.extend(inserted.iter().filter_map(|w| self.index.get(*w).copied()));
+        self.changed[made..].sort_unstable();
     }
 
     /// Appends a run of new items (a subtree, in paint order), as changes.
