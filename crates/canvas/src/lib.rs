@@ -436,10 +436,10 @@ impl Canvas {
             }
         }
         self.changed = changed;
-        if let Redraw::Regions(mut regions) | Redraw::Translated { mut regions, .. } | Redraw::Over { mut regions, .. } =
-            redraw
-            && regions.capacity() <= MAX_SPARE_REGIONS
-        {
+        // The regions' room is kept for the next frame (none for
+        // everything or nothing: the spare stays).
+        let mut regions = redraw.into_regions();
+        if regions.capacity() > 0 && regions.capacity() <= MAX_SPARE_REGIONS {
             regions.clear();
             self.spare_regions = regions;
         }
@@ -647,15 +647,11 @@ const MAX_PENDING_REGIONS: usize = 4096;
 /// additions over everything with anything else are regions too: what
 /// else changed may be under them).
 fn merge_redraw(a: Redraw, b: Redraw) -> Redraw {
-    let regions = |r: Redraw| match r {
-        Redraw::Regions(r) | Redraw::Translated { regions: r, .. } | Redraw::Over { regions: r, .. } => r,
-        Redraw::Nothing | Redraw::All => Vec::new(),
-    };
     match (a, b) {
         (Redraw::All, _) | (_, Redraw::All) => Redraw::All,
         (Redraw::Nothing, x) | (x, Redraw::Nothing) => x,
         (a, b) => {
-            let (mut a, b) = (regions(a), regions(b));
+            let (mut a, b) = (a.into_regions(), b.into_regions());
             // Many small regions cost more to clip and draw than one pass.
             if a.len() + b.len() > MAX_PENDING_REGIONS {
                 return Redraw::All;

@@ -666,7 +666,8 @@ impl DisplayList {
             let inserted: usize = runs.iter().map(|r| r.items.len()).sum();
             let taken: usize = cuts.iter().map(|c| c.len()).sum();
             let in_place = inserted == taken;
-            let places = cuts.len() + runs.iter().map(|r| r.at).collect::<HashSet<_>>().len();
+            // Runs are sorted by place: count where the place changes.
+            let places = cuts.len() + runs.chunk_by(|a, b| a.at == b.at).count();
             if !in_place && places <= FEW_PLACES {
                 self.cut_and_insert(first, &cuts, runs, &mut regions);
                 self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
@@ -746,15 +747,13 @@ impl DisplayList {
             let cut = cuts_left.checked_sub(1).map(|k| cuts[k].clone());
             let run = runs.last().map(|r| r.0);
             match (cut, run) {
-                (None, None) => break,
                 // At one place, the cut first: the run then takes its place.
                 (Some(c), r) if r.is_none_or(|r| c.start >= r) => {
                     self.items.drain(c.clone());
                     self.depths.drain(c);
                     cuts_left -= 1;
                 }
-                (_, run) => {
-                    let Some(at) = run else { break };
+                (_, Some(at)) => {
                     // Every run at this place, in order.
                     let from = runs.iter().rposition(|r| r.0 != at).map_or(0, |k| k + 1);
                     let group: Vec<(Item, u32)> = runs.drain(from..).flat_map(|r| r.1).collect();
@@ -765,6 +764,8 @@ impl DisplayList {
                     self.depths.splice(at..at, group.iter().map(|(_, d)| *d));
                     self.items.splice(at..at, group.into_iter().map(|(item, _)| item));
                 }
+                // No cut and no run left.
+                (_, None) => break,
             }
         }
         for (k, item) in self.items[first..].iter().enumerate() {

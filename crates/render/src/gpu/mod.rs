@@ -129,6 +129,15 @@ impl Redraw {
             Redraw::Nothing | Redraw::All => None,
         }
     }
+
+    /// The design regions to redraw, taken out with their room; empty for
+    /// everything or nothing.
+    pub fn into_regions(self) -> Vec<Rect> {
+        match self {
+            Redraw::Regions(r) | Redraw::Translated { regions: r, .. } | Redraw::Over { regions: r, .. } => r,
+            Redraw::Nothing | Redraw::All => Vec::new(),
+        }
+    }
 }
 
 /// What one frame did, for statistics and tests.
