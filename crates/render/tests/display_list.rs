@@ -290,6 +290,60 @@ fn insertions_at_one_place_go_deepest_first() {
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }
 
+/// A delete of widgets scattered over the list (a marquee across a grid
+/// of cards takes a run of them from each row), its undo and redo, and a
+/// duplicate of them among their siblings, then cuts and copies in one
+/// frame: each cuts or inserts at a dozen places or more, in one pass
+/// each way, and the list is the one built anew (each step finds its
+/// items by the index the last one left).
+#[test]
+fn edits_at_many_places_at_once_keep_the_list_built_anew() {
+    let theme = Theme::LIGHT;
+    let mut doc = generate(2_000, 11);
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let cards = doc.children(doc.root()).to_vec();
+    // Three cards every twelve, and the first child of every fifth card.
+    let mut scattered: Vec<WidgetId> = cards.iter().enumerate().filter(|(k, _)| k % 12 < 3).map(|(_, c)| *c).collect();
+    scattered.extend(cards.iter().skip(1).step_by(5).filter_map(|c| doc.children(*c).first().copied()));
+    let places = {
+        let mut at: Vec<usize> =
+            scattered.iter().filter_map(|w| list.items.iter().position(|i| i.widget == *w)).collect();
+        at.sort_unstable();
+        at.windows(2).filter(|w| w[1] > w[0] + 1).count() + 1
+    };
+    assert!(places >= 12, "the case this test is about: {places} places");
+    let agrees = |list: &mut DisplayList, geometry: &Geometry, doc: &Document, step: &str| {
+        assert_eq!(list.items, DisplayList::build(doc, geometry, &theme).items, "{step}");
+        list.take_changed();
+    };
+    doc.execute(Command::Delete { ids: scattered.clone() }).unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    agrees(&mut list, &geometry, &doc, "deleted");
+    doc.undo().unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    agrees(&mut list, &geometry, &doc, "undone");
+    doc.redo().unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    agrees(&mut list, &geometry, &doc, "redone");
+    doc.undo().unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    let kept: Vec<WidgetId> = scattered.iter().copied().filter(|w| doc.contains(*w)).collect();
+    doc.execute(Command::Duplicate { ids: kept, offset: (8.0, 8.0) }).unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    agrees(&mut list, &geometry, &doc, "duplicated where they are");
+    // Cuts and insertions in one splice: a run lands after several cuts.
+    let cards = doc.children(doc.root()).to_vec();
+    let cut: Vec<WidgetId> = cards.iter().step_by(4).copied().collect();
+    let copied: Vec<WidgetId> = cards.iter().skip(2).step_by(9).copied().filter(|c| !cut.contains(c)).collect();
+    doc.execute(Command::Delete { ids: cut }).unwrap();
+    doc.execute(Command::Duplicate { ids: copied, offset: (8.0, 8.0) }).unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    agrees(&mut list, &geometry, &doc, "cut and duplicated at once");
+}
+
 /// Inserts `tree` as the last child of `parent`.
 fn insert(doc: &mut Document, parent: WidgetId, tree: WidgetTree) -> WidgetId {
     doc.execute(Command::Insert { parent, index: None, tree }).unwrap().created[0]
