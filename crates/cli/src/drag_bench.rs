@@ -80,6 +80,24 @@ struct PartFigures {
     allocations_max: u64,
     /// Heap allocations of each of the part's frames, in order.
     allocations: Vec<u64>,
+    /// Where the part's slowest frame spent its time.
+    slowest: SlowestFrame,
+}
+
+/// A part's slowest frame, phase by phase: what its p99 and max are made
+/// of (the GPU's own time overlaps the wait for it).
+#[derive(Debug, Serialize)]
+struct SlowestFrame {
+    /// Its place among the measured frames (`records[].index`).
+    index: u64,
+    total_ms: f64,
+    phases: Vec<PhaseTime>,
+}
+
+#[derive(Debug, Serialize)]
+struct PhaseTime {
+    phase: &'static str,
+    ms: f64,
 }
 
 /// The target for a drag frame, end to end, at 10,000 widgets on lavapipe.
@@ -653,9 +671,18 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         if parts.iter().any(|p| p.part == label) {
             continue;
         }
-        let times: Vec<u64> =
-            records.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(r, _)| r.total_ns).collect();
+        let own: Vec<&FrameRecord> =
+            records.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(r, _)| r).collect();
+        let times: Vec<u64> = own.iter().map(|r| r.total_ns).collect();
         let (median_ms, _, p99_ms, max_ms) = summary_ms(times.clone());
+        let slowest = own.iter().max_by_key(|r| r.total_ns).map_or(
+            SlowestFrame { index: 0, total_ms: 0.0, phases: Vec::new() },
+            |r| SlowestFrame {
+                index: r.index,
+                total_ms: r.total_ns as f64 / 1e6,
+                phases: r.phases().into_iter().map(|(phase, ns)| PhaseTime { phase, ms: ns as f64 / 1e6 }).collect(),
+            },
+        );
         let each: Vec<u64> =
             frame_allocations.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
         let mut allocations: Vec<u64> = each.iter().skip(1).copied().collect();
@@ -671,6 +698,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             allocations_median,
             allocations_max,
             allocations: each,
+            slowest,
         });
     }
     let clock = clock_read_ns();
@@ -753,6 +781,20 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             format!("{:.2} ms", p.max_ms),
             format!("{} / {}", p.allocations_median, p.allocations_max),
         ]);
+    }
+    report::print_table(&t, o.json);
+    // Where each part's slowest frame went: what to work on to bring its
+    // p99 down.
+    if !quiet {
+        say!("Each part's slowest frame, phase by phase (the GPU's own time is within the wait):");
+    }
+    let mut header = vec!["part", "slowest frame", "total"];
+    header.extend(phase_names.iter().copied());
+    let mut t = report::table(&header);
+    for p in &parts {
+        let mut row = vec![p.part.to_owned(), p.slowest.index.to_string(), format!("{:.2} ms", p.slowest.total_ms)];
+        row.extend(p.slowest.phases.iter().map(|ph| format!("{:.2} ms", ph.ms)));
+        t.add_row(row);
     }
     report::print_table(&t, o.json);
     if !quiet {

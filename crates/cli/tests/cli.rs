@@ -376,7 +376,25 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
     assert_eq!(report["commits"], 13, "ten nudges, the property, the paste and the delete commit");
     for p in report["parts"].as_array().unwrap() {
         assert_eq!(p["allocations"].as_array().unwrap().len() as u64, p["frames"].as_u64().unwrap());
+        // Its slowest frame, phase by phase: the record that set its max.
+        let slowest = &p["slowest"];
+        let total = slowest["total_ms"].as_f64().unwrap();
+        assert!((total - p["max_ms"].as_f64().unwrap()).abs() < 1e-9, "{p}");
+        let record = records.iter().find(|r| r["index"] == slowest["index"]).expect("the slowest frame is a record");
+        assert!((record["total_ns"].as_f64().unwrap() / 1e6 - total).abs() < 1e-9, "{p}");
+        let phases: Vec<(&str, f64)> = slowest["phases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ph| (ph["phase"].as_str().unwrap(), ph["ms"].as_f64().unwrap()))
+            .collect();
+        let names: Vec<&str> = phases.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["event", "layout", "display list", "encode and submit", "gpu", "wait"], "{p}");
+        let outside_gpu: f64 = phases.iter().filter(|(n, _)| *n != "gpu").map(|(_, ms)| ms).sum();
+        assert!(outside_gpu <= total + 1e-6, "the phases lie within the frame: {p}");
+        assert!((phases[0].1 - record["event_ns"].as_f64().unwrap() / 1e6).abs() < 1e-9, "{p}");
     }
+    assert!(text.contains("Each part's slowest frame, phase by phase"), "{text}");
 
     let output = trellis().args(["bench", "drag", "--widgets", "400", "--parts", "drag,spin"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
