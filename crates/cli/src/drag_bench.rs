@@ -791,6 +791,10 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     let mut header = vec!["part", "slowest frame", "total"];
     header.extend(phase_names.iter().copied());
     let mut t = report::table(&header);
+    if let Some(names) = t.column_mut(0) {
+        // The part's name whole; the phases' headers wrap instead.
+        names.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+    }
     for p in &parts {
         let mut row = vec![p.part.to_owned(), p.slowest.index.to_string(), format!("{:.2} ms", p.slowest.total_ms)];
         row.extend(p.slowest.phases.iter().map(|ph| format!("{:.2} ms", ph.ms)));
