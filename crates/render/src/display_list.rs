@@ -655,7 +655,6 @@ impl DisplayList {
             // start of the list at 100,000 widgets moved every later item
             // out and back and wrote its place again (8 ms). Where the list
             // grows or shrinks, the changes are made within the vector.
-            let last = cuts.iter().map(|c| c.end).chain(runs.iter().map(|r| r.at)).max().unwrap_or(first);
             let inserted: usize = runs.iter().map(|r| r.items.len()).sum();
             let taken: usize = cuts.iter().map(|c| c.len()).sum();
             if inserted != taken {
@@ -663,6 +662,7 @@ impl DisplayList {
                 self.changed.extend(remade.iter().filter_map(|w| self.index.get(*w).copied()));
                 return Some((regions, added.filter(|&k| k < self.items.len())));
             }
+            let last = cuts.iter().map(|c| c.end).chain(runs.iter().map(|r| r.at)).max().unwrap_or(first);
             let mut window = std::mem::take(&mut self.spare_window);
             window.clear();
             window
@@ -699,34 +699,31 @@ impl DisplayList {
     /// within the vector: the cuts closed in one pass from the first on,
     /// then the runs opened in one pass from the last back, so that each
     /// later item moves at most twice however many places change (a
-    /// marquee's widgets lie in a run a row of a grid); then the places
-    /// from the first change on are written again. Taking every later item
-    /// out into a spare vector and back, as splices at more than four
-    /// places did, kept that vector (11 MB after a delete near the start
-    /// of 100,000 widgets) and made the first such splice of a session
-    /// slower: 7.3 to 8.5 ms of splice for 80 cards in 10 rows deleted
-    /// there, against 4.6 to 5.2 ms, and alike after it (about 2 ms).
+    /// marquee over a grid takes a run of widgets from each row); then the
+    /// places from the first change on are written again.
     fn cut_and_insert(&mut self, first: usize, cuts: &[Range<usize>], runs: Vec<InsertedRun>, regions: &mut Vec<Rect>) {
-        // A run placed inside a cut goes where the cut ends: all between
-        // goes. Then where it goes once the cuts are closed: before as many
-        // fewer items as the cuts before it took.
-        let mut taken = 0;
+        // Where each run goes once the cuts are closed: before as many
+        // fewer items as the cuts before it took, and a run placed inside
+        // a cut where the cut ends (all between goes).
+        let (mut taken, mut passed_to) = (0, 0);
         let mut next_cut = cuts.iter().peekable();
         let runs: Vec<(usize, Vec<(Item, u32)>)> = runs
             .into_iter()
             .map(|r| {
-                let at = cuts.iter().find(|c| c.start < r.at && r.at < c.end).map_or(r.at, |c| c.end);
-                while let Some(c) = next_cut.next_if(|c| c.end <= at) {
+                // The cuts up to the run's place, and the one it is in.
+                while let Some(c) = next_cut.next_if(|c| c.end <= r.at || c.start < r.at) {
                     taken += c.len();
+                    passed_to = c.end;
                 }
-                (at - taken, r.items)
+                (r.at.max(passed_to) - taken, r.items)
             })
             .collect();
-        // The cuts: each kept stretch moves down over what the cuts before
-        // it took, which goes up past it, to be dropped at the end. One cut
-        // is closed by moving the items after it down once (a rotation
-        // swaps them: a delete of 1,000 widgets at the start of 100,000
-        // took 2.5 ms of splice so, 1.4 ms by a drain).
+        // The cuts: each kept stretch is swapped down, item by item, over
+        // what the cuts before it took, which goes up to be dropped at the
+        // end; no item is moved more than once. One cut is closed by a
+        // drain, which moves the items after it down in one copy (swapped,
+        // a delete of 1,000 widgets at the start of 100,000 took 2.5 ms of
+        // splice, drained 1.4 ms).
         if let [c] = cuts {
             self.items.drain(c.clone());
             self.depths.drain(c.clone());
@@ -734,23 +731,24 @@ impl DisplayList {
             let mut kept_to = c.start;
             for (k, c) in cuts.iter().enumerate() {
                 let stretch_end = cuts.get(k + 1).map_or(self.items.len(), |n| n.start);
-                let gap = c.end - kept_to;
-                self.items[kept_to..stretch_end].rotate_left(gap);
-                self.depths[kept_to..stretch_end].rotate_left(gap);
-                kept_to = stretch_end - gap;
+                for from in c.end..stretch_end {
+                    self.items.swap(kept_to, from);
+                    self.depths.swap(kept_to, from);
+                    kept_to += 1;
+                }
             }
             self.items.truncate(kept_to);
             self.depths.truncate(kept_to);
         }
-        // The runs, from the last back: the items from a run's place to
-        // the next run's move up past the room still to fill, which comes
-        // down to the run's place; the run is written into its end.
+        // The runs, from the last back: the items from a run's place to the
+        // next run's are swapped up, from the top, past the room still to
+        // fill, which comes down to the run's place; the run is written into
+        // its end. Runs at one place only are put in by a splice.
         let room: usize = runs.iter().map(|r| r.1.len()).sum();
         let mut inserted = Vec::with_capacity(room);
         if let Some(&(at, _)) = runs.first()
             && runs.iter().all(|r| r.0 == at)
         {
-            // At one place, likewise: the items after it move up once.
             let group: Vec<(Item, u32)> = runs.into_iter().flat_map(|r| r.1).collect();
             for (item, _) in &group {
                 regions.push(item.bounds);
@@ -764,11 +762,13 @@ impl DisplayList {
             self.depths.resize(old_len + room, 0);
             let (mut filled_from, mut moved_from) = (old_len + room, old_len);
             for (at, items) in runs.into_iter().rev() {
-                let (stretch, gap) = (moved_from - at, filled_from - moved_from);
-                self.items[at..filled_from].rotate_right(gap);
-                self.depths[at..filled_from].rotate_right(gap);
-                filled_from -= stretch + items.len();
+                for from in (at..moved_from).rev() {
+                    filled_from -= 1;
+                    self.items.swap(from, filled_from);
+                    self.depths.swap(from, filled_from);
+                }
                 moved_from = at;
+                filled_from -= items.len();
                 for (k, (item, depth)) in items.into_iter().enumerate() {
                     regions.push(item.bounds);
                     inserted.push(item.widget);
