@@ -209,7 +209,7 @@ fn update(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn a_list_kept_up_to_date_is_the_list_built_anew(
@@ -385,6 +385,65 @@ fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
     .unwrap();
     update(&doc, &mut geometry, &changes, &mut list, &theme);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+}
+
+/// A page put before the tab shown takes its index, so the tabs show it
+/// and hide the page they showed, which did not move: the hidden page and
+/// its child leave the list, as a fresh list has it (they stayed drawn).
+#[test]
+fn a_page_put_before_the_tab_shown_hides_the_page_it_showed() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 0.0, 0.0, 300.0, 200.0));
+    let shown = insert(&mut doc, tabs, sized(WidgetKind::Panel, 0.0, 0.0, 280.0, 150.0));
+    let button = insert(&mut doc, shown, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let drawn = |list: &DisplayList, id: WidgetId| list.items.iter().any(|i| i.widget == id);
+    assert!(drawn(&list, shown) && drawn(&list, button), "the case this test is about");
+    doc.execute(Command::Insert {
+        parent: tabs,
+        index: Some(0),
+        tree: sized(WidgetKind::Panel, 0.0, 0.0, 280.0, 150.0),
+    })
+    .unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+    assert!(!drawn(&list, shown) && !drawn(&list, button));
+}
+
+/// A scroll area in a row, grown by its row when a sibling shrinks, clips
+/// its children less without moving them: their items are made again
+/// with the new clip, as a fresh list has it (they kept the old one).
+#[test]
+fn a_scroll_area_resized_by_its_row_clips_its_children_anew() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let row = insert(&mut doc, root, sized(WidgetKind::Row, 0.0, 0.0, 400.0, 60.0));
+    let scroll = insert(
+        &mut doc,
+        row,
+        WidgetTree::palette(WidgetKind::ScrollArea)
+            .with(PropKey::Height, PropValue::Number(40.0))
+            .with(PropKey::Grow, PropValue::Number(1.0)),
+    );
+    let wide = insert(&mut doc, scroll, sized(WidgetKind::Button, 0.0, 0.0, 380.0, 30.0));
+    let sibling = insert(&mut doc, row, sized(WidgetKind::Button, 0.0, 0.0, 200.0, 30.0));
+    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let item = |list: &DisplayList| list.items.iter().find(|i| i.widget == wide).cloned().expect("drawn");
+    let clip_before = item(&list).clip;
+    doc.execute(Command::SetProperty { ids: vec![sibling], key: PropKey::Width, value: Some(PropValue::Number(60.0)) })
+        .unwrap();
+    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
+    assert_ne!(item(&list).clip, clip_before, "the case this test is about: the clip changed");
 }
 
 /// A button half out of a scroll area's view, nudged further out: its

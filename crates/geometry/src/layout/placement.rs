@@ -116,14 +116,23 @@ impl Geometry {
         };
         let b = &mut self.boxes[id];
         let old = std::mem::replace(&mut b.rect, rect);
-        b.clip = clip;
+        let old_clip = std::mem::replace(&mut b.clip, clip);
         if old != rect {
             self.moved(id, old, rect);
         }
         let b = &mut self.boxes[id];
         b.inset = measure::inset(&w);
-        b.hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
+        let hidden = parent_hidden || page_hidden || !w.flag(PropKey::Visible);
+        let shown_or_hidden = b.hidden != hidden;
+        b.hidden = hidden;
         b.locked = parent_locked || w.flag(PropKey::Locked);
+        if old == rect && (shown_or_hidden || old_clip != clip) {
+            // Where it stands, shown or hidden (a page put before the tab
+            // shown, which then shows another page) or clipped otherwise
+            // (a scroll area around it resized by its row): its drawing
+            // changed as a move's does, and its item is made again.
+            self.moved(id, rect, rect);
+        }
         self.sync_index(id, Reindex::Placed);
         self.stats.relaid_out += 1;
     }
