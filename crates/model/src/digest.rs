@@ -217,9 +217,9 @@ impl Document {
         let parts_of = |id: &WidgetId| {
             let node = &nodes[*id];
             let own = own_part(node);
-            let tree = |c: &WidgetId| nodes[*c].digest.tree;
-            let ready = node.children.iter().all(|c| tree(c).is_some());
-            (own, ready.then(|| combine(own, node.children.iter().map(|c| tree(c).expect("checked above")))))
+            let child_part = |c: &WidgetId| nodes[*c].digest.tree;
+            let ready = node.children.iter().all(|c| child_part(c).is_some());
+            (own, ready.then(|| combine(own, node.children.iter().map(|c| child_part(c).expect("checked above")))))
         };
         let chunk = stale.len().div_ceil(threads);
         let parts: Vec<(Part, Option<Part>)> = std::thread::scope(|scope| {
