@@ -2294,3 +2294,33 @@ fn moving_a_tab_pages_child_of_auto_size_resizes_it_to_the_page_left() {
     }
     assert_eq!(g.rect(child).unwrap().w, w0 - 50.0, "the page less its offset");
 }
+
+/// A window of unset width or height is as large as what it holds: a child
+/// moved, resized, deleted (the last one) or put back changes its size, as
+/// a fresh layout has it (it kept the size its last child gave it, found
+/// by the editor's session property test at 20,000 cases).
+#[test]
+fn a_window_of_unset_size_follows_its_children() {
+    let mut doc = Document::new();
+    let root = doc.root();
+    let card = insert(&mut doc, root, sized(WidgetKind::Panel, 300.0, 240.0).at(20.0, 20.0));
+    let mut g = geometry(&doc);
+    doc.execute(Command::SetProperty { ids: vec![root], key: PropKey::Width, value: None }).unwrap();
+    doc.execute(Command::SetProperty { ids: vec![root], key: PropKey::Height, value: None }).unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert_eq!(g.rect(root).map(|r| (r.w, r.h)), Some((320.0, 260.0)), "the case this test is about");
+    set(&mut doc, card, PropKey::X, n(70.0));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    set(&mut doc, card, PropKey::Height, n(100.0));
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    doc.execute(Command::Delete { ids: vec![card] }).unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+    assert_eq!(g.rect(root).map(|r| r.w), Some(0.0));
+    doc.undo().unwrap();
+    g.update(&doc);
+    assert_matches_full_layout(&doc, &g);
+}

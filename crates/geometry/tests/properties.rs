@@ -249,3 +249,36 @@ proptest! {
         }
     }
 }
+
+/// The shrunk case the property test found at 20,000 cases: the window
+/// made a row, whose cards shrink to fit it, except as far as their
+/// content holds them (their automatic minimum); a row moved within a card
+/// in the same update as a label deleted in another card. The layout of
+/// the deleted label's island took in the whole row, before the move was
+/// seen to change what that card measures, and taffy kept its old
+/// measure: the card came out 290 px wide where a fresh layout makes it
+/// 300. Updated after each edit, it was right.
+#[test]
+fn a_move_in_the_same_update_as_a_layout_around_it_is_measured_again() {
+    let edits = [
+        Edit::Delete(219),
+        Edit::Delete(231),
+        Edit::Layout { what: 0, mode: 1 },
+        Edit::Reparent { what: 217, parent: 37, index: 0 },
+        Edit::Delete(113),
+        Edit::MoveBy { what: 408, dx: 139.63557, dy: 0.0 },
+    ];
+    let mut doc = generate(420, 0);
+    let mut g = geometry(&doc);
+    for (i, e) in edits.iter().enumerate() {
+        apply(&mut doc, e);
+        if i % 3 == 0 {
+            g.update(&doc);
+        }
+    }
+    g.update(&doc);
+    let fresh = Geometry::without_memo(&doc, FontMeasurer::shared());
+    for w in doc.iter() {
+        assert_eq!(g.rect(w.id()), fresh.rect(w.id()), "{} {}", w.name(), w.kind());
+    }
+}

@@ -138,6 +138,21 @@ impl Geometry {
                 self.forget_measured_ancestors(doc, *t);
             }
         }
+        if !touched.is_empty() {
+            // A widget moved in a container whose size follows its
+            // children changes what the container measures; a layout of
+            // the touched widgets that takes that container in (and so
+            // the move, below) would otherwise lay it out at its old
+            // measure (a card in a row, its row moved in the same batch
+            // as a label deleted elsewhere in the row's island).
+            for id in &translations {
+                if let Some(parent) = self.boxes.get(*id).and_then(|b| b.parent)
+                    && size_follows_children(doc, parent)
+                {
+                    self.forget_measured_ancestors(doc, *id);
+                }
+            }
+        }
         let mut roots: Vec<WidgetId> =
             touched.into_iter().filter(|t| self.boxes.contains_key(*t)).map(|t| self.relayout_root(doc, t)).collect();
         roots.sort_by_key(|r| self.boxes[*r].depth);
@@ -331,11 +346,12 @@ fn affects_layout(kind: WidgetKind, key: PropKey) -> bool {
 }
 
 /// Whether the container's size depends on its children: it is
-/// auto-sized, or it is a flex or grid item (whatever its size, its
-/// content is its automatic minimum there, as in CSS).
+/// auto-sized (the window too: one of unset width took the width of a
+/// deleted last child on), or it is a flex or grid item (whatever its
+/// size, its content is its automatic minimum there, as in CSS).
 fn size_follows_children(doc: &Document, id: WidgetId) -> bool {
     doc.widget(id).is_some_and(|w| {
         let flowed = w.parent().and_then(|p| doc.widget(p)).is_some_and(|p| p.layout() != LayoutMode::Absolute);
-        w.parent().is_some() && (w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none() || flowed)
+        w.length(PropKey::Width).is_none() || w.length(PropKey::Height).is_none() || flowed
     })
 }
