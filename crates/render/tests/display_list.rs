@@ -147,6 +147,16 @@ fn run(doc: &mut Document, action: &Action) {
     };
 }
 
+/// A layout whose updates say what they damaged, the document's changes
+/// from here on, and the list built: what the canvas keeps up to date.
+fn kept_up_to_date(doc: &Document, theme: &Theme) -> (Geometry, Subscription, DisplayList) {
+    let mut geometry = Geometry::new(doc, Arc::new(FixedAdvanceMeasurer::default()));
+    geometry.take_damage();
+    let changes = doc.subscribe();
+    let list = DisplayList::build(doc, &geometry, theme);
+    (geometry, changes, list)
+}
+
 /// Brings the list up to date as the canvas does: the widgets the tree
 /// changed around rebuild it, else each restyled widget is patched and
 /// each moved one followed. The first item added over every other, where
@@ -219,11 +229,7 @@ proptest! {
     ) {
         let theme = Theme::LIGHT;
         let mut doc = generate(widgets, seed);
-        let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-        // From here on, updates say what they damaged.
-        geometry.take_damage();
-        let changes = doc.subscribe();
-        let mut list = DisplayList::build(&doc, &geometry, &theme);
+        let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
         for (k, actions) in steps.iter().enumerate() {
             let before: HashMap<WidgetId, Item> = list.items.iter().map(|i| (i.widget, i.clone())).collect();
             let in_order = list.items.clone();
@@ -279,10 +285,7 @@ fn insertions_at_one_place_go_deepest_first() {
     let hidden: Vec<WidgetId> = (0..2).map(|i| insert(&mut doc, b, i, WidgetKind::Label)).collect();
     doc.execute(Command::SetProperty { ids: hidden, key: PropKey::Visible, value: Some(PropValue::Bool(false)) })
         .unwrap();
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     // The third child of the inner panel, then the second of the outer one.
     insert(&mut doc, b, 2, WidgetKind::Button);
     insert(&mut doc, a, 1, WidgetKind::Button);
@@ -300,10 +303,7 @@ fn insertions_at_one_place_go_deepest_first() {
 fn edits_at_many_places_at_once_keep_the_list_built_anew() {
     let theme = Theme::LIGHT;
     let mut doc = generate(2_000, 11);
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     let cards = doc.children(doc.root()).to_vec();
     // Three cards every twelve, and the first child of every fifth card.
     let mut scattered: Vec<WidgetId> = cards.iter().enumerate().filter(|(k, _)| k % 12 < 3).map(|(_, c)| *c).collect();
@@ -368,10 +368,7 @@ fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
     let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
     let panel = insert(&mut doc, scroll, sized(WidgetKind::Panel, 10.0, 400.0, 100.0, 100.0));
     let child = insert(&mut doc, panel, sized(WidgetKind::Button, 0.0, -300.0, 80.0, 30.0));
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     let drawn: Vec<WidgetId> = list.items.iter().map(|i| i.widget).collect();
     assert!(drawn.contains(&child) && !drawn.contains(&panel), "the case this test is about");
     doc.execute(Command::Delete { ids: vec![button] }).unwrap();
@@ -398,10 +395,7 @@ fn a_page_put_before_the_tab_shown_hides_the_page_it_showed() {
     let tabs = insert(&mut doc, root, sized(WidgetKind::Tabs, 0.0, 0.0, 300.0, 200.0));
     let shown = insert(&mut doc, tabs, sized(WidgetKind::Panel, 0.0, 0.0, 280.0, 150.0));
     let button = insert(&mut doc, shown, sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0));
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     let drawn = |list: &DisplayList, id: WidgetId| list.items.iter().any(|i| i.widget == id);
     assert!(drawn(&list, shown) && drawn(&list, button), "the case this test is about");
     doc.execute(Command::Insert {
@@ -433,10 +427,7 @@ fn a_scroll_area_resized_by_its_row_clips_its_children_anew() {
     );
     let wide = insert(&mut doc, scroll, sized(WidgetKind::Button, 0.0, 0.0, 380.0, 30.0));
     let sibling = insert(&mut doc, row, sized(WidgetKind::Button, 0.0, 0.0, 200.0, 30.0));
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     let item = |list: &DisplayList| list.items.iter().find(|i| i.widget == wide).cloned().expect("drawn");
     let clip_before = item(&list).clip;
     doc.execute(Command::SetProperty { ids: vec![sibling], key: PropKey::Width, value: Some(PropValue::Number(60.0)) })
@@ -456,10 +447,7 @@ fn a_widget_nudged_under_a_scroll_area_edge_is_moved_with_its_new_clip() {
     let root = doc.root();
     let scroll = insert(&mut doc, root, sized(WidgetKind::ScrollArea, 0.0, 0.0, 300.0, 200.0));
     let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 250.0, 10.0, 80.0, 30.0));
-    let mut geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
-    geometry.take_damage();
-    let changes = doc.subscribe();
-    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
     let before = list.items.iter().find(|i| i.widget == button).and_then(|i| i.clip);
     doc.execute(Command::SetProperty { ids: vec![button], key: PropKey::X, value: Some(PropValue::Number(260.0)) })
         .unwrap();
