@@ -82,6 +82,9 @@ pub struct Workbench {
     /// Where a design without a file finds its images (the bundled demo's
     /// written out, or a benchmark's folder).
     images_dir: Option<PathBuf>,
+    /// The bundled demo's images where there is no state folder: removed
+    /// with the workbench (a folder was left behind by every run).
+    demo_images: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for Workbench {
@@ -126,6 +129,7 @@ impl Workbench {
             clipboard_out: None,
             quit: false,
             images_dir: None,
+            demo_images: None,
         };
         bench.apply_image_base();
         bench.start_session();
@@ -702,11 +706,21 @@ impl Workbench {
     }
 
     /// For the bundled demo (which has no file): writes its images into
-    /// the state folder (or a temporary one) and draws them from there.
+    /// the state folder (or a temporary one, removed with the workbench)
+    /// and draws them from there. Where no folder can be made, the images
+    /// are drawn as missing.
     pub fn use_bundled_assets(&mut self) {
         let dir = match &self.sessions {
             Some(s) => s.demo_assets(),
-            None => std::env::temp_dir().join(format!("trellis-demo-{}", std::process::id())),
+            None => {
+                if self.demo_images.is_none() {
+                    self.demo_images = tempfile::Builder::new().prefix("trellis-demo-").tempdir().ok();
+                }
+                match &self.demo_images {
+                    Some(folder) => folder.path().to_owned(),
+                    None => return,
+                }
+            }
         };
         if std::fs::create_dir_all(&dir).is_ok() {
             for (name, bytes) in trellis_model::DEMO_IMAGES {
@@ -736,5 +750,27 @@ fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without a state folder the bundled demo's images go to a temporary
+    /// folder, which leaves with the workbench: every run left one behind.
+    #[test]
+    fn the_demo_images_folder_without_a_state_folder_leaves_with_the_workbench() {
+        let mut wb = Workbench::new(trellis_model::demo_design(), None, None, None);
+        wb.use_bundled_assets();
+        let folder = wb.images_dir.clone().expect("the images have a folder");
+        for (name, bytes) in trellis_model::DEMO_IMAGES {
+            assert_eq!(std::fs::read(folder.join(name)).unwrap(), *bytes, "{name}");
+        }
+        // Asked again (File > New on the demo), the same folder serves.
+        wb.use_bundled_assets();
+        assert_eq!(wb.images_dir.as_ref(), Some(&folder));
+        drop(wb);
+        assert!(!folder.exists(), "{} is left behind", folder.display());
     }
 }
