@@ -109,7 +109,8 @@ fn check_valid(doc: &Document) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // `PROPTEST_CASES` where set: a hunt for rarer cases by hand.
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64), ..ProptestConfig::default() })]
 
     #[test]
     fn random_event_streams_never_panic_and_leave_a_valid_design(

@@ -150,7 +150,8 @@ fn points(bounds: Rect, seeds: &[(u16, u16)]) -> Vec<Point> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    // `PROPTEST_CASES` where set: a hunt for rarer cases by hand.
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48), ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_layout_equals_a_full_layout(widgets in 2usize..1600, seed in any::<u64>(), edits in prop::collection::vec(edit(), 1..25), batch in 1usize..5) {

@@ -156,7 +156,8 @@ fn check_consistent(doc: &Document) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    // `PROPTEST_CASES` where set: a hunt for rarer cases by hand.
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(96), ..ProptestConfig::default() })]
 
     #[test]
     fn undo_all_restores_the_original_and_redo_all_the_final(actions in prop::collection::vec(action(), 1..40)) {

@@ -170,8 +170,12 @@ impl CpuRenderer {
             None => pixmap.fill(color(view.background, 1.0)),
         }
         let t = view.transform();
+        // Items are taken from a device pixel around the damage: one whose
+        // bounds end a hair short of its edge may still shade its pixels.
+        let m = 1.0 / view.factor();
+        let taken = damage.map(|d| Rect::new(d.x - m, d.y - m, d.w + 2.0 * m, d.h + 2.0 * m));
         for item in &list.items {
-            if damage.is_some_and(|d| !overlaps(&d, &item.bounds)) {
+            if taken.is_some_and(|d| !overlaps(&d, &item.bounds)) {
                 continue;
             }
             let mask = match (item.clip, &region_mask) {
@@ -361,8 +365,9 @@ impl CpuRenderer {
         // of the box's left edge and left of its right edge, as drawing
         // tested them one by one, within the target; `within`'s
         // antialiased edge pixels included, its mask gives their coverage.
-        let (mut x0, mut y0) = ((device.x.ceil() as i32).max(0), (device.y.ceil() as i32).max(0));
-        let (mut x1, mut y1) = ((device.right().ceil() as i32).min(w), (device.bottom().ceil() as i32).min(h));
+        let edge = |v: f32| crate::text::pixel_edge(v) as i32;
+        let (mut x0, mut y0) = (edge(device.x).max(0), edge(device.y).max(0));
+        let (mut x1, mut y1) = (edge(device.right()).min(w), edge(device.bottom()).min(h));
         if let Some(r) = within {
             x0 = x0.max(r.x.floor() as i32);
             y0 = y0.max(r.y.floor() as i32);
@@ -377,7 +382,7 @@ impl CpuRenderer {
         let dy = if top { 0.0 } else { shaped.centre_dy };
         // Whole device pixels, as the GPU backend places text, so that both
         // pick the same glyph positions.
-        let (ox, oy) = (device.x.round(), (device.y + dy).round());
+        let (ox, oy) = (crate::text::snap_to_pixel(device.x), crate::text::snap_to_pixel(device.y + dy));
         // Ink may stray past a glyph's advance and its line's box (accents,
         // overhangs); a font the size of its em that strays further than
         // this is not one we bundle. Only the coarse tests use it: the

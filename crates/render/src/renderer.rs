@@ -173,10 +173,20 @@ impl CpuCanvas {
                 false,
                 Redraw::Regions(regions) | Redraw::Translated { regions, .. } | Redraw::Over { regions, .. },
             ) => {
-                if let Some(d) = trellis_model::Rect::around(regions) {
-                    self.renderer.redraw(canvas, list, view, Some(d));
-                    report.redrawn = view.device_pixels(&d);
-                    report.redrawn_pixels = report.redrawn.map_or(0, |(_, _, w, h)| u64::from(w) * u64::from(h));
+                // A device pixel more, in whole pixels, as the GPU backend
+                // grows its regions: an antialiased edge reaches a pixel past
+                // its item's bounds, which hold two design units more than
+                // the box, under a pixel below a zoom of one half (a card
+                // dragged at a zoom of 0.16 left lines of its old place).
+                let m = 1.0 / view.factor();
+                let grown = trellis_model::Rect::around(regions)
+                    .map(|d| trellis_model::Rect::new(d.x - m, d.y - m, d.w + 2.0 * m, d.h + 2.0 * m));
+                if let Some((x, y, w, h)) = grown.and_then(|d| view.device_pixels(&d)) {
+                    let (x0, y0) = (view.origin.x + x as f32 * m, view.origin.y + y as f32 * m);
+                    let whole = trellis_model::Rect::new(x0, y0, w as f32 * m, h as f32 * m);
+                    self.renderer.redraw(canvas, list, view, Some(whole));
+                    report.redrawn = Some((x, y, w, h));
+                    report.redrawn_pixels = u64::from(w) * u64::from(h);
                 }
             }
             (Some(_), false, Redraw::Nothing) => {}

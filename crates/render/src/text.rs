@@ -52,6 +52,30 @@ pub const GREEK_BELOW_PX: f32 = 4.0;
 /// glyphs it stands for (see `greeked_text_carries_the_ink_of_its_glyphs`).
 pub const GREEK_INK: f32 = 0.31;
 
+/// How near a whole pixel, or a half, a device coordinate counts as on it
+/// where text is placed and clipped. An item moved many times carries the
+/// rounding of every move (a label's left edge at 227.00002 where one
+/// made there says 227): placed or clipped to the pixel exactly, that
+/// moved or cut a whole column of its glyphs.
+const PIXEL_SLACK: f32 = 1.0 / 64.0;
+
+/// Where a text is placed: device coordinate `v` to the nearest whole
+/// pixel, ties (and a hair below them) up, alike on both sides of zero. A
+/// pan by whole pixels then moves text as it moves every shape, so the
+/// pixels it copies equal those drawn afresh; `f32::round` takes ties
+/// away from zero (80.5 to 81, yet -1.5 to -2), and a label drawn half a
+/// pixel off the canvas's edge and one drawn 82 pixels lower landed 83
+/// pixels apart.
+pub fn snap_to_pixel(v: f32) -> f32 {
+    (v + 0.5 + PIXEL_SLACK).floor()
+}
+
+/// The first whole pixel at or after device coordinate `v` (a hair past
+/// one counts as on it): where a text's clip starts or ends.
+pub fn pixel_edge(v: f32) -> f32 {
+    (v - PIXEL_SLACK).ceil()
+}
+
 /// Whether a text of `size` design units is greeked at `factor` device
 /// pixels per design unit.
 pub fn greeked(size: f32, factor: f32) -> bool {
@@ -201,6 +225,29 @@ mod tests {
 
     use trellis_geometry::{FontMeasurer, Geometry};
     use trellis_model::{Command, Document, PropKey, PropValue, WidgetKind, WidgetTree};
+
+    /// A text moved by a whole number of pixels is placed that many pixels
+    /// away, on either side of the canvas's edge, ties included (what a
+    /// pan's copy of the canvas assumes).
+    #[test]
+    fn text_placed_on_pixels_moves_by_whole_pixels_as_far_as_it_was_moved() {
+        for quarter in -800i16..800 {
+            let v = f32::from(quarter) / 4.0;
+            for shift in [-83i16, -1, 1, 2, 41, 82, 500] {
+                let moved = v + f32::from(shift);
+                assert_eq!(
+                    super::snap_to_pixel(moved),
+                    super::snap_to_pixel(v) + f32::from(shift),
+                    "{v} moved by {shift}"
+                );
+            }
+        }
+        assert_eq!((super::snap_to_pixel(-1.5), super::snap_to_pixel(80.5)), (-1.0, 81.0));
+        // What moves leave of rounding changes nothing.
+        assert_eq!((super::snap_to_pixel(80.49999), super::snap_to_pixel(80.50001)), (81.0, 81.0));
+        assert_eq!((super::pixel_edge(227.00002), super::pixel_edge(226.99998)), (227.0, 227.0));
+        assert_eq!((super::pixel_edge(227.1), super::pixel_edge(-0.5)), (228.0, 0.0));
+    }
 
     use super::*;
 

@@ -219,7 +219,8 @@ fn update(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    // `PROPTEST_CASES` where set: a hunt for rarer cases by hand.
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000), ..ProptestConfig::default() })]
 
     #[test]
     fn a_list_kept_up_to_date_is_the_list_built_anew(

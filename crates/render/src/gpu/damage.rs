@@ -24,11 +24,15 @@ pub(super) fn regions(view: &View, redraw: &Redraw, full: bool) -> Vec<Region> {
 
 /// The region redrawing design rectangle `r`: one device pixel more, for
 /// antialiased edges that reach past bounds, in whole device pixels cut
-/// to the target; `None` off the target.
+/// to the target; `None` off the target. What it draws is taken from the
+/// scissor, not from `r`: the scissor's edge, rounded out from a design
+/// edge that lands a hair short of a whole pixel, can hold a pixel more
+/// than `r` grown by one, and an item ending in that pixel was left out
+/// while the pixel was cleared and drawn without it.
 pub(super) fn region(view: &View, r: Rect) -> Option<Region> {
     let m = 1.0 / view.factor();
-    let design = Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m);
-    view.device_pixels(&design).map(|scissor| Region { design, scissor })
+    let grown = Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m);
+    view.device_pixels(&grown).map(|scissor| piece(view, scissor))
 }
 
 /// Splits each region that crosses the edge of `inside` (a design box some
@@ -136,5 +140,42 @@ mod tests {
         let many: Vec<Rect> = (0..40).map(|i| Rect::new(i as f32 * 300.0, 0.0, 10.0, 10.0)).collect();
         assert!(cluster(&many).len() <= 8);
         assert!(cluster(&[]).is_empty());
+    }
+
+    /// Regression: a region culled items by the damage grown by a pixel,
+    /// while its scissor, rounded out from that, could start a pixel
+    /// further (a tile's edge a hair short of a whole pixel): an item
+    /// ending in that pixel was left out where the pixel was drawn. Over
+    /// views of many origins, zooms and scales, every tile's region culls
+    /// by a design box holding its whole scissor.
+    #[test]
+    fn a_region_culls_by_a_design_box_holding_its_whole_scissor() {
+        for k in 0..3000u16 {
+            let view = View {
+                origin: trellis_geometry::Point::new(
+                    -200.0 + f32::from(k % 401) * 1.37,
+                    -100.0 + f32::from(k % 307) * 0.93,
+                ),
+                zoom: 0.05 + f32::from(k % 97) * 0.0413,
+                scale: [1.0, 1.25, 2.0][usize::from(k % 3)],
+                width: 640,
+                height: 400,
+                background: trellis_model::Color::rgb(0, 0, 0),
+            };
+            let f = view.factor();
+            for (px, py) in (0..640u16).step_by(32).map(|x| (x, (x * 3) % 400)) {
+                let (px, py) = (f32::from(px), f32::from(py));
+                let tile = Rect::new(view.origin.x + px / f, view.origin.y + py / f, 32.0 / f, 32.0 / f);
+                let Some(region) = region(&view, tile) else { continue };
+                let d = view.to_device(&region.design);
+                let (x, y, w, h) = region.scissor;
+                let (x0, y0, x1, y1) = (x as f32, y as f32, (x + w) as f32, (y + h) as f32);
+                assert!(
+                    d.x <= x0 && d.y <= y0 && d.right() >= x1 && d.bottom() >= y1,
+                    "view {view:?}, tile at ({px}, {py}): scissor {:?} culled by {d:?}",
+                    region.scissor
+                );
+            }
+        }
     }
 }

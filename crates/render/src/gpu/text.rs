@@ -51,22 +51,24 @@ impl GpuRenderer {
                 }
                 let key = self.shape(text, *size * s, &device, *align, *wrap);
                 let dy = if *top { 0.0 } else { self.texts[&key].dy };
+                let edge = |v: f32| crate::text::pixel_edge(v) as i32;
                 let mut bounds = glyphon::TextBounds {
-                    left: device.x.ceil() as i32,
-                    top: device.y.ceil() as i32,
-                    right: device.right().ceil() as i32,
-                    bottom: device.bottom().ceil() as i32,
+                    left: edge(device.x),
+                    top: edge(device.y),
+                    right: edge(device.right()),
+                    bottom: edge(device.bottom()),
                 };
                 if let Some(c) = item.clip {
                     let c = view.to_device(&c);
-                    bounds.left = bounds.left.max(c.x.ceil() as i32);
-                    bounds.top = bounds.top.max(c.y.ceil() as i32);
-                    bounds.right = bounds.right.min(c.right().ceil() as i32);
-                    bounds.bottom = bounds.bottom.min(c.bottom().ceil() as i32);
+                    bounds.left = bounds.left.max(edge(c.x));
+                    bounds.top = bounds.top.max(edge(c.y));
+                    bounds.right = bounds.right.min(edge(c.right()));
+                    bounds.bottom = bounds.bottom.min(edge(c.bottom()));
                 }
                 let c = rgba(*color, item.opacity);
                 let color = glyphon::Color::rgba(color.r, color.g, color.b, (c[3] * 255.0).round() as u8);
-                areas.push(PlacedText { key, left: device.x.round(), top: (device.y + dy).round(), bounds, color });
+                let (left, top) = (crate::text::snap_to_pixel(device.x), crate::text::snap_to_pixel(device.y + dy));
+                areas.push(PlacedText { key, left, top, bounds, color });
             }
             keys.push(areas);
         }
