@@ -832,19 +832,25 @@ fn random_session(mut canvas: Canvas, fit: bool, batch: usize, lines: &[String])
 fn an_item_ending_in_the_first_pixel_of_a_tile_is_drawn_in_that_tile() {
     let doc = trellis_model::generate(340, 7649499687359710447);
     let Some(mut canvas) = vulkan_canvas_in(doc, (640.0, 400.0, 1.0), |_| {}) else { return };
+    let (t, mut frames) = play(&mut canvas, &["drag card_0 by 0,0 steps 1 nosnap", "action zoom_to_fit"]);
+    let (last, record) = frames.pop().unwrap();
+    assert!(record.resampled, "the case this test is about: the zoom is drawn exactly tile by tile");
+    settle_to_a_full_redraw(&mut canvas, &last, (t / 1000.0) as f32, "a zoom to fit drawn tile by tile");
+}
+
+/// Runs scenario `lines` on `canvas`, one input a frame, 16 ms apart;
+/// returns the last input's time in ms and each frame's step and record.
+fn play(canvas: &mut Canvas, lines: &[&str]) -> (f64, Vec<(trellis_editor::Step, trellis_canvas::FrameRecord)>) {
     let mut t = 0.0;
-    let mut last = None;
-    for line in ["drag card_0 by 0,0 steps 1 nosnap", "action zoom_to_fit"] {
+    let mut frames = Vec::new();
+    for line in lines {
         let step = Scenario::parse(line).unwrap().steps.remove(0);
         for input in trellis_editor::scenario::events_for(canvas.editor(), &step).unwrap() {
             t += 16.0;
-            let (step, record) = canvas.frame(&Event { t, input }).unwrap();
-            last = Some((step, record));
+            frames.push(canvas.frame(&Event { t, input }).unwrap());
         }
     }
-    let (last, record) = last.unwrap();
-    assert!(record.resampled, "the case this test is about: the zoom is drawn exactly tile by tile");
-    settle_to_a_full_redraw(&mut canvas, &last, (t / 1000.0) as f32, "a zoom to fit drawn tile by tile");
+    (t, frames)
 }
 
 /// Regression, found by the random sessions: at a device scale of 2, a
@@ -889,15 +895,8 @@ fn text_moved_by_a_drag_keeps_the_pixels_a_fresh_drawing_gives_it() {
     else {
         return;
     };
-    let mut t = 0.0;
-    let mut last = None;
-    for line in ["key ctrl+a", "drag card_0 by -220,0 steps 6"] {
-        let step = Scenario::parse(line).unwrap().steps.remove(0);
-        for input in trellis_editor::scenario::events_for(canvas.editor(), &step).unwrap() {
-            t += 16.0;
-            last = Some(canvas.frame(&Event { t, input }).unwrap().0);
-        }
-    }
+    let (t, mut frames) = play(&mut canvas, &["key ctrl+a", "drag card_0 by -220,0 steps 6"]);
+    let last = frames.pop().map(|(step, _)| step);
     settle_to_a_full_redraw(&mut canvas, &last.unwrap(), (t / 1000.0) as f32, "two cards dragged 220 units left");
 }
 
@@ -909,17 +908,11 @@ fn text_moved_by_a_drag_keeps_the_pixels_a_fresh_drawing_gives_it() {
 #[test]
 fn a_card_dragged_zoomed_far_out_leaves_nothing_of_its_old_place_on_the_cpu() {
     let mut canvas = cpu_canvas(trellis_model::generate(290, 0), (320.0, 240.0), Theme::DARK);
-    let mut t = 0.0;
-    let mut last = None;
-    for line in ["action zoom_to_fit", "drag card_2 by 19,-91 steps 6"] {
-        let step = Scenario::parse(line).unwrap().steps.remove(0);
-        for input in trellis_editor::scenario::events_for(canvas.editor(), &step).unwrap() {
-            t += 16.0;
-            let (step, record) = canvas.frame(&Event { t, input }).unwrap();
-            assert!(record.redrawn_pixels < 320 * 240 / 4 || last.is_none(), "the drag redraws only around the card");
-            last = Some(step);
-        }
+    let (t, mut frames) = play(&mut canvas, &["action zoom_to_fit", "drag card_2 by 19,-91 steps 6"]);
+    for (_, record) in &frames[1..] {
+        assert!(record.redrawn_pixels < 320 * 240 / 4, "the drag redraws only around the card: {record:?}");
     }
+    let last = frames.pop().map(|(step, _)| step);
     assert!(canvas.view().zoom < 0.2, "the case this test is about: bounds a third of a pixel past the boxes");
     assert_shows_what_a_full_cpu_redraw_does(&mut canvas, &last.unwrap(), t, Theme::DARK);
 }
