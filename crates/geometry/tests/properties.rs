@@ -283,3 +283,31 @@ fn a_move_in_the_same_update_as_a_layout_around_it_is_measured_again() {
         assert_eq!(g.rect(w.id()), fresh.rect(w.id()), "{} {}", w.name(), w.kind());
     }
 }
+
+/// The shrunk case the editor's session property test found at 21,000
+/// cases: a card moved into another card's row, a button of it grouped
+/// in a panel of unset size (the panel an item of the card's own row),
+/// then the button nudged a pixel left. The nudge laid out again from the
+/// outer row, whose island was built anew, but the card's island, nested
+/// in it, kept what taffy had measured of the panel: 72 px wide where a
+/// fresh layout makes it 71, and the button after it a pixel off.
+#[test]
+fn a_nudge_in_a_group_of_unset_size_nested_two_rows_deep_is_measured_again() {
+    use trellis_model::{Command, PropKey, PropValue, WidgetKind};
+    let mut doc = generate(110, 0);
+    let mut g = geometry(&doc);
+    let named = |doc: &Document, name: &str| doc.find(name).unwrap_or_else(|| panic!("{name} in the design"));
+    let (card, row) = (named(&doc, "card_1"), named(&doc, "row"));
+    doc.execute(Command::Move { ids: vec![card], parent: row, index: None }).unwrap();
+    g.update(&doc);
+    let button = named(&doc, "button_2");
+    doc.execute(Command::Group { ids: vec![button], kind: WidgetKind::Panel }).unwrap();
+    g.update(&doc);
+    let x = doc.widget(button).unwrap().number(PropKey::X) - 1.0;
+    doc.execute(Command::SetProperties { id: button, values: vec![(PropKey::X, Some(PropValue::Number(x)))] }).unwrap();
+    g.update(&doc);
+    let fresh = Geometry::without_memo(&doc, FontMeasurer::shared());
+    for w in doc.iter() {
+        assert_eq!(g.rect(w.id()), fresh.rect(w.id()), "{} {}", w.name(), w.kind());
+    }
+}
