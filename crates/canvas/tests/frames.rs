@@ -472,7 +472,7 @@ fn settle_to_a_full_redraw(canvas: &mut Canvas, last: &trellis_editor::Step, tim
 /// As [`settle_to_a_full_redraw`], where a pixel may be off by `levels`
 /// in a channel: a pan by whole pixels moves what was drawn at the old
 /// origin, and an edge drawn afresh at the new one (the origin in design
-/// units, rounded) can land a level of coverage apart.
+/// units, rounded) can land a level or two of coverage apart.
 fn settle_to_a_full_redraw_within(canvas: &mut Canvas, last: &trellis_editor::Step, time: f32, what: &str, levels: u8) {
     let mut settling = 0;
     while canvas.has_pending_redraw() {
@@ -763,8 +763,8 @@ proptest! {
 
 /// Runs `lines` on `canvas` frame by frame, `batch` inputs a frame, after
 /// a zoom to fit where `fit`; checks the kept list after every frame and
-/// the settled canvas against a full redraw (bit for bit but for pans'
-/// rounding on the GPU; no pixel far off on the CPU).
+/// the settled canvas against a full redraw (within two levels a channel
+/// on the GPU, for pans' rounding; no pixel far off on the CPU).
 fn random_session(mut canvas: Canvas, fit: bool, batch: usize, lines: &[String]) {
     let theme = Theme::DARK;
     let mut t = 0.0;

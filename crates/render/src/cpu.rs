@@ -405,18 +405,19 @@ impl CpuRenderer {
                 if ox + glyph.x + glyph.w + slack <= vx0 || ox + glyph.x - slack >= vx1 {
                     continue;
                 }
-                let p = glyph.physical((0.0, 0.0), 1.0);
+                // With the text's place, as glyphon passes it: a mark raised
+                // by a fraction of a pixel is truncated with it, not apart.
+                let p = glyph.physical((ox, oy), 1.0);
                 glyphs.push((p.cache_key, p.x, run.line_y.round() as i32 + p.y));
             }
         }
-        let (ox, oy) = (ox as i64, oy as i64);
         let data = pixmap.pixels_mut();
         let alpha = f32::from(c.a) / 255.0 * opacity;
         for (key, gx, gy) in glyphs {
             let Some(image) = self.glyphs.get_image(&mut self.fonts, key) else { continue };
             let pl = image.placement;
             // The glyph's pixels in the target, and where they start in it.
-            let (left, top) = (i64::from(gx) + ox + i64::from(pl.left), i64::from(gy) + oy - i64::from(pl.top));
+            let (left, top) = (i64::from(gx) + i64::from(pl.left), i64::from(gy) - i64::from(pl.top));
             let cols = left.max(i64::from(x0))..(left + i64::from(pl.width)).min(i64::from(x1));
             let rows = top.max(i64::from(y0))..(top + i64::from(pl.height)).min(i64::from(y1));
             if cols.is_empty() || rows.is_empty() {

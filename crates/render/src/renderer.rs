@@ -176,8 +176,9 @@ impl CpuCanvas {
                 // A device pixel more, in whole pixels, as the GPU backend
                 // grows its regions: an antialiased edge reaches a pixel past
                 // its item's bounds, which hold two design units more than
-                // the box, under a pixel below a zoom of one half (a card
-                // dragged at a zoom of 0.16 left lines of its old place).
+                // the box, under a pixel where zoom times device scale is
+                // below one half (a card dragged at a zoom of 0.16 left
+                // lines of its old place).
                 let m = 1.0 / view.factor();
                 let grown = trellis_model::Rect::around(regions)
                     .map(|d| trellis_model::Rect::new(d.x - m, d.y - m, d.w + 2.0 * m, d.h + 2.0 * m));

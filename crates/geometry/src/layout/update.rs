@@ -215,11 +215,12 @@ impl Geometry {
                     (wraps && width.is_none()) || (in_tabs && (width.is_none() || height.is_none()))
                 });
             if self.boxes[id].clip.is_some() || size_follows_children(doc, parent) || size_follows_position {
-                // What taffy measured of the containers between it and the
-                // root laid out again, where an island nested in that
-                // root's (a card in a row) keeps its nodes: a button
-                // nudged in a group of unset size, the group in a card's
-                // row and the card in a row, left the group its old width.
+                // Taffy's measures of the containers between it and the
+                // root laid out again are forgotten: an island nested in
+                // that root's (a card in a row) keeps its nodes, and a
+                // button nudged in a group of unset size (the group in a
+                // card's row, the card in a row) left the group its old
+                // width.
                 self.forget_measured_ancestors(doc, id);
                 let r = self.relayout_root(doc, id);
                 if self.boxes[r].is_flex_container() {

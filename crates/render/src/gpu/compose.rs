@@ -98,7 +98,9 @@ impl Composed {
             return None;
         }
         let old = &self.instances[..];
-        let mut rects: Vec<Rect> = canvas.iter().map(|r| r.design).collect();
+        // Where the canvas was drawn; `region` below grows it by the pixel
+        // of antialiasing (a region's own design box has that pixel already).
+        let mut rects: Vec<Rect> = canvas.iter().map(|r| damage::covered(view, r.scissor)).collect();
         if let Some(m) = self.moved {
             let f = view.factor();
             let (dx, dy) = (m.pixels.0 as f32 / f, m.pixels.1 as f32 / f);

@@ -73,15 +73,15 @@ pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<
 /// The region drawn under scissor `s`, with a device pixel of design
 /// around it, as [`region`] gives it.
 pub(super) fn piece(view: &View, s: (u32, u32, u32, u32)) -> Region {
+    let m = 1.0 / view.factor();
+    let c = covered(view, s);
+    Region { design: Rect::new(c.x - m, c.y - m, c.w + 2.0 * m, c.h + 2.0 * m), scissor: s }
+}
+
+/// The design rectangle scissor `s` covers, no more.
+pub(super) fn covered(view: &View, s: (u32, u32, u32, u32)) -> Rect {
     let f = view.factor();
-    let m = 1.0 / f;
-    let design = Rect::new(
-        view.origin.x + s.0 as f32 / f - m,
-        view.origin.y + s.1 as f32 / f - m,
-        s.2 as f32 / f + 2.0 * m,
-        s.3 as f32 / f + 2.0 * m,
-    );
-    Region { design, scissor: s }
+    Rect::new(view.origin.x + s.0 as f32 / f, view.origin.y + s.1 as f32 / f, s.2 as f32 / f, s.3 as f32 / f)
 }
 
 /// The device-pixel box around every region's scissor.
