@@ -172,8 +172,7 @@ impl CpuRenderer {
         let t = view.transform();
         // Items are taken from a device pixel around the damage: one whose
         // bounds end a hair short of its edge may still shade its pixels.
-        let m = 1.0 / view.factor();
-        let taken = damage.map(|d| Rect::new(d.x - m, d.y - m, d.w + 2.0 * m, d.h + 2.0 * m));
+        let taken = damage.map(|d| view.grown_by_a_pixel(&d));
         for item in &list.items {
             if taken.is_some_and(|d| !overlaps(&d, &item.bounds)) {
                 continue;

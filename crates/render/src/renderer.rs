@@ -179,12 +179,9 @@ impl CpuCanvas {
                 // the box, under a pixel where zoom times device scale is
                 // below one half (a card dragged at a zoom of 0.16 left
                 // lines of its old place).
-                let m = 1.0 / view.factor();
-                let grown = trellis_model::Rect::around(regions)
-                    .map(|d| trellis_model::Rect::new(d.x - m, d.y - m, d.w + 2.0 * m, d.h + 2.0 * m));
+                let grown = trellis_model::Rect::around(regions).map(|d| view.grown_by_a_pixel(&d));
                 if let Some((x, y, w, h)) = grown.and_then(|d| view.device_pixels(&d)) {
-                    let (x0, y0) = (view.origin.x + x as f32 * m, view.origin.y + y as f32 * m);
-                    let whole = trellis_model::Rect::new(x0, y0, w as f32 * m, h as f32 * m);
+                    let whole = view.covered_by_pixels((x, y, w, h));
                     self.renderer.redraw(canvas, list, view, Some(whole));
                     report.redrawn = Some((x, y, w, h));
                     report.redrawn_pixels = u64::from(w) * u64::from(h);

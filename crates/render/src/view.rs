@@ -50,6 +50,19 @@ impl View {
         (x1 > x0 && y1 > y0).then_some((x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
     }
 
+    /// `r` grown by a device pixel on every side: where its antialiased
+    /// edges may still shade, what a redraw of it must take in.
+    pub fn grown_by_a_pixel(&self, r: &Rect) -> Rect {
+        let m = 1.0 / self.factor();
+        Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m)
+    }
+
+    /// The design rectangle the device pixels `(x, y, w, h)` cover, no more.
+    pub fn covered_by_pixels(&self, (x, y, w, h): (u32, u32, u32, u32)) -> Rect {
+        let f = self.factor();
+        Rect::new(self.origin.x + x as f32 / f, self.origin.y + y as f32 / f, w as f32 / f, h as f32 / f)
+    }
+
     /// The design rectangle the whole target shows.
     pub fn visible(&self) -> Rect {
         let s = self.factor();

@@ -100,7 +100,7 @@ impl Composed {
         let old = &self.instances[..];
         // Where the canvas was drawn; `region` below grows it by the pixel
         // of antialiasing (a region's own design box has that pixel already).
-        let mut rects: Vec<Rect> = canvas.iter().map(|r| damage::covered(view, r.scissor)).collect();
+        let mut rects: Vec<Rect> = canvas.iter().map(|r| view.covered_by_pixels(r.scissor)).collect();
         if let Some(m) = self.moved {
             let f = view.factor();
             let (dx, dy) = (m.pixels.0 as f32 / f, m.pixels.1 as f32 / f);

@@ -30,9 +30,7 @@ pub(super) fn regions(view: &View, redraw: &Redraw, full: bool) -> Vec<Region> {
 /// than `r` grown by one, and an item ending in that pixel was left out
 /// while the pixel was cleared and drawn without it.
 pub(super) fn region(view: &View, r: Rect) -> Option<Region> {
-    let m = 1.0 / view.factor();
-    let grown = Rect::new(r.x - m, r.y - m, r.w + 2.0 * m, r.h + 2.0 * m);
-    view.device_pixels(&grown).map(|scissor| piece(view, scissor))
+    view.device_pixels(&view.grown_by_a_pixel(&r)).map(|scissor| piece(view, scissor))
 }
 
 /// Splits each region that crosses the edge of `inside` (a design box some
@@ -73,15 +71,7 @@ pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<
 /// The region drawn under scissor `s`, with a device pixel of design
 /// around it, as [`region`] gives it.
 pub(super) fn piece(view: &View, s: (u32, u32, u32, u32)) -> Region {
-    let m = 1.0 / view.factor();
-    let c = covered(view, s);
-    Region { design: Rect::new(c.x - m, c.y - m, c.w + 2.0 * m, c.h + 2.0 * m), scissor: s }
-}
-
-/// The design rectangle scissor `s` covers, no more.
-pub(super) fn covered(view: &View, s: (u32, u32, u32, u32)) -> Rect {
-    let f = view.factor();
-    Rect::new(view.origin.x + s.0 as f32 / f, view.origin.y + s.1 as f32 / f, s.2 as f32 / f, s.3 as f32 / f)
+    Region { design: view.grown_by_a_pixel(&view.covered_by_pixels(s)), scissor: s }
 }
 
 /// The device-pixel box around every region's scissor.
