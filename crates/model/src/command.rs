@@ -340,8 +340,47 @@ impl Document {
         done
     }
 
+    /// [`Document::execute_all`], with `alongside` run on this thread,
+    /// after the commands, while the edited widgets' parts of the saved
+    /// file are written on another (when there are many: a nudge of
+    /// everything at 100,000 widgets edits 5,556). The editor lays the
+    /// design out there, which needs nothing of those parts.
+    ///
+    /// Observers are told of the edit before `alongside` runs, so that
+    /// it can follow it. The saved size is checked after: an edit that
+    /// would outgrow the file is then undone, observers are told of that
+    /// too, and `Err` is returned, the document as it was before. A
+    /// command that fails undoes the edit before `alongside` runs.
+    pub fn execute_all_alongside<R>(
+        &mut self,
+        label: impl Into<String>,
+        commands: Vec<Command>,
+        alongside: impl FnOnce(&Document) -> R,
+    ) -> (Result<Outcome, ModelError>, R) {
+        self.hold_changes();
+        let ran = self.run_all(label, commands);
+        self.tell_held_changes();
+        let (outcome, size_before) = match ran {
+            Ok(ran) => ran,
+            Err(e) => return (Err(e), alongside(self)),
+        };
+        let done = self.refresh_digests_alongside(alongside);
+        self.hold_changes();
+        let checked = self.commit_within_limit(size_before);
+        self.tell_held_changes();
+        (checked.map(|()| outcome), done)
+    }
+
     /// [`Document::execute_all`] while its changes are held.
     fn execute_all_held(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<Outcome, ModelError> {
+        let (outcome, size_before) = self.run_all(label, commands)?;
+        self.refresh_digests();
+        self.commit_within_limit(size_before).map(|()| outcome)
+    }
+
+    /// Runs the commands in a transaction left open, with the saved size
+    /// before them; the first that fails closes it, undoing the others.
+    fn run_all(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<(Outcome, u64), ModelError> {
         self.begin(label)?;
         let size_before = self.saved_size();
         let mut outcome = Outcome::default();
@@ -354,14 +393,20 @@ impl Document {
                 }
             }
         }
-        self.refresh_digests();
+        Ok((outcome, size_before))
+    }
+
+    /// Commits the open transaction unless it grew the saved file past
+    /// [`limits::MAX_FILE_BYTES`] (from `size_before`), which undoes it.
+    /// The digests must be up to date.
+    fn commit_within_limit(&mut self, size_before: u64) -> Result<(), ModelError> {
         let size = self.saved_size();
         if size > limits::MAX_FILE_BYTES && size > size_before {
             self.rollback();
             return Err(ModelError::FileTooLarge { size, limit: limits::MAX_FILE_BYTES });
         }
         self.commit();
-        Ok(outcome)
+        Ok(())
     }
 
     /// Whether there is a step to undo.

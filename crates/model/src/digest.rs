@@ -18,8 +18,11 @@
 
 use std::io::{self, Write};
 
+use slotmap::SlotMap;
+
 use crate::document::{Document, Node, WidgetId};
 use crate::file::{FORMAT_NAME, FORMAT_VERSION};
+use crate::property::{PropValue, Track};
 
 /// Spaces the file's pretty printer writes for each level of nesting.
 const INDENT: u64 = 2;
@@ -126,8 +129,103 @@ impl Write for PartWriter {
 fn own_part(node: &Node) -> Part {
     let mut out =
         PartWriter { part: Part { hash: FNV_OFFSET, bytes: 0, lines: 0, levels: 0 }, at_line_start: false, spaces: 0 };
-    crate::file::write_own_json(node, &mut out).expect("counting cannot fail");
+    write_own_text(node, &mut out).expect("counting cannot fail");
     out.part
+}
+
+/// Writes a widget without its children as the file writes it at depth 0:
+/// byte for byte what serde_json's pretty printer makes of it
+/// (`crate::file::write_own_json`, which a test holds it to), written
+/// directly. A nudge of everything at 100,000 widgets writes 5,556 of
+/// these in its frame, and serde's way (a call per token, every key
+/// scanned for characters to escape) took a third more time.
+fn write_own_text(node: &Node, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"kind\": ")?;
+    write_string(out, node.kind.as_str())?;
+    out.write_all(b",\n  \"name\": ")?;
+    write_string(out, &node.name)?;
+    if !node.props.is_empty() {
+        out.write_all(b",\n  \"props\": {")?;
+        for (k, (key, value)) in node.props.iter().enumerate() {
+            out.write_all(if k == 0 { b"\n    " } else { b",\n    " })?;
+            write_string(out, key.name())?;
+            out.write_all(b": ")?;
+            write_value(out, value)?;
+        }
+        out.write_all(b"\n  }")?;
+    }
+    out.write_all(b"\n}")
+}
+
+/// A property value inside the props object (depth 2), as serde_json
+/// writes [`crate::file`]'s view of it.
+fn write_value(out: &mut impl Write, value: &PropValue) -> io::Result<()> {
+    match value {
+        // serde_json writes a number that is not finite as null.
+        PropValue::Number(v) if v.is_finite() => out.write_all(zmij::Buffer::new().format_finite(*v).as_bytes()),
+        PropValue::Number(_) => out.write_all(b"null"),
+        PropValue::Int(v) => out.write_all(itoa::Buffer::new().format(*v).as_bytes()),
+        PropValue::Bool(v) => out.write_all(if *v { b"true" } else { b"false" }),
+        PropValue::Color(c) => write_string(out, c.hex().as_str()),
+        PropValue::Text(t) => write_string(out, t),
+        PropValue::Items(items) if items.is_empty() => out.write_all(b"[]"),
+        PropValue::Items(items) => {
+            for (k, item) in items.iter().enumerate() {
+                out.write_all(if k == 0 { b"[\n      " } else { b",\n      " })?;
+                write_string(out, item)?;
+            }
+            out.write_all(b"\n    ]")
+        }
+        PropValue::Layout(v) => write_string(out, v.as_str()),
+        PropValue::Align(v) => write_string(out, v.as_str()),
+        PropValue::Justify(v) => write_string(out, v.as_str()),
+        PropValue::Tracks(t) => write_string(out, &Track::format_template(t)),
+    }
+}
+
+/// A JSON string as serde_json escapes it: quote, backslash and the
+/// control characters, with the short escapes where JSON has them and
+/// `\u00xx` (lower-case hex) otherwise; everything else as it is.
+fn write_string(out: &mut impl Write, s: &str) -> io::Result<()> {
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    out.write_all(b"\"")?;
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !escaped(b) {
+            continue;
+        }
+        out.write_all(&bytes[run..i])?;
+        run = i + 1;
+        match b {
+            b'"' => out.write_all(b"\\\"")?,
+            b'\\' => out.write_all(b"\\\\")?,
+            0x08 => out.write_all(b"\\b")?,
+            0x0c => out.write_all(b"\\f")?,
+            b'\n' => out.write_all(b"\\n")?,
+            b'\r' => out.write_all(b"\\r")?,
+            b'\t' => out.write_all(b"\\t")?,
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.write_all(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])?;
+            }
+        }
+    }
+    out.write_all(&bytes[run..])?;
+    out.write_all(b"\"")
+}
+
+/// A widget's own part, written away from the document, and its
+/// subtree's where its children's are all up to date: the walk from the
+/// root then stops at it, where it read every child of every moved widget
+/// (100,000 reads of scattered nodes, a fifth of the event phase of a
+/// nudge of everything at 100,000 widgets).
+fn parts_of(nodes: &SlotMap<WidgetId, Node>, id: WidgetId) -> (Part, Option<Part>) {
+    let node = &nodes[id];
+    let own = own_part(node);
+    let child_part = |c: &WidgetId| nodes[*c].digest.tree;
+    let ready = node.children.iter().all(|c| child_part(c).is_some());
+    (own, ready.then(|| combine(own, node.children.iter().map(|c| child_part(c).expect("checked above")))))
 }
 
 /// A widget's subtree from its own part and its children's, as the file
@@ -198,47 +296,76 @@ impl Document {
         }
     }
 
+    /// [`Document::refresh_digests`], with `alongside` run on this thread
+    /// while the out-of-date own parts, when there are many, are written on
+    /// another: `alongside` reads the document as the edit left it (the
+    /// editor lays it out there), and a nudge of everything at 100,000
+    /// widgets writes 5,556 parts, about as long as half its layout takes.
+    pub(crate) fn refresh_digests_alongside<R>(&mut self, alongside: impl FnOnce(&Document) -> R) -> R {
+        let stale = self.stale_own_parts();
+        let done = if stale.len() >= PARALLEL_OWN_PARTS && digest_threads() >= 2 {
+            let nodes = &self.nodes;
+            let (parts, done) = std::thread::scope(|scope| {
+                let helper = scope.spawn(|| stale.iter().map(|id| parts_of(nodes, *id)).collect::<Vec<_>>());
+                let done = alongside(self);
+                (helper.join().expect("writing a widget's part does not panic"), done)
+            });
+            self.store_parts(stale, parts);
+            done
+        } else {
+            alongside(self)
+        };
+        self.refresh_digests();
+        done
+    }
+
+    /// The widgets edited since the last refresh whose own part is still
+    /// to be written, when there are enough to write them on several
+    /// threads (none otherwise: the walk from the root writes them).
+    fn stale_own_parts(&self) -> Vec<WidgetId> {
+        if self.unwritten_own.len() < PARALLEL_OWN_PARTS {
+            return Vec::new();
+        }
+        let nodes = &self.nodes;
+        let out_of_date = |id: &&WidgetId| nodes.get(**id).is_some_and(|n| n.in_document && n.digest.own.is_none());
+        self.unwritten_own.iter().filter(out_of_date).copied().collect()
+    }
+
+    /// Keeps the parts written away from the document (`parts_of`).
+    fn store_parts(&mut self, stale: Vec<WidgetId>, parts: Vec<(Part, Option<Part>)>) {
+        for (id, (own, tree)) in stale.into_iter().zip(parts) {
+            let digest = &mut self.nodes[id].digest;
+            digest.own = Some(own);
+            digest.tree = tree;
+        }
+    }
+
     /// Writes the out-of-date own parts on `threads` threads when there are
     /// many: each is a widget written as JSON and counted, independent of
     /// every other, and a nudge of everything at 100,000 widgets writes
-    /// 5,556 of them (a seventh of the frame on one thread). A widget whose
-    /// children are all up to date gets its subtree's part there too: the
-    /// walk from the root then stops at it, where it read every child of
-    /// every moved widget (100,000 reads of scattered nodes, a fifth of the
-    /// event phase of that nudge). Returns how many it wrote (none when too
-    /// few, or one thread, were worth it).
+    /// 5,556 of them (a seventh of the frame on one thread). Returns how
+    /// many it wrote (none when too few, or one thread, were worth it).
     fn write_own_parts(&mut self, threads: usize) -> usize {
-        let nodes = &self.nodes;
-        let out_of_date = |id: &&WidgetId| nodes.get(**id).is_some_and(|n| n.in_document && n.digest.own.is_none());
-        let stale: Vec<WidgetId> = self.unwritten_own.iter().filter(out_of_date).copied().collect();
+        let stale = self.stale_own_parts();
         if stale.len() < PARALLEL_OWN_PARTS || threads < 2 {
             return 0;
         }
-        let parts_of = |id: &WidgetId| {
-            let node = &nodes[*id];
-            let own = own_part(node);
-            let child_part = |c: &WidgetId| nodes[*c].digest.tree;
-            let ready = node.children.iter().all(|c| child_part(c).is_some());
-            (own, ready.then(|| combine(own, node.children.iter().map(|c| child_part(c).expect("checked above")))))
-        };
+        let nodes = &self.nodes;
         let chunk = stale.len().div_ceil(threads);
         let parts: Vec<(Part, Option<Part>)> = std::thread::scope(|scope| {
             let mut chunks = stale.chunks(chunk);
             let first = chunks.next().unwrap_or_default();
-            let others: Vec<_> =
-                chunks.map(|ids| scope.spawn(move || ids.iter().map(parts_of).collect::<Vec<_>>())).collect();
-            let mut parts: Vec<_> = first.iter().map(parts_of).collect();
+            let others: Vec<_> = chunks
+                .map(|ids| scope.spawn(move || ids.iter().map(|id| parts_of(nodes, *id)).collect::<Vec<_>>()))
+                .collect();
+            let mut parts: Vec<_> = first.iter().map(|id| parts_of(nodes, *id)).collect();
             for other in others {
                 parts.extend(other.join().expect("writing a widget's part does not panic"));
             }
             parts
         });
         let written = parts.len();
-        for (id, (own, tree)) in stale.into_iter().zip(parts) {
-            let digest = &mut self.nodes[id].digest;
-            digest.own = Some(own);
-            digest.tree = tree;
-        }
+        self.store_parts(stale, parts);
         written
     }
 
@@ -306,8 +433,118 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::{Strategy, any, prop_oneof};
+
     use super::*;
     use crate::{Command, PropKey, PropValue, WidgetKind, WidgetTree, generate};
+
+    /// The widget's own text written by hand, and as serde_json writes it.
+    fn own_texts(node: &Node) -> (String, String) {
+        let (mut by_hand, mut by_serde) = (Vec::new(), Vec::new());
+        write_own_text(node, &mut by_hand).unwrap();
+        crate::file::write_own_json(node, &mut by_serde).unwrap();
+        (String::from_utf8(by_hand).unwrap(), String::from_utf8(by_serde).unwrap())
+    }
+
+    #[test]
+    fn own_text_written_by_hand_is_what_serde_writes_for_the_demo_and_a_generated_design() {
+        for doc in [crate::demo_design(), generate(3000, 11)] {
+            let mut seen = 0;
+            for (_, node) in doc.nodes.iter() {
+                let (by_hand, by_serde) = own_texts(node);
+                assert_eq!(by_hand, by_serde);
+                seen += 1;
+            }
+            assert!(seen >= 50, "{seen} widgets");
+        }
+    }
+
+    fn any_value() -> impl Strategy<Value = PropValue> {
+        use crate::{Align, Color, Justify, LayoutMode, Track};
+        // Texts of every kind of character: controls, quotes, backslashes,
+        // DEL and beyond ASCII, each an escape or not in JSON.
+        let text = || proptest::string::string_regex("[\\x00-\\x7f\"\\\\é漢🙂]{0,12}").unwrap();
+        prop_oneof![
+            // Every bit pattern: NaN, infinities, subnormals, negative zero.
+            any::<u32>().prop_map(|bits| PropValue::Number(f32::from_bits(bits))),
+            any::<f32>().prop_map(PropValue::Number),
+            (-5000i32..5000).prop_map(|v| PropValue::Number(v as f32 / 4.0)),
+            any::<i32>().prop_map(PropValue::Int),
+            any::<bool>().prop_map(PropValue::Bool),
+            any::<[u8; 4]>().prop_map(|[r, g, b, a]| PropValue::Color(Color { r, g, b, a })),
+            text().prop_map(PropValue::Text),
+            proptest::collection::vec(text(), 0..4).prop_map(PropValue::Items),
+            proptest::sample::select(LayoutMode::ALL).prop_map(PropValue::Layout),
+            proptest::sample::select(Align::ALL).prop_map(PropValue::Align),
+            proptest::sample::select(Justify::ALL).prop_map(PropValue::Justify),
+            proptest::sample::select(vec!["", "1fr", "1fr 2fr 120px", "auto 40px 0.5fr"])
+                .prop_map(|t| PropValue::Tracks(Track::parse_template(t).unwrap())),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512), ..proptest::prelude::ProptestConfig::default() })]
+
+        /// The digest counts and hashes a text written by hand; a byte
+        /// apart from the file's would make every saved size and journal
+        /// hash of such a widget wrong.
+        #[test]
+        fn own_text_written_by_hand_is_what_serde_writes(
+            kind in proptest::sample::select(WidgetKind::ALL),
+            name in proptest::string::string_regex("[a-z_\"\\\\\\x01\\x1f\\x7fé]{0,10}").unwrap(),
+            values in proptest::collection::vec((proptest::sample::select(PropKey::ALL), any_value()), 0..8),
+        ) {
+            let mut props = crate::property::Props::default();
+            for (key, value) in values {
+                props.set(key, Some(value));
+            }
+            let node = Node {
+                kind,
+                name: name.into(),
+                parent: None,
+                children: Vec::new(),
+                props,
+                in_document: true,
+                digest: NodeDigest::default(),
+            };
+            let (by_hand, by_serde) = own_texts(&node);
+            proptest::prop_assert_eq!(by_hand, by_serde);
+        }
+    }
+
+    /// The path a nudge of everything takes: more edited widgets than are
+    /// written on one thread (512 in unit tests), their parts written on a
+    /// helper while the caller reads the document.
+    #[test]
+    fn an_edit_of_many_widgets_alongside_a_reader_keeps_the_digest_true() {
+        let mut doc = generate(3000, 5);
+        let moved: Vec<WidgetId> =
+            doc.nodes.iter().filter(|(id, n)| *id != doc.root && n.in_document).map(|(id, _)| id).collect();
+        assert!(moved.len() >= PARALLEL_OWN_PARTS, "{} widgets", moved.len());
+        let commands = moved
+            .iter()
+            .map(|id| Command::SetProperties { id: *id, values: vec![(PropKey::X, Some(PropValue::Number(17.5)))] })
+            .collect();
+        let changes = doc.subscribe();
+        let (done, seen) = doc.execute_all_alongside("Nudge", commands, |doc| {
+            // The edit is in place, and its changes told, before the parts
+            // are up to date.
+            let told = changes.drain().len();
+            let at = moved.iter().filter(|id| doc.widget(**id).unwrap().number(PropKey::X) == 17.5).count();
+            (told, at)
+        });
+        done.unwrap();
+        assert_eq!(seen, (moved.len(), moved.len()));
+        assert_eq!(doc.undo_label(), Some("Nudge"));
+        assert!(doc.unwritten_own.is_empty());
+        let text = doc.to_json_string();
+        assert_eq!(doc.saved_size(), text.len() as u64);
+        assert_eq!(doc.content_hash(), Document::from_json_bytes(text.as_bytes()).unwrap().content_hash());
+        doc.undo().unwrap();
+        let text = doc.to_json_string();
+        assert_eq!(doc.content_hash(), Document::from_json_bytes(text.as_bytes()).unwrap().content_hash());
+        assert_eq!(doc.content_hash(), generate(3000, 5).content_hash());
+    }
 
     #[test]
     fn the_file_frames_length_is_counted_as_it_is_written() {

@@ -371,8 +371,10 @@ pub fn value_from_file_json(key: PropKey, json: &Value) -> Result<Option<PropVal
 }
 
 /// A widget alone (kind, name, properties), as the file writes it.
+#[cfg(test)]
 struct OwnView<'a>(&'a Node);
 
+#[cfg(test)]
 impl Serialize for OwnView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let n = self.0;
@@ -387,7 +389,9 @@ impl Serialize for OwnView<'_> {
 }
 
 /// Writes a widget without its children, pretty-printed at depth 0 as the
-/// file would write it, for the file's digest.
+/// file would write it: what the digest's writer, which writes the same
+/// bytes by hand, is held to by its tests.
+#[cfg(test)]
 pub(crate) fn write_own_json(node: &Node, out: impl Write) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::with_indent(b"  "));
     OwnView(node).serialize(&mut ser).map_err(io::Error::other)

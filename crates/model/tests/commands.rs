@@ -486,6 +486,23 @@ fn an_edit_that_would_outgrow_the_file_limit_is_refused_and_changes_nothing() {
         Err(ModelError::FileTooLarge { .. })
     ));
     assert_eq!(doc.len(), inserted + 1);
+    // An edit run alongside a reader (the editor's nudge, laying the design
+    // out as the file's parts are written) is refused the same way: the
+    // reader saw the edit, observers are told of it and of its undoing.
+    let changes = doc.subscribe();
+    let window_text = PropValue::Text("w".repeat(limits::MAX_STRING_BYTES));
+    let undo_label = doc.undo_label().map(str::to_owned);
+    let (done, seen) = doc.execute_all_alongside(
+        "Retitle",
+        vec![Command::SetProperties { id: root, values: vec![(PropKey::Text, Some(window_text.clone()))] }],
+        |doc| doc.widget(doc.root()).unwrap().props().get(PropKey::Text) == Some(&window_text),
+    );
+    assert!(matches!(done, Err(ModelError::FileTooLarge { .. })), "{done:?}");
+    assert!(seen, "the reader ran after the edit");
+    assert_eq!(changes.drain().len(), 2, "the edit and its undoing");
+    assert_ne!(doc.widget(root).unwrap().props().get(PropKey::Text), Some(&window_text));
+    assert_eq!(doc.undo_label().map(str::to_owned), undo_label);
+    assert_eq!(doc.saved_size(), doc.to_json_string().len() as u64);
     // Making room makes the edit possible again.
     let two = doc.children(root)[..2].to_vec();
     doc.execute(Command::Delete { ids: two }).unwrap();

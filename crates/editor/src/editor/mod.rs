@@ -51,7 +51,8 @@ pub struct Editor {
     now: f64,
     cache: QueryCache,
     journal: Option<JournalWriter>,
-    /// How long the last step's layout update took.
+    /// How long the last step's layout update took, the part run
+    /// alongside the digest of an edit included (`Document::execute_all_alongside`).
     layout_ns: u64,
     commit_ns: u64,
 }
@@ -216,6 +217,7 @@ impl Editor {
         let commits = self.doc.commits();
         let view = self.viewport;
         let mut step = Step::default();
+        self.layout_ns = 0;
         self.input(&event.input, &mut step);
         self.commit_ns = 0;
         if self.doc.commits() != commits {
@@ -230,7 +232,7 @@ impl Editor {
         // Timed for the performance lab's frame phases; nothing depends on it.
         let layout_started = std::time::Instant::now();
         self.geometry.update(&self.doc);
-        self.layout_ns = layout_started.elapsed().as_nanos() as u64;
+        self.layout_ns += layout_started.elapsed().as_nanos() as u64;
         self.selection.retain(|id| self.doc.contains(*id));
         match self.geometry.take_damage() {
             None => step.damage.all(),
