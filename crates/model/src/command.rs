@@ -351,8 +351,25 @@ impl Document {
     /// would outgrow the file is then undone, observers are told of that
     /// too, and `Err` is returned, the document as it was before. A
     /// command that fails undoes the edit before `alongside` runs.
+    ///
+    /// `alongside` must not panic: the transaction would be left open.
+    /// What it asks of the saved file (`content_hash`, `saved_size`) is
+    /// right but costs a walk of the whole design, its parts not yet
+    /// written.
     pub fn execute_all_alongside<R>(
         &mut self,
+        label: impl Into<String>,
+        commands: Vec<Command>,
+        alongside: impl FnOnce(&Document) -> R,
+    ) -> (Result<Outcome, ModelError>, R) {
+        self.execute_all_alongside_on(crate::digest::digest_threads(), label, commands, alongside)
+    }
+
+    /// [`Document::execute_all_alongside`] with a helper thread when
+    /// `threads` is 2 or more.
+    pub(crate) fn execute_all_alongside_on<R>(
+        &mut self,
+        threads: usize,
         label: impl Into<String>,
         commands: Vec<Command>,
         alongside: impl FnOnce(&Document) -> R,
@@ -364,7 +381,7 @@ impl Document {
             Ok(ran) => ran,
             Err(e) => return (Err(e), alongside(self)),
         };
-        let done = self.refresh_digests_alongside(alongside);
+        let done = self.refresh_digests_alongside(threads, alongside);
         self.hold_changes();
         let checked = self.commit_within_limit(size_before);
         self.tell_held_changes();

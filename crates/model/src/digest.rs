@@ -41,7 +41,7 @@ const MAX_DIGEST_THREADS: usize = 4;
 /// The threads that write own parts: asked of the system once, since
 /// asking reads the process's cgroup files (a tenth of a millisecond, in
 /// every frame of a nudge of everything at 100,000 widgets).
-fn digest_threads() -> usize {
+pub(crate) fn digest_threads() -> usize {
     static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from).min(MAX_DIGEST_THREADS))
 }
@@ -139,17 +139,22 @@ fn own_part(node: &Node) -> Part {
 /// directly. A nudge of everything at 100,000 widgets writes 5,556 of
 /// these in its frame, and serde's way (a call per token, every key
 /// scanned for characters to escape) took a third more time.
+///
+/// The file itself is written by serde (`crate::file`); tests hold this
+/// writer to both serde's view of a widget alone and the file's text.
 fn write_own_text(node: &Node, out: &mut impl Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"kind\": ")?;
-    write_string(out, node.kind.as_str())?;
-    out.write_all(b",\n  \"name\": ")?;
+    // Kinds and property names are lower-case ASCII words: nothing in them
+    // is escaped (a test holds every one to that).
+    out.write_all(b"{\n  \"kind\": \"")?;
+    out.write_all(node.kind.as_str().as_bytes())?;
+    out.write_all(b"\",\n  \"name\": ")?;
     write_string(out, &node.name)?;
     if !node.props.is_empty() {
         out.write_all(b",\n  \"props\": {")?;
         for (k, (key, value)) in node.props.iter().enumerate() {
-            out.write_all(if k == 0 { b"\n    " } else { b",\n    " })?;
-            write_string(out, key.name())?;
-            out.write_all(b": ")?;
+            out.write_all(if k == 0 { b"\n    \"" } else { b",\n    \"" })?;
+            out.write_all(key.name().as_bytes())?;
+            out.write_all(b"\": ")?;
             write_value(out, value)?;
         }
         out.write_all(b"\n  }")?;
@@ -301,9 +306,11 @@ impl Document {
     /// another: `alongside` reads the document as the edit left it (the
     /// editor lays it out there), and a nudge of everything at 100,000
     /// widgets writes 5,556 parts, about as long as half its layout takes.
-    pub(crate) fn refresh_digests_alongside<R>(&mut self, alongside: impl FnOnce(&Document) -> R) -> R {
+    /// A helper is started when `threads` (the calling one included) is 2
+    /// or more.
+    pub(crate) fn refresh_digests_alongside<R>(&mut self, threads: usize, alongside: impl FnOnce(&Document) -> R) -> R {
         let stale = self.stale_own_parts();
-        let done = if stale.len() >= PARALLEL_OWN_PARTS && digest_threads() >= 2 {
+        let done = if stale.len() >= PARALLEL_OWN_PARTS && threads >= 2 {
             let nodes = &self.nodes;
             let (parts, done) = std::thread::scope(|scope| {
                 let helper = scope.spawn(|| stale.iter().map(|id| parts_of(nodes, *id)).collect::<Vec<_>>());
@@ -311,6 +318,9 @@ impl Document {
                 (helper.join().expect("writing a widget's part does not panic"), done)
             });
             self.store_parts(stale, parts);
+            // Every part listed is written: the walk from the root needs
+            // no second look at the list (5,556 scattered nodes).
+            self.unwritten_own.clear();
             done
         } else {
             alongside(self)
@@ -436,7 +446,7 @@ mod tests {
     use proptest::prelude::{Strategy, any, prop_oneof};
 
     use super::*;
-    use crate::{Command, PropKey, PropValue, WidgetKind, WidgetTree, generate};
+    use crate::{Command, ModelError, PropKey, PropValue, WidgetKind, WidgetTree, generate};
 
     /// The widget's own text written by hand, and as serde_json writes it.
     fn own_texts(node: &Node) -> (String, String) {
@@ -465,7 +475,8 @@ mod tests {
         // DEL and beyond ASCII, each an escape or not in JSON.
         let text = || proptest::string::string_regex("[\\x00-\\x7f\"\\\\é漢🙂]{0,12}").unwrap();
         prop_oneof![
-            // Every bit pattern: NaN, infinities, subnormals, negative zero.
+            // Every bit pattern: NaN, infinities, subnormals (negative zero
+            // is stored as zero).
             any::<u32>().prop_map(|bits| PropValue::Number(f32::from_bits(bits))),
             any::<f32>().prop_map(PropValue::Number),
             (-5000i32..5000).prop_map(|v| PropValue::Number(v as f32 / 4.0)),
@@ -508,8 +519,66 @@ mod tests {
                 digest: NodeDigest::default(),
             };
             let (by_hand, by_serde) = own_texts(&node);
-            proptest::prop_assert_eq!(by_hand, by_serde);
+            proptest::prop_assert_eq!(&by_hand, &by_serde);
+            // And as the file writes it: the widget as a design's root.
+            let mut doc = Document::new();
+            let root = doc.root;
+            doc.nodes[root].kind = node.kind;
+            doc.nodes[root].name = node.name.clone();
+            doc.nodes[root].props = node.props.clone();
+            let (before, after) = file_frame(FORMAT_VERSION);
+            proptest::prop_assert_eq!(doc.to_json_string(), format!("{before}{}{after}", by_hand.replace('\n', "\n  ")));
         }
+    }
+
+    #[test]
+    fn kinds_and_property_names_are_words_json_writes_as_they_are() {
+        let word =
+            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        for kind in WidgetKind::ALL {
+            assert!(word(kind.as_str()), "{kind:?}");
+        }
+        for key in PropKey::ALL {
+            assert!(word(key.name()), "{key:?}");
+        }
+    }
+
+    /// The helper's parts, then a refusal: at the file limit, an edit of
+    /// more widgets than unit tests write on one thread, one of them grown
+    /// past the limit, is undone after the reader saw it.
+    #[test]
+    fn an_edit_of_many_widgets_alongside_a_reader_is_refused_at_the_file_limit() {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let text = "x".repeat(crate::limits::MAX_STRING_BYTES);
+        let label = |i: usize| {
+            WidgetTree::palette(WidgetKind::Label)
+                .named(format!("l{i}"))
+                .with(PropKey::Text, PropValue::Text(text.clone()))
+        };
+        let mut labels = Vec::new();
+        while let Ok(done) = doc.execute(Command::Insert { parent: root, index: None, tree: label(labels.len()) }) {
+            labels.extend(done.created);
+        }
+        assert!(labels.len() >= PARALLEL_OWN_PARTS, "{} labels", labels.len());
+        let (hash, size, undo) = (doc.content_hash(), doc.saved_size(), doc.undo_label().map(str::to_owned));
+        let mut commands: Vec<Command> = labels
+            .iter()
+            .map(|id| Command::SetProperties { id: *id, values: vec![(PropKey::X, Some(PropValue::Number(1.5)))] })
+            .collect();
+        let title = PropValue::Text("w".repeat(crate::limits::MAX_STRING_BYTES));
+        commands.push(Command::SetProperties { id: root, values: vec![(PropKey::Text, Some(title.clone()))] });
+        let changes = doc.subscribe();
+        let (done, seen) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
+            doc.widget(root).unwrap().props().get(PropKey::Text) == Some(&title)
+                && labels.iter().all(|id| doc.widget(*id).unwrap().number(PropKey::X) == 1.5)
+        });
+        assert!(matches!(done, Err(ModelError::FileTooLarge { .. })), "{done:?}");
+        assert!(seen, "the reader saw the edit");
+        assert_eq!(changes.drain().len(), 2 * (labels.len() + 1), "the edit and its undoing");
+        assert_eq!((doc.content_hash(), doc.saved_size()), (hash, size));
+        assert_eq!(doc.undo_label().map(str::to_owned), undo);
+        assert!(doc.unwritten_own.is_empty());
     }
 
     /// The path a nudge of everything takes: more edited widgets than are
@@ -526,7 +595,7 @@ mod tests {
             .map(|id| Command::SetProperties { id: *id, values: vec![(PropKey::X, Some(PropValue::Number(17.5)))] })
             .collect();
         let changes = doc.subscribe();
-        let (done, seen) = doc.execute_all_alongside("Nudge", commands, |doc| {
+        let (done, seen) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
             // The edit is in place, and its changes told, before the parts
             // are up to date.
             let told = changes.drain().len();

@@ -206,6 +206,7 @@ impl Editor {
 
     /// Handles one event and reports what changed.
     pub fn handle(&mut self, event: &Event) -> Step {
+        self.layout_ns = 0;
         if !event.is_finite() {
             // Not journaled either: it could not be read back.
             return Step { status: "ignored an input with a number that is not finite".into(), ..Step::default() };
@@ -217,7 +218,6 @@ impl Editor {
         let commits = self.doc.commits();
         let view = self.viewport;
         let mut step = Step::default();
-        self.layout_ns = 0;
         self.input(&event.input, &mut step);
         self.commit_ns = 0;
         if self.doc.commits() != commits {
