@@ -354,38 +354,42 @@ impl Document {
     ///
     /// `alongside` must not panic: the transaction would be left open.
     /// What it asks of the saved file (`content_hash`, `saved_size`) is
-    /// right but costs a walk of the whole design, its parts not yet
-    /// written.
+    /// right but costs writing the edited widgets' parts and their
+    /// ancestors' on this thread (nearly the whole design, for a nudge of
+    /// everything), those not yet written.
     pub fn execute_all_alongside<R>(
         &mut self,
         label: impl Into<String>,
         commands: Vec<Command>,
         alongside: impl FnOnce(&Document) -> R,
     ) -> (Result<Outcome, ModelError>, R) {
-        self.execute_all_alongside_on(crate::digest::digest_threads(), label, commands, alongside)
+        let (checked, done, _) =
+            self.execute_all_alongside_on(crate::digest::digest_threads(), label, commands, alongside);
+        (checked, done)
     }
 
     /// [`Document::execute_all_alongside`] with a helper thread when
-    /// `threads` is 2 or more.
+    /// `threads` is 2 or more; also returns how many parts the helper
+    /// wrote.
     pub(crate) fn execute_all_alongside_on<R>(
         &mut self,
         threads: usize,
         label: impl Into<String>,
         commands: Vec<Command>,
         alongside: impl FnOnce(&Document) -> R,
-    ) -> (Result<Outcome, ModelError>, R) {
+    ) -> (Result<Outcome, ModelError>, R, usize) {
         self.hold_changes();
         let ran = self.run_all(label, commands);
         self.tell_held_changes();
         let (outcome, size_before) = match ran {
             Ok(ran) => ran,
-            Err(e) => return (Err(e), alongside(self)),
+            Err(e) => return (Err(e), alongside(self), 0),
         };
-        let done = self.refresh_digests_alongside(threads, alongside);
+        let (done, written) = self.refresh_digests_alongside(threads, alongside);
         self.hold_changes();
         let checked = self.commit_within_limit(size_before);
         self.tell_held_changes();
-        (checked.map(|()| outcome), done)
+        (checked.map(|()| outcome), done, written)
     }
 
     /// [`Document::execute_all`] while its changes are held.

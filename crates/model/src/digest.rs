@@ -307,9 +307,15 @@ impl Document {
     /// editor lays it out there), and a nudge of everything at 100,000
     /// widgets writes 5,556 parts, about as long as half its layout takes.
     /// A helper is started when `threads` (the calling one included) is 2
-    /// or more.
-    pub(crate) fn refresh_digests_alongside<R>(&mut self, threads: usize, alongside: impl FnOnce(&Document) -> R) -> R {
+    /// or more. Returns what `alongside` did and how many parts the helper
+    /// wrote.
+    pub(crate) fn refresh_digests_alongside<R>(
+        &mut self,
+        threads: usize,
+        alongside: impl FnOnce(&Document) -> R,
+    ) -> (R, usize) {
         let stale = self.stale_own_parts();
+        let mut written = 0;
         let done = if stale.len() >= PARALLEL_OWN_PARTS && threads >= 2 {
             let nodes = &self.nodes;
             let (parts, done) = std::thread::scope(|scope| {
@@ -317,6 +323,7 @@ impl Document {
                 let done = alongside(self);
                 (helper.join().expect("writing a widget's part does not panic"), done)
             });
+            written = parts.len();
             self.store_parts(stale, parts);
             // Every part listed is written: the walk from the root needs
             // no second look at the list (5,556 scattered nodes).
@@ -326,7 +333,7 @@ impl Document {
             alongside(self)
         };
         self.refresh_digests();
-        done
+        (done, written)
     }
 
     /// The widgets edited since the last refresh whose own part is still
@@ -557,9 +564,14 @@ mod tests {
                 .with(PropKey::Text, PropValue::Text(text.clone()))
         };
         let mut labels = Vec::new();
-        while let Ok(done) = doc.execute(Command::Insert { parent: root, index: None, tree: label(labels.len()) }) {
-            labels.extend(done.created);
-        }
+        let full = loop {
+            match doc.execute(Command::Insert { parent: root, index: None, tree: label(labels.len()) }) {
+                Ok(done) => labels.extend(done.created),
+                Err(e) => break e,
+            }
+            assert!(labels.len() < 2_000, "64 MiB should be reached after about 1,000 labels");
+        };
+        assert!(matches!(full, ModelError::FileTooLarge { .. }), "{full}");
         assert!(labels.len() >= PARALLEL_OWN_PARTS, "{} labels", labels.len());
         let (hash, size, undo) = (doc.content_hash(), doc.saved_size(), doc.undo_label().map(str::to_owned));
         let mut commands: Vec<Command> = labels
@@ -569,7 +581,7 @@ mod tests {
         let title = PropValue::Text("w".repeat(crate::limits::MAX_STRING_BYTES));
         commands.push(Command::SetProperties { id: root, values: vec![(PropKey::Text, Some(title.clone()))] });
         let changes = doc.subscribe();
-        let (done, seen) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
+        let (done, seen, written) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
             doc.widget(root).unwrap().props().get(PropKey::Text) == Some(&title)
                 && labels.iter().all(|id| doc.widget(*id).unwrap().number(PropKey::X) == 1.5)
         });
@@ -578,7 +590,7 @@ mod tests {
         assert_eq!(changes.drain().len(), 2 * (labels.len() + 1), "the edit and its undoing");
         assert_eq!((doc.content_hash(), doc.saved_size()), (hash, size));
         assert_eq!(doc.undo_label().map(str::to_owned), undo);
-        assert!(doc.unwritten_own.is_empty());
+        assert_eq!(written, labels.len() + 1, "the helper wrote the edited widgets' parts");
     }
 
     /// The path a nudge of everything takes: more edited widgets than are
@@ -595,7 +607,7 @@ mod tests {
             .map(|id| Command::SetProperties { id: *id, values: vec![(PropKey::X, Some(PropValue::Number(17.5)))] })
             .collect();
         let changes = doc.subscribe();
-        let (done, seen) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
+        let (done, seen, written) = doc.execute_all_alongside_on(2, "Nudge", commands, |doc| {
             // The edit is in place, and its changes told, before the parts
             // are up to date.
             let told = changes.drain().len();
@@ -604,8 +616,8 @@ mod tests {
         });
         done.unwrap();
         assert_eq!(seen, (moved.len(), moved.len()));
+        assert_eq!(written, moved.len(), "the helper wrote every edited widget's part");
         assert_eq!(doc.undo_label(), Some("Nudge"));
-        assert!(doc.unwritten_own.is_empty());
         let text = doc.to_json_string();
         assert_eq!(doc.saved_size(), text.len() as u64);
         assert_eq!(doc.content_hash(), Document::from_json_bytes(text.as_bytes()).unwrap().content_hash());

@@ -207,6 +207,7 @@ impl Editor {
     /// Handles one event and reports what changed.
     pub fn handle(&mut self, event: &Event) -> Step {
         self.layout_ns = 0;
+        self.commit_ns = 0;
         if !event.is_finite() {
             // Not journaled either: it could not be read back.
             return Step { status: "ignored an input with a number that is not finite".into(), ..Step::default() };
@@ -219,7 +220,6 @@ impl Editor {
         let view = self.viewport;
         let mut step = Step::default();
         self.input(&event.input, &mut step);
-        self.commit_ns = 0;
         if self.doc.commits() != commits {
             step.committed = self.doc.undo_label().map(str::to_owned);
             if let Some(j) = &self.journal {
