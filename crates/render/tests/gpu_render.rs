@@ -436,6 +436,61 @@ fn structural_edits_write_only_new_items_and_draw_what_a_full_redraw_draws() {
     assert_close("gpu-structural-vs-full", &edited, &full, DAMAGE);
 }
 
+/// Regression test for uploads of many rewrites far apart in the
+/// retained buffer: cards strewn through paint order, every twelfth moved
+/// and every twelfth (six later) made half transparent, go up as their spans copied
+/// from one staging buffer (neither a span around them all nor a queue
+/// write each), and the canvas then equals a fresh drawing of the list.
+#[test]
+fn rewrites_strewn_through_the_buffer_go_up_by_copies_and_draw_as_a_fresh_list() {
+    use trellis_model::{Command, PropKey, PropValue};
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let theme = Theme::LIGHT;
+    let mut doc = trellis_model::generate(10_000, 4);
+    let mut geometry = Geometry::new(&doc, FontMeasurer::shared());
+    let mut list = DisplayList::build(&doc, &geometry, &theme);
+    // The whole design, at a zoom where its text is read, not greeked:
+    // greeked batches draw their shapes from the frame's own instances,
+    // not the retained buffer this is about.
+    let (b, zoom) = (geometry.bounds(), 0.4);
+    let (width, height) = ((b.w * zoom).ceil() as u32, (b.h * zoom).ceil() as u32);
+    let v = View { origin: Point::new(b.x, b.y), zoom, scale: 1.0, width, height, background: theme.canvas };
+    assert!(13.0 * v.factor() >= trellis_render::GREEK_BELOW_PX, "labels are read at {zoom}");
+    let none = OverlayLayer::new(&theme, v.factor());
+    r.draw(&list, &[], &v, &Redraw::All, &none, 0.0).unwrap();
+
+    let cards = doc.children(doc.root()).to_vec();
+    let mut edited = Vec::new();
+    for (k, &card) in cards.iter().enumerate() {
+        let command = match k % 12 {
+            0 => {
+                let f = doc.widget(card).unwrap().frame();
+                Command::SetFrame { id: card, frame: Rect::new(f.x + 60.0, f.y + 45.0, f.w, f.h) }
+            }
+            6 => Command::SetProperty { ids: vec![card], key: PropKey::Opacity, value: Some(PropValue::Number(0.5)) },
+            _ => continue,
+        };
+        doc.execute(command).unwrap();
+        edited.push(card);
+    }
+    assert!(edited.len() > 2 * 32, "more of each edit than queue writes a frame: {}", edited.len());
+    geometry.update(&doc);
+    let mut regions = Vec::new();
+    for card in &edited {
+        for id in doc.descendants(*card) {
+            regions.extend(list.patch(&doc, &geometry, &theme, id).expect("an edit in place keeps the paint order"));
+        }
+    }
+    let changed = list.take_changed();
+    let report = r.draw(&list, &changed, &v, &Redraw::Regions(regions), &none, 0.0).unwrap();
+    assert!(report.copied_spans > 2 * 32, "both kinds of span copied: {report:?}");
+    let incremental = r.read_frame().unwrap();
+    let mut fresh = GpuRenderer::new(gpu(None).unwrap());
+    let full = gpu_frame(&mut fresh, &DisplayList::build(&doc, &geometry, &theme), &v, &none);
+    assert_close("gpu-strewn-rewrites-vs-full", &incremental, &full, DAMAGE);
+}
+
 /// Text too small to read is greeked alike on both backends: the whole
 /// generated design zoomed out until labels are under four device pixels
 /// to the em.

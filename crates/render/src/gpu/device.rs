@@ -435,6 +435,60 @@ impl InstanceBuffers {
             write_stream::<LOOK_BYTES>(queue, &self.looks, at, instances.iter().map(|s| bytemuck::cast(s.look())));
         }
     }
+
+    /// Writes the instances of `spans` (ranges of `instances`, strewn
+    /// through the buffer) packed into one staging buffer, and records in
+    /// `encoder` a copy of each into place: a queue write per span costs
+    /// a staging buffer each. The copies run when `encoder` is submitted,
+    /// after the queue's writes: the caller uploads nothing else of these
+    /// instances in that frame.
+    pub(super) fn write_spans(
+        &self,
+        device: &wgpu::Device,
+        encoder: &mut wgpu::CommandEncoder,
+        instances: &[Instance],
+        spans: &[std::ops::Range<u32>],
+        places_only: bool,
+    ) {
+        let count: usize = spans.iter().map(|r| r.len()).sum();
+        if count == 0 {
+            return;
+        }
+        let look_bytes = if places_only { 0 } else { count * LOOK_BYTES };
+        let staging = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("trellis instance spans"),
+            size: (count * PLACE_BYTES + look_bytes) as u64,
+            usage: wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: true,
+        });
+        let shapes = || spans.iter().flat_map(|r| &instances[r.start as usize..r.end as usize]);
+        // A buffer mapped at creation always maps; a view refused would
+        // leave it empty, and the copies below copy zeroes: reported by
+        // nothing, so checked in debug builds.
+        if let Ok(mut view) = staging.get_mapped_range_mut(..) {
+            let (places, looks) = view.slice(..).split_at(count * PLACE_BYTES);
+            let (whole, _) = places.into_chunks::<PLACE_BYTES>();
+            whole.write_iter(shapes().map(|s| bytemuck::cast(s.place())));
+            if !places_only {
+                let (whole, _) = looks.into_chunks::<LOOK_BYTES>();
+                whole.write_iter(shapes().map(|s| bytemuck::cast(s.look())));
+            }
+        } else {
+            debug_assert!(false, "a buffer mapped at creation gives its view");
+        }
+        staging.unmap();
+        let (p, l) = (PLACE_BYTES as u64, LOOK_BYTES as u64);
+        let mut at = 0u64;
+        for r in spans {
+            let n = r.len() as u64;
+            encoder.copy_buffer_to_buffer(&staging, at * p, &self.places, u64::from(r.start) * p, n * p);
+            if !places_only {
+                let looks_at = count as u64 * p;
+                encoder.copy_buffer_to_buffer(&staging, looks_at + at * l, &self.looks, u64::from(r.start) * l, n * l);
+            }
+            at += n;
+        }
+    }
 }
 
 const PLACE_BYTES: usize = std::mem::size_of::<Place>();

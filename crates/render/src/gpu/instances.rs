@@ -9,6 +9,7 @@ use trellis_geometry::Point;
 use trellis_model::{Color, Rect, WidgetId};
 
 use super::GpuRenderer;
+use super::batching::RegionItems;
 use super::damage::Region;
 use super::device::InstanceBuffers;
 use crate::display_list::{DisplayList, Item, Primitive};
@@ -178,6 +179,77 @@ pub(super) fn rgba(c: Color, opacity: f32) -> [f32; 4] {
 
 fn clip_of(clip: Option<Rect>) -> [f32; 4] {
     clip.map_or(UNCLIPPED, |c| [c.x, c.y, c.right(), c.bottom()])
+}
+
+/// The items whose retained instances lag behind them, in paint order as
+/// the renderer's ranges: patched items are rewritten only when a frame
+/// draws them (`GpuRenderer::bring_up_to_date`).
+#[derive(Default)]
+pub(super) struct Stale {
+    /// Whether each item is stale.
+    flags: Vec<bool>,
+    /// The stale items and their widgets (some no longer stale until
+    /// [`Stale::forget_taken`]).
+    items: Vec<(u32, WidgetId)>,
+    /// Room for what stale items were made from, by widget, while the
+    /// list's order changes (`Stale::carry`).
+    carried: slotmap::SecondaryMap<WidgetId, Made>,
+}
+
+impl Stale {
+    /// No item stale, in a list of `len` items.
+    pub(super) fn reset(&mut self, len: usize) {
+        self.flags.clear();
+        self.flags.resize(len, false);
+        self.items.clear();
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// How many items are stale.
+    pub(super) fn len(&self) -> usize {
+        self.items.iter().filter(|(i, _)| self.flags[*i as usize]).count()
+    }
+
+    fn mark(&mut self, i: usize, widget: WidgetId) {
+        if let Some(flag) = self.flags.get_mut(i)
+            && !*flag
+        {
+            *flag = true;
+            self.items.push((i as u32, widget));
+        }
+    }
+
+    /// Whether item `i` was stale; it no longer is.
+    fn take(&mut self, i: usize) -> bool {
+        self.flags.get_mut(i).is_some_and(|f| std::mem::replace(f, false))
+    }
+
+    /// Drops the items taken from the list of stale ones.
+    fn forget_taken(&mut self) {
+        let flags = &self.flags;
+        self.items.retain(|(i, _)| flags[*i as usize]);
+    }
+
+    /// What each stale item's instances were made from (`made_from`, in
+    /// the old order), by widget; then no item is stale, in a list of
+    /// `len` items. The caller marks the kept ones again at their new
+    /// places, and gives the map back emptied.
+    fn carry(&mut self, made_from: &[Made], len: usize) -> slotmap::SecondaryMap<WidgetId, Made> {
+        let mut carried = std::mem::take(&mut self.carried);
+        carried.clear();
+        for &(i, widget) in &self.items {
+            if self.flags[i as usize]
+                && let Some(made) = made_from.get(i as usize)
+            {
+                carried.insert(widget, *made);
+            }
+        }
+        self.reset(len);
+        carried
+    }
 }
 
 /// What an item's retained instances were made from: which making of it
@@ -461,6 +533,11 @@ impl GpuRenderer {
         self.item_bounds.clear();
         self.made_from.clear();
         self.by_widget.clear();
+        self.stale.reset(list.items.len());
+        // Everything goes up below: nothing of an earlier update is left.
+        self.dirty.clear();
+        self.dirty_places.clear();
+        self.appended_from = None;
         for item in &list.items {
             let start = self.instances.len() as u32;
             let movable = self.item_instances(item);
@@ -524,24 +601,45 @@ impl GpuRenderer {
         range
     }
 
-    /// Uploads the instances rewritten in place and those appended since
-    /// `from` (growing the buffer, and uploading everything, when they no
-    /// longer fit). Many rewrites (a bulk edit) go up as one span: a write
-    /// per item costs more than the bytes between them.
-    fn upload_changes(&mut self, from: usize) {
+    /// Uploads the instances the frame's updates rewrote in place and
+    /// those they appended (growing the buffer, and uploading everything,
+    /// when they no longer fit). Many rewrites close together (a bulk
+    /// edit) go up as one span: a write per item costs more than the bytes
+    /// between them. Many far apart (the items a nudge of everything
+    /// uncovers at the design's edges, strewn through paint order) go up
+    /// through one staging buffer that `encoder` copies from span by span.
+    /// Returns how many spans went up that way.
+    pub(super) fn upload_changes(&mut self, encoder: &mut wgpu::CommandEncoder) -> usize {
+        let from = self.appended_from.take();
+        let mut copied = 0;
         let mut dirty = std::mem::take(&mut self.dirty);
         let mut moved = std::mem::take(&mut self.dirty_places);
         if self.instances.len() as u64 > self.state.instances.capacity() {
             self.upload_instances();
         } else {
-            if self.instances.len() > from {
+            if let Some(from) = from
+                && self.instances.len() > from
+            {
                 dirty.push(from as u32..self.instances.len() as u32);
             }
             for (spans, places_only) in [(&mut dirty, false), (&mut moved, true)] {
-                plan_writes(spans);
-                for r in spans.iter() {
-                    let shapes = &self.instances[r.start as usize..r.end as usize];
-                    self.state.instances.write(&self.gpu.queue, r.start, shapes, places_only);
+                match plan_writes(spans) {
+                    Writes::EachSpan => {
+                        for r in spans.iter() {
+                            let shapes = &self.instances[r.start as usize..r.end as usize];
+                            self.state.instances.write(&self.gpu.queue, r.start, shapes, places_only);
+                        }
+                    }
+                    Writes::Copied => {
+                        copied += spans.len();
+                        self.state.instances.write_spans(
+                            &self.gpu.device,
+                            encoder,
+                            &self.instances,
+                            spans,
+                            places_only,
+                        );
+                    }
                 }
             }
         }
@@ -549,6 +647,7 @@ impl GpuRenderer {
         moved.clear();
         self.dirty = dirty;
         self.dirty_places = moved;
+        copied
     }
 
     /// After the list's tree changed (items inserted, removed or
@@ -568,6 +667,9 @@ impl GpuRenderer {
         }
         let appended_from = self.instances.len();
         let mut written = 0;
+        // Stale items keep what their instances were made from, by widget,
+        // across the new order: they are brought up to date when drawn.
+        let mut carried = self.stale.carry(&self.made_from, list.items.len());
         self.ranges.clear();
         self.item_bounds.clear();
         self.made_from.clear();
@@ -575,9 +677,15 @@ impl GpuRenderer {
             self.item_bounds.push(item.bounds);
             let old = self.by_widget.get(item.widget).cloned();
             let (range, made) = match old {
-                // What a kept item's instances were made from is kept by
-                // its old place in the list, gone now.
-                Some(r) if !remade[i] => (r, Made::UNKNOWN),
+                Some(r) if !remade[i] => match carried.remove(item.widget) {
+                    Some(made) => {
+                        self.stale.mark(i, item.widget);
+                        (r, made)
+                    }
+                    // What a kept item's instances were made from is kept
+                    // by its old place in the list, gone now.
+                    None => (r, Made::UNKNOWN),
+                },
                 old => {
                     let (fresh, made) = self.fresh_instances(item);
                     written += fresh.len();
@@ -590,60 +698,99 @@ impl GpuRenderer {
             self.made_from.push(made);
         }
         self.remade = remade;
+        carried.clear();
+        self.stale.carried = carried;
         self.finish_update(list, appended_from, written)
     }
 
-    /// Rewrites the instances of the patched items: in place, or, for an
-    /// item that now has a different number of them, appended. An item
-    /// only moved since its instances were made has them moved where they
-    /// are, without reading its primitives: most of a nudge of everything
-    /// at 100,000 widgets was making each item's instances again.
-    pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) -> usize {
-        let appended_from = self.instances.len();
-        let mut written = 0;
+    /// Takes the patched items' new bounds (what finds a frame's items)
+    /// and marks their instances stale: they are rewritten when a frame
+    /// draws them ([`GpuRenderer::bring_up_to_date`]). A nudge of
+    /// everything at 100,000 widgets is drawn by a copy of the canvas and
+    /// the strips it uncovers; rewriting and uploading every item's
+    /// instances for it was 3 ms of its frame, for instances the next
+    /// frames draw a few tiles at a time, and a key held down moves again
+    /// before most are drawn.
+    pub(super) fn patch_instances(&mut self, list: &DisplayList, changed: &[usize]) {
         for &i in changed {
             let Some(item) = list.items.get(i) else { continue };
-            let old = self.ranges[i].clone();
-            let was = self.made_from.get(i).copied().unwrap_or(Made::UNKNOWN);
-            let shapes = &mut self.instances[old.start as usize..old.end as usize];
-            let made = if was.moved_once_to(item)
-                && move_instances(shapes, was.at, item.at, clip_of(item.clip), self.opaque_insides)
-            {
-                written += shapes.len();
-                if !old.is_empty() {
-                    self.dirty_places.push(old);
-                }
-                Made::of(item, true)
-            } else {
-                let (fresh, made) = self.fresh_instances(item);
-                written += fresh.len();
-                self.ranges[i] = self.place_instances(item.widget, &fresh, Some(old));
-                self.fresh = fresh;
-                made
-            };
-            if let Some(m) = self.made_from.get_mut(i) {
-                *m = made;
-            }
             if let Some(b) = self.item_bounds.get_mut(i) {
                 *b = item.bounds;
             }
+            self.stale.mark(i, item.widget);
         }
+    }
+
+    /// Rewrites the stale instances of the items this frame draws
+    /// (`meets`, each region's items), and uploads them. Returns how many
+    /// instances were written.
+    pub(super) fn bring_up_to_date(&mut self, list: &DisplayList, meets: &RegionItems, regions: usize) -> usize {
+        if self.stale.is_empty() {
+            return 0;
+        }
+        let appended_from = self.instances.len();
+        let (mut written, mut patched) = (0, false);
+        for k in 0..regions {
+            for &i in meets.of(k) {
+                let i = i as usize;
+                if self.stale.take(i) {
+                    written += self.rewrite_item(list, i);
+                    patched = true;
+                }
+            }
+        }
+        if !patched {
+            return 0;
+        }
+        self.stale.forget_taken();
         self.finish_update(list, appended_from, written)
+    }
+
+    /// Rewrites item `i`'s instances: in place, or, where it now has a
+    /// different number of them, appended. An item only moved since its
+    /// instances were made has them moved where they are, without reading
+    /// its primitives: most of a nudge of everything at 100,000 widgets
+    /// was making each item's instances again. Returns how many instances
+    /// were written.
+    fn rewrite_item(&mut self, list: &DisplayList, i: usize) -> usize {
+        let Some(item) = list.items.get(i) else { return 0 };
+        let old = self.ranges[i].clone();
+        let was = self.made_from.get(i).copied().unwrap_or(Made::UNKNOWN);
+        let shapes = &mut self.instances[old.start as usize..old.end as usize];
+        let written;
+        let made = if was.moved_once_to(item)
+            && move_instances(shapes, was.at, item.at, clip_of(item.clip), self.opaque_insides)
+        {
+            written = shapes.len();
+            if !old.is_empty() {
+                self.dirty_places.push(old);
+            }
+            Made::of(item, true)
+        } else {
+            let (fresh, made) = self.fresh_instances(item);
+            written = fresh.len();
+            self.ranges[i] = self.place_instances(item.widget, &fresh, Some(old));
+            self.fresh = fresh;
+            made
+        };
+        if let Some(m) = self.made_from.get_mut(i) {
+            *m = made;
+        }
+        written
     }
 
     /// Ends an update that wrote `written` instances: lays the buffer out
     /// again when unused instances (left by items that grew, shrank or
-    /// went) have piled up, else uploads what changed. Returns how many
-    /// instances were written.
+    /// went) have piled up, else keeps what changed for the frame's one
+    /// upload ([`GpuRenderer::upload_changes`]). Returns how many instances
+    /// were written.
     fn finish_update(&mut self, list: &DisplayList, appended_from: usize, written: usize) -> usize {
         let live: usize = self.ranges.iter().map(|r| r.len()).sum();
         if self.instances.len() > 2 * live + MAX_DEAD_INSTANCES {
-            self.dirty.clear();
-            self.dirty_places.clear();
             self.rebuild_instances(list);
             return self.instances.len();
         }
-        self.upload_changes(appended_from);
+        self.appended_from = Some(self.appended_from.map_or(appended_from, |a| a.min(appended_from)));
         written
     }
 
@@ -775,33 +922,53 @@ fn item_shapes(
 /// each other in the buffer, so their rewrites go up as one write.
 const WRITE_GAP: u32 = 128;
 
-/// Beyond this many writes a frame, the instances go up as one span.
+/// Beyond this many writes a frame, the instances go up as one span, or
+/// through one staging buffer (`Writes::Copied`).
 const MAX_WRITES: usize = 32;
 
+/// How a frame's spans of rewritten instances go up.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Writes {
+    /// A queue write each: what few spans cost least.
+    EachSpan,
+    /// Packed into one staging buffer, then copied into place span by
+    /// span by the frame's encoder: many spans that cover little of the
+    /// stretch between the first and the last.
+    Copied,
+}
+
 /// Turns the spans of instances rewritten (in any order) into the writes
-/// that upload them: merged where close (`WRITE_GAP`), and one span
-/// around them all where that leaves more than `MAX_WRITES` or where
-/// they cover half of it or more. The latter is found without sorting:
-/// sorting the 100,000 spans of a nudge of everything, in the order the
-/// items moved, took about 2 ms.
-fn plan_writes(spans: &mut Vec<Range<u32>>) {
-    if spans.len() > MAX_WRITES {
-        let (start, end, covered) = spans.iter().fold((u32::MAX, 0, 0u64), |(s, e, c), r| {
+/// that upload them: merged where close (`WRITE_GAP`). Where that leaves
+/// more than `MAX_WRITES`, one span around them all where they cover half
+/// of it or more, else the spans as they are, copied from one staging
+/// buffer. That half is first looked for without sorting: sorting the
+/// 100,000 spans of a nudge of everything, in the order the items moved,
+/// took about 2 ms.
+fn plan_writes(spans: &mut Vec<Range<u32>>) -> Writes {
+    let around = |spans: &[Range<u32>]| {
+        spans.iter().fold((u32::MAX, 0, 0u64), |(s, e, c), r| {
             (s.min(r.start), e.max(r.end), c + u64::from(r.end.saturating_sub(r.start)))
-        });
+        })
+    };
+    if spans.len() > MAX_WRITES {
+        let (start, end, covered) = around(spans);
         if 2 * covered >= u64::from(end.saturating_sub(start)) {
             spans.clear();
             spans.push(start..end);
-            return;
+            return Writes::EachSpan;
         }
     }
     coalesce_spans(spans, WRITE_GAP);
-    if spans.len() > MAX_WRITES {
-        let start = spans.iter().map(|r| r.start).min().unwrap_or(0);
-        let end = spans.iter().map(|r| r.end).max().unwrap_or(0);
+    if spans.len() <= MAX_WRITES {
+        return Writes::EachSpan;
+    }
+    let (start, end, covered) = around(spans);
+    if 2 * covered >= u64::from(end.saturating_sub(start)) {
         spans.clear();
         spans.push(start..end);
+        return Writes::EachSpan;
     }
+    Writes::Copied
 }
 
 /// Sorts `spans` and merges those that overlap or lie within `gap` of each
@@ -1010,28 +1177,40 @@ mod tests {
     /// Regression test for a nudge of everything at 100,000 widgets, whose
     /// 100,000 rewritten spans were sorted to be merged (2 ms): spans
     /// covering half their extent or more go up as that extent, as found
-    /// without sorting; sparse ones are merged as before, and more than
-    /// `MAX_WRITES` left go up as one.
+    /// without sorting; sparse ones are merged as before. More than
+    /// `MAX_WRITES` left go up as one span where they cover half of it,
+    /// else as they are, copied from one staging buffer: the items a nudge
+    /// of everything uncovers at the design's edges are strewn through
+    /// paint order, and a span around them uploaded every place again.
     #[test]
     fn many_rewrites_covering_most_of_their_extent_go_up_as_it_unsorted() {
         let mut dense: Vec<Range<u32>> = (0..1000u32).rev().map(|i| i * 10..i * 10 + 6).collect();
-        plan_writes(&mut dense);
+        assert_eq!(plan_writes(&mut dense), Writes::EachSpan);
         assert_eq!(dense, std::slice::from_ref(&(0..9996)));
 
         let mut sparse: Vec<Range<u32>> = (0..40u32).rev().map(|i| i * 1000..i * 1000 + 2).collect();
         sparse.push(500..501);
-        plan_writes(&mut sparse);
-        assert_eq!(sparse, std::slice::from_ref(&(0..39002)), "41 apart: more than MAX_WRITES, one write");
+        assert_eq!(plan_writes(&mut sparse), Writes::Copied, "41 apart, covering little: copied");
+        assert_eq!(sparse.len(), 41, "each span kept, sorted: {sparse:?}");
+        assert!(sparse.windows(2).all(|w| w[0].end < w[1].start));
+        assert_eq!((sparse[0].clone(), sparse[1].clone()), (0..2, 500..501));
+
+        // Merged down to more than MAX_WRITES, covering half their extent
+        // after merging: one span.
+        let mut merged: Vec<Range<u32>> =
+            (0..40u32).rev().flat_map(|i| (0..6u32).map(move |j| i * 1000 + j * 100..i * 1000 + j * 100 + 2)).collect();
+        assert_eq!(plan_writes(&mut merged), Writes::EachSpan);
+        assert_eq!(merged, std::slice::from_ref(&(0..39_502)));
 
         let mut few: Vec<Range<u32>> = (0..31u32).rev().map(|i| i * 1000..i * 1000 + 2).collect();
         few.extend([5..9, 20..30]);
-        plan_writes(&mut few);
+        assert_eq!(plan_writes(&mut few), Writes::EachSpan);
         assert_eq!(few.len(), 31, "merged where close, sorted: {few:?}");
         assert_eq!(few[0], 0..30);
         assert!(few.windows(2).all(|w| w[0].end < w[1].start));
 
         let mut one: Vec<Range<u32>> = std::iter::once(7..9).collect();
-        plan_writes(&mut one);
+        assert_eq!(plan_writes(&mut one), Writes::EachSpan);
         assert_eq!(one, std::slice::from_ref(&(7..9)));
     }
 

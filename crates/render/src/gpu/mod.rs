@@ -158,6 +158,10 @@ pub struct FrameReport {
     pub batches: usize,
     /// Instances rewritten in the retained buffer by patches.
     pub patched_instances: usize,
+    /// Spans of rewritten instances uploaded by copies from one staging
+    /// buffer: many, far apart in the buffer (0 where each span was
+    /// written by the queue, or one span around them all).
+    pub copied_spans: usize,
     /// CPU time to prepare buffers, record and submit, in nanoseconds.
     pub encode_ns: u64,
     /// The device was lost and rebuilt before this frame, taking this long.
@@ -245,6 +249,8 @@ pub struct GpuRenderer {
     /// What each item's instances were made from, in paint order as
     /// `ranges` (`instances::Made`).
     made_from: Vec<instances::Made>,
+    /// The items whose instances lag behind them, rewritten when drawn.
+    stale: instances::Stale,
     /// Each widget's instances, wherever they are in the buffer.
     by_widget: slotmap::SecondaryMap<trellis_model::WidgetId, Range<u32>>,
     /// Scratch for an item's instances and the items made again.
@@ -254,6 +260,8 @@ pub struct GpuRenderer {
     dirty: Vec<Range<u32>>,
     /// Instances only moved in place: their places alone go up.
     dirty_places: Vec<Range<u32>>,
+    /// Where the frame's updates began appending instances, to upload.
+    appended_from: Option<usize>,
     /// The last frame's own instances and batches, emptied, their room kept
     /// for the next frame's (a drag frame made them anew every time).
     frame_scratch: Vec<Instance>,
@@ -361,11 +369,13 @@ impl GpuRenderer {
             ranges: Vec::new(),
             item_bounds: Vec::new(),
             made_from: Vec::new(),
+            stale: instances::Stale::default(),
             by_widget: slotmap::SecondaryMap::new(),
             fresh: Vec::new(),
             remade: Vec::new(),
             dirty: Vec::new(),
             dirty_places: Vec::new(),
+            appended_from: None,
             frame_scratch: Vec::new(),
             frame_batches: batching::BatchPool::default(),
             revision: None,
@@ -401,6 +411,14 @@ impl GpuRenderer {
     /// nothing changed.
     pub fn is_refining(&self) -> bool {
         self.refinement.is_stale()
+    }
+
+    /// How many display-list items have instances not yet rewritten since
+    /// they changed: an item's instances are brought up to date when a
+    /// frame draws it, so after a nudge of everything moved by a copy
+    /// most wait for the tiles that redraw them.
+    pub fn stale_items(&self) -> usize {
+        self.stale.len()
     }
 
     /// The device drawing, for a presenter to share (copying the frame
@@ -551,7 +569,7 @@ impl GpuRenderer {
         } else if self.revision != Some(list.revision()) || self.ranges.len() != list.items.len() {
             report.patched_instances = self.restructure_instances(list, changed);
         } else {
-            report.patched_instances = self.patch_instances(list, changed);
+            self.patch_instances(list, changed);
         }
         self.revision = Some(list.revision());
 
@@ -701,6 +719,8 @@ impl GpuRenderer {
             self.item_bounds.extend(list.items.iter().map(|i| i.bounds));
         }
         let meets = pool.sort_items(&self.item_bounds, &regions);
+        report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
+        report.copied_spans = self.upload_changes(encoder);
         for (k, region) in regions.iter().enumerate() {
             let from = draws.len();
             self.plan(list, region, meets.of(k), over, view, &mut pool, &mut draws);
