@@ -440,8 +440,9 @@ impl InstanceBuffers {
     /// through the buffer) packed into one staging buffer, and records in
     /// `encoder` a copy of each into place: a queue write per span costs
     /// a staging buffer each. The copies run when `encoder` is submitted,
-    /// after the queue's writes: the caller uploads nothing else of these
-    /// instances in that frame.
+    /// after the queue's writes: anything else of these instances the
+    /// caller uploads in that frame must be the same data (a span merged
+    /// into both the whole and the places-only writes is).
     pub(super) fn write_spans(
         &self,
         device: &wgpu::Device,

@@ -214,6 +214,9 @@ impl Stale {
     }
 
     fn mark(&mut self, i: usize, widget: WidgetId) {
+        // The flags follow the renderer's ranges, one per item of the list
+        // drawn: an item past them would be drawn stale, unnoticed.
+        debug_assert!(i < self.flags.len(), "item {i} of {} marked stale", self.flags.len());
         if let Some(flag) = self.flags.get_mut(i)
             && !*flag
         {
@@ -570,9 +573,9 @@ impl GpuRenderer {
     }
 
     /// Puts `fresh` as `widget`'s instances: over its old ones when it has
-    /// as many, else appended (the old ones left unused). Writes them to
-    /// the buffer now unless `appended_from` says appended ones are
-    /// uploaded together later. Returns their range.
+    /// as many (the range kept to upload), else appended (the old ones
+    /// left unused; appended ones go up together in the frame's upload).
+    /// Returns their range.
     fn place_instances(&mut self, widget: WidgetId, fresh: &[Instance], old: Option<Range<u32>>) -> Range<u32> {
         let range = match old {
             Some(r) if r.len() == fresh.len() => {
@@ -608,10 +611,11 @@ impl GpuRenderer {
     /// between them. Many far apart (the items a nudge of everything
     /// uncovers at the design's edges, strewn through paint order) go up
     /// through one staging buffer that `encoder` copies from span by span.
-    /// Returns how many spans went up that way.
-    pub(super) fn upload_changes(&mut self, encoder: &mut wgpu::CommandEncoder) -> usize {
+    /// Returns how many spans went up that way: of whole instances, and
+    /// of places only.
+    pub(super) fn upload_changes(&mut self, encoder: &mut wgpu::CommandEncoder) -> (usize, usize) {
         let from = self.appended_from.take();
-        let mut copied = 0;
+        let mut copied = (0, 0);
         let mut dirty = std::mem::take(&mut self.dirty);
         let mut moved = std::mem::take(&mut self.dirty_places);
         if self.instances.len() as u64 > self.state.instances.capacity() {
@@ -631,7 +635,11 @@ impl GpuRenderer {
                         }
                     }
                     Writes::Copied => {
-                        copied += spans.len();
+                        if places_only {
+                            copied.1 += spans.len();
+                        } else {
+                            copied.0 += spans.len();
+                        }
                         self.state.instances.write_spans(
                             &self.gpu.device,
                             encoder,
@@ -765,6 +773,7 @@ impl GpuRenderer {
             if !old.is_empty() {
                 self.dirty_places.push(old);
             }
+            self.moved_in_place += 1;
             Made::of(item, true)
         } else {
             let (fresh, made) = self.fresh_instances(item);

@@ -158,10 +158,12 @@ pub struct FrameReport {
     pub batches: usize,
     /// Instances rewritten in the retained buffer by patches.
     pub patched_instances: usize,
-    /// Spans of rewritten instances uploaded by copies from one staging
-    /// buffer: many, far apart in the buffer (0 where each span was
-    /// written by the queue, or one span around them all).
+    /// Spans of rewritten instances, places and looks, uploaded by copies
+    /// from one staging buffer: many, far apart in the buffer (0 where
+    /// each span was written by the queue, or one span around them all).
     pub copied_spans: usize,
+    /// The same, of instances only moved: their places alone.
+    pub copied_place_spans: usize,
     /// CPU time to prepare buffers, record and submit, in nanoseconds.
     pub encode_ns: u64,
     /// The device was lost and rebuilt before this frame, taking this long.
@@ -251,6 +253,8 @@ pub struct GpuRenderer {
     made_from: Vec<instances::Made>,
     /// The items whose instances lag behind them, rewritten when drawn.
     stale: instances::Stale,
+    /// Items whose instances were moved in place (`items_moved_in_place`).
+    moved_in_place: u64,
     /// Each widget's instances, wherever they are in the buffer.
     by_widget: slotmap::SecondaryMap<trellis_model::WidgetId, Range<u32>>,
     /// Scratch for an item's instances and the items made again.
@@ -370,6 +374,7 @@ impl GpuRenderer {
             item_bounds: Vec::new(),
             made_from: Vec::new(),
             stale: instances::Stale::default(),
+            moved_in_place: 0,
             by_widget: slotmap::SecondaryMap::new(),
             fresh: Vec::new(),
             remade: Vec::new(),
@@ -419,6 +424,13 @@ impl GpuRenderer {
     /// most wait for the tiles that redraw them.
     pub fn stale_items(&self) -> usize {
         self.stale.len()
+    }
+
+    /// How many items have had their instances moved in place since the
+    /// renderer was made, rather than made again from their primitives
+    /// (an item only moved once since its instances were made).
+    pub fn items_moved_in_place(&self) -> u64 {
+        self.moved_in_place
     }
 
     /// The device drawing, for a presenter to share (copying the frame
@@ -720,7 +732,7 @@ impl GpuRenderer {
         }
         let meets = pool.sort_items(&self.item_bounds, &regions);
         report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
-        report.copied_spans = self.upload_changes(encoder);
+        (report.copied_spans, report.copied_place_spans) = self.upload_changes(encoder);
         for (k, region) in regions.iter().enumerate() {
             let from = draws.len();
             self.plan(list, region, meets.of(k), over, view, &mut pool, &mut draws);
