@@ -729,9 +729,10 @@ impl GpuRenderer {
         }
     }
 
-    /// Rewrites the stale instances of the items this frame draws
-    /// (`meets`, each region's items), and uploads them. Returns how many
-    /// instances were written.
+    /// Rewrites the stale instances of the items this frame's regions
+    /// meet (`meets`), for the frame's one upload
+    /// ([`GpuRenderer::upload_changes`]). Returns how many instances were
+    /// written.
     pub(super) fn bring_up_to_date(&mut self, list: &DisplayList, meets: &RegionItems, regions: usize) -> usize {
         if self.stale.is_empty() {
             return 0;
@@ -954,27 +955,23 @@ enum Writes {
 /// 100,000 spans of a nudge of everything, in the order the items moved,
 /// took about 2 ms.
 fn plan_writes(spans: &mut Vec<Range<u32>>) -> Writes {
-    let around = |spans: &[Range<u32>]| {
-        spans.iter().fold((u32::MAX, 0, 0u64), |(s, e, c), r| {
+    // One span around them all, where they cover half of it or more.
+    let around_if_dense = |spans: &mut Vec<Range<u32>>| {
+        let (start, end, covered) = spans.iter().fold((u32::MAX, 0, 0u64), |(s, e, c), r| {
             (s.min(r.start), e.max(r.end), c + u64::from(r.end.saturating_sub(r.start)))
-        })
-    };
-    if spans.len() > MAX_WRITES {
-        let (start, end, covered) = around(spans);
-        if 2 * covered >= u64::from(end.saturating_sub(start)) {
+        });
+        let dense = 2 * covered >= u64::from(end.saturating_sub(start));
+        if dense {
             spans.clear();
             spans.push(start..end);
-            return Writes::EachSpan;
         }
-    }
-    coalesce_spans(spans, WRITE_GAP);
-    if spans.len() <= MAX_WRITES {
+        dense
+    };
+    if spans.len() > MAX_WRITES && around_if_dense(spans) {
         return Writes::EachSpan;
     }
-    let (start, end, covered) = around(spans);
-    if 2 * covered >= u64::from(end.saturating_sub(start)) {
-        spans.clear();
-        spans.push(start..end);
+    coalesce_spans(spans, WRITE_GAP);
+    if spans.len() <= MAX_WRITES || around_if_dense(spans) {
         return Writes::EachSpan;
     }
     Writes::Copied
