@@ -156,6 +156,12 @@ pub struct UpdateStats {
     pub relaid_out: usize,
     /// Widgets moved by a translation of their subtree.
     pub translated: usize,
+    /// Widgets of translated subtrees found by walking the document (none
+    /// where the paint order, kept from one nudge of everything to the
+    /// next, gave them; at most about a quarter of the design, then the
+    /// paint order is made, in the first nudge of everything after a
+    /// change of the tree).
+    pub walked_in_document: usize,
     /// Taffy computations (one per island re-laid out).
     pub islands: usize,
     /// Islands whose layout came from the memo instead of taffy.

@@ -172,25 +172,45 @@ impl Geometry {
         let mut walked = Vec::with_capacity(translations.len());
         // Subtrees are slices of the paint order, where it is kept (from
         // a nudge of everything to the next); else walked in the document.
-        let in_order = self.paint_order_valid;
-        let mut moving = std::mem::take(if in_order { &mut self.paint_order } else { &mut self.subtree });
-        let mut total = 0;
+        let mut in_order = self.paint_order_valid;
+        let mut moving = std::mem::take(&mut self.subtree);
+        moving.clear();
+        if !in_order {
+            let mut stack = std::mem::take(&mut self.walk_stack);
+            let mut order_tried = false;
+            for id in &translations {
+                let start = moving.len();
+                doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
+                walked.push(start..moving.len());
+                if moving.len() > share && !order_tried {
+                    // Most of the design moves: the paint order, which a
+                    // translation this large makes for the next one, is
+                    // made now and gives the subtrees. Walking them all
+                    // first walked the document twice in the first nudge
+                    // of everything after a change of the tree. Tried
+                    // once: it fails only where a widget has no box yet.
+                    order_tried = true;
+                    self.make_paint_order(doc);
+                    if self.paint_order_valid {
+                        in_order = true;
+                        break;
+                    }
+                }
+            }
+            self.walk_stack = stack;
+        }
+        self.stats.walked_in_document = moving.len();
+        let mut total = moving.len();
         if in_order {
+            self.subtree = moving;
+            moving = std::mem::take(&mut self.paint_order);
+            walked.clear();
+            total = 0;
             for id in &translations {
                 let (start, len) = self.boxes.get(*id).map_or((0, 0), |b| (b.order.0 as usize, b.order.1 as usize));
                 walked.push(start..start + len);
                 total += len;
             }
-        } else {
-            moving.clear();
-            let mut stack = std::mem::take(&mut self.walk_stack);
-            for id in &translations {
-                let start = moving.len();
-                doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
-                walked.push(start..moving.len());
-            }
-            self.walk_stack = stack;
-            total = moving.len();
         }
         self.bulk = total > share;
         self.bulk_moves = super::indexing::BulkMoves::None;
