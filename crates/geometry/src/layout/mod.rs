@@ -156,11 +156,11 @@ pub struct UpdateStats {
     pub relaid_out: usize,
     /// Widgets moved by a translation of their subtree.
     pub translated: usize,
-    /// Widgets of translated subtrees found by walking the document (none
-    /// where the paint order, kept from one nudge of everything to the
-    /// next, gave them; at most about a quarter of the design, then the
-    /// paint order is made, in the first nudge of everything after a
-    /// change of the tree).
+    /// Widgets of translated subtrees walked in the document: none when
+    /// the paint order kept from one nudge of everything to the next gave
+    /// them; otherwise up to a quarter of the design plus the subtree that
+    /// crossed it, where the order is then made (unless a widget has no
+    /// box).
     pub walked_in_document: usize,
     /// Taffy computations (one per island re-laid out).
     pub islands: usize,
@@ -223,7 +223,7 @@ pub struct Geometry {
     walk_stack: Vec<WidgetId>,
     /// Every widget in paint order (the document's pre-order), each box
     /// knowing its place in it and its subtree's length, so that a
-    /// subtree is a slice: made for a translation of most of the design
+    /// subtree is a slice: made for a translation of more than a quarter of the design
     /// (a select-all nudge, whose walk of 100,000 widgets through the
     /// document was a quarter of its layout time), and dropped whenever a
     /// box is made or removed (`paint_order_valid`).

@@ -169,26 +169,28 @@ impl Geometry {
         // indexes once rather than moving each box in them. Each moved
         // subtree is walked once, here: the translations below reuse it.
         let share = self.boxes.len() / BULK_SHARE;
-        let mut walked = Vec::with_capacity(translations.len());
+        let mut subtrees = Vec::with_capacity(translations.len());
         // Subtrees are slices of the paint order, where it is kept (from
-        // a nudge of everything to the next); else walked in the document.
+        // a nudge of everything to the next); else walked in the document,
+        // until past a quarter of the design, where the order is made.
         let mut in_order = self.paint_order_valid;
+        let mut order_tried = false;
         let mut moving = std::mem::take(&mut self.subtree);
         moving.clear();
         if !in_order {
             let mut stack = std::mem::take(&mut self.walk_stack);
-            let mut order_tried = false;
             for id in &translations {
                 let start = moving.len();
                 doc.extend_subtree_in_paint_order(*id, &mut moving, &mut stack);
-                walked.push(start..moving.len());
+                subtrees.push(start..moving.len());
                 if moving.len() > share && !order_tried {
-                    // Most of the design moves: the paint order, which a
-                    // translation this large makes for the next one, is
-                    // made now and gives the subtrees. Walking them all
-                    // first walked the document twice in the first nudge
-                    // of everything after a change of the tree. Tried
-                    // once: it fails only where a widget has no box yet.
+                    // More than a quarter of the design moves: the paint
+                    // order, which a translation this large makes for the
+                    // next one, is made now and gives the subtrees.
+                    // Walking them all first walked the document twice in
+                    // the first nudge of everything after a change of the
+                    // tree. Tried once: it fails only where a widget has
+                    // no box yet.
                     order_tried = true;
                     self.make_paint_order(doc);
                     if self.paint_order_valid {
@@ -200,24 +202,26 @@ impl Geometry {
             self.walk_stack = stack;
         }
         self.stats.walked_in_document = moving.len();
-        let mut total = moving.len();
-        if in_order {
+        let total = if in_order {
             self.subtree = moving;
             moving = std::mem::take(&mut self.paint_order);
-            walked.clear();
-            total = 0;
+            subtrees.clear();
+            let mut total = 0;
             for id in &translations {
                 let (start, len) = self.boxes.get(*id).map_or((0, 0), |b| (b.order.0 as usize, b.order.1 as usize));
-                walked.push(start..start + len);
+                subtrees.push(start..start + len);
                 total += len;
             }
-        }
+            total
+        } else {
+            moving.len()
+        };
         self.bulk = total > share;
         self.bulk_moves = super::indexing::BulkMoves::None;
         self.bulk_seen.clear();
         self.bulk_unproven.clear();
         let bulk = self.bulk;
-        for (id, subtree) in translations.into_iter().zip(walked) {
+        for (id, subtree) in translations.into_iter().zip(subtrees) {
             if !self.boxes.contains_key(id) || self.under_any(id, &done) {
                 continue;
             }
@@ -263,7 +267,7 @@ impl Geometry {
         if bulk {
             self.bulk = false;
             self.refill_index(doc);
-            if !self.paint_order_valid {
+            if !self.paint_order_valid && !order_tried {
                 // For the next nudge of everything.
                 self.make_paint_order(doc);
             }
