@@ -290,7 +290,7 @@ impl Document {
         // Inside a transaction the transaction's label is the step's: a
         // nudge of everything runs 5,556 commands at 100,000 widgets.
         let label = if self.history.pending.is_none() { command.label() } else { String::new() };
-        let mut inverses = Vec::new();
+        let mut inverses = std::mem::take(&mut self.inverse_room);
         let mut created_detached = Vec::new();
         // A design loaded from a compact file may save larger than the
         // limit; an edit that does not grow it stays possible (deleting).
@@ -310,11 +310,12 @@ impl Document {
         }
         match result {
             Ok(outcome) => {
-                if inverses.is_empty() {
-                    return Ok(outcome);
-                }
                 match &mut self.history.pending {
-                    Some(pending) => pending.record(inverses),
+                    _ if inverses.is_empty() => self.keep_inverse_room(inverses),
+                    Some(pending) => {
+                        pending.record(&mut inverses);
+                        self.keep_inverse_room(inverses);
+                    }
                     None => {
                         inverses.reverse();
                         self.push_undo(Transaction { label, ops: inverses });
@@ -329,6 +330,16 @@ impl Document {
                 self.refresh_digests();
                 Err(e)
             }
+        }
+    }
+
+    /// Keeps an emptied vector of inverses for the next command, unless a
+    /// command of many operations grew it (a property set on 1,000
+    /// widgets): that room is not kept.
+    fn keep_inverse_room(&mut self, room: Vec<Op>) {
+        debug_assert!(room.is_empty(), "the inverses were recorded before their room is kept");
+        if room.capacity() <= 16 {
+            self.inverse_room = room;
         }
     }
 

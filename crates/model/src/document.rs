@@ -234,6 +234,11 @@ pub struct Document {
     held_changes: Option<Vec<Change>>,
     /// The room of the last batch's changes, kept for the next.
     held_room: Vec<Change>,
+    /// The room of one command's inverse operations, kept for the next
+    /// command of the transaction under way (emptied into it): a nudge of
+    /// everything at 100,000 widgets runs 5,556 commands, and each made
+    /// and freed its own.
+    pub(crate) inverse_room: Vec<Op>,
 }
 
 impl fmt::Debug for Document {
@@ -294,6 +299,7 @@ impl Document {
             saved_revision: 0,
             held_changes: None,
             held_room: Vec::new(),
+            inverse_room: Vec::new(),
         };
         doc.refresh_digests();
         doc
@@ -502,7 +508,7 @@ impl Document {
             .sum();
         let names = self.names.capacity() * (size_of::<(Box<str>, WidgetId)>() + 1)
             + self.names.keys().map(|k| k.len()).sum::<usize>();
-        let held = self.held_room.capacity() * size_of::<Change>();
+        let held = self.held_room.capacity() * size_of::<Change>() + self.inverse_room.capacity() * size_of::<Op>();
         nodes + per_node + names + self.numbered_names.heap_bytes() + self.history.heap_bytes() + held
     }
 

@@ -36,9 +36,10 @@ impl Pending {
     }
 
     /// Adds the inverses of one successful command, coalescing property
-    /// restores that an earlier command of this transaction already holds.
-    pub(crate) fn record(&mut self, inverses: Vec<Op>) {
-        for op in inverses {
+    /// restores that an earlier command of this transaction already holds;
+    /// `inverses` is left empty, its room kept.
+    pub(crate) fn record(&mut self, inverses: &mut Vec<Op>) {
+        for op in inverses.drain(..) {
             match op {
                 Op::SetProps { id, values } => {
                     let values: Vec<_> =
