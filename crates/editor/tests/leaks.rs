@@ -77,7 +77,8 @@ fn planted_leaks_are_caught_and_named() {
 /// them for the list of inverse operations each command used to make and
 /// free (a nudge of everything at 100,000 widgets runs 5,556 commands):
 /// one command's room is kept for the next. The count is the same every
-/// run, so it is held to a bound.
+/// run, but for the test harness's own threads, so it is held to a bound
+/// with room for those.
 #[test]
 fn a_nudge_of_everything_keeps_one_room_for_its_commands_inverses() {
     let _alone = ALONE.lock().unwrap_or_else(|p| p.into_inner());

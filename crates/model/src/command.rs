@@ -10,6 +10,11 @@ use crate::kind::WidgetKind;
 use crate::limits;
 use crate::property::{LayoutMode, PropKey, PropValue, Props};
 
+/// The most inverse operations' room kept from one command of a
+/// transaction for the next (`Document::inverse_room`): a nudge's command
+/// makes one or two.
+const MAX_INVERSE_ROOM: usize = 16;
+
 /// A widget and its subtree outside any document: what the palette makes,
 /// what copy puts on the clipboard and what paste inserts.
 #[derive(Clone, Debug, PartialEq)]
@@ -290,7 +295,8 @@ impl Document {
         // Inside a transaction the transaction's label is the step's: a
         // nudge of everything runs 5,556 commands at 100,000 widgets.
         let label = if self.history.pending.is_none() { command.label() } else { String::new() };
-        let mut inverses = std::mem::take(&mut self.inverse_room);
+        let mut inverses =
+            if self.history.pending.is_some() { std::mem::take(&mut self.inverse_room) } else { Vec::new() };
         let mut created_detached = Vec::new();
         // A design loaded from a compact file may save larger than the
         // limit; an edit that does not grow it stays possible (deleting).
@@ -333,12 +339,12 @@ impl Document {
         }
     }
 
-    /// Keeps an emptied vector of inverses for the next command, unless a
-    /// command of many operations grew it (a property set on 1,000
-    /// widgets): that room is not kept.
+    /// Keeps an emptied vector of inverses for the next command.
     fn keep_inverse_room(&mut self, room: Vec<Op>) {
         debug_assert!(room.is_empty(), "the inverses were recorded before their room is kept");
-        if room.capacity() <= 16 {
+        // A room one large command grew (a property set on 1,000 widgets)
+        // would stay for the rest of the session.
+        if room.capacity() <= MAX_INVERSE_ROOM {
             self.inverse_room = room;
         }
     }

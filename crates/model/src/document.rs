@@ -234,10 +234,10 @@ pub struct Document {
     held_changes: Option<Vec<Change>>,
     /// The room of the last batch's changes, kept for the next.
     held_room: Vec<Change>,
-    /// The room of one command's inverse operations, kept for the next
-    /// command of the transaction under way (emptied into it): a nudge of
-    /// everything at 100,000 widgets runs 5,556 commands, and each made
-    /// and freed its own.
+    /// The room of a transaction's commands' inverse operations, each
+    /// command's emptied into the transaction and kept for the next (also
+    /// the next transaction's): a nudge of everything at 100,000 widgets
+    /// runs 5,556 commands, and each made and freed its own.
     pub(crate) inverse_room: Vec<Op>,
 }
 
