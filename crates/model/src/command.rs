@@ -339,12 +339,14 @@ impl Document {
         }
     }
 
-    /// Keeps an emptied vector of inverses for the next command.
+    /// Keeps an emptied vector of inverses for the next command, where it
+    /// has more room than the one kept (a command outside a transaction
+    /// that changed nothing brings back none).
     fn keep_inverse_room(&mut self, room: Vec<Op>) {
         debug_assert!(room.is_empty(), "the inverses were recorded before their room is kept");
         // A room one large command grew (a property set on 1,000 widgets)
         // would stay for the rest of the session.
-        if room.capacity() <= MAX_INVERSE_ROOM {
+        if room.capacity() <= MAX_INVERSE_ROOM && room.capacity() > self.inverse_room.capacity() {
             self.inverse_room = room;
         }
     }

@@ -223,10 +223,10 @@ pub struct Geometry {
     walk_stack: Vec<WidgetId>,
     /// Every widget in paint order (the document's pre-order), each box
     /// knowing its place in it and its subtree's length, so that a
-    /// subtree is a slice: made for a translation of more than a quarter of the design
-    /// (a select-all nudge, whose walk of 100,000 widgets through the
-    /// document was a quarter of its layout time), and dropped whenever a
-    /// box is made or removed (`paint_order_valid`).
+    /// subtree is a slice: made for a translation of more than a quarter
+    /// of the design (a select-all nudge, whose walk of 100,000 widgets
+    /// through the document was a quarter of its layout time), and
+    /// dropped whenever a box is made or removed (`paint_order_valid`).
     paint_order: Vec<WidgetId>,
     paint_order_valid: bool,
 }
