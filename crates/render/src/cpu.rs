@@ -80,6 +80,32 @@ fn paint(c: Color, opacity: f32) -> Paint<'static> {
     p
 }
 
+/// A rounded rectangle's fill, then its border inside its edge.
+#[allow(clippy::too_many_arguments)]
+fn draw_rect(
+    pixmap: &mut Pixmap,
+    rect: &Rect,
+    radius: f32,
+    fill: Color,
+    border: Option<(f32, Color)>,
+    t: Transform,
+    opacity: f32,
+    mask: Option<&Mask>,
+) {
+    let Some(path) = rounded(rect, radius) else { return };
+    if fill.a > 0 {
+        pixmap.fill_path(&path, &paint(fill, opacity), FillRule::Winding, t, mask);
+    }
+    if let Some((width, c)) = border {
+        // Borders lie inside the edge, as in the layout.
+        let inner = Rect::new(rect.x + width / 2.0, rect.y + width / 2.0, rect.w - width, rect.h - width);
+        if let Some(path) = rounded(&inner, (radius - width / 2.0).max(0.0)) {
+            let stroke = Stroke { width, ..Stroke::default() };
+            pixmap.stroke_path(&path, &paint(c, opacity), &stroke, t, mask);
+        }
+    }
+}
+
 fn rounded(r: &Rect, radius: f32) -> Option<tiny_skia::Path> {
     if r.w <= 0.0 || r.h <= 0.0 {
         return None;
@@ -232,17 +258,12 @@ impl CpuRenderer {
     ) {
         match prim {
             Primitive::Rect { rect, radius, fill, border } => {
-                let Some(path) = rounded(rect, *radius) else { return };
-                if fill.a > 0 {
-                    pixmap.fill_path(&path, &paint(*fill, opacity), FillRule::Winding, t, mask);
-                }
-                if let Some((width, c)) = border {
-                    // Borders lie inside the edge, as in the layout.
-                    let inner = Rect::new(rect.x + width / 2.0, rect.y + width / 2.0, rect.w - width, rect.h - width);
-                    if let Some(path) = rounded(&inner, (radius - width / 2.0).max(0.0)) {
-                        let stroke = Stroke { width: *width, ..Stroke::default() };
-                        pixmap.stroke_path(&path, &paint(*c, opacity), &stroke, t, mask);
-                    }
+                draw_rect(pixmap, rect, *radius, *fill, *border, t, opacity, mask);
+            }
+            Primitive::Guide { rect, radius, width, color } => {
+                if crate::display_list::guide_shown(*width, view.factor()) {
+                    let none = Color::rgba(0, 0, 0, 0);
+                    draw_rect(pixmap, rect, *radius, none, Some((*width, *color)), t, opacity, mask);
                 }
             }
             Primitive::Shadow { rect, radius, blur, color: c } => {

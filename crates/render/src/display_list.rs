@@ -38,6 +38,25 @@ pub enum Primitive {
         /// The border's width and colour, if any.
         border: Option<(f32, Color)>,
     },
+    /// The faint outline the canvas draws around a layout container or a
+    /// scroll area whose design gives it no fill and no border, to aim
+    /// drops at: editor chrome, not part of the design. Drawn as a
+    /// rectangle with no fill and this border, except where the border
+    /// would be narrower than [`GUIDE_MIN_PX`] device pixels
+    /// ([`guide_shown`]): zoomed that far out its ink is a few levels of
+    /// a faint colour, and shading the empty inside of every container
+    /// cost a software rasteriser about a fifth of a full redraw of
+    /// 10,000 widgets zoomed to fit.
+    Guide {
+        /// Where it is.
+        rect: Rect,
+        /// The corners' radius.
+        radius: f32,
+        /// The outline's width, inside the edge.
+        width: f32,
+        /// Its colour.
+        color: Color,
+    },
     /// A soft shadow under a rounded rectangle.
     Shadow {
         /// The rectangle that casts it.
@@ -88,6 +107,24 @@ pub enum Primitive {
         /// be drawn.
         widget: Box<str>,
     },
+}
+
+/// The narrowest a [`Primitive::Guide`] is drawn, in device pixels.
+pub const GUIDE_MIN_PX: f32 = 0.25;
+
+/// The zoom factor (device pixels per design unit) below which a guide of
+/// `width` design units is not drawn. Every backend compares the factor
+/// with this same value, so that they agree at the threshold.
+pub fn guide_hidden_below(width: f32) -> f32 {
+    GUIDE_MIN_PX / width
+}
+
+/// Whether a guide of `width` design units is drawn at `factor` device
+/// pixels per design unit.
+pub fn guide_shown(width: f32, factor: f32) -> bool {
+    // Hidden only below, as the shader tests it (a NaN hides nothing).
+    let hidden = factor < guide_hidden_below(width);
+    !hidden
 }
 
 /// A widget's primitives and how they are composed.
@@ -168,6 +205,7 @@ impl Item {
         for p in &mut self.primitives {
             match p {
                 Primitive::Rect { rect, .. }
+                | Primitive::Guide { rect, .. }
                 | Primitive::Shadow { rect, .. }
                 | Primitive::Text { rect, .. }
                 | Primitive::Image { rect, .. } => shift(rect),
@@ -864,6 +902,10 @@ impl DisplayList {
                 Primitive::Rect { rect: rb, radius: b, fill: fb, border: bb },
             ) => rect(ra, rb) && a == b && fa == fb && ba == bb,
             (
+                Primitive::Guide { rect: ra, radius: a, width: wa, color: ca },
+                Primitive::Guide { rect: rb, radius: b, width: wb, color: cb },
+            ) => rect(ra, rb) && a == b && wa == wb && ca == cb,
+            (
                 Primitive::Shadow { rect: ra, radius: a, blur: la, color: ca },
                 Primitive::Shadow { rect: rb, radius: b, blur: lb, color: cb },
             ) => rect(ra, rb) && a == b && la == lb && ca == cb,
@@ -950,11 +992,20 @@ fn inset(r: Rect, dx: f32, dy: f32) -> Rect {
     Rect::new(r.x + dx, r.y + dy, (r.w - 2.0 * dx).max(0.0), (r.h - 2.0 * dy).max(0.0))
 }
 
+/// The outline of a layout container or a scroll area with no fill and no
+/// border of its own.
+fn guide(rect: Rect, radius: f32, theme: &Theme) -> Primitive {
+    Primitive::Guide { rect, radius, width: 1.0, color: theme.border }
+}
+
 /// What `prim` paints, in design coordinates (a line's round ends and a
 /// shadow's fade included).
 fn extent(prim: &Primitive) -> Rect {
     match prim {
-        Primitive::Rect { rect, .. } | Primitive::Text { rect, .. } | Primitive::Image { rect, .. } => *rect,
+        Primitive::Rect { rect, .. }
+        | Primitive::Guide { rect, .. }
+        | Primitive::Text { rect, .. }
+        | Primitive::Image { rect, .. } => *rect,
         Primitive::Shadow { rect, blur, .. } => inset(*rect, -blur, -blur),
         Primitive::Line { from, to, width, .. } => {
             let half = width / 2.0;
@@ -1021,9 +1072,12 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
         WidgetKind::Panel | WidgetKind::ScrollArea => {
             let fill =
                 fill.unwrap_or(if w.kind() == WidgetKind::Panel { theme.panel } else { Color::rgba(0, 0, 0, 0) });
-            // A panel has a frame; a scroll area an outline, like layout containers.
-            let border = border.or(Some((1.0, theme.border)));
-            p.push(Primitive::Rect { rect: r, radius, fill, border });
+            // A panel has a frame; a scroll area an outline, like layout
+            // containers (a guide where it has neither fill nor border).
+            match border {
+                None if fill.a == 0 => p.push(guide(r, radius, theme)),
+                _ => p.push(Primitive::Rect { rect: r, radius, fill, border: border.or(Some((1.0, theme.border))) }),
+            }
             if w.kind() == WidgetKind::ScrollArea && r.h > 24.0 {
                 let bar = Rect::new(r.right() - 6.0, r.y + 4.0, 3.0, (r.h * 0.3).max(16.0));
                 p.push(Primitive::Rect { rect: bar, radius: 1.5, fill: theme.muted, border: None });
@@ -1032,8 +1086,15 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
         WidgetKind::Row | WidgetKind::Column | WidgetKind::Grid => {
             // Layout containers are invisible in the finished UI; on the
             // canvas a faint outline shows where they are, to aim drops at.
-            let border = border.or(Some((1.0, theme.border)));
-            p.push(Primitive::Rect { rect: r, radius, fill: fill.unwrap_or(Color::rgba(0, 0, 0, 0)), border });
+            match border {
+                None if fill.is_none_or(|f| f.a == 0) => p.push(guide(r, radius, theme)),
+                _ => p.push(Primitive::Rect {
+                    rect: r,
+                    radius,
+                    fill: fill.unwrap_or(Color::rgba(0, 0, 0, 0)),
+                    border: border.or(Some((1.0, theme.border))),
+                }),
+            }
         }
         WidgetKind::Tabs => {
             p.push(Primitive::Rect {

@@ -25,7 +25,9 @@ pub use adapter::{
     AdapterReport, BackendKind, BackendOverrideError, DeviceOpenError, Gpu, Probe, backend_override, open,
 };
 pub use cpu::{CpuError, CpuRenderer, save_png};
-pub use display_list::{DisplayList, Followed, Item, Primitive, TextAlign};
+pub use display_list::{
+    DisplayList, Followed, GUIDE_MIN_PX, Item, Primitive, TextAlign, guide_hidden_below, guide_shown,
+};
 pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,
     TEXTURE_FORMAT, preferred_target_format,

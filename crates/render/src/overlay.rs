@@ -200,7 +200,10 @@ impl OverlayLayer {
         self.primitives
             .iter()
             .map(|(p, _)| match p {
-                Primitive::Rect { rect, .. } | Primitive::Text { rect, .. } | Primitive::Image { rect, .. } => *rect,
+                Primitive::Rect { rect, .. }
+                | Primitive::Guide { rect, .. }
+                | Primitive::Text { rect, .. }
+                | Primitive::Image { rect, .. } => *rect,
                 Primitive::Shadow { rect, blur, .. } => {
                     Rect::new(rect.x - blur, rect.y - blur, rect.w + 2.0 * blur, rect.h + 2.0 * blur)
                 }

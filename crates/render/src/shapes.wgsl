@@ -43,7 +43,9 @@ struct Instance {
     // kind, corner radius, border or line width, shadow blur.
     @location(4) params: vec4f,
     // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
-    // speed. Shadows and rectangles: w picks a strip around what is skipped
+    // speed. Rectangles: z, the zoom factor below which it is not drawn (a
+    // guide around a layout container; 0 for the rest). Shadows and
+    // rectangles: w picks a strip around what is skipped
     // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
     // border over no fill, or the opaque inside of a large rectangle), 5
     // that inside itself (drawn by `fs_opaque`), 0 the whole shape.
@@ -159,6 +161,11 @@ fn place(corner_index: u32, instance: Instance) -> Placed {
                 default: { lo = ilo; hi = ihi; }
             }
         }
+    }
+    // A guide too thin to show at this zoom is left out (a quad of no
+    // area), as the CPU rasteriser leaves it out (`guide_shown`).
+    if kind == RECT && f < instance.extra.z {
+        hi = lo;
     }
     // Nothing outside the clip is drawn, and no shader discards: the quad
     // stops at the whole pixel edges around exactly the pixel centres

@@ -473,3 +473,44 @@ fn a_primitive_stays_small() {
     let size = std::mem::size_of::<trellis_render::Primitive>();
     assert!(size <= 56, "a primitive takes {size} bytes");
 }
+
+/// Layout containers and scroll areas whose design sets no fill and no
+/// border are outlined by a guide (editor chrome, which backends leave
+/// out when zoomed far out); a fill or a border of the design's own makes
+/// them a rectangle, drawn at any zoom, and a panel is always one.
+#[test]
+fn containers_are_outlined_by_a_guide_only_where_the_design_sets_no_fill_or_border() {
+    let theme = Theme::LIGHT;
+    let mut doc = Document::new();
+    let root = doc.root();
+    let fill = |t: WidgetTree| t.with(PropKey::Fill, PropValue::Color(trellis_model::Color::rgb(250, 250, 210)));
+    let border = |t: WidgetTree| t.with(PropKey::BorderWidth, PropValue::Number(2.0));
+    let mut cases = Vec::new();
+    for (k, kind) in
+        [WidgetKind::Row, WidgetKind::Column, WidgetKind::Grid, WidgetKind::ScrollArea].into_iter().enumerate()
+    {
+        let y = 130.0 * k as f32;
+        let plain = insert(&mut doc, root, sized(kind, 10.0, y, 100.0, 120.0));
+        let filled = insert(&mut doc, root, fill(sized(kind, 120.0, y, 100.0, 120.0)));
+        let bordered = insert(&mut doc, root, border(sized(kind, 230.0, y, 100.0, 120.0)));
+        cases.extend([(plain, true), (filled, false), (bordered, false)]);
+    }
+    cases.push((insert(&mut doc, root, sized(WidgetKind::Panel, 340.0, 0.0, 100.0, 120.0)), false));
+    let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
+    let list = DisplayList::build(&doc, &geometry, &theme);
+    for (id, guided) in cases {
+        let item = list.items.iter().find(|i| i.widget == id).expect("every case is drawn");
+        let kind = doc.widget(id).map(|w| w.kind());
+        match &item.primitives[0] {
+            trellis_render::Primitive::Guide { width, color, .. } => {
+                assert!(guided, "{kind:?} {id:?}: a guide where the design sets a fill or a border");
+                assert_eq!((*width, *color), (1.0, theme.border), "{kind:?}: the theme's faint outline");
+            }
+            trellis_render::Primitive::Rect { border, .. } => {
+                assert!(!guided, "{kind:?} {id:?}: a rectangle where the design sets neither fill nor border");
+                assert!(border.is_some(), "{kind:?}: still outlined");
+            }
+            other => panic!("{kind:?}: drawn first as {other:?}"),
+        }
+    }
+}

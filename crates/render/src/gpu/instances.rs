@@ -334,6 +334,14 @@ pub(super) fn rect_instance(
     }
 }
 
+/// A guide (`Primitive::Guide`): a rectangle with no fill, and in
+/// `extra[2]` the zoom below which the shader leaves it out.
+fn guide_instance(rect: Rect, radius: f32, width: f32, color: Color, opacity: f32, clip: Option<Rect>) -> Instance {
+    let mut guide = rect_instance(rect, radius, Color::rgba(0, 0, 0, 0), Some((width, color)), opacity, clip);
+    guide.extra[2] = crate::display_list::guide_hidden_below(width);
+    guide
+}
+
 fn line_instance(
     from: Point,
     to: Point,
@@ -494,6 +502,9 @@ pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut 
         };
         let mut instance = match prim {
             Primitive::Rect { rect, radius, fill, border } => rect_instance(*rect, *radius, *fill, *border, 1.0, None),
+            Primitive::Guide { rect, radius, width, color } => {
+                guide_instance(*rect, *radius, *width, *color, 1.0, None)
+            }
             Primitive::Shadow { rect, radius, blur, color } => Instance {
                 rect: [rect.x, rect.y, rect.w, rect.h],
                 fill: rgba(*color, 1.0),
@@ -512,7 +523,7 @@ pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut 
         {
             // Four strips around the inside (`shapes.wgsl`).
             for strip in 1..=4 {
-                out.push(Instance { extra: [pulse[0], pulse[1], 0.0, strip as f32], ..instance });
+                out.push(Instance { extra: [pulse[0], pulse[1], instance.extra[2], strip as f32], ..instance });
             }
             continue;
         }
@@ -823,6 +834,24 @@ impl GpuRenderer {
     }
 }
 
+/// A rectangle's instances, appended to `out`: drawn whole, as strips
+/// around an inside that adds nothing, as its opaque inside and strips
+/// (where `opaque_insides`), or not at all (`Outline`).
+fn push_rect(shape: Instance, opaque_insides: bool, out: &mut Vec<Instance>) {
+    // What a strip keeps of `extra`: a guide's zoom.
+    let strip = |strip: f32| Instance { extra: [0.0, 0.0, shape.extra[2], strip], ..shape };
+    match Outline::of(&shape) {
+        Outline::OpaqueInside if !opaque_insides => out.push(shape),
+        Outline::Invisible => {}
+        // Four strips around the inside (`shapes.wgsl`).
+        Outline::Hollow => out.extend([1.0, 2.0, 3.0, 4.0].map(strip)),
+        Outline::Filled => out.push(shape),
+        // The inside first: it replaces what is under it, and the strips
+        // share its edges.
+        Outline::OpaqueInside => out.extend([OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0].map(strip)),
+    }
+}
+
 /// The shapes of one item, appended to `out`, its images placed by
 /// `image`, and opaque insides drawn apart where `opaque_insides`. Returns
 /// whether they move as its primitives do (`move_instances`).
@@ -838,25 +867,10 @@ fn item_shapes(
     for (k, prim) in item.primitives.iter().enumerate() {
         match prim {
             Primitive::Rect { rect, radius, fill, border } => {
-                let shape = rect_instance(*rect, *radius, *fill, *border, o, clip);
-                match Outline::of(&shape) {
-                    Outline::OpaqueInside if !opaque_insides => out.push(shape),
-                    Outline::Invisible => {}
-                    // Four strips around the inside (`shapes.wgsl`).
-                    Outline::Hollow => {
-                        for strip in 1..=4 {
-                            out.push(Instance { extra: [0.0, 0.0, 0.0, strip as f32], ..shape });
-                        }
-                    }
-                    Outline::Filled => out.push(shape),
-                    // The inside first: it replaces what is under it,
-                    // and the strips share its edges.
-                    Outline::OpaqueInside => {
-                        for strip in [OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0] {
-                            out.push(Instance { extra: [0.0, 0.0, 0.0, strip], ..shape });
-                        }
-                    }
-                }
+                push_rect(rect_instance(*rect, *radius, *fill, *border, o, clip), opaque_insides, out);
+            }
+            Primitive::Guide { rect, radius, width, color } => {
+                push_rect(guide_instance(*rect, *radius, *width, *color, o, clip), opaque_insides, out);
             }
             Primitive::Shadow { rect, radius, blur, color } => {
                 // Whether the shadow is drawn as strips depends on its
