@@ -260,8 +260,8 @@ impl CpuRenderer {
             Primitive::Rect { rect, radius, fill, border } => {
                 draw_rect(pixmap, rect, *radius, *fill, *border, t, opacity, mask);
             }
-            Primitive::Guide { rect, radius, width, color } => {
-                if crate::display_list::guide_shown(*width, view.factor()) {
+            Primitive::LayoutGuide { rect, radius, width, color } => {
+                if crate::display_list::layout_guide_shown(*width, view.factor()) {
                     let none = Color::rgba(0, 0, 0, 0);
                     draw_rect(pixmap, rect, *radius, none, Some((*width, *color)), t, opacity, mask);
                 }

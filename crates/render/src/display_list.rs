@@ -39,15 +39,15 @@ pub enum Primitive {
         border: Option<(f32, Color)>,
     },
     /// The faint outline the canvas draws around a layout container or a
-    /// scroll area whose design gives it no fill and no border, to aim
-    /// drops at: editor chrome, not part of the design. Drawn as a
-    /// rectangle with no fill and this border, except where the border
-    /// would be narrower than [`GUIDE_MIN_PX`] device pixels
-    /// ([`guide_shown`]): zoomed that far out its ink is a few levels of
-    /// a faint colour, and shading the empty inside of every container
-    /// cost a software rasteriser about a fifth of a full redraw of
-    /// 10,000 widgets zoomed to fit.
-    Guide {
+    /// scroll area whose design gives it no border and no fill (or a
+    /// transparent one), to aim drops at: editor chrome, not part of the
+    /// design. Drawn as a rectangle with no fill and this border, except
+    /// where the border would be narrower than [`LAYOUT_GUIDE_MIN_PX`]
+    /// device pixels (`layout_guide_shown`): zoomed that far out its ink is
+    /// a few levels of a faint colour, and shading the empty inside of
+    /// every container cost a software rasteriser about a fifth of a full
+    /// redraw of 10,000 widgets zoomed to fit.
+    LayoutGuide {
         /// Where it is.
         rect: Rect,
         /// The corners' radius.
@@ -109,21 +109,23 @@ pub enum Primitive {
     },
 }
 
-/// The narrowest a [`Primitive::Guide`] is drawn, in device pixels.
-pub const GUIDE_MIN_PX: f32 = 0.25;
+/// The narrowest a [`Primitive::LayoutGuide`] is drawn, in device pixels.
+pub const LAYOUT_GUIDE_MIN_PX: f32 = 0.25;
 
-/// The zoom factor (device pixels per design unit) below which a guide of
-/// `width` design units is not drawn. Every backend compares the factor
-/// with this same value, so that they agree at the threshold.
-pub fn guide_hidden_below(width: f32) -> f32 {
-    GUIDE_MIN_PX / width
+/// The zoom factor (device pixels per design unit: zoom times device
+/// scale) below which a layout guide of `width` design units is not drawn.
+/// Every backend compares the factor with this same value, so that they
+/// agree at the threshold.
+pub fn layout_guide_hidden_below(width: f32) -> f32 {
+    LAYOUT_GUIDE_MIN_PX / width
 }
 
-/// Whether a guide of `width` design units is drawn at `factor` device
-/// pixels per design unit.
-pub fn guide_shown(width: f32, factor: f32) -> bool {
-    // Hidden only below, as the shader tests it (a NaN hides nothing).
-    let hidden = factor < guide_hidden_below(width);
+/// Whether a layout guide of `width` design units is drawn at `factor`
+/// device pixels per design unit: hidden only below, as the shader tests
+/// it. (The guides the list makes are one unit wide; a width of 0 or NaN
+/// would draw nothing on either backend.)
+pub(crate) fn layout_guide_shown(width: f32, factor: f32) -> bool {
+    let hidden = factor < layout_guide_hidden_below(width);
     !hidden
 }
 
@@ -205,7 +207,7 @@ impl Item {
         for p in &mut self.primitives {
             match p {
                 Primitive::Rect { rect, .. }
-                | Primitive::Guide { rect, .. }
+                | Primitive::LayoutGuide { rect, .. }
                 | Primitive::Shadow { rect, .. }
                 | Primitive::Text { rect, .. }
                 | Primitive::Image { rect, .. } => shift(rect),
@@ -902,8 +904,8 @@ impl DisplayList {
                 Primitive::Rect { rect: rb, radius: b, fill: fb, border: bb },
             ) => rect(ra, rb) && a == b && fa == fb && ba == bb,
             (
-                Primitive::Guide { rect: ra, radius: a, width: wa, color: ca },
-                Primitive::Guide { rect: rb, radius: b, width: wb, color: cb },
+                Primitive::LayoutGuide { rect: ra, radius: a, width: wa, color: ca },
+                Primitive::LayoutGuide { rect: rb, radius: b, width: wb, color: cb },
             ) => rect(ra, rb) && a == b && wa == wb && ca == cb,
             (
                 Primitive::Shadow { rect: ra, radius: a, blur: la, color: ca },
@@ -993,9 +995,9 @@ fn inset(r: Rect, dx: f32, dy: f32) -> Rect {
 }
 
 /// The outline of a layout container or a scroll area with no fill and no
-/// border of its own.
-fn guide(rect: Rect, radius: f32, theme: &Theme) -> Primitive {
-    Primitive::Guide { rect, radius, width: 1.0, color: theme.border }
+/// border of its own ([`Primitive::LayoutGuide`]).
+fn layout_guide(rect: Rect, radius: f32, theme: &Theme) -> Primitive {
+    Primitive::LayoutGuide { rect, radius, width: 1.0, color: theme.border }
 }
 
 /// What `prim` paints, in design coordinates (a line's round ends and a
@@ -1003,7 +1005,7 @@ fn guide(rect: Rect, radius: f32, theme: &Theme) -> Primitive {
 fn extent(prim: &Primitive) -> Rect {
     match prim {
         Primitive::Rect { rect, .. }
-        | Primitive::Guide { rect, .. }
+        | Primitive::LayoutGuide { rect, .. }
         | Primitive::Text { rect, .. }
         | Primitive::Image { rect, .. } => *rect,
         Primitive::Shadow { rect, blur, .. } => inset(*rect, -blur, -blur),
@@ -1075,7 +1077,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
             // A panel has a frame; a scroll area an outline, like layout
             // containers (a guide where it has neither fill nor border).
             match border {
-                None if fill.a == 0 => p.push(guide(r, radius, theme)),
+                None if fill.a == 0 => p.push(layout_guide(r, radius, theme)),
                 _ => p.push(Primitive::Rect { rect: r, radius, fill, border: border.or(Some((1.0, theme.border))) }),
             }
             if w.kind() == WidgetKind::ScrollArea && r.h > 24.0 {
@@ -1087,7 +1089,7 @@ fn item(doc: &Document, geometry: &Geometry, theme: &Theme, w: &WidgetRef<'_>) -
             // Layout containers are invisible in the finished UI; on the
             // canvas a faint outline shows where they are, to aim drops at.
             match border {
-                None if fill.is_none_or(|f| f.a == 0) => p.push(guide(r, radius, theme)),
+                None if fill.is_none_or(|f| f.a == 0) => p.push(layout_guide(r, radius, theme)),
                 _ => p.push(Primitive::Rect {
                     rect: r,
                     radius,

@@ -26,7 +26,7 @@ pub use adapter::{
 };
 pub use cpu::{CpuError, CpuRenderer, save_png};
 pub use display_list::{
-    DisplayList, Followed, GUIDE_MIN_PX, Item, Primitive, TextAlign, guide_hidden_below, guide_shown,
+    DisplayList, Followed, Item, LAYOUT_GUIDE_MIN_PX, Primitive, TextAlign, layout_guide_hidden_below,
 };
 pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,

@@ -201,7 +201,7 @@ impl OverlayLayer {
             .iter()
             .map(|(p, _)| match p {
                 Primitive::Rect { rect, .. }
-                | Primitive::Guide { rect, .. }
+                | Primitive::LayoutGuide { rect, .. }
                 | Primitive::Text { rect, .. }
                 | Primitive::Image { rect, .. } => *rect,
                 Primitive::Shadow { rect, blur, .. } => {

@@ -44,7 +44,8 @@ struct Instance {
     @location(4) params: vec4f,
     // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
     // speed. Rectangles: z, the zoom factor below which it is not drawn (a
-    // guide around a layout container; 0 for the rest). Shadows and
+    // layout guide, around a layout container or a scroll area; 0 for the
+    // rest). Shadows and
     // rectangles: w picks a strip around what is skipped
     // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
     // border over no fill, or the opaque inside of a large rectangle), 5
@@ -162,8 +163,8 @@ fn place(corner_index: u32, instance: Instance) -> Placed {
             }
         }
     }
-    // A guide too thin to show at this zoom is left out (a quad of no
-    // area), as the CPU rasteriser leaves it out (`guide_shown`).
+    // A layout guide too thin to show at this zoom is left out (a quad of
+    // no area), as the CPU rasteriser leaves it out (`layout_guide_shown`).
     if kind == RECT && f < instance.extra.z {
         hi = lo;
     }

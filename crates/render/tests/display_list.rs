@@ -483,8 +483,12 @@ fn containers_are_outlined_by_a_guide_only_where_the_design_sets_no_fill_or_bord
     let theme = Theme::LIGHT;
     let mut doc = Document::new();
     let root = doc.root();
-    let fill = |t: WidgetTree| t.with(PropKey::Fill, PropValue::Color(trellis_model::Color::rgb(250, 250, 210)));
+    let colour = |c: trellis_model::Color| PropValue::Color(c);
+    let fill = |t: WidgetTree| t.with(PropKey::Fill, colour(trellis_model::Color::rgb(250, 250, 210)));
+    let clear = |t: WidgetTree| t.with(PropKey::Fill, colour(trellis_model::Color::rgba(250, 250, 210, 0)));
     let border = |t: WidgetTree| t.with(PropKey::BorderWidth, PropValue::Number(2.0));
+    // A border colour with no width is no border.
+    let tinted = |t: WidgetTree| t.with(PropKey::BorderColor, colour(trellis_model::Color::rgb(200, 0, 0)));
     let mut cases = Vec::new();
     for (k, kind) in
         [WidgetKind::Row, WidgetKind::Column, WidgetKind::Grid, WidgetKind::ScrollArea].into_iter().enumerate()
@@ -493,18 +497,22 @@ fn containers_are_outlined_by_a_guide_only_where_the_design_sets_no_fill_or_bord
         let plain = insert(&mut doc, root, sized(kind, 10.0, y, 100.0, 120.0));
         let filled = insert(&mut doc, root, fill(sized(kind, 120.0, y, 100.0, 120.0)));
         let bordered = insert(&mut doc, root, border(sized(kind, 230.0, y, 100.0, 120.0)));
-        cases.extend([(plain, true), (filled, false), (bordered, false)]);
+        let see_through = insert(&mut doc, root, clear(sized(kind, 340.0, y, 100.0, 120.0)));
+        let coloured = insert(&mut doc, root, tinted(sized(kind, 450.0, y, 100.0, 120.0)));
+        cases.extend([(plain, true), (filled, false), (bordered, false), (see_through, true), (coloured, true)]);
     }
-    cases.push((insert(&mut doc, root, sized(WidgetKind::Panel, 340.0, 0.0, 100.0, 120.0)), false));
+    cases.push((insert(&mut doc, root, sized(WidgetKind::Panel, 560.0, 0.0, 100.0, 120.0)), false));
     let geometry = Geometry::new(&doc, Arc::new(FixedAdvanceMeasurer::default()));
     let list = DisplayList::build(&doc, &geometry, &theme);
     for (id, guided) in cases {
         let item = list.items.iter().find(|i| i.widget == id).expect("every case is drawn");
         let kind = doc.widget(id).map(|w| w.kind());
+        let placed = geometry.drawn_box(id).map(|b| b.rect);
         match &item.primitives[0] {
-            trellis_render::Primitive::Guide { width, color, .. } => {
+            trellis_render::Primitive::LayoutGuide { rect, radius, width, color } => {
                 assert!(guided, "{kind:?} {id:?}: a guide where the design sets a fill or a border");
                 assert_eq!((*width, *color), (1.0, theme.border), "{kind:?}: the theme's faint outline");
+                assert_eq!((Some(*rect), *radius), (placed, 0.0), "{kind:?}: around the widget's box");
             }
             trellis_render::Primitive::Rect { border, .. } => {
                 assert!(!guided, "{kind:?} {id:?}: a rectangle where the design sets neither fill nor border");

@@ -1034,80 +1034,87 @@ fn what_a_widget_paints_past_its_box_is_not_taken_as_hidden() {
     assert_close("past-the-box-gpu-vs-cpu", &on_gpu, &CpuRenderer::new().render(&l, &v).unwrap(), GPU_VS_CPU);
 }
 
-/// A layout container with no fill or border of its own is outlined by a
-/// guide, which both backends draw exactly as the same container given
-/// the theme's border, down to a quarter of a device pixel wide, and leave
-/// out below it (the full redraw at 10,000 widgets zoomed to fit shaded
-/// the empty inside of every container for lines a few levels faint). A
-/// border the design sets is drawn at any zoom.
+/// A layout container or a scroll area with no fill or border of its own
+/// is outlined by a layout guide, which both backends draw exactly as the
+/// same container given the theme's border, down to a quarter of a device
+/// pixel wide, and leave out below it (the full redraw at 10,000 widgets
+/// zoomed to fit shaded the empty inside of every container for lines a
+/// few levels faint). A border the design sets is drawn at any zoom. Large
+/// containers are drawn as four strips, small ones as one quad: both.
 #[test]
 fn layout_guides_are_drawn_down_to_a_quarter_pixel_and_left_out_below_on_both_backends() {
     let Some(g) = gpu(None) else { return };
-    let theme = Theme::LIGHT;
-    let design = |rows: &str| {
+    let design = |widgets: &str| {
         let json = format!(
             r##"{{"format": "trellis", "version": 2,
-            "root": {{ "kind": "window", "name": "window", "props": {{ "width": 900.0, "height": 700.0, "fill": "#ffffff" }}, "children": [{rows}] }} }}"##
+            "root": {{ "kind": "window", "name": "window", "props": {{ "width": 900.0, "height": 700.0, "fill": "#ffffff" }}, "children": [{widgets}] }} }}"##
         );
         Document::from_json_bytes(json.as_bytes()).expect("a valid design")
     };
-    let row = |name: &str, y: f32, border: &str| {
+    let widget = |kind: &str, name: &str, (x, y, w, h): (f32, f32, f32, f32), border: &str| {
         format!(
-            r#"{{ "kind": "row", "name": "{name}", "props": {{ "x": 100.3, "y": {y}, "width": 600.0, "height": 200.0{border} }} }}"#
+            r#"{{ "kind": "{kind}", "name": "{name}", "props": {{ "x": {x}, "y": {y}, "width": {w}, "height": {h}{border} }} }}"#
         )
     };
-    let c = theme.border;
-    let border = format!(r##", "border_width": 1.0, "border_color": "#{:02x}{:02x}{:02x}""##, c.r, c.g, c.b);
-    let guided = design(&[row("a", 100.6, ""), row("b", 400.2, "")].join(","));
-    let bordered = design(&[row("a", 100.6, &border), row("b", 400.2, &border)].join(","));
-    let empty = design("");
-    let guides = list(&guided, &theme);
-    assert!(
-        guides.items.iter().flat_map(|i| &i.primitives).filter(|p| matches!(p, Primitive::Guide { .. })).count() == 2,
-        "each row is outlined by a guide"
-    );
-    assert!(
-        list(&bordered, &theme).items.iter().flat_map(|i| &i.primitives).all(|p| !matches!(p, Primitive::Guide { .. })),
-        "a border the design sets is not a guide"
-    );
-    let mut r = GpuRenderer::new(g);
-    let mut both = |doc: &Document, zoom: f32| {
-        let v = View { zoom, ..view(900, 700, &theme) };
-        let l = list(doc, &theme);
-        let on_gpu = gpu_frame(&mut r, &l, &v, &OverlayLayer::new(&theme, v.factor()));
-        let on_cpu = CpuRenderer::new().render(&l, &v).unwrap();
-        (on_gpu, on_cpu)
+    let widgets = |border: &str| {
+        [
+            widget("row", "large", (100.3, 100.6, 600.0, 200.0), border),
+            widget("column", "small", (100.3, 330.2, 200.0, 60.0), border),
+            widget("scroll_area", "scroller", (400.7, 330.2, 300.0, 120.0), border),
+            widget("grid", "grid", (100.3, 480.4, 600.0, 190.0), border),
+        ]
+        .join(",")
     };
-    let same = |a: &Pixmap, b: &Pixmap| a.data() == b.data();
-    let quarter = trellis_render::GUIDE_MIN_PX;
-    assert_eq!(trellis_render::guide_hidden_below(1.0), quarter);
+    let guides_in = |l: &DisplayList| {
+        l.items.iter().flat_map(|i| &i.primitives).filter(|p| matches!(p, Primitive::LayoutGuide { .. })).count()
+    };
+    let mut r = GpuRenderer::new(g);
+    let quarter = trellis_render::LAYOUT_GUIDE_MIN_PX;
+    assert_eq!(trellis_render::layout_guide_hidden_below(1.0), quarter);
     let just_below = f32::from_bits(quarter.to_bits() - 1);
-    for zoom in [1.0, 0.61, quarter, just_below, 0.2, 0.128] {
-        let shown = zoom >= quarter;
-        let (guide_gpu, guide_cpu) = both(&guided, zoom);
-        let (border_gpu, border_cpu) = both(&bordered, zoom);
-        let (empty_gpu, empty_cpu) = both(&empty, zoom);
-        assert!(!same(&border_gpu, &empty_gpu) && !same(&border_cpu, &empty_cpu), "zoom {zoom}: a set border shows");
-        let like = if shown { (&border_gpu, &border_cpu) } else { (&empty_gpu, &empty_cpu) };
-        assert!(
-            same(&guide_gpu, like.0),
-            "zoom {zoom}: the GPU draws the guides {}",
-            if shown { "as borders" } else { "not at all" }
-        );
-        assert!(
-            same(&guide_cpu, like.1),
-            "zoom {zoom}: the CPU draws the guides {}",
-            if shown { "as borders" } else { "not at all" }
-        );
-        assert_close(&format!("guides-gpu-vs-cpu-{zoom}"), &guide_gpu, &guide_cpu, GPU_VS_CPU_ZOOMED);
-        if zoom == quarter {
-            // What is left out just below: a quarter of the outline's
-            // contrast with the white under it, at most.
-            let most = |a: &Pixmap, b: &Pixmap| a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y)).max();
-            let (on_gpu, on_cpu) = (most(&guide_gpu, &empty_gpu), most(&guide_cpu, &empty_cpu));
-            eprintln!("a guide a quarter of a pixel wide: {on_gpu:?} levels on the GPU, {on_cpu:?} on the CPU");
-            assert!(on_gpu.is_some_and(|m| (1..=16).contains(&m)), "faint but drawn on the GPU: {on_gpu:?}");
-            assert!(on_cpu.is_some_and(|m| (1..=16).contains(&m)), "faint but drawn on the CPU: {on_cpu:?}");
+    for theme in [Theme::LIGHT, Theme::DARK] {
+        let c = theme.border;
+        let border = format!(r##", "border_width": 1.0, "border_color": "#{:02x}{:02x}{:02x}""##, c.r, c.g, c.b);
+        let (guided, bordered) = (list(&design(&widgets("")), &theme), list(&design(&widgets(&border)), &theme));
+        assert_eq!(guides_in(&guided), 4, "each container is outlined by a guide");
+        assert_eq!(guides_in(&bordered), 0, "a border the design sets is not a guide");
+        // The same list without its guides (a scroll area's bar stays),
+        // built anew: a renderer takes a clone for the list it drew.
+        let mut empty = list(&design(&widgets("")), &theme);
+        for item in &mut empty.items {
+            item.primitives.retain(|p| !matches!(p, Primitive::LayoutGuide { .. }));
+        }
+        let mut both = |l: &DisplayList, zoom: f32| {
+            let v = View { zoom, ..view(900, 700, &theme) };
+            let on_gpu = gpu_frame(&mut r, l, &v, &OverlayLayer::new(&theme, v.factor()));
+            let on_cpu = CpuRenderer::new().render(l, &v).unwrap();
+            (on_gpu, on_cpu)
+        };
+        let same = |a: &Pixmap, b: &Pixmap| a.data() == b.data();
+        for zoom in [1.0, 0.61, quarter, just_below, 0.2, 0.128] {
+            let shown = zoom >= quarter;
+            let name = format!("{}-{zoom}", if theme == Theme::LIGHT { "light" } else { "dark" });
+            let (guide_gpu, guide_cpu) = both(&guided, zoom);
+            let (border_gpu, border_cpu) = both(&bordered, zoom);
+            let (empty_gpu, empty_cpu) = both(&empty, zoom);
+            assert!(!same(&border_gpu, &empty_gpu) && !same(&border_cpu, &empty_cpu), "{name}: a set border shows");
+            let (like, drawn) = if shown {
+                ((&border_gpu, &border_cpu), "as borders")
+            } else {
+                ((&empty_gpu, &empty_cpu), "not at all")
+            };
+            assert!(same(&guide_gpu, like.0), "{name}: the GPU draws the guides {drawn}");
+            assert!(same(&guide_cpu, like.1), "{name}: the CPU draws the guides {drawn}");
+            assert_close(&format!("guides-gpu-vs-cpu-{name}"), &guide_gpu, &guide_cpu, GPU_VS_CPU_ZOOMED);
+            if zoom == quarter && theme == Theme::LIGHT {
+                // What is left out just below: a quarter of the outline's
+                // contrast with the white under it, at most.
+                let most = |a: &Pixmap, b: &Pixmap| a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y)).max();
+                let (on_gpu, on_cpu) = (most(&guide_gpu, &empty_gpu), most(&guide_cpu, &empty_cpu));
+                eprintln!("a guide a quarter of a pixel wide: {on_gpu:?} levels on the GPU, {on_cpu:?} on the CPU");
+                assert!(on_gpu.is_some_and(|m| (1..=16).contains(&m)), "faint but drawn on the GPU: {on_gpu:?}");
+                assert!(on_cpu.is_some_and(|m| (1..=16).contains(&m)), "faint but drawn on the CPU: {on_cpu:?}");
+            }
         }
     }
 }

@@ -334,11 +334,18 @@ pub(super) fn rect_instance(
     }
 }
 
-/// A guide (`Primitive::Guide`): a rectangle with no fill, and in
-/// `extra[2]` the zoom below which the shader leaves it out.
-fn guide_instance(rect: Rect, radius: f32, width: f32, color: Color, opacity: f32, clip: Option<Rect>) -> Instance {
+/// A layout guide (`Primitive::LayoutGuide`): a rectangle with no fill,
+/// and in `extra[2]` the zoom factor below which the shader leaves it out.
+fn layout_guide_instance(
+    rect: Rect,
+    radius: f32,
+    width: f32,
+    color: Color,
+    opacity: f32,
+    clip: Option<Rect>,
+) -> Instance {
     let mut guide = rect_instance(rect, radius, Color::rgba(0, 0, 0, 0), Some((width, color)), opacity, clip);
-    guide.extra[2] = crate::display_list::guide_hidden_below(width);
+    guide.extra[2] = crate::display_list::layout_guide_hidden_below(width);
     guide
 }
 
@@ -502,9 +509,6 @@ pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut 
         };
         let mut instance = match prim {
             Primitive::Rect { rect, radius, fill, border } => rect_instance(*rect, *radius, *fill, *border, 1.0, None),
-            Primitive::Guide { rect, radius, width, color } => {
-                guide_instance(*rect, *radius, *width, *color, 1.0, None)
-            }
             Primitive::Shadow { rect, radius, blur, color } => Instance {
                 rect: [rect.x, rect.y, rect.w, rect.h],
                 fill: rgba(*color, 1.0),
@@ -513,8 +517,9 @@ pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut 
                 ..Instance::default()
             },
             Primitive::Line { from, to, width, color } => line_instance(*from, *to, *width, *color, 1.0, None, 0.0),
-            // The overlay layer draws shapes only.
-            Primitive::Text { .. } | Primitive::Image { .. } => continue,
+            // The overlay layer draws shapes only, and no layout guides
+            // (those are the list's).
+            Primitive::Text { .. } | Primitive::Image { .. } | Primitive::LayoutGuide { .. } => continue,
         };
         instance.extra[0] = pulse[0];
         instance.extra[1] = pulse[1];
@@ -523,7 +528,7 @@ pub(super) fn overlay_instances(overlays: &OverlayLayer, factor: f32, out: &mut 
         {
             // Four strips around the inside (`shapes.wgsl`).
             for strip in 1..=4 {
-                out.push(Instance { extra: [pulse[0], pulse[1], instance.extra[2], strip as f32], ..instance });
+                out.push(Instance { extra: [pulse[0], pulse[1], 0.0, strip as f32], ..instance });
             }
             continue;
         }
@@ -838,7 +843,7 @@ impl GpuRenderer {
 /// around an inside that adds nothing, as its opaque inside and strips
 /// (where `opaque_insides`), or not at all (`Outline`).
 fn push_rect(shape: Instance, opaque_insides: bool, out: &mut Vec<Instance>) {
-    // What a strip keeps of `extra`: a guide's zoom.
+    // What a strip keeps of `extra`: a layout guide's zoom factor.
     let strip = |strip: f32| Instance { extra: [0.0, 0.0, shape.extra[2], strip], ..shape };
     match Outline::of(&shape) {
         Outline::OpaqueInside if !opaque_insides => out.push(shape),
@@ -869,8 +874,8 @@ fn item_shapes(
             Primitive::Rect { rect, radius, fill, border } => {
                 push_rect(rect_instance(*rect, *radius, *fill, *border, o, clip), opaque_insides, out);
             }
-            Primitive::Guide { rect, radius, width, color } => {
-                push_rect(guide_instance(*rect, *radius, *width, *color, o, clip), opaque_insides, out);
+            Primitive::LayoutGuide { rect, radius, width, color } => {
+                push_rect(layout_guide_instance(*rect, *radius, *width, *color, o, clip), opaque_insides, out);
             }
             Primitive::Shadow { rect, radius, blur, color } => {
                 // Whether the shadow is drawn as strips depends on its

@@ -192,7 +192,9 @@ impl WidgetLooks {
 fn colours(p: &Primitive) -> Vec<Color> {
     match p {
         Primitive::Rect { fill, border, .. } => std::iter::once(*fill).chain(border.map(|(_, c)| c)).collect(),
-        Primitive::Guide { color, .. } | Primitive::Line { color, .. } | Primitive::Text { color, .. } => vec![*color],
+        Primitive::LayoutGuide { color, .. } | Primitive::Line { color, .. } | Primitive::Text { color, .. } => {
+            vec![*color]
+        }
         Primitive::Shadow { .. } | Primitive::Image { .. } => Vec::new(),
     }
 }
