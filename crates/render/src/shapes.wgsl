@@ -45,8 +45,7 @@ struct Instance {
     // Images: the atlas rectangle (u0, v0, u1, v1). Others: pulse depth and
     // speed. Rectangles: z, the zoom factor below which it is not drawn (a
     // layout guide, around a layout container or a scroll area; 0 for the
-    // rest). Shadows and
-    // rectangles: w picks a strip around what is skipped
+    // rest). Shadows and rectangles: w picks a strip around what is skipped
     // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
     // border over no fill, or the opaque inside of a large rectangle), 5
     // that inside itself (drawn by `fs_opaque`), 0 the whole shape.
