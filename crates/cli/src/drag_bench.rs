@@ -203,8 +203,12 @@ pub(crate) fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> 
 /// sixteenth of the design (a card, a control, not a whole panel), nearest
 /// the middle, among the top three levels.
 fn subject(editor: &Editor) -> Option<(WidgetId, String)> {
-    let doc = editor.doc();
-    let g = editor.geometry();
+    subject_of(editor.doc(), editor.geometry())
+}
+
+/// [`subject`] in a design laid out by `g`: also what `bench render`
+/// drags in a design without small top-level widgets (the demo).
+pub(crate) fn subject_of(doc: &Document, g: &trellis_geometry::Geometry) -> Option<(WidgetId, String)> {
     let bounds = g.bounds();
     let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
     let mut candidates: Vec<WidgetId> = doc.children(doc.root()).to_vec();

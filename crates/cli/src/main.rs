@@ -264,7 +264,7 @@ enum Command {
     },
 }
 
-/// The design a benchmark runs on (`bench drag`, `bench window`).
+/// The design a benchmark runs on (`bench drag`, `bench render`, `bench window`).
 #[derive(clap::Args, Debug)]
 struct DesignArgs {
     /// Widgets in the generated design.
@@ -393,10 +393,8 @@ enum Bench {
     /// Frame times of a scripted drag drawn by the renderer, every step
     /// drawn damage-limited and in full, in one run, with the ratio.
     Render {
-        #[arg(long, default_value_t = 10_000)]
-        widgets: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        design: DesignArgs,
         /// Output size in device pixels.
         #[arg(long, default_value = "1280x800")]
         size: String,
@@ -560,8 +558,16 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Command::Bench { what: Bench::Render { widgets, seed, size, backend, frames, json, check_targets, view } } => {
-            render_bench::render(widgets, seed, &size, backend.as_deref(), frames, json.as_deref(), check_targets, view)
+        Command::Bench { what: Bench::Render { design, size, backend, frames, json, check_targets, view } } => {
+            render_bench::render(
+                &design.choice(),
+                &size,
+                backend.as_deref(),
+                frames,
+                json.as_deref(),
+                check_targets,
+                view,
+            )
         }
         Command::Bench { what: Bench::Geometry { widgets, seed, samples, json, check_targets } } => {
             bench_commands::geometry(widgets, seed, samples, json.as_deref(), check_targets)

@@ -14,6 +14,7 @@ use trellis_model::{Command, Rect, WidgetId};
 use trellis_render::{DisplayList, FrameReport, OverlayLayer, Redraw, Theme, View};
 
 use crate::bench_commands::{Machine, progress_bar};
+use crate::drag_bench::{DesignChoice, bundled_demo_folder, load};
 use crate::render_command::{check_output, forced_backend, open_renderer, parse_size};
 use crate::report::{self, Verdict, say};
 
@@ -42,6 +43,9 @@ struct RenderBenchReport {
     backend: String,
     accelerated: bool,
     reason: String,
+    /// The design: generated (with its size and seed), the bundled demo,
+    /// or a file's path.
+    design: String,
     widgets: usize,
     width: u32,
     height: u32,
@@ -103,10 +107,14 @@ fn ms(ns: f64) -> String {
     format!("{:.2} ms", ns / 1e6)
 }
 
-/// The card whose centre is nearest the design's centre: the drag crosses
-/// the busiest part of the canvas.
-fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Point) -> Option<WidgetId> {
-    doc.children(doc.root()).iter().copied().min_by(|a, b| {
+/// The widget the drag moves: the top-level card whose centre is nearest
+/// the design's centre (the drag crosses the busiest part of the canvas);
+/// in a design whose top-level widgets are large (the demo's panels),
+/// what `bench drag` drags.
+fn dragged(doc: &trellis_model::Document, geometry: &Geometry, centre: Point) -> Option<WidgetId> {
+    let bounds = geometry.bounds();
+    let small = |id: &WidgetId| geometry.rect(*id).is_some_and(|r| r.w * r.h <= bounds.w * bounds.h / 16.0);
+    let card = doc.children(doc.root()).iter().copied().filter(small).min_by(|a, b| {
         let d = |id: &WidgetId| {
             geometry.rect(*id).map_or(f32::MAX, |r| {
                 let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
@@ -114,7 +122,8 @@ fn central_card(doc: &trellis_model::Document, geometry: &Geometry, centre: Poin
             })
         };
         d(a).total_cmp(&d(b))
-    })
+    });
+    card.or_else(|| crate::drag_bench::subject_of(doc, geometry).map(|(id, _)| id))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -184,8 +193,7 @@ fn moved_view(home: &View, motion: Motion, step: usize, steps: usize) -> View {
 
 #[allow(clippy::too_many_arguments)]
 pub fn render(
-    widgets: usize,
-    seed: u64,
+    design: &DesignChoice,
     size: &str,
     backend: Option<&str>,
     steps: usize,
@@ -193,17 +201,27 @@ pub fn render(
     check_targets: bool,
     motion: Motion,
 ) -> anyhow::Result<Verdict> {
-    if widgets == 0 || widgets > trellis_model::limits::MAX_WIDGETS {
-        bail!("--widgets {widgets}: must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
-    }
     if !(2..=100_000).contains(&steps) {
         bail!("--frames {steps}: use from 2 to 100000 drag steps");
     }
     let (width, height) = parse_size(size)?;
+    // Read before the adapter opens, so that a bad file fails at once.
+    let (mut doc, described) = load(design)?;
+    let widgets = doc.len();
     let (mut renderer, probe) = open_renderer(forced_backend(backend)?)?;
     check_output(width, height, &format!("--size {size}"), &renderer)?;
+    // Images load relative to the design's folder; the bundled demo's come
+    // from a temporary one holding what ships with it.
+    let demo_images = match design {
+        DesignChoice::Bundled => Some(bundled_demo_folder()?),
+        _ => None,
+    };
+    match (design, &demo_images) {
+        (DesignChoice::File(path), _) => renderer.set_base_dir(path.parent().map(Path::to_owned).unwrap_or_default()),
+        (_, Some(folder)) => renderer.set_base_dir(folder.path().to_owned()),
+        _ => {}
+    }
     let theme = Theme::LIGHT;
-    let mut doc = trellis_model::generate(widgets, seed);
     let mut geometry = Geometry::new(&doc, FontMeasurer::shared());
     let bounds = geometry.bounds();
     // The whole design in view: the worst case for a full redraw.
@@ -213,7 +231,9 @@ pub fn render(
     let mut view = home;
     let mut list = DisplayList::build(&doc, &geometry, &theme);
     let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
-    let Some(card) = central_card(&doc, &geometry, centre) else { bail!("the generated design has no cards") };
+    let Some(card) = dragged(&doc, &geometry, centre) else {
+        bail!("{described}: the design has no widget to drag (every widget is locked, hidden or the root)")
+    };
     let start = doc.widget(card).expect("a card").frame();
     // Across a third of the design, diagonally, over its neighbours.
     let (span_x, span_y) = (bounds.w / 3.0, bounds.h / 3.0);
@@ -308,12 +328,11 @@ pub fn render(
     let machine = Machine::here();
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
     if !quiet {
+        let design = format!("a design of {widgets} widgets ({described})");
         let what = match motion {
-            Motion::Drag => format!("a card dragged in {steps} steps across a design of {widgets} widgets"),
-            Motion::Pan => {
-                format!("a design of {widgets} widgets panned in {steps} steps of 6x4 device pixels, out and back")
-            }
-            Motion::Zoom => format!("a design of {widgets} widgets zoomed in {steps} wheel steps of 10%, in and out"),
+            Motion::Drag => format!("a widget dragged in {steps} steps across {design}"),
+            Motion::Pan => format!("{design} panned in {steps} steps of 6x4 device pixels, out and back"),
+            Motion::Zoom => format!("{design} zoomed in {steps} wheel steps of 10%, in and out"),
         };
         say!(
             "Render benchmark: {what}, {width}x{height}, whole design in view at first (zoom {zoom:.3}), on {}",
@@ -391,6 +410,7 @@ pub fn render(
                 backend: renderer.backend().to_string(),
                 accelerated: probe.accelerated,
                 reason: probe.reason,
+                design: described,
                 widgets,
                 width,
                 height,

@@ -615,6 +615,66 @@ fn bench_render_compares_full_and_damage_limited_redraw_in_one_run() {
     trellis().args(["bench", "render", "--size", "nope"]).assert().code(2);
 }
 
+/// `bench render` measures any design, as `bench drag` does: the bundled
+/// demo (images included: nothing is drawn as a missing image), or a
+/// design file, whose images load from its folder. In a design whose
+/// top-level widgets are large (the demo's panels) the drag moves what
+/// `bench drag` drags, a control, not a whole panel.
+#[test]
+fn bench_render_measures_the_demo_and_a_design_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("render.json");
+    let out = trellis()
+        .args(["bench", "render", "--demo", "--frames", "3", "--size", "480x300", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("cannot be opened"), "the demo's images are found: {stderr}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(the bundled demo)"), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["design"], "the bundled demo");
+    assert_eq!(report["widgets"], trellis_model::demo_design().len());
+    assert_eq!(report["full"]["frame"]["samples"], 3);
+    // A control moved, not a panel: a fraction of the canvas redrawn.
+    assert!(report["damage_limited"]["redrawn_share"].as_f64().unwrap() < 0.2, "{report}");
+
+    let design = dir.path().join("faded.trellis.json");
+    let mut doc = trellis_model::demo_design();
+    let ids: Vec<_> = doc.iter().map(|w| w.id()).filter(|id| *id != doc.root()).collect();
+    for id in ids {
+        let opacity = vec![(trellis_model::PropKey::Opacity, Some(trellis_model::PropValue::Number(0.8)))];
+        if doc.widget(id).unwrap().kind().has(trellis_model::PropKey::Opacity) {
+            doc.execute(trellis_model::Command::SetProperties { id, values: opacity }).unwrap();
+        }
+    }
+    doc.save(&design).unwrap();
+    for (name, bytes) in trellis_model::DEMO_IMAGES {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let out = trellis()
+        .args(["bench", "render", "--frames", "3", "--size", "480x300", "--json"])
+        .arg(&json)
+        .arg("--design")
+        .arg(&design)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("cannot be opened"), "images load from the design's folder: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    assert_eq!(report["design"], design.display().to_string());
+    assert_eq!(report["full"]["frame"]["samples"], 3);
+
+    let missing = dir.path().join("missing.trellis.json");
+    let out = trellis().args(["bench", "render", "--design"]).arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.trellis.json"));
+    trellis().args(["bench", "render", "--demo", "--design"]).arg(&design).assert().code(2);
+}
+
 /// A GET over plain HTTP/1.0: status code and body.
 fn http_get(addr: &str, path: &str) -> (u16, Vec<u8>) {
     use std::io::{Read, Write};

@@ -115,6 +115,9 @@ pub(super) struct DeviceState {
     pub(super) special_pipeline: wgpu::RenderPipeline,
     /// Draws opaque insides (strip 5 of a rectangle) with no blending.
     pub(super) opaque_pipeline: wgpu::RenderPipeline,
+    /// Draws translucent insides (strip 6 of a rectangle): the fill,
+    /// blended.
+    pub(super) flat_pipeline: wgpu::RenderPipeline,
     pub(super) globals: wgpu::Buffer,
     pub(super) bind_group: wgpu::BindGroup,
     pub(super) atlas: wgpu::Texture,
@@ -174,6 +177,7 @@ impl DeviceState {
             Pipe::Common => &self.pipeline,
             Pipe::Special => &self.special_pipeline,
             Pipe::Opaque => &self.opaque_pipeline,
+            Pipe::Flat => &self.flat_pipeline,
         }
     }
 
@@ -190,16 +194,22 @@ impl DeviceState {
             bind_group_layouts: &[Some(&bind_group_layout)],
             ..Default::default()
         });
-        // `special` draws every kind with the full shader; `opaque` the
+        // `fs_main` draws every kind (with `vs_main`); `fs_opaque` the
         // opaque insides of large rectangles, replacing what is under them;
-        // neither, rectangles and lines (`shapes.wgsl`).
-        let make = |special: bool, opaque: bool| {
+        // `fs_flat` their translucent insides; `fs_common` rectangles and
+        // lines (`shapes.wgsl`).
+        let make = |fragment: &str| {
+            let opaque = fragment == "fs_opaque";
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some("trellis shapes"),
                 layout: Some(&layout),
                 vertex: wgpu::VertexState {
                     module: &shader,
-                    entry_point: Some(if special { "vs_main" } else { "vs_common" }),
+                    entry_point: Some(match fragment {
+                        "fs_main" => "vs_main",
+                        "fs_flat" => "vs_flat",
+                        _ => "vs_common",
+                    }),
                     buffers: &[
                         Some(wgpu::VertexBufferLayout {
                             array_stride: std::mem::size_of::<Place>() as u64,
@@ -216,11 +226,7 @@ impl DeviceState {
                 },
                 fragment: Some(wgpu::FragmentState {
                     module: &shader,
-                    entry_point: Some(match (special, opaque) {
-                        (true, _) => "fs_main",
-                        (false, true) => "fs_opaque",
-                        (false, false) => "fs_common",
-                    }),
+                    entry_point: Some(fragment),
                     targets: &[Some(wgpu::ColorTargetState {
                         format,
                         blend: (!opaque).then_some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
@@ -238,9 +244,10 @@ impl DeviceState {
                 cache: None,
             })
         };
-        let pipeline = make(false, false);
-        let special_pipeline = make(true, false);
-        let opaque_pipeline = make(false, true);
+        let pipeline = make("fs_common");
+        let special_pipeline = make("fs_main");
+        let opaque_pipeline = make("fs_opaque");
+        let flat_pipeline = make("fs_flat");
         let globals = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis globals"),
             size: std::mem::size_of::<Globals>() as u64,
@@ -269,6 +276,7 @@ impl DeviceState {
             pipeline,
             special_pipeline,
             opaque_pipeline,
+            flat_pipeline,
             globals,
             bind_group,
             atlas,

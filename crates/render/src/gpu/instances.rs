@@ -58,6 +58,9 @@ pub(super) enum Pipe {
     /// The opaque inside of a rectangle (strip 5), replacing what is
     /// under it.
     Opaque,
+    /// The translucent inside of a rectangle (strip 6): its fill alone,
+    /// blended.
+    Flat,
 }
 
 impl Instance {
@@ -87,6 +90,8 @@ impl Instance {
             Pipe::Special
         } else if self.params[0] == KIND_RECT && self.extra[3] == OPAQUE_INSIDE {
             Pipe::Opaque
+        } else if self.params[0] == KIND_RECT && self.extra[3] == TRANSLUCENT_INSIDE {
+            Pipe::Flat
         } else {
             Pipe::Common
         }
@@ -158,6 +163,43 @@ impl Instance {
 /// `extra[3]` of a rectangle drawn as its opaque inside alone (strip 5 in
 /// `shapes.wgsl`), by [`Pipe::Opaque`].
 const OPAQUE_INSIDE: f32 = 5.0;
+
+/// `extra[3]` of a rectangle drawn as its translucent inside alone (placed
+/// as strip 5 is), by [`Pipe::Flat`].
+const TRANSLUCENT_INSIDE: f32 = 6.0;
+
+/// Which large rectangles are drawn as their inside and four strips around
+/// it ([`Outline`]); the others are drawn whole. The picture is the same
+/// either way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Insides {
+    /// Opaque fills: the inside unblended ([`Pipe::Opaque`]).
+    pub(super) opaque: bool,
+    /// Translucent fills (a fill colour's alpha, or the widget's
+    /// opacity): the inside by a shader that returns the fill
+    /// ([`Pipe::Flat`]).
+    pub(super) translucent: bool,
+}
+
+impl Insides {
+    /// Both kinds drawn apart: the renderer's default.
+    #[cfg(test)]
+    pub(super) const APART: Insides = Insides { opaque: true, translucent: true };
+
+    /// Every rectangle drawn whole, as before insides were drawn apart.
+    #[cfg(test)]
+    pub(super) const WHOLE: Insides = Insides { opaque: false, translucent: false };
+
+    /// The `extra[3]` a rectangle of this outline is drawn with whole or
+    /// as its inside (not a strip): 0, or the inside's.
+    fn strip_of(self, outline: &Outline) -> f32 {
+        match outline {
+            Outline::OpaqueInside if self.opaque => OPAQUE_INSIDE,
+            Outline::TranslucentInside if self.translucent => TRANSLUCENT_INSIDE,
+            _ => 0.0,
+        }
+    }
+}
 
 const KIND_RECT: f32 = 0.0;
 const KIND_SHADOW: f32 = 1.0;
@@ -288,10 +330,10 @@ impl Made {
 /// gives them `clip`. A shape that is the box lands on it; the rest, and
 /// both ends of a line, move by the difference. Only for a `movable` item
 /// (`Made`: no missing image, whose cross is drawn from its box's corners).
-/// `false`, with the instances half moved, where a large opaque shape's
+/// `false`, with the instances half moved, where a large filled shape's
 /// new clip draws it otherwise (its inside apart or not, `Outline::of`,
-/// as `opaque_insides` allows): the item's instances must be made again.
-fn move_instances(shapes: &mut [Instance], from: Rect, to: Rect, clip: [f32; 4], opaque_insides: bool) -> bool {
+/// as `insides` allows): the item's instances must be made again.
+fn move_instances(shapes: &mut [Instance], from: Rect, to: Rect, clip: [f32; 4], insides: Insides) -> bool {
     let d = Point::new(to.x - from.x, to.y - from.y);
     for s in shapes {
         let [x, y, w, h] = s.rect;
@@ -303,11 +345,11 @@ fn move_instances(shapes: &mut [Instance], from: Rect, to: Rect, clip: [f32; 4],
             [x + d.x, y + d.y, w, h]
         };
         s.clip = clip;
-        // A rectangle drawn whole or as its opaque inside (not a strip).
+        // A rectangle drawn whole or as its inside (not a strip).
         let strip = s.extra[3];
-        if s.params[0] == KIND_RECT && (strip == 0.0 || strip == OPAQUE_INSIDE) {
-            let inside_apart = Outline::of(&Instance { extra: [0.0; 4], ..*s }) == Outline::OpaqueInside;
-            if (inside_apart && opaque_insides) != (strip == OPAQUE_INSIDE) {
+        if s.params[0] == KIND_RECT && (strip == 0.0 || strip == OPAQUE_INSIDE || strip == TRANSLUCENT_INSIDE) {
+            let outline = Outline::of(&Instance { extra: [0.0; 4], ..*s });
+            if insides.strip_of(&outline) != strip {
                 return false;
             }
         }
@@ -430,6 +472,13 @@ enum Outline {
     /// Filled opaque over a large inside: the inside drawn apart, with
     /// no blending, and four strips around it.
     OpaqueInside,
+    /// Filled translucent over a large inside: the inside drawn apart by
+    /// a shader that returns the fill, blended, and four strips around
+    /// it. Inside the border and the corners the full shader's coverage
+    /// is 1 and the border adds 0, so it returns the fill there too, and
+    /// most of such a rectangle's pixels cost a blend alone (a design
+    /// whose widgets are faded, or a translucent page or overlay).
+    TranslucentInside,
 }
 
 /// The area of a rectangle's inside (what strip 5 draws) within its clip,
@@ -482,6 +531,14 @@ impl Outline {
                 && clipped_inside(shape) * area_factor >= least / 2.0 =>
             {
                 Outline::OpaqueInside
+            }
+            // Translucent, under the same conditions.
+            _ if shape.fill[3] > 0.0
+                && shape.extra == [0.0; 4]
+                && inside * area_factor >= least
+                && clipped_inside(shape) * area_factor >= least / 2.0 =>
+            {
+                Outline::TranslucentInside
             }
             _ => Outline::Filled,
         }
@@ -781,11 +838,10 @@ impl GpuRenderer {
         let Some(item) = list.items.get(i) else { return 0 };
         let old = self.ranges[i].clone();
         let was = self.made_from.get(i).copied().unwrap_or(Made::UNKNOWN);
+        let insides = self.insides();
         let shapes = &mut self.instances[old.start as usize..old.end as usize];
         let written;
-        let made = if was.moved_once_to(item)
-            && move_instances(shapes, was.at, item.at, clip_of(item.clip), self.opaque_insides)
-        {
+        let made = if was.moved_once_to(item) && move_instances(shapes, was.at, item.at, clip_of(item.clip), insides) {
             written = shapes.len();
             if !old.is_empty() {
                 self.dirty_places.push(old);
@@ -828,41 +884,54 @@ impl GpuRenderer {
         self.state.scratch.write(&self.gpu.queue, 0, scratch, false);
     }
 
+    /// Which large rectangles' insides are drawn apart, as set.
+    fn insides(&self) -> Insides {
+        Insides { opaque: self.opaque_insides, translucent: self.translucent_insides }
+    }
+
     /// The shapes of one item, appended to the retained instances. Returns
     /// whether they move as its primitives do (`move_instances`).
     fn item_instances(&mut self, item: &Item) -> bool {
         let mut out = std::mem::take(&mut self.instances);
-        let opaque_insides = self.opaque_insides;
-        let movable = item_shapes(item, opaque_insides, |path, widget| self.image(path, widget), &mut out);
+        let insides = self.insides();
+        let movable = item_shapes(item, insides, |path, widget| self.image(path, widget), &mut out);
         self.instances = out;
         movable
     }
 }
 
 /// A rectangle's instances, appended to `out`: drawn whole, as strips
-/// around an inside that adds nothing, as its opaque inside and strips
-/// (where `opaque_insides`), or not at all (`Outline`).
-fn push_rect(shape: Instance, opaque_insides: bool, out: &mut Vec<Instance>) {
+/// around an inside that adds nothing, as its inside and strips (where
+/// `insides` allows), or not at all (`Outline`).
+fn push_rect(shape: Instance, insides: Insides, out: &mut Vec<Instance>) {
     // What a strip keeps of `extra`: a layout guide's zoom factor.
     let strip = |strip: f32| Instance { extra: [0.0, 0.0, shape.extra[2], strip], ..shape };
-    match Outline::of(&shape) {
-        Outline::OpaqueInside if !opaque_insides => out.push(shape),
+    let outline = Outline::of(&shape);
+    match outline {
         Outline::Invisible => {}
         // Four strips around the inside (`shapes.wgsl`).
         Outline::Hollow => out.extend([1.0, 2.0, 3.0, 4.0].map(strip)),
+        // The inside first: an opaque one replaces what is under it, and
+        // the strips share its edges (no pixel is drawn twice).
+        Outline::OpaqueInside | Outline::TranslucentInside => {
+            let inside = insides.strip_of(&outline);
+            if inside == 0.0 {
+                out.push(shape);
+            } else {
+                out.extend([inside, 1.0, 2.0, 3.0, 4.0].map(strip));
+            }
+        }
         Outline::Filled => out.push(shape),
-        // The inside first: it replaces what is under it, and the strips
-        // share its edges.
-        Outline::OpaqueInside => out.extend([OPAQUE_INSIDE, 1.0, 2.0, 3.0, 4.0].map(strip)),
     }
 }
 
 /// The shapes of one item, appended to `out`, its images placed by
-/// `image`, and opaque insides drawn apart where `opaque_insides`. Returns
-/// whether they move as its primitives do (`move_instances`).
+/// `image`, and large rectangles' insides drawn apart where `insides`
+/// allows. Returns whether they move as its primitives do
+/// (`move_instances`).
 fn item_shapes(
     item: &Item,
-    opaque_insides: bool,
+    insides: Insides,
     mut image: impl FnMut(&str, &str) -> Option<super::AtlasImage>,
     out: &mut Vec<Instance>,
 ) -> bool {
@@ -872,10 +941,10 @@ fn item_shapes(
     for (k, prim) in item.primitives.iter().enumerate() {
         match prim {
             Primitive::Rect { rect, radius, fill, border } => {
-                push_rect(rect_instance(*rect, *radius, *fill, *border, o, clip), opaque_insides, out);
+                push_rect(rect_instance(*rect, *radius, *fill, *border, o, clip), insides, out);
             }
             Primitive::LayoutGuide { rect, radius, width, color } => {
-                push_rect(layout_guide_instance(*rect, *radius, *width, *color, o, clip), opaque_insides, out);
+                push_rect(layout_guide_instance(*rect, *radius, *width, *color, o, clip), insides, out);
             }
             Primitive::Shadow { rect, radius, blur, color } => {
                 // Whether the shadow is drawn as strips depends on its
@@ -1079,7 +1148,7 @@ mod tests {
             let image = |_: &str, _: &str| found;
             for item in &items {
                 let mut shapes = Vec::new();
-                let movable = item_shapes(item, true, image, &mut shapes);
+                let movable = item_shapes(item, Insides::APART, image, &mut shapes);
                 let has_image = item.primitives.iter().any(|p| matches!(p, Primitive::Image { .. }));
                 if has_image {
                     assert_eq!(movable, found.is_some(), "a missing image's cross is drawn from its corners");
@@ -1096,15 +1165,15 @@ mod tests {
                     let mut before = item.clone();
                     before.translate(base);
                     let mut old = Vec::new();
-                    item_shapes(&before, true, image, &mut old);
+                    item_shapes(&before, Insides::APART, image, &mut old);
                     let was = Made::of(&before, true);
                     let mut after = before.clone();
                     after.translate(Rect::new(base.x + by.0, base.y + by.1, at.w, at.h));
                     after.clip = after.clip.map(|c| Rect::new(c.x + by.0, c.y + by.1, c.w, c.h));
                     assert!(was.moved_once_to(&after) && !was.moved_once_to(&before), "one move since");
                     let mut fresh = Vec::new();
-                    assert!(item_shapes(&after, true, image, &mut fresh));
-                    assert!(move_instances(&mut old, was.at, after.at, clip_of(after.clip), true));
+                    assert!(item_shapes(&after, Insides::APART, image, &mut fresh));
+                    assert!(move_instances(&mut old, was.at, after.at, clip_of(after.clip), Insides::APART));
                     assert_eq!(
                         bytemuck::cast_slice::<_, u8>(&old),
                         bytemuck::cast_slice::<_, u8>(&fresh),
@@ -1122,7 +1191,8 @@ mod tests {
             "{moved} {lines} {shadows} {unmovable} {images}"
         );
         // Moved twice, or made again, it is made again.
-        let item = items.iter().find(|i| item_shapes(i, true, |_, _| None, &mut Vec::new())).expect("movable");
+        let item =
+            items.iter().find(|i| item_shapes(i, Insides::APART, |_, _| None, &mut Vec::new())).expect("movable");
         let was = Made::of(item, true);
         let mut twice = item.clone();
         twice.translate(Rect::new(item.at.x + 1.0, item.at.y, item.at.w, item.at.h));
@@ -1131,46 +1201,65 @@ mod tests {
         assert!(!Made::UNKNOWN.moved_once_to(item) && !Made::of(item, false).moved_once_to(item));
     }
 
-    /// A large opaque shape is drawn as its inside and four strips where
+    /// A large filled shape is drawn as its inside and four strips where
     /// its clip leaves most of that inside: moved mostly out of a clip that
     /// stays, it is drawn whole, one instance, and moving its five cannot
-    /// make that.
+    /// make that. Opaque, with a translucent fill colour, and faded by the
+    /// widget's opacity alike.
     #[test]
-    fn a_large_opaque_shape_moved_out_of_its_clip_is_made_again() {
+    fn a_large_filled_shape_moved_out_of_its_clip_is_made_again() {
         let square = Rect::new(0.0, 0.0, 400.0, 400.0);
-        let fill = Color::rgba(255, 255, 255, 255);
-        let item = Item {
-            widget: WidgetId::default(),
-            primitives: vec![Primitive::Rect { rect: square, radius: 0.0, fill, border: None }],
-            clip: Some(square),
-            opacity: 1.0,
-            bounds: square,
-            at: square,
-            made: 1,
-            moves: 0,
-        };
-        let mut shapes = Vec::new();
-        assert!(item_shapes(&item, true, |_, _| None, &mut shapes));
-        assert_eq!(shapes.len(), 5, "inside apart");
-        for (by, still) in [(300.0, true), (350.0, false)] {
-            let mut after = item.clone();
-            after.translate(Rect::new(by, 0.0, 400.0, 400.0));
-            let mut moved = shapes.clone();
-            let done = move_instances(&mut moved, item.at, after.at, clip_of(after.clip), true);
-            let mut fresh = Vec::new();
-            item_shapes(&after, true, |_, _| None, &mut fresh);
-            assert_eq!(done, still, "moved by {by}");
-            assert_eq!(fresh.len(), if still { 5 } else { 1 });
-            if still {
-                assert_eq!(moved, fresh);
+        for (fill, opacity, inside) in [
+            (Color::rgba(255, 255, 255, 255), 1.0, OPAQUE_INSIDE),
+            (Color::rgba(255, 255, 255, 128), 1.0, TRANSLUCENT_INSIDE),
+            (Color::rgba(255, 255, 255, 255), 0.5, TRANSLUCENT_INSIDE),
+        ] {
+            let item = Item {
+                widget: WidgetId::default(),
+                primitives: vec![Primitive::Rect { rect: square, radius: 0.0, fill, border: None }],
+                clip: Some(square),
+                opacity,
+                bounds: square,
+                at: square,
+                made: 1,
+                moves: 0,
+            };
+            let mut shapes = Vec::new();
+            assert!(item_shapes(&item, Insides::APART, |_, _| None, &mut shapes));
+            assert_eq!(shapes.len(), 5, "inside apart");
+            assert_eq!(shapes[0].extra[3], inside, "{fill:?} at {opacity}");
+            for (by, still) in [(300.0, true), (350.0, false)] {
+                let mut after = item.clone();
+                after.translate(Rect::new(by, 0.0, 400.0, 400.0));
+                let mut moved = shapes.clone();
+                let done = move_instances(&mut moved, item.at, after.at, clip_of(after.clip), Insides::APART);
+                let mut fresh = Vec::new();
+                item_shapes(&after, Insides::APART, |_, _| None, &mut fresh);
+                assert_eq!(done, still, "moved by {by}");
+                assert_eq!(fresh.len(), if still { 5 } else { 1 });
+                if still {
+                    assert_eq!(moved, fresh);
+                }
             }
+            // Without insides apart it is one instance either way.
+            let mut whole = Vec::new();
+            item_shapes(&item, Insides::WHOLE, |_, _| None, &mut whole);
+            assert_eq!(whole.len(), 1);
+            let mut after = item.clone();
+            after.translate(Rect::new(350.0, 0.0, 400.0, 400.0));
+            assert!(move_instances(&mut whole, item.at, after.at, clip_of(after.clip), Insides::WHOLE));
+            // Made with insides apart, moved by a renderer that draws its
+            // kind whole: made again.
+            let other = if inside == OPAQUE_INSIDE {
+                Insides { opaque: false, translucent: true }
+            } else {
+                Insides { opaque: true, translucent: false }
+            };
+            let mut moved = shapes.clone();
+            let mut after = item.clone();
+            after.translate(Rect::new(10.0, 0.0, 400.0, 400.0));
+            assert!(!move_instances(&mut moved, item.at, after.at, clip_of(after.clip), other));
         }
-        // Without insides apart it is one instance either way.
-        let mut whole = Vec::new();
-        item_shapes(&item, false, |_, _| None, &mut whole);
-        let mut after = item.clone();
-        after.translate(Rect::new(350.0, 0.0, 400.0, 400.0));
-        assert!(move_instances(&mut whole, item.at, after.at, clip_of(after.clip), false));
     }
 
     /// Regression test for a drag frame's uploads at 100,000 widgets: each
@@ -1276,8 +1365,8 @@ mod tests {
 
     /// A large opaque rectangle is drawn as its inside, with no blending,
     /// and four blended strips around it (the demo's pages and panels
-    /// cost lavapipe three to five blended layers a pixel); a translucent,
-    /// a small, a pulsing or a mostly clipped one is drawn whole.
+    /// cost lavapipe three to five blended layers a pixel); a small, a
+    /// pulsing or a mostly clipped one is drawn whole.
     #[test]
     fn a_large_opaque_rectangle_is_drawn_as_its_inside_and_four_strips() {
         let white = Color::rgb(255, 255, 255);
@@ -1289,14 +1378,47 @@ mod tests {
         assert_eq!(inside.pipe(), Pipe::Opaque);
         assert_eq!(Instance { extra: [0.0, 0.0, 0.0, 1.0], ..inside }.pipe(), Pipe::Common, "a strip is blended");
 
-        let translucent = rect_instance(page, 12.0, white, None, 0.9, None);
-        assert_eq!(Outline::of(&translucent), Outline::Filled);
         let card = rect_instance(Rect::new(0.0, 0.0, 240.0, 180.0), 8.0, white, None, 1.0, None);
         assert_eq!(Outline::of(&card), Outline::Filled, "a card's inside is under the least");
         let clipped = rect_instance(page, 12.0, white, None, 1.0, Some(Rect::new(0.0, 0.0, 900.0, 40.0)));
         assert_eq!(Outline::of(&clipped), Outline::Filled, "a strip of it shows");
         let pulsing = Instance { extra: [0.3, 4.0, 0.0, 0.0], ..rect_instance(page, 0.0, white, None, 1.0, None) };
         assert_eq!(Outline::of(&pulsing), Outline::Filled);
+    }
+
+    /// A large translucent rectangle (a translucent fill colour, or a
+    /// widget faded by its opacity) is drawn as its inside, by a shader
+    /// that returns the fill, blended, and four strips around it; under
+    /// the same conditions as an opaque one. One whose fill shows nothing
+    /// is an outline, or nothing.
+    #[test]
+    fn a_large_translucent_rectangle_is_drawn_as_its_inside_and_four_strips() {
+        let page = Rect::new(0.0, 0.0, 900.0, 600.0);
+        let border = Some((2.0, Color::rgb(200, 200, 200)));
+        let white = Color::rgb(255, 255, 255);
+        let glass = Color::rgba(255, 255, 255, 96);
+        for shape in
+            [rect_instance(page, 12.0, white, border, 0.9, None), rect_instance(page, 12.0, glass, None, 1.0, None)]
+        {
+            assert_eq!(Outline::of(&shape), Outline::TranslucentInside);
+            let inside = Instance { extra: [0.0, 0.0, 0.0, TRANSLUCENT_INSIDE], ..shape };
+            assert_eq!(inside.pipe(), Pipe::Flat);
+            assert_eq!(Instance { extra: [0.0, 0.0, 0.0, 1.0], ..inside }.pipe(), Pipe::Common, "a strip");
+            let mut out = Vec::new();
+            push_rect(shape, Insides::APART, &mut out);
+            assert_eq!(out.iter().map(|s| s.extra[3]).collect::<Vec<_>>(), [TRANSLUCENT_INSIDE, 1.0, 2.0, 3.0, 4.0]);
+            out.clear();
+            push_rect(shape, Insides { opaque: true, translucent: false }, &mut out);
+            assert_eq!(out, [shape], "drawn whole where translucent insides are off");
+        }
+        let card = rect_instance(Rect::new(0.0, 0.0, 240.0, 180.0), 8.0, white, None, 0.5, None);
+        assert_eq!(Outline::of(&card), Outline::Filled, "a card's inside is under the least");
+        let clipped = rect_instance(page, 12.0, glass, None, 1.0, Some(Rect::new(0.0, 0.0, 900.0, 40.0)));
+        assert_eq!(Outline::of(&clipped), Outline::Filled, "a strip of it shows");
+        let faded_out = rect_instance(page, 12.0, white, border, 0.0, None);
+        assert_eq!(Outline::of(&faded_out), Outline::Invisible, "fully faded: nothing shows");
+        let clear = rect_instance(page, 12.0, Color::rgba(255, 255, 255, 0), border, 1.0, None);
+        assert_eq!(Outline::of(&clear), Outline::Hollow);
     }
 
     /// Regression test for a large outline composed again over its whole

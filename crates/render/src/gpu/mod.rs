@@ -296,11 +296,17 @@ pub struct GpuRenderer {
     /// Tint each redrawn region in the frame (not the canvas), to see what a frame redrew.
     pub tint_redraws: bool,
     /// Draw a large opaque rectangle as its inside, unblended, and four
-    /// strips around it (`instances.rs`); on by default. Off, every
-    /// rectangle is drawn whole and blended, as before: the same picture,
-    /// for comparisons. Read whenever an item's instances are made: set it
+    /// strips around it (`instances.rs`); on by default. Off, each is
+    /// drawn whole and blended, as before: the same picture, for
+    /// comparisons. Read whenever an item's instances are made: set it
     /// before the first frame, or items made before the change keep theirs.
     pub opaque_insides: bool,
+    /// Draw a large translucent rectangle (a faded widget, a translucent
+    /// fill) as its inside, by a shader that returns the fill, and four
+    /// strips around it (`instances.rs`); on by default. Off, it is drawn
+    /// whole: the same picture, for comparisons. Set it before the first
+    /// frame, as `opaque_insides`.
+    pub translucent_insides: bool,
     /// Draw rectangles and lines with the common pipeline's lean shader
     /// (fewer varyings, less work a pixel: `shapes.wgsl`); on by default.
     /// Off, they are drawn by the full shader that draws every kind: the
@@ -395,6 +401,7 @@ impl GpuRenderer {
             refine_budget,
             tint_redraws: false,
             opaque_insides: true,
+            translucent_insides: true,
             lean_shapes: true,
             min_overlays_moved: 512,
             base_dir: PathBuf::from("."),
