@@ -195,7 +195,9 @@ pub(crate) fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> 
             (trellis_model::generate(*widgets, *seed), format!("generated, {widgets} widgets, seed {seed}"))
         }
         DesignChoice::Bundled => (trellis_model::demo_design(), "the bundled demo".to_owned()),
-        DesignChoice::File(path) => (Document::load(path)?, path.display().to_string()),
+        DesignChoice::File(path) => {
+            (Document::load(path).with_context(|| format!("--design {}", path.display()))?, path.display().to_string())
+        }
     })
 }
 
@@ -203,12 +205,8 @@ pub(crate) fn load(choice: &DesignChoice) -> anyhow::Result<(Document, String)> 
 /// sixteenth of the design (a card, a control, not a whole panel), nearest
 /// the middle, among the top three levels.
 fn subject(editor: &Editor) -> Option<(WidgetId, String)> {
-    subject_of(editor.doc(), editor.geometry())
-}
-
-/// [`subject`] in a design laid out by `g`: also what `bench render`
-/// drags in a design without small top-level widgets (the demo).
-pub(crate) fn subject_of(doc: &Document, g: &trellis_geometry::Geometry) -> Option<(WidgetId, String)> {
+    let doc = editor.doc();
+    let g = editor.geometry();
     let bounds = g.bounds();
     let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
     let mut candidates: Vec<WidgetId> = doc.children(doc.root()).to_vec();

@@ -6,11 +6,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use serde::Serialize;
 use trellis_geometry::benchmark::Summary;
 use trellis_geometry::{FontMeasurer, Geometry, Point};
-use trellis_model::{Command, Rect, WidgetId};
+use trellis_model::{Command, LayoutMode, Rect, WidgetId};
 use trellis_render::{DisplayList, FrameReport, OverlayLayer, Redraw, Theme, View};
 
 use crate::bench_commands::{Machine, progress_bar};
@@ -107,23 +107,54 @@ fn ms(ns: f64) -> String {
     format!("{:.2} ms", ns / 1e6)
 }
 
-/// The widget the drag moves: the top-level card whose centre is nearest
-/// the design's centre (the drag crosses the busiest part of the canvas);
-/// in a design whose top-level widgets are large (the demo's panels),
-/// what `bench drag` drags.
-fn dragged(doc: &trellis_model::Document, geometry: &Geometry, centre: Point) -> Option<WidgetId> {
+/// The widget the drag moves, and the frame it starts from (its `x` and
+/// `y`, and its size as laid out). In a generated design, the top-level
+/// card whose centre is nearest the design's: the drag crosses the
+/// busiest part of the canvas, as it always has. In the demo or a file,
+/// the nearest of the top-level widgets at most a sixteenth of the
+/// design, or else the smallest (the demo's toolbar). Only a widget the
+/// window places at its `x` and `y` moves when they change, so the drag
+/// takes the window's children, and none of a window that lays them out.
+fn dragged(doc: &trellis_model::Document, geometry: &Geometry, generated: bool) -> anyhow::Result<(WidgetId, Rect)> {
+    let root = doc.root();
+    if let Some(window) = doc.widget(root).filter(|w| w.layout() != LayoutMode::Absolute) {
+        bail!(
+            "the window '{}' lays out its widgets ({}), so the drag, which moves one by its x and y, would move nothing; measure this design with --view pan or --view zoom",
+            window.name(),
+            window.layout().as_str()
+        );
+    }
     let bounds = geometry.bounds();
-    let small = |id: &WidgetId| geometry.rect(*id).is_some_and(|r| r.w * r.h <= bounds.w * bounds.h / 16.0);
-    let card = doc.children(doc.root()).iter().copied().filter(small).min_by(|a, b| {
-        let d = |id: &WidgetId| {
-            geometry.rect(*id).map_or(f32::MAX, |r| {
-                let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
-                dx * dx + dy * dy
-            })
-        };
-        d(a).total_cmp(&d(b))
-    });
-    card.or_else(|| crate::drag_bench::subject_of(doc, geometry).map(|(id, _)| id))
+    let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
+    let candidates: Vec<(WidgetId, Rect)> = doc
+        .children(root)
+        .iter()
+        .filter(|id| !geometry.is_locked(**id) && !geometry.is_hidden(**id))
+        .filter_map(|id| geometry.rect(*id).map(|r| (*id, r)))
+        .collect();
+    let distance = |r: &Rect| {
+        let (dx, dy) = (r.x + r.w / 2.0 - centre.x, r.y + r.h / 2.0 - centre.y);
+        dx * dx + dy * dy
+    };
+    let nearest = |(_, a): &&(WidgetId, Rect), (_, b): &&(WidgetId, Rect)| distance(a).total_cmp(&distance(b));
+    let chosen = if generated {
+        candidates.iter().min_by(nearest)
+    } else {
+        let area = |r: &Rect| r.w * r.h;
+        let small = |(_, r): &&(WidgetId, Rect)| area(r) <= bounds.w * bounds.h / 16.0;
+        candidates
+            .iter()
+            .filter(small)
+            .min_by(nearest)
+            .or_else(|| candidates.iter().min_by(|(_, a), (_, b)| area(a).total_cmp(&area(b))))
+    };
+    let Some(&(id, laid_out)) = chosen else {
+        bail!(
+            "the window holds no widget to drag (none, or each is locked or hidden); measure this design with --view pan or --view zoom"
+        );
+    };
+    let frame = doc.widget(id).map(|w| w.frame()).unwrap_or(laid_out);
+    Ok((id, Rect::new(frame.x, frame.y, laid_out.w, laid_out.h)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -230,11 +261,12 @@ pub fn render(
         View { origin: Point::new(bounds.x, bounds.y), zoom, scale: 1.0, width, height, background: theme.canvas };
     let mut view = home;
     let mut list = DisplayList::build(&doc, &geometry, &theme);
-    let centre = Point::new(bounds.x + bounds.w / 2.0, bounds.y + bounds.h / 2.0);
-    let Some(card) = dragged(&doc, &geometry, centre) else {
-        bail!("{described}: the design has no widget to drag (every widget is locked, hidden or the root)")
+    let generated = matches!(design, DesignChoice::Generated { .. });
+    let subject = if motion == Motion::Drag {
+        Some(dragged(&doc, &geometry, generated).with_context(|| format!("bench render on {described}"))?)
+    } else {
+        None
     };
-    let start = doc.widget(card).expect("a card").frame();
     // Across a third of the design, diagonally, over its neighbours.
     let (span_x, span_y) = (bounds.w / 3.0, bounds.h / 3.0);
     let mut overlays = OverlayLayer::new(&theme, view.factor());
@@ -271,11 +303,14 @@ pub fn render(
             bar.set_position(step as u64);
             continue;
         }
+        let (card, start) = subject.expect("chosen for a drag");
         let t = step as f32 / steps as f32;
         let frame = Rect::new(start.x + span_x * t, start.y + span_y * t, start.w, start.h);
         let began = Instant::now();
         doc.execute(Command::SetFrame { id: card, frame })?;
         geometry.update(&doc);
+        // Where the window put it (its frame is within the window's content).
+        let frame = geometry.rect(card).unwrap_or(frame);
         let mut regions = Vec::new();
         let mut rebuilt = false;
         for id in doc.descendants(card) {
@@ -328,7 +363,10 @@ pub fn render(
     let machine = Machine::here();
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
     if !quiet {
-        let design = format!("a design of {widgets} widgets ({described})");
+        let design = match design {
+            DesignChoice::Generated { .. } => format!("a design of {widgets} widgets"),
+            _ => format!("{described} ({widgets} widgets)"),
+        };
         let what = match motion {
             Motion::Drag => format!("a widget dragged in {steps} steps across {design}"),
             Motion::Pan => format!("{design} panned in {steps} steps of 6x4 device pixels, out and back"),

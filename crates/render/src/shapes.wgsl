@@ -3,11 +3,12 @@
 // arrive in design units and are turned into device pixels here, so that
 // coverage is computed where the pixels are.
 //
-// Three pipelines draw them (`Pipe` in gpu/instances.rs): the common one
+// Four pipelines draw them (`Pipe` in gpu/instances.rs): the common one
 // (`vs_common`, `fs_common`) rectangles and lines, most of a design; the
 // special one (`vs_main`, `fs_main`) every kind, shadows, images and
 // pulsing highlights; the opaque one (`vs_common`, `fs_opaque`) the opaque
-// insides of large rectangles.
+// insides of large rectangles; the flat one (`vs_flat`, `fs_flat`) their
+// translucent insides.
 
 struct Globals {
     origin: vec2f,
@@ -47,8 +48,9 @@ struct Instance {
     // layout guide, around a layout container or a scroll area; 0 for the
     // rest). Shadows and rectangles: w picks a strip around what is skipped
     // (1 to 4: top, bottom, left, right; under an opaque caster, inside a
-    // border over no fill, or the opaque inside of a large rectangle), 5
-    // that inside itself (drawn by `fs_opaque`), 0 the whole shape.
+    // border over no fill, or the inside of a large filled rectangle), 5
+    // that inside itself opaque (drawn by `fs_opaque`), 6 translucent
+    // (`fs_flat`), 0 the whole shape.
     @location(5) extra: vec4f,
 };
 

@@ -764,29 +764,55 @@ fn large_opaque_panels_clipped_between_pixels_draw_as_whole_rectangles_do() {
                 "fill": "#7f1d1d", "border_width": 1.0 } }
         ] }
     }"##;
+    let Some((extra, frames)) = insides_apart_and_whole(g, json, |whole| whole.opaque_insides = false) else {
+        return;
+    };
+    assert_eq!(extra, 4 * 4, "the window and the three panels are drawn as insides and strips");
+    for (zoom, a, b) in frames {
+        let name = format!("opaque-insides-vs-whole-{zoom}");
+        assert_close(&name, &a, &b, SAME);
+        let differing = a.pixels().iter().zip(b.pixels()).filter(|(p, q)| p != q).count();
+        assert_eq!(differing, 0, "{name}: the same picture, pixel for pixel");
+    }
+}
+
+/// A zoom and the frames drawn at it, with large rectangles' insides apart
+/// and whole.
+type ZoomedPair = (f32, Pixmap, Pixmap);
+
+/// Draws `json` (a 900x700 window) by `g` with large rectangles' insides
+/// apart, and by a renderer that `whole` sets to draw some whole, at four
+/// zooms that put edges between pixels (1, 1.37, 0.61, 2.5). Returns how
+/// many more instances the first drew, and each zoom's two frames; `None`
+/// without a second adapter. Neither renderer may report an error.
+fn insides_apart_and_whole(
+    g: trellis_render::Gpu,
+    json: &str,
+    whole: impl FnOnce(&mut GpuRenderer),
+) -> Option<(usize, Vec<ZoomedPair>)> {
     let doc = Document::from_json_bytes(json.as_bytes()).expect("a valid design");
     let theme = Theme::LIGHT;
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let l = DisplayList::build(&doc, &geometry, &theme);
     let none = OverlayLayer::new(&theme, 1.0);
     let mut split = GpuRenderer::new(g);
-    let mut whole = GpuRenderer::new(gpu(None).expect("an adapter opened above"));
-    whole.opaque_insides = false;
+    let mut drawn_whole = GpuRenderer::new(gpu(None)?);
+    whole(&mut drawn_whole);
     let v = view(900, 700, &theme);
     let (a, b) = (
         split.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
-        whole.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
+        drawn_whole.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
     );
-    assert_eq!(a.instances, b.instances + 4 * 4, "the window and the three panels are drawn as insides and strips");
-    for zoom in [1.0, 1.37, 0.61, 2.5] {
-        let v = View { zoom, ..view(900, 700, &theme) };
-        let name = format!("opaque-insides-vs-whole-{zoom}");
-        let (a, b) = (gpu_frame(&mut split, &l, &v, &none), gpu_frame(&mut whole, &l, &v, &none));
-        assert_close(&name, &a, &b, SAME);
-        let differing = a.pixels().iter().zip(b.pixels()).filter(|(p, q)| p != q).count();
-        assert_eq!(differing, 0, "{name}: the same picture, pixel for pixel");
-    }
+    let frames = [1.0, 1.37, 0.61, 2.5]
+        .into_iter()
+        .map(|zoom| {
+            let v = View { zoom, ..view(900, 700, &theme) };
+            (zoom, gpu_frame(&mut split, &l, &v, &none), gpu_frame(&mut drawn_whole, &l, &v, &none))
+        })
+        .collect();
     assert_eq!(split.take_errors(), Vec::<String>::new());
+    assert_eq!(drawn_whole.take_errors(), Vec::<String>::new());
+    Some((a.instances - b.instances, frames))
 }
 
 /// Large translucent rectangles (a translucent fill colour, or a panel
@@ -822,31 +848,18 @@ fn large_translucent_panels_clipped_between_pixels_draw_as_whole_rectangles_do()
                 "fill": "#fde68a99", "border_width": 1.0, "opacity": 0.8 } }
         ] }
     }"##;
-    let doc = Document::from_json_bytes(json.as_bytes()).expect("a valid design");
-    let theme = Theme::LIGHT;
-    let geometry = Geometry::new(&doc, FontMeasurer::shared());
-    let l = DisplayList::build(&doc, &geometry, &theme);
-    let none = OverlayLayer::new(&theme, 1.0);
-    let mut split = GpuRenderer::new(g);
-    let mut whole = GpuRenderer::new(gpu(None).expect("an adapter opened above"));
-    whole.translucent_insides = false;
-    let v = view(900, 700, &theme);
-    let (a, b) = (
-        split.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
-        whole.draw(&l, &[], &v, &Redraw::All, &none, 0.0).unwrap(),
-    );
-    assert_eq!(a.instances, b.instances + 3 * 4, "the three translucent panels are drawn as insides and strips");
-    for zoom in [1.0, 1.37, 0.61, 2.5] {
-        let v = View { zoom, ..view(900, 700, &theme) };
+    let Some((extra, frames)) = insides_apart_and_whole(g, json, |whole| whole.translucent_insides = false) else {
+        return;
+    };
+    assert_eq!(extra, 3 * 4, "the three translucent panels are drawn as insides and strips");
+    for (zoom, a, b) in frames {
         let name = format!("translucent-insides-vs-whole-{zoom}");
-        let (a, b) = (gpu_frame(&mut split, &l, &v, &none), gpu_frame(&mut whole, &l, &v, &none));
         assert_close(&name, &a, &b, FLAT_INSIDES);
         let worst = a.data().iter().zip(b.data()).map(|(p, q)| p.abs_diff(*q)).max().unwrap_or(0);
         let differing = a.pixels().iter().zip(b.pixels()).filter(|(p, q)| p != q).count();
         eprintln!("{name}: {differing} pixels differ, by at most {worst}");
         assert!(worst <= 1, "{name}: a channel {worst} levels off");
     }
-    assert_eq!(split.take_errors(), Vec::<String>::new());
 }
 
 /// Rectangles and lines, most of what a design draws, are drawn by a lean

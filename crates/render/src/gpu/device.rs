@@ -194,22 +194,15 @@ impl DeviceState {
             bind_group_layouts: &[Some(&bind_group_layout)],
             ..Default::default()
         });
-        // `fs_main` draws every kind (with `vs_main`); `fs_opaque` the
-        // opaque insides of large rectangles, replacing what is under them;
-        // `fs_flat` their translucent insides; `fs_common` rectangles and
-        // lines (`shapes.wgsl`).
-        let make = |fragment: &str| {
-            let opaque = fragment == "fs_opaque";
+        // Each pipeline's entry points and blending (`shapes.wgsl`).
+        let blended = Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING);
+        let make = |vertex: &str, fragment: &str, blend: Option<wgpu::BlendState>| {
             device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some("trellis shapes"),
                 layout: Some(&layout),
                 vertex: wgpu::VertexState {
                     module: &shader,
-                    entry_point: Some(match fragment {
-                        "fs_main" => "vs_main",
-                        "fs_flat" => "vs_flat",
-                        _ => "vs_common",
-                    }),
+                    entry_point: Some(vertex),
                     buffers: &[
                         Some(wgpu::VertexBufferLayout {
                             array_stride: std::mem::size_of::<Place>() as u64,
@@ -227,11 +220,7 @@ impl DeviceState {
                 fragment: Some(wgpu::FragmentState {
                     module: &shader,
                     entry_point: Some(fragment),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format,
-                        blend: (!opaque).then_some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
+                    targets: &[Some(wgpu::ColorTargetState { format, blend, write_mask: wgpu::ColorWrites::ALL })],
                     compilation_options: wgpu::PipelineCompilationOptions::default(),
                 }),
                 primitive: wgpu::PrimitiveState {
@@ -244,10 +233,12 @@ impl DeviceState {
                 cache: None,
             })
         };
-        let pipeline = make("fs_common");
-        let special_pipeline = make("fs_main");
-        let opaque_pipeline = make("fs_opaque");
-        let flat_pipeline = make("fs_flat");
+        // Rectangles and lines; every kind; opaque insides of large
+        // rectangles, replacing what is under them; translucent insides.
+        let pipeline = make("vs_common", "fs_common", blended);
+        let special_pipeline = make("vs_main", "fs_main", blended);
+        let opaque_pipeline = make("vs_common", "fs_opaque", None);
+        let flat_pipeline = make("vs_flat", "fs_flat", blended);
         let globals = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis globals"),
             size: std::mem::size_of::<Globals>() as u64,

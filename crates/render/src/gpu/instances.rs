@@ -170,7 +170,8 @@ const TRANSLUCENT_INSIDE: f32 = 6.0;
 
 /// Which large rectangles are drawn as their inside and four strips around
 /// it ([`Outline`]); the others are drawn whole. The picture is the same
-/// either way.
+/// either way (a translucent inside to a level on lavapipe, which
+/// interpolates its flat colour in 8 bits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Insides {
     /// Opaque fills: the inside unblended ([`Pipe::Opaque`]).

@@ -304,7 +304,8 @@ pub struct GpuRenderer {
     /// Draw a large translucent rectangle (a faded widget, a translucent
     /// fill) as its inside, by a shader that returns the fill, and four
     /// strips around it (`instances.rs`); on by default. Off, it is drawn
-    /// whole: the same picture, for comparisons. Set it before the first
+    /// whole: the same picture (to a level on lavapipe, which interpolates
+    /// the inside's flat colour in 8 bits), for comparisons. Set it before the first
     /// frame, as `opaque_insides`.
     pub translucent_insides: bool,
     /// Draw rectangles and lines with the common pipeline's lean shader
