@@ -715,6 +715,7 @@ fn scenario_line() -> impl Strategy<Value = String> {
     ]);
     let setting = prop::sample::select(vec![
         "fill \"#336699\"",
+        "fill \"#33669980\"",
         "visible false",
         "visible true",
         "x 40",
