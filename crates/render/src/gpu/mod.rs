@@ -305,14 +305,14 @@ pub struct GpuRenderer {
     /// fill) as its inside, by a shader that returns the fill, and four
     /// strips around it (`instances.rs`); on by default. Off, it is drawn
     /// whole: the same picture (to a level on lavapipe, which interpolates
-    /// the inside's flat colour in 8 bits), for comparisons. Set it before the first
-    /// frame, as `opaque_insides`.
+    /// the inside's flat colour in 8 bits), for comparisons. Set it before
+    /// the first frame, as `opaque_insides`.
     pub translucent_insides: bool,
     /// Draw rectangles and lines with the common pipeline's lean shader
     /// (fewer varyings, less work a pixel: `shapes.wgsl`); on by default.
     /// Off, they are drawn by the full shader that draws every kind: the
-    /// same picture, for comparisons. Opaque insides and region clears
-    /// keep their own pipeline either way.
+    /// same picture, for comparisons. Insides drawn apart and region clears
+    /// keep their own pipelines either way.
     pub lean_shapes: bool,
     /// The fewest overlay instances (selection outlines and handles; a
     /// large outline is four) for which a copy that moves the canvas's
@@ -858,7 +858,8 @@ impl GpuRenderer {
         self.gpu.queue.write_buffer(&self.state.resampler.uniform, 0, bytemuck::bytes_of(&uniform));
         let target = self.state.canvas.as_mut().expect("made before");
         {
-            let clear = Some(clear_colour(new.background));
+            // Where the old canvas leaves pixels of the new one, the background.
+            let clear = (!uniform.covers_target()).then(|| clear_colour(new.background));
             let mut pass = begin_pass(encoder, &target.spare.view, "trellis resample", None, clear);
             pass.set_pipeline(&self.state.resampler.pipeline);
             pass.set_bind_group(0, &target.canvas.resample_bind, &[]);
