@@ -512,6 +512,13 @@ impl Document {
     /// Loads a design file, also telling its format version.
     pub fn load_versioned(path: &Path) -> Result<(Document, u32), LoadError> {
         let io_err = |source| LoadError::Io { path: path.to_owned(), source };
+        // Opening a FIFO waits for a writer that may never come, and a
+        // device reads on to the limit: a design is a regular file (or a
+        // link to one). `trellis validate` on a FIFO hung.
+        if !fs::metadata(path).map_err(io_err)?.is_file() {
+            let refusal = "not a regular file (a FIFO, a device, a socket or a folder): name a design file";
+            return Err(io_err(io::Error::new(io::ErrorKind::InvalidInput, refusal)));
+        }
         let file = fs::File::open(path).map_err(io_err)?;
         let size = file.metadata().map_err(io_err)?.len();
         if size > limits::MAX_FILE_BYTES {
@@ -1128,5 +1135,38 @@ fn describe_json(v: &Value) -> String {
         Value::String(s) => format!("{s:?}"),
         Value::Array(a) => format!("a list of {}", a.len()),
         Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod special_files {
+    use super::*;
+
+    /// Regression test for `trellis validate` (and `bench drag --design`,
+    /// `bench render --design`) waiting forever on a FIFO: a FIFO, a device
+    /// and a folder are refused at once, naming the path; a link to a
+    /// design loads.
+    #[test]
+    fn loading_a_fifo_a_device_or_a_folder_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.trellis.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        assert!(made, "mkfifo {}", fifo.display());
+        for path in [fifo.clone(), PathBuf::from("/dev/zero"), dir.path().to_owned()] {
+            let (sent, got) = std::sync::mpsc::channel();
+            let asked = path.clone();
+            std::thread::spawn(move || sent.send(Document::load(&asked).map(|_| ()).map_err(|e| e.to_string())));
+            let answer = got.recv_timeout(std::time::Duration::from_secs(20)).expect("answered without blocking");
+            let message = answer.expect_err("refused");
+            assert!(
+                message.contains("not a regular file") && message.contains(&path.display().to_string()),
+                "{message}"
+            );
+        }
+        let design = dir.path().join("design.trellis.json");
+        fs::write(&design, crate::demo_design().to_json_string()).unwrap();
+        let link = dir.path().join("link.trellis.json");
+        std::os::unix::fs::symlink(&design, &link).unwrap();
+        assert_eq!(Document::load(&link).unwrap().len(), crate::demo_design().len());
     }
 }
