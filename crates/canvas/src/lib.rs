@@ -20,7 +20,9 @@ use serde::Serialize;
 use trellis_editor::{Damage, Editor, Event, Step};
 use trellis_geometry::{MAX_DAMAGE_REGIONS, Point};
 use trellis_model::{Extremes, Rect};
-use trellis_render::{DisplayList, Followed, OverlayLayer, Redraw, RenderError, Renderer, Theme, View};
+use trellis_render::{
+    DisplayList, FOLLOW_ON_TWO_THREADS, Followed, OverlayLayer, Redraw, RenderError, Renderer, Theme, View,
+};
 
 pub use overlays::paint as paint_overlays;
 
@@ -120,6 +122,11 @@ pub struct Canvas {
     changed: Vec<usize>,
     /// By widget slot, the id met last by `dedup_in_order` (`None` between calls).
     seen: Vec<Option<trellis_model::WidgetId>>,
+    /// The moved widgets not repainted too, when some were.
+    moved_scratch: Vec<trellis_model::WidgetId>,
+    /// Threads the list may follow a large move on (asked of the system
+    /// once: asking reads the process's cgroup files).
+    threads: usize,
 }
 
 /// The most regions kept between frames (16 MB).
@@ -205,6 +212,8 @@ impl Canvas {
             spare_regions: Vec::new(),
             changed: Vec::new(),
             seen: Vec::new(),
+            moved_scratch: Vec::new(),
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 
@@ -513,22 +522,23 @@ impl Canvas {
         }
         // Whether every item over the window moved by one distance, and
         // from where: the renderer may then move their pixels by a copy.
-        // The distance, and the extremes of the old places.
-        let mut shift: Option<(Point, Extremes)> = None;
-        let mut uniform = work.repaint.is_empty();
-        let mut translated = 0;
-        for (k, id) in work.moved.iter().enumerate() {
-            // The items twice as far ahead, so that finding the primitives
-            // of those half as far reads an item already fetched.
-            if let Some(far) = work.moved.get(k + 2 * PREFETCH_AHEAD) {
-                self.list.prefetch_item(*far);
-            }
-            if let Some(ahead) = work.moved.get(k + PREFETCH_AHEAD) {
-                self.list.prefetch(*ahead);
-            }
-            if work.repaint.binary_search(id).is_ok() {
-                continue;
-            }
+        // Those moved that only translated their items are followed at
+        // once (on two threads, when many); the rest one by one.
+        let ids: &[trellis_model::WidgetId] = if work.repaint.is_empty() {
+            &work.moved
+        } else {
+            let mut kept = std::mem::take(&mut self.moved_scratch);
+            kept.clear();
+            kept.extend(work.moved.iter().filter(|id| work.repaint.binary_search(id).is_err()));
+            self.moved_scratch = kept;
+            &self.moved_scratch
+        };
+        let in_two = self.threads >= 2 && ids.len() >= FOLLOW_ON_TWO_THREADS;
+        let many = self.list.follow_many(geometry.drawn_boxes(), ids, in_two, &mut regions);
+        let mut shift = many.shift;
+        let mut uniform = work.repaint.is_empty() && !many.mixed;
+        let mut translated = many.translated;
+        for id in &many.rest {
             let old = regions.len();
             match self.list.follow(doc, geometry, &self.theme, *id, &mut regions) {
                 None => return rebuild(&mut self.list, record, regions),
@@ -586,14 +596,6 @@ fn fold_regions(regions: &mut Vec<Rect>) {
 /// everything names each widget of each moved subtree in paint order)
 /// are only rid of repeats, which costs a fraction of a sort.
 const FEW_MOVED: usize = 4096;
-
-/// How many moved widgets ahead of the one followed have their items'
-/// primitives fetched into the cache. Following a nudge of everything at
-/// 100,000 widgets waited on memory at its first read of each item's
-/// primitives (over half of the display-list phase, by `perf annotate`):
-/// fetched 8 ahead, the phase took 4.0 to 4.2 ms instead of 5.6 to 5.9
-/// (16 ahead measured the same as 8).
-const PREFETCH_AHEAD: usize = 8;
 
 /// Removes the repeats from `ids`, keeping the first of each, in one pass
 /// over a table by slot (`seen`, left all `None` again): sorting them

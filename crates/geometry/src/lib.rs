@@ -20,7 +20,9 @@ mod query;
 mod spatial;
 
 pub use hot_cache::QueryCache;
-pub use layout::{CssDeclaration, DrawnBox, Geometry, MAX_DAMAGE_REGIONS, UpdateStats, css_border, css_px, grid_cells};
+pub use layout::{
+    CssDeclaration, DrawnBox, DrawnBoxes, Geometry, MAX_DAMAGE_REGIONS, UpdateStats, css_border, css_px, grid_cells,
+};
 pub use measure::{
     FixedAdvanceMeasurer, FontMeasurer, IMAGE_NATURAL_SIZE, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer,
     measurer_for_id,

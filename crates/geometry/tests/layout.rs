@@ -2133,9 +2133,10 @@ fn hiding_a_child_of_a_card_in_a_column_lets_the_card_shrink_to_its_new_content(
 /// the widgets in paint order rather than walking the document, between
 /// edits that change the tree (a card put into another, the cards
 /// reordered, one inserted, one deleted, a container made a column):
-/// each layout equals a fresh one. The first nudge after a change of the
-/// tree walks a quarter of the design and the card that crosses it before
-/// it makes that list (it walked every moved subtree, then the whole
+/// each layout equals a fresh one. The list is made with the first
+/// layout of the design; the first nudge after a change of the tree
+/// walks a quarter of the design and the card that crosses it before it
+/// makes the list again (it walked every moved subtree, then the whole
 /// document again).
 #[test]
 fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
@@ -2155,6 +2156,7 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
         assert_matches_full_layout(doc, g);
     };
     nudge(&mut doc, &mut g, 1.0);
+    assert_eq!(g.last_update().walked_in_document, 0, "the paint order was made with the layout of the design loaded");
     nudge(&mut doc, &mut g, 0.25);
     assert_eq!(g.last_update().walked_in_document, 0, "the second takes the subtrees from the paint order");
     let cards: Vec<WidgetId> = doc.children(root).to_vec();

@@ -242,6 +242,11 @@ pub struct Outcome {
     pub created: Vec<WidgetId>,
 }
 
+/// How many commands ahead of the one run [`Document::execute_all`] has
+/// the widget edited fetched into the cache (a nudge of everything edits
+/// 5,556 widgets at 100,000, each a wait on memory otherwise).
+const PREFETCH_AHEAD: usize = 8;
+
 impl Document {
     /// Starts recording a gesture: every command until [`Document::commit`]
     /// becomes one undo step.
@@ -424,7 +429,11 @@ impl Document {
         self.begin(label)?;
         let size_before = self.saved_size();
         let mut outcome = Outcome::default();
-        for command in commands {
+        let mut commands = commands.into_iter();
+        while let Some(command) = commands.next() {
+            if let Some(Command::SetProperties { id, .. }) = commands.as_slice().get(PREFETCH_AHEAD) {
+                self.prefetch(*id);
+            }
             match self.execute_checked(command, false) {
                 Ok(o) => outcome.created.extend(o.created),
                 Err(e) => {

@@ -912,6 +912,11 @@ impl Props {
         }
     }
 
+    /// The explicit values as stored, in key order (where they are in memory).
+    pub(crate) fn entries(&self) -> &[(PropKey, PropValue)] {
+        &self.entries
+    }
+
     /// The explicit values, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (PropKey, &PropValue)> {
         self.entries.iter().map(|(k, v)| (*k, v))

@@ -159,14 +159,16 @@ fn kept_up_to_date(doc: &Document, theme: &Theme) -> (Geometry, Subscription, Di
 
 /// Brings the list up to date as the canvas does: the widgets the tree
 /// changed around rebuild it, else each restyled widget is patched and
-/// each moved one followed. The first item added over every other, where
-/// the tree changed by that alone.
+/// the moved ones followed (all at once, on two threads when `in_two`,
+/// then those that did more than move one by one). The first item added
+/// over every other, where the tree changed by that alone.
 fn update(
     doc: &Document,
     geometry: &mut Geometry,
     changes: &Subscription,
     list: &mut DisplayList,
     theme: &Theme,
+    in_two: bool,
 ) -> Option<usize> {
     geometry.update(doc);
     let mut restructured = Vec::new();
@@ -209,7 +211,9 @@ fn update(
         }
     }
     let mut regions = Vec::new();
-    for id in moved.iter().filter(|id| repaint.binary_search(id).is_err()) {
+    let moved: Vec<WidgetId> = moved.into_iter().filter(|id| repaint.binary_search(id).is_err()).collect();
+    let many = list.follow_many(geometry.drawn_boxes(), &moved, in_two, &mut regions);
+    for id in &many.rest {
         if list.follow(doc, geometry, theme, *id, &mut regions).is_none() {
             list.rebuild(doc, geometry, theme, &[], &changed);
             return None;
@@ -241,7 +245,8 @@ proptest! {
             }
             // Items said to be added over every other are drawn over the
             // canvas as it is: every item before them must be as it was.
-            if let Some(first) = update(&doc, &mut geometry, &changes, &mut list, &theme) {
+            // Moves followed on two threads every other step.
+            if let Some(first) = update(&doc, &mut geometry, &changes, &mut list, &theme, k % 2 == 1) {
                 prop_assert_eq!(first, in_order.len(), "step {}: {:?}", k, actions);
                 prop_assert!(first < list.items.len(), "step {}: {:?}: nothing added", k, actions);
                 prop_assert!(list.items[..first] == in_order[..], "step {}: {:?}: an item under the new ones changed", k, actions);
@@ -290,7 +295,7 @@ fn insertions_at_one_place_go_deepest_first() {
     // The third child of the inner panel, then the second of the outer one.
     insert(&mut doc, b, 2, WidgetKind::Button);
     insert(&mut doc, a, 1, WidgetKind::Button);
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }
 
@@ -321,19 +326,19 @@ fn edits_at_many_places_at_once_keep_the_list_built_anew() {
         list.take_changed();
     };
     doc.execute(Command::Delete { ids: scattered.clone() }).unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     agrees(&mut list, &geometry, &doc, "deleted");
     doc.undo().unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     agrees(&mut list, &geometry, &doc, "undone");
     doc.redo().unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     agrees(&mut list, &geometry, &doc, "redone");
     doc.undo().unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     let kept: Vec<WidgetId> = scattered.iter().copied().filter(|w| doc.contains(*w)).collect();
     doc.execute(Command::Duplicate { ids: kept, offset: (8.0, 8.0) }).unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     agrees(&mut list, &geometry, &doc, "duplicated where they are");
     // Cuts and insertions in one splice: a run lands after several cuts.
     let cards = doc.children(doc.root()).to_vec();
@@ -341,7 +346,7 @@ fn edits_at_many_places_at_once_keep_the_list_built_anew() {
     let copied: Vec<WidgetId> = cards.iter().skip(2).step_by(9).copied().filter(|c| !cut.contains(c)).collect();
     doc.execute(Command::Delete { ids: cut }).unwrap();
     doc.execute(Command::Duplicate { ids: copied, offset: (8.0, 8.0) }).unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     agrees(&mut list, &geometry, &doc, "cut and duplicated at once");
 }
 
@@ -373,7 +378,7 @@ fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
     let drawn: Vec<WidgetId> = list.items.iter().map(|i| i.widget).collect();
     assert!(drawn.contains(&child) && !drawn.contains(&panel), "the case this test is about");
     doc.execute(Command::Delete { ids: vec![button] }).unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
     doc.execute(Command::Insert {
         parent: scroll,
@@ -381,7 +386,7 @@ fn a_child_drawn_under_a_parent_scrolled_out_of_view_stays_in_place() {
         tree: sized(WidgetKind::Button, 10.0, 10.0, 80.0, 30.0),
     })
     .unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }
 
@@ -405,7 +410,7 @@ fn a_page_put_before_the_tab_shown_hides_the_page_it_showed() {
         tree: sized(WidgetKind::Panel, 0.0, 0.0, 280.0, 150.0),
     })
     .unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
     assert!(!drawn(&list, shown) && !drawn(&list, button));
 }
@@ -433,7 +438,7 @@ fn a_scroll_area_resized_by_its_row_clips_its_children_anew() {
     let clip_before = item(&list).clip;
     doc.execute(Command::SetProperty { ids: vec![sibling], key: PropKey::Width, value: Some(PropValue::Number(60.0)) })
         .unwrap();
-    update(&doc, &mut geometry, &changes, &mut list, &theme);
+    update(&doc, &mut geometry, &changes, &mut list, &theme, true);
     assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
     assert_ne!(item(&list).clip, clip_before, "the case this test is about: the clip changed");
 }
@@ -462,6 +467,105 @@ fn a_widget_nudged_under_a_scroll_area_edge_is_moved_with_its_new_clip() {
     let after = list.items.iter().find(|i| i.widget == button).and_then(|i| i.clip);
     assert_ne!(before, after, "the case this test is about: the clip changes");
     assert_eq!(list.first_difference(&DisplayList::build(&doc, &geometry, &theme), 1e-5), None);
+}
+
+/// What following each of `ids` one by one does to `list`: the damage,
+/// and how each was followed.
+fn follow_each(
+    doc: &Document,
+    geometry: &Geometry,
+    theme: &Theme,
+    list: &mut DisplayList,
+    ids: &[WidgetId],
+) -> (Vec<Rect>, Vec<Option<trellis_render::Followed>>) {
+    let mut regions = Vec::new();
+    let followed = ids.iter().map(|id| list.follow(doc, geometry, theme, *id, &mut regions)).collect();
+    (regions, followed)
+}
+
+/// A nudge of everything, in the frame a card grew and a button scrolled
+/// half out of a scroll area, followed all at once (on one
+/// thread, and split between two) and then the widgets left one by one:
+/// the same items, changes and damage as following each one by one, and
+/// the list built anew. The widgets the split leaves (an item in the
+/// other half of the list) and those that did more than move are left.
+#[test]
+fn a_large_move_followed_on_two_threads_is_what_following_each_widget_gives() {
+    let theme = Theme::LIGHT;
+    let mut doc = generate(3_000, 7);
+    let root = doc.root();
+    let cards: Vec<WidgetId> = doc.children(root).to_vec();
+    let scroll = insert(&mut doc, cards[5], sized(WidgetKind::ScrollArea, 0.0, 0.0, 60.0, 40.0));
+    let button = insert(&mut doc, scroll, sized(WidgetKind::Button, 30.0, 5.0, 40.0, 20.0));
+    let (mut geometry, changes, list) = kept_up_to_date(&doc, &theme);
+    let mut nudge: Vec<Command> = cards
+        .iter()
+        .map(|c| {
+            let w = doc.widget(*c).unwrap();
+            let (x, y) = (w.number(PropKey::X), w.number(PropKey::Y));
+            Command::SetProperties {
+                id: *c,
+                values: vec![
+                    (PropKey::X, Some(PropValue::Number(x + 1.0 / 3.0))),
+                    (PropKey::Y, Some(PropValue::Number(y - 2.0))),
+                ],
+            }
+        })
+        .collect();
+    nudge.push(Command::SetProperty { ids: vec![button], key: PropKey::X, value: Some(PropValue::Number(45.0)) });
+    doc.execute_all("Nudge", nudge).unwrap();
+    doc.execute(Command::SetProperty {
+        ids: vec![cards[10]],
+        key: PropKey::Width,
+        value: Some(PropValue::Number(500.0)),
+    })
+    .unwrap();
+    geometry.update(&doc);
+    changes.drain();
+    let mut moved = geometry.take_moved();
+    moved.sort_unstable();
+    moved.dedup();
+    assert!(moved.len() > doc.len() / 2, "everything moved: {} of {}", moved.len(), doc.len());
+    let built = DisplayList::build(&doc, &geometry, &theme);
+    let mut each = list.clone();
+    let (each_regions, each_followed) = follow_each(&doc, &geometry, &theme, &mut each, &moved);
+    assert_eq!(each.first_difference(&built, 1e-5), None);
+    let translated =
+        each_followed.iter().filter(|f| matches!(f, Some(trellis_render::Followed::Translated(_)))).count();
+    let each_changed: std::collections::BTreeSet<usize> = each.take_changed().into_iter().collect();
+    for in_two in [false, true] {
+        let mut many = list.clone();
+        let mut regions = Vec::new();
+        let followed = many.follow_many(geometry.drawn_boxes(), &moved, in_two, &mut regions);
+        let positions: Vec<usize> =
+            followed.rest.iter().map(|id| moved.iter().position(|m| m == id).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "in_two {in_two}: left in the order given");
+        // Those that did more than move, as following one by one found.
+        let more: Vec<WidgetId> = moved
+            .iter()
+            .zip(&each_followed)
+            .filter(|(_, f)| !matches!(f, Some(trellis_render::Followed::Translated(_))))
+            .map(|(id, _)| *id)
+            .collect();
+        assert!(more.contains(&cards[10]), "the case this test is about: a card grew");
+        if in_two {
+            assert!(more.iter().all(|id| followed.rest.contains(id)), "in_two: {more:?} left");
+        } else {
+            assert_eq!(followed.rest, more, "on one thread, only those are left");
+        }
+        let (rest_regions, rest_followed) = follow_each(&doc, &geometry, &theme, &mut many, &followed.rest);
+        assert!(rest_followed.iter().all(Option::is_some), "in_two {in_two}: nothing asks for a rebuild");
+        let rest_translated =
+            rest_followed.iter().filter(|f| matches!(f, Some(trellis_render::Followed::Translated(_)))).count();
+        assert_eq!(followed.translated + rest_translated, translated, "in_two {in_two}");
+        assert!(followed.translated > moved.len() / 2, "in_two {in_two}: {followed:?}");
+        assert!(followed.mixed, "in_two {in_two}: the button moved by another distance");
+        assert_eq!(many.first_difference(&each, 0.0), None, "in_two {in_two}: the very same sums");
+        let changed: std::collections::BTreeSet<usize> = many.take_changed().into_iter().collect();
+        assert_eq!(changed, each_changed, "in_two {in_two}");
+        regions.extend(rest_regions);
+        assert_eq!(Rect::around(&regions), Rect::around(&each_regions), "in_two {in_two}");
+    }
 }
 
 /// A nudge of everything moves every primitive of every item: at 100,000

@@ -77,7 +77,14 @@ impl Editor {
         }
         let commands = ids
             .iter()
-            .filter_map(|id| self.doc.widget(*id))
+            .enumerate()
+            .filter_map(|(k, id)| {
+                // Each widget's place is a wait on memory at 100,000 widgets.
+                if let Some(ahead) = ids.get(k + 8) {
+                    self.doc.prefetch(*ahead);
+                }
+                self.doc.widget(*id)
+            })
             .map(|w| Command::SetProperties {
                 id: w.id(),
                 values: axes.iter().map(|(key, d)| (*key, Some(PropValue::Number(w.number(*key) + d)))).collect(),

@@ -44,7 +44,7 @@ impl Geometry {
                 rel: Rect::default(),
                 at: (0.0, 0.0),
                 order: (0, 0),
-                natural: std::cell::Cell::new(None),
+                natural: super::NaturalSize::unknown(),
                 intrinsic: None,
             };
             if b.is_flex_container() && !flowed {

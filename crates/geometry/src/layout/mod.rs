@@ -82,10 +82,76 @@ pub(crate) struct WidgetBox {
     /// A leaf's size on one line, as its text measured (`None` until asked,
     /// and again after any of its properties changed): layout asks for it
     /// several times a pass, and it goes with the widget's box.
-    pub(crate) natural: std::cell::Cell<Option<(f32, f32)>>,
+    pub(crate) natural: NaturalSize,
     /// An intrinsic size taffy would get wrong for this widget, which its
     /// taffy style then carries (`Intrinsic` in islands.rs).
     pub(crate) intrinsic: Option<islands::Intrinsic>,
+}
+
+/// What drawing reads of every widget's box ([`Geometry::drawn_boxes`]).
+#[derive(Clone, Copy, Debug)]
+pub struct DrawnBoxes<'a>(&'a SecondaryMap<WidgetId, WidgetBox>);
+
+impl DrawnBoxes<'_> {
+    /// [`Geometry::drawn_box`].
+    pub fn get(&self, id: WidgetId) -> Option<DrawnBox> {
+        let b = self.0.get(id)?;
+        let visible = match b.clip {
+            None => Some(b.rect),
+            Some(c) => intersect(b.rect, c),
+        };
+        Some(DrawnBox { rect: b.rect, visible, hidden: b.hidden, has_parent: b.parent.is_some() })
+    }
+
+    /// Asks the processor to bring widget `id`'s box into the cache, for a
+    /// [`DrawnBoxes::get`] of it soon after (a hint: nothing is read).
+    pub fn prefetch(&self, id: WidgetId) {
+        if let Some(b) = self.0.get(id) {
+            trellis_model::fetch_into_cache(std::ptr::from_ref(b) as usize, std::mem::size_of::<WidgetBox>());
+        }
+    }
+}
+
+#[cfg(test)]
+mod sharing {
+    /// The display list reads boxes on two threads.
+    #[test]
+    fn drawn_boxes_can_be_read_from_several_threads() {
+        fn shared<T: Sync + Send>() {}
+        shared::<super::DrawnBoxes<'_>>();
+    }
+}
+
+/// A leaf's measured size, kept with its box and filled in by layout
+/// through a shared reference: a cell that threads may share, where a
+/// `Cell` may not (the display list reads boxes on two threads to follow
+/// a nudge of everything). Only layout, on one thread, writes it.
+#[derive(Debug)]
+pub(crate) struct NaturalSize(std::sync::atomic::AtomicU64);
+
+impl NaturalSize {
+    /// Not measured: both halves a NaN no measure makes.
+    const UNKNOWN: u64 = u64::MAX;
+
+    pub(crate) fn unknown() -> Self {
+        Self(std::sync::atomic::AtomicU64::new(Self::UNKNOWN))
+    }
+
+    pub(crate) fn get(&self) -> Option<(f32, f32)> {
+        let bits = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        (bits != Self::UNKNOWN).then(|| (f32::from_bits((bits >> 32) as u32), f32::from_bits(bits as u32)))
+    }
+
+    pub(crate) fn set(&self, size: Option<(f32, f32)>) {
+        let bits = size.map_or(Self::UNKNOWN, |(w, h)| (u64::from(w.to_bits()) << 32) | u64::from(h.to_bits()));
+        self.0.store(bits, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for NaturalSize {
+    fn clone(&self) -> Self {
+        Self(std::sync::atomic::AtomicU64::new(self.0.load(std::sync::atomic::Ordering::Relaxed)))
+    }
 }
 
 impl WidgetBox {
@@ -298,12 +364,14 @@ impl Geometry {
     /// every item of a nudge of everything asked for each part apart, a
     /// lookup of the widget each.
     pub fn drawn_box(&self, id: WidgetId) -> Option<DrawnBox> {
-        let b = self.boxes.get(id)?;
-        let visible = match b.clip {
-            None => Some(b.rect),
-            Some(c) => intersect(b.rect, c),
-        };
-        Some(DrawnBox { rect: b.rect, visible, hidden: b.hidden, has_parent: b.parent.is_some() })
+        self.drawn_boxes().get(id)
+    }
+
+    /// [`Geometry::drawn_box`] of every widget, through a reference that
+    /// threads may share (the layout itself may not be: taffy's styles
+    /// hold raw pointers).
+    pub fn drawn_boxes(&self) -> DrawnBoxes<'_> {
+        DrawnBoxes(&self.boxes)
     }
 
     /// The border box of a widget in design coordinates.
