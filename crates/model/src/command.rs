@@ -242,6 +242,26 @@ pub struct Outcome {
     pub created: Vec<WidgetId>,
 }
 
+/// Whether `commands` are all property edits, each of a widget no other
+/// edits (a nudge, a property set on a selection widget by widget): then
+/// none of their properties can be recorded twice in their transaction.
+/// `slots` is about as many slots as the arena has (a bit each is kept).
+fn edits_each_widget_once(commands: &[Command], slots: usize) -> bool {
+    let mut seen = vec![0u64; slots.div_ceil(64)];
+    commands.iter().all(|c| match c {
+        Command::SetProperties { id, .. } => {
+            let (word, bit) = (id.slot() / 64, 1u64 << (id.slot() % 64));
+            if word >= seen.len() {
+                seen.resize(word + 1, 0);
+            }
+            let first = seen[word] & bit == 0;
+            seen[word] |= bit;
+            first
+        }
+        _ => false,
+    })
+}
+
 /// How many commands ahead of the one run [`Document::execute_all`] has
 /// the widget edited fetched into the cache (a nudge of everything edits
 /// 5,556 widgets at 100,000, each a wait on memory otherwise).
@@ -427,6 +447,9 @@ impl Document {
     /// before them; the first that fails closes it, undoing the others.
     fn run_all(&mut self, label: impl Into<String>, commands: Vec<Command>) -> Result<(Outcome, u64), ModelError> {
         self.begin(label)?;
+        if let Some(pending) = &mut self.history.pending {
+            pending.each_once = edits_each_widget_once(&commands, self.nodes.capacity());
+        }
         let size_before = self.saved_size();
         let mut outcome = Outcome::default();
         let mut commands = commands.into_iter();

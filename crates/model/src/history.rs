@@ -28,17 +28,29 @@ pub(crate) struct Pending {
     /// seeded, per set), not SipHash: a nudge of everything at 100,000
     /// widgets records 11,112.
     pub(crate) recorded: HashSet<(WidgetId, PropKey), foldhash::fast::RandomState>,
+    /// Set when no property can be recorded twice in this transaction
+    /// (a batch editing each widget once, `Document::execute_all`): the
+    /// inverses are kept as they come, without `recorded`. Coalescing
+    /// only keeps the history small (undo applies inverses in reverse,
+    /// so a value recorded twice is restored right either way); a nudge of
+    /// everything at 100,000 widgets spent a quarter of its commands'
+    /// time filling the set with 5,556 widgets' keys.
+    pub(crate) each_once: bool,
 }
 
 impl Pending {
     pub(crate) fn new(label: String) -> Self {
-        Self { label, inverses: Vec::new(), recorded: HashSet::default() }
+        Self { label, inverses: Vec::new(), recorded: HashSet::default(), each_once: false }
     }
 
     /// Adds the inverses of one successful command, coalescing property
     /// restores that an earlier command of this transaction already holds;
     /// `inverses` is left empty, its room kept.
     pub(crate) fn record(&mut self, inverses: &mut Vec<Op>) {
+        if self.each_once {
+            self.inverses.append(inverses);
+            return;
+        }
         for op in inverses.drain(..) {
             match op {
                 Op::SetProps { id, values } => {

@@ -3,7 +3,7 @@
 
 use trellis_model::{
     Change, Command, ConflictError, Document, LayoutMode, ModelError, NameError, PropError, PropKey, PropKeys,
-    PropValue, Rect, SelectionError, WidgetCache, WidgetKind, WidgetTree, ZOrder, limits,
+    PropValue, Rect, SelectionError, WidgetCache, WidgetId, WidgetKind, WidgetTree, ZOrder, limits,
 };
 
 fn insert(doc: &mut Document, parent: trellis_model::WidgetId, tree: WidgetTree) -> trellis_model::WidgetId {
@@ -355,6 +355,49 @@ fn a_batch_tells_its_changes_in_order_when_it_ends() {
     doc.execute_all("Many", many).unwrap();
     assert!(sub.pending() <= trellis_model::MAX_PENDING_CHANGES);
     assert!(sub.drain().contains(&Change::Reset));
+}
+
+/// A batch editing each widget once (a nudge of everything) keeps its
+/// inverses as they come, without looking each property up among those
+/// already recorded: its undo restores every widget, last edited first,
+/// its redo edits them again, and the saved file follows both ways.
+#[test]
+fn a_batch_editing_each_widget_once_undoes_and_redoes_every_widget() {
+    let mut doc = Document::new();
+    let ids: Vec<WidgetId> = (0..300).map(|i| button(&mut doc, i as f32, 0.0)).collect();
+    let before = doc.to_json_string();
+    let sub = doc.subscribe();
+    let nudge: Vec<Command> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Command::SetProperties {
+            id: *id,
+            values: vec![
+                (PropKey::X, Some(PropValue::Number(i as f32 + 0.5))),
+                (PropKey::Y, Some(PropValue::Number(-2.0))),
+            ],
+        })
+        .collect();
+    doc.execute_all("Nudge", nudge).unwrap();
+    let after = doc.to_json_string();
+    assert_eq!(sub.drain().len(), ids.len());
+    doc.undo().unwrap();
+    assert_eq!(doc.to_json_string(), before);
+    let undone: Vec<WidgetId> = sub
+        .drain()
+        .into_iter()
+        .map(|c| match c {
+            Change::Props { id, keys } => {
+                assert_eq!(keys, PropKeys::from([PropKey::X, PropKey::Y]));
+                id
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(undone, ids.iter().rev().copied().collect::<Vec<_>>(), "each restored once, last edited first");
+    doc.redo().unwrap();
+    assert_eq!(doc.to_json_string(), after);
+    assert_eq!(doc.content_hash(), Document::from_json_bytes(after.as_bytes()).unwrap().content_hash());
 }
 
 #[test]
