@@ -330,6 +330,37 @@ fn items_left_stale_by_nudges_are_drawn_where_they_are_after_the_list_changes() 
     }
 }
 
+/// A frame with time to spare after a change of the tree (a paste) makes
+/// the layout's paint order, which the change dropped, so that the first
+/// nudge of everything after it takes its moved subtrees from the order
+/// rather than walking the document (4 ms of that nudge at 100,000
+/// widgets). Frames with no time to spare leave it to the nudge. The
+/// canvas shows what a full redraw does either way.
+#[test]
+fn a_frame_with_time_to_spare_prepares_the_next_nudge_of_everything() {
+    use trellis_editor::{Key, Modifiers};
+    for within_ms in [f64::INFINITY, 0.0] {
+        let theme = Theme::DARK;
+        let mut canvas = cpu_canvas(trellis_model::generate(3_000, 3), (900.0, 600.0), theme);
+        canvas.prepare_ahead_within_ms = within_ms;
+        let mut t = 0.0;
+        let mut frame = |canvas: &mut Canvas, input: Input| {
+            t += 16.0;
+            canvas.frame(&Event { t, input }).unwrap()
+        };
+        frame(&mut canvas, Input::Action(Action::ZoomToFit));
+        frame(&mut canvas, Input::Action(Action::SelectAll));
+        frame(&mut canvas, Input::Action(Action::Copy));
+        frame(&mut canvas, Input::Action(Action::Paste));
+        let ready = canvas.editor().geometry().ready_for_bulk_moves();
+        assert_eq!(ready, within_ms > 0.0, "within {within_ms} ms: the paste's frame made the order again");
+        frame(&mut canvas, Input::Action(Action::SelectAll));
+        let (step, _) = frame(&mut canvas, Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT });
+        assert!(canvas.editor().geometry().ready_for_bulk_moves(), "the nudge made it, if nothing had");
+        assert_shows_what_a_full_cpu_redraw_does(&mut canvas, &step, t, theme);
+    }
+}
+
 /// A nudge of more widgets than the canvas keeps damaged rectangles for
 /// (`MAX_DAMAGE_REGIONS` old and new places each) keeps them as the area
 /// around them: moved by a copy, it settles to a full redraw all the same.

@@ -2167,7 +2167,12 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     assert!(walked > doc.len() / 4, "the move dropped the paint order, made again past a quarter: {walked}");
     doc.execute(Command::Move { ids: vec![cards[20]], parent: root, index: Some(0) }).unwrap();
     g.update(&doc);
+    // Made ahead (a frame with time to spare), once for this tree.
+    assert!(!g.ready_for_bulk_moves(), "the move dropped the paint order");
+    assert!(g.prepare_bulk_moves(&doc));
+    assert!(g.ready_for_bulk_moves() && !g.prepare_bulk_moves(&doc), "made once");
     nudge(&mut doc, &mut g, -2.0);
+    assert_eq!(g.last_update().walked_in_document, 0, "the nudge takes the order made ahead");
     insert(&mut doc, cards[7], sized(WidgetKind::Button, 30.0, 10.0).at(4.0, 4.0));
     nudge(&mut doc, &mut g, 1.5);
     doc.execute(Command::Delete { ids: vec![cards[30]] }).unwrap();

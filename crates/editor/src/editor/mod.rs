@@ -139,6 +139,14 @@ impl Editor {
         &self.viewport
     }
 
+    /// Makes what a later gesture would otherwise make in its own frame
+    /// (the layout's paint order, for a nudge of everything:
+    /// [`Geometry::prepare_bulk_moves`]); for a frame with time to spare.
+    /// Returns whether it made anything.
+    pub fn prepare_ahead(&mut self) -> bool {
+        self.geometry.prepare_bulk_moves(&self.doc)
+    }
+
     /// Nanoseconds the last [`Editor::handle`] spent updating the layout
     /// (a frame phase of its own in the performance lab).
     pub fn last_layout_ns(&self) -> u64 {

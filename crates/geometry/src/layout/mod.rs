@@ -295,6 +295,9 @@ pub struct Geometry {
     /// dropped whenever a box is made or removed (`paint_order_valid`).
     paint_order: Vec<WidgetId>,
     paint_order_valid: bool,
+    /// The document revision [`Geometry::prepare_bulk_moves`] last made the
+    /// paint order at (it is not tried twice for one revision).
+    paint_order_prepared: Option<u64>,
 }
 
 impl fmt::Debug for Geometry {
@@ -345,6 +348,7 @@ impl Geometry {
             walk_stack: Vec::new(),
             paint_order: Vec::new(),
             paint_order_valid: false,
+            paint_order_prepared: None,
         };
         geometry.rebuild(doc);
         geometry
@@ -353,6 +357,27 @@ impl Geometry {
     /// Increments whenever the layout changes; caches compare it.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Makes ahead what a nudge of everything would otherwise make in its
+    /// frame: the list of widgets in paint order that its translations
+    /// take their subtrees from, which every change of the tree drops (4
+    /// ms at 100,000 widgets, in the first nudge after a paste or an undo).
+    /// For a frame with time to spare; `doc` must be the document the
+    /// layout is up to date with. Returns whether it made anything.
+    pub fn prepare_bulk_moves(&mut self, doc: &Document) -> bool {
+        if self.paint_order_valid || self.paint_order_prepared == Some(doc.revision()) {
+            return false;
+        }
+        self.paint_order_prepared = Some(doc.revision());
+        self.make_paint_order(doc);
+        true
+    }
+
+    /// Whether a nudge of everything would take its moved subtrees from
+    /// the paint order ([`Geometry::prepare_bulk_moves`]).
+    pub fn ready_for_bulk_moves(&self) -> bool {
+        self.paint_order_valid
     }
 
     /// What the last update did.
