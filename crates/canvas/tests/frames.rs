@@ -343,19 +343,21 @@ fn a_frame_with_time_to_spare_prepares_the_next_nudge_of_everything() {
         let theme = Theme::DARK;
         let mut canvas = cpu_canvas(trellis_model::generate(3_000, 3), (900.0, 600.0), theme);
         canvas.prepare_ahead_within_ms = within_ms;
-        let mut t = 0.0;
-        let mut frame = |canvas: &mut Canvas, input: Input| {
-            t += 16.0;
-            canvas.frame(&Event { t, input }).unwrap()
+        // A frame an input, 16 ms apart; the last step shown.
+        let session = |canvas: &mut Canvas, inputs: Vec<Input>, from: f64| {
+            let t = from + 16.0 * inputs.len() as f64;
+            let last = inputs
+                .into_iter()
+                .enumerate()
+                .map(|(k, input)| canvas.frame(&Event { t: from + 16.0 * (k + 1) as f64, input }).unwrap().0);
+            (last.last().expect("an input"), t)
         };
-        frame(&mut canvas, Input::Action(Action::ZoomToFit));
-        frame(&mut canvas, Input::Action(Action::SelectAll));
-        frame(&mut canvas, Input::Action(Action::Copy));
-        frame(&mut canvas, Input::Action(Action::Paste));
+        let actions = [Action::ZoomToFit, Action::SelectAll, Action::Copy, Action::Paste].map(Input::Action);
+        let (_, t) = session(&mut canvas, actions.to_vec(), 0.0);
         let ready = canvas.editor().geometry().ready_for_bulk_moves();
         assert_eq!(ready, within_ms > 0.0, "within {within_ms} ms: the paste's frame made the order again");
-        frame(&mut canvas, Input::Action(Action::SelectAll));
-        let (step, _) = frame(&mut canvas, Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT });
+        let nudge = Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT };
+        let (step, t) = session(&mut canvas, vec![Input::Action(Action::SelectAll), nudge], t);
         assert!(canvas.editor().geometry().ready_for_bulk_moves(), "the nudge made it, if nothing had");
         assert_shows_what_a_full_cpu_redraw_does(&mut canvas, &step, t, theme);
     }
