@@ -758,6 +758,13 @@ impl Shell {
         if let Some(Renderer::Gpu(g)) = self.wb.canvas_mut().renderer_mut() {
             g.submitted();
         }
+        // Submitted: what a later gesture needs is made while the GPU draws
+        // (a nudge of everything after a paste made it in its own frame).
+        if let Some(took) =
+            self.wb.canvas_mut().prepare_ahead(started.elapsed() + Duration::from_nanos(before_frame_ns))
+        {
+            record.layout_ns += took.as_nanos() as u64;
+        }
         let total = started.elapsed();
         let sample = FrameSample {
             at_s: started.duration_since(self.opened).as_secs_f64(),

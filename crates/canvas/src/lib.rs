@@ -14,7 +14,7 @@
 
 mod overlays;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use trellis_editor::{Damage, Editor, Event, Step};
@@ -106,7 +106,7 @@ pub struct Canvas {
     /// Time every phase (on by default); off, only the total is taken.
     pub instrumented: bool,
     /// How long a frame may have taken for it to make what a later
-    /// gesture needs ([`Canvas::prepare_ahead`]); [`PREPARE_AHEAD_WITHIN_MS`]
+    /// gesture needs (`Canvas::prepare_ahead`); [`PREPARE_AHEAD_WITHIN_MS`]
     /// by default, `f64::INFINITY` in every frame, 0 never.
     pub prepare_ahead_within_ms: f64,
     frames: u64,
@@ -346,7 +346,6 @@ impl Canvas {
         let started = Instant::now();
         let mut record = self.begin_record(started);
         self.draw_pending_into(step, time, Some(encoder), &mut record)?;
-        self.prepare_ahead(&mut record);
         record.total_ns = started.elapsed().as_nanos() as u64;
         Ok(record)
     }
@@ -379,19 +378,19 @@ impl Canvas {
     }
 
     /// In a frame that has taken less than `prepare_ahead_within_ms` so
-    /// far, makes what a later gesture would otherwise make in its own
-    /// frame ([`Editor::prepare_ahead`]), timed as layout: the first nudge
-    /// of everything after a paste or an undo at 100,000 widgets made the
-    /// layout's paint order in its frame, 4 ms of it.
-    fn prepare_ahead(&mut self, record: &mut FrameRecord) {
-        let spent_ms = self.created.elapsed().as_secs_f64() * 1e3 - record.start_ms;
-        if spent_ms >= self.prepare_ahead_within_ms {
-            return;
+    /// far (`spent`), makes what a later gesture would otherwise make in
+    /// its own frame ([`Editor::prepare_ahead`]): the first nudge of
+    /// everything after a paste or an undo at 100,000 widgets made the
+    /// layout's paint order in its frame, 4 ms of it. Call it once the
+    /// frame is submitted, so that the GPU draws meanwhile ([`Canvas::frame`]
+    /// and [`Canvas::draw`] do; after [`Canvas::draw_into`] the app does).
+    /// Returns how long it took, when it made anything.
+    pub fn prepare_ahead(&mut self, spent: Duration) -> Option<Duration> {
+        if spent.as_secs_f64() * 1e3 >= self.prepare_ahead_within_ms {
+            return None;
         }
         let started = Instant::now();
-        if self.editor.prepare_ahead() && self.instrumented {
-            record.layout_ns += started.elapsed().as_nanos() as u64;
-        }
+        self.editor.prepare_ahead().then(|| started.elapsed())
     }
 
     fn draw_pending(
@@ -402,8 +401,13 @@ impl Canvas {
         record: &mut FrameRecord,
     ) -> Result<(), CanvasError> {
         self.draw_pending_into(step, time, None, record)?;
-        // While the GPU draws the frame.
-        self.prepare_ahead(record);
+        // Submitted: the GPU draws the frame meanwhile. Timed as layout.
+        let spent = self.created.elapsed().saturating_sub(Duration::from_secs_f64(record.start_ms / 1e3));
+        if let Some(took) = self.prepare_ahead(spent)
+            && self.instrumented
+        {
+            record.layout_ns += took.as_nanos() as u64;
+        }
         if wait && let Some(r) = &mut self.renderer {
             let waited = Instant::now();
             r.finish();
@@ -584,7 +588,7 @@ impl Canvas {
                 Some(Followed::Unseen) => {}
             }
             if regions.len() >= 2 * MAX_DAMAGE_REGIONS {
-                fold_regions(&mut regions);
+                trellis_render::fold_regions(&mut regions);
             }
         }
         let everything = uniform && translated + 1 == self.list.items.len();
@@ -597,18 +601,6 @@ impl Canvas {
             _ => Redraw::Regions(regions),
         }
     }
-}
-
-/// Replaces `regions` by the one rectangle around them. The old and new
-/// places of each item a nudge of everything moves are 200,000 rectangles
-/// at 100,000 widgets, which the renderer read again only to find the area
-/// around them (a millisecond); past twice [`MAX_DAMAGE_REGIONS`] they are
-/// kept as that area, as the layout keeps its damage.
-fn fold_regions(regions: &mut Vec<Rect>) {
-    // Rectangles of no number (NaN) hold nothing.
-    let all = Rect::around(regions);
-    regions.clear();
-    regions.extend(all);
 }
 
 /// How long a frame may have taken for [`Canvas::prepare_ahead`] to do

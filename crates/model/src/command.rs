@@ -265,7 +265,7 @@ fn edits_each_widget_once(commands: &[Command], slots: usize) -> bool {
 /// How many commands ahead of the one run [`Document::execute_all`] has
 /// the widget edited fetched into the cache (a nudge of everything edits
 /// 5,556 widgets at 100,000, each a wait on memory otherwise).
-const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = crate::FETCH_AHEAD;
 
 impl Document {
     /// Starts recording a gesture: every command until [`Document::commit`]
@@ -880,5 +880,50 @@ impl Document {
             }
         }
         self.step(Op::Detach { id }, inv)
+    }
+}
+
+#[cfg(test)]
+mod batches {
+    use super::*;
+    use crate::property::{PropKey, PropValue};
+
+    fn set(id: WidgetId) -> Command {
+        Command::SetProperties { id, values: vec![(PropKey::X, Some(PropValue::Number(1.0)))] }
+    }
+
+    /// Which batches record their inverses without looking each up among
+    /// those recorded: property edits of distinct widgets only.
+    #[test]
+    fn only_property_edits_of_distinct_widgets_edit_each_widget_once() {
+        let mut doc = Document::new();
+        let root = doc.root();
+        let ids: Vec<WidgetId> = (0..200)
+            .map(|_| {
+                let tree = WidgetTree::bare(crate::WidgetKind::Button);
+                let outcome = doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+                outcome.created[0]
+            })
+            .collect();
+        let slots = doc.nodes.capacity();
+        let each: Vec<Command> = ids.iter().map(|id| set(*id)).collect();
+        assert!(edits_each_widget_once(&each, slots));
+        // Far past the slots said: the bits grow.
+        assert!(edits_each_widget_once(&each, 0));
+        let mut twice = each.clone();
+        twice.push(set(ids[150]));
+        assert!(!edits_each_widget_once(&twice, slots));
+        let mut other = each.clone();
+        other.push(Command::SetProperty { ids: vec![ids[0]], key: PropKey::Y, value: None });
+        assert!(!edits_each_widget_once(&other, slots));
+        assert!(edits_each_widget_once(&[], slots));
+        // A widget deleted and another made in its slot: still one slot.
+        doc.execute(Command::Delete { ids: vec![ids[7]] }).unwrap();
+        doc.clear_history();
+        let tree = WidgetTree::bare(crate::WidgetKind::Button);
+        let reborn = doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap().created[0];
+        if reborn.slot() == ids[7].slot() {
+            assert!(!edits_each_widget_once(&[set(ids[7]), set(reborn)], slots));
+        }
     }
 }

@@ -238,7 +238,7 @@ fn parts_of(nodes: &SlotMap<WidgetId, Node>, id: WidgetId) -> (Part, Option<Part
 /// widgets a nudge of everything moves at 100,000 are scattered through
 /// the arena, and reading each, then each of its children, waited on memory.
 fn parts_of_all(nodes: &SlotMap<WidgetId, Node>, ids: &[WidgetId]) -> Vec<(Part, Option<Part>)> {
-    const AHEAD: usize = 8;
+    const AHEAD: usize = crate::FETCH_AHEAD;
     let fetch = |id: WidgetId| {
         let node = nodes.get(id)?;
         crate::fetch_into_cache(std::ptr::from_ref(node) as usize, std::mem::size_of::<Node>());

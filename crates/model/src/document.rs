@@ -152,6 +152,14 @@ impl Extremes {
         *hi = (if right > hi.0 { right } else { hi.0 }, if bottom > hi.1 { bottom } else { hi.1 });
     }
 
+    /// Takes in everything `other` holds, edge by edge (as holding each of
+    /// its rectangles would have: no rectangle is made between).
+    pub fn hold_all(&mut self, other: &Extremes) {
+        let (lo, hi) = (&mut self.lo, &mut self.hi);
+        *lo = (if other.lo.0 < lo.0 { other.lo.0 } else { lo.0 }, if other.lo.1 < lo.1 { other.lo.1 } else { lo.1 });
+        *hi = (if other.hi.0 > hi.0 { other.hi.0 } else { hi.0 }, if other.hi.1 > hi.1 { other.hi.1 } else { hi.1 });
+    }
+
     /// The rectangle around everything held; `None` when no edge of it
     /// was a number.
     pub fn rect(&self) -> Option<Rect> {

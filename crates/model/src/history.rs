@@ -53,9 +53,13 @@ impl Pending {
         }
         for op in inverses.drain(..) {
             match op {
-                Op::SetProps { id, values } => {
-                    let values: Vec<_> =
-                        values.into_iter().filter(|(key, _)| self.recorded.insert((id, *key))).collect();
+                Op::SetProps { id, mut values } => {
+                    // An inverse lists a key its command set twice last set
+                    // first: the value from before, which undo must bring
+                    // back, is its last.
+                    values.reverse();
+                    values.retain(|(key, _)| self.recorded.insert((id, *key)));
+                    values.reverse();
                     if !values.is_empty() {
                         self.inverses.push(Op::SetProps { id, values });
                     }

@@ -400,6 +400,28 @@ fn a_batch_editing_each_widget_once_undoes_and_redoes_every_widget() {
     assert_eq!(doc.content_hash(), Document::from_json_bytes(after.as_bytes()).unwrap().content_hash());
 }
 
+/// Regression: a command setting one property twice, in a gesture,
+/// recorded the value between the two for undo, not the one before.
+#[test]
+fn a_property_set_twice_by_one_command_in_a_gesture_undoes_to_its_value_before() {
+    let mut doc = Document::new();
+    let id = button(&mut doc, 5.0, 0.0);
+    let twice = |a: f32, b: f32| Command::SetProperties {
+        id,
+        values: vec![(PropKey::X, Some(PropValue::Number(a))), (PropKey::X, Some(PropValue::Number(b)))],
+    };
+    doc.begin("Drag").unwrap();
+    doc.execute(twice(10.0, 20.0)).unwrap();
+    doc.execute(twice(30.0, 40.0)).unwrap();
+    doc.commit();
+    assert_eq!(doc.widget(id).unwrap().number(PropKey::X), 40.0);
+    doc.undo().unwrap();
+    assert_eq!(doc.widget(id).unwrap().number(PropKey::X), 5.0);
+    doc.execute_all("Nudge", vec![twice(50.0, 60.0)]).unwrap();
+    doc.undo().unwrap();
+    assert_eq!(doc.widget(id).unwrap().number(PropKey::X), 5.0);
+}
+
 #[test]
 fn an_unread_subscription_cannot_grow_without_bound() {
     let mut doc = Document::new();

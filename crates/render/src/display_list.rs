@@ -244,14 +244,18 @@ pub struct FollowedMany {
     /// Items translated.
     pub translated: usize,
     /// The distance the first translated item moved, and the extremes of
-    /// the old bounds of those that moved by it.
+    /// the old bounds of those that moved by it (of every translated item
+    /// unless `mixed`).
     pub shift: Option<(Point, trellis_model::Extremes)>,
     /// Whether any translated item moved by another distance.
     pub mixed: bool,
-    /// The widgets whose items were not simply translated (resized,
-    /// shown or hidden, not drawn, or not in the list), in the order
-    /// given: for [`DisplayList::follow`], which makes them again.
+    /// The widgets left to [`DisplayList::follow`], in the order given:
+    /// those whose items were not simply translated (resized, shown or
+    /// hidden, not drawn, or not in the list), and, split in two, those
+    /// whose item is in the other half of the list.
     pub rest: Vec<WidgetId>,
+    /// The item the two threads split the list at, when they did.
+    pub split_at: Option<usize>,
 }
 
 impl FollowedMany {
@@ -277,11 +281,7 @@ impl FollowedMany {
         match (&mut self.shift, other.shift) {
             (_, None) => {}
             (None, shift) => self.shift = shift,
-            (Some((d, extremes)), Some((by, theirs))) if *d == by => {
-                if let Some(r) = theirs.rect() {
-                    extremes.hold(&r);
-                }
-            }
+            (Some((d, extremes)), Some((by, theirs))) if *d == by => extremes.hold_all(&theirs),
             (Some(_), Some(_)) => self.mixed = true,
         }
     }
@@ -301,7 +301,7 @@ pub const FOLLOW_ON_TWO_THREADS: usize = 16_384;
 /// nudge of everything at 100,000 widgets waited on memory at its first
 /// read of each item's primitives: fetched 8 ahead, the phase took 4.0 to
 /// 4.2 ms instead of 5.6 to 5.9 (16 ahead measured the same as 8).
-const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = trellis_model::FETCH_AHEAD;
 
 /// Past this many regions, a part of [`DisplayList::follow_many`] keeps
 /// them as the one rectangle around them, as the canvas does.
@@ -452,14 +452,17 @@ impl DisplayList {
 
     /// Follows the moves of `ids` (no widget twice) that only translated
     /// their items, as [`DisplayList::follow`] would, pushing each one's
-    /// old and new bounds to `regions`. With `in_two`, each half of `ids`
-    /// is followed on its own thread, over the items of its half of the
-    /// list (split at the item of the first widget of the second half); a
-    /// widget whose item is in the other half is left to
-    /// [`DisplayList::follow`], as is one that did more than move (it
-    /// changed size, was shown or hidden, or is not in the list). Returns
-    /// what it did, and the widgets it left, in the order given. The
-    /// canvas splits from [`FOLLOW_ON_TWO_THREADS`] widgets.
+    /// old and new bounds to `regions` (past twice
+    /// `MAX_DAMAGE_REGIONS` of them, the one rectangle around them). With
+    /// `in_two`, each half of `ids` is followed on its own thread, over the
+    /// items of its half of the list (split at the item of the first
+    /// widget of the second half): that pays where `ids` come in paint
+    /// order, as a nudge of everything's do. A widget whose item is in the
+    /// other half is left to [`DisplayList::follow`], as is one that did
+    /// more than move (it changed size, was shown or hidden, or is not in
+    /// the list); where no thread can be started, one follows them all.
+    /// Returns what it did, and the widgets it left, in the order given.
+    /// The canvas splits from [`FOLLOW_ON_TWO_THREADS`] widgets.
     pub fn follow_many(
         &mut self,
         boxes: trellis_geometry::DrawnBoxes<'_>,
@@ -470,19 +473,26 @@ impl DisplayList {
         let half = ids.len() / 2;
         let split = if in_two && half > 0 { self.index.get(ids[half]).copied() } else { None };
         let index = &self.index;
-        let mut results = match split {
-            Some(mid) => {
-                let (low, high) = self.items.split_at_mut(mid);
-                let (low_ids, high_ids) = ids.split_at(half);
-                let (mut low_part, high_part) = std::thread::scope(|scope| {
-                    let high = scope.spawn(move || follow_part(high, mid, high_ids, half, index, boxes));
-                    let low = follow_part(low, 0, low_ids, 0, index, boxes);
-                    (low, high.join().expect("following a part of the list does not panic"))
-                });
-                low_part.merge(high_part);
-                low_part
+        let items = &mut self.items;
+        let halves = split.and_then(|mid| {
+            let (low, high) = items.split_at_mut(mid);
+            let (low_ids, high_ids) = ids.split_at(half);
+            std::thread::scope(|scope| {
+                let high = std::thread::Builder::new()
+                    .name("trellis follow".into())
+                    .spawn_scoped(scope, move || follow_part(high, mid, high_ids, half, index, boxes))
+                    .ok()?;
+                let mut low = follow_part(low, 0, low_ids, 0, index, boxes);
+                low.merge(high.join().expect("following a part of the list does not panic"));
+                Some(low)
+            })
+        });
+        let mut results = match halves {
+            Some(mut both) => {
+                both.followed.split_at = split;
+                both
             }
-            None => follow_part(&mut self.items, 0, ids, 0, index, boxes),
+            None => follow_part(items, 0, ids, 0, index, boxes),
         };
         results.followed.rest = results.slow.iter().map(|&k| ids[k as usize]).collect();
         self.record_changes(&results.changed);
@@ -1478,7 +1488,6 @@ fn clip_of(geometry: &Geometry, id: WidgetId) -> Option<Rect> {
     clip_from(&geometry.drawn_box(id)?)
 }
 
-/// What scroll areas leave of a box, where they cut it.
 /// What one part of [`DisplayList::follow_many`] did.
 struct FollowedPart {
     followed: FollowedMany,
@@ -1561,13 +1570,19 @@ fn follow_part(
 }
 
 /// Replaces `regions` by the one rectangle around them (rectangles of no
-/// number, NaN, hold nothing).
-fn fold_regions(regions: &mut Vec<Rect>) {
+/// number, NaN, hold nothing). The old and new places of each item a
+/// nudge of everything moves are 200,000 rectangles at 100,000 widgets,
+/// which the renderer read again only to find the area around them (a
+/// millisecond): past twice `MAX_DAMAGE_REGIONS` the canvas and
+/// [`DisplayList::follow_many`] keep them as that area, as the layout
+/// keeps its damage.
+pub fn fold_regions(regions: &mut Vec<Rect>) {
     let all = Rect::around(regions);
     regions.clear();
     regions.extend(all);
 }
 
+/// What scroll areas leave of a box, where they cut it.
 fn clip_from(placed: &trellis_geometry::DrawnBox) -> Option<Rect> {
     placed.visible.filter(|v| *v != placed.rect)
 }

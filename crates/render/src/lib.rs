@@ -27,7 +27,7 @@ pub use adapter::{
 pub use cpu::{CpuError, CpuRenderer, save_png};
 pub use display_list::{
     DisplayList, FOLLOW_ON_TWO_THREADS, Followed, FollowedMany, Item, LAYOUT_GUIDE_MIN_PX, Primitive, TextAlign,
-    layout_guide_hidden_below,
+    fold_regions, layout_guide_hidden_below,
 };
 pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,

@@ -549,8 +549,17 @@ fn a_large_move_followed_on_two_threads_is_what_following_each_widget_gives() {
             .collect();
         assert!(more.contains(&cards[10]), "the case this test is about: a card grew");
         if in_two {
-            assert!(more.iter().all(|id| followed.rest.contains(id)), "in_two: {more:?} left");
+            let mid = followed.split_at.expect("split in two");
+            let half = moved.len() / 2;
+            let at = |id: &WidgetId| list.items.iter().position(|i| i.widget == *id);
+            for (k, id) in moved.iter().enumerate() {
+                // Left: those that did more than move, and those whose item
+                // is in the other thread's half of the list.
+                let across = at(id).is_some_and(|i| (i < mid) != (k < half));
+                assert_eq!(followed.rest.contains(id), more.contains(id) || across, "{id:?}");
+            }
         } else {
+            assert_eq!(followed.split_at, None);
             assert_eq!(followed.rest, more, "on one thread, only those are left");
         }
         let (rest_regions, rest_followed) = follow_each(&doc, &geometry, &theme, &mut many, &followed.rest);
@@ -565,6 +574,38 @@ fn a_large_move_followed_on_two_threads_is_what_following_each_widget_gives() {
         assert_eq!(changed, each_changed, "in_two {in_two}");
         regions.extend(rest_regions);
         assert_eq!(Rect::around(&regions), Rect::around(&each_regions), "in_two {in_two}");
+    }
+    // A nudge of everything alone: one distance, and the old places'
+    // extremes exactly those following one by one finds.
+    let mut doc = generate(3_000, 8);
+    let (mut geometry, changes, list) = kept_up_to_date(&doc, &theme);
+    let nudge: Vec<Command> = doc
+        .children(doc.root())
+        .iter()
+        .map(|c| {
+            let x = doc.widget(*c).unwrap().number(PropKey::X);
+            Command::SetProperties { id: *c, values: vec![(PropKey::X, Some(PropValue::Number(x + 0.25)))] }
+        })
+        .collect();
+    doc.execute_all("Nudge", nudge).unwrap();
+    geometry.update(&doc);
+    changes.drain();
+    let moved = geometry.take_moved();
+    let mut each = list.clone();
+    let (each_regions, each_followed) = follow_each(&doc, &geometry, &theme, &mut each, &moved);
+    assert!(each_followed.iter().all(|f| matches!(f, Some(trellis_render::Followed::Translated(_)))));
+    let mut expected = trellis_model::Extremes::default();
+    for old in each_regions.iter().step_by(2) {
+        expected.hold(old);
+    }
+    for in_two in [false, true] {
+        let mut many = list.clone();
+        let followed = many.follow_many(geometry.drawn_boxes(), &moved, in_two, &mut Vec::new());
+        assert!(!followed.mixed && followed.rest.is_empty(), "in_two {in_two}: {followed:?}");
+        assert_eq!(followed.translated, moved.len());
+        let (_, extremes) = followed.shift.expect("moved");
+        assert_eq!(extremes.rect(), expected.rect(), "in_two {in_two}: to the bit");
+        assert_eq!(many.first_difference(&each, 0.0), None);
     }
 }
 

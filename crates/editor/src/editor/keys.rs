@@ -80,7 +80,7 @@ impl Editor {
             .enumerate()
             .filter_map(|(k, id)| {
                 // Each widget's place is a wait on memory at 100,000 widgets.
-                if let Some(ahead) = ids.get(k + 8) {
+                if let Some(ahead) = ids.get(k + trellis_model::FETCH_AHEAD) {
                     self.doc.prefetch(*ahead);
                 }
                 self.doc.widget(*id)

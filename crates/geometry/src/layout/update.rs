@@ -13,7 +13,8 @@ use crate::measure;
 
 /// How many translated widgets ahead of the one placed have their node and
 /// properties fetched into the cache.
-const TRANSLATIONS_AHEAD: usize = 8;
+const TRANSLATIONS_AHEAD: usize = trellis_model::FETCH_AHEAD;
+
 impl Geometry {
     /// Reads the document's changes since the last update and re-lays out
     /// only what they affect.
