@@ -131,6 +131,10 @@ pub struct Canvas {
     /// Threads the list may follow a large move on (asked of the system
     /// once: asking reads the process's cgroup files).
     threads: usize,
+    /// Whether the last draw brought the list to a change of the tree:
+    /// that frame leaves work ahead to the next (a paste at 10,000 widgets
+    /// is near its 8 ms already).
+    tree_changed: bool,
 }
 
 /// The most regions kept between frames (16 MB).
@@ -219,6 +223,7 @@ impl Canvas {
             seen: Vec::new(),
             moved_scratch: Vec::new(),
             threads: std::thread::available_parallelism().map_or(1, usize::from),
+            tree_changed: false,
         }
     }
 
@@ -378,15 +383,16 @@ impl Canvas {
     }
 
     /// In a frame that has taken less than `prepare_ahead_within_ms` so
-    /// far (`spent`), makes what a later gesture would otherwise make in
-    /// its own frame ([`Editor::prepare_ahead`]): the first nudge of
-    /// everything after a paste or an undo at 100,000 widgets made the
-    /// layout's paint order in its frame, 4 ms of it. Call it once the
-    /// frame is submitted, so that the GPU draws meanwhile ([`Canvas::frame`]
-    /// and [`Canvas::draw`] do; after [`Canvas::draw_into`] the app does).
-    /// Returns how long it took, when it made anything.
+    /// far (`spent`) and did not itself change the tree, makes what a
+    /// later gesture would otherwise make in its own frame
+    /// ([`Editor::prepare_ahead`]): the first nudge of everything after a
+    /// paste or an undo at 100,000 widgets made the layout's paint order
+    /// in its frame, 4 ms of it. Call it once the frame is submitted, so
+    /// that the GPU draws meanwhile ([`Canvas::frame`] and [`Canvas::draw`]
+    /// do; after [`Canvas::draw_into`] the app does). Returns how long it
+    /// took, when it made anything.
     pub fn prepare_ahead(&mut self, spent: Duration) -> Option<Duration> {
-        if spent.as_secs_f64() * 1e3 >= self.prepare_ahead_within_ms {
+        if self.tree_changed || spent.as_secs_f64() * 1e3 >= self.prepare_ahead_within_ms {
             return None;
         }
         let started = Instant::now();
@@ -427,6 +433,7 @@ impl Canvas {
         record: &mut FrameRecord,
     ) -> Result<(), CanvasError> {
         let start = self.instrumented.then(Instant::now);
+        self.tree_changed = false;
         if !self.list_work.is_empty() {
             let redraw = self.update_list(record);
             self.pending = merge_redraw(std::mem::replace(&mut self.pending, Redraw::Nothing), redraw);
@@ -487,6 +494,7 @@ impl Canvas {
     /// last draw and says what of the canvas to redraw.
     fn update_list(&mut self, record: &mut FrameRecord) -> Redraw {
         let mut work = std::mem::take(&mut self.list_work);
+        self.tree_changed = work.build || !work.restructured.is_empty();
         let redraw = self.bring_list_up_to_date(&mut work, record);
         work.clear();
         self.list_work = work;

@@ -234,9 +234,10 @@ fn parts_of(nodes: &SlotMap<WidgetId, Node>, id: WidgetId) -> (Part, Option<Part
 }
 
 /// [`parts_of`] each of `ids`, in order, each widget's node, name,
-/// properties and children fetched into the cache a few widgets ahead: the 5,556
-/// widgets a nudge of everything moves at 100,000 are scattered through
-/// the arena, and reading each, then each of its children, waited on memory.
+/// properties and children fetched into the cache a few widgets ahead:
+/// the 5,556 widgets a nudge of everything moves at 100,000 are scattered
+/// through the arena, and reading each, then each of its children, waited
+/// on memory.
 fn parts_of_all(nodes: &SlotMap<WidgetId, Node>, ids: &[WidgetId]) -> Vec<(Part, Option<Part>)> {
     const AHEAD: usize = crate::FETCH_AHEAD;
     let fetch = |id: WidgetId| {
