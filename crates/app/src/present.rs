@@ -260,10 +260,17 @@ impl Presenter {
             Some((texture, id)) => {
                 let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
                 self.egui.update_egui_texture_from_wgpu_texture(&self.device, &view, wgpu::FilterMode::Nearest, *id);
-                *texture = frame.clone();
                 // The canvas's shape is unchanged; what it samples is not.
-                self.panels_stale = true;
-                self.panels_damage = None;
+                // Composed by a copy, the canvas covers egui's drawing of
+                // it, and a frame drawn through egui (an overlap) shades
+                // the panels again anyway: only a texture of another size
+                // asks for them (a nudge of everything moves the frame's
+                // pixels into another texture of the same size).
+                if !self.composes_by_copy || texture.size() != frame.size() {
+                    self.panels_stale = true;
+                    self.panels_damage = None;
+                }
+                *texture = frame.clone();
                 Some(*id)
             }
             None => {

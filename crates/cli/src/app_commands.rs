@@ -143,6 +143,13 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     trellis_diag::percentile(&v, p)
 }
 
+/// The parts of `bench drag`'s session the window plays: all but the edits
+/// of a thousand widgets. A nudge of everything is among them: on a
+/// software rasteriser it moves the frame's pixels into another texture,
+/// which the window shows from then on.
+const WINDOW_PARTS: [&str; 10] =
+    ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click", "pan", "zoom", "select-all-move"];
+
 /// Runs the window benchmark and reports it as `bench drag` does.
 pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
     if !(2..=100_000).contains(&o.frames) {
@@ -165,11 +172,11 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
     let frames = o.frames;
     // A design the session cannot be played on (nothing to drag) is refused
     // before any window opens.
-    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(&drag_bench::PARTS[..9]))?;
+    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(&WINDOW_PARTS))?;
     let plan = Box::new(move |width: f32, height: f32, _: &trellis_editor::Editor| {
         // Checked above at the window's size; at the canvas's, a failure
         // plays nothing rather than stop the window.
-        let events = match drag_bench::session_events(&design, width, height, frames, Some(&drag_bench::PARTS[..9])) {
+        let events = match drag_bench::session_events(&design, width, height, frames, Some(&WINDOW_PARTS)) {
             Ok((session, _)) => {
                 session.labels.iter().copied().zip(session.events.into_iter().map(|e| e.input)).collect()
             }

@@ -597,6 +597,39 @@ fn the_app_leak_check_runs_in_the_window_and_names_each_planted_leak() {
     assert!(results.iter().all(|r| r["passed"] == true), "{text}");
 }
 
+/// Regression test for the frame moved into another texture: a nudge of
+/// everything at 10,000 widgets (556 selection outlines) moves the canvas's
+/// pixels by a copy, and the frame's, overlays and all, into the
+/// renderer's spare texture, which becomes the frame the window shows.
+/// egui is pointed at the new texture without shading every panel again,
+/// which took 50 ms a nudge (the window's frames then were 60 ms).
+#[test]
+fn a_nudge_of_everything_in_the_window_shades_no_panel_again_whole() {
+    let _turn = window_turn();
+    let Some(display) = virtual_display() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = Command::cargo_bin("trellis")
+        .unwrap()
+        .args(["bench", "window", "--widgets", "10000", "--frames", "2", "--json"])
+        .arg(&json)
+        .env("DISPLAY", &display.name)
+        .env("XDG_RUNTIME_DIR", dir.path())
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap_or_else(|_| panic!("{text}"));
+    let nudges: Vec<&serde_json::Value> =
+        r["frames"].as_array().unwrap().iter().filter(|f| f["part"] == "select-all-move").collect();
+    // Drawn by a copy and the strips it uncovered (and the tiles after).
+    let copied = nudges.iter().filter(|f| f["canvas_pixels"].as_u64().unwrap() < 1280 * 800 / 10).count();
+    assert!(copied >= 5, "{copied} of {} frames of select-all-move redrew little: {text}", nudges.len());
+    let whole = nudges.iter().filter(|f| f["panel_pixels"].as_u64().unwrap() >= 1280 * 800).count();
+    assert_eq!(whole, 0, "{whole} of {} frames of select-all-move shaded every panel: {text}", nudges.len());
+}
+
 /// `bench window --compare-bare` measures the editor and the bare egui
 /// window under one policy: the editor's rate comes from a drag fed one
 /// input per presented frame, before the session and undone, and the bare

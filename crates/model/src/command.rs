@@ -452,8 +452,14 @@ impl Document {
         }
         let size_before = self.saved_size();
         let mut outcome = Outcome::default();
+        let nodes = self.node_addresses();
         let mut commands = commands.into_iter();
         while let Some(command) = commands.next() {
+            if let (Some(at), Some(Command::SetProperties { id, .. })) =
+                (&nodes, commands.as_slice().get(2 * PREFETCH_AHEAD))
+            {
+                Document::prefetch_node(at, *id);
+            }
             if let Some(Command::SetProperties { id, .. }) = commands.as_slice().get(PREFETCH_AHEAD) {
                 self.prefetch(*id);
             }

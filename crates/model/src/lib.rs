@@ -52,7 +52,7 @@ pub use kind::WidgetKind;
 pub use name::{NameError, check_name};
 pub use observe::{Change, KEPT_CHANGES, MAX_PENDING_CHANGES, Subscription, WidgetCache};
 pub use planted::PlantedLeak;
-pub use prefetch::{FETCH_AHEAD, fetch_into_cache};
+pub use prefetch::{FETCH_AHEAD, SlotAddresses, fetch_into_cache};
 pub use property::{
     Align, Color, DefaultValue, Group, HexColor, Justify, LayoutMode, PropError, PropKey, PropKeys, PropSpec, PropType,
     PropValue, Props, Track, TrackError,

@@ -1530,14 +1530,17 @@ fn follow_part(
     let range = base..base + items.len();
     let local = |id: WidgetId| index.get(id).filter(|i| range.contains(i)).map(|i| i - base);
     for (k, id) in ids.iter().enumerate() {
-        if let Some(far) = ids.get(k + 2 * PREFETCH_AHEAD).and_then(|&f| local(f)) {
-            trellis_model::fetch_into_cache(std::ptr::from_ref(&items[far]) as usize, std::mem::size_of::<Item>());
+        if let Some(&far) = ids.get(k + 2 * PREFETCH_AHEAD) {
+            // By address, which reads nothing (the item's place reads the index).
+            boxes.prefetch(far);
+            if let Some(far) = local(far) {
+                trellis_model::fetch_into_cache(std::ptr::from_ref(&items[far]) as usize, std::mem::size_of::<Item>());
+            }
         }
         if let Some(ahead) = ids.get(k + PREFETCH_AHEAD).and_then(|&a| local(a)) {
             let item = &items[ahead];
             let primitives = item.primitives.as_ptr() as usize;
             trellis_model::fetch_into_cache(primitives, std::mem::size_of_val(item.primitives.as_slice()));
-            boxes.prefetch(item.widget);
         }
         let slow = (first + k) as u32;
         let Some(j) = local(*id) else {

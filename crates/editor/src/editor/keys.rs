@@ -1,7 +1,7 @@
 //! The keyboard: shortcuts to actions, arrows to nudge, escape to cancel
 //! or deselect, and space held to pan.
 
-use trellis_model::{Command, PropKey, PropValue, WidgetId};
+use trellis_model::{Command, Document, PropKey, PropValue, WidgetId};
 
 use super::Editor;
 use crate::input::{Action, Key, Modifiers};
@@ -75,11 +75,15 @@ impl Editor {
         if axes.is_empty() {
             return;
         }
+        let nodes = self.doc.node_addresses();
         let commands = ids
             .iter()
             .enumerate()
             .filter_map(|(k, id)| {
                 // Each widget's place is a wait on memory at 100,000 widgets.
+                if let (Some(at), Some(far)) = (&nodes, ids.get(k + 2 * trellis_model::FETCH_AHEAD)) {
+                    Document::prefetch_node(at, *far);
+                }
                 if let Some(ahead) = ids.get(k + trellis_model::FETCH_AHEAD) {
                     self.doc.prefetch(*ahead);
                 }

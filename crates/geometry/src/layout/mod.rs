@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use slotmap::SecondaryMap;
 use taffy::prelude::{NodeId, TaffyTree};
-use trellis_model::{Change, Document, LayoutMode, Rect, Subscription, WidgetId, WidgetKind};
+use trellis_model::{Change, Document, LayoutMode, Rect, SlotAddresses, Subscription, WidgetId, WidgetKind};
 
 use crate::measure::TextMeasurer;
 use crate::spatial::{Entry, SpatialGrid};
@@ -90,12 +90,16 @@ pub(crate) struct WidgetBox {
 
 /// What drawing reads of every widget's box ([`Geometry::drawn_boxes`]).
 #[derive(Clone, Copy, Debug)]
-pub struct DrawnBoxes<'a>(&'a SecondaryMap<WidgetId, WidgetBox>);
+pub struct DrawnBoxes<'a> {
+    boxes: &'a SecondaryMap<WidgetId, WidgetBox>,
+    /// Where each box is, for [`DrawnBoxes::prefetch`].
+    at: Option<SlotAddresses>,
+}
 
 impl DrawnBoxes<'_> {
     /// [`Geometry::drawn_box`].
     pub fn get(&self, id: WidgetId) -> Option<DrawnBox> {
-        let b = self.0.get(id)?;
+        let b = self.boxes.get(id)?;
         let visible = match b.clip {
             None => Some(b.rect),
             Some(c) => intersect(b.rect, c),
@@ -106,8 +110,9 @@ impl DrawnBoxes<'_> {
     /// Asks the processor to bring widget `id`'s box into the cache, for a
     /// [`DrawnBoxes::get`] of it soon after (a hint: nothing is read).
     pub fn prefetch(&self, id: WidgetId) {
-        if let Some(b) = self.0.get(id) {
-            trellis_model::fetch_into_cache(std::ptr::from_ref(b) as usize, std::mem::size_of::<WidgetBox>());
+        // By address: looking the box up would wait for it.
+        if let Some(at) = &self.at {
+            at.fetch(id, std::mem::size_of::<WidgetBox>());
         }
     }
 }
@@ -393,7 +398,7 @@ impl Geometry {
     /// threads may share (the layout itself may not be: taffy's styles
     /// hold raw pointers).
     pub fn drawn_boxes(&self) -> DrawnBoxes<'_> {
-        DrawnBoxes(&self.boxes)
+        DrawnBoxes { boxes: &self.boxes, at: SlotAddresses::of(self.boxes.iter()) }
     }
 
     /// The border box of a widget in design coordinates.

@@ -28,7 +28,8 @@ pub(super) struct Composed {
     moved: Option<Moved>,
 }
 
-/// A copy of part of the frame texture onto itself, moved.
+/// A move of part of the frame's pixels: copied into the spare texture,
+/// which became the frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Moved {
     /// The device pixels copied.
@@ -104,8 +105,9 @@ impl Composed {
         if let Some(m) = self.moved {
             let f = view.factor();
             let (dx, dy) = (m.pixels.0 as f32 / f, m.pixels.1 as f32 / f);
-            // What the copy read but did not write over still shows the
-            // old frame, overlays and all.
+            // What the copy read but did not write over shows the canvas
+            // as it was before the move (the spare's pixels): the old
+            // overlays are gone from there, the new may lie over it.
             rects.extend(super::refine::subtract(m.from, m.to).into_iter().map(|s| damage::piece(view, s).design));
             let paired = old.len() == now.len();
             for (k, o) in old.iter().enumerate() {

@@ -141,14 +141,15 @@ pub(super) struct Target {
     pub(super) width: u32,
     pub(super) height: u32,
     pub(super) canvas: Canvas,
-    /// The canvas's twin, holding nothing of worth: a move of the canvas's
-    /// pixels copies them into it, which then becomes the canvas (a
-    /// texture cannot be copied onto itself, and through a scratch texture
-    /// every pixel moved would be copied twice). A copy of part of the
-    /// frame onto itself passes through it.
+    /// The twin of the canvas and the frame, holding nothing of worth: a
+    /// move of the canvas's pixels copies them into it, which then becomes
+    /// the canvas (a texture cannot be copied onto itself, and through a
+    /// scratch texture every pixel moved would be copied twice); a move of
+    /// the frame's likewise becomes the frame.
     pub(super) spare: Canvas,
-    pub(super) frame: wgpu::Texture,
-    pub(super) frame_view: wgpu::TextureView,
+    /// The canvas with the overlays over it: what is shown. Made as the
+    /// canvas textures are, so that it can trade places with the spare.
+    pub(super) frame: Canvas,
 }
 
 /// One of the two canvas textures, with what draws into it and what
@@ -164,6 +165,12 @@ impl Target {
     /// The spare's pixels become the canvas's.
     pub(super) fn swap_canvas(&mut self) {
         std::mem::swap(&mut self.canvas, &mut self.spare);
+    }
+
+    /// The spare's pixels become the frame's: the frame texture is
+    /// another from now on ([`GpuRenderer::frame_texture`](super::GpuRenderer::frame_texture)).
+    pub(super) fn swap_frame(&mut self) {
+        std::mem::swap(&mut self.frame, &mut self.spare);
     }
 }
 
@@ -309,10 +316,8 @@ impl DeviceState {
             let resample_bind = self.resampler.bind(device, &view);
             Canvas { texture, view, resample_bind }
         };
-        let (canvas, spare) = (canvas("trellis canvas"), canvas("trellis canvas (spare)"));
-        let frame = make("trellis frame", drawn);
-        let frame_view = frame.create_view(&wgpu::TextureViewDescriptor::default());
-        self.canvas = Some(Target { width, height, canvas, spare, frame, frame_view });
+        let (canvas, spare, frame) = (canvas("trellis canvas"), canvas("trellis spare"), canvas("trellis frame"));
+        self.canvas = Some(Target { width, height, canvas, spare, frame });
         true
     }
 }

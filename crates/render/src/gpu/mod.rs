@@ -462,10 +462,12 @@ impl GpuRenderer {
     }
 
     /// The last frame: the canvas with the overlays over it, in
-    /// [`GpuRenderer::target_format`]. It is replaced when the size changes or the
-    /// device is rebuilt, so do not keep it across frames.
+    /// [`GpuRenderer::target_format`]. It is another texture after a frame
+    /// that moved its pixels (a nudge of everything moves them into the
+    /// spare, which becomes the frame), when the size changes and when the
+    /// device is rebuilt: ask for it after each frame, and do not keep it.
     pub fn frame_texture(&self) -> Option<&wgpu::Texture> {
-        self.state.canvas.as_ref().map(|t| &t.frame)
+        self.state.canvas.as_ref().map(|t| &t.frame.texture)
     }
 
     /// GPU time of the newest frame whose timestamps have been read back;
@@ -805,7 +807,7 @@ impl GpuRenderer {
         if recompose.is_none() {
             encoder.copy_texture_to_texture(
                 target.canvas.texture.as_image_copy(),
-                target.frame.as_image_copy(),
+                target.frame.texture.as_image_copy(),
                 wgpu::Extent3d { width: target.width, height: target.height, depth_or_array_layers: 1 },
             );
             report.composed_pixels = u64::from(target.width) * u64::from(target.height);
@@ -819,14 +821,14 @@ impl GpuRenderer {
             };
             encoder.copy_texture_to_texture(
                 at(&target.canvas.texture),
-                at(&target.frame),
+                at(&target.frame.texture),
                 wgpu::Extent3d { width: *w, height: *h, depth_or_array_layers: 1 },
             );
             report.composed_pixels += u64::from(*w) * u64::from(*h);
         }
         {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
-            let mut pass = begin_pass(encoder, &target.frame_view, "trellis overlays", timer, None);
+            let mut pass = begin_pass(encoder, &target.frame.view, "trellis overlays", timer, None);
             if recompose.is_none() {
                 draw_overlays(&mut pass, &self.state, self.lean_shapes, &scratch, overlay_range.clone());
             }
@@ -932,8 +934,9 @@ impl GpuRenderer {
             if x1 > x0 && y1 > y0 {
                 let to = (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32);
                 let from = ((x0 - dx) as u32, (y0 - dy) as u32);
-                // The spare holds the canvas as it was, of no more use.
-                copy_within(encoder, &target.frame, &target.spare.texture, from, to);
+                // The spare holds the canvas as it was: the new frame
+                // past the moved pixels.
+                move_frame(encoder, target, from, to);
                 let pixels = (dx as i32, dy as i32);
                 self.composed.moved(compose::Moved { from: (from.0, from.1, to.2, to.3), to, pixels, by });
                 // Moved by a fraction of a pixel more or less than the
@@ -1040,17 +1043,26 @@ fn copy_pixels(
     encoder.copy_texture_to_texture(place(from, at.0, at.1), place(into, to.0, to.1), size);
 }
 
-/// Copies `texture`'s pixels at `from` (device pixels, top-left) to `to`:
-/// through `scratch`, since a texture cannot be copied onto itself.
-fn copy_within(
+/// Gives the frame at `to` (device pixels) the pixels it had at `from`
+/// (top-left), copied into the spare, which becomes the frame: each pixel
+/// moved is copied once, where moving them within the frame went through
+/// the spare and back (half a millisecond of lavapipe's in a nudge of
+/// everything at 1280x800).
+///
+/// Past `to` the new frame shows what the spare holds: the canvas as it
+/// was before this frame moved it ([`move_canvas`] just made it the
+/// spare). That is what the frame must show there: `to` takes in every
+/// overlay, moved, and the canvas the copy moved, so past it the canvas
+/// is as it was but for the strips drawn exactly now, over which the
+/// frame is composed again.
+fn move_frame(
     encoder: &mut wgpu::CommandEncoder,
-    texture: &wgpu::Texture,
-    scratch: &wgpu::Texture,
+    target: &mut device::Target,
     from: (u32, u32),
     to: refine::PixelRect,
 ) {
-    copy_pixels(encoder, texture, from, scratch, to);
-    copy_pixels(encoder, scratch, (to.0, to.1), texture, to);
+    copy_pixels(encoder, &target.frame.texture, from, &target.spare.texture, to);
+    target.swap_frame();
 }
 
 /// Draws the overlay instances in `range` of the frame's scratch buffer,

@@ -22,7 +22,7 @@ impl GpuRenderer {
         let mut encoder =
             self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis readback") });
         encoder.copy_texture_to_buffer(
-            target.frame.as_image_copy(),
+            target.frame.texture.as_image_copy(),
             wgpu::TexelCopyBufferInfo {
                 buffer: &buffer,
                 layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(row), rows_per_image: None },
