@@ -71,6 +71,10 @@ pub struct Presenter {
     pub native_registered: usize,
     /// Surface reconfigurations so far.
     pub reconfigurations: u64,
+    /// Times the canvas's registration with egui was pointed at another
+    /// texture (a resize, a nudge of everything moving the frame into the
+    /// renderer's spare) over the presenter's life.
+    pub canvas_repoints: u64,
 }
 
 impl std::fmt::Debug for Presenter {
@@ -198,6 +202,7 @@ impl Presenter {
             shading_budget,
             native_registered: 0,
             reconfigurations: 1,
+            canvas_repoints: 0,
         })
     }
 
@@ -223,7 +228,7 @@ impl Presenter {
     /// the new device. The old surface goes first: a window takes one
     /// swap chain at a time.
     pub fn rebuild(self, window: &Arc<Window>) -> Result<(Presenter, Gpu), PresentError> {
-        let Presenter { instance, adapter, native_registered, reconfigurations, .. } = self;
+        let Presenter { instance, adapter, native_registered, reconfigurations, canvas_repoints, .. } = self;
         let gpu = Gpu::open_on(instance.clone(), adapter.clone())?;
         let surface = instance.create_surface(window.clone()).map_err(|e| PresentError::Surface(e.to_string()))?;
         let size = window.inner_size();
@@ -231,6 +236,7 @@ impl Presenter {
         // The old registration went with the old renderer.
         rebuilt.native_registered = native_registered.saturating_sub(1);
         rebuilt.reconfigurations = reconfigurations + 1;
+        rebuilt.canvas_repoints = canvas_repoints;
         Ok((rebuilt, gpu))
     }
 
@@ -260,6 +266,7 @@ impl Presenter {
             Some((texture, id)) => {
                 let view = frame.create_view(&wgpu::TextureViewDescriptor::default());
                 self.egui.update_egui_texture_from_wgpu_texture(&self.device, &view, wgpu::FilterMode::Nearest, *id);
+                self.canvas_repoints += 1;
                 // The canvas's shape is unchanged; what it samples is not.
                 // Composed by a copy, the canvas covers egui's drawing of
                 // it, and a frame drawn through egui (an overlap) shades

@@ -742,7 +742,9 @@ impl Shell {
         );
         let allocations = trellis_diag::CountingAllocator::snapshot().allocations;
         if let Some(p) = self.presenter.as_mut() {
-            // A new canvas texture (resized) is re-pointed before egui samples it.
+            // A new canvas texture (resized, or the frame's pixels moved
+            // into the renderer's spare by a nudge of everything) is
+            // re-pointed before egui samples it.
             let before = p.native_registered;
             let _ = p.canvas_texture(frame_texture.as_ref());
             if self.overlap || p.native_registered != before {

@@ -65,6 +65,9 @@ pub struct WindowBenchReport {
     pub window: (u32, u32),
     /// Whether frames were composed by copies (else egui drew every frame).
     pub composes_by_copy: bool,
+    /// Times egui's registration of the canvas was pointed at another
+    /// texture over the run (`Presenter::canvas_repoints`).
+    pub canvas_repoints: u64,
     /// The bare egui window's frame rate, when compared.
     pub bare_fps: Option<f64>,
     /// The editor's frame rate over a drag fed one input per frame, when
@@ -375,16 +378,18 @@ pub fn bench_window(
         wb.set_base_dir(dir);
     }
     let shell = Shell::new(wb, backend, size, Some(Box::new(driver)));
-    let info = std::rc::Rc::new(std::cell::RefCell::new((String::new(), false, false)));
+    let info = std::rc::Rc::new(std::cell::RefCell::new((String::new(), false, false, 0)));
     let seen = info.clone();
     run_shell_with(shell, move |s| {
-        *seen.borrow_mut() = (s.hud.adapter.clone(), s.hud.software, s.presenter().is_some_and(|p| p.composes_by_copy));
+        let (copies, repoints) = s.presenter().map_or((false, 0), |p| (p.composes_by_copy, p.canvas_repoints));
+        *seen.borrow_mut() = (s.hud.adapter.clone(), s.hud.software, copies, repoints);
     })?;
     let mut r = report.borrow().clone();
-    let (adapter, software, copies) = info.borrow().clone();
+    let (adapter, software, copies, repoints) = info.borrow().clone();
     r.adapter = adapter;
     r.software = software;
     r.composes_by_copy = copies;
+    r.canvas_repoints = repoints;
     Ok(r)
 }
 

@@ -114,6 +114,10 @@ struct WindowReport {
     adapter: String,
     software: bool,
     composes_by_copy: bool,
+    /// Times egui's registration of the canvas was pointed at another
+    /// texture (a resize; a nudge of everything moving the frame's pixels
+    /// into the renderer's spare).
+    canvas_repoints: u64,
     stats: FrameStats,
     drag: Option<FrameStats>,
     parts: Vec<PartFigures>,
@@ -147,8 +151,7 @@ fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
 /// of a thousand widgets. A nudge of everything is among them: on a
 /// software rasteriser it moves the frame's pixels into another texture,
 /// which the window shows from then on.
-const WINDOW_PARTS: [&str; 10] =
-    ["palette drop", "drag", "resize", "marquee", "undo", "redo", "click", "pan", "zoom", "select-all-move"];
+const WINDOW_PARTS: &[&str] = drag_bench::PARTS.split_at(10).0;
 
 /// Runs the window benchmark and reports it as `bench drag` does.
 pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
@@ -172,11 +175,11 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
     let frames = o.frames;
     // A design the session cannot be played on (nothing to drag) is refused
     // before any window opens.
-    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(&WINDOW_PARTS))?;
+    drag_bench::session_events(&design, size.0 as f32, size.1 as f32, frames, Some(WINDOW_PARTS))?;
     let plan = Box::new(move |width: f32, height: f32, _: &trellis_editor::Editor| {
         // Checked above at the window's size; at the canvas's, a failure
         // plays nothing rather than stop the window.
-        let events = match drag_bench::session_events(&design, width, height, frames, Some(&WINDOW_PARTS)) {
+        let events = match drag_bench::session_events(&design, width, height, frames, Some(WINDOW_PARTS)) {
             Ok((session, _)) => {
                 session.labels.iter().copied().zip(session.events.into_iter().map(|e| e.input)).collect()
             }
@@ -275,6 +278,7 @@ fn summarize(r: &WindowBenchReport, design: String, widgets: usize) -> WindowRep
         adapter: r.adapter.clone(),
         software: r.software,
         composes_by_copy: r.composes_by_copy,
+        canvas_repoints: r.canvas_repoints,
         fps_ratio_to_bare: r.bare_fps.zip(r.capacity_fps).map(|(b, c)| c / b.max(1e-9)),
         capacity_fps: r.capacity_fps,
         capacity_frames: r.capacity_frames,

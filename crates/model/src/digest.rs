@@ -241,13 +241,10 @@ fn parts_of(nodes: &SlotMap<WidgetId, Node>, id: WidgetId) -> (Part, Option<Part
 fn parts_of_all(nodes: &SlotMap<WidgetId, Node>, ids: &[WidgetId]) -> Vec<(Part, Option<Part>)> {
     const AHEAD: usize = crate::FETCH_AHEAD;
     // By address: reading the arena to find a node waits for it.
-    let at = crate::SlotAddresses::of(nodes.iter());
-    let fetch = |id: WidgetId| match &at {
-        Some(at) => at.fetch(id, std::mem::size_of::<Node>()),
-        None => {
-            if let Some(node) = nodes.get(id) {
-                crate::fetch_into_cache(std::ptr::from_ref(node) as usize, std::mem::size_of::<Node>());
-            }
+    let at = crate::SlotAddresses::of_map(nodes);
+    let fetch = |id: WidgetId| {
+        if let Some(at) = &at {
+            at.fetch(id, std::mem::size_of::<Node>());
         }
     };
     let mut parts = Vec::with_capacity(ids.len());

@@ -345,8 +345,9 @@ impl Document {
     /// everything at 100,000 widgets waited on memory for each of the
     /// 5,556 widgets it moved, twice: reading their places, then setting them.
     pub fn prefetch(&self, id: WidgetId) {
-        // Nothing is read but the node: fetched ahead by address
-        // (`Document::prefetch_node`), it is in the cache by now.
+        // The node is read, for where the properties are: a loop that
+        // fetched it by address a few widgets before
+        // (`Document::prefetch_node`) does not wait for it here.
         if let Some(node) = self.nodes.get(id) {
             crate::fetch_into_cache(std::ptr::from_ref(node) as usize, std::mem::size_of::<Node>());
             let props = node.props.entries();
@@ -357,7 +358,7 @@ impl Document {
     /// Where the arena keeps each widget's node, for
     /// [`Document::prefetch_node`]; `None` for a document of one widget.
     pub fn node_addresses(&self) -> Option<crate::SlotAddresses> {
-        crate::SlotAddresses::of(self.nodes.iter())
+        crate::SlotAddresses::of_map(&self.nodes)
     }
 
     /// Asks the processor to bring widget `id`'s node into the cache

@@ -35,11 +35,12 @@ pub fn fetch_into_cache(start: usize, len: usize) {
 /// Looking a key up reads its slot (to check the key's version), and that
 /// read is the very wait on memory the fetch was to spare: following a
 /// nudge of everything at 100,000 widgets spent a third of its time in
-/// such "fetches". A `slotmap` map, primary or secondary, keeps its slots
-/// in one vector indexed by the key's slot number, so each value lies a
-/// fixed stride from another's. Were that ever not so, the addresses
-/// would be wrong and the fetches wasted, never harmful: a fetch reads
-/// nothing and never faults.
+/// such "fetches". A `SlotMap` or a `SecondaryMap` keeps its slots in one
+/// vector indexed by the key's slot number, so each value lies a fixed
+/// stride from another's. Were that ever not so, the addresses would be
+/// wrong and the fetches wasted, never harmful: a fetch reads nothing and
+/// never faults. The addresses hold until the map grows (its vector may
+/// move); after that, likewise, fetches are wasted.
 #[derive(Clone, Copy, Debug)]
 pub struct SlotAddresses {
     /// The address of the value of the key in slot `first_slot`.
@@ -50,10 +51,21 @@ pub struct SlotAddresses {
 }
 
 impl SlotAddresses {
-    /// The addresses of the map whose entries, in slot order (as a map's
-    /// `iter` gives them), are `entries`; `None` for a map of fewer than
-    /// two entries, where a stride cannot be known.
-    pub fn of<'a, K: slotmap::Key, V: 'a>(mut entries: impl Iterator<Item = (K, &'a V)>) -> Option<Self> {
+    /// The addresses of `map`'s values; `None` for a map of fewer than
+    /// two values, where a stride cannot be known.
+    pub fn of_map<K: slotmap::Key, V>(map: &slotmap::SlotMap<K, V>) -> Option<Self> {
+        Self::of(map.iter())
+    }
+
+    /// [`SlotAddresses::of_map`] of a secondary map.
+    pub fn of_secondary<K: slotmap::Key, V>(map: &slotmap::SecondaryMap<K, V>) -> Option<Self> {
+        Self::of(map.iter())
+    }
+
+    /// From two entries of a map, in slot order (as its `iter` gives
+    /// them): a map that keeps its values in slot order, which only the
+    /// two constructors above are known to.
+    fn of<'a, K: slotmap::Key, V: 'a>(mut entries: impl Iterator<Item = (K, &'a V)>) -> Option<Self> {
         let (k0, v0) = entries.next()?;
         let (k1, v1) = entries.next()?;
         let (s0, s1) = (slot_of(k0), slot_of(k1));
@@ -77,7 +89,9 @@ impl SlotAddresses {
     }
 }
 
-/// The slot number of `key`: the low half of its FFI form.
+/// The slot number of `key`: the low half of its FFI form, as slotmap
+/// 1.x makes it (it promises nothing of that form; a change would show in
+/// `slot_addresses_are_where_the_map_keeps_each_value`).
 fn slot_of(key: impl slotmap::Key) -> usize {
     (key.data().as_ffi() & 0xffff_ffff) as usize
 }
@@ -104,22 +118,30 @@ mod tests {
         for (i, (k, _)) in primary.iter().enumerate().filter(|(i, _)| i % 3 != 1) {
             secondary.insert(k, (i as f32, 1));
         }
-        let at = SlotAddresses::of(primary.iter()).expect("two entries or more");
+        let at = SlotAddresses::of_map(&primary).expect("two entries or more");
         for (k, v) in &primary {
             assert_eq!(at.address(k), std::ptr::from_ref(v) as usize);
         }
-        let at = SlotAddresses::of(secondary.iter()).expect("two entries or more");
+        let at = SlotAddresses::of_secondary(&secondary).expect("two entries or more");
         for (k, v) in &secondary {
             assert_eq!(at.address(k), std::ptr::from_ref(v) as usize);
         }
-        // A key the map has no slot for gives an address, never a panic.
+        // Worked out from two entries past the first: slots before them too.
+        let at = SlotAddresses::of(primary.iter().skip(5)).expect("two entries or more");
+        for (k, v) in &primary {
+            assert_eq!(at.address(k), std::ptr::from_ref(v) as usize);
+        }
+        // A key the map has no slot for gives an address, and its fetch
+        // reads nothing: never a panic, nor an address past the end.
         let mut other: SlotMap<WidgetId, ()> = SlotMap::with_key();
-        let far = (0..1000).map(|_| other.insert(())).last().expect("keys");
-        let _ = SlotAddresses::of(secondary.iter()).expect("two").address(far);
-        let one: SlotMap<WidgetId, u8> = std::iter::once(1).fold(SlotMap::with_key(), |mut m, v| {
-            m.insert(v);
-            m
-        });
-        assert!(SlotAddresses::of(one.iter()).is_none(), "one entry gives no stride");
+        let mut far = other.insert(());
+        for _ in 0..100_000 {
+            far = other.insert(());
+        }
+        at.fetch(far, 64);
+        fetch_into_cache(usize::MAX - 8, 64);
+        let mut one: SlotMap<WidgetId, u8> = SlotMap::with_key();
+        one.insert(1);
+        assert!(SlotAddresses::of_map(&one).is_none(), "one entry gives no stride");
     }
 }

@@ -99,12 +99,7 @@ pub struct DrawnBoxes<'a> {
 impl DrawnBoxes<'_> {
     /// [`Geometry::drawn_box`].
     pub fn get(&self, id: WidgetId) -> Option<DrawnBox> {
-        let b = self.boxes.get(id)?;
-        let visible = match b.clip {
-            None => Some(b.rect),
-            Some(c) => intersect(b.rect, c),
-        };
-        Some(DrawnBox { rect: b.rect, visible, hidden: b.hidden, has_parent: b.parent.is_some() })
+        self.boxes.get(id).map(WidgetBox::drawn)
     }
 
     /// Asks the processor to bring widget `id`'s box into the cache, for a
@@ -172,6 +167,15 @@ impl WidgetBox {
             clipped: self.clip.is_some_and(|c| intersect(self.rect, c) != Some(self.rect)),
             container: self.kind.is_container(),
         }
+    }
+
+    /// What drawing reads of it ([`Geometry::drawn_box`]).
+    fn drawn(&self) -> DrawnBox {
+        let visible = match self.clip {
+            None => Some(self.rect),
+            Some(c) => intersect(self.rect, c),
+        };
+        DrawnBox { rect: self.rect, visible, hidden: self.hidden, has_parent: self.parent.is_some() }
     }
 
     pub(crate) fn content(&self) -> Rect {
@@ -391,14 +395,14 @@ impl Geometry {
     /// every item of a nudge of everything asked for each part apart, a
     /// lookup of the widget each.
     pub fn drawn_box(&self, id: WidgetId) -> Option<DrawnBox> {
-        self.drawn_boxes().get(id)
+        self.boxes.get(id).map(WidgetBox::drawn)
     }
 
     /// [`Geometry::drawn_box`] of every widget, through a reference that
     /// threads may share (the layout itself may not be: taffy's styles
     /// hold raw pointers).
     pub fn drawn_boxes(&self) -> DrawnBoxes<'_> {
-        DrawnBoxes { boxes: &self.boxes, at: SlotAddresses::of(self.boxes.iter()) }
+        DrawnBoxes { boxes: &self.boxes, at: SlotAddresses::of_secondary(&self.boxes) }
     }
 
     /// The border box of a widget in design coordinates.

@@ -141,19 +141,23 @@ pub(super) struct Target {
     pub(super) width: u32,
     pub(super) height: u32,
     pub(super) canvas: Canvas,
-    /// The twin of the canvas and the frame, holding nothing of worth: a
-    /// move of the canvas's pixels copies them into it, which then becomes
-    /// the canvas (a texture cannot be copied onto itself, and through a
-    /// scratch texture every pixel moved would be copied twice); a move of
-    /// the frame's likewise becomes the frame.
+    /// The twin of the canvas and the frame: a move of the canvas's
+    /// pixels copies them into it, which then becomes the canvas (a
+    /// texture cannot be copied onto itself, and through a scratch texture
+    /// every pixel moved would be copied twice); a move of the frame's
+    /// likewise becomes the frame. It holds nothing of worth, but right
+    /// after a move of the canvas: the canvas as it was, which a move of
+    /// the frame in the same frame shows past the pixels it moves
+    /// (`move_frame` in mod.rs).
     pub(super) spare: Canvas,
     /// The canvas with the overlays over it: what is shown. Made as the
     /// canvas textures are, so that it can trade places with the spare.
     pub(super) frame: Canvas,
 }
 
-/// One of the two canvas textures, with what draws into it and what
-/// samples it.
+/// One of the three textures of a target (the canvas, the frame and the
+/// spare, which trade places), with what draws into it and what samples
+/// it.
 pub(super) struct Canvas {
     pub(super) texture: wgpu::Texture,
     pub(super) view: wgpu::TextureView,
@@ -316,7 +320,8 @@ impl DeviceState {
             let resample_bind = self.resampler.bind(device, &view);
             Canvas { texture, view, resample_bind }
         };
-        let (canvas, spare, frame) = (canvas("trellis canvas"), canvas("trellis spare"), canvas("trellis frame"));
+        // One label: the three trade places.
+        let (canvas, spare, frame) = (canvas("trellis target"), canvas("trellis target"), canvas("trellis target"));
         self.canvas = Some(Target { width, height, canvas, spare, frame });
         true
     }

@@ -1050,11 +1050,14 @@ fn copy_pixels(
 /// everything at 1280x800).
 ///
 /// Past `to` the new frame shows what the spare holds: the canvas as it
-/// was before this frame moved it ([`move_canvas`] just made it the
-/// spare). That is what the frame must show there: `to` takes in every
-/// overlay, moved, and the canvas the copy moved, so past it the canvas
-/// is as it was but for the strips drawn exactly now, over which the
-/// frame is composed again.
+/// was before this frame moved it, so this must follow [`move_canvas`]
+/// in the same frame with nothing drawn into the spare between. That is
+/// what the frame must show there. The old frame was that canvas with
+/// the overlays recorded over it, and `to` holds the canvas's own move;
+/// past `to` the canvas is as it was but for the strips drawn exactly
+/// now, and every pixel an old overlay covered there is composed again
+/// (`Composed::damage`: what the copy read but did not write over, and
+/// both places of an overlay that did not move as far).
 fn move_frame(
     encoder: &mut wgpu::CommandEncoder,
     target: &mut device::Target,
