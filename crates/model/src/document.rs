@@ -50,13 +50,20 @@ pub(crate) struct Node {
     pub(crate) digest: NodeDigest,
 }
 
+/// The properties one operation sets, with their values (`None`: the
+/// default). One is kept inline: a nudge of everything at 100,000
+/// widgets sets one axis of 5,556 of them, and the operation and its
+/// inverse each took a heap block a widget, allocations that the freed
+/// memory of the nudge before made slow.
+pub(crate) type PropEdits = smallvec::SmallVec<[(PropKey, Option<PropValue>); 1]>;
+
 /// A primitive operation. Applying one returns its exact inverse.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Op {
     Attach { id: WidgetId, parent: WidgetId, index: usize },
     Detach { id: WidgetId },
     Move { id: WidgetId, parent: WidgetId, index: usize },
-    SetProps { id: WidgetId, values: Vec<(PropKey, Option<PropValue>)> },
+    SetProps { id: WidgetId, values: PropEdits },
     Rename { id: WidgetId, name: Box<str> },
 }
 
@@ -64,12 +71,15 @@ impl Op {
     pub(crate) fn heap_bytes(&self) -> usize {
         size_of::<Op>()
             + match self {
-                Op::SetProps { values, .. } => values
-                    .iter()
-                    .map(|(_, v)| {
-                        size_of::<(PropKey, Option<PropValue>)>() + v.as_ref().map_or(0, PropValue::heap_bytes)
-                    })
-                    .sum(),
+                Op::SetProps { values, .. } => {
+                    // Values kept inline are within the operation's own size.
+                    let block = if values.spilled() {
+                        values.capacity() * size_of::<(PropKey, Option<PropValue>)>()
+                    } else {
+                        0
+                    };
+                    block + values.iter().map(|(_, v)| v.as_ref().map_or(0, PropValue::heap_bytes)).sum::<usize>()
+                }
                 Op::Rename { name, .. } => name.len(),
                 _ => 0,
             }
@@ -794,7 +804,7 @@ impl Document {
                 }
                 let node = &mut self.nodes[id];
                 // Only what really changes is reported and recorded for undo.
-                let mut old = Vec::with_capacity(values.len());
+                let mut old = PropEdits::with_capacity(values.len());
                 for (key, value) in values {
                     let previous = node.props.set(key, value);
                     if node.props.get(key) != previous.as_ref() {

@@ -593,3 +593,53 @@ fn a_readers_change_vector_keeps_room_for_a_gesture_not_the_largest_batch() {
     assert_eq!(out, vec![Change::Props { id, keys: PropKeys::from([PropKey::X]) }], "only the new change");
     assert!(out.capacity() <= trellis_model::KEPT_CHANGES, "room kept: {}", out.capacity());
 }
+
+/// A shift moves each widget along the axes it is given, tells only the
+/// properties it changed, and undoes as one step to the exact places from
+/// before (not the places moved back, which rounding could miss). A
+/// shift that fails part way (a widget past the coordinate limit, or
+/// deleted) leaves every widget where it was.
+#[test]
+fn a_shift_moves_each_widget_and_undoes_to_its_exact_place() {
+    let mut doc = Document::new();
+    let (a, b) = (button(&mut doc, 0.1, 7.0), button(&mut doc, 50.3, 9.0));
+    let sub = doc.subscribe();
+    let at = |doc: &Document, id| {
+        let w = doc.widget(id).unwrap();
+        (w.number(PropKey::X), w.number(PropKey::Y))
+    };
+    let by = (1.0e-3, 0.0);
+    assert_eq!(Command::Shift { ids: vec![a, b], by }.label(), "Move 2 widgets");
+    doc.execute(Command::Shift { ids: vec![a, b], by }).unwrap();
+    assert_eq!(at(&doc, a), (0.1 + 1.0e-3, 7.0));
+    assert_eq!(at(&doc, b), (50.3 + 1.0e-3, 9.0));
+    let x = |id| Change::Props { id, keys: PropKeys::from([PropKey::X]) };
+    assert_eq!(sub.drain(), vec![x(a), x(b)], "only x changed");
+    doc.undo().unwrap();
+    assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)), "exactly as before");
+    doc.redo().unwrap();
+    assert_eq!(at(&doc, b), (50.3 + 1.0e-3, 9.0));
+    doc.undo().unwrap();
+    sub.drain();
+
+    // Both axes; a widget listed twice moves twice.
+    doc.execute(Command::Shift { ids: vec![a, b, a], by: (2.0, -3.0) }).unwrap();
+    assert_eq!((at(&doc, a), at(&doc, b)), ((4.1, 1.0), (52.3, 6.0)));
+    doc.undo().unwrap();
+    assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)), "one step undoes both moves of a");
+
+    // Nothing to move: no undo step.
+    let steps = doc.commits();
+    doc.execute(Command::Shift { ids: vec![a], by: (0.0, 0.0) }).unwrap();
+    assert_eq!(doc.commits(), steps);
+
+    // Past the limit for b: a is put back too, and the error names b's x.
+    let far = limits::MAX_COORDINATE - 50.0;
+    let err = doc.execute(Command::Shift { ids: vec![a, b], by: (far, 0.0) }).unwrap_err();
+    assert!(err.to_string().contains(doc.widget(b).unwrap().name()), "{err}");
+    assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)));
+    // A widget deleted since: an error, and a stays.
+    doc.execute(Command::Delete { ids: vec![b] }).unwrap();
+    assert!(doc.execute(Command::Shift { ids: vec![a, b], by: (1.0, 0.0) }).is_err());
+    assert_eq!(at(&doc, a), (0.1, 7.0));
+}

@@ -21,6 +21,7 @@ enum Action {
     Group(Vec<usize>),
     Ungroup(usize),
     Duplicate(Vec<usize>),
+    Shift(Vec<usize>, i8, i8),
     Gesture(Vec<(usize, i16, i16)>),
 }
 
@@ -43,6 +44,8 @@ fn action() -> impl Strategy<Value = Action> {
         prop::collection::vec(ix.clone(), 1..4).prop_map(Action::Group),
         ix.clone().prop_map(Action::Ungroup),
         prop::collection::vec(ix.clone(), 1..3).prop_map(Action::Duplicate),
+        (prop::collection::vec(ix.clone(), 1..6), any::<i8>(), any::<i8>())
+            .prop_map(|(what, dx, dy)| Action::Shift(what, dx, dy)),
         prop::collection::vec((ix, any::<i16>(), any::<i16>()), 1..12).prop_map(Action::Gesture),
     ]
 }
@@ -115,6 +118,11 @@ fn run(doc: &mut Document, action: &Action) {
         Action::Duplicate(what) => {
             doc.execute(Command::Duplicate { ids: what.iter().map(|i| pick(&ids, *i)).collect(), offset: (8.0, 8.0) })
         }
+        Action::Shift(what, dx, dy) => doc.execute(Command::Shift {
+            ids: what.iter().map(|i| pick(&ids, *i)).collect(),
+            // Quarter pixels, as a nudge at a zoom moves.
+            by: (f32::from(dx) / 4.0, f32::from(dy) / 4.0),
+        }),
         Action::Gesture(steps) => {
             doc.begin("Drag").unwrap();
             for (i, dx, dy) in steps {

@@ -1,7 +1,7 @@
 //! The keyboard: shortcuts to actions, arrows to nudge, escape to cancel
 //! or deselect, and space held to pan.
 
-use trellis_model::{Command, Document, PropKey, PropValue, WidgetId};
+use trellis_model::{Command, WidgetId};
 
 use super::Editor;
 use crate::input::{Action, Key, Modifiers};
@@ -67,36 +67,12 @@ impl Editor {
         }
         let ids: Vec<WidgetId> =
             top_level(&self.doc, &self.selection).into_iter().filter(|id| !is_flowed(&self.doc, *id)).collect();
-        // Only the axes the arrow moves along: setting the other to what it
-        // is changes nothing, yet it was read and set for every widget of
-        // a nudge of everything.
-        let axes: Vec<(PropKey, f32)> =
-            [(PropKey::X, dx), (PropKey::Y, dy)].into_iter().filter(|(_, d)| *d != 0.0).collect();
-        if axes.is_empty() {
+        if ids.is_empty() || (dx == 0.0 && dy == 0.0) {
             return;
         }
-        let nodes = self.doc.node_addresses();
-        let commands = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(k, id)| {
-                // Each widget's place is a wait on memory at 100,000 widgets.
-                if let (Some(at), Some(far)) = (&nodes, ids.get(k + 2 * trellis_model::FETCH_AHEAD)) {
-                    Document::prefetch_node(at, *far);
-                }
-                if let Some(ahead) = ids.get(k + trellis_model::FETCH_AHEAD) {
-                    self.doc.prefetch(*ahead);
-                }
-                self.doc.widget(*id)
-            })
-            .map(|w| Command::SetProperties {
-                id: w.id(),
-                values: axes.iter().map(|(key, d)| (*key, Some(PropValue::Number(w.number(*key) + d)))).collect(),
-            })
-            .collect::<Vec<_>>();
-        if commands.is_empty() {
-            return;
-        }
+        // One command for them all, which reads each widget's place once
+        // (5,556 widgets in a nudge of everything at 100,000).
+        let commands = vec![Command::Shift { ids, by: (dx, dy) }];
         // The layout follows the nudge while the saved file's parts of
         // the widgets moved are written on another thread: a nudge of
         // everything at 100,000 widgets moves 5,556 of them.
