@@ -18,11 +18,15 @@ pub(crate) fn is_flowed(doc: &Document, id: WidgetId) -> bool {
     doc.parent(id).is_some_and(|p| lays_out_children(doc, p))
 }
 
-/// The widgets of `ids` whose ancestors are not also listed, in order:
-/// moving or copying an ancestor already takes its descendants along.
+/// The widgets of `ids` whose ancestors are not also listed, in order,
+/// each once: moving or copying an ancestor already takes its descendants
+/// along, and a widget named twice (`select a a`) moves once.
 pub(crate) fn top_level(doc: &Document, ids: &[WidgetId]) -> Vec<WidgetId> {
     let mut set: HashSet<WidgetId, foldhash::fast::RandomState> = HashSet::default();
     set.extend(ids.iter().copied());
+    // A selection names each widget once unless it was typed twice
+    // (`select a a`): only then are the widgets listed so far kept.
+    let mut repeated = (set.len() < ids.len()).then(HashSet::<WidgetId, foldhash::fast::RandomState>::default);
     // Each widget's parent is a wait on memory (5,556 of them in a nudge
     // of everything at 100,000 widgets) unless its node is fetched ahead.
     let nodes = doc.node_addresses();
@@ -31,6 +35,11 @@ pub(crate) fn top_level(doc: &Document, ids: &[WidgetId]) -> Vec<WidgetId> {
         .filter(|(k, id)| {
             if let (Some(at), Some(far)) = (&nodes, ids.get(k + 2 * trellis_model::FETCH_AHEAD)) {
                 Document::prefetch_node(at, *far);
+            }
+            if let Some(seen) = &mut repeated
+                && !seen.insert(**id)
+            {
+                return false;
             }
             let mut at = doc.parent(**id);
             while let Some(a) = at {
@@ -77,5 +86,7 @@ mod tests {
         let loose = insert(&mut doc, root, WidgetKind::Label);
         assert_eq!(top_level(&doc, &[inner, panel, loose]), [panel, loose]);
         assert_eq!(top_level(&doc, &[inner, loose]), [inner, loose]);
+        // A widget named twice is listed once, where it was first named.
+        assert_eq!(top_level(&doc, &[loose, inner, panel, loose, panel]), [loose, panel]);
     }
 }

@@ -79,31 +79,31 @@ fn planted_leaks_are_caught_and_named() {
 /// (11,112 a nudge at 100,000 widgets), slow ones, from the memory the
 /// nudge before had freed. The count is the same every run, but for the
 /// test harness's own threads, so it is held to a bound with room for
-/// those (a nudge here makes about 80).
+/// those (a nudge here makes about 90).
 #[test]
 fn a_nudge_of_everything_allocates_nothing_per_widget_moved() {
     let _alone = ALONE.lock().unwrap_or_else(|p| p.into_inner());
     let mut e = Editor::new(trellis_model::generate(30_000, 4));
-    let moved = e.doc().children(e.doc().root()).len();
     let scenario = Scenario::parse("action select_all\nkey shift+right").unwrap();
     let mut clock = 0.0;
     scenario.run(&mut e, &mut clock, &mut |_, _| {}).unwrap();
+    let places = |e: &Editor| -> Vec<f32> {
+        let doc = e.doc();
+        doc.children(doc.root()).iter().map(|id| doc.widget(*id).unwrap().number(trellis_model::PropKey::X)).collect()
+    };
+    let before = places(&e);
     let nudge = Scenario::parse("key shift+right").unwrap();
-    let before = CountingAllocator::snapshot().allocations;
+    let counted = CountingAllocator::snapshot().allocations;
     nudge.run(&mut e, &mut clock, &mut |_, _| {}).unwrap();
-    let made = CountingAllocator::snapshot().allocations - before;
+    let made = CountingAllocator::snapshot().allocations - counted;
+    let moved = before.len();
     eprintln!("{made} allocations for {moved} widgets moved");
     assert!(moved > 1_000, "{moved} widgets moved");
     assert!(made < moved as u64 / 4, "{made} allocations for {moved} widgets moved");
-    // The nudge is one undo step, which puts every widget back.
-    let x = |e: &Editor| {
-        e.doc()
-            .children(e.doc().root())
-            .iter()
-            .map(|id| e.doc().widget(*id).unwrap().number(trellis_model::PropKey::X))
-            .sum::<f32>()
-    };
-    let moved_to = x(&e);
+    // It moved every widget, as one undo step that puts each one back.
+    let after = places(&e);
+    assert!(before.iter().zip(&after).all(|(b, a)| *a == *b + 10.0), "every widget 10 px to the right");
+    assert_eq!(e.doc().undo_label(), Some("Nudge"));
     e.handle(&Event { t: clock, input: Input::Action(Action::Undo) });
-    assert!(x(&e) < moved_to, "undo moved them back");
+    assert_eq!(places(&e), before, "undo puts every widget back");
 }

@@ -212,7 +212,8 @@ pub enum Command {
     /// grows by `by.0` and its y by `by.1`, an axis moved by zero left as
     /// it is (a nudge of the selection by the arrow keys).
     Shift {
-        /// The widgets; each must have an x and a y.
+        /// The widgets (one listed twice moves twice); each must take the
+        /// axes moved.
         ids: Vec<WidgetId>,
         /// How far, in design pixels.
         by: (f32, f32),
@@ -276,9 +277,10 @@ fn edits_each_widget_once(commands: &[Command], slots: usize) -> bool {
     })
 }
 
-/// How many commands ahead of the one run [`Document::execute_all`] has
-/// the widget edited fetched into the cache (a nudge of everything edits
-/// 5,556 widgets at 100,000, each a wait on memory otherwise).
+/// How many widgets ahead of the one edited [`Document::execute_all`] (by
+/// commands) and [`Command::Shift`] (by widgets) have it fetched into the
+/// cache (a nudge of everything edits 5,556 widgets at 100,000, each a
+/// wait on memory otherwise).
 const PREFETCH_AHEAD: usize = crate::FETCH_AHEAD;
 
 impl Document {

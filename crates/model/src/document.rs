@@ -57,6 +57,11 @@ pub(crate) struct Node {
 /// memory of the nudge before made slow.
 pub(crate) type PropEdits = smallvec::SmallVec<[(PropKey, Option<PropValue>); 1]>;
 
+// Every op in the history is this big: 64 bytes with one property inline,
+// against 40 with a list on the heap, which a nudge allocated twice a
+// widget. A larger inline room would grow every attach, move and rename.
+const _: () = assert!(size_of::<Op>() <= 64);
+
 /// A primitive operation. Applying one returns its exact inverse.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Op {

@@ -608,17 +608,20 @@ fn a_shift_moves_each_widget_and_undoes_to_its_exact_place() {
         let w = doc.widget(id).unwrap();
         (w.number(PropKey::X), w.number(PropKey::Y))
     };
-    let by = (1.0e-3, 0.0);
+    // In f32, 0.1 + 1000.7 - 1000.7 is not 0.1, nor is 50.3's: an undo
+    // that moved them back by the distance would miss.
+    let by = (1000.7, 0.0);
+    assert_ne!(0.1f32 + by.0 - by.0, 0.1);
     assert_eq!(Command::Shift { ids: vec![a, b], by }.label(), "Move 2 widgets");
     doc.execute(Command::Shift { ids: vec![a, b], by }).unwrap();
-    assert_eq!(at(&doc, a), (0.1 + 1.0e-3, 7.0));
-    assert_eq!(at(&doc, b), (50.3 + 1.0e-3, 9.0));
+    assert_eq!(at(&doc, a), (0.1 + 1000.7, 7.0));
+    assert_eq!(at(&doc, b), (50.3 + 1000.7, 9.0));
     let x = |id| Change::Props { id, keys: PropKeys::from([PropKey::X]) };
     assert_eq!(sub.drain(), vec![x(a), x(b)], "only x changed");
     doc.undo().unwrap();
     assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)), "exactly as before");
     doc.redo().unwrap();
-    assert_eq!(at(&doc, b), (50.3 + 1.0e-3, 9.0));
+    assert_eq!(at(&doc, b), (50.3 + 1000.7, 9.0));
     doc.undo().unwrap();
     sub.drain();
 

@@ -22,6 +22,7 @@ enum Action {
     Ungroup(usize),
     Duplicate(Vec<usize>),
     Shift(Vec<usize>, i8, i8),
+    Batch(Vec<usize>, i8),
     Gesture(Vec<(usize, i16, i16)>),
 }
 
@@ -46,6 +47,7 @@ fn action() -> impl Strategy<Value = Action> {
         prop::collection::vec(ix.clone(), 1..3).prop_map(Action::Duplicate),
         (prop::collection::vec(ix.clone(), 1..6), any::<i8>(), any::<i8>())
             .prop_map(|(what, dx, dy)| Action::Shift(what, dx, dy)),
+        (prop::collection::vec(0usize..8, 2..6), any::<i8>()).prop_map(|(what, dx)| Action::Batch(what, dx)),
         prop::collection::vec((ix, any::<i16>(), any::<i16>()), 1..12).prop_map(Action::Gesture),
     ]
 }
@@ -125,18 +127,37 @@ fn run(doc: &mut Document, action: &Action) {
         }),
         Action::Gesture(steps) => {
             doc.begin("Drag").unwrap();
-            for (i, dx, dy) in steps {
+            for (k, (i, dx, dy)) in steps.into_iter().enumerate() {
                 let id = pick(&ids, i);
-                let _ = doc.execute(Command::SetProperties {
-                    id,
-                    values: vec![
-                        (PropKey::X, Some(PropValue::Number(dx.into()))),
-                        (PropKey::Y, Some(PropValue::Number(dy.into()))),
-                    ],
-                });
+                // Shifts among the sets: their inverses coalesce with the
+                // sets' in the one step.
+                let _ = if k % 3 == 2 {
+                    doc.execute(Command::Shift { ids: vec![id], by: (f32::from(dx) / 7.0, f32::from(dy) / 7.0) })
+                } else {
+                    doc.execute(Command::SetProperties {
+                        id,
+                        values: vec![
+                            (PropKey::X, Some(PropValue::Number(dx.into()))),
+                            (PropKey::Y, Some(PropValue::Number(dy.into()))),
+                        ],
+                    })
+                };
             }
             doc.commit();
             Ok(Default::default())
+        }
+        Action::Batch(what, dx) => {
+            // A nudge's batch, its widgets named more than once, and a set
+            // of the first's x after it.
+            let picked: Vec<_> = what.iter().map(|i| pick(&ids, *i)).collect();
+            let first = picked[0];
+            doc.execute_all(
+                "Nudge",
+                vec![
+                    Command::Shift { ids: picked, by: (f32::from(dx) / 3.0, 0.0) },
+                    Command::SetProperties { id: first, values: vec![(PropKey::X, Some(PropValue::Number(5.5)))] },
+                ],
+            )
         }
     };
     if result.is_err() {

@@ -65,13 +65,18 @@ impl Editor {
         if self.is_busy() {
             return;
         }
-        let ids: Vec<WidgetId> =
-            top_level(&self.doc, &self.selection).into_iter().filter(|id| !is_flowed(&self.doc, *id)).collect();
+        // A widget gone from the document is passed over, as the command
+        // would refuse the whole nudge for it.
+        let ids: Vec<WidgetId> = top_level(&self.doc, &self.selection)
+            .into_iter()
+            .filter(|id| self.doc.contains(*id) && !is_flowed(&self.doc, *id))
+            .collect();
         if ids.is_empty() || (dx == 0.0 && dy == 0.0) {
             return;
         }
-        // One command for them all, which reads each widget's place once
-        // (5,556 widgets in a nudge of everything at 100,000).
+        // One command for them all: a command a widget, each with its own
+        // list of values, allocated twice a widget (5,556 widgets in a
+        // nudge of everything at 100,000).
         let commands = vec![Command::Shift { ids, by: (dx, dy) }];
         // The layout follows the nudge while the saved file's parts of
         // the widgets moved are written on another thread: a nudge of
