@@ -58,7 +58,7 @@ pub(crate) struct Node {
 pub(crate) type PropEdits = smallvec::SmallVec<[(PropKey, Option<PropValue>); 1]>;
 
 // Every op in the history is this big: 64 bytes with one property inline,
-// against 40 with a list on the heap, which a nudge allocated twice a
+// against 32 with a list on the heap, which a nudge allocated twice a
 // widget. A larger inline room would grow every attach, move and rename.
 const _: () = assert!(size_of::<Op>() <= 64);
 
