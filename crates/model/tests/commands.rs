@@ -641,6 +641,12 @@ fn a_shift_moves_each_widget_and_undoes_to_its_exact_place() {
     let err = doc.execute(Command::Shift { ids: vec![a, b], by: (far, 0.0) }).unwrap_err();
     assert!(err.to_string().contains(doc.widget(b).unwrap().name()), "{err}");
     assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)));
+    // A distance of no number, or none finite: refused, naming the widget.
+    for by in [(f32::NAN, 0.0), (0.0, f32::INFINITY)] {
+        let err = doc.execute(Command::Shift { ids: vec![a, b], by }).unwrap_err();
+        assert!(err.to_string().contains(doc.widget(a).unwrap().name()), "{err}");
+        assert_eq!((at(&doc, a), at(&doc, b)), ((0.1, 7.0), (50.3, 9.0)));
+    }
     // A widget deleted since: an error, and a stays.
     doc.execute(Command::Delete { ids: vec![b] }).unwrap();
     assert!(doc.execute(Command::Shift { ids: vec![a, b], by: (1.0, 0.0) }).is_err());
