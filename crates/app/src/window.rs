@@ -717,6 +717,13 @@ impl Shell {
                     record.redrawn_pixels = r.redrawn_pixels;
                     record.resampled = r.resampled;
                     record.stale_pixels = r.stale_pixels;
+                    // What the drawing did, for the observer's record
+                    // (the app's trace): the inputs' record knows none of it.
+                    record.rebuilt |= r.rebuilt;
+                    record.moved_by_copy = r.moved_by_copy;
+                    record.drawn_over = r.drawn_over;
+                    record.composed_pixels = r.composed_pixels;
+                    record.copied_pixels = r.copied_pixels;
                     record.encode_ns += r.encode_ns;
                     record.display_list_ns += r.display_list_ns;
                     record.gpu_ns = r.gpu_ns;
@@ -805,6 +812,7 @@ impl Shell {
                 drawn_over: record.drawn_over,
                 stale_pixels: record.stale_pixels,
                 composed_pixels: record.composed_pixels,
+                copied_pixels: record.copied_pixels,
             };
             observer(&frame, self);
             self.observer = Some(observer);

@@ -70,6 +70,10 @@ pub struct FrameRecord {
     /// canvas copied, the overlays drawn over it); 0 on the CPU backend,
     /// which draws overlays over a copy of the whole canvas.
     pub composed_pixels: u64,
+    /// Device pixels copied to move the canvas's and the frame's pixels
+    /// (a pan, a nudge of everything): none where the move rounds to no
+    /// pixel; 0 on the CPU backend.
+    pub copied_pixels: u64,
 }
 
 impl FrameRecord {
@@ -472,6 +476,7 @@ impl Canvas {
             record.drawn_over = report.drawn_over;
             record.stale_pixels = report.stale_pixels;
             record.composed_pixels = report.composed_pixels;
+            record.copied_pixels = report.copied_pixels;
             if let Some(listed) = listed {
                 record.encode_ns = listed.elapsed().as_nanos() as u64;
             }

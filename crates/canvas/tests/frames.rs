@@ -507,7 +507,8 @@ fn nudge_everything_and_settle_with(
     frame(&mut canvas, Input::Action(Action::SelectAll));
     let mut last = None;
     for nudge in nudges {
-        let uncovered = uncovered_pixels(nudge, canvas.view().factor());
+        let factor = canvas.view().factor();
+        let uncovered = uncovered_pixels(nudge, factor);
         let (step, record) = frame(&mut canvas, nudge.clone());
         assert!(record.moved_by_copy, "{nudge:?} of everything past the budget is a copy");
         assert!(record.stale_pixels > 0 && record.redrawn_pixels < 900 * 600 / 10, "{nudge:?}: {record:?}");
@@ -520,6 +521,11 @@ fn nudge_everything_and_settle_with(
             "{nudge:?} drew {} pixels, past the {uncovered} it can uncover",
             record.redrawn_pixels
         );
+        // A move rounded to no pixel copies none: the canvas and the frame
+        // are kept as they are (a nudge of 10 units at 100,000 widgets
+        // zoomed to fit copied 4 MB twice for it).
+        let still = nudge_pixels(nudge, factor) == 0.0;
+        assert_eq!(record.copied_pixels == 0, still, "{nudge:?}: {record:?}");
         // The frame's pixels move with the canvas's: the selection
         // outlines, moved as far, are not drawn again over the whole frame.
         if move_frame {
@@ -541,14 +547,21 @@ fn nudge_everything_and_settle_with(
 /// each axis it moves.
 fn uncovered_pixels(nudge: &Input, factor: f32) -> u64 {
     use trellis_editor::Key;
-    let Input::KeyDown { key, modifiers } = nudge else { panic!("{nudge:?} is no nudge") };
-    let d = if modifiers.shift { 10.0 } else { 1.0 } * factor;
-    let strip = (d.round() + 1.0) as u64;
+    let Input::KeyDown { key, .. } = nudge else { panic!("{nudge:?} is no nudge") };
+    let strip = (nudge_pixels(nudge, factor) + 1.0) as u64;
     match key {
         Key::Left | Key::Right => strip * 600,
         Key::Up | Key::Down => strip * 900,
         _ => panic!("{key:?} is no arrow"),
     }
+}
+
+/// The whole device pixels a canvas's copy moves by for `nudge` (an arrow
+/// key, 10 design units with Shift, else 1) at `factor` device pixels a
+/// unit: the distance rounded, as the renderer rounds it.
+fn nudge_pixels(nudge: &Input, factor: f32) -> f32 {
+    let Input::KeyDown { modifiers, .. } = nudge else { panic!("{nudge:?} is no nudge") };
+    (if modifiers.shift { 10.0 } else { 1.0 } * factor).round()
 }
 
 /// A 900x600 canvas of `doc` on Vulkan, dark, with a budget every nudge of

@@ -194,6 +194,10 @@ pub struct FrameReport {
     /// pixels moved the frame's too, overlays and all, unless this is all
     /// of them.
     pub composed_pixels: u64,
+    /// Device pixels copied to move the canvas's and the frame's pixels
+    /// (a pan, a nudge of everything): none where the move rounds to no
+    /// pixel.
+    pub copied_pixels: u64,
 }
 
 /// Live GPU objects, as wgpu counts them, and the renderer's own caches:
@@ -638,7 +642,7 @@ impl GpuRenderer {
                 // Under a hundredth of a pixel apart, the views show the same.
                 if (dx, dy) != (0, 0) {
                     let target = self.state.canvas.as_mut().expect("made above");
-                    scroll_canvas(encoder, target, dx, dy);
+                    report.copied_pixels += scroll_canvas(encoder, target, dx, dy);
                     // Every overlay is somewhere else over the canvas now.
                     self.composed.forget();
                     report.scrolled = Some((dx, dy));
@@ -666,8 +670,9 @@ impl GpuRenderer {
             }
             Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
                 match self.translate_canvas(encoder, list, view, moved, *from, *by) {
-                    Some((exact, by)) => {
+                    Some((exact, by, copied)) => {
                         report.translated = Some(by);
+                        report.copied_pixels += copied;
                         // The copy is this frame's work, as a resampling is.
                         budget = 0;
                         exact
@@ -884,7 +889,7 @@ impl GpuRenderer {
         moved: &[Rect],
         from: Rect,
         by: trellis_geometry::Point,
-    ) -> Option<(Vec<damage::Region>, (i32, i32))> {
+    ) -> Option<(Vec<damage::Region>, (i32, i32), u64)> {
         if self.refine_budget == 0 {
             return None;
         }
@@ -911,7 +916,7 @@ impl GpuRenderer {
         let to = (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32);
         let from = ((x0 - dx) as u32, (y0 - dy) as u32);
         let target = self.state.canvas.as_mut().expect("made before");
-        move_canvas(encoder, target, from, to);
+        let mut copied = move_canvas(encoder, target, from, to);
         let (exact, inner) = refine::after_copy(damaged, to);
         // The frame's pixels move with the canvas's, overlays and all, where
         // drawing its overlays again would cost more than the copy.
@@ -936,7 +941,7 @@ impl GpuRenderer {
                 let from = ((x0 - dx) as u32, (y0 - dy) as u32);
                 // The spare holds the canvas as it was: the new frame
                 // past the moved pixels.
-                move_frame(encoder, target, from, to);
+                copied += move_frame(encoder, target, from, to);
                 let pixels = (dx as i32, dy as i32);
                 self.composed.moved(compose::Moved { from: (from.0, from.1, to.2, to.3), to, pixels, by });
                 // Moved by a fraction of a pixel more or less than the
@@ -960,7 +965,7 @@ impl GpuRenderer {
             self.refinement.mark(inner);
         }
         let exact = exact.into_iter().map(|s| damage::piece(view, s)).collect();
-        Some((exact, (dx as i32, dy as i32)))
+        Some((exact, (dx as i32, dy as i32), copied))
     }
 
     /// Waits until the GPU has finished every frame submitted, and reads the
@@ -995,31 +1000,40 @@ fn scroll(old: &View, new: &View) -> Option<(i32, i32)> {
     (whole && stays).then_some((rx as i32, ry as i32))
 }
 
-/// Moves the canvas's pixels by (`dx`, `dy`), as a pan does.
-fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &mut device::Target, dx: i32, dy: i32) {
+/// Moves the canvas's pixels by (`dx`, `dy`), as a pan does. Returns the
+/// pixels copied.
+fn scroll_canvas(encoder: &mut wgpu::CommandEncoder, target: &mut device::Target, dx: i32, dy: i32) -> u64 {
     let (w, h) = (target.width as i32, target.height as i32);
     let (sx, dx0) = if dx >= 0 { (0, dx) } else { (-dx, 0) };
     let (sy, dy0) = if dy >= 0 { (0, dy) } else { (-dy, 0) };
     let to = (dx0 as u32, dy0 as u32, (w - dx.abs()) as u32, (h - dy.abs()) as u32);
-    move_canvas(encoder, target, (sx as u32, sy as u32), to);
+    move_canvas(encoder, target, (sx as u32, sy as u32), to)
 }
 
 /// Gives the canvas at `to` (device pixels) the pixels it had at `from`
 /// (top-left), keeping the rest: copied into its twin, which becomes the
 /// canvas. Every pixel is copied once, where a copy within one texture
 /// goes through a scratch texture and copies each moved pixel twice.
+/// Returns the pixels copied.
 fn move_canvas(
     encoder: &mut wgpu::CommandEncoder,
     target: &mut device::Target,
     from: (u32, u32),
     to: refine::PixelRect,
-) {
+) -> u64 {
+    if from == (to.0, to.1) {
+        // Moved by no pixel (a nudge of under half a pixel: 10 units of a
+        // 100,000-widget design zoomed to fit): the twin would get every
+        // pixel where it is, 4 MB copied at 1280x800 for nothing.
+        return 0;
+    }
     let (canvas, spare) = (&target.canvas.texture, &target.spare.texture);
     copy_pixels(encoder, canvas, from, spare, to);
     for kept in refine::subtract((0, 0, target.width, target.height), to) {
         copy_pixels(encoder, canvas, (kept.0, kept.1), spare, kept);
     }
     target.swap_canvas();
+    u64::from(target.width) * u64::from(target.height)
 }
 
 /// Copies `from`'s pixels at `at` (top-left) to `into` at `to`.
@@ -1058,14 +1072,23 @@ fn copy_pixels(
 /// now, and every pixel an old overlay covered there is composed again
 /// (`Composed::damage`: what the copy read but did not write over, and
 /// both places of an overlay that did not move as far).
+///
+/// Moved by no pixel, the frame is kept as it is, as [`move_canvas`] then
+/// keeps the canvas (the spare holds neither): past `to`, which holds
+/// every overlay the frame showed, the frame is the canvas already.
+/// Returns the pixels copied.
 fn move_frame(
     encoder: &mut wgpu::CommandEncoder,
     target: &mut device::Target,
     from: (u32, u32),
     to: refine::PixelRect,
-) {
+) -> u64 {
+    if from == (to.0, to.1) {
+        return 0;
+    }
     copy_pixels(encoder, &target.frame.texture, from, &target.spare.texture, to);
     target.swap_frame();
+    u64::from(to.2) * u64::from(to.3)
 }
 
 /// Draws the overlay instances in `range` of the frame's scratch buffer,
