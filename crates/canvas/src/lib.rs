@@ -72,7 +72,7 @@ pub struct FrameRecord {
     pub composed_pixels: u64,
     /// Device pixels copied to move the canvas's and the frame's pixels
     /// (a pan, a nudge of everything): none where the move rounds to no
-    /// pixel; 0 on the CPU backend.
+    /// pixel (still `moved_by_copy`, by none); 0 on the CPU backend.
     pub copied_pixels: u64,
 }
 

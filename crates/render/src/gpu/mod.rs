@@ -196,7 +196,7 @@ pub struct FrameReport {
     pub composed_pixels: u64,
     /// Device pixels copied to move the canvas's and the frame's pixels
     /// (a pan, a nudge of everything): none where the move rounds to no
-    /// pixel.
+    /// pixel (still `translated`, by none).
     pub copied_pixels: u64,
 }
 
@@ -917,7 +917,9 @@ impl GpuRenderer {
         let from = ((x0 - dx) as u32, (y0 - dy) as u32);
         let target = self.state.canvas.as_mut().expect("made before");
         let mut copied = move_canvas(encoder, target, from, to);
-        let (exact, inner) = refine::after_copy(damaged, to);
+        let exact = refine::after_copy(damaged, to);
+        // Drawn exactly over the next frames, edges and all.
+        let stale = to;
         // The frame's pixels move with the canvas's, overlays and all, where
         // drawing its overlays again would cost more than the copy.
         if self.composed.worth_moving(view, self.min_overlays_moved)
@@ -950,8 +952,7 @@ impl GpuRenderer {
                 // again, exactly, as the canvas is brought back.
                 let tol = 1.0 / 64.0;
                 if (by.x * f - dx as f32).abs() > tol || (by.y * f - dy as f32).abs() > tol {
-                    let beside = inner.map_or_else(|| vec![to], |inner| refine::subtract(to, inner));
-                    for r in beside {
+                    for r in refine::subtract(to, stale) {
                         self.refinement.mark(r);
                     }
                 }
@@ -961,9 +962,7 @@ impl GpuRenderer {
         } else {
             self.composed.forget();
         }
-        if let Some(inner) = inner {
-            self.refinement.mark(inner);
-        }
+        self.refinement.mark(stale);
         let exact = exact.into_iter().map(|s| damage::piece(view, s)).collect();
         Some((exact, (dx as i32, dy as i32), copied))
     }
