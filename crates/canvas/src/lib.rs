@@ -162,13 +162,16 @@ struct ListWork {
 }
 
 /// Beyond this many widgets gathered between two draws, or four times the
-/// widgets drawn if more, the list is rebuilt whole (and the gathering
-/// stops growing): a nudge of everything at 100,000 widgets names each
-/// once and is patched, many steps between two draws are built anew.
+/// widgets drawn if more, each named once, the list is rebuilt whole (and
+/// the gathering stops growing): a nudge of everything at 100,000 widgets
+/// names each once and is patched, many steps between two draws are
+/// built anew.
 const MAX_LIST_WORK: usize = 65_536;
 
 impl ListWork {
-    fn add(&mut self, step: &Step, drawn: usize) {
+    /// Gathers what `step` changed, `drawn` the widgets the list draws and
+    /// `seen` the canvas's table for [`dedup_in_order`].
+    fn add(&mut self, step: &Step, drawn: usize, seen: &mut Vec<Option<trellis_model::WidgetId>>) {
         match step.damage {
             Damage::All => self.build = true,
             Damage::View => self.view = true,
@@ -180,12 +183,31 @@ impl ListWork {
         self.restructured.extend_from_slice(&step.restructured);
         self.repaint.extend_from_slice(&step.repaint);
         self.moved.extend_from_slice(&step.moved);
-        if self.restructured.len() + self.repaint.len() + self.moved.len() > MAX_LIST_WORK.max(4 * drawn) {
+        let most = MAX_LIST_WORK.max(4 * drawn);
+        if self.len() > most {
+            // Steps name the same widgets again: nudges of everything
+            // between two draws (the app applies every input that came
+            // since its last frame; key repeats at 100,000 widgets come
+            // faster than frames) named each widget once a nudge, and
+            // the list was rebuilt and the canvas redrawn whole, a 285 ms
+            // frame in the window. Each once, as the draw takes them.
+            for ids in [&mut self.restructured, &mut self.repaint] {
+                ids.sort_unstable();
+                ids.dedup();
+            }
+            dedup_in_order(&mut self.moved, seen);
+        }
+        if self.len() > most {
             self.build = true;
             self.restructured = Vec::new();
             self.repaint = Vec::new();
             self.moved = Vec::new();
         }
+    }
+
+    /// The widgets gathered, repeats counted.
+    fn len(&self) -> usize {
+        self.restructured.len() + self.repaint.len() + self.moved.len()
     }
 
     fn is_empty(&self) -> bool {
@@ -316,7 +338,7 @@ impl Canvas {
         let handled = self.instrumented.then(Instant::now);
         // With no renderer (the core alone), there is nothing to draw from a list.
         if self.renderer.is_some() {
-            self.list_work.add(&step, self.list.items.len());
+            self.list_work.add(&step, self.list.items.len(), &mut self.seen);
         }
         if let Some(handled) = handled {
             let handling = handled.duration_since(started).as_nanos() as u64;

@@ -376,6 +376,42 @@ fn a_nudge_of_everything_past_the_damage_kept_settles_to_a_full_redraw() {
     nudge_everything_and_settle(doc, 0, &[Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT }]);
 }
 
+/// Regression: nudges of everything gathered between two draws (the app
+/// applies every input that came since its last frame, and at 100,000
+/// widgets key repeats come faster than frames) named each widget once a
+/// nudge; past four times the widgets drawn, or 65,536, the display list
+/// was rebuilt and the canvas redrawn whole (a 285 ms frame in the
+/// window). Repeats are dropped first: the list is patched, and the
+/// canvas shows what a full redraw does.
+#[test]
+fn many_nudges_of_everything_between_two_draws_patch_the_list() {
+    use trellis_editor::{Key, Modifiers};
+    let theme = Theme::DARK;
+    let doc = trellis_model::generate(3_000, 3);
+    let widgets = doc.descendants(doc.root()).len();
+    let mut canvas = cpu_canvas(doc, (900.0, 600.0), theme);
+    let mut t = 0.0;
+    for input in [Input::Action(Action::ZoomToFit), Input::Action(Action::SelectAll)] {
+        t += 16.0;
+        canvas.frame(&Event { t, input }).unwrap();
+    }
+    // More than the 65,536 widgets gathered that rebuilt the list.
+    let nudges = 65_536 / widgets + 10;
+    let mut last = None;
+    for _ in 0..nudges {
+        t += 1.0;
+        let input = Input::KeyDown { key: Key::Right, modifiers: Modifiers::SHIFT };
+        let mut record = trellis_canvas::FrameRecord::default();
+        let step = canvas.handle(&Event { t, input }, &mut record);
+        assert!(step.moved.len() >= widgets / 2, "a nudge of everything names the moved widgets");
+        last = Some(step);
+    }
+    let step = last.expect("nudged");
+    let record = canvas.draw(&step, (t / 1000.0) as f32, true).unwrap();
+    assert!(!record.rebuilt, "{nudges} nudges of {widgets} widgets between two draws rebuilt the list: {record:?}");
+    assert_shows_what_a_full_cpu_redraw_does(&mut canvas, &step, t, theme);
+}
+
 /// A nudge of thousands of widgets, all but one, is no move of everything
 /// (no copy): their places, more than the canvas keeps, are redrawn as the
 /// area around them, and the canvas shows what a full redraw does.
