@@ -215,8 +215,8 @@ impl ListWork {
     }
 
     /// Done with: empty again, keeping the vectors' room for the next
-    /// frame's work (their length is bounded by `MAX_LIST_WORK` or four
-    /// times the widgets drawn).
+    /// frame's work (their length stays within `MAX_LIST_WORK`, or four
+    /// times the widgets drawn, and the one step that went past it).
     fn clear(&mut self) {
         self.build = false;
         self.view = false;
