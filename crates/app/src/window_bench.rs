@@ -81,7 +81,8 @@ pub struct WindowBenchReport {
     /// How long the session took to play, in seconds.
     pub session_s: f64,
     /// Waits for the editor to have nothing left to draw (after the
-    /// setup, after the full-rate drag) that ran out of time: should be 0,
+    /// setup, after the full-rate drag, after the session), or for a frame
+    /// to show a part's first input, that ran out of time: should be 0,
     /// or a redraw the window never drew was pending.
     pub settle_timeouts: u64,
 }
@@ -118,9 +119,9 @@ enum Phase {
         until: Instant,
     },
     /// `start`: when event 0 was due, moved later by each wait at a part's
-    /// first input; `began`: when the session began. `held`: the frame
-    /// count when a part's first input was fed, and how long to wait for
-    /// a frame to show it.
+    /// first input that outlasted the rate; `began`: when the session
+    /// began. `held`: the frame count when a part's first input was fed,
+    /// and until when to wait for a frame to show it.
     Playing {
         start: Instant,
         began: Instant,
@@ -289,12 +290,18 @@ impl Driver for BenchDriver {
                 let interval = 1.0 / self.rate;
                 if let Some((since_frame, until)) = *held {
                     if shell.frames <= since_frame && now < until {
-                        return Some(now + Duration::from_millis(2));
+                        // `presented` calls again as soon as a frame is.
+                        return Some(until);
                     }
                     *held = None;
-                    // The part's other inputs follow at the rate from now.
+                    if shell.frames <= since_frame {
+                        // No frame showed it: a redraw the window never drew.
+                        self.report.borrow_mut().settle_timeouts += 1;
+                    }
+                    // The part's other inputs follow at the rate, from now
+                    // when the wait outlasted it; never sooner than it.
                     if let Some(moved) = now.checked_sub(Duration::from_secs_f64(*next as f64 * interval)) {
-                        *start = moved;
+                        *start = (*start).max(moved);
                     }
                 }
                 while *next < self.events.len() && start.elapsed().as_secs_f64() >= *next as f64 * interval {
@@ -305,13 +312,15 @@ impl Driver for BenchDriver {
                     *next += 1;
                     // A part's first input is shown before its others
                     // come, as a hand starts a gesture and then follows
-                    // what it sees: fed at the rate, a build slower than
-                    // it showed a select-all and the nudges after it in
-                    // one frame, a nudge of what was not yet selected on
-                    // screen (`a_nudge_of_everything_in_the_window_shades_no_panel_again_whole`).
+                    // what it sees: fed at the rate alone, a build slower
+                    // than the rate showed the select-all and the nudges
+                    // after it in one frame, so no frame showed the
+                    // selection before it moved
+                    // (`a_nudge_of_everything_in_the_window_shades_no_panel_again_whole`).
                     if first_of_part && self.events.get(*next).is_some_and(|(p, _)| *p == part) {
-                        *held = Some((shell.frames, now + PART_START_WAIT));
-                        return Some(now + Duration::from_millis(2));
+                        let until = now + PART_START_WAIT;
+                        *held = Some((shell.frames, until));
+                        return Some(until);
                     }
                 }
                 if *next >= self.events.len() {
@@ -398,7 +407,8 @@ impl Driver for BenchDriver {
                 latency_ms: latency_ns as f64 / 1e6,
             });
         }
-        None
+        // A part's first input shown: its other inputs may follow now.
+        matches!(self.phase, Phase::Playing { held: Some(_), .. }).then(Instant::now)
     }
 }
 
