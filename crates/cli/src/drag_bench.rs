@@ -94,13 +94,15 @@ struct SlowestFrame {
     index: u64,
     total_ms: f64,
     phases: Vec<PhaseTime>,
-    /// The pixels it copied from texture to texture: the canvas's and the
-    /// frame's moved by a copy (a pan, a nudge of everything) and the
-    /// canvas composed into the frame by a copy (its record's
-    /// `copied_pixels` and `composed_pixels`). On a software adapter these
-    /// copies are the CPU's work within the wait, unseen by the GPU's
-    /// timer (about 1.5 ms for 1280x800 on lavapipe on a 2-core VM).
-    copied_pixels: u64,
+    /// The pixels the GPU renderer copied from texture to texture in it,
+    /// counted once a copy (a pixel moved and then composed counts
+    /// twice): the canvas moved by a copy (a pan, a nudge of everything),
+    /// the frame moved with it (a nudge), and the canvas composed into
+    /// the frame (its record's `copied_pixels` plus `composed_pixels`).
+    /// On a software adapter copies are the CPU's work within the wait,
+    /// which the GPU's timer does not see. `None` where the CPU
+    /// rasteriser draws, or nothing does (`--no-render`).
+    texture_copy_pixels: Option<u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -590,6 +592,8 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             _ => {}
         }
     }
+    // Only the GPU renderer copies from texture to texture.
+    let on_gpu = matches!(renderer, Some(Renderer::Gpu(_)));
     let (backend, adapter) = match &renderer {
         Some(r) => (r.backend().to_string(), r.adapter_name()),
         None => ("none".to_owned(), "none (--no-render: the editor core alone)".to_owned()),
@@ -688,7 +692,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         let times: Vec<u64> = own.iter().map(|r| r.total_ns).collect();
         let (median_ms, _, p99_ms, max_ms) = summary_ms(times.clone());
         let slowest = own.iter().max_by_key(|r| r.total_ns).map_or(
-            SlowestFrame { index: 0, total_ms: 0.0, phases: Vec::new(), copied_pixels: 0 },
+            SlowestFrame { index: 0, total_ms: 0.0, phases: Vec::new(), texture_copy_pixels: None },
             |r| SlowestFrame {
                 index: r.index,
                 total_ms: r.total_ns as f64 / 1e6,
@@ -700,7 +704,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
                         ms: (phase != "gpu" || r.gpu_ns.is_some()).then_some(ns as f64 / 1e6),
                     })
                     .collect(),
-                copied_pixels: r.copied_pixels + r.composed_pixels,
+                texture_copy_pixels: on_gpu.then_some(r.copied_pixels + r.composed_pixels),
             },
         );
         let each: Vec<u64> =
@@ -807,7 +811,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     // p99 down.
     if !quiet {
         say!(
-            "Each part's slowest frame, phase by phase (the GPU's own time is within the wait), and the pixels it copied from texture to texture (on a software adapter, work within the wait that the GPU's timer does not see):"
+            "Each part's slowest frame, phase by phase (the GPU's own time is within the wait), and the pixels it copied from texture to texture (on a software adapter, some of the work within the wait that the GPU's timer does not see):"
         );
     }
     let mut header = vec!["part", "slowest frame", "total"];
@@ -821,7 +825,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     for p in &parts {
         let mut row = vec![p.part.to_owned(), p.slowest.index.to_string(), format!("{:.2} ms", p.slowest.total_ms)];
         row.extend(p.slowest.phases.iter().map(|ph| ph.ms.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.2} ms"))));
-        row.push(format!("{:.2}", p.slowest.copied_pixels as f64 / 1e6));
+        row.push(p.slowest.texture_copy_pixels.map_or_else(|| "-".to_owned(), |px| format!("{:.2}", px as f64 / 1e6)));
         t.add_row(row);
     }
     report::print_table(&t, o.json);
