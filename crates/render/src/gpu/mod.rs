@@ -185,6 +185,12 @@ pub struct FrameReport {
     pub drawn_over: bool,
     /// Stale tiles drawn exactly this frame.
     pub refined_tiles: usize,
+    /// Items in view counted to cost stale tiles (in cells): in the first
+    /// frame to draw stale tiles of a view (or list structure), whose
+    /// budget for tiles is then less by what counting them cost, or to
+    /// weigh moving everything by a copy against drawing it; never in a
+    /// frame that only resamples.
+    pub counted_items: usize,
     /// Device pixels still showing a resampled drawing after this frame:
     /// while any are, [`GpuRenderer::is_refining`] asks for more frames.
     pub stale_pixels: u64,
@@ -616,7 +622,7 @@ impl GpuRenderer {
             // A budget of 0 would never bring the canvas back: draw whole.
             if let Some(old) = old
                 && self.refine_budget > 0
-                && self.refinement.count(list, &self.ranges, view) > self.refine_budget
+                && refine::Refinement::exceeds(list, &self.ranges, view, self.refine_budget)
             {
                 resample = Some(old);
             }
@@ -669,7 +675,7 @@ impl GpuRenderer {
                 around
             }
             Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
-                match self.translate_canvas(encoder, list, view, moved, *from, *by) {
+                match self.translate_canvas(encoder, list, view, moved, *from, *by, &mut report.counted_items) {
                     Some((exact, by, copied)) => {
                         report.translated = Some(by);
                         report.copied_pixels += copied;
@@ -689,8 +695,15 @@ impl GpuRenderer {
             regions = damage::split_at(regions, &inside, view);
         }
         if !full && self.refinement.is_stale() {
-            if !self.refinement.counted_for(view, list) {
-                self.refinement.count(list, &self.ranges, view);
+            // A frame that takes no tile (a resampling's or a copy's own)
+            // counts nothing: a zoom gesture's steps each counted the
+            // cells of a view the next step replaced.
+            if budget > 0 && !self.refinement.counted_for(view, list) {
+                // Counting a view of many widgets is work of its own: the
+                // frame that counts draws that much less (at 100,000
+                // widgets in view, no tile; the next frame draws them).
+                report.counted_items = self.refinement.count(list, &self.ranges, view);
+                budget = budget.saturating_sub(report.counted_items / refine::ITEMS_COUNTED_PER_INSTANCE);
             }
             // Each tile its own region: merged with others, a tile's box
             // could take in one the budget left for a later frame.
@@ -881,6 +894,7 @@ impl GpuRenderer {
     /// stale, and the regions returned (the strips around it that the move
     /// uncovered) are drawn exactly now. `None`, having done nothing, where
     /// an exact drawing fits the budget or nothing of the move is in view.
+    #[allow(clippy::too_many_arguments)]
     fn translate_canvas(
         &mut self,
         encoder: &mut wgpu::CommandEncoder,
@@ -889,6 +903,7 @@ impl GpuRenderer {
         moved: &[Rect],
         from: Rect,
         by: trellis_geometry::Point,
+        counted_items: &mut usize,
     ) -> Option<(Vec<damage::Region>, (i32, i32), u64)> {
         if self.refine_budget == 0 {
             return None;
@@ -896,7 +911,7 @@ impl GpuRenderer {
         let damaged = Rect::around(moved)?;
         let damaged = view.device_pixels(&damaged)?;
         if !self.refinement.counted_for(view, list) {
-            self.refinement.count(list, &self.ranges, view);
+            *counted_items = self.refinement.count(list, &self.ranges, view);
         }
         if self.refinement.cost(damaged) <= self.refine_budget as f64 {
             return None;
