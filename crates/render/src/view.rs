@@ -69,3 +69,20 @@ impl View {
         Rect::new(self.origin.x, self.origin.y, self.width as f32 / s, self.height as f32 / s)
     }
 }
+
+#[cfg(test)]
+impl View {
+    /// The design's top-left at 1 device pixel a unit, over `width` by
+    /// `height` device pixels on white: the view the renderer's own unit
+    /// tests draw and cost in.
+    pub(crate) fn at_design_origin(width: u32, height: u32) -> View {
+        View {
+            origin: Point::new(0.0, 0.0),
+            zoom: 1.0,
+            scale: 1.0,
+            width,
+            height,
+            background: Color::rgb(255, 255, 255),
+        }
+    }
+}

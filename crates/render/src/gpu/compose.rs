@@ -211,7 +211,7 @@ pub(super) fn meets(scissor: Scissor, device: &Rect) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use trellis_model::{Color, Theme};
+    use trellis_model::Theme;
 
     use super::super::instances::overlay_instances;
     use super::*;
@@ -241,14 +241,7 @@ mod tests {
     /// damage where it was, where the copy put it, and where it is now.
     #[test]
     fn outlines_moved_as_far_as_the_frames_copy_are_not_composed_again() {
-        let view = View {
-            origin: Point::new(0.0, 0.0),
-            zoom: 1.0,
-            scale: 1.0,
-            width: 1280,
-            height: 800,
-            background: Color::rgb(255, 255, 255),
-        };
+        let view = View::at_design_origin(1280, 800);
         let boxes: Vec<Rect> = (0..40)
             .map(|k| Rect::new(100.0 + (k % 8) as f32 * 120.0, 100.0 + (k / 8) as f32 * 110.0, 100.0, 90.0))
             .collect();

@@ -1429,14 +1429,7 @@ mod tests {
     /// whole frame and every overlay), where it paints only along its edge.
     #[test]
     fn a_large_outline_is_composed_again_along_its_edge_not_over_its_inside() {
-        let view = View {
-            origin: Point::new(0.0, 0.0),
-            zoom: 1.0,
-            scale: 1.0,
-            width: 1280,
-            height: 800,
-            background: Color::rgb(255, 255, 255),
-        };
+        let view = View::at_design_origin(1280, 800);
         let mut o = OverlayLayer::new(&Theme::LIGHT, 1.0);
         let container = Rect::new(100.0, 100.0, 1000.0, 600.0);
         o.drop_target(container);

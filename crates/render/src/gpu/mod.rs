@@ -185,11 +185,11 @@ pub struct FrameReport {
     pub drawn_over: bool,
     /// Stale tiles drawn exactly this frame.
     pub refined_tiles: usize,
-    /// Items in view counted to cost stale tiles (in cells): in the first
-    /// frame to draw stale tiles of a view (or list structure), whose
-    /// budget for tiles is then less by what counting them cost, or to
-    /// weigh moving everything by a copy against drawing it; never in a
-    /// frame that only resamples.
+    /// Items in view counted to cost stale tiles (in cells), once a view
+    /// and list structure: by the first frame with a budget for tiles,
+    /// which then draws less by what counting cost (up to half its
+    /// budget), or to weigh moving everything by a copy against drawing
+    /// it; never by a frame that only resamples.
     pub counted_items: usize,
     /// Device pixels still showing a resampled drawing after this frame:
     /// while any are, [`GpuRenderer::is_refining`] asks for more frames.
@@ -698,16 +698,18 @@ impl GpuRenderer {
             // A frame that takes no tile (a resampling's or a copy's own)
             // counts nothing: a zoom gesture's steps each counted the
             // cells of a view the next step replaced.
+            let mut spent = 0;
             if budget > 0 && !self.refinement.counted_for(view, list) {
                 // Counting a view of many widgets is work of its own: the
-                // frame that counts draws that much less (at 100,000
-                // widgets in view, no tile; the next frame draws them).
+                // frame that counts draws that much less, though never
+                // less than half its budget, so that frames that each
+                // count (a pan, a view a frame) still bring tiles back.
                 report.counted_items = self.refinement.count(list, &self.ranges, view);
-                budget = budget.saturating_sub(report.counted_items / refine::ITEMS_COUNTED_PER_INSTANCE);
+                spent = (report.counted_items / refine::ITEMS_COUNTED_PER_INSTANCE).min(budget / 2);
             }
             // Each tile its own region: merged with others, a tile's box
             // could take in one the budget left for a later frame.
-            let tiles = self.refinement.take(budget, view);
+            let tiles = self.refinement.take(budget, spent as f64, view);
             report.refined_tiles = tiles.len();
             regions.extend(tiles.into_iter().filter_map(|t| damage::region(view, t)));
             // What this frame draws anyway (damage, strips) is exact too.
@@ -894,7 +896,6 @@ impl GpuRenderer {
     /// stale, and the regions returned (the strips around it that the move
     /// uncovered) are drawn exactly now. `None`, having done nothing, where
     /// an exact drawing fits the budget or nothing of the move is in view.
-    #[allow(clippy::too_many_arguments)]
     fn translate_canvas(
         &mut self,
         encoder: &mut wgpu::CommandEncoder,

@@ -45,7 +45,7 @@ const PIXELS_PER_INSTANCE: f32 = 128.0;
 
 /// Items in view that counting ([`Refinement::count`]) goes through in
 /// about the time lavapipe draws an instance: 100,000 widgets in view took
-/// about 5 ms to count, the time of some 6,000 instances.
+/// 3 to 5 ms to count, the time of some 4,000 to 6,000 instances.
 pub(super) const ITEMS_COUNTED_PER_INSTANCE: usize = 16;
 
 /// A device-pixel rectangle: x, y, width, height.
@@ -153,8 +153,9 @@ impl Refinement {
     /// design is always drawn whole), summed only until it passes, and no
     /// cell counted. Each step of a zoom gesture asks, and at 100,000
     /// widgets in view counting every cell was most of each step's
-    /// encoding (about 4 ms); the cells are counted when a frame first
-    /// draws stale tiles for the view it settled on.
+    /// encoding (2.8 to 3.1 ms median, up to 8 ms with the whole design
+    /// in view); the cells are counted by the first frame with a budget
+    /// for tiles of the view the gesture settled on.
     pub(super) fn exceeds(list: &DisplayList, ranges: &[std::ops::Range<u32>], view: &View, budget: usize) -> bool {
         passes(view.width, view.height, visible_boxes(list, ranges, view), budget)
     }
@@ -268,8 +269,10 @@ impl Refinement {
 
     /// Takes the stale rectangles this frame brings back, nearest the
     /// middle of `view` first, in that order until the next would pass
-    /// `budget` (at least one, unless the budget is 0), as design
-    /// rectangles to redraw.
+    /// `budget` with what the frame `spent` of it already (at least one,
+    /// unless the budget is 0), as design rectangles to redraw. They are
+    /// split against the whole budget: pieces cut for what one frame had
+    /// left would stay that small for every frame after.
     ///
     /// None further out is taken past one that does not fit: filling what
     /// the budget left with small rectangles from anywhere on the canvas
@@ -277,7 +280,7 @@ impl Refinement {
     /// edges, and at 100,000 widgets such frames took 14 to 20 ms (12 to
     /// 15 regions, about 4,700 instances drawn) against 9 to 10 ms for
     /// three neighbouring ones (about 3,500).
-    pub(super) fn take(&mut self, budget: usize, view: &View) -> Vec<Rect> {
+    pub(super) fn take(&mut self, budget: usize, spent: f64, view: &View) -> Vec<Rect> {
         if budget == 0 {
             return Vec::new();
         }
@@ -302,7 +305,7 @@ impl Refinement {
             }
         }
         self.stale.sort_by(|a, b| distance(a).total_cmp(&distance(b)).then(a.cmp(b)));
-        let mut spent = 0.0;
+        let mut spent = spent;
         let f = view.factor();
         let mut taken = 0;
         for r in &self.stale {
@@ -354,11 +357,12 @@ fn countable((d, n): &(Rect, f32)) -> bool {
 }
 
 /// The pixels of device box `d` within a `width` by `height` target, as
-/// instances.
+/// instances (none for a box of negative width or height, so that a sum
+/// of them never goes down).
 fn pixels_as_instances(d: &Rect, width: f32, height: f32) -> f32 {
     let (x0, y0) = (d.x.clamp(0.0, width), d.y.clamp(0.0, height));
     let (x1, y1) = (d.right().clamp(0.0, width), d.bottom().clamp(0.0, height));
-    (x1 - x0) * (y1 - y0) / PIXELS_PER_INSTANCE
+    (x1 - x0).max(0.0) * (y1 - y0).max(0.0) / PIXELS_PER_INSTANCE
 }
 
 /// Whether `boxes` over a `width` by `height` target cost more than
@@ -614,15 +618,7 @@ mod tests {
     /// budget.
     #[test]
     fn a_frame_takes_stale_rectangles_nearest_the_middle_in_order_within_its_budget() {
-        use trellis_geometry::Point;
-        let view = View {
-            origin: Point::new(0.0, 0.0),
-            zoom: 1.0,
-            scale: 1.0,
-            width: 1280,
-            height: 800,
-            background: trellis_model::Color::rgb(255, 255, 255),
-        };
+        let view = View::at_design_origin(1280, 800);
         let middle = |r: &Rect| {
             let (x, y) = (r.x + r.w / 2.0 - 640.0, r.y + r.h / 2.0 - 400.0);
             x * x + y * y
@@ -632,7 +628,8 @@ mod tests {
             x * x + y * y
         };
         // An empty design, where a whole tile costs 512 and a strip of the
-        // bottom row 64; and one of dense columns, whose tiles are split.
+        // bottom row 64; and one of dense columns, whose tiles (about
+        // 1,260 where a column is) are split against a budget of 1,000.
         let mut columns = Vec::new();
         for column in (0..1280).step_by(256) {
             for x in (column + 190..column + 250).step_by(8) {
@@ -641,15 +638,17 @@ mod tests {
                 }
             }
         }
-        for (boxes, budget) in [(Vec::new(), 600), (columns, 4_000)] {
+        for (boxes, budget) in [(Vec::new(), 600), (columns, 1_000)] {
             let mut r = Refinement::default();
             r.count_boxes(1280, 800, boxes.iter().copied());
             r.mark_all(1280, 800);
             let mut frames = 0;
+            let mut split = false;
             while r.is_stale() {
                 frames += 1;
                 assert!(frames < 10_000, "the canvas is never brought back");
-                let taken = r.take(budget, &view);
+                let taken = r.take(budget, 0.0, &view);
+                split |= taken.iter().any(|t| t.w < TILE as f32 && t.h < TILE as f32);
                 assert!(!taken.is_empty(), "a frame takes at least one");
                 let pixels = |t: &Rect| (t.x as u32, t.y as u32, t.w as u32, t.h as u32);
                 let spent: f64 = taken.iter().map(|t| r.cost(pixels(t))).sum();
@@ -661,13 +660,44 @@ mod tests {
                     "frame {frames}: left a rectangle {nearest_left} from the middle, took one {farthest} away"
                 );
             }
+            assert_eq!(split, !boxes.is_empty(), "only the columns' tiles are split");
         }
+    }
+
+    /// A frame that spent some of its budget before taking tiles (counting
+    /// the cells) takes fewer, but splits them against the whole budget:
+    /// pieces cut for what was left would stay that small, each a region
+    /// with every widget across its edges, for every frame after.
+    #[test]
+    fn a_frame_that_spent_some_of_its_budget_takes_less_but_splits_against_all_of_it() {
+        let view = View::at_design_origin(1280, 800);
+        let mut columns = Vec::new();
+        for column in (0..1280).step_by(256) {
+            for x in (column + 190..column + 250).step_by(8) {
+                for y in (0..800).step_by(6) {
+                    columns.push((Rect::new(x as f32, y as f32, 6.0, 4.0), 2.0_f32));
+                }
+            }
+        }
+        let fresh = || {
+            let mut r = Refinement::default();
+            r.count_boxes(1280, 800, columns.iter().copied());
+            r.mark_all(1280, 800);
+            r
+        };
+        let (mut whole, mut after_counting) = (fresh(), fresh());
+        let all = whole.take(4_000, 0.0, &view);
+        let some = after_counting.take(4_000, 3_000.0, &view);
+        assert!(!some.is_empty() && some.len() < all.len(), "{} against {}", some.len(), all.len());
+        // Every rectangle is still a whole tile (or the target's edge).
+        assert_eq!(after_counting.stale.len() + some.len(), 20, "{:?}", after_counting.stale);
+        assert!(some.iter().chain(&all).all(|t| t.w == TILE as f32 || t.h == TILE as f32), "{some:?}");
     }
 
     /// Whether a new view is too dear to draw whole is asked at every step
     /// of a zoom, and answered without counting the cells: it must be the
     /// answer the full count gives, at every budget, boxes that are not
-    /// numbers and boxes past the target included.
+    /// numbers, of negative size and past the target included.
     #[test]
     fn whether_a_view_passes_the_budget_is_what_counting_it_says() {
         let mut boxes = vec![
@@ -675,6 +705,8 @@ mod tests {
             (Rect::new(-50.0, -20.0, 2000.0, 900.0), 1.0),
             (Rect::new(10.0, 10.0, 5.0, f32::INFINITY), 2.0),
             (Rect::new(1270.0, 795.0, 40.0, 40.0), 4.0),
+            // Of negative width: it adds its instance, never less.
+            (Rect::new(200.0, 0.0, -100.0, 100.0), 1.0),
         ];
         for x in (0..1280).step_by(37) {
             for y in (0..800).step_by(29) {
