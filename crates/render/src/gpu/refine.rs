@@ -554,6 +554,20 @@ mod tests {
         }
     }
 
+    /// A generated design's columns over 1280x800: 60 pixels wide, one a
+    /// tile, of widgets 6 by 4 pixels every 8 by 6, of 2 instances each.
+    fn columns() -> Vec<(Rect, f32)> {
+        let mut boxes = Vec::new();
+        for column in (0..1280).step_by(256) {
+            for x in (column + 190..column + 250).step_by(8) {
+                for y in (0..800).step_by(6) {
+                    boxes.push((Rect::new(x as f32, y as f32, 6.0, 4.0), 2.0_f32));
+                }
+            }
+        }
+        boxes
+    }
+
     /// Regression: a stale rectangle cost its share, by area, of its
     /// tiles' counts, as if a tile's widgets were spread evenly over it and
     /// none reached past the rectangle. A generated design's columns fill
@@ -564,16 +578,7 @@ mod tests {
     /// and the pixels of both.
     #[test]
     fn a_stale_rectangles_cost_counts_the_widgets_that_meet_it() {
-        // Columns 60 pixels wide, one a tile, of widgets 6 by 4 pixels
-        // every 8 by 6, of 2 instances each.
-        let mut boxes = Vec::new();
-        for column in (0..1280).step_by(256) {
-            for x in (column + 190..column + 250).step_by(8) {
-                for y in (0..800).step_by(6) {
-                    boxes.push((Rect::new(x as f32, y as f32, 6.0, 4.0), 2.0_f32));
-                }
-            }
-        }
+        let boxes = columns();
         let mut r = Refinement::default();
         // Boxes that are not numbers change nothing.
         let nan = (Rect::new(f32::NAN, 10.0, 5.0, f32::INFINITY), 3.0);
@@ -630,14 +635,7 @@ mod tests {
         // An empty design, where a whole tile costs 512 and a strip of the
         // bottom row 64; and one of dense columns, whose tiles (about
         // 1,260 where a column is) are split against a budget of 1,000.
-        let mut columns = Vec::new();
-        for column in (0..1280).step_by(256) {
-            for x in (column + 190..column + 250).step_by(8) {
-                for y in (0..800).step_by(6) {
-                    columns.push((Rect::new(x as f32, y as f32, 6.0, 4.0), 2.0_f32));
-                }
-            }
-        }
+        let columns = columns();
         for (boxes, budget) in [(Vec::new(), 600), (columns, 1_000)] {
             let mut r = Refinement::default();
             r.count_boxes(1280, 800, boxes.iter().copied());
@@ -671,14 +669,7 @@ mod tests {
     #[test]
     fn a_frame_that_spent_some_of_its_budget_takes_less_but_splits_against_all_of_it() {
         let view = View::at_design_origin(1280, 800);
-        let mut columns = Vec::new();
-        for column in (0..1280).step_by(256) {
-            for x in (column + 190..column + 250).step_by(8) {
-                for y in (0..800).step_by(6) {
-                    columns.push((Rect::new(x as f32, y as f32, 6.0, 4.0), 2.0_f32));
-                }
-            }
-        }
+        let columns = columns();
         let fresh = || {
             let mut r = Refinement::default();
             r.count_boxes(1280, 800, columns.iter().copied());
