@@ -159,19 +159,34 @@ unsafe impl GlobalAlloc for CountingAllocator {
 /// back to the kernel, per arena: see [`keep_freed_memory`].
 pub const KEPT_FREED_BYTES: usize = 64 << 20;
 
+/// Blocks at least this large get a mapping of their own from the kernel,
+/// returned to it when freed (see [`keep_freed_memory`]): glibc's largest
+/// threshold on 64-bit systems.
+pub const OWN_MAPPING_BYTES: usize = 32 << 20;
+
 /// Tells the system allocator (glibc's) to keep up to [`KEPT_FREED_BYTES`]
 /// of freed memory at the top of each arena instead of returning it at
 /// once. A software rasteriser running in the process (Mesa's lavapipe)
 /// allocates its binned scene, megabytes for a full redraw, and frees it
 /// every frame; returned to the kernel each time, every page faults back
 /// in as zeroes the next frame, and a full redraw of 10,000 widgets spent
-/// a third of its time there. Call it once, first thing in `main`.
-/// Elsewhere (other C libraries) it does nothing.
+/// a third of its time there.
+///
+/// Setting that threshold also stops glibc from raising the size past
+/// which a block gets a mapping of its own (128 KiB) as programs free such
+/// blocks, so every block of 128 KiB or more was mapped afresh, faulted in
+/// page by page and unmapped when freed: the vectors of a nudge of
+/// everything at 100,000 widgets (the widgets moved, the display list's
+/// items, the undo step) faulted in every nudge. Blocks under
+/// [`OWN_MAPPING_BYTES`] now come from the heap, and are kept with it.
+/// Call it once, first thing in `main`. Elsewhere (other C libraries) it
+/// does nothing.
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        // M_TRIM_THRESHOLD, from glibc's <malloc.h>.
+        // From glibc's <malloc.h>.
         const M_TRIM_THRESHOLD: i32 = -1;
+        const M_MMAP_THRESHOLD: i32 = -3;
         unsafe extern "C" {
             fn mallopt(param: i32, value: i32) -> i32;
         }
@@ -179,6 +194,7 @@ pub fn keep_freed_memory() {
         // allocator; it is called before any thread is started.
         unsafe {
             mallopt(M_TRIM_THRESHOLD, KEPT_FREED_BYTES as i32);
+            mallopt(M_MMAP_THRESHOLD, OWN_MAPPING_BYTES as i32);
         }
     }
 }
