@@ -413,8 +413,10 @@ impl Canvas {
     /// later gesture would otherwise make in its own frame
     /// ([`Editor::prepare_ahead`]): the first nudge of everything after a
     /// paste or an undo at 100,000 widgets made the layout's paint order
-    /// in its frame, 4 ms of it. Call it once the frame is submitted, so
-    /// that the GPU draws meanwhile ([`Canvas::frame`] and [`Canvas::draw`]
+    /// in its frame, 4 ms of it. It is made a slice a frame
+    /// ([`trellis_geometry::Geometry::prepare_bulk_moves`]): made whole in
+    /// one frame it was 6 to 10 ms of that frame on a 2-core VM. Call it
+    /// once the frame is submitted, so that the GPU draws meanwhile ([`Canvas::frame`] and [`Canvas::draw`]
     /// do; after [`Canvas::draw_into`] the app does). Returns how long it
     /// took, when it made anything.
     pub fn prepare_ahead(&mut self, spent: Duration) -> Option<Duration> {
@@ -639,8 +641,9 @@ impl Canvas {
 }
 
 /// How long a frame may have taken for [`Canvas::prepare_ahead`] to do
-/// work ahead in it (4 ms at 100,000 widgets, a third of a millisecond at
-/// 10,000): it then stays well within a 60 Hz frame.
+/// work ahead in it (a slice of the layout's paint order: about a
+/// millisecond at 100,000 widgets, a third of one at 10,000): it then
+/// stays well within a 60 Hz frame.
 pub const PREPARE_AHEAD_WITHIN_MS: f64 = 6.0;
 
 /// Up to this many moved widgets between two draws are sorted, which

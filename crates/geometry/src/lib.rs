@@ -21,7 +21,8 @@ mod spatial;
 
 pub use hot_cache::QueryCache;
 pub use layout::{
-    CssDeclaration, DrawnBox, DrawnBoxes, Geometry, MAX_DAMAGE_REGIONS, UpdateStats, css_border, css_px, grid_cells,
+    CssDeclaration, DrawnBox, DrawnBoxes, Geometry, MAX_DAMAGE_REGIONS, PAINT_ORDER_WIDGETS_A_CALL, UpdateStats,
+    css_border, css_px, grid_cells,
 };
 pub use measure::{
     FixedAdvanceMeasurer, FontMeasurer, IMAGE_NATURAL_SIZE, LEGACY_FIXED_ADVANCE_ID, TAB_BAR_HEIGHT, TextMeasurer,

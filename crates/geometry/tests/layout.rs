@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use trellis_geometry::{FixedAdvanceMeasurer, FontMeasurer, Geometry, Marquee, Point, TAB_BAR_HEIGHT};
+use trellis_geometry::{
+    FixedAdvanceMeasurer, FontMeasurer, Geometry, Marquee, PAINT_ORDER_WIDGETS_A_CALL, Point, TAB_BAR_HEIGHT,
+};
 use trellis_model::{
     Align, Command, Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetTree, generate,
 };
@@ -2185,6 +2187,46 @@ fn nudges_of_everything_between_changes_of_the_tree_equal_a_fresh_layout() {
     g.update(&doc);
     assert_matches_full_layout(&doc, &g);
     nudge(&mut doc, &mut g, 1.0);
+}
+
+/// Regression: the paint order made ahead in one frame was 6 to 10 ms of
+/// it at 100,000 widgets (the frame at index 73 of `trellis bench drag
+/// --widgets 100000`, the slowest of its drag). It is made a slice of at
+/// most `PAINT_ORDER_WIDGETS_A_CALL` widgets a call, is the order only
+/// once the last slice is listed, and is begun again after a change of
+/// the tree between two slices, but not after a widget's new place (every
+/// step of a drag): the first run of the slices never finished during a
+/// drag. The nudge of everything after it takes it and lays out as a
+/// fresh layout does.
+#[test]
+fn the_paint_order_made_ahead_is_made_a_slice_a_call_and_begun_again_after_a_change() {
+    let mut doc = generate(2 * PAINT_ORDER_WIDGETS_A_CALL + 1_000, 5);
+    let mut g = geometry(&doc);
+    let root = doc.root();
+    let cards: Vec<WidgetId> = doc.children(root).to_vec();
+    doc.execute(Command::Move { ids: vec![cards[20]], parent: root, index: Some(0) }).unwrap();
+    g.update(&doc);
+    for slice in 0..2 {
+        assert!(!g.ready_for_bulk_moves(), "before slice {slice}");
+        assert!(g.prepare_bulk_moves(&doc));
+    }
+    assert!(!g.ready_for_bulk_moves(), "two slices list {} of {} widgets", 2 * PAINT_ORDER_WIDGETS_A_CALL, doc.len());
+    doc.execute(Command::Move { ids: vec![cards[21]], parent: root, index: Some(0) }).unwrap();
+    g.update(&doc);
+    for slice in 0..3 {
+        assert!(!g.ready_for_bulk_moves(), "begun again after the move: before slice {slice}");
+        assert!(g.prepare_bulk_moves(&doc));
+        if slice == 0 {
+            // A new place (each step of a drag) leaves the tree as it was.
+            set(&mut doc, cards[5], PropKey::X, n(17.0));
+            g.update(&doc);
+        }
+    }
+    assert!(g.ready_for_bulk_moves() && !g.prepare_bulk_moves(&doc), "made once, in three slices");
+    nudge_everything(&mut doc, 1.0, 0.5);
+    g.update(&doc);
+    assert_eq!(g.last_update().walked_in_document, 0, "the nudge takes the order made ahead");
+    assert_matches_full_layout(&doc, &g);
 }
 
 /// A nudge of everything moves the spatial indexes by arithmetic only

@@ -141,8 +141,8 @@ impl Editor {
 
     /// Makes what a later gesture would otherwise make in its own frame
     /// (the layout's paint order, for a nudge of everything:
-    /// [`Geometry::prepare_bulk_moves`]); for a frame with time to spare.
-    /// Returns whether it made anything.
+    /// [`Geometry::prepare_bulk_moves`], a slice a call); for a frame with
+    /// time to spare. Returns whether it made anything.
     pub fn prepare_ahead(&mut self) -> bool {
         self.geometry.prepare_bulk_moves(&self.doc)
     }

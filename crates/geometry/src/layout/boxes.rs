@@ -8,6 +8,35 @@ use super::indexing::Reindex;
 use super::{Geometry, WidgetBox};
 use crate::measure;
 
+/// The paint order being made a slice at a time
+/// ([`Geometry::prepare_bulk_moves`]): the widgets listed so far, and the
+/// walk's place in the document.
+#[derive(Debug, Default)]
+pub(super) struct PaintOrderWalk {
+    /// The tree it walks ([`Geometry::tree_changes`]); any other begins it again.
+    pub(super) tree: u64,
+    stack: Vec<(WidgetId, bool)>,
+    order: Vec<WidgetId>,
+    /// No widget met lacked a box.
+    valid: bool,
+    /// Every widget was listed (the order made, if valid).
+    pub(super) over: bool,
+}
+
+impl PaintOrderWalk {
+    /// A walk of the tree `tree` from `root`, listing into `order`
+    /// (emptied first).
+    pub(super) fn begin(root: WidgetId, tree: u64, mut order: Vec<WidgetId>) -> Self {
+        order.clear();
+        PaintOrderWalk { tree, stack: vec![(root, false)], order, valid: true, over: false }
+    }
+
+    /// The memory of its list, for the next walk.
+    pub(super) fn into_order(self) -> Vec<WidgetId> {
+        self.order
+    }
+}
+
 /// The spacing of fresh order keys: room for many inserts between two siblings.
 const Z_GAP: u64 = 1 << 24;
 /// The order key of a widget not yet placed among its siblings.
@@ -17,7 +46,7 @@ impl Geometry {
     /// Creates boxes for the subtree at `id` (its parent's box exists),
     /// listing the island roots in it.
     pub(super) fn add_subtree(&mut self, doc: &Document, id: WidgetId, islands: &mut Vec<WidgetId>) {
-        self.paint_order_valid = false;
+        self.drop_paint_order();
         let mut stack = vec![id];
         while let Some(at) = stack.pop() {
             let w = doc.widget(at).expect("added widgets are in the document");
@@ -121,34 +150,63 @@ impl Geometry {
     /// learning its place in it and its subtree's length. Not valid if a
     /// widget of the document has no box (never once laid out).
     pub(super) fn make_paint_order(&mut self, doc: &Document) {
-        let mut order = std::mem::take(&mut self.paint_order);
-        order.clear();
+        let order = std::mem::take(&mut self.paint_order);
+        let mut walk = PaintOrderWalk::begin(self.root, self.tree_changes, order);
+        self.walk_paint_order(doc, &mut walk, usize::MAX);
+        self.finish_paint_order(doc, &mut walk);
+        self.paint_order_walk = None;
+    }
+
+    /// The paint order no longer holds: a box was made or removed (a
+    /// widget inserted, deleted or moved among others).
+    pub(super) fn drop_paint_order(&mut self) {
+        self.paint_order_valid = false;
+        self.tree_changes += 1;
+    }
+
+    /// Lists up to `budget` more widgets of `walk`; whether it is over.
+    pub(super) fn walk_paint_order(&mut self, doc: &Document, walk: &mut PaintOrderWalk, budget: usize) -> bool {
         // Each widget is visited twice: to list it, then, after its
         // subtree, to learn the subtree's length.
-        let mut stack = vec![(self.root, false)];
-        let mut valid = true;
-        while let Some((id, done)) = stack.pop() {
+        let mut listed = 0;
+        while let Some((id, done)) = walk.stack.pop() {
             let Some(b) = self.boxes.get_mut(id) else {
-                valid = false;
+                walk.valid = false;
+                walk.stack.clear();
                 break;
             };
             if done {
-                b.order.1 = order.len() as u32 - b.order.0;
+                b.order.1 = walk.order.len() as u32 - b.order.0;
                 continue;
             }
-            b.order = (order.len() as u32, 1);
-            order.push(id);
-            stack.push((id, true));
-            stack.extend(doc.children(id).iter().rev().map(|c| (*c, false)));
+            if listed == budget {
+                walk.stack.push((id, false));
+                return false;
+            }
+            listed += 1;
+            b.order = (walk.order.len() as u32, 1);
+            walk.order.push(id);
+            walk.stack.push((id, true));
+            walk.stack.extend(doc.children(id).iter().rev().map(|c| (*c, false)));
         }
-        self.paint_order = order;
-        self.paint_order_valid = valid && self.paint_order.len() == doc.len();
+        true
+    }
+
+    /// Makes a walk that is over the paint order, if it listed the whole
+    /// document; its list then keeps the old order's memory.
+    pub(super) fn finish_paint_order(&mut self, doc: &Document, walk: &mut PaintOrderWalk) {
+        walk.over = true;
+        self.paint_order_valid = walk.valid && walk.order.len() == doc.len();
+        if self.paint_order_valid {
+            std::mem::swap(&mut self.paint_order, &mut walk.order);
+        }
+        walk.order.clear();
     }
 
     /// Drops the boxes of `ids` and everything they held: index entries,
     /// a child index, taffy nodes. Their rectangles count as damage.
     pub(super) fn remove_boxes(&mut self, ids: &[WidgetId]) {
-        self.paint_order_valid = false;
+        self.drop_paint_order();
         for id in ids {
             if let Some(b) = self.boxes.remove(*id) {
                 if let Some(d) = &mut self.damage {
