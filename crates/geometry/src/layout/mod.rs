@@ -193,8 +193,8 @@ impl WidgetBox {
 /// [`Geometry::take_damage`], they are kept as the one rectangle around them.
 pub const MAX_DAMAGE_REGIONS: usize = 4096;
 
-/// The most widgets one [`Geometry::prepare_bulk_moves`] lists: 0.6 to
-/// 0.9 ms in a design of 100,000 widgets on a 2-core VM (16,384 took 1.1
+/// The most widgets one [`Geometry::prepare_bulk_moves`] lists: 0.7 to
+/// 1.6 ms in a design of 100,000 widgets on a 2-core VM (16,384 took 1.1
 /// to 1.9 ms), so that 100,000 take thirteen frames.
 pub const PAINT_ORDER_WIDGETS_A_CALL: usize = 8_192;
 
