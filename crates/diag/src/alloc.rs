@@ -178,8 +178,10 @@ pub const OWN_MAPPING_BYTES: usize = 32 << 20;
 /// page by page and unmapped when freed: the vectors of a nudge of
 /// everything at 100,000 widgets (the widgets moved, the display list's
 /// items, the undo step) faulted in every nudge. Blocks under
-/// [`OWN_MAPPING_BYTES`] now come from the heap, and are kept with it.
-/// Call it once, first thing in `main`. Elsewhere (other C libraries) it
+/// [`OWN_MAPPING_BYTES`] now come from the heap, and are kept with it
+/// (on 64-bit systems): freed memory a process keeps is then up to
+/// [`KEPT_FREED_BYTES`] at the top of each of glibc's arenas, plus what
+/// is free between blocks still in use. Call it once, first thing in `main`. Elsewhere (other C libraries) it
 /// does nothing.
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -194,6 +196,9 @@ pub fn keep_freed_memory() {
         // allocator; it is called before any thread is started.
         unsafe {
             mallopt(M_TRIM_THRESHOLD, KEPT_FREED_BYTES as i32);
+            // 32 MiB is over glibc's largest threshold on 32-bit systems,
+            // which refuse it and keep their own.
+            #[cfg(target_pointer_width = "64")]
             mallopt(M_MMAP_THRESHOLD, OWN_MAPPING_BYTES as i32);
         }
     }

@@ -1,8 +1,9 @@
 //! What `keep_freed_memory` asks of glibc's allocator, checked in a process
-//! of its own (the setting is the whole process's).
+//! of its own (the setting is the whole process's). `mallinfo2` needs glibc
+//! 2.33 or later (Debian 12 has 2.36).
+#![cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
 
 /// The counters glibc's `mallinfo2` reports, in its field order.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[repr(C)]
 #[derive(Default)]
 struct MallInfo2 {
@@ -20,12 +21,10 @@ struct MallInfo2 {
     keepcost: usize,
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 unsafe extern "C" {
     fn mallinfo2() -> MallInfo2;
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn own_mapping_bytes() -> usize {
     // SAFETY: mallinfo2 only reads the allocator's counters.
     unsafe { mallinfo2() }.hblkhd
@@ -36,7 +35,6 @@ fn own_mapping_bytes() -> usize {
 /// freed memory, not from a mapping of its own: glibc maps every block of
 /// 128 KiB or more afresh once `M_TRIM_THRESHOLD` is set, and unmaps it
 /// when freed, so each such block faulted in page by page every frame.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn a_block_of_megabytes_comes_from_the_kept_heap_not_a_mapping_of_its_own() {
     trellis_diag::keep_freed_memory();

@@ -386,7 +386,7 @@ impl Geometry {
     /// ms of one frame at 100,000 widgets on a 2-core VM); a change of the
     /// tree between two calls begins it again (a widget inserted, deleted
     /// or moved among others; not a new place or property). Returns
-    /// whether it listed anything.
+    /// whether it did any work.
     pub fn prepare_bulk_moves(&mut self, doc: &Document) -> bool {
         if self.paint_order_valid {
             return false;
