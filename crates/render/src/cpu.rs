@@ -184,7 +184,7 @@ impl CpuRenderer {
     pub fn redraw(&mut self, pixmap: &mut Pixmap, list: &DisplayList, view: &View, damage: Option<Rect>) {
         self.glyphs_drawn = 0;
         self.shaped.frame += 1;
-        self.greek.end_frame(|| list.text_count());
+        self.greek.end_frame(list.items.len(), |items| list.text_count_in(items));
         let region = damage.map(|d| view.to_device(&d));
         let region_mask = region.and_then(|r| {
             let mut m = Mask::new(pixmap.width(), pixmap.height())?;

@@ -990,7 +990,18 @@ impl DisplayList {
 
     /// How many text primitives the list holds (walks every item).
     pub fn text_count(&self) -> usize {
-        self.items.iter().map(|i| i.primitives.iter().filter(|p| matches!(p, Primitive::Text { .. })).count()).sum()
+        self.text_count_in(0..self.items.len())
+    }
+
+    /// How many text primitives the items in `range` hold (the part of it
+    /// within the list).
+    pub fn text_count_in(&self, range: std::ops::Range<usize>) -> usize {
+        let end = range.end.min(self.items.len());
+        let start = range.start.min(end);
+        self.items[start..end]
+            .iter()
+            .map(|i| i.primitives.iter().filter(|p| matches!(p, Primitive::Text { .. })).count())
+            .sum()
     }
 
     /// The items patched since the last call, in the order they were.

@@ -101,6 +101,13 @@ pub(crate) struct GreekCache {
     frame: u64,
     /// The display list's texts when last counted.
     live_texts: usize,
+    /// The count under way, a slice of the list a frame: the items counted
+    /// so far, and the texts they hold.
+    recount: (usize, usize),
+    /// A whole count found the cache over twice the list's texts: until
+    /// it is not, the list is counted a slice a frame again (counted
+    /// whole, every frame until the stale bars went would walk it).
+    found_over: bool,
     /// The bars of every entry: kept as entries come and go, since summing
     /// them each frame walked the whole cache.
     total_bars: usize,
@@ -108,7 +115,10 @@ pub(crate) struct GreekCache {
 
 impl GreekCache {
     const KEEP_FRAMES: u64 = 120;
-    const RECOUNT_FRAMES: u64 = 64;
+    /// Items of the list counted a frame: walking all of them at once
+    /// every 64 frames was 2.7 to 7.7 ms of one frame at 100,000 widgets
+    /// (a 2-core VM), about 0.1 ms for this many.
+    const RECOUNT_ITEMS: usize = 2048;
     const FLOOR: usize = 4096;
     /// About 16 MB of bars.
     const MAX_BARS: usize = 1 << 20;
@@ -130,26 +140,39 @@ impl GreekCache {
     }
 
     /// A frame is done: forget bars not drawn for a while when there are
-    /// more than twice `live_texts` (the display list's texts, counted
-    /// when the cache may be over that, or every [`Self::RECOUNT_FRAMES`]
-    /// frames: a count walks the list), and, past [`Self::MAX_BARS`] bars
-    /// kept (a design of long wrapped texts), every text's but this
-    /// frame's.
-    pub(crate) fn end_frame(&mut self, live_texts: impl FnOnce() -> usize) {
+    /// more than twice `live_texts`, the texts of the display list of
+    /// `items` items, which `count` gives for a range of them. The list is
+    /// counted a slice of [`Self::RECOUNT_ITEMS`] items a frame, a whole
+    /// count replacing the last at the end of each pass, and all at once
+    /// when the cache may be over it (once: then in slices again until
+    /// it is not). Past [`Self::MAX_BARS`] bars kept (a
+    /// design of long wrapped texts), every text's but this frame's go.
+    pub(crate) fn end_frame(&mut self, items: usize, mut count: impl FnMut(std::ops::Range<usize>) -> usize) {
         let now = self.frame;
         self.frame += 1;
         if self.total_bars > Self::MAX_BARS {
             self.retain(|used| used == now);
         }
         if self.bars.len() > Self::FLOOR {
-            if self.bars.len() > 2 * self.live_texts || now.is_multiple_of(Self::RECOUNT_FRAMES) {
-                self.live_texts = live_texts();
+            if self.bars.len() > 2 * self.live_texts && !self.found_over {
+                self.live_texts = count(0..items);
+                self.recount = (0, 0);
+                self.found_over = self.bars.len() > 2 * self.live_texts;
+            } else {
+                let (from, texts) = self.recount;
+                let to = (from.min(items) + Self::RECOUNT_ITEMS).min(items);
+                self.recount = (to, texts + count(from.min(items)..to));
+                if to == items {
+                    self.live_texts = self.recount.1;
+                    self.recount = (0, 0);
+                }
             }
             if self.bars.len() > 2 * self.live_texts {
                 let now = self.frame;
                 self.retain(|used| now.saturating_sub(used) <= Self::KEEP_FRAMES);
             }
         }
+        self.found_over &= self.bars.len() > 2 * self.live_texts;
     }
 
     /// Keeps the entries last drawn in a frame `keep` accepts.
@@ -266,26 +289,72 @@ mod tests {
             cache.bars.insert(key, (bar(), cache.frame));
             cache.total_bars += 1;
             if key % 1000 == 0 {
-                cache.end_frame(|| many);
+                cache.end_frame(many, |items| items.len());
             }
         }
         // ... then frames draw none of them (strips of a pan).
         for _ in 0..2 * GreekCache::KEEP_FRAMES {
-            cache.end_frame(|| many);
+            cache.end_frame(many, |items| items.len());
         }
         assert_eq!(cache.len(), many, "texts still in the list are kept");
 
         // Most widgets deleted: past twice the list's texts, stale ones go.
         let recounted = std::cell::Cell::new(0);
         for _ in 0..=GreekCache::KEEP_FRAMES {
-            cache.end_frame(|| {
+            cache.end_frame(10, |items| {
                 recounted.set(recounted.get() + 1);
-                10
+                items.len()
             });
         }
         assert!(recounted.get() >= 1, "the list was counted again");
         assert_eq!(cache.len(), 0, "nothing drawn for a while, and far more than the list's texts");
         assert_eq!(cache.total_bars, 0, "the bars are counted as entries go");
+    }
+
+    /// Regression: every 64 frames the whole display list was walked to
+    /// count its texts, 2.7 to 7.7 ms of that frame at 100,000 widgets
+    /// (frames 119, 183 and 247 of `trellis bench drag --widgets 100000`,
+    /// whatever they drew). A frame counts a slice of the list; each pass
+    /// over it gives the count, so texts gone from the list are still
+    /// noticed within a pass, and their stale bars forgotten.
+    #[test]
+    fn the_display_list_s_texts_are_counted_a_slice_a_frame() {
+        let (items, texts_now) = (100_000, std::cell::Cell::new(100_000));
+        let mut cache = GreekCache::default();
+        for key in 0..3 * GreekCache::FLOOR as u64 {
+            cache.bars.insert(key, (vec![Rect::new(0.0, 0.0, 4.0, 1.0)], cache.frame));
+            cache.total_bars += 1;
+        }
+        // Each item holds a text while `texts_now` says the list has all.
+        let (most, wholes) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let counted = |r: std::ops::Range<usize>| {
+            most.set(most.get().max(r.len()));
+            wholes.set(wholes.get() + usize::from(r.len() == items));
+            if texts_now.get() == items { r.len() } else { 0 }
+        };
+        // The first frame knows no count: it counts the list whole.
+        cache.end_frame(items, counted);
+        assert_eq!((cache.live_texts, wholes.get()), (items, 1));
+        most.set(0);
+        let pass = items.div_ceil(GreekCache::RECOUNT_ITEMS);
+        for _ in 0..3 * pass {
+            cache.end_frame(items, counted);
+        }
+        assert_eq!((most.get(), wholes.get()), (GreekCache::RECOUNT_ITEMS, 1), "a slice a frame");
+        assert_eq!((cache.live_texts, cache.len()), (items, 3 * GreekCache::FLOOR), "every text kept");
+        // The texts deleted just after all were drawn: a pass notices, and
+        // one whole count confirms it, not one a frame until the bars are
+        // stale and go.
+        for entry in cache.bars.values_mut() {
+            entry.1 = cache.frame;
+        }
+        texts_now.set(0);
+        for _ in 0..pass + 2 * GreekCache::KEEP_FRAMES as usize {
+            cache.end_frame(items, counted);
+        }
+        assert_eq!(wholes.get(), 2, "counted whole once more");
+        assert_eq!((cache.live_texts, cache.len()), (0, 0), "the stale bars forgotten");
+        assert_eq!(cache.total_bars, 0);
     }
 
     /// The renderer breaks a label's text into exactly the lines the layout

@@ -152,7 +152,7 @@ impl GpuRenderer {
             }
             batch.gathered = gathered;
         }
-        self.greek.end_frame(|| list.text_count());
+        self.greek.end_frame(list.items.len(), |items| list.text_count_in(items));
     }
 
     /// Shapes a text for a device box, or finds it shaped; returns its key.
