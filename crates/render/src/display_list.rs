@@ -988,11 +988,6 @@ impl DisplayList {
         self.revision
     }
 
-    /// How many text primitives the list holds (walks every item).
-    pub fn text_count(&self) -> usize {
-        self.text_count_in(0..self.items.len())
-    }
-
     /// How many text primitives the items in `range` hold (the part of it
     /// within the list).
     pub fn text_count_in(&self, range: std::ops::Range<usize>) -> usize {

@@ -99,7 +99,8 @@ pub(crate) struct GreekCache {
     /// Keys a text by its content and box (seeded per run).
     keys: foldhash::quality::RandomState,
     frame: u64,
-    /// The display list's texts when last counted.
+    /// The display list's texts, from the last whole count or the last
+    /// pass finished (a pass takes the list's items / 2,048 frames).
     live_texts: usize,
     /// The count under way, a slice of the list a frame: the items counted
     /// so far, and the texts they hold.
@@ -159,9 +160,10 @@ impl GreekCache {
                 self.recount = (0, 0);
                 self.found_over = self.bars.len() > 2 * self.live_texts;
             } else {
-                let (from, texts) = self.recount;
-                let to = (from.min(items) + Self::RECOUNT_ITEMS).min(items);
-                self.recount = (to, texts + count(from.min(items)..to));
+                // A list cut short under the pass's place: counted anew.
+                let (from, texts) = if self.recount.0 > items { (0, 0) } else { self.recount };
+                let to = (from + Self::RECOUNT_ITEMS).min(items);
+                self.recount = (to, texts + count(from..to));
                 if to == items {
                     self.live_texts = self.recount.1;
                     self.recount = (0, 0);
@@ -172,7 +174,7 @@ impl GreekCache {
                 self.retain(|used| now.saturating_sub(used) <= Self::KEEP_FRAMES);
             }
         }
-        self.found_over &= self.bars.len() > 2 * self.live_texts;
+        self.found_over &= self.bars.len() > Self::FLOOR && self.bars.len() > 2 * self.live_texts;
     }
 
     /// Keeps the entries last drawn in a frame `keep` accepts.
