@@ -181,8 +181,8 @@ pub const OWN_MAPPING_BYTES: usize = 32 << 20;
 /// [`OWN_MAPPING_BYTES`] now come from the heap, and are kept with it
 /// (on 64-bit systems): freed memory a process keeps is then up to
 /// [`KEPT_FREED_BYTES`] at the top of each of glibc's arenas, plus what
-/// is free between blocks still in use. Call it once, first thing in `main`. Elsewhere (other C libraries) it
-/// does nothing.
+/// is free between blocks still in use. Call it once, first thing in
+/// `main`. Elsewhere (other C libraries) it does nothing.
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

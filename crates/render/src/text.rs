@@ -146,8 +146,8 @@ impl GreekCache {
     /// counted a slice of [`Self::RECOUNT_ITEMS`] items a frame, a whole
     /// count replacing the last at the end of each pass, and all at once
     /// when the cache may be over it (once: then in slices again until
-    /// it is not). Past [`Self::MAX_BARS`] bars kept (a
-    /// design of long wrapped texts), every text's but this frame's go.
+    /// it is not). Past [`Self::MAX_BARS`] bars kept (a design of long
+    /// wrapped texts), every text's but this frame's go.
     pub(crate) fn end_frame(&mut self, items: usize, mut count: impl FnMut(std::ops::Range<usize>) -> usize) {
         let now = self.frame;
         self.frame += 1;
