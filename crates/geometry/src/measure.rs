@@ -3,8 +3,9 @@
 //! shapes with the bundled font, as the renderers draw; unit tests use
 //! [`FixedAdvanceMeasurer`] for round numbers.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
+
+use foldhash::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use taffy::prelude::AvailableSpace;
@@ -126,6 +127,11 @@ impl TextMeasurer for FixedAdvanceMeasurer {
 pub struct FontMeasurer {
     text: Mutex<trellis_text::Measurer>,
     remembered: Mutex<Remembered>,
+    /// Hashes a measurement's (text, size, width) to its key: foldhash,
+    /// not SipHash, which was most of a remembered measurement's lookup (a
+    /// paste of 1,000 labels looks up three each). A key only finds its
+    /// entry; the entry's own text and numbers are compared before use.
+    keys: foldhash::fast::RandomState,
 }
 
 #[derive(Default)]
@@ -153,7 +159,11 @@ impl std::fmt::Debug for FontMeasurer {
 
 impl Default for FontMeasurer {
     fn default() -> Self {
-        Self { text: Mutex::new(trellis_text::Measurer::default()), remembered: Mutex::new(Remembered::default()) }
+        Self {
+            text: Mutex::new(trellis_text::Measurer::default()),
+            remembered: Mutex::new(Remembered::default()),
+            keys: foldhash::fast::RandomState::default(),
+        }
     }
 }
 
@@ -176,9 +186,7 @@ impl FontMeasurer {
         compute: impl FnOnce(&mut trellis_text::Measurer) -> (f32, f32),
     ) -> (f32, f32) {
         let size_bits = size.to_bits();
-        let mut hasher = std::hash::DefaultHasher::new();
-        (text, size_bits, width).hash(&mut hasher);
-        let key = hasher.finish();
+        let key = self.keys.hash_one((text, size_bits, width));
         let same = |m: &Measured| m.size == size_bits && m.width == width && *m.text == *text;
         {
             let mut memory = self.remembered.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -1,7 +1,7 @@
 //! Commands: the edits a user makes, each built from reversible primitive
 //! operations, recorded as one undo step (or as part of an open gesture).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use smallvec::smallvec;
 

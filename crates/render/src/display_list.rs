@@ -3,7 +3,7 @@
 //! theme; widget properties (fill, colours, border, radius, font size,
 //! opacity, enabled) override the theme.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -584,7 +584,7 @@ impl DisplayList {
         moved: &[WidgetId],
         changed: &[WidgetId],
     ) -> Vec<Rect> {
-        let mut stale: std::collections::HashSet<WidgetId> = changed.iter().copied().collect();
+        let mut stale: HashSet<WidgetId> = changed.iter().copied().collect();
         for id in moved {
             stale.extend(doc.descendants(*id));
         }

@@ -2,7 +2,7 @@
 //! every query starts from, and a grid of its own for each crowded
 //! container, for queries about one container's children.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use trellis_model::{Document, Rect, WidgetId};
 

@@ -3,7 +3,7 @@
 //! dropped when its membership may have changed; its result is remembered
 //! by everything that determines it, so a repeated card costs one lookup.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use taffy::prelude::{AvailableSpace, Dimension, NodeId, Size, Style};
 use trellis_model::{Document, LayoutMode, PropKey, PropValue, Rect, Track, WidgetId, WidgetKind, WidgetRef};

@@ -18,7 +18,7 @@
 //! Trellis property means to taffy; `indexing` keeps the spatial index in
 //! step with the boxes.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt;
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! structure changed are laid out again from the highest box affected, and
 //! a widget that only moved is translated with its subtree.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use trellis_model::{Change, Document, LayoutMode, PropKey, WidgetId, WidgetKind};
 
