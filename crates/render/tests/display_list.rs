@@ -11,7 +11,7 @@ use trellis_model::{
     Change, Command, Document, PropKey, PropValue, Rect, Subscription, Theme, WidgetId, WidgetKind, WidgetTree, ZOrder,
     generate,
 };
-use trellis_render::{DisplayList, Item};
+use trellis_render::{DisplayList, Item, Primitive};
 
 #[derive(Clone, Debug)]
 enum Action {
@@ -666,4 +666,34 @@ fn containers_are_outlined_by_a_guide_only_where_the_design_sets_no_fill_or_bord
             other => panic!("{kind:?}: drawn first as {other:?}"),
         }
     }
+}
+
+/// The frames that charge texts (the GPU renderer's cost estimate, the
+/// greeked-bar cache) read each item's count of its texts, not its
+/// primitives, which sit elsewhere on the heap: the count is the
+/// primitives' own, and a label's text emptied or written again is
+/// counted again.
+#[test]
+fn each_item_counts_its_texts_as_its_primitives_hold_them() {
+    let theme = Theme::LIGHT;
+    let held = |item: &Item| item.primitives.iter().filter(|p| matches!(p, Primitive::Text { .. })).count() as u32;
+    let mut doc = generate(2_000, 5);
+    let (mut geometry, changes, mut list) = kept_up_to_date(&doc, &theme);
+    for item in &list.items {
+        assert_eq!(item.texts(), held(item), "{item:?}");
+    }
+    assert!(list.items.iter().filter(|i| i.texts() > 0).count() > 500, "a generated design has labels");
+    let label = doc
+        .iter()
+        .find(|w| w.kind() == WidgetKind::Label && !w.text(PropKey::Text).is_empty())
+        .map(|w| w.id())
+        .expect("a label with a text");
+    for (text, texts) in [("", 0), ("Written again", 1)] {
+        let value = Some(PropValue::Text(text.into()));
+        doc.execute(Command::SetProperty { ids: vec![label], key: PropKey::Text, value }).unwrap();
+        update(&doc, &mut geometry, &changes, &mut list, &theme, false);
+        let item = list.items.iter().find(|i| i.widget == label).expect("the label is drawn");
+        assert_eq!((item.texts(), held(item)), (texts, texts), "the text {text:?}");
+    }
+    assert_eq!(list.items, DisplayList::build(&doc, &geometry, &theme).items);
 }

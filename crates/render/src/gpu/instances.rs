@@ -608,6 +608,7 @@ impl GpuRenderer {
         self.instances.clear();
         self.ranges.clear();
         self.item_bounds.clear();
+        self.item_texts.clear();
         self.made_from.clear();
         self.by_widget.clear();
         self.stale.reset(list.items.len());
@@ -622,6 +623,7 @@ impl GpuRenderer {
             self.by_widget.insert(item.widget, range.clone());
             self.ranges.push(range);
             self.item_bounds.push(item.bounds);
+            self.item_texts.push(item.texts);
             self.made_from.push(Made::of(item, movable));
         }
         self.upload_instances();
@@ -754,9 +756,11 @@ impl GpuRenderer {
         let mut carried = self.stale.carry(&self.made_from, list.items.len());
         self.ranges.clear();
         self.item_bounds.clear();
+        self.item_texts.clear();
         self.made_from.clear();
         for (i, item) in list.items.iter().enumerate() {
             self.item_bounds.push(item.bounds);
+            self.item_texts.push(item.texts);
             let old = self.by_widget.get(item.widget).cloned();
             let (range, made) = match old {
                 Some(r) if !remade[i] => match carried.remove(item.widget) {
@@ -798,6 +802,9 @@ impl GpuRenderer {
             let Some(item) = list.items.get(i) else { continue };
             if let Some(b) = self.item_bounds.get_mut(i) {
                 *b = item.bounds;
+            }
+            if let Some(t) = self.item_texts.get_mut(i) {
+                *t = item.texts;
             }
             self.stale.mark(i, item.widget);
         }
@@ -1224,6 +1231,7 @@ mod tests {
                 at: square,
                 made: 1,
                 moves: 0,
+                texts: 0,
             };
             let mut shapes = Vec::new();
             assert!(item_shapes(&item, Insides::APART, |_, _| None, &mut shapes));

@@ -258,6 +258,10 @@ pub struct GpuRenderer {
     /// rather than the items themselves (a cache line or two each: 10 MB
     /// at 100,000 widgets, walked by every frame of several regions).
     item_bounds: Vec<Rect>,
+    /// Each item's texts (`Item::texts`), in paint order as `ranges`, kept
+    /// as the bounds are: what the cost estimate charges for them
+    /// (`refine::Items`).
+    item_texts: Vec<u32>,
     /// What each item's instances were made from, in paint order as
     /// `ranges` (`instances::Made`).
     made_from: Vec<instances::Made>,
@@ -389,6 +393,7 @@ impl GpuRenderer {
             instances: Vec::new(),
             ranges: Vec::new(),
             item_bounds: Vec::new(),
+            item_texts: Vec::new(),
             made_from: Vec::new(),
             stale: instances::Stale::default(),
             moved_in_place: 0,
@@ -622,7 +627,11 @@ impl GpuRenderer {
             // A budget of 0 would never bring the canvas back: draw whole.
             if let Some(old) = old
                 && self.refine_budget > 0
-                && refine::Refinement::exceeds(list, &self.ranges, view, self.refine_budget)
+                && refine::Refinement::exceeds(
+                    &refine::Items { bounds: &self.item_bounds, texts: &self.item_texts, ranges: &self.ranges },
+                    view,
+                    self.refine_budget,
+                )
             {
                 resample = Some(old);
             }
@@ -704,7 +713,8 @@ impl GpuRenderer {
                 // frame that counts draws that much less, though never
                 // less than half its budget, so that frames that each
                 // count (a pan, a view a frame) still bring tiles back.
-                report.counted_items = self.refinement.count(list, &self.ranges, view);
+                let items = refine::Items { bounds: &self.item_bounds, texts: &self.item_texts, ranges: &self.ranges };
+                report.counted_items = self.refinement.count(list, &items, view);
                 spent = (report.counted_items / refine::ITEMS_COUNTED_PER_INSTANCE).min(budget / 2);
             }
             // Each tile its own region: merged with others, a tile's box
@@ -755,10 +765,13 @@ impl GpuRenderer {
         let mut pool = std::mem::take(&mut self.frame_batches);
         let mut draws = pool.take_list();
         debug_assert_eq!(self.item_bounds.len(), list.items.len(), "item bounds kept with the instances");
-        if self.item_bounds.len() != list.items.len() {
+        debug_assert_eq!(self.item_texts.len(), list.items.len(), "item texts kept with the instances");
+        if self.item_bounds.len() != list.items.len() || self.item_texts.len() != list.items.len() {
             // Kept with the instances, so never expected; cheap to mend.
             self.item_bounds.clear();
             self.item_bounds.extend(list.items.iter().map(|i| i.bounds));
+            self.item_texts.clear();
+            self.item_texts.extend(list.items.iter().map(|i| i.texts));
         }
         let meets = pool.sort_items(&self.item_bounds, &regions);
         report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
@@ -912,7 +925,8 @@ impl GpuRenderer {
         let damaged = Rect::around(moved)?;
         let damaged = view.device_pixels(&damaged)?;
         if !self.refinement.counted_for(view, list) {
-            *counted_items = self.refinement.count(list, &self.ranges, view);
+            let items = refine::Items { bounds: &self.item_bounds, texts: &self.item_texts, ranges: &self.ranges };
+            *counted_items = self.refinement.count(list, &items, view);
         }
         if self.refinement.cost(damaged) <= self.refine_budget as f64 {
             return None;
