@@ -344,9 +344,10 @@ impl Document {
 
     /// [`Document::refresh_digests`], with `alongside` run on this thread
     /// while the out-of-date own parts, when there are
-    /// [`ALONGSIDE_OWN_PARTS`] or more, are written on another: `alongside` reads the document as the edit left it (the
-    /// editor lays it out there), and a nudge of everything at 100,000
-    /// widgets writes 5,556 parts, about as long as half its layout takes.
+    /// [`ALONGSIDE_OWN_PARTS`] or more, are written on another: `alongside`
+    /// reads the document as the edit left it (the editor lays it out
+    /// there), and a nudge of everything at 100,000 widgets writes 5,556
+    /// parts, about as long as half its layout takes.
     /// A helper is started when `threads` (the calling one included) is 2
     /// or more. Returns what `alongside` did and how many parts the helper
     /// wrote.
