@@ -40,7 +40,7 @@ const PARALLEL_OWN_PARTS: usize = if cfg!(test) { 512 } else { 4096 };
 /// than [`PARALLEL_OWN_PARTS`], since the helper then needs only to finish
 /// before the closure does, not to beat this thread at the same work. Its
 /// start costs 0.1 to 0.2 ms; a paste of 1,000 widgets at 10,000 writes
-/// 1,000 parts (about a millisecond) during a layout of about two.
+/// its 1,008 parts in about 0.6 ms during a layout of 1.0 to 1.6 ms.
 const ALONGSIDE_OWN_PARTS: usize = 256;
 
 /// The most threads that write own parts.

@@ -52,7 +52,8 @@ pub struct Editor {
     cache: QueryCache,
     journal: Option<JournalWriter>,
     /// How long the last step's layout update took, the part run
-    /// alongside the digest of an edit included (`Document::execute_all_alongside`).
+    /// alongside the digest of a nudge included (`Document::execute_all_alongside`);
+    /// an action's layout (`Scope::execute_laid_out`) counts as its event.
     layout_ns: u64,
     commit_ns: u64,
 }

@@ -609,6 +609,16 @@ impl GpuRenderer {
             self.patch_instances(list, changed);
         }
         self.revision = Some(list.revision());
+        debug_assert_eq!(self.item_bounds.len(), list.items.len(), "item bounds kept with the instances");
+        debug_assert_eq!(self.item_texts.len(), list.items.len(), "item texts kept with the instances");
+        if self.item_bounds.len() != list.items.len() || self.item_texts.len() != list.items.len() {
+            // Kept with the instances, so never expected; cheap to mend,
+            // before the cost estimate and the regions read them.
+            self.item_bounds.clear();
+            self.item_bounds.extend(list.items.iter().map(|i| i.bounds));
+            self.item_texts.clear();
+            self.item_texts.extend(list.items.iter().map(|i| i.texts));
+        }
 
         // A rebuilt list lays the instances out again but redraws only what
         // the caller says changed. A pan by whole device pixels moves what
@@ -764,15 +774,6 @@ impl GpuRenderer {
         // Each region's batches, one after the other; a batch remembers its region.
         let mut pool = std::mem::take(&mut self.frame_batches);
         let mut draws = pool.take_list();
-        debug_assert_eq!(self.item_bounds.len(), list.items.len(), "item bounds kept with the instances");
-        debug_assert_eq!(self.item_texts.len(), list.items.len(), "item texts kept with the instances");
-        if self.item_bounds.len() != list.items.len() || self.item_texts.len() != list.items.len() {
-            // Kept with the instances, so never expected; cheap to mend.
-            self.item_bounds.clear();
-            self.item_bounds.extend(list.items.iter().map(|i| i.bounds));
-            self.item_texts.clear();
-            self.item_texts.extend(list.items.iter().map(|i| i.texts));
-        }
         let meets = pool.sort_items(&self.item_bounds, &regions);
         report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
         (report.copied_spans, report.copied_place_spans) = self.upload_changes(encoder);
