@@ -808,6 +808,7 @@ impl Shell {
                 redrawn_pixels: record.redrawn_pixels,
                 rebuilt: record.rebuilt,
                 resampled: record.resampled,
+                caught_up: record.caught_up,
                 moved_by_copy: record.moved_by_copy,
                 drawn_over: record.drawn_over,
                 stale_pixels: record.stale_pixels,

@@ -55,6 +55,10 @@ pub struct FrameRecord {
     /// whole would have cost more than the renderer's budget: the last
     /// frame was scaled to it, to be drawn exactly in the next frames.
     pub resampled: bool,
+    /// The canvas, kept as a zoom's steps found it while they were
+    /// resampled straight into the frame, was resampled to the view shown
+    /// first (the first frame after the steps of another kind).
+    pub caught_up: bool,
     /// Everything over the window moved by one distance (a select-all
     /// nudge) and drawing it exactly would have cost more than the
     /// renderer's budget: its pixels were moved by a copy, to be drawn
@@ -496,6 +500,7 @@ impl Canvas {
             };
             record.redrawn_pixels = report.redrawn_pixels;
             record.resampled = report.resampled;
+            record.caught_up = report.caught_up;
             record.moved_by_copy = report.translated.is_some();
             record.drawn_over = report.drawn_over;
             record.stale_pixels = report.stale_pixels;

@@ -356,14 +356,18 @@ fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw
         assert!(r.is_refining());
     }
     // A pan by whole pixels while the canvas is still stale moves what is
-    // stale with it.
+    // stale with it, once the canvas is brought to the view the last zoom
+    // step showed (resampled straight into the frame, the canvas kept):
+    // that frame draws no tiles.
     let f = v.factor();
     v.origin = Point::new(v.origin.x - 40.0 / f, v.origin.y + 24.0 / f);
     let panned = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
     assert_eq!(panned.scrolled, Some((40, -24)));
+    assert!(panned.caught_up && panned.refined_tiles == 0 && panned.counted_items == 0, "{panned:?}");
     // The first frame to draw tiles of the view it settled on counts its
     // widgets, once.
-    assert!(panned.counted_items > 0 && panned.refined_tiles >= 1, "{panned:?}");
+    let first = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert!(first.counted_items > 0 && first.refined_tiles >= 1 && !first.caught_up, "{first:?}");
     let mut frames = 0;
     while r.is_refining() {
         let report = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
@@ -392,6 +396,52 @@ fn a_zoom_too_dear_to_draw_whole_is_resampled_then_refined_to_what_a_full_redraw
     zoom_around_middle(&mut v, 1.1);
     let whole = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
     assert!(whole.full && !whole.resampled && !r.is_refining());
+}
+
+/// The steps of a zoom that draw nothing else are each resampled from the
+/// canvas as the gesture found it, straight into the frame: no copy of
+/// the canvas into the frame, and no step scales another step's nearest
+/// texels again (zoomed in and back out, the frame is the one it began
+/// with). The first frame of another kind brings the canvas to the view,
+/// and the tiles bring it back to a full drawing.
+#[test]
+fn a_zoom_gesture_resamples_each_step_from_the_canvas_it_began_with_and_copies_nothing() {
+    let Some(g) = gpu(None) else { return };
+    let mut r = GpuRenderer::new(g);
+    let m = MovingCards::new(Theme::LIGHT);
+    let home = m.view();
+    let none = OverlayLayer::new(&m.theme, home.factor());
+    let began = gpu_frame(&mut r, &m.list, &home, &none);
+    r.refine_budget = 1_500;
+    let mut v = home;
+    for (k, by) in [1.1, 1.1, 1.1].into_iter().enumerate() {
+        zoom_around_middle(&mut v, by);
+        let report = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+        assert!(report.resampled && !report.full, "zoom {k} is resampled: {report:?}");
+        assert_eq!(report.composed_pixels, 0, "zoom {k} copies nothing into the frame: {report:?}");
+    }
+    // Back where the gesture began: the canvas it began with, unscaled.
+    let back = r.draw(&m.list, &[], &home, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert!(back.resampled && back.composed_pixels == 0, "{back:?}");
+    assert_close("gpu-zoomed-in-and-back", &r.read_frame().unwrap(), &began, SAME);
+    // Somewhere else, then the frames that bring it back: the first
+    // catches the canvas up (the frame it shows is unchanged), and the
+    // end is a full drawing.
+    zoom_around_middle(&mut v, 1.0 / 1.1);
+    r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    let stepped = r.read_frame().unwrap();
+    let caught = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+    assert!(caught.caught_up && !caught.resampled && caught.refined_tiles == 0, "{caught:?}");
+    assert_close("gpu-canvas-caught-up-vs-step", &r.read_frame().unwrap(), &stepped, SAME);
+    let mut frames = 0;
+    while r.is_refining() {
+        let report = r.draw(&m.list, &[], &v, &Redraw::Nothing, &none, 0.0).unwrap();
+        assert!(report.refined_tiles >= 1 && !report.resampled, "frame {frames} brings tiles back: {report:?}");
+        frames += 1;
+        assert!(frames < 500, "refinement ends");
+    }
+    let full = gpu_frame(&mut GpuRenderer::new(gpu(None).unwrap()), &m.list, &v, &none);
+    assert_close("gpu-zoom-gesture-refined-vs-full", &r.read_frame().unwrap(), &full, DAMAGE);
 }
 
 /// Inserts, deletes and reorders keep every other item's instances where

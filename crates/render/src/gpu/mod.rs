@@ -180,6 +180,12 @@ pub struct FrameReport {
     /// more than [`GpuRenderer::refine_budget`] to draw: the last frame
     /// was scaled to the new view, to be drawn exactly tile by tile.
     pub resampled: bool,
+    /// The canvas, kept as it was while a zoom's steps were resampled
+    /// from it straight into the frame, was resampled to the view shown
+    /// before anything else was drawn: the first frame after the steps
+    /// that is not one (a pan, an edit, the frames that bring the view
+    /// back). Like a resampling, it is the frame's work: it draws no tiles.
+    pub caught_up: bool,
     /// Only the items added over everything else were drawn, over the
     /// canvas as it was ([`Redraw::Over`]).
     pub drawn_over: bool,
@@ -289,6 +295,11 @@ pub struct GpuRenderer {
     /// The list epoch and view the canvas texture shows.
     epoch: Option<u64>,
     shown: Option<View>,
+    /// The view the canvas texture was last drawn for, where a zoom's
+    /// steps were resampled from it straight into the frame since (the
+    /// canvas is then not `shown`); `None` when it is `shown`. The first
+    /// frame of another kind resamples the canvas once to catch up.
+    canvas_view: Option<View>,
     frames: u64,
     last_gpu_ns: Option<u64>,
     /// The timestamp slot of a frame recorded into a caller's encoder,
@@ -408,6 +419,7 @@ impl GpuRenderer {
             revision: None,
             epoch: None,
             shown: None,
+            canvas_view: None,
             frames: 0,
             last_gpu_ns: None,
             pending_timer: None,
@@ -626,12 +638,29 @@ impl GpuRenderer {
         // Any other new view redraws everything, unless that costs more
         // than the budget: then the last frame is scaled to it and drawn
         // exactly a few tiles a frame (`refine.rs`).
-        let scroll =
-            if resized || *redraw == Redraw::All { None } else { self.shown.and_then(|old| scroll(&old, view)) };
         let new_view = self.shown.as_ref() != Some(view);
+        let mut scroll =
+            if resized || *redraw == Redraw::All { None } else { self.shown.and_then(|old| scroll(&old, view)) };
+        // The canvas as a zoom's steps left it, when they were drawn
+        // straight into the frame: the next zoom step is resampled from it
+        // too, a redraw of everything replaces it, and anything else (a
+        // pan, an edit, the tiles that bring the view back) brings it to
+        // the view shown first.
+        let mut lagging = self.canvas_view.take().filter(|_| !resized && *redraw != Redraw::All);
+        let mut caught_up = false;
+        if let (Some(old), Some(shown)) = (lagging, self.shown)
+            && (!new_view || scroll.is_some())
+        {
+            self.resample(encoder, &old, &shown, false);
+            (lagging, caught_up) = (None, true);
+            report.caught_up = true;
+        }
+        if lagging.is_some() {
+            scroll = None;
+        }
         let mut resample = None;
         if scroll.is_none() && !resized && *redraw != Redraw::All && new_view {
-            let old = self.shown.filter(|old| {
+            let old = lagging.or(self.shown).filter(|old| {
                 (old.width, old.height) == (view.width, view.height) && old.background == view.background
             });
             // A budget of 0 would never bring the canvas back: draw whole.
@@ -647,9 +676,19 @@ impl GpuRenderer {
             }
         }
         let full = resample.is_none() && scroll.is_none() && (resized || new_view || *redraw == Redraw::All);
-        let mut budget = self.refine_budget.max(1);
+        // A step of a zoom that draws nothing else is resampled straight
+        // into the frame, leaving the canvas as it was: composing the
+        // frame from a resampled canvas copied every pixel once more
+        // (on lavapipe, a copy on one thread of the queue), and each step
+        // scaled the last one's nearest texels again.
+        let straight = resample.is_some() && redraw.regions().is_none_or(<[Rect]>::is_empty);
+        // Catching the canvas up is a resampling too: this frame's work.
+        let mut budget = if caught_up { 0 } else { self.refine_budget.max(1) };
         if let Some(old) = resample {
-            self.resample(encoder, &old, view);
+            self.resample(encoder, &old, view, straight);
+            if straight {
+                self.canvas_view = Some(old);
+            }
             // Every overlay is somewhere else over the canvas now.
             self.composed.forget();
             self.refinement.mark_all(view.width, view.height);
@@ -838,7 +877,7 @@ impl GpuRenderer {
         }
 
         let target = self.state.canvas.as_ref().expect("made above");
-        if recompose.is_none() {
+        if recompose.is_none() && !straight {
             encoder.copy_texture_to_texture(
                 target.canvas.texture.as_image_copy(),
                 target.frame.texture.as_image_copy(),
@@ -886,22 +925,29 @@ impl GpuRenderer {
         self.frames += 1;
     }
 
-    /// Draws what the canvas showed for `old` scaled and moved to `new`,
-    /// over the background, into the canvas's twin, which then becomes the
-    /// canvas (a texture cannot be sampled while drawn into).
-    fn resample(&mut self, encoder: &mut wgpu::CommandEncoder, old: &View, new: &View) {
+    /// Draws what the canvas shows for `old` scaled and moved to `new`,
+    /// over the background: into the frame (`into_frame`), the canvas
+    /// kept as it is, or into the canvas's twin, which then becomes the
+    /// canvas (a texture cannot be sampled while drawn into). Both draw
+    /// the same pixels.
+    fn resample(&mut self, encoder: &mut wgpu::CommandEncoder, old: &View, new: &View, into_frame: bool) {
         let uniform = refine::ResampleUniform::new(old, new);
+        // Written before the frame's commands run: a frame resamples once
+        // at most (to catch the canvas up, or to a new view).
         self.gpu.queue.write_buffer(&self.state.resampler.uniform, 0, bytemuck::bytes_of(&uniform));
         let target = self.state.canvas.as_mut().expect("made before");
         {
             // Where the old canvas leaves pixels of the new one, the background.
             let clear = (!uniform.covers_target()).then(|| clear_colour(new.background));
-            let mut pass = begin_pass(encoder, &target.spare.view, "trellis resample", None, clear);
+            let into = if into_frame { &target.frame.view } else { &target.spare.view };
+            let mut pass = begin_pass(encoder, into, "trellis resample", None, clear);
             pass.set_pipeline(&self.state.resampler.pipeline);
             pass.set_bind_group(0, &target.canvas.resample_bind, &[]);
             pass.draw(0..4, 0..1);
         }
-        target.swap_canvas();
+        if !into_frame {
+            target.swap_canvas();
+        }
     }
 
     /// Moves the pixels of everything over the window by a copy, when

@@ -97,6 +97,7 @@ impl GpuRenderer {
         self.image_allocator = atlas::allocator();
         self.epoch = None;
         self.shown = None;
+        self.canvas_view = None;
         self.composed.forget();
         self.refinement.clear();
         self.last_gpu_ns = None;
