@@ -82,6 +82,10 @@ fn summary_cells(s: &Summary) -> [String; 2] {
     [us(s.median_ns), us(s.p99_ns)]
 }
 
+/// Queries `bench geometry --samples` may time a kind: fewer say nothing
+/// of a p99.
+const SAMPLES: std::ops::RangeInclusive<usize> = 10..=1_000_000;
+
 pub fn geometry(
     widgets: usize,
     seed: u64,
@@ -92,7 +96,16 @@ pub fn geometry(
     if widgets == 0 || widgets > trellis_model::limits::MAX_WIDGETS {
         anyhow::bail!("--widgets must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
     }
-    let samples = Samples { index: samples.max(10), ..Samples::default() };
+    if !SAMPLES.contains(&samples) {
+        // Each query's times are kept: a count past the range is memory
+        // (and hours of linear scans), not precision.
+        anyhow::bail!(
+            "--samples {samples}: use from {} to {} queries a kind (default 20000)",
+            SAMPLES.start(),
+            SAMPLES.end()
+        );
+    }
+    let samples = Samples { index: samples, ..Samples::default() };
     let bar = progress_bar(9);
     let figures = benchmark::run(widgets, seed, samples, &mut |what, done, _| {
         bar.set_position(done as u64);

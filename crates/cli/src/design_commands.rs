@@ -341,17 +341,33 @@ fn write_demo_images(design: &Path) -> anyhow::Result<()> {
     }
     for (name, bytes) in trellis_model::DEMO_IMAGES {
         let path = folder.join(name);
-        match std::fs::read(&path) {
-            Ok(existing) if existing == *bytes => {}
-            Ok(_) => report::note(format_args!(
-                "{} exists and was left as it is: the demo shows it as its avatar",
-                path.display()
-            )),
-            Err(_) => {
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 report::write_output(&path, |out| out.write_all(bytes))?;
                 say!("wrote {}", path.display());
             }
+            Err(e) => report::note(format_args!("{} was left as it is: it could not be checked ({e})", path.display())),
+            Ok(_) if !holds_exactly(&path, bytes) => report::note(format_args!(
+                "{} exists and was left as it is: the demo shows it as its avatar",
+                path.display()
+            )),
+            Ok(_) => {}
         }
     }
     Ok(())
+}
+
+/// Whether `path` is a regular file (or a link to one) holding exactly
+/// `bytes`. Anything else there is never read: a FIFO would block the
+/// open, a device or a file of another size would be read for nothing
+/// (`/dev/zero` without end).
+fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
+    let Ok((file, len)) = trellis_editor::journal::open_regular(path) else { return false };
+    if len != bytes.len() as u64 {
+        return false;
+    }
+    use std::io::Read;
+    let mut existing = Vec::with_capacity(bytes.len());
+    // One byte more than expected shows a file that grew since.
+    file.take(len + 1).read_to_end(&mut existing).is_ok() && existing == bytes
 }

@@ -42,10 +42,15 @@ impl DesignChoice<'_> {
     }
 }
 
+/// The longest `run --step-delay-ms` waits after each event.
+const MAX_STEP_DELAY_MS: u64 = 60_000;
+
 #[derive(Serialize)]
 struct RunReport {
     events: usize,
     commits: Vec<String>,
+    /// Steps the editor refused, each with its line and why.
+    refused: Vec<String>,
     widgets: usize,
     content_hash: String,
     journal: Option<PathBuf>,
@@ -60,6 +65,9 @@ pub fn run(
     step_delay_ms: u64,
     json: Option<&Path>,
 ) -> anyhow::Result<Verdict> {
+    if step_delay_ms > MAX_STEP_DELAY_MS {
+        bail!("--step-delay-ms {step_delay_ms}: use from 0 to {MAX_STEP_DELAY_MS} (a minute a step)");
+    }
     let text = read_scenario(scenario)?;
     let (script, lines) = Scenario::parse_with_lines(&text)?;
     let (doc, source) = design.load()?;
@@ -85,13 +93,14 @@ pub fn run(
     let mut report = RunReport {
         events: 0,
         commits: Vec::new(),
+        refused: Vec::new(),
         widgets: 0,
         content_hash: String::new(),
         journal: journal.map(Path::to_owned),
         out: out.map(Path::to_owned),
     };
     let mut clock = 0.0;
-    script.run_with_lines(&lines, &mut editor, &mut clock, &mut |_, step| {
+    let refused = script.run_with_lines(&lines, &mut editor, &mut clock, &mut |_, step| {
         report.events += 1;
         if let Some(label) = &step.committed {
             report.commits.push(label.clone());
@@ -104,6 +113,13 @@ pub fn run(
     if let Some(j) = editor.take_journal() {
         j.finish(editor.doc()).context("finishing the journal")?;
     }
+    for r in &refused {
+        // The status quotes names and values from the scenario: shown
+        // with their control characters escaped.
+        let said = printable(&r.to_string());
+        report::note(format_args!("error: {said}"));
+        report.refused.push(said);
+    }
     let mut doc = editor.into_document();
     report.widgets = doc.len();
     report.content_hash = format!("{:016x}", doc.content_hash());
@@ -113,6 +129,7 @@ pub fn run(
     let rows = vec![
         ("events".to_owned(), report.events.to_string()),
         ("commands committed".to_owned(), format!("{}: {}", report.commits.len(), summarize_labels(&report.commits))),
+        ("steps refused".to_owned(), report.refused.len().to_string()),
         ("widgets".to_owned(), report.widgets.to_string()),
         ("content hash".to_owned(), report.content_hash.clone()),
     ];
@@ -120,7 +137,15 @@ pub fn run(
     if let Some(path) = json {
         report::write_json(path, &report)?;
     }
-    Ok(Verdict::Pass)
+    // A refused step did not do what the scenario says.
+    Ok(if report.refused.is_empty() { Verdict::Pass } else { Verdict::Fail })
+}
+
+/// `text` with its control characters escaped as Rust writes them
+/// (`\u{1b}`), so that a name from a hostile file cannot move the cursor
+/// or clear the terminal it is printed to.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 pub fn replay(path: &Path, verify: bool, out: Option<&Path>, json: Option<&Path>) -> anyhow::Result<Verdict> {

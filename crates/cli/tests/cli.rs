@@ -856,6 +856,36 @@ fn the_demo_is_written_and_drawn_with_its_images() {
     assert!(out.status.success() && !err.contains("missing-image"), "{err}");
 }
 
+/// Regression: `demo --out` read whatever was at `avatar.png` beside it to
+/// compare it with the demo's: a FIFO hung it, a link to `/dev/zero` read
+/// until memory ran out, and a folder failed it after the design was
+/// written. Anything there that is not a regular file of the image's size
+/// is now left as it is, unread, with a note.
+#[cfg(unix)]
+#[test]
+fn demo_out_never_reads_a_fifo_device_or_folder_where_its_avatar_goes() {
+    let prompt = std::time::Duration::from_secs(20);
+    for what in ["fifo", "dev-zero", "folder", "dangling"] {
+        let dir = tempfile::tempdir().unwrap();
+        let avatar = dir.path().join("avatar.png");
+        match what {
+            "fifo" => assert!(std::process::Command::new("mkfifo").arg(&avatar).status().unwrap().success()),
+            "dev-zero" => std::os::unix::fs::symlink("/dev/zero", &avatar).unwrap(),
+            "folder" => fs::create_dir(&avatar).unwrap(),
+            _ => std::os::unix::fs::symlink(dir.path().join("gone.png"), &avatar).unwrap(),
+        }
+        let design = dir.path().join("demo.trellis.json");
+        let started = std::time::Instant::now();
+        let out = trellis().arg("demo").arg("-o").arg(&design).timeout(prompt).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{what}: {err}");
+        assert!(started.elapsed() < prompt, "{what}: took {:?}", started.elapsed());
+        assert!(err.contains("left as it is"), "{what}: {err}");
+        assert!(fs::symlink_metadata(&avatar).is_ok(), "{what}: left where it was");
+        trellis().arg("validate").arg(&design).assert().success();
+    }
+}
+
 /// Regression: the benchmark's marquee started inside the design, on a
 /// widget, so the gesture moved that widget (a commit, a reparent at
 /// 100,000 widgets) instead of drawing a marquee, and its undo and redo

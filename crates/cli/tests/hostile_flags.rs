@@ -109,6 +109,16 @@ fn bench_drag_refuses_gates_that_cannot_fail_or_cannot_pass() {
     }
 }
 
+/// Regression: `bench geometry --samples` sized its sample vectors from the
+/// flag: 18446744073709551615 panicked ("capacity overflow"), 10^11
+/// aborted allocating 1.6 TB, and 0 silently became 10.
+#[test]
+fn bench_geometry_refuses_sample_counts_outside_its_range() {
+    for bad in ["0", "9", "1000001", "100000000000", "18446744073709551615"] {
+        refused(&["bench", "geometry", "--widgets", "100", "--samples", bad], "--samples");
+    }
+}
+
 #[test]
 fn a_heap_profile_into_a_missing_folder_is_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();

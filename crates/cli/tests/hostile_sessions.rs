@@ -178,6 +178,37 @@ fn a_bad_header_version_is_reported_as_not_a_journal_header() {
     );
 }
 
+/// Regression: the header's viewport and settings were replayed as they
+/// were: a zoom of 0, a negative scale, an infinite width or a negative
+/// grid loaded without a word, though the editor refuses each from a
+/// settings event. Each is now refused naming the field and the line.
+#[test]
+fn a_header_viewport_or_setting_the_editor_would_refuse_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = good_journal(dir.path());
+    let text = fs::read_to_string(&journal).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    for (section, field, value) in [
+        ("viewport", "zoom", serde_json::json!(0.0)),
+        ("viewport", "scale", serde_json::json!(-1.0)),
+        ("viewport", "width", serde_json::json!(1e300)),
+        ("settings", "grid", serde_json::json!(-10.0)),
+        ("settings", "snap_threshold_px", serde_json::json!(1e300)),
+    ] {
+        let mut h: serde_json::Value = serde_json::from_str(header).unwrap();
+        h[section][field] = value;
+        let bad = dir.path().join(format!("{field}.journal"));
+        fs::write(&bad, format!("{h}\n{rest}")).unwrap();
+        let out = dir.path().join("recovered.trellis.json");
+        for command in [vec!["replay"], vec!["recover", "--out", out.to_str().unwrap()]] {
+            let r = run(trellis().args(&command).arg(&bad));
+            assert_eq!(r.code, 2, "{command:?} {field}: {}", r.stderr);
+            assert!(!out.exists(), "nothing recovered from a bad header");
+            assert!(r.stderr.contains(&format!("line 1: the header's {section}.{field} must be")), "{}", r.stderr);
+        }
+    }
+}
+
 #[test]
 fn a_scenario_step_error_names_the_line_in_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,4 +223,32 @@ fn a_scenario_step_error_names_the_line_in_the_file() {
 fn a_scenario_from_standard_input_runs() {
     let r = run(trellis().arg("run").arg("-").write_stdin(SCRIPT));
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Regression: a step the editor refused (a width below 0, a name taken,
+/// a widget moved into a button) changed nothing and `run` said nothing,
+/// exiting 0. Each is now named with its line and why, the run goes on
+/// past it, and the exit code says the scenario did not do what it says.
+#[test]
+fn a_refused_scenario_step_is_named_with_its_line_and_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.txt");
+    let script = "set back_button width 120\nset back_button width -5\n# a name taken\nrename back_button to save_button\nmove title_label into back_button\nset back_button height 40\n";
+    fs::write(&scenario, script).unwrap();
+    let (out, json) = (dir.path().join("out.trellis.json"), dir.path().join("run.json"));
+    let r = run(trellis().arg("run").arg(&scenario).arg("-o").arg(&out).arg("--json").arg(&json));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for line in ["line 2 (step 2) was refused", "line 4 (step 3) was refused", "line 5 (step 4) was refused"] {
+        assert!(r.stderr.contains(line), "{line}: {}", r.stderr);
+    }
+    assert!(r.stderr.contains("save_button"), "why the rename was refused: {}", r.stderr);
+    assert!(r.stdout.contains("steps refused"), "{}", r.stdout);
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!((report["refused"].as_array().unwrap().len(), report["commits"].as_array().unwrap().len()), (3, 2));
+    // The steps around them were done, and the design saved.
+    let saved = fs::read_to_string(&out).unwrap();
+    assert!(saved.contains("\"height\": 40"), "the last step ran");
+    // A clean scenario still passes.
+    fs::write(&scenario, "set back_button width 120\n").unwrap();
+    assert_eq!(run(trellis().arg("run").arg(&scenario)).code, 0);
 }

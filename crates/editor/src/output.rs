@@ -207,6 +207,11 @@ pub struct Step {
     pub status: String,
     /// The undo label of a command this input committed.
     pub committed: Option<String>,
+    /// The input was refused, changing nothing: `status` says why. Set by
+    /// the panels' inputs (select, set a property, rename, move in the
+    /// layers tree, insert, settings), which a scenario's lines send as
+    /// they are, so that `trellis run` can name the line.
+    pub refused: bool,
     /// Text the app should put on the system clipboard (copy, cut).
     pub clipboard: Option<String>,
     /// Widgets whose look changed (restyled, with their subtrees): what
@@ -221,4 +226,12 @@ pub struct Step {
     /// subtrees): the paint order changed around them.
     #[serde(skip)]
     pub restructured: Vec<WidgetId>,
+}
+
+impl Step {
+    /// Refuses the input: it changes nothing, for the reason given.
+    pub(crate) fn refuse(&mut self, why: impl Into<String>) {
+        self.status = why.into();
+        self.refused = true;
+    }
 }

@@ -177,6 +177,23 @@ pub enum ScenarioError {
     },
 }
 
+/// A step the editor refused: it changed nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedStep {
+    /// The step, from 1.
+    pub step: usize,
+    /// Its line, when the scenario was parsed with its line numbers.
+    pub line: Option<usize>,
+    /// Why, as the status line said it.
+    pub status: String,
+}
+
+impl std::fmt::Display for RefusedStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} was refused, changing nothing: {}", step_place(self.step, self.line), self.status)
+    }
+}
+
 /// "line L (step N)" when the line is known, else "step N".
 fn step_place(step: usize, line: Option<usize>) -> String {
     match line {
@@ -281,20 +298,24 @@ impl Scenario {
         clock: &mut f64,
         on_event: &mut dyn FnMut(&Event, &Step),
     ) -> Result<(), ScenarioError> {
-        self.run_with_lines(&[], editor, clock, on_event)
+        self.run_with_lines(&[], editor, clock, on_event).map(|_| ())
     }
 
     /// As [`Scenario::run`], with each step's line number from
     /// [`Scenario::parse_with_lines`], so an error names the line. A step
     /// that cannot be turned into events stops the run before any of its
     /// events is sent: the steps before it are done, nothing of it is.
+    /// Returns the steps the editor refused (a value out of range, a name
+    /// taken: [`Step::refused`]), which changed nothing; the run goes on
+    /// past them, as the app's session would.
     pub fn run_with_lines(
         &self,
         lines: &[usize],
         editor: &mut Editor,
         clock: &mut f64,
         on_event: &mut dyn FnMut(&Event, &Step),
-    ) -> Result<(), ScenarioError> {
+    ) -> Result<Vec<RefusedStep>, ScenarioError> {
+        let mut refused = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let events = events_for(editor, step).map_err(|error| ScenarioError::Step {
                 step: i + 1,
@@ -306,9 +327,12 @@ impl Scenario {
                 let event = Event { t: *clock, input };
                 let out = editor.handle(&event);
                 on_event(&event, &out);
+                if out.refused {
+                    refused.push(RefusedStep { step: i + 1, line: lines.get(i).copied(), status: out.status.clone() });
+                }
             }
         }
-        Ok(())
+        Ok(refused)
     }
 }
 

@@ -8,6 +8,9 @@ use trellis_model::Rect;
 pub const MIN_ZOOM: f32 = 0.02;
 /// The farthest in the view zooms (6400 %).
 pub const MAX_ZOOM: f32 = 64.0;
+/// The fewest device pixels a logical pixel (a viewport event's scale is
+/// raised to it).
+pub const MIN_SCALE: f32 = 0.1;
 
 /// Screen = (design - origin) * zoom.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,6 +34,26 @@ impl Default for Viewport {
 }
 
 impl Viewport {
+    /// The first field a viewport may not hold, with why, if any: what a
+    /// journal's header is held to (the app's viewports are made within
+    /// these, and a viewport event's size and scale are clamped to them).
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let at_least = |v: f32, least: f32| v.is_finite() && v >= least;
+        if !at_least(self.width, 1.0) {
+            Some(("width", "must be a finite number of logical pixels, at least 1".into()))
+        } else if !at_least(self.height, 1.0) {
+            Some(("height", "must be a finite number of logical pixels, at least 1".into()))
+        } else if !at_least(self.scale, MIN_SCALE) {
+            Some(("scale", format!("must be a finite number of device pixels a logical pixel, at least {MIN_SCALE}")))
+        } else if !(MIN_ZOOM..=MAX_ZOOM).contains(&self.zoom) {
+            Some(("zoom", format!("must be from {MIN_ZOOM} to {MAX_ZOOM}")))
+        } else if !self.origin.x.is_finite() || !self.origin.y.is_finite() {
+            Some(("origin", "must be a finite point".into()))
+        } else {
+            None
+        }
+    }
+
     /// The design point under canvas point `(x, y)`.
     pub fn to_design(&self, x: f32, y: f32) -> Point {
         Point::new(x / self.zoom + self.origin.x, y / self.zoom + self.origin.y)

@@ -219,7 +219,9 @@ impl Editor {
         self.commit_ns = 0;
         if !event.is_finite() {
             // Not journaled either: it could not be read back.
-            return Step { status: "ignored an input with a number that is not finite".into(), ..Step::default() };
+            let mut step = Step::default();
+            step.refuse("ignored an input with a number that is not finite");
+            return step;
         }
         if let Some(j) = &self.journal {
             j.event(event);
@@ -297,7 +299,7 @@ impl Editor {
             Input::Viewport { width, height, scale } => {
                 self.viewport.width = width.max(1.0);
                 self.viewport.height = height.max(1.0);
-                self.viewport.scale = scale.max(0.1);
+                self.viewport.scale = scale.max(crate::viewport::MIN_SCALE);
             }
             Input::PaletteDrag { kind } => self.start_palette_drag(*kind, step),
             Input::PasteText { text } => self.paste(text, step),

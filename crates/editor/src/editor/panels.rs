@@ -22,7 +22,7 @@ impl Editor {
     /// transaction is open, and an edit would land inside it.
     fn panel_refused_while_busy(&self, step: &mut Step) -> bool {
         if self.is_busy() {
-            step.status = "finish the gesture first".into();
+            step.refuse("finish the gesture first");
         }
         self.is_busy()
     }
@@ -33,7 +33,7 @@ impl Editor {
         }
         let ids = match self.resolve(names) {
             Ok(ids) => ids,
-            Err(status) => return step.status = status,
+            Err(status) => return step.refuse(status),
         };
         let root = self.doc.root();
         let ids = ids.into_iter().filter(|id| *id != root);
@@ -64,19 +64,19 @@ impl Editor {
             return;
         }
         let Some(key) = PropKey::parse(key) else {
-            return step.status = format!("'{key}' is not a property");
+            return step.refuse(format!("'{key}' is not a property"));
         };
         let value = match value_from_file_json(key, value) {
             Ok(v) => v,
-            Err(e) => return step.status = e.to_string(),
+            Err(e) => return step.refuse(e.to_string()),
         };
         let ids = match self.resolve(names) {
             Ok(ids) if !ids.is_empty() => ids,
-            Ok(_) => return step.status = "no widget to set it on".into(),
-            Err(status) => return step.status = status,
+            Ok(_) => return step.refuse("no widget to set it on"),
+            Err(status) => return step.refuse(status),
         };
         if let Err(e) = self.doc.execute(Command::SetProperty { ids, key, value }) {
-            step.status = e.to_string();
+            step.refuse(e.to_string());
         }
     }
 
@@ -86,10 +86,10 @@ impl Editor {
         }
         let id = match self.resolve(&[name.to_owned()]) {
             Ok(ids) => ids[0],
-            Err(status) => return step.status = status,
+            Err(status) => return step.refuse(status),
         };
         if let Err(e) = self.doc.execute(Command::Rename { id, name: to.to_owned() }) {
-            step.status = e.to_string();
+            step.refuse(e.to_string());
         }
     }
 
@@ -99,11 +99,11 @@ impl Editor {
         }
         let (ids, parent) = match (self.resolve(names), self.resolve(&[parent.to_owned()])) {
             (Ok(ids), Ok(parent)) if !ids.is_empty() => (ids, parent[0]),
-            (Ok(_), Ok(_)) => return step.status = "no widget to move".into(),
-            (Err(status), _) | (_, Err(status)) => return step.status = status,
+            (Ok(_), Ok(_)) => return step.refuse("no widget to move"),
+            (Err(status), _) | (_, Err(status)) => return step.refuse(status),
         };
         if let Err(e) = self.doc.execute(Command::Move { ids, parent, index }) {
-            step.status = e.to_string();
+            step.refuse(e.to_string());
         }
     }
 
@@ -114,16 +114,19 @@ impl Editor {
         let parent = match parent {
             Some(name) => match self.resolve(&[name.to_owned()]) {
                 Ok(ids) => ids[0],
-                Err(status) => return step.status = status,
+                Err(status) => return step.refuse(status),
             },
             None => self.insertion_container(),
         };
         let Some(container) = self.doc.widget(parent) else {
-            return step.status = "no container to insert into".into();
+            return step.refuse("no container to insert into");
         };
         if !container.kind().is_container() {
-            return step.status =
-                format!("cannot insert into '{}': a {} holds no widgets", container.name(), container.kind());
+            return step.refuse(format!(
+                "cannot insert into '{}': a {} holds no widgets",
+                container.name(),
+                container.kind()
+            ));
         }
         let mut tree = WidgetTree::palette(kind);
         if container.layout() == trellis_model::LayoutMode::Absolute {
@@ -134,7 +137,7 @@ impl Editor {
         }
         match self.doc.execute(Command::Insert { parent, index, tree }) {
             Ok(out) => self.selection = out.created,
-            Err(e) => step.status = format!("cannot insert a {kind} there: {e}"),
+            Err(e) => step.refuse(format!("cannot insert a {kind} there: {e}")),
         }
     }
 
@@ -151,21 +154,9 @@ impl Editor {
     }
 
     pub(super) fn set_settings(&mut self, settings: &Settings, step: &mut Step) {
-        let finite = |v: f32| v.is_finite() && v >= 0.0;
-        let problem = if !finite(settings.snap_threshold_px) {
-            Some("snap_threshold_px")
-        } else if !finite(settings.drag_threshold_px) {
-            Some("drag_threshold_px")
-        } else if !finite(settings.trail_ms) {
-            Some("trail_ms")
-        } else if settings.grid.is_some_and(|g| !g.is_finite() || g <= 0.0) {
-            Some("grid")
-        } else {
-            None
-        };
-        match problem {
+        match settings.problem() {
             Some(field) => {
-                step.status = format!("settings: {field} must be a finite number of at least 0 (grid: above 0)");
+                step.refuse(format!("settings: {field} must be a finite number of at least 0 (grid: above 0)"));
             }
             None => self.settings = settings.clone(),
         }

@@ -89,6 +89,16 @@ impl JournalReader {
         }
         let mut header_fields = header.1;
         header_fields.version = header.0 as u32;
+        // Replayed as they are, so held to what the editor itself holds.
+        if let Some((field, why)) = header_fields.viewport.problem() {
+            return Err(reader.malformed(1, format!("the header's viewport.{field} {why}")));
+        }
+        if let Some(field) = header_fields.settings.problem() {
+            return Err(reader.malformed(
+                1,
+                format!("the header's settings.{field} must be a finite number of at least 0 (grid: above 0)"),
+            ));
+        }
         Ok((reader, header_fields))
     }
 
