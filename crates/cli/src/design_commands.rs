@@ -169,7 +169,7 @@ pub fn validate(files: &[PathBuf], json: Option<&Path>) -> anyhow::Result<Verdic
                 (true, Some(n)) => say!("{}: valid ({n} widgets)", file.display()),
                 _ => {
                     for p in &verdict.problems {
-                        say!("{}: {p}", file.display());
+                        say!("{}: {}", file.display(), report::printable(p, false));
                     }
                 }
             }

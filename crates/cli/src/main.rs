@@ -577,7 +577,7 @@ fn main() -> ExitCode {
         Ok(report::Verdict::Pass) => ExitCode::SUCCESS,
         Ok(report::Verdict::Fail) => ExitCode::from(1),
         Err(e) => {
-            report::note(format_args!("error: {}", report::error_chain(&e)));
+            report::note(format_args!("error: {}", report::printable(&report::error_chain(&e), true)));
             ExitCode::from(2)
         }
     }

@@ -305,7 +305,11 @@ pub fn render(
         }
         let (card, start) = subject.expect("chosen for a drag");
         let t = step as f32 / steps as f32;
-        let frame = Rect::new(start.x + span_x * t, start.y + span_y * t, start.w, start.h);
+        // Never past the coordinates a design may hold: a design reaching
+        // them (a valid one) would have its widget dragged out of range.
+        let limit = trellis_model::limits::MAX_COORDINATE;
+        let along = |from: f32, span: f32| (from + span * t).clamp(-limit, limit);
+        let frame = Rect::new(along(start.x, span_x), along(start.y, span_y), start.w, start.h);
         let began = Instant::now();
         doc.execute(Command::SetFrame { id: card, frame })?;
         geometry.update(&doc);

@@ -64,11 +64,19 @@ pub fn save_options() -> SaveOptions {
 /// file would lose what was already written to it.
 fn own_stream(path: &Path) -> Option<Box<dyn Write>> {
     match path.to_str()? {
-        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(Box::new(std::io::stdout().lock())),
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => {
+            STDOUT_TAKEN.store(true, std::sync::atomic::Ordering::Relaxed);
+            Some(Box::new(std::io::stdout().lock()))
+        }
         "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(Box::new(std::io::stderr().lock())),
         _ => None,
     }
 }
+
+/// An output (`-o /dev/stdout`) was written to standard output: what the
+/// command says after it goes to standard error, where it cannot corrupt
+/// the stream (a PNG with the report after its end).
+static STDOUT_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Writes an output file (a design, a report, an image, a trace) by the
 /// rules of [`trellis_model::write_file`], with `--force` applied.
@@ -110,11 +118,16 @@ pub fn print_table(table: &Table, json: Option<&Path>) {
     }
 }
 
-/// Prints one line to standard output. A reader that went away (`| head`)
+/// Prints one line to standard output (to standard error once an output
+/// went to standard output). A reader that went away (`| head`)
 /// ends the program quietly instead of with a panic.
 pub fn say_line(line: std::fmt::Arguments<'_>) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{line}") {
+    let written = if STDOUT_TAKEN.load(std::sync::atomic::Ordering::Relaxed) {
+        writeln!(std::io::stderr().lock(), "{line}")
+    } else {
+        writeln!(std::io::stdout().lock(), "{line}")
+    };
+    if let Err(e) = written {
         std::process::exit(if e.kind() == std::io::ErrorKind::BrokenPipe { 0 } else { 2 });
     }
 }
@@ -141,6 +154,16 @@ pub fn error_chain(error: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// `text` with its control characters escaped as Rust writes them
+/// (`\u{1b}`), so that a name or value quoted from a hostile file cannot
+/// move the cursor, clear the terminal or colour what follows; line breaks
+/// kept where `lines` (an error listing a design's problems, one a line).
+pub fn printable(text: &str, lines: bool) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && !(lines && c == '\n') { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// A line on standard error that never fails the run: whoever started us

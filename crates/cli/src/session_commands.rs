@@ -116,7 +116,7 @@ pub fn run(
     for r in &refused {
         // The status quotes names and values from the scenario: shown
         // with their control characters escaped.
-        let said = printable(&r.to_string());
+        let said = report::printable(&r.to_string(), false);
         report::note(format_args!("error: {said}"));
         report.refused.push(said);
     }
@@ -139,13 +139,6 @@ pub fn run(
     }
     // A refused step did not do what the scenario says.
     Ok(if report.refused.is_empty() { Verdict::Pass } else { Verdict::Fail })
-}
-
-/// `text` with its control characters escaped as Rust writes them
-/// (`\u{1b}`), so that a name from a hostile file cannot move the cursor
-/// or clear the terminal it is printed to.
-pub(crate) fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 pub fn replay(path: &Path, verify: bool, out: Option<&Path>, json: Option<&Path>) -> anyhow::Result<Verdict> {

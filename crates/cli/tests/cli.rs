@@ -627,6 +627,42 @@ fn bench_render_compares_full_and_damage_limited_redraw_in_one_run() {
     trellis().args(["bench", "render", "--size", "nope"]).assert().code(2);
 }
 
+/// Regression: `bench render --view drag` dragged a widget of a design
+/// that reaches the coordinates' limit past it, and failed blaming the
+/// design ("'e0'.x: 1166666.6 is outside the allowed range"), though the
+/// design is valid. The drag now stops at the limit.
+#[test]
+fn bench_render_drags_within_the_coordinates_a_design_may_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("far.trellis.json");
+    let label = |name: &str, at: f64| serde_json::json!({"kind": "label", "name": name, "props": {"x": at, "y": at, "width": 100.0, "height": 20.0, "text": "far"}});
+    let doc = serde_json::json!({
+        "format": "trellis", "version": 2,
+        "root": {"kind": "window", "name": "win", "props": {"width": 1_000_000.0, "height": 1_000_000.0},
+                 "children": [label("near", 0.0), label("middle", 500_000.0), label("edge", 999_000.0)]}
+    });
+    fs::write(&design, doc.to_string()).unwrap();
+    trellis().arg("validate").arg(&design).assert().success();
+    let out = trellis()
+        .args([
+            "bench",
+            "render",
+            "--backend",
+            "cpu",
+            "--frames",
+            "2",
+            "--size",
+            "320x200",
+            "--view",
+            "drag",
+            "--design",
+        ])
+        .arg(&design)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// `bench render` measures any design, as `bench drag` does: the bundled
 /// demo (images included: nothing is drawn as a missing image), or a
 /// design file, whose images load from its folder. The drag moves a
@@ -916,5 +952,30 @@ fn the_bench_marquee_starts_on_empty_canvas_and_moves_nothing() {
         let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
         assert_eq!(report["commits"], 0, "{design:?}: the marquee committed an edit");
         assert_eq!(report["parts"][0]["frames"], 12, "{design:?}: press, ten moves, release");
+    }
+}
+
+/// Regression: a name or value quoted from a hostile design was printed
+/// as it was: escape sequences in it could clear the terminal or colour
+/// a forged "valid" line. Control characters are now shown escaped.
+#[test]
+fn control_characters_from_a_design_are_never_printed_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("esc.trellis.json");
+    let text = r##"{"format":"trellis","version":2,"root":{"kind":"window","name":"w\u001b[2J\u001b[31mFAKE","props":{"fill":"#ffffff\u0000"},"children":[]}}"##;
+    fs::write(&design, text).unwrap();
+    for command in ["validate", "info", "render"] {
+        let mut cmd = trellis();
+        cmd.arg(command).arg(&design);
+        if command == "render" {
+            cmd.args(["--backend", "cpu", "-o"]).arg(dir.path().join("x.png"));
+        }
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success(), "{command}: the design is invalid");
+        for stream in [&out.stdout, &out.stderr] {
+            assert!(!stream.iter().any(|b| *b == 0x1b || *b == 0), "{command}: {}", String::from_utf8_lossy(stream));
+        }
+        let said = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("\\u{1b}"), "{command}: shown escaped: {said}");
     }
 }

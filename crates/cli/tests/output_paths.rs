@@ -84,9 +84,28 @@ fn dev_full_reports_the_full_disk_and_stays_a_device() {
 #[test]
 fn dev_stdout_as_out_writes_the_design_to_standard_output() {
     let out = trellis().args(["demo", "--out", "/dev/stdout"]).assert().success().get_output().clone();
-    let text = String::from_utf8(out.stdout).unwrap();
-    let design = text.split("wrote /dev/stdout").next().unwrap();
-    assert!(is_design(design.as_bytes()), "{text}");
+    // What the command says goes to standard error: the stream is the design.
+    assert!(is_design(&out.stdout), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote /dev/stdout"));
+}
+
+/// Regression: `render -o /dev/stdout` wrote the PNG, then the report
+/// ("rendered …") after its end, into the same stream.
+#[test]
+fn a_png_rendered_to_standard_output_is_the_whole_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("d.trellis.json");
+    trellis().arg("new").arg(&design).assert().success();
+    let out = trellis()
+        .args(["render", "--backend", "cpu", "-o", "/dev/stdout"])
+        .arg(&design)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(out.stdout.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    assert!(out.stdout.ends_with(b"IEND\xaeB`\x82"), "nothing after the PNG's end: {} bytes", out.stdout.len());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rendered"), "the report on standard error");
 }
 
 #[test]
@@ -103,8 +122,7 @@ fn dev_stdout_redirected_to_a_file_appends_instead_of_replacing_it() {
     assert!(status.success());
     let text = fs::read_to_string(&log).unwrap();
     assert!(text.starts_with("earlier output\n"), "what the shell appended to is kept: {text}");
-    let design = text["earlier output\n".len()..].split("wrote /dev/stdout").next().unwrap();
-    assert!(is_design(design.as_bytes()), "{text}");
+    assert!(is_design(&text.as_bytes()["earlier output\n".len()..]), "{text}");
 }
 
 #[test]
