@@ -20,6 +20,10 @@ use trellis_diag::{CountingAllocator, Frame, FrameStats};
 const KEPT_FRAMES: usize = 3600;
 /// The longest profile or trace one request may ask for.
 const MAX_SECONDS: u64 = 60;
+/// Requests answered at once, each on a thread of its own; past them a
+/// request is answered 503 at once (2,000 held trace requests made 4,000
+/// threads).
+pub const MAX_REQUESTS_IN_FLIGHT: usize = 8;
 
 /// What the running command shares with the endpoint.
 #[derive(Debug, Default)]
@@ -82,17 +86,31 @@ pub fn serve(addr: SocketAddr, shared: Shared) -> anyhow::Result<SocketAddr> {
         tiny_http::Server::http(addr).map_err(|e| anyhow::anyhow!("--debug-addr {addr}: cannot listen: {e}"))?;
     let bound = server.server_addr().to_ip().context("the debug endpoint has no IP address")?;
     let started = Instant::now();
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     std::thread::Builder::new()
         .name("trellis-debug".into())
         .spawn(move || {
+            use std::sync::atomic::Ordering;
             for request in server.incoming_requests() {
+                if in_flight.load(Ordering::Acquire) >= MAX_REQUESTS_IN_FLIGHT {
+                    let busy =
+                        format!("{MAX_REQUESTS_IN_FLIGHT} requests are being answered; ask again when one is done");
+                    let _ = request.respond(text(503, &busy));
+                    continue;
+                }
                 // Each request in its own thread: a 30-second profile must
                 // not hold up /metrics.
                 let shared = Arc::clone(&shared);
-                let _ = std::thread::Builder::new().name("trellis-debug-request".into()).spawn(move || {
+                let count = Arc::clone(&in_flight);
+                count.fetch_add(1, Ordering::AcqRel);
+                let spawned = std::thread::Builder::new().name("trellis-debug-request".into()).spawn(move || {
                     let response = answer(request.url(), &shared, started);
                     let _ = request.respond(response);
+                    count.fetch_sub(1, Ordering::AcqRel);
                 });
+                if spawned.is_err() {
+                    in_flight.fetch_sub(1, Ordering::AcqRel);
+                }
             }
         })
         .context("starting the debug endpoint")?;

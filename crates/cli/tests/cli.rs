@@ -832,6 +832,19 @@ fn the_debug_endpoint_answers_on_loopback_and_refuses_other_addresses() {
     assert!(!profile.is_empty(), "a pprof protobuf");
     assert_eq!(http_get(&addr, "/debug/trace?seconds=999").0, 400);
     assert_eq!(http_get(&addr, "/nothing").0, 404);
+    // Regression: every request got a thread of its own, however many were
+    // held open (2,000 traces, 4,000 threads). Past eight in flight, a
+    // request is answered 503 at once.
+    let held: Vec<_> = (0..8)
+        .map(|_| {
+            let addr = addr.clone();
+            std::thread::spawn(move || http_get(&addr, "/debug/trace?seconds=4").0)
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert_eq!(http_get(&addr, "/debug/stats").0, 503, "a ninth request while eight are answered");
+    assert!(held.into_iter().all(|h| h.join().unwrap() == 200), "the eight are answered");
+    assert_eq!(http_get(&addr, "/debug/stats").0, 200, "answered again once they are done");
     child.kill().unwrap();
     child.wait().unwrap();
 

@@ -299,3 +299,26 @@ fn the_exported_page_looks_like_trellis_render_of_the_same_design() {
     assert!(different > 0.3 && different > 5.0 * same, "another design: {:.1}%", different * 100.0);
     eprintln!("differing blocks: this design {:.2}%, another design {:.2}%", same * 100.0, different * 100.0);
 }
+
+/// Regression: the Slint and egui exports wrote every backslash in an
+/// image's path as `/`, so an image named `br\ack.png` (a file name on
+/// Unix, which validates and renders) was looked for as `br/ack.png`,
+/// which is not there, and the generated code did not build.
+#[cfg(unix)]
+#[test]
+fn an_image_named_with_a_backslash_is_exported_as_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = demo_in(dir.path());
+    fs::copy(dir.path().join("avatar.png"), dir.path().join("br\\ack.png")).unwrap();
+    let text = fs::read_to_string(&design).unwrap().replace("\"avatar.png\"", "\"br\\\\ack.png\"");
+    assert!(text.contains("br\\\\ack.png"), "the demo names its avatar");
+    fs::write(&design, text).unwrap();
+    let slint = dir.path().join("ui.slint");
+    let out = trellis().arg("export").arg(&design).args(["--to", "slint", "-o"]).arg(&slint).output().unwrap();
+    assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("ack.png"), "{out:?}");
+    assert!(fs::read_to_string(&slint).unwrap().contains("@image-url(\"br\\\\ack.png\")"));
+    let rust = dir.path().join("ui.rs");
+    let out = trellis().arg("export").arg(&design).args(["--to", "egui", "-o"]).arg(&rust).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(fs::read_to_string(&rust).unwrap().contains("egui::include_image!(\"br\\\\ack.png\")"));
+}

@@ -769,7 +769,21 @@ pub(crate) fn find_image(
         Err(e) => return Err(format!("widget '{widget}': image '{path}' cannot be read ({e}); exported without it")),
     };
     let relative = out_dir.and_then(canonical_folder).map_or_else(|| file.clone(), |out| relative_path(&out, &file));
-    Ok(relative.to_string_lossy().replace('\\', "/"))
+    // Joined by `/` as both Slint and `include_image!` read paths; a
+    // backslash within a name (a file name on Unix) stays, escaped in the
+    // literal (replacing every backslash named a file that is not there).
+    let mut joined = String::new();
+    for part in relative.components() {
+        if part == std::path::Component::RootDir {
+            joined.push('/');
+            continue;
+        }
+        if !joined.is_empty() && !joined.ends_with('/') {
+            joined.push('/');
+        }
+        joined.push_str(&part.as_os_str().to_string_lossy());
+    }
+    Ok(joined)
 }
 
 /// A place line moves with a label's fill rectangle, which takes its spot.
