@@ -318,6 +318,9 @@ pub(crate) fn parse_parts(text: &str) -> anyhow::Result<Vec<&'static str>> {
         let Some(part) = PARTS.iter().find(|p| p.eq_ignore_ascii_case(name) || p.replace(' ', "-") == name) else {
             anyhow::bail!("--parts {text}: there is no part '{name}'; the parts are {}", PARTS.join(", "));
         };
+        if chosen.contains(part) {
+            anyhow::bail!("--parts {text}: '{name}' is named twice; name each part once");
+        }
         chosen.push(*part);
     }
     if chosen.is_empty() {

@@ -268,9 +268,10 @@ enum Command {
 #[derive(clap::Args, Debug)]
 struct DesignArgs {
     /// Widgets in the generated design.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, conflicts_with_all = ["demo", "design"])]
     widgets: usize,
-    #[arg(long, default_value_t = 1)]
+    /// Seed of the generated design.
+    #[arg(long, default_value_t = 1, conflicts_with_all = ["demo", "design"])]
     seed: u64,
     /// Run on the bundled demo design instead.
     #[arg(long, conflicts_with = "design")]

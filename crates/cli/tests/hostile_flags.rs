@@ -119,6 +119,15 @@ fn bench_geometry_refuses_sample_counts_outside_its_range() {
     }
 }
 
+/// Regression: `bench drag --demo --widgets 5` ran the demo, ignoring the
+/// widgets asked for, and `--parts drag,drag` ran the drag once.
+#[test]
+fn bench_flags_that_would_be_ignored_are_refused() {
+    refused(&["bench", "drag", "--demo", "--widgets", "5", "--no-render"], "--widgets");
+    refused(&["bench", "render", "--demo", "--seed", "3"], "--seed");
+    refused(&strs(&drag(&["--parts", "drag,drag"])), "'drag' is named twice");
+}
+
 #[test]
 fn a_heap_profile_into_a_missing_folder_is_refused_before_the_run() {
     let dir = tempfile::tempdir().unwrap();

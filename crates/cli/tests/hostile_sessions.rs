@@ -252,3 +252,33 @@ fn a_refused_scenario_step_is_named_with_its_line_and_fails_the_run() {
     fs::write(&scenario, "set back_button width 120\n").unwrap();
     assert_eq!(run(trellis().arg("run").arg(&scenario)).code, 0);
 }
+
+/// Regression: a header's generated design of 10^18 widgets (or 0) was
+/// quietly made with 250,000 (or 1), and records after the session's end
+/// were replayed as if the session had made them, "ended cleanly: yes".
+#[test]
+fn a_header_design_out_of_range_or_a_record_after_the_end_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = good_journal(dir.path());
+    let text = fs::read_to_string(&journal).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    for widgets in [0u64, 1_000_000_000_000_000_000] {
+        let mut h: serde_json::Value = serde_json::from_str(header).unwrap();
+        h["design"] = serde_json::json!({"from": "generated", "widgets": widgets, "seed": 1});
+        let bad = dir.path().join("generated.journal");
+        fs::write(&bad, format!("{h}\n")).unwrap();
+        let r = run(trellis().arg("replay").arg(&bad));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(&format!("line 1: the header's design.widgets is {widgets}")), "{}", r.stderr);
+    }
+    let lines: Vec<&str> = rest.lines().collect();
+    let end = lines.iter().position(|l| l.contains("\"record\":\"end\"")).expect("the session ended");
+    let moved = dir.path().join("moved-end.journal");
+    let mut reordered: Vec<&str> = vec![header];
+    reordered.push(lines[end]);
+    reordered.extend(lines.iter().enumerate().filter(|(k, _)| *k != end).map(|(_, l)| *l));
+    fs::write(&moved, reordered.join("\n") + "\n").unwrap();
+    let r = run(trellis().arg("replay").arg(&moved));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 3: a record after the session's end (line 2)"), "{}", r.stderr);
+}

@@ -88,6 +88,13 @@ fn replay_inner(
     editor.set_viewport(header.viewport);
     let mut report = ReplayReport { version: header.version, ..ReplayReport::default() };
     while let Some((line, record)) = journal.next_record()? {
+        if report.ended
+            && let Some(end) = report.recorded_line
+        {
+            // A session writes nothing after its end: what follows was
+            // added to the file, and is not what the session did.
+            return Err(journal.malformed(line, format!("a record after the session's end (line {end})")));
+        }
         match record {
             Record::Header { .. } => return Err(journal.malformed(line, "a second header".into())),
             Record::Event(event) => {

@@ -93,6 +93,17 @@ impl JournalReader {
         if let Some((field, why)) = header_fields.viewport.problem() {
             return Err(reader.malformed(1, format!("the header's viewport.{field} {why}")));
         }
+        if let super::DesignSource::Generated { widgets, .. } = header_fields.design
+            && !(1..=trellis_model::limits::MAX_WIDGETS).contains(&widgets)
+        {
+            return Err(reader.malformed(
+                1,
+                format!(
+                    "the header's design.widgets is {widgets}; a generated design has from 1 to {} widgets",
+                    trellis_model::limits::MAX_WIDGETS
+                ),
+            ));
+        }
         if let Some(field) = header_fields.settings.problem() {
             return Err(reader.malformed(
                 1,
