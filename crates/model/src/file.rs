@@ -863,6 +863,15 @@ fn parse(bytes: &[u8], migration: LayoutMigration) -> Result<(Document, u32), Lo
     if bytes.len() as u64 > limits::MAX_FILE_BYTES {
         return Err(LoadError::TooLarge { size: bytes.len() as u64, limit: limits::MAX_FILE_BYTES });
     }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        // JSON has no byte order mark; the parser's "expected value" said
+        // nothing of why.
+        return Err(LoadError::Syntax {
+            line: 1,
+            column: 1,
+            message: "the file starts with a UTF-8 byte order mark; save it as UTF-8 without one".into(),
+        });
+    }
     // Fast path: versions 1 and 2 parse straight into typed form (which
     // also finds a property given twice; a JSON value would keep the last).
     let (raw, version) = match serde_json::from_slice::<RawFile>(bytes) {

@@ -197,8 +197,8 @@ pub enum TrackError {
     /// A bare count of tracks that is 0 or above the limit.
     #[error("a track count must be 1 to {limit}, not {count}")]
     BadCount {
-        /// The count given.
-        count: u32,
+        /// The count given, as written (it may be past any integer).
+        count: String,
         /// The most tracks a template may have.
         limit: usize,
     },
@@ -229,11 +229,15 @@ impl Track {
     /// means three equal `1fr` tracks.
     pub fn parse_template(text: &str) -> Result<Vec<Track>, TrackError> {
         let trimmed = text.trim();
-        if let Ok(count) = trimmed.parse::<u32>() {
-            if count == 0 || count as usize > limits::MAX_GRID_TRACKS {
-                return Err(TrackError::BadCount { count, limit: limits::MAX_GRID_TRACKS });
-            }
-            return Ok(vec![Track::Fr(1.0); count as usize]);
+        let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            // A bare count, however many digits (past u32, "not understood"
+            // was all it said).
+            let count = digits.parse::<usize>().ok().filter(|c| (1..=limits::MAX_GRID_TRACKS).contains(c));
+            let Some(count) = count else {
+                return Err(TrackError::BadCount { count: trimmed.to_owned(), limit: limits::MAX_GRID_TRACKS });
+            };
+            return Ok(vec![Track::Fr(1.0); count]);
         }
         let mut tracks = Vec::new();
         for token in trimmed.split_whitespace() {
@@ -1029,7 +1033,10 @@ mod tests {
         assert_eq!(Track::parse_template("3").unwrap().len(), 3);
         assert_eq!(Track::parse_template("1fr banana"), Err(TrackError::Unknown { token: "banana".into() }));
         assert!(matches!(Track::parse_template("NaNfr"), Err(TrackError::BadSize { .. })));
-        assert!(matches!(Track::parse_template("0"), Err(TrackError::BadCount { count: 0, .. })));
+        assert!(matches!(Track::parse_template("0"), Err(TrackError::BadCount { ref count, .. }) if count == "0"));
+        // Regression: a count past u32 was "not understood" rather than out of range.
+        let huge = Track::parse_template("99999999999").unwrap_err().to_string();
+        assert_eq!(huge, "a track count must be 1 to 256, not 99999999999");
     }
 
     #[test]

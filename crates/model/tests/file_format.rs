@@ -134,6 +134,11 @@ fn wrong_format_future_versions_and_malformed_json_get_clear_errors() {
     assert!(matches!(err, LoadError::NotTrellis), "{err}");
     let err = Document::from_json_bytes(b"{\"format\": \"trellis\",\n \"version\": 1,\n \"root\": {").unwrap_err();
     assert!(matches!(err, LoadError::Syntax { line: 3, .. }), "{err}");
+    // Regression: a byte order mark was "expected value", which said nothing of why.
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend_from_slice(trellis_model::demo_design().to_json_string().as_bytes());
+    let err = Document::from_json_bytes(&marked).unwrap_err().to_string();
+    assert!(err.contains("byte order mark; save it as UTF-8 without one"), "{err}");
     let err = Document::from_json_bytes(
         br#"{"format":"trellis","version":1,"root":{"kind":"window","name":"w","colour":"x"}}"#,
     )
