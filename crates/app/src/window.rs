@@ -716,6 +716,7 @@ impl Shell {
                 Ok(r) => {
                     record.redrawn_pixels = r.redrawn_pixels;
                     record.resampled = r.resampled;
+                    record.caught_up = r.caught_up;
                     record.stale_pixels = r.stale_pixels;
                     // What the drawing did, for the observer's record
                     // (the app's trace): the inputs' record knows none of it.

@@ -97,8 +97,8 @@ pub fn geometry(
         anyhow::bail!("--widgets must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
     }
     if !SAMPLES.contains(&samples) {
-        // Each query's times are kept: a count past the range is memory
-        // (and hours of linear scans), not precision.
+        // Each query's time is kept: a count past the range buys memory,
+        // not precision.
         anyhow::bail!(
             "--samples {samples}: use from {} to {} queries a kind (default 20000)",
             SAMPLES.start(),

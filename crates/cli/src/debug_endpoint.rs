@@ -101,20 +101,34 @@ pub fn serve(addr: SocketAddr, shared: Shared) -> anyhow::Result<SocketAddr> {
                 // Each request in its own thread: a 30-second profile must
                 // not hold up /metrics.
                 let shared = Arc::clone(&shared);
-                let count = Arc::clone(&in_flight);
-                count.fetch_add(1, Ordering::AcqRel);
-                let spawned = std::thread::Builder::new().name("trellis-debug-request".into()).spawn(move || {
+                // The slot is given back however the request ends (a
+                // panic in `answer` too), and even if no thread starts.
+                let slot = InFlight::take(&in_flight);
+                let _ = std::thread::Builder::new().name("trellis-debug-request".into()).spawn(move || {
+                    let _slot = slot;
                     let response = answer(request.url(), &shared, started);
                     let _ = request.respond(response);
-                    count.fetch_sub(1, Ordering::AcqRel);
                 });
-                if spawned.is_err() {
-                    in_flight.fetch_sub(1, Ordering::AcqRel);
-                }
             }
         })
         .context("starting the debug endpoint")?;
     Ok(bound)
+}
+
+/// One of the [`MAX_REQUESTS_IN_FLIGHT`] slots, given back when dropped.
+struct InFlight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl InFlight {
+    fn take(count: &Arc<std::sync::atomic::AtomicUsize>) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        InFlight(Arc::clone(count))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 fn seconds(query: Option<&str>) -> Result<u64, String> {

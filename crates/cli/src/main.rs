@@ -422,6 +422,7 @@ fn main() -> ExitCode {
     trellis_diag::keep_freed_memory();
     let cli = Cli::parse();
     report::set_force(cli.force);
+    report::watch_for_stdout_outputs(std::env::args_os());
     let result = match cli.command.unwrap_or(Command::Edit {
         file: None,
         size: "1280x800".into(),

@@ -57,14 +57,33 @@ pub fn save_options() -> SaveOptions {
     SaveOptions { force: FORCE.load(Ordering::Relaxed) }
 }
 
+/// The names of standard output as a path.
+const STDOUT_PATHS: [&str; 3] = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"];
+
+/// Sends what the command says to standard error from the start when any
+/// argument names standard output as a path (`-o /dev/stdout`, `--json
+/// /dev/stdout`, `--trace=/dev/fd/1`): a table said before the output is
+/// written would otherwise land in the same stream.
+pub fn watch_for_stdout_outputs(args: impl IntoIterator<Item = std::ffi::OsString>) {
+    let named = |arg: &std::ffi::OsString| {
+        let text = arg.to_string_lossy();
+        let value = text.split_once('=').map_or(&*text, |(_, v)| v);
+        STDOUT_PATHS.contains(&value)
+    };
+    if args.into_iter().any(|a| named(&a)) {
+        STDOUT_TAKEN.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// `/dev/stdout` and its aliases name this process's own standard output
 /// (or error), which may be a file the shell opened (`> log`, `>> log`):
 /// writing through the open stream keeps the shell's offset and append
 /// mode and the order of lines, where following the link and replacing the
 /// file would lose what was already written to it.
 fn own_stream(path: &Path) -> Option<Box<dyn Write>> {
-    match path.to_str()? {
-        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => {
+    let name = path.to_str()?;
+    match name {
+        _ if STDOUT_PATHS.contains(&name) => {
             STDOUT_TAKEN.store(true, std::sync::atomic::Ordering::Relaxed);
             Some(Box::new(std::io::stdout().lock()))
         }
@@ -73,9 +92,9 @@ fn own_stream(path: &Path) -> Option<Box<dyn Write>> {
     }
 }
 
-/// An output (`-o /dev/stdout`) was written to standard output: what the
-/// command says after it goes to standard error, where it cannot corrupt
-/// the stream (a PNG with the report after its end).
+/// An output goes to standard output (`-o /dev/stdout`): what the command
+/// says goes to standard error, where it cannot corrupt the stream (a PNG
+/// with the report after its end).
 static STDOUT_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Writes an output file (a design, a report, an image, a trace) by the

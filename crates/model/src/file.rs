@@ -116,7 +116,16 @@ pub enum LoadError {
 }
 
 fn list(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    // A line break inside a quoted name or value would start a line of its
+    // own (a forged "valid"), and other control characters could move the
+    // cursor of the terminal the list is printed to: each is escaped.
+    let one_line = |p: &Problem| -> String {
+        p.to_string()
+            .chars()
+            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+            .collect()
+    };
+    let lines: Vec<String> = problems.iter().map(|p| format!("  {}", one_line(p))).collect();
     lines.join("\n")
 }
 

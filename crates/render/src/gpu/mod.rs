@@ -475,8 +475,10 @@ impl GpuRenderer {
         &self.gpu.device
     }
 
-    /// The canvas texture: the design, without overlays. It is drawn into
-    /// frame after frame: read it, never write to it. A pan, a zoom or a
+    /// The canvas texture: the design, without overlays (during a zoom
+    /// gesture whose steps are resampled straight into the frame, as drawn
+    /// for the view the gesture began from). It is drawn into frame after
+    /// frame: read it, never write to it. A pan, a zoom or a
     /// move of everything swaps it with its twin, so do not keep it
     /// across frames.
     pub fn canvas_texture(&self) -> Option<&wgpu::Texture> {
@@ -639,7 +641,7 @@ impl GpuRenderer {
         // than the budget: then the last frame is scaled to it and drawn
         // exactly a few tiles a frame (`refine.rs`).
         let new_view = self.shown.as_ref() != Some(view);
-        let mut scroll =
+        let scroll =
             if resized || *redraw == Redraw::All { None } else { self.shown.and_then(|old| scroll(&old, view)) };
         // The canvas as a zoom's steps left it, when they were drawn
         // straight into the frame: the next zoom step is resampled from it
@@ -651,12 +653,12 @@ impl GpuRenderer {
         if let (Some(old), Some(shown)) = (lagging, self.shown)
             && (!new_view || scroll.is_some())
         {
-            self.resample(encoder, &old, &shown, false);
-            (lagging, caught_up) = (None, true);
-            report.caught_up = true;
-        }
-        if lagging.is_some() {
-            scroll = None;
+            // Back where it began, the canvas is the view already.
+            if old != shown {
+                self.resample(encoder, &old, &shown, false);
+                (caught_up, report.caught_up) = (true, true);
+            }
+            lagging = None;
         }
         let mut resample = None;
         if scroll.is_none() && !resized && *redraw != Redraw::All && new_view {

@@ -1,5 +1,6 @@
-//! Reading a frame back from the GPU into a pixmap: what tests compare
-//! against the CPU reference and `trellis render` writes out. It waits for
+//! Reading a frame (or the canvas under it) back from the GPU into a
+//! pixmap: what tests compare against the CPU reference and `trellis
+//! render` writes out. It waits for
 //! the GPU, so an interactive frame loop must not call it.
 
 use tiny_skia::Pixmap;
@@ -10,8 +11,21 @@ impl GpuRenderer {
     /// Reads the last frame back into a pixmap. It waits for the GPU: for
     /// tests and exports, not for every frame of an interactive session.
     pub fn read_frame(&mut self) -> Result<Pixmap, GpuError> {
+        self.read_target(false)
+    }
+
+    /// Reads the canvas texture back into a pixmap: the design without
+    /// overlays, as drawn for the view the canvas was last brought to
+    /// (during a zoom gesture, the view it began from). It waits for the
+    /// GPU, as [`GpuRenderer::read_frame`] does.
+    pub fn read_canvas(&mut self) -> Result<Pixmap, GpuError> {
+        self.read_target(true)
+    }
+
+    fn read_target(&mut self, canvas: bool) -> Result<Pixmap, GpuError> {
         let target = self.state.canvas.as_ref().ok_or_else(|| GpuError::Readback("no frame drawn yet".into()))?;
         let (width, height) = (target.width, target.height);
+        let texture = if canvas { &target.canvas.texture } else { &target.frame.texture };
         let row = (width * 4).div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
         let buffer = self.gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis frame readback"),
@@ -22,7 +36,7 @@ impl GpuRenderer {
         let mut encoder =
             self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis readback") });
         encoder.copy_texture_to_buffer(
-            target.frame.texture.as_image_copy(),
+            texture.as_image_copy(),
             wgpu::TexelCopyBufferInfo {
                 buffer: &buffer,
                 layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(row), rows_per_image: None },
