@@ -43,6 +43,15 @@ fn good_journal(dir: &Path) -> PathBuf {
     journal
 }
 
+/// A good journal of SCRIPT on the demo, in `dir`, with its header line
+/// and the lines after it.
+fn good_journal_lines(dir: &Path) -> (PathBuf, String, String) {
+    let journal = good_journal(dir);
+    let text = fs::read_to_string(&journal).unwrap();
+    let (header, rest) = text.split_once('\n').unwrap();
+    (journal, header.to_owned(), rest.to_owned())
+}
+
 #[test]
 fn run_does_not_clobber_an_existing_journal_without_force() {
     let dir = tempfile::tempdir().unwrap();
@@ -152,9 +161,8 @@ fn a_sparse_2_gib_scenario_or_journal_is_refused_by_size() {
 #[test]
 fn a_2_mib_single_line_journal_is_refused_with_a_short_message() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = good_journal(dir.path());
-    let text = fs::read_to_string(&journal).unwrap();
-    let (header, rest) = text.split_once('\n').unwrap();
+    let (journal, header, rest) = good_journal_lines(dir.path());
+    let (header, rest) = (header.as_str(), rest.as_str());
     fs::write(&journal, format!("{header}\n{}\n{rest}", "x".repeat(2 * 1024 * 1024))).unwrap();
     let r = run(trellis().arg("replay").arg(&journal));
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -185,9 +193,8 @@ fn a_bad_header_version_is_reported_as_not_a_journal_header() {
 #[test]
 fn a_header_viewport_or_setting_the_editor_would_refuse_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = good_journal(dir.path());
-    let text = fs::read_to_string(&journal).unwrap();
-    let (header, rest) = text.split_once('\n').unwrap();
+    let (_, header, rest) = good_journal_lines(dir.path());
+    let (header, rest) = (header.as_str(), rest.as_str());
     for (section, field, value) in [
         ("viewport", "zoom", serde_json::json!(0.0)),
         ("viewport", "scale", serde_json::json!(-1.0)),
@@ -259,9 +266,8 @@ fn a_refused_scenario_step_is_named_with_its_line_and_fails_the_run() {
 #[test]
 fn a_header_design_out_of_range_or_a_record_after_the_end_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let journal = good_journal(dir.path());
-    let text = fs::read_to_string(&journal).unwrap();
-    let (header, rest) = text.split_once('\n').unwrap();
+    let (_, header, rest) = good_journal_lines(dir.path());
+    let (header, rest) = (header.as_str(), rest.as_str());
     for widgets in [0u64, 1_000_000_000_000_000_000] {
         let mut h: serde_json::Value = serde_json::from_str(header).unwrap();
         h["design"] = serde_json::json!({"from": "generated", "widgets": widgets, "seed": 1});
