@@ -360,11 +360,7 @@ impl Document {
         let mut written = 0;
         let done = if !stale.is_empty() && threads >= 2 {
             let nodes = &self.nodes;
-            let (parts, done) = std::thread::scope(|scope| {
-                let helper = scope.spawn(|| parts_of_all(nodes, &stale));
-                let done = alongside(self);
-                (helper.join().expect("writing a widget's part does not panic"), done)
-            });
+            let (parts, done) = crate::helper_threads::alongside(|| parts_of_all(nodes, &stale), || alongside(self));
             written = parts.len();
             self.store_parts(stale, parts);
             // Every part listed is written: the walk from the root needs
@@ -411,16 +407,9 @@ impl Document {
         }
         let nodes = &self.nodes;
         let chunk = stale.len().div_ceil(threads);
-        let parts: Vec<(Part, Option<Part>)> = std::thread::scope(|scope| {
-            let mut chunks = stale.chunks(chunk);
-            let first = chunks.next().unwrap_or_default();
-            let others: Vec<_> = chunks.map(|ids| scope.spawn(move || parts_of_all(nodes, ids))).collect();
-            let mut parts = parts_of_all(nodes, first);
-            for other in others {
-                parts.extend(other.join().expect("writing a widget's part does not panic"));
-            }
-            parts
-        });
+        let chunks: Vec<&[WidgetId]> = stale.chunks(chunk).collect();
+        let parts: Vec<(Part, Option<Part>)> =
+            crate::helper_threads::each(chunks, |ids| parts_of_all(nodes, ids)).into_iter().flatten().collect();
         let written = parts.len();
         self.store_parts(stale, parts);
         written

@@ -27,6 +27,7 @@ mod digest;
 mod document;
 mod error;
 mod file;
+mod helper_threads;
 mod history;
 mod kind;
 pub mod limits;
@@ -47,6 +48,7 @@ pub use file::{
     FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, value_from_file_json,
     value_to_json, write_atomically, write_file,
 };
+pub use helper_threads::alongside;
 pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
 pub use name::{NameError, check_name};

@@ -481,7 +481,9 @@ impl DisplayList {
     /// order, as a nudge of everything's do. A widget whose item is in the
     /// other half is left to [`DisplayList::follow`], as is one that did
     /// more than move (it changed size, was shown or hidden, or is not in
-    /// the list); where no thread can be started, one follows them all.
+    /// the list). The other half is given to a helper thread
+    /// ([`trellis_model::alongside`]), or followed after this one's where
+    /// none can be had.
     /// Returns what it did, and the widgets it left, in the order given.
     /// The canvas splits from [`FOLLOW_ON_TWO_THREADS`] widgets.
     pub fn follow_many(
@@ -495,18 +497,15 @@ impl DisplayList {
         let split = if in_two && half > 0 { self.index.get(ids[half]).copied() } else { None };
         let index = &self.index;
         let items = &mut self.items;
-        let halves = split.and_then(|mid| {
+        let halves = split.map(|mid| {
             let (low, high) = items.split_at_mut(mid);
             let (low_ids, high_ids) = ids.split_at(half);
-            std::thread::scope(|scope| {
-                let high = std::thread::Builder::new()
-                    .name("trellis follow".into())
-                    .spawn_scoped(scope, move || follow_part(high, mid, high_ids, half, index, boxes))
-                    .ok()?;
-                let mut low = follow_part(low, 0, low_ids, 0, index, boxes);
-                low.merge(high.join().expect("following a part of the list does not panic"));
-                Some(low)
-            })
+            let (high, mut low) = trellis_model::alongside(
+                move || follow_part(high, mid, high_ids, half, index, boxes),
+                || follow_part(low, 0, low_ids, 0, index, boxes),
+            );
+            low.merge(high);
+            low
         });
         let mut results = match halves {
             Some(mut both) => {
