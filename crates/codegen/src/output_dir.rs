@@ -25,6 +25,17 @@ pub enum OutputError {
         /// The output path.
         path: PathBuf,
     },
+    /// The output path is a symbolic link: the export would replace the
+    /// link, not write into what it points to.
+    #[error(
+        "{path}: is a symbolic link to {to}; an export replaces its folder whole, so give the folder itself ({to}) or a new path"
+    )]
+    SymbolicLink {
+        /// The output path.
+        path: PathBuf,
+        /// Where the link points, as it says.
+        to: PathBuf,
+    },
     /// The output folder holds files an earlier export did not write.
     #[error(
         "{path}: the folder holds files Trellis did not write; export into a new or empty folder, or into an earlier export's"
@@ -149,6 +160,10 @@ fn target_state(dir: &Path) -> Result<bool, OutputError> {
             let only_ours = names.iter().all(|n| EXPORT_ENTRIES.iter().any(|e| n.as_os_str() == *e));
             if signed && only_ours { Ok(true) } else { Err(OutputError::ForeignFolder { path: dir.to_owned() }) }
         }
+        Ok(meta) if meta.file_type().is_symlink() => Err(OutputError::SymbolicLink {
+            path: dir.to_owned(),
+            to: fs::read_link(dir).unwrap_or_else(|_| PathBuf::from("somewhere it cannot say")),
+        }),
         Ok(_) => Err(OutputError::NotAFolder { path: dir.to_owned() }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io(dir)(e)),

@@ -174,6 +174,24 @@ fn an_export_replaces_an_earlier_export_whole_and_nothing_else() {
     assert!(matches!(write_export(&page.files, &file, |_| ()), Err(OutputError::NotAFolder { .. })));
 }
 
+#[cfg(unix)]
+#[test]
+fn an_export_to_a_symbolic_link_names_the_link_and_leaves_both_as_they_were() {
+    let parent = tempfile::tempdir().expect("a temporary folder");
+    let folder = demo_folder();
+    let page = export(&trellis_model::demo_design(), folder.path());
+    let real = parent.path().join("real");
+    std::fs::create_dir(&real).expect("creates");
+    let link = parent.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).expect("links");
+    let err = write_export(&page.files, &link, |_| ()).expect_err("a link is not replaced");
+    assert!(matches!(err, OutputError::SymbolicLink { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("symbolic link") && message.contains(&real.display().to_string()), "{message}");
+    assert!(std::fs::symlink_metadata(&link).expect("kept").file_type().is_symlink());
+    assert!(files_in(&real).is_empty(), "nothing written through the link");
+}
+
 #[test]
 fn an_export_makes_the_folders_above_its_target() {
     let parent = tempfile::tempdir().expect("a temporary folder");

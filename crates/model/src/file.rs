@@ -763,8 +763,10 @@ fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
 // ---------------------------------------------------------------- reading
 
+// What a refusal says was expected is the user's word for it, not the
+// type's name ("expected struct RawWidget").
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a Trellis design: an object with \"format\", \"version\" and \"root\"")]
 struct RawFile {
     format: String,
     version: u32,
@@ -772,7 +774,10 @@ struct RawFile {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a widget: an object with \"kind\" and \"name\", and \"props\" and \"children\" if it has any"
+)]
 struct RawWidget {
     kind: RawName<WidgetKind>,
     name: String,
@@ -890,6 +895,19 @@ fn parse(bytes: &[u8], migration: LayoutMigration) -> Result<(Document, u32), Lo
         }
         Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
             return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
+        }
+        // The careful path reads a JSON value, which keeps the last of a
+        // field given twice ("version", "root", a widget's "kind"): one
+        // design would then load as another, where a property given
+        // twice is refused.
+        Err(e) if e.to_string().starts_with("duplicate field") => {
+            let field = e.to_string();
+            let field = field.split('`').nth(1).unwrap_or("a field");
+            // Valid JSON, so placed as a problem of the design's shape.
+            return Err(LoadError::Structure {
+                path: format!("line {}, column {}", e.line(), e.column()),
+                message: format!("\"{field}\" is given twice in one object; give each field once"),
+            });
         }
         _ => slow_parse(bytes)?,
     };

@@ -113,6 +113,40 @@ fn a_property_given_twice_is_reported_not_silently_overwritten() {
 }
 
 #[test]
+fn a_field_given_twice_is_refused_with_its_place_not_silently_overwritten() {
+    // Given twice, the design's version, its root or a widget's kind
+    // loaded as the last one said.
+    let cases: [(&[u8], &str); 3] = [
+        (br#"{"version":99,"format":"trellis","version":2,"root":{"kind":"window","name":"w"}}"#, "\"version\""),
+        (
+            br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w"},"root":{"kind":"window","name":"v"}}"#,
+            "\"root\"",
+        ),
+        (
+            br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w","children":[{"kind":"button","kind":"label","name":"b"}]}}"#,
+            "\"kind\"",
+        ),
+    ];
+    for (json, field) in cases {
+        let found = problems(json);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains(field) && found[0].contains("given twice") && found[0].contains("line 1"),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_root_that_is_not_an_object_says_what_a_widget_is_not_a_type_name() {
+    let found = problems(br#"{"format":"trellis","version":2,"root":null}"#);
+    assert!(found[0].contains("root") && found[0].contains("expected a widget: an object with \"kind\""), "{found:?}");
+    assert!(!found[0].contains("RawWidget"), "{found:?}");
+    let found = problems(br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w","children":[7]}}"#);
+    assert!(found[0].contains("expected a widget") && !found[0].contains("Raw"), "{found:?}");
+}
+
+#[test]
 fn non_finite_and_negative_sizes_are_refused() {
     let doc = |props: &str| {
         format!(r#"{{"format":"trellis","version":1,"root":{{"kind":"window","name":"w","props":{props}}}}}"#)

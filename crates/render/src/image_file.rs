@@ -84,6 +84,16 @@ pub enum ImageError {
         /// The height the header claims.
         height: u32,
     },
+    /// The PNG header claims no pixels: a width or a height of 0.
+    #[error("image {path} is {width}x{height} pixels: an image needs at least one pixel each way")]
+    Empty {
+        /// The path, as the design gives it.
+        path: String,
+        /// The width the header claims.
+        width: u32,
+        /// The height the header claims.
+        height: u32,
+    },
     /// The PNG data is damaged, truncated or of a kind not supported.
     #[error("image {path} cannot be decoded: {reason}")]
     Decode {
@@ -102,9 +112,10 @@ pub fn load_image(base_dir: &Path, path: &str) -> Result<Pixmap, ImageError> {
     let full = resolve(base_dir, path)?;
     let bytes = read_bounded(&full, path)?;
     let (width, height) = png_size(&bytes).ok_or_else(|| ImageError::NotPng { path: path.to_owned() })?;
-    if width == 0
-        || height == 0
-        || width > MAX_IMAGE_SIDE
+    if width == 0 || height == 0 {
+        return Err(ImageError::Empty { path: path.to_owned(), width, height });
+    }
+    if width > MAX_IMAGE_SIDE
         || height > MAX_IMAGE_SIDE
         || u64::from(width) * u64::from(height) * 4 > MAX_IMAGE_DECODED_BYTES
     {

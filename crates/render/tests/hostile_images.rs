@@ -145,6 +145,17 @@ fn huge_claimed_dimensions_are_refused_from_the_header_without_allocating() {
     assert!(matches!(load_image(&dir, "tall.png"), Err(ImageError::Dimensions { .. })));
 }
 
+#[test]
+fn an_image_of_no_pixels_is_named_as_empty_not_as_over_the_limit() {
+    let dir = folder("empty");
+    std::fs::write(dir.join("none.png"), claiming(0, 0)).unwrap();
+    assert_missing_box(&dir, "none.png", "0x0 pixels: an image needs at least one pixel each way");
+    std::fs::write(dir.join("line.png"), claiming(5, 0)).unwrap();
+    let err = load_image(&dir, "line.png").unwrap_err();
+    assert!(matches!(err, ImageError::Empty { width: 5, height: 0, .. }), "{err}");
+    assert!(!err.to_string().contains("over the limit"), "{err}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_never_blocks_the_render() {
