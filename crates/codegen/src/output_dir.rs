@@ -33,7 +33,8 @@ pub enum OutputError {
     SymbolicLink {
         /// The output path.
         path: PathBuf,
-        /// Where the link points, as it says.
+        /// Where the link points (a relative target joined to the link's
+        /// folder).
         to: PathBuf,
     },
     /// The output folder holds files an earlier export did not write.
@@ -160,10 +161,16 @@ fn target_state(dir: &Path) -> Result<bool, OutputError> {
             let only_ours = names.iter().all(|n| EXPORT_ENTRIES.iter().any(|e| n.as_os_str() == *e));
             if signed && only_ours { Ok(true) } else { Err(OutputError::ForeignFolder { path: dir.to_owned() }) }
         }
-        Ok(meta) if meta.file_type().is_symlink() => Err(OutputError::SymbolicLink {
-            path: dir.to_owned(),
-            to: fs::read_link(dir).unwrap_or_else(|_| PathBuf::from("somewhere it cannot say")),
-        }),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let to = fs::read_link(dir).unwrap_or_else(|_| PathBuf::from("somewhere it cannot say"));
+            // A link's relative target is relative to the link's folder,
+            // not to where the command runs: said as a path from there.
+            let to = match dir.parent() {
+                Some(folder) if to.is_relative() => folder.join(to),
+                _ => to,
+            };
+            Err(OutputError::SymbolicLink { path: dir.to_owned(), to })
+        }
         Ok(_) => Err(OutputError::NotAFolder { path: dir.to_owned() }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io(dir)(e)),

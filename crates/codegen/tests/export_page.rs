@@ -183,7 +183,9 @@ fn an_export_to_a_symbolic_link_names_the_link_and_leaves_both_as_they_were() {
     let real = parent.path().join("real");
     std::fs::create_dir(&real).expect("creates");
     let link = parent.path().join("link");
-    std::os::unix::fs::symlink(&real, &link).expect("links");
+    // A relative target, as `ln -s real link` makes: named from where
+    // the command runs, not from the link's folder.
+    std::os::unix::fs::symlink("real", &link).expect("links");
     let err = write_export(&page.files, &link, |_| ()).expect_err("a link is not replaced");
     assert!(matches!(err, OutputError::SymbolicLink { .. }), "{err}");
     let message = err.to_string();

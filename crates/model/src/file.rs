@@ -89,7 +89,8 @@ pub enum LoadError {
     /// field, a value of the wrong JSON type).
     #[error("{path}: {message}")]
     Structure {
-        /// Where, such as `root.children[2]`.
+        /// Where, such as `root.children[2]`, or a line and column
+        /// where no path is known (a field given twice).
         path: String,
         /// What is wrong there.
         message: String,
@@ -896,27 +897,90 @@ fn parse(bytes: &[u8], migration: LayoutMigration) -> Result<(Document, u32), Lo
         Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
             return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
         }
-        // The careful path reads a JSON value, which keeps the last of a
-        // field given twice ("version", "root", a widget's "kind"): one
-        // design would then load as another, where a property given
-        // twice is refused.
-        Err(e) if e.to_string().starts_with("duplicate field") => {
-            let field = e.to_string();
-            let field = field.split('`').nth(1).unwrap_or("a field");
-            // Valid JSON, so placed as a problem of the design's shape.
-            return Err(LoadError::Structure {
-                path: format!("line {}, column {}", e.line(), e.column()),
-                message: format!("\"{field}\" is given twice in one object; give each field once"),
-            });
-        }
+        Err(e) if given_twice(&e).is_some() => return Err(given_twice(&e).expect("just matched")),
         _ => slow_parse(bytes)?,
     };
     Ok((build(&raw, version <= 1 && migration == LayoutMigration::Apply)?, version))
 }
 
+/// A field given twice in one object (`version`, `root`, a widget's
+/// `kind`), as the typed reading and [`KeysOnce`] find it: a JSON value
+/// keeps the last, and one design would load as another, where a property
+/// given twice is refused. Valid JSON, so placed as a problem of the
+/// design's shape, at its line and column.
+fn given_twice(e: &serde_json::Error) -> Option<LoadError> {
+    let message = e.to_string();
+    let field = message.strip_prefix("duplicate field `")?.split('`').next()?;
+    Some(LoadError::Structure {
+        path: format!("line {}, column {}", e.line(), e.column()),
+        message: format!("\"{field}\" is given twice in one object; give each field once"),
+    })
+}
+
+/// A JSON value read as serde_json reads one, but refusing a key given
+/// twice in one object, as serde's typed reading does ("duplicate
+/// field"), where a `Value` keeps the last.
+struct KeysOnce(Value);
+
+impl<'de> Deserialize<'de> for KeysOnce {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(KeysOnceVisitor).map(KeysOnce)
+    }
+}
+
+struct KeysOnceVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeysOnceVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // As `Value` reads one (JSON cannot spell a non-finite number).
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(KeysOnce(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            let KeysOnce(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 /// The careful path: version 0, and files with errors to explain.
 fn slow_parse(bytes: &[u8]) -> Result<(RawFile, u32), LoadError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax_error(&e))?;
+    let KeysOnce(value) =
+        serde_json::from_slice(bytes).map_err(|e| given_twice(&e).unwrap_or_else(|| syntax_error(&e)))?;
     let Value::Object(top) = &value else { return Err(LoadError::NotTrellis) };
     let version = if let Some(v0) = top.get("trellis_version") {
         v0.as_u64().ok_or(LoadError::NotTrellis)?

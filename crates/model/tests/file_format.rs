@@ -116,7 +116,16 @@ fn a_property_given_twice_is_reported_not_silently_overwritten() {
 fn a_field_given_twice_is_refused_with_its_place_not_silently_overwritten() {
     // Given twice, the design's version, its root or a widget's kind
     // loaded as the last one said.
-    let cases: [(&[u8], &str); 3] = [
+    let cases: [(&[u8], &str); 6] = [
+        // Each sends the typed reading to the careful one first (a
+        // version of the wrong type, an unknown field, format 0), which
+        // read a JSON value and kept the last.
+        (br#"{"format":"trellis","version":"2","root":{"kind":"window","name":"w"},"version":2}"#, "\"version\""),
+        (
+            br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w","bogus":1},"root":{"kind":"window","name":"v"}}"#,
+            "\"root\"",
+        ),
+        (br#"{"trellis_version":0,"trellis_version":0,"root":{"type":"window","id":"w"}}"#, "\"trellis_version\""),
         (br#"{"version":99,"format":"trellis","version":2,"root":{"kind":"window","name":"w"}}"#, "\"version\""),
         (
             br#"{"format":"trellis","version":2,"root":{"kind":"window","name":"w"},"root":{"kind":"window","name":"v"}}"#,
