@@ -764,16 +764,17 @@ fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
 // ---------------------------------------------------------------- reading
 
-// What a refusal says was expected is the user's word for it, not the
-// type's name ("expected struct RawWidget").
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, expecting = "a Trellis design: an object with \"format\", \"version\" and \"root\"")]
+#[serde(deny_unknown_fields)]
 struct RawFile {
     format: String,
     version: u32,
     root: RawWidget,
 }
 
+// What a refusal says was expected is the user's word for it, not the
+// type's name ("expected struct RawWidget"). (A file that is not an object
+// at all is `LoadError::NotTrellis` before any such refusal.)
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
@@ -897,8 +898,11 @@ fn parse(bytes: &[u8], migration: LayoutMigration) -> Result<(Document, u32), Lo
         Ok(raw) if raw.format == FORMAT_NAME && u64::from(raw.version) > u64::from(FORMAT_VERSION) => {
             return Err(LoadError::FutureVersion { found: raw.version.into(), supported: FORMAT_VERSION });
         }
-        Err(e) if given_twice(&e).is_some() => return Err(given_twice(&e).expect("just matched")),
-        _ => slow_parse(bytes)?,
+        Err(e) => match given_twice(&e) {
+            Some(twice) => return Err(twice),
+            None => slow_parse(bytes)?,
+        },
+        Ok(_) => slow_parse(bytes)?,
     };
     Ok((build(&raw, version <= 1 && migration == LayoutMigration::Apply)?, version))
 }

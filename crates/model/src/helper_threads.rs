@@ -4,12 +4,12 @@
 //!
 //! They are started once and sleep between jobs. A thread started for each
 //! job, as these were, began on the processor of the thread that started
-//! it and often stayed there, while the other processor idled: in a nudge
-//! of everything at 100,000 widgets on a 2-core VM, the helper and the
-//! frame took turns on one processor in a quarter to three quarters of the
-//! nudges of a session (seen with `perf record -a`), and those frames'
-//! layout and display list took 1.6 to 1.9 times as long. A sleeping thread
-//! woken for a job is given an idle processor where there is one.
+//! it and often stayed there, while the other processor idled: in the
+//! nudges of everything at 100,000 widgets on a 2-core VM, the helper and
+//! the frame took turns on one processor in up to seven of the ten nudges
+//! of a pass (seen with `perf record -a`), and those frames' layout and
+//! display list took 1.6 to 2 times as long. A sleeping thread woken for a
+//! job is given an idle processor where there is one.
 
 use std::sync::OnceLock;
 
