@@ -189,6 +189,9 @@ struct DragReport {
     /// over the measured frames alone.
     heap_after_load_bytes: usize,
     heap_frames_peak_bytes: usize,
+    /// The process's memory in RAM at the end of the measured frames, and
+    /// its part in transparent huge pages (Linux only).
+    resident: Option<trellis_diag::ResidentMemory>,
     allocations_per_frame: f64,
     commits: usize,
     journal_commits: JournalCommits,
@@ -642,6 +645,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         .map(|w| w[1] - w[0])
         .collect();
     let after = CountingAllocator::snapshot();
+    let resident = trellis_diag::resident_memory();
     let (records, commits, commit_ns) = (measured.records, measured.commits, measured.commit_ns);
     let labels = measured.labels;
     let median = |r: &[FrameRecord]| summary_ms(r.iter().map(|r| r.total_ns).collect()).0;
@@ -870,6 +874,14 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             after.peak_bytes as f64 / 1048576.0,
             after.allocations.saturating_sub(before.allocations) as f64 / records.len().max(1) as f64
         );
+        if let Some(r) = resident {
+            say!(
+                "Resident: {:.1} MiB after the measured frames, {:.1} MiB of it in transparent huge pages \
+                 (a design's heap in 4 KiB pages runs slower at scale: see README, \"Huge pages\").",
+                r.bytes as f64 / 1048576.0,
+                r.in_huge_pages_bytes as f64 / 1048576.0
+            );
+        }
     }
 
     let mut verdict = Verdict::Pass;
@@ -913,6 +925,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         heap_peak_bytes: after.peak_bytes,
         heap_after_load_bytes: before.bytes_in_use,
         heap_frames_peak_bytes: frames_peak,
+        resident,
         allocations_per_frame: after.allocations.saturating_sub(before.allocations) as f64
             / records.len().max(1) as f64,
         commits,

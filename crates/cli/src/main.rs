@@ -420,6 +420,7 @@ enum Bench {
 
 fn main() -> ExitCode {
     trellis_diag::keep_freed_memory();
+    trellis_diag::back_heap_with_huge_pages();
     let cli = Cli::parse();
     report::set_force(cli.force);
     report::watch_for_stdout_outputs(std::env::args_os());

@@ -21,7 +21,10 @@ mod survivors;
 
 #[cfg(feature = "heap-profile")]
 pub use alloc::HeapProfile;
-pub use alloc::{AllocSnapshot, CountingAllocator, KEPT_FREED_BYTES, OWN_MAPPING_BYTES, keep_freed_memory};
+pub use alloc::{
+    AllocSnapshot, CountingAllocator, HEAP_GROWTH_PAD_BYTES, KEPT_FREED_BYTES, OWN_MAPPING_BYTES, ResidentMemory,
+    back_heap_with_huge_pages, keep_freed_memory, resident_memory,
+};
 pub use frames::{DEFAULT_REFRESH_HZ, FROZEN_MS, Frame, FrameStats, HistogramBucket, bucket_bounds, percentile};
 pub use leaks::{
     Growth, HEAP_TOLERANCE_BYTES_PER_CYCLE, HeapFloor, KindGrowth, MIN_HEAP_CYCLES, assert_no_leaks, check_cycles,
