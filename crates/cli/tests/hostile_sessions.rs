@@ -260,6 +260,32 @@ fn a_refused_scenario_step_is_named_with_its_line_and_fails_the_run() {
     assert_eq!(run(trellis().arg("run").arg(&scenario)).code, 0);
 }
 
+/// Regression: an action that could not do what it names (undo with
+/// nothing to undo, paste with an empty clipboard, group with nothing
+/// selected) set the status line and `run` exited 0, as if the scenario
+/// had done it. Each is now refused as a panel's step is: named with its
+/// line and why, and the run fails.
+#[test]
+fn an_action_that_cannot_be_done_is_a_refused_step_not_a_silent_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.txt");
+    let script = "action undo\naction paste\naction clear_selection\naction group\nset back_button width 120\naction undo\n";
+    fs::write(&scenario, script).unwrap();
+    let json = dir.path().join("run.json");
+    let r = run(trellis().arg("run").arg(&scenario).arg("--json").arg(&json));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for (line, why) in [(1, "nothing to undo"), (2, "the clipboard is empty"), (4, "select")] {
+        let said = format!("line {line} (step {line}) was refused, changing nothing: ");
+        let at = r.stderr.find(&said).unwrap_or_else(|| panic!("{said}: {}", r.stderr));
+        assert!(r.stderr[at..].lines().next().unwrap().contains(why), "line {line} says why ({why}): {}", r.stderr);
+    }
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["refused"].as_array().unwrap().len(), 3, "{report}");
+    // The set and its undo were done.
+    fs::write(&scenario, "set back_button width 120\naction undo\naction redo\n").unwrap();
+    assert_eq!(run(trellis().arg("run").arg(&scenario)).code, 0);
+}
+
 /// Regression: a header's generated design of 10^18 widgets (or 0) was
 /// quietly made with 250,000 (or 1), and records after the session's end
 /// were replayed as if the session had made them, "ended cleanly: yes".

@@ -131,8 +131,11 @@ pub(crate) fn run(s: &mut Scope<'_>, action: &Action, step: &mut Step) {
             Ok(())
         }
     };
+    // An action that could not do what it names (nothing to undo, an
+    // empty clipboard, nothing selected to group) changed nothing: the
+    // status line says why, and a scenario's run names the step.
     if let Err(message) = result {
-        step.status = message;
+        step.refuse(message);
     }
 }
 
