@@ -7,7 +7,8 @@
 //! anyone who can reach it can profile the process.
 
 use std::collections::VecDeque;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -80,39 +81,147 @@ struct Stats<'a> {
     live_objects: std::collections::BTreeMap<&'a str, usize>,
 }
 
+/// The most bytes a request's head (its request line and headers) may
+/// take; past them it is answered `431` and the connection closed. The
+/// server this replaced read a header line of any length into memory.
+pub const MAX_REQUEST_HEAD_BYTES: usize = 16 * 1024;
+/// Headers a request may carry; past them it is answered `431`.
+const MAX_HEADERS: usize = 64;
+/// How long a connection may take to send its request's head, holding one
+/// of the [`MAX_REQUESTS_IN_FLIGHT`] slots; then it is answered `408`.
+pub const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a response may wait for the client to read it.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Starts serving on `addr`; returns the address bound (port 0 picks one).
 pub fn serve(addr: SocketAddr, shared: Shared) -> anyhow::Result<SocketAddr> {
-    let server =
-        tiny_http::Server::http(addr).map_err(|e| anyhow::anyhow!("--debug-addr {addr}: cannot listen: {e}"))?;
-    let bound = server.server_addr().to_ip().context("the debug endpoint has no IP address")?;
+    let listener = TcpListener::bind(addr).map_err(|e| anyhow::anyhow!("--debug-addr {addr}: cannot listen: {e}"))?;
+    let bound = listener.local_addr().context("the debug endpoint has no address")?;
     let started = Instant::now();
     let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     std::thread::Builder::new()
         .name("trellis-debug".into())
         .spawn(move || {
             use std::sync::atomic::Ordering;
-            for request in server.incoming_requests() {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
                 if in_flight.load(Ordering::Acquire) >= MAX_REQUESTS_IN_FLIGHT {
                     let busy =
                         format!("{MAX_REQUESTS_IN_FLIGHT} requests are being answered; ask again when one is done");
-                    let _ = request.respond(text(503, &busy));
+                    // Answered here, briefly: a client slow to send or to
+                    // read holds up the next connection for a moment at
+                    // most, and a flood of them starts no thread.
+                    let _ = stream.set_read_timeout(Some(BUSY_MOMENT));
+                    let _ = stream.set_write_timeout(Some(BUSY_MOMENT));
+                    let _ = read_request_head(&mut stream);
+                    let _ = text(503, &busy).write_to(&mut stream);
+                    close_after_answer(&mut stream, BUSY_MOMENT);
                     continue;
                 }
-                // Each request in its own thread: a 30-second profile must
-                // not hold up /metrics.
+                // Each connection in its own thread: a 30-second profile
+                // must not hold up /metrics.
                 let shared = Arc::clone(&shared);
                 // The slot is given back however the request ends (a
                 // panic in `answer` too), and even if no thread starts.
                 let slot = InFlight::take(&in_flight);
                 let _ = std::thread::Builder::new().name("trellis-debug-request".into()).spawn(move || {
                     let _slot = slot;
-                    let response = answer(request.url(), &shared, started);
-                    let _ = request.respond(response);
+                    let _ = stream.set_read_timeout(Some(REQUEST_HEAD_TIMEOUT));
+                    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+                    let response = match read_request_head(&mut stream) {
+                        Ok(target) => answer(&target, &shared, started),
+                        Err(HeadError::Answer(response)) => response,
+                        Err(HeadError::Gone) => return,
+                    };
+                    if response.write_to(&mut stream).is_ok() {
+                        close_after_answer(&mut stream, LINGER);
+                    }
                 });
             }
         })
         .context("starting the debug endpoint")?;
     Ok(bound)
+}
+
+/// How long a connection answered `503` may hold up the next.
+const BUSY_MOMENT: Duration = Duration::from_millis(200);
+/// How long, after an answer, what the client still sends is read and
+/// dropped ([`close_after_answer`]).
+const LINGER: Duration = Duration::from_secs(1);
+
+/// Ends a connection after its answer: nothing more is sent, and what the
+/// client still sends (the rest of a request too large) is read and
+/// dropped for up to `time` and 1 MiB. A socket closed with input unread
+/// is reset, and the reset can drop the answer before the client reads it.
+fn close_after_answer(stream: &mut TcpStream, time: Duration) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(time));
+    let until = Instant::now() + time;
+    let (mut sink, mut dropped) = ([0u8; 4096], 0);
+    while Instant::now() < until && dropped < (1 << 20) {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => dropped += n,
+        }
+    }
+}
+
+/// Why a request's head was not read.
+#[derive(Debug)]
+enum HeadError {
+    /// It is answered so (malformed, too large, too slow, not a GET).
+    Answer(Response),
+    /// The client left, or the connection failed: no one to answer.
+    Gone,
+}
+
+/// Reads a request's head, at most [`MAX_REQUEST_HEAD_BYTES`], and returns
+/// its target (path and query). Only `GET` is answered; a body is never
+/// read.
+fn read_request_head(stream: &mut impl Read) -> Result<String, HeadError> {
+    let mut head = vec![0u8; MAX_REQUEST_HEAD_BYTES];
+    let mut filled = 0;
+    loop {
+        if filled == head.len() {
+            return Err(HeadError::Answer(text(
+                431,
+                &format!(
+                    "the request's line and headers are over {MAX_REQUEST_HEAD_BYTES} bytes; send a shorter request"
+                ),
+            )));
+        }
+        filled += match stream.read(&mut head[filled..]) {
+            Ok(0) => return Err(HeadError::Gone),
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(HeadError::Answer(text(
+                    408,
+                    &format!("the request was not sent within {} seconds", REQUEST_HEAD_TIMEOUT.as_secs()),
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
+            Err(_) => return Err(HeadError::Gone),
+        };
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&head[..filled]) {
+            Ok(httparse::Status::Partial) => {}
+            Ok(httparse::Status::Complete(_)) => {
+                let method = request.method.unwrap_or_default();
+                if method != "GET" {
+                    return Err(HeadError::Answer(text(405, &format!("{method} is not answered here: use GET"))));
+                }
+                return Ok(request.path.unwrap_or("/").to_owned());
+            }
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(HeadError::Answer(text(
+                    431,
+                    &format!("the request has over {MAX_HEADERS} headers; send fewer"),
+                )));
+            }
+            Err(e) => return Err(HeadError::Answer(text(400, &format!("not an HTTP request: {e}")))),
+        }
+    }
 }
 
 /// One of the [`MAX_REQUESTS_IN_FLIGHT`] slots, given back when dropped.
@@ -144,11 +253,41 @@ fn seconds(query: Option<&str>) -> Result<u64, String> {
     }
 }
 
-type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+/// An answer: sent whole, then the connection is closed.
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
 
-fn reply(status: u16, content_type: &str, body: Vec<u8>) -> Response {
-    let header = tiny_http::Header::from_bytes("Content-Type", content_type).expect("a valid header");
-    tiny_http::Response::from_data(body).with_status_code(status).with_header(header)
+impl Response {
+    fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
+        let reason = match self.status {
+            200 => "OK",
+            400 => "Bad Request",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            408 => "Request Timeout",
+            409 => "Conflict",
+            431 => "Request Header Fields Too Large",
+            503 => "Service Unavailable",
+            _ => "Internal Server Error",
+        };
+        let head = format!(
+            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.status,
+            self.content_type,
+            self.body.len()
+        );
+        out.write_all(head.as_bytes())?;
+        out.write_all(&self.body)?;
+        out.flush()
+    }
+}
+
+fn reply(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    Response { status, content_type, body }
 }
 
 fn text(status: u16, body: &str) -> Response {
@@ -271,6 +410,86 @@ mod tests {
         assert!(e.contains("not a loopback address") && e.contains("--debug-allow-remote"), "{e}");
         assert!(parse_addr("0.0.0.0:6060", true).is_ok());
         assert!(parse_addr("nonsense", false).is_err());
+    }
+
+    /// Bytes from `data`, a few at a time, then `endless` bytes of its own,
+    /// counting what was read.
+    struct Source {
+        data: std::io::Cursor<Vec<u8>>,
+        endless: Option<u8>,
+        read: usize,
+    }
+
+    impl Read for Source {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            // A few bytes a read, as a slow client sends them.
+            let few = buf.len().min(7);
+            let mut n = self.data.read(&mut buf[..few])?;
+            if n == 0
+                && let Some(b) = self.endless
+            {
+                n = buf.len().min(1000);
+                buf[..n].fill(b);
+            }
+            self.read += n;
+            Ok(n)
+        }
+    }
+
+    fn head_of(text: &str, endless: Option<u8>) -> (Result<String, HeadError>, usize) {
+        let mut source = Source { data: std::io::Cursor::new(text.as_bytes().to_vec()), endless, read: 0 };
+        (read_request_head(&mut source), source.read)
+    }
+
+    fn status_of(result: Result<String, HeadError>) -> u16 {
+        match result {
+            Err(HeadError::Answer(r)) => r.status,
+            other => panic!("expected an answer, got {other:?}"),
+        }
+    }
+
+    /// Regression: the server before read a header line of any length into
+    /// memory; a client sending one without end grew the process without
+    /// bound.
+    #[test]
+    fn a_header_line_without_end_is_answered_431_after_the_limit_not_read_on() {
+        let (result, read) = head_of("GET /metrics HTTP/1.1\r\nX-Long: ", Some(b'a'));
+        assert_eq!(status_of(result), 431);
+        assert!(read <= MAX_REQUEST_HEAD_BYTES, "read {read} bytes");
+        let many: String = (0..=MAX_HEADERS).map(|i| format!("X-{i}: 1\r\n")).collect();
+        assert_eq!(status_of(head_of(&format!("GET / HTTP/1.1\r\n{many}\r\n"), None).0), 431);
+    }
+
+    #[test]
+    fn a_get_gives_its_target_and_anything_else_is_answered_with_why() {
+        let (target, _) = head_of("GET /debug/trace?seconds=2 HTTP/1.1\r\nHost: x\r\n\r\n", None);
+        assert_eq!(target.unwrap(), "/debug/trace?seconds=2");
+        let (target, _) = head_of("GET /metrics HTTP/1.0\r\n\r\n", None);
+        assert_eq!(target.unwrap(), "/metrics");
+        assert_eq!(status_of(head_of("POST /metrics HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", None).0), 405);
+        assert_eq!(status_of(head_of("\u{1}\u{2} nonsense\r\n\r\n", None).0), 400);
+        assert!(matches!(head_of("GET /metrics HTTP/1.1\r\nHost", None).0, Err(HeadError::Gone)));
+    }
+
+    #[test]
+    fn a_client_too_slow_to_send_its_request_is_answered_408() {
+        struct Stalled;
+        impl Read for Stalled {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::WouldBlock.into())
+            }
+        }
+        assert_eq!(status_of(read_request_head(&mut Stalled)), 408);
+    }
+
+    #[test]
+    fn an_answer_says_its_status_length_and_that_the_connection_closes() {
+        let mut out = Vec::new();
+        text(404, "not here").write_to(&mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 404 Not Found\r\n"), "{out}");
+        assert!(out.contains("Content-Length: 8\r\n") && out.contains("Connection: close\r\n"), "{out}");
+        assert!(out.ends_with("\r\n\r\nnot here"), "{out}");
     }
 
     #[test]

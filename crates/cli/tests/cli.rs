@@ -853,6 +853,26 @@ fn the_debug_endpoint_answers_on_loopback_and_refuses_other_addresses() {
         answered
     });
     assert!(again, "answered again once they are done");
+    // Regression: a header line of any length was read into memory. One
+    // without end is answered 431 after 16 KiB, and the endpoint answers on.
+    {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        stream.write_all(b"GET /debug/stats HTTP/1.1\r\nX-Long: ").unwrap();
+        // Sent until the endpoint answers and closes (a write then fails).
+        let chunk = vec![b'a'; 4096];
+        for _ in 0..64 {
+            if stream.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    }
+    assert_eq!(http_get(&addr, "/debug/stats").0, 200, "answered after a request too large");
     child.kill().unwrap();
     child.wait().unwrap();
 

@@ -269,7 +269,8 @@ fn a_refused_scenario_step_is_named_with_its_line_and_fails_the_run() {
 fn an_action_that_cannot_be_done_is_a_refused_step_not_a_silent_one() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("s.txt");
-    let script = "action undo\naction paste\naction clear_selection\naction group\nset back_button width 120\naction undo\n";
+    let script =
+        "action undo\naction paste\naction clear_selection\naction group\nset back_button width 120\naction undo\n";
     fs::write(&scenario, script).unwrap();
     let json = dir.path().join("run.json");
     let r = run(trellis().arg("run").arg(&scenario).arg("--json").arg(&json));
