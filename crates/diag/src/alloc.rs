@@ -317,8 +317,14 @@ mod heap_pages {
         if SEEN_END.compare_exchange(seen, end, Ordering::Relaxed, Ordering::Relaxed).is_ok() && end > seen {
             // SAFETY: the range is the heap's grown part, mapped by the
             // allocator; the advice changes how it is backed, never what
-            // it holds. A kernel without huge pages refuses it, harmlessly.
-            unsafe { libc::madvise(seen as *mut libc::c_void, end - seen, libc::MADV_HUGEPAGE) };
+            // it holds. A kernel without huge pages refuses it, harmlessly;
+            // the caller's `errno` is kept, as an allocation must not
+            // change it (code reads it after a failed call that allocated).
+            unsafe {
+                let errno = *libc::__errno_location();
+                libc::madvise(seen as *mut libc::c_void, end - seen, libc::MADV_HUGEPAGE);
+                *libc::__errno_location() = errno;
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 //! What `back_heap_with_huge_pages` asks of the kernel, checked in a process
 //! of its own, on its main thread: the heap grown after it is advised as
 //! transparent huge pages (the `hg` flag of its mappings in
-//! `/proc/self/smaps`), and the resident memory reports them. Whether the
+//! `/proc/self/smaps`), and the resident memory is read. Whether the
 //! kernel then gives huge pages depends on the machine, so that is not
 //! asserted; the advice is.
 
@@ -55,8 +55,8 @@ fn the_heap_grown_after_start_is_advised_as_huge_pages() {
             "a block of the grown heap is in a mapping not advised as huge pages (flags: {flags})"
         );
     }
+    // What `bench drag` reports: the blocks, written, are resident.
     let resident = trellis_diag::resident_memory().expect("Linux has /proc/self/smaps_rollup");
     assert!(resident.bytes >= (blocks.len() * 4000) as u64, "the blocks are resident: {resident:?}");
-    assert!(resident.in_huge_pages_bytes <= resident.bytes, "huge pages are part of what is resident: {resident:?}");
     drop(blocks);
 }

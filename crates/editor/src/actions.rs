@@ -75,7 +75,11 @@ pub(crate) fn run(s: &mut Scope<'_>, action: &Action, step: &mut Step) {
             .map(|created| *s.selection = created),
         Action::Copy => copy(s, &selected, step),
         Action::Cut => copy(s, &selected, step)
-            .and_then(|_| command(s, Command::Delete { ids: selected }))
+            .and_then(|_| {
+                // The clipboard has them: say so, as the design is unchanged.
+                command(s, Command::Delete { ids: selected })
+                    .map_err(|e| format!("copied, but the widgets could not be removed: {e}"))
+            })
             .map(|_| s.selection.clear()),
         Action::Paste => match s.clipboard.as_ref().map(|c| c.text.clone()) {
             Some(text) => {
@@ -262,7 +266,7 @@ pub(crate) fn paste(s: &mut Scope<'_>, text: &str, step: &mut Step) {
             read = match parsed {
                 Ok(doc) => doc,
                 Err(e) => {
-                    step.status = format!("cannot paste: the clipboard is not a Trellis design ({e})");
+                    step.refuse(format!("cannot paste: the clipboard is not a Trellis design ({e})"));
                     return;
                 }
             };
@@ -291,11 +295,11 @@ pub(crate) fn paste(s: &mut Scope<'_>, text: &str, step: &mut Step) {
         commands.push(Command::Insert { parent: target, index: None, tree });
     }
     if commands.is_empty() {
-        step.status = "the clipboard holds no widgets".into();
+        step.refuse("the clipboard holds no widgets");
         return;
     }
     match s.execute_laid_out("Paste", commands) {
         Ok(out) => *s.selection = out.created,
-        Err(e) => step.status = format!("cannot paste here: {e}"),
+        Err(e) => step.refuse(format!("cannot paste here: {e}")),
     }
 }

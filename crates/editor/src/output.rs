@@ -209,8 +209,10 @@ pub struct Step {
     pub committed: Option<String>,
     /// The input was refused, changing nothing: `status` says why. Set by
     /// the panels' inputs (select, set a property, rename, move in the
-    /// layers tree, insert, settings), which a scenario's lines send as
-    /// they are, so that `trellis run` can name the line.
+    /// layers tree, insert, settings) and by an action that could not do
+    /// what it names (nothing to undo, nothing to paste or group), which a
+    /// scenario's lines send as they are, so that `trellis run` can name
+    /// the line.
     pub refused: bool,
     /// Text the app should put on the system clipboard (copy, cut).
     pub clipboard: Option<String>,
