@@ -225,14 +225,7 @@ impl Geometry {
         self.bulk_seen.clear();
         self.bulk_unproven.clear();
         let bulk = self.bulk;
-        let probe_t0 = std::time::Instant::now();
-        let mut probe_chunks: Vec<f64> = Vec::new();
-        let mut probe_last = std::time::Instant::now();
         for (k, (&id, subtree)) in translations.iter().zip(subtrees).enumerate() {
-            if k % 500 == 499 {
-                probe_chunks.push(probe_last.elapsed().as_secs_f64() * 1e3);
-                probe_last = std::time::Instant::now();
-            }
             // Each translated widget's x and y are read from the document:
             // a wait on memory for each of the 5,556 a nudge of everything
             // moves at 100,000 widgets, unless fetched ahead.
@@ -281,17 +274,9 @@ impl Geometry {
         } else {
             self.subtree = moving;
         }
-        let probe_t1 = std::time::Instant::now();
         if bulk {
             self.bulk = false;
             self.refill_index(doc);
-            eprintln!(
-                "PROBE translate {:.2} refill {:.2} arith {} chunks {:?}",
-                (probe_t1 - probe_t0).as_secs_f64() * 1e3,
-                probe_t1.elapsed().as_secs_f64() * 1e3,
-                self.stats.index_moved_by_arithmetic,
-                probe_chunks.iter().map(|c| (c * 100.0).round() / 100.0).collect::<Vec<_>>()
-            );
             if !self.paint_order_valid && !order_tried {
                 // For the next nudge of everything.
                 self.make_paint_order(doc);
