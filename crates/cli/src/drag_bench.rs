@@ -877,7 +877,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         if let Some(r) = resident {
             say!(
                 "Resident: {:.1} MiB after the measured frames, {:.1} MiB of it in transparent huge pages \
-                 (a design's heap in 4 KiB pages runs slower at scale: see README, \"Huge pages\").",
+                 (a design's heap in 4 KiB pages runs slower at scale: see README, \"Huge pages for the heap\").",
                 r.bytes as f64 / 1048576.0,
                 r.in_huge_pages_bytes as f64 / 1048576.0
             );

@@ -273,6 +273,12 @@ mod heap_pages {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     static SEEN_END: AtomicUsize = AtomicUsize::new(0);
 
+    /// The page size less one, as a mask (4 KiB on x86-64; 16 or 64 KiB on
+    /// some ARM systems), read once at the start: `madvise` needs a start
+    /// on a page.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    static PAGE_MASK: AtomicUsize = AtomicUsize::new(4095);
+
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pub(super) fn start() {
         // From glibc's <malloc.h>.
@@ -282,6 +288,11 @@ mod heap_pages {
         }
         // SAFETY: mallopt only sets a tuning parameter of glibc's allocator.
         unsafe { mallopt(M_TOP_PAD, super::HEAP_GROWTH_PAD_BYTES as i32) };
+        // SAFETY: sysconf only reads a system setting.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        if page > 0 && (page as usize).is_power_of_two() {
+            PAGE_MASK.store(page as usize - 1, Ordering::Relaxed);
+        }
         if let Some(end) = heap_end() {
             SEEN_END.store(end, Ordering::Relaxed);
         }
@@ -334,6 +345,6 @@ mod heap_pages {
     fn heap_end() -> Option<usize> {
         // SAFETY: `sbrk(0)` moves nothing; it returns the break glibc keeps.
         let end = unsafe { libc::sbrk(0) } as usize;
-        (end != usize::MAX && end != 0).then_some(end & !4095)
+        (end != usize::MAX && end != 0).then_some(end & !PAGE_MASK.load(Ordering::Relaxed))
     }
 }
