@@ -837,7 +837,10 @@ fn the_debug_endpoint_answers_on_loopback_and_refuses_other_addresses() {
     // request is answered 503 at once.
     // Each held eight seconds: on a loaded machine (the test suite runs
     // beside it) the eight may take a while to be accepted, so the ninth
-    // is asked for until the endpoint is busy, well within that time.
+    // is asked for until the endpoint is busy, well within that time. The
+    // requests before have given their slots back first (a slot is kept
+    // while the endpoint drains what a client still sends, up to a second).
+    std::thread::sleep(std::time::Duration::from_millis(1200));
     let held: Vec<_> = (0..8)
         .map(|_| {
             let addr = addr.clone();
