@@ -1,8 +1,10 @@
 //! Trellis's performance lab: the numbers Trellis proves its health with.
 //! So far: frame statistics defined as the diagnostic tools people know
 //! define them (Android's gfxinfo and JankStats, Flutter's timeline
-//! summary), a counting global allocator, and leak checks by cycles of an
-//! action and its undo (as MemLab does them).
+//! summary), a counting global allocator (which also keeps the system
+//! allocator's freed memory and asks the kernel for huge pages as the heap
+//! grows: [`keep_freed_memory`], [`back_heap_with_huge_pages`]), and leak
+//! checks by cycles of an action and its undo (as MemLab does them).
 //!
 //! Leak verdicts judge the heap by its floor over quarters of a run (see
 //! [`check_cycles`]), and when the heap grows, `surviving_sites` names the call sites
