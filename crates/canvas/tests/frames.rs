@@ -1082,3 +1082,25 @@ fn a_card_dragged_zoomed_far_out_leaves_nothing_of_its_old_place_on_the_cpu() {
     assert!(canvas.view().zoom < 0.2, "the case this test is about: bounds a third of a pixel past the boxes");
     assert_shows_what_a_full_cpu_redraw_does(&mut canvas, &last.unwrap(), t, Theme::DARK);
 }
+
+/// Regression, found by the random sessions: everything copied by an
+/// alt-drag, duplicated, and copied again stacks cards over the titles of
+/// the cards under them. The full redraw this is checked against needed
+/// 293 render batches in its one region, and past the 256 a region may
+/// have it drew the last batch's titles over the cards above them (111
+/// pixels a few levels off, near-white text on white cards). A region
+/// that needs more is now cut in two (`batching.rs`).
+#[test]
+fn cards_copied_over_one_another_settle_to_a_full_redraw_that_keeps_their_paint_order() {
+    let tune = |gpu: &mut trellis_render::GpuRenderer| gpu.refine_budget = 0;
+    let Some(canvas) = vulkan_canvas_in(trellis_model::generate(184, 109859539021), (400.0, 300.0, 2.0), tune) else {
+        return;
+    };
+    let lines = [
+        "action select_all",
+        "drag card_3 by 86,170 steps 1 alt",
+        "action duplicate",
+        "drag card_3 by 210,52 steps 1 alt",
+    ];
+    random_session(canvas, true, 1, &lines.map(str::to_owned));
+}

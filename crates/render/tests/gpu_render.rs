@@ -1259,3 +1259,55 @@ fn layout_guides_are_drawn_down_to_a_quarter_pixel_and_left_out_below_on_both_ba
         }
     }
 }
+
+/// Regression test, found by the random sessions (`frames.rs`): a region
+/// whose items need more render batches than one region may have (each
+/// panel here covers the text of the label before it, so each starts a
+/// batch) is cut in two until each part keeps paint order. Past the cap,
+/// once, the labels of the last batch were drawn over the panels above
+/// them: a full redraw of cards duplicated over one another showed their
+/// titles through the cards on top.
+#[test]
+fn text_under_hundreds_of_stacked_panels_stays_under_them() {
+    let Some(g) = gpu(None) else { return };
+    let stacked = |panels: usize| {
+        let widgets: Vec<String> = (0..panels)
+        .map(|k| {
+            let (x, y) = (10 + k, 10 + k);
+            format!(
+                r##"{{ "kind": "panel", "name": "panel_{k}", "props": {{ "x": {x}.0, "y": {y}.0, "width": 200.0, "height": 60.0,
+                    "corner_radius": 0.0, "fill": "#ffffff", "border_width": 1.0 }} }},
+                {{ "kind": "label", "name": "label_{k}", "props": {{ "x": {}.0, "y": {}.0, "width": 120.0, "height": 20.0,
+                    "text": "Title {k}" }} }}"##,
+                x + 4,
+                y + 4
+            )
+        })
+        .collect();
+        let json = format!(
+            r##"{{"format": "trellis", "version": 2,
+        "root": {{ "kind": "window", "name": "window", "props": {{ "width": 900.0, "height": 700.0 }}, "children": [{}] }} }}"##,
+            widgets.join(",")
+        );
+        Document::from_json_bytes(json.as_bytes()).expect("a valid design")
+    };
+    let theme = Theme::LIGHT;
+    let v = view(900, 700, &theme);
+    let mut renderer = GpuRenderer::new(g);
+    let l = list(&stacked(600), &theme);
+    let report = renderer.draw(&l, &[], &v, &Redraw::All, &OverlayLayer::new(&theme, 1.0), 0.0).unwrap();
+    assert!(
+        report.batches > 256,
+        "the case this test is about: more batches than a region may have ({})",
+        report.batches
+    );
+    let on_gpu = renderer.read_frame().unwrap();
+    assert_close("stacked-panels-gpu-vs-cpu", &on_gpu, &CpuRenderer::new().render(&l, &v).unwrap(), GPU_VS_CPU);
+    // Past the frame's cap, paint order is given up, and the pool of text
+    // renderers grows no further.
+    let l = list(&stacked(1600), &theme);
+    let report = renderer.draw(&l, &[], &v, &Redraw::All, &OverlayLayer::new(&theme, 1.0), 0.0).unwrap();
+    let renderers = renderer.live_objects().text_renderers;
+    assert!(report.batches <= 1024 && renderers <= 1024, "{} batches, {renderers} text renderers", report.batches);
+    assert_eq!(renderer.take_errors(), Vec::<String>::new());
+}

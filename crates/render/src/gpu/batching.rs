@@ -11,20 +11,38 @@ use std::ops::Range;
 use trellis_model::Rect;
 
 use super::GpuRenderer;
-use super::damage::Region;
+use super::damage::{self, Region};
 use super::instances::Pipe;
 use crate::display_list::{DisplayList, Item, Primitive};
 use crate::view::View;
 
 /// The most render batches a region splits into (each has a text renderer).
+/// A region that needs more is cut in two, and each half planned on its
+/// own ([`GpuRenderer::plan`]): fewer items meet a half, so fewer of its
+/// shapes cover its text.
 const MAX_BATCHES: usize = 256;
+
+/// The most render batches a frame plans, and so the most text renderers
+/// the pool ever holds. Past it, a region's paint order between shapes
+/// and text is given up (text drawn over later shapes) rather than the
+/// pool growing without bound: a design stacking over a thousand cards of
+/// readable text in one view, every card over the text of the one before.
+const MAX_FRAME_BATCHES: usize = 1024;
+
+/// A region is cut in two only while its scissor is at least this many
+/// device pixels on its longer side.
+const MIN_SPLIT_PIXELS: u32 = 16;
 
 /// The draws of one batch: shapes and greeked text in paint order, then
 /// texts (item, primitive).
 #[derive(Debug, Default)]
 pub(super) struct Batch {
-    /// Which of the frame's regions this batch draws in.
+    /// Which of the frame's regions this batch draws in (the instance
+    /// that clears it).
     pub(super) region: usize,
+    /// The scissor it draws under: its region's, or a part of it, where
+    /// the region needed more batches than [`MAX_BATCHES`].
+    pub(super) scissor: (u32, u32, u32, u32),
     /// Ranges of the retained instances, whether a range needs the
     /// special pipeline, and greeked texts between them.
     pub(super) shapes: Vec<Run>,
@@ -141,6 +159,10 @@ fn push_meeting(bounds: &[Rect], regions: &[Region], out: &mut [Vec<u32>]) {
 }
 
 impl BatchPool {
+    /// Batches kept for reuse, at most: a frame of many regions, once,
+    /// should not keep its room for ever.
+    const KEEP: usize = 1024;
+
     /// An empty list to plan a frame's batches into.
     pub(super) fn take_list(&mut self) -> Vec<Batch> {
         std::mem::take(&mut self.list)
@@ -233,27 +255,31 @@ impl BatchPool {
 
     /// Takes back a frame's batches, emptied, and the list that held them.
     pub(super) fn give_back(&mut self, mut list: Vec<Batch>) {
-        // A frame of many regions, once, should not keep its room for ever.
-        const KEEP: usize = 1024;
-        for mut b in list.drain(..) {
-            if self.spare.len() < KEEP {
-                b.shapes.clear();
-                b.texts.clear();
-                b.gathered.clear();
-                b.region = 0;
-                b.covered = false;
-                self.spare.push(b);
-            }
+        for b in list.drain(..) {
+            self.give_back_batch(b);
         }
-        if list.capacity() <= KEEP {
+        if list.capacity() <= Self::KEEP {
             self.list = list;
+        }
+    }
+
+    /// Takes back one batch, emptied, while the spare ones are few.
+    fn give_back_batch(&mut self, mut b: Batch) {
+        if self.spare.len() < Self::KEEP {
+            b.shapes.clear();
+            b.texts.clear();
+            b.gathered.clear();
+            b.region = 0;
+            b.scissor = (0, 0, 0, 0);
+            b.covered = false;
+            self.spare.push(b);
         }
     }
 }
 
 impl GpuRenderer {
-    /// Which items to draw for `region`, in batches that keep paint order,
-    /// seen through `view` (its zoom says which text is greeked).
+    /// Which items to draw for region `index`, in batches that keep paint
+    /// order, seen through `view` (its zoom says which text is greeked).
     ///
     /// What opaque shapes hide is left out. An item whose opaque shape
     /// covers every pixel of the region hides everything painted before it
@@ -267,6 +293,14 @@ impl GpuRenderer {
     /// ([`BatchPool::sort_items`]). The batches are appended to `batches`,
     /// taken from `pool`.
     ///
+    /// A region that needs more than [`MAX_BATCHES`] is cut in two across
+    /// its longer side, and each half planned alone, down to
+    /// [`MIN_SPLIT_PIXELS`] and while the frame's batches stay within
+    /// [`MAX_FRAME_BATCHES`]. (A full redraw of a design whose cards were
+    /// duplicated over one another needed 293 batches in one region, and
+    /// past the old cap the text of a card was drawn over the card above
+    /// it.)
+    ///
     /// With `over`, only the items from that index on are drawn, over the
     /// region as the canvas shows it, which is not cleared: they were added
     /// over everything else ([`Redraw::Over`]).
@@ -276,7 +310,7 @@ impl GpuRenderer {
     pub(super) fn plan(
         &self,
         list: &DisplayList,
-        region: &Region,
+        (index, region): (usize, &Region),
         meets: &[u32],
         over: Option<usize>,
         view: &View,
@@ -284,8 +318,35 @@ impl GpuRenderer {
         batches: &mut Vec<Batch>,
     ) {
         let first = over.unwrap_or(0);
+        let from = batches.len();
+        let room = MAX_BATCHES.min(MAX_FRAME_BATCHES.saturating_sub(from)).max(1);
         let items = meets.iter().map(|i| *i as usize).filter(move |i| *i >= first);
-        self.plan_items(list, region, items, over.is_some(), view, pool, batches);
+        let in_order = self.plan_items(list, region, items, over.is_some(), view, room, pool, batches);
+        let (x, y, w, h) = region.scissor;
+        let halves = if w >= h {
+            let left = w / 2;
+            [(x, y, left, h), (x + left, y, w - left, h)]
+        } else {
+            let top = h / 2;
+            [(x, y, w, top), (x, y + top, w, h - top)]
+        };
+        if in_order || room < MAX_BATCHES || w.max(h) < MIN_SPLIT_PIXELS {
+            for b in &mut batches[from..] {
+                b.region = index;
+                b.scissor = region.scissor;
+            }
+            return;
+        }
+        for b in batches.drain(from..) {
+            pool.give_back_batch(b);
+        }
+        for half in halves {
+            let half = damage::piece(view, half);
+            // A rare frame's work: the half's items listed anew.
+            let meets: Vec<u32> =
+                meets.iter().copied().filter(|&i| overlaps(&self.item_bounds[i as usize], &half.design)).collect();
+            self.plan(list, (index, &half), &meets, over, view, pool, batches);
+        }
     }
 
     /// [`GpuRenderer::plan`] over `meets`, the indices of the items that
@@ -298,9 +359,10 @@ impl GpuRenderer {
         meets: impl DoubleEndedIterator<Item = usize> + Clone,
         over: bool,
         view: &View,
+        room: usize,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
-    ) {
+    ) -> bool {
         let factor = view.factor();
         let pixels = scissor_in_design(region, view);
         let region = &region.design;
@@ -310,17 +372,23 @@ impl GpuRenderer {
         // Coarse cells covered by the current batch's text.
         let mut covered = CoverGrid::new(*region, std::mem::take(&mut pool.cells));
         let from = hidden.from.unwrap_or(0);
+        let mut in_order = true;
         for i in meets.skip_while(|i| *i < from) {
             let item = &list.items[i];
             if hidden.hides(i, item, factor) {
                 continue;
             }
             let has_shapes = !self.ranges[i].is_empty();
-            // Past the cap, paint order between shapes and text is given up
-            // rather than the pool of text renderers growing without bound.
-            if has_shapes && batches.len() - first < MAX_BATCHES && covered.any(&item.bounds) {
-                batches.push(pool.batch());
-                covered.clear();
+            // Past the room, paint order between shapes and text is given
+            // up (the caller cuts the region in two, where it can) rather
+            // than the pool of text renderers growing without bound.
+            if has_shapes && covered.any(&item.bounds) {
+                if batches.len() - first < room {
+                    batches.push(pool.batch());
+                    covered.clear();
+                } else {
+                    in_order = false;
+                }
             }
             let batch = batches.last_mut().expect("never empty");
             if has_shapes {
@@ -353,6 +421,7 @@ impl GpuRenderer {
             }
         }
         pool.cells = covered.cells;
+        in_order
     }
 }
 
@@ -565,6 +634,7 @@ mod tests {
         let mut list = pool.take_list();
         list.push(Batch {
             region: 3,
+            scissor: (1, 2, 3, 4),
             shapes: vec![Run::Shapes(0..4, Pipe::Special), Run::Greeked(1, 0)],
             texts: vec![(1, 2)],
             gathered: vec![(0..2, Pipe::Common)],
@@ -573,7 +643,7 @@ mod tests {
         pool.give_back(list);
         let b = pool.batch();
         assert!(b.shapes.is_empty() && b.texts.is_empty() && b.gathered.is_empty(), "{b:?}");
-        assert!(!b.covered && b.region == 0, "{b:?}");
+        assert!(!b.covered && b.region == 0 && b.scissor == (0, 0, 0, 0), "{b:?}");
         assert!(b.shapes.capacity() >= 2 && b.texts.capacity() >= 1 && b.gathered.capacity() >= 1);
         assert!(pool.take_list().capacity() >= 1, "the list keeps its room");
         assert_eq!(pool.batch().shapes.capacity(), 0, "one batch was given back");

@@ -819,11 +819,7 @@ impl GpuRenderer {
         report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
         (report.copied_spans, report.copied_place_spans) = self.upload_changes(encoder);
         for (k, region) in regions.iter().enumerate() {
-            let from = draws.len();
-            self.plan(list, region, meets.of(k), over, view, &mut pool, &mut draws);
-            for b in &mut draws[from..] {
-                b.region = k;
-            }
+            self.plan(list, (k, region), meets.of(k), over, view, &mut pool, &mut draws);
         }
         pool.give_back_items(meets);
         self.gather_greeked(list, &mut draws, &mut scratch);
@@ -844,9 +840,10 @@ impl GpuRenderer {
             let mut pass = begin_pass(encoder, &target.canvas.view, "trellis canvas", timer, clear);
             let mut region = None;
             for (i, batch) in draws.iter().enumerate() {
-                if region != Some(batch.region) {
-                    // A new region: scissor to it and clear it.
-                    let (x, y, w, h) = regions[batch.region].scissor;
+                if region != Some((batch.region, batch.scissor)) {
+                    // A new region (or part of one): scissor to it and
+                    // clear it with its region's quad.
+                    let (x, y, w, h) = batch.scissor;
                     pass.set_scissor_rect(x, y, w, h);
                     if clear.is_none() && !batch.covered {
                         let k = batch.region as u32;
@@ -855,7 +852,7 @@ impl GpuRenderer {
                         self.state.scratch.bind(&mut pass);
                         pass.draw(0..4, k..k + 1);
                     }
-                    region = Some(batch.region);
+                    region = Some((batch.region, batch.scissor));
                 }
                 if !batch.gathered.is_empty() {
                     pass.set_bind_group(0, &self.state.bind_group, &[]);
