@@ -88,10 +88,18 @@ pub(crate) fn each<J: Send, T: Send>(jobs: Vec<J>, work: impl Fn(J) -> T + Sync)
 /// (writing the digest) preempting the frame's layout for 2 to 2.7 ms, the
 /// other processor idle, six times in one pass of `select-all-move`. So
 /// the helpers' affinity leaves out the caller's processor: set again only
-/// when the caller is on another processor than the last time, or a
-/// helper has started since (a system call a helper, rarely). Where the
-/// kernel refuses, they run where it puts them. `TRELLIS_HELPERS_ANYWHERE=1`
+/// when the caller is on another processor than the last time (a system
+/// call a helper, rarely), and a helper starting later keeps itself off
+/// it. The set is the caller's own affinity less its processor, so a
+/// process confined with `taskset` stays within it. Where the kernel
+/// refuses, they run where it puts them. `TRELLIS_HELPERS_ANYWHERE=1`
 /// leaves them there, to compare.
+///
+/// The confinement is strict: while the caller waits for a helper at the
+/// end of a job, or another process holds the helpers' processors, a
+/// helper does not move to the caller's. The frame hands out jobs about
+/// as long as its own part, and on the 2-core VM measured the helpers'
+/// processor was idle when a job came.
 #[cfg(target_os = "linux")]
 mod placement {
     use std::sync::{Mutex, OnceLock};
@@ -127,13 +135,16 @@ mod placement {
         (unsafe { libc::CPU_COUNT(&set) } > 0).then_some(set)
     }
 
-    /// Lets thread `tid` (0: the calling one) run only on `set`.
-    fn confine(tid: libc::pid_t, set: &libc::cpu_set_t) {
+    /// Lets thread `tid` (0: the calling one) run only on `set`; whether
+    /// the kernel did.
+    fn confine(tid: libc::pid_t, set: &libc::cpu_set_t) -> bool {
         // SAFETY: `set` is a valid cpu_set_t of the size given; a thread
         // gone away is refused (ESRCH), and nothing else happens.
-        unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), set) };
+        unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), set) == 0 }
     }
 
+    /// Whether `TRELLIS_HELPERS_ANYWHERE=1` leaves the helpers where the
+    /// kernel puts them (read once: a job is handed out every frame).
     fn switched_off() -> bool {
         static OFF: OnceLock<bool> = OnceLock::new();
         *OFF.get_or_init(|| std::env::var_os("TRELLIS_HELPERS_ANYWHERE").is_some_and(|v| v == "1"))
@@ -142,11 +153,13 @@ mod placement {
     /// Notes the calling helper thread as it starts, keeping it off the
     /// processor the others are kept off, if any yet.
     pub(super) fn note_helper() {
-        // SAFETY: gettid takes nothing and cannot fail.
-        let tid = unsafe { libc::gettid() };
+        // SAFETY: the gettid system call takes nothing and cannot fail
+        // (called as a system call: glibc's wrapper is from 2.30 on).
+        let tid = unsafe { libc::syscall(libc::SYS_gettid) } as libc::pid_t;
         let Ok(mut helpers) = HELPERS.lock() else { return };
         helpers.0.push(tid);
         if let Some(set) = helpers.1.and_then(|cpu| allowed(0).and_then(|a| without(a, cpu))) {
+            // Refused, it runs anywhere, as where the kernel refuses all.
             confine(0, &set);
         }
     }
@@ -163,10 +176,15 @@ mod placement {
             return;
         }
         let Some(set) = allowed(0).and_then(|a| without(a, here)) else { return };
+        let mut confined = true;
         for &tid in &helpers.0 {
-            confine(tid, &set);
+            confined &= confine(tid, &set);
         }
-        helpers.1 = Some(here);
+        // Noted only where the kernel let every helper be confined (a
+        // sandbox may refuse the call): tried again with the next job.
+        if confined {
+            helpers.1 = Some(here);
+        }
     }
 
     /// The processor the helpers are kept off, and whether the calling
@@ -180,11 +198,19 @@ mod placement {
         allowed(0).map(|set| (cpu, unsafe { libc::CPU_ISSET(cpu, &set) }))
     }
 
-    /// How many processors the calling thread may run on.
+    /// How many processors the calling thread may run on, and whether
+    /// the kernel lets it set its own affinity (to what it is already).
     #[cfg(test)]
-    pub(super) fn processors_allowed() -> usize {
+    pub(super) fn processors_allowed_and_settable() -> (usize, bool) {
+        let Some(set) = allowed(0) else { return (0, false) };
         // SAFETY: CPU_COUNT only reads the set.
-        allowed(0).map_or(0, |set| unsafe { libc::CPU_COUNT(&set) } as usize)
+        (unsafe { libc::CPU_COUNT(&set) } as usize, confine(0, &set))
+    }
+
+    /// Whether the helpers are left where the kernel puts them.
+    #[cfg(test)]
+    pub(super) fn left_anywhere() -> bool {
+        switched_off()
     }
 }
 
@@ -236,8 +262,13 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn helpers_run_off_the_processor_of_the_thread_handing_them_work() {
-        if placement::processors_allowed() < 2 {
-            eprintln!("skipped: this process may run on one processor only");
+        let (processors, settable) = placement::processors_allowed_and_settable();
+        if processors < 2 || !settable || placement::left_anywhere() {
+            eprintln!(
+                "skipped: {processors} processor(s) allowed, affinity settable: {settable}, \
+                 TRELLIS_HELPERS_ANYWHERE=1: {}",
+                placement::left_anywhere()
+            );
             return;
         }
         for _ in 0..3 {

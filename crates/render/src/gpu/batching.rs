@@ -23,15 +23,26 @@ use crate::view::View;
 const MAX_BATCHES: usize = 256;
 
 /// The most render batches a frame plans, and so the most text renderers
-/// the pool ever holds. Past it, a region's paint order between shapes
-/// and text is given up (text drawn over later shapes) rather than the
-/// pool growing without bound: a design stacking over a thousand cards of
+/// the pool ever holds, where a frame has fewer regions (each region has
+/// a batch at least). Past it, a region's paint order between shapes and
+/// text is given up (text drawn over later shapes) rather than the pool
+/// growing without bound: a design stacking over a thousand cards of
 /// readable text in one view, every card over the text of the one before.
 const MAX_FRAME_BATCHES: usize = 1024;
 
 /// A region is cut in two only while its scissor is at least this many
-/// device pixels on its longer side.
+/// device pixels on its longer side: each level of cuts plans the
+/// region's items again, so this bounds the levels (six for a 1280-pixel
+/// view), and a strip narrower than this is met by about the same items
+/// as its halves.
 const MIN_SPLIT_PIXELS: u32 = 16;
+
+/// How many batches the plan of a frame's region may make: what is left
+/// of [`MAX_FRAME_BATCHES`] after the `planned` batches, less one for
+/// each of the `regions_left` after it, and one at least.
+pub(super) fn frame_budget(planned: usize, regions_left: usize) -> usize {
+    MAX_FRAME_BATCHES.saturating_sub(planned + regions_left).max(1)
+}
 
 /// The draws of one batch: shapes and greeked text in paint order, then
 /// texts (item, primitive).
@@ -293,13 +304,15 @@ impl GpuRenderer {
     /// ([`BatchPool::sort_items`]). The batches are appended to `batches`,
     /// taken from `pool`.
     ///
-    /// A region that needs more than [`MAX_BATCHES`] is cut in two across
-    /// its longer side, and each half planned alone, down to
-    /// [`MIN_SPLIT_PIXELS`] and while the frame's batches stay within
-    /// [`MAX_FRAME_BATCHES`]. (A full redraw of a design whose cards were
-    /// duplicated over one another needed 293 batches in one region, and
-    /// past the old cap the text of a card was drawn over the card above
-    /// it.)
+    /// At most `budget` batches are appended (one at least). A region that
+    /// needs more than [`MAX_BATCHES`], or than its budget, is cut in two
+    /// across its longer side and each half planned alone, down to
+    /// [`MIN_SPLIT_PIXELS`]; the halves' plans replace the region's only
+    /// where both keep paint order within the budget. (A full redraw of a
+    /// design whose cards were duplicated over one another needed 293
+    /// batches in one region, and past the old cap the text of a card was
+    /// drawn over the card above it.) Returns whether the plan keeps paint
+    /// order.
     ///
     /// With `over`, only the items from that index on are drawn, over the
     /// region as the canvas shows it, which is not cleared: they were added
@@ -314,39 +327,72 @@ impl GpuRenderer {
         meets: &[u32],
         over: Option<usize>,
         view: &View,
+        budget: usize,
         pool: &mut BatchPool,
         batches: &mut Vec<Batch>,
-    ) {
+    ) -> bool {
         let first = over.unwrap_or(0);
         let from = batches.len();
-        let room = MAX_BATCHES.min(MAX_FRAME_BATCHES.saturating_sub(from)).max(1);
         let items = meets.iter().map(|i| *i as usize).filter(move |i| *i >= first);
+        let room = MAX_BATCHES.min(budget.max(1));
         let in_order = self.plan_items(list, region, items, over.is_some(), view, room, pool, batches);
-        let (x, y, w, h) = region.scissor;
-        let halves = if w >= h {
-            let left = w / 2;
-            [(x, y, left, h), (x + left, y, w - left, h)]
-        } else {
-            let top = h / 2;
-            [(x, y, w, top), (x, y + top, w, h - top)]
-        };
-        if in_order || room < MAX_BATCHES || w.max(h) < MIN_SPLIT_PIXELS {
-            for b in &mut batches[from..] {
-                b.region = index;
-                b.scissor = region.scissor;
-            }
-            return;
+        for b in &mut batches[from..] {
+            b.region = index;
+            b.scissor = region.scissor;
         }
-        for b in batches.drain(from..) {
+        let (x, y, w, h) = region.scissor;
+        // The halves share the budget left after this plan's batches are
+        // dropped; each needs one at least.
+        if in_order || w.max(h) < MIN_SPLIT_PIXELS || budget < 2 {
+            return in_order;
+        }
+        // Cut across whichever side leaves its larger half met by fewer
+        // items (a stack along a diagonal is cut as well either way; a
+        // row of cards, only across the row).
+        let across =
+            [[(x, y, w / 2, h), (x + w / 2, y, w - w / 2, h)], [(x, y, w, h / 2), (x, y + h / 2, w, h - h / 2)]];
+        let mut best: Option<[(Region, Vec<u32>); 2]> = None;
+        for cut in across {
+            if cut.iter().any(|&(_, _, w, h)| w == 0 || h == 0) {
+                continue;
+            }
+            // A rare frame's work: each half's items listed anew.
+            let halves = cut.map(|s| {
+                let half = damage::piece(view, s);
+                let met =
+                    meets.iter().copied().filter(|&i| overlaps(&self.item_bounds[i as usize], &half.design)).collect();
+                (half, met)
+            });
+            let most = |h: &[(Region, Vec<u32>); 2]| h[0].1.len().max(h[1].1.len());
+            if best.as_ref().is_none_or(|b| most(&halves) < most(b)) {
+                best = Some(halves);
+            }
+        }
+        // Met by every item the region is, a half cannot do better.
+        let Some(halves) = best.filter(|h| h[0].1.len().max(h[1].1.len()) < meets.len()) else {
+            return false;
+        };
+        // This plan stays until both halves keep paint order: a half that
+        // could not (its items crossing the cut, or the budget spent)
+        // would draw worse than the region's first 256 batches in order.
+        let mid = batches.len();
+        let mut left_over = budget;
+        let mut halves_in_order = true;
+        for (k, (half, met)) in halves.iter().enumerate() {
+            let share = if k == 0 { left_over - 1 } else { left_over };
+            let before = batches.len();
+            halves_in_order = self.plan(list, (index, half), met, over, view, share, pool, batches);
+            left_over -= batches.len() - before;
+            if !halves_in_order {
+                break;
+            }
+        }
+        let dropped: Vec<Batch> =
+            if halves_in_order { batches.drain(from..mid) } else { batches.drain(mid..) }.collect();
+        for b in dropped {
             pool.give_back_batch(b);
         }
-        for half in halves {
-            let half = damage::piece(view, half);
-            // A rare frame's work: the half's items listed anew.
-            let meets: Vec<u32> =
-                meets.iter().copied().filter(|&i| overlaps(&self.item_bounds[i as usize], &half.design)).collect();
-            self.plan(list, (index, &half), &meets, over, view, pool, batches);
-        }
+        halves_in_order
     }
 
     /// [`GpuRenderer::plan`] over `meets`, the indices of the items that

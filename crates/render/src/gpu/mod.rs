@@ -819,7 +819,8 @@ impl GpuRenderer {
         report.patched_instances += self.bring_up_to_date(list, &meets, regions.len());
         (report.copied_spans, report.copied_place_spans) = self.upload_changes(encoder);
         for (k, region) in regions.iter().enumerate() {
-            self.plan(list, (k, region), meets.of(k), over, view, &mut pool, &mut draws);
+            let budget = batching::frame_budget(draws.len(), regions.len() - k - 1);
+            self.plan(list, (k, region), meets.of(k), over, view, budget, &mut pool, &mut draws);
         }
         pool.give_back_items(meets);
         self.gather_greeked(list, &mut draws, &mut scratch);
