@@ -28,7 +28,9 @@ fn helpers() -> Option<&'static rayon::ThreadPool> {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(processors.saturating_sub(1).clamp(1, MAX_HELPERS))
                 .thread_name(|i| format!("trellis helper {i}"))
-                .start_handler(|_| placement::note_helper())
+                .start_handler(|_| {
+                    placement::note_helper();
+                })
                 .build()
                 .ok()
         })
@@ -75,6 +77,32 @@ pub(crate) fn each<J: Send, T: Send>(jobs: Vec<J>, work: impl Fn(J) -> T + Sync)
     std::iter::once(mine)
         .chain(given.into_iter().map(|t| t.expect("the scope ends after the work it was given")))
         .collect()
+}
+
+/// Keeps the calling thread, which works beside the frame (the journal's
+/// writer), off the frame's processor as the helpers are, until the
+/// returned guard is dropped (on this thread, before it ends: thread ids
+/// are reused, and a thread gone must leave the list first).
+pub fn work_beside_the_frame() -> BesideTheFrame {
+    BesideTheFrame { tid: placement::note_helper(), _on_this_thread: std::marker::PhantomData }
+}
+
+/// While it lives, its thread is kept off the frame's processor
+/// ([`work_beside_the_frame`]).
+#[must_use = "the thread is kept off the frame's processor only while this lives"]
+#[derive(Debug)]
+pub struct BesideTheFrame {
+    tid: Option<i64>,
+    /// Dropped on the thread it was made on.
+    _on_this_thread: std::marker::PhantomData<*const ()>,
+}
+
+impl Drop for BesideTheFrame {
+    fn drop(&mut self) {
+        if let Some(tid) = self.tid {
+            placement::forget(tid);
+        }
+    }
 }
 
 /// Where the helpers may run: anywhere but the processor of the thread
@@ -150,18 +178,32 @@ mod placement {
         *OFF.get_or_init(|| std::env::var_os("TRELLIS_HELPERS_ANYWHERE").is_some_and(|v| v == "1"))
     }
 
-    /// Notes the calling helper thread as it starts, keeping it off the
-    /// processor the others are kept off, if any yet.
-    pub(super) fn note_helper() {
+    /// Notes the calling thread (a helper as it starts), keeping it off
+    /// the processor the others are kept off, if any yet; its id.
+    pub(super) fn note_helper() -> Option<i64> {
         // SAFETY: the gettid system call takes nothing and cannot fail
         // (called as a system call: glibc's wrapper is from 2.30 on).
         let tid = unsafe { libc::syscall(libc::SYS_gettid) } as libc::pid_t;
-        let Ok(mut helpers) = HELPERS.lock() else { return };
+        let Ok(mut helpers) = HELPERS.lock() else { return None };
         helpers.0.push(tid);
         if let Some(set) = helpers.1.and_then(|cpu| allowed(0).and_then(|a| without(a, cpu))) {
             // Refused, it runs anywhere, as where the kernel refuses all.
             confine(0, &set);
         }
+        Some(i64::from(tid))
+    }
+
+    /// Takes thread `tid` off the list, before it ends.
+    pub(super) fn forget(tid: i64) {
+        if let Ok(mut helpers) = HELPERS.lock() {
+            helpers.0.retain(|t| i64::from(*t) != tid);
+        }
+    }
+
+    /// Whether thread `tid` is on the list (for the tests).
+    #[cfg(test)]
+    pub(super) fn is_noted(tid: i64) -> bool {
+        HELPERS.lock().is_ok_and(|h| h.0.iter().any(|t| i64::from(*t) == tid))
     }
 
     /// Lets the helpers run on every processor the calling thread may use
@@ -217,7 +259,10 @@ mod placement {
 /// Elsewhere the kernel places the helpers.
 #[cfg(not(target_os = "linux"))]
 mod placement {
-    pub(super) fn note_helper() {}
+    pub(super) fn note_helper() -> Option<i64> {
+        None
+    }
+    pub(super) fn forget(_tid: i64) {}
     pub(super) fn keep_helpers_off_this_processor() {}
 }
 
@@ -276,6 +321,39 @@ mod tests {
             let (kept_off, allowed_there) = theirs.expect("the helpers are kept off the caller's processor");
             assert!(!allowed_there, "a helper may still run on processor {kept_off}, the caller's");
         }
+    }
+
+    /// A thread working beside the frame (the journal's writer) is kept
+    /// off the caller's processor as the helpers are while its guard
+    /// lives, and off the list once it is dropped.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_thread_beside_the_frame_is_kept_off_its_processor_until_it_lets_go() {
+        let (processors, settable) = placement::processors_allowed_and_settable();
+        if processors < 2 || !settable || placement::left_anywhere() {
+            eprintln!("skipped: {processors} processor(s) allowed, affinity settable: {settable}");
+            return;
+        }
+        let (noted, go) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let (noted_tx, noted_rx) = noted;
+        let (go_tx, go_rx) = go;
+        let beside = std::thread::spawn(move || {
+            let guard = work_beside_the_frame();
+            let tid = guard.tid.expect("noted on Linux");
+            noted_tx.send(()).unwrap();
+            go_rx.recv().unwrap();
+            let seen = placement::kept_off_and_whether_allowed_here();
+            drop(guard);
+            (tid, seen)
+        });
+        noted_rx.recv().unwrap();
+        // A job handed out after the thread was noted keeps it off too.
+        alongside(|| (), || ());
+        go_tx.send(()).unwrap();
+        let (tid, seen) = beside.join().unwrap();
+        let (kept_off, allowed_there) = seen.expect("the caller's processor is kept off");
+        assert!(!allowed_there, "the thread beside the frame may still run on processor {kept_off}");
+        assert!(!placement::is_noted(tid), "a thread that let go is off the list");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub use file::{
     FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, value_from_file_json,
     value_to_json, write_atomically, write_file,
 };
-pub use helper_threads::alongside;
+pub use helper_threads::{BesideTheFrame, alongside, work_beside_the_frame};
 pub use history::DEFAULT_HISTORY_LIMIT;
 pub use kind::WidgetKind;
 pub use name::{NameError, check_name};
