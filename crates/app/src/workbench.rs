@@ -204,7 +204,8 @@ impl Workbench {
         if before != after || step.committed.is_some() {
             self.panels_stale = true;
         }
-        self.step = step;
+        let shown = std::mem::replace(&mut self.step, step);
+        self.canvas.recycle(shown);
         &self.step
     }
 

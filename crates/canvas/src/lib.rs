@@ -336,6 +336,14 @@ impl Canvas {
         self.apply(event, record)
     }
 
+    /// Hands a step the caller is done with back to the editor
+    /// ([`Editor::recycle`]): the next input's step reuses its room. The
+    /// app and the benchmarks hand back every step, so that a drag's
+    /// frames allocate none of its lists.
+    pub fn recycle(&mut self, step: Step) {
+        self.editor.recycle(step);
+    }
+
     fn apply(&mut self, event: &Event, record: &mut FrameRecord) -> Step {
         let started = Instant::now();
         let step = self.editor.handle(event);

@@ -103,8 +103,13 @@ pub fn geometry(
     json: Option<&Path>,
     check_targets: bool,
 ) -> anyhow::Result<Verdict> {
-    if widgets == 0 || widgets > trellis_model::limits::MAX_WIDGETS {
-        anyhow::bail!("--widgets must be from 1 to {}", trellis_model::limits::MAX_WIDGETS);
+    // The queries pick widgets other than the window: a design of the
+    // window alone has none to pick.
+    if !(2..=trellis_model::limits::MAX_WIDGETS).contains(&widgets) {
+        anyhow::bail!(
+            "--widgets must be from 2 to {} (the window and at least one widget)",
+            trellis_model::limits::MAX_WIDGETS
+        );
     }
     if !SAMPLES.contains(&samples) {
         // Each query's time is kept: a count past the range buys memory,

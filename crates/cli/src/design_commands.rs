@@ -23,6 +23,7 @@ pub fn new(file: &Path, force: bool) -> anyhow::Result<Verdict> {
 /// What `info` reports about a design.
 #[derive(Debug, Serialize)]
 pub struct DesignInfo {
+    #[serde(serialize_with = "report::optional_path_text")]
     pub file: Option<PathBuf>,
     pub format_version: u32,
     pub widgets: usize,
@@ -125,7 +126,7 @@ pub fn bytes(n: usize) -> String {
 }
 
 pub fn info(file: &Path, json: Option<&Path>) -> anyhow::Result<Verdict> {
-    let (doc, version) = Document::load_versioned(file)?;
+    let (doc, version) = Document::load_versioned(file).with_context(|| format!("the design {}", file.display()))?;
     let info = DesignInfo::of(&doc, Some(file), version);
     report::print_table(&report::key_values(info.rows()), json);
     report::print_table(&info.kind_table(), json);
@@ -137,6 +138,7 @@ pub fn info(file: &Path, json: Option<&Path>) -> anyhow::Result<Verdict> {
 
 #[derive(Serialize)]
 struct FileVerdict {
+    #[serde(serialize_with = "report::path_text")]
     file: PathBuf,
     valid: bool,
     widgets: Option<usize>,
@@ -144,24 +146,49 @@ struct FileVerdict {
     problems: Vec<String>,
 }
 
+/// The image widgets of `doc` (read from `file`) whose image is a link
+/// leading out of the design's folder: the design names a path inside it,
+/// so only the file system shows it (`..` and absolute paths are refused
+/// as the design loads).
+fn images_leaving_folder(doc: &Document, file: &Path) -> Vec<String> {
+    let folder = file.parent().unwrap_or(Path::new(""));
+    doc.iter()
+        .filter(|w| {
+            let path = w.text(PropKey::Image);
+            !path.is_empty() && trellis_render::image_leaves_folder(folder, path)
+        })
+        .map(|w| {
+            report::bounded_lines(&format!(
+                "widget '{}': image path {} leads out of the design's folder through a link; keep images in the \
+                 design's folder or below it",
+                w.name(),
+                w.text(PropKey::Image)
+            ))
+        })
+        .collect()
+}
+
 pub fn validate(files: &[PathBuf], json: Option<&Path>) -> anyhow::Result<Verdict> {
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");
     let mut verdicts = Vec::new();
     for file in files {
         let verdict = match Document::load_versioned(file) {
-            Ok((doc, version)) => FileVerdict {
-                file: file.clone(),
-                valid: true,
-                widgets: Some(doc.len()),
-                format_version: Some(version),
-                problems: vec![],
-            },
+            Ok((doc, version)) => {
+                let problems = images_leaving_folder(&doc, file);
+                FileVerdict {
+                    file: file.clone(),
+                    valid: problems.is_empty(),
+                    widgets: Some(doc.len()),
+                    format_version: Some(version),
+                    problems,
+                }
+            }
             Err(e) => FileVerdict {
                 file: file.clone(),
                 valid: false,
                 widgets: None,
                 format_version: None,
-                problems: e.problems(),
+                problems: e.problems().iter().map(|p| report::bounded_lines(p)).collect(),
             },
         };
         if !quiet {

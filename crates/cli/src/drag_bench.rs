@@ -80,6 +80,14 @@ struct PartFigures {
     allocations_max: u64,
     /// Heap allocations of each of the part's frames, in order.
     allocations: Vec<u64>,
+    /// As `allocations_median` and `allocations_max`, of Trellis's own:
+    /// the allocations made outside the renderer's calls into wgpu (see
+    /// `trellis_diag::GpuLibraryCall`), which a frame recording a command
+    /// buffer through wgpu 30 cannot avoid.
+    own_allocations_median: u64,
+    own_allocations_max: u64,
+    /// Trellis's own allocations in each of the part's frames, in order.
+    own_allocations: Vec<u64>,
     /// Where the part's slowest frame spent its time.
     slowest: SlowestFrame,
 }
@@ -547,6 +555,7 @@ fn run_pass(
                 settling += 1;
             }
         }
+        canvas.recycle(step);
         if let Some(b) = bar {
             b.inc(1);
         }
@@ -625,6 +634,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
     let mut before = CountingAllocator::snapshot();
     let mut heap_series = Vec::with_capacity(session.events.len());
     let mut allocation_series = Vec::with_capacity(session.events.len());
+    let mut own_series = Vec::with_capacity(session.events.len());
     let mut frames_peak = 0;
     let ready = || {
         CountingAllocator::reset_peak();
@@ -635,11 +645,18 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             let now = CountingAllocator::snapshot();
             heap_series.push(now.bytes_in_use);
             allocation_series.push(now.allocations);
+            own_series.push(now.allocations - now.gpu_library_allocations);
             frames_peak = now.peak_bytes;
         })?;
     // Allocations made by each frame: each count less the one before it.
     let frame_allocations: Vec<u64> = std::iter::once(before.allocations)
         .chain(allocation_series.iter().copied())
+        .collect::<Vec<u64>>()
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .collect();
+    let frame_own_allocations: Vec<u64> = std::iter::once(before.allocations - before.gpu_library_allocations)
+        .chain(own_series.iter().copied())
         .collect::<Vec<u64>>()
         .windows(2)
         .map(|w| w[1] - w[0])
@@ -714,12 +731,16 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
                 texture_copy_pixels: on_gpu.then_some(r.copied_pixels + r.composed_pixels),
             },
         );
-        let each: Vec<u64> =
-            frame_allocations.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
-        let mut allocations: Vec<u64> = each.iter().skip(1).copied().collect();
-        allocations.sort_unstable();
-        let allocations_median = allocations.get(allocations.len() / 2).copied().unwrap_or(0);
-        let allocations_max = allocations.last().copied().unwrap_or(0);
+        let of_part = |series: &[u64]| -> (Vec<u64>, u64, u64) {
+            let each: Vec<u64> = series.iter().zip(&labels).filter(|(_, l)| **l == label).map(|(a, _)| *a).collect();
+            let mut after_first: Vec<u64> = each.iter().skip(1).copied().collect();
+            after_first.sort_unstable();
+            let median = after_first.get(after_first.len() / 2).copied().unwrap_or(0);
+            let most = after_first.last().copied().unwrap_or(0);
+            (each, median, most)
+        };
+        let (each, allocations_median, allocations_max) = of_part(&frame_allocations);
+        let (own_allocations, own_allocations_median, own_allocations_max) = of_part(&frame_own_allocations);
         parts.push(PartFigures {
             part: label,
             frames: times.len(),
@@ -729,6 +750,9 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             allocations_median,
             allocations_max,
             allocations: each,
+            own_allocations_median,
+            own_allocations_max,
+            own_allocations,
             slowest,
         });
     }
@@ -802,6 +826,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         "p99",
         "max",
         "allocations per frame (median / most, after the first)",
+        "of them Trellis's own (outside wgpu)",
     ]);
     for p in &parts {
         t.add_row(vec![
@@ -811,6 +836,7 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
             format!("{:.2} ms", p.p99_ms),
             format!("{:.2} ms", p.max_ms),
             format!("{} / {}", p.allocations_median, p.allocations_max),
+            format!("{} / {}", p.own_allocations_median, p.own_allocations_max),
         ]);
     }
     report::print_table(&t, o.json);

@@ -70,7 +70,7 @@ pub fn export(
     }
     // Find the browser before any work, so a missing one fails fast.
     let browser = if verify { Some(Browser::find()?) } else { None };
-    let doc = Document::load(file)?;
+    let doc = Document::load(file).with_context(|| format!("the design {}", file.display()))?;
     let started = Instant::now();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let layout = started.elapsed();
@@ -205,7 +205,7 @@ fn export_code(
             "--verify lays an HTML export out in a browser; an egui or Slint export is checked by compiling it (the test suite compiles the exports and runs the egui ones)"
         );
     }
-    let doc = Document::load(file)?;
+    let doc = Document::load(file).with_context(|| format!("the design {}", file.display()))?;
     let started = Instant::now();
     let geometry = Geometry::new(&doc, FontMeasurer::shared());
     let layout = started.elapsed();

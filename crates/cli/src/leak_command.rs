@@ -181,7 +181,8 @@ impl Bench {
     /// One input, as one frame of the canvas.
     fn frame(&mut self, input: Input, cycle: &mut FrameRecord) -> anyhow::Result<()> {
         self.clock += FRAME_MS;
-        let (_, record) = self.canvas.frame(&Event { t: self.clock, input })?;
+        let (step, record) = self.canvas.frame(&Event { t: self.clock, input })?;
+        self.canvas.recycle(step);
         add_frame(cycle, &record);
         Ok(())
     }

@@ -25,7 +25,7 @@ mod render_command;
 mod report;
 mod session_commands;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -424,6 +424,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     report::set_force(cli.force);
     report::watch_for_stdout_outputs(std::env::args_os());
+    if let Some(command) = &cli.command {
+        let (inputs, outputs) = files_of(command);
+        if let Err(e) = report::refuse_clashing_files(&inputs, &outputs) {
+            let said = report::bounded_lines(&report::error_chain(&e));
+            report::note(format_args!("error: {}", report::printable(&said, true)));
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command.unwrap_or(Command::Edit {
         file: None,
         size: "1280x800".into(),
@@ -580,8 +588,104 @@ fn main() -> ExitCode {
         Ok(report::Verdict::Pass) => ExitCode::SUCCESS,
         Ok(report::Verdict::Fail) => ExitCode::from(1),
         Err(e) => {
-            report::note(format_args!("error: {}", report::printable(&report::error_chain(&e), true)));
+            let said = report::bounded_lines(&report::error_chain(&e));
+            report::note(format_args!("error: {}", report::printable(&said, true)));
             ExitCode::from(2)
         }
     }
+}
+
+/// Files, each with the argument naming it.
+type Named<'a> = Vec<(&'static str, &'a Path)>;
+
+/// A command's outputs.
+type Outputs<'a> = Vec<report::Output<'a>>;
+
+/// The files a command reads and those it writes, each with the argument
+/// naming it: no output may be one of the inputs, or another output
+/// (`render d.json -o d.json` replaced the design with a PNG; `recover
+/// j.jsonl -o j.jsonl` the journal it recovers from).
+fn files_of(command: &Command) -> (Named<'_>, Outputs<'_>) {
+    fn lab<'a>(lab: &'a lab::LabOptions, outputs: &mut Outputs<'a>) {
+        outputs.extend(lab.cpu_profile.as_deref().map(|p| written("--cpu-profile", p)));
+        outputs.extend(lab.heap_profile.as_deref().map(|p| written("--heap-profile", p)));
+    }
+    fn written<'a>(flag: &'static str, path: &'a Path) -> report::Output<'a> {
+        report::Output { flag, path, file: true }
+    }
+    fn design_file(d: &DesignArgs) -> Option<(&'static str, &Path)> {
+        d.design.as_deref().map(|p| ("--design", p))
+    }
+    let (mut inputs, mut outputs): (Named<'_>, Outputs<'_>) = (Vec::new(), Vec::new());
+    match command {
+        Command::Edit { lab: l, .. } => lab(l, &mut outputs),
+        Command::Preview { .. } | Command::New { .. } => {}
+        Command::Demo { out, json, .. } => {
+            outputs.extend(out.as_deref().map(|p| written("--out", p)));
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+        Command::Validate { files, json } => {
+            inputs.extend(files.iter().map(|f| ("the design", f.as_path())));
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+        Command::Gpu { json, .. } => outputs.extend(json.as_deref().map(|p| written("--json", p))),
+        Command::Render { file, out, .. } => {
+            inputs.push(("the design", file));
+            outputs.push(written("--out", out));
+        }
+        Command::Leakcheck { json, trace, lab: l, .. } => {
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+            outputs.extend(trace.as_deref().map(|p| written("--trace", p)));
+            lab(l, &mut outputs);
+        }
+        Command::Bench { what } => match what {
+            Bench::Window { design, json, .. } => {
+                inputs.extend(design_file(design));
+                outputs.extend(json.as_deref().map(|p| written("--json", p)));
+            }
+            Bench::Geometry { json, .. } => outputs.extend(json.as_deref().map(|p| written("--json", p))),
+            Bench::Drag { design, json, svg, trace, compare, lab: l, .. } => {
+                inputs.extend(design_file(design));
+                inputs.extend(compare.as_deref().map(|p| ("--compare", p)));
+                outputs.extend(json.as_deref().map(|p| written("--json", p)));
+                outputs.extend(svg.as_deref().map(|p| written("--svg", p)));
+                outputs.extend(trace.as_deref().map(|p| written("--trace", p)));
+                lab(l, &mut outputs);
+            }
+            Bench::Render { design, json, .. } => {
+                inputs.extend(design_file(design));
+                outputs.extend(json.as_deref().map(|p| written("--json", p)));
+            }
+        },
+        Command::Run { scenario, design, journal, out, json, .. } => {
+            inputs.push(("the scenario", scenario));
+            // `--out` may save the session's design over the one it started
+            // from (atomically), as the editor saves in place.
+            let in_place = |d: &Path| out.as_deref().is_some_and(|o| report::same_file(o, d));
+            inputs.extend(design.as_deref().filter(|d| !in_place(d)).map(|p| ("--design", p)));
+            outputs.extend(journal.as_deref().map(|p| written("--journal", p)));
+            outputs.extend(out.as_deref().map(|p| written("--out", p)));
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+        Command::Replay { journal, out, json, .. } => {
+            inputs.push(("the journal", journal));
+            outputs.extend(out.as_deref().map(|p| written("--out", p)));
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+        Command::Recover { journal, out } => {
+            inputs.push(("the journal", journal));
+            outputs.push(written("--out", out));
+        }
+        Command::Export { file, out, json, .. } => {
+            inputs.push(("the design", file));
+            // A folder for HTML, made with the folders above it as needed.
+            outputs.push(report::Output { flag: "--out", path: out, file: false });
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+        Command::Info { file, json } => {
+            inputs.push(("the design", file));
+            outputs.extend(json.as_deref().map(|p| written("--json", p)));
+        }
+    }
+    (inputs, outputs)
 }

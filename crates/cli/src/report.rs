@@ -1,10 +1,10 @@
 //! What every report command shares: tables, JSON output, verdicts.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 use serde::Serialize;
@@ -110,6 +110,116 @@ pub fn write_output(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::
     Ok(())
 }
 
+/// An output of a command, as [`refuse_clashing_files`] checks it.
+#[derive(Clone, Copy, Debug)]
+pub struct Output<'a> {
+    /// The argument naming it (`--json`).
+    pub flag: &'static str,
+    pub path: &'a Path,
+    /// A file written as every output is ([`write_output`]): what is there
+    /// and the folder it goes in are checked up front, and it may not be
+    /// an input. `false` for an export's `-o`, which may be a folder, whose
+    /// folders are made, and whose writer refuses to replace the design or
+    /// any file it did not write: compared with the other outputs only.
+    pub file: bool,
+}
+
+/// Whether `path` names a stream rather than a file (`-`, `/dev/stdout`).
+fn is_stream(path: &Path) -> bool {
+    path.as_os_str() == "-"
+        || path
+            .to_str()
+            .is_some_and(|p| STDOUT_PATHS.contains(&p) || matches!(p, "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2"))
+}
+
+/// The file `path` names, as the system knows it (device and inode,
+/// through links), where it is a regular file.
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_file().then(|| (meta.dev(), meta.ino()))
+}
+
+/// Whether `a` and `b` are one regular file.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    identity(a).is_some_and(|id| identity(b) == Some(id))
+}
+
+/// Refuses, before a command does anything, an output it could not write
+/// (what [`trellis_model::check_output_path`] refuses, as the save would:
+/// a benchmark's report into a missing folder was refused after its run),
+/// an output that is one of its inputs, and two outputs that are one file:
+/// the output would replace what the command reads (a design, a journal it
+/// recovers from), or the second output the first. Files are compared as
+/// the system knows them (device and inode, through links); outputs not
+/// yet made by where they would be. Streams (`-`, `/dev/stdout`) and
+/// special files (`/dev/null`, a FIFO) are not files to lose.
+pub fn refuse_clashing_files(inputs: &[(&str, &Path)], outputs: &[Output<'_>]) -> anyhow::Result<()> {
+    // Where an output not made yet would be: its folder as the system
+    // resolves it, and its name.
+    let place = |path: &Path| -> Option<PathBuf> {
+        let folder = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(folder).ok()?.join(path.file_name()?))
+    };
+    for (k, out) in outputs.iter().enumerate() {
+        let (flag, path) = (out.flag, out.path);
+        if is_stream(path) {
+            continue;
+        }
+        if out.file {
+            trellis_model::check_output_path(path, save_options()).with_context(|| flag.to_owned())?;
+        }
+        let out_id = identity(path);
+        if out.file
+            && let Some(id) = out_id
+            && let Some((what, input)) = inputs.iter().find(|(_, i)| identity(i) == Some(id))
+        {
+            bail!(
+                "{flag} {}: that is {what} this command reads ({}); writing it would replace it. Choose another output file",
+                path.display(),
+                input.display()
+            );
+        }
+        for other in &outputs[..k] {
+            if is_stream(other.path) {
+                continue;
+            }
+            let same = match (out_id, identity(other.path)) {
+                (Some(a), Some(b)) => a == b,
+                _ => std::fs::metadata(path).is_err() && place(path).is_some_and(|p| place(other.path) == Some(p)),
+            };
+            if same {
+                bail!(
+                    "{} {} and {flag} {} are the same file: one output would overwrite the other. \
+                     Give each its own file",
+                    other.flag,
+                    other.path.display(),
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Serializes a path as text, bytes that are not UTF-8 replaced by `�`: a
+/// report names its files whatever their names (serde refuses such a
+/// path, and the whole report was lost).
+pub fn path_text<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+/// [`path_text`] of a path that may be absent.
+pub fn optional_path_text<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => s.serialize_some(&*p.to_string_lossy()),
+        None => s.serialize_none(),
+    }
+}
+
 /// Saves a design to `path` by the rules of [`write_output`].
 pub fn save_design(doc: &mut Document, path: &Path) -> anyhow::Result<()> {
     if own_stream(path).is_some() {
@@ -185,6 +295,31 @@ pub fn printable(text: &str, lines: bool) -> String {
         .collect()
 }
 
+/// The most characters a line of an error or a problem keeps: room for a
+/// path of 4,096 bytes and what is said of it.
+pub const MAX_LINE_CHARS: usize = 8192;
+
+/// `text` with every line past [`MAX_LINE_CHARS`] characters cut there and
+/// ended with "… (N bytes)": a message quoting a hostile file (a widget
+/// named with ten megabytes) said all of it, twice, on standard error and
+/// in the JSON report.
+pub fn bounded_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(64 * 1024));
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        match line.char_indices().nth(MAX_LINE_CHARS) {
+            Some((cut, _)) => {
+                out.push_str(&line[..cut]);
+                out.push_str(&format!("… ({} bytes)", line.len()));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 /// A line on standard error that never fails the run: whoever started us
 /// may have stopped listening (`eprintln!` would panic on a closed pipe).
 pub fn note(line: std::fmt::Arguments<'_>) {
@@ -195,6 +330,28 @@ pub fn note(line: std::fmt::Arguments<'_>) {
 #[cfg(test)]
 mod tests {
     use anyhow::Context as _;
+
+    /// Regression test: an error quoting a widget named with ten megabytes
+    /// said all of it (twice) on standard error and in the JSON report.
+    #[test]
+    fn a_line_of_an_error_is_cut_and_says_how_long_it_was() {
+        let name = "N".repeat(3_000_000);
+        let message = format!("duplicate name '{name}'\nsecond line\n'{name}' again");
+        let cut = super::bounded_lines(&message);
+        let lines: Vec<&str> = cut.lines().collect();
+        assert_eq!(lines.len(), 3, "{}", &cut[..200]);
+        assert!(lines[0].starts_with("duplicate name 'NNN"));
+        assert!(lines[0].ends_with(&format!("… ({} bytes)", name.len() + 17)), "{}", lines[0]);
+        assert_eq!(lines[1], "second line");
+        assert!(cut.len() < 2 * (super::MAX_LINE_CHARS + 40) + 20, "{} bytes", cut.len());
+        // Short lines, and characters of several bytes, are kept whole.
+        assert_eq!(super::bounded_lines("é\nok"), "é\nok");
+        let long = "é".repeat(super::MAX_LINE_CHARS + 10);
+        assert_eq!(
+            super::bounded_lines(&long),
+            format!("{}… ({} bytes)", "é".repeat(super::MAX_LINE_CHARS), long.len())
+        );
+    }
 
     #[test]
     fn a_cause_the_message_already_names_is_said_once() {

@@ -27,7 +27,7 @@ impl DesignChoice<'_> {
         Ok(match (self.file, self.widgets) {
             (Some(_), Some(_)) => bail!("give either a design file or --widgets, not both"),
             (Some(file), None) => {
-                let doc = Document::load(file)?;
+                let doc = Document::load(file).with_context(|| format!("the design {}", file.display()))?;
                 let json = doc.to_json_string();
                 (doc, DesignSource::Embedded { json })
             }
@@ -53,7 +53,9 @@ struct RunReport {
     refused: Vec<String>,
     widgets: usize,
     content_hash: String,
+    #[serde(serialize_with = "report::optional_path_text")]
     journal: Option<PathBuf>,
+    #[serde(serialize_with = "report::optional_path_text")]
     out: Option<PathBuf>,
 }
 
@@ -116,7 +118,7 @@ pub fn run(
     for r in &refused {
         // The status quotes names and values from the scenario: shown
         // with their control characters escaped.
-        let said = report::printable(&r.to_string(), false);
+        let said = report::printable(&report::bounded_lines(&r.to_string()), false);
         report::note(format_args!("error: {said}"));
         report.refused.push(said);
     }

@@ -221,3 +221,98 @@ fn sane_values_still_run() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("now / before"));
 }
+
+/// Regression test for outputs that replaced what the command reads or
+/// another output, each with exit 0: `render d.json -o d.json` (the design
+/// became a PNG), `validate --json` through a link to the design,
+/// `recover j.jsonl -o j.jsonl` (the crash journal, so the recovery could
+/// not be tried again) and `export -o e.rs --json e.rs`. Each is refused
+/// before anything is written, and every file is as it was.
+#[test]
+fn an_output_that_is_an_input_or_another_output_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = design(dir.path());
+    let before = std::fs::read(&d).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&d, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    std::fs::write(&journal, "{}\n").unwrap();
+    let journal = journal.to_str().unwrap();
+    let code = dir.path().join("e.rs");
+    let code = code.to_str().unwrap();
+    refused(&["render", &d, "-o", &d], "that is the design this command reads");
+    refused(&["validate", &d, "--json", link], "--json");
+    refused(&["info", link, "--json", &d], "writing it would replace it");
+    refused(&["recover", journal, "-o", journal], "that is the journal this command reads");
+    refused(&["export", &d, "--to", "egui", "-o", code, "--json", code], "are the same file");
+    assert_eq!(std::fs::read(&d).unwrap(), before, "the design is as it was");
+    assert_eq!(std::fs::read(journal).unwrap(), b"{}\n", "the journal is as it was");
+    assert!(!Path::new(code).exists(), "nothing was exported");
+    // An output into a folder that does not exist, or onto a folder, is
+    // refused before the run, not after it.
+    let missing = dir.path().join("no/such/folder/report.json");
+    refused(&["bench", "drag", "--widgets", "400", "--json", missing.to_str().unwrap()], "does not exist");
+    refused(&["bench", "render", "--widgets", "400", "--json", dir.path().to_str().unwrap()], "is a folder");
+    // A scenario may save its design over the one it started from.
+    let scenario = dir.path().join("s.scenario");
+    std::fs::write(&scenario, "select save_button\n").unwrap();
+    let design_path = dir.path().join("in-place.json");
+    std::fs::write(&design_path, crate_demo()).unwrap();
+    Command::cargo_bin("trellis")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--design")
+        .arg(&design_path)
+        .arg("-o")
+        .arg(&design_path)
+        .assert()
+        .success();
+}
+
+/// Regression test for `render -o FIFO` and a journal on a FIFO waiting
+/// forever for a reader: each is refused at once with what to do.
+#[test]
+fn an_output_or_a_journal_on_a_fifo_no_one_reads_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = design(dir.path());
+    let fifo = dir.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let fifo = fifo.to_str().unwrap();
+    let err = refused(&["validate", &d, "--json", fifo], "no process is reading");
+    assert!(err.contains("start its reader first"), "{err}");
+    let scenario = dir.path().join("s.scenario");
+    std::fs::write(&scenario, "click save_button\n").unwrap();
+    refused(&["run", scenario.to_str().unwrap(), "--journal", fifo, "--force"], "not a regular file");
+}
+
+/// Regression test for a panic: `bench geometry --widgets 1` (the window
+/// alone, no widget for the queries to pick) indexed an empty list.
+#[test]
+fn bench_geometry_refuses_a_design_of_the_window_alone() {
+    refused(&["bench", "geometry", "--widgets", "1", "--samples", "10"], "--widgets must be from 2");
+}
+
+/// Regression test: a report of a file whose name is not UTF-8 was not
+/// written at all ("path contains invalid UTF-8 characters"); it names
+/// the file with the bytes it cannot show replaced.
+#[test]
+fn a_report_names_a_file_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = design(dir.path());
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"bad\xff.json"));
+    std::fs::copy(&d, &odd).unwrap();
+    let report = dir.path().join("v.json");
+    let out =
+        Command::cargo_bin("trellis").unwrap().arg("validate").arg(&odd).arg("--json").arg(&report).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert!(json.to_string().contains("bad\u{fffd}.json"), "{json}");
+}
+
+/// The bundled demo as a design file's text.
+fn crate_demo() -> Vec<u8> {
+    Command::cargo_bin("trellis").unwrap().args(["demo", "--out", "/dev/stdout"]).output().unwrap().stdout
+}

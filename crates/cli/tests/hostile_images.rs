@@ -197,3 +197,35 @@ fn validate_reports_an_image_path_leaving_the_designs_folder() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("hero_image") && err.contains("leaves the design's folder"), "{err}");
 }
+
+/// Regression test: `validate` called a design valid whose image was a
+/// link leading out of its folder (to /etc/passwd, to /dev/zero), which
+/// `render` then refused to read. It names the widget and the path; a
+/// link within the folder, and an image not there yet, are fine.
+#[test]
+fn validate_reports_an_image_that_is_a_link_leading_out_of_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    for (target, leaves) in [("/etc/passwd", true), ("/dev/zero", true), ("inside.png", false)] {
+        let link = dir.path().join("hero.png");
+        let _ = std::fs::remove_file(&link);
+        std::fs::write(dir.path().join("inside.png"), tiny_png()).unwrap();
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        design(dir.path(), "hero.png");
+        let out = Command::cargo_bin("trellis")
+            .unwrap()
+            .arg("validate")
+            .arg(dir.path().join("d.trellis.json"))
+            .timeout(PROMPT)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        if leaves {
+            assert_eq!(out.status.code(), Some(1), "{target}: {text}");
+            assert!(text.contains("hero_image") && text.contains("leads out of the design's folder"), "{text}");
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{target}: {text}");
+        }
+    }
+    design(dir.path(), "not-there-yet.png");
+    Command::cargo_bin("trellis").unwrap().arg("validate").arg(dir.path().join("d.trellis.json")).assert().success();
+}

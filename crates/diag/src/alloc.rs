@@ -13,6 +13,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// Of [`ALLOCATIONS`], those made while a thread was inside a call into
+/// the GPU library (see [`GpuLibraryCall`]).
+static GPU_LIBRARY_ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// How many [`GpuLibraryCall`]s this thread is inside. A constant
+    /// initialiser and no destructor: read from the allocator, it never
+    /// allocates or registers anything itself.
+    static IN_GPU_LIBRARY: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
 /// While a heap profile runs, calls go through dhat's allocator (which
 /// records them, then calls the system allocator); otherwise straight to
 /// the system's. Both end in the same allocator, so a block allocated
@@ -87,6 +97,10 @@ pub struct AllocSnapshot {
     pub peak_bytes: usize,
     /// Allocations made (reallocations included).
     pub allocations: u64,
+    /// Of `allocations`, those made inside a call into the GPU library
+    /// (wgpu, and glyphon on it), as the renderer marks its calls with [`GpuLibraryCall`]:
+    /// the rest are Trellis's own.
+    pub gpu_library_allocations: u64,
 }
 
 impl CountingAllocator {
@@ -96,6 +110,7 @@ impl CountingAllocator {
             bytes_in_use: IN_USE.load(Ordering::Relaxed),
             peak_bytes: PEAK.load(Ordering::Relaxed),
             allocations: ALLOCATIONS.load(Ordering::Relaxed),
+            gpu_library_allocations: GPU_LIBRARY_ALLOCATIONS.load(Ordering::Relaxed),
         }
     }
 
@@ -113,6 +128,42 @@ impl CountingAllocator {
             PEAK.fetch_max(now, Ordering::Relaxed);
         }
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // `try_with`: a thread being torn down has no slot left to read.
+        if IN_GPU_LIBRARY.try_with(|depth| depth.get() > 0).unwrap_or(false) {
+            GPU_LIBRARY_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// While alive, the allocations this thread makes are counted as the GPU
+/// library's ([`AllocSnapshot::gpu_library_allocations`]) as well as in
+/// the total. The renderer holds one around each call into wgpu (and
+/// glyphon, the text renderer drawing through it) in a frame, so that
+/// `bench drag` can tell Trellis's own allocations a frame (which it can
+/// avoid) from wgpu's (a command encoder, its passes and a submission
+/// allocate about a hundred times in wgpu 30, whatever the caller does). Nests; costs a thread-local increment, and one read per
+/// allocation while the [`CountingAllocator`] is installed.
+#[derive(Debug)]
+#[must_use = "allocations are counted as the GPU library's only while the guard is alive"]
+pub struct GpuLibraryCall(std::marker::PhantomData<*const ()>);
+
+impl GpuLibraryCall {
+    /// Counts this thread's allocations as the GPU library's until dropped.
+    pub fn enter() -> Self {
+        IN_GPU_LIBRARY.with(|depth| depth.set(depth.get() + 1));
+        GpuLibraryCall(std::marker::PhantomData)
+    }
+
+    /// Runs `f`, its allocations counted as the GPU library's.
+    pub fn run<R>(f: impl FnOnce() -> R) -> R {
+        let _call = Self::enter();
+        f()
+    }
+}
+
+impl Drop for GpuLibraryCall {
+    fn drop(&mut self) {
+        IN_GPU_LIBRARY.with(|depth| depth.set(depth.get().saturating_sub(1)));
     }
 }
 

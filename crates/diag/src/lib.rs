@@ -24,8 +24,8 @@ mod survivors;
 #[cfg(feature = "heap-profile")]
 pub use alloc::HeapProfile;
 pub use alloc::{
-    AllocSnapshot, CountingAllocator, HEAP_GROWTH_PAD_BYTES, KEPT_FREED_BYTES, OWN_MAPPING_BYTES, ResidentMemory,
-    back_heap_with_huge_pages, keep_freed_memory, resident_memory,
+    AllocSnapshot, CountingAllocator, GpuLibraryCall, HEAP_GROWTH_PAD_BYTES, KEPT_FREED_BYTES, OWN_MAPPING_BYTES,
+    ResidentMemory, back_heap_with_huge_pages, keep_freed_memory, resident_memory,
 };
 pub use frames::{DEFAULT_REFRESH_HZ, FROZEN_MS, Frame, FrameStats, HistogramBucket, bucket_bounds, percentile};
 pub use leaks::{

@@ -230,7 +230,46 @@ pub struct Step {
     pub restructured: Vec<WidgetId>,
 }
 
+/// Past this many elements, a list of a step handed back with
+/// [`crate::Editor::recycle`] is let go rather than kept for the next
+/// step: a nudge of everything fills lists of 100,000 widgets once.
+const MAX_KEPT: usize = 4096;
+
+/// Empties `v`, keeping its room unless that is past [`MAX_KEPT`].
+fn emptied<T>(v: &mut Vec<T>) {
+    if v.capacity() > MAX_KEPT {
+        *v = Vec::new();
+    } else {
+        v.clear();
+    }
+}
+
+impl Overlays {
+    /// Empties it, keeping the room of its lists.
+    pub(crate) fn empty(&mut self) {
+        emptied(&mut self.selection);
+        emptied(&mut self.handles);
+        emptied(&mut self.guides);
+        emptied(&mut self.spacing);
+        emptied(&mut self.trail);
+        (self.hover, self.marquee, self.insertion, self.drop_target, self.ghost) = (None, None, None, None, None);
+    }
+}
+
 impl Step {
+    /// Empties it for the next input, keeping the room of its lists and
+    /// its status text (its damage's regions go back to the layout).
+    pub(crate) fn empty(&mut self) {
+        self.damage = Damage::None;
+        self.overlays.empty();
+        self.cursor = None;
+        self.status.clear();
+        (self.committed, self.refused, self.clipboard) = (None, false, None);
+        emptied(&mut self.repaint);
+        emptied(&mut self.moved);
+        emptied(&mut self.restructured);
+    }
+
     /// Refuses the input: it changes nothing, for the reason given.
     pub(crate) fn refuse(&mut self, why: impl Into<String>) {
         self.status = why.into();

@@ -11,7 +11,7 @@
 use trellis_model::{Document, LayoutMode, Rect, WidgetId, WidgetKind};
 
 use crate::layout::Geometry;
-use crate::query::{DropTarget, Point, contains};
+use crate::query::{DropTarget, Point, QueryScratch, Snap, SnapQuery, contains};
 
 /// How far from the query point a cached answer may reach, in design pixels.
 const REGION_REACH: f32 = 96.0;
@@ -80,6 +80,10 @@ pub struct QueryCache {
     pub hits: u64,
     /// Queries computed.
     pub misses: u64,
+    /// The buffers queries work in, kept from query to query: a drag
+    /// asks for a drop target and a snap every frame.
+    scratch: QueryScratch,
+    others: Vec<Rect>,
 }
 
 impl QueryCache {
@@ -100,9 +104,16 @@ impl QueryCache {
         self.misses += 1;
         let answer = geometry.hit_test(p);
         // The answer depends only on which widgets contain the point.
-        let region = region_of_candidates(geometry, p, |_| true);
+        let region = region_of_candidates(geometry, p, |_| true, &mut self.others);
         self.hit = Some(Cached { version: geometry.version(), region, answer });
         answer
+    }
+
+    /// [`Geometry::snap`] into `out`, in the cache's buffers. Not cached:
+    /// a snap moves with every step of a drag.
+    pub fn snap(&mut self, geometry: &Geometry, doc: &Document, query: &SnapQuery<'_>, out: &mut Snap) {
+        geometry.snap_into(doc, query, &mut self.scratch, out);
+        self.scratch.trim();
     }
 
     /// [`Geometry::drop_target`], reusing the last answer where it still holds.
@@ -122,9 +133,10 @@ impl QueryCache {
             return c.answer.clone();
         }
         self.misses += 1;
-        let answer = geometry.drop_target(doc, p, dragged);
+        let answer = geometry.drop_target_with(doc, p, dragged, &mut self.scratch);
+        self.scratch.trim();
         // Only containers can decide the target.
-        let mut region = region_of_candidates(geometry, p, |b| b.kind.is_container());
+        let mut region = region_of_candidates(geometry, p, |b| b.kind.is_container(), &mut self.others);
         if let Some(t) = &answer {
             let b = &geometry.boxes[t.container];
             match (b.kind, b.layout, b.wrap) {
@@ -163,7 +175,12 @@ impl QueryCache {
 
 /// A region around `p` where the set of widgets (that `matters`) containing
 /// the point stays the same.
-fn region_of_candidates(geometry: &Geometry, p: Point, matters: impl Fn(&crate::layout::WidgetBox) -> bool) -> Region {
+fn region_of_candidates(
+    geometry: &Geometry,
+    p: Point,
+    matters: impl Fn(&crate::layout::WidgetBox) -> bool,
+    others: &mut Vec<Rect>,
+) -> Region {
     if !contains(&geometry.bounds(), p) {
         // Outside the design: nothing to reuse.
         return Region { left: p.x, top: p.y, right: p.x, bottom: p.y };
@@ -178,14 +195,14 @@ fn region_of_candidates(geometry: &Geometry, p: Point, matters: impl Fn(&crate::
             region.within(r);
         }
     });
-    let mut others = Vec::new();
+    others.clear();
     geometry.index.in_rect(region.as_rect(), false, |r, e| {
         if matters(&geometry.boxes[e.id]) && !contains(r, p) {
             others.push(*r);
         }
     });
-    for r in others {
-        region.outside(&r, p);
+    for r in others.iter() {
+        region.outside(r, p);
     }
     region
 }

@@ -29,7 +29,8 @@ pub use measure::{
     measurer_for_id,
 };
 pub use query::{
-    Axis, DropTarget, Guide, Marquee, Point, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery, SpacingGuide, contains,
+    Axis, DropTarget, Guide, Marquee, Point, QueryScratch, SNAP_NEIGHBOURHOOD_PX, Snap, SnapKind, SnapQuery,
+    SpacingGuide, contains,
 };
 /// The layout engine, for exporters that write its styles out.
 pub use taffy;

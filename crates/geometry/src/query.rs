@@ -62,8 +62,36 @@ pub struct Guide {
 pub struct SpacingGuide {
     /// The axis along which the gaps are equal.
     pub axis: Axis,
-    /// The equal gaps, in design coordinates, to draw as markers.
-    pub gaps: Vec<Rect>,
+    /// The two equal gaps, in design coordinates, to draw as markers.
+    pub gaps: [Rect; 2],
+}
+
+/// The buffers the queries a drag asks every frame ([`Geometry::drop_target_with`],
+/// [`Geometry::snap_into`]) work in: kept by the caller from frame to frame,
+/// they leave those queries allocating nothing once warm (made afresh,
+/// they were eight of a drag frame's allocations).
+#[derive(Clone, Debug, Default)]
+pub struct QueryScratch {
+    candidates: Vec<WidgetId>,
+    staying: Vec<(WidgetId, Rect)>,
+    targets: Vec<Rect>,
+}
+
+impl QueryScratch {
+    /// Lets go of a buffer a query over a crowded container grew past
+    /// 4,096 entries (a window of 100,000 children), rather than keep it.
+    pub fn trim(&mut self) {
+        const MAX_KEPT: usize = 4096;
+        if self.candidates.capacity() > MAX_KEPT {
+            self.candidates = Vec::new();
+        }
+        if self.staying.capacity() > MAX_KEPT {
+            self.staying = Vec::new();
+        }
+        if self.targets.capacity() > MAX_KEPT {
+            self.targets = Vec::new();
+        }
+    }
 }
 
 /// Where dragged widgets would land.
@@ -110,7 +138,7 @@ pub struct SnapQuery<'a> {
 pub const SNAP_NEIGHBOURHOOD_PX: f32 = 600.0;
 
 /// The answer to a [`SnapQuery`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snap {
     /// The snapped rectangle (same size, maybe moved).
     pub rect: Rect,
@@ -125,9 +153,10 @@ pub struct Snap {
 }
 
 /// What decided where one axis of a [`Snap`] went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SnapKind {
     /// Nothing within reach: the position is the pointer's.
+    #[default]
     None,
     /// An edge or centre of a sibling or of the parent's content box.
     Edge,
@@ -278,12 +307,23 @@ impl Geometry {
     /// them or inside them), with the insertion index and marker for rows,
     /// columns and grids.
     pub fn drop_target(&self, doc: &Document, p: Point, dragged: &[WidgetId]) -> Option<DropTarget> {
-        self.drop_at(doc, p, dragged, Source::Index)
+        self.drop_at(doc, p, dragged, Source::Index, &mut QueryScratch::default())
+    }
+
+    /// [`Geometry::drop_target`], working in `scratch`'s buffers.
+    pub fn drop_target_with(
+        &self,
+        doc: &Document,
+        p: Point,
+        dragged: &[WidgetId],
+        scratch: &mut QueryScratch,
+    ) -> Option<DropTarget> {
+        self.drop_at(doc, p, dragged, Source::Index, scratch)
     }
 
     /// [`Geometry::drop_target`] by scanning every widget: the reference.
     pub fn drop_target_linear(&self, doc: &Document, p: Point, dragged: &[WidgetId]) -> Option<DropTarget> {
-        self.drop_at(doc, p, dragged, Source::Scan)
+        self.drop_at(doc, p, dragged, Source::Scan, &mut QueryScratch::default())
     }
 
     fn accepts(&self, id: WidgetId, dragged: &[WidgetId]) -> bool {
@@ -291,33 +331,53 @@ impl Geometry {
         b.kind.is_container() && Self::selectable(b) && !self.in_dragged(id, dragged)
     }
 
-    pub(crate) fn container_at(&self, p: Point, dragged: &[WidgetId], source: Source) -> Option<WidgetId> {
-        // Nested containers under a point are rarely more than a dozen.
-        let mut candidates = Vec::with_capacity(16);
-        self.at_point(p, source, &mut candidates);
-        self.topmost(candidates.into_iter().filter(|c| self.accepts(*c, dragged)))
+    fn container_at(
+        &self,
+        p: Point,
+        dragged: &[WidgetId],
+        source: Source,
+        candidates: &mut Vec<WidgetId>,
+    ) -> Option<WidgetId> {
+        self.at_point(p, source, candidates);
+        self.topmost(candidates.iter().copied().filter(|c| self.accepts(*c, dragged)))
             .or_else(|| contains(&self.boxes[self.root].rect, p).then_some(self.root))
     }
 
-    fn drop_at(&self, doc: &Document, p: Point, dragged: &[WidgetId], source: Source) -> Option<DropTarget> {
-        let container = self.container_at(p, dragged, source)?;
-        Some(self.insertion(doc, container, p, dragged))
+    fn drop_at(
+        &self,
+        doc: &Document,
+        p: Point,
+        dragged: &[WidgetId],
+        source: Source,
+        scratch: &mut QueryScratch,
+    ) -> Option<DropTarget> {
+        let container = self.container_at(p, dragged, source, &mut scratch.candidates)?;
+        Some(self.insertion(doc, container, p, dragged, &mut scratch.staying))
     }
 
     /// Where in `container` a drop at `p` inserts.
-    pub(crate) fn insertion(&self, doc: &Document, container: WidgetId, p: Point, dragged: &[WidgetId]) -> DropTarget {
+    fn insertion(
+        &self,
+        doc: &Document,
+        container: WidgetId,
+        p: Point,
+        dragged: &[WidgetId],
+        staying: &mut Vec<(WidgetId, Rect)>,
+    ) -> DropTarget {
         let b = &self.boxes[container];
         let content = b.content();
         let mut target = DropTarget { container, index: None, marker: None, highlight: content };
         if b.kind == WidgetKind::Tabs || b.layout == LayoutMode::Absolute {
             return target;
         }
-        let staying: Vec<(WidgetId, Rect)> = doc
-            .children(container)
-            .iter()
-            .filter(|c| !dragged.contains(c))
-            .filter_map(|c| self.boxes.get(*c).filter(|cb| !cb.hidden).map(|cb| (*c, cb.rect)))
-            .collect();
+        staying.clear();
+        staying.extend(
+            doc.children(container)
+                .iter()
+                .filter(|c| !dragged.contains(c))
+                .filter_map(|c| self.boxes.get(*c).filter(|cb| !cb.hidden).map(|cb| (*c, cb.rect))),
+        );
+        let staying = &staying[..];
         let gap = doc.widget(container).map_or(0.0, |w| w.number(trellis_model::PropKey::Gap));
         let vertical = |x: f32| Guide { axis: Axis::X, at: x, from: content.y, to: content.bottom() };
         let horizontal = |y: f32| Guide { axis: Axis::Y, at: y, from: content.x, to: content.right() };
@@ -397,15 +457,25 @@ impl Geometry {
     /// Snaps a moving rectangle to the edges and centres of its future
     /// siblings and parent, to equal spacing, or to the grid.
     pub fn snap(&self, doc: &Document, query: &SnapQuery<'_>) -> Snap {
-        self.snap_from(doc, query, Source::Index)
+        let mut snap = Snap::default();
+        self.snap_from(doc, query, Source::Index, &mut QueryScratch::default().targets, &mut snap);
+        snap
+    }
+
+    /// [`Geometry::snap`] into `out` (its guides' room kept), working in
+    /// `scratch`'s buffers.
+    pub fn snap_into(&self, doc: &Document, query: &SnapQuery<'_>, scratch: &mut QueryScratch, out: &mut Snap) {
+        self.snap_from(doc, query, Source::Index, &mut scratch.targets, out);
     }
 
     /// [`Geometry::snap`] by scanning every widget: the reference.
     pub fn snap_linear(&self, doc: &Document, query: &SnapQuery<'_>) -> Snap {
-        self.snap_from(doc, query, Source::Scan)
+        let mut snap = Snap::default();
+        self.snap_from(doc, query, Source::Scan, &mut Vec::new(), &mut snap);
+        snap
     }
 
-    fn snap_from(&self, doc: &Document, q: &SnapQuery<'_>, source: Source) -> Snap {
+    fn snap_from(&self, doc: &Document, q: &SnapQuery<'_>, source: Source, targets: &mut Vec<Rect>, out: &mut Snap) {
         let zoom = if q.zoom.is_finite() && q.zoom > 0.0 { q.zoom } else { 1.0 };
         let threshold = q.threshold_px.max(0.0) / zoom;
         let reach = SNAP_NEIGHBOURHOOD_PX / zoom;
@@ -413,9 +483,7 @@ impl Geometry {
         // Targets are children of the parent, so one of them is inside the
         // moving widgets only if it is one of them or the parent is inside.
         let parent_moving = self.in_dragged(q.parent, q.moving);
-        // Room for a crowded neighbourhood at once: growing from empty was
-        // five of a 100,000-widget drag frame's allocations.
-        let mut targets: Vec<Rect> = Vec::with_capacity(32);
+        targets.clear();
         let mut consider = |id: WidgetId, r: &Rect, e: &Entry| {
             if e.parent == Some(q.parent) && !e.hidden && !parent_moving && !q.moving.contains(&id) {
                 targets.push(if e.clipped { self.boxes[id].rect } else { *r });
@@ -443,8 +511,13 @@ impl Geometry {
                 }
             },
         }
-        // The same answer whatever order the candidates came in.
-        targets.sort_by(|a, b| (a.x, a.y, a.w, a.h).partial_cmp(&(b.x, b.y, b.w, b.h)).unwrap_or(Ordering::Equal));
+        // The same answer whatever order the candidates came in (rectangles
+        // that compare equal are the same, so an unstable sort, which
+        // needs no buffer, gives it too).
+        targets.sort_unstable_by(|a, b| {
+            (a.x, a.y, a.w, a.h).partial_cmp(&(b.x, b.y, b.w, b.h)).unwrap_or(Ordering::Equal)
+        });
+        let targets = &targets[..];
         let parent = self.boxes.get(q.parent).map(WidgetBox::content);
         let edges_x = targets.iter().chain(parent.iter()).flat_map(|r| [r.x, r.x + r.w / 2.0, r.right()]);
         let edges_y = targets.iter().chain(parent.iter()).flat_map(|r| [r.y, r.y + r.h / 2.0, r.bottom()]);
@@ -452,8 +525,8 @@ impl Geometry {
         let moving_y = [q.rect.y, q.rect.y + q.rect.h / 2.0, q.rect.bottom()];
         let edge_dx = best_offset(&moving_x, edges_x, threshold);
         let edge_dy = best_offset(&moving_y, edges_y, threshold);
-        let (space_dx, gaps_x) = spacing(&q.rect, &targets, Axis::X, threshold);
-        let (space_dy, gaps_y) = spacing(&q.rect, &targets, Axis::Y, threshold);
+        let (space_dx, gaps_x) = spacing(&q.rect, targets, Axis::X, threshold);
+        let (space_dy, gaps_y) = spacing(&q.rect, targets, Axis::Y, threshold);
         let grid_origin = parent.map_or((0.0, 0.0), |p| (p.x, p.y));
         let pick = |edge: Option<f32>, space: Option<f32>, pos: f32, origin: f32| -> (f32, SnapKind) {
             match (edge, space) {
@@ -469,21 +542,25 @@ impl Geometry {
         let (dx, kind_x) = pick(edge_dx, space_dx, q.rect.x, grid_origin.0);
         let (dy, kind_y) = pick(edge_dy, space_dy, q.rect.y, grid_origin.1);
         let rect = Rect::new(q.rect.x + dx, q.rect.y + dy, q.rect.w, q.rect.h);
-        let mut guides = Vec::new();
+        out.guides.clear();
         if kind_x == SnapKind::Edge {
-            edge_guides(&rect, &targets, parent, Axis::X, &mut guides);
+            edge_guides(&rect, targets, parent, Axis::X, &mut out.guides);
         }
         if kind_y == SnapKind::Edge {
-            edge_guides(&rect, &targets, parent, Axis::Y, &mut guides);
+            edge_guides(&rect, targets, parent, Axis::Y, &mut out.guides);
         }
-        let mut spacing_guides = Vec::new();
-        if kind_x == SnapKind::Spacing {
-            spacing_guides.push(SpacingGuide { axis: Axis::X, gaps: gaps_x });
+        out.spacing.clear();
+        if kind_x == SnapKind::Spacing
+            && let Some(gaps) = gaps_x
+        {
+            out.spacing.push(SpacingGuide { axis: Axis::X, gaps });
         }
-        if kind_y == SnapKind::Spacing {
-            spacing_guides.push(SpacingGuide { axis: Axis::Y, gaps: gaps_y });
+        if kind_y == SnapKind::Spacing
+            && let Some(gaps) = gaps_y
+        {
+            out.spacing.push(SpacingGuide { axis: Axis::Y, gaps });
         }
-        Snap { rect, guides, spacing: spacing_guides, x: kind_x, y: kind_y }
+        (out.rect, out.x, out.y) = (rect, kind_x, kind_y);
     }
 }
 
@@ -517,8 +594,8 @@ type SpacingOption = (f32, [(f32, f32); 2]);
 
 /// Offsets that make the gaps to the neighbours equal: centred between
 /// the nearest neighbour on each side, or repeating a neighbour's gap.
-/// Allocates only the answer's two gaps, when there is one.
-fn spacing(r: &Rect, targets: &[Rect], axis: Axis, threshold: f32) -> (Option<f32>, Vec<Rect>) {
+/// Allocates nothing.
+fn spacing(r: &Rect, targets: &[Rect], axis: Axis, threshold: f32) -> (Option<f32>, Option<[Rect; 2]>) {
     // Work along `axis`: (start, end) on it, and (start, end) across it.
     let along = |t: &Rect| if axis == Axis::X { (t.x, t.right()) } else { (t.y, t.bottom()) };
     let across = |t: &Rect| if axis == Axis::X { (t.y, t.bottom()) } else { (t.x, t.right()) };
@@ -559,20 +636,12 @@ fn spacing(r: &Rect, targets: &[Rect], axis: Axis, threshold: f32) -> (Option<f3
         .min_by(|a, b| (a.0.abs(), a.0).partial_cmp(&(b.0.abs(), b.0)).unwrap_or(Ordering::Equal));
     match best {
         Some((d, spans)) => {
-            let gaps =
-                spans
-                    .into_iter()
-                    .map(|(s, e)| {
-                        if axis == Axis::X {
-                            Rect::new(s, cs, e - s, ce - cs)
-                        } else {
-                            Rect::new(cs, s, ce - cs, e - s)
-                        }
-                    })
-                    .collect();
-            (Some(d), gaps)
+            let gaps = spans.map(|(s, e)| {
+                if axis == Axis::X { Rect::new(s, cs, e - s, ce - cs) } else { Rect::new(cs, s, ce - cs, e - s) }
+            });
+            (Some(d), Some(gaps))
         }
-        None => (None, Vec::new()),
+        None => (None, None),
     }
 }
 

@@ -166,6 +166,18 @@ pub enum Command {
         /// Its new position and size.
         frame: Rect,
     },
+    /// Places one widget at (`x`, `y`) in its parent, as a drag does every
+    /// frame: as two operations of one property each, which keep their
+    /// values and their inverses inline ([`Command::SetProperties`] with
+    /// both took a heap block for the list, and its undo another).
+    SetPosition {
+        /// The widget.
+        id: WidgetId,
+        /// Its new left edge, in its parent.
+        x: f32,
+        /// Its new top edge, in its parent.
+        y: f32,
+    },
     /// Sets one property on several widgets (`None` resets it to default).
     SetProperty {
         /// The widgets; all must have the property.
@@ -235,7 +247,7 @@ impl Command {
             Command::Insert { tree, .. } => format!("Insert {}", tree.kind.label()),
             Command::Delete { ids } => plural(ids.len(), "Delete"),
             Command::Move { ids, .. } => plural(ids.len(), "Move"),
-            Command::SetFrame { .. } => "Move".into(),
+            Command::SetFrame { .. } | Command::SetPosition { .. } => "Move".into(),
             Command::SetProperty { key, .. } => format!("Set {}", key.name()),
             Command::SetProperties { .. } => "Edit properties".into(),
             Command::Rename { .. } => "Rename".into(),
@@ -271,7 +283,7 @@ fn edits_each_widget_once(commands: &[Command], slots: usize) -> bool {
         first
     };
     commands.iter().all(|c| match c {
-        Command::SetProperties { id, .. } => first(id),
+        Command::SetProperties { id, .. } | Command::SetPosition { id, .. } => first(id),
         Command::Shift { ids, .. } => ids.iter().all(&mut first),
         _ => false,
     })
@@ -769,6 +781,10 @@ impl Document {
                     (PropKey::Height, Some(PropValue::Number(frame.h))),
                 ];
                 self.step(Op::SetProps { id, values }, inv)?;
+            }
+            Command::SetPosition { id, x, y } => {
+                self.step(Op::SetProps { id, values: smallvec![(PropKey::X, Some(PropValue::Number(x)))] }, inv)?;
+                self.step(Op::SetProps { id, values: smallvec![(PropKey::Y, Some(PropValue::Number(y)))] }, inv)?;
             }
             Command::SetProperty { ids, key, value } => {
                 for id in ids {

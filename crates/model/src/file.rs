@@ -153,6 +153,15 @@ pub enum SaveError {
         /// What the system said (shown in the message, so not a `source`).
         cause: io::Error,
     },
+    /// A FIFO no process is reading: writing would wait for one forever.
+    #[error(
+        "{path} is a FIFO that no process is reading, so writing to it would wait forever; \
+         start its reader first (for example `cat {path}`), or write to a file"
+    )]
+    NoReader {
+        /// The FIFO.
+        path: PathBuf,
+    },
     /// Writing into a device or FIFO failed part way.
     #[error("cannot write to {path}: {cause}")]
     InPlace {
@@ -569,6 +578,22 @@ pub fn write_file(
     }
 }
 
+/// Whether [`write_file`] could write `path` with `options`, checked
+/// before the work that makes what it writes (a benchmark's report was
+/// refused after its run): the same refusals, with the same messages, for
+/// what is at `path` and for the folder a new file would go in. Opens and
+/// writes nothing (a FIFO is not opened; whether a process reads it is
+/// known when it is written).
+pub fn check_output_path(path: &Path, options: SaveOptions) -> Result<(), SaveError> {
+    match destination(path, options)? {
+        Destination::Replace { existing: None, file } => {
+            let folder = folder_of(&file);
+            fs::read_dir(&folder).map(|_| ()).map_err(|e| explain(&file, folder, e))
+        }
+        Destination::InPlace | Destination::Replace { .. } => Ok(()),
+    }
+}
+
 enum Destination {
     InPlace,
     /// `file` is where the temporary file is renamed to: `path`, or the
@@ -681,10 +706,47 @@ fn explain(path: &Path, folder: PathBuf, cause: io::Error) -> SaveError {
 fn write_in_place(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), SaveError> {
     let in_place = |cause| SaveError::InPlace { path: path.to_owned(), cause };
     // No truncate, no create: the device or FIFO stays what it is.
-    let file = fs::OpenOptions::new().write(true).open(path).map_err(in_place)?;
+    let file = open_in_place(path).map_err(|cause| {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            // ENXIO also answers a device with nothing behind it: only a FIFO lacks a reader.
+            if cause.raw_os_error() == Some(libc::ENXIO) && fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+                return SaveError::NoReader { path: path.to_owned() };
+            }
+        }
+        in_place(cause)
+    })?;
     let mut out = io::BufWriter::with_capacity(1 << 16, file);
     write(&mut out).map_err(in_place)?;
     out.flush().map_err(in_place)
+}
+
+/// Opens a device or FIFO to write into. A FIFO is opened without waiting
+/// (an open for writing waits until some process opens it for reading,
+/// forever if none does: the system then refuses with `ENXIO`), and
+/// written to as any file once open.
+#[cfg(target_os = "linux")]
+fn open_in_place(path: &Path) -> io::Result<fs::File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+    // SAFETY: `fcntl` on a descriptor this function owns, with flags read
+    // from it; no memory is passed.
+    let cleared = unsafe {
+        let fd = file.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        flags >= 0 && libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_in_place(path: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new().write(true).open(path)
 }
 
 /// The temporary file's name: hidden, next to the target, and short enough
@@ -1245,6 +1307,42 @@ fn describe_json(v: &Value) -> String {
 #[cfg(all(test, unix))]
 mod special_files {
     use super::*;
+
+    /// Regression test for `render -o FIFO`, `validate --json FIFO` and
+    /// every other output waiting forever on a FIFO no process reads: the
+    /// write is refused at once, naming it; with a reader, it is written.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn writing_to_a_fifo_no_process_reads_is_refused_at_once_and_one_with_a_reader_is_written() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.png");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()));
+        let (sent, got) = std::sync::mpsc::channel();
+        let asked = fifo.clone();
+        std::thread::spawn(move || {
+            sent.send(write_atomically(&asked, |out| out.write_all(b"bytes")).map_err(|e| e.to_string()))
+        });
+        let answer = got.recv_timeout(std::time::Duration::from_secs(20)).expect("answered without waiting");
+        let message = answer.expect_err("refused");
+        assert!(message.contains("no process is reading") && message.contains("pipe.png"), "{message}");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO stays a FIFO");
+        // With a reader, the bytes go through the FIFO, which stays one.
+        let reader_path = fifo.clone();
+        let reader = std::thread::spawn(move || fs::read(&reader_path).unwrap());
+        let mut written = Err(String::new());
+        for _ in 0..200 {
+            written = write_atomically(&fifo, |out| out.write_all(b"bytes")).map_err(|e| e.to_string());
+            if written.is_ok() {
+                break;
+            }
+            // The reader may not have opened its end yet.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        written.expect("written once the reader is there");
+        assert_eq!(reader.join().unwrap(), b"bytes");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    }
 
     /// Regression test for `trellis validate` (and `bench drag --design`,
     /// `bench render --design`) waiting forever on a FIFO: a FIFO, a device

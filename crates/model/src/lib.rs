@@ -45,8 +45,8 @@ pub use demo::{CARD_WIDGETS, DEMO_IMAGES, DEMO_JSON, demo_design, generate, try_
 pub use document::{Document, Extremes, LiveCounts, Rect, WidgetId, WidgetRef};
 pub use error::{ModelError, SelectionError};
 pub use file::{
-    FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, value_from_file_json,
-    value_to_json, write_atomically, write_file,
+    FORMAT_NAME, FORMAT_VERSION, LoadError, Problem, SaveError, SaveOptions, ValueError, check_output_path,
+    value_from_file_json, value_to_json, write_atomically, write_file,
 };
 pub use helper_threads::{BesideTheFrame, alongside, work_beside_the_frame};
 pub use history::DEFAULT_HISTORY_LIMIT;

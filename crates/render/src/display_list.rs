@@ -358,6 +358,10 @@ pub struct DisplayList {
     /// while they are put back together in place (kept while small, so
     /// that such a splice allocates nothing).
     spare_window: Vec<(Item, u32)>,
+    /// What [`DisplayList::follow_many`] gathers on one thread, kept
+    /// between calls while small: a drag follows its widgets every frame,
+    /// and made afresh each time these cost a drag frame five allocations.
+    spare_follow: FollowedPart,
 }
 
 /// The most items [`DisplayList::spare_window`] keeps room for between
@@ -497,12 +501,21 @@ impl DisplayList {
         let split = if in_two && half > 0 { self.index.get(ids[half]).copied() } else { None };
         let index = &self.index;
         let items = &mut self.items;
+        let mut spare = std::mem::take(&mut self.spare_follow);
         let halves = split.map(|mid| {
             let (low, high) = items.split_at_mut(mid);
             let (low_ids, high_ids) = ids.split_at(half);
             let (high, mut low) = trellis_model::alongside(
-                move || follow_part(high, mid, high_ids, half, index, boxes),
-                || follow_part(low, 0, low_ids, 0, index, boxes),
+                move || {
+                    let mut part = FollowedPart::default();
+                    follow_part(high, mid, high_ids, half, index, boxes, &mut part);
+                    part
+                },
+                || {
+                    let mut part = FollowedPart::default();
+                    follow_part(low, 0, low_ids, 0, index, boxes, &mut part);
+                    part
+                },
             );
             low.merge(high);
             low
@@ -512,15 +525,28 @@ impl DisplayList {
                 both.followed.split_at = split;
                 both
             }
-            None => follow_part(items, 0, ids, 0, index, boxes),
+            None => {
+                follow_part(items, 0, ids, 0, index, boxes, &mut spare);
+                std::mem::take(&mut spare)
+            }
         };
+        // Collecting none allocates nothing: most calls leave no widget.
         results.followed.rest = results.slow.iter().map(|&k| ids[k as usize]).collect();
         self.record_changes(&results.changed);
         regions.append(&mut results.regions);
         if regions.len() >= MAX_FOLLOWED_REGIONS {
             fold_regions(regions);
         }
-        results.followed
+        let followed = std::mem::take(&mut results.followed);
+        // The larger buffers of a nudge of everything are let go (the
+        // spare, unused by two threads, is kept instead).
+        if results.changed.capacity() <= MAX_SPARE_FOLLOWED && results.slow.capacity() <= MAX_SPARE_FOLLOWED {
+            results.clear();
+            self.spare_follow = results;
+        } else {
+            self.spare_follow = spare;
+        }
+        followed
     }
 
     /// [`DisplayList::record_change`] of each of `changed`, in order.
@@ -1522,7 +1548,12 @@ fn clip_of(geometry: &Geometry, id: WidgetId) -> Option<Rect> {
     clip_from(&geometry.drawn_box(id)?)
 }
 
+/// The most widgets whose buffers [`DisplayList::spare_follow`] keeps
+/// room for between calls.
+const MAX_SPARE_FOLLOWED: usize = 4096;
+
 /// What one part of [`DisplayList::follow_many`] did.
+#[derive(Clone, Debug, Default)]
 struct FollowedPart {
     followed: FollowedMany,
     regions: Vec<Rect>,
@@ -1533,6 +1564,14 @@ struct FollowedPart {
 }
 
 impl FollowedPart {
+    /// Empties it, keeping its buffers.
+    fn clear(&mut self) {
+        self.followed = FollowedMany::default();
+        self.regions.clear();
+        self.changed.clear();
+        self.slow.clear();
+    }
+
     fn merge(&mut self, mut other: FollowedPart) {
         self.followed.merge(&other.followed);
         self.regions.append(&mut other.regions);
@@ -1546,7 +1585,7 @@ impl FollowedPart {
 
 /// Translates the items of `items` (those from index `base` of the list)
 /// of the widgets `ids` (from position `first` of those given) that only
-/// moved; notes the others.
+/// moved; notes the others, in `part` (empty, its buffers kept).
 fn follow_part(
     items: &mut [Item],
     base: usize,
@@ -1554,13 +1593,9 @@ fn follow_part(
     first: usize,
     index: &SecondaryMap<WidgetId, usize>,
     boxes: trellis_geometry::DrawnBoxes<'_>,
-) -> FollowedPart {
-    let mut part = FollowedPart {
-        followed: FollowedMany::default(),
-        regions: Vec::new(),
-        changed: Vec::with_capacity(ids.len()),
-        slow: Vec::new(),
-    };
+    part: &mut FollowedPart,
+) {
+    part.changed.reserve(ids.len());
     let range = base..base + items.len();
     let local = |id: WidgetId| index.get(id).filter(|i| range.contains(i)).map(|i| i - base);
     for (k, id) in ids.iter().enumerate() {
@@ -1603,7 +1638,6 @@ fn follow_part(
             fold_regions(&mut part.regions);
         }
     }
-    part
 }
 
 /// Replaces `regions` by the one rectangle around them (rectangles of no

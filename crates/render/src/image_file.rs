@@ -71,11 +71,7 @@ pub enum ImageError {
     },
     /// The PNG header claims a side over [`MAX_IMAGE_SIDE`], or a decoded
     /// size over [`MAX_IMAGE_DECODED_BYTES`].
-    #[error(
-        "image {path} is {width}x{height} pixels, over the limit of {side} pixels a side and {bytes} bytes decoded",
-        side = MAX_IMAGE_SIDE,
-        bytes = MAX_IMAGE_DECODED_BYTES
-    )]
+    #[error("image {path} is {width}x{height} pixels, {}", over_which_limit(*width, *height))]
     Dimensions {
         /// The path, as the design gives it.
         path: String,
@@ -122,6 +118,27 @@ pub fn load_image(base_dir: &Path, path: &str) -> Result<Pixmap, ImageError> {
         return Err(ImageError::Dimensions { path: path.to_owned(), width, height });
     }
     Pixmap::decode_png(&bytes).map_err(|e| ImageError::Decode { path: path.to_owned(), reason: e.to_string() })
+}
+
+/// Whether the image at `path` (relative to `base_dir`) is outside the
+/// design's folder once its links are followed: what `trellis validate`
+/// reports (the design itself cannot tell a link from a file). Reads no
+/// image; a path that leads nowhere yet is not outside.
+pub fn image_leaves_folder(base_dir: &Path, path: &str) -> bool {
+    matches!(resolve(base_dir, path), Err(ImageError::LeavesFolder { .. }))
+}
+
+/// Which of the image limits `width` by `height` pixels is over, for the
+/// message: both were named where only one was passed.
+fn over_which_limit(width: u32, height: u32) -> String {
+    if width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE {
+        format!("over the limit of {MAX_IMAGE_SIDE} pixels a side")
+    } else {
+        format!(
+            "{} bytes decoded, over the limit of {MAX_IMAGE_DECODED_BYTES} bytes (4096x4096 pixels)",
+            u64::from(width) * u64::from(height) * 4
+        )
+    }
 }
 
 /// Writes a warning for an image that will draw as the missing-image box

@@ -3,8 +3,10 @@
 //! textures (or a CPU pixmap) and never owns a window: the desktop app
 //! presents what it draws.
 //!
-//! This crate may depend on the model, the geometry and wgpu; it must never
-//! depend on a windowing crate (winit) or on the editor's interaction logic.
+//! This crate may depend on the model, the geometry, wgpu and the lab's
+//! allocation counter (`trellis_diag`, to tell wgpu's allocations in a
+//! frame from its own); it must never depend on a windowing crate (winit)
+//! or on the editor's interaction logic.
 //!
 //! Every public type is reached from the crate root (`trellis_render::X`);
 //! the modules are how the code is arranged, not part of the interface.
@@ -33,7 +35,7 @@ pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,
     TEXTURE_FORMAT, preferred_target_format,
 };
-pub use image_file::{ImageError, load_image};
+pub use image_file::{ImageError, image_leaves_folder, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use text::{FONT_FAMILY, GREEK_BELOW_PX, GREEK_INK};

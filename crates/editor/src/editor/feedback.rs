@@ -39,51 +39,52 @@ impl Editor {
         }
     }
 
-    /// The standing status line: what the gesture under way would do, or
-    /// else what is selected. A step's own message replaces it for that step.
-    pub(super) fn status_text(&self) -> String {
-        match &self.gesture {
+    /// Writes the standing status line into `out` (empty): what the
+    /// gesture under way would do, or else what is selected. A step's own
+    /// message replaces it for that step. Written into the last step's
+    /// text, it allocates nothing once that is long enough.
+    pub(super) fn status_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        // Writing into a String cannot fail.
+        let _ = match &self.gesture {
             Gesture::Moving(s) => match &s.target {
                 Some(t) => {
                     let name = self.doc.widget(t.container).map_or("?", |w| w.name());
                     match t.index {
-                        Some(i) => format!("drop into '{name}' at position {i}"),
-                        None => format!("move by {:.0}, {:.0} in '{name}'", s.delta.0, s.delta.1),
+                        Some(i) => write!(out, "drop into '{name}' at position {i}"),
+                        None => write!(out, "move by {:.0}, {:.0} in '{name}'", s.delta.0, s.delta.1),
                     }
                 }
-                None => "no container here".into(),
+                None => out.write_str("no container here"),
             },
             Gesture::Resizing(s) => {
                 let r = self.geometry.rect(s.id).unwrap_or_default();
-                format!("{:.0} x {:.0}", r.w, r.h)
+                write!(out, "{:.0} x {:.0}", r.w, r.h)
             }
-            Gesture::Marquee(_) => format!("{} selected", self.selection.len()),
+            Gesture::Marquee(_) => write!(out, "{} selected", self.selection.len()),
             Gesture::Palette(drag) if drag.target.is_some() => {
                 let name = drag.target.as_ref().and_then(|t| self.doc.widget(t.container)).map_or("?", |w| w.name());
-                format!("insert a {} into '{name}'", drag.kind.label())
+                write!(out, "insert a {} into '{name}'", drag.kind.label())
             }
             _ => match self.selection.as_slice() {
-                [] => format!("{} widgets", self.doc.len()),
-                [one] => {
-                    self.doc.widget(*one).map_or(String::new(), |w| format!("{} '{}'", w.kind().label(), w.name()))
-                }
-                many => format!("{} selected", many.len()),
+                [] => write!(out, "{} widgets", self.doc.len()),
+                [one] => self.doc.widget(*one).map_or(Ok(()), |w| write!(out, "{} '{}'", w.kind().label(), w.name())),
+                many => write!(out, "{} selected", many.len()),
             },
-        }
+        };
     }
 
-    pub(super) fn overlays(&self) -> Overlays {
-        let mut o = Overlays {
-            selection: self.selection.iter().filter_map(|id| self.geometry.visible_rect(*id)).collect(),
-            trail: self.trail.iter().map(|(p, t)| (*p, (self.now - t) as f32)).collect(),
-            ..Overlays::default()
-        };
+    /// Fills `o` (empty, its lists' room kept from the last step) with
+    /// what to draw over the design now.
+    pub(super) fn overlays(&self, o: &mut Overlays) {
+        o.selection.extend(self.selection.iter().filter_map(|id| self.geometry.visible_rect(*id)));
+        o.trail.extend(self.trail.iter().map(|(p, t)| (*p, (self.now - t) as f32)));
         if let [one] = self.selection[..]
             && !self.geometry.is_locked(one)
             && matches!(self.gesture, Gesture::Idle | Gesture::Resizing(_) | Gesture::Pressed(_))
             && let Some(r) = self.geometry.rect(one)
         {
-            o.handles = Handle::ALL.iter().map(|h| (*h, h.anchor(&r))).collect();
+            o.handles.extend(Handle::ALL.iter().map(|h| (*h, h.anchor(&r))));
         }
         match &self.gesture {
             Gesture::Idle => {
@@ -104,8 +105,8 @@ impl Editor {
                     o.insertion = t.marker;
                 }
                 if let Some(snap) = &s.snap {
-                    o.guides = snap.guides.clone();
-                    o.spacing = snap.spacing.clone();
+                    o.guides.extend_from_slice(&snap.guides);
+                    o.spacing.extend_from_slice(&snap.spacing);
                 }
                 let r = s.starts[s.primary];
                 let kind = self.doc.widget(s.ids[s.primary]).map_or(WidgetKind::Panel, |w| w.kind());
@@ -125,6 +126,5 @@ impl Editor {
             }
             _ => {}
         }
-        o
     }
 }

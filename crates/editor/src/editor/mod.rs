@@ -21,7 +21,7 @@ use self::gestures::Gesture;
 use crate::actions::{self, Scope};
 use crate::input::{Action, Event, Input, Key};
 use crate::journal::JournalWriter;
-use crate::output::Step;
+use crate::output::{Damage, Step};
 use crate::settings::Settings;
 use crate::viewport::Viewport;
 
@@ -56,6 +56,8 @@ pub struct Editor {
     /// an action's layout (`Scope::execute_laid_out`) counts as its event.
     layout_ns: u64,
     commit_ns: u64,
+    /// A step handed back ([`Editor::recycle`]), emptied: the next input's.
+    spare_step: Option<Step>,
 }
 
 impl std::fmt::Debug for Editor {
@@ -104,7 +106,22 @@ impl Editor {
             journal: None,
             layout_ns: 0,
             commit_ns: 0,
+            spare_step: None,
         }
+    }
+
+    /// Takes back a step the caller is done with: the next input's step
+    /// reuses the room of its lists and status text, and the layout the
+    /// room of its damage and moved widgets, so that a drag's frames
+    /// allocate none of them. Optional: a step not handed back is dropped.
+    pub fn recycle(&mut self, mut step: Step) {
+        let regions = match std::mem::take(&mut step.damage) {
+            Damage::Regions(regions) => regions,
+            _ => Vec::new(),
+        };
+        self.geometry.give_back(regions, std::mem::take(&mut step.moved));
+        step.empty();
+        self.spare_step = Some(step);
     }
 
     /// The document being edited. Change it through events and actions, so
@@ -229,7 +246,7 @@ impl Editor {
         self.now = event.t;
         let commits = self.doc.commits();
         let view = self.viewport;
-        let mut step = Step::default();
+        let mut step = self.spare_step.take().unwrap_or_default();
         self.input(&event.input, &mut step);
         if self.doc.commits() != commits {
             step.committed = self.doc.undo_label().map(str::to_owned);
@@ -278,11 +295,11 @@ impl Editor {
         if self.viewport != view {
             step.damage.view();
         }
-        step.overlays = self.overlays();
+        self.overlays(&mut step.overlays);
         // A message this step reported (a refusal, a cancel) wins over the
         // standing status for this one step only: the next step says what is.
         if step.status.is_empty() {
-            step.status = self.status_text();
+            self.status_text(&mut step.status);
         }
         step
     }

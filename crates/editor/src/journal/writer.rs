@@ -4,9 +4,9 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use trellis_model::Document;
@@ -17,11 +17,22 @@ use crate::settings::Settings;
 use crate::viewport::Viewport;
 
 enum Message {
-    Line(String),
+    /// A record as JSON, without its newline.
+    Line(Vec<u8>),
     Flush(Sender<()>),
     /// A line the writer keeps and never writes: the self-test's planted leak.
     Stuck(String),
 }
+
+/// Line buffers the writer thread has written, handed back for the next
+/// lines: each input is a line, and a buffer made afresh for each was an
+/// allocation in every frame of a drag.
+type LinePool = Arc<Mutex<Vec<Vec<u8>>>>;
+
+/// The most buffers [`LinePool`] keeps, and the largest it keeps (a
+/// header holds a whole design; an input's line is under a hundred bytes).
+const POOLED_LINES: usize = 64;
+const POOLED_LINE_BYTES: usize = 4096;
 
 /// Writes a journal on a thread of its own. Dropping it finishes the file
 /// (without an end record: use [`JournalWriter::finish`] for a clean end).
@@ -30,6 +41,7 @@ pub struct JournalWriter {
     /// Lines handed to the writer thread and not yet written: the
     /// journal's buffers, for the live-object registry.
     pending: Arc<AtomicUsize>,
+    pool: LinePool,
     thread: Option<JoinHandle<io::Result<()>>>,
     path: PathBuf,
     measurer: String,
@@ -69,6 +81,16 @@ impl JournalWriter {
         settings: Settings,
         measurer: &str,
     ) -> io::Result<Self> {
+        // A journal is read back to recover a session: only a regular file
+        // is one (opening a FIFO to write waited forever for a reader).
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is not a regular file, and a journal must be one to be read back; choose a file path",
+            ));
+        }
         Self::start(File::create(path)?, path, design, viewport, settings, measurer)
     }
 
@@ -83,11 +105,19 @@ impl JournalWriter {
         let (tx, rx) = channel::<Message>();
         let pending = Arc::new(AtomicUsize::new(0));
         let written = Arc::clone(&pending);
+        let pool = LinePool::default();
+        let returned = Arc::clone(&pool);
         let thread = std::thread::Builder::new()
             .name("trellis-journal".into())
-            .spawn(move || write_loop(file, &rx, &written))?;
-        let writer =
-            Self { tx: Some(tx), pending, thread: Some(thread), path: path.to_owned(), measurer: measurer.to_owned() };
+            .spawn(move || write_loop(file, &rx, &written, &returned))?;
+        let writer = Self {
+            tx: Some(tx),
+            pending,
+            pool,
+            thread: Some(thread),
+            path: path.to_owned(),
+            measurer: measurer.to_owned(),
+        };
         writer.send(&Record::Header {
             version: JOURNAL_VERSION,
             design,
@@ -114,7 +144,10 @@ impl JournalWriter {
     }
 
     fn send(&self, record: &Record) {
-        if let (Some(tx), Ok(line)) = (&self.tx, serde_json::to_string(record)) {
+        let Some(tx) = &self.tx else { return };
+        let mut line = self.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        line.clear();
+        if serde_json::to_writer(&mut line, record).is_ok() {
             // If the writer thread died, journaling stops; editing goes on.
             // Counted before sending, so the writer never takes away first.
             self.pending.fetch_add(1, Ordering::Relaxed);
@@ -175,7 +208,7 @@ impl Drop for JournalWriter {
     }
 }
 
-fn write_loop(file: File, rx: &Receiver<Message>, pending: &AtomicUsize) -> io::Result<()> {
+fn write_loop(file: File, rx: &Receiver<Message>, pending: &AtomicUsize, pool: &Mutex<Vec<Vec<u8>>>) -> io::Result<()> {
     // Woken after each commit, it preempted a nudge of everything on the
     // frame's processor for 1.9 ms in one traced pass, the other idle.
     let _beside = trellis_model::work_beside_the_frame();
@@ -188,9 +221,15 @@ fn write_loop(file: File, rx: &Receiver<Message>, pending: &AtomicUsize) -> io::
         while let Some(message) = next {
             match message {
                 Message::Line(line) => {
-                    out.write_all(line.as_bytes())?;
+                    out.write_all(&line)?;
                     out.write_all(b"\n")?;
                     pending.fetch_sub(1, Ordering::Relaxed);
+                    if line.capacity() <= POOLED_LINE_BYTES
+                        && let Ok(mut pool) = pool.lock()
+                        && pool.len() < POOLED_LINES
+                    {
+                        pool.push(line);
+                    }
                 }
                 Message::Flush(done) => {
                     out.flush()?;

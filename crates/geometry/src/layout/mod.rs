@@ -294,6 +294,14 @@ pub struct Geometry {
     /// The widgets behind `damage` (moved or resized; removed ones are not
     /// listed, they have nothing left to draw).
     moved: Vec<WidgetId>,
+    /// Lists handed back ([`Geometry::give_back`]), empty: what the next
+    /// `take_damage` and `take_moved` leave in their place.
+    spare_damage: Vec<Rect>,
+    spare_moved: Vec<WidgetId>,
+    /// An update's widgets to translate and their subtrees' spans, kept
+    /// (empty) for the next while small.
+    spare_translations: Vec<WidgetId>,
+    spare_subtrees: Vec<std::ops::Range<usize>>,
     /// Scratch for a subtree's widgets, reused frame after frame.
     subtree: Vec<WidgetId>,
     /// Scratch for walking a subtree.
@@ -359,6 +367,10 @@ impl Geometry {
             bulk_unproven: Vec::new(),
             damage: Some(Vec::new()),
             moved: Vec::new(),
+            spare_damage: Vec::new(),
+            spare_moved: Vec::new(),
+            spare_translations: Vec::new(),
+            spare_subtrees: Vec::new(),
             subtree: Vec::new(),
             walk_stack: Vec::new(),
             paint_order: Vec::new(),
@@ -522,9 +534,15 @@ impl Geometry {
     /// everything (after a full layout).
     pub fn take_damage(&mut self) -> Option<Vec<Rect>> {
         // Sized as the last frame's, so that a gesture's frames allocate
-        // once here rather than grow the vector step by step.
+        // once here rather than grow the vector step by step (or the list
+        // handed back, where that has the room).
         let size = self.damage.as_ref().map_or(0, Vec::len);
-        self.damage.replace(Vec::with_capacity(size))
+        let next = if self.spare_damage.capacity() >= size {
+            std::mem::take(&mut self.spare_damage)
+        } else {
+            Vec::with_capacity(size)
+        };
+        self.damage.replace(next)
     }
 
     /// The widgets whose rectangles changed since the last call (what a
@@ -532,7 +550,29 @@ impl Geometry {
     /// [`Geometry::take_damage`] says everything.
     pub fn take_moved(&mut self) -> Vec<WidgetId> {
         let size = self.moved.len();
-        std::mem::replace(&mut self.moved, Vec::with_capacity(size))
+        let next = if self.spare_moved.capacity() >= size {
+            std::mem::take(&mut self.spare_moved)
+        } else {
+            Vec::with_capacity(size)
+        };
+        std::mem::replace(&mut self.moved, next)
+    }
+
+    /// Takes back lists [`Geometry::take_damage`] and
+    /// [`Geometry::take_moved`] gave, once read: the next calls leave them
+    /// (emptied) in their place, so that a drag's frames allocate neither.
+    /// Lists of over 4,096 are let go (a nudge of everything fills them
+    /// with 100,000 widgets once).
+    pub fn give_back(&mut self, mut damage: Vec<Rect>, mut moved: Vec<WidgetId>) {
+        const MAX_KEPT: usize = 4096;
+        damage.clear();
+        moved.clear();
+        if damage.capacity() <= MAX_KEPT && damage.capacity() > self.spare_damage.capacity() {
+            self.spare_damage = damage;
+        }
+        if moved.capacity() <= MAX_KEPT && moved.capacity() > self.spare_moved.capacity() {
+            self.spare_moved = moved;
+        }
     }
 
     fn moved(&mut self, id: WidgetId, old: Rect, new: Rect) {

@@ -15,6 +15,10 @@ use crate::measure;
 /// properties fetched into the cache.
 const TRANSLATIONS_AHEAD: usize = trellis_model::FETCH_AHEAD;
 
+/// The most widgets an update's translation lists keep room for between
+/// updates.
+const SPARE_TRANSLATIONS: usize = 4096;
+
 impl Geometry {
     /// Reads the document's changes since the last update and re-lays out
     /// only what they affect.
@@ -39,7 +43,10 @@ impl Geometry {
         let mut touched: Vec<WidgetId> = Vec::new();
         let mut sibling_parents: HashSet<WidgetId> = HashSet::new();
         let mut new_islands: Vec<WidgetId> = Vec::new();
-        let mut translations: Vec<WidgetId> = Vec::new();
+        // Kept from update to update, as the changes are: a drag's every
+        // frame translates its widgets.
+        let mut translations = std::mem::take(&mut self.spare_translations);
+        translations.clear();
         for change in changes.drain(..) {
             match change {
                 Change::Inserted { id, parent, .. } => {
@@ -82,7 +89,12 @@ impl Geometry {
                     b.natural.set(None);
                     let mut layout = false;
                     // Once, for x and y both: each translation is a walk of the subtree.
-                    if (keys.contains(PropKey::X) || keys.contains(PropKey::Y)) && !b.flowed && b.parent.is_some() {
+                    // A drag sets x and y as two changes in a row (`Command::SetPosition`).
+                    if (keys.contains(PropKey::X) || keys.contains(PropKey::Y))
+                        && !b.flowed
+                        && b.parent.is_some()
+                        && translations.last() != Some(&id)
+                    {
                         translations.push(id);
                     }
                     for key in keys.iter() {
@@ -173,7 +185,9 @@ impl Geometry {
         // indexes once rather than moving each box in them. Each moved
         // subtree is walked once, here: the translations below reuse it.
         let share = self.boxes.len() / BULK_SHARE;
-        let mut subtrees = Vec::with_capacity(translations.len());
+        let mut subtrees = std::mem::take(&mut self.spare_subtrees);
+        subtrees.clear();
+        subtrees.reserve(translations.len());
         // Subtrees are slices of the paint order, where it is kept (from
         // a nudge of everything to the next); else walked in the document,
         // until past a quarter of the design, where the order is made.
@@ -225,7 +239,7 @@ impl Geometry {
         self.bulk_seen.clear();
         self.bulk_unproven.clear();
         let bulk = self.bulk;
-        for (k, (&id, subtree)) in translations.iter().zip(subtrees).enumerate() {
+        for (k, (&id, subtree)) in translations.iter().zip(subtrees.drain(..)).enumerate() {
             // Each translated widget's x and y are read from the document:
             // a wait on memory for each of the 5,556 a nudge of everything
             // moves at 100,000 widgets, unless fetched ahead.
@@ -273,6 +287,13 @@ impl Geometry {
             self.paint_order = moving;
         } else {
             self.subtree = moving;
+        }
+        // A nudge of everything's lists are let go; a drag's are kept.
+        if translations.capacity() <= SPARE_TRANSLATIONS {
+            self.spare_translations = translations;
+        }
+        if subtrees.capacity() <= SPARE_TRANSLATIONS {
+            self.spare_subtrees = subtrees;
         }
         if bulk {
             self.bulk = false;

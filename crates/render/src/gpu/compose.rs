@@ -79,8 +79,8 @@ impl Composed {
         self.moved = None;
     }
 
-    /// The regions of the frame to compose again, or `None` for all of
-    /// it: the canvas regions redrawn, and the bounds of the overlays
+    /// The regions of the frame to compose again, into `scratch.compose`
+    /// (`true`), or `false` for all of it: the canvas regions redrawn, and the bounds of the overlays
     /// that differ from those drawn (the run between the first and the
     /// last that differ) or pulse, as boxes of device pixels that do not
     /// overlap. Past half of the frame, all of it.
@@ -94,21 +94,29 @@ impl Composed {
     /// wherever the canvas is). Any other old overlay is damage where it
     /// was, where the copy put it and where it is now; so is what the copy
     /// read but did not write over.
-    pub(super) fn damage(&self, now: &[Instance], view: &View, canvas: &[Region]) -> Option<Vec<Scissor>> {
+    pub(super) fn damage(
+        &self,
+        now: &[Instance],
+        view: &View,
+        canvas: &[Region],
+        scratch: &mut damage::DamageScratch,
+    ) -> bool {
         if self.view.as_ref() != Some(view) {
-            return None;
+            return false;
         }
         let old = &self.instances[..];
         // Where the canvas was drawn; `region` below grows it by the pixel
         // of antialiasing (a region's own design box has that pixel already).
-        let mut rects: Vec<Rect> = canvas.iter().map(|r| view.covered_by_pixels(r.scissor)).collect();
+        let rects = &mut scratch.rects;
+        rects.clear();
+        rects.extend(canvas.iter().map(|r| view.covered_by_pixels(r.scissor)));
         if let Some(m) = self.moved {
             let f = view.factor();
             let (dx, dy) = (m.pixels.0 as f32 / f, m.pixels.1 as f32 / f);
             // What the copy read but did not write over shows the canvas
             // as it was before the move (the spare's pixels): the old
             // overlays are gone from there, the new may lie over it.
-            rects.extend(super::refine::subtract(m.from, m.to).into_iter().map(|s| damage::piece(view, s).design));
+            rects.extend(super::refine::subtract(m.from, m.to).map(|s| damage::piece(view, s).design));
             let paired = old.len() == now.len();
             for (k, o) in old.iter().enumerate() {
                 let p = painted(o, view);
@@ -136,11 +144,13 @@ impl Composed {
             rects.extend(changed.map(|i| painted(i, view)));
         }
         rects.extend(now.iter().filter(|i| i.pulses()).map(|i| painted(i, view)));
-        let mut parts: Vec<Scissor> =
-            damage::cluster(&rects).into_iter().filter_map(|r| damage::region(view, r)).map(|r| r.scissor).collect();
-        disjoin(&mut parts);
+        damage::cluster_into(rects, &mut scratch.clustered);
+        let parts = &mut scratch.compose;
+        parts.clear();
+        parts.extend(scratch.clustered.iter().filter_map(|r| damage::region(view, *r)).map(|r| r.scissor));
+        disjoin(parts);
         let pixels: u64 = parts.iter().map(|s| u64::from(s.2) * u64::from(s.3)).sum();
-        (pixels * 2 < u64::from(view.width) * u64::from(view.height)).then_some(parts)
+        pixels * 2 < u64::from(view.width) * u64::from(view.height)
     }
 }
 
@@ -217,6 +227,12 @@ mod tests {
     use super::*;
     use crate::overlay::OverlayLayer;
 
+    /// The parts composed again, or `None` for the whole frame.
+    fn damage_of(composed: &Composed, now: &[Instance], view: &View) -> Option<Vec<Scissor>> {
+        let mut scratch = damage::DamageScratch::default();
+        composed.damage(now, view, &[], &mut scratch).then_some(scratch.compose)
+    }
+
     fn outlines(boxes: &[Rect]) -> Vec<Instance> {
         let mut layer = OverlayLayer::new(&Theme::LIGHT, 1.0);
         for b in boxes {
@@ -257,7 +273,7 @@ mod tests {
         // What the copy read but did not write over: ten pixels, and the
         // two either side a region takes in.
         let trail = |parts: &[Scissor]| parts.iter().filter(|s| s.0 + s.2 <= 92).map(|s| s.2 * s.3).sum::<u32>();
-        let parts = composed.damage(&outlines(&moved), &view, &[]).expect("a few parts");
+        let parts = damage_of(&composed, &outlines(&moved), &view).expect("a few parts");
         assert!(trail(&parts) >= 10 * 580 && trail(&parts) <= 14 * 584, "{parts:?}");
         assert_eq!(parts.iter().filter(|s| s.0 + s.2 > 92).count(), 0, "no outline composed again: {parts:?}");
 
@@ -266,14 +282,14 @@ mod tests {
         let top = view.to_device(&painted(&outlines(&boxes)[0], &view));
         let cut = (top.x as u32 + 2, 80, 1000, 580);
         composed.moved(Moved { from: cut, to: (cut.0 + 10, 80, 1000, 580), ..copy });
-        let parts = composed.damage(&outlines(&moved), &view, &[]).expect("a few parts");
+        let parts = damage_of(&composed, &outlines(&moved), &view).expect("a few parts");
         let now = view.to_device(&painted(&outlines(&moved)[0], &view));
         assert!(covers(&parts, &now), "{now:?} composed again: {parts:?}");
         composed.moved(copy);
 
         let mut one_stays = moved.clone();
         one_stays[9] = boxes[9];
-        let parts = composed.damage(&outlines(&one_stays), &view, &[]).expect("a few parts");
+        let parts = damage_of(&composed, &outlines(&one_stays), &view).expect("a few parts");
         // Every pixel of its outline, where it was, where the copy put it
         // and where it is.
         let outline = |r: Rect| outlines(&[r]).iter().all(|i| covers(&parts, &view.to_device(&painted(i, &view))));
@@ -284,7 +300,7 @@ mod tests {
 
         // Not moved by a copy, every outline moved is damage.
         composed.record(&outlines(&boxes), &view);
-        assert_ne!(composed.damage(&outlines(&moved), &view, &[]), Some(vec![]));
+        assert_ne!(damage_of(&composed, &outlines(&moved), &view), Some(vec![]));
         // A frame not composed in this view is composed whole.
         composed.forget();
         assert!(!composed.worth_moving(&view, 1));

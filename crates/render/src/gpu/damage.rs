@@ -15,11 +15,65 @@ pub(super) struct Region {
     pub(super) scissor: (u32, u32, u32, u32),
 }
 
-/// The regions a frame redraws: the whole view when `full`, else the
-/// clustered damage of `redraw`.
-pub(super) fn regions(view: &View, redraw: &Redraw, full: bool) -> Vec<Region> {
-    let damage = if full { vec![view.visible()] } else { redraw.regions().map(cluster).unwrap_or_default() };
-    damage.into_iter().filter_map(|r| region(view, r)).collect()
+/// The buffers a frame works out its regions in, kept by the renderer
+/// from frame to frame so that a frame allocates none of them (a drag
+/// frame made eight such vectors). Each is emptied before use.
+#[derive(Debug, Default)]
+pub(super) struct DamageScratch {
+    /// The frame's regions, handed out with [`DamageScratch::take_regions`]
+    /// and given back at the end of the frame.
+    pub(super) regions: Vec<Region>,
+    /// Regions being split ([`split_at`]).
+    pub(super) split: Vec<Region>,
+    /// Damage rectangles before clustering, and after.
+    pub(super) rects: Vec<Rect>,
+    pub(super) clustered: Vec<Rect>,
+    /// Where the frame is composed again ([`super::compose::Composed::damage`]).
+    pub(super) compose: Vec<(u32, u32, u32, u32)>,
+}
+
+/// Past this many elements, a buffer of [`DamageScratch`] is not kept: a
+/// frame of many regions is rare, and its room would be held for good.
+const MAX_KEPT: usize = 1024;
+
+impl DamageScratch {
+    /// The regions buffer, emptied, for a frame to fill.
+    pub(super) fn take_regions(&mut self) -> Vec<Region> {
+        let mut regions = std::mem::take(&mut self.regions);
+        regions.clear();
+        regions
+    }
+
+    /// Takes back a frame's regions buffer (and lets go of any buffer
+    /// grown past [`MAX_KEPT`]).
+    pub(super) fn give_back(&mut self, regions: Vec<Region>) {
+        if regions.capacity() <= MAX_KEPT {
+            self.regions = regions;
+        }
+        for capacity in [self.split.capacity(), self.rects.capacity(), self.clustered.capacity()] {
+            if capacity > MAX_KEPT {
+                (self.split, self.rects, self.clustered) = Default::default();
+                break;
+            }
+        }
+        if self.compose.capacity() > MAX_KEPT {
+            self.compose = Vec::new();
+        }
+    }
+}
+
+/// The regions a frame redraws, into `out` (emptied first): the whole
+/// view when `full`, else the clustered damage of `redraw`.
+pub(super) fn regions(view: &View, redraw: &Redraw, full: bool, scratch: &mut DamageScratch, out: &mut Vec<Region>) {
+    out.clear();
+    if full {
+        out.extend(region(view, view.visible()));
+        return;
+    }
+    if let Some(rects) = redraw.regions() {
+        cluster_into(rects, &mut scratch.clustered);
+        out.extend(scratch.clustered.iter().filter_map(|r| region(view, *r)));
+    }
 }
 
 /// The region redrawing design rectangle `r`: one device pixel more, for
@@ -40,14 +94,14 @@ pub(super) fn region(view: &View, r: Rect) -> Option<Region> {
 /// bulk edit or a reflow that reaches the window's edge damages a region
 /// just past it, and drawn whole that region's clear and the layers under
 /// the window were pixels shaded for nothing.
-pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<Region> {
+pub(super) fn split_at(regions: &mut Vec<Region>, inside: &Rect, view: &View, out: &mut Vec<Region>) {
     let f = view.factor();
     let to_device = |v: f32, o: f32| (v - o) * f;
     let (ix0, iy0) = (to_device(inside.x, view.origin.x).ceil(), to_device(inside.y, view.origin.y).ceil());
     let (ix1, iy1) =
         (to_device(inside.right(), view.origin.x).floor(), to_device(inside.bottom(), view.origin.y).floor());
-    let mut out = Vec::with_capacity(regions.len());
-    for region in regions {
+    out.clear();
+    for region in regions.drain(..) {
         let (x, y, w, h) = region.scissor;
         let (x0, y0, x1, y1) = (x as f32, y as f32, (x + w) as f32, (y + h) as f32);
         let (mx0, my0, mx1, my1) = (x0.max(ix0), y0.max(iy0), x1.min(ix1), y1.min(iy1));
@@ -65,7 +119,7 @@ pub(super) fn split_at(regions: Vec<Region>, inside: &Rect, view: &View) -> Vec<
             }
         }
     }
-    out
+    std::mem::swap(regions, out);
 }
 
 /// The region drawn under scissor `s`, with a device pixel of design
@@ -88,10 +142,18 @@ pub(super) fn extent(regions: &[Region]) -> Option<(u32, u32, u32, u32)> {
 /// new places a step apart), and stay apart when far from each other (a
 /// widget dropped across the canvas), so that the space between them is
 /// not redrawn for nothing.
+#[cfg(test)]
 pub(super) fn cluster(rects: &[Rect]) -> Vec<Rect> {
+    let mut out = Vec::new();
+    cluster_into(rects, &mut out);
+    out
+}
+
+/// As [`cluster`], into `out` (emptied first).
+pub(super) fn cluster_into(rects: &[Rect], out: &mut Vec<Rect>) {
     const MAX_REGIONS: usize = 8;
     let area = |r: &Rect| r.w.max(0.0) * r.h.max(0.0);
-    let mut out: Vec<Rect> = Vec::new();
+    out.clear();
     for r in rects.iter().filter(|r| r.w > 0.0 && r.h > 0.0) {
         out.push(*r);
         // Merge until no pair is worth merging.
@@ -112,7 +174,6 @@ pub(super) fn cluster(rects: &[Rect]) -> Vec<Rect> {
             out[i] = merged;
         }
     }
-    out
 }
 
 #[cfg(test)]

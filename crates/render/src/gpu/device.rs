@@ -465,6 +465,8 @@ impl InstanceBuffers {
             return;
         }
         let look_bytes = if places_only { 0 } else { count * LOOK_BYTES };
+        // Making, filling and copying from the staging buffer is wgpu's work.
+        let _wgpu = trellis_diag::GpuLibraryCall::enter();
         let staging = device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("trellis instance spans"),
             size: (count * PLACE_BYTES + look_bytes) as u64,
@@ -514,6 +516,7 @@ fn write_stream<const N: usize>(
     records: impl ExactSizeIterator<Item = [u8; N]>,
 ) {
     let Some(size) = wgpu::BufferSize::new((records.len() * N) as u64) else { return };
+    let _wgpu = trellis_diag::GpuLibraryCall::enter();
     if let Some(mut view) = queue.write_buffer_with(buffer, u64::from(at) * N as u64, size) {
         let (whole, _) = view.slice(..).into_chunks::<N>();
         whole.write_iter(records);

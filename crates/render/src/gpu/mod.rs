@@ -37,6 +37,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use cosmic_text::{FontSystem, SwashCache};
+use trellis_diag::GpuLibraryCall;
 use trellis_model::{Color, Rect};
 
 use self::atlas::AtlasImage;
@@ -290,6 +291,13 @@ pub struct GpuRenderer {
     /// for the next frame's (a drag frame made them anew every time).
     frame_scratch: Vec<Instance>,
     frame_batches: batching::BatchPool,
+    /// The texts each frame places, kept.
+    placed_texts: text::PlacedTexts,
+    /// The buffers each frame works out its regions in, kept.
+    damage_scratch: damage::DamageScratch,
+    /// The parts of the frame composed again, each with its overlays'
+    /// instances: kept from frame to frame while small.
+    compose_parts: Vec<(compose::Scissor, Range<u32>)>,
     /// The list structure (`DisplayList::revision`) the ranges follow.
     revision: Option<u64>,
     /// The list epoch and view the canvas texture shows.
@@ -416,6 +424,9 @@ impl GpuRenderer {
             appended_from: None,
             frame_scratch: Vec::new(),
             frame_batches: batching::BatchPool::default(),
+            damage_scratch: damage::DamageScratch::default(),
+            placed_texts: text::PlacedTexts::default(),
+            compose_parts: Vec::new(),
             revision: None,
             epoch: None,
             shown: None,
@@ -539,15 +550,16 @@ impl GpuRenderer {
     ) -> Result<FrameReport, GpuError> {
         self.check_size(view)?;
         let mut report = FrameReport::default();
-        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        let _ = GpuLibraryCall::run(|| self.gpu.device.poll(wgpu::PollType::Poll));
         if self.is_lost() {
             report.recovered = Some(self.recover()?);
         }
         let start = Instant::now();
-        let mut encoder =
-            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") });
+        let mut encoder = GpuLibraryCall::run(|| {
+            self.gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("trellis frame") })
+        });
         self.encode(&mut encoder, list, changed, view, redraw, overlays, time, &mut report);
-        self.gpu.queue.submit([encoder.finish()]);
+        GpuLibraryCall::run(|| self.gpu.queue.submit([encoder.finish()]));
         self.submitted();
         report.encode_ns = start.elapsed().as_nanos() as u64;
         Ok(report)
@@ -570,7 +582,7 @@ impl GpuRenderer {
         time: f32,
     ) -> Result<FrameReport, GpuError> {
         self.check_size(view)?;
-        let _ = self.gpu.device.poll(wgpu::PollType::Poll);
+        let _ = GpuLibraryCall::run(|| self.gpu.device.poll(wgpu::PollType::Poll));
         if self.is_lost() {
             return Err(GpuError::Lost { reason: "the device was lost; its owner opens a new one".into() });
         }
@@ -725,14 +737,14 @@ impl GpuRenderer {
         // where it shows the list without them exactly. One region around
         // them all: overlapping regions would blend an item twice.
         let mut over = None;
-        let mut regions = match redraw {
+        let mut regions = self.damage_scratch.take_regions();
+        match redraw {
             Redraw::Over { regions: added, first }
                 if !full && resample.is_none() && scroll.is_none() && !self.refinement.is_stale() =>
             {
                 over = Some(*first);
-                let around: Vec<_> = Rect::around(added).and_then(|r| damage::region(view, r)).into_iter().collect();
-                report.drawn_over = !around.is_empty();
-                around
+                regions.extend(Rect::around(added).and_then(|r| damage::region(view, r)));
+                report.drawn_over = !regions.is_empty();
             }
             Redraw::Translated { regions: moved, from, by } if !full && resample.is_none() => {
                 match self.translate_canvas(encoder, list, view, moved, *from, *by, &mut report.counted_items) {
@@ -741,18 +753,18 @@ impl GpuRenderer {
                         report.copied_pixels += copied;
                         // The copy is this frame's work, as a resampling is.
                         budget = 0;
-                        exact
+                        regions = exact;
                     }
-                    None => damage::regions(view, redraw, full),
+                    None => damage::regions(view, redraw, full, &mut self.damage_scratch, &mut regions),
                 }
             }
-            _ => damage::regions(view, redraw, full),
-        };
+            _ => damage::regions(view, redraw, full, &mut self.damage_scratch, &mut regions),
+        }
         if !full
             && over.is_none()
             && let Some(inside) = list.items.first().and_then(|root| batching::opaque_inside(root, view.factor(), 0.5))
         {
-            regions = damage::split_at(regions, &inside, view);
+            damage::split_at(&mut regions, &inside, view, &mut self.damage_scratch.split);
         }
         if !full && self.refinement.is_stale() {
             // A frame that takes no tile (a resampling's or a copy's own)
@@ -782,7 +794,9 @@ impl GpuRenderer {
         report.redrawn = damage::extent(&regions);
         report.redrawn_pixels = regions.iter().map(|r| u64::from(r.scissor.2) * u64::from(r.scissor.3)).sum();
 
-        self.gpu.queue.write_buffer(&self.state.globals, 0, bytemuck::bytes_of(&Globals::new(view, time)));
+        GpuLibraryCall::run(|| {
+            self.gpu.queue.write_buffer(&self.state.globals, 0, bytemuck::bytes_of(&Globals::new(view, time)));
+        });
 
         let tint = (self.tint_redraws && !full).then(|| {
             [
@@ -797,9 +811,12 @@ impl GpuRenderer {
         // Where the frame is composed again, if not whole, and the
         // overlays that meet each part (copied after the frame's others).
         let overlays_now = overlay_range.start as usize..overlay_range.end as usize;
-        let recompose = if full { None } else { self.composed.damage(&scratch[overlays_now.clone()], view, &regions) };
-        let mut compose_parts = Vec::new();
-        for part in recompose.iter().flatten() {
+        let recompose =
+            !full && self.composed.damage(&scratch[overlays_now.clone()], view, &regions, &mut self.damage_scratch);
+        let mut compose_parts = std::mem::take(&mut self.compose_parts);
+        compose_parts.clear();
+        let parts_again = if recompose { &self.damage_scratch.compose[..] } else { &[] };
+        for part in parts_again {
             let start = scratch.len() as u32;
             for k in overlays_now.clone() {
                 let instance = scratch[k];
@@ -832,6 +849,10 @@ impl GpuRenderer {
             self.prepare_texts(list, view, &draws);
         }
         {
+            // The pass and every command recorded in it are wgpu's work
+            // (each command is pushed onto its list); the loop itself walks
+            // the batches planned above and allocates nothing.
+            let _wgpu = GpuLibraryCall::enter();
             let target = self.state.canvas.as_ref().expect("made above");
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::CANVAS));
             // A full redraw clears the canvas as the pass begins, which
@@ -877,7 +898,8 @@ impl GpuRenderer {
         }
 
         let target = self.state.canvas.as_ref().expect("made above");
-        if recompose.is_none() && !straight {
+        let wgpu_call = GpuLibraryCall::enter();
+        if !recompose && !straight {
             encoder.copy_texture_to_texture(
                 target.canvas.texture.as_image_copy(),
                 target.frame.texture.as_image_copy(),
@@ -902,7 +924,7 @@ impl GpuRenderer {
         {
             let timer = timer_slot.and(self.state.timer.as_ref()).map(|t| t.writes(Timer::OVERLAYS));
             let mut pass = begin_pass(encoder, &target.frame.view, "trellis overlays", timer, None);
-            if recompose.is_none() {
+            if !recompose {
                 draw_overlays(&mut pass, &self.state, self.lean_shapes, &scratch, overlay_range.clone());
             }
             for ((x, y, w, h), run) in &compose_parts {
@@ -910,15 +932,20 @@ impl GpuRenderer {
                 draw_overlays(&mut pass, &self.state, self.lean_shapes, &scratch, run.clone());
             }
         }
+        drop(wgpu_call);
         self.composed.record(&scratch[overlays_now], view);
         self.frame_scratch = scratch;
+        self.damage_scratch.give_back(regions);
+        if compose_parts.capacity() <= MAX_KEPT_COMPOSE_PARTS {
+            self.compose_parts = compose_parts;
+        }
         pool.give_back(draws);
         self.frame_batches = pool;
         if let (Some(slot), Some(t)) = (timer_slot, self.state.timer.as_mut()) {
-            t.resolve(encoder, slot);
+            GpuLibraryCall::run(|| t.resolve(encoder, slot));
         }
         self.pending_timer = timer_slot;
-        self.state.text_atlas.trim();
+        GpuLibraryCall::run(|| self.state.text_atlas.trim());
         self.trim_texts();
         self.epoch = Some(list.epoch());
         self.shown = Some(*view);
@@ -934,6 +961,7 @@ impl GpuRenderer {
         let uniform = refine::ResampleUniform::new(old, new);
         // Written before the frame's commands run: a frame resamples once
         // at most (to catch the canvas up, or to a new view).
+        let _wgpu = GpuLibraryCall::enter();
         self.gpu.queue.write_buffer(&self.state.resampler.uniform, 0, bytemuck::bytes_of(&uniform));
         let target = self.state.canvas.as_mut().expect("made before");
         {
@@ -1047,12 +1075,16 @@ impl GpuRenderer {
     /// Waits until the GPU has finished every frame submitted, and reads the
     /// GPU time of the newest one.
     pub fn finish(&mut self) {
-        let _ = self.gpu.device.poll(wgpu::PollType::wait_indefinitely());
+        let _ = GpuLibraryCall::run(|| self.gpu.device.poll(wgpu::PollType::wait_indefinitely()));
         if let Some(t) = self.state.timer.as_mut().and_then(Timer::collect) {
             self.last_gpu_ns = Some(t);
         }
     }
 }
+
+/// The most parts of a frame composed again whose room
+/// [`GpuRenderer::compose_parts`] keeps between frames.
+const MAX_KEPT_COMPOSE_PARTS: usize = 256;
 
 /// How far, in whole device pixels, what `old` showed moves on the target
 /// of `new`: `Some` when `new` only pans `old` by whole pixels (so the
@@ -1130,7 +1162,7 @@ fn copy_pixels(
         aspect: wgpu::TextureAspect::All,
     };
     let size = wgpu::Extent3d { width: to.2, height: to.3, depth_or_array_layers: 1 };
-    encoder.copy_texture_to_texture(place(from, at.0, at.1), place(into, to.0, to.1), size);
+    GpuLibraryCall::run(|| encoder.copy_texture_to_texture(place(from, at.0, at.1), place(into, to.0, to.1), size));
 }
 
 /// Gives the frame at `to` (device pixels) the pixels it had at `from`

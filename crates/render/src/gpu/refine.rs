@@ -398,25 +398,28 @@ fn passes(width: u32, height: u32, boxes: impl Iterator<Item = (Rect, f32)>, bud
 /// 100,000 widgets zoomed out a few thousand instances, which lavapipe
 /// draws at about 0.7 µs each whatever their size, for a picture a
 /// fraction of a pixel off, as the inside of the copy is.
-pub(super) fn after_copy(damaged: PixelRect, to: PixelRect) -> Vec<PixelRect> {
+pub(super) fn after_copy(damaged: PixelRect, to: PixelRect) -> Pieces {
     let (x0, y0) = (damaged.0.min(to.0), damaged.1.min(to.1));
     let (x1, y1) = ((damaged.0 + damaged.2).max(to.0 + to.2), (damaged.1 + damaged.3).max(to.1 + to.3));
     subtract((x0, y0, x1 - x0, y1 - y0), to)
 }
 
+/// At most four rectangles, in place: what [`subtract`] gives.
+pub(super) type Pieces = std::iter::Flatten<std::array::IntoIter<Option<PixelRect>, 4>>;
+
 /// The parts of `a` outside `b`: at most four rectangles (above, below,
-/// left and right of `b`).
-pub(super) fn subtract(a: PixelRect, b: PixelRect) -> Vec<PixelRect> {
+/// left and right of `b`). Allocates nothing: the frames of a drag
+/// subtract boxes from one another.
+pub(super) fn subtract(a: PixelRect, b: PixelRect) -> Pieces {
     let (ax1, ay1, bx1, by1) = (a.0 + a.2, a.1 + a.3, b.0 + b.2, b.1 + b.3);
     if b.2 == 0 || b.3 == 0 || bx1 <= a.0 || by1 <= a.1 || b.0 >= ax1 || b.1 >= ay1 {
-        return vec![a];
+        return [Some(a), None, None, None].into_iter().flatten();
     }
     let (mx0, my0, mx1, my1) = (a.0.max(b.0), a.1.max(b.1), ax1.min(bx1), ay1.min(by1));
     [(a.0, a.1, ax1, my0), (a.0, my1, ax1, ay1), (a.0, my0, mx0, my1), (mx1, my0, ax1, my1)]
+        .map(|(x0, y0, x1, y1)| (x1 > x0 && y1 > y0).then_some((x0, y0, x1 - x0, y1 - y0)))
         .into_iter()
-        .filter(|(x0, y0, x1, y1)| x1 > x0 && y1 > y0)
-        .map(|(x0, y0, x1, y1)| (x0, y0, x1 - x0, y1 - y0))
-        .collect()
+        .flatten()
 }
 
 /// Where the old canvas lands on the new one (see `resample.wgsl`).
@@ -546,7 +549,7 @@ mod tests {
             ((3, 7, 2, 2), (4, 8, 2, 2)),
         ];
         for (damaged, to) in cases {
-            let exact = after_copy(damaged, to);
+            let exact: Vec<_> = after_copy(damaged, to).collect();
             for y in 0..40 {
                 for x in 0..120 {
                     let drawn = exact.iter().filter(|r| inside(r, x, y)).count();

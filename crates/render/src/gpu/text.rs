@@ -23,7 +23,17 @@ pub(super) struct ShapedText {
     last_used: u64,
 }
 
+/// The texts a frame places, batch after batch, kept from frame to frame
+/// so that placing them allocates nothing.
+#[derive(Debug, Default)]
+pub(super) struct PlacedTexts {
+    placed: Vec<PlacedText>,
+    /// Where each batch's texts end in `placed`.
+    ends: Vec<usize>,
+}
+
 /// A shaped text and where it goes this frame, in device pixels.
+#[derive(Debug)]
 struct PlacedText {
     key: u64,
     left: f32,
@@ -37,9 +47,10 @@ impl GpuRenderer {
     /// each batch's text to its glyphon renderer.
     pub(super) fn prepare_texts(&mut self, list: &DisplayList, view: &View, batches: &[Batch]) {
         let s = view.factor();
-        let mut keys: Vec<Vec<PlacedText>> = Vec::new();
+        let mut placed = std::mem::take(&mut self.placed_texts);
+        placed.placed.clear();
+        placed.ends.clear();
         for batch in batches {
-            let mut areas = Vec::new();
             for &(i, j) in &batch.texts {
                 let item = &list.items[i];
                 let Primitive::Text { rect, text, size, color, align, wrap, top } = &item.primitives[j] else {
@@ -68,10 +79,12 @@ impl GpuRenderer {
                 let c = rgba(*color, item.opacity);
                 let color = glyphon::Color::rgba(color.r, color.g, color.b, (c[3] * 255.0).round() as u8);
                 let (left, top) = (crate::text::snap_to_pixel(device.x), crate::text::snap_to_pixel(device.y + dy));
-                areas.push(PlacedText { key, left, top, bounds, color });
+                placed.placed.push(PlacedText { key, left, top, bounds, color });
             }
-            keys.push(areas);
+            placed.ends.push(placed.placed.len());
         }
+        // glyphon's own work (it uploads through wgpu) counts as the GPU library's.
+        let _glyphon = trellis_diag::GpuLibraryCall::enter();
         self.state
             .text_viewport
             .update(&self.gpu.queue, glyphon::Resolution { width: view.width, height: view.height });
@@ -86,7 +99,10 @@ impl GpuRenderer {
         }
         for b in 0..self.state.text_renderers.len() {
             // Renderers of batches this frame has not, or without text, draw nothing.
-            let areas = keys.get(b).map_or(&[][..], Vec::as_slice);
+            let areas = match placed.ends.get(b) {
+                Some(&end) => &placed.placed[if b == 0 { 0 } else { placed.ends[b - 1] }..end],
+                None => &[][..],
+            };
             let texts = &self.texts;
             let areas = areas.iter().map(|p| glyphon::TextArea {
                 buffer: &texts[&p.key].buffer,
@@ -114,6 +130,7 @@ impl GpuRenderer {
                 e.push("the glyph atlas is full: some text was not drawn".into());
             }
         }
+        self.placed_texts = placed;
     }
 
     /// Gathers the shapes of each batch holding greeked text (too small to

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use trellis_diag::GpuLibraryCall;
+
 use crate::adapter::Gpu;
 
 /// The query set and the ring of readbacks a frame's timestamps go through.
@@ -58,14 +60,19 @@ impl Timer {
         let mut newest = None;
         for (buffer, ready, pending) in &mut self.readbacks {
             if *pending && ready.load(Ordering::Acquire) {
-                let ticks: Vec<u64> = match buffer.slice(..).get_mapped_range() {
-                    Ok(view) => bytemuck::cast_slice(&view).to_vec(),
-                    Err(_) => Vec::new(),
-                };
-                buffer.unmap();
+                // Read into an array: a frame's readback allocates nothing of ours.
+                let mut ticks = [0u64; Self::QUERIES as usize];
+                let read = GpuLibraryCall::run(|| {
+                    let read = match buffer.slice(..).get_mapped_range() {
+                        Ok(view) => view.get(..ticks.len() * 8).map(|b| ticks.copy_from_slice(bytemuck::cast_slice(b))),
+                        Err(_) => None,
+                    };
+                    buffer.unmap();
+                    read
+                });
                 *pending = false;
                 ready.store(false, Ordering::Release);
-                if ticks.len() < 4 {
+                if read.is_none() {
                     continue;
                 }
                 let canvas = ticks[1].saturating_sub(ticks[0]);
@@ -104,6 +111,7 @@ impl Timer {
     /// [`Timer::collect`] reads it then.
     pub(super) fn map(&self, slot: usize) {
         let ready = Arc::clone(&self.readbacks[slot].1);
+        let _wgpu = GpuLibraryCall::enter();
         self.readbacks[slot].0.slice(..).map_async(wgpu::MapMode::Read, move |r| {
             if r.is_ok() {
                 ready.store(true, Ordering::Release);

@@ -27,6 +27,8 @@ pub(in crate::editor) struct MoveState {
     pub(in crate::editor) primary: usize,
     pub(in crate::editor) target: Option<DropTarget>,
     pub(in crate::editor) snap: Option<Snap>,
+    /// The room of a snap the last step did not make, kept for the next.
+    pub(in crate::editor) spare_snap: Snap,
     /// When the widgets were picked up (the ghost lifts from then).
     pub(in crate::editor) started: f64,
     duplicate: bool,
@@ -73,6 +75,7 @@ impl Editor {
             primary,
             target: None,
             snap: None,
+            spare_snap: Snap::default(),
             started: self.now,
             duplicate,
             delta: (0.0, 0.0),
@@ -84,7 +87,8 @@ impl Editor {
         let Gesture::Moving(state) = &mut self.gesture else { return };
         let mut delta = (p.x - state.grab.x, p.y - state.grab.y);
         let target = self.cache.drop_target(&self.geometry, &self.doc, p, &state.ids);
-        state.snap = None;
+        // The last step's snap, its guides' room kept for this one's.
+        let mut snap = state.snap.take().unwrap_or_else(|| std::mem::take(&mut state.spare_snap));
         if self.settings.snapping
             && !modifiers.alt
             && let Some(t) = target.as_ref().filter(|t| t.index.is_none())
@@ -98,25 +102,21 @@ impl Editor {
                 zoom: self.viewport.zoom,
                 grid: self.settings.grid,
             };
-            let snap = self.geometry.snap(&self.doc, &query);
+            self.cache.snap(&self.geometry, &self.doc, &query, &mut snap);
             delta = (snap.rect.x - r.x, snap.rect.y - r.y);
             state.snap = Some(snap);
+        } else {
+            state.spare_snap = snap;
         }
         state.target = target;
         state.delta = delta;
-        let mut values = Vec::new();
-        for (i, id) in state.ids.iter().enumerate() {
-            if state.live[i] {
-                let (x, y) = state.origins[i];
-                values.push((*id, x + delta.0, y + delta.1));
-            }
-        }
         step.cursor = Some(if state.duplicate { Cursor::Copy } else { Cursor::Grabbing });
-        for (id, x, y) in values {
-            let moved = self.doc.execute(Command::SetProperties {
-                id,
-                values: vec![(PropKey::X, Some(PropValue::Number(x))), (PropKey::Y, Some(PropValue::Number(y)))],
-            });
+        for (i, id) in state.ids.iter().enumerate() {
+            if !state.live[i] {
+                continue;
+            }
+            let (x, y) = state.origins[i];
+            let moved = self.doc.execute(Command::SetPosition { id: *id, x: x + delta.0, y: y + delta.1 });
             if let Err(e) = moved {
                 step.status = format!("cannot move there: {e}");
             }
