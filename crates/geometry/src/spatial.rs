@@ -19,6 +19,11 @@ use trellis_model::{Rect, WidgetId};
 /// Widgets covering more cells than this go to the list of big ones.
 const MAX_CELLS_PER_ITEM: usize = 256;
 
+/// At most this many widgets are held loose: in the list every query
+/// checks (with the big ones) rather than in their cells, because they
+/// moved onto a bucket with no free place ([`SpatialGrid::set`]).
+const MAX_LOOSE: usize = 1024;
+
 /// What a query needs about a widget, stored beside its rectangle in every
 /// bucket so that answering touches no other memory.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,8 +44,10 @@ pub(crate) struct Entry {
 struct Item {
     rect: Rect,
     entry: Entry,
-    /// Cell range covered, inclusive; `None` for big items.
+    /// Cell range covered, inclusive; `None` for big items and loose ones.
     cells: Option<(u32, u32, u32, u32)>,
+    /// Held in the list of big items though it is small ([`MAX_LOOSE`]).
+    loose: bool,
 }
 
 /// Items per chunk of [`ItemStore`].
@@ -91,6 +98,8 @@ pub(crate) struct SpatialGrid {
     rows: u32,
     cells: Vec<Vec<Slot>>,
     big: Vec<Slot>,
+    /// How many of `big` are loose.
+    loose: usize,
     items: ItemStore,
     free: Vec<u32>,
     slot: SecondaryMap<WidgetId, u32>,
@@ -214,6 +223,7 @@ impl SpatialGrid {
             rows,
             cells: vec![Vec::new(); (cols * rows) as usize],
             big: Vec::new(),
+            loose: 0,
             items: ItemStore::default(),
             free: Vec::new(),
             slot: SecondaryMap::new(),
@@ -344,6 +354,7 @@ impl SpatialGrid {
             bucket.clear();
         }
         self.big.clear();
+        self.loose = 0;
         self.free.clear();
         self.slot.clear();
         self.items.len = 0;
@@ -367,9 +378,27 @@ impl SpatialGrid {
         (self.col(r.x), self.row(r.y), self.col(r.right()), self.row(r.bottom()))
     }
 
+    /// Whether every bucket of the cell range has a free place.
+    fn room_in(&self, (x0, y0, x1, y1): (u32, u32, u32, u32)) -> bool {
+        (y0..=y1).all(|y| {
+            let row = &self.cells[(y * self.cols + x0) as usize..=(y * self.cols + x1) as usize];
+            row.iter().all(|bucket| bucket.len() < bucket.capacity())
+        })
+    }
+
     /// Puts a widget at `rect` with what queries need of it, or takes it
     /// out with `None`. Setting what it already holds costs a comparison.
+    ///
+    /// A widget that moves onto a bucket with no free place is held loose,
+    /// with the big ones, while fewer than [`MAX_LOOSE`] are: a dragged
+    /// widget and its contents enter new cells every frame, and a full
+    /// bucket grew (a reallocation) as they entered, up to twenty times a
+    /// drag frame at 100,000 widgets, nearly all of the frame's
+    /// allocations. It goes back to its cells when it next moves onto
+    /// buckets with room, or when the grid is refilled. A widget added
+    /// (not moved) always goes to its cells.
     pub(crate) fn set(&mut self, id: WidgetId, value: Option<(Rect, Entry)>) {
+        let moving = self.slot.contains_key(id);
         if let Some(slot) = self.slot.get(id).copied() {
             let item = self.items.get(slot).expect("a live slot");
             if value.is_some_and(|(r, e)| r == moved(&item.rect, self.lag) && e == item.entry) {
@@ -379,7 +408,11 @@ impl SpatialGrid {
             self.items.set(slot, None);
             self.inexact.set(slot as usize, false);
             match item.cells {
-                None => self.big.retain(|s| s.0 != slot),
+                None => {
+                    let at = self.big.iter().position(|s| s.0 == slot).expect("listed among the big");
+                    self.big.swap_remove(at);
+                    self.loose -= usize::from(item.loose);
+                }
                 Some((x0, y0, x1, y1)) => {
                     for y in y0..=y1 {
                         for x in x0..=x1 {
@@ -395,9 +428,13 @@ impl SpatialGrid {
         let Some((rect, entry)) = value else { return };
         let (x0, y0, x1, y1) = self.range(&rect);
         let covered = (x1 - x0 + 1) as usize * (y1 - y0 + 1) as usize;
-        let cells = (covered <= MAX_CELLS_PER_ITEM).then_some((x0, y0, x1, y1));
+        let range = (x0, y0, x1, y1);
+        let small = covered <= MAX_CELLS_PER_ITEM;
+        let loose = small && moving && self.loose < MAX_LOOSE && !self.room_in(range);
+        let cells = (small && !loose).then_some(range);
+        self.loose += usize::from(loose);
         let rect = self.held_for(rect);
-        let item = Some(Item { rect, entry, cells });
+        let item = Some(Item { rect, entry, cells, loose });
         let slot = match self.free.pop() {
             Some(s) => {
                 self.items.set(s, item);
@@ -507,6 +544,64 @@ mod tests {
         }
         all.retain(|(id, _)| !removed.contains(id));
         assert_eq!(grid.len(), all.len());
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+    }
+
+    /// A drag moves a widget and its contents onto new cells every frame.
+    /// Those that would enter a bucket with no free place are held loose
+    /// instead, so no bucket grows (a reallocation) during the drag, and
+    /// every answer stays that of a scan; at most [`MAX_LOOSE`] are.
+    #[test]
+    fn widgets_dragged_onto_full_buckets_are_held_loose_so_no_bucket_grows() {
+        let mut keys: SlotMap<WidgetId, ()> = SlotMap::with_key();
+        let mut grid = SpatialGrid::new(Rect::new(0.0, 0.0, 1000.0, 1000.0), 2000);
+        let mut seed = 5u64;
+        let mut next = |m: f32| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 40) as f32 / (1u64 << 24) as f32 * m
+        };
+        let mut all = Vec::new();
+        for _ in 0..2000 {
+            let id = keys.insert(());
+            let r = Rect::new(next(970.0).floor(), next(970.0).floor(), 30.0, 30.0);
+            grid.set(id, Some((r, entry(id))));
+            all.push((id, r));
+        }
+        let capacities = |grid: &SpatialGrid| grid.cells.iter().map(Vec::capacity).collect::<Vec<_>>();
+        let before = capacities(&grid);
+        let mut most_loose = 0;
+        for _ in 0..40 {
+            for (id, r) in all.iter_mut().take(50) {
+                *r = Rect::new(r.x + 7.0, r.y + 5.0, r.w, r.h);
+                grid.set(*id, Some((*r, entry(*id))));
+            }
+            most_loose = most_loose.max(grid.loose);
+        }
+        assert_eq!(capacities(&grid), before, "a bucket grew during the drag");
+        assert!(most_loose > 0, "no dragged widget met a full bucket: the test proves nothing");
+        assert!(grid.loose <= 50);
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+
+        // Taken out while loose.
+        for (id, _) in all.iter().take(10) {
+            grid.set(*id, None);
+        }
+        all.drain(..10);
+        assert_eq!(grid.len(), all.len());
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+
+        // More widgets moving than may be loose: the rest go to their cells.
+        for (id, r) in all.iter_mut() {
+            *r = Rect::new(r.x - 3.0, r.y + 2.0, r.w, r.h);
+            grid.set(*id, Some((*r, entry(*id))));
+            assert!(grid.loose <= MAX_LOOSE);
+        }
+        assert_answers_as_a_scan(&grid, &all, &mut next);
+
+        // A refill puts every widget in its cells.
+        grid.refill(all.iter().map(|(id, r)| (*id, *r, entry(*id))));
+        assert_eq!(grid.loose, 0);
+        assert_eq!(grid.big.len(), 0);
         assert_answers_as_a_scan(&grid, &all, &mut next);
     }
 

@@ -34,6 +34,15 @@ type LinePool = Arc<Mutex<Vec<Vec<u8>>>>;
 const POOLED_LINES: usize = 64;
 const POOLED_LINE_BYTES: usize = 4096;
 
+/// The room of a line's buffer made afresh: an input's line fits, so it is
+/// one allocation, not the five or six of a buffer grown from nothing.
+/// The pool starts with [`POOLED_LINES`] of them (32 KiB), so that a
+/// writer thread kept waiting (the frame's processor is not its to use,
+/// and the other one is busy) leaves the frames allocating nothing until
+/// it has fallen that many lines behind; a drag at 100,000 widgets
+/// allocated five times a frame for a stretch of 25 frames where it had.
+const LINE_ROOM: usize = 512;
+
 /// Writes a journal on a thread of its own. Dropping it finishes the file
 /// (without an end record: use [`JournalWriter::finish`] for a clean end).
 pub struct JournalWriter {
@@ -105,7 +114,7 @@ impl JournalWriter {
         let (tx, rx) = channel::<Message>();
         let pending = Arc::new(AtomicUsize::new(0));
         let written = Arc::clone(&pending);
-        let pool = LinePool::default();
+        let pool: LinePool = Arc::new(Mutex::new((0..POOLED_LINES).map(|_| Vec::with_capacity(LINE_ROOM)).collect()));
         let returned = Arc::clone(&pool);
         let thread = std::thread::Builder::new()
             .name("trellis-journal".into())
@@ -145,7 +154,8 @@ impl JournalWriter {
 
     fn send(&self, record: &Record) {
         let Some(tx) = &self.tx else { return };
-        let mut line = self.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        let mut line =
+            self.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_else(|| Vec::with_capacity(LINE_ROOM));
         line.clear();
         if serde_json::to_writer(&mut line, record).is_ok() {
             // If the writer thread died, journaling stops; editing goes on.
