@@ -167,7 +167,7 @@ pub fn bench_window(o: &WindowOptions<'_>) -> anyhow::Result<Verdict> {
         _ => None,
     };
     let demo_assets = match &o.design {
-        DesignChoice::Bundled => Some(drag_bench::bundled_demo_folder()?),
+        DesignChoice::Bundled | DesignChoice::Generated { .. } => Some(drag_bench::bundled_demo_folder()?),
         _ => None,
     };
     let base_dir = base_dir.or_else(|| demo_assets.as_ref().map(|d| d.path().to_owned()));

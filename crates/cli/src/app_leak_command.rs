@@ -137,6 +137,7 @@ pub fn leakcheck_app(o: &AppLeakOptions<'_>, lab: &crate::lab::Lab) -> anyhow::R
     let dir = tempfile::tempdir().context("making a temporary directory for the design")?;
     let design = dir.path().join("leakcheck.trellis.json");
     trellis_model::generate(300, 4).save(&design)?;
+    crate::drag_bench::write_bundled_images(dir.path())?;
     let state = dir.path().join("state");
     std::fs::create_dir_all(&state).context("making the session folder")?;
     let mut window = LeakWindow::open(&design, size, backend, &state).map_err(no_display)?;

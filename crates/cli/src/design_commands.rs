@@ -284,9 +284,8 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     if let Some(out) = out {
         report::save_design(&mut doc, out)?;
         say!("wrote {} ({} widgets)", out.display(), doc.len());
-        if widgets.is_none() {
-            write_demo_images(out)?;
-        }
+        // A generated design shows the demo's images too.
+        write_demo_images(out)?;
         return Ok(Verdict::Pass);
     }
     let quiet = json.is_some_and(|p| p.as_os_str() == "-");

@@ -593,10 +593,10 @@ pub fn drag(o: &DragOptions<'_>) -> anyhow::Result<Verdict> {
         check_output(width, height, &format!("--size {}", o.size), &r)?;
         (Some(r), Some(p))
     };
-    // Images load relative to the design's folder; the bundled demo's come
-    // from a temporary one holding what ships with it.
+    // Images load relative to the design's folder; the bundled demo's and a
+    // generated design's come from a temporary one holding what ships.
     let demo_images = match o.design {
-        DesignChoice::Bundled if renderer.is_some() => Some(bundled_demo_folder()?),
+        DesignChoice::Bundled | DesignChoice::Generated { .. } if renderer.is_some() => Some(bundled_demo_folder()?),
         _ => None,
     };
     let mut renderer = renderer;
@@ -1057,8 +1057,15 @@ fn compare(old: &serde_json::Value, new: &DragReport, json: Option<&Path>) {
 /// demo from memory.
 pub(crate) fn bundled_demo_folder() -> anyhow::Result<tempfile::TempDir> {
     let folder = tempfile::tempdir().context("creating a temporary folder for the demo's images")?;
-    for (name, bytes) in trellis_model::DEMO_IMAGES {
-        std::fs::write(folder.path().join(name), bytes).context("writing the demo's images")?;
-    }
+    write_bundled_images(folder.path())?;
     Ok(folder)
+}
+
+/// Writes the images that ship with Trellis (the demo's, which generated
+/// designs use too) into `folder`, a temporary one of the caller's.
+pub(crate) fn write_bundled_images(folder: &Path) -> anyhow::Result<()> {
+    for (name, bytes) in trellis_model::DEMO_IMAGES {
+        std::fs::write(folder.join(name), bytes).context("writing the demo's images")?;
+    }
+    Ok(())
 }

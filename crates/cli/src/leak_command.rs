@@ -500,6 +500,7 @@ pub fn leakcheck(
     let dir = tempfile::tempdir().context("making a temporary directory for the design")?;
     let design_file = dir.path().join("leakcheck.trellis.json");
     trellis_model::generate(300, 4).save(&design_file)?;
+    crate::drag_bench::write_bundled_images(dir.path())?;
     let (renderer, probe) = open_renderer(forced_backend(backend)?)?;
     let backend_name = renderer.backend().to_string();
     let adapter = renderer.adapter_name();

@@ -241,10 +241,10 @@ pub fn render(
     let widgets = doc.len();
     let (mut renderer, probe) = open_renderer(forced_backend(backend)?)?;
     check_output(width, height, &format!("--size {size}"), &renderer)?;
-    // Images load relative to the design's folder; the bundled demo's come
-    // from a temporary one holding what ships with it.
+    // Images load relative to the design's folder; the bundled demo's and a
+    // generated design's come from a temporary one holding what ships.
     let demo_images = match design {
-        DesignChoice::Bundled => Some(bundled_demo_folder()?),
+        DesignChoice::Bundled | DesignChoice::Generated { .. } => Some(bundled_demo_folder()?),
         _ => None,
     };
     match (design, &demo_images) {

@@ -11,7 +11,7 @@ use trellis_model::limits::{MAX_RENDER_PIXELS, MAX_RENDER_SIDE};
 use trellis_model::{Color, Rect};
 
 use crate::display_list::{DisplayList, Primitive, TextAlign};
-use crate::image_file::{ImageError, load_image, report_image_problem};
+use crate::image_file::{ImageError, drawn_as_mean_colour, load_image, mean_colour, report_image_problem};
 use crate::overlay::{Effect, OverlayLayer, pulse_factor};
 use crate::view::View;
 
@@ -50,7 +50,8 @@ pub struct CpuRenderer {
     greek: crate::text::GreekCache,
     /// Glyphs whose pixels were visited since the last `redraw` began.
     glyphs_drawn: usize,
-    images: crate::image_file::ImageTable<Option<Pixmap>>,
+    /// Each image's pixels and mean colour (`None`: not drawable).
+    images: crate::image_file::ImageTable<Option<(Pixmap, Color)>>,
     /// Why images were not drawn, one entry a path, oldest first.
     image_problems: Vec<ImageError>,
     /// The directory image paths are relative to (the design file's).
@@ -318,7 +319,10 @@ impl CpuRenderer {
     ) {
         if self.images.get(&self.base_dir, path).is_none() {
             let loaded = match load_image(&self.base_dir, path) {
-                Ok(img) => Some(img),
+                Ok(img) => {
+                    let mean = mean_colour(&img);
+                    Some((img, mean))
+                }
                 Err(e) => {
                     report_image_problem(widget, &e);
                     self.image_problems.push(e);
@@ -328,7 +332,12 @@ impl CpuRenderer {
             self.images.insert(&self.base_dir, path, loaded);
         }
         match self.images.get(&self.base_dir, path) {
-            Some(Some(img)) if img.width() > 0 && img.height() > 0 => {
+            Some(Some((_, mean))) if drawn_as_mean_colour(rect.w * t.sx, rect.h * t.sy) => {
+                if let Some(r) = tiny_skia::Rect::from_xywh(rect.x, rect.y, rect.w, rect.h) {
+                    pixmap.fill_rect(r, &paint(*mean, opacity), t, mask);
+                }
+            }
+            Some(Some((img, _))) if img.width() > 0 && img.height() > 0 => {
                 let sx = rect.w / img.width() as f32;
                 let sy = rect.h / img.height() as f32;
                 let at = t.pre_translate(rect.x, rect.y).pre_scale(sx, sy);

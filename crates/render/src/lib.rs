@@ -35,7 +35,7 @@ pub use gpu::{
     FALLBACK_TEXTURE_FORMAT, FrameReport, GpuError, GpuObjects, GpuPlantedLeak, GpuRenderer, Recoveries, Redraw,
     TEXTURE_FORMAT, preferred_target_format,
 };
-pub use image_file::{ImageError, image_leaves_folder, load_image};
+pub use image_file::{IMAGE_DETAIL_PX, ImageError, image_leaves_folder, load_image};
 pub use overlay::{Effect, OverlayLayer, TRAIL_MS};
 pub use renderer::{CpuCanvas, RenderError, Renderer};
 pub use text::{FONT_FAMILY, GREEK_BELOW_PX, GREEK_INK};

@@ -29,6 +29,9 @@ const RECT: u32 = 0u;
 const SHADOW: u32 = 1u;
 const LINE: u32 = 2u;
 const IMAGE: u32 = 3u;
+// Images drawn fewer device pixels high or wide are their mean colour
+// (`image_file::IMAGE_DETAIL_PX`).
+const IMAGE_DETAIL_PX: f32 = 4.0;
 
 // Read from two vertex buffers (`InstanceBuffers` in gpu/device.rs):
 // locations 0 and 3, where the shape draws, from one; the rest from the
@@ -242,6 +245,12 @@ fn lean(corner_index: u32, instance: Instance) -> Lean {
         out.border = instance.border;
         out.params = vec4f(r, instance.params.z * f, 0.0, 0.0);
     }
+    // An image too small to show its pixels (`Instance::pipe_at`): a
+    // rectangle of its mean colour, held in `border`, at its opacity.
+    if u32(instance.params.x + 0.5) == IMAGE {
+        out.fill = vec4f(instance.border.rgb, instance.border.a * instance.fill.a);
+        out.border = vec4f(0.0);
+    }
     return out;
 }
 
@@ -307,8 +316,14 @@ fn fs_main(v: Varyings) -> @location(0) vec4f {
         color = premultiply(v.fill, coverage(to_segment(p, v.rect.xy, v.rect.zw) - width * 0.5));
     } else if kind == IMAGE {
         let inside = coverage(rounded_box(p, v.rect.xy, v.rect.zw, 0.0));
-        // The atlas holds premultiplied texels; fill.a is the opacity.
-        color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);
+        let size = v.rect.zw - v.rect.xy;
+        if min(size.x, size.y) < IMAGE_DETAIL_PX {
+            // Too small to show its pixels: its mean colour, as `lean` draws it.
+            color = premultiply(vec4f(v.border.rgb, v.border.a * v.fill.a), inside);
+        } else {
+            // The atlas holds premultiplied texels; fill.a is the opacity.
+            color = textureSampleLevel(atlas, atlas_sampler, v.uv, 0.0) * (v.fill.a * inside);
+        }
     }
     if kind != IMAGE && v.extra.x > 0.0 {
         // A pulsing highlight: the alpha breathes between 1 and 1 - depth.

@@ -1149,6 +1149,70 @@ fn a_large_image_is_drawn_whole() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// An image drawn under `IMAGE_DETAIL_PX` device pixels high is its mean
+/// colour on both backends (a pixel of a two-colour picture is the colours
+/// mixed); drawn larger it shows its pixels (each half its colour).
+#[test]
+fn an_image_too_small_to_show_its_pixels_is_its_mean_colour_on_both_backends() {
+    use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
+    let Some(g) = gpu(None) else { return };
+    let dir = std::env::temp_dir().join(format!("trellis-small-image-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut picture = Pixmap::new(200, 200).unwrap();
+    picture.fill(tiny_skia::Color::from_rgba8(220, 20, 20, 255));
+    let blue = tiny_skia::Paint {
+        shader: tiny_skia::Shader::SolidColor(tiny_skia::Color::from_rgba8(20, 20, 220, 255)),
+        ..Default::default()
+    };
+    picture.fill_rect(
+        tiny_skia::Rect::from_xywh(100.0, 0.0, 100.0, 200.0).unwrap(),
+        &blue,
+        tiny_skia::Transform::identity(),
+        None,
+    );
+    picture.save_png(dir.join("halves.png")).unwrap();
+    let mut doc = Document::new();
+    let root = doc.root();
+    let tree = WidgetTree::palette(WidgetKind::Image)
+        .at(0.0, 0.0)
+        .with(PropKey::Width, PropValue::Number(2000.0))
+        .with(PropKey::Height, PropValue::Number(60.0))
+        .with(PropKey::Image, PropValue::Text("halves.png".into()));
+    doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    let theme = Theme::LIGHT;
+    let l = list(&doc, &theme);
+    let mut r = GpuRenderer::new(g);
+    r.base_dir = dir.clone();
+    let mut cpu = CpuRenderer::new();
+    cpu.base_dir = dir.clone();
+    let is = |p: tiny_skia::PremultipliedColorU8, (red, blue): (u8, u8)| {
+        p.red().abs_diff(red) <= 12 && p.blue().abs_diff(blue) <= 12 && p.alpha() == 255
+    };
+    // 60 units at 0.05: 3 device pixels high, 100 wide.
+    let mut small = view(200, 100, &theme);
+    small.zoom = 0.05;
+    let on_gpu = gpu_frame(&mut r, &l, &small, &OverlayLayer::new(&theme, 1.0));
+    let on_cpu = cpu.render(&l, &small).unwrap();
+    for (name, frame) in [("gpu", &on_gpu), ("cpu", &on_cpu)] {
+        for x in [10, 90] {
+            let p = frame.pixel(x, 1).unwrap();
+            assert!(is(p, (120, 120)), "{name}: a small image's pixel at x {x} is its mean colour: {p:?}");
+        }
+    }
+    assert_close("small-image-gpu-vs-cpu", &on_gpu, &on_cpu, GPU_VS_CPU);
+    // 60 units at 0.5: 30 device pixels high; its halves show.
+    let mut large = view(1000, 100, &theme);
+    large.zoom = 0.5;
+    let on_gpu = gpu_frame(&mut r, &l, &large, &OverlayLayer::new(&theme, 1.0));
+    let on_cpu = cpu.render(&l, &large).unwrap();
+    for (name, frame) in [("gpu", &on_gpu), ("cpu", &on_cpu)] {
+        assert!(is(frame.pixel(100, 15).unwrap(), (220, 20)), "{name}: the left half is red");
+        assert!(is(frame.pixel(900, 15).unwrap(), (20, 220)), "{name}: the right half is blue");
+    }
+    assert_eq!(r.take_errors(), Vec::<String>::new());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Regression test: a widget's bounds take in everything it paints, not
 /// only its box. A toggle 4 units square paints a 32-unit track; a panel
 /// covering the toggle's box but not its track must not be taken to hide

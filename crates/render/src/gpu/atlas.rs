@@ -19,6 +19,9 @@ const ATLAS_MAX_IMAGE: u32 = 1024;
 pub(super) struct AtlasImage {
     /// Its texels in the atlas: u0, v0, u1, v1.
     pub(super) uv: [f32; 4],
+    /// Its mean colour, straight alpha, 0 to 1: what it is drawn as where
+    /// it is too small to show its pixels ([`crate::image_file::IMAGE_DETAIL_PX`]).
+    pub(super) mean: [f32; 4],
 }
 
 /// The atlas texture, empty.
@@ -61,6 +64,8 @@ impl GpuRenderer {
     }
 
     fn upload_image(&mut self, mut img: Pixmap) -> Option<AtlasImage> {
+        let mean = crate::image_file::mean_colour(&img);
+        let mean = [mean.r, mean.g, mean.b, mean.a].map(|c| f32::from(c) / 255.0);
         if img.width() > ATLAS_MAX_IMAGE || img.height() > ATLAS_MAX_IMAGE {
             let s = ATLAS_MAX_IMAGE as f32 / img.width().max(img.height()) as f32;
             let (w, h) = (((img.width() as f32 * s) as u32).max(1), ((img.height() as f32 * s) as u32).max(1));
@@ -91,6 +96,7 @@ impl GpuRenderer {
         let a = ATLAS_SIZE as f32;
         Some(AtlasImage {
             uv: [x as f32 / a, y as f32 / a, (x + img.width()) as f32 / a, (y + img.height()) as f32 / a],
+            mean,
         })
     }
 }

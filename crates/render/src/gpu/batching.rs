@@ -12,7 +12,7 @@ use trellis_model::Rect;
 
 use super::GpuRenderer;
 use super::damage::{self, Region};
-use super::instances::Pipe;
+use super::instances::{Pipe, joined};
 use crate::display_list::{DisplayList, Item, Primitive};
 use crate::view::View;
 
@@ -443,14 +443,20 @@ impl GpuRenderer {
                 let r = self.ranges[i].clone();
                 let mut start = r.start;
                 while start < r.end {
-                    let pipe = self.instances[start as usize].pipe();
+                    let pipe = self.instances[start as usize].pipe_at(factor);
                     let mut end = start + 1;
-                    while end < r.end && self.instances[end as usize].pipe() == pipe {
+                    while end < r.end && self.instances[end as usize].pipe_at(factor) == pipe {
                         end += 1;
                     }
-                    match batch.shapes.last_mut() {
-                        Some(Run::Shapes(last, p)) if last.end == start && *p == pipe => last.end = end,
-                        _ => batch.shapes.push(Run::Shapes(start..end, pipe)),
+                    let with_last = match batch.shapes.last_mut() {
+                        Some(Run::Shapes(last, p)) => joined(last, *p, &(start..end), pipe).map(|both| {
+                            last.end = end;
+                            *p = both;
+                        }),
+                        _ => None,
+                    };
+                    if with_last.is_none() {
+                        batch.shapes.push(Run::Shapes(start..end, pipe));
                     }
                     start = end;
                 }

@@ -527,6 +527,14 @@ fn write_stream<const N: usize>(
 mod tests {
     use super::*;
 
+    /// The shader draws an image as its mean colour below the size the
+    /// CPU rasteriser and the batching do.
+    #[test]
+    fn the_shader_draws_small_images_flat_below_the_renderers_size() {
+        let line = format!("const IMAGE_DETAIL_PX: f32 = {:?};", crate::image_file::IMAGE_DETAIL_PX);
+        assert!(shapes_source(wgpu::Backend::Vulkan).contains(&line), "shapes.wgsl lacks `{line}`");
+    }
+
     /// Validates a shader and writes each entry point as wgpu's OpenGL ES
     /// backend would: GLSL ES 3.00 (Android, ANGLE, WebGL 2).
     fn as_glsl_es_300(name: &str, source: &str) -> Result<(), String> {

@@ -33,10 +33,10 @@ impl GpuRenderer {
             }
             GpuPlantedLeak::AtlasImage => {
                 let path = format!("planted-leak-{}.png", self.images.len());
-                let placed = self
-                    .image_allocator
-                    .allocate(etagere::size2(1, 1))
-                    .map(|a| AtlasImage { uv: [a.rectangle.min.x as f32, a.rectangle.min.y as f32, 0.0, 0.0] });
+                let placed = self.image_allocator.allocate(etagere::size2(1, 1)).map(|a| AtlasImage {
+                    uv: [a.rectangle.min.x as f32, a.rectangle.min.y as f32, 0.0, 0.0],
+                    mean: [0.0; 4],
+                });
                 self.images.insert(&self.base_dir, &path, placed);
             }
         }

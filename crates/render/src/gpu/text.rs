@@ -140,10 +140,19 @@ impl GpuRenderer {
         for batch in batches.iter_mut().filter(|b| b.has_greeked()) {
             let mut gathered = std::mem::take(&mut batch.gathered);
             gathered.clear();
-            let mut push_run = |start: u32, end: u32, pipe: Pipe| match gathered.last_mut() {
-                Some((last, p)) if last.end == start && *p == pipe => last.end = end,
-                _ if start < end => gathered.push((start..end, pipe)),
-                _ => {}
+            let mut push_run = |start: u32, end: u32, pipe: Pipe| {
+                if start == end {
+                    return;
+                }
+                let with_last = gathered.last_mut().and_then(|(last, p)| {
+                    super::instances::joined(last, *p, &(start..end), pipe).map(|both| {
+                        last.end = end;
+                        *p = both;
+                    })
+                });
+                if with_last.is_none() {
+                    gathered.push((start..end, pipe));
+                }
             };
             for run in &batch.shapes {
                 let start = scratch.len() as u32;
