@@ -356,8 +356,8 @@ pub fn demo(out: Option<&Path>, widgets: Option<usize>, seed: u64, json: Option<
     Ok(if identical { Verdict::Pass } else { Verdict::Fail })
 }
 
-/// Writes the bundled demo's images beside a demo written to `design`, so
-/// that it opens with them. An image already there is left alone (it may
+/// Writes the bundled demo's images beside a demo or a generated design
+/// written to `design` (both show them), so that it opens with them. An image already there is left alone (it may
 /// be the user's), with a note when it differs.
 fn write_demo_images(design: &Path) -> anyhow::Result<()> {
     let folder = design.parent().filter(|f| !f.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -374,7 +374,7 @@ fn write_demo_images(design: &Path) -> anyhow::Result<()> {
             }
             Err(e) => report::note(format_args!("{} was left as it is: it could not be checked ({e})", path.display())),
             Ok(_) if !holds_exactly(&path, bytes) => report::note(format_args!(
-                "{} exists and was left as it is: the demo shows it as its avatar",
+                "{} exists and was left as it is: the design's image widgets show it",
                 path.display()
             )),
             Ok(_) => {}

@@ -21,8 +21,10 @@ const MAX_CELLS_PER_ITEM: usize = 256;
 
 /// At most this many widgets are held loose: in the list every query
 /// checks (with the big ones) rather than in their cells, because they
-/// moved onto a bucket with no free place ([`SpatialGrid::set`]).
-const MAX_LOOSE: usize = 1024;
+/// moved onto a bucket with no free place ([`SpatialGrid::set`]). A
+/// dragged card and its contents are a few dozen; the bound keeps what
+/// every query and every removal from the list scan small.
+const MAX_LOOSE: usize = 256;
 
 /// What a query needs about a widget, stored beside its rectangle in every
 /// bucket so that answering touches no other memory.

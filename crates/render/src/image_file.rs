@@ -142,13 +142,13 @@ fn over_which_limit(width: u32, height: u32) -> String {
 }
 
 /// An image drawn less than this many device pixels high or wide is
-/// drawn as its mean colour ([`mean_colour`]), on both backends: its
-/// picture would be a few rows of sampled texels, no more telling than
-/// its colour, and on a software rasteriser the pipeline that samples it
-/// cost as much as everything else in a redraw of the 10,000-widget
-/// benchmark design with the whole design in view (images 3.6 pixels
-/// high there: 20.3 ms sampled, 12.3 to 12.7 ms drawn flat, 13.6 ms
-/// with them missing, on this 2-core VM's lavapipe).
+/// drawn as a rectangle of its mean colour ([`mean_colour`]), on both
+/// backends: its picture would be a few rows of sampled texels, no more
+/// telling than its colour, and on a software rasteriser the pipeline
+/// that samples it made a full redraw of the 10,000-widget benchmark
+/// design with the whole design in view (images 3.6 pixels high there)
+/// 17.8 to 18.4 ms against 13.3 to 13.6 ms drawn flat (13.6 to 14.0 ms
+/// with them missing; this 2-core VM's lavapipe).
 pub const IMAGE_DETAIL_PX: f32 = 4.0;
 
 /// Whether an image `w` by `h` device pixels is drawn as its mean colour.

@@ -449,7 +449,7 @@ impl GpuRenderer {
                         end += 1;
                     }
                     let with_last = match batch.shapes.last_mut() {
-                        Some(Run::Shapes(last, p)) => joined(last, *p, &(start..end), pipe).map(|both| {
+                        Some(Run::Shapes(last, p)) => joined(last, *p, &(start..end), pipe, factor).map(|both| {
                             last.end = end;
                             *p = both;
                         }),

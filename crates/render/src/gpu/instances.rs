@@ -63,30 +63,41 @@ pub(super) enum Pipe {
     Flat,
 }
 
-/// The most instances a run of the common pipeline may hold to be drawn
-/// by the special pipeline's full shader (which draws every kind, as
-/// [`GpuRenderer::lean_shapes`] off shows) with a special run beside it,
-/// in one draw. A card with a shadow was two runs, two draws, and one
-/// with an image drawn as its pixels three. Full redraws with the whole
-/// benchmark design in view (`trellis bench render --design F`, this
-/// 2-core VM, lavapipe): 12.3 to 12.7 ms against 13.3 to 13.6 ms at
-/// 10,000 widgets, 78 ms against 85 ms at 100,000; the demo, at 100%,
-/// 5.85 against 5.6 to 5.7 ms. Past this many, the lean shader's saving a
-/// pixel is worth a draw.
+/// Zoomed out below this many device pixels a design unit, short runs
+/// of the common pipeline join the special runs beside them
+/// ([`joined`]); at 100% and near it they stay lean.
+const JOIN_BELOW_FACTOR: f32 = 0.5;
+
+/// The most instances a run of the common pipeline may hold (an item's
+/// rectangles and lines are a run of their own) to be drawn, zoomed out
+/// ([`JOIN_BELOW_FACTOR`]), by the special pipeline's full shader (which
+/// draws every kind, as [`GpuRenderer::lean_shapes`] off shows) with a
+/// special run beside it, in one draw. A card's shadow is a special run:
+/// the cards after it join it, one after another, until an item with
+/// more common instances or an inside drawn apart ends the run. Shapes a
+/// few device pixels across cost a software rasteriser more a draw than
+/// the full shader's extra work on their pixels: full redraws with the
+/// whole benchmark design in view (`trellis bench render --design F`,
+/// this 2-core VM, lavapipe), joined against not, 12.3 to 12.7 ms
+/// against 13.3 to 13.6 ms at 10,000 widgets (zoom 0.128), 78 ms against
+/// 85 ms at 100,000 (0.041). At 100% (the demo) joining cost 3%
+/// (5.85 ms against 5.6 to 5.7), so it is left out there.
 const JOINED_COMMON: usize = 16;
 
 /// The pipeline that draws a run of `pipe` just after `last` (of
-/// `last_pipe`) and `last` together, in one draw: the same pipeline, or
-/// the special one where the other is a short common run. `None` where
+/// `last_pipe`) and `last` together, in one draw, at `factor` device
+/// pixels a design unit: the same pipeline, or, zoomed out, the special
+/// one where the new run or `last` is a short common run. `None` where
 /// they are drawn apart (not adjacent, or another pipeline).
-pub(super) fn joined(last: &Range<u32>, last_pipe: Pipe, next: &Range<u32>, pipe: Pipe) -> Option<Pipe> {
+pub(super) fn joined(last: &Range<u32>, last_pipe: Pipe, next: &Range<u32>, pipe: Pipe, factor: f32) -> Option<Pipe> {
     if last.end != next.start {
         return None;
     }
+    let zoomed_out = factor < JOIN_BELOW_FACTOR;
     match (last_pipe, pipe) {
         (a, b) if a == b => Some(a),
-        (Pipe::Special, Pipe::Common) if next.len() <= JOINED_COMMON => Some(Pipe::Special),
-        (Pipe::Common, Pipe::Special) if last.len() <= JOINED_COMMON => Some(Pipe::Special),
+        (Pipe::Special, Pipe::Common) if zoomed_out && next.len() <= JOINED_COMMON => Some(Pipe::Special),
+        (Pipe::Common, Pipe::Special) if zoomed_out && last.len() <= JOINED_COMMON => Some(Pipe::Special),
         _ => None,
     }
 }
@@ -1142,22 +1153,25 @@ mod tests {
 
     use super::*;
 
-    /// A card's shadow, its few common shapes and its image are one draw
-    /// by the full shader; a long common run keeps the lean one, and
-    /// insides drawn apart keep theirs.
+    /// Zoomed out, a card's shadow, its few common shapes and its image
+    /// are one draw by the full shader; a long common run keeps the lean
+    /// one, insides drawn apart keep theirs, and at 100% nothing joins.
     #[test]
-    fn short_common_runs_join_the_special_runs_beside_them() {
+    fn short_common_runs_join_the_special_runs_beside_them_zoomed_out() {
         let (s, c) = (Pipe::Special, Pipe::Common);
-        assert_eq!(joined(&(0..1), s, &(1..11), c), Some(s), "a shadow, then a card's shapes");
-        assert_eq!(joined(&(0..11), s, &(11..12), s), Some(s), "then its image");
-        assert_eq!(joined(&(0..10), c, &(10..11), s), Some(s), "shapes, then an image");
-        assert_eq!(joined(&(0..5), c, &(5..9), c), Some(c), "one pipeline stays lean");
+        let out = JOIN_BELOW_FACTOR / 4.0;
+        assert_eq!(joined(&(0..1), s, &(1..11), c, out), Some(s), "a shadow, then a card's shapes");
+        assert_eq!(joined(&(0..11), s, &(11..12), s, out), Some(s), "then its image");
+        assert_eq!(joined(&(0..10), c, &(10..11), s, out), Some(s), "shapes, then an image");
+        assert_eq!(joined(&(0..5), c, &(5..9), c, out), Some(c), "one pipeline stays lean");
         let long = JOINED_COMMON as u32 + 1;
-        assert_eq!(joined(&(0..1), s, &(1..1 + long), c), None, "a long common run is drawn lean");
-        assert_eq!(joined(&(0..long), c, &(long..long + 1), s), None);
-        assert_eq!(joined(&(0..1), s, &(2..3), c), None, "not adjacent");
-        assert_eq!(joined(&(0..1), s, &(1..2), Pipe::Opaque), None, "an inside keeps its pipeline");
-        assert_eq!(joined(&(0..1), Pipe::Flat, &(1..2), c), None);
+        assert_eq!(joined(&(0..1), s, &(1..1 + long), c, out), None, "a long common run is drawn lean");
+        assert_eq!(joined(&(0..long), c, &(long..long + 1), s, out), None);
+        assert_eq!(joined(&(0..1), s, &(2..3), c, out), None, "not adjacent");
+        assert_eq!(joined(&(0..1), s, &(1..2), Pipe::Opaque, out), None, "an inside keeps its pipeline");
+        assert_eq!(joined(&(0..1), Pipe::Flat, &(1..2), c, out), None);
+        assert_eq!(joined(&(0..1), s, &(1..11), c, 1.0), None, "at 100% the card's shapes stay lean");
+        assert_eq!(joined(&(0..5), c, &(5..9), c, 1.0), Some(c));
     }
 
     /// The two vertex streams hold every field of an instance, once, each

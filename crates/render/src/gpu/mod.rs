@@ -840,7 +840,7 @@ impl GpuRenderer {
             self.plan(list, (k, region), meets.of(k), over, view, budget, &mut pool, &mut draws);
         }
         pool.give_back_items(meets);
-        self.gather_greeked(list, &mut draws, &mut scratch);
+        self.gather_greeked(list, view.factor(), &mut draws, &mut scratch);
         self.upload_scratch(&scratch);
         report.instances = draws.iter().map(batching::Batch::instances).sum();
         report.texts = draws.iter().map(|b| b.texts.len()).sum();

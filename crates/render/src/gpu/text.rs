@@ -136,7 +136,13 @@ impl GpuRenderer {
     /// Gathers the shapes of each batch holding greeked text (too small to
     /// read, drawn as bars) into `scratch`, with the bars where the text is
     /// in paint order, as runs of one pipeline each (`Batch::gathered`).
-    pub(super) fn gather_greeked(&mut self, list: &DisplayList, batches: &mut [Batch], scratch: &mut Vec<Instance>) {
+    pub(super) fn gather_greeked(
+        &mut self,
+        list: &DisplayList,
+        factor: f32,
+        batches: &mut [Batch],
+        scratch: &mut Vec<Instance>,
+    ) {
         for batch in batches.iter_mut().filter(|b| b.has_greeked()) {
             let mut gathered = std::mem::take(&mut batch.gathered);
             gathered.clear();
@@ -145,7 +151,7 @@ impl GpuRenderer {
                     return;
                 }
                 let with_last = gathered.last_mut().and_then(|(last, p)| {
-                    super::instances::joined(last, *p, &(start..end), pipe).map(|both| {
+                    super::instances::joined(last, *p, &(start..end), pipe, factor).map(|both| {
                         last.end = end;
                         *p = both;
                     })
