@@ -394,8 +394,8 @@ impl SpatialGrid {
     /// A widget that moves onto a bucket with no free place is held loose,
     /// with the big ones, while fewer than [`MAX_LOOSE`] are: a dragged
     /// widget and its contents enter new cells every frame, and a full
-    /// bucket grew (a reallocation) as they entered, up to twenty times a
-    /// drag frame at 100,000 widgets, nearly all of the frame's
+    /// bucket grew (a reallocation) as they entered, 3 to 24 times a drag
+    /// frame at 100,000 widgets, nearly all of the frame's
     /// allocations. It goes back to its cells when it next moves onto
     /// buckets with room, or when the grid is refilled. A widget added
     /// (not moved) always goes to its cells.
