@@ -419,6 +419,37 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
     assert!(err.contains("there is no part 'spin'") && err.contains("palette drop, drag"), "{err}");
 }
 
+/// `trellis bench drag` with `args`, its `--json` report read back.
+fn drag_bench_report(args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("drag.json");
+    let output = trellis().args(["bench", "drag"]).args(args).arg("--json").arg(&json).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&fs::read(&json).unwrap()).unwrap()
+}
+
+/// The part of a `bench drag` report named `name`.
+fn report_part(report: &serde_json::Value, name: &str) -> serde_json::Value {
+    report["parts"].as_array().unwrap().iter().find(|p| p["part"] == name).unwrap().clone()
+}
+
+/// A part's counts a frame under `key` (`allocations`, `own_allocations`).
+fn frame_counts(part: &serde_json::Value, key: &str) -> Vec<u64> {
+    part[key].as_array().unwrap().iter().map(|a| a.as_u64().unwrap()).collect()
+}
+
+/// Asserts that every steady frame of a drag (all but the press, the
+/// move that starts the gesture, whose state is made then, and the drop,
+/// a commit) allocates at most 16 times, and the middle one at most
+/// `median`.
+fn assert_steady_drag_frames_within_the_bound(counts: &[u64], median: u64) {
+    let moves = &counts[3..counts.len() - 1];
+    assert!(moves.iter().all(|n| *n <= 16), "a drag frame allocated more than 16 times: {counts:?}");
+    let mut sorted = moves.to_vec();
+    sorted.sort_unstable();
+    assert!(sorted[sorted.len() / 2] <= median, "most drag frames allocate nothing: {counts:?}");
+}
+
 /// The editor core's drag, pan and zoom frames allocate a handful of
 /// times on the standard 10,000-widget design (a free card dragged): a
 /// count, the same every run, so this gates it (`bench drag --no-render`;
@@ -426,16 +457,8 @@ fn bench_drag_runs_the_parts_asked_for_with_pan_and_zoom() {
 /// a widget dragged inside a layout still allocates 60 to 90 times).
 #[test]
 fn editor_core_drag_and_pan_frames_allocate_little() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("core.json");
-    let output = trellis()
-        .args(["bench", "drag", "--frames", "60", "--no-render", "--parts", "drag,pan,zoom", "--json"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
-    let part = |name: &str| report["parts"].as_array().unwrap().iter().find(|p| p["part"] == name).unwrap().clone();
+    let report = drag_bench_report(&["--frames", "60", "--no-render", "--parts", "drag,pan,zoom"]);
+    let part = |name: &str| report_part(&report, name);
     let (drag, pan, zoom) = (part("drag"), part("pan"), part("zoom"));
     eprintln!("drag allocations: {}", drag["allocations"]);
     assert!(drag["allocations_median"].as_u64().unwrap() <= 16, "drag frames: {}", drag["allocations"]);
@@ -453,24 +476,9 @@ fn editor_core_drag_and_pan_frames_allocate_little() {
 /// the lines' buffers late, which its pool of 64 absorbs.
 #[test]
 fn a_drag_at_100000_widgets_allocates_within_the_bound_every_frame() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("core.json");
-    let output = trellis()
-        .args(["bench", "drag", "--widgets", "100000", "--frames", "60", "--no-render", "--parts", "drag", "--json"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
-    let drag = report["parts"].as_array().unwrap().iter().find(|p| p["part"] == "drag").unwrap().clone();
-    let all: Vec<u64> = drag["allocations"].as_array().unwrap().iter().map(|a| a.as_u64().unwrap()).collect();
-    // The press, the move that starts the gesture and the drop (a commit)
-    // are not the drag's steady frames.
-    let moves = &all[3..all.len() - 1];
-    assert!(moves.iter().all(|n| *n <= 16), "a drag frame allocated more than 16 times: {all:?}");
-    let mut sorted = moves.to_vec();
-    sorted.sort_unstable();
-    assert!(sorted[sorted.len() / 2] <= 1, "most drag frames allocate nothing: {all:?}");
+    let report = drag_bench_report(&["--widgets", "100000", "--frames", "60", "--no-render", "--parts", "drag"]);
+    let all = frame_counts(&report_part(&report, "drag"), "allocations");
+    assert_steady_drag_frames_within_the_bound(&all, 1);
 }
 
 /// Trellis's own allocations in a rendered frame (those outside the
@@ -482,38 +490,20 @@ fn a_drag_at_100000_widgets_allocates_within_the_bound_every_frame() {
 /// adapter is present (unless `TRELLIS_REQUIRE_GPU=1`).
 #[test]
 fn rendered_drag_pan_and_zoom_frames_allocate_little_of_their_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("own.json");
-    let output = trellis()
-        .args(["bench", "drag", "--frames", "60", "--parts", "drag,pan,zoom", "--json"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    let report = drag_bench_report(&["--frames", "60", "--parts", "drag,pan,zoom"]);
     if report["backend"] == "cpu" {
         assert!(!gpu_required(), "TRELLIS_REQUIRE_GPU=1 but the benchmark drew on the CPU rasteriser");
         eprintln!("skipped: no GPU adapter on this machine");
         return;
     }
-    let part = |name: &str| report["parts"].as_array().unwrap().iter().find(|p| p["part"] == name).unwrap().clone();
-    let series = |p: &serde_json::Value, key: &str| -> Vec<u64> {
-        p[key].as_array().unwrap().iter().map(|a| a.as_u64().unwrap()).collect()
-    };
-    let drag = part("drag");
-    let own = series(&drag, "own_allocations");
-    let all = series(&drag, "allocations");
+    let drag = report_part(&report, "drag");
+    let own = frame_counts(&drag, "own_allocations");
+    let all = frame_counts(&drag, "allocations");
     eprintln!("a drag frame's own allocations: {own:?}; all: {all:?}");
-    // The press, the move that starts the gesture (its state is made
-    // then) and the drop (a commit) are not the drag's steady frames.
-    let moves = &own[3..own.len() - 1];
-    assert!(moves.iter().all(|n| *n <= 16), "a drag frame allocated more than 16 times of its own: {own:?}");
-    let mut sorted = moves.to_vec();
-    sorted.sort_unstable();
-    assert!(sorted[sorted.len() / 2] <= 2, "most drag frames allocate nothing of their own: {own:?}");
+    assert_steady_drag_frames_within_the_bound(&own, 2);
     assert!(own.iter().zip(&all).all(|(o, a)| o <= a), "Trellis's own are among all: {own:?} {all:?}");
     for name in ["pan", "zoom"] {
-        let p = part(name);
+        let p = report_part(&report, name);
         assert!(p["own_allocations_max"].as_u64().unwrap() <= 16, "{name} frames: {}", p["own_allocations"]);
     }
 }

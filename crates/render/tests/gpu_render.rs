@@ -1117,23 +1117,30 @@ impl Edited {
 /// edge is half way down) was taken for a strip of a shape when strips
 /// came to rectangles, and only its top rows were drawn. It is drawn
 /// whole, as the CPU reference draws it.
-#[test]
-fn a_large_image_is_drawn_whole() {
+/// A design of one image widget at `(x, y)`, `w` by `h`, showing
+/// `picture`, written as `file` into `dir`.
+fn one_image(dir: &std::path::Path, file: &str, picture: &Pixmap, (x, y, w, h): (f32, f32, f32, f32)) -> Document {
     use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
-    let Some(g) = gpu(None) else { return };
-    let dir = std::env::temp_dir().join(format!("trellis-large-image-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut picture = Pixmap::new(1200, 1200).unwrap();
-    picture.fill(tiny_skia::Color::from_rgba8(20, 160, 60, 255));
-    picture.save_png(dir.join("large.png")).unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    picture.save_png(dir.join(file)).unwrap();
     let mut doc = Document::new();
     let root = doc.root();
     let tree = WidgetTree::palette(WidgetKind::Image)
-        .at(40.0, 40.0)
-        .with(PropKey::Width, PropValue::Number(300.0))
-        .with(PropKey::Height, PropValue::Number(200.0))
-        .with(PropKey::Image, PropValue::Text("large.png".into()));
+        .at(x, y)
+        .with(PropKey::Width, PropValue::Number(w))
+        .with(PropKey::Height, PropValue::Number(h))
+        .with(PropKey::Image, PropValue::Text(file.into()));
     doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    doc
+}
+
+#[test]
+fn a_large_image_is_drawn_whole() {
+    let Some(g) = gpu(None) else { return };
+    let dir = std::env::temp_dir().join(format!("trellis-large-image-{}", std::process::id()));
+    let mut picture = Pixmap::new(1200, 1200).unwrap();
+    picture.fill(tiny_skia::Color::from_rgba8(20, 160, 60, 255));
+    let doc = one_image(&dir, "large.png", &picture, (40.0, 40.0, 300.0, 200.0));
     let theme = Theme::LIGHT;
     let l = list(&doc, &theme);
     let v = view(400, 300, &theme);
@@ -1154,10 +1161,8 @@ fn a_large_image_is_drawn_whole() {
 /// mixed); drawn larger it shows its pixels (each half its colour).
 #[test]
 fn an_image_too_small_to_show_its_pixels_is_its_mean_colour_on_both_backends() {
-    use trellis_model::{Command, PropKey, PropValue, WidgetKind, WidgetTree};
     let Some(g) = gpu(None) else { return };
     let dir = std::env::temp_dir().join(format!("trellis-small-image-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let mut picture = Pixmap::new(200, 200).unwrap();
     picture.fill(tiny_skia::Color::from_rgba8(220, 20, 20, 255));
     let blue = tiny_skia::Paint {
@@ -1170,15 +1175,7 @@ fn an_image_too_small_to_show_its_pixels_is_its_mean_colour_on_both_backends() {
         tiny_skia::Transform::identity(),
         None,
     );
-    picture.save_png(dir.join("halves.png")).unwrap();
-    let mut doc = Document::new();
-    let root = doc.root();
-    let tree = WidgetTree::palette(WidgetKind::Image)
-        .at(0.0, 0.0)
-        .with(PropKey::Width, PropValue::Number(2000.0))
-        .with(PropKey::Height, PropValue::Number(60.0))
-        .with(PropKey::Image, PropValue::Text("halves.png".into()));
-    doc.execute(Command::Insert { parent: root, index: None, tree }).unwrap();
+    let doc = one_image(&dir, "halves.png", &picture, (0.0, 0.0, 2000.0, 60.0));
     let theme = Theme::LIGHT;
     let l = list(&doc, &theme);
     let mut r = GpuRenderer::new(g);
